@@ -1,0 +1,5 @@
+export * from './limits.ts'
+export * from './docs.ts'
+export * from './messages.ts'
+export * from './wire.ts'
+export type * from './api.ts'

@@ -1,0 +1,34 @@
+// Limits shared by client and server. The server enforces them; the client uses them to refuse early.
+
+/** Longest text message body, in UTF-16 code units (what String.length counts). */
+export const MAX_MESSAGE_CHARS = 10_000
+/** Largest WebSocket frame the sync endpoint accepts; bigger frames close the socket with 1009. */
+export const MAX_FRAME_BYTES = 1_000_000
+/** Largest JSON body the HTTP API accepts. */
+export const MAX_JSON_BYTES = 64 * 1024
+/** A page rolls over to the next one when it holds this many messages. */
+export const PAGE_SIZE = 1_000
+/**
+ * A closed page still takes appends up to this many messages, so that messages written offline into
+ * what was the current page are not lost when they arrive after the roll-over.
+ */
+export const PAGE_HARD_LIMIT = 1_200
+/** Read positions are encoded as page * PAGE_STRIDE + messagesReadInThatPage. */
+export const PAGE_STRIDE = 65_536
+/** Longest awareness state, as JSON. */
+export const MAX_AWARENESS_BYTES = 1_024
+/** Longest value of one inbox setting, as JSON. */
+export const MAX_SETTING_BYTES = 4_096
+/** Members of one group chat. */
+export const MAX_GROUP_MEMBERS = 500
+export const MAX_TITLE_CHARS = 100
+export const MAX_NAME_CHARS = 40
+export const MAX_STATUS_CHARS = 120
+export const MIN_PASSWORD_CHARS = 8
+export const MAX_PASSWORD_CHARS = 200
+/** Handles: 3-20 of a-z 0-9 . _ ; compared case-insensitively (stored lower-case). */
+export const HANDLE_RE = /^[a-z0-9._]{3,20}$/
+/** Message ids are made by the client: 8-40 of [A-Za-z0-9_-]. */
+export const MESSAGE_ID_RE = /^[A-Za-z0-9_-]{8,40}$/
+/** User and conversation ids are made by the server: 12 of [a-z0-9]. */
+export const ENTITY_ID_RE = /^[a-z0-9]{12}$/

@@ -1,0 +1,70 @@
+// The shapes of what clients write into documents, and the checks both sides run on them.
+import { MAX_MESSAGE_CHARS, MESSAGE_ID_RE, ENTITY_ID_RE, PAGE_STRIDE } from './limits.ts'
+
+/** One chat message: a plain object appended to the page doc's `msgs` Y.Array. */
+export interface ChatMessage {
+  id: string
+  /** the author's user id; must equal the authenticated user */
+  from: string
+  /** the author's clock, ms since epoch (display only; order is the array's) */
+  ts: number
+  kind: 'text'
+  body: string
+  /** id of the message this one replies to */
+  replyTo?: string
+}
+
+/** Value of the page doc's `edits` Y.Map, keyed by the edited message's id (own messages only). */
+export type MessageEdit = { body: string; ts: number } | { retracted: true; ts: number }
+
+/** Value of the inbox doc's `chats` Y.Map, keyed by conversation id. Written by the server only. */
+export interface InboxEntry {
+  kind: 'direct' | 'group'
+  /** group title; for direct chats the other member's display name */
+  title: string
+  /** the other member's id, for direct chats */
+  peer?: string
+  /** last message: preview (first 100 chars), author, time */
+  preview: string
+  from: string
+  ts: number
+  /** messages in the conversation that this user has not read */
+  unread: number
+  members: number
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const onlyKeys = (o: Record<string, unknown>, allowed: readonly string[]) => Object.keys(o).every((k) => allowed.includes(k))
+const isTs = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+
+/** Returns an error text, or null when `v` is a valid message authored by `userId`. */
+export function checkMessage(v: unknown, userId: string): string | null {
+  if (!isObj(v)) return 'message is not an object'
+  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'body', 'replyTo'])) return 'message has unknown fields'
+  if (typeof v.id !== 'string' || !MESSAGE_ID_RE.test(v.id)) return 'message id is malformed'
+  if (v.from !== userId) return 'message author is not the sender'
+  if (!isTs(v.ts)) return 'message time is malformed'
+  if (v.kind !== 'text') return 'message kind is unknown'
+  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS) return 'message body is empty or too long'
+  if (v.replyTo !== undefined && (typeof v.replyTo !== 'string' || !MESSAGE_ID_RE.test(v.replyTo))) return 'replyTo is malformed'
+  return null
+}
+
+/** Returns an error text, or null when `v` is a valid edit value. */
+export function checkEdit(v: unknown): string | null {
+  if (!isObj(v)) return 'edit is not an object'
+  if (!isTs(v.ts)) return 'edit time is malformed'
+  if ('retracted' in v) return onlyKeys(v, ['retracted', 'ts']) && v.retracted === true ? null : 'retraction is malformed'
+  if (!onlyKeys(v, ['body', 'ts'])) return 'edit has unknown fields'
+  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS) return 'edit body is empty or too long'
+  return null
+}
+
+/** A read position says: everything before message `index` of page `page`, and all earlier pages, is read. */
+export const readPosition = (page: number, messagesRead: number): number => page * PAGE_STRIDE + messagesRead
+export const readPage = (pos: number): number => Math.floor(pos / PAGE_STRIDE)
+export const readCountInPage = (pos: number): number => pos % PAGE_STRIDE
+/** Has the member with read position `pos` read message `index` of page `page`? */
+export const hasRead = (pos: number, page: number, index: number): boolean => pos > page * PAGE_STRIDE + index
+
+export const isEntityId = (v: unknown): v is string => typeof v === 'string' && ENTITY_ID_RE.test(v)

@@ -1,0 +1,51 @@
+// The sync endpoint's wire protocol: y-websocket's message types plus Sori's own acknowledgement.
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+
+/** y-websocket message types (first varUint of every frame). */
+export const MSG_SYNC = 0
+export const MSG_AWARENESS = 1
+export const MSG_AUTH = 2
+export const MSG_QUERY_AWARENESS = 3
+/**
+ * Sori's acknowledgement, sent only to sockets that connected with `ack=1` (the stock client would log
+ * an error for a type it does not know). Payload: a state vector (Y.encodeStateVector format) naming,
+ * for each clientID of the sender's that the committed update wrote, the clock up to which that
+ * client's structs are now durably stored. An item (client, clock) is committed iff clock < sv[client].
+ */
+export const MSG_ACK = 100
+
+/** Close codes. 44xx are permanent: the stock y-websocket client (v3) does not reconnect on them. */
+export const CLOSE = {
+  /** an update, awareness state or frame was refused; nothing it carried was applied */
+  REFUSED: 4400,
+  /** token missing, wrong or signed out */
+  UNAUTHORIZED: 4401,
+  /** the user may not read this document (not a member, left, removed, blocked) */
+  FORBIDDEN: 4403,
+  /** the document name is not one of the documented forms */
+  UNKNOWN_DOC: 4404,
+  /** the socket fell too far behind; reconnect and resync (not permanent) */
+  RESYNC: 4008,
+  /** the server is shutting down or the document was reloaded after a storage error (not permanent) */
+  RELOAD: 4012,
+} as const
+
+export function encodeAck(sv: Map<number, number>): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MSG_ACK)
+  encoding.writeVarUint(e, sv.size)
+  for (const [client, clock] of sv) {
+    encoding.writeVarUint(e, client)
+    encoding.writeVarUint(e, clock)
+  }
+  return encoding.toUint8Array(e)
+}
+
+/** Reads an ack's payload (after the message type has been read). */
+export function readAck(d: decoding.Decoder): Map<number, number> {
+  const sv = new Map<number, number>()
+  const n = decoding.readVarUint(d)
+  for (let i = 0; i < n; i++) sv.set(decoding.readVarUint(d), decoding.readVarUint(d))
+  return sv
+}

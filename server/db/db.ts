@@ -1,0 +1,27 @@
+// The relational query layer: one small async interface over SQLite (embedded default) and Postgres.
+// SQL is written once with `?` placeholders; the Postgres driver rewrites them to $1, $2, ...
+
+export type Row = Record<string, unknown>
+export type Param = string | number | bigint | boolean | null | Uint8Array
+
+export interface Queryable {
+  all<T = Row>(sql: string, params?: Param[]): Promise<T[]>
+  get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>
+  run(sql: string, params?: Param[]): Promise<{ changes: number }>
+}
+
+export interface Db extends Queryable {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** Opens the database named by `url`: `postgres://...` for Postgres, otherwise a SQLite file path. */
+export async function openDb(url: string): Promise<Db> {
+  const db = /^postgres(ql)?:\/\//.test(url)
+    ? await (await import('./postgres.ts')).openPostgres(url)
+    : await (await import('./sqlite.ts')).openSqlite(url)
+  await (await import('./migrate.ts')).migrate(db)
+  return db
+}

@@ -1,0 +1,73 @@
+// Migrations, oldest first. Never edit one that has shipped: add a new one.
+// {{blob}} and {{serial}} are replaced per dialect; statements are separated by ';'.
+export const migrations: { id: number; sql: string }[] = [
+  {
+    id: 1,
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  handle TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT '',
+  pass TEXT NOT NULL,
+  lang TEXT NOT NULL DEFAULT 'en',
+  created BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  device TEXT NOT NULL DEFAULT '',
+  created BIGINT NOT NULL,
+  seen BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE friends (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  friend_id TEXT NOT NULL REFERENCES users(id),
+  state TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  PRIMARY KEY (user_id, friend_id)
+);
+CREATE INDEX friends_friend ON friends(friend_id);
+CREATE TABLE convs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  direct_key TEXT UNIQUE,
+  page INTEGER NOT NULL DEFAULT 0,
+  created BIGINT NOT NULL,
+  last_preview TEXT NOT NULL DEFAULT '',
+  last_from TEXT NOT NULL DEFAULT '',
+  last_ts BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE conv_pages (
+  conv_id TEXT NOT NULL REFERENCES convs(id),
+  page INTEGER NOT NULL,
+  length INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (conv_id, page)
+);
+CREATE TABLE members (
+  conv_id TEXT NOT NULL REFERENCES convs(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  joined BIGINT NOT NULL,
+  read_pos BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (conv_id, user_id)
+);
+CREATE INDEX members_user ON members(user_id);
+CREATE TABLE client_ids (
+  client_id BIGINT PRIMARY KEY,
+  user_id TEXT NOT NULL
+);
+CREATE TABLE doc_updates (
+  id {{serial}},
+  doc TEXT NOT NULL,
+  data {{blob}} NOT NULL
+);
+CREATE INDEX doc_updates_doc ON doc_updates(doc, id);
+CREATE TABLE login_failures (
+  key TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  window_start BIGINT NOT NULL
+)`,
+  },
+]

@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Db, Param, Queryable } from './db.ts'
+import { AsyncLock } from './lock.ts'
+
+/**
+ * SQLite through better-sqlite3. Its calls are synchronous, so a transaction whose callback awaits
+ * could let other queries run inside it; the lock makes every query wait while a transaction is open.
+ */
+export async function openSqlite(path: string): Promise<Db> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sql = new Database(path)
+  sql.pragma('journal_mode = WAL')
+  // WAL + NORMAL survives a killed process (what kill -9 tests); SORI_SQLITE_SYNC=full also survives power loss.
+  sql.pragma(`synchronous = ${process.env.SORI_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`)
+  sql.pragma('busy_timeout = 5000')
+  sql.pragma('foreign_keys = ON')
+  const cache = new Map<string, Database.Statement>()
+  const stmt = (s: string) => {
+    let st = cache.get(s)
+    if (!st) { st = sql.prepare(s); cache.set(s, st) }
+    return st
+  }
+  const norm = (params: Param[] = []) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
+  const q: Queryable = {
+    async all<T>(s: string, p?: Param[]) { return stmt(s).all(...norm(p)) as T[] },
+    async get<T>(s: string, p?: Param[]) { return stmt(s).get(...norm(p)) as T | undefined },
+    async run(s: string, p?: Param[]) { return { changes: stmt(s).run(...norm(p)).changes } },
+  }
+  const lock = new AsyncLock()
+  return {
+    dialect: 'sqlite',
+    all: (s, p) => lock.idle() ? q.all(s, p) : lock.run(() => q.all(s, p)),
+    get: (s, p) => lock.idle() ? q.get(s, p) : lock.run(() => q.get(s, p)),
+    run: (s, p) => lock.idle() ? q.run(s, p) : lock.run(() => q.run(s, p)),
+    tx: (fn) => lock.run(async () => {
+      sql.exec('BEGIN IMMEDIATE')
+      try {
+        const r = await fn(q)
+        sql.exec('COMMIT')
+        return r
+      } catch (e) {
+        if (sql.inTransaction) sql.exec('ROLLBACK')
+        throw e
+      }
+    }),
+    async close() { await lock.run(async () => sql.close()) },
+  }
+}

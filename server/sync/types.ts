@@ -1,0 +1,21 @@
+// The seam between the HTTP app (server/app.ts) and the sync server (server/sync/).
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+
+/** Who a session token belongs to; null when the token is unknown or signed out. */
+export type Authenticate = (token: string) => Promise<{ userId: string; sessionId: string } | null>
+
+export interface SyncServer {
+  /** Handles an HTTP upgrade on /sync/<doc>: 401/403/404 before any WebSocket exists. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /**
+   * A conversation's relational state changed (created, members invited/left/removed, renamed, a block
+   * between the two members of a direct chat). Re-reads it from the database, writes the head doc's
+   * `meta` and every member's inbox entry, and closes the sockets of users who lost access (4403).
+   */
+  chatChanged(convId: string): Promise<void>
+  /** Sessions were signed out: their sockets close with 4401. */
+  sessionsRevoked(sessionIds: string[]): void
+  /** Stops accepting, flushes pending commits, closes sockets (4012). */
+  close(): Promise<void>
+}
