@@ -19,3 +19,9 @@ export interface SyncServer {
   /** Stops accepting, flushes pending commits, closes sockets (4012). */
   close(): Promise<void>
 }
+
+/** What server/sync/index.ts's `createSync(deps)` needs from the app. */
+export interface SyncDeps {
+  db: import('../db/db.ts').Db
+  authenticate: Authenticate
+}
