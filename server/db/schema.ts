@@ -70,4 +70,11 @@ CREATE TABLE login_failures (
   window_start BIGINT NOT NULL
 )`,
   },
+  {
+    // sign-in throttling (server/auth/throttle.ts): the lock's end, and which attempt last counted
+    id: 2,
+    sql: `
+ALTER TABLE login_failures ADD COLUMN blocked_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE login_failures ADD COLUMN last_attempt TEXT NOT NULL DEFAULT ''`,
+  },
 ]

@@ -1,0 +1,155 @@
+// npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
+//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock]
+// Delivery throughput, latency and server cost of Sori vs the stock y-websocket server, same load, same run.
+// See bench/README.md for what each figure means.
+import { parseArgs } from 'node:util'
+import { cpus, loadavg } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { PAGE_SIZE } from '../../protocol/limits.ts'
+import { startSori, startStock, type ServerChild } from '../lib/servers.ts'
+import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
+import { freshSchema } from '../lib/postgres.ts'
+import { median, fmt, ratio } from '../lib/stats.ts'
+import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
+
+const { values: a } = parseArgs({
+  options: {
+    chats: { type: 'string', default: '100' },
+    members: { type: 'string', default: '4' },
+    rate: { type: 'string', default: '5000' },
+    warmup: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '10' },
+    drain: { type: 'string', default: '10' },
+    repeat: { type: 'string', default: '3' },
+    backend: { type: 'string', default: 'sqlite' },
+    users: { type: 'string' },
+    only: { type: 'string' },
+  },
+})
+
+const num = (name: string, v: string | undefined, min: number, max: number): number => {
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number in ${min}..${max} (got ${v})`)
+  return n
+}
+const R = num('chats', a.chats, 1, 5000)
+const M = num('members', a.members, 2, 100)
+const opts: LoadOptions = {
+  members: M,
+  rate: num('rate', a.rate, 1, 100_000),
+  warmupS: num('warmup', a.warmup, 0, 600),
+  durationS: num('duration', a.duration, 1, 600),
+  drainS: num('drain', a.drain, 1, 120),
+}
+const repeat = num('repeat', a.repeat, 1, 50)
+const users = num('users', a.users ?? String(R * M), M, 20_000)
+const backend = a.backend
+if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('--backend is sqlite or postgres')
+const which = a.only ? [a.only] : ['sori', 'stock']
+if (!which.every((w) => w === 'sori' || w === 'stock')) throw new Error('--only is sori or stock')
+
+// Each repetition writes into fresh chats; one page holds PAGE_SIZE messages, and the bench writes page 0 only.
+const perChat = (opts.rate / R) * (opts.warmupS + opts.durationS)
+if (perChat > PAGE_SIZE) {
+  throw new Error(`${Math.round(perChat)} messages per chat per repetition would overflow page 0 (${PAGE_SIZE}); raise --chats or shorten the run`)
+}
+// A hard stop, whatever happens: setup, repetitions and drains, with room to spare.
+const budgetS = 300 + repeat * which.length * (opts.warmupS + opts.durationS + opts.drainS + 60)
+setTimeout(() => {
+  console.error(`bench:delivery: stopped after ${budgetS} s (time limit)`)
+  process.exit(2)
+}, budgetS * 1000).unref()
+
+const line = (s = '') => console.log(s)
+line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
+line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in this one process`)
+line()
+
+const servers: Record<string, ServerChild> = {}
+let dropSchema: (() => Promise<void>) | null = null
+let soriUsers: BenchUser[] = []
+try {
+  if (which.includes('sori')) {
+    let url: string | undefined
+    if (backend === 'postgres') {
+      const s = await freshSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+      url = s.url
+      dropSchema = s.drop
+    }
+    servers.sori = await startSori(url)
+    const t = performance.now()
+    soriUsers = await signUpUsers(servers.sori.port, users, `b${Date.now().toString(36).slice(-5)}_`)
+    line(`sori: pid ${servers.sori.pid}, ${servers.sori.storage}; signed up ${users} users in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  }
+  if (which.includes('stock')) {
+    servers.stock = await startStock()
+    line(`stock: pid ${servers.stock.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb`)
+  }
+  line()
+
+  const results: Record<string, WindowResult[]> = { sori: [], stock: [] }
+  for (let rep = 0; rep < repeat; rep++) {
+    // alternate the order so that drift in the machine's other load does not favour one server
+    const order = rep % 2 === 0 ? which : [...which].reverse()
+    for (const name of order) {
+      const server = servers[name]
+      const specs = name === 'sori' ? await soriChats(server, rep) : stockChats(rep)
+      const tag = `r${rep}${name[0]}`
+      const r = await runWindow(server, specs, opts, tag)
+      results[name].push(r)
+      printRow(`#${rep + 1} ${r.server}`, r)
+    }
+  }
+
+  line()
+  line(`medians of ${repeat} repetitions`)
+  const med: Record<string, WindowResult> = {}
+  for (const name of which) {
+    const rs = results[name]
+    const m = {} as Record<string, number | string>
+    for (const k of Object.keys(rs[0]) as Array<keyof WindowResult>) {
+      m[k] = typeof rs[0][k] === 'number' ? median(rs.map((r) => r[k] as number)) : rs[0][k]
+    }
+    med[name] = m as unknown as WindowResult
+    printRow(`median ${med[name].server}`, med[name])
+  }
+  if (med.sori && med.stock) {
+    line()
+    line(`ratios Sori / stock (lower is better for Sori):`)
+    line(`  server CPU per delivered message  ${ratio(med.sori.cpuPerMessageUs, med.stock.cpuPerMessageUs)}   (${fmt(med.sori.cpuPerMessageUs)} µs vs ${fmt(med.stock.cpuPerMessageUs)} µs)`)
+    line(`  delivery latency p99              ${ratio(med.sori.latP99, med.stock.latP99)}   (${fmt(med.sori.latP99, 2)} ms vs ${fmt(med.stock.latP99, 2)} ms)`)
+    line(`  delivery latency p50              ${ratio(med.sori.latP50, med.stock.latP50)}   (${fmt(med.sori.latP50, 2)} ms vs ${fmt(med.stock.latP50, 2)} ms)`)
+    line(`  server RSS at window end          ${ratio(med.sori.rssMB, med.stock.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(med.stock.rssMB)} MB)`)
+  }
+} finally {
+  for (const s of Object.values(servers)) await s.stop()
+  if (dropSchema) await dropSchema()
+}
+
+function printRow(label: string, r: WindowResult): void {
+  line(
+    `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
+      `latency p50 ${fmt(r.latP50, 2)} ms p99 ${fmt(r.latP99, 2)} ms max ${fmt(r.latMax, 1)} ms; ` +
+      (r.server.startsWith('sori') ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; ` : '') +
+      `server ${fmt(r.cpuPerMessageUs)} µs CPU/msg (${fmt(r.cpuPerDeliveryUs)} µs/delivery, ${fmt(r.serverCores, 2)} cores), RSS ${fmt(r.rssMB, 0)} MB (peak ${fmt(r.peakRssMB, 0)}); ` +
+      (r.pgCpuPerMessageUs > 0 ? `postgres ${fmt(r.pgCpuPerMessageUs)} µs CPU/msg; ` : '') +
+      `lost ${r.lost} dup ${r.duplicated}${r.server.startsWith('sori') ? ` unacked ${r.unacked}` : ''} closed ${r.closed} skipped ${r.skipped}; ` +
+      `generator ${fmt(r.genCores, 2)} cores, loop p99 ${fmt(r.genLoopP99, 1)} ms; other processes ${fmt(r.otherCores, 2)} cores`,
+  )
+}
+
+async function soriChats(server: ServerChild, rep: number): Promise<ChatSpec[]> {
+  const idx = Array.from({ length: R }, (_, i) => i)
+  return inPool(idx, 8, async (i) => {
+    // members of chat i: M consecutive users of the pool, shifted per repetition so that chats differ
+    const members = Array.from({ length: M }, (_, k) => soriUsers[(i * M + k + rep) % soriUsers.length])
+    const convId = await createGroup(server.port, members[0], members.slice(1), `bench ${rep}.${i}`)
+    return { convId, members: members.map((u) => ({ userId: u.id, token: u.token })) }
+  })
+}
+
+function stockChats(_rep: number): ChatSpec[] {
+  const id = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x').slice(0, 12)
+  return Array.from({ length: R }, () => ({ convId: id(), members: Array.from({ length: M }, () => ({ userId: id(), token: 'none' })) }))
+}

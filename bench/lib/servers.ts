@@ -1,0 +1,135 @@
+// Starts the servers under test as child processes on 127.0.0.1, so their CPU and memory can be read
+// from /proc without the load generator's own work mixed in.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const HOST = '127.0.0.1'
+
+export interface ServerChild {
+  name: 'sori' | 'stock'
+  pid: number
+  port: number
+  /** a short label of what it stores to: sqlite, postgres, leveldb */
+  storage: string
+  /** stderr and stdout lines, kept for the report when something goes wrong */
+  log: string[]
+  stop(): Promise<void>
+}
+
+const live = new Set<ChildProcess>()
+// A benchmark that throws or is interrupted must not leave servers behind.
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL')
+})
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    for (const c of live) c.kill('SIGKILL')
+    process.exit(130)
+  })
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, HOST, () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: string[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log.join('')}`)
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, HOST)
+      s.once('connect', () => {
+        s.destroy()
+        resolve(true)
+      })
+      s.once('error', () => resolve(false))
+    })
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`server did not listen on ${HOST}:${port} within ${timeoutMs} ms:\n${log.join('')}`)
+}
+
+async function start(
+  name: ServerChild['name'],
+  storage: string,
+  args: string[],
+  env: Record<string, string>,
+  cleanup: () => void,
+): Promise<ServerChild> {
+  const port = await freePort()
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  const log: string[] = []
+  const keep = (b: Buffer) => {
+    log.push(b.toString())
+    if (log.length > 200) log.shift()
+  }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  try {
+    await waitForPort(port, child, log, 60_000)
+  } catch (e) {
+    child.kill('SIGKILL')
+    live.delete(child)
+    cleanup()
+    throw e
+  }
+  return {
+    name,
+    pid: child.pid!,
+    port,
+    storage,
+    log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        await exited
+        clearTimeout(timer)
+      }
+      live.delete(child)
+      cleanup()
+    },
+  }
+}
+
+/**
+ * Sori's server (server/main.ts) with a fresh SQLite file, or with `databaseUrl` (postgres://...) as given.
+ * Run as `node --import tsx` (not the tsx CLI, which would add a parent process between us and the server).
+ */
+export async function startSori(databaseUrl?: string): Promise<ServerChild> {
+  const dir = mkdtempSync(join(tmpdir(), 'sori-bench-'))
+  const url = databaseUrl ?? join(dir, 'sori.db')
+  // main.ts builds the PWA when its static folder has no index.html; the bench needs no app, so give it a stand-in
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>')
+  const storage = url.startsWith('postgres') ? 'postgres' : 'sqlite'
+  const env = { DATABASE_URL: url, SORI_STATIC: dir, NODE_ENV: 'production' }
+  return start('sori', storage, ['--import', 'tsx', 'server/main.ts'], env, () => rmSync(dir, { recursive: true, force: true }))
+}
+
+/** The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder. */
+export async function startStock(): Promise<ServerChild> {
+  const dir = mkdtempSync(join(tmpdir(), 'stock-bench-'))
+  return start('stock', 'leveldb', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: join(dir, 'leveldb') }, () =>
+    rmSync(dir, { recursive: true, force: true }),
+  )
+}

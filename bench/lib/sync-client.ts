@@ -1,0 +1,106 @@
+// A lean y-websocket client for load generation: one raw `ws` socket and one real Y.Doc, speaking the
+// same frames as the stock WebsocketProvider (sync step 1/2 and updates; awareness frames are read and
+// ignored; Sori's MSG_ACK is passed to a callback). Leaner than WebsocketProvider because it keeps no
+// awareness state, no resync or reconnect timers and no event emitter per socket: with 1,000+ clients
+// in the load generator's one process, those would cost the generator CPU that the server should get.
+// The receiving side is real: every update is decoded and applied to the Y.Doc by Yjs.
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { MSG_SYNC, MSG_ACK, readAck } from '../../protocol/wire.ts'
+
+export interface SyncClientOptions {
+  /** called with the acknowledged state vector of every MSG_ACK (Sori, `ack=1`) */
+  onAck?: (sv: Map<number, number>) => void
+  onClose?: (code: number, reason: string) => void
+}
+
+export class SyncClient {
+  readonly ws: WebSocket
+  readonly doc: Y.Doc
+  /** true once the server's sync step 2 arrived */
+  synced = false
+  private syncedWaiters: Array<() => void> = []
+  closeCode = 0
+  /** HTTP status when the server refused the upgrade (401, 403, 503...) */
+  refusedStatus = 0
+
+  constructor(url: string, doc: Y.Doc, private readonly opts: SyncClientOptions = {}) {
+    this.doc = doc
+    this.ws = new WebSocket(url, { perMessageDeflate: false })
+    this.ws.binaryType = 'nodebuffer'
+    this.ws.on('open', () => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MSG_SYNC)
+      syncProtocol.writeSyncStep1(e, doc)
+      this.ws.send(encoding.toUint8Array(e))
+    })
+    this.ws.on('message', (data: Buffer) => this.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)))
+    this.ws.on('close', (code, reason) => {
+      this.closeCode = code
+      this.flushWaiters()
+      this.opts.onClose?.(code, reason.toString())
+    })
+    this.ws.on('unexpected-response', (_req, res) => {
+      this.refusedStatus = res.statusCode ?? 0
+      res.resume()
+      this.ws.terminate()
+    })
+    this.ws.on('error', () => {
+      // 'close' follows and carries what the caller needs
+    })
+    doc.on('update', this.onLocalUpdate)
+  }
+
+  private onLocalUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === this || this.ws.readyState !== WebSocket.OPEN) return
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MSG_SYNC)
+    syncProtocol.writeUpdate(e, update)
+    this.ws.send(encoding.toUint8Array(e))
+  }
+
+  private onMessage(buf: Uint8Array): void {
+    const d = decoding.createDecoder(buf)
+    const type = decoding.readVarUint(d)
+    if (type === MSG_SYNC) {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MSG_SYNC)
+      const syncType = syncProtocol.readSyncMessage(d, e, this.doc, this)
+      if (encoding.length(e) > 1) this.ws.send(encoding.toUint8Array(e))
+      if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+        this.synced = true
+        this.flushWaiters()
+      }
+    } else if (type === MSG_ACK) {
+      this.opts.onAck?.(readAck(d))
+    }
+    // awareness (1) and query-awareness (3) are ignored: these clients set no awareness state
+  }
+
+  private flushWaiters(): void {
+    const w = this.syncedWaiters
+    this.syncedWaiters = []
+    for (const f of w) f()
+  }
+
+  /** Resolves when synced; rejects if the socket closes first or `timeoutMs` passes. */
+  whenSynced(timeoutMs = 30_000): Promise<void> {
+    if (this.synced) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('sync timed out')), timeoutMs)
+      this.syncedWaiters.push(() => {
+        clearTimeout(timer)
+        if (this.synced) resolve()
+        else reject(new Error(`socket closed before sync (${this.refusedStatus ? `HTTP ${this.refusedStatus}` : `code ${this.closeCode}`})`))
+      })
+    })
+  }
+
+  close(): void {
+    this.doc.off('update', this.onLocalUpdate)
+    this.ws.terminate()
+  }
+}

@@ -1,0 +1,193 @@
+// npm run bench:memory -- [--sockets 10000] [--chats 2500] [--messages 10] [--users 1000] [--settle 10]
+//   [--backend sqlite|postgres] [--only sori|stock]
+// Server memory for many idle sockets, above the server's own baseline, for Sori and the stock
+// y-websocket server in the same run. Each socket is a lean y-websocket client (raw ws, one real Y.Doc)
+// that does the sync handshake on its chat's page doc c:<conv>:0; all live in this one process.
+import { parseArgs } from 'node:util'
+import { execSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cpus, loadavg } from 'node:os'
+import * as Y from 'yjs'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { startSori, startStock, HOST, type ServerChild } from '../lib/servers.ts'
+import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
+import { SyncClient } from '../lib/sync-client.ts'
+import { freshSchema } from '../lib/postgres.ts'
+import { memory, cpuMicros } from '../lib/proc.ts'
+import { fmt, ratio } from '../lib/stats.ts'
+
+const { values: a } = parseArgs({
+  options: {
+    sockets: { type: 'string', default: '10000' },
+    chats: { type: 'string', default: '2500' },
+    messages: { type: 'string', default: '10' },
+    users: { type: 'string', default: '1000' },
+    settle: { type: 'string', default: '10' },
+    backend: { type: 'string', default: 'sqlite' },
+    only: { type: 'string' },
+  },
+})
+const num = (name: string, v: string | undefined, min: number, max: number): number => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max} (got ${v})`)
+  return n
+}
+const SOCKETS = num('sockets', a.sockets, 1, 15_000)
+const CHATS = num('chats', a.chats, 1, SOCKETS)
+const MESSAGES = num('messages', a.messages, 0, 1000)
+const SETTLE_S = num('settle', a.settle, 1, 600)
+const perChat = Math.ceil(SOCKETS / CHATS)
+const USERS = num('users', a.users, perChat, 20_000)
+const backend = a.backend
+if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('--backend is sqlite or postgres')
+const which = a.only ? [a.only] : ['sori', 'stock']
+if (!which.every((w) => w === 'sori' || w === 'stock')) throw new Error('--only is sori or stock')
+
+const fdLimit = Number(execSync('sh -c "ulimit -n"').toString().trim())
+if (fdLimit < SOCKETS + 500) throw new Error(`ulimit -n is ${fdLimit}: too few file descriptors for ${SOCKETS} sockets (raise it in your shell)`)
+setTimeout(() => {
+  console.error('bench:memory: stopped after 30 minutes (time limit)')
+  process.exit(2)
+}, 30 * 60_000).unref()
+
+const line = (s = '') => console.log(s)
+const MB = (b: number) => b / 2 ** 20
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+interface Result {
+  label: string
+  baselineMB: number
+  connectedMB: number
+  idleMB: number
+  peakMB: number
+  aboveMB: number
+  perSocketKB: number
+  connectS: number
+  idleCpuCores: number
+  refused: number
+}
+
+line(`bench:memory  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}  ulimit -n ${fdLimit}`)
+line(`${SOCKETS} idle sockets on ${CHATS} chats (${perChat} per chat), ${MESSAGES} messages per chat, settle ${SETTLE_S} s; backend ${backend}; Sori users ${USERS}`)
+line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc per socket) in this one process`)
+line()
+
+const results: Result[] = []
+for (const name of which) {
+  let server: ServerChild | null = null
+  let drop: (() => Promise<void>) | null = null
+  const clients: SyncClient[] = []
+  try {
+    // ---- the server with its chats, before any socket
+    let chats: Array<{ convId: string; members: Array<{ userId: string; token: string }> }>
+    if (name === 'sori') {
+      let url: string | undefined
+      if (backend === 'postgres') {
+        const s = await freshSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+        url = s.url
+        drop = s.drop
+      }
+      server = await startSori(url)
+      const t = performance.now()
+      const users: BenchUser[] = await signUpUsers(server.port, USERS, `m${Date.now().toString(36).slice(-5)}_`)
+      const idx = Array.from({ length: CHATS }, (_, i) => i)
+      const srv = server
+      chats = await inPool(idx, 8, async (i) => {
+        const members = Array.from({ length: perChat }, (_, k) => users[(i * perChat + k) % USERS])
+        const convId = await createGroup(srv.port, members[0], members.slice(1), `mem ${i}`)
+        return { convId, members: members.map((u) => ({ userId: u.id, token: u.token })) }
+      })
+      line(`sori: pid ${server.pid}, ${server.storage}; ${USERS} users and ${CHATS} chats created in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    } else {
+      server = await startStock()
+      const id = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x').slice(0, 12)
+      chats = Array.from({ length: CHATS }, () => ({ convId: id(), members: Array.from({ length: perChat }, () => ({ userId: id(), token: 'none' })) }))
+      line(`stock: pid ${server.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb`)
+    }
+    await sleep(3000)
+    const baseline = memory(server.pid).rss
+
+    // ---- connect and sync every socket
+    const jobs: Array<{ chat: number; userId: string; token: string }> = []
+    chats.forEach((c, i) => c.members.forEach((m) => jobs.push({ chat: i, ...m })))
+    jobs.length = SOCKETS
+    const ack = name === 'sori' ? '&ack=1' : ''
+    const t0 = performance.now()
+    let refused = 0
+    const srv = server
+    await inPool(jobs, 200, async (j) => {
+      const url = `ws://${HOST}:${srv.port}/sync/${pageDoc(chats[j.chat].convId, 0)}?token=${encodeURIComponent(j.token)}${ack}`
+      const c = new SyncClient(url, new Y.Doc())
+      clients.push(c)
+      try {
+        await c.whenSynced(60_000)
+      } catch (e) {
+        if (refused++ === 0) line(`  first refused socket: ${(e as Error).message}`)
+      }
+    })
+    const connectS = (performance.now() - t0) / 1000
+    const connected = memory(server.pid).rss
+
+    // ---- a little history per chat, written by each chat's first socket, one message per transaction
+    if (MESSAGES > 0) {
+      const firstOf = new Map<number, SyncClient>()
+      const ofChat: SyncClient[][] = chats.map(() => [])
+      jobs.forEach((j, i) => {
+        if (!firstOf.has(j.chat)) firstOf.set(j.chat, clients[i])
+        ofChat[j.chat].push(clients[i])
+      })
+      let k = 0
+      for (const [chatIdx, c] of firstOf) {
+        const arr = c.doc.getArray<ChatMessage>(ROOTS.page.msgs)
+        const from = chats[chatIdx].members[0].userId
+        for (let i = 0; i < MESSAGES; i++) {
+          arr.insert(arr.length, [{ id: `mem${chatIdx.toString(36)}_${i}`, from, ts: Date.now(), kind: 'text', body: `history message ${i} of a bench chat` }])
+        }
+        // pace the writes so that the server is not measured mid-burst
+        if (++k % 100 === 0) await sleep(20)
+      }
+      const until = Date.now() + 60_000
+      const behind = () => ofChat.reduce((n, cs) => n + cs.filter((c) => c.synced && c.doc.getArray(ROOTS.page.msgs).length < MESSAGES).length, 0)
+      while (behind() > 0 && Date.now() < until) await sleep(200)
+      if (behind() > 0) line(`  ${behind()} sockets did not receive their chat's history within 60 s`)
+    }
+
+    // ---- idle
+    const cpu0 = cpuMicros(server.pid)
+    await sleep(SETTLE_S * 1000)
+    const idleCpu = (cpuMicros(server.pid) - cpu0) / (SETTLE_S * 1e6)
+    const mem = memory(server.pid)
+    const open = clients.filter((c) => c.ws.readyState === 1).length
+    const r: Result = {
+      label: `${name} (${server.storage})`,
+      baselineMB: MB(baseline),
+      connectedMB: MB(connected),
+      idleMB: MB(mem.rss),
+      peakMB: MB(mem.peak),
+      aboveMB: MB(mem.rss - baseline),
+      perSocketKB: (mem.rss - baseline) / 1024 / Math.max(1, open),
+      connectS,
+      idleCpuCores: idleCpu,
+      refused,
+    }
+    results.push(r)
+    line(
+      `${r.label}: ${open} of ${SOCKETS} sockets open after ${SETTLE_S} s idle (${refused} refused), connected and synced in ${fmt(connectS)} s; ` +
+        `RSS baseline ${fmt(r.baselineMB)} MB, after connect ${fmt(r.connectedMB)} MB, idle ${fmt(r.idleMB)} MB (peak ${fmt(r.peakMB)} MB); ` +
+        `above baseline ${fmt(r.aboveMB)} MB = ${fmt(r.perSocketKB, 2)} KB per socket; idle CPU ${fmt(idleCpu, 3)} cores`,
+    )
+  } finally {
+    for (const c of clients) c.close()
+    if (server) await server.stop()
+    if (drop) await drop()
+  }
+}
+
+const sori = results.find((r) => r.label.startsWith('sori'))
+const stock = results.find((r) => r.label.startsWith('stock'))
+if (sori && stock) {
+  line()
+  line(`ratio Sori / stock, memory above baseline: ${ratio(sori.aboveMB, stock.aboveMB)} (${fmt(sori.aboveMB)} MB vs ${fmt(stock.aboveMB)} MB; budget ≤ 50 MB)`)
+}
+process.exit(0)

@@ -1,0 +1,36 @@
+// What every API handler can reach.
+import type { Db } from '../db/db.ts'
+import { HttpError } from '../http/errors.ts'
+import type { Call } from '../http/router.ts'
+import type { Authenticate, SyncServer } from '../sync/types.ts'
+
+export interface ApiContext {
+  db: Db
+  sync: SyncServer
+  authenticate: Authenticate
+  /** believe X-Forwarded-For (SORI_TRUST_PROXY=1) */
+  trustProxy: boolean
+}
+
+export interface Caller { userId: string; sessionId: string }
+
+/** The signed-in caller, from `Authorization: Bearer <token>`; 401 otherwise. */
+export async function requireCaller(ctx: ApiContext, call: Call): Promise<Caller> {
+  const header = call.req.headers.authorization ?? ''
+  const m = /^Bearer\s+(\S+)$/i.exec(header)
+  const who = m ? await ctx.authenticate(m[1]) : null
+  if (!who) throw new HttpError(401, 'unauthorized', m ? 'This session is signed out or unknown. Sign in again.' : 'Sign in first (Authorization: Bearer <token>).')
+  return who
+}
+
+/**
+ * Tells the sync server a conversation changed, after the relational commit. The change has been made
+ * whatever happens here, so a failure is logged rather than turned into an error for the caller.
+ */
+export async function chatChanged(ctx: ApiContext, convId: string): Promise<void> {
+  try {
+    await ctx.sync.chatChanged(convId)
+  } catch (e) {
+    console.error(`sync.chatChanged(${convId}) failed:`, e)
+  }
+}

@@ -1,0 +1,40 @@
+// The JSON API under /api/: routes, body parsing, errors.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { authRoutes } from '../auth/routes.ts'
+import { chatRoutes } from '../chats/routes.ts'
+import { readJson } from '../http/body.ts'
+import { HttpError } from '../http/errors.ts'
+import { redactUrl } from '../http/log.ts'
+import { sendError, sendJson } from '../http/respond.ts'
+import { Router } from '../http/router.ts'
+import { friendRoutes } from '../users/friends.ts'
+import { userRoutes } from '../users/routes.ts'
+import type { ApiContext } from './context.ts'
+
+export type { ApiContext } from './context.ts'
+
+export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const router = new Router()
+  authRoutes(router, ctx)
+  userRoutes(router, ctx)
+  friendRoutes(router, ctx)
+  chatRoutes(router, ctx)
+
+  return async (req, res, url) => {
+    try {
+      const m = router.match(req.method ?? 'GET', url.pathname)
+      if (!m) throw new HttpError(404, 'not_found', `There is no ${req.method} ${url.pathname} in this API.`)
+      let body: Promise<unknown> | null = null
+      const reply = await m.handler({ req, url, params: m.params, body: () => (body ??= readJson(req)) })
+      sendJson(res, reply.status, reply.body, reply.headers)
+    } catch (e) {
+      if (res.headersSent) { res.destroy(); return }
+      if (e instanceof HttpError) {
+        sendError(res, e.status, e.code, e.message, e.headers)
+        return
+      }
+      console.error(`${req.method} ${redactUrl(req.url)} failed:`, e)
+      sendError(res, 500, 'internal', 'Something went wrong on the server. Try again.')
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// One HTTP server: the JSON API under /api/, the sync endpoint /sync/<doc> (WebSocket upgrade), and the built PWA.
+import { existsSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createApi } from './api/index.ts'
+import { createAuthenticate } from './auth/sessions.ts'
+import { openDb, type Db } from './db/db.ts'
+import { redactUrl } from './http/log.ts'
+import { sendError } from './http/respond.ts'
+import { staticFiles } from './http/static.ts'
+import { createSync } from './sync/index.ts'
+import type { SyncServer } from './sync/types.ts'
+
+export interface RunningServer {
+  /** http://127.0.0.1:PORT (or the host it listens on) */
+  url: string
+  port: number
+  db: Db
+  sync: SyncServer
+  close(): Promise<void>
+}
+
+export interface ServerOptions {
+  port?: number
+  host?: string
+  databaseUrl: string
+  /** folder of the built PWA; null (or a folder without index.html) serves only the API */
+  staticDir?: string | null
+  trustProxy?: boolean
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const db = await openDb(opts.databaseUrl)
+  const authenticate = createAuthenticate(db)
+  const sync = createSync({ db, authenticate })
+  const api = createApi({ db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1' })
+  const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      sendError(res, 400, 'bad_request', 'Malformed URL.')
+      return
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res, url)
+    if (url.pathname.startsWith('/sync/')) {
+      sendError(res, 426, 'bad_request', 'The sync endpoint speaks WebSocket (y-websocket protocol).', { Upgrade: 'websocket' })
+      return
+    }
+    if (files && (await files.serve(req, res, url.pathname))) return
+    sendError(res, 404, 'not_found', 'Not found.')
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((e) => {
+      console.error(`${req.method} ${redactUrl(req.url)} failed:`, e)
+      if (!res.headersSent) sendError(res, 500, 'internal', 'Something went wrong on the server.')
+      else res.destroy()
+    })
+  })
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy())
+    const path = (req.url ?? '').split('?')[0]
+    if (!path.startsWith('/sync/')) { socket.destroy(); return }
+    try {
+      sync.handleUpgrade(req, socket, head)
+    } catch (e) {
+      console.error(`upgrade ${redactUrl(req.url)} failed:`, e)
+      socket.destroy()
+    }
+  })
+  // a client that drops mid-request must not take the process with it
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+
+  const host = opts.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve() })
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    db,
+    sync,
+    close: () => (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      await sync.close()
+      server.closeAllConnections()
+      await stopped
+      await db.close()
+    })()),
+  }
+}

@@ -1,0 +1,94 @@
+// POST /api/signup, /api/signin, /api/signout, /api/signout-all
+import type { Session } from '../../protocol/api.ts'
+import type { ApiContext } from '../api/context.ts'
+import { requireCaller } from '../api/context.ts'
+import { newId } from '../api/ids.ts'
+import { isUniqueViolation } from '../api/unique.ts'
+import { HttpError } from '../http/errors.ts'
+import { asObject, optStr, str } from '../http/input.ts'
+import { remoteAddress } from '../http/remote.ts'
+import type { Router } from '../http/router.ts'
+import { loadMe } from '../users/profiles.ts'
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts'
+import { checkHandle, checkLang, checkName, checkPassword, cleanDevice, normalizeHandle } from './rules.ts'
+import { createSession, endAllSessions, endSession } from './sessions.ts'
+import { ADDRESS_LIMIT, HANDLE_LIMIT, addressKey, clearKey, forgiveAttempt, handleKey, reserveAttempt } from './throttle.ts'
+import { MAX_PASSWORD_CHARS } from '../../protocol/limits.ts'
+
+const handleTaken = () => new HttpError(409, 'handle_taken', 'That handle is taken. Choose another one.')
+const wrongCredentials = () => new HttpError(401, 'wrong_credentials', 'The handle or the password is wrong.')
+const tooMany = (ms: number) => {
+  const s = Math.ceil(ms / 1000)
+  return new HttpError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${s} seconds.`, { 'Retry-After': String(s) })
+}
+
+export function authRoutes(r: Router, ctx: ApiContext): void {
+  const { db } = ctx
+
+  r.post('/api/signup', async (call) => {
+    const b = asObject(await call.body())
+    const handle = checkHandle(str(b, 'handle'))
+    const name = checkName(str(b, 'name'))
+    const password = checkPassword(str(b, 'password'))
+    const langIn = optStr(b, 'lang')
+    const lang = langIn === undefined ? 'en' : checkLang(langIn)
+    const device = cleanDevice(optStr(b, 'device'))
+    if (await db.get('SELECT 1 AS x FROM users WHERE handle = ?', [handle])) throw handleTaken()
+    const pass = await hashPassword(password)
+    const id = newId()
+    let token: string
+    try {
+      token = await db.tx(async (q) => {
+        await q.run('INSERT INTO users (id, handle, name, status, pass, lang, created) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, handle, name, '', pass, lang, Date.now()])
+        return createSession(q, id, device)
+      })
+    } catch (e) {
+      // two sign-ups raced for the same handle
+      if (isUniqueViolation(e)) throw handleTaken()
+      throw e
+    }
+    const body: Session = { token, user: { id, handle, name, status: '', lang } }
+    return { status: 201, body }
+  })
+
+  r.post('/api/signin', async (call) => {
+    const b = asObject(await call.body())
+    const handle = normalizeHandle(str(b, 'handle'))
+    const password = str(b, 'password')
+    const device = cleanDevice(optStr(b, 'device'))
+    const hKey = handleKey(handle)
+    const aKey = addressKey(remoteAddress(call.req, ctx.trustProxy))
+    // the address first: a locked address does not get to count attempts against anyone's handle
+    const aWait = await reserveAttempt(db, aKey, ADDRESS_LIMIT)
+    if (aWait) throw tooMany(aWait)
+    const hWait = await reserveAttempt(db, hKey, HANDLE_LIMIT)
+    if (hWait) throw tooMany(hWait)
+    // unknown handles take the same path and the same time as known ones: the answer does not tell them apart
+    const user = await db.get<{ id: string; pass: string }>('SELECT id, pass FROM users WHERE handle = ?', [handle])
+    const ok = password.length <= MAX_PASSWORD_CHARS && user
+      ? await verifyPassword(password, user.pass)
+      : (await burnPasswordCheck(password.slice(0, MAX_PASSWORD_CHARS)), false)
+    if (!ok || !user) throw wrongCredentials()
+    await clearKey(db, hKey)
+    await forgiveAttempt(db, aKey, ADDRESS_LIMIT)
+    const token = await createSession(db, user.id, device)
+    const me = await loadMe(db, user.id)
+    if (!me) throw wrongCredentials()
+    const body: Session = { token, user: me }
+    return { status: 200, body }
+  })
+
+  r.post('/api/signout', async (call) => {
+    const me = await requireCaller(ctx, call)
+    const ids = await endSession(db, me.sessionId)
+    if (ids.length) ctx.sync.sessionsRevoked(ids)
+    return { status: 204 }
+  })
+
+  r.post('/api/signout-all', async (call) => {
+    const me = await requireCaller(ctx, call)
+    const ids = await endAllSessions(db, me.userId)
+    if (ids.length) ctx.sync.sessionsRevoked(ids)
+    return { status: 204 }
+  })
+}

@@ -1,0 +1,59 @@
+// What makes a handle, display name, status, password or language acceptable.
+import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MAX_STATUS_CHARS, MAX_TITLE_CHARS, MIN_PASSWORD_CHARS } from '../../protocol/limits.ts'
+import { HttpError } from '../http/errors.ts'
+
+export const LANGS = ['ko', 'en', 'ja', 'es', 'zh-Hans', 'zh-Hant', 'th', 'tr', 'de', 'fr', 'pt', 'it'] as const
+
+/** Handles are compared case-insensitively: they are lower-cased (and trimmed) before anything else. */
+export const normalizeHandle = (handle: string): string => handle.trim().toLowerCase()
+
+export function checkHandle(raw: string): string {
+  const handle = normalizeHandle(raw)
+  if (!HANDLE_RE.test(handle)) {
+    throw new HttpError(400, 'handle_invalid', 'A handle is 3 to 20 characters: letters a-z, digits 0-9, "." and "_".')
+  }
+  return handle
+}
+
+// C0/C1 controls, line/paragraph separators, and bidi overrides/isolates (they let a name disguise itself)
+const FORBIDDEN = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
+
+/** Trimmed, NFC, without control characters, at most `max` UTF-16 code units; null when unacceptable. */
+export function cleanText(raw: string, min: number, max: number): string | null {
+  const s = raw.normalize('NFC').trim()
+  if (s.length < min || s.length > max || FORBIDDEN.test(s)) return null
+  return s
+}
+
+export function checkName(raw: string): string {
+  const name = cleanText(raw, 1, MAX_NAME_CHARS)
+  if (name === null) throw new HttpError(400, 'name_invalid', `A name is 1 to ${MAX_NAME_CHARS} characters, without control characters.`)
+  return name
+}
+
+export function checkStatus(raw: string): string {
+  const status = cleanText(raw, 0, MAX_STATUS_CHARS)
+  if (status === null) throw new HttpError(400, 'bad_request', `A status message is at most ${MAX_STATUS_CHARS} characters, without control characters.`)
+  return status
+}
+
+export function checkTitle(raw: string): string {
+  const title = cleanText(raw, 0, MAX_TITLE_CHARS)
+  if (title === null) throw new HttpError(400, 'bad_request', `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters.`)
+  return title
+}
+
+export function checkPassword(password: string): string {
+  if (password.length < MIN_PASSWORD_CHARS || password.length > MAX_PASSWORD_CHARS) {
+    throw new HttpError(400, 'password_weak', `A password is ${MIN_PASSWORD_CHARS} to ${MAX_PASSWORD_CHARS} characters.`)
+  }
+  return password
+}
+
+export function checkLang(lang: string): string {
+  if (!(LANGS as readonly string[]).includes(lang)) throw new HttpError(400, 'bad_request', `"lang" must be one of ${LANGS.join(', ')}.`)
+  return lang
+}
+
+/** A device label, as shown in a future "signed-in devices" list. */
+export const cleanDevice = (raw: string | undefined): string => (raw === undefined ? '' : cleanText(raw, 0, 100) ?? '')

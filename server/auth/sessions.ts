@@ -1,0 +1,44 @@
+// Sessions: one row per signed-in device.
+import type { Db, Queryable } from '../db/db.ts'
+import type { Authenticate } from '../sync/types.ts'
+import { TOKEN_RE, hashToken, newToken } from './tokens.ts'
+
+/** `seen` is refreshed at most this often, so authenticating stays a read. */
+const SEEN_EVERY_MS = 5 * 60_000
+
+export async function createSession(q: Queryable, userId: string, device: string): Promise<string> {
+  const token = newToken()
+  const now = Date.now()
+  await q.run('INSERT INTO sessions (token_hash, user_id, device, created, seen) VALUES (?, ?, ?, ?, ?)', [hashToken(token), userId, device, now, now])
+  return token
+}
+
+/** Who a token belongs to; null when it is malformed, unknown or signed out. Used by the API and the sync server. */
+export function createAuthenticate(db: Db): Authenticate {
+  return async (token) => {
+    if (typeof token !== 'string' || !TOKEN_RE.test(token)) return null
+    const sessionId = hashToken(token)
+    const row = await db.get<{ user_id: string; seen: number }>('SELECT user_id, seen FROM sessions WHERE token_hash = ?', [sessionId])
+    if (!row) return null
+    const now = Date.now()
+    if (now - Number(row.seen) > SEEN_EVERY_MS) {
+      db.run('UPDATE sessions SET seen = ? WHERE token_hash = ?', [now, sessionId]).catch(() => {})
+    }
+    return { userId: row.user_id, sessionId }
+  }
+}
+
+/** Deletes one session; returns the ids that were signed out. */
+export async function endSession(db: Db, sessionId: string): Promise<string[]> {
+  const r = await db.run('DELETE FROM sessions WHERE token_hash = ?', [sessionId])
+  return r.changes ? [sessionId] : []
+}
+
+/** Deletes every session of a user; returns their ids. */
+export async function endAllSessions(db: Db, userId: string): Promise<string[]> {
+  return db.tx(async (q) => {
+    const rows = await q.all<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', [userId])
+    await q.run('DELETE FROM sessions WHERE user_id = ?', [userId])
+    return rows.map((r) => r.token_hash)
+  })
+}

@@ -1,0 +1,146 @@
+// GET /api/chats, GET/PATCH /api/chats/:id, POST /api/chats/direct, /api/chats/group,
+// /api/chats/:id/invite, /api/chats/:id/leave
+import type { Chat } from '../../protocol/api.ts'
+import { ENTITY_ID_RE, MAX_GROUP_MEMBERS } from '../../protocol/limits.ts'
+import { checkTitle } from '../auth/rules.ts'
+import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
+import { newId } from '../api/ids.ts'
+import { isUniqueViolation } from '../api/unique.ts'
+import type { Queryable } from '../db/db.ts'
+import { HttpError, badRequest, forbidden, notFound } from '../http/errors.ts'
+import { asObject, str, strArray } from '../http/input.ts'
+import type { Router } from '../http/router.ts'
+import { blockersOf, hasBlocked } from '../users/blocks.ts'
+import { directKey } from './direct-key.ts'
+import { addMembers, convRow, insertConv, isMember, listChats, loadChat, memberCount } from './store.ts'
+
+const blocked = () => new HttpError(403, 'blocked', 'This person is not accepting chats from you.')
+const notMember = () => forbidden('You are not a member of this chat.')
+
+export function chatRoutes(r: Router, ctx: ApiContext): void {
+  const { db } = ctx
+
+  async function chatFor(userId: string, convId: string): Promise<Chat> {
+    const chat = await loadChat(db, userId, convId)
+    if (!chat) throw notFound('No such chat.')
+    return chat
+  }
+
+  /** The conversation, which must exist and have the caller as a member. */
+  async function memberOf(userId: string, convId: string, q: Queryable = db) {
+    const conv = ENTITY_ID_RE.test(convId) ? await convRow(q, convId) : undefined
+    if (!conv) throw notFound('No such chat.')
+    if (!(await isMember(q, convId, userId))) throw notMember()
+    return conv
+  }
+
+  /** Other users to put in a group: known ids, deduplicated, none of whom blocked the one adding them. */
+  async function invitees(q: Queryable, userId: string, raw: string[]): Promise<string[]> {
+    const ids = [...new Set(raw)].filter((id) => id !== userId)
+    for (const id of ids) if (!ENTITY_ID_RE.test(id)) throw badRequest(`"${id.slice(0, 40)}" is not a user id.`)
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500)
+      const found = await q.all<{ id: string }>(`SELECT id FROM users WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)
+      if (found.length !== chunk.length) {
+        const known = new Set(found.map((f) => f.id))
+        throw notFound(`No such user: ${chunk.find((id) => !known.has(id))}.`)
+      }
+    }
+    if ((await blockersOf(q, userId, ids)).size) throw blocked()
+    return ids
+  }
+
+  r.get('/api/chats', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    return { status: 200, body: await listChats(db, userId) }
+  })
+
+  r.get('/api/chats/:id', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    await memberOf(userId, call.params.id)
+    return { status: 200, body: await chatFor(userId, call.params.id) }
+  })
+
+  r.post('/api/chats/direct', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const other = str(asObject(await call.body()), 'userId')
+    if (other === userId) throw badRequest('A direct chat needs another person.')
+    if (!ENTITY_ID_RE.test(other) || !(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [other]))) throw notFound('No such user.')
+    if (await hasBlocked(db, other, userId)) throw blocked()
+    const key = directKey(userId, other)
+    const open = () => db.tx(async (q) => {
+      const existing = await q.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [key])
+      if (existing) return { id: existing.id, changed: (await addMembers(q, existing.id, [userId, other])) > 0 }
+      const id = newId()
+      await insertConv(q, { id, kind: 'direct', title: '', directKey: key }, [userId, other])
+      return { id, changed: true }
+    })
+    let res: { id: string; changed: boolean }
+    try {
+      res = await open()
+    } catch (e) {
+      // both people opened it at the same moment: the other transaction created it, so read it now
+      if (!isUniqueViolation(e)) throw e
+      res = await open()
+    }
+    if (res.changed) await chatChanged(ctx, res.id)
+    return { status: 200, body: await chatFor(userId, res.id) }
+  })
+
+  r.post('/api/chats/group', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const b = asObject(await call.body())
+    const title = checkTitle(str(b, 'title'))
+    const raw = strArray(b, 'userIds', MAX_GROUP_MEMBERS)
+    const id = newId()
+    await db.tx(async (q) => {
+      const others = await invitees(q, userId, raw)
+      if (others.length + 1 > MAX_GROUP_MEMBERS) throw badRequest(`A group chat has at most ${MAX_GROUP_MEMBERS} members.`)
+      await insertConv(q, { id, kind: 'group', title, directKey: null }, [userId, ...others])
+    })
+    await chatChanged(ctx, id)
+    return { status: 201, body: await chatFor(userId, id) }
+  })
+
+  r.post('/api/chats/:id/invite', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const convId = call.params.id
+    const raw = strArray(asObject(await call.body()), 'userIds', MAX_GROUP_MEMBERS)
+    const added = await db.tx(async (q) => {
+      const conv = await memberOf(userId, convId, q)
+      if (conv.kind !== 'group') throw badRequest('Only group chats take invitations; start a group chat instead.')
+      const others = await invitees(q, userId, raw)
+      const n = await addMembers(q, convId, others)
+      if ((await memberCount(q, convId)) > MAX_GROUP_MEMBERS) throw badRequest(`A group chat has at most ${MAX_GROUP_MEMBERS} members.`)
+      return n
+    })
+    if (added) await chatChanged(ctx, convId)
+    return { status: 200, body: await chatFor(userId, convId) }
+  })
+
+  r.patch('/api/chats/:id', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const convId = call.params.id
+    const title = checkTitle(str(asObject(await call.body()), 'title'))
+    const changed = await db.tx(async (q) => {
+      const conv = await memberOf(userId, convId, q)
+      if (conv.kind !== 'group') throw badRequest('Only group chats have a title.')
+      if (conv.title === title) return false
+      await q.run('UPDATE convs SET title = ? WHERE id = ?', [title, convId])
+      return true
+    })
+    if (changed) await chatChanged(ctx, convId)
+    return { status: 200, body: await chatFor(userId, convId) }
+  })
+
+  r.post('/api/chats/:id/leave', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const convId = call.params.id
+    await db.tx(async (q) => {
+      await memberOf(userId, convId, q)
+      await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
+    })
+    await chatChanged(ctx, convId)
+    return { status: 204 }
+  })
+}

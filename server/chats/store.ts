@@ -1,0 +1,57 @@
+// Conversations in the relational tables: convs, members, conv_pages.
+import type { Chat } from '../../protocol/api.ts'
+import type { Queryable } from '../db/db.ts'
+import { memberProfiles } from '../users/profiles.ts'
+
+interface ConvRow { id: string; kind: 'direct' | 'group'; title: string; page: number }
+
+/** Creates a conversation with its first page and its members. */
+export async function insertConv(q: Queryable, conv: { id: string; kind: 'direct' | 'group'; title: string; directKey: string | null }, memberIds: string[]): Promise<void> {
+  const now = Date.now()
+  await q.run('INSERT INTO convs (id, kind, title, direct_key, page, created) VALUES (?, ?, ?, ?, 0, ?)', [conv.id, conv.kind, conv.title, conv.directKey, now])
+  await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, 0, 0)', [conv.id])
+  await addMembers(q, conv.id, memberIds)
+}
+
+/** Adds members who are not members yet; returns how many were added. */
+export async function addMembers(q: Queryable, convId: string, userIds: string[]): Promise<number> {
+  let added = 0
+  const now = Date.now()
+  for (const u of userIds) {
+    const r = await q.run('INSERT INTO members (conv_id, user_id, joined) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO NOTHING', [convId, u, now])
+    added += r.changes
+  }
+  return added
+}
+
+export async function isMember(q: Queryable, convId: string, userId: string): Promise<boolean> {
+  return !!(await q.get('SELECT 1 AS x FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId]))
+}
+
+export async function memberCount(q: Queryable, convId: string): Promise<number> {
+  return Number((await q.get<{ n: number }>('SELECT COUNT(*) AS n FROM members WHERE conv_id = ?', [convId]))?.n ?? 0)
+}
+
+export async function convRow(q: Queryable, convId: string): Promise<ConvRow | undefined> {
+  return q.get<ConvRow>('SELECT id, kind, title, page FROM convs WHERE id = ?', [convId])
+}
+
+async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise<Chat[]> {
+  const members = await memberProfiles(q, viewerId, rows.map((r) => r.id))
+  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, page: Number(r.page), members: members.get(r.id) ?? [] }))
+}
+
+export async function loadChat(q: Queryable, viewerId: string, convId: string): Promise<Chat | undefined> {
+  const row = await convRow(q, convId)
+  return row ? (await toChats(q, viewerId, [row]))[0] : undefined
+}
+
+/** The chats `userId` is a member of, the most recently active first. */
+export async function listChats(q: Queryable, userId: string): Promise<Chat[]> {
+  const rows = await q.all<ConvRow>(
+    `SELECT c.id, c.kind, c.title, c.page FROM convs c JOIN members m ON m.conv_id = c.id
+      WHERE m.user_id = ? ORDER BY c.last_ts DESC, c.created DESC, c.id`,
+    [userId],
+  )
+  return toChats(q, userId, rows)
+}

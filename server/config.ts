@@ -1,0 +1,22 @@
+// Configuration from environment variables (documented in README).
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string
+  /** the built PWA (vite build's outDir) */
+  staticDir: string
+  /** believe X-Forwarded-For for the client address (only behind a proxy that sets it) */
+  trustProxy: boolean
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8080)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${JSON.stringify(env.PORT)}`)
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || './data/sori.db',
+    staticDir: env.SORI_STATIC || 'dist',
+    trustProxy: env.SORI_TRUST_PROXY === '1',
+  }
+}

@@ -1,0 +1,89 @@
+// Awareness (typing indicators): states are checked, kept per document for MSG_QUERY_AWARENESS and
+// fanned out; a socket's states are removed (and the removal broadcast) when it closes.
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { MAX_AWARENESS_BYTES } from '../../protocol/limits.ts'
+import { MSG_AWARENESS } from '../../protocol/wire.ts'
+import type { SyncDoc } from './doc.ts'
+import type { Conn } from './conn.ts'
+
+export interface AwarenessChange { client: number; clock: number; state: string }
+
+/** At most this many states in one awareness message (a client sends its own, a server relays many). */
+const MAX_ENTRIES = 64
+
+/** Decodes an awareness update; throws on malformed input. */
+export function decodeAwareness(payload: Uint8Array): AwarenessChange[] {
+  const d = decoding.createDecoder(payload)
+  const n = decoding.readVarUint(d)
+  if (n > MAX_ENTRIES) throw new Error('too many awareness states')
+  const out: AwarenessChange[] = []
+  for (let i = 0; i < n; i++) {
+    const client = decoding.readVarUint(d)
+    const clock = decoding.readVarUint(d)
+    const state = decoding.readVarString(d)
+    out.push({ client, clock, state })
+  }
+  return out
+}
+
+/** An error text, or null when the state may be published by `userId`. */
+export function checkAwarenessState(state: string, userId: string): string | null {
+  if (state === 'null') return null
+  if (Buffer.byteLength(state) > MAX_AWARENESS_BYTES) return 'awareness state is too large'
+  let v: unknown
+  try { v = JSON.parse(state) } catch { return 'awareness state is not JSON' }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'awareness state is not an object'
+  const user = (v as Record<string, unknown>).user
+  if (user !== undefined) {
+    if (typeof user !== 'object' || user === null || Array.isArray(user)) return 'awareness user is malformed'
+    const id = (user as Record<string, unknown>).id
+    if (id !== undefined && id !== userId) return 'awareness state claims another user'
+  }
+  return null
+}
+
+export function encodeAwarenessFrame(changes: AwarenessChange[]): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, changes.length)
+  for (const c of changes) {
+    encoding.writeVarUint(inner, c.client)
+    encoding.writeVarUint(inner, c.clock)
+    encoding.writeVarString(inner, c.state)
+  }
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MSG_AWARENESS)
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(e)
+}
+
+/** Records accepted changes; returns whether any was newer than what the doc holds. */
+export function applyAwareness(doc: SyncDoc, conn: Conn, changes: AwarenessChange[]): boolean {
+  let any = false
+  for (const c of changes) {
+    const cur = doc.awareness.get(c.client)
+    if (cur && (c.clock < cur.clock || (c.clock === cur.clock && !(c.state === 'null' && cur.state !== 'null')))) continue
+    any = true
+    doc.awareness.set(c.client, { clock: c.clock, state: c.state, conn })
+    conn.awarenessClients.add(c.client)
+  }
+  return any
+}
+
+/** The frame that removes a closed socket's states, or null when it had none. */
+export function removeConnAwareness(doc: SyncDoc, conn: Conn): Uint8Array | null {
+  const gone: AwarenessChange[] = []
+  for (const client of conn.awarenessClients) {
+    const cur = doc.awareness.get(client)
+    if (!cur || cur.conn !== conn) continue
+    doc.awareness.delete(client)
+    if (cur.state !== 'null') gone.push({ client, clock: cur.clock + 1, state: 'null' })
+  }
+  return gone.length ? encodeAwarenessFrame(gone) : null
+}
+
+export function allAwareness(doc: SyncDoc): Uint8Array | null {
+  const all: AwarenessChange[] = []
+  for (const [client, e] of doc.awareness) if (e.state !== 'null') all.push({ client, clock: e.clock, state: e.state })
+  return all.length ? encodeAwarenessFrame(all) : null
+}

@@ -1,0 +1,180 @@
+// Group commit: every update validated in one event-loop turn, the clientID bindings it makes and its
+// relational side effects go into one transaction. Only after it commits are the updates acknowledged
+// and fanned out (nothing is sent that is not stored). One transaction is in flight at a time, which
+// keeps each document's order; a failed commit closes the affected documents' sockets (4012) and
+// evicts them, so their clients resync from what is stored.
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import type { Db, Queryable } from '../db/db.ts'
+import type { DocWrite, Store } from '../store/store.ts'
+import { MSG_SYNC } from '../../protocol/wire.ts'
+import type { SyncDoc } from './doc.ts'
+import type { Conn } from './conn.ts'
+import { log } from './log.ts'
+
+/** A document with more stored rows than this is compacted into one row in its next commit. */
+export const COMPACT_ROWS = 100
+
+export interface Entry {
+  doc: SyncDoc
+  update: Uint8Array
+  sender: Conn | null
+  ack: Map<number, number> | null
+  /** every clientID the update names */
+  clients: number[]
+}
+
+export class Batch {
+  readonly entries: Entry[] = []
+  readonly claims = new Map<number, string>()
+  /** `${conv}:${page}` → length */
+  readonly pageLengths = new Map<string, { conv: string; page: number; length: number }>()
+  readonly last = new Map<string, { preview: string; from: string; ts: number }>()
+  /** conv → new current page */
+  readonly pages = new Map<string, number>()
+  /** `${conv}:${user}` → read position */
+  readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
+  readonly compact = new Set<SyncDoc>()
+  readonly done: Promise<void>
+  resolve!: () => void
+  constructor() { this.done = new Promise((r) => { this.resolve = r }) }
+}
+
+export interface CommitHooks {
+  /** fan-out of one committed update (the frame is encoded once for every socket) */
+  deliver(entry: Entry, frame: Uint8Array): void
+  /** after a successful commit, for inbox and head writes */
+  committed(batch: Batch): void
+  /** a commit failed: these documents must be dropped */
+  failed(docs: Set<SyncDoc>, batch: Batch): void
+}
+
+export class GroupCommit {
+  private current: Batch | null = null
+  private scheduled = false
+  private inFlight: Promise<void> | null = null
+
+  constructor(private db: Db, private store: Store, private hooks: CommitHooks) {}
+
+  /** The batch that collects this turn's work. */
+  batch(): Batch {
+    if (!this.current) this.current = new Batch()
+    this.schedule()
+    return this.current
+  }
+
+  add(entry: Entry): void {
+    const b = this.batch()
+    b.entries.push(entry)
+    entry.doc.uncommitted++
+    entry.doc.lastCommit = b.done
+  }
+
+  /** Resolves when everything added so far is committed (or failed). */
+  async drain(): Promise<void> {
+    while (this.current || this.inFlight) {
+      if (this.inFlight) await this.inFlight
+      else await this.flush()
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return
+    this.scheduled = true
+    setImmediate(() => { this.scheduled = false; if (!this.inFlight) void this.flush() })
+  }
+
+  private flush(): Promise<void> {
+    const b = this.current
+    this.current = null
+    if (!b) return Promise.resolve()
+    this.inFlight = this.commit(b).finally(() => {
+      this.inFlight = null
+      if (this.current) this.schedule()
+    })
+    return this.inFlight
+  }
+
+  private async commit(b: Batch): Promise<void> {
+    // the in-memory docs now hold exactly what is stored plus this batch: the moment to compact
+    const writes = new Map<SyncDoc, DocWrite>()
+    for (const e of b.entries) {
+      let w = writes.get(e.doc)
+      if (!w) writes.set(e.doc, (w = { doc: e.doc.name, updates: [] }))
+      w.updates.push(e.update)
+    }
+    for (const d of b.compact) if (!d.dead && !writes.has(d)) writes.set(d, { doc: d.name, updates: [] })
+    for (const [d, w] of writes) {
+      if (d.rows + w.updates.length > COMPACT_ROWS) w.replaceWith = Y.encodeStateAsUpdate(d.ydoc)
+    }
+    try {
+      await this.db.tx(async (q) => {
+        await this.store.write(q, [...writes.values()].filter((w) => w.updates.length > 0 || w.replaceWith))
+        await writeSideEffects(q, b)
+      })
+    } catch (e) {
+      log.error('commit failed; reloading the affected documents', e, { docs: writes.size })
+      const docs = new Set(writes.keys())
+      for (const e of b.entries) e.doc.uncommitted--
+      try { this.hooks.failed(docs, b) } catch (err) { log.error('commit failure handling failed', err) }
+      this.dropAfterFailure(docs, b)
+      b.resolve()
+      return
+    }
+    for (const [d, w] of writes) d.rows = w.replaceWith ? 1 : d.rows + w.updates.length
+    for (const e of b.entries) {
+      e.doc.uncommitted--
+      const enc = encoding.createEncoder()
+      encoding.writeVarUint(enc, MSG_SYNC)
+      encoding.writeVarUint(enc, 2) // y-protocols messageYjsUpdate
+      encoding.writeVarUint8Array(enc, e.update)
+      try { this.hooks.deliver(e, encoding.toUint8Array(enc)) } catch (err) { log.error('fan-out failed', err, { doc: e.doc.name }) }
+    }
+    try { this.hooks.committed(b) } catch (err) { log.error('post-commit work failed', err) }
+    b.resolve()
+  }
+
+  /**
+   * Work collected after the failed batch may depend on it (structs whose origins it held, clientIDs
+   * it bound): drop the next batch's updates of dropped documents and of forgotten clientIDs.
+   */
+  private dropAfterFailure(docs: Set<SyncDoc>, failed: Batch): void {
+    const next = this.current
+    if (!next) return
+    const lost = new Set(failed.claims.keys())
+    const more = new Set<SyncDoc>()
+    for (const e of next.entries) if (docs.has(e.doc) || e.clients.some((c) => lost.has(c))) more.add(e.doc)
+    if (more.size === 0) return
+    const keep = next.entries.filter((e) => !more.has(e.doc))
+    for (const e of next.entries) if (more.has(e.doc)) e.doc.uncommitted--
+    next.entries.length = 0
+    next.entries.push(...keep)
+    const fresh = [...more].filter((d) => !docs.has(d))
+    if (fresh.length) this.hooks.failed(new Set(fresh), next)
+  }
+}
+
+async function writeSideEffects(q: Queryable, b: Batch): Promise<void> {
+  if (b.claims.size) {
+    const rows = [...b.claims]
+    for (let i = 0; i < rows.length; i += 64) {
+      const part = rows.slice(i, i + 64)
+      await q.run('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
+    }
+  }
+  for (const [conv, page] of b.pages) {
+    await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
+    await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [conv, page])
+  }
+  for (const p of b.pageLengths.values()) {
+    await q.run(
+      'INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, ?) ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
+      [p.conv, p.page, p.length])
+  }
+  for (const [conv, l] of b.last) {
+    await q.run('UPDATE convs SET last_preview = ?, last_from = ?, last_ts = ? WHERE id = ?', [l.preview, l.from, l.ts, conv])
+  }
+  for (const r of b.reads.values()) {
+    await q.run('UPDATE members SET read_pos = ? WHERE conv_id = ? AND user_id = ? AND read_pos < ?', [r.pos, r.conv, r.user, r.pos])
+  }
+}

@@ -1,0 +1,41 @@
+// What the parts of the sync server share.
+import type { Db } from '../db/db.ts'
+import type { Store } from '../store/store.ts'
+import type { Bus } from '../bus/bus.ts'
+import type { Authenticate } from './types.ts'
+import type { Bindings } from './bindings.ts'
+import type { Convs } from './convs.ts'
+import type { GroupCommit } from './commit.ts'
+import type { DocRegistry } from './registry.ts'
+import type { ServerWriter } from './server-writes.ts'
+import type { Conn } from './conn.ts'
+
+export interface SyncOptions {
+  /** how long a document without sockets stays in memory */
+  idleMs: number
+  /** a socket with more than this many bytes queued is closed to resync */
+  maxBuffered: number
+  /** how long inbox writes for new messages and reads are coalesced */
+  inboxDelayMs: number
+}
+
+export interface SyncContext {
+  db: Db
+  store: Store
+  bus: Bus
+  authenticate: Authenticate
+  bindings: Bindings
+  convs: Convs
+  commit: GroupCommit
+  docs: DocRegistry
+  writer: ServerWriter
+  opts: SyncOptions
+  /** this process, in bus messages */
+  node: string
+  /** the clientID of the server's own writes, bound to the system user */
+  serverClient: number
+  serverReady: Promise<void>
+  /** session id → its sockets */
+  sessions: Map<string, Set<Conn>>
+  closing: boolean
+}

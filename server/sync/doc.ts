@@ -1,0 +1,79 @@
+// One loaded document: the server's Y.Doc, its sockets and awareness states, and a queue that
+// serializes everything done to it (validation may await a clientID lookup; order must hold).
+import * as Y from 'yjs'
+import type { DocName } from '../../protocol/docs.ts'
+import { ROOTS } from '../../protocol/docs.ts'
+import type { ConvState } from './convs.ts'
+import type { Conn } from './conn.ts'
+import { log } from './log.ts'
+
+type Job = () => void | Promise<void>
+
+export interface AwarenessEntry { clock: number; state: string; conn: Conn | null }
+
+export class SyncDoc {
+  readonly ydoc = new Y.Doc()
+  readonly conns = new Set<Conn>()
+  readonly awareness = new Map<number, AwarenessEntry>()
+  /** sockets and in-flight upgrades or server writes holding the doc */
+  refs = 0
+  idleTimer: NodeJS.Timeout | null = null
+  /** rows stored in doc_updates */
+  rows = 0
+  dead = false
+  /** updates applied in memory whose batch has not committed yet */
+  uncommitted = 0
+  /** settles when the batch holding the latest applied update has committed (or failed) */
+  lastCommit: Promise<void> = Promise.resolve()
+  unsubscribe: (() => void) | null = null
+  /** page docs: message id → author, built on first use */
+  private authors: Map<string, string> | null = null
+  private queue: Job[] = []
+  private head = 0
+  private running = false
+
+  constructor(readonly name: string, readonly parsed: DocName, readonly conv: ConvState | null) {
+    // instantiate the roots with their types so that updates integrate into the right kinds
+    if (parsed.kind === 'page') { this.ydoc.getArray(ROOTS.page.msgs); this.ydoc.getMap(ROOTS.page.edits) }
+    else if (parsed.kind === 'head') { this.ydoc.getMap(ROOTS.head.meta); this.ydoc.getMap(ROOTS.head.reads) }
+    else { this.ydoc.getMap(ROOTS.inbox.chats); this.ydoc.getMap(ROOTS.inbox.settings) }
+  }
+
+  get page(): number { return this.parsed.kind === 'page' ? this.parsed.page : 0 }
+
+  enqueue(job: Job): void {
+    if (this.dead) return
+    this.queue.push(job)
+    if (!this.running) void this.run()
+  }
+
+  private async run(): Promise<void> {
+    this.running = true
+    while (this.head < this.queue.length && !this.dead) {
+      const job = this.queue[this.head]
+      this.queue[this.head++] = undefined as unknown as Job
+      if (this.head > 1024 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0 }
+      try {
+        const r = job()
+        if (r) await r
+      } catch (e) {
+        log.error('doc job failed', e, { doc: this.name })
+      }
+    }
+    this.queue = []
+    this.head = 0
+    this.running = false
+  }
+
+  messageAuthor(id: string): string | undefined {
+    if (!this.authors) {
+      this.authors = new Map()
+      for (const m of this.ydoc.getArray<{ id?: unknown; from?: unknown }>(ROOTS.page.msgs).toArray()) {
+        if (m && typeof m.id === 'string' && typeof m.from === 'string') this.authors.set(m.id, m.from)
+      }
+    }
+    return this.authors.get(id)
+  }
+
+  noteMessage(id: string, from: string): void { this.authors?.set(id, from) }
+}

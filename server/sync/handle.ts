@@ -1,0 +1,211 @@
+// One incoming frame from a socket: the y-websocket sync and awareness protocols, with every update
+// validated before it is applied, and its effects collected into the current group-commit batch.
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { CLOSE, MSG_AUTH, MSG_AWARENESS, MSG_QUERY_AWARENESS, MSG_SYNC, encodeAck } from '../../protocol/wire.ts'
+import { PAGE_SIZE } from '../../protocol/limits.ts'
+import { ROOTS } from '../../protocol/docs.ts'
+import type { SyncContext } from './context.ts'
+import type { Conn } from './conn.ts'
+import { clientsOf, validateUpdate, type DecodedUpdate } from './validate.ts'
+import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, type AwarenessChange } from './awareness.ts'
+import { log } from './log.ts'
+
+const SYNC_STEP1 = 0
+const SYNC_STEP2 = 1
+const SYNC_UPDATE = 2
+
+export function refuse(conn: Conn, code: number, reason: string): void {
+  if (conn.closed) return
+  log.info('refused', { doc: conn.doc.name, user: conn.userId, code, reason })
+  conn.close(code, reason)
+}
+
+type Parsed =
+  | { t: 'step1'; sv: Uint8Array }
+  | { t: 'update'; update: Uint8Array }
+  | { t: 'awareness'; changes: AwarenessChange[]; frame: Uint8Array }
+  | { t: 'query' }
+  | { t: 'ignore' }
+
+function parseFrame(data: Uint8Array): Parsed {
+  const d = decoding.createDecoder(data)
+  const type = decoding.readVarUint(d)
+  switch (type) {
+    case MSG_SYNC: {
+      const sub = decoding.readVarUint(d)
+      if (sub === SYNC_STEP1) return { t: 'step1', sv: decoding.readVarUint8Array(d) }
+      if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return { t: 'update', update: decoding.readVarUint8Array(d) }
+      throw new Error('unknown sync message')
+    }
+    case MSG_AWARENESS: return { t: 'awareness', changes: decodeAwareness(decoding.readVarUint8Array(d)), frame: data }
+    case MSG_QUERY_AWARENESS: return { t: 'query' }
+    case MSG_AUTH: return { t: 'ignore' }
+    default: throw new Error('unknown message type')
+  }
+}
+
+/** Queues a frame on its document (frames of one document are handled one at a time, in order). */
+export function onFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void {
+  conn.doc.enqueue(() => handleFrame(ctx, conn, data))
+}
+
+function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void | Promise<void> {
+  if (conn.closed || conn.doc.dead) return
+  let p: Parsed
+  try {
+    p = parseFrame(data)
+  } catch {
+    return refuse(conn, CLOSE.REFUSED, 'malformed frame')
+  }
+  switch (p.t) {
+    case 'step1': return syncStep1(conn, p.sv)
+    case 'update': return handleUpdate(ctx, conn, p.update)
+    case 'awareness': return handleAwareness(ctx, conn, p.changes, p.frame)
+    case 'query': {
+      const f = allAwareness(conn.doc)
+      if (f) conn.send(f)
+      return
+    }
+  }
+}
+
+/** Answers a state vector with what the client lacks, once what it would include is committed. */
+async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
+  const doc = conn.doc
+  if (doc.uncommitted > 0) await doc.lastCommit
+  if (conn.closed || doc.dead) return
+  let diff: Uint8Array
+  try {
+    diff = Y.encodeStateAsUpdate(doc.ydoc, sv)
+  } catch {
+    return refuse(conn, CLOSE.REFUSED, 'malformed state vector')
+  }
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MSG_SYNC)
+  encoding.writeVarUint(e, SYNC_STEP2)
+  encoding.writeVarUint8Array(e, diff)
+  conn.send(encoding.toUint8Array(e))
+}
+
+function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | Promise<void> {
+  let u: DecodedUpdate
+  try {
+    u = Y.decodeUpdate(update)
+  } catch {
+    return refuse(conn, CLOSE.REFUSED, 'malformed update')
+  }
+  if (u.structs.length === 0 && u.ds.clients.size === 0) return
+  const clients = clientsOf(u)
+  let lookups: Promise<unknown>[] | null = null
+  for (const c of clients) {
+    if (ctx.bindings.cached(c) === undefined) (lookups ??= []).push(ctx.bindings.lookup(c))
+  }
+  if (!lookups) return applyValidated(ctx, conn, update, u, clients)
+  return Promise.all(lookups).then(
+    () => applyValidated(ctx, conn, update, u, clients),
+    (e) => {
+      log.error('clientID lookup failed', e, { doc: conn.doc.name })
+      conn.close(CLOSE.RELOAD, 'storage error; reconnect')
+    },
+  )
+}
+
+function applyValidated(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, clients: Set<number>): void {
+  const doc = conn.doc
+  if (conn.closed || doc.dead) return
+  const userId = conn.userId
+  const v = validateUpdate(u, {
+    kind: doc.parsed.kind,
+    userId,
+    doc: doc.ydoc,
+    conv: doc.conv,
+    page: doc.page,
+    owner: (c) => ctx.bindings.cached(c) ?? null,
+    messageAuthor: (id) => doc.messageAuthor(id),
+  })
+  if (!v.ok) return refuse(conn, v.code, v.reason)
+  if (v.noop) {
+    // everything is held already (maybe not yet committed): acknowledge once it is
+    if (conn.wantsAck && v.wrote.length === 0 && u.structs.length > 0) {
+      const ack = new Map<number, number>()
+      for (const c of clients) ack.set(c, Y.getState(doc.ydoc.store, c))
+      void doc.lastCommit.then(() => conn.send(encodeAck(ack)))
+    }
+    return
+  }
+  const batch = ctx.commit.batch()
+  for (const c of v.claims) { ctx.bindings.claim(c, userId); batch.claims.set(c, userId) }
+  try {
+    Y.applyUpdate(doc.ydoc, update)
+  } catch (e) {
+    // validation should make this impossible; the in-memory doc can no longer be trusted
+    log.error('applying a validated update failed', e, { doc: doc.name })
+    ctx.docs.kill(doc, CLOSE.RELOAD, 'server error; reconnect')
+    return
+  }
+  let ack: Map<number, number> | null = null
+  if (conn.wantsAck) {
+    ack = new Map()
+    for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
+  }
+  ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clients] })
+
+  const conv = doc.conv
+  if (!conv) return
+  if (doc.parsed.kind === 'page' && v.appended.length > 0) {
+    const page = doc.parsed.page
+    const length = doc.ydoc.getArray(ROOTS.page.msgs).length
+    conv.pageLengths.set(page, length)
+    batch.pageLengths.set(`${conv.id}:${page}`, { conv: conv.id, page, length })
+    const last = v.appended[v.appended.length - 1]
+    conv.lastPreview = last.body.slice(0, 100)
+    conv.lastFrom = last.from
+    conv.lastTs = last.ts
+    batch.last.set(conv.id, { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs })
+    for (const m of v.appended) doc.noteMessage(m.id, m.from)
+    if (page === conv.page && length >= PAGE_SIZE) {
+      conv.page = page + 1
+      if (!conv.pageLengths.has(page + 1)) conv.pageLengths.set(page + 1, 0)
+      batch.pages.set(conv.id, page + 1)
+    }
+  } else if (doc.parsed.kind === 'head' && v.readPos !== null) {
+    const me = conv.members.get(userId)
+    if (me && v.readPos > me.readPos) {
+      me.readPos = v.readPos
+      batch.reads.set(`${conv.id}:${userId}`, { conv: conv.id, user: userId, pos: v.readPos })
+    }
+  }
+}
+
+function handleAwareness(ctx: SyncContext, conn: Conn, changes: AwarenessChange[], frame: Uint8Array): void | Promise<void> {
+  for (const c of changes) {
+    const err = checkAwarenessState(c.state, conn.userId)
+    if (err) return refuse(conn, CLOSE.REFUSED, err)
+  }
+  let lookups: Promise<unknown>[] | null = null
+  for (const c of changes) if (ctx.bindings.cached(c.client) === undefined) (lookups ??= []).push(ctx.bindings.lookup(c.client))
+  const go = () => {
+    const doc = conn.doc
+    if (conn.closed || doc.dead) return
+    const claims: number[] = []
+    for (const c of changes) {
+      const owner = ctx.bindings.cached(c.client)
+      if (owner === undefined || owner === null) claims.push(c.client)
+      else if (owner !== conn.userId) return refuse(conn, CLOSE.REFUSED, 'awareness clientID belongs to another user')
+    }
+    if (claims.length) {
+      const batch = ctx.commit.batch()
+      for (const c of claims) { ctx.bindings.claim(c, conn.userId); batch.claims.set(c, conn.userId) }
+    }
+    if (!applyAwareness(doc, conn, changes)) return
+    // the sender too: the stock client counts its own echoed state as a sign of life (30 s watchdog)
+    for (const c of doc.conns) c.send(frame)
+  }
+  if (!lookups) return go()
+  return Promise.all(lookups).then(go, (e) => {
+    log.error('clientID lookup failed', e, { doc: conn.doc.name })
+    conn.close(CLOSE.RELOAD, 'storage error; reconnect')
+  })
+}

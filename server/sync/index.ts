@@ -1,0 +1,154 @@
+// The sync server: the y-websocket protocol on /sync/<doc>, with authentication at the upgrade,
+// validation of every update, group commit, acknowledgements and fan-out (see docs/protocol.md).
+import { randomInt, randomUUID } from 'node:crypto'
+import { WebSocketServer } from 'ws'
+import { MAX_FRAME_BYTES } from '../../protocol/limits.ts'
+import { CLOSE, encodeAck } from '../../protocol/wire.ts'
+import { createStore } from '../store/store.ts'
+import { createInProcessBus, SESSIONS_CHANNEL, type Bus } from '../bus/bus.ts'
+import type { SyncDeps, SyncServer } from './types.ts'
+import type { SyncContext, SyncOptions } from './context.ts'
+import { Bindings, SYSTEM_USER } from './bindings.ts'
+import { Convs } from './convs.ts'
+import { GroupCommit } from './commit.ts'
+import { DocRegistry } from './registry.ts'
+import { ServerWriter } from './server-writes.ts'
+import { createUpgradeHandler, TOKEN_PROTOCOL_PREFIX } from './upgrade.ts'
+import { log } from './log.ts'
+
+export type { SyncDeps, SyncServer } from './types.ts'
+
+const envInt = (name: string, dflt: number): number => {
+  const v = Number(process.env[name])
+  return Number.isFinite(v) && v >= 0 ? v : dflt
+}
+
+export interface SyncExtras {
+  bus?: Bus
+  options?: Partial<SyncOptions>
+}
+
+export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer {
+  const opts: SyncOptions = {
+    idleMs: envInt('SORI_DOC_IDLE_MS', 30_000),
+    maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
+    inboxDelayMs: 100,
+    ...extras.options,
+  }
+  const db = deps.db
+  // clientIDs are uint32; the server's own is fresh per process so nodes never share one
+  const serverClient = randomInt(1, 2 ** 32 - 1)
+  const bindings = new Bindings(db)
+  bindings.claim(serverClient, SYSTEM_USER)
+  const ctx = {
+    db,
+    store: createStore(db),
+    bus: extras.bus ?? createInProcessBus(),
+    authenticate: deps.authenticate,
+    bindings,
+    convs: new Convs(db),
+    opts,
+    node: randomUUID(),
+    serverClient,
+    serverReady: Promise.resolve(),
+    sessions: new Map(),
+    closing: false,
+  } as unknown as SyncContext // the parts below need the context themselves; completed right away
+  ctx.serverReady = db.run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])
+    .then(() => undefined)
+  ctx.serverReady.catch((e) => log.error('binding the server clientID failed', e))
+  ctx.docs = new DocRegistry(ctx)
+  ctx.writer = new ServerWriter(ctx)
+  ctx.commit = new GroupCommit(db, ctx.store, {
+    deliver(entry, frame) {
+      ctx.bus.publish(entry.doc.name, {
+        kind: 'update', doc: entry.doc.name, update: entry.update, frame, node: ctx.node, sender: entry.sender?.id ?? 0,
+      })
+      if (entry.sender && entry.ack) entry.sender.send(encodeAck(entry.ack))
+    },
+    committed(batch) {
+      for (const conv of batch.last.keys()) {
+        const c = ctx.convs.cached(conv)
+        if (c) ctx.writer.touch(conv, c.members.keys())
+      }
+      for (const r of batch.reads.values()) ctx.writer.touch(r.conv, [r.user])
+      for (const conv of batch.pages.keys()) void writeHeadMeta(ctx, conv)
+    },
+    failed(docs) {
+      for (const d of docs) {
+        ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
+        if (d.parsed.kind !== 'inbox') void ctx.convs.refresh(d.parsed.convId).catch(() => {})
+      }
+    },
+  })
+
+  const unsubscribeSessions = ctx.bus.subscribe(SESSIONS_CHANNEL, (m) => {
+    if (m.kind !== 'revoke') return
+    for (const id of m.sessionIds) {
+      const conns = ctx.sessions.get(id)
+      if (conns) for (const c of [...conns]) c.close(CLOSE.UNAUTHORIZED, 'signed out')
+    }
+  })
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (protocols) => {
+      for (const p of protocols) if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p
+      return false
+    },
+  })
+  const handleUpgrade = createUpgradeHandler(ctx, wss)
+
+  // one timer for every socket: a peer that stops answering pings is dropped
+  const heartbeat = setInterval(() => {
+    for (const conns of ctx.sessions.values()) {
+      for (const c of conns) {
+        if (!c.alive) { c.ws.terminate(); continue }
+        c.alive = false
+        try { c.ws.ping() } catch { /* closing */ }
+      }
+    }
+  }, 30_000)
+  heartbeat.unref()
+
+  return {
+    handleUpgrade,
+    async chatChanged(convId) {
+      if (ctx.closing) return
+      await ctx.writer.chatChanged(convId)
+    },
+    sessionsRevoked(sessionIds) {
+      ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
+    },
+    async close() {
+      if (ctx.closing) return
+      ctx.closing = true
+      clearInterval(heartbeat)
+      ctx.writer.flushInbox()
+      // let queued doc jobs land in the batch, then commit it
+      await new Promise((r) => setImmediate(r))
+      await ctx.commit.drain()
+      for (const d of ctx.docs.all()) ctx.docs.kill(d, CLOSE.RELOAD, 'server is shutting down')
+      unsubscribeSessions()
+      await new Promise<void>((r) => wss.close(() => r()))
+      await ctx.serverReady.catch(() => {})
+    },
+  }
+}
+
+/** After a page roll-over: the head doc's `meta.page` follows convs.page. */
+async function writeHeadMeta(ctx: SyncContext, convId: string): Promise<void> {
+  const name = `c:${convId}`
+  try {
+    const head = await ctx.docs.acquire(name, { kind: 'head', convId })
+    if (!head) return
+    head.enqueue(async () => {
+      try { await ctx.writer.writeMeta(head) } finally { ctx.docs.release(head) }
+    })
+  } catch (e) {
+    log.error('writing head meta failed', e, { conv: convId })
+  }
+}

@@ -1,0 +1,130 @@
+// The HTTP upgrade on /sync/<doc>: 404 for an unknown document name, 401 without a valid token, 403
+// when the user may not read the document — all before any WebSocket exists. Nothing is kept per
+// attempt: a refused attempt costs one response and the socket is gone.
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { WebSocket, WebSocketServer } from 'ws'
+import { parseDocName, type DocName } from '../../protocol/docs.ts'
+import { encodeStateVectorFrame } from './frames.ts'
+import type { SyncContext } from './context.ts'
+import type { SyncDoc } from './doc.ts'
+import { Conn } from './conn.ts'
+import { onFrame, refuse } from './handle.ts'
+import { allAwareness, removeConnAwareness } from './awareness.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import { log } from './log.ts'
+
+export const TOKEN_PROTOCOL_PREFIX = 'sori.token.'
+
+const STATUS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+
+function reject(socket: Duplex, status: number): void {
+  if (socket.destroyed) return
+  const text = STATUS[status] ?? 'Error'
+  socket.once('finish', () => socket.destroy())
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`)
+}
+
+/** The token offered as a subprotocol `sori.token.<token>`, if any. */
+export function protocolToken(header: string | string[] | undefined): string | null {
+  const value = Array.isArray(header) ? header.join(',') : header
+  if (!value) return null
+  for (const p of value.split(',')) {
+    const t = p.trim()
+    if (t.startsWith(TOKEN_PROTOCOL_PREFIX) && t.length > TOKEN_PROTOCOL_PREFIX.length) return t.slice(TOKEN_PROTOCOL_PREFIX.length)
+  }
+  return null
+}
+
+interface Admitted { userId: string; sessionId: string; doc: SyncDoc }
+
+async function admit(ctx: SyncContext, token: string, parsed: DocName, name: string): Promise<Admitted | number> {
+  const auth = await ctx.authenticate(token)
+  if (!auth) return 401
+  if (parsed.kind === 'inbox') {
+    if (parsed.userId !== auth.userId) return 403
+  } else {
+    // held across the doc load below, so the conversation is read once
+    const conv = await ctx.convs.acquire(parsed.convId)
+    if (!conv) return 403
+    try {
+      if (!conv.members.has(auth.userId)) return 403
+      if (parsed.kind === 'page' && parsed.page > conv.page) return 403
+      const doc = await ctx.docs.acquire(name, parsed)
+      return doc ? { userId: auth.userId, sessionId: auth.sessionId, doc } : 403
+    } finally {
+      ctx.convs.release(parsed.convId)
+    }
+  }
+  const doc = await ctx.docs.acquire(name, parsed)
+  if (!doc) return 403
+  return { userId: auth.userId, sessionId: auth.sessionId, doc }
+}
+
+export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
+  return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {}) // a reset during the async auth must not crash the process
+    if (ctx.closing) return reject(socket, 503)
+    let url: URL
+    let name: string
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+      if (!url.pathname.startsWith('/sync/')) return reject(socket, 404)
+      name = decodeURIComponent(url.pathname.slice('/sync/'.length))
+    } catch {
+      return reject(socket, 404)
+    }
+    const parsed = parseDocName(name)
+    if (!parsed) return reject(socket, 404)
+    const token = url.searchParams.get('token') || protocolToken(req.headers['sec-websocket-protocol'])
+    if (!token) return reject(socket, 401)
+    const wantsAck = url.searchParams.get('ack') === '1'
+
+    admit(ctx, token, parsed, name).then(
+      (r) => {
+        if (typeof r === 'number') return reject(socket, r)
+        if (socket.destroyed || ctx.closing || r.doc.dead) {
+          ctx.docs.release(r.doc)
+          return reject(socket, 503)
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => connect(ctx, ws, r, wantsAck))
+      },
+      (e) => {
+        log.error('upgrade failed', e, { doc: name })
+        reject(socket, 500)
+      },
+    )
+  }
+}
+
+function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean): void {
+  const doc = a.doc
+  const conn = new Conn(ws, doc, a.userId, a.sessionId, wantsAck, ctx.opts.maxBuffered)
+  doc.conns.add(conn)
+  let sessionConns = ctx.sessions.get(a.sessionId)
+  if (!sessionConns) ctx.sessions.set(a.sessionId, (sessionConns = new Set()))
+  sessionConns.add(conn)
+
+  ws.on('error', () => {}) // oversized or malformed frames: ws closes the socket itself (1009/1002)
+  ws.on('pong', () => { conn.alive = true })
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) return refuse(conn, CLOSE.REFUSED, 'text frames are not allowed')
+    onFrame(ctx, conn, data as Buffer)
+  })
+  ws.on('close', () => {
+    conn.closed = true
+    doc.conns.delete(conn)
+    const s = ctx.sessions.get(a.sessionId)
+    if (s) { s.delete(conn); if (s.size === 0) ctx.sessions.delete(a.sessionId) }
+    if (!doc.dead) {
+      const gone = removeConnAwareness(doc, conn)
+      if (gone) for (const other of doc.conns) other.send(gone)
+    }
+    ctx.docs.release(doc)
+  })
+
+  // the server's half of the handshake: its state vector, then the current awareness states
+  conn.send(encodeStateVectorFrame(doc.ydoc))
+  const aw = allAwareness(doc)
+  if (aw) conn.send(aw)
+}

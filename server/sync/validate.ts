@@ -1,0 +1,255 @@
+// The update grammar: a whitelist of what a user may write into each document kind, checked on the
+// decoded update BEFORE anything is applied, stored or forwarded. It reads structs and the delete set
+// (Y.decodeUpdate) and resolves where each item lands through the update's own earlier structs or the
+// server's copy of the document. Anything outside the grammar is refused: Yjs can hide deleted
+// structs in an update, so this never diffs effects.
+import * as Y from 'yjs'
+import { ROOTS } from '../../protocol/docs.ts'
+import { checkEdit, checkMessage, type ChatMessage } from '../../protocol/messages.ts'
+import { MAX_SETTING_BYTES, PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import type { ConvState } from './convs.ts'
+
+export type DocKind = keyof typeof ROOTS
+
+export interface ValidateContext {
+  kind: DocKind
+  userId: string
+  doc: Y.Doc
+  /** the conversation, for head and page docs */
+  conv: ConvState | null
+  /** the page number, for page docs */
+  page: number
+  /** owner of each clientID the update names: a user id, or null when unbound (already looked up) */
+  owner: (client: number) => string | null | undefined
+  /** author of a message of this page held by the server (page docs) */
+  messageAuthor: (id: string) => string | undefined
+}
+
+export interface Accepted {
+  ok: true
+  /** nothing new: every struct is already held and there is no delete set */
+  noop: boolean
+  /** unbound clientIDs this update binds to the user */
+  claims: number[]
+  /** clientIDs that wrote new structs (for the ack) */
+  wrote: number[]
+  /** new messages (page docs), in update order */
+  appended: ChatMessage[]
+  /** the highest new read position the user wrote (head docs) */
+  readPos: number | null
+}
+export interface Refused { ok: false; code: number; reason: string }
+export type Verdict = Accepted | Refused
+
+const SETTING_KEY_RE = /^[A-Za-z][A-Za-z0-9._-]{0,39}$/
+
+/** The map roots a user may write (and delete own entries of), per document kind. */
+const USER_MAPS: Record<DocKind, ReadonlySet<string>> = {
+  inbox: new Set([ROOTS.inbox.settings]),
+  head: new Set([ROOTS.head.reads]),
+  page: new Set([ROOTS.page.edits]),
+}
+
+const refuse = (reason: string, code: number = CLOSE.REFUSED): Refused => ({ ok: false, code, reason })
+
+const isPlain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const p = Object.getPrototypeOf(v)
+  return p === Object.prototype || p === null
+}
+
+/** JSON-serialisable without loss: what a setting may hold. */
+export function isJsonValue(v: unknown, depth = 0): boolean {
+  if (depth > 32) return false
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true
+  if (typeof v === 'number') return Number.isFinite(v)
+  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1))
+  if (isPlain(v)) return Object.values(v).every((x) => isJsonValue(x, depth + 1))
+  return false
+}
+
+/** What Y.decodeUpdate returns. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
+
+interface Landing { client: number; clock: number; len: number; root: string; sub: string | null }
+
+/** Every clientID an update names (struct authors and deleted items' authors). */
+export function clientsOf(u: DecodedUpdate): Set<number> {
+  const s = new Set<number>()
+  for (const st of u.structs) s.add(st.id.client)
+  for (const c of u.ds.clients.keys()) s.add(c)
+  return s
+}
+
+export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict {
+  const { kind, userId, doc } = ctx
+  const store = doc.store
+  const roots = ROOTS[kind] as Record<string, string>
+  const userMaps = USER_MAPS[kind]
+  const claims = new Set<number>()
+  const wrote = new Set<number>()
+  const appended: ChatMessage[] = []
+  let readPos: number | null = null
+  let newMsgs = 0
+  let fresh = false
+  /** per client: the next clock the server would hold after the update's structs so far */
+  const expected = new Map<number, number>()
+  const landings: Landing[] = []
+  const localMsgs = new Map<string, string>()
+
+  const ownerOk = (client: number): boolean => {
+    const o = ctx.owner(client)
+    if (o === userId) return true
+    if (o === null) { claims.add(client); return true }
+    return claims.has(client)
+  }
+  const findLocal = (client: number, clock: number): Landing | undefined => {
+    for (let i = landings.length - 1; i >= 0; i--) {
+      const l = landings[i]
+      if (l.client === client && clock >= l.clock && clock < l.clock + l.len) return l
+    }
+    return undefined
+  }
+  /** root name and key of a server-held item, or null when it is not a plain child of a root */
+  const serverLanding = (id: Y.ID): { root: string; sub: string | null } | null => {
+    if (id.clock >= Y.getState(store, id.client)) return null
+    const item = Y.getItem(store, id) as Y.Item | Y.GC
+    if (!(item instanceof Y.Item)) return null
+    const parent = item.parent as Y.AbstractType<unknown> | null
+    if (!parent || parent._item !== null) return null
+    return { root: Y.findRootTypeKey(parent), sub: item.parentSub }
+  }
+
+  for (const s of u.structs) {
+    const client = s.id.client
+    if (!ownerOk(client)) return refuse('clientID belongs to another user')
+    const serverState = Y.getState(store, client)
+    const exp = expected.get(client) ?? serverState
+    if (s.id.clock > exp) return refuse('update leaves a gap')
+    const end = s.id.clock + s.length
+    if (s instanceof Y.Skip) {
+      if (end > exp) return refuse('update leaves a gap')
+      continue
+    }
+    expected.set(client, Math.max(exp, end))
+    const newLen = Math.max(0, Math.min(s.length, end - serverState))
+    if (newLen > 0) { fresh = true; wrote.add(client) }
+    if (s instanceof Y.GC) continue
+    if (!(s instanceof Y.Item)) return refuse('unknown struct')
+
+    const content = s.content
+    const isAny = content instanceof Y.ContentAny
+    if (!isAny && !(content instanceof Y.ContentDeleted)) return refuse('content type is not allowed')
+    if (s.rightOrigin !== null) return refuse('only appends are allowed')
+
+    let root: string
+    let sub: string | null
+    const parent = s.parent as unknown
+    if (typeof parent === 'string') {
+      root = parent
+      sub = s.parentSub
+    } else if (parent !== null) {
+      return refuse('nested types are not allowed')
+    } else {
+      const origin = s.origin
+      if (!origin) return refuse('item has no parent')
+      const local = findLocal(origin.client, origin.clock)
+      const at = local ?? serverLanding(origin)
+      if (!at) return refuse('item origin is unknown')
+      root = at.root
+      sub = at.sub
+    }
+    if (roots[root] !== root) return refuse('root is not allowed')
+    landings.push({ client, clock: s.id.clock, len: s.length, root, sub })
+
+    const values = isAny ? (content as Y.ContentAny).arr : null
+    if (kind === 'page' && root === ROOTS.page.msgs) {
+      if (sub !== null) return refuse('msgs is an array')
+      if (!values) return refuse('messages cannot be deleted')
+      for (const v of values) {
+        const err = checkMessage(v, userId)
+        if (err) return refuse(err)
+        if (!isPlain(v)) return refuse('message is not a plain object')
+      }
+      if (newLen > 0) {
+        newMsgs += newLen
+        for (const v of values.slice(values.length - newLen)) appended.push(v as ChatMessage)
+      }
+      for (const v of values) localMsgs.set((v as ChatMessage).id, userId)
+      continue
+    }
+    if (!userMaps.has(root)) return refuse(`${root} is written by the server only`)
+    if (sub === null) return refuse(`${root} is a map`)
+    if (values && values.length !== 1) return refuse('map item holds one value')
+    const value = values ? values[0] : undefined
+    if (root === ROOTS.page.edits) {
+      const author = localMsgs.get(sub) ?? ctx.messageAuthor(sub)
+      if (author !== userId) return refuse('edits only your own messages of this page')
+      if (values) {
+        const err = checkEdit(value)
+        if (err) return refuse(err)
+        if (!isPlain(value)) return refuse('edit is not a plain object')
+      }
+    } else if (root === ROOTS.head.reads) {
+      if (sub !== userId) return refuse('read position of another user')
+      if (values) {
+        const conv = ctx.conv
+        const current = (doc.getMap(ROOTS.head.reads).get(userId) as number | undefined) ?? 0
+        const max = ((conv?.page ?? 0) + 1) * PAGE_STRIDE
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < current || value > max) {
+          return refuse('read position is out of range')
+        }
+        if (newLen > 0) readPos = Math.max(readPos ?? 0, value)
+      }
+    } else if (root === ROOTS.inbox.settings) {
+      if (!SETTING_KEY_RE.test(sub)) return refuse('setting name is malformed')
+      if (values) {
+        if (!isJsonValue(value)) return refuse('setting is not JSON')
+        if (Buffer.byteLength(JSON.stringify(value)) > MAX_SETTING_BYTES) return refuse('setting is too large')
+      }
+    }
+  }
+
+  // delete set: only the user's own entries of the user-writable maps
+  let deletes = false
+  for (const [client, ranges] of u.ds.clients) {
+    if (ranges.length === 0) continue
+    deletes = true
+    if (!ownerOk(client)) return refuse("deletes another user's items")
+    const serverState = Y.getState(store, client)
+    const known = expected.get(client) ?? serverState
+    const structs = store.clients.get(client)
+    for (const r of ranges) {
+      const end = r.clock + r.len
+      if (r.len <= 0 || end > known) return refuse('deletes unknown items')
+      // the part the server holds
+      if (structs && r.clock < serverState) {
+        const stop = Math.min(end, serverState)
+        for (let i = Y.findIndexSS(structs, r.clock); i < structs.length && structs[i].id.clock < stop; i++) {
+          const st = structs[i]
+          if (!(st instanceof Y.Item)) continue // already garbage collected
+          const parent = st.parent as Y.AbstractType<unknown> | null
+          if (!parent || parent._item !== null || st.parentSub === null || !userMaps.has(Y.findRootTypeKey(parent))) {
+            return refuse('deletes items that may not be deleted')
+          }
+        }
+      }
+      // the part this update brings
+      for (const l of landings) {
+        if (l.client !== client || l.clock >= end || l.clock + l.len <= r.clock) continue
+        if (l.sub === null || !userMaps.has(l.root)) return refuse('deletes items that may not be deleted')
+      }
+    }
+  }
+
+  if (newMsgs > 0) {
+    const conv = ctx.conv
+    if (!conv) return refuse('conversation is unknown', CLOSE.FORBIDDEN)
+    if (conv.blockedAuthors.has(userId)) return refuse('blocked by the other member', CLOSE.FORBIDDEN)
+    if (ctx.page < conv.page - 1) return refuse('page is closed')
+    if (doc.getArray(ROOTS.page.msgs).length + newMsgs > PAGE_HARD_LIMIT) return refuse('page is full')
+  }
+
+  return { ok: true, noop: !fresh && !deletes, claims: [...claims], wrote: [...wrote], appended, readPos }
+}

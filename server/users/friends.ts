@@ -1,0 +1,99 @@
+// GET /api/friends, POST /api/friends, POST /api/friends/:id/{hide,block,unblock}, DELETE /api/friends/:id
+import type { Friends, Profile } from '../../protocol/api.ts'
+import { ENTITY_ID_RE } from '../../protocol/limits.ts'
+import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
+import { directKey } from '../chats/direct-key.ts'
+import { badRequest, notFound } from '../http/errors.ts'
+import { asObject, str } from '../http/input.ts'
+import type { Router } from '../http/router.ts'
+import type { FriendState } from './blocks.ts'
+import { profilesInState } from './profiles.ts'
+
+export function friendRoutes(r: Router, ctx: ApiContext): void {
+  const { db } = ctx
+
+  /** The other user, who must exist and not be the caller. */
+  async function target(me: string, id: string): Promise<string> {
+    if (!ENTITY_ID_RE.test(id)) throw notFound('No such user.')
+    if (id === me) throw badRequest('That is you.')
+    if (!(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [id]))) throw notFound('No such user.')
+    return id
+  }
+
+  const stateOf = async (me: string, other: string) =>
+    (await db.get<{ state: FriendState }>('SELECT state FROM friends WHERE user_id = ? AND friend_id = ?', [me, other]))?.state
+
+  const setState = (me: string, other: string, state: FriendState) =>
+    db.run(
+      'INSERT INTO friends (user_id, friend_id, state, created) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, friend_id) DO UPDATE SET state = excluded.state',
+      [me, other, state, Date.now()],
+    )
+
+  /** A block between two people changes who may write in their direct chat: the sync server re-reads it. */
+  async function blockChanged(a: string, b: string): Promise<void> {
+    const conv = await db.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [directKey(a, b)])
+    if (conv) await chatChanged(ctx, conv.id)
+  }
+
+  r.get('/api/friends', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const addedMe = await db.all<Profile>(
+      `SELECT u.id, u.handle, u.name, u.status FROM friends f JOIN users u ON u.id = f.user_id
+        WHERE f.friend_id = ? AND f.state IN ('friend', 'hidden')
+          AND NOT EXISTS (SELECT 1 FROM friends m WHERE m.user_id = ? AND m.friend_id = f.user_id)
+        ORDER BY f.created DESC, u.id`,
+      [userId, userId],
+    )
+    const body: Friends = {
+      friends: await profilesInState(db, userId, 'friend'),
+      addedMe,
+      hidden: await profilesInState(db, userId, 'hidden'),
+      blocked: await profilesInState(db, userId, 'blocked'),
+    }
+    return { status: 200, body }
+  })
+
+  r.post('/api/friends', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const other = await target(userId, str(asObject(await call.body()), 'userId'))
+    const was = await stateOf(userId, other)
+    if (was !== 'friend') await setState(userId, other, 'friend')
+    if (was === 'blocked') await blockChanged(userId, other)
+    return { status: 204 }
+  })
+
+  r.post('/api/friends/:id/hide', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const other = await target(userId, call.params.id)
+    // hiding someone I blocked would quietly unblock them: a block stays until it is lifted
+    if ((await stateOf(userId, other)) !== 'blocked') await setState(userId, other, 'hidden')
+    return { status: 204 }
+  })
+
+  r.post('/api/friends/:id/block', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const other = await target(userId, call.params.id)
+    if ((await stateOf(userId, other)) !== 'blocked') {
+      await setState(userId, other, 'blocked')
+      await blockChanged(userId, other)
+    }
+    return { status: 204 }
+  })
+
+  r.post('/api/friends/:id/unblock', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const other = await target(userId, call.params.id)
+    const r = await db.run("DELETE FROM friends WHERE user_id = ? AND friend_id = ? AND state = 'blocked'", [userId, other])
+    if (r.changes) await blockChanged(userId, other)
+    return { status: 204 }
+  })
+
+  r.delete('/api/friends/:id', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const other = await target(userId, call.params.id)
+    const was = await stateOf(userId, other)
+    await db.run('DELETE FROM friends WHERE user_id = ? AND friend_id = ?', [userId, other])
+    if (was === 'blocked') await blockChanged(userId, other)
+    return { status: 204 }
+  })
+}

@@ -1,0 +1,45 @@
+// GET/PATCH /api/me, GET /api/users/:handle
+import { HANDLE_RE } from '../../protocol/limits.ts'
+import { checkLang, checkName, checkStatus, normalizeHandle } from '../auth/rules.ts'
+import { requireCaller, type ApiContext } from '../api/context.ts'
+import { badRequest, notFound } from '../http/errors.ts'
+import { asObject, optStr } from '../http/input.ts'
+import type { Router } from '../http/router.ts'
+import { loadMe, profileByHandle } from './profiles.ts'
+
+export function userRoutes(r: Router, ctx: ApiContext): void {
+  const { db } = ctx
+
+  r.get('/api/me', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const me = await loadMe(db, userId)
+    if (!me) throw notFound('This account no longer exists.')
+    return { status: 200, body: me }
+  })
+
+  r.patch('/api/me', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const b = asObject(await call.body())
+    const name = optStr(b, 'name')
+    const status = optStr(b, 'status')
+    const lang = optStr(b, 'lang')
+    const sets: string[] = []
+    const params: string[] = []
+    if (name !== undefined) { sets.push('name = ?'); params.push(checkName(name)) }
+    if (status !== undefined) { sets.push('status = ?'); params.push(checkStatus(status)) }
+    if (lang !== undefined) { sets.push('lang = ?'); params.push(checkLang(lang)) }
+    if (!sets.length) throw badRequest('Nothing to change: send "name", "status" or "lang".')
+    await db.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, userId])
+    const me = await loadMe(db, userId)
+    if (!me) throw notFound('This account no longer exists.')
+    return { status: 200, body: me }
+  })
+
+  r.get('/api/users/:handle', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const handle = normalizeHandle(call.params.handle)
+    const p = HANDLE_RE.test(handle) ? await profileByHandle(db, userId, handle) : undefined
+    if (!p) throw notFound('No one has that handle.')
+    return { status: 200, body: p }
+  })
+}

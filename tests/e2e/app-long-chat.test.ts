@@ -1,0 +1,91 @@
+// A chat with 10,000 messages: the message list is windowed (the DOM holds a bounded number of message
+// nodes wherever the user is) and scrolling to the top loads older pages, down to the first message.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import type { Browser } from 'playwright-core'
+import type { Chat } from '../../protocol/api.ts'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import { PAGE_SIZE } from '../../protocol/limits.ts'
+import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+import { ensureBuilt, launch, phone } from './helpers.ts'
+
+const PAGES = 10
+let server: RunningServer
+let browser: Browser
+
+beforeAll(async () => {
+  ensureBuilt()
+  server = await startTestServer('sqlite')
+  browser = await launch()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+/** Writes one page's messages through a stock y-websocket client, in one transaction. */
+async function writePage(convId: string, page: number, token: string, userId: string, from: number, count: number): Promise<void> {
+  const doc = new Y.Doc()
+  const wsUrl = server.url.replace(/^http/, 'ws') + '/sync'
+  const provider = new WebsocketProvider(wsUrl, `c:${convId}:${page}`, doc, { params: { token }, WebSocketPolyfill: WebSocket as never, disableBc: true })
+  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  const start = Date.UTC(2026, 0, 1) + from * 60_000
+  doc.transact(() => {
+    const msgs: ChatMessage[] = []
+    for (let i = 0; i < count; i++) {
+      const n = from + i
+      msgs.push({ id: `seed-${String(n).padStart(6, '0')}`, from: userId, ts: start + i * 60_000, kind: 'text', body: `message ${n}` })
+    }
+    doc.getArray<ChatMessage>('msgs').push(msgs)
+  })
+  provider.destroy()
+  doc.destroy()
+}
+
+test('10,000 messages: bounded DOM, older pages load when scrolling up', async () => {
+  const writer = await signUp(server, 'writer', 'Writer')
+  const reader = await signUp(server, 'reader', 'Reader')
+  const chat = (await api<Chat>(server, writer.token, 'POST', '/api/chats/direct', { userId: reader.user.id })).body
+
+  // page by page, waiting until the server has rolled over to the next page before writing it
+  for (let p = 0; p < PAGES; p++) {
+    await writePage(chat.id, p, writer.token, writer.user.id, p * PAGE_SIZE, PAGE_SIZE)
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const c = (await api<Chat>(server, writer.token, 'GET', `/api/chats/${chat.id}`)).body
+      if (c.page > p || (p === PAGES - 1)) break
+      if (Date.now() > deadline) throw new Error(`the server did not roll over page ${p}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  const { context, page } = await phone(browser)
+  await page.goto(server.url)
+  await page.getByLabel('ID', { exact: true }).fill('reader')
+  await page.getByLabel('Password').fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.locator('.chat-row', { hasText: 'Writer' }).click()
+
+  const last = `message ${PAGES * PAGE_SIZE - 1}`
+  await page.locator('.msg__text', { hasText: last }).waitFor({ timeout: 60_000 })
+  const atBottom = await page.locator('.msg').count()
+  expect(atBottom).toBeGreaterThan(5)
+  expect(atBottom).toBeLessThan(120)
+
+  // scroll to the top again and again: each time older messages appear, and the DOM stays bounded
+  const list = page.locator('.vlist')
+  let oldestSeen = PAGES * PAGE_SIZE
+  for (let round = 0; round < 400 && oldestSeen > 0; round++) {
+    await list.evaluate((el) => { el.scrollTop = 0 })
+    await page.waitForTimeout(150)
+    const numbers = await page.locator('.msg__text').evaluateAll((els) => els.map((e) => Number(e.textContent!.replace('message ', ''))))
+    expect(numbers.length).toBeLessThan(120)
+    oldestSeen = Math.min(oldestSeen, ...numbers)
+  }
+  expect(oldestSeen).toBe(0)
+  // the first message sits under the first date separator, at the very top of the list
+  await page.locator('.msg__text', { hasText: /^message 0$/ }).waitFor()
+  await context.close()
+})

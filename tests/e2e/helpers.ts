@@ -1,0 +1,81 @@
+// Shared browser helpers for the app's end-to-end tests: build the PWA once (when dist/ is missing or
+// older than its sources), start Debian's Chromium, and drive the UI like a person would.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { TEST_PASSWORD } from '../fixtures/server.ts'
+
+const SOURCES = ['web', 'locales', 'public', 'protocol', 'index.html', 'vite.config.ts']
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  let newest = st.mtimeMs
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)))
+  return newest
+}
+
+/** Runs `vite build` unless dist/index.html is newer than every source file. */
+export function ensureBuilt(): void {
+  const built = existsSync('dist/index.html') ? statSync('dist/index.html').mtimeMs : 0
+  const sources = Math.max(...SOURCES.map(newestMtime))
+  if (built > sources) return
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}
+
+/** A phone-sized browser context (360×640, touch) in English. */
+export async function phone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, locale: 'en-US', hasTouch: true })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => console.error('[page error]', e.message))
+  page.on('dialog', (d) => void d.accept())
+  return { context, page }
+}
+
+/** Signs up through the welcome screen and waits for the chat list. */
+export async function signUpInUi(page: Page, url: string, handle: string, name: string): Promise<void> {
+  await page.goto(url)
+  await page.getByRole('tab', { name: 'Sign up' }).click()
+  await page.getByLabel('ID', { exact: true }).fill(handle)
+  await page.getByLabel('Display name').fill(name)
+  await page.getByLabel('Password').fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByRole('heading', { name: 'Chats' }).waitFor()
+}
+
+/** A tab of the bottom bar. */
+export const tab = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true })
+
+/** Adds a friend by handle on the Friends tab. */
+export async function addFriendInUi(page: Page, handle: string): Promise<void> {
+  await tab(page, 'Friends').click()
+  await page.getByLabel('Find a friend by ID').fill(handle)
+  await page.getByRole('button', { name: 'Find', exact: true }).click()
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await page.getByRole('heading', { name: /^Friends/ }).first().waitFor()
+}
+
+/** Opens the 1:1 chat with a friend from the Friends tab (profile sheet → "1:1 chat"). */
+export async function openDirectInUi(page: Page, friendName: string): Promise<void> {
+  await tab(page, 'Friends').click()
+  await page.locator('.row--button', { hasText: friendName }).click()
+  await page.getByRole('button', { name: '1:1 chat' }).click()
+  await page.getByRole('textbox', { name: 'Message' }).waitFor()
+}
+
+export async function sendInUi(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text)
+  await page.getByRole('button', { name: 'Send' }).click()
+}
+
+/** The bubble holding `text` (a locator for the whole message row). */
+export const message = (page: Page, text: string) => page.locator('.msg', { has: page.locator('.msg__text', { hasText: text }) })

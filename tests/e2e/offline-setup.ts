@@ -1,0 +1,167 @@
+// Shared parts of the offline e2e tests: a switchable network in front of the real server, two friends
+// with a direct chat, the other user as a stock y-websocket client in Node, and the browser.
+import { existsSync } from 'node:fs'
+import net from 'node:net'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import type { Chat, Session } from '../../protocol/api.ts'
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+
+export { TEST_PASSWORD }
+
+export function requireBuild(): void {
+  if (!existsSync('dist/index.html') || !existsSync('dist/sw.js')) throw new Error('Build the PWA first: npx vite build')
+}
+
+export const launch = (): Promise<Browser> => chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+})
+
+/**
+ * The browser reaches the server only through this TCP relay. Cutting it closes every open connection
+ * (HTTP keep-alive and WebSockets alike) and refuses new ones, which is what losing the network does to
+ * a phone. context.setOffline(true) alone leaves an open WebSocket working in Chromium, so the tests
+ * use both: setOffline for navigator.onLine and fetch, the relay for the sockets.
+ */
+export interface Network { url: string; cut(): void; restore(): void; close(): Promise<void> }
+
+export async function network(targetPort: number): Promise<Network> {
+  let up = true
+  const open = new Set<net.Socket>()
+  const relay = net.createServer((client) => {
+    if (!up) { client.destroy(); return }
+    const upstream = net.connect(targetPort, '127.0.0.1')
+    for (const s of [client, upstream]) {
+      open.add(s)
+      s.on('close', () => open.delete(s))
+      s.on('error', () => { client.destroy(); upstream.destroy() })
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r))
+  const port = (relay.address() as net.AddressInfo).port
+  const cut = (): void => { up = false; for (const s of open) s.destroy() }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut,
+    restore: () => { up = true },
+    close: () => { cut(); return new Promise((r) => relay.close(() => r())) },
+  }
+}
+
+export interface Friends { server: RunningServer; alice: Session; bob: Session; chat: Chat }
+
+let seq = 0
+const handle = (who: string): string => `${who}${process.pid % 10000}${Date.now() % 100000}${seq++}`.slice(0, 20)
+
+/** Alice and Bob, friends both ways, with a direct chat. */
+export async function friendsWithChat(): Promise<Friends> {
+  const server = await startTestServer('sqlite')
+  const alice = await signUp(server, handle('al'), 'Alice')
+  const bob = await signUp(server, handle('bo'), 'Bob')
+  for (const [a, b] of [[alice, bob], [bob, alice]]) {
+    const r = await api(server, a.token, 'POST', '/api/friends', { userId: b.user.id })
+    if (r.status !== 204) throw new Error(`adding a friend failed: ${r.status}`)
+  }
+  const r = await api<Chat>(server, alice.token, 'POST', '/api/chats/direct', { userId: bob.user.id })
+  if (r.status !== 200 && r.status !== 201) throw new Error(`creating the chat failed: ${r.status}`)
+  return { server, alice, bob, chat: r.body }
+}
+
+/** A user's view of one page doc through the stock y-websocket client (Node). */
+export class PageClient {
+  readonly doc = new Y.Doc()
+  readonly provider: WebsocketProvider
+  constructor(serverUrl: string, readonly session: Session, convId: string, page = 0) {
+    this.provider = new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', pageDoc(convId, page), this.doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token: session.token },
+      disableBc: true,
+      connect: false,
+    })
+    this.provider.awareness.setLocalState({ user: { id: session.user.id } })
+    this.provider.connect()
+  }
+  get msgs(): Y.Array<ChatMessage> { return this.doc.getArray<ChatMessage>(ROOTS.page.msgs) }
+  bodies(): string[] { return this.msgs.toArray().map((m) => m.body) }
+  synced(): Promise<void> {
+    return this.provider.synced ? Promise.resolve() : new Promise((r) => this.provider.once('sync', () => r()))
+  }
+  send(body: string): void {
+    const m: ChatMessage = { id: `m${Math.random().toString(36).slice(2, 12)}${seq++}`, from: this.session.user.id, ts: Date.now(), kind: 'text', body }
+    this.msgs.push([m])
+  }
+  /** Resolves when `test` holds for the bodies (checked on every change); rejects after `ms`. */
+  until(test: (bodies: string[]) => boolean, ms = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => { if (test(this.bodies())) { done(); resolve() } }
+      const timer = setTimeout(() => { done(); reject(new Error(`timed out; bodies: ${JSON.stringify(this.bodies())}`)) }, ms)
+      const done = (): void => { clearTimeout(timer); this.msgs.unobserve(check) }
+      this.msgs.observe(check)
+      check()
+    })
+  }
+  destroy(): void { this.provider.destroy(); this.doc.destroy() }
+}
+
+/** What the server stores now, read by a fresh client. */
+export async function storedBodies(serverUrl: string, session: Session, convId: string): Promise<string[]> {
+  const c = new PageClient(serverUrl, session, convId)
+  try {
+    await c.synced()
+    return c.bodies()
+  } finally {
+    c.destroy()
+  }
+}
+
+export async function signInUi(page: Page, baseUrl: string, s: Session): Promise<void> {
+  await page.goto(baseUrl + '/')
+  await page.locator('input[name=handle]').fill(s.user.handle)
+  await page.locator('input[name=password]').fill(TEST_PASSWORD)
+  await page.locator('#welcome-form button[type=submit]').click()
+  await page.getByRole('heading', { name: 'Chats' }).waitFor()
+}
+
+export async function openChat(page: Page, baseUrl: string, convId: string): Promise<void> {
+  if (!page.url().startsWith(baseUrl)) await page.goto(baseUrl + '/')
+  await page.evaluate((id) => { location.hash = `#/chat/${id}` }, convId)
+  await page.getByRole('textbox', { name: 'Message' }).waitFor()
+}
+
+export async function sendUi(page: Page, body: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(body)
+  await page.getByRole('button', { name: 'Send' }).click()
+}
+
+/** The messages the page shows: body and state (state only for mine). */
+export function shown(page: Page): Promise<{ body: string; state: string | null }[]> {
+  return page.locator('[data-msg-id]').evaluateAll((els) => els.map((el) => ({
+    body: el.querySelector('.msg__text')?.textContent ?? '',
+    state: el.getAttribute('data-state'),
+  })))
+}
+
+/** Waits until the page's messages satisfy `test`. */
+export async function untilShown(page: Page, test: (m: { body: string; state: string | null }[]) => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms
+  for (;;) {
+    const m = await shown(page)
+    if (test(m)) return
+    if (Date.now() > end) throw new Error(`timed out; shown: ${JSON.stringify(m)}`)
+    await page.waitForTimeout(100)
+  }
+}
+
+export async function serviceWorkerControls(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
+}
+
+export const count = (list: string[], body: string): number => list.filter((b) => b === body).length
+
+export type { BrowserContext }

@@ -1,0 +1,462 @@
+// Attacks through document updates (issue 2): forged authors, stolen clientIDs, other people's edits and
+// read positions, crafted delete sets, server-only roots, shapes outside the grammar. Each is sent as a
+// raw y-websocket frame carrying an update made with real Yjs, and each must be refused (close 4400)
+// with nothing changed for anyone: the other members' stock clients keep exactly what they had, a
+// fresh client syncing afterwards sees no trace, and the server keeps serving.
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import * as Y from 'yjs'
+import { backends } from '../fixtures/databases.ts'
+import { startTestServer } from '../fixtures/server.ts'
+import {
+  Raw, craft, fence, freshClientId, freshLook, look, message, msgs, newGroup, newUser, sameSnapshot, stock, until,
+  type Stock, type User,
+} from '../fixtures/attacks.ts'
+import { CLOSE, MAX_MESSAGE_CHARS, headDoc, inboxDoc, pageDoc, readPosition, type ChatMessage } from '../../protocol/index.ts'
+
+type Server = Awaited<ReturnType<typeof startTestServer>>
+
+describe.each(backends())('sync attacks through updates (%s)', (backend) => {
+  let server: Server
+  let base: string
+  let wsBase: string
+  const open: { destroy(): void }[] = []
+  const raws: Raw[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer(backend)
+    base = server.url
+    wsBase = base.replace(/^http/, 'ws')
+  })
+  afterAll(async () => { await server?.close() })
+  afterEach(() => {
+    for (const s of open.splice(0)) s.destroy()
+    for (const r of raws.splice(0)) r.close()
+  })
+
+  interface Scene {
+    a: User; b: User; c: User
+    convId: string; page: string; head: string
+    /** A's and C's stock clients on the current page: the members who must see nothing change */
+    A: Stock; C: Stock
+    aClient: number
+    m1: ChatMessage
+  }
+
+  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
+  const rawOpen = async (doc: string, u: User) => { const r = await Raw.open(wsBase, doc, { token: u.token, ack: true }); raws.push(r); return r }
+
+  /** A group of a, b (the attacker) and c; a has written m1 with a known clientID, and c has it. */
+  async function scene(): Promise<Scene> {
+    const [a, b, c] = await Promise.all([newUser(base, 'a'), newUser(base, 'b'), newUser(base, 'c')])
+    const chat = await newGroup(base, a, [b, c])
+    const page = pageDoc(chat.id, chat.page)
+    const aClient = freshClientId()
+    const A = keep(await stock(wsBase, page, a.token, { clientID: aClient }))
+    const C = keep(await stock(wsBase, page, c.token))
+    const m1 = message(a.id, 'hello from a')
+    A.doc.getArray<ChatMessage>('msgs').push([m1])
+    await until(() => msgs(C.doc).some((m) => m.id === m1.id), 'm1 reaching c')
+    return { a, b, c, convId: chat.id, page, head: headDoc(chat.id), A, C, aClient, m1 }
+  }
+
+  const svOf = (doc: Y.Doc) => Y.decodeStateVector(Y.encodeStateVector(doc))
+
+  /**
+   * Sends `update` on a raw socket, expects 4400 and no acknowledgement, then checks that A, C and a
+   * fresh client hold exactly what they held before plus C's marker message.
+   */
+  async function expectRefusedOnPage(s: Scene, raw: Raw, update: Uint8Array, attackerClient: number) {
+    const before = look(s.A.doc, s.page).json as { msgs: ChatMessage[]; edits: Record<string, unknown> }
+    const svBefore = svOf(s.A.doc)
+    expect(update.length).toBeGreaterThan(2) // a real update, not an empty one
+    raw.sendUpdate(update)
+    // what the members see is checked first, so that a failure shows what got through
+    const marker = await fence(s.C, s.c.id, [s.A])
+    const expected = { msgs: [...before.msgs, marker], edits: before.edits }
+    for (const w of [s.A, s.C]) {
+      const l = look(w.doc, s.page)
+      expect(l.json).toEqual(expected)
+      expect(l.otherRoots).toEqual([])
+      // only C's clientID moved, by its marker
+      const sv = svOf(w.doc)
+      for (const [client, clock] of sv) if (client !== s.C.doc.clientID) expect(clock).toBe(svBefore.get(client))
+    }
+    const fresh = await freshLook(wsBase, s.page, s.c.token)
+    expect(fresh.json).toEqual(expected)
+    expect(fresh.otherRoots).toEqual([])
+    expect(sameSnapshot(fresh.doc, s.A.doc)).toBe(true)
+    if (!svBefore.has(attackerClient)) expect(fresh.clients.has(attackerClient)).toBe(false)
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    expect(raw.acks().some((sv) => sv.has(attackerClient))).toBe(false)
+  }
+
+  async function attackPage(s: Scene, attacker: User, client: number, mutate: (d: Y.Doc) => void, docName = s.page) {
+    const raw = await rawOpen(docName, attacker)
+    const { update } = await craft(raw, client, mutate)
+    await expectRefusedOnPage(s, raw, update, client)
+  }
+
+  const push = (...ms: unknown[]) => (d: Y.Doc) => d.getArray('msgs').push(ms)
+
+  // -------------------------------------------------------------------------------------------
+  it('accepts and acknowledges a valid message sent over the same raw path (control)', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const client = freshClientId()
+    const m = message(s.b.id, 'a real message from b')
+    const { update } = await craft(raw, client, push(m))
+    raw.sendUpdate(update)
+    await until(() => raw.acks().some((sv) => (sv.get(client) ?? 0) >= 1), 'an acknowledgement for b')
+    for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((x) => x.id === m.id), 'b\'s message reaching a member')
+    expect(raw.isOpen).toBe(true)
+  })
+
+  // 1 ----------------------------------------------------------------------------------------
+  it('refuses a message whose `from` is someone else', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), push(message(s.a.id, 'forged: a says pay me')))
+  })
+
+  it('refuses a whole update that hides one forged message behind a valid one', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), push(message(s.b.id, 'innocent'), message(s.c.id, 'forged: c agrees')))
+  })
+
+  // 2 ----------------------------------------------------------------------------------------
+  it('refuses a clientID already bound to another user, continuing their clock on the same page', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, s.aClient, push(message(s.b.id, 'written with a\'s clientID')))
+  })
+
+  it('refuses a clientID bound to another user in a document that user never touched', async () => {
+    const s = await scene()
+    // b and c have a chat of their own; a is not in it, but a's clientID is still a's
+    const other = await newGroup(base, s.b, [s.c], 'without a')
+    const page = pageDoc(other.id, other.page)
+    const C2 = keep(await stock(wsBase, page, s.c.token))
+    const raw = await rawOpen(page, s.b)
+    const { update } = await craft(raw, s.aClient, push(message(s.b.id, 'b using a\'s clientID elsewhere')))
+    raw.sendUpdate(update)
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    const marker = await fence(C2, s.c.id, [])
+    expect(msgs(C2.doc)).toEqual([marker])
+    const fresh = await freshLook(wsBase, page, s.b.token)
+    expect(fresh.json.msgs).toEqual([marker])
+    expect(fresh.clients.has(s.aClient)).toBe(false)
+  })
+
+  it('does not bind a clientID to the sender of a refused update', async () => {
+    const s = await scene()
+    const x = freshClientId()
+    await attackPage(s, s.b, x, push(message(s.a.id, 'forged, with a new clientID')))
+    // the refused update claimed nothing: c may now write with that clientID
+    const raw = await rawOpen(s.page, s.c)
+    const m = message(s.c.id, 'c with the clientID b failed to take')
+    const { update } = await craft(raw, x, push(m))
+    raw.sendUpdate(update)
+    await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) >= 1), 'the acknowledgement for c')
+    await until(() => msgs(s.A.doc).some((y) => y.id === m.id), 'c\'s message reaching a')
+    expect(raw.isOpen).toBe(true)
+  })
+
+  // 3 ----------------------------------------------------------------------------------------
+  it('refuses editing another user\'s message', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').set(s.m1.id, { body: 'a now says something else', ts: Date.now() }))
+  })
+
+  it('refuses retracting another user\'s message', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() }))
+  })
+
+  it('refuses overwriting an edit the author made', async () => {
+    const s = await scene()
+    s.A.doc.getMap('edits').set(s.m1.id, { body: 'hello (edited by a)', ts: Date.now() })
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), 'a\'s edit reaching c')
+    await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() }))
+    expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ body: 'hello (edited by a)' })
+  })
+
+  it('refuses a message that reuses another member\'s message id', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), push(message(s.b.id, 'same id as a\'s', { id: s.m1.id })))
+  })
+
+  it('refuses taking over another member\'s message id and retracting it in one update', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => {
+      d.getArray('msgs').push([message(s.b.id, 'decoy with a\'s id', { id: s.m1.id })])
+      d.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })
+    })
+  })
+
+  it('lets the author edit and retract their own message (control)', async () => {
+    const s = await scene()
+    s.A.doc.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), 'a\'s retraction reaching c')
+    expect(s.A.closes).toEqual([])
+  })
+
+  // 4 ----------------------------------------------------------------------------------------
+  describe('read positions', () => {
+    async function headScene() {
+      const s = await scene()
+      // two more messages so that read positions 1..3 all point inside the page
+      s.A.doc.getArray<ChatMessage>('msgs').push([message(s.a.id, 'two'), message(s.a.id, 'three')])
+      await until(() => msgs(s.C.doc).length === 3, 'three messages at c')
+      const pageNo = Number(s.page.split(':')[2])
+      const HA = keep(await stock(wsBase, s.head, s.a.token))
+      const HC = keep(await stock(wsBase, s.head, s.c.token))
+      const HB = keep(await stock(wsBase, s.head, s.b.token))
+      const reads = (h: Stock) => h.doc.getMap<number>('reads')
+      reads(HA).set(s.a.id, readPosition(pageNo, 1))
+      reads(HB).set(s.b.id, readPosition(pageNo, 2))
+      for (const h of [HA, HB, HC]) await until(() => reads(h).get(s.a.id) === readPosition(pageNo, 1) && reads(h).get(s.b.id) === readPosition(pageNo, 2), 'read positions everywhere')
+      expect([...HA.closes, ...HB.closes]).toEqual([])
+      return { s, pageNo, HA, HB, HC, reads }
+    }
+
+    async function expectRefusedOnHead(h: Awaited<ReturnType<typeof headScene>>, mutate: (d: Y.Doc) => void) {
+      const { s, pageNo, HA, HC, reads } = h
+      const before = look(HA.doc, s.head).json as { meta: unknown; reads: Record<string, number> }
+      const client = freshClientId()
+      const raw = await rawOpen(s.head, s.b)
+      const { update } = await craft(raw, client, mutate)
+      raw.sendUpdate(update)
+      // fence: c's own read position, a legitimate write to the same doc
+      const pos = readPosition(pageNo, 3)
+      reads(HC).set(s.c.id, pos)
+      await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+      const expected = { meta: before.meta, reads: { ...before.reads, [s.c.id]: pos } }
+      expect(look(HA.doc, s.head).json).toEqual(expected)
+      const fresh = await freshLook(wsBase, s.head, s.c.token)
+      expect(fresh.json).toEqual(expected)
+      expect(fresh.otherRoots).toEqual([])
+      expect(fresh.clients.has(client)).toBe(false)
+      expect(sameSnapshot(fresh.doc, HA.doc)).toBe(true)
+      expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    }
+
+    it('refuses writing another user\'s read position', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.a.id, readPosition(h.pageNo, 3)))
+    })
+
+    it('refuses writing the read position of a user who is not even a member', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('reads').set('zzzzzzzzzzzz', readPosition(h.pageNo, 3)))
+    })
+
+    it('refuses lowering your own read position', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.b.id, readPosition(h.pageNo, 1)))
+    })
+
+    it('refuses deleting your own read position (which would lower it to nothing)', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.b.id))
+    })
+
+    it('refuses deleting another user\'s read position', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.a.id))
+    })
+
+    it('refuses a read position that is not a number', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.b.id, 'everything' as unknown as number))
+    })
+
+    it('refuses writing the server-only `meta` of the head doc', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('meta').set('title', 'pwned'))
+    })
+
+    it('refuses deleting from the server-only `meta` through a delete set', async () => {
+      const h = await headScene()
+      const keys = [...h.HA.doc.getMap('meta').keys()]
+      expect(keys.length).toBeGreaterThan(0)
+      await expectRefusedOnHead(h, (d) => d.getMap('meta').delete(keys[0]))
+    })
+
+    it('refuses an unknown root in the head doc', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => d.getMap('admins').set(h.s.b.id, true))
+    })
+  })
+
+  // 5 ----------------------------------------------------------------------------------------
+  it('refuses deleting another user\'s message through a delete set', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => d.getArray('msgs').delete(0, 1))
+  })
+
+  it('refuses deleting your own message from `msgs` (retraction goes through `edits`)', async () => {
+    const s = await scene()
+    const bClient = freshClientId()
+    const B = keep(await stock(wsBase, s.page, s.b.token, { clientID: bClient }))
+    const mine = message(s.b.id, 'b will try to erase this')
+    B.doc.getArray<ChatMessage>('msgs').push([mine])
+    for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((m) => m.id === mine.id), 'b\'s message reaching a member')
+    const idx = msgs(s.A.doc).findIndex((m) => m.id === mine.id)
+    await attackPage(s, s.b, bClient, (d) => d.getArray('msgs').delete(idx, 1))
+  })
+
+  it('refuses an update that inserts a message and deletes it in the same breath (a hidden struct)', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => {
+      const arr = d.getArray('msgs')
+      arr.push([message(s.a.id, 'forged, then hidden')])
+      arr.delete(arr.length - 1, 1)
+    })
+  })
+
+  it('refuses deleting another user\'s edit', async () => {
+    const s = await scene()
+    s.A.doc.getMap('edits').set(s.m1.id, { body: 'edited by a', ts: Date.now() })
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), 'a\'s edit reaching c')
+    await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').delete(s.m1.id))
+  })
+
+  // 12: shapes outside the grammar ----------------------------------------------------------
+  it('refuses a nested Y type in `msgs`', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => {
+      const m = new Y.Map<unknown>()
+      d.getArray('msgs').push([m])
+      for (const [k, v] of Object.entries(message(s.b.id, 'a message as a Y.Map'))) m.set(k, v)
+    })
+  })
+
+  it('refuses a Y.Text in a page doc (inside `msgs`)', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => d.getArray('msgs').push([new Y.Text('text in msgs')]))
+  })
+
+  it('refuses a Y.Text as an unknown root of a page doc', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => d.getText('notes').insert(0, 'a root of my own'))
+  })
+
+  it('refuses a nested Y type as an edit', async () => {
+    const s = await scene()
+    const bClient = freshClientId()
+    const B = keep(await stock(wsBase, s.page, s.b.token, { clientID: bClient }))
+    const mine = message(s.b.id, 'b\'s own')
+    B.doc.getArray<ChatMessage>('msgs').push([mine])
+    await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), 'b\'s message reaching a')
+    await attackPage(s, s.b, freshClientId(), (d) => {
+      const e = new Y.Map<unknown>()
+      d.getMap('edits').set(mine.id, e)
+      e.set('body', 'edit as a Y.Map')
+      e.set('ts', Date.now())
+    })
+  })
+
+  it(`refuses a message body over ${MAX_MESSAGE_CHARS} characters and accepts one of exactly ${MAX_MESSAGE_CHARS}`, async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), push(message(s.b.id, 'x'.repeat(MAX_MESSAGE_CHARS + 1))))
+    const raw = await rawOpen(s.page, s.b)
+    const client = freshClientId()
+    const m = message(s.b.id, 'y'.repeat(MAX_MESSAGE_CHARS))
+    raw.sendUpdate((await craft(raw, client, push(m))).update)
+    await until(() => msgs(s.A.doc).some((x) => x.id === m.id), 'the longest allowed message reaching a')
+    expect(raw.isOpen).toBe(true)
+  })
+
+  it('refuses an edit body over the limit on your own message', async () => {
+    const s = await scene()
+    const bClient = freshClientId()
+    const B = keep(await stock(wsBase, s.page, s.b.token, { clientID: bClient }))
+    const mine = message(s.b.id, 'short')
+    B.doc.getArray<ChatMessage>('msgs').push([mine])
+    await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), 'b\'s message reaching a')
+    await attackPage(s, s.b, bClient, (d) => d.getMap('edits').set(mine.id, { body: 'z'.repeat(MAX_MESSAGE_CHARS + 1), ts: Date.now() }))
+  })
+
+  it('refuses a message with fields outside the schema', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), push({ ...message(s.b.id, 'admin message'), admin: true }))
+  })
+
+  it('refuses an insert into the middle of `msgs` (an item with a right origin)', async () => {
+    const s = await scene()
+    await attackPage(s, s.b, freshClientId(), (d) => d.getArray('msgs').insert(0, [message(s.b.id, 'rewriting history: first!')]))
+  })
+
+  it('refuses appends to a page beyond the current one', async () => {
+    const s = await scene()
+    const next = pageDoc(s.convId, Number(s.page.split(':')[2]) + 1)
+    let raw: Raw | null = null
+    try {
+      raw = await rawOpen(next, s.b)
+    } catch (e) {
+      // refusing the upgrade is as good as refusing the update
+      expect((e as { status?: number }).status).toBeOneOf([403, 404])
+    }
+    if (raw) {
+      const client = freshClientId()
+      const { update } = await craft(raw, client, push(message(s.b.id, 'from the future')))
+      raw.sendUpdate(update)
+      expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+      const fresh = await freshLook(wsBase, next, s.c.token).catch(() => null)
+      if (fresh) expect(fresh.json.msgs).toEqual([])
+    }
+    // the current page is untouched and still live
+    const marker = await fence(s.C, s.c.id, [s.A])
+    expect(msgs(s.A.doc)).toEqual([s.m1, marker])
+  })
+
+  it('refuses an update whose structs depend on data the server never got (a clock gap), and stores nothing of it', async () => {
+    const s = await scene()
+    const client = freshClientId()
+    const raw = await rawOpen(s.page, s.b)
+    const local = new Y.Doc()
+    await raw.sync(local)
+    local.clientID = client
+    const first = message(s.b.id, 'first, sent later')
+    const second = message(s.b.id, 'second, sent alone')
+    const sv0 = Y.encodeStateVector(local)
+    local.getArray('msgs').push([first])
+    const firstUpdate = Y.encodeStateAsUpdate(local, sv0)
+    const sv1 = Y.encodeStateVector(local)
+    local.getArray('msgs').push([second])
+    const gapUpdate = Y.encodeStateAsUpdate(local, sv1)
+    await expectRefusedOnPage(s, raw, gapUpdate, client)
+    // had the server kept the pending struct, the missing first message would now release the second too
+    const raw2 = await rawOpen(s.page, s.b)
+    raw2.sendUpdate(firstUpdate)
+    await until(() => msgs(s.A.doc).some((m) => m.id === first.id), 'the first message reaching a')
+    const marker = await fence(s.C, s.c.id, [s.A])
+    expect(msgs(s.A.doc).map((m) => m.id)).not.toContain(second.id)
+    expect(msgs(s.A.doc).at(-1)).toEqual(marker)
+    const fresh = await freshLook(wsBase, s.page, s.c.token)
+    expect((fresh.json.msgs as ChatMessage[]).map((m) => m.id)).not.toContain(second.id)
+  })
+
+  // 12: the inbox ------------------------------------------------------------------------------
+  it('refuses a user writing the server-only `chats` of their own inbox', async () => {
+    const s = await scene()
+    const inbox = inboxDoc(s.b.id)
+    const I = keep(await stock(wsBase, inbox, s.b.token))
+    await until(() => I.doc.getMap('chats').has(s.convId), 'the chat in b\'s inbox')
+    const before = look(I.doc, inbox).json
+    const client = freshClientId()
+    const raw = await rawOpen(inbox, s.b)
+    const { update } = await craft(raw, client, (d) => {
+      const entry = d.getMap('chats').get(s.convId) as Record<string, unknown>
+      d.getMap('chats').set(s.convId, { ...entry, unread: 0, preview: 'nothing to see' })
+    })
+    raw.sendUpdate(update)
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    // fence: the server itself rewrites the entry when a writes a message
+    const m = message(s.a.id, 'news for the inbox')
+    s.A.doc.getArray<ChatMessage>('msgs').push([m])
+    await until(() => (I.doc.getMap('chats').get(s.convId) as { preview?: string } | undefined)?.preview === m.body, 'the inbox entry showing a\'s new message')
+    const fresh = await freshLook(wsBase, inbox, s.b.token)
+    expect(fresh.clients.has(client)).toBe(false)
+    expect(fresh.json).toEqual(look(I.doc, inbox).json)
+    expect((fresh.json.chats as Record<string, { unread: number }>)[s.convId].unread).toBeGreaterThanOrEqual((before.chats as Record<string, { unread: number }>)[s.convId].unread)
+  })
+})

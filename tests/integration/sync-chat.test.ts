@@ -1,0 +1,101 @@
+// Chatting through the sync server with stock y-websocket clients: direct chats, groups, read
+// positions in the head doc, and the inbox entries the server writes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { backends } from '../fixtures/databases.ts'
+import { connect, send, bodies, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
+import type { Chat, Session } from '../../protocol/api.ts'
+import type { InboxEntry } from '../../protocol/messages.ts'
+import { readPosition } from '../../protocol/messages.ts'
+
+describe.each(backends())('sync chat (%s)', (backend) => {
+  let server: RunningServer
+  const clients: SyncClient[] = []
+  const open = async (s: Session, doc: string, ack = false) => {
+    const c = await connect(server, s.token, doc, { ack })
+    clients.push(c)
+    return c
+  }
+  let n = 0
+  const user = (name: string) => signUp(server, `${name}${n++}_${backend.slice(0, 2)}`, name)
+
+  beforeAll(async () => { server = await startTestServer(backend) })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await server.close()
+  })
+
+  it('two users chat in a direct chat', async () => {
+    const [ann, bob] = [await user('ann'), await user('bob')]
+    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const a = await open(ann, pageDoc(chat.id, 0), true)
+    const b = await open(bob, pageDoc(chat.id, 0))
+    send(a, ann.user.id, 'hi bob')
+    await until(() => bodies(b).length === 1, 'bob gets the message')
+    send(b, bob.user.id, 'hi ann')
+    send(b, bob.user.id, 'how are you?')
+    await until(() => bodies(a).length === 3, 'ann gets both replies')
+    expect(bodies(a)).toEqual(bodies(b))
+    expect(bodies(a)).toEqual(['hi bob', 'hi ann', 'how are you?'])
+    expect(msgs(a).get(1).from).toBe(bob.user.id)
+    // ann asked for acks: her one message is acknowledged
+    await until(() => a.ackedClock() >= 1, 'ann is acknowledged')
+    // the head doc carries the chat's meta, written by the server
+    const h = await open(bob, headDoc(chat.id))
+    const meta = h.doc.getMap(ROOTS.head.meta)
+    expect(meta.get('kind')).toBe('direct')
+    expect(meta.get('members')).toEqual([ann.user.id, bob.user.id].sort())
+    expect(meta.get('page')).toBe(0)
+  })
+
+  it('a group of five: everyone sees everything, and read counts fall as members read', async () => {
+    const people = [await user('g1'), await user('g2'), await user('g3'), await user('g4'), await user('g5')]
+    const chat = (await api<Chat>(server, people[0].token, 'POST', '/api/chats/group', {
+      title: 'five', userIds: people.slice(1).map((p) => p.user.id),
+    })).body
+    expect(chat.members.length).toBe(5)
+    const pages = await Promise.all(people.map((p) => open(p, pageDoc(chat.id, 0))))
+    const heads = await Promise.all(people.map((p) => open(p, headDoc(chat.id))))
+    for (let i = 0; i < 5; i++) send(pages[i], people[i].user.id, `hello from ${i}`)
+    await until(() => pages.every((c) => bodies(c).length === 5), 'everyone has all five messages')
+    const order = bodies(pages[0])
+    for (const c of pages) expect(bodies(c)).toEqual(order)
+
+    // "unread by N" for the last message, as a client computes it from the head doc's reads
+    const unreadBy = (h: SyncClient, index: number) => {
+      const reads = h.doc.getMap<number>(ROOTS.head.reads)
+      return people.filter((p) => (reads.get(p.user.id) ?? 0) <= index).length
+    }
+    expect(unreadBy(heads[0], 4)).toBe(5)
+    for (let i = 0; i < 5; i++) {
+      heads[i].doc.getMap<number>(ROOTS.head.reads).set(people[i].user.id, readPosition(0, 5))
+      await until(() => unreadBy(heads[0], 4) === 4 - i, `read count falls to ${4 - i}`)
+    }
+    for (const h of heads) await until(() => unreadBy(h, 4) === 0, 'every member sees all read')
+    const row = await server.db.get<{ read_pos: number }>('SELECT read_pos FROM members WHERE conv_id = ? AND user_id = ?', [chat.id, people[2].user.id])
+    expect(Number(row?.read_pos)).toBe(readPosition(0, 5))
+  })
+
+  it('inbox entries carry the preview and unread counters, which fall as the user reads', async () => {
+    const [cat, dan] = [await user('cat'), await user('dan')]
+    const chat = (await api<Chat>(server, cat.token, 'POST', '/api/chats/direct', { userId: dan.user.id })).body
+    const inbox = await open(dan, inboxDoc(dan.user.id))
+    const entry = () => inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)
+    await until(() => entry() !== undefined, 'the new chat appears in the inbox')
+    expect(entry()).toMatchObject({ kind: 'direct', title: 'cat', peer: cat.user.id, unread: 0, members: 2 })
+
+    const page = await open(cat, pageDoc(chat.id, 0))
+    for (let i = 0; i < 3; i++) send(page, cat.user.id, `note ${i}`)
+    await until(() => entry()?.unread === 3, 'three unread')
+    expect(entry()).toMatchObject({ preview: 'note 2', from: cat.user.id })
+
+    const head = await open(dan, headDoc(chat.id))
+    head.doc.getMap<number>(ROOTS.head.reads).set(dan.user.id, readPosition(0, 2))
+    await until(() => entry()?.unread === 1, 'one unread after reading two')
+
+    // a fresh inbox connection (doc reloaded from storage) shows the same
+    const again = await open(dan, inboxDoc(dan.user.id))
+    expect(again.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)).toMatchObject({ unread: 1, preview: 'note 2' })
+  })
+})

@@ -1,0 +1,35 @@
+// Lazy route chunks without preact/compat: the screen's module is fetched on first render and cached.
+// A failed fetch (offline before the chunk was cached, or an old chunk gone after a deploy) offers a reload.
+import type { ComponentType } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { t } from './t.ts'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- screens take different props
+type AnyComponent = ComponentType<any>
+
+export function lazy(load: () => Promise<{ default: AnyComponent }>): AnyComponent {
+  let loaded: AnyComponent | null = null
+  let pending: Promise<AnyComponent> | null = null
+  const fetchIt = () => (pending ??= load().then((m) => (loaded = m.default)).catch((e) => { pending = null; throw e }))
+  function Lazy(props: Record<string, unknown>) {
+    const [, setTick] = useState(0)
+    const [failed, setFailed] = useState(false)
+    useEffect(() => {
+      if (loaded) return
+      let live = true
+      fetchIt().then(() => live && setTick((n) => n + 1), () => live && setFailed(true))
+      return () => { live = false }
+    }, [])
+    if (loaded) { const C = loaded; return <C {...props} /> }
+    if (failed) {
+      return (
+        <div class="screen-message" role="alert">
+          <p>{t('app.loadFailed')}</p>
+          <button class="btn" onClick={() => location.reload()}>{t('app.reload')}</button>
+        </div>
+      )
+    }
+    return <div class="screen-loading" aria-busy="true" aria-label={t('app.loading')} />
+  }
+  return Lazy
+}

@@ -1,0 +1,30 @@
+// A hash router: '#/chat/abc' → { name: 'chat', arg: 'abc' }. Hash routes need no server rewrites and
+// work from the service worker's precached index.html when offline.
+import { signal } from '@preact/signals'
+
+export type RouteName = 'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group'
+export interface Route { name: RouteName; arg: string }
+
+const NAMES: readonly RouteName[] = ['chats', 'friends', 'chat', 'settings', 'search', 'new-group']
+
+export function parseRoute(hash: string): Route {
+  const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent)
+  return (NAMES as readonly string[]).includes(name) ? { name: name as RouteName, arg } : { name: 'chats', arg: '' }
+}
+
+export const route = signal<Route>(parseRoute(location.hash))
+// set once the user has navigated inside the app, so that back() may use the browser's history
+let navigated = false
+addEventListener('hashchange', () => { navigated = true; route.value = parseRoute(location.hash) })
+
+export function go(name: RouteName, arg = '', replace = false): void {
+  const hash = `#/${name}${arg ? '/' + encodeURIComponent(arg) : ''}`
+  if (replace) { history.replaceState(null, '', hash); route.value = parseRoute(hash) }
+  else location.hash = hash
+}
+
+/** Back to where the user came from inside the app, or to `fallback` on a cold start. */
+export function back(fallback: RouteName = 'chats'): void {
+  if (navigated) history.back()
+  else go(fallback, '', true)
+}

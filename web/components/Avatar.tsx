@@ -1,0 +1,21 @@
+// A round avatar: the first grapheme of the name on a colour picked from the id (stable per person).
+const COLOURS = ['#F6C28B', '#A8D5BA', '#9CC3E4', '#E4A5B8', '#C7B8EA', '#F2D388', '#9ED8D3', '#E8B49A']
+
+function firstGrapheme(name: string): string {
+  const trimmed = name.trim()
+  if (!trimmed) return '?'
+  if (typeof Intl.Segmenter === 'function') {
+    for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(trimmed)) return segment.toUpperCase()
+  }
+  return Array.from(trimmed)[0].toUpperCase()
+}
+
+export function Avatar({ id, name, size = 44 }: { id: string; name: string; size?: number }) {
+  let h = 0
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0
+  return (
+    <span class="avatar" aria-hidden="true" style={{ width: size, height: size, fontSize: size * 0.42, background: COLOURS[h % COLOURS.length] }}>
+      {firstGrapheme(name)}
+    </span>
+  )
+}

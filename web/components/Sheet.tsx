@@ -1,0 +1,27 @@
+// A bottom sheet on the native <dialog>: showModal() gives focus containment, Escape to close and the
+// dialog role for screen readers without any code of ours.
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+import { t } from '../app/t.ts'
+import { IconClose } from './icons.tsx'
+
+export function Sheet({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    const d = ref.current
+    if (d && !d.open) d.showModal()
+    return () => d?.close()
+  }, [])
+  return (
+    <dialog ref={ref} class="sheet" aria-labelledby="sheet-title" onClose={onClose}
+      onClick={(e) => { if (e.target === ref.current) onClose() /* a tap on the backdrop */ }}>
+      <div class="sheet__panel">
+        <header class="sheet__head">
+          <h2 class="sheet__title" id="sheet-title">{title}</h2>
+          <button class="icon-btn" onClick={onClose} aria-label={t('app.close')}><IconClose /></button>
+        </header>
+        <div class="sheet__body">{children}</div>
+      </div>
+    </dialog>
+  )
+}

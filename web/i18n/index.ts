@@ -1,0 +1,134 @@
+// The UI language: i18next with one lazily loaded bundle per locale, switched without a reload.
+// Order of preference at start: the user's explicit choice on this device, the account's language,
+// the browser's languages (detect.ts), English.
+import i18next, { type TFunction } from 'i18next'
+import { effect } from '@preact/signals'
+import { me, updateMe } from '../data/session.ts'
+import { loadBundle } from './bundles.ts'
+import { lang } from './lang.ts'
+import { pickLocale } from './detect.ts'
+import { type Locale, isLocale } from './locales.ts'
+
+export { LOCALES, NATIVE_NAMES, type Locale, isLocale } from './locales.ts'
+export { pickLocale } from './detect.ts'
+
+export { lang }
+
+const CHOSEN = 'sori:lang' // the user's explicit choice on this device
+const UNSENT = 'sori:lang-unsent' // a choice the server has not heard of yet (made offline)
+
+const store = {
+  get: (k: string): string | null => { try { return localStorage.getItem(k) } catch { return null } },
+  set: (k: string, v: string | null): void => {
+    try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v) } catch { /* private mode: not persisted */ }
+  },
+}
+
+function initialLocale(): Locale {
+  const chosen = store.get(CHOSEN)
+  if (isLocale(chosen)) return chosen
+  const account = me.value?.lang
+  if (isLocale(account)) return account
+  return pickLocale(typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language])
+}
+
+async function ensureBundle(lng: Locale): Promise<void> {
+  if (i18next.hasResourceBundle(lng, 'translation')) return
+  i18next.addResourceBundle(lng, 'translation', await loadBundle(lng), true, true)
+}
+
+function applied(lng: Locale): void {
+  lang.value = lng
+  if (typeof document !== 'undefined') document.documentElement.lang = lng
+}
+
+let started: Promise<void> | null = null
+
+/** Starts i18next with the locale chosen for this device; resolves when its bundle is loaded. */
+export function startI18n(): Promise<void> {
+  return (started ??= (async () => {
+    let lng = initialLocale()
+    let bundle
+    try {
+      bundle = await loadBundle(lng)
+    } catch {
+      // offline and this locale's chunk was never cached: English is in the precached shell
+      lng = 'en'
+      bundle = await loadBundle(lng)
+    }
+    await i18next.init({
+      lng,
+      fallbackLng: false,
+      load: 'currentOnly',
+      resources: { [lng]: { translation: bundle } },
+      interpolation: { escapeValue: false }, // Preact escapes text; escaping twice would show &amp;
+      returnEmptyString: false,
+    })
+    applied(lng)
+    followAccount()
+    void sendUnsent()
+  })())
+}
+
+/**
+ * Switches the UI language without a reload. `remember` (default) makes it the user's explicit choice:
+ * stored on this device and sent to the account (PATCH /api/me), so it follows the user everywhere.
+ */
+export async function changeLanguage(lng: Locale, remember = true): Promise<void> {
+  if (!isLocale(lng)) throw new Error(`unknown locale ${String(lng)}`)
+  await ensureBundle(lng)
+  await i18next.changeLanguage(lng)
+  applied(lng)
+  if (!remember) return
+  store.set(CHOSEN, lng)
+  store.set(UNSENT, lng)
+  void sendUnsent()
+}
+
+/** The choice reaches the server when there is one to tell (signed in) and it can be reached. */
+async function sendUnsent(): Promise<void> {
+  const lng = store.get(UNSENT)
+  if (!isLocale(lng)) return
+  const user = me.value
+  if (!user) return // signed out: the choice stays on this device; sign-in applies the account's language
+  if (user.lang === lng) { store.set(UNSENT, null); return }
+  try {
+    await updateMe({ lang: lng })
+    if (store.get(UNSENT) === lng) store.set(UNSENT, null)
+  } catch {
+    // offline or server error: try again when the browser is back online
+  }
+}
+
+let following = false
+/** The account's language wins when it arrives or changes (sign-in, or a switch on another device). */
+function followAccount(): void {
+  if (following) return
+  following = true
+  let lastUser: string | null = me.peek()?.id ?? null
+  effect(() => {
+    const user = me.value
+    if (!user) { lastUser = null; return }
+    const signedIn = user.id !== lastUser
+    lastUser = user.id
+    if (signedIn) store.set(UNSENT, null) // a choice made while signed out does not overwrite the account
+    const account = user.lang
+    if (isLocale(account) && account !== lang.peek() && !store.get(UNSENT)) {
+      store.set(CHOSEN, account)
+      void changeLanguage(account, false).catch((e) => console.warn('sori: could not load language', account, e))
+    }
+  })
+  if (typeof addEventListener === 'function') addEventListener('online', () => void sendUnsent())
+}
+
+/** Translation outside components (subscribes a rendering component to the language, too). */
+export function t(key: string, options?: Record<string, unknown>): string {
+  void lang.value
+  return i18next.t(key, options) as string
+}
+
+/** Translation inside components: re-renders the component when the language changes. */
+export function useT(): TFunction {
+  const lng = lang.value
+  return i18next.getFixedT(lng)
+}

@@ -1,0 +1,13 @@
+// Entry: start the language, render the shell, then (when idle) register the service worker.
+import { render } from 'preact'
+import { App } from './app/App.tsx'
+import { startLanguage } from './app/language.ts'
+import './styles/app.css'
+
+await startLanguage()
+render(<App />, document.getElementById('app')!)
+
+if (import.meta.env.PROD) {
+  const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000))
+  later(() => void import('./app/sw-register.ts').then((m) => m.registerServiceWorker()))
+}

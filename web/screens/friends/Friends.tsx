@@ -1,0 +1,134 @@
+// Friends: me on top, search by handle, "added me" requests, friends sorted by name, a profile sheet.
+import { useEffect, useState } from 'preact/hooks'
+import { me, friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, openDirect } from '../../data/index.ts'
+import type { Profile } from '../../../protocol/api.ts'
+import { HANDLE_RE } from '../../../protocol/limits.ts'
+import { t } from '../../app/t.ts'
+import { go } from '../../app/router.ts'
+import { sortByName } from '../../i18n/format.ts'
+import { errorText } from '../../app/errors.ts'
+import { Avatar } from '../../components/Avatar.tsx'
+import { Sheet } from '../../components/Sheet.tsx'
+
+export default function Friends() {
+  const user = me.value
+  const data = friends.value
+  const [query, setQuery] = useState('')
+  const [found, setFound] = useState<Profile | null | 'none'>(null)
+  const [error, setError] = useState('')
+  const [open, setOpen] = useState<Profile | null>(null)
+  useEffect(() => { refreshFriends().catch(() => {}) }, [])
+
+  const friendIds = new Set((data?.friends ?? []).map((p) => p.id))
+  const list = sortByName(data?.friends ?? [])
+  const addedMe = sortByName(data?.addedMe ?? [])
+
+  async function search(e: Event) {
+    e.preventDefault()
+    setError(''); setFound(null)
+    const h = query.trim().replace(/^@/, '').toLowerCase()
+    if (!HANDLE_RE.test(h)) { setError(t('errors.handle_invalid')); return }
+    try { setFound((await findByHandle(h)) ?? 'none') } catch (err) { setError(errorText(err)) }
+  }
+  async function act(fn: () => Promise<void>) {
+    setError('')
+    try { await fn() } catch (err) { setError(errorText(err)) }
+  }
+
+  return (
+    <section class="screen" aria-labelledby="friends-title">
+      <header class="topbar"><h1 class="topbar__title" id="friends-title">{t('friends.title')}</h1></header>
+      <div class="screen__scroll">
+        {user && (
+          <a class="row me-row" href="#/settings">
+            <Avatar id={user.id} name={user.name} size={56} />
+            <span class="row__body">
+              <span class="row__title">{user.name}</span>
+              <span class="row__sub">{user.status || '@' + user.handle}</span>
+            </span>
+          </a>
+        )}
+
+        <form class="search-form" role="search" onSubmit={search}>
+          <label class="visually-hidden" for="friend-handle">{t('friends.searchLabel')}</label>
+          <input id="friend-handle" name="handle" type="search" autocapitalize="none" spellcheck={false}
+            placeholder={t('friends.searchPlaceholder')} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+          <button class="btn btn--primary" type="submit">{t('friends.find')}</button>
+        </form>
+        <p class="form__error" role="alert">{error}</p>
+        <div aria-live="polite">
+          {found === 'none' && <p class="muted pad">{t('friends.notFound')}</p>}
+          {found && found !== 'none' && (
+            <div class="row">
+              <Avatar id={found.id} name={found.name} size={44} />
+              <span class="row__body"><span class="row__title">{found.name}</span><span class="row__sub">@{found.handle}</span></span>
+              {found.id === user?.id ? <span class="muted">{t('friends.itsYou')}</span>
+                : friendIds.has(found.id) ? <span class="muted">{t('friends.already')}</span>
+                : <button class="btn btn--small btn--primary" onClick={() => act(async () => { await addFriend(found.id); setFound(null); setQuery('') })}>{t('friends.add')}</button>}
+            </div>
+          )}
+        </div>
+
+        {addedMe.length > 0 && (
+          <section aria-labelledby="addedme-title">
+            <h2 class="section-title" id="addedme-title">{t('friends.addedMe')} <span class="muted">{addedMe.length}</span></h2>
+            <ul class="list">
+              {addedMe.map((p) => (
+                <li key={p.id} class="row row--wrap">
+                  <Avatar id={p.id} name={p.name} size={44} />
+                  <span class="row__body"><span class="row__title">{p.name}</span><span class="row__sub">@{p.handle}</span></span>
+                  <span class="row__actions">
+                    <button class="btn btn--small btn--primary" onClick={() => act(() => addFriend(p.id))} aria-label={t('friends.addBackName', { name: p.name })}>{t('friends.addBack')}</button>
+                    <button class="btn btn--small" onClick={() => act(() => hideFriend(p.id))} aria-label={t('friends.hideName', { name: p.name })}>{t('friends.hide')}</button>
+                    <button class="btn btn--small btn--danger" onClick={() => act(() => blockFriend(p.id))} aria-label={t('friends.blockName', { name: p.name })}>{t('friends.block')}</button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+
+        <section aria-labelledby="friendlist-title">
+          <h2 class="section-title" id="friendlist-title">{t('friends.list')} <span class="muted">{list.length}</span></h2>
+          {list.length === 0 ? <p class="empty">{t('friends.none')}</p> : (
+            <ul class="list">
+              {list.map((p) => (
+                <li key={p.id}>
+                  <button class="row row--button" onClick={() => setOpen(p)}>
+                    <Avatar id={p.id} name={p.name} size={44} />
+                    <span class="row__body"><span class="row__title">{p.name}</span><span class="row__sub">{p.status || '@' + p.handle}</span></span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      {open && <ProfileSheet person={open} onClose={() => setOpen(null)} />}
+    </section>
+  )
+}
+
+function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => void }) {
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  async function chat() {
+    setBusy(true); setError('')
+    try { const id = await openDirect(person.id); onClose(); go('chat', id) } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
+  }
+  return (
+    <Sheet title={person.name} onClose={onClose}>
+      <div class="profile">
+        <Avatar id={person.id} name={person.name} size={88} />
+        <p class="profile__name">{person.name}</p>
+        <p class="muted">@{person.handle}</p>
+        {person.status && <p class="profile__status">{person.status}</p>}
+        <p class="form__error" role="alert">{error}</p>
+        <div class="profile__actions">
+          <button class="btn btn--primary btn--block" onClick={chat} disabled={busy}>{t('friends.chat')}</button>
+          <button class="btn btn--block btn--danger" onClick={async () => { try { await blockFriend(person.id); onClose() } catch (err) { setError(errorText(err)) } }}>{t('friends.block')}</button>
+        </div>
+      </div>
+    </Sheet>
+  )
+}

@@ -1,0 +1,81 @@
+// The composer: a textarea that grows with its text, Enter to send where there is a hardware keyboard
+// (Shift+Enter for a new line; never while an IME is composing Hangul, kana or pinyin), a send button
+// for thumbs. It also shows what is being replied to or edited.
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { MAX_MESSAGE_CHARS } from '../../../protocol/limits.ts'
+import { t } from '../../app/t.ts'
+import { IconClose, IconSend } from '../../components/icons.tsx'
+
+export type Mode = { kind: 'new' } | { kind: 'reply'; id: string; name: string; text: string } | { kind: 'edit'; id: string; text: string }
+
+interface Props {
+  mode: Mode
+  onCancelMode: () => void
+  onSend: (text: string) => void
+  onTyping: (on: boolean) => void
+  disabled?: boolean
+}
+
+const MAX_HEIGHT = 140
+const desktopKeyboard = () => matchMedia('(hover: hover) and (pointer: fine)').matches
+
+export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Props) {
+  const [text, setText] = useState('')
+  const area = useRef<HTMLTextAreaElement>(null)
+  const typingTimer = useRef(0)
+
+  useEffect(() => {
+    if (mode.kind === 'edit') setText(mode.text)
+    if (mode.kind !== 'new') area.current?.focus()
+  }, [mode])
+  useEffect(() => {
+    const el = area.current
+    if (!el) return
+    el.style.height = 'auto'
+    el.style.height = Math.min(el.scrollHeight, MAX_HEIGHT) + 'px'
+  }, [text])
+  useEffect(() => () => { clearTimeout(typingTimer.current); onTyping(false) }, [])
+
+  function input(value: string) {
+    setText(value)
+    onTyping(value.length > 0)
+    clearTimeout(typingTimer.current)
+    typingTimer.current = window.setTimeout(() => onTyping(false), 4000)
+  }
+  function submit() {
+    const body = text.trim()
+    if (!body || body.length > MAX_MESSAGE_CHARS) return
+    onSend(body)
+    setText('')
+    clearTimeout(typingTimer.current)
+    onTyping(false)
+    area.current?.focus()
+  }
+
+  return (
+    <div class="composer">
+      {mode.kind !== 'new' && (
+        <div class="composer__mode">
+          <span class="composer__mode-text">
+            <strong>{mode.kind === 'reply' ? t('room.replyingTo', { name: mode.name }) : t('room.editing')}</strong>
+            <span class="composer__mode-quote">{mode.text}</span>
+          </span>
+          <button class="icon-btn icon-btn--small" onClick={() => { onCancelMode(); if (mode.kind === 'edit') setText('') }} aria-label={t('app.cancel')}><IconClose /></button>
+        </div>
+      )}
+      <form class="composer__row" onSubmit={(e) => { e.preventDefault(); submit() }}>
+        <label class="visually-hidden" for="composer-text">{t('room.message')}</label>
+        <textarea id="composer-text" ref={area} rows={1} value={text} placeholder={t('room.placeholder')} maxLength={MAX_MESSAGE_CHARS}
+          disabled={disabled} enterkeyhint="send"
+          onInput={(e) => input(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) { e.preventDefault(); submit() }
+            if (e.key === 'Escape' && mode.kind !== 'new') { onCancelMode(); if (mode.kind === 'edit') setText('') }
+          }} />
+        <button class="composer__send" type="submit" disabled={disabled || !text.trim()} aria-label={mode.kind === 'edit' ? t('room.saveEdit') : t('room.send')}>
+          <IconSend />
+        </button>
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,85 @@
+// Chat details: members, and for groups invite, rename; leave.
+import { useState } from 'preact/hooks'
+import type { Chat } from '../../../protocol/api.ts'
+import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
+import { invite, rename, leave, me } from '../../data/index.ts'
+import { t } from '../../app/t.ts'
+import { go } from '../../app/router.ts'
+import { errorText } from '../../app/errors.ts'
+import { sortByName } from '../../i18n/format.ts'
+import { Sheet } from '../../components/Sheet.tsx'
+import { Avatar } from '../../components/Avatar.tsx'
+import { FriendPicker } from '../../components/FriendPicker.tsx'
+
+export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: string; onClose: () => void }) {
+  const [view, setView] = useState<'members' | 'invite' | 'rename'>('members')
+  const [picked, setPicked] = useState<string[]>([])
+  const [newTitle, setNewTitle] = useState(chat.title)
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  const myId = me.value?.id
+  const group = chat.kind === 'group'
+
+  async function run(fn: () => Promise<void>, after: () => void) {
+    setBusy(true); setError('')
+    try { await fn(); after() } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
+  }
+
+  if (view === 'invite') {
+    return (
+      <Sheet title={t('members.invite')} onClose={onClose}>
+        <FriendPicker picked={picked} onChange={setPicked} exclude={chat.members.map((m) => m.id)} />
+        <p class="form__error" role="alert">{error}</p>
+        <div class="stack">
+          <button class="btn btn--primary btn--block" disabled={busy || picked.length === 0}
+            onClick={() => run(() => invite(chat.id, picked), () => { setPicked([]); setView('members') })}>
+            {t('members.inviteCount', { count: picked.length })}
+          </button>
+          <button class="btn btn--block" onClick={() => setView('members')}>{t('app.cancel')}</button>
+        </div>
+      </Sheet>
+    )
+  }
+  if (view === 'rename') {
+    return (
+      <Sheet title={t('members.rename')} onClose={onClose}>
+        <form class="form" onSubmit={(e) => { e.preventDefault(); void run(() => rename(chat.id, newTitle.trim()), () => setView('members')) }}>
+          <label class="field">
+            <span class="field__label">{t('members.chatName')}</span>
+            <input name="title" maxLength={MAX_TITLE_CHARS} value={newTitle} onInput={(e) => setNewTitle(e.currentTarget.value)} />
+          </label>
+          <p class="form__error" role="alert">{error}</p>
+          <div class="stack">
+            <button class="btn btn--primary btn--block" type="submit" disabled={busy}>{t('members.save')}</button>
+            <button class="btn btn--block" type="button" onClick={() => setView('members')}>{t('app.cancel')}</button>
+          </div>
+        </form>
+      </Sheet>
+    )
+  }
+  return (
+    <Sheet title={title} onClose={onClose}>
+      <h3 class="section-title">{t('members.title', { count: chat.members.length })}</h3>
+      <ul class="list">
+        {sortByName(chat.members).map((p) => (
+          <li key={p.id} class="row">
+            <Avatar id={p.id} name={p.name} size={40} />
+            <span class="row__body">
+              <span class="row__title">{p.name}{p.id === myId && <span class="muted"> {t('members.you')}</span>}</span>
+              <span class="row__sub">@{p.handle}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p class="form__error" role="alert">{error}</p>
+      <div class="stack">
+        {group && <button class="btn btn--block" onClick={() => setView('invite')}>{t('members.invite')}</button>}
+        {group && <button class="btn btn--block" onClick={() => setView('rename')}>{t('members.rename')}</button>}
+        <button class="btn btn--block btn--danger" disabled={busy}
+          onClick={() => { if (confirm(t('members.leaveConfirm'))) void run(() => leave(chat.id), () => { onClose(); go('chats', '', true) }) }}>
+          {t('members.leave')}
+        </button>
+      </div>
+    </Sheet>
+  )
+}

@@ -1,0 +1,61 @@
+// One message, KakaoTalk-style: others on the left (name and avatar on a group's first message), mine
+// on the right in yellow; beside the bubble the count of members who have not read it and the time
+// (or "waiting" while the server has not acknowledged it).
+import type { MessageView } from '../../data/index.ts'
+import type { Profile } from '../../../protocol/api.ts'
+import { t } from '../../app/t.ts'
+import { formatTime } from '../../i18n/format.ts'
+import { Avatar } from '../../components/Avatar.tsx'
+import { IconClock } from '../../components/icons.tsx'
+
+interface Props {
+  m: MessageView
+  mine: boolean
+  first: boolean
+  last: boolean
+  author: Profile | undefined
+  replied: MessageView | undefined
+  repliedAuthor: string
+  onOpen: (m: MessageView) => void
+}
+
+export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen }: Props) {
+  const name = author?.name ?? t('room.someone')
+  const meta = (
+    <span class="msg__meta">
+      {m.unread > 0 && !m.retracted && <span class="msg__unread" aria-label={t('room.unreadBy', { count: m.unread })}>{m.unread}</span>}
+      {mine && m.state === 'waiting'
+        ? <span class="msg__waiting" title={t('room.waiting')}><IconClock /><span class="visually-hidden">{t('room.waiting')}</span></span>
+        : last && <time class="msg__time" dateTime={new Date(m.ts).toISOString()}>{formatTime(m.ts)}</time>}
+    </span>
+  )
+  const body = m.retracted
+    ? <span class="msg__retracted">{t('room.retracted')}</span>
+    : <>
+        {m.replyTo && (
+          <span class="msg__quote">
+            <span class="msg__quote-name">{t('room.replyTo', { name: repliedAuthor })}</span>
+            <span class="msg__quote-text">{replied ? (replied.retracted ? t('room.retracted') : replied.body) : t('room.olderMessage')}</span>
+          </span>
+        )}
+        <span class="msg__text">{m.body}</span>
+        {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
+      </>
+  return (
+    <div class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''}`}
+      data-msg-id={m.id} data-state={mine ? m.state : undefined}>
+      {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} />}</span>}
+      <div class="msg__col">
+        {!mine && first && <span class="msg__name">{name}</span>}
+        <div class="msg__line">
+          {mine && meta}
+          <button type="button" class="msg__bubble" onClick={() => onOpen(m)} aria-haspopup="dialog">
+            {!mine && !first ? <span class="visually-hidden">{name}: </span> : mine ? <span class="visually-hidden">{t('room.you')}: </span> : null}
+            {body}
+          </button>
+          {!mine && meta}
+        </div>
+      </div>
+    </div>
+  )
+}

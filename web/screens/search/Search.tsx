@@ -1,0 +1,159 @@
+// Search: every message stored on this device (works offline), results grouped by chat with the
+// hit marked; a hit opens its chat at that message.
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { chatList, me } from '../../data/index.ts'
+import { db } from '../../data/db.ts'
+import { go, route } from '../../app/router.ts'
+import { t } from '../../i18n/index.ts'
+import { lang } from '../../i18n/lang.ts'
+import { formatChatTime } from '../../i18n/format.ts'
+import { dexieIndex } from '../../search/dexie-index.ts'
+import { highlight, searchMessages, type SearchResult, type SearchRow } from '../../search/query.ts'
+import { jumpTarget } from '../../search/jump.ts'
+import { chatTitle } from '../chats/Chats.tsx'
+import { Avatar } from '../../components/Avatar.tsx'
+import './search.css'
+
+const DEBOUNCE_MS = 150
+/** Long messages are cut around their first hit, so that the hit is on screen. */
+const SNIPPET_CHARS = 160
+const BEFORE_HIT = 40
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'searching'; last: SearchResult | null }
+  | { kind: 'done'; result: SearchResult; query: string }
+  | { kind: 'failed' }
+  | { kind: 'unavailable' }
+
+export default function Search() {
+  const [query, setQuery] = useState(route.value.name === 'search' ? route.value.arg : '')
+  const [state, setState] = useState<State>({ kind: 'idle' })
+  const seq = useRef(0)
+  const locale = lang.value
+
+  useEffect(() => {
+    const q = query.trim()
+    const mine = ++seq.current
+    if (!q) { setState({ kind: 'idle' }); return }
+    const store = db()
+    if (!store) { setState({ kind: 'unavailable' }); return }
+    setState((s) => ({ kind: 'searching', last: s.kind === 'done' ? s.result : s.kind === 'searching' ? s.last : null }))
+    const timer = setTimeout(() => {
+      searchMessages(dexieIndex(store.messages), q, locale).then(
+        (result) => { if (seq.current === mine) setState({ kind: 'done', result, query: q }) },
+        (e) => { console.warn('sori: search', e); if (seq.current === mine) setState({ kind: 'failed' }) },
+      )
+    }, DEBOUNCE_MS)
+    return () => clearTimeout(timer)
+  }, [query, locale])
+
+  const onInput = (e: Event) => {
+    const v = (e.currentTarget as HTMLInputElement).value
+    setQuery(v)
+    // kept in the address, so that Back from a chat returns to these results
+    go('search', v, true)
+  }
+
+  const result = state.kind === 'done' ? state.result : state.kind === 'searching' ? state.last : null
+  return (
+    <section class="screen search" aria-labelledby="search-title">
+      <header class="topbar">
+        <h1 class="topbar__title" id="search-title">{t('search.title')}</h1>
+      </header>
+      <form class="search-form" role="search" onSubmit={(e) => e.preventDefault()}>
+        <input
+          type="search" value={query} onInput={onInput} autoFocus enterKeyHint="search"
+          aria-label={t('search.label')} placeholder={t('search.placeholder')} autoComplete="off"
+        />
+        {query && <button type="button" class="btn btn--small" onClick={() => { setQuery(''); go('search', '', true) }}>{t('search.clear')}</button>}
+      </form>
+      <div class="screen__scroll search__results" aria-busy={state.kind === 'searching'}>
+        <p class="search__status" role="status" aria-live="polite">
+          {state.kind === 'idle' && t('search.hint')}
+          {state.kind === 'unavailable' && t('search.unavailable')}
+          {state.kind === 'failed' && t('search.failed')}
+          {state.kind === 'searching' && !result && t('search.searching')}
+          {state.kind === 'done' && state.result.total === 0 && t('search.noResults', { query: state.query })}
+          {result && result.total > 0 && t('search.results', { count: result.total })}
+        </p>
+        {result && result.total > 0 && <Results result={result} locale={locale} />}
+        {result?.truncated && <p class="search__status">{t('search.truncated', { count: result.groups.reduce((n, g) => n + g.hits.length, 0) })}</p>}
+      </div>
+    </section>
+  )
+}
+
+function Results({ result, locale }: { result: SearchResult; locale: string }) {
+  const chats = new Map(chatList.value.map((c) => [c.id, c]))
+  const myId = me.value?.id
+  return (
+    <ul class="search__groups">
+      {result.groups.map((g) => {
+        const chat = chats.get(g.conv)
+        const title = chat ? chatTitle(chat) : t('chats.directUntitled')
+        return (
+          <li key={g.conv} class="search__group">
+            <h2 class="search__chat">
+              <Avatar id={chat?.peer ?? g.conv} name={title} size={28} />
+              <span class="search__chat-title">{title}</span>
+              <span class="search__chat-count">{t('search.inChat', { count: g.hits.length })}</span>
+            </h2>
+            <ul class="search__hits">
+              {g.hits.map((h) => <Hit key={h.id} hit={h} words={result.words} locale={locale} mine={h.from === myId} />)}
+            </ul>
+          </li>
+        )
+      })}
+    </ul>
+  )
+}
+
+function Hit({ hit, words, locale, mine }: { hit: SearchRow; words: string[]; locale: string; mine: boolean }) {
+  const open = () => {
+    jumpTarget.value = { conv: hit.conv, id: hit.id, page: hit.page, index: hit.index }
+    go('chat', hit.conv)
+  }
+  return (
+    <li>
+      <button type="button" class="search__hit" onClick={open} title={t('search.openAt')} data-message-id={hit.id}>
+        <span class="search__body" lang="">
+          {mine && <span class="search__me">{t('room.you')}: </span>}
+          {snippet(highlight(hit.body, words, locale)).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : p.text))}
+        </span>
+        <time class="search__time" dateTime={new Date(hit.ts).toISOString()}>{formatChatTime(hit.ts, locale)}</time>
+      </button>
+    </li>
+  )
+}
+
+/** Cuts a long body to a window that starts a little before its first hit. */
+function snippet(parts: { text: string; hit: boolean }[]): { text: string; hit: boolean }[] {
+  const total = parts.reduce((n, p) => n + p.text.length, 0)
+  if (total <= SNIPPET_CHARS) return parts
+  let offset = 0
+  for (const p of parts) { if (p.hit) break; offset += p.text.length }
+  let skip = Math.max(0, Math.min(offset - BEFORE_HIT, total - SNIPPET_CHARS))
+  const out: { text: string; hit: boolean }[] = skip > 0 ? [{ text: '…', hit: false }] : []
+  let budget = SNIPPET_CHARS
+  for (const p of parts) {
+    if (budget <= 0) break
+    let text = p.text
+    if (skip >= text.length) { skip -= text.length; continue }
+    text = cutAt(text, skip)
+    skip = 0
+    if (text.length > budget) text = cutAt(text, 0, budget) + '…'
+    budget -= text.length
+    out.push({ text, hit: p.hit })
+  }
+  return out
+}
+
+/** slice() that never splits a surrogate pair (emoji, rare CJK) */
+function cutAt(s: string, start: number, length = s.length): string {
+  const isLow = (i: number) => i > 0 && i < s.length && (s.charCodeAt(i) & 0xfc00) === 0xdc00
+  if (isLow(start)) start++
+  let end = Math.min(s.length, start + length)
+  if (isLow(end)) end--
+  return s.slice(start, end)
+}

@@ -1,0 +1,12 @@
+// The TokenIndex of query.ts over the account's Dexie database (table `messages`, multiEntry index
+// `tokens`, kept by web/data with tokenize.ts).
+import type { Table } from 'dexie'
+import type { SearchRow, TokenIndex } from './query.ts'
+
+export function dexieIndex(messages: Table<SearchRow, string>): TokenIndex {
+  return {
+    countPrefix: (prefix) => messages.where('tokens').startsWith(prefix).count(),
+    // one getAll over the index range: far cheaper than primaryKeys() and then a get per row
+    rowsWithPrefix: (prefix) => messages.where('tokens').startsWith(prefix).toArray(),
+  }
+}
