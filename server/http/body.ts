@@ -37,6 +37,8 @@ export function readJson(req: IncomingMessage): Promise<unknown> {
     }
     req.on('data', onData)
     req.on('error', (e) => { if (!done) { done = true; reject(e) } })
+    // the client went away mid-upload: settle, so nothing waits on a body that will never end
+    req.on('close', () => { if (!done) { done = true; reject(badRequest('The request body was cut off.')) } })
     req.on('end', () => {
       if (done) return
       done = true

@@ -1,6 +1,6 @@
 // Serves the built PWA: content types, cache headers, SPA navigation fallback, precompressed gzip.
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
@@ -66,7 +66,6 @@ export function staticFiles(dir: string): StaticFiles {
   async function gzipped(path: string, size: number, mtimeMs: number): Promise<Buffer> {
     const hit = gzCache.get(path)
     if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.data
-    const { readFile } = await import('node:fs/promises')
     const data = await gzipAsync(await readFile(path), { level: 9 })
     gzCache.set(path, { mtimeMs, size, data })
     return data

@@ -69,7 +69,10 @@ test('10,000 messages: bounded DOM, older pages load when scrolling up', async (
   await page.locator('.chat-row', { hasText: 'Writer' }).click()
 
   const last = `message ${PAGES * PAGE_SIZE - 1}`
-  await page.locator('.msg__text', { hasText: last }).waitFor({ timeout: 60_000 })
+  await page.locator('.msg__text', { hasText: last }).waitFor({ timeout: 60_000 }).catch(async (e) => {
+    await page.screenshot({ path: '.tmp/long-chat-fail.png' })
+    throw e
+  })
   const atBottom = await page.locator('.msg').count()
   expect(atBottom).toBeGreaterThan(5)
   expect(atBottom).toBeLessThan(120)
