@@ -71,7 +71,9 @@ async function start(
   cleanup: () => void,
 ): Promise<ServerChild> {
   const port = await freePort()
-  const child = spawn(process.execPath, args, {
+  // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
+  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []
+  const child = spawn(process.execPath, [...prof, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'pipe', 'pipe'],

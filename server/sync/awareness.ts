@@ -57,17 +57,17 @@ export function encodeAwarenessFrame(changes: AwarenessChange[]): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
-/** Records accepted changes; returns whether any was newer than what the doc holds. */
-export function applyAwareness(doc: SyncDoc, conn: Conn, changes: AwarenessChange[]): boolean {
-  let any = false
+/** Records changes newer than what the doc holds; returns those. */
+export function applyAwareness(doc: SyncDoc, conn: Conn, changes: AwarenessChange[]): AwarenessChange[] {
+  const applied: AwarenessChange[] = []
   for (const c of changes) {
     const cur = doc.awareness.get(c.client)
-    if (cur && (c.clock < cur.clock || (c.clock === cur.clock && !(c.state === 'null' && cur.state !== 'null')))) continue
-    any = true
+    if (cur && (c.clock < cur.clock || (c.clock === cur.clock && c.state === cur.state))) continue
+    applied.push(c)
     doc.awareness.set(c.client, { clock: c.clock, state: c.state, conn })
     conn.awarenessClients.add(c.client)
   }
-  return any
+  return applied
 }
 
 /** The frame that removes a closed socket's states, or null when it had none. */
@@ -76,7 +76,8 @@ export function removeConnAwareness(doc: SyncDoc, conn: Conn): Uint8Array | null
   for (const client of conn.awarenessClients) {
     const cur = doc.awareness.get(client)
     if (!cur || cur.conn !== conn) continue
-    doc.awareness.delete(client)
+    // kept as a tombstone, so that other clients relaying the removal are recognised as echoes
+    doc.awareness.set(client, { clock: cur.clock + 1, state: 'null', conn: null })
     if (cur.state !== 'null') gone.push({ client, clock: cur.clock + 1, state: 'null' })
   }
   return gone.length ? encodeAwarenessFrame(gone) : null

@@ -9,7 +9,7 @@ import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import type { Conn } from './conn.ts'
 import { clientsOf, validateUpdate, type DecodedUpdate } from './validate.ts'
-import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, type AwarenessChange } from './awareness.ts'
+import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, encodeAwarenessFrame, type AwarenessChange } from './awareness.ts'
 import { log } from './log.ts'
 
 const SYNC_STEP1 = 0
@@ -25,7 +25,7 @@ export function refuse(conn: Conn, code: number, reason: string): void {
 type Parsed =
   | { t: 'step1'; sv: Uint8Array }
   | { t: 'update'; update: Uint8Array }
-  | { t: 'awareness'; changes: AwarenessChange[]; frame: Uint8Array }
+  | { t: 'awareness'; changes: AwarenessChange[] }
   | { t: 'query' }
   | { t: 'ignore' }
 
@@ -39,7 +39,7 @@ function parseFrame(data: Uint8Array): Parsed {
       if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return { t: 'update', update: decoding.readVarUint8Array(d) }
       throw new Error('unknown sync message')
     }
-    case MSG_AWARENESS: return { t: 'awareness', changes: decodeAwareness(decoding.readVarUint8Array(d)), frame: data }
+    case MSG_AWARENESS: return { t: 'awareness', changes: decodeAwareness(decoding.readVarUint8Array(d)) }
     case MSG_QUERY_AWARENESS: return { t: 'query' }
     case MSG_AUTH: return { t: 'ignore' }
     default: throw new Error('unknown message type')
@@ -62,7 +62,7 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void | Pro
   switch (p.t) {
     case 'step1': return syncStep1(conn, p.sv)
     case 'update': return handleUpdate(ctx, conn, p.update)
-    case 'awareness': return handleAwareness(ctx, conn, p.changes, p.frame)
+    case 'awareness': return handleAwareness(ctx, conn, p.changes)
     case 'query': {
       const f = allAwareness(conn.doc)
       if (f) conn.send(f)
@@ -179,7 +179,15 @@ function applyValidated(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Dec
   }
 }
 
-function handleAwareness(ctx: SyncContext, conn: Conn, changes: AwarenessChange[], frame: Uint8Array): void | Promise<void> {
+function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): void | Promise<void> {
+  const doc = conn.doc
+  // the stock client relays every state it learns, others' included: an echo of what the server
+  // already holds (same or older clock) is ignored; anything newer must be the sender's own
+  const changes = all.filter((c) => {
+    const cur = doc.awareness.get(c.client)
+    return !cur || c.clock > cur.clock || (c.clock === cur.clock && c.state !== cur.state)
+  })
+  if (changes.length === 0) return
   for (const c of changes) {
     const err = checkAwarenessState(c.state, conn.userId)
     if (err) return refuse(conn, CLOSE.REFUSED, err)
@@ -187,7 +195,6 @@ function handleAwareness(ctx: SyncContext, conn: Conn, changes: AwarenessChange[
   let lookups: Promise<unknown>[] | null = null
   for (const c of changes) if (ctx.bindings.cached(c.client) === undefined) (lookups ??= []).push(ctx.bindings.lookup(c.client))
   const go = () => {
-    const doc = conn.doc
     if (conn.closed || doc.dead) return
     const claims: number[] = []
     for (const c of changes) {
@@ -199,13 +206,15 @@ function handleAwareness(ctx: SyncContext, conn: Conn, changes: AwarenessChange[
       const batch = ctx.commit.batch()
       for (const c of claims) { ctx.bindings.claim(c, conn.userId); batch.claims.set(c, conn.userId) }
     }
-    if (!applyAwareness(doc, conn, changes)) return
+    const applied = applyAwareness(doc, conn, changes)
+    if (applied.length === 0) return
     // the sender too: the stock client counts its own echoed state as a sign of life (30 s watchdog)
+    const frame = encodeAwarenessFrame(applied)
     for (const c of doc.conns) c.send(frame)
   }
   if (!lookups) return go()
   return Promise.all(lookups).then(go, (e) => {
-    log.error('clientID lookup failed', e, { doc: conn.doc.name })
+    log.error('clientID lookup failed', e, { doc: doc.name })
     conn.close(CLOSE.RELOAD, 'storage error; reconnect')
   })
 }

@@ -97,6 +97,12 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   const expected = new Map<number, number>()
   const landings: Landing[] = []
   const localMsgs = new Map<string, string>()
+  /** map keys this update writes a new value to (root NUL key) */
+  const superseded = new Set<string>()
+  const deletedEntries: string[] = []
+  /** reads and edits entries may only be deleted by overwriting them (a read position never falls; a retraction stays) */
+  const mayDelete = (root: string, sub: string | null): boolean =>
+    sub !== null && userMaps.has(root) && (root === ROOTS.inbox.settings || superseded.has(root + '\u0000' + sub))
 
   const ownerOk = (client: number): boolean => {
     const o = ctx.owner(client)
@@ -174,7 +180,13 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       }
       if (newLen > 0) {
         newMsgs += newLen
-        for (const v of values.slice(values.length - newLen)) appended.push(v as ChatMessage)
+        for (const v of values.slice(values.length - newLen)) {
+          const id = (v as ChatMessage).id
+          // an id names one message: edits and retractions find their target by it
+          if (localMsgs.has(id) || ctx.messageAuthor(id) !== undefined) return refuse('message id is taken')
+          appended.push(v as ChatMessage)
+          localMsgs.set(id, userId)
+        }
       }
       for (const v of values) localMsgs.set((v as ChatMessage).id, userId)
       continue
@@ -183,6 +195,9 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (sub === null) return refuse(`${root} is a map`)
     if (values && values.length !== 1) return refuse('map item holds one value')
     const value = values ? values[0] : undefined
+    if (values && newLen > 0) superseded.add(root + '\u0000' + sub)
+    // a deleted item arriving as the newest entry of its key would erase the value
+    if (!values && newLen > 0 && root !== ROOTS.inbox.settings) deletedEntries.push(root + '\u0000' + sub)
     if (root === ROOTS.page.edits) {
       const author = localMsgs.get(sub) ?? ctx.messageAuthor(sub)
       if (author !== userId) return refuse('edits only your own messages of this page')
@@ -211,6 +226,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     }
   }
 
+  for (const k of deletedEntries) if (!superseded.has(k)) return refuse('deletes items that may not be deleted')
+
   // delete set: only the user's own entries of the user-writable maps
   let deletes = false
   for (const [client, ranges] of u.ds.clients) {
@@ -229,8 +246,9 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
         for (let i = Y.findIndexSS(structs, r.clock); i < structs.length && structs[i].id.clock < stop; i++) {
           const st = structs[i]
           if (!(st instanceof Y.Item)) continue // already garbage collected
+          if (st.deleted) continue
           const parent = st.parent as Y.AbstractType<unknown> | null
-          if (!parent || parent._item !== null || st.parentSub === null || !userMaps.has(Y.findRootTypeKey(parent))) {
+          if (!parent || parent._item !== null || !mayDelete(Y.findRootTypeKey(parent), st.parentSub)) {
             return refuse('deletes items that may not be deleted')
           }
         }
@@ -238,7 +256,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       // the part this update brings
       for (const l of landings) {
         if (l.client !== client || l.clock >= end || l.clock + l.len <= r.clock) continue
-        if (l.sub === null || !userMaps.has(l.root)) return refuse('deletes items that may not be deleted')
+        if (!mayDelete(l.root, l.sub)) return refuse('deletes items that may not be deleted')
       }
     }
   }

@@ -46,6 +46,7 @@ test('the main screens at 360×640', async () => {
   await a.page.screenshot(shot('chat-room'))
 
   await a.page.getByRole('button', { name: 'Back' }).click()
+  await tab(a.page, 'Chats').click()
   await a.page.getByRole('heading', { name: 'Chats' }).waitFor()
   await a.page.screenshot(shot('chats'))
 

@@ -52,6 +52,15 @@ export async function signUpInUi(page: Page, url: string, handle: string, name: 
   await page.getByRole('heading', { name: 'Chats' }).waitFor()
 }
 
+/** Signs in through the welcome screen (an account made through the API) and waits for the chat list. */
+export async function signInInUi(page: Page, url: string, handle: string): Promise<void> {
+  await page.goto(url)
+  await page.getByLabel('ID', { exact: true }).fill(handle)
+  await page.getByLabel('Password').fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByRole('heading', { name: 'Chats' }).waitFor()
+}
+
 /** A tab of the bottom bar. */
 export const tab = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true })
 

@@ -77,6 +77,44 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(msgs(g.C.doc).at(-1)).toEqual(marker)
   })
 
+  it('closes only the signed-out device\'s sockets with 4401; the same user\'s other device keeps syncing', async () => {
+    const g = await group()
+    const signin = await http<{ token: string }>(base, 'POST', '/api/signin', undefined, { handle: g.b.handle, password: 'correct horse battery', device: 'second' })
+    expect(signin.status).toBe(200)
+    const second: User = { ...g.b, token: signin.body.token }
+    const first = await rawOpen(g.page, g.b)
+    const other = keep(await stock(wsBase, g.page, second.token))
+    expect((await http(base, 'POST', '/api/signout', g.b.token)).status).toBe(204)
+    expect((await first.closeCode()).code).toBe(CLOSE.UNAUTHORIZED)
+    expect(await upgradeStatus(wsBase, g.page, { token: g.b.token })).toBe(401)
+    const marker = await fence(g.A, g.a.id, [other])
+    expect(msgs(other.doc).at(-1)).toEqual(marker)
+    expect(other.closes).toEqual([])
+  })
+
+  it('refuses messages from a member the other side of a direct chat has blocked, and shows them to no one', async () => {
+    const [a, b] = await Promise.all([newUser(base, 'a'), newUser(base, 'b')])
+    const direct = await http<{ id: string; page: number }>(base, 'POST', '/api/chats/direct', a.token, { userId: b.id })
+    expect(direct.status).toBe(200)
+    const page = pageDoc(direct.body.id, direct.body.page)
+    const A = keep(await stock(wsBase, page, a.token))
+    const B = keep(await stock(wsBase, page, b.token))
+    const hello = message(b.id, 'before the block')
+    B.doc.getArray<ChatMessage>('msgs').push([hello])
+    await until(() => msgs(A.doc).some((m) => m.id === hello.id), 'b\'s first message reaching a')
+    expect((await http(base, 'POST', `/api/friends/${b.id}/block`, a.token)).status).toBe(204)
+    const raw = await rawOpen(page, b)
+    const client = freshClientId()
+    const { update } = await craft(raw, client, (d) => d.getArray('msgs').push([message(b.id, 'after the block')]))
+    raw.sendUpdate(update)
+    const code = (await raw.closeCode()).code
+    expect([CLOSE.FORBIDDEN, CLOSE.REFUSED]).toContain(code)
+    const marker = await fence(A, a.id, [])
+    expect(msgs(A.doc)).toEqual([hello, marker])
+    const fresh = await freshLook(wsBase, page, a.token)
+    expect(fresh.clients.has(client)).toBe(false)
+  })
+
   // doc names ---------------------------------------------------------------------------------
   it('answers 404 at the upgrade for doc names outside the documented forms', async () => {
     const g = await group()

@@ -8,10 +8,10 @@ import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { startTestServer } from '../fixtures/server.ts'
 import {
-  Raw, craft, fence, freshClientId, freshLook, look, message, msgs, newGroup, newUser, sameSnapshot, stock, until,
+  Raw, craft, fence, frameStep2, freshClientId, sleep, stripDeleteSet, freshLook, look, message, msgs, newGroup, newUser, sameSnapshot, stock, until,
   type Stock, type User,
 } from '../fixtures/attacks.ts'
-import { CLOSE, MAX_MESSAGE_CHARS, headDoc, inboxDoc, pageDoc, readPosition, type ChatMessage } from '../../protocol/index.ts'
+import { CLOSE, MAX_MESSAGE_CHARS, MAX_SETTING_BYTES, headDoc, inboxDoc, pageDoc, readPosition, type ChatMessage } from '../../protocol/index.ts'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 
@@ -122,10 +122,34 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     await attackPage(s, s.b, freshClientId(), push(message(s.b.id, 'innocent'), message(s.c.id, 'forged: c agrees')))
   })
 
+  it('refuses a forged message sent as sync step 2 (the frame a client sends when it connects)', async () => {
+    const s = await scene()
+    const client = freshClientId()
+    const raw = await rawOpen(s.page, s.b)
+    const { update } = await craft(raw, client, push(message(s.a.id, 'forged, in a step 2')))
+    const before = msgs(s.A.doc)
+    raw.send(frameStep2(update))
+    const marker = await fence(s.C, s.c.id, [s.A])
+    expect(msgs(s.A.doc)).toEqual([...before, marker])
+    expect((await freshLook(wsBase, s.page, s.c.token)).clients.has(client)).toBe(false)
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+  })
+
   // 2 ----------------------------------------------------------------------------------------
   it('refuses a clientID already bound to another user, continuing their clock on the same page', async () => {
     const s = await scene()
     await attackPage(s, s.b, s.aClient, push(message(s.b.id, 'written with a\'s clientID')))
+  })
+
+  it('refuses a merged update that carries the sender\'s own message and a struct under another user\'s clientID', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const own = freshClientId()
+    const mine = await craft(raw, own, push(message(s.b.id, 'honest part')))
+    const raw2 = await rawOpen(s.page, s.b)
+    const stolen = await craft(raw2, s.aClient, push(message(s.b.id, 'part under a\'s clientID')))
+    raw2.close()
+    await expectRefusedOnPage(s, raw, Y.mergeUpdates([mine.update, stolen.update]), own)
   })
 
   it('refuses a clientID bound to another user in a document that user never touched', async () => {
@@ -143,6 +167,46 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const fresh = await freshLook(wsBase, page, s.b.token)
     expect(fresh.json.msgs).toEqual([marker])
     expect(fresh.clients.has(s.aClient)).toBe(false)
+  })
+
+  it('refuses writing with the server\'s own clientID (the writer of the head doc\'s meta)', async () => {
+    const s = await scene()
+    const H = keep(await stock(wsBase, s.head, s.a.token))
+    await until(() => H.doc.getMap('meta').size > 0, 'the head doc\'s meta')
+    const serverClients = [...Y.decodeStateVector(Y.encodeStateVector(H.doc)).keys()]
+    expect(serverClients.length).toBeGreaterThan(0)
+    // the server's clientID, writing what b may write (b's own read position) and a message
+    const raw = await rawOpen(s.page, s.b)
+    const { update } = await craft(raw, serverClients[0], push(message(s.b.id, 'b, as the server')))
+    await expectRefusedOnPage(s, raw, update, serverClients[0])
+  })
+
+  it('lets exactly one of two users racing for the same new clientID have it', async () => {
+    const s = await scene()
+    const x = freshClientId()
+    const other = await newGroup(base, s.c, [s.b], 'b and c')
+    const page2 = pageDoc(other.id, other.page)
+    const [rb, rc] = await Promise.all([rawOpen(s.page, s.b), rawOpen(page2, s.c)])
+    const mb = message(s.b.id, 'b claims x')
+    const mc = message(s.c.id, 'c claims x')
+    const [ub, uc] = await Promise.all([craft(rb, x, push(mb)), craft(rc, x, push(mc))])
+    rb.sendUpdate(ub.update)
+    rc.sendUpdate(uc.update)
+    const acked = (r: Raw) => r.acks().some((sv) => (sv.get(x) ?? 0) > 0)
+    await until(() => (acked(rb) || rb.isClosed) && (acked(rc) || rc.isClosed), 'both racers answered')
+    expect([acked(rb), acked(rc)].filter(Boolean)).toHaveLength(1)
+    const winner = acked(rb) ? s.b : s.c
+    const loser = acked(rb) ? s.c : s.b
+    // the loser's message exists nowhere; the binding sticks with the winner
+    const lostDoc = acked(rb) ? page2 : s.page
+    const lostMsg = acked(rb) ? mc : mb
+    const look2 = await freshLook(wsBase, lostDoc, s.c.token)
+    expect((look2.json.msgs as ChatMessage[]).map((m) => m.id)).not.toContain(lostMsg.id)
+    expect((await (acked(rb) ? rc : rb).closeCode()).code).toBe(CLOSE.REFUSED)
+    const again = await rawOpen(s.page, loser)
+    again.sendUpdate((await craft(again, x, push(message(loser.id, 'loser tries again')))).update)
+    expect((await again.closeCode()).code).toBe(CLOSE.REFUSED)
+    expect(winner.id).not.toBe(loser.id)
   })
 
   it('does not bind a clientID to the sender of a refused update', async () => {
@@ -256,6 +320,60 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     it('refuses deleting your own read position (which would lower it to nothing)', async () => {
       const h = await headScene()
       await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.b.id))
+    })
+
+    it('refuses a set-and-delete of your own read position in one transaction (a hidden deletion)', async () => {
+      const h = await headScene()
+      await expectRefusedOnHead(h, (d) => {
+        d.getMap('reads').set(h.s.b.id, readPosition(h.pageNo, 3))
+        d.getMap('reads').delete(h.s.b.id)
+      })
+    })
+
+    it('refuses an already-deleted read position with no delete set naming it (it would erase yours)', async () => {
+      const h = await headScene()
+      const { s, pageNo, HA, HC, reads } = h
+      const client = freshClientId()
+      const raw = await rawOpen(s.head, s.b)
+      const { update } = await craft(raw, client, (d) => {
+        d.getMap('reads').set(s.b.id, readPosition(pageNo, 3))
+        d.getMap('reads').delete(s.b.id)
+      })
+      const hidden = stripDeleteSet(update)
+      expect(Y.decodeUpdate(hidden).ds.clients.size).toBe(0)
+      raw.sendUpdate(hidden)
+      const pos = readPosition(pageNo, 3)
+      reads(HC).set(s.c.id, pos)
+      await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+      expect(reads(HA).get(s.b.id)).toBe(readPosition(pageNo, 2))
+      const fresh = await freshLook(wsBase, s.head, s.c.token)
+      expect((fresh.json.reads as Record<string, number>)[s.b.id]).toBe(readPosition(pageNo, 2))
+      expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    })
+
+    it('refuses a raise and an erasure of your own read position merged into one update', async () => {
+      const h = await headScene()
+      const { s, pageNo, HA, HC, reads } = h
+      const client = freshClientId()
+      const raw = await rawOpen(s.head, s.b)
+      const local = new Y.Doc()
+      await raw.sync(local)
+      local.clientID = client
+      const parts: Uint8Array[] = []
+      local.on('update', (u: Uint8Array) => parts.push(u))
+      local.getMap('reads').set(s.b.id, readPosition(pageNo, 3)) // an honest raise...
+      local.transact(() => {
+        local.getMap('reads').set(s.b.id, readPosition(pageNo, 3))
+        local.getMap('reads').delete(s.b.id) // ...then the newest entry for the key is a deleted one
+      })
+      raw.sendUpdate(Y.mergeUpdates(parts))
+      const pos = readPosition(pageNo, 3)
+      reads(HC).set(s.c.id, pos)
+      await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+      expect({ bAtA: reads(HA).get(s.b.id) }).toEqual({ bAtA: readPosition(pageNo, 2) })
+      const fresh = await freshLook(wsBase, s.head, s.c.token)
+      expect({ bFresh: (fresh.json.reads as Record<string, number>)[s.b.id] }).toEqual({ bFresh: readPosition(pageNo, 2) })
+      expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
     })
 
     it('refuses deleting another user\'s read position', async () => {
@@ -434,6 +552,73 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const fresh = await freshLook(wsBase, s.page, s.c.token)
     expect((fresh.json.msgs as ChatMessage[]).map((m) => m.id)).not.toContain(second.id)
   })
+
+  it('refuses an inbox setting over the size limit or with a malformed name, and keeps an honest one', async () => {
+    const s = await scene()
+    const inbox = inboxDoc(s.b.id)
+    const I = keep(await stock(wsBase, inbox, s.b.token))
+    I.doc.getMap('settings').set('theme', 'dark')
+    for (const mutate of [
+      (d: Y.Doc) => d.getMap('settings').set('big', 'x'.repeat(MAX_SETTING_BYTES + 1)),
+      (d: Y.Doc) => d.getMap('settings').set('../../etc', true),
+    ]) {
+      const raw = await rawOpen(inbox, s.b)
+      raw.sendUpdate((await craft(raw, freshClientId(), mutate)).update)
+      expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    }
+    const fresh = await freshLook(wsBase, inbox, s.b.token)
+    expect(fresh.json.settings).toEqual({ theme: 'dark' })
+    expect(I.closes).toEqual([])
+  })
+
+  // durability ---------------------------------------------------------------------------------
+  // Nothing may claim an update is stored before it is: while the database cannot commit, the sender
+  // gets no ack, no member receives the update, and a new connection's sync step 1 (the state vector
+  // clients use to mark messages "sent" after a reconnect) does not cover it. The commit is held back
+  // by locking doc_updates from another Postgres session (SQLite commits synchronously: a lock there
+  // would stop the whole process instead), so this case exists for Postgres only.
+  if (backend === 'postgres') {
+    it('sends no ack, no fan-out and no step-1 state vector covering an update whose commit is blocked', async () => {
+      const [a, b] = await Promise.all([newUser(base, 'a'), newUser(base, 'b')])
+      const chat = await newGroup(base, a, [b])
+      const page = pageDoc(chat.id, chat.page)
+      const A: Stock = keep(await stock(wsBase, page, a.token))
+      const raw = await Raw.open(wsBase, page, { token: b.token, ack: true })
+      const x = freshClientId()
+      const m = message(b.id, 'stored only after the lock')
+      const { update } = await craft(raw, x, (d) => d.getArray('msgs').push([m]))
+
+      // another session takes doc_updates: the server's group commit waits for it
+      let release = () => {}
+      const held = new Promise<void>((r) => { release = r })
+      let locked = () => {}
+      const isLocked = new Promise<void>((r) => { locked = r })
+      const lock = server.db.tx(async (q) => {
+        await q.run('LOCK TABLE doc_updates IN EXCLUSIVE MODE')
+        locked()
+        await held
+      })
+      await isLocked
+      try {
+        raw.sendUpdate(update)
+        await sleep(300) // let the server validate and apply it in memory
+        const late = await Raw.open(wsBase, page, { token: a.token })
+        await sleep(700)
+        const step1 = late.frames.find((f) => f.type === 'step1')
+        // a state vector that arrives while the commit is blocked must not cover the update
+        if (step1 && step1.type === 'step1') expect(step1.sv.get(x) ?? 0).toBe(0)
+        expect(raw.acks().some((sv) => sv.has(x))).toBe(false)
+        expect(msgs(A.doc).map((y) => y.id)).not.toContain(m.id)
+        late.close()
+      } finally {
+        release()
+        await lock
+      }
+      await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) > 0), 'the ack after the commit')
+      await until(() => msgs(A.doc).some((y: ChatMessage) => y.id === m.id), 'the message reaching a after the commit')
+      raw.close()
+    })
+  }
 
   // 12: the inbox ------------------------------------------------------------------------------
   it('refuses a user writing the server-only `chats` of their own inbox', async () => {

@@ -28,7 +28,7 @@ export function App() {
   const { name, arg } = route.value
   const fullScreen = name === 'chat' || name === 'new-group'
   return (
-    <div class={`shell ${fullScreen ? 'shell--full' : ''}`}>
+    <div class={`shell ${fullScreen ? 'shell--full' : ''} ${name === 'chat' ? 'shell--room' : ''}`}>
       <ConnectionStrip />
       <UpdatePrompt />
       <main class="shell__main" id="main">

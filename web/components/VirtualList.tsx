@@ -18,6 +18,10 @@ interface Props<T> {
   onNearTop?: () => void
   /** called when "at the bottom" changes (e.g. to mark read or show a jump button) */
   onAtBottom?: (atBottom: boolean) => void
+  /** rows that may anchor the scroll position (rows whose key moves, like day separators, must not) */
+  canAnchor?: (item: T) => boolean
+  /** a change of this value re-checks "near the top" (e.g. after an older page finished loading) */
+  recheck?: unknown
   /** a change of this value scrolls to the bottom (e.g. after I send) */
   bottomSignal?: unknown
   class?: string
@@ -106,13 +110,14 @@ export function VirtualList<T>(p: Props<T>) {
   useEffect(() => {
     const el = scroller.current
     if (el && p.onNearTop && el.scrollTop < NEAR_TOP_PX && el.scrollHeight > 0) p.onNearTop()
-  }, [n])
+  }, [n, p.recheck])
 
   function onScroll() {
     const el = scroller.current!
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
     if (atBottom !== stick.current) { stick.current = atBottom; p.onAtBottom?.(atBottom) }
-    const i = Math.max(0, lowerBound(offsets, el.scrollTop + 1) - 1)
+    let i = Math.max(0, lowerBound(offsets, el.scrollTop + 1) - 1)
+    while (i < n - 1 && p.canAnchor && !p.canAnchor(items[i])) i++
     if (i < n) anchor.current = { key: itemKey(items[i]), delta: offsets[i] - el.scrollTop }
     if (el.scrollTop < NEAR_TOP_PX) p.onNearTop?.()
     cancelAnimationFrame(frame.current)

@@ -61,8 +61,9 @@ export function formatBytes(bytes: number, locale: string = lang.value): string 
   return formatNumber(v, locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: v < 10 && i > 0 ? 1 : 0 })
 }
 
+// full sensitivity: Apfel before Äpfel, not "equal" and left in whatever order they came
 export const collator = (locale: string = lang.value) =>
-  cached('co', locale, {}, () => new Intl.Collator(locale, { sensitivity: 'base', numeric: true }))
+  cached('co', locale, {}, () => new Intl.Collator(locale, { numeric: true }))
 
 /** Sorts a copy of `items` by name with the locale's collation (ä after a in German, 가나다 in Korean). */
 export function sortByName<T extends { name: string }>(items: readonly T[], locale: string = lang.value): T[] {

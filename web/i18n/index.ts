@@ -76,7 +76,9 @@ export function startI18n(): Promise<void> {
  */
 export async function changeLanguage(lng: Locale, remember = true): Promise<void> {
   if (!isLocale(lng)) throw new Error(`unknown locale ${String(lng)}`)
+  const mine = ++switches
   await ensureBundle(lng)
+  if (mine !== switches) return // a later switch was asked for while this bundle loaded: it wins
   await i18next.changeLanguage(lng)
   applied(lng)
   if (!remember) return
@@ -84,20 +86,30 @@ export async function changeLanguage(lng: Locale, remember = true): Promise<void
   store.set(UNSENT, lng)
   void sendUnsent()
 }
+let switches = 0
 
-/** The choice reaches the server when there is one to tell (signed in) and it can be reached. */
-async function sendUnsent(): Promise<void> {
-  const lng = store.get(UNSENT)
-  if (!isLocale(lng)) return
-  const user = me.value
-  if (!user) return // signed out: the choice stays on this device; sign-in applies the account's language
-  if (user.lang === lng) { store.set(UNSENT, null); return }
-  try {
-    await updateMe({ lang: lng })
-    if (store.get(UNSENT) === lng) store.set(UNSENT, null)
-  } catch {
-    // offline or server error: try again when the browser is back online
-  }
+let sending: Promise<void> | null = null
+/**
+ * The choice reaches the server when there is one to tell (signed in) and it can be reached. One
+ * request at a time, so that answers cannot arrive out of order and bring back an older choice.
+ */
+function sendUnsent(): Promise<void> {
+  if (sending) return sending
+  const run = (async () => {
+    try {
+      for (let lng = store.get(UNSENT); isLocale(lng); lng = store.get(UNSENT)) {
+        const user = me.peek()
+        if (!user) return // signed out: the choice stays on this device; sign-in applies the account's language
+        if (user.lang !== lng) await updateMe({ lang: lng })
+        if (store.get(UNSENT) === lng) { store.set(UNSENT, null); return }
+      }
+    } catch {
+      // offline or server error: tried again when the browser is back online, or at the next start
+    }
+  })()
+  sending = run
+  void run.then(() => { if (sending === run) sending = null })
+  return run
 }
 
 let following = false

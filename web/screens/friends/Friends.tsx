@@ -117,7 +117,7 @@ function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => voi
     try { const id = await openDirect(person.id); onClose(); go('chat', id) } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
   }
   return (
-    <Sheet title={person.name} onClose={onClose}>
+    <Sheet title={t('friends.profile')} onClose={onClose}>
       <div class="profile">
         <Avatar id={person.id} name={person.name} size={88} />
         <p class="profile__name">{person.name}</p>

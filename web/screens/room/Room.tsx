@@ -40,6 +40,7 @@ export default function Room({ convId }: { convId: string }) {
   const atBottom = useRef(true)
   const [showJump, setShowJump] = useState(false)
   const loading = useRef(false)
+  const [loaded, setLoaded] = useState(0)
 
   // read what is on screen: when at the bottom, visible, and something new arrived
   const newest = messages[messages.length - 1]
@@ -63,8 +64,12 @@ export default function Room({ convId }: { convId: string }) {
   function loadOlder() {
     if (loading.current || !conv.hasOlder.peek()) return
     loading.current = true
-    conv.loadOlder().catch((e) => console.warn('sori: could not load older messages', e)).finally(() => { loading.current = false })
+    conv.loadOlder().catch((e) => console.warn('sori: could not load older messages', e)).finally(() => { loading.current = false; setLoaded((n) => n + 1) })
   }
+
+  // the newest page can be empty (it has just rolled over): fetch older pages until there is something to show
+  const hasOlder = conv.hasOlder.value
+  useEffect(() => { if (messages.length === 0 && hasOlder) loadOlder() }, [messages.length, hasOlder, loaded])
 
   function send(text: string) {
     if (mode.kind === 'edit') conv.edit(mode.id, text)
@@ -95,9 +100,9 @@ export default function Room({ convId }: { convId: string }) {
         <button class="icon-btn" onClick={() => setDetails(true)} aria-label={t('room.details')} disabled={!chat}><IconMenu /></button>
       </header>
 
-      {messages.length === 0 ? <p class="room__empty">{t('room.empty')}</p> : (
+      {messages.length === 0 ? <p class="room__empty">{hasOlder ? t('app.loading') : t('room.empty')}</p> : (
         <VirtualList items={rows} itemKey={(r) => r.key} render={renderRow} estimate={52} label={t('room.messages')} class="room__list"
-          onNearTop={loadOlder} bottomSignal={sentTick}
+          onNearTop={loadOlder} bottomSignal={sentTick} recheck={loaded} canAnchor={(r) => r.kind === 'msg'}
           onAtBottom={(b) => { atBottom.current = b; setShowJump(!b); if (b && document.visibilityState === 'visible') conv.markRead() }} />
       )}
       {showJump && messages.length > 0 && (

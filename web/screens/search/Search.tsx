@@ -1,7 +1,7 @@
 // Search: every message stored on this device (works offline), results grouped by chat with the
 // hit marked; a hit opens its chat at that message.
-import { useEffect, useRef, useState } from 'preact/hooks'
-import { chatList, me } from '../../data/index.ts'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { chatInfo, chatList, me, type ChatListItem } from '../../data/index.ts'
 import { db } from '../../data/db.ts'
 import { go, route } from '../../app/router.ts'
 import { t } from '../../i18n/index.ts'
@@ -16,8 +16,8 @@ import './search.css'
 
 const DEBOUNCE_MS = 150
 /** Long messages are cut around their first hit, so that the hit is on screen. */
-const SNIPPET_CHARS = 160
-const BEFORE_HIT = 40
+const SNIPPET_CHARS = 120
+const BEFORE_HIT = 30
 
 type State =
   | { kind: 'idle' }
@@ -86,30 +86,36 @@ export default function Search() {
 
 function Results({ result, locale }: { result: SearchResult; locale: string }) {
   const chats = new Map(chatList.value.map((c) => [c.id, c]))
-  const myId = me.value?.id
   return (
     <ul class="search__groups">
-      {result.groups.map((g) => {
-        const chat = chats.get(g.conv)
-        const title = chat ? chatTitle(chat) : t('chats.directUntitled')
-        return (
-          <li key={g.conv} class="search__group">
-            <h2 class="search__chat">
-              <Avatar id={chat?.peer ?? g.conv} name={title} size={28} />
-              <span class="search__chat-title">{title}</span>
-              <span class="search__chat-count">{t('search.inChat', { count: g.hits.length })}</span>
-            </h2>
-            <ul class="search__hits">
-              {g.hits.map((h) => <Hit key={h.id} hit={h} words={result.words} locale={locale} mine={h.from === myId} />)}
-            </ul>
-          </li>
-        )
-      })}
+      {result.groups.map((g) => <ChatGroup key={g.conv} conv={g.conv} chat={chats.get(g.conv)} hits={g.hits} words={result.words} locale={locale} />)}
     </ul>
   )
 }
 
-function Hit({ hit, words, locale, mine }: { hit: SearchRow; words: string[]; locale: string; mine: boolean }) {
+function ChatGroup({ conv, chat, hits, words, locale }: { conv: string; chat?: ChatListItem; hits: SearchRow[]; words: string[]; locale: string }) {
+  const title = chat ? chatTitle(chat) : t('chats.directUntitled')
+  // in a group, each hit says who wrote it (members come from the cached chat info, offline too)
+  const info = useMemo(() => (chat?.kind === 'group' ? chatInfo(conv) : null), [conv, chat?.kind])
+  const members = info?.value?.members
+  const myId = me.value?.id
+  const author = (from: string) =>
+    from === myId ? t('room.you') : chat?.kind === 'group' ? members?.find((m) => m.id === from)?.name ?? t('room.someone') : null
+  return (
+    <li class="search__group">
+      <h2 class="search__chat">
+        <Avatar id={chat?.peer ?? conv} name={title} size={28} />
+        <span class="search__chat-title">{title}</span>
+        <span class="search__chat-count">{t('search.inChat', { count: hits.length })}</span>
+      </h2>
+      <ul class="search__hits">
+        {hits.map((h) => <Hit key={h.id} hit={h} words={words} locale={locale} author={author(h.from)} />)}
+      </ul>
+    </li>
+  )
+}
+
+function Hit({ hit, words, locale, author }: { hit: SearchRow; words: string[]; locale: string; author: string | null }) {
   const open = () => {
     jumpTarget.value = { conv: hit.conv, id: hit.id, page: hit.page, index: hit.index }
     go('chat', hit.conv)
@@ -117,8 +123,8 @@ function Hit({ hit, words, locale, mine }: { hit: SearchRow; words: string[]; lo
   return (
     <li>
       <button type="button" class="search__hit" onClick={open} title={t('search.openAt')} data-message-id={hit.id}>
-        <span class="search__body" lang="">
-          {mine && <span class="search__me">{t('room.you')}: </span>}
+        <span class="search__body">
+          {author && <span class="search__author">{t('search.author', { name: author })} </span>}
           {snippet(highlight(hit.body, words, locale)).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : p.text))}
         </span>
         <time class="search__time" dateTime={new Date(hit.ts).toISOString()}>{formatChatTime(hit.ts, locale)}</time>

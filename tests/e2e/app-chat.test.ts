@@ -1,0 +1,59 @@
+// Two people in two browsers: sign up, add each other, chat. The yellow "1" beside a message (members
+// who have not read it) falls live when the other person opens the chat.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { addFriendInUi, ensureBuilt, launch, message, openDirectInUi, phone, sendInUi, signUpInUi, tab } from './helpers.ts'
+
+let server: RunningServer
+let browser: Browser
+
+beforeAll(async () => {
+  ensureBuilt()
+  server = await startTestServer('sqlite')
+  browser = await launch()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+test('two users add each other and chat; the unread count falls live', async () => {
+  const a = await phone(browser)
+  const b = await phone(browser)
+  await signUpInUi(a.page, server.url, 'alice', 'Alice')
+  await signUpInUi(b.page, server.url, 'bora', 'Bora')
+
+  // Alice adds Bora; Bora sees her under "Added me" and adds her back
+  await addFriendInUi(a.page, 'bora')
+  await tab(b.page, 'Friends').click()
+  const request = b.page.getByRole('region', { name: /Added me/ })
+  await request.getByRole('button', { name: 'Add Alice back' }).waitFor()
+  await request.getByRole('button', { name: 'Add Alice back' }).click()
+  await b.page.locator('.row--button', { hasText: 'Alice' }).waitFor()
+
+  // Alice writes first: the message is hers, and Bora has not read it ("1")
+  await openDirectInUi(a.page, 'Bora')
+  await sendInUi(a.page, 'Hello Bora!')
+  const mine = message(a.page, 'Hello Bora!')
+  await mine.waitFor()
+  await mine.locator('[data-state="sent"]').or(a.page.locator('.msg[data-state="sent"]', { hasText: 'Hello Bora!' })).first().waitFor()
+  await expect(mine.locator('.msg__unread').textContent()).resolves.toBe('1')
+
+  // Bora sees it in the chat list with an unread badge, then opens the chat
+  await tab(b.page, 'Chats').click()
+  const row = b.page.locator('.chat-row', { hasText: 'Alice' })
+  await row.locator('.row__sub', { hasText: 'Hello Bora!' }).waitFor()
+  await expect(row.locator('.badge').textContent()).resolves.toBe('1')
+  await row.click()
+  await message(b.page, 'Hello Bora!').waitFor()
+
+  // …and the "1" disappears on Alice's screen, without a reload
+  await mine.locator('.msg__unread').waitFor({ state: 'detached' })
+
+  // Bora answers; Alice sees it live
+  await sendInUi(b.page, '안녕하세요, Alice!')
+  await message(a.page, '안녕하세요, Alice!').waitFor()
+  await a.context.close()
+  await b.context.close()
+})

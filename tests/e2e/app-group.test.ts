@@ -1,0 +1,78 @@
+// Group chat through the UI: create, invite, rename, leave; the one who left no longer receives messages.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { ensureBuilt, launch, message, phone, sendInUi, signInInUi } from './helpers.ts'
+
+let server: RunningServer
+let browser: Browser
+
+beforeAll(async () => {
+  ensureBuilt()
+  server = await startTestServer('sqlite')
+  browser = await launch()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+test('create, invite, rename, leave', async () => {
+  const [ana, ben, cho] = [await signUp(server, 'ana', 'Ana'), await signUp(server, 'ben', 'Ben'), await signUp(server, 'cho', 'Cho')]
+  for (const friend of [ben, cho]) await api(server, ana.token, 'POST', '/api/friends', { userId: friend.user.id })
+
+  const a = await phone(browser)
+  const b = await phone(browser)
+  const c = await phone(browser)
+  await signInInUi(a.page, server.url, 'ana')
+  await signInInUi(b.page, server.url, 'ben')
+  await signInInUi(c.page, server.url, 'cho')
+
+  // Ana creates "Trip" with Ben
+  await a.page.getByRole('link', { name: 'New group chat' }).click()
+  await a.page.getByLabel('Group name').fill('Trip')
+  await a.page.getByRole('checkbox', { name: /Ben/ }).check()
+  await a.page.getByRole('button', { name: 'Create' }).click()
+  await a.page.getByRole('heading', { name: 'Trip' }).waitFor()
+  await sendInUi(a.page, 'Who is coming?')
+  await b.page.locator('.chat-row', { hasText: 'Trip' }).click()
+  await message(b.page, 'Who is coming?').waitFor()
+
+  // Ana invites Cho; Cho gets the chat and what is said from now on
+  await a.page.getByRole('button', { name: 'Chat details' }).click()
+  await a.page.getByRole('button', { name: 'Invite friends' }).click()
+  await a.page.getByRole('checkbox', { name: /Cho/ }).check()
+  await a.page.getByRole('button', { name: 'Invite 1 friend' }).click()
+  await a.page.getByRole('dialog').getByText('3 members').waitFor()
+  await a.page.getByRole('button', { name: 'Close' }).click()
+  await sendInUi(a.page, 'Welcome, Cho!')
+  await c.page.locator('.chat-row', { hasText: 'Trip' }).click()
+  await message(c.page, 'Welcome, Cho!').waitFor()
+
+  // Ana renames it; Ben's header follows
+  await a.page.getByRole('button', { name: 'Chat details' }).click()
+  await a.page.getByRole('button', { name: 'Rename chat' }).click()
+  await a.page.getByLabel('Chat name').fill('Trip to Busan')
+  await a.page.getByRole('button', { name: 'Save' }).click()
+  await a.page.getByRole('button', { name: 'Close' }).click()
+  await a.page.getByRole('heading', { name: /Trip to Busan/ }).waitFor()
+  await b.page.getByRole('heading', { name: /Trip to Busan/ }).waitFor()
+
+  // Cho leaves (the confirm dialog is accepted by the phone() helper) and lands on the chat list
+  await c.page.getByRole('button', { name: 'Chat details' }).click()
+  await c.page.getByRole('button', { name: 'Leave chat' }).click()
+  await c.page.getByRole('heading', { name: 'Chats' }).waitFor()
+
+  // what is said after that reaches Ben but not Cho, not even when Cho opens the chat's address
+  await sendInUi(a.page, 'Cho has left us')
+  await message(b.page, 'Cho has left us').waitFor()
+  const convUrl = a.page.url()
+  await c.page.goto(convUrl)
+  await c.page.waitForTimeout(1500)
+  await expect(c.page.getByText('Cho has left us').count()).resolves.toBe(0)
+  await c.page.goto(server.url + '/#/chats')
+  await c.page.getByRole('heading', { name: 'Chats' }).waitFor()
+  await expect(c.page.getByText('Cho has left us').count()).resolves.toBe(0)
+
+  for (const x of [a, b, c]) await x.context.close()
+})

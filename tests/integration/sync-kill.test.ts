@@ -1,0 +1,105 @@
+// Durability: the server process is killed with SIGKILL while clients write with acknowledgements;
+// after a restart on the same database every acknowledged message is there.
+import { afterAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { api, signUp } from '../fixtures/server.ts'
+import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
+import { connect, message, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { pageDoc } from '../../protocol/docs.ts'
+import type { Chat } from '../../protocol/api.ts'
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer()
+  s.listen(0, '127.0.0.1', () => {
+    const port = (s.address() as { port: number }).port
+    s.close(() => resolve(port))
+  })
+})
+
+/** `npx tsx server/main.ts` in its own process group (so that SIGKILL reaches the server itself). */
+async function startChild(databaseUrl: string, port: number): Promise<{ proc: ChildProcess; url: string }> {
+  const staticDir = mkdtempSync(join(tmpdir(), 'sori-static-'))
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Sori</title>')
+  const proc = spawn('npx', ['tsx', 'server/main.ts'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SORI_STATIC: staticDir, SORI_LOG: 'silent' },
+  })
+  const url = `http://127.0.0.1:${port}`
+  await until(async () => {
+    try { await fetch(`${url}/api/me`); return true } catch { return false }
+  }, 'the server to listen', 60_000)
+  return { proc, url }
+}
+
+const kill9 = (proc: ChildProcess) => new Promise<void>((resolve) => {
+  proc.once('exit', () => resolve())
+  process.kill(-proc.pid!, 'SIGKILL')
+})
+
+describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
+  const procs: ChildProcess[] = []
+  const clients: SyncClient[] = []
+  afterAll(() => {
+    for (const c of clients) c.destroy()
+    for (const p of procs) {
+      if (p.exitCode !== null || p.signalCode !== null) continue
+      try { process.kill(-p.pid!, 'SIGKILL') } catch { /* already gone */ }
+    }
+  })
+
+  it('every acknowledged message survives kill -9', async () => {
+    const dbUrl = await freshDatabaseUrl(backend)
+    const port = await freePort()
+    const first = await startChild(dbUrl, port)
+    procs.push(first.proc)
+    const server = { url: first.url }
+    const tag = backend.slice(0, 2)
+    const users = await Promise.all(['k1', 'k2', 'k3', 'k4'].map((h) => signUp(server, `${h}_${tag}`)))
+    const chats = [
+      (await api<Chat>(server, users[0].token, 'POST', '/api/chats/group', { title: 'one', userIds: [users[1].user.id, users[2].user.id] })).body,
+      (await api<Chat>(server, users[3].token, 'POST', '/api/chats/direct', { userId: users[2].user.id })).body,
+    ]
+    const writers = [
+      { user: users[0], chat: chats[0] }, { user: users[1], chat: chats[0] },
+      { user: users[2], chat: chats[1] }, { user: users[3], chat: chats[1] },
+    ]
+    const live = await Promise.all(writers.map(async (w) => {
+      const c = await connect(server, w.user.token, pageDoc(w.chat.id, 0), { ack: true })
+      clients.push(c)
+      return { ...w, c, sent: [] as string[] }
+    }))
+    // each message is one transaction by the writer's own clientID: message i has clock i
+    const timer = setInterval(() => {
+      for (const w of live) {
+        if (!w.c.provider.wsconnected) continue
+        const m = message(w.user.user.id, `from ${w.user.user.handle} #${w.sent.length}`)
+        msgs(w.c).push([m])
+        w.sent.push(m.id)
+      }
+    }, 2)
+    await until(() => live.every((w) => w.c.ackedClock() >= 150), 'acknowledged writes under load')
+    await kill9(first.proc)
+    clearInterval(timer)
+    const acked = live.map((w) => w.c.ackedClock())
+    for (const w of live) w.c.destroy()
+
+    const second = await startChild(dbUrl, port)
+    procs.push(second.proc)
+    for (let i = 0; i < live.length; i++) {
+      const w = live[i]
+      const reader = await connect({ url: second.url }, w.user.token, pageDoc(w.chat.id, 0))
+      clients.push(reader)
+      const ids = new Set(msgs(reader).toArray().map((m) => m.id))
+      const missing = w.sent.slice(0, acked[i]).filter((id) => !ids.has(id))
+      expect(missing).toEqual([])
+      expect(acked[i]).toBeGreaterThanOrEqual(150)
+      reader.destroy()
+    }
+    await kill9(second.proc)
+  })
+})

@@ -1,0 +1,244 @@
+// The update grammar (server/sync/validate.ts) on updates crafted with real Yjs against a real server
+// copy of each document kind.
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { validateUpdate, type ValidateContext, type Verdict } from '../../server/sync/validate.ts'
+import type { ConvState } from '../../server/sync/convs.ts'
+import { ROOTS } from '../../protocol/docs.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import { PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
+import type { ChatMessage } from '../../protocol/messages.ts'
+
+const ANN = 'annannannann'
+const BOB = 'bobbobbobbob'
+const SERVER = '!server'
+
+const conv = (over: Partial<ConvState> = {}): ConvState => ({
+  id: 'convconvconv', kind: 'group', title: 't', page: 0, created: 1,
+  members: new Map([[ANN, { name: 'ann', readPos: 0 }], [BOB, { name: 'bob', readPos: 0 }]]),
+  pageLengths: new Map([[0, 0]]), blockedAuthors: new Set(), lastPreview: '', lastFrom: '', lastTs: 0, ...over,
+})
+
+let n = 0
+const msg = (from: string, body = 'hello'): ChatMessage => ({ id: `msg-${(n++).toString().padStart(6, '0')}`, from, ts: 1, kind: 'text', body })
+
+/** A server copy and the bindings the validator sees. */
+class World {
+  server = new Y.Doc()
+  owners = new Map<number, string>()
+  constructor(readonly kind: 'page' | 'head' | 'inbox', readonly c: ConvState | null = conv(), readonly page = 0) {}
+
+  client(userId: string): Y.Doc {
+    const d = new Y.Doc()
+    Y.applyUpdate(d, Y.encodeStateAsUpdate(this.server))
+    this.owners.set(d.clientID, userId)
+    return d
+  }
+
+  /** What `doc` wrote since it last synced with the server, validated as `userId`. */
+  check(doc: Y.Doc, userId: string, update = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.server))): Verdict {
+    const ctx: ValidateContext = {
+      kind: this.kind, userId, doc: this.server, conv: this.c, page: this.page,
+      owner: (cl) => this.owners.get(cl) ?? null,
+      messageAuthor: (id) => this.server.getArray<ChatMessage>(ROOTS.page.msgs).toArray().find((m) => m.id === id)?.from,
+    }
+    const v = validateUpdate(Y.decodeUpdate(update), ctx)
+    if (v.ok) {
+      for (const cl of v.claims) this.owners.set(cl, userId)
+      Y.applyUpdate(this.server, update)
+    }
+    return v
+  }
+}
+
+const reason = (v: Verdict) => (v.ok ? 'accepted' : v.reason)
+
+describe('validateUpdate: page docs', () => {
+  it('accepts appended messages by their author and reports them', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN, 'one')])
+    a.getArray(ROOTS.page.msgs).push([msg(ANN, 'two')])
+    const v = w.check(a, ANN)
+    expect(v.ok && v.appended.map((m) => m.body)).toEqual(['one', 'two'])
+  })
+
+  it('binds an unbound clientID to the writer, and refuses it for anyone else afterwards', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    w.owners.delete(a.clientID)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    const v = w.check(a, ANN)
+    expect(v.ok && v.claims).toEqual([a.clientID])
+    const forged = new Y.Doc()
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(w.server))
+    forged.clientID = a.clientID // set after loading: Yjs would otherwise pick a fresh one
+    forged.getArray(ROOTS.page.msgs).push([msg(BOB)])
+    expect(reason(w.check(forged, BOB))).toBe('clientID belongs to another user')
+  })
+
+  it('refuses a message from someone else, unknown fields, strings and nested types', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(BOB)])
+    expect(reason(w.check(a, ANN))).toBe('message author is not the sender')
+
+    const b = w.client(ANN)
+    b.getArray(ROOTS.page.msgs).push([{ ...msg(ANN), extra: 1 }])
+    expect(reason(w.check(b, ANN))).toBe('message has unknown fields')
+
+    const c = w.client(ANN)
+    c.getText('msgs').insert(0, 'text')
+    expect(w.check(c, ANN).ok).toBe(false)
+
+    const d = w.client(ANN)
+    d.getArray(ROOTS.page.msgs).push([new Y.Map()])
+    expect(reason(w.check(d, ANN))).toBe('content type is not allowed')
+  })
+
+  it('refuses inserting before existing messages (append only) and roots outside the grammar', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    expect(w.check(a, ANN).ok).toBe(true)
+    const b = w.client(BOB)
+    b.getArray(ROOTS.page.msgs).insert(0, [msg(BOB)])
+    expect(reason(w.check(b, BOB))).toBe('only appends are allowed')
+    const c = w.client(BOB)
+    c.getArray('other').push([1])
+    expect(reason(w.check(c, BOB))).toBe('root is not allowed')
+  })
+
+  it('refuses deleting messages, even your own', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    expect(w.check(a, ANN).ok).toBe(true)
+    const sv = Y.encodeStateVector(w.server)
+    a.getArray(ROOTS.page.msgs).delete(0, 1)
+    expect(reason(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)))).toBe('deletes items that may not be deleted')
+  })
+
+  it('edits: own messages only, valid values only', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    const m = msg(ANN)
+    a.getArray(ROOTS.page.msgs).push([m])
+    expect(w.check(a, ANN).ok).toBe(true)
+    const b = w.client(BOB)
+    b.getMap(ROOTS.page.edits).set(m.id, { retracted: true, ts: 2 })
+    expect(reason(w.check(b, BOB))).toBe('edits only your own messages of this page')
+    a.getMap(ROOTS.page.edits).set(m.id, { body: 'fixed', ts: 2 })
+    expect(w.check(a, ANN).ok).toBe(true)
+    a.getMap(ROOTS.page.edits).set(m.id, { body: '', ts: 3 })
+    expect(w.check(a, ANN).ok).toBe(false)
+  })
+
+  it('refuses a reused message id', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    const m = msg(ANN)
+    a.getArray(ROOTS.page.msgs).push([m])
+    expect(w.check(a, ANN).ok).toBe(true)
+    const b = w.client(BOB)
+    b.getArray(ROOTS.page.msgs).push([{ ...m, from: BOB }])
+    expect(reason(w.check(b, BOB))).toBe('message id is taken')
+  })
+
+  it('refuses an origin the server does not have, and a gap above the server state', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    const first = Y.encodeStateAsUpdate(a)
+    const sv = Y.encodeStateVector(a)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    const second = Y.encodeStateAsUpdate(a, sv)
+    expect(reason(w.check(a, ANN, second))).toBe('update leaves a gap')
+    expect(w.check(a, ANN, first).ok).toBe(true)
+    expect(w.check(a, ANN, second).ok).toBe(true)
+  })
+
+  it('closed, full and blocked pages', () => {
+    const closed = new World('page', conv({ page: 3 }), 1)
+    const a = closed.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    expect(reason(closed.check(a, ANN))).toBe('page is closed')
+
+    const full = new World('page')
+    const b = full.client(ANN)
+    b.getArray(ROOTS.page.msgs).push(Array.from({ length: PAGE_HARD_LIMIT + 1 }, () => msg(ANN)))
+    expect(reason(full.check(b, ANN))).toBe('page is full')
+
+    const blocked = new World('page', conv({ kind: 'direct', blockedAuthors: new Set([ANN]) }))
+    const c = blocked.client(ANN)
+    c.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    const v = blocked.check(c, ANN)
+    expect(!v.ok && v.code).toBe(CLOSE.FORBIDDEN)
+  })
+})
+
+describe('validateUpdate: head and inbox docs', () => {
+  it('reads: own key, never lower, never past the current page', () => {
+    const w = new World('head')
+    const a = w.client(ANN)
+    a.getMap(ROOTS.head.reads).set(ANN, 5)
+    const v = w.check(a, ANN)
+    expect(v.ok && v.readPos).toBe(5)
+    a.getMap(ROOTS.head.reads).set(ANN, 3)
+    expect(reason(w.check(a, ANN))).toBe('read position is out of range')
+    const b = w.client(ANN)
+    b.getMap(ROOTS.head.reads).set(ANN, PAGE_STRIDE + 1)
+    expect(reason(w.check(b, ANN))).toBe('read position is out of range')
+    const c = w.client(BOB)
+    c.getMap(ROOTS.head.reads).set(ANN, 9)
+    expect(reason(w.check(c, BOB))).toBe('read position of another user')
+  })
+
+  it('reads: an overwrite is fine, a bare delete is not', () => {
+    const w = new World('head')
+    const a = w.client(ANN)
+    a.getMap(ROOTS.head.reads).set(ANN, 5)
+    expect(w.check(a, ANN).ok).toBe(true)
+    a.getMap(ROOTS.head.reads).set(ANN, 7)
+    expect(w.check(a, ANN).ok).toBe(true)
+    const sv = Y.encodeStateVector(w.server)
+    a.getMap(ROOTS.head.reads).delete(ANN)
+    expect(reason(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)))).toBe('deletes items that may not be deleted')
+  })
+
+  it('meta and chats are written by the server only', () => {
+    const head = new World('head')
+    const a = head.client(ANN)
+    a.getMap(ROOTS.head.meta).set('title', 'x')
+    expect(reason(head.check(a, ANN))).toBe('meta is written by the server only')
+    const inbox = new World('inbox', null)
+    const b = inbox.client(ANN)
+    b.getMap(ROOTS.inbox.chats).set('x', 1)
+    expect(reason(inbox.check(b, ANN))).toBe('chats is written by the server only')
+  })
+
+  it('settings: named keys, JSON values, bounded size; deleting a setting is fine', () => {
+    const w = new World('inbox', null)
+    const a = w.client(ANN)
+    a.getMap(ROOTS.inbox.settings).set('theme', { dark: true })
+    expect(w.check(a, ANN).ok).toBe(true)
+    const sv = Y.encodeStateVector(w.server)
+    a.getMap(ROOTS.inbox.settings).delete('theme')
+    expect(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)).ok).toBe(true)
+    a.getMap(ROOTS.inbox.settings).set('1bad', 1)
+    expect(reason(w.check(a, ANN))).toBe('setting name is malformed')
+    const b = w.client(ANN)
+    b.getMap(ROOTS.inbox.settings).set('big', 'x'.repeat(5000))
+    expect(reason(w.check(b, ANN))).toBe('setting is too large')
+    const c = w.client(ANN)
+    c.getMap(ROOTS.inbox.settings).set('bin', new Uint8Array([1]))
+    expect(w.check(c, ANN).ok).toBe(false)
+  })
+
+  it('server-bound clientIDs cannot be used by users', () => {
+    const w = new World('head')
+    const s = w.client(SERVER)
+    s.getMap(ROOTS.head.reads).set(ANN, 1)
+    expect(reason(w.check(s, ANN))).toBe('clientID belongs to another user')
+  })
+})
