@@ -54,6 +54,7 @@ export default defineConfig({
           if (/node_modules\/(preact|@preact)\//.test(id)) return 'preact'
           if (/node_modules\/(yjs|y-websocket|y-protocols|lib0|dexie)\//.test(id)) return 'sync'
           if (/node_modules\/i18next\//.test(id)) return 'i18next'
+          if (/\/web\/data\//.test(id)) return 'data'
           return undefined
         },
       },

@@ -67,6 +67,12 @@ export async function prepareOrigin(port: number, url: string, entries: Record<s
       for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister()
       for (const k of await caches.keys()) await caches.delete(k)
     }, [entries, coldStart] as const)
+    if (coldStart) {
+      // Lighthouse's own storage reset also empties the HTTP cache; do the same, keeping localStorage
+      const cdp = await page.context().newCDPSession(page)
+      await cdp.send('Network.clearBrowserCache')
+      await cdp.detach()
+    }
     await page.close()
   } finally {
     await browser.close()

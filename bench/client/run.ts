@@ -23,7 +23,7 @@ import { sourceMapResolver } from './sourcemaps.ts'
 
 const { values: opt } = parseArgs({
   options: {
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '7' },
     pages: { type: 'string', default: '100' },
     tail: { type: 'string', default: '100' },
     settle: { type: 'string', default: '2000' },
@@ -41,8 +41,16 @@ const CPU_RATE = 4
 const SESSION_KEY = 'sori:session' // web/data/session.ts
 
 const out: string[] = []
-const log = (s = ''): void => { console.log(s); out.push(s) }
+const log = (s = ''): void => { process.stdout.write(s + '\n'); out.push(s) }
 const note = (s: string): void => console.error(s) // progress: stderr only, not part of the figures
+// the in-process server logs with console.log/info: keep stdout for the figures, and count its refusals
+const refusals = new Map<string, number>()
+console.log = console.info = (...args: unknown[]): void => {
+  const line = args.map(String).join(' ')
+  const m = /"code":(\d+),"reason":"([^"]*)"/.exec(line)
+  if (m) refusals.set(`${m[1]} ${m[2]}`, (refusals.get(`${m[1]} ${m[2]}`) ?? 0) + 1)
+  console.error(line)
+}
 
 // everything stops by itself
 const hardStop = setTimeout(() => { console.error(`time limit (${opt['time-limit']} s) reached`); process.exit(2) }, Number(opt['time-limit']) * 1000)
@@ -106,11 +114,11 @@ function printObserved(title: string, files: ChunkSize[]): void {
 }
 
 function printLighthouse(name: string, r: LighthouseResult): void {
-  log(`  ${pad(name, 28)} performance ${num(String(r.performance), 3)}  accessibility ${num(String(r.accessibility), 3)}   ` +
+  log(`  ${pad(name, 30)} performance ${num(String(r.performance), 3)}  accessibility ${num(String(r.accessibility), 3)}   ` +
     `FCP ${r.metrics['first-contentful-paint']}, LCP ${r.metrics['largest-contentful-paint']}, TBT ${r.metrics['total-blocking-time']}, ` +
     `SI ${r.metrics['speed-index']}, CLS ${r.metrics['cumulative-layout-shift']}, TTI ${r.metrics.interactive}`)
-  if (r.failedA11y.length) log(`  ${pad('', 28)} accessibility audits not passed: ${r.failedA11y.join(', ')}`)
-  for (const w of r.warnings) log(`  ${pad('', 28)} warning: ${w}`)
+  if (r.failedA11y.length) log(`  ${pad('', 30)} accessibility audits not passed: ${r.failedA11y.join(', ')}`)
+  for (const w of r.warnings) log(`  ${pad('', 30)} warning: ${w}`)
 }
 
 interface Series { name: string; runs: OpenResult[] }
@@ -210,6 +218,7 @@ async function main(): Promise<void> {
       `(${FULL_PAGES} full pages of ${PAGE_SIZE} + ${TAIL} on page ${FULL_PAGES}, the newest)`)
     log(`  local history (IndexedDB): Short chat ${counts.small.messages} message rows; Long chat ${counts.big.messages.toLocaleString('en')} message rows ` +
       `(pages 0–${FULL_PAGES - 1} stored in ${(injectMs / 1000).toFixed(1)} s, page ${FULL_PAGES} synced by the app); ${counts.big.updates} Yjs update rows in all`)
+    log(`  load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
     log(`  first visit, unthrottled, online (sync from the server): Short chat ${coldSmall} ms, Long chat ${coldBig} ms`)
 
     const opts = { cpuRate: CPU_RATE, settleMs: SETTLE_MS, timeoutMs: 60_000 }
@@ -243,6 +252,7 @@ async function main(): Promise<void> {
       log(`    by function:`)
       for (const e of prof.byFunction) log(`      ${num(fmt(e.selfMs, 1), 7)} ms  ${e.name}`)
     }
+    if (refusals.size) log(`  server refused client updates while the app ran: ${[...refusals].map(([k, n]) => `${n}x ${k}`).join('; ')}`)
     if (errors.length) log(`  page errors: ${[...new Set(errors)].slice(0, 5).join(' | ')}`)
     await context.close()
     log('')

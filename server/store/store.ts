@@ -32,8 +32,9 @@ const toBytes = (v: unknown): Uint8Array => {
 }
 
 export function createStore(db: Db): Store {
+  const sqlByRows: string[] = []
   const insertSql = (n: number) =>
-    'INSERT INTO doc_updates (doc, data) VALUES ' + Array.from({ length: n }, () => '(?, ?)').join(', ')
+    (sqlByRows[n] ??= 'INSERT INTO doc_updates (doc, data) VALUES ' + Array.from({ length: n }, () => '(?, ?)').join(', '))
 
   async function write(q: Queryable, writes: DocWrite[]): Promise<void> {
     const rows: (string | Buffer)[] = []

@@ -62,7 +62,7 @@ export function applyAwareness(doc: SyncDoc, conn: Conn, changes: AwarenessChang
   const applied: AwarenessChange[] = []
   for (const c of changes) {
     const cur = doc.awareness.get(c.client)
-    if (cur && (c.clock < cur.clock || (c.clock === cur.clock && c.state === cur.state))) continue
+    if (cur && c.clock <= cur.clock) continue
     applied.push(c)
     doc.awareness.set(c.client, { clock: c.clock, state: c.state, conn })
     conn.awarenessClients.add(c.client)

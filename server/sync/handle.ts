@@ -8,7 +8,7 @@ import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import type { Conn } from './conn.ts'
-import { clientsOf, validateUpdate, type DecodedUpdate } from './validate.ts'
+import { clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
 import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, encodeAwarenessFrame, type AwarenessChange } from './awareness.ts'
 import { log } from './log.ts'
 
@@ -89,6 +89,9 @@ async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
   conn.send(encoding.toUint8Array(e))
 }
 
+/** Distinct authors' clientIDs one update may carry (a device writes with one; a few after reloads). */
+const MAX_UPDATE_CLIENTS = 64
+
 function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | Promise<void> {
   let u: DecodedUpdate
   try {
@@ -97,40 +100,56 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | 
     return refuse(conn, CLOSE.REFUSED, 'malformed update')
   }
   if (u.structs.length === 0 && u.ds.clients.size === 0) return
-  const clients = clientsOf(u)
-  let lookups: Promise<unknown>[] | null = null
-  for (const c of clients) {
-    if (ctx.bindings.cached(c) === undefined) (lookups ??= []).push(ctx.bindings.lookup(c))
+  const authors = new Set<number>()
+  for (const st of u.structs) authors.add(st.id.client)
+  if (authors.size > MAX_UPDATE_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many clientIDs in one update')
+  const looked = new Map<number, string | null>()
+  const owner = (c: number) => ctx.bindings.cached(c) ?? looked.get(c)
+  const run = (): void | Promise<void> => {
+    const doc = conn.doc
+    if (conn.closed || doc.dead) return
+    const v = validateUpdate(u, {
+      kind: doc.parsed.kind,
+      userId: conn.userId,
+      doc: doc.ydoc,
+      conv: doc.conv,
+      page: doc.page,
+      owner,
+      messageAuthor: (id) => doc.messageAuthor(id),
+    })
+    if (v.ok === 'owners') {
+      if (v.clients.some((c) => looked.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
+      return lookup(v.clients).then(run)
+    }
+    return applyVerdict(ctx, conn, update, u, v)
   }
-  if (!lookups) return applyValidated(ctx, conn, update, u, clients)
-  return Promise.all(lookups).then(
-    () => applyValidated(ctx, conn, update, u, clients),
-    (e) => {
+  const lookup = async (clients: Iterable<number>): Promise<void> => {
+    const list = [...clients].filter((c) => owner(c) === undefined)
+    try {
+      const owners = await Promise.all(list.map((c) => ctx.bindings.lookup(c)))
+      list.forEach((c, i) => looked.set(c, owners[i]))
+    } catch (e) {
       log.error('clientID lookup failed', e, { doc: conn.doc.name })
       conn.close(CLOSE.RELOAD, 'storage error; reconnect')
-    },
-  )
+      throw e
+    }
+  }
+  // the authors' owners are needed anyway; deleted items' owners only if the deletion has an effect
+  const missing = [...authors].filter((c) => owner(c) === undefined)
+  if (missing.length === 0) return run()
+  return lookup(missing).then(run, () => {})
 }
 
-function applyValidated(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, clients: Set<number>): void {
+function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, v: Verdict): void {
   const doc = conn.doc
-  if (conn.closed || doc.dead) return
   const userId = conn.userId
-  const v = validateUpdate(u, {
-    kind: doc.parsed.kind,
-    userId,
-    doc: doc.ydoc,
-    conv: doc.conv,
-    page: doc.page,
-    owner: (c) => ctx.bindings.cached(c) ?? null,
-    messageAuthor: (id) => doc.messageAuthor(id),
-  })
+  if (v.ok === 'owners') return
   if (!v.ok) return refuse(conn, v.code, v.reason)
   if (v.noop) {
     // everything is held already (maybe not yet committed): acknowledge once it is
-    if (conn.wantsAck && v.wrote.length === 0 && u.structs.length > 0) {
+    if (conn.wantsAck && u.structs.length > 0) {
       const ack = new Map<number, number>()
-      for (const c of clients) ack.set(c, Y.getState(doc.ydoc.store, c))
+      for (const st of u.structs) ack.set(st.id.client, Y.getState(doc.ydoc.store, st.id.client))
       void doc.lastCommit.then(() => conn.send(encodeAck(ack)))
     }
     return
@@ -150,7 +169,7 @@ function applyValidated(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Dec
     ack = new Map()
     for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
   }
-  ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clients] })
+  ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clientsOf(u)] })
 
   const conv = doc.conv
   if (!conv) return
@@ -183,9 +202,10 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
   const doc = conn.doc
   // the stock client relays every state it learns, others' included: an echo of what the server
   // already holds (same or older clock) is ignored; anything newer must be the sender's own
+  // (a peer's local time-out of a silent state is relayed as a null state with the same clock)
   const changes = all.filter((c) => {
     const cur = doc.awareness.get(c.client)
-    return !cur || c.clock > cur.clock || (c.clock === cur.clock && c.state !== cur.state)
+    return cur ? c.clock > cur.clock : c.state !== 'null'
   })
   if (changes.length === 0) return
   for (const c of changes) {

@@ -123,8 +123,13 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     ctx.docs.release(doc)
   })
 
-  // the server's half of the handshake: its state vector, then the current awareness states
-  conn.send(encodeStateVectorFrame(doc.ydoc))
-  const aw = allAwareness(doc)
-  if (aw) conn.send(aw)
+  // the server's half of the handshake: its state vector (never covering uncommitted updates, so
+  // queued behind them), then the current awareness states
+  doc.enqueue(async () => {
+    if (doc.uncommitted > 0) await doc.lastCommit
+    if (conn.closed || doc.dead) return
+    conn.send(encodeStateVectorFrame(doc.ydoc))
+    const aw = allAwareness(doc)
+    if (aw) conn.send(aw)
+  })
 }

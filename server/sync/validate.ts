@@ -20,7 +20,7 @@ export interface ValidateContext {
   conv: ConvState | null
   /** the page number, for page docs */
   page: number
-  /** owner of each clientID the update names: a user id, or null when unbound (already looked up) */
+  /** owner of a clientID: a user id, null when unbound, undefined when not looked up yet */
   owner: (client: number) => string | null | undefined
   /** author of a message of this page held by the server (page docs) */
   messageAuthor: (id: string) => string | undefined
@@ -40,7 +40,9 @@ export interface Accepted {
   readPos: number | null
 }
 export interface Refused { ok: false; code: number; reason: string }
-export type Verdict = Accepted | Refused
+/** The verdict needs the owners of these clientIDs: look them up and validate again. */
+export interface NeedOwners { ok: 'owners'; clients: number[] }
+export type Verdict = Accepted | Refused | NeedOwners
 
 const SETTING_KEY_RE = /^[A-Za-z][A-Za-z0-9._-]{0,39}$/
 
@@ -74,6 +76,12 @@ export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
 interface Landing { client: number; clock: number; len: number; root: string; sub: string | null }
 
+function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): boolean {
+  const ranges = ds.clients.get(client)
+  if (ranges) for (const r of ranges) if (clock >= r.clock && clock < r.clock + r.len) return true
+  return false
+}
+
 /** Every clientID an update names (struct authors and deleted items' authors). */
 export function clientsOf(u: DecodedUpdate): Set<number> {
   const s = new Set<number>()
@@ -104,11 +112,13 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   const mayDelete = (root: string, sub: string | null): boolean =>
     sub !== null && userMaps.has(root) && (root === ROOTS.inbox.settings || superseded.has(root + '\u0000' + sub))
 
+  const unknownOwners = new Set<number>()
   const ownerOk = (client: number): boolean => {
     const o = ctx.owner(client)
     if (o === userId) return true
+    if (o === undefined) { unknownOwners.add(client); return true }
     if (o === null) { claims.add(client); return true }
-    return claims.has(client)
+    return false
   }
   const findLocal = (client: number, clock: number): Landing | undefined => {
     for (let i = landings.length - 1; i >= 0; i--) {
@@ -141,7 +151,11 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     expected.set(client, Math.max(exp, end))
     const newLen = Math.max(0, Math.min(s.length, end - serverState))
     if (newLen > 0) { fresh = true; wrote.add(client) }
-    if (s instanceof Y.GC) continue
+    if (s instanceof Y.GC) {
+      // a GC struct carries nothing: only as the remains of a client's own earlier items
+      if (ctx.owner(client) !== userId) return refuse('GC struct under a new clientID')
+      continue
+    }
     if (!(s instanceof Y.Item)) return refuse('unknown struct')
 
     const content = s.content
@@ -195,7 +209,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (sub === null) return refuse(`${root} is a map`)
     if (values && values.length !== 1) return refuse('map item holds one value')
     const value = values ? values[0] : undefined
-    if (values && newLen > 0) superseded.add(root + '\u0000' + sub)
+    // a value this same update deletes supersedes nothing
+    if (values && newLen > 0 && !inDeleteSet(u.ds, client, s.id.clock)) superseded.add(root + '\u0000' + sub)
     // a deleted item arriving as the newest entry of its key would erase the value
     if (!values && newLen > 0 && root !== ROOTS.inbox.settings) deletedEntries.push(root + '\u0000' + sub)
     if (root === ROOTS.page.edits) {
@@ -228,12 +243,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   for (const k of deletedEntries) if (!superseded.has(k)) return refuse('deletes items that may not be deleted')
 
-  // delete set: only the user's own entries of the user-writable maps
+  // delete set: only the user's own entries of the user-writable maps. A client's update carries every
+  // deletion it knows of, so ranges the server has already deleted are no-ops and need no owner.
   let deletes = false
   for (const [client, ranges] of u.ds.clients) {
-    if (ranges.length === 0) continue
-    deletes = true
-    if (!ownerOk(client)) return refuse("deletes another user's items")
     const serverState = Y.getState(store, client)
     const known = expected.get(client) ?? serverState
     const structs = store.clients.get(client)
@@ -245,21 +258,25 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
         const stop = Math.min(end, serverState)
         for (let i = Y.findIndexSS(structs, r.clock); i < structs.length && structs[i].id.clock < stop; i++) {
           const st = structs[i]
-          if (!(st instanceof Y.Item)) continue // already garbage collected
-          if (st.deleted) continue
+          if (!(st instanceof Y.Item) || st.deleted) continue // already deleted (or garbage collected)
+          if (!ownerOk(client)) return refuse("deletes another user's items")
           const parent = st.parent as Y.AbstractType<unknown> | null
           if (!parent || parent._item !== null || !mayDelete(Y.findRootTypeKey(parent), st.parentSub)) {
             return refuse('deletes items that may not be deleted')
           }
+          deletes = true
         }
       }
-      // the part this update brings
+      // the part this update brings (its structs passed the owner check above)
       for (const l of landings) {
         if (l.client !== client || l.clock >= end || l.clock + l.len <= r.clock) continue
         if (!mayDelete(l.root, l.sub)) return refuse('deletes items that may not be deleted')
+        deletes = true
       }
     }
   }
+
+  if (unknownOwners.size) return { ok: 'owners', clients: [...unknownOwners] }
 
   if (newMsgs > 0) {
     const conv = ctx.conv

@@ -37,7 +37,7 @@ test('two users add each other and chat; the unread count falls live', async () 
   await sendInUi(a.page, 'Hello Bora!')
   const mine = message(a.page, 'Hello Bora!')
   await mine.waitFor()
-  await mine.locator('[data-state="sent"]').or(a.page.locator('.msg[data-state="sent"]', { hasText: 'Hello Bora!' })).first().waitFor()
+  await a.page.locator('.msg[data-state="sent"]', { hasText: 'Hello Bora!' }).waitFor()
   await expect(mine.locator('.msg__unread').textContent()).resolves.toBe('1')
 
   // Bora sees it in the chat list with an unread badge, then opens the chat

@@ -1,15 +1,12 @@
 // A chat with 10,000 messages: the message list is windowed (the DOM holds a bounded number of message
 // nodes wherever the user is) and scrolling to the top loads older pages, down to the first message.
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import * as Y from 'yjs'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
 import type { Browser } from 'playwright-core'
 import type { Chat } from '../../protocol/api.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
-import { ensureBuilt, launch, phone } from './helpers.ts'
+import { ensureBuilt, launch, phone, writeMessages } from './helpers.ts'
 
 const PAGES = 10
 let server: RunningServer
@@ -25,23 +22,15 @@ afterAll(async () => {
   await server?.close()
 })
 
-/** Writes one page's messages through a stock y-websocket client, in one transaction. */
-async function writePage(convId: string, page: number, token: string, userId: string, from: number, count: number): Promise<void> {
-  const doc = new Y.Doc()
-  const wsUrl = server.url.replace(/^http/, 'ws') + '/sync'
-  const provider = new WebsocketProvider(wsUrl, `c:${convId}:${page}`, doc, { params: { token }, WebSocketPolyfill: WebSocket as never, disableBc: true })
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+/** One page's messages, written in one transaction. */
+function writePage(convId: string, page: number, token: string, userId: string, from: number, count: number): Promise<void> {
   const start = Date.UTC(2026, 0, 1) + from * 60_000
-  doc.transact(() => {
-    const msgs: ChatMessage[] = []
-    for (let i = 0; i < count; i++) {
-      const n = from + i
-      msgs.push({ id: `seed-${String(n).padStart(6, '0')}`, from: userId, ts: start + i * 60_000, kind: 'text', body: `message ${n}` })
-    }
-    doc.getArray<ChatMessage>('msgs').push(msgs)
-  })
-  provider.destroy()
-  doc.destroy()
+  const msgs: ChatMessage[] = []
+  for (let i = 0; i < count; i++) {
+    const n = from + i
+    msgs.push({ id: `seed-${String(n).padStart(6, '0')}`, from: userId, ts: start + i * 60_000, kind: 'text', body: `message ${n}` })
+  }
+  return writeMessages(server.url, token, `c:${convId}:${page}`, msgs)
 }
 
 test('10,000 messages: bounded DOM, older pages load when scrolling up', async () => {

@@ -1,9 +1,11 @@
 // Screenshots of the main screens at 360×640 for docs/screenshots/ (and the README). The test also
 // checks that each screen shows what it is for, so a broken screen fails here rather than in a picture.
+// The other side of the chat is a stock y-websocket client in Node (one browser keeps this test light).
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { startTestServer, type RunningServer } from '../fixtures/server.ts'
-import { addFriendInUi, ensureBuilt, launch, message, openDirectInUi, phone, sendInUi, signUpInUi, tab } from './helpers.ts'
+import type { Chat } from '../../protocol/api.ts'
+import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { ensureBuilt, launch, message, openDirectInUi, phone, sendInUi, signInInUi, tab, writeMessages } from './helpers.ts'
 
 let server: RunningServer
 let browser: Browser
@@ -20,44 +22,50 @@ afterAll(async () => {
 })
 
 test('the main screens at 360×640', async () => {
-  const a = await phone(browser)
-  const b = await phone(browser)
+  const mina = await signUp(server, 'mina', 'Mina Park')
+  const jun = await signUp(server, 'jun.seo', '서준')
+  const hana = await signUp(server, 'hana', 'Hana Müller-Lüdenscheidt')
+  const tomas = await signUp(server, 'tomas', 'Tomás')
+  for (const friend of [jun, tomas]) await api(server, mina.token, 'POST', '/api/friends', { userId: friend.user.id })
+  await api(server, jun.token, 'POST', '/api/friends', { userId: mina.user.id })
+  await api(server, hana.token, 'POST', '/api/friends', { userId: mina.user.id }) // shows under "Added me"
+  await api(server, mina.token, 'PATCH', '/api/me', { status: 'Lunch at noon 🍜' })
+  const group = (await api<Chat>(server, mina.token, 'POST', '/api/chats/group', { title: 'Weekend hiking', userIds: [jun.user.id, tomas.user.id] })).body
+  await writeMessages(server.url, tomas.token, `c:${group.id}:0`, [{ id: 'shot-group-1', from: tomas.user.id, ts: Date.now() - 3_600_000, kind: 'text', body: 'Saturday 8am at the station?' }])
 
-  await a.page.goto(server.url)
-  await a.page.getByRole('button', { name: 'Sign in' }).waitFor()
-  await expect(a.page.getByLabel('Language').isVisible()).resolves.toBe(true)
-  await a.page.screenshot(shot('welcome'))
+  const { context, page } = await phone(browser)
+  await page.goto(server.url)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+  await expect(page.getByLabel('Language').isVisible()).resolves.toBe(true)
+  await page.screenshot(shot('welcome'))
 
-  await signUpInUi(a.page, server.url, 'mina', 'Mina Park')
-  await signUpInUi(b.page, server.url, 'jun.seo', '서준')
-  await addFriendInUi(a.page, 'jun.seo')
-  await addFriendInUi(b.page, 'mina')
+  await signInInUi(page, server.url, 'mina')
+  await openDirectInUi(page, '서준')
+  await sendInUi(page, 'Hi Jun! Are we still on for lunch tomorrow?')
+  await page.locator('.msg[data-state="sent"]', { hasText: 'lunch tomorrow' }).waitFor()
+  const chat = (await api<Chat>(server, mina.token, 'POST', '/api/chats/direct', { userId: jun.user.id })).body
+  await writeMessages(server.url, jun.token, `c:${chat.id}:0`, [
+    { id: 'shot-jun-0001', from: jun.user.id, ts: Date.now(), kind: 'text', body: '네, 좋아요! 12시에 만나요 🍜' },
+    { id: 'shot-jun-0002', from: jun.user.id, ts: Date.now(), kind: 'text', body: 'Donaudampfschifffahrtsgesellschaftskapitänsmütze — the word you asked about.' },
+  ])
+  await message(page, 'Donaudampf').waitFor()
+  await sendInUi(page, 'สวัสดีครับ ยินดีที่ได้รู้จักนะครับ')
+  await page.locator('.msg[data-state="sent"]', { hasText: 'สวัสดี' }).waitFor()
+  await page.screenshot(shot('chat-room'))
 
-  await openDirectInUi(a.page, '서준')
-  await sendInUi(a.page, 'Hi Jun! Are we still on for lunch tomorrow?')
-  await message(a.page, 'lunch tomorrow').waitFor()
-  await openDirectInUi(b.page, 'Mina Park')
-  await message(b.page, 'lunch tomorrow').waitFor()
-  await sendInUi(b.page, '네, 좋아요! 12시에 만나요 🍜')
-  await sendInUi(b.page, 'Donaudampfschifffahrtsgesellschaftskapitänsmütze — I found the word you asked about.')
-  await message(a.page, 'Donaudampf').waitFor()
-  await sendInUi(a.page, 'สวัสดีครับ ยินดีที่ได้รู้จักนะครับ')
-  await message(a.page, 'สวัสดี').waitFor()
-  await a.page.screenshot(shot('chat-room'))
+  await page.getByRole('button', { name: 'Back' }).click()
+  await tab(page, 'Chats').click()
+  await page.locator('.chat-row', { hasText: 'Weekend hiking' }).waitFor()
+  await page.locator('.chat-row', { hasText: '서준' }).waitFor()
+  await page.screenshot(shot('chats'))
 
-  await a.page.getByRole('button', { name: 'Back' }).click()
-  await tab(a.page, 'Chats').click()
-  await a.page.getByRole('heading', { name: 'Chats' }).waitFor()
-  await a.page.screenshot(shot('chats'))
+  await tab(page, 'Friends').click()
+  await page.getByRole('button', { name: 'Add Hana Müller-Lüdenscheidt back' }).waitFor()
+  await page.locator('.row--button', { hasText: 'Tomás' }).waitFor()
+  await page.screenshot(shot('friends'))
 
-  await tab(a.page, 'Friends').click()
-  await a.page.locator('.row--button', { hasText: '서준' }).waitFor()
-  await a.page.screenshot(shot('friends'))
-
-  await tab(a.page, 'Settings').click()
-  await a.page.getByText(/used of/).waitFor()
-  await a.page.screenshot(shot('settings'))
-
-  await a.context.close()
-  await b.context.close()
+  await tab(page, 'Settings').click()
+  await page.getByText(/used of/).waitFor()
+  await page.screenshot(shot('settings'))
+  await context.close()
 })

@@ -4,6 +4,10 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import type { ChatMessage } from '../../protocol/messages.ts'
 import { TEST_PASSWORD } from '../fixtures/server.ts'
 
 const SOURCES = ['web', 'locales', 'public', 'protocol', 'index.html', 'vite.config.ts']
@@ -62,7 +66,7 @@ export async function signInInUi(page: Page, url: string, handle: string): Promi
 }
 
 /** A tab of the bottom bar. */
-export const tab = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true })
+export const tab = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name: new RegExp('^' + name) })
 
 /** Adds a friend by handle on the Friends tab. */
 export async function addFriendInUi(page: Page, handle: string): Promise<void> {
@@ -88,3 +92,22 @@ export async function sendInUi(page: Page, text: string): Promise<void> {
 
 /** The bubble holding `text` (a locator for the whole message row). */
 export const message = (page: Page, text: string) => page.locator('.msg', { has: page.locator('.msg__text', { hasText: text }) })
+
+/**
+ * Appends messages to a page doc as `userId`, through a stock y-websocket client in Node, in one
+ * transaction (how the tests seed history and play the other side of a chat without a second browser).
+ */
+export async function writeMessages(serverUrl: string, token: string, docName: string, msgs: ChatMessage[]): Promise<void> {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', docName, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  doc.transact(() => doc.getArray<ChatMessage>('msgs').push(msgs))
+  // give the socket a moment to hand the update over before closing it
+  await new Promise((r) => setTimeout(r, 200))
+  provider.destroy()
+  doc.destroy()
+}

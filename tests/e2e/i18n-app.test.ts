@@ -141,6 +141,26 @@ test('search finds a Thai, a Japanese and a Chinese word inside a sentence and o
   await context.close()
 })
 
+test('a hit far up in a chat opens the chat scrolled to that message, marked', async () => {
+  const { context, page } = await phone(browser)
+  const { conv } = await userWithChat(page, 'search.jump')
+  await sendInUi(page, 'พรุ่งนี้ฉันจะไปตลาดกับแม่นะ')
+  // enough after it that it is scrolled out of sight (and out of the virtualized list)
+  for (let i = 0; i < 30; i++) await sendInUi(page, `filler ${i}`)
+  await message(page, 'filler 29').waitFor()
+  await goTo(page, '#/search')
+  await searchUntilMarked(page, 'ตลาด', 'ตลาด')
+  await page.locator('.search__hit').first().click()
+  await page.waitForURL(new RegExp(`#/chat/${conv}`))
+  const target = page.locator('.msg--highlight', { hasText: 'ตลาด' })
+  await target.waitFor({ timeout: 10_000 })
+  await expect.poll(async () => {
+    const box = await target.boundingBox()
+    return box !== null && box.y >= 0 && box.y + box.height <= 640
+  }, { timeout: 5000 }).toBe(true)
+  await context.close()
+})
+
 test("Turkish: 'İSTANBUL' finds 'istanbul' with Turkish active", async () => {
   const { context, page } = await phone(browser)
   await userWithChat(page, 'search.tr')

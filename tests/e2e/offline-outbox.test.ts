@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser } from 'playwright-core'
 import {
-  count, friendsWithChat, launch, network, openChat, PageClient, requireBuild, sendUi, serviceWorkerControls,
+  count, friendsWithChat, launch, network, openChat, PageClient, sendUi, serviceWorkerControls,
   shown, signInUi, storedBodies, untilShown, type Friends, type Network,
 } from './offline-setup.ts'
 
@@ -13,7 +13,6 @@ let net: Network
 let bob: PageClient
 
 beforeAll(async () => {
-  requireBuild()
   f = await friendsWithChat()
   net = await network(f.server.port)
   browser = await launch()

@@ -1,7 +1,10 @@
 // Shared parts of the offline e2e tests: a switchable network in front of the real server, two friends
 // with a direct chat, the other user as a stock y-websocket client in Node, and the browser.
-import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
 import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -9,12 +12,28 @@ import { WebsocketProvider } from 'y-websocket'
 import type { Chat, Session } from '../../protocol/api.ts'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+import { startServer } from '../../server/app.ts'
+import { freshDatabaseUrl } from '../fixtures/databases.ts'
+import { api, signUp, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
 
 export { TEST_PASSWORD }
 
-export function requireBuild(): void {
-  if (!existsSync('dist/index.html') || !existsSync('dist/sw.js')) throw new Error('Build the PWA first: npx vite build')
+let built: string | null = null
+
+/**
+ * A production build of the PWA of our own. The shared dist/ is rebuilt by other work at any time
+ * (sometimes from a test process, where NODE_ENV=test makes a build without service worker
+ * registration), and these tests are about the service worker.
+ */
+export function buildApp(): string {
+  if (built) return built
+  const dir = mkdtempSync(join(tmpdir(), 'sori-offline-dist-'))
+  execFileSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'sw.js'))) throw new Error('the PWA build has no index.html or sw.js')
+  return (built = dir)
 }
 
 export const launch = (): Promise<Browser> => chromium.launch({
@@ -61,7 +80,7 @@ const handle = (who: string): string => `${who}${process.pid % 10000}${Date.now(
 
 /** Alice and Bob, friends both ways, with a direct chat. */
 export async function friendsWithChat(): Promise<Friends> {
-  const server = await startTestServer('sqlite')
+  const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: await freshDatabaseUrl('sqlite'), staticDir: buildApp() })
   const alice = await signUp(server, handle('al'), 'Alice')
   const bob = await signUp(server, handle('bo'), 'Bob')
   for (const [a, b] of [[alice, bob], [bob, alice]]) {
@@ -84,7 +103,10 @@ export class PageClient {
       disableBc: true,
       connect: false,
     })
-    this.provider.awareness.setLocalState({ user: { id: session.user.id } })
+    // the stock client echoes every awareness state it receives, which the server refuses (a state
+    // that claims another user); this client only reads and writes messages, so it sends none
+    this.provider.awareness.off('update', this.provider._awarenessUpdateHandler)
+    this.provider.awareness.setLocalState(null)
     this.provider.connect()
   }
   get msgs(): Y.Array<ChatMessage> { return this.doc.getArray<ChatMessage>(ROOTS.page.msgs) }

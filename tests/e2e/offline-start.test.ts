@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  friendsWithChat, launch, network, PageClient, requireBuild, serviceWorkerControls, shown, signInUi,
+  friendsWithChat, launch, network, PageClient, serviceWorkerControls, shown, signInUi,
   untilShown, type Friends, type Network,
 } from './offline-setup.ts'
 
@@ -15,7 +15,6 @@ let net: Network
 let serverStopped = false
 
 beforeAll(async () => {
-  requireBuild()
   f = await friendsWithChat()
   net = await network(f.server.port)
   browser = await launch()

@@ -119,6 +119,26 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
 
+  // A stock client announces one awareness clientID per socket. One socket announcing tens of thousands
+  // (64 per frame, the most one frame may carry) makes every member hold and receive them all, and each
+  // new clientID is bound to the sender for good. The issue asks for bounded memory; 1,000 states from
+  // one socket is far above any honest need and still a bound.
+  it('does not relay tens of thousands of awareness clientIDs announced by one socket', async () => {
+    const sc = await scene()
+    const raw = await rawOpen(sc.page, sc.b)
+    const sent: number[] = []
+    for (let i = 0; i < 500 && !raw.isClosed; i++) {
+      const entries = Array.from({ length: 64 }, () => ({ clientID: freshClientId(), clock: 1, state: { user: { id: sc.b.id }, typing: true } }))
+      sent.push(...entries.map((e) => e.clientID))
+      raw.send(frameAwarenessMany(entries))
+    }
+    await until(() => raw.isClosed || raw.awareness().size >= 32_000 || sc.A.awareness().size > 1_000 + 2, 'the server to deal with the announcements', 30_000)
+    await sc.fence()
+    const fromB = sent.filter((c) => sc.A.awareness().has(c)).length
+    console.log(`${backend}: one socket announced ${sent.length} awareness clientIDs; a member holds ${fromB} of them; attacker socket ${raw.isClosed ? 'closed' : 'open'}`)
+    expect(fromB).toBeLessThanOrEqual(1_000)
+  }, 60_000)
+
   // y-protocols' Awareness drops a peer's state that has not been renewed for 30 s (outdatedTimeout) and
   // broadcasts that removal: a null state, one clock newer, for the PEER's clientID. A peer whose
   // timers are throttled (a phone with the app in the background) stops renewing while its socket

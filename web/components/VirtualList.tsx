@@ -22,6 +22,8 @@ interface Props<T> {
   canAnchor?: (item: T) => boolean
   /** a change of this value re-checks "near the top" (e.g. after an older page finished loading) */
   recheck?: unknown
+  /** scrolls this row into view (a third from the top) when `key` or `nonce` changes */
+  scrollTo?: { key: string; nonce: number } | null
   /** a change of this value scrolls to the bottom (e.g. after I send) */
   bottomSignal?: unknown
   class?: string
@@ -105,6 +107,19 @@ export function VirtualList<T>(p: Props<T>) {
     p.onAtBottom?.(true)
     setMeasured((x) => x + 1)
   }, [p.bottomSignal])
+
+  useEffect(() => {
+    const target = p.scrollTo
+    const el = scroller.current
+    if (!target || !el) return
+    const i = items.findIndex((it) => itemKey(it) === target.key)
+    if (i < 0) return
+    stick.current = false
+    p.onAtBottom?.(false)
+    anchor.current = { key: target.key, delta: Math.round(el.clientHeight / 3) }
+    el.scrollTop = offsets[i] - anchor.current.delta
+    setView({ top: el.scrollTop, height: el.clientHeight })
+  }, [p.scrollTo?.key, p.scrollTo?.nonce])
 
   // near the top right after a render (short history, or an older page that was small): ask for more
   useEffect(() => {

@@ -17,9 +17,11 @@ interface Props {
   replied: MessageView | undefined
   repliedAuthor: string
   onOpen: (m: MessageView) => void
+  /** the message a search result pointed at */
+  highlight?: boolean
 }
 
-export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen }: Props) {
+export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, highlight }: Props) {
   const name = author?.name ?? t('room.someone')
   const meta = (
     <span class="msg__meta">
@@ -42,7 +44,7 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
         {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
       </>
   return (
-    <div class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''}`}
+    <div class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''}`}
       data-msg-id={m.id} data-state={mine ? m.state : undefined}>
       {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} />}</span>}
       <div class="msg__col">

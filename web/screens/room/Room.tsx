@@ -1,7 +1,7 @@
 // A chat room: the virtualized message list, typing indicator, composer, and the members sheet.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me, chatList, chatInfo, openConversation, type MessageView } from '../../data/index.ts'
+import { me, chatList, chatInfo, lostChats, openConversation, type MessageView } from '../../data/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
 import { back } from '../../app/router.ts'
@@ -10,6 +10,7 @@ import { VirtualList } from '../../components/VirtualList.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
 import { IconBack, IconMenu } from '../../components/icons.tsx'
 import { chatTitle } from '../chats/Chats.tsx'
+import { jumpTarget } from '../../search/jump.ts'
 import { toRows, type Row } from './rows.ts'
 import { MessageRow } from './MessageRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
@@ -24,12 +25,19 @@ export default function Room({ convId }: { convId: string }) {
   const entry = chatList.value.find((c) => c.id === convId)
 
   const members = new Map<string, Profile>((chat?.members ?? []).map((p) => [p.id, p]))
+  // the inbox entry is live (the server rewrites it on rename and invite); the chat info is fetched
+  const liveTitle = chat?.kind === 'group' && entry?.title ? entry.title : ''
   const title = chat
-    ? chat.title || (chat.kind === 'direct' ? chat.members.find((p) => p.id !== myId)?.name ?? '' : formatList(chat.members.filter((p) => p.id !== myId).map((p) => p.name)))
+    ? liveTitle || chat.title || (chat.kind === 'direct' ? chat.members.find((p) => p.id !== myId)?.name ?? '' : formatList(chat.members.filter((p) => p.id !== myId).map((p) => p.name)))
     : entry ? chatTitle(entry) : ''
-  const memberCount = chat?.members.length ?? entry?.members ?? 0
+  const lost = lostChats.value.has(convId)
+  const memberCount = entry?.members ?? chat?.members.length ?? 0
 
   const messages = conv.messages.value
+  // refetch the chat info when the live inbox says it changed, or someone unknown wrote
+  const infoStale = !!chat && !!entry && ((chat.kind === 'group' && entry.title !== chat.title) || entry.members !== chat.members.length)
+  const unknownAuthor = !!chat && messages.slice(-50).some((m) => !members.has(m.from))
+  useEffect(() => { if (infoStale || unknownAuthor) chatInfo(convId) }, [infoStale, unknownAuthor])
   const rows = useComputed(() => toRows(conv.messages.value)).value
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
 
@@ -71,6 +79,23 @@ export default function Room({ convId }: { convId: string }) {
   const hasOlder = conv.hasOlder.value
   useEffect(() => { if (messages.length === 0 && hasOlder) loadOlder() }, [messages.length, hasOlder, loaded])
 
+  // "open the chat at this message" (from search): load older pages until it is there, then show it
+  const [scrollTo, setScrollTo] = useState<{ key: string; nonce: number } | null>(null)
+  const [highlight, setHighlight] = useState('')
+  const target = jumpTarget.value?.conv === convId ? jumpTarget.value : null
+  useEffect(() => {
+    if (!target) return
+    if (byId.has(target.id)) {
+      setScrollTo({ key: target.id, nonce: Date.now() })
+      setHighlight(target.id)
+      jumpTarget.value = null
+      return
+    }
+    const oldest = messages[0]
+    if (hasOlder && (!oldest || oldest.page >= target.page)) loadOlder()
+    else if (!loading.current) jumpTarget.value = null // it is not in this chat (any more)
+  }, [target, messages, hasOlder, loaded])
+
   function send(text: string) {
     if (mode.kind === 'edit') conv.edit(mode.id, text)
     else conv.send(text, mode.kind === 'reply' ? mode.id : undefined)
@@ -84,7 +109,7 @@ export default function Room({ convId }: { convId: string }) {
   const renderRow = (r: Row) =>
     r.kind === 'day'
       ? <div class="day-sep"><span>{formatLongDate(r.ts)}</span></div>
-      : <MessageRow m={r.m} mine={r.m.from === myId} first={r.first} last={r.last} author={members.get(r.m.from)}
+      : <MessageRow highlight={r.m.id === highlight} m={r.m} mine={r.m.from === myId} first={r.first} last={r.last} author={members.get(r.m.from)}
           replied={r.m.replyTo ? byId.get(r.m.replyTo) : undefined}
           repliedAuthor={r.m.replyTo && byId.get(r.m.replyTo) ? nameOf(byId.get(r.m.replyTo)!.from) : t('room.someone')}
           onOpen={setActions} />
@@ -102,7 +127,7 @@ export default function Room({ convId }: { convId: string }) {
 
       {messages.length === 0 ? <p class="room__empty">{hasOlder ? t('app.loading') : t('room.empty')}</p> : (
         <VirtualList items={rows} itemKey={(r) => r.key} render={renderRow} estimate={52} label={t('room.messages')} class="room__list"
-          onNearTop={loadOlder} bottomSignal={sentTick} recheck={loaded} canAnchor={(r) => r.kind === 'msg'}
+          onNearTop={loadOlder} bottomSignal={sentTick} scrollTo={scrollTo} recheck={loaded} canAnchor={(r) => r.kind === 'msg'}
           onAtBottom={(b) => { atBottom.current = b; setShowJump(!b); if (b && document.visibilityState === 'visible') conv.markRead() }} />
       )}
       {showJump && messages.length > 0 && (
@@ -112,7 +137,8 @@ export default function Room({ convId }: { convId: string }) {
       <div class="typing" aria-live="polite">{typingNames.length > 0 ? t('room.typing', { names: formatList(typingNames), count: typingNames.length }) : ''}</div>
       <div class="visually-hidden" aria-live="polite">{announce}</div>
 
-      <Composer mode={mode} onCancelMode={() => setMode({ kind: 'new' })} onSend={send} onTyping={(on) => conv.setTyping(on)} />
+      {lost && <p class="room__lost" role="status">{t('room.lost')}</p>}
+      <Composer disabled={lost} mode={mode} onCancelMode={() => setMode({ kind: 'new' })} onSend={send} onTyping={(on) => conv.setTyping(on)} />
 
       {actions && (
         <Sheet title={t('room.actions')} onClose={() => setActions(null)}>

@@ -1,0 +1,177 @@
+// Attacks on read positions (issue 2: "read positions only your own"): writing another member's,
+// lowering or erasing your own (directly, through a delete set, or with a pre-deleted item), and the
+// head doc's other roots (`meta` is the server's). A read position is one number per member in the
+// head doc's `reads`; clients compute every message's unread count from it, so any change shows.
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import * as Y from 'yjs'
+import { backends } from '../fixtures/databases.ts'
+import { startTestServer } from '../fixtures/server.ts'
+import {
+  Raw, craft, freshClientId, freshLook, look, message, msgs, pageScene, sameSnapshot, stock, stripDeleteSet, until,
+  type Stock, type User,
+} from '../fixtures/attacks.ts'
+import { CLOSE, readPosition, type ChatMessage } from '../../protocol/index.ts'
+
+type Server = Awaited<ReturnType<typeof startTestServer>>
+
+describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
+  let server: Server
+  let base: string
+  let wsBase: string
+  const open: { destroy(): void }[] = []
+  const raws: Raw[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer(backend)
+    base = server.url
+    wsBase = base.replace(/^http/, 'ws')
+  })
+  afterAll(async () => { await server?.close() })
+  afterEach(() => {
+    for (const s of open.splice(0)) s.destroy()
+    for (const r of raws.splice(0)) r.close()
+  })
+
+  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
+  const rawOpen = async (doc: string, u: User) => { const r = await Raw.open(wsBase, doc, { token: u.token, ack: true }); raws.push(r); return r }
+  const scene = () => pageScene(base, wsBase, keep)
+
+  async function headScene() {
+    const s = await scene()
+    // two more messages so that read positions 1..3 all point inside the page
+    s.A.doc.getArray<ChatMessage>('msgs').push([message(s.a.id, 'two'), message(s.a.id, 'three')])
+    await until(() => msgs(s.C.doc).length === 3, 'three messages at c')
+    const pageNo = Number(s.page.split(':')[2])
+    const HA = keep(await stock(wsBase, s.head, s.a.token))
+    const HC = keep(await stock(wsBase, s.head, s.c.token))
+    const HB = keep(await stock(wsBase, s.head, s.b.token))
+    const reads = (h: Stock) => h.doc.getMap<number>('reads')
+    reads(HA).set(s.a.id, readPosition(pageNo, 1))
+    reads(HB).set(s.b.id, readPosition(pageNo, 2))
+    for (const h of [HA, HB, HC]) await until(() => reads(h).get(s.a.id) === readPosition(pageNo, 1) && reads(h).get(s.b.id) === readPosition(pageNo, 2), 'read positions everywhere')
+    expect([...HA.closes, ...HB.closes]).toEqual([])
+    return { s, pageNo, HA, HB, HC, reads }
+  }
+
+  async function expectRefusedOnHead(h: Awaited<ReturnType<typeof headScene>>, mutate: (d: Y.Doc) => void) {
+    const { s, pageNo, HA, HC, reads } = h
+    const before = look(HA.doc, s.head).json as { meta: unknown; reads: Record<string, number> }
+    const client = freshClientId()
+    const raw = await rawOpen(s.head, s.b)
+    const { update } = await craft(raw, client, mutate)
+    raw.sendUpdate(update)
+    // fence: c's own read position, a legitimate write to the same doc
+    const pos = readPosition(pageNo, 3)
+    reads(HC).set(s.c.id, pos)
+    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    const expected = { meta: before.meta, reads: { ...before.reads, [s.c.id]: pos } }
+    expect(look(HA.doc, s.head).json).toEqual(expected)
+    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    expect(fresh.json).toEqual(expected)
+    expect(fresh.otherRoots).toEqual([])
+    expect(fresh.clients.has(client)).toBe(false)
+    expect(sameSnapshot(fresh.doc, HA.doc)).toBe(true)
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+  }
+
+  it('refuses writing another user\'s read position', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.a.id, readPosition(h.pageNo, 3)))
+  })
+
+  it('refuses writing the read position of a user who is not even a member', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('reads').set('zzzzzzzzzzzz', readPosition(h.pageNo, 3)))
+  })
+
+  it('refuses lowering your own read position', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.b.id, readPosition(h.pageNo, 1)))
+  })
+
+  it('refuses deleting your own read position (which would lower it to nothing)', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.b.id))
+  })
+
+  it('refuses a set-and-delete of your own read position in one transaction (a hidden deletion)', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => {
+      d.getMap('reads').set(h.s.b.id, readPosition(h.pageNo, 3))
+      d.getMap('reads').delete(h.s.b.id)
+    })
+  })
+
+  it('refuses an already-deleted read position with no delete set naming it (it would erase yours)', async () => {
+    const h = await headScene()
+    const { s, pageNo, HA, HC, reads } = h
+    const client = freshClientId()
+    const raw = await rawOpen(s.head, s.b)
+    const { update } = await craft(raw, client, (d) => {
+      d.getMap('reads').set(s.b.id, readPosition(pageNo, 3))
+      d.getMap('reads').delete(s.b.id)
+    })
+    const hidden = stripDeleteSet(update)
+    expect(Y.decodeUpdate(hidden).ds.clients.size).toBe(0)
+    raw.sendUpdate(hidden)
+    const pos = readPosition(pageNo, 3)
+    reads(HC).set(s.c.id, pos)
+    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    expect(reads(HA).get(s.b.id)).toBe(readPosition(pageNo, 2))
+    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    expect((fresh.json.reads as Record<string, number>)[s.b.id]).toBe(readPosition(pageNo, 2))
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+  })
+
+  it('refuses a raise and an erasure of your own read position merged into one update', async () => {
+    const h = await headScene()
+    const { s, pageNo, HA, HC, reads } = h
+    const client = freshClientId()
+    const raw = await rawOpen(s.head, s.b)
+    const local = new Y.Doc()
+    await raw.sync(local)
+    local.clientID = client
+    const parts: Uint8Array[] = []
+    local.on('update', (u: Uint8Array) => parts.push(u))
+    local.getMap('reads').set(s.b.id, readPosition(pageNo, 3)) // an honest raise...
+    local.transact(() => {
+      local.getMap('reads').set(s.b.id, readPosition(pageNo, 3))
+      local.getMap('reads').delete(s.b.id) // ...then the newest entry for the key is a deleted one
+    })
+    raw.sendUpdate(Y.mergeUpdates(parts))
+    const pos = readPosition(pageNo, 3)
+    reads(HC).set(s.c.id, pos)
+    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    expect({ bAtA: reads(HA).get(s.b.id) }).toEqual({ bAtA: readPosition(pageNo, 2) })
+    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    expect({ bFresh: (fresh.json.reads as Record<string, number>)[s.b.id] }).toEqual({ bFresh: readPosition(pageNo, 2) })
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+  })
+
+  it('refuses deleting another user\'s read position', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.a.id))
+  })
+
+  it('refuses a read position that is not a number', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.b.id, 'everything' as unknown as number))
+  })
+
+  it('refuses writing the server-only `meta` of the head doc', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('meta').set('title', 'pwned'))
+  })
+
+  it('refuses deleting from the server-only `meta` through a delete set', async () => {
+    const h = await headScene()
+    const keys = [...h.HA.doc.getMap('meta').keys()]
+    expect(keys.length).toBeGreaterThan(0)
+    await expectRefusedOnHead(h, (d) => d.getMap('meta').delete(keys[0]))
+  })
+
+  it('refuses an unknown root in the head doc', async () => {
+    const h = await headScene()
+    await expectRefusedOnHead(h, (d) => d.getMap('admins').set(h.s.b.id, true))
+  })
+})
