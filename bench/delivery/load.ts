@@ -7,7 +7,7 @@
 import * as Y from 'yjs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { pageDoc, inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import { SyncClient } from '../lib/sync-client.ts'
 import { HOST, type ServerChild } from '../lib/servers.ts'
 import { Samples, percentile } from '../lib/stats.ts'
@@ -22,6 +22,12 @@ export interface LoadOptions {
   durationS: number
   /** after the window, how long to wait at most for the last deliveries and acks */
   drainS: number
+  /**
+   * Also connect every user to their inbox doc u:<userId>, as the app does: Sori then writes each
+   * member's inbox entry (preview, unread count) as messages arrive. The stock server gets the same
+   * sockets, but nobody writes those docs there.
+   */
+  inbox: boolean
 }
 
 /** One chat as the generator needs it: its id and, per member, the user id and token to connect as. */
@@ -157,6 +163,20 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     chats[ci].members.push(member)
     await member.client.whenSynced()
   })
+  const inboxes: SyncClient[] = []
+  if (opts.inbox) {
+    const users = new Map<string, string>()
+    for (const s of specs) for (const m of s.members) users.set(m.userId, m.token)
+    await inPool([...users], 64, async ([userId, token]) => {
+      const c = new SyncClient(`ws://${HOST}:${server.port}/sync/${inboxDoc(userId)}?token=${encodeURIComponent(token)}`, new Y.Doc(), {
+        onClose: () => {
+          closed++
+        },
+      })
+      inboxes.push(c)
+      await c.whenSynced()
+    })
+  }
   closed = 0
 
   // ---- offered load: an open-loop schedule, checked every millisecond
@@ -249,6 +269,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
   for (const chat of chats) for (const m of chat.members) dups += m.dups
   const closedDuringRun = closed
   for (const chat of chats) for (const m of chat.members) m.client.close()
+  for (const c of inboxes) c.close()
 
   const serverCpuUs = cpu1 - cpu0
   const genUs = gen1.user + gen1.system

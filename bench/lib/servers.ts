@@ -18,7 +18,16 @@ export interface ServerChild {
   storage: string
   /** stderr and stdout lines, kept for the report when something goes wrong */
   log: string[]
+  /** Runs a full GC in the server (SIGUSR2, see gc-on-signal.cjs) and returns its memory use after it, in bytes. */
+  liveMemory(): Promise<LiveMemory>
   stop(): Promise<void>
+}
+
+export interface LiveMemory {
+  rss: number
+  heapUsed: number
+  external: number
+  arrayBuffers: number
 }
 
 const live = new Set<ChildProcess>()
@@ -73,7 +82,8 @@ async function start(
   const port = await freePort()
   // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, name)}`] : []
-  const child = spawn(process.execPath, [...prof, ...args], {
+  const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'gc-on-signal.cjs')]
+  const child = spawn(process.execPath, [...gc, ...prof, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,7 +94,12 @@ async function start(
     log.push(b.toString())
     if (log.length > 200) log.shift()
   }
-  child.stdout!.on('data', keep)
+  let memWaiter: ((m: LiveMemory) => void) | null = null
+  child.stdout!.on('data', (b: Buffer) => {
+    const m = /BENCH_MEM (\{.*\})/.exec(b.toString())
+    if (m && memWaiter) memWaiter(JSON.parse(m[1]) as LiveMemory)
+    else keep(b)
+  })
   child.stderr!.on('data', keep)
   try {
     await waitForPort(port, child, log, 60_000)
@@ -100,6 +115,17 @@ async function start(
     port,
     storage,
     log,
+    liveMemory() {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name} did not report its memory`)), 30_000)
+        memWaiter = (m) => {
+          clearTimeout(timer)
+          memWaiter = null
+          resolve(m)
+        }
+        child.kill('SIGUSR2')
+      })
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r))

@@ -54,6 +54,15 @@ test('two users add each other and chat; the unread count falls live', async () 
   // Bora answers; Alice sees it live
   await sendInUi(b.page, '안녕하세요, Alice!')
   await message(a.page, '안녕하세요, Alice!').waitFor()
+
+  // signing out of this device from Settings lands on the welcome screen, and a reload stays there
+  await a.page.getByRole('button', { name: 'Back' }).click()
+  await tab(a.page, 'Settings').click()
+  await a.page.getByRole('button', { name: 'Sign out of this device' }).click()
+  await a.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+  await a.page.reload()
+  await a.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+  await expect(a.page.getByRole('heading', { name: 'Chats' }).count()).resolves.toBe(0)
   await a.context.close()
   await b.context.close()
 })

@@ -28,7 +28,7 @@ afterAll(async () => {
 })
 
 describe('offline outbox', () => {
-  test('five messages written offline survive a reload and arrive exactly once', async () => {
+  test('messages written offline survive a reload and arrive exactly once', async () => {
     const history = ['hello from Bob', 'are you there?', 'see you tomorrow']
     for (const b of history) bob.send(b)
 
@@ -58,6 +58,12 @@ describe('offline outbox', () => {
     const afterReload = await shown(page)
     for (const b of mine) expect(afterReload.filter((x) => x.body === b)).toEqual([{ body: b, state: 'waiting' }])
     expect(bob.bodies().filter((b) => mine.includes(b))).toEqual([])
+
+    // written after the reload: a new Yjs clientID whose first item follows the five
+    const later = 'offline six, after the reload'
+    await sendUi(page, later)
+    await untilShown(page, (m) => m.some((x) => x.body === later && x.state === 'waiting'), 5_000)
+    mine.push(later)
 
     // back online: everything goes out once and turns sent when the server acknowledges it
     net.restore()

@@ -1,15 +1,19 @@
 // A hash router: '#/chat/abc' → { name: 'chat', arg: 'abc' }. Hash routes need no server rewrites and
 // work from the service worker's precached index.html when offline.
 import { signal } from '@preact/signals'
+import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 
 export type RouteName = 'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group'
 export interface Route { name: RouteName; arg: string }
 
 const NAMES: readonly RouteName[] = ['chats', 'friends', 'chat', 'settings', 'search', 'new-group']
 
+const decodePart = (s: string): string => { try { return decodeURIComponent(s) } catch { return '' } }
+
 export function parseRoute(hash: string): Route {
-  const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent)
-  return (NAMES as readonly string[]).includes(name) ? { name: name as RouteName, arg } : { name: 'chats', arg: '' }
+  const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
+  if (!(NAMES as readonly string[]).includes(name) || (name === 'chat' && !ENTITY_ID_RE.test(arg))) return { name: 'chats', arg: '' }
+  return { name: name as RouteName, arg }
 }
 
 export const route = signal<Route>(parseRoute(location.hash))

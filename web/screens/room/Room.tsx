@@ -1,7 +1,7 @@
 // A chat room: the virtualized message list, typing indicator, composer, and the members sheet.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me, chatList, chatInfo, lostChats, openConversation, type MessageView } from '../../data/index.ts'
+import { me, chatList, chatListLoaded, chatInfo, lostChats, openConversation, type MessageView } from '../../data/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
 import { back } from '../../app/router.ts'
@@ -30,7 +30,9 @@ export default function Room({ convId }: { convId: string }) {
   const title = chat
     ? liveTitle || chat.title || (chat.kind === 'direct' ? chat.members.find((p) => p.id !== myId)?.name ?? '' : formatList(chat.members.filter((p) => p.id !== myId).map((p) => p.name)))
     : entry ? chatTitle(entry) : ''
-  const lost = lostChats.value.has(convId)
+  // lost: the server closed our sockets (4403), or I am in neither the inbox nor the chat's member list
+  // (left on this device, or an address of a chat I never was in)
+  const lost = lostChats.value.has(convId) || (chatListLoaded.value && !entry && !chat)
   const memberCount = entry?.members ?? chat?.members.length ?? 0
 
   const messages = conv.messages.value

@@ -52,7 +52,8 @@ export function Welcome() {
           {t('welcome.signUp')}
         </button>
       </div>
-      <form id="welcome-form" class="form" role="tabpanel" aria-labelledby={signup ? 'tab-signup' : 'tab-signin'} onSubmit={submit} noValidate>
+      <div id="welcome-form" role="tabpanel" aria-labelledby={signup ? 'tab-signup' : 'tab-signin'}>
+      <form class="form" onSubmit={submit} noValidate>
         <div class="field">
           <label class="field__label" for="welcome-handle">{t('welcome.handle')}</label>
           <input id="welcome-handle" name="handle" autocomplete="username" autocapitalize="none" spellcheck={false} required maxLength={20}
@@ -77,6 +78,7 @@ export function Welcome() {
           {busy ? t('app.wait') : signup ? t('welcome.createAccount') : t('welcome.signIn')}
         </button>
       </form>
+      </div>
     </section>
   )
 }
