@@ -32,7 +32,10 @@ export default function Room({ convId }: { convId: string }) {
     : entry ? chatTitle(entry) : ''
   // lost: the server closed our sockets (4403), or I am in neither the inbox nor the chat's member list
   // (left on this device, or an address of a chat I never was in)
-  const lost = lostChats.value.has(convId) || (chatListLoaded.value && !entry && !chat)
+  // (the second only after a moment, so that a chat being opened or fetched does not flash as lost)
+  const [settled, setSettled] = useState(false)
+  useEffect(() => { const timer = setTimeout(() => setSettled(true), 1500); return () => clearTimeout(timer) }, [])
+  const lost = lostChats.value.has(convId) || (settled && chatListLoaded.value && !entry && !chat)
   const memberCount = entry?.members ?? chat?.members.length ?? 0
 
   const messages = conv.messages.value
