@@ -76,6 +76,19 @@ describe('stepTwo', () => {
     expect(bodies(server)).toEqual(expected)
   })
 
+  test('a read position moved several times offline goes out as one value per map item', () => {
+    const server = docWith(1)
+    const client = new Y.Doc({ gc: false }) // as the PWA keeps conversation docs
+    client.clientID = 8
+    for (const pos of [1, 2, 3]) client.getMap('reads').set('me', pos)
+    const frames = stepTwo(client, Y.encodeStateVector(server))
+    for (const f of frames) {
+      for (const st of Y.decodeUpdate(f).structs) expect(st instanceof Y.Item ? st.content.getLength() : 1).toBe(1)
+    }
+    applyInOrder(server, frames)
+    expect(server.getMap('reads').toJSON()).toEqual({ me: 3 })
+  })
+
   test('only what the server lacks is sent', () => {
     const server = docWith(1)
     const c = docWith(5)
