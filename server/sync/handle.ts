@@ -198,16 +198,25 @@ function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Decod
   }
 }
 
+/** Awareness clientIDs one socket may announce (a stock client announces one: its doc's). */
+const MAX_AWARENESS_CLIENTS = 8
+
 function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): void | Promise<void> {
   const doc = conn.doc
   // the stock client relays every state it learns, others' included: an echo of what the server
   // already holds (same or older clock) is ignored; anything newer must be the sender's own
   // (a peer's local time-out of a silent state is relayed as a null state with the same clock)
+  // and y-protocols' time-out of a silent peer is relayed as a null state one clock newer
   const changes = all.filter((c) => {
     const cur = doc.awareness.get(c.client)
-    return cur ? c.clock > cur.clock : c.state !== 'null'
+    if (!cur) return c.state !== 'null'
+    if (c.clock <= cur.clock) return false
+    return !(c.state === 'null' && c.clock === cur.clock + 1 && cur.conn !== conn)
   })
   if (changes.length === 0) return
+  let fresh = 0
+  for (const c of changes) if (!conn.awarenessClients.has(c.client)) fresh++
+  if (conn.awarenessClients.size + fresh > MAX_AWARENESS_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many awareness clientIDs')
   for (const c of changes) {
     const err = checkAwarenessState(c.state, conn.userId)
     if (err) return refuse(conn, CLOSE.REFUSED, err)

@@ -58,16 +58,14 @@ async function userWithChat(page: Page, handle: string): Promise<{ token: string
   return { token, conv: chat.body.id }
 }
 
-/** Types into the search box until a result marks `word` (the message index is written a moment after the message). */
+/**
+ * Types the query once and waits for a result marking `word`. The message index is written a moment
+ * after a message is sent; the results are a live query, so the hit appears when it is indexed.
+ */
 async function searchUntilMarked(page: Page, query: string, word: string): Promise<void> {
   const box = page.locator('.search-form input[type=search]')
-  const mark = page.locator('.search__hit mark', { hasText: word })
-  for (let i = 0; i < 40; i++) {
-    await box.fill('')
-    await box.fill(query)
-    try { await mark.first().waitFor({ timeout: 500 }); return } catch { /* not indexed yet: type again */ }
-  }
-  await mark.first().waitFor({ timeout: 1000 })
+  await box.fill(query)
+  await page.locator('.search__hit mark', { hasText: word }).first().waitFor({ timeout: 20_000 })
 }
 
 test('the first visit speaks the browser language: zh-TW → Traditional Chinese, pt-BR → Portuguese', async () => {

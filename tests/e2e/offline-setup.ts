@@ -1,7 +1,7 @@
 // Shared parts of the offline e2e tests: a switchable network in front of the real server, two friends
 // with a direct chat, the other user as a stock y-websocket client in Node, and the browser.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +28,7 @@ let built: string | null = null
 export function buildApp(): string {
   if (built) return built
   const dir = mkdtempSync(join(tmpdir(), 'sori-offline-dist-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   execFileSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },

@@ -58,4 +58,14 @@ test('an old tab keeps its lazy chunks after a new version takes over', async ()
   }, `/assets/${chunk}`)
   expect(got.status).toBe(200)
   expect(got.text).toBe(original)
+  // from the runtime cache: the new version's precache no longer holds it
+  const where = await page.evaluate(async (path) => {
+    const out: string[] = []
+    for (const name of await caches.keys()) {
+      const c = await caches.open(name)
+      if ((await c.keys()).some((r) => new URL(r.url).pathname === path)) out.push(name)
+    }
+    return out
+  }, `/assets/${chunk}`)
+  expect(where).toEqual(['sori-assets'])
 })

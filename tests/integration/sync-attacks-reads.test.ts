@@ -148,6 +148,31 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
 
+  it('never lets a raise and a concurrent erasure under two of your clientIDs erase your read position', async () => {
+    const h = await headScene()
+    const { s, pageNo, HA, HC, reads } = h
+    // two fresh clientIDs, x < y: Yjs orders concurrent entries of one key by clientID, so y's
+    // (deleted) entry lands right of x's live one and becomes the key's value
+    const x = freshClientId()
+    const y = x + 1
+    const raw = await rawOpen(s.head, s.b)
+    const live = await craft(raw, x, (d) => d.getMap('reads').set(s.b.id, readPosition(pageNo, 3)))
+    const raw2 = await rawOpen(s.head, s.b)
+    const erased = await craft(raw2, y, (d) => {
+      d.getMap('reads').set(s.b.id, readPosition(pageNo, 3))
+      d.getMap('reads').delete(s.b.id)
+    })
+    raw2.close()
+    raw.sendUpdate(Y.mergeUpdates([live.update, erased.update]))
+    const pos = readPosition(pageNo, 3)
+    reads(HC).set(s.c.id, pos)
+    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    // either refused (b stays at 2) or taken as the raise (b at 3): never erased
+    expect([readPosition(pageNo, 2), readPosition(pageNo, 3)]).toContain(reads(HA).get(s.b.id))
+    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    expect([readPosition(pageNo, 2), readPosition(pageNo, 3)]).toContain((fresh.json.reads as Record<string, number>)[s.b.id])
+  })
+
   it('refuses deleting another user\'s read position', async () => {
     const h = await headScene()
     await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.a.id))

@@ -1,6 +1,7 @@
 // Search: every message stored on this device (works offline), results grouped by chat with the
 // hit marked; a hit opens its chat at that message.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { liveQuery } from 'dexie'
 import { chatInfo, chatList, me, type ChatListItem } from '../../data/index.ts'
 import { db } from '../../data/db.ts'
 import { go, route } from '../../app/router.ts'
@@ -39,13 +40,15 @@ export default function Search() {
     const store = db()
     if (!store) { setState({ kind: 'unavailable' }); return }
     setState((s) => ({ kind: 'searching', last: s.kind === 'done' ? s.result : s.kind === 'searching' ? s.last : null }))
+    // a live query: messages that arrive (or are indexed) while the results are shown join them
+    let sub: { unsubscribe(): void } | null = null
     const timer = setTimeout(() => {
-      searchMessages(dexieIndex(store.messages), q, locale).then(
-        (result) => { if (seq.current === mine) setState({ kind: 'done', result, query: q }) },
-        (e) => { console.warn('sori: search', e); if (seq.current === mine) setState({ kind: 'failed' }) },
-      )
+      sub = liveQuery(() => searchMessages(dexieIndex(store.messages), q, locale)).subscribe({
+        next: (result) => { if (seq.current === mine) setState({ kind: 'done', result, query: q }) },
+        error: (e: unknown) => { console.warn('sori: search', e); if (seq.current === mine) setState({ kind: 'failed' }) },
+      })
     }, DEBOUNCE_MS)
-    return () => clearTimeout(timer)
+    return () => { clearTimeout(timer); sub?.unsubscribe() }
   }, [query, locale])
 
   const onInput = (e: Event) => {

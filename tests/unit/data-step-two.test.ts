@@ -1,7 +1,7 @@
-// What the PWA sends as its sync step 2 (web/data/provider.ts), checked with real Yjs docs.
+// What the PWA sends as its sync step 2 (web/data/step-two.ts), checked with real Yjs docs.
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { stepTwo } from '../../web/data/provider.ts'
+import { stepTwo } from '../../web/data/step-two.ts'
 
 const docWith = (client: number, from?: Y.Doc): Y.Doc => {
   const d = new Y.Doc()
