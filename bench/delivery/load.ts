@@ -99,6 +99,8 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
   const lat = new Samples()
   const ackLat = new Samples()
   let closed = 0
+  // BENCH_TRACE=1: print when, in the window, the slow deliveries were written (to see stalls' rhythm)
+  const trace = process.env.BENCH_TRACE ? new Samples() : null
 
   // ---- connect every member and sync
   const chats: ChatState[] = specs.map(() => ({ members: [], next: 0 }))
@@ -155,7 +157,10 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
             member.seen.add(msg.id)
             const sentAt = parseFloat(msg.body)
             if (t >= wStart && t < wEnd) deliveriesInWindow++
-            if (sentAt >= wStart && sentAt < wEnd) lat.push(t - sentAt)
+            if (sentAt >= wStart && sentAt < wEnd) {
+              lat.push(t - sentAt)
+              if (trace) trace.push(sentAt - wStart, t - sentAt)
+            }
           }
         }
       }
@@ -271,6 +276,16 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
   for (const chat of chats) for (const m of chat.members) m.client.close()
   for (const c of inboxes) c.close()
 
+  if (trace) {
+    const v = trace.values()
+    const worst = new Map<number, number>()
+    for (let i = 0; i < v.length; i += 2) {
+      const b = Math.floor(v[i] / 100)
+      worst.set(b, Math.max(worst.get(b) ?? 0, v[i + 1]))
+    }
+    const slow = [...worst].filter(([, l]) => l > 50).sort((x, y) => x[0] - y[0])
+    console.log(`  trace ${server.name}: 100 ms slots of the window whose worst latency > 50 ms: ${slow.map(([b, l]) => `${(b / 10).toFixed(1)}s:${l.toFixed(0)}ms`).join(' ')}`)
+  }
   const serverCpuUs = cpu1 - cpu0
   const genUs = gen1.user + gen1.system
   const msgs = writtenInWindow

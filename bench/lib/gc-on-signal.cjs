@@ -4,6 +4,8 @@
 'use strict'
 process.on('SIGUSR2', () => {
   if (typeof global.gc === 'function') global.gc()
+  // BENCH_HEAP_SNAPSHOT_DIR=<dir>: also write a heap snapshot there (for finding what the memory holds)
+  if (process.env.BENCH_HEAP_SNAPSHOT_DIR) require('node:v8').writeHeapSnapshot(require('node:path').join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `${process.pid}-${Date.now()}.heapsnapshot`))
   const m = process.memoryUsage()
   process.stdout.write(`BENCH_MEM ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`)
 })
