@@ -159,7 +159,10 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
             if (t >= wStart && t < wEnd) deliveriesInWindow++
             if (sentAt >= wStart && sentAt < wEnd) {
               lat.push(t - sentAt)
-              if (trace) trace.push(sentAt - wStart, t - sentAt)
+              if (trace) {
+                trace.push(sentAt - wStart)
+                trace.push(t - sentAt)
+              }
             }
           }
         }

@@ -90,6 +90,55 @@ export function clientsOf(u: DecodedUpdate): Set<number> {
   return s
 }
 
+type Place = { root: string; sub: string | null }
+
+/**
+ * Where each item of an update lands (root and key), resolving origins through the update's own items
+ * in any order, then through the server's copy. Items whose origin is nowhere are left out.
+ */
+function placeItems(structs: DecodedUpdate['structs'], serverLanding: (id: Y.ID) => Place | null): Map<Y.Item, Place> {
+  const placed = new Map<Y.Item, Place>()
+  const byClient = new Map<number, Y.Item[]>()
+  const waiting: Y.Item[] = []
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue
+    let list = byClient.get(s.id.client)
+    if (!list) byClient.set(s.id.client, (list = []))
+    list.push(s) // one client's structs come in clock order
+    if (typeof s.parent === 'string') placed.set(s, { root: s.parent, sub: s.parentSub })
+    else if (s.parent === null && s.origin) waiting.push(s)
+  }
+  /** the update's item holding `id`, or undefined */
+  const inUpdate = (id: Y.ID): Y.Item | undefined => {
+    const list = byClient.get(id.client)
+    if (!list) return undefined
+    let lo = 0
+    let hi = list.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const it = list[mid]
+      if (id.clock < it.id.clock) hi = mid - 1
+      else if (id.clock >= it.id.clock + it.length) lo = mid + 1
+      else return it
+    }
+    return undefined
+  }
+  let pending = waiting
+  while (pending.length) {
+    const next: Y.Item[] = []
+    for (const it of pending) {
+      const origin = it.origin as Y.ID
+      const host = inUpdate(origin)
+      const at = host ? placed.get(host) : serverLanding(origin)
+      if (at) placed.set(it, at)
+      else if (host) next.push(it)
+    }
+    if (next.length === pending.length) break // the rest hang on origins that land nowhere
+    pending = next
+  }
+  return placed
+}
+
 export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict {
   const { kind, userId, doc } = ctx
   const store = doc.store
@@ -120,13 +169,6 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (o === null) { claims.add(client); return true }
     return false
   }
-  const findLocal = (client: number, clock: number): Landing | undefined => {
-    for (let i = landings.length - 1; i >= 0; i--) {
-      const l = landings[i]
-      if (l.client === client && clock >= l.clock && clock < l.clock + l.len) return l
-    }
-    return undefined
-  }
   /** root name and key of a server-held item, or null when it is not a plain child of a root */
   const serverLanding = (id: Y.ID): { root: string; sub: string | null } | null => {
     if (id.clock >= Y.getState(store, id.client)) return null
@@ -136,6 +178,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (!parent || parent._item !== null) return null
     return { root: Y.findRootTypeKey(parent), sub: item.parentSub }
   }
+
+  // decodeUpdate lists clients by descending clientID, so an item's origin may stand later in the update
+  // (a doc reloaded offline writes under a new random clientID after its old one): place every item first
+  const placed = placeItems(u.structs, serverLanding)
 
   for (const s of u.structs) {
     const client = s.id.client
@@ -172,10 +218,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     } else if (parent !== null) {
       return refuse('nested types are not allowed')
     } else {
-      const origin = s.origin
-      if (!origin) return refuse('item has no parent')
-      const local = findLocal(origin.client, origin.clock)
-      const at = local ?? serverLanding(origin)
+      if (!s.origin) return refuse('item has no parent')
+      const at = placed.get(s)
       if (!at) return refuse('item origin is unknown')
       root = at.root
       sub = at.sub
@@ -207,34 +251,39 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     }
     if (!userMaps.has(root)) return refuse(`${root} is written by the server only`)
     if (sub === null) return refuse(`${root} is a map`)
-    if (values && values.length !== 1) return refuse('map item holds one value')
-    const value = values ? values[0] : undefined
+    // successive overwrites of one key by one client travel as one item when the client runs without gc:
+    // then every value but the last must be deleted by this update, and every value must pass the checks
+    if (values) for (let k = 0; k < values.length - 1; k++) {
+      if (!inDeleteSet(u.ds, client, s.id.clock + k)) return refuse('map item holds one value')
+    }
+    const last = s.id.clock + s.length - 1
     // a value this same update deletes supersedes nothing
-    if (values && newLen > 0 && !inDeleteSet(u.ds, client, s.id.clock)) superseded.add(root + '\u0000' + sub)
+    if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) superseded.add(root + '\u0000' + sub)
     // a deleted item arriving as the newest entry of its key would erase the value
     if (!values && newLen > 0 && root !== ROOTS.inbox.settings) deletedEntries.push(root + '\u0000' + sub)
     if (root === ROOTS.page.edits) {
       const author = localMsgs.get(sub) ?? ctx.messageAuthor(sub)
       if (author !== userId) return refuse('edits only your own messages of this page')
-      if (values) {
+      for (const value of values ?? []) {
         const err = checkEdit(value)
         if (err) return refuse(err)
         if (!isPlain(value)) return refuse('edit is not a plain object')
       }
     } else if (root === ROOTS.head.reads) {
       if (sub !== userId) return refuse('read position of another user')
-      if (values) {
-        const conv = ctx.conv
-        const current = (doc.getMap(ROOTS.head.reads).get(userId) as number | undefined) ?? 0
-        const max = ((conv?.page ?? 0) + 1) * PAGE_STRIDE
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < current || value > max) {
+      // successive values of one item are successive overwrites: each at least the one before
+      let floor = (doc.getMap(ROOTS.head.reads).get(userId) as number | undefined) ?? 0
+      const max = ((ctx.conv?.page ?? 0) + 1) * PAGE_STRIDE
+      for (const value of values ?? []) {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < floor || value > max) {
           return refuse('read position is out of range')
         }
-        if (newLen > 0) readPos = Math.max(readPos ?? 0, value)
+        floor = value
       }
+      if (values && newLen > 0) readPos = Math.max(readPos ?? 0, floor)
     } else if (root === ROOTS.inbox.settings) {
       if (!SETTING_KEY_RE.test(sub)) return refuse('setting name is malformed')
-      if (values) {
+      for (const value of values ?? []) {
         if (!isJsonValue(value)) return refuse('setting is not JSON')
         if (Buffer.byteLength(JSON.stringify(value)) > MAX_SETTING_BYTES) return refuse('setting is too large')
       }

@@ -77,6 +77,25 @@ describe('validateUpdate: page docs', () => {
     expect(reason(w.check(forged, BOB))).toBe('clientID belongs to another user')
   })
 
+  it('accepts messages written offline across a reload, whatever order the two clientIDs decode in', () => {
+    // after a reload the doc writes under a new random clientID; decodeUpdate lists clients by descending
+    // clientID, so the newer items (whose origins are the older ones) can come first in the update
+    for (const [first, second] of [[50, 100], [100, 50]]) {
+      const w = new World('page')
+      const before = w.client(ANN)
+      before.clientID = first
+      w.owners.set(first, ANN)
+      before.getArray(ROOTS.page.msgs).push([msg(ANN, 'before reload')])
+      const after = new Y.Doc()
+      after.clientID = second
+      w.owners.set(second, ANN)
+      Y.applyUpdate(after, Y.encodeStateAsUpdate(before))
+      after.getArray(ROOTS.page.msgs).push([msg(ANN, 'after reload')])
+      expect(reason(w.check(after, ANN))).toBe('accepted')
+      expect(w.server.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)).toEqual(['before reload', 'after reload'])
+    }
+  })
+
   it('refuses a message from someone else, unknown fields, strings and nested types', () => {
     const w = new World('page')
     const a = w.client(ANN)
@@ -204,6 +223,20 @@ describe('validateUpdate: head and inbox docs', () => {
     const sv = Y.encodeStateVector(w.server)
     a.getMap(ROOTS.head.reads).delete(ANN)
     expect(reason(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)))).toBe('deletes items that may not be deleted')
+  })
+
+  it('reads: several overwrites between syncs (read while offline), with and without gc', () => {
+    for (const gc of [true, false]) {
+      const w = new World('head')
+      const a = new Y.Doc({ gc })
+      Y.applyUpdate(a, Y.encodeStateAsUpdate(w.server))
+      w.owners.set(a.clientID, ANN)
+      a.getMap(ROOTS.head.reads).set(ANN, 2)
+      expect(w.check(a, ANN).ok).toBe(true)
+      for (const pos of [3, 4, 5, 6]) a.getMap(ROOTS.head.reads).set(ANN, pos)
+      expect(reason(w.check(a, ANN))).toBe('accepted')
+      expect(w.server.getMap(ROOTS.head.reads).get(ANN)).toBe(6)
+    }
   })
 
   it('meta and chats are written by the server only', () => {
