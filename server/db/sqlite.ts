@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Db, Param, Queryable } from './db.ts'
 import { AsyncLock } from './lock.ts'
+import { startCheckpointer } from './checkpointer.ts'
 
 /**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction whose callback awaits
@@ -16,6 +17,8 @@ export async function openSqlite(path: string): Promise<Db> {
   sql.pragma(`synchronous = ${process.env.SORI_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`)
   sql.pragma('busy_timeout = 5000')
   sql.pragma('foreign_keys = ON')
+  // checkpoints run in a worker (checkpointer.ts), not inside a commit on the event loop
+  const checkpointer = path === ':memory:' ? null : (sql.pragma('wal_autocheckpoint = 0'), startCheckpointer(path))
   const cache = new Map<string, Database.Statement>()
   const stmt = (s: string) => {
     let st = cache.get(s)
@@ -45,6 +48,9 @@ export async function openSqlite(path: string): Promise<Db> {
         throw e
       }
     }),
-    async close() { await lock.run(async () => sql.close()) },
+    async close() {
+      await lock.run(async () => sql.close())
+      await checkpointer?.stop()
+    },
   }
 }

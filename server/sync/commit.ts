@@ -12,8 +12,14 @@ import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
 
-/** A document with more stored rows than this is compacted into one row in its next commit. */
+/** A document with more stored rows than this is compacted into one row in a later commit. */
 export const COMPACT_ROWS = 100
+/**
+ * Documents compacted in one commit, fullest first. Compaction re-encodes a whole document inside the
+ * commit that gates acks and fan-out; under an even load every page doc crosses the threshold in the same
+ * turn, and compacting them all at once stalled deliveries by ~200 ms (bench:delivery p99).
+ */
+export const COMPACTIONS_PER_COMMIT = 1
 
 export interface Entry {
   doc: SyncDoc
@@ -104,9 +110,10 @@ export class GroupCommit {
       w.updates.push(e.update)
     }
     for (const d of b.compact) if (!d.dead && !writes.has(d)) writes.set(d, { doc: d.name, updates: [] })
-    for (const [d, w] of writes) {
-      if (d.rows + w.updates.length > COMPACT_ROWS) w.replaceWith = Y.encodeStateAsUpdate(d.ydoc)
-    }
+    const rowsAfter = (d: SyncDoc, w: DocWrite) => d.rows + w.updates.length
+    const due = [...writes].filter(([d, w]) => rowsAfter(d, w) > COMPACT_ROWS)
+    due.sort(([d1, w1], [d2, w2]) => rowsAfter(d2, w2) - rowsAfter(d1, w1))
+    for (const [d, w] of due.slice(0, COMPACTIONS_PER_COMMIT)) w.replaceWith = Y.encodeStateAsUpdate(d.ydoc)
     try {
       await this.db.tx(async (q) => {
         await this.store.write(q, [...writes.values()].filter((w) => w.updates.length > 0 || w.replaceWith))
@@ -154,27 +161,38 @@ export class GroupCommit {
   }
 }
 
+/** Rows of values for a multi-row statement, chunked below SQLite's parameter limit. */
+function* chunks<T>(rows: T[], size = 200): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size)
+}
+
+// One statement per table and chunk, not one per conversation: on Postgres every statement is a round
+// trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
+// both SQLite and Postgres; the casts tell Postgres the parameters' types.
 async function writeSideEffects(q: Queryable, b: Batch): Promise<void> {
-  if (b.claims.size) {
-    const rows = [...b.claims]
-    for (let i = 0; i < rows.length; i += 64) {
-      const part = rows.slice(i, i + 64)
-      await q.run('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
-    }
+  for (const part of chunks([...b.claims])) {
+    await q.run('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
   }
   for (const [conv, page] of b.pages) {
     await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
     await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [conv, page])
   }
-  for (const p of b.pageLengths.values()) {
+  for (const part of chunks([...b.pageLengths.values()])) {
     await q.run(
-      'INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, ?) ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
-      [p.conv, p.page, p.length])
+      'INSERT INTO conv_pages (conv_id, page, length) VALUES ' + part.map(() => '(?, ?, ?)').join(', ') +
+        ' ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
+      part.flatMap((p) => [p.conv, p.page, p.length]))
   }
-  for (const [conv, l] of b.last) {
-    await q.run('UPDATE convs SET last_preview = ?, last_from = ?, last_ts = ? WHERE id = ?', [l.preview, l.from, l.ts, conv])
+  for (const part of chunks([...b.last])) {
+    await q.run(
+      'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4 FROM (VALUES ' +
+        part.map(() => '(?, ?, ?, CAST(? AS BIGINT))').join(', ') + ') AS v WHERE convs.id = v.column1',
+      part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts]))
   }
-  for (const r of b.reads.values()) {
-    await q.run('UPDATE members SET read_pos = ? WHERE conv_id = ? AND user_id = ? AND read_pos < ?', [r.pos, r.conv, r.user, r.pos])
+  for (const part of chunks([...b.reads.values()])) {
+    await q.run(
+      'UPDATE members SET read_pos = v.column3 FROM (VALUES ' + part.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ') +
+        ') AS v WHERE members.conv_id = v.column1 AND members.user_id = v.column2 AND members.read_pos < v.column3',
+      part.flatMap((r) => [r.conv, r.user, r.pos]))
   }
 }
