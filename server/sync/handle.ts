@@ -8,7 +8,7 @@ import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import type { Conn } from './conn.ts'
-import { clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
+import { checkHeadEffects, clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
 import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, encodeAwarenessFrame, type AwarenessChange } from './awareness.ts'
 import { log } from './log.ts'
 
@@ -120,6 +120,10 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | 
     if (v.ok === 'owners') {
       if (v.clients.some((c) => looked.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
       return lookup(v.clients).then(run)
+    }
+    if (v.ok === true && !v.noop && doc.parsed.kind === 'head') {
+      const err = checkHeadEffects(doc.ydoc, update)
+      if (err) return refuse(conn, CLOSE.REFUSED, err)
     }
     return applyVerdict(ctx, conn, update, u, v)
   }

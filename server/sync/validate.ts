@@ -337,3 +337,26 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   return { ok: true, noop: !fresh && !deletes, claims: [...claims], wrote: [...wrote], appended, readPos }
 }
+
+/**
+ * Head docs are small, so their accepted updates are also checked by effect: applied to a scratch copy,
+ * no one's read position may vanish or fall and `meta` may not change. The grammar alone cannot see two
+ * of a user's clientIDs in one update racing a live and an already-deleted entry for one key, which Yjs
+ * resolves by clientID order, possibly in favour of the deleted one.
+ */
+export function checkHeadEffects(doc: Y.Doc, update: Uint8Array): string | null {
+  const scratch = new Y.Doc()
+  Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc))
+  Y.applyUpdate(scratch, update)
+  if (scratch.store.pendingStructs || scratch.store.pendingDs) return 'update leaves a gap'
+  const before = doc.getMap<number>(ROOTS.head.reads)
+  const after = scratch.getMap<number>(ROOTS.head.reads)
+  for (const [user, pos] of before) {
+    const now = after.get(user)
+    if (now === undefined || now < pos) return 'read position would fall'
+  }
+  if (JSON.stringify(scratch.getMap(ROOTS.head.meta).toJSON()) !== JSON.stringify(doc.getMap(ROOTS.head.meta).toJSON())) {
+    return 'meta is written by the server only'
+  }
+  return null
+}
