@@ -12,7 +12,7 @@ async function run(count: number, rounds: number): Promise<string[]> {
   await Dexie.delete('bench-search')
   // the same schema as web/data/db.ts
   const db = new Dexie('bench-search') as Dexie & { messages: Table<SearchRow, string> }
-  db.version(1).stores({ messages: 'id, conv, [conv+page+index], *tokens' })
+  db.version(1).stores({ messages: '[conv+page+index], id, conv, *tokens' })
   const corpus = makeCorpus(count)
   let t = performance.now()
   const rows: SearchRow[] = corpus.map((m) => ({ id: m.id, conv: m.conv, page: m.page, index: m.index, from: m.from, ts: m.ts, body: m.body, retracted: false, tokens: tokenize(m.body, m.lang) }))

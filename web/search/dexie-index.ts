@@ -3,7 +3,8 @@
 import type { Table } from 'dexie'
 import type { SearchRow, TokenIndex } from './query.ts'
 
-export function dexieIndex(messages: Table<SearchRow, string>): TokenIndex {
+/** Any primary key: queries go through the `tokens` index only. */
+export function dexieIndex<K>(messages: Table<SearchRow, K>): TokenIndex {
   return {
     countPrefix: (prefix) => messages.where('tokens').startsWith(prefix).count(),
     // one getAll over the index range: far cheaper than primaryKeys() and then a get per row
