@@ -158,6 +158,8 @@ function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Decod
     }
     return
   }
+  // the held part was not judged: only the server's own copy of it may ever be stored or sent on
+  if (v.held) update = Y.diffUpdate(update, Y.encodeStateVector(doc.ydoc))
   const batch = ctx.commit.batch()
   for (const c of v.claims) { ctx.bindings.claim(c, userId); batch.claims.set(c, userId) }
   try {

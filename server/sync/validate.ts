@@ -30,6 +30,8 @@ export interface Accepted {
   ok: true
   /** nothing new: every struct is already held and there is no delete set */
   noop: boolean
+  /** some structs are (partly) held already: store and forward only the rest (Y.diffUpdate) */
+  held: boolean
   /** unbound clientIDs this update binds to the user */
   claims: number[]
   /** clientIDs that wrote new structs (for the ack) */
@@ -150,6 +152,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   let readPos: number | null = null
   let newMsgs = 0
   let fresh = false
+  let held = false
   /** per client: the next clock the server would hold after the update's structs so far */
   const expected = new Map<number, number>()
   const landings: Landing[] = []
@@ -185,8 +188,14 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   for (const s of u.structs) {
     const client = s.id.client
-    if (!ownerOk(client)) return refuse('clientID belongs to another user')
     const serverState = Y.getState(store, client)
+    if (!(s instanceof Y.Skip) && s.id.clock < serverState) {
+      // what the server already holds is a no-op for Yjs, and stock clients resend it (their persisted
+      // copy, other members' items): never judged, and trimmed off before the update is stored or sent
+      held = true
+      if (s.id.clock + s.length <= serverState) continue
+    }
+    if (!ownerOk(client)) return refuse('clientID belongs to another user')
     const exp = expected.get(client) ?? serverState
     if (s.id.clock > exp) return refuse('update leaves a gap')
     const end = s.id.clock + s.length
@@ -335,7 +344,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (doc.getArray(ROOTS.page.msgs).length + newMsgs > PAGE_HARD_LIMIT) return refuse('page is full')
   }
 
-  return { ok: true, noop: !fresh && !deletes, claims: [...claims], wrote: [...wrote], appended, readPos }
+  return { ok: true, noop: !fresh && !deletes, held, claims: [...claims], wrote: [...wrote], appended, readPos }
 }
 
 /**
