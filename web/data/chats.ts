@@ -1,0 +1,59 @@
+// Chat membership over HTTP (create, invite, rename, leave) and chat infos cached in Dexie.
+import { signal, type Signal } from '@preact/signals'
+import type { Chat } from '../../protocol/api.ts'
+import { api } from './api.ts'
+import { db, kvGet } from './db.ts'
+import { guardWrite } from './storage.ts'
+
+const infos = new Map<string, Signal<Chat | null>>()
+const key = (id: string): string => `chat:${id}`
+const at = (id: string): string => `/api/chats/${encodeURIComponent(id)}`
+
+function remember(chat: Chat): string {
+  const s = infos.get(chat.id)
+  if (s) s.value = chat
+  const store = db()
+  if (store) void guardWrite(() => store.kv.put({ key: key(chat.id), value: chat }))
+  return chat.id
+}
+
+export const openDirect = async (userId: string): Promise<string> =>
+  remember(await api<Chat>('POST', '/api/chats/direct', { userId }))
+export const createGroup = async (title: string, userIds: string[]): Promise<string> =>
+  remember(await api<Chat>('POST', '/api/chats/group', { title, userIds }))
+export const invite = async (convId: string, userIds: string[]): Promise<void> =>
+  void remember(await api<Chat>('POST', `${at(convId)}/invite`, { userIds }))
+export const rename = async (convId: string, title: string): Promise<void> =>
+  void remember(await api<Chat>('PATCH', at(convId), { title }))
+
+export async function leave(convId: string): Promise<void> {
+  await api('POST', `${at(convId)}/leave`)
+  const s = infos.get(convId)
+  if (s) s.value = null
+  await db()?.kv.delete(key(convId)).catch(() => undefined)
+}
+
+/** The chat's info: the cached copy at once (offline too), refreshed from the server when reachable. */
+export function chatInfo(convId: string): Signal<Chat | null> {
+  let s = infos.get(convId)
+  if (s) {
+    void refresh(convId)
+    return s
+  }
+  s = signal<Chat | null>(null)
+  infos.set(convId, s)
+  const sig = s
+  void kvGet<Chat>(key(convId)).then((c) => { if (c && !sig.value) sig.value = c })
+  void refresh(convId)
+  return s
+}
+
+async function refresh(convId: string): Promise<void> {
+  try {
+    remember(await api<Chat>('GET', at(convId)))
+  } catch {
+    // offline or no longer a member: the cached copy stays (lost access shows through lostChats)
+  }
+}
+
+export const forgetChatInfos = (): void => infos.clear()

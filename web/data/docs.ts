@@ -1,0 +1,218 @@
+// The doc manager: one Y.Doc per doc name per tab, loaded from Dexie, live over y-websocket while wanted.
+import * as Y from 'yjs'
+import { signal, type Signal } from '@preact/signals'
+import type { WebsocketProvider } from 'y-websocket'
+import { parseDocName } from '../../protocol/docs.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import { db, kvGet } from './db.ts'
+import { persist, type Persistence } from './persistence.ts'
+import { connect, disconnect, type Ack } from './provider.ts'
+import { guardWrite } from './storage.ts'
+import { me, signedOut } from './session.ts'
+
+interface Entry {
+  name: string
+  doc: Y.Doc
+  store: Persistence
+  loaded: Promise<void>
+  refs: number
+  liveRefs: number
+  provider: WebsocketProvider | null
+  /** the same, for effects (conversation.ts follows the head's awareness) */
+  providerSig: Signal<WebsocketProvider | null>
+  /** a provider waits for the stored state, so the server never sees Dexie's copy as a live update */
+  starting: boolean
+  /** what the server is known to store, per clientID (persisted: 'sent' survives reload offline) */
+  acked: Ack
+  ackVersion: Signal<number>
+  synced: Signal<boolean>
+}
+
+export interface DocRef {
+  readonly name: string
+  readonly doc: Y.Doc
+  /** resolves when Dexie's copy is applied */
+  readonly loaded: Promise<void>
+  /** bumps whenever acknowledgements grow */
+  readonly ackVersion: Signal<number>
+  /** true while connected and synced with the server */
+  readonly synced: Signal<boolean>
+  /** the live provider (reading it inside an effect subscribes to changes) */
+  provider(): WebsocketProvider | null
+  /** true when the server stores the struct (client, clock) */
+  isAcked(client: number, clock: number): boolean
+  /** keeps the doc connected until the returned function is called */
+  live(): () => void
+  release(): void
+}
+
+const entries = new Map<string, Entry>()
+/** conversations this user lost access to while the app ran (their providers were dropped) */
+export const lostChats = signal<ReadonlySet<string>>(new Set())
+/** called for every provider created (connection.ts watches the inbox one) */
+const providerWatchers = new Set<(name: string, p: WebsocketProvider | null) => void>()
+export const watchProviders = (fn: (name: string, p: WebsocketProvider | null) => void): (() => void) => {
+  providerWatchers.add(fn)
+  return () => providerWatchers.delete(fn)
+}
+/** run for every doc when it is first opened in this tab, until doc.destroy (index.ts keeps the message index) */
+type OpenHook = (name: string, doc: Y.Doc, loaded: Promise<void>) => void
+const openHooks = new Set<OpenHook>()
+export const onDocOpen = (fn: OpenHook): void => { openHooks.add(fn) }
+
+const ackKey = (name: string): string => `ack:${name}`
+
+function mergeAck(e: Entry, sv: Ack): void {
+  let grew = false
+  for (const [client, clock] of sv) {
+    if ((e.acked.get(client) ?? 0) < clock) {
+      e.acked.set(client, clock)
+      grew = true
+    }
+  }
+  if (!grew) return
+  e.ackVersion.value++
+  const store = db()
+  if (store) void guardWrite(() => store.kv.put({ key: ackKey(e.name), value: [...e.acked] }))
+}
+
+function refused(e: Entry, code: number): void {
+  if (code === CLOSE.UNAUTHORIZED) {
+    void signedOut()
+    return
+  }
+  if (code === CLOSE.FORBIDDEN) {
+    const parsed = parseDocName(e.name)
+    const conv = parsed && parsed.kind !== 'inbox' ? parsed.convId : null
+    if (!conv) return
+    lostChats.value = new Set([...lostChats.value, conv])
+    for (const other of entries.values()) {
+      const p = parseDocName(other.name)
+      if (p && p.kind !== 'inbox' && p.convId === conv) stopProvider(other)
+    }
+  }
+}
+
+function startProvider(e: Entry): void {
+  if (e.provider || e.starting) return
+  e.starting = true
+  void e.loaded.then(() => {
+    e.starting = false
+    if (e.liveRefs > 0 && entries.get(e.name) === e && !lostChats.peek().has(parseConv(e.name) ?? '')) createProvider(e)
+  })
+}
+
+function createProvider(e: Entry): void {
+  const userId = me.peek()?.id
+  if (e.provider || !userId) return
+  const p = connect(e.name, e.doc, userId, { ack: (sv) => mergeAck(e, sv), refused: (code) => refused(e, code) })
+  p.on('sync', (s: boolean) => { e.synced.value = s })
+  e.provider = p
+  e.providerSig.value = p
+  for (const w of providerWatchers) w(e.name, p)
+}
+
+function stopProvider(e: Entry): void {
+  if (!e.provider) return
+  disconnect(e.provider)
+  e.provider = null
+  e.providerSig.value = null
+  e.synced.value = false
+  for (const w of providerWatchers) w(e.name, null)
+}
+
+function drop(e: Entry): void {
+  stopProvider(e)
+  e.store.destroy()
+  entries.delete(e.name)
+  // let pending writes land before the doc goes
+  void e.store.flush().then(() => e.doc.destroy())
+}
+
+function makeRef(e: Entry): DocRef {
+  let released = false
+  return {
+    name: e.name,
+    doc: e.doc,
+    loaded: e.loaded,
+    ackVersion: e.ackVersion,
+    synced: e.synced,
+    provider: () => e.providerSig.value,
+    isAcked: (client, clock) => (e.acked.get(client) ?? 0) > clock,
+    live() {
+      let stopped = false
+      e.liveRefs++
+      if (!lostChats.peek().has(parseConv(e.name) ?? '')) startProvider(e)
+      return () => {
+        if (stopped) return
+        stopped = true
+        if (--e.liveRefs === 0) stopProvider(e)
+      }
+    },
+    release() {
+      if (released) return
+      released = true
+      if (--e.refs === 0) drop(e)
+    },
+  }
+}
+
+const parseConv = (name: string): string | null => {
+  const p = parseDocName(name)
+  return p && p.kind !== 'inbox' ? p.convId : null
+}
+
+export function openDoc(name: string): DocRef {
+  let e = entries.get(name)
+  if (!e) {
+    // no garbage collection in conversation docs: a value overwritten twice between syncs (a read
+    // position, an edit) would travel as a ContentDeleted item, which the server refuses ("deletes
+    // items that may not be deleted"); the kept values are a few bytes each
+    const doc = new Y.Doc({ gc: parseDocName(name)?.kind === 'inbox' })
+    const store = persist(name, doc)
+    const entry: Entry = {
+      name, doc, store, refs: 0, liveRefs: 0, provider: null, providerSig: signal(null), starting: false,
+      acked: new Map(), ackVersion: signal(0), synced: signal(false),
+      loaded: Promise.resolve(),
+    }
+    entry.loaded = Promise.all([
+      store.loaded,
+      kvGet<[number, number][]>(ackKey(name)).then((saved) => { if (saved) mergeAck(entry, new Map(saved)) }),
+    ]).then(() => undefined)
+    entries.set(name, entry)
+    e = entry
+    for (const h of openHooks) h(name, doc, entry.loaded)
+  }
+  e.refs++
+  return makeRef(e)
+}
+
+/** Closes every doc (sign-out, or switching accounts). */
+export function closeAllDocs(): void {
+  for (const e of [...entries.values()]) {
+    stopProvider(e)
+    e.store.destroy()
+    e.doc.destroy()
+  }
+  entries.clear()
+  lostChats.value = new Set()
+}
+
+/** Closes every open socket; y-websocket reconnects by itself (used when the OS reports offline). */
+export function dropSockets(): void {
+  for (const e of entries.values()) e.provider?.ws?.close()
+}
+
+/** Resolves when the ref is synced with the server, or false after `ms`. */
+export function whenSynced(ref: DocRef, ms: number): Promise<boolean> {
+  if (ref.synced.value) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { stop(); resolve(false) }, ms)
+    const stop = ref.synced.subscribe((s) => {
+      if (!s) return
+      clearTimeout(timer)
+      queueMicrotask(() => stop())
+      resolve(true)
+    })
+  })
+}

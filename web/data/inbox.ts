@@ -1,0 +1,35 @@
+// The chat list, from the user's inbox doc u:<me> (server-written; stored in Dexie, so it shows offline).
+import { signal } from '@preact/signals'
+import type * as Y from 'yjs'
+import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
+import type { InboxEntry } from '../../protocol/messages.ts'
+import { openDoc } from './docs.ts'
+
+export interface ChatListItem extends InboxEntry { id: string }
+
+/** newest first */
+export const chatList = signal<ChatListItem[]>([])
+/** false until the stored inbox has been read (lets the UI tell "no chats" from "not loaded yet") */
+export const chatListLoaded = signal(false)
+
+export function startInbox(userId: string): () => void {
+  const ref = openDoc(inboxDoc(userId))
+  const chats = ref.doc.getMap<InboxEntry>(ROOTS.inbox.chats)
+  const read = (): void => {
+    const list: ChatListItem[] = []
+    chats.forEach((entry, id) => { if (entry && typeof entry === 'object') list.push({ ...entry, id }) })
+    list.sort((a, b) => b.ts - a.ts)
+    chatList.value = list
+  }
+  const onChange = (_e: Y.YMapEvent<InboxEntry>): void => read()
+  chats.observe(onChange)
+  void ref.loaded.then(() => { read(); chatListLoaded.value = true })
+  const stopLive = ref.live()
+  return () => {
+    chats.unobserve(onChange)
+    stopLive()
+    ref.release()
+    chatList.value = []
+    chatListLoaded.value = false
+  }
+}

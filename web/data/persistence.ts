@@ -1,0 +1,79 @@
+// Yjs persistence in the account's single Dexie database (not y-indexeddb: one IndexedDB per doc, snapshot per open).
+// Every update of a doc is appended as a row; past COMPACT_AT rows they are merged into one in a transaction.
+import * as Y from 'yjs'
+import { db } from './db.ts'
+import { guardWrite } from './storage.ts'
+
+const COMPACT_AT = 50
+/** Origin of updates applied from the local store, so they are not written back. */
+export const FROM_STORE = Symbol('sori-store')
+
+export interface Persistence {
+  /** resolves when the stored state has been applied to the doc */
+  loaded: Promise<void>
+  /** resolves when every update so far is written */
+  flush(): Promise<void>
+  destroy(): void
+}
+
+export function persist(name: string, doc: Y.Doc): Persistence {
+  let pending: Uint8Array[] = []
+  let writing: Promise<void> = Promise.resolve()
+  let rows = 0
+
+  const write = async (): Promise<void> => {
+    const store = db()
+    if (!store || pending.length === 0) return
+    const batch = pending.length === 1 ? pending[0] : Y.mergeUpdates(pending)
+    pending = []
+    await guardWrite(async () => {
+      await store.updates.add({ doc: name, data: batch })
+      rows++
+      if (rows > COMPACT_AT) rows = await compact(name, doc)
+    })
+  }
+
+  const onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === FROM_STORE) return
+    pending.push(update)
+    // one write per task: a burst of updates becomes one row, and nothing waits on a timer (tab may close)
+    if (pending.length === 1) writing = writing.then(() => new Promise<void>((r) => queueMicrotask(r))).then(write)
+  }
+
+  const loaded = (async () => {
+    const store = db()
+    if (!store) return
+    const stored = await store.updates.where('doc').equals(name).toArray().catch(() => [])
+    rows = stored.length
+    if (stored.length) Y.transact(doc, () => { for (const r of stored) Y.applyUpdate(doc, r.data) }, FROM_STORE)
+  })()
+  // updates made before the stored state is in are still written (order does not matter to Yjs)
+  doc.on('update', onUpdate)
+
+  return {
+    loaded,
+    flush: () => writing.then(write),
+    destroy: () => doc.off('update', onUpdate),
+  }
+}
+
+/**
+ * Replaces a doc's rows with one. Rows written by other tabs are merged in (not just this tab's doc
+ * state), so compaction never drops what another tab stored.
+ */
+async function compact(name: string, doc: Y.Doc): Promise<number> {
+  const store = db()
+  if (!store) return 0
+  await store.transaction('rw', store.updates, async () => {
+    const all = await store.updates.where('doc').equals(name).toArray()
+    const merged = Y.mergeUpdates([...all.map((r) => r.data), Y.encodeStateAsUpdate(doc)])
+    await store.updates.bulkDelete(all.map((r) => r.id as number))
+    await store.updates.add({ doc: name, data: merged })
+  })
+  return 1
+}
+
+/** Has anything of this doc ever been stored? */
+export async function isStored(name: string): Promise<boolean> {
+  return ((await db()?.updates.where('doc').equals(name).count().catch(() => 0)) ?? 0) > 0
+}

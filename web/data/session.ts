@@ -1,0 +1,73 @@
+// The signed-in account. Kept in localStorage so it is there at once, offline, before any network.
+import { signal } from '@preact/signals'
+import Dexie from 'dexie'
+import type { Me, Session, SignInBody, SignUpBody, UpdateMeBody } from '../../protocol/api.ts'
+import { api, onUnauthorized, setToken } from './api.ts'
+import { dbName } from './db.ts'
+import { requestPersistence } from './storage.ts'
+
+export { api, ApiFailure } from './api.ts'
+
+const KEY = 'sori:session'
+
+function loadSession(): Session | null {
+  try {
+    const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null
+    return s && typeof s.token === 'string' && s.user?.id ? s : null
+  } catch {
+    return null
+  }
+}
+
+const saved = loadSession()
+setToken(saved?.token ?? null)
+
+export const me = signal<Me | null>(saved?.user ?? null)
+
+function save(s: Session | null): void {
+  if (s) localStorage.setItem(KEY, JSON.stringify(s))
+  else localStorage.removeItem(KEY)
+  setToken(s?.token ?? null)
+  me.value = s?.user ?? null
+}
+
+async function started(s: Session): Promise<void> {
+  save(s)
+  void requestPersistence()
+}
+
+export async function signUp(b: SignUpBody): Promise<void> {
+  await started(await api<Session>('POST', '/api/signup', b))
+}
+
+export async function signIn(b: SignInBody): Promise<void> {
+  await started(await api<Session>('POST', '/api/signin', b))
+}
+
+/**
+ * Forgets this account on this device: the session and its local database (history, outbox, caches).
+ * Setting `me` to null first stops every provider and closes the database (see index.ts).
+ */
+export async function signedOut(): Promise<void> {
+  const id = me.value?.id
+  save(null)
+  if (id) await Dexie.delete(dbName(id)).catch((e) => console.warn('sori: could not delete local data', e))
+}
+
+export async function signOut(all = false): Promise<void> {
+  try {
+    await api('POST', all ? '/api/signout-all' : '/api/signout')
+  } catch (e) {
+    // signing out of this device works offline too (the token is forgotten); "all devices" needs the server
+    if (all) throw e
+  }
+  await signedOut()
+}
+
+export async function updateMe(b: UpdateMeBody): Promise<void> {
+  const user = await api<Me>('PATCH', '/api/me', b)
+  const s = loadSession()
+  if (s && s.user.id === user.id) save({ token: s.token, user })
+}
+
+onUnauthorized(() => void signedOut())
