@@ -21,6 +21,8 @@ export interface MessageView {
 export interface Conversation {
   messages: Signal<MessageView[]>
   hasOlder: Signal<boolean>
+  /** the newest page's stored copy is in: an empty list now means an empty chat, not one still loading */
+  settled: Signal<boolean>
   loadOlder(): Promise<void>
   send(body: string, replyTo?: string): void
   edit(id: string, body: string): void
@@ -56,6 +58,7 @@ export function openConversation(convId: string): Conversation {
   const pages = new Map<number, Page>()
   const messages = signal<MessageView[]>([])
   const hasOlder = signal(false)
+  const settled = signal(false)
   const typing = signal<string[]>([])
   const views = new Map<string, MessageView>()
   let newest = -1
@@ -145,6 +148,7 @@ export function openConversation(convId: string): Conversation {
   // a page that just rolled over shows next to nothing: bring in the previous one (Dexie first)
   void ready.then(() => pages.get(newest)?.ref.loaded).catch(() => undefined).then(() => {
     newestLoaded = true
+    settled.value = true
     schedule()
     const p = pages.get(newest)
     if (!closed && p && p.msgs.length < SHORT_PAGE && newest > 0) return conv?.loadOlder()
@@ -188,6 +192,7 @@ export function openConversation(convId: string): Conversation {
   conv = {
     messages,
     hasOlder,
+    settled,
     typing,
     async loadOlder() {
       await ready

@@ -88,6 +88,7 @@ export default function Room({ convId }: { convId: string }) {
   const [scrollTo, setScrollTo] = useState<{ key: string; nonce: number } | null>(null)
   const [highlight, setHighlight] = useState('')
   const target = jumpTarget.value?.conv === convId ? jumpTarget.value : null
+  const pageIn = conv.settled.value
   useEffect(() => {
     if (!target) return
     if (byId.has(target.id)) {
@@ -98,8 +99,8 @@ export default function Room({ convId }: { convId: string }) {
     }
     const oldest = messages[0]
     if (hasOlder && (!oldest || oldest.page >= target.page)) loadOlder()
-    else if (!loading.current) jumpTarget.value = null // it is not in this chat (any more)
-  }, [target, messages, hasOlder, loaded])
+    else if (pageIn && !loading.current) jumpTarget.value = null // it is not in this chat (any more)
+  }, [target, messages, hasOlder, loaded, pageIn])
 
   function send(text: string) {
     if (mode.kind === 'edit') conv.edit(mode.id, text)
