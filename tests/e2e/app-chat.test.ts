@@ -1,28 +1,15 @@
 // Two people in two browsers: sign up, add each other, chat. The yellow "1" beside a message (members
 // who have not read it) falls live when the other person opens the chat.
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { startTestServer, type RunningServer } from '../fixtures/server.ts'
-import { addFriendInUi, ensureBuilt, launch, message, openDirectInUi, phone, sendInUi, signUpInUi, tab } from './helpers.ts'
+import { expect, test } from 'vitest'
+import { addFriendInUi, appHarness, message, openDirectInUi, phone, sendInUi, signUpInUi, tab } from './helpers.ts'
 
-let server: RunningServer
-let browser: Browser
-
-beforeAll(async () => {
-  ensureBuilt()
-  server = await startTestServer('sqlite')
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const app = appHarness()
 
 test('two users add each other and chat; the unread count falls live', async () => {
-  const a = await phone(browser)
-  const b = await phone(browser)
-  await signUpInUi(a.page, server.url, 'alice', 'Alice')
-  await signUpInUi(b.page, server.url, 'bora', 'Bora')
+  const a = await phone(app.browser)
+  const b = await phone(app.browser)
+  await signUpInUi(a.page, app.server.url, 'alice', 'Alice')
+  await signUpInUi(b.page, app.server.url, 'bora', 'Bora')
 
   // Alice adds Bora; Bora sees her under "Added me" and adds her back
   await addFriendInUi(a.page, 'bora')

@@ -1,32 +1,20 @@
 // Group chat through the UI: create, invite, rename, leave; the one who left no longer receives messages.
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
-import { ensureBuilt, launch, message, phone, sendInUi, signInInUi } from './helpers.ts'
+import { expect, test } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
+import { appHarness, message, phone, sendInUi, signInInUi } from './helpers.ts'
 
-let server: RunningServer
-let browser: Browser
-
-beforeAll(async () => {
-  ensureBuilt()
-  server = await startTestServer('sqlite')
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const app = appHarness()
 
 test('create, invite, rename, leave', async () => {
-  const [ana, ben, cho] = [await signUp(server, 'ana', 'Ana'), await signUp(server, 'ben', 'Ben'), await signUp(server, 'cho', 'Cho')]
-  for (const friend of [ben, cho]) await api(server, ana.token, 'POST', '/api/friends', { userId: friend.user.id })
+  const [ana, ben, cho] = [await signUp(app.server, 'ana', 'Ana'), await signUp(app.server, 'ben', 'Ben'), await signUp(app.server, 'cho', 'Cho')]
+  for (const friend of [ben, cho]) await api(app.server, ana.token, 'POST', '/api/friends', { userId: friend.user.id })
 
-  const a = await phone(browser)
-  const b = await phone(browser)
-  const c = await phone(browser)
-  await signInInUi(a.page, server.url, 'ana')
-  await signInInUi(b.page, server.url, 'ben')
-  await signInInUi(c.page, server.url, 'cho')
+  const a = await phone(app.browser)
+  const b = await phone(app.browser)
+  const c = await phone(app.browser)
+  await signInInUi(a.page, app.server.url, 'ana')
+  await signInInUi(b.page, app.server.url, 'ben')
+  await signInInUi(c.page, app.server.url, 'cho')
 
   // Ana creates "Trip" with Ben
   await a.page.getByRole('link', { name: 'New group chat' }).click()
@@ -71,7 +59,7 @@ test('create, invite, rename, leave', async () => {
   await c.page.getByText('You are no longer a member of this chat.').waitFor()
   await expect(c.page.getByText('Cho has left us').count()).resolves.toBe(0)
   await expect(c.page.getByRole('textbox', { name: 'Message' }).isDisabled()).resolves.toBe(true)
-  await c.page.goto(server.url + '/#/chats')
+  await c.page.goto(app.server.url + '/#/chats')
   await c.page.getByRole('heading', { name: 'Chats' }).waitFor()
   await expect(c.page.getByText('Cho has left us').count()).resolves.toBe(0)
 

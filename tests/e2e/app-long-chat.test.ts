@@ -1,26 +1,14 @@
 // A chat with 10,000 messages: the message list is windowed (the DOM holds a bounded number of message
 // nodes wherever the user is) and scrolling to the top loads older pages, down to the first message.
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { expect, test } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
-import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
-import { ensureBuilt, launch, phone, writeMessages } from './helpers.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { appHarness, phone, writeMessages } from './helpers.ts'
 
 const PAGES = 10
-let server: RunningServer
-let browser: Browser
-
-beforeAll(async () => {
-  ensureBuilt()
-  server = await startTestServer('sqlite')
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const app = appHarness()
 
 /** One page's messages, written in one transaction. */
 function writePage(convId: string, page: number, token: string, userId: string, from: number, count: number): Promise<void> {
@@ -30,28 +18,28 @@ function writePage(convId: string, page: number, token: string, userId: string, 
     const n = from + i
     msgs.push({ id: `seed-${String(n).padStart(6, '0')}`, from: userId, ts: start + i * 60_000, kind: 'text', body: `message ${n}` })
   }
-  return writeMessages(server.url, token, `c:${convId}:${page}`, msgs)
+  return writeMessages(app.server.url, token, `c:${convId}:${page}`, msgs)
 }
 
 test('10,000 messages: bounded DOM, older pages load when scrolling up', async () => {
-  const writer = await signUp(server, 'writer', 'Writer')
-  const reader = await signUp(server, 'reader', 'Reader')
-  const chat = (await api<Chat>(server, writer.token, 'POST', '/api/chats/direct', { userId: reader.user.id })).body
+  const writer = await signUp(app.server, 'writer', 'Writer')
+  const reader = await signUp(app.server, 'reader', 'Reader')
+  const chat = (await api<Chat>(app.server, writer.token, 'POST', '/api/chats/direct', { userId: reader.user.id })).body
 
   // page by page, waiting until the server has rolled over to the next page before writing it
   for (let p = 0; p < PAGES; p++) {
     await writePage(chat.id, p, writer.token, writer.user.id, p * PAGE_SIZE, PAGE_SIZE)
     const deadline = Date.now() + 30_000
     for (;;) {
-      const c = (await api<Chat>(server, writer.token, 'GET', `/api/chats/${chat.id}`)).body
+      const c = (await api<Chat>(app.server, writer.token, 'GET', `/api/chats/${chat.id}`)).body
       if (c.page > p || (p === PAGES - 1)) break
       if (Date.now() > deadline) throw new Error(`the server did not roll over page ${p}`)
       await new Promise((r) => setTimeout(r, 100))
     }
   }
 
-  const { context, page } = await phone(browser)
-  await page.goto(server.url)
+  const { context, page } = await phone(app.browser)
+  await page.goto(app.server.url)
   await page.getByLabel('ID', { exact: true }).fill('reader')
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()

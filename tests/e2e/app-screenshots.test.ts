@@ -1,50 +1,38 @@
 // Screenshots of the main screens at 360×640 for docs/screenshots/ (and the README). The test also
 // checks that each screen shows what it is for, so a broken screen fails here rather than in a picture.
 // The other side of the chat is a stock y-websocket client in Node (one browser keeps this test light).
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { expect, test } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
-import { ensureBuilt, launch, message, openDirectInUi, phone, sendInUi, signInInUi, tab, writeMessages } from './helpers.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { appHarness, message, openDirectInUi, phone, sendInUi, signInInUi, tab, writeMessages } from './helpers.ts'
 
-let server: RunningServer
-let browser: Browser
+const app = appHarness()
 const shot = (name: string) => ({ path: `docs/screenshots/${name}.png` })
 
-beforeAll(async () => {
-  ensureBuilt()
-  server = await startTestServer('sqlite')
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
 test('the main screens at 360×640', async () => {
-  const mina = await signUp(server, 'mina', 'Mina Park')
-  const jun = await signUp(server, 'jun.seo', '서준')
-  const hana = await signUp(server, 'hana', 'Hana Müller-Lüdenscheidt')
-  const tomas = await signUp(server, 'tomas', 'Tomás')
-  for (const friend of [jun, tomas]) await api(server, mina.token, 'POST', '/api/friends', { userId: friend.user.id })
-  await api(server, jun.token, 'POST', '/api/friends', { userId: mina.user.id })
-  await api(server, hana.token, 'POST', '/api/friends', { userId: mina.user.id }) // shows under "Added me"
-  await api(server, mina.token, 'PATCH', '/api/me', { status: 'Lunch at noon 🍜' })
-  const group = (await api<Chat>(server, mina.token, 'POST', '/api/chats/group', { title: 'Weekend hiking', userIds: [jun.user.id, tomas.user.id] })).body
-  await writeMessages(server.url, tomas.token, `c:${group.id}:0`, [{ id: 'shot-group-1', from: tomas.user.id, ts: Date.now() - 3_600_000, kind: 'text', body: 'Saturday 8am at the station?' }])
+  const mina = await signUp(app.server, 'mina', 'Mina Park')
+  const jun = await signUp(app.server, 'jun.seo', '서준')
+  const hana = await signUp(app.server, 'hana', 'Hana Müller-Lüdenscheidt')
+  const tomas = await signUp(app.server, 'tomas', 'Tomás')
+  for (const friend of [jun, tomas]) await api(app.server, mina.token, 'POST', '/api/friends', { userId: friend.user.id })
+  await api(app.server, jun.token, 'POST', '/api/friends', { userId: mina.user.id })
+  await api(app.server, hana.token, 'POST', '/api/friends', { userId: mina.user.id }) // shows under "Added me"
+  await api(app.server, mina.token, 'PATCH', '/api/me', { status: 'Lunch at noon 🍜' })
+  const group = (await api<Chat>(app.server, mina.token, 'POST', '/api/chats/group', { title: 'Weekend hiking', userIds: [jun.user.id, tomas.user.id] })).body
+  await writeMessages(app.server.url, tomas.token, `c:${group.id}:0`, [{ id: 'shot-group-1', from: tomas.user.id, ts: Date.now() - 3_600_000, kind: 'text', body: 'Saturday 8am at the station?' }])
 
-  const { context, page } = await phone(browser)
-  await page.goto(server.url)
+  const { context, page } = await phone(app.browser)
+  await page.goto(app.server.url)
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
   await expect(page.getByLabel('Language').isVisible()).resolves.toBe(true)
   await page.screenshot(shot('welcome'))
 
-  await signInInUi(page, server.url, 'mina')
+  await signInInUi(page, app.server.url, 'mina')
   await openDirectInUi(page, '서준')
   await sendInUi(page, 'Hi Jun! Are we still on for lunch tomorrow?')
   await page.locator('.msg[data-state="sent"]', { hasText: 'lunch tomorrow' }).waitFor()
-  const chat = (await api<Chat>(server, mina.token, 'POST', '/api/chats/direct', { userId: jun.user.id })).body
-  await writeMessages(server.url, jun.token, `c:${chat.id}:0`, [
+  const chat = (await api<Chat>(app.server, mina.token, 'POST', '/api/chats/direct', { userId: jun.user.id })).body
+  await writeMessages(app.server.url, jun.token, `c:${chat.id}:0`, [
     { id: 'shot-jun-0001', from: jun.user.id, ts: Date.now(), kind: 'text', body: '네, 좋아요! 12시에 만나요 🍜' },
     { id: 'shot-jun-0002', from: jun.user.id, ts: Date.now(), kind: 'text', body: 'Donaudampfschifffahrtsgesellschaftskapitänsmütze — the word you asked about.' },
   ])

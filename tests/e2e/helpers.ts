@@ -7,8 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
+import { afterAll, beforeAll } from 'vitest'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { TEST_PASSWORD } from '../fixtures/server.ts'
+import { startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
 
 const SOURCES = ['web', 'locales', 'public', 'protocol', 'index.html', 'vite.config.ts']
 
@@ -21,12 +22,51 @@ function newestMtime(path: string): number {
   return newest
 }
 
-/** Runs `vite build` unless dist/index.html is newer than every source file. */
+/**
+ * Runs `vite build` unless dist/index.html is newer than every source file. vitest sets NODE_ENV=test, and
+ * a build that inherits it has import.meta.env.PROD false and never registers the service worker: the
+ * build always runs as production.
+ */
 export function ensureBuilt(): void {
   const built = existsSync('dist/index.html') ? statSync('dist/index.html').mtimeMs : 0
   const sources = Math.max(...SOURCES.map(newestMtime))
   if (built > sources) return
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
+}
+
+export interface AppHarness {
+  /** a real server over a fresh SQLite database; set once beforeAll has run */
+  readonly server: RunningServer
+  /** Chromium; set once beforeAll has run */
+  readonly browser: Browser
+}
+
+/**
+ * Call at the top of a test file: before its tests, builds the app (with `build`), starts a server and
+ * Chromium; after them, closes both.
+ */
+export function appHarness(build: () => void = ensureBuilt): AppHarness {
+  let server: RunningServer | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    build()
+    server = await startTestServer('sqlite')
+    browser = await launch()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+  return {
+    get server() { return started(server, 'the server') },
+    get browser() { return started(browser, 'the browser') },
+  }
+}
+
+/** A value a beforeAll hook sets, read from a test: throws when read before that hook has run. */
+export function started<T>(x: T | undefined, what: string): T {
+  if (x === undefined) throw new Error(`${what} is not running (used outside a test?)`)
+  return x
 }
 
 export function launch(): Promise<Browser> {

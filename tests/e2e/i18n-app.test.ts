@@ -1,44 +1,13 @@
 // The twelve languages and search, in Chromium against the real server: detection on the first
 // visit, switching without a reload (and the choice following the account), and search finding words
 // inside Thai, Japanese and Chinese sentences and Turkish İ the Turkish way.
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { Chat, Me, Session } from '../../protocol/api.ts'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
-import { ensureBuilt, launch, message, phone, sendInUi, signUpInUi, tab } from './helpers.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { appHarness, message, phone, sendInUi, signUpInUi, tab } from './helpers.ts'
 
-/**
- * vitest sets NODE_ENV=test, and a `vite build` that inherits it makes a build in which
- * import.meta.env.PROD is false, so the service worker is never registered. Build as production,
- * also when another test file left such a build in dist/.
- */
-function buildForProduction(): void {
-  const before = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    const assets = existsSync('dist/assets') ? readdirSync('dist/assets').filter((f) => f.endsWith('.js')) : []
-    const registersWorker = assets.some((f) => readFileSync(`dist/assets/${f}`, 'utf8').includes('serviceWorker'))
-    if (registersWorker) ensureBuilt()
-    else execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
-  } finally {
-    process.env.NODE_ENV = before
-  }
-}
-
-let server: RunningServer
-let browser: Browser
-
-beforeAll(async () => {
-  buildForProduction()
-  server = await startTestServer('sqlite')
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const app = appHarness()
 
 const sessionOf = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('sori:session') ?? 'null') as Session)
 /** In-app navigation (the chat screen hides the tab bar), the way a link would do it. */
@@ -47,13 +16,13 @@ const pickLanguage = (page: Page, lng: string) => page.locator('.language-picker
 
 /** A signed-up user in the browser with a 1:1 chat open with a friend made through the API. */
 async function userWithChat(page: Page, handle: string): Promise<{ token: string; conv: string }> {
-  await signUpInUi(page, server.url, handle, handle)
+  await signUpInUi(page, app.server.url, handle, handle)
   const { token } = await sessionOf(page)
-  const friend = await signUp(server, `${handle}.f`, '친구')
-  expect((await api(server, token, 'POST', '/api/friends', { userId: friend.user.id })).status).toBe(204)
-  const chat = await api<Chat>(server, token, 'POST', '/api/chats/direct', { userId: friend.user.id })
+  const friend = await signUp(app.server, `${handle}.f`, '친구')
+  expect((await api(app.server, token, 'POST', '/api/friends', { userId: friend.user.id })).status).toBe(204)
+  const chat = await api<Chat>(app.server, token, 'POST', '/api/chats/direct', { userId: friend.user.id })
   expect(chat.status).toBe(200)
-  await page.goto(`${server.url}/#/chat/${chat.body.id}`)
+  await page.goto(`${app.server.url}/#/chat/${chat.body.id}`)
   await page.getByRole('textbox', { name: 'Message' }).waitFor()
   return { token, conv: chat.body.id }
 }
@@ -70,9 +39,9 @@ async function searchUntilMarked(page: Page, query: string, word: string): Promi
 
 test('the first visit speaks the browser language: zh-TW → Traditional Chinese, pt-BR → Portuguese', async () => {
   for (const [locale, lng, signIn] of [['zh-TW', 'zh-Hant', '登入'], ['pt-BR', 'pt', 'Entrar'], ['nl-NL', 'en', 'Sign in']] as const) {
-    const context = await browser.newContext({ locale, viewport: { width: 360, height: 640 } })
+    const context = await app.browser.newContext({ locale, viewport: { width: 360, height: 640 } })
     const page = await context.newPage()
-    await page.goto(server.url)
+    await page.goto(app.server.url)
     await page.getByRole('tab', { name: signIn }).waitFor()
     expect(await page.evaluate(() => document.documentElement.lang)).toBe(lng)
     expect(await page.locator('.language-picker__select').inputValue()).toBe(lng)
@@ -81,8 +50,8 @@ test('the first visit speaks the browser language: zh-TW → Traditional Chinese
 })
 
 test('switching the language changes the text on screen with no reload, and follows the account', async () => {
-  const { context, page } = await phone(browser)
-  await signUpInUi(page, server.url, 'lang.switch', 'Lang Switch')
+  const { context, page } = await phone(app.browser)
+  await signUpInUi(page, app.server.url, 'lang.switch', 'Lang Switch')
   await tab(page, 'Settings').click()
   await page.getByRole('heading', { name: 'Settings' }).waitFor()
   // a reload would lose this
@@ -99,9 +68,9 @@ test('switching the language changes the text on screen with no reload, and foll
 
   // the account has it (PATCH /api/me), so another device signs in in German
   const { token } = await sessionOf(page)
-  await expect.poll(async () => (await api<Me>(server, token, 'GET', '/api/me')).body.lang, { timeout: 10_000 }).toBe('de')
-  const other = await phone(browser)
-  await other.page.goto(server.url)
+  await expect.poll(async () => (await api<Me>(app.server, token, 'GET', '/api/me')).body.lang, { timeout: 10_000 }).toBe('de')
+  const other = await phone(app.browser)
+  await other.page.goto(app.server.url)
   await other.page.getByRole('tab', { name: 'Sign in' }).waitFor()
   await other.page.getByLabel('ID', { exact: true }).fill('lang.switch')
   await other.page.getByLabel('Password').fill('correct horse 1')
@@ -116,7 +85,7 @@ test('switching the language changes the text on screen with no reload, and foll
 })
 
 test('search finds a Thai, a Japanese and a Chinese word inside a sentence and opens the chat there', async () => {
-  const { context, page } = await phone(browser)
+  const { context, page } = await phone(app.browser)
   const { conv } = await userWithChat(page, 'search.cjk')
   const sentences = ['พรุ่งนี้ฉันจะไปตลาดกับแม่นะ', '昨日は東京で美味しい寿司を食べました', '我今天去北京出差了', 'Frau Müller trinkt Kaffee im Café']
   for (const s of sentences) { await sendInUi(page, s); await message(page, s.slice(0, 6)).waitFor() }
@@ -140,7 +109,7 @@ test('search finds a Thai, a Japanese and a Chinese word inside a sentence and o
 })
 
 test('a hit far up in a chat opens the chat scrolled to that message, marked', async () => {
-  const { context, page } = await phone(browser)
+  const { context, page } = await phone(app.browser)
   const { conv } = await userWithChat(page, 'search.jump')
   await sendInUi(page, 'พรุ่งนี้ฉันจะไปตลาดกับแม่นะ')
   // enough after it that it is scrolled out of sight (and out of the virtualized list)
@@ -160,7 +129,7 @@ test('a hit far up in a chat opens the chat scrolled to that message, marked', a
 })
 
 test("Turkish: 'İSTANBUL' finds 'istanbul' with Turkish active", async () => {
-  const { context, page } = await phone(browser)
+  const { context, page } = await phone(app.browser)
   await userWithChat(page, 'search.tr')
   await sendInUi(page, 'yarın istanbul’a gidiyorum')
   await message(page, 'gidiyorum').waitFor()
@@ -173,9 +142,9 @@ test("Turkish: 'İSTANBUL' finds 'istanbul' with Turkish active", async () => {
 })
 
 test('offline, switching to another language and reloading still works (locale chunks are cached)', async () => {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 640 } })
+  const context = await app.browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 640 } })
   const page = await context.newPage()
-  await page.goto(server.url)
+  await page.goto(app.server.url)
   await page.getByRole('tab', { name: 'Sign in' }).waitFor()
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
   await context.setOffline(true)

@@ -1,47 +1,17 @@
 // The chat list in all twelve languages → docs/screenshots/chats-<locale>.png. Besides the pictures
 // (look at them), each locale is checked for English UI text left on screen and for labels that do
 // not fit (tab labels and the title must not be cut; chat titles and previews may end in an ellipsis).
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { readFileSync } from 'node:fs'
+import { expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { Chat, Session } from '../../protocol/api.ts'
 import { pageDoc } from '../../protocol/docs.ts'
 import { LOCALES } from '../../web/i18n/locales.ts'
-import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { connect, send, until } from '../fixtures/sync-client.ts'
-import { ensureBuilt, launch, phone } from './helpers.ts'
+import { appHarness, phone } from './helpers.ts'
 
-/**
- * vitest sets NODE_ENV=test, and a `vite build` that inherits it makes a build in which
- * import.meta.env.PROD is false, so the service worker is never registered. Build as production,
- * also when another test file left such a build in dist/.
- */
-function buildForProduction(): void {
-  const before = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    const assets = existsSync('dist/assets') ? readdirSync('dist/assets').filter((f) => f.endsWith('.js')) : []
-    const registersWorker = assets.some((f) => readFileSync(`dist/assets/${f}`, 'utf8').includes('serviceWorker'))
-    if (registersWorker) ensureBuilt()
-    else execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
-  } finally {
-    process.env.NODE_ENV = before
-  }
-}
-
-let server: RunningServer
-let browser: Browser
-
-beforeAll(async () => {
-  buildForProduction()
-  server = await startTestServer('sqlite')
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const app = appHarness()
 
 type Tree = { [k: string]: string | Tree }
 const bundle = (lng: string) => JSON.parse(readFileSync(`locales/${lng}.json`, 'utf8')) as Tree
@@ -66,7 +36,7 @@ function englishLeftovers(lng: string): string[] {
 }
 
 async function say(token: string, conv: Chat, from: string, body: string): Promise<void> {
-  const c = await connect(server, token, pageDoc(conv.id, conv.page), { ack: true, noWait: true })
+  const c = await connect(app.server, token, pageDoc(conv.id, conv.page), { ack: true, noWait: true })
   try {
     await until(() => c.provider.synced, `sync of ${conv.kind} chat ${conv.id} by ${from}`)
     send(c, from, body)
@@ -81,17 +51,17 @@ async function say(token: string, conv: Chat, from: string, body: string): Promi
 test('the chat list in twelve languages', async () => {
   // everything is written before the browser signs in: the stock y-websocket client echoes other
   // clients' awareness states, and the server closes it (4400) when it echoes the browser's
-  const me = await signUp(server, 'mina', 'Mina Park')
+  const me = await signUp(app.server, 'mina', 'Mina Park')
   const people = await Promise.all([
-    signUp(server, 'jun.seo', '서준'), signUp(server, 'somchai', 'สมชาย ใจดี'), signUp(server, 'yuki', '佐藤 ゆき'), signUp(server, 'juergen', 'Jürgen Großmann-Schönefeld'),
+    signUp(app.server, 'jun.seo', '서준'), signUp(app.server, 'somchai', 'สมชาย ใจดี'), signUp(app.server, 'yuki', '佐藤 ゆき'), signUp(app.server, 'juergen', 'Jürgen Großmann-Schönefeld'),
   ])
   const [jun, somchai, yuki, juergen] = people
   for (const p of people) {
-    await api(server, me.token, 'POST', '/api/friends', { userId: p.user.id })
-    await api(server, p.token, 'POST', '/api/friends', { userId: me.user.id })
+    await api(app.server, me.token, 'POST', '/api/friends', { userId: p.user.id })
+    await api(app.server, p.token, 'POST', '/api/friends', { userId: me.user.id })
   }
-  const direct = async (p: Session) => (await api<Chat>(server, me.token, 'POST', '/api/chats/direct', { userId: p.user.id })).body
-  const group = async (title: string, ps: Session[]) => (await api<Chat>(server, me.token, 'POST', '/api/chats/group', { title, userIds: ps.map((p) => p.user.id) })).body
+  const direct = async (p: Session) => (await api<Chat>(app.server, me.token, 'POST', '/api/chats/direct', { userId: p.user.id })).body
+  const group = async (title: string, ps: Session[]) => (await api<Chat>(app.server, me.token, 'POST', '/api/chats/group', { title, userIds: ps.map((p) => p.user.id) })).body
 
   const trip = await group('Wochenende in Lissabon 🏖️', [yuki, juergen])
   await say(me.token, trip, me.user.id, 'Ich bringe den Kuchen mit 🎂')
@@ -104,8 +74,8 @@ test('the chat list in twelve languages', async () => {
   const junChat = await direct(jun)
   for (const text of ['네, 좋아요!', '12시에 만나요 🍜']) await say(jun.token, junChat, jun.user.id, text)
 
-  const { context, page } = await phone(browser)
-  await page.goto(server.url)
+  const { context, page } = await phone(app.browser)
+  await page.goto(app.server.url)
   await page.getByLabel('ID', { exact: true }).fill('mina')
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.locator('#welcome-form button[type=submit]').click()

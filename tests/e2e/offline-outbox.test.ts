@@ -1,46 +1,35 @@
 // Offline writing: messages written with no network show at once as waiting, survive a reload made
 // offline, and reach the other member exactly once when the network is back; then they show as sent.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser } from 'playwright-core'
 import {
-  count, friendsWithChat, launch, network, openChat, PageClient, sendUi, serviceWorkerControls,
-  shown, signInUi, storedBodies, untilShown, type Friends, type Network,
+  count, offlineHarness, openChat, PageClient, sendUi, serviceWorkerControls,
+  shown, signInUi, storedBodies, untilShown,
 } from './offline-setup.ts'
 
-let browser: Browser
-let f: Friends
-let net: Network
+const env = offlineHarness()
 let bob: PageClient
 
+// registered after the harness's hooks: Bob connects once the server runs and leaves before it stops
 beforeAll(async () => {
-  f = await friendsWithChat()
-  net = await network(f.server.port)
-  browser = await launch()
-  bob = new PageClient(f.server.url, f.bob, f.chat.id)
+  bob = new PageClient(env.f.server.url, env.f.bob, env.f.chat.id)
   await bob.synced()
 })
-
-afterAll(async () => {
-  bob?.destroy()
-  await browser?.close()
-  await net?.close()
-  await f?.server.close()
-})
+afterAll(() => { bob?.destroy() })
 
 describe('offline outbox', () => {
   test('messages written offline survive a reload and arrive exactly once', async () => {
     const history = ['hello from Bob', 'are you there?', 'see you tomorrow']
     for (const b of history) bob.send(b)
 
-    const context = await browser.newContext({ viewport: { width: 420, height: 1600 } })
+    const context = await env.browser.newContext({ viewport: { width: 420, height: 1600 } })
     const page = await context.newPage()
-    await signInUi(page, net.url, f.alice)
-    await openChat(page, net.url, f.chat.id)
+    await signInUi(page, env.net.url, env.f.alice)
+    await openChat(page, env.net.url, env.f.chat.id)
     await untilShown(page, (m) => history.every((b) => m.some((x) => x.body === b)))
     await serviceWorkerControls(page)
 
     // the network goes away: sockets die with it
-    net.cut()
+    env.net.cut()
     await context.setOffline(true)
     await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor()
 
@@ -66,11 +55,11 @@ describe('offline outbox', () => {
     mine.push(later)
 
     // back online: everything goes out once and turns sent when the server acknowledges it
-    net.restore()
+    env.net.restore()
     await context.setOffline(false)
     await untilShown(page, (m) => mine.every((b) => m.some((x) => x.body === b && x.state === 'sent')), 30_000)
     await bob.until((bodies) => mine.every((b) => bodies.includes(b)))
-    const stored = await storedBodies(f.server.url, f.bob, f.chat.id)
+    const stored = await storedBodies(env.f.server.url, env.f.bob, env.f.chat.id)
     for (const b of [...history, ...mine]) {
       expect(count(bob.bodies(), b)).toBe(1)
       expect(count(stored, b)).toBe(1)
@@ -80,22 +69,22 @@ describe('offline outbox', () => {
     for (const b of mine) expect(final.filter((x) => x.body === b)).toHaveLength(1)
 
     // 'sent' survives a reload made offline (the acknowledged state is stored)
-    net.cut()
+    env.net.cut()
     await context.setOffline(true)
     await page.reload()
     await untilShown(page, (m) => mine.every((b) => m.some((x) => x.body === b && x.state === 'sent')))
-    net.restore()
+    env.net.restore()
     await context.setOffline(false)
     await context.close()
   })
 
   test('two tabs never send the same message twice', async () => {
-    const context = await browser.newContext({ viewport: { width: 420, height: 1600 } })
+    const context = await env.browser.newContext({ viewport: { width: 420, height: 1600 } })
     const tab1 = await context.newPage()
-    await signInUi(tab1, net.url, f.alice)
-    await openChat(tab1, net.url, f.chat.id)
+    await signInUi(tab1, env.net.url, env.f.alice)
+    await openChat(tab1, env.net.url, env.f.chat.id)
     const tab2 = await context.newPage()
-    await openChat(tab2, net.url, f.chat.id)
+    await openChat(tab2, env.net.url, env.f.chat.id)
     await serviceWorkerControls(tab1)
 
     // online: what one tab writes shows once in the other
@@ -103,7 +92,7 @@ describe('offline outbox', () => {
     await untilShown(tab2, (m) => m.filter((x) => x.body === 'tab one online').length === 1)
 
     // offline: both tabs write; each shows both tabs' messages (BroadcastChannel), once
-    net.cut()
+    env.net.cut()
     await context.setOffline(true)
     const written = ['tab one a', 'tab two a', 'tab one b', 'tab two b']
     for (const b of written) await sendUi(b.startsWith('tab one') ? tab1 : tab2, b)
@@ -111,7 +100,7 @@ describe('offline outbox', () => {
     await tab2.reload()
     await untilShown(tab2, (m) => written.every((b) => m.filter((x) => x.body === b && x.state === 'waiting').length === 1))
 
-    net.restore()
+    env.net.restore()
     await context.setOffline(false)
     for (const tab of [tab1, tab2]) {
       await untilShown(tab, (m) => [...written, 'tab one online'].every((b) => m.filter((x) => x.body === b && x.state === 'sent').length === 1), 30_000)
@@ -119,7 +108,7 @@ describe('offline outbox', () => {
     await bob.until((bodies) => written.every((b) => bodies.includes(b)))
     // both tabs held every message and both synced with the server: still one copy of each
     await tabsSettled(tab1, tab2)
-    const stored = await storedBodies(f.server.url, f.bob, f.chat.id)
+    const stored = await storedBodies(env.f.server.url, env.f.bob, env.f.chat.id)
     for (const b of [...written, 'tab one online']) {
       expect(count(stored, b)).toBe(1)
       expect(count(bob.bodies(), b)).toBe(1)

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -15,6 +16,7 @@ import type { ChatMessage } from '../../protocol/messages.ts'
 import { startServer } from '../../server/app.ts'
 import { freshDatabaseUrl } from '../fixtures/databases.ts'
 import { api, signUp, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+import { launch, started } from './helpers.ts'
 
 export { TEST_PASSWORD }
 
@@ -37,10 +39,7 @@ export function buildApp(): string {
   return (built = dir)
 }
 
-export const launch = (): Promise<Browser> => chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-})
+export { launch } from './helpers.ts'
 
 /**
  * The browser reaches the server only through this TCP relay. Cutting it closes every open connection
@@ -91,6 +90,46 @@ export async function friendsWithChat(): Promise<Friends> {
   const r = await api<Chat>(server, alice.token, 'POST', '/api/chats/direct', { userId: bob.user.id })
   if (r.status !== 200 && r.status !== 201) throw new Error(`creating the chat failed: ${r.status}`)
   return { server, alice, bob, chat: r.body }
+}
+
+export interface OfflineHarness {
+  /** Alice and Bob with their chat, on a server of their own; set once beforeAll has run */
+  readonly f: Friends
+  /** the relay through which the browser reaches that server */
+  readonly net: Network
+  readonly browser: Browser
+  /** stops the server before the end of the file (afterAll then leaves it alone) */
+  stopServer(): Promise<void>
+}
+
+/**
+ * Call at the top of a test file: before its tests, starts Alice and Bob's server, the relay in front of
+ * it and Chromium; after them, closes all three.
+ */
+export function offlineHarness(): OfflineHarness {
+  let f: Friends | undefined
+  let relay: Network | undefined
+  let browser: Browser | undefined
+  let serverStopped = false
+  beforeAll(async () => {
+    f = await friendsWithChat()
+    relay = await network(f.server.port)
+    browser = await launch()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await relay?.close()
+    if (!serverStopped) await f?.server.close()
+  })
+  return {
+    get f() { return started(f, 'the server') },
+    get net() { return started(relay, 'the relay') },
+    get browser() { return started(browser, 'the browser') },
+    stopServer: async () => {
+      serverStopped = true
+      await started(f, 'the server').server.close()
+    },
+  }
 }
 
 /** A user's view of one page doc through the stock y-websocket client (Node). */

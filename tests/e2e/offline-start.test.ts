@@ -1,30 +1,15 @@
 // Starting with the server gone: the service worker serves the app, and Dexie holds the chat list and
 // the history of a chat that was synced in the background (never opened before the server went away).
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import {
-  friendsWithChat, launch, network, PageClient, serviceWorkerControls, shown, signInUi,
-  untilShown, type Friends, type Network,
+  offlineHarness, PageClient, serviceWorkerControls, shown, signInUi,
+  untilShown,
 } from './offline-setup.ts'
 
 const HISTORY = 1000
 
-let browser: Browser
-let f: Friends
-let net: Network
-let serverStopped = false
-
-beforeAll(async () => {
-  f = await friendsWithChat()
-  net = await network(f.server.port)
-  browser = await launch()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await net?.close()
-  if (!serverStopped) await f?.server.close()
-})
+const env = offlineHarness()
 
 /** Messages of `convId` in the app's local message index (read straight from IndexedDB). */
 const indexed = (page: Page, userId: string, convId: string): Promise<number> => page.evaluate(([db, conv]) => new Promise<number>((resolve) => {
@@ -40,13 +25,13 @@ const indexed = (page: Page, userId: string, convId: string): Promise<number> =>
 }), [`sori-${userId}`, convId] as const)
 
 test('the app starts from the service worker with the server stopped', async () => {
-  const context = await browser.newContext({ viewport: { width: 420, height: 900 } })
+  const context = await env.browser.newContext({ viewport: { width: 420, height: 900 } })
   const page = await context.newPage()
-  await signInUi(page, net.url, f.alice)
+  await signInUi(page, env.net.url, env.f.alice)
   await serviceWorkerControls(page)
 
   // Bob writes while Alice looks at her chat list (she never opens the chat)
-  const bob = new PageClient(f.server.url, f.bob, f.chat.id)
+  const bob = new PageClient(env.f.server.url, env.f.bob, env.f.chat.id)
   await bob.synced()
   for (let i = 0; i < HISTORY; i += 100) {
     bob.doc.transact(() => { for (let k = i; k < i + 100; k++) bob.send(`history ${k}`) })
@@ -56,7 +41,7 @@ test('the app starts from the service worker with the server stopped', async () 
   await page.getByRole('link', { name: /Bob/ }).filter({ hasText: last }).waitFor({ timeout: 30_000 })
   // background sync stores the chat's newest page (the app indexes every message it stores)
   const end = Date.now() + 30_000
-  while ((await indexed(page, f.alice.user.id, f.chat.id)) < HISTORY) {
+  while ((await indexed(page, env.f.alice.user.id, env.f.chat.id)) < HISTORY) {
     if (Date.now() > end) throw new Error('the chat was not synced in the background')
     await page.waitForTimeout(200)
   }
@@ -64,12 +49,11 @@ test('the app starts from the service worker with the server stopped', async () 
   await page.close()
 
   // the server goes away entirely
-  serverStopped = true
-  await f.server.close()
-  net.cut()
+  await env.stopServer()
+  env.net.cut()
 
   const cold = await context.newPage()
-  await cold.goto(net.url + '/')
+  await cold.goto(env.net.url + '/')
   const row = cold.getByRole('link', { name: /Bob/ })
   await row.filter({ hasText: last }).waitFor()
   await cold.getByRole('status').filter({ hasText: 'Offline' }).waitFor({ timeout: 15_000 })
@@ -85,7 +69,7 @@ test('the app starts from the service worker with the server stopped', async () 
   // and from a cold navigation straight into the chat
   const t1 = Date.now()
   const direct = await context.newPage()
-  await direct.goto(`${net.url}/#/chat/${f.chat.id}`)
+  await direct.goto(`${env.net.url}/#/chat/${env.f.chat.id}`)
   await untilShown(direct, (x) => x.some((y) => y.body === last))
   const coldMs = Date.now() - t1
   console.log(`[figures] offline, ${HISTORY} messages in Dexie: chat list → newest message shown ${openMs} ms; cold navigation (service worker) → newest message shown ${coldMs} ms`)

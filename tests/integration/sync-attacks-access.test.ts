@@ -2,74 +2,54 @@
 // documented forms, a non-member, a member of one chat reaching for another, and a member who left
 // but keeps writing. Refused at the HTTP upgrade (401/403/404) before any WebSocket exists, or on a
 // live socket with 4401/4403; nothing written after losing access reaches anyone.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import { backends } from '../fixtures/databases.ts'
-import { startTestServer } from '../fixtures/server.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
   Raw, craft, fence, freshClientId, freshLook, http, leaveChat, message, msgs, newGroup, newUser, stock, until, upgradeStatus, within,
   type Stock, type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, headDoc, inboxDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
 
-type Server = Awaited<ReturnType<typeof startTestServer>>
-
 describe.each(backends())('sync access attacks (%s)', (backend) => {
-  let server: Server
-  let base: string
-  let wsBase: string
-  const open: { destroy(): void }[] = []
-  const raws: Raw[] = []
-
-  beforeAll(async () => {
-    server = await startTestServer(backend)
-    base = server.url
-    wsBase = base.replace(/^http/, 'ws')
-  })
-  afterAll(async () => { await server?.close() })
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy()
-    for (const r of raws.splice(0)) r.close()
-  })
-
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
-  const rawOpen = async (doc: string, u: User) => { const r = await Raw.open(wsBase, doc, { token: u.token, ack: true }); raws.push(r); return r }
+  const srv = attackHarness(backend)
+  const { keep, rawOpen } = srv
 
   async function group() {
-    const [a, b, c] = await Promise.all([newUser(base, 'a'), newUser(base, 'b'), newUser(base, 'c')])
-    const chat = await newGroup(base, a, [b, c])
+    const [a, b, c] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b'), newUser(srv.base, 'c')])
+    const chat = await newGroup(srv.base, a, [b, c])
     const page = pageDoc(chat.id, chat.page)
-    const A = keep(await stock(wsBase, page, a.token))
-    const C = keep(await stock(wsBase, page, c.token))
+    const A = keep(await stock(srv.wsBase, page, a.token))
+    const C = keep(await stock(srv.wsBase, page, c.token))
     return { a, b, c, chat, page, head: headDoc(chat.id), A, C }
   }
 
   // wrong or missing credentials ------------------------------------------------------------
   it('answers 401 at the upgrade without a token, with a wrong token, and with a wrong subprotocol token', async () => {
     const g = await group()
-    expect(await upgradeStatus(wsBase, g.page)).toBe(401)
-    expect(await upgradeStatus(wsBase, g.page, { token: '' })).toBe(401)
-    expect(await upgradeStatus(wsBase, g.page, { token: 'x'.repeat(43) })).toBe(401)
-    expect(await upgradeStatus(wsBase, g.page, { token: g.a.token.slice(0, -1) + (g.a.token.endsWith('A') ? 'B' : 'A') })).toBe(401)
-    expect(await upgradeStatus(wsBase, g.page, { protocols: ['sori.token.' + 'y'.repeat(43)] })).toBe(401)
-    expect(await upgradeStatus(wsBase, inboxDoc(g.a.id), { token: 'x'.repeat(43) })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page)).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: '' })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: 'x'.repeat(43) })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: g.a.token.slice(0, -1) + (g.a.token.endsWith('A') ? 'B' : 'A') })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page, { protocols: ['sori.token.' + 'y'.repeat(43)] })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: 'x'.repeat(43) })).toBe(401)
   })
 
   it('accepts the token as a `sori.token.<token>` subprotocol (control)', async () => {
     const g = await group()
-    const r = await Raw.open(wsBase, g.page, { protocols: [`sori.token.${g.a.token}`] })
-    raws.push(r)
+    const r = await srv.raw(g.page, { protocols: [`sori.token.${g.a.token}`] })
     expect(r.isOpen).toBe(true)
   })
 
   it('closes live sockets with 4401 on sign-out of every device, and answers 401 afterwards', async () => {
     const g = await group()
     const raw = await rawOpen(g.page, g.b)
-    const H = keep(await stock(wsBase, g.head, g.b.token))
-    const signout = await http(base, 'POST', '/api/signout-all', g.b.token)
+    const H = keep(await stock(srv.wsBase, g.head, g.b.token))
+    const signout = await http(srv.base, 'POST', '/api/signout-all', g.b.token)
     expect(signout.status).toBe(204)
     expect((await raw.closeCode()).code).toBe(CLOSE.UNAUTHORIZED)
     await until(() => H.closes.includes(CLOSE.UNAUTHORIZED), 'the stock client hearing 4401')
-    expect(await upgradeStatus(wsBase, g.page, { token: g.b.token })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: g.b.token })).toBe(401)
     // the stock client takes 4401 as final and does not knock again
     const marker = await fence(g.A, g.a.id, [g.C])
     expect(H.closes).toEqual([CLOSE.UNAUTHORIZED])
@@ -79,30 +59,30 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
 
   it('closes only the signed-out device\'s sockets with 4401; the same user\'s other device keeps syncing', async () => {
     const g = await group()
-    const signin = await http<{ token: string }>(base, 'POST', '/api/signin', undefined, { handle: g.b.handle, password: 'correct horse battery', device: 'second' })
+    const signin = await http<{ token: string }>(srv.base, 'POST', '/api/signin', undefined, { handle: g.b.handle, password: 'correct horse battery', device: 'second' })
     expect(signin.status).toBe(200)
     const second: User = { ...g.b, token: signin.body.token }
     const first = await rawOpen(g.page, g.b)
-    const other = keep(await stock(wsBase, g.page, second.token))
-    expect((await http(base, 'POST', '/api/signout', g.b.token)).status).toBe(204)
+    const other = keep(await stock(srv.wsBase, g.page, second.token))
+    expect((await http(srv.base, 'POST', '/api/signout', g.b.token)).status).toBe(204)
     expect((await first.closeCode()).code).toBe(CLOSE.UNAUTHORIZED)
-    expect(await upgradeStatus(wsBase, g.page, { token: g.b.token })).toBe(401)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: g.b.token })).toBe(401)
     const marker = await fence(g.A, g.a.id, [other])
     expect(msgs(other.doc).at(-1)).toEqual(marker)
     expect(other.closes).toEqual([])
   })
 
   it('refuses messages from a member the other side of a direct chat has blocked, and shows them to no one', async () => {
-    const [a, b] = await Promise.all([newUser(base, 'a'), newUser(base, 'b')])
-    const direct = await http<{ id: string; page: number }>(base, 'POST', '/api/chats/direct', a.token, { userId: b.id })
+    const [a, b] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b')])
+    const direct = await http<{ id: string; page: number }>(srv.base, 'POST', '/api/chats/direct', a.token, { userId: b.id })
     expect(direct.status).toBe(200)
     const page = pageDoc(direct.body.id, direct.body.page)
-    const A = keep(await stock(wsBase, page, a.token))
-    const B = keep(await stock(wsBase, page, b.token))
+    const A = keep(await stock(srv.wsBase, page, a.token))
+    const B = keep(await stock(srv.wsBase, page, b.token))
     const hello = message(b.id, 'before the block')
     B.doc.getArray<ChatMessage>('msgs').push([hello])
     await until(() => msgs(A.doc).some((m) => m.id === hello.id), 'b\'s first message reaching a')
-    expect((await http(base, 'POST', `/api/friends/${b.id}/block`, a.token)).status).toBe(204)
+    expect((await http(srv.base, 'POST', `/api/friends/${b.id}/block`, a.token)).status).toBe(204)
     const raw = await rawOpen(page, b)
     const client = freshClientId()
     const { update } = await craft(raw, client, (d) => d.getArray('msgs').push([message(b.id, 'after the block')]))
@@ -111,7 +91,7 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect([CLOSE.FORBIDDEN, CLOSE.REFUSED]).toContain(code)
     const marker = await fence(A, a.id, [])
     expect(msgs(A.doc)).toEqual([hello, marker])
-    const fresh = await freshLook(wsBase, page, a.token)
+    const fresh = await freshLook(srv.wsBase, page, a.token)
     expect(fresh.clients.has(client)).toBe(false)
   })
 
@@ -123,31 +103,31 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
       'x:abc', `c:${g.chat.id.toUpperCase()}`, `c:${g.chat.id}x`, `c:${g.chat.id}:01`, `c:${g.chat.id}:-1`,
       `c:${g.chat.id}:1234567`, `c:${g.chat.id}:0:0`, `u:${g.a.id}:0`, `u:`, 'c:', `ch:${g.chat.id}x`, '..%2Fetc',
     ]) {
-      expect([name, await upgradeStatus(wsBase, name, t)]).toEqual([name, 404])
+      expect([name, await upgradeStatus(srv.wsBase, name, t)]).toEqual([name, 404])
     }
   })
 
   // non-members -------------------------------------------------------------------------------
   it('answers 403 at the upgrade to a non-member, for the head and every page, and for someone else\'s inbox', async () => {
     const g = await group()
-    const d = await newUser(base, 'd')
-    expect(await upgradeStatus(wsBase, g.head, { token: d.token })).toBe(403)
-    expect(await upgradeStatus(wsBase, g.page, { token: d.token })).toBe(403)
-    expect(await upgradeStatus(wsBase, pageDoc(g.chat.id, g.chat.page + 1), { token: d.token })).toBeOneOf([403, 404])
-    expect(await upgradeStatus(wsBase, inboxDoc(g.a.id), { token: d.token })).toBe(403)
-    expect(await upgradeStatus(wsBase, inboxDoc(g.a.id), { token: g.b.token })).toBe(403)
+    const d = await newUser(srv.base, 'd')
+    expect(await upgradeStatus(srv.wsBase, g.head, { token: d.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: d.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, pageDoc(g.chat.id, g.chat.page + 1), { token: d.token })).toBeOneOf([403, 404])
+    expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: d.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: g.b.token })).toBe(403)
     // and the same through the stock client: it hears the refusal and nothing syncs
-    const stranger = await stock(wsBase, g.page, d.token).catch((e: Error) => e)
+    const stranger = await stock(srv.wsBase, g.page, d.token).catch((e: Error) => e)
     expect(stranger).toBeInstanceOf(Error)
   })
 
   it('answers 403 to a member of chat A who asks for the head or page of chat B', async () => {
     const g = await group()
-    const d = await newUser(base, 'd')
-    const other = await newGroup(base, g.a, [d], 'a and d only')
-    expect(await upgradeStatus(wsBase, headDoc(other.id), { token: g.b.token })).toBe(403)
-    expect(await upgradeStatus(wsBase, pageDoc(other.id, other.page), { token: g.b.token })).toBe(403)
-    expect(await upgradeStatus(wsBase, headDoc(other.id), { token: d.token })).toBe(101)
+    const d = await newUser(srv.base, 'd')
+    const other = await newGroup(srv.base, g.a, [d], 'a and d only')
+    expect(await upgradeStatus(srv.wsBase, headDoc(other.id), { token: g.b.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, pageDoc(other.id, other.page), { token: g.b.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, headDoc(other.id), { token: d.token })).toBe(101)
   })
 
   // leaving -----------------------------------------------------------------------------------
@@ -155,40 +135,40 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     const g = await group()
     const bRaw = await rawOpen(g.page, g.b)
     const bRaw2 = await rawOpen(g.page, g.b)
-    const bHead = keep(await stock(wsBase, g.head, g.b.token))
-    const bPage = keep(await stock(wsBase, g.page, g.b.token))
-    const bInbox = keep(await stock(wsBase, inboxDoc(g.b.id), g.b.token))
+    const bHead = keep(await stock(srv.wsBase, g.head, g.b.token))
+    const bPage = keep(await stock(srv.wsBase, g.page, g.b.token))
+    const bInbox = keep(await stock(srv.wsBase, inboxDoc(g.b.id), g.b.token))
     // b prepares a write on the second socket, to fire the moment the leave call returns
     const client = freshClientId()
     const late = message(g.b.id, 'written after leaving')
     const { update } = await craft(bRaw2, client, (d) => d.getArray('msgs').push([late]))
 
-    await leaveChat(base, g.b, g.chat.id)
+    await leaveChat(srv.base, g.b, g.chat.id)
     bRaw2.sendUpdate(update)
 
     expect((await bRaw.closeCode()).code).toBe(CLOSE.FORBIDDEN)
     expect((await bRaw2.closeCode()).code).toBeOneOf([CLOSE.FORBIDDEN, CLOSE.REFUSED])
     await until(() => bHead.closes.includes(CLOSE.FORBIDDEN) && bPage.closes.includes(CLOSE.FORBIDDEN), 'b\'s stock clients hearing 4403')
-    expect(await upgradeStatus(wsBase, g.page, { token: g.b.token })).toBe(403)
-    expect(await upgradeStatus(wsBase, g.head, { token: g.b.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: g.b.token })).toBe(403)
+    expect(await upgradeStatus(srv.wsBase, g.head, { token: g.b.token })).toBe(403)
 
     const marker = await fence(g.A, g.a.id, [g.C])
     for (const w of [g.A, g.C]) expect(msgs(w.doc).map((m) => m.id)).not.toContain(late.id)
-    const fresh = await freshLook(wsBase, g.page, g.c.token)
+    const fresh = await freshLook(srv.wsBase, g.page, g.c.token)
     expect((fresh.json.msgs as ChatMessage[]).at(-1)).toEqual(marker)
     expect(fresh.clients.has(client)).toBe(false)
     // b's stock clients stayed down; b's own inbox still works
     expect(bPage.closes).toEqual([CLOSE.FORBIDDEN])
     expect(bInbox.provider.wsconnected).toBe(true)
     // the leave showed in the head doc's members for those who stayed
-    const HA = keep(await stock(wsBase, g.head, g.a.token))
+    const HA = keep(await stock(srv.wsBase, g.head, g.a.token))
     await until(() => !JSON.stringify(HA.doc.getMap('meta').toJSON()).includes(g.b.id), 'b gone from the head doc\'s meta')
   })
 
   it('keeps refusing a member who left when they try the raw path with a crafted update', async () => {
     const g = await group()
-    await leaveChat(base, g.b, g.chat.id)
-    const err = await Raw.open(wsBase, g.page, { token: g.b.token }).then(() => null, (e: { status?: number }) => e.status)
+    await leaveChat(srv.base, g.b, g.chat.id)
+    const err = await Raw.open(srv.wsBase, g.page, { token: g.b.token }).then(() => null, (e: { status?: number }) => e.status)
     expect(err).toBe(403)
     const marker = await fence(g.C, g.c.id, [g.A])
     expect(msgs(g.A.doc)).toEqual([marker])
@@ -196,13 +176,13 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
 
   it('serves everyone else while refusing, then lets a new member in', async () => {
     const g = await group()
-    const d = await newUser(base, 'd')
-    expect(await upgradeStatus(wsBase, g.page, { token: d.token })).toBe(403)
-    await http(base, 'POST', '/api/friends', g.a.token, { userId: d.id })
-    await http(base, 'POST', '/api/friends', d.token, { userId: g.a.id })
-    const inv = await http(base, 'POST', `/api/chats/${g.chat.id}/invite`, g.a.token, { userIds: [d.id] })
+    const d = await newUser(srv.base, 'd')
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: d.token })).toBe(403)
+    await http(srv.base, 'POST', '/api/friends', g.a.token, { userId: d.id })
+    await http(srv.base, 'POST', '/api/friends', d.token, { userId: g.a.id })
+    const inv = await http(srv.base, 'POST', `/api/chats/${g.chat.id}/invite`, g.a.token, { userIds: [d.id] })
     expect(inv.status).toBe(200)
-    const D: Stock = keep(await within(stock(wsBase, g.page, d.token), 'd syncing after the invitation'))
+    const D: Stock = keep(await within(stock(srv.wsBase, g.page, d.token), 'd syncing after the invitation'))
     const marker = await fence(g.A, g.a.id, [g.C, D])
     expect(msgs(D.doc).at(-1)).toEqual(marker)
   })

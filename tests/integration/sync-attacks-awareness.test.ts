@@ -3,43 +3,27 @@
 // The witnesses here are raw sockets that record what the server relays (a stock client re-broadcasts
 // every state it hears, which would mix the witness's own behaviour into the attack); the last test
 // checks that honest stock clients, echoes included, live together with these defences.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import { backends } from '../fixtures/databases.ts'
-import { startTestServer } from '../fixtures/server.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
   Raw, craft, frameAwareness, frameAwarenessMany, freshClientId, message, newGroup, newUser, sleep, stock, until, type Stock, type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, MAX_AWARENESS_BYTES, pageDoc } from '../../protocol/index.ts'
 
-type Server = Awaited<ReturnType<typeof startTestServer>>
 type State = { user?: { id?: string }; typing?: boolean; tag?: string } | undefined
 
 describe.each(backends())('sync awareness attacks (%s)', (backend) => {
-  let server: Server
-  let base: string
-  let wsBase: string
-  const open: { destroy(): void }[] = []
-  const raws: Raw[] = []
+  const srv = attackHarness(backend)
+  const { keep } = srv
 
-  beforeAll(async () => {
-    server = await startTestServer(backend)
-    base = server.url
-    wsBase = base.replace(/^http/, 'ws')
-  })
-  afterAll(async () => { await server?.close() })
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy()
-    for (const r of raws.splice(0)) r.close()
-  })
-
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
-  const rawOpen = async (doc: string, u: User, ack = false) => { const r = await Raw.open(wsBase, doc, { token: u.token, ack }); raws.push(r); return r }
+  const rawOpen = (doc: string, u: User, ack = false) => srv.rawOpen(doc, u, ack)
   const stateAt = (r: Raw, client: number): State => r.awareness().get(client)?.state as State
 
   /** a (who bound aClient by writing a message) is typing; c watches; both over raw sockets */
   async function scene() {
-    const [a, b, c] = await Promise.all([newUser(base, 'a'), newUser(base, 'b'), newUser(base, 'c')])
-    const chat = await newGroup(base, a, [b, c])
+    const [a, b, c] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b'), newUser(srv.base, 'c')])
+    const chat = await newGroup(srv.base, a, [b, c])
     const page = pageDoc(chat.id, chat.page)
     const aClient = freshClientId()
     const cClient = freshClientId()
@@ -150,10 +134,10 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
   // one backend only (awareness does not touch storage).
   if (backend === 'sqlite') {
     it('keeps a stock client connected when it times out a silent peer\'s typing state', async () => {
-      const [a, c] = await Promise.all([newUser(base, 'a'), newUser(base, 'c')])
-      const chat = await newGroup(base, a, [c])
+      const [a, c] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'c')])
+      const chat = await newGroup(srv.base, a, [c])
       const page = pageDoc(chat.id, chat.page)
-      const C = keep(await stock(wsBase, page, c.token))
+      const C = keep(await stock(srv.wsBase, page, c.token))
       const aClient = freshClientId()
       // a announces itself once and then goes quiet, its socket still open
       const A = await rawOpen(page, a)
@@ -167,10 +151,10 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
   }
 
   it('keeps honest stock clients connected while they relay each other\'s typing states', async () => {
-    const [a, b, c] = await Promise.all([newUser(base, 'a'), newUser(base, 'b'), newUser(base, 'c')])
-    const chat = await newGroup(base, a, [b, c])
+    const [a, b, c] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b'), newUser(srv.base, 'c')])
+    const chat = await newGroup(srv.base, a, [b, c])
     const page = pageDoc(chat.id, chat.page)
-    const [A, B, C]: Stock[] = [keep(await stock(wsBase, page, a.token)), keep(await stock(wsBase, page, b.token)), keep(await stock(wsBase, page, c.token))]
+    const [A, B, C]: Stock[] = [keep(await stock(srv.wsBase, page, a.token)), keep(await stock(srv.wsBase, page, b.token)), keep(await stock(srv.wsBase, page, c.token))]
     const seen = (w: Stock, s: Stock) => (w.provider.awareness.getStates().get(s.doc.clientID) as State)?.typing === true
     const closes = () => ({ a: A.closes, b: B.closes, c: C.closes })
     const anyClosed = () => A.closes.length + B.closes.length + C.closes.length > 0

@@ -1,37 +1,20 @@
 // Page attacks (issue 2: "no writes to a page that is closed"): a page rolls over at PAGE_SIZE messages;
 // the previous page still takes late appends up to PAGE_HARD_LIMIT (offline writes), and older pages
 // take none. Appends past those limits are refused with nothing changed.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
-import { startTestServer } from '../fixtures/server.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
 import { Raw, craft, freshClientId, freshLook, message, msgs, newGroup, newUser, stock, until, type Stock, type User } from '../fixtures/attacks.ts'
 import { CLOSE, PAGE_HARD_LIMIT, PAGE_SIZE, headDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
 
-type Server = Awaited<ReturnType<typeof startTestServer>>
-
 describe.each(backends())('sync page attacks (%s)', (backend) => {
-  let server: Server
-  let base: string
-  let wsBase: string
-  const open: { destroy(): void }[] = []
-  const raws: Raw[] = []
-
-  beforeAll(async () => {
-    server = await startTestServer(backend)
-    base = server.url
-    wsBase = base.replace(/^http/, 'ws')
-  })
-  afterAll(async () => { await server?.close() })
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy()
-    for (const r of raws.splice(0)) r.close()
-  })
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
+  const srv = attackHarness(backend)
+  const { keep, rawOpen } = srv
 
   /** a fills `page` to PAGE_SIZE in batches; waits for the head doc to name the next page */
   async function fill(a: User, convId: string, page: number, head: Stock): Promise<Stock> {
-    const P = keep(await stock(wsBase, pageDoc(convId, page), a.token))
+    const P = keep(await stock(srv.wsBase, pageDoc(convId, page), a.token))
     const arr = P.doc.getArray<ChatMessage>('msgs')
     while (arr.length < PAGE_SIZE) {
       const n = Math.min(100, PAGE_SIZE - arr.length)
@@ -43,8 +26,7 @@ describe.each(backends())('sync page attacks (%s)', (backend) => {
   }
 
   async function append(u: User, doc: string, count: number): Promise<{ raw: Raw; ids: string[] }> {
-    const raw = await Raw.open(wsBase, doc, { token: u.token, ack: true })
-    raws.push(raw)
+    const raw = await rawOpen(doc, u)
     const ms = Array.from({ length: count }, (_, i) => message(u.id, `late ${i}`))
     const client = freshClientId()
     raw.sendUpdate((await craft(raw, client, (d: Y.Doc) => d.getArray('msgs').push(ms))).update)
@@ -53,9 +35,9 @@ describe.each(backends())('sync page attacks (%s)', (backend) => {
   }
 
   it(`takes late appends to the previous page up to ${PAGE_HARD_LIMIT}, refuses more, and refuses any append to older pages`, async () => {
-    const [a, b] = await Promise.all([newUser(base, 'a'), newUser(base, 'b')])
-    const chat = await newGroup(base, a, [b])
-    const H = keep(await stock(wsBase, headDoc(chat.id), a.token))
+    const [a, b] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b')])
+    const chat = await newGroup(srv.base, a, [b])
+    const H = keep(await stock(srv.wsBase, headDoc(chat.id), a.token))
     expect(chat.page).toBe(0)
     const P0 = await fill(a, chat.id, 0, H)
 
@@ -75,7 +57,7 @@ describe.each(backends())('sync page attacks (%s)', (backend) => {
     const ok = await append(b, pageDoc(chat.id, 1), 1)
     expect(ok.raw.isOpen).toBe(true)
 
-    const fresh0 = await freshLook(wsBase, pageDoc(chat.id, 0), a.token)
+    const fresh0 = await freshLook(srv.wsBase, pageDoc(chat.id, 0), a.token)
     const ids0 = (fresh0.json.msgs as ChatMessage[]).map((m) => m.id)
     expect(ids0).toHaveLength(PAGE_HARD_LIMIT)
     for (const id of [...over.ids, ...closed.ids]) expect(ids0).not.toContain(id)

@@ -2,39 +2,19 @@
 // lowering or erasing your own (directly, through a delete set, or with a pre-deleted item), and the
 // head doc's other roots (`meta` is the server's). A read position is one number per member in the
 // head doc's `reads`; clients compute every message's unread count from it, so any change shows.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
-import { startTestServer } from '../fixtures/server.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
   Raw, craft, freshClientId, freshLook, look, message, msgs, pageScene, sameSnapshot, stock, stripDeleteSet, until,
   type Stock, type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, readPosition, type ChatMessage } from '../../protocol/index.ts'
 
-type Server = Awaited<ReturnType<typeof startTestServer>>
-
 describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
-  let server: Server
-  let base: string
-  let wsBase: string
-  const open: { destroy(): void }[] = []
-  const raws: Raw[] = []
-
-  beforeAll(async () => {
-    server = await startTestServer(backend)
-    base = server.url
-    wsBase = base.replace(/^http/, 'ws')
-  })
-  afterAll(async () => { await server?.close() })
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy()
-    for (const r of raws.splice(0)) r.close()
-  })
-
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
-  const rawOpen = async (doc: string, u: User) => { const r = await Raw.open(wsBase, doc, { token: u.token, ack: true }); raws.push(r); return r }
-  const scene = () => pageScene(base, wsBase, keep)
+  const srv = attackHarness(backend)
+  const { keep, rawOpen, scene } = srv
 
   async function headScene() {
     const s = await scene()
@@ -42,9 +22,9 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     s.A.doc.getArray<ChatMessage>('msgs').push([message(s.a.id, 'two'), message(s.a.id, 'three')])
     await until(() => msgs(s.C.doc).length === 3, 'three messages at c')
     const pageNo = Number(s.page.split(':')[2])
-    const HA = keep(await stock(wsBase, s.head, s.a.token))
-    const HC = keep(await stock(wsBase, s.head, s.c.token))
-    const HB = keep(await stock(wsBase, s.head, s.b.token))
+    const HA = keep(await stock(srv.wsBase, s.head, s.a.token))
+    const HC = keep(await stock(srv.wsBase, s.head, s.c.token))
+    const HB = keep(await stock(srv.wsBase, s.head, s.b.token))
     const reads = (h: Stock) => h.doc.getMap<number>('reads')
     reads(HA).set(s.a.id, readPosition(pageNo, 1))
     reads(HB).set(s.b.id, readPosition(pageNo, 2))
@@ -66,7 +46,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
     const expected = { meta: before.meta, reads: { ...before.reads, [s.c.id]: pos } }
     expect(look(HA.doc, s.head).json).toEqual(expected)
-    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect(fresh.json).toEqual(expected)
     expect(fresh.otherRoots).toEqual([])
     expect(fresh.clients.has(client)).toBe(false)
@@ -118,7 +98,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     reads(HC).set(s.c.id, pos)
     await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
     expect(reads(HA).get(s.b.id)).toBe(readPosition(pageNo, 2))
-    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect((fresh.json.reads as Record<string, number>)[s.b.id]).toBe(readPosition(pageNo, 2))
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
@@ -143,7 +123,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     reads(HC).set(s.c.id, pos)
     await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
     expect({ bAtA: reads(HA).get(s.b.id) }).toEqual({ bAtA: readPosition(pageNo, 2) })
-    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect({ bFresh: (fresh.json.reads as Record<string, number>)[s.b.id] }).toEqual({ bFresh: readPosition(pageNo, 2) })
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
@@ -169,7 +149,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
     // either refused (b stays at 2) or taken as the raise (b at 3): never erased
     expect([readPosition(pageNo, 2), readPosition(pageNo, 3)]).toContain(reads(HA).get(s.b.id))
-    const fresh = await freshLook(wsBase, s.head, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect([readPosition(pageNo, 2), readPosition(pageNo, 3)]).toContain((fresh.json.reads as Record<string, number>)[s.b.id])
   })
 

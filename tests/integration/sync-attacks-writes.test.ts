@@ -3,39 +3,20 @@
 // raw y-websocket frame carrying an update made with real Yjs, and each must be refused (close 4400)
 // with nothing changed for anyone: the other members' stock clients keep exactly what they had, a
 // fresh client syncing afterwards sees no trace, and the server keeps serving.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
-import { startTestServer } from '../fixtures/server.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
   Raw, craft, deleteSetUpdate, fence, frameStep2, freshClientId, freshLook, gcUpdate, look, message, msgs, newGroup, newUser, pageScene, sameSnapshot, sleep, stock, until,
   type PageScene, type Stock, type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_SETTING_BYTES, inboxDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
 
-type Server = Awaited<ReturnType<typeof startTestServer>>
-
 describe.each(backends())('sync attacks through updates (%s)', (backend) => {
-  let server: Server
-  let base: string
-  let wsBase: string
-  const open: { destroy(): void }[] = []
-  const raws: Raw[] = []
+  const srv = attackHarness(backend)
+  const { keep, rawOpen, scene } = srv
 
-  beforeAll(async () => {
-    server = await startTestServer(backend)
-    base = server.url
-    wsBase = base.replace(/^http/, 'ws')
-  })
-  afterAll(async () => { await server?.close() })
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy()
-    for (const r of raws.splice(0)) r.close()
-  })
-
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
-  const rawOpen = async (doc: string, u: User) => { const r = await Raw.open(wsBase, doc, { token: u.token, ack: true }); raws.push(r); return r }
-  const scene = () => pageScene(base, wsBase, keep)
   type Scene = PageScene
 
   const svOf = (doc: Y.Doc) => Y.decodeStateVector(Y.encodeStateVector(doc))
@@ -60,7 +41,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
       const sv = svOf(w.doc)
       for (const [client, clock] of sv) if (client !== s.C.doc.clientID) expect(clock).toBe(svBefore.get(client))
     }
-    const fresh = await freshLook(wsBase, s.page, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.page, s.c.token)
     expect(fresh.json).toEqual(expected)
     expect(fresh.otherRoots).toEqual([])
     expect(sameSnapshot(fresh.doc, s.A.doc)).toBe(true)
@@ -93,7 +74,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   // 1 ----------------------------------------------------------------------------------------
   it('refuses a message whose `from` is someone else, closing only the socket that sent it', async () => {
     const s = await scene()
-    const bElsewhere = keep(await stock(wsBase, s.page, s.b.token))
+    const bElsewhere = keep(await stock(srv.wsBase, s.page, s.b.token))
     await attackPage(s, s.b, freshClientId(), push(message(s.a.id, 'forged: a says pay me')))
     // the attacker's other socket (another device) is not punished for it
     const marker = await fence(s.A, s.a.id, [bElsewhere])
@@ -115,7 +96,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     raw.send(frameStep2(update))
     const marker = await fence(s.C, s.c.id, [s.A])
     expect(msgs(s.A.doc)).toEqual([...before, marker])
-    expect((await freshLook(wsBase, s.page, s.c.token)).clients.has(client)).toBe(false)
+    expect((await freshLook(srv.wsBase, s.page, s.c.token)).clients.has(client)).toBe(false)
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
 
@@ -139,23 +120,23 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('refuses a clientID bound to another user in a document that user never touched', async () => {
     const s = await scene()
     // b and c have a chat of their own; a is not in it, but a's clientID is still a's
-    const other = await newGroup(base, s.b, [s.c], 'without a')
+    const other = await newGroup(srv.base, s.b, [s.c], 'without a')
     const page = pageDoc(other.id, other.page)
-    const C2 = keep(await stock(wsBase, page, s.c.token))
+    const C2 = keep(await stock(srv.wsBase, page, s.c.token))
     const raw = await rawOpen(page, s.b)
     const { update } = await craft(raw, s.aClient, push(message(s.b.id, 'b using a\'s clientID elsewhere')))
     raw.sendUpdate(update)
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
     const marker = await fence(C2, s.c.id, [])
     expect(msgs(C2.doc)).toEqual([marker])
-    const fresh = await freshLook(wsBase, page, s.b.token)
+    const fresh = await freshLook(srv.wsBase, page, s.b.token)
     expect(fresh.json.msgs).toEqual([marker])
     expect(fresh.clients.has(s.aClient)).toBe(false)
   })
 
   it('refuses writing with the server\'s own clientID (the writer of the head doc\'s meta)', async () => {
     const s = await scene()
-    const H = keep(await stock(wsBase, s.head, s.a.token))
+    const H = keep(await stock(srv.wsBase, s.head, s.a.token))
     await until(() => H.doc.getMap('meta').size > 0, 'the head doc\'s meta')
     const serverClients = [...Y.decodeStateVector(Y.encodeStateVector(H.doc)).keys()]
     expect(serverClients.length).toBeGreaterThan(0)
@@ -168,7 +149,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('lets exactly one of two users racing for the same new clientID have it', async () => {
     const s = await scene()
     const x = freshClientId()
-    const other = await newGroup(base, s.c, [s.b], 'b and c')
+    const other = await newGroup(srv.base, s.c, [s.b], 'b and c')
     const page2 = pageDoc(other.id, other.page)
     const [rb, rc] = await Promise.all([rawOpen(s.page, s.b), rawOpen(page2, s.c)])
     const mb = message(s.b.id, 'b claims x')
@@ -184,7 +165,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     // the loser's message exists nowhere; the binding sticks with the winner
     const lostDoc = acked(rb) ? page2 : s.page
     const lostMsg = acked(rb) ? mc : mb
-    const look2 = await freshLook(wsBase, lostDoc, s.c.token)
+    const look2 = await freshLook(srv.wsBase, lostDoc, s.c.token)
     expect((look2.json.msgs as ChatMessage[]).map((m) => m.id)).not.toContain(lostMsg.id)
     expect((await (acked(rb) ? rc : rb).closeCode()).code).toBe(CLOSE.REFUSED)
     const again = await rawOpen(s.page, loser)
@@ -255,7 +236,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('refuses deleting your own message from `msgs` (retraction goes through `edits`)', async () => {
     const s = await scene()
     const bClient = freshClientId()
-    const B = keep(await stock(wsBase, s.page, s.b.token, { clientID: bClient }))
+    const B = keep(await stock(srv.wsBase, s.page, s.b.token, { clientID: bClient }))
     const mine = message(s.b.id, 'b will try to erase this')
     B.doc.getArray<ChatMessage>('msgs').push([mine])
     for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((m) => m.id === mine.id), 'b\'s message reaching a member')
@@ -302,7 +283,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('refuses a nested Y type as an edit', async () => {
     const s = await scene()
     const bClient = freshClientId()
-    const B = keep(await stock(wsBase, s.page, s.b.token, { clientID: bClient }))
+    const B = keep(await stock(srv.wsBase, s.page, s.b.token, { clientID: bClient }))
     const mine = message(s.b.id, 'b\'s own')
     B.doc.getArray<ChatMessage>('msgs').push([mine])
     await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), 'b\'s message reaching a')
@@ -328,7 +309,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('refuses an edit body over the limit on your own message', async () => {
     const s = await scene()
     const bClient = freshClientId()
-    const B = keep(await stock(wsBase, s.page, s.b.token, { clientID: bClient }))
+    const B = keep(await stock(srv.wsBase, s.page, s.b.token, { clientID: bClient }))
     const mine = message(s.b.id, 'short')
     B.doc.getArray<ChatMessage>('msgs').push([mine])
     await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), 'b\'s message reaching a')
@@ -360,7 +341,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
       const { update } = await craft(raw, client, push(message(s.b.id, 'from the future')))
       raw.sendUpdate(update)
       expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
-      const fresh = await freshLook(wsBase, next, s.c.token).catch(() => null)
+      const fresh = await freshLook(srv.wsBase, next, s.c.token).catch(() => null)
       if (fresh) expect(fresh.json.msgs).toEqual([])
     }
     // the current page is untouched and still live
@@ -388,7 +369,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const marker = await fence(s.C, s.c.id, [s.A])
     console.log(`${backend}: a message sent right after a 50,000-clientID frame reached the members in ${Date.now() - t0} ms`)
     expect(msgs(s.A.doc).at(-1)).toEqual(marker)
-    const fresh = await freshLook(wsBase, s.page, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.page, s.c.token)
     // at most c's own clientID is new (its marker); none of the attacker's
     expect(fresh.clients.size).toBeLessThanOrEqual(before + 1)
     expect(fresh.clients.has(clients[0])).toBe(false)
@@ -433,14 +414,14 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const marker = await fence(s.C, s.c.id, [s.A])
     expect(msgs(s.A.doc).map((m) => m.id)).not.toContain(second.id)
     expect(msgs(s.A.doc).at(-1)).toEqual(marker)
-    const fresh = await freshLook(wsBase, s.page, s.c.token)
+    const fresh = await freshLook(srv.wsBase, s.page, s.c.token)
     expect((fresh.json.msgs as ChatMessage[]).map((m) => m.id)).not.toContain(second.id)
   })
 
   it('refuses an inbox setting over the size limit or with a malformed name, and keeps an honest one', async () => {
     const s = await scene()
     const inbox = inboxDoc(s.b.id)
-    const I = keep(await stock(wsBase, inbox, s.b.token))
+    const I = keep(await stock(srv.wsBase, inbox, s.b.token))
     I.doc.getMap('settings').set('theme', 'dark')
     for (const mutate of [
       (d: Y.Doc) => d.getMap('settings').set('big', 'x'.repeat(MAX_SETTING_BYTES + 1)),
@@ -450,7 +431,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
       raw.sendUpdate((await craft(raw, freshClientId(), mutate)).update)
       expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
     }
-    const fresh = await freshLook(wsBase, inbox, s.b.token)
+    const fresh = await freshLook(srv.wsBase, inbox, s.b.token)
     expect(fresh.json.settings).toEqual({ theme: 'dark' })
     expect(I.closes).toEqual([])
   })
@@ -463,11 +444,11 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   // would stop the whole process instead), so this case exists for Postgres only.
   if (backend === 'postgres') {
     it('sends no ack, no fan-out and no step-1 state vector covering an update whose commit is blocked', async () => {
-      const [a, b] = await Promise.all([newUser(base, 'a'), newUser(base, 'b')])
-      const chat = await newGroup(base, a, [b])
+      const [a, b] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b')])
+      const chat = await newGroup(srv.base, a, [b])
       const page = pageDoc(chat.id, chat.page)
-      const A: Stock = keep(await stock(wsBase, page, a.token))
-      const raw = await Raw.open(wsBase, page, { token: b.token, ack: true })
+      const A: Stock = keep(await stock(srv.wsBase, page, a.token))
+      const raw = await Raw.open(srv.wsBase, page, { token: b.token, ack: true })
       const x = freshClientId()
       const m = message(b.id, 'stored only after the lock')
       const { update } = await craft(raw, x, (d) => d.getArray('msgs').push([m]))
@@ -477,7 +458,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
       const held = new Promise<void>((r) => { release = r })
       let locked = () => {}
       const isLocked = new Promise<void>((r) => { locked = r })
-      const lock = server.db.tx(async (q) => {
+      const lock = srv.server.db.tx(async (q) => {
         await q.run('LOCK TABLE doc_updates IN EXCLUSIVE MODE')
         locked()
         await held
@@ -486,7 +467,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
       try {
         raw.sendUpdate(update)
         await sleep(300) // let the server validate and apply it in memory
-        const late = await Raw.open(wsBase, page, { token: a.token })
+        const late = await Raw.open(srv.wsBase, page, { token: a.token })
         await sleep(700)
         const step1 = late.frames.find((f) => f.type === 'step1')
         // a state vector that arrives while the commit is blocked must not cover the update
@@ -508,7 +489,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('refuses a user writing the server-only `chats` of their own inbox', async () => {
     const s = await scene()
     const inbox = inboxDoc(s.b.id)
-    const I = keep(await stock(wsBase, inbox, s.b.token))
+    const I = keep(await stock(srv.wsBase, inbox, s.b.token))
     await until(() => I.doc.getMap('chats').has(s.convId), 'the chat in b\'s inbox')
     const before = look(I.doc, inbox).json
     const client = freshClientId()
@@ -523,7 +504,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const m = message(s.a.id, 'news for the inbox')
     s.A.doc.getArray<ChatMessage>('msgs').push([m])
     await until(() => (I.doc.getMap('chats').get(s.convId) as { preview?: string } | undefined)?.preview === m.body, 'the inbox entry showing a\'s new message')
-    const fresh = await freshLook(wsBase, inbox, s.b.token)
+    const fresh = await freshLook(srv.wsBase, inbox, s.b.token)
     expect(fresh.clients.has(client)).toBe(false)
     expect(fresh.json).toEqual(look(I.doc, inbox).json)
     expect((fresh.json.chats as Record<string, { unread: number }>)[s.convId].unread).toBeGreaterThanOrEqual((before.chats as Record<string, { unread: number }>)[s.convId].unread)
