@@ -8,7 +8,6 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import { CLOSE, MSG_ACK, MSG_AWARENESS, MSG_QUERY_AWARENESS, MSG_SYNC, encodeAck, readAck } from '../../protocol/wire.ts'
 import { getToken } from './api.ts'
 import { FROM_STORE } from './persistence.ts'
-import { stepTwo } from './step-two.ts'
 
 export type Ack = Map<number, number>
 
@@ -29,14 +28,6 @@ function storedBy(d: decoding.Decoder): Ack | null {
   // step 1 is the server's state vector; step 2 and updates are things the server stored and forwarded
   if (type === 0) return Y.decodeStateVector(payload)
   return Y.parseUpdateMeta(payload).to
-}
-
-const stepTwoFrame = (update: Uint8Array): Uint8Array => {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MSG_SYNC)
-  encoding.writeVarUint(e, 1)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
 }
 
 export function connect(name: string, doc: Y.Doc, userId: string, hooks: ProviderHooks): WebsocketProvider {
@@ -64,23 +55,6 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
   }
   const sync = p.messageHandlers[MSG_SYNC]
   p.messageHandlers[MSG_SYNC] = (enc, dec, prov, fromServer, type) => {
-    if (fromServer && decoding.peekVarUint(dec) === 0) {
-      decoding.readVarUint(dec)
-      const sv = decoding.readVarUint8Array(dec)
-      let updates: Uint8Array[]
-      try {
-        updates = stepTwo(doc, sv)
-      } catch (e) {
-        // never leave the server without our state: fall back to the plain step 2
-        console.warn('sori: step 2 ordering failed', e)
-        updates = [Y.encodeStateAsUpdate(doc, sv)]
-      }
-      const frames = updates.map(stepTwoFrame)
-      // sent here, in order (the handler's own reply can hold only one frame)
-      for (const f of frames) p.ws?.send(f)
-      share(Y.decodeStateVector(sv))
-      return
-    }
     // `fromServer` is false for frames from other tabs, whose state vectors prove nothing about the server
     let sv: Ack | null = null
     try { if (fromServer) sv = storedBy(dec) } catch { /* a malformed frame: y-protocols will report it */ }
