@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { startSori, startStock, type ServerChild } from '../lib/servers.ts'
 import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
-import { freshSchema } from '../lib/postgres.ts'
+import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { median, fmt, ratio } from '../lib/stats.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
 
@@ -76,7 +76,7 @@ try {
   if (which.includes('sori')) {
     let url: string | undefined
     if (backend === 'postgres') {
-      const s = await freshSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+      const s = await freshPostgresSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'bench')
       url = s.url
       dropSchema = s.drop
     }

@@ -13,7 +13,7 @@ import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { startSori, startStock, HOST, type ServerChild } from '../lib/servers.ts'
 import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
 import { SyncClient } from '../lib/sync-client.ts'
-import { freshSchema } from '../lib/postgres.ts'
+import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { memory, cpuMicros } from '../lib/proc.ts'
 import { fmt, ratio } from '../lib/stats.ts'
 
@@ -87,7 +87,7 @@ for (const name of which) {
     if (name === 'sori') {
       let url: string | undefined
       if (backend === 'postgres') {
-        const s = await freshSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+        const s = await freshPostgresSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'bench')
         url = s.url
         drop = s.drop
       }
