@@ -165,10 +165,7 @@ const parseConv = (name: string): string | null => {
 export function openDoc(name: string): DocRef {
   let e = entries.get(name)
   if (!e) {
-    // no garbage collection in conversation docs: a value overwritten twice between syncs (a read
-    // position, an edit) would travel as a ContentDeleted item, which the server refuses ("deletes
-    // items that may not be deleted"); the kept values are a few bytes each
-    const doc = new Y.Doc({ gc: parseDocName(name)?.kind === 'inbox' })
+    const doc = new Y.Doc()
     const store = persist(name, doc)
     const entry: Entry = {
       name, doc, store, refs: 0, liveRefs: 0, provider: null, providerSig: signal(null), starting: false,
