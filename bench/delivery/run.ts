@@ -1,5 +1,5 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
-//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox]
+//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 2]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server, same load, same run.
 // See bench/README.md for what each figure means.
 import { parseArgs } from 'node:util'
@@ -25,6 +25,7 @@ const { values: a } = parseArgs({
     users: { type: 'string' },
     only: { type: 'string' },
     inbox: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '2' },
   },
 })
 
@@ -42,6 +43,7 @@ const opts: LoadOptions = {
   durationS: num('duration', a.duration, 1, 600),
   drainS: num('drain', a.drain, 1, 120),
   inbox: a.inbox === true,
+  threads: num('threads', a.threads, 1, 16),
 }
 const repeat = num('repeat', a.repeat, 1, 50)
 const users = num('users', a.users ?? String(R * M), M, 20_000)
@@ -66,7 +68,7 @@ const line = (s = '') => console.log(s)
 line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
 line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
 if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
-line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in this one process`)
+line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker threads of this process`)
 line()
 
 const servers: Record<string, ServerChild> = {}

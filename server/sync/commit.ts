@@ -11,9 +11,8 @@ import { MSG_SYNC } from '../../protocol/wire.ts'
 import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
+import { compactionDue } from './compaction.ts'
 
-/** A document with more stored rows than this is compacted into one row in a later commit. */
-export const COMPACT_ROWS = 100
 /**
  * Documents compacted in one commit, fullest first. Compaction re-encodes a whole document inside the
  * commit that gates acks and fan-out; under an even load every page doc crosses the threshold in the same
@@ -111,7 +110,9 @@ export class GroupCommit {
     }
     for (const d of b.compact) if (!d.dead && !writes.has(d)) writes.set(d, { doc: d.name, updates: [] })
     const rowsAfter = (d: SyncDoc, w: DocWrite) => d.rows + w.updates.length
-    const due = [...writes].filter(([d, w]) => rowsAfter(d, w) > COMPACT_ROWS)
+    const due = [...writes].filter(([d, w]) => compactionDue({
+      rows: rowsAfter(d, w), baseBytes: d.baseBytes, tailBytes: d.tailBytes + bytesOf(w.updates), closed: d.closedPage(),
+    }))
     due.sort(([d1, w1], [d2, w2]) => rowsAfter(d2, w2) - rowsAfter(d1, w1))
     for (const [d, w] of due.slice(0, COMPACTIONS_PER_COMMIT)) w.replaceWith = Y.encodeStateAsUpdate(d.ydoc)
     try {
@@ -128,7 +129,11 @@ export class GroupCommit {
       b.resolve()
       return
     }
-    for (const [d, w] of writes) d.rows = w.replaceWith ? 1 : d.rows + w.updates.length
+    for (const [d, w] of writes) {
+      if (w.replaceWith) { d.rows = 1; d.baseBytes = w.replaceWith.byteLength; d.tailBytes = 0 }
+      else if (d.rows === 0 && w.updates.length > 0) { d.rows = w.updates.length; d.baseBytes = w.updates[0].byteLength; d.tailBytes = bytesOf(w.updates) - d.baseBytes }
+      else { d.rows += w.updates.length; d.tailBytes += bytesOf(w.updates) }
+    }
     for (const e of b.entries) {
       e.doc.uncommitted--
       const enc = encoding.createEncoder()
@@ -160,6 +165,8 @@ export class GroupCommit {
     if (fresh.length) this.hooks.failed(new Set(fresh), next)
   }
 }
+
+const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
 /** Rows of values for a multi-row statement, chunked below SQLite's parameter limit. */
 function* chunks<T>(rows: T[], size = 200): Generator<T[]> {

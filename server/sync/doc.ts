@@ -18,8 +18,10 @@ export class SyncDoc {
   /** sockets and in-flight upgrades or server writes holding the doc */
   refs = 0
   idleTimer: NodeJS.Timeout | null = null
-  /** rows stored in doc_updates */
+  /** rows stored in doc_updates, the bytes of the oldest (the last compaction) and of the rest: see compaction.ts */
   rows = 0
+  baseBytes = 0
+  tailBytes = 0
   dead = false
   /** updates applied in memory whose batch has not committed yet */
   uncommitted = 0
@@ -40,6 +42,9 @@ export class SyncDoc {
   }
 
   get page(): number { return this.parsed.kind === 'page' ? this.parsed.page : 0 }
+
+  /** a page before the conversation's current one */
+  closedPage(): boolean { return this.parsed.kind === 'page' && this.conv !== null && this.parsed.page < this.conv.page }
 
   enqueue(job: Job): void {
     if (this.dead) return

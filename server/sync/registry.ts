@@ -5,7 +5,7 @@ import type { DocName } from '../../protocol/docs.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import { SyncDoc } from './doc.ts'
-import { COMPACT_ROWS } from './commit.ts'
+import { compactionDue } from './compaction.ts'
 
 export class DocRegistry {
   private docs = new Map<string, SyncDoc>()
@@ -100,7 +100,9 @@ export class DocRegistry {
     const doc = new SyncDoc(name, parsed, conv)
     doc.ydoc.transact(() => { for (const u of updates) Y.applyUpdate(doc.ydoc, u) })
     doc.rows = updates.length
-    if (doc.rows > COMPACT_ROWS) ctx.commit.batch().compact.add(doc)
+    doc.baseBytes = updates[0]?.byteLength ?? 0
+    doc.tailBytes = updates.reduce((n, u) => n + u.byteLength, 0) - doc.baseBytes
+    if (compactionDue({ rows: doc.rows, baseBytes: doc.baseBytes, tailBytes: doc.tailBytes, closed: doc.closedPage() })) ctx.commit.batch().compact.add(doc)
     if (parsed.kind === 'page' && conv) {
       const len = doc.ydoc.getArray(ROOTS.page.msgs).length
       conv.pageLengths.set(parsed.page, Math.max(len, conv.pageLengths.get(parsed.page) ?? 0))
