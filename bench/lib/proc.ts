@@ -14,11 +14,11 @@ export function cpuMicros(pid: number): number {
   return ((utime + stime) * 1e6) / TICKS_PER_SECOND
 }
 
-/** Resident set size and its peak (VmRSS, VmHWM), in bytes. */
-export function memory(pid: number): { rss: number; peak: number } {
+/** Resident set size and its peak (VmRSS, VmHWM), and the RSS's anonymous, file-backed and shared parts, in bytes. */
+export function memory(pid: number): { rss: number; peak: number; anon: number; file: number; shmem: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') }
+  return { rss: kb('VmRSS'), peak: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') }
 }
 
 /** Pids of processes whose command name is `comm` (e.g. every postgres backend). */

@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const HOST = '127.0.0.1'
 
 export interface ServerChild {
-  name: 'sori' | 'stock'
+  name: 'sori' | 'stock' | 'floor'
   pid: number
   port: number
   /** a short label of what it stores to: sqlite, postgres, leveldb */
@@ -25,6 +25,8 @@ export interface ServerChild {
 
 export interface LiveMemory {
   rss: number
+  /** V8 heap committed (heapUsed is what is live in it) */
+  heapTotal: number
   heapUsed: number
   external: number
   arrayBuffers: number
@@ -160,4 +162,9 @@ export async function startStock(): Promise<ServerChild> {
   return start('stock', 'leveldb', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: join(dir, 'leveldb') }, () =>
     rmSync(dir, { recursive: true, force: true }),
   )
+}
+
+/** A bare ws server that only holds sockets (bench/memory/floor-server.cjs): what Node + ws cost by themselves. */
+export async function startFloor(): Promise<ServerChild> {
+  return start('floor', 'none', ['bench/memory/floor-server.cjs'], {}, () => {})
 }

@@ -1,7 +1,8 @@
-// npm run bench:memory -- [--sockets 10000] [--chats 2500] [--messages 10] [--users 1000] [--settle 10]
-//   [--backend sqlite|postgres] [--only sori|stock]
-// Server memory for many idle sockets, above the server's own baseline, for Sori and the stock
-// y-websocket server in the same run. Each socket is a lean y-websocket client (raw ws, one real Y.Doc)
+// npm run bench:memory -- [--sockets 10000] [--chats 2500] [--messages 10] [--users 1000] [--settle 30]
+//   [--backend sqlite|postgres] [--only sori|stock|floor]
+// Server memory for many idle sockets, above the server's own baseline, for Sori, the stock y-websocket
+// server and the floor (a bare ws server that only holds sockets: what Node and ws cost by themselves)
+// in the same run. Each socket is a lean y-websocket client (raw ws, one real Y.Doc)
 // that does the sync handshake on its chat's page doc c:<conv>:0; all live in this one process.
 import { parseArgs } from 'node:util'
 import { execSync } from 'node:child_process'
@@ -10,7 +11,7 @@ import { cpus, loadavg } from 'node:os'
 import * as Y from 'yjs'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
-import { startSori, startStock, HOST, type ServerChild } from '../lib/servers.ts'
+import { startSori, startStock, startFloor, HOST, type ServerChild } from '../lib/servers.ts'
 import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
 import { SyncClient } from '../lib/sync-client.ts'
 import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
@@ -23,7 +24,7 @@ const { values: a } = parseArgs({
     chats: { type: 'string', default: '2500' },
     messages: { type: 'string', default: '10' },
     users: { type: 'string', default: '1000' },
-    settle: { type: 'string', default: '10' },
+    settle: { type: 'string', default: '30' },
     backend: { type: 'string', default: 'sqlite' },
     only: { type: 'string' },
   },
@@ -41,8 +42,8 @@ const perChat = Math.ceil(SOCKETS / CHATS)
 const USERS = num('users', a.users, perChat, 20_000)
 const backend = a.backend
 if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('--backend is sqlite or postgres')
-const which = a.only ? [a.only] : ['sori', 'stock']
-if (!which.every((w) => w === 'sori' || w === 'stock')) throw new Error('--only is sori or stock')
+const which = a.only ? [a.only] : ['sori', 'stock', 'floor']
+if (!which.every((w) => w === 'sori' || w === 'stock' || w === 'floor')) throw new Error('--only is sori, stock or floor')
 
 const fdLimit = Number(execSync('sh -c "ulimit -n"').toString().trim())
 if (fdLimit < SOCKETS + 500) throw new Error(`ulimit -n is ${fdLimit}: too few file descriptors for ${SOCKETS} sockets (raise it in your shell)`)
@@ -69,6 +70,8 @@ interface Result {
   /** after a full GC in the server: RSS and V8 heap + external (off-heap buffers), above the same at baseline */
   gcRssAboveMB: number
   gcHeapAboveMB: number
+  /** V8 heap committed after the GC, above baseline (RSS follows this, not what is live in it) */
+  gcHeapTotalAboveMB: number
 }
 
 line(`bench:memory  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}  ulimit -n ${fdLimit}`)
@@ -105,14 +108,15 @@ for (const name of which) {
       const s = (a: number, b: number) => ((b - a) / 1000).toFixed(1)
       line(`sori: pid ${server.pid}, ${server.storage}; ${USERS} users signed up in ${s(t, tUsers)} s, ${CHATS} chats created in ${s(tUsers, performance.now())} s`)
     } else {
-      server = await startStock()
+      server = name === 'stock' ? await startStock() : await startFloor()
       const id = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x').slice(0, 12)
       chats = Array.from({ length: CHATS }, () => ({ convId: id(), members: Array.from({ length: perChat }, () => ({ userId: id(), token: 'none' })) }))
-      line(`stock: pid ${server.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb`)
+      line(name === 'stock' ? `stock: pid ${server.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb` : `floor: pid ${server.pid}, http + ws@8 holding sockets, nothing else`)
     }
     await sleep(3000)
     const base = await server.liveMemory()
-    const baseline = memory(server.pid).rss
+    const baseMem = memory(server.pid)
+    const baseline = baseMem.rss
 
     // ---- connect and sync every socket
     const jobs: Array<{ chat: number; userId: string; token: string }> = []
@@ -136,7 +140,8 @@ for (const name of which) {
     const connected = memory(server.pid).rss
 
     // ---- a little history per chat, written by each chat's first socket, one message per transaction
-    if (MESSAGES > 0) {
+    // (the floor relays nothing: it gets no history)
+    if (MESSAGES > 0 && name !== 'floor') {
       const firstOf = new Map<number, SyncClient>()
       const ofChat: SyncClient[][] = chats.map(() => [])
       jobs.forEach((j, i) => {
@@ -182,14 +187,16 @@ for (const name of which) {
       refused,
       gcRssAboveMB: MB(live.rss - base.rss),
       gcHeapAboveMB: MB(live.heapUsed + live.external - (base.heapUsed + base.external)),
+      gcHeapTotalAboveMB: MB(live.heapTotal - base.heapTotal),
     }
     results.push(r)
     line(
       `${r.label}: ${open} of ${SOCKETS} sockets open after ${SETTLE_S} s idle (${refused} refused), connected and synced in ${fmt(connectS)} s; ` +
         `RSS baseline ${fmt(r.baselineMB)} MB, after connect ${fmt(r.connectedMB)} MB, idle ${fmt(r.idleMB)} MB (peak ${fmt(r.peakMB)} MB); ` +
-        `above baseline ${fmt(r.aboveMB)} MB = ${fmt(r.perSocketKB, 2)} KB per socket; ` +
+        `above baseline ${fmt(r.aboveMB)} MB = ${fmt(r.perSocketKB, 2)} KB per socket ` +
+        `(anonymous ${fmt(MB(mem.anon - baseMem.anon))}, file-backed ${fmt(MB(mem.file - baseMem.file))}, shared ${fmt(MB(mem.shmem - baseMem.shmem))}); ` +
         `after a full GC: RSS ${fmt(MB(live.rss))} MB, ${fmt(r.gcRssAboveMB)} MB above the post-GC baseline (${fmt(MB(base.rss))} MB), ` +
-        `V8 heap + external ${fmt(r.gcHeapAboveMB)} MB above baseline; idle CPU ${fmt(idleCpu, 3)} cores`,
+        `V8 heap + external ${fmt(r.gcHeapAboveMB)} MB above baseline (heap committed ${fmt(r.gcHeapTotalAboveMB)} MB); idle CPU ${fmt(idleCpu, 3)} cores`,
     )
   } finally {
     for (const c of clients) c.close()
@@ -200,11 +207,20 @@ for (const name of which) {
 
 const sori = results.find((r) => r.label.startsWith('sori'))
 const stock = results.find((r) => r.label.startsWith('stock'))
+const floor = results.find((r) => r.label.startsWith('floor'))
 if (sori && stock) {
   line()
-  line(`ratios Sori / stock (budget: ≤ 50 MB above baseline; stock quoted at 114 MB):`)
+  line(`ratios Sori / stock (ARCHITECTURE.md's budget: ≤ 50 MB above baseline; stock quoted at 114 MB):`)
   line(`  RSS above baseline              ${ratio(sori.aboveMB, stock.aboveMB)} (${fmt(sori.aboveMB)} MB vs ${fmt(stock.aboveMB)} MB)`)
   line(`  RSS above baseline after GC     ${ratio(sori.gcRssAboveMB, stock.gcRssAboveMB)} (${fmt(sori.gcRssAboveMB)} MB vs ${fmt(stock.gcRssAboveMB)} MB)`)
   line(`  heap + external after GC        ${ratio(sori.gcHeapAboveMB, stock.gcHeapAboveMB)} (${fmt(sori.gcHeapAboveMB)} MB vs ${fmt(stock.gcHeapAboveMB)} MB)`)
+}
+if (floor) {
+  line()
+  line(`above the floor (what each server adds to a bare ws server holding the same sockets):`)
+  for (const r of [sori, stock]) {
+    if (!r) continue
+    line(`  ${r.label.padEnd(18)} RSS ${fmt(r.aboveMB - floor.aboveMB)} MB, after GC ${fmt(r.gcRssAboveMB - floor.gcRssAboveMB)} MB, heap + external ${fmt(r.gcHeapAboveMB - floor.gcHeapAboveMB)} MB`)
+  }
 }
 process.exit(0)

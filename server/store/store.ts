@@ -2,6 +2,7 @@
 // The sync server's group commit writes many documents' updates (and relational side effects) in one
 // transaction, so writes take the transaction's Queryable.
 import type { Db, Queryable } from '../db/db.ts'
+import { powerOfTwoChunks } from '../db/chunks.ts'
 
 export interface DocWrite {
   doc: string
@@ -23,7 +24,7 @@ export interface Store {
   compact(doc: string, merged: Uint8Array): Promise<void>
 }
 
-/** Rows per INSERT statement: few round trips on Postgres, a bounded set of prepared statements on SQLite. */
+/** Rows per INSERT statement at most: few round trips on Postgres; powers of two keep SQLite's prepared statements few. */
 const CHUNK = 64
 
 const toBytes = (v: unknown): Uint8Array => {
@@ -46,10 +47,9 @@ export function createStore(db: Db): Store {
         for (const u of w.updates) rows.push(w.doc, Buffer.from(u.buffer, u.byteOffset, u.byteLength))
       }
     }
-    for (let i = 0; i < rows.length; i += CHUNK * 2) {
-      const part = rows.slice(i, i + CHUNK * 2)
-      await q.run(insertSql(part.length / 2), part)
-    }
+    const pairs: Array<[string | Buffer, string | Buffer]> = []
+    for (let i = 0; i < rows.length; i += 2) pairs.push([rows[i], rows[i + 1]])
+    for (const part of powerOfTwoChunks(pairs, CHUNK)) await q.run(insertSql(part.length), part.flat())
   }
 
   return {

@@ -12,6 +12,7 @@ import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
 import { compactionDue } from './compaction.ts'
+import { powerOfTwoChunks } from '../db/chunks.ts'
 
 /**
  * Documents compacted in one commit, fullest first. Compaction re-encodes a whole document inside the
@@ -114,7 +115,7 @@ export class GroupCommit {
       rows: rowsAfter(d, w), baseBytes: d.baseBytes, tailBytes: d.tailBytes + bytesOf(w.updates), closed: d.closedPage(),
     }))
     due.sort(([d1, w1], [d2, w2]) => rowsAfter(d2, w2) - rowsAfter(d1, w1))
-    for (const [d, w] of due.slice(0, COMPACTIONS_PER_COMMIT)) w.replaceWith = Y.encodeStateAsUpdate(d.ydoc)
+    for (const [d, w] of due.slice(0, COMPACTIONS_PER_COMMIT)) w.replaceWith = d.encodedState()
     try {
       await this.db.tx(async (q) => {
         await this.store.write(q, [...writes.values()].filter((w) => w.updates.length > 0 || w.replaceWith))
@@ -168,10 +169,8 @@ export class GroupCommit {
 
 const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
-/** Rows of values for a multi-row statement, chunked below SQLite's parameter limit. */
-function* chunks<T>(rows: T[], size = 200): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size)
-}
+/** Rows of values for multi-row statements: below SQLite's parameter limit, few distinct SQL texts. */
+const chunks = <T>(rows: T[]) => powerOfTwoChunks(rows, 128)
 
 // One statement per table and chunk, not one per conversation: on Postgres every statement is a round
 // trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in

@@ -13,6 +13,8 @@ import type { Conn } from './conn.ts'
 export interface SyncOptions {
   /** how long a document without sockets stays in memory */
   idleMs: number
+  /** how long a document's Y.Doc goes untouched before it is kept encoded only (0: never) */
+  freezeMs: number
   /** a socket with more than this many bytes queued is closed to resync */
   maxBuffered: number
   /** how long inbox writes for new messages and reads are coalesced */

@@ -78,7 +78,7 @@ async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
   if (conn.closed || doc.dead) return
   let diff: Uint8Array
   try {
-    diff = Y.encodeStateAsUpdate(doc.ydoc, sv)
+    diff = doc.diff(sv)
   } catch {
     return refuse(conn, CLOSE.REFUSED, 'malformed state vector')
   }

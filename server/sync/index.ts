@@ -31,6 +31,7 @@ export interface SyncExtras {
 export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer {
   const opts: SyncOptions = {
     idleMs: envInt('SORI_DOC_IDLE_MS', 30_000),
+    freezeMs: envInt('SORI_DOC_FREEZE_MS', 10_000),
     maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
     inboxDelayMs: 100,
     ...extras.options,
@@ -113,12 +114,19 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     }
   }, 30_000)
   heartbeat.unref()
+  const freezer = ctx.docs.startFreezing()
 
   return {
     handleUpgrade,
     async chatChanged(convId) {
       if (ctx.closing) return
       await ctx.writer.chatChanged(convId)
+    },
+    stats() {
+      const docs = ctx.docs.all()
+      let sockets = 0
+      for (const s of ctx.sessions.values()) sockets += s.size
+      return { docs: docs.length, frozen: docs.filter((d) => d.isFrozen).length, sockets }
     },
     sessionsRevoked(sessionIds) {
       ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
@@ -127,6 +135,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       if (ctx.closing) return
       ctx.closing = true
       clearInterval(heartbeat)
+      freezer.stop()
       ctx.writer.flushInbox()
       // let queued doc jobs land in the batch, then commit it
       await new Promise((r) => setImmediate(r))

@@ -42,6 +42,23 @@ export class DocRegistry {
     }
   }
 
+  /**
+   * Freezes documents untouched for one whole sweep period (freezeMs): touched docs are only marked
+   * untouched, so a doc freezes between one and two periods after its last use.
+   */
+  startFreezing(): { stop(): void } {
+    const ms = this.ctx.opts.freezeMs
+    if (ms <= 0) return { stop() {} }
+    const timer = setInterval(() => {
+      for (const d of this.docs.values()) {
+        if (d.touched) d.touched = false
+        else d.freeze()
+      }
+    }, ms)
+    timer.unref()
+    return { stop: () => clearInterval(timer) }
+  }
+
   release(doc: SyncDoc): void {
     if (doc.dead) return
     if (--doc.refs > 0) return
@@ -80,7 +97,7 @@ export class DocRegistry {
       this.ctx.convs.release(doc.parsed.convId)
     }
     doc.awareness.clear()
-    doc.ydoc.destroy()
+    doc.destroy()
   }
 
   private async load(name: string, parsed: DocName): Promise<SyncDoc | null> {

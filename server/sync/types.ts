@@ -16,6 +16,8 @@ export interface SyncServer {
   chatChanged(convId: string): Promise<void>
   /** Sessions were signed out: their sockets close with 4401. */
   sessionsRevoked(sessionIds: string[]): void
+  /** What is in memory: loaded documents, how many of them are frozen (kept encoded only), open sockets. */
+  stats(): { docs: number; frozen: number; sockets: number }
   /** Stops accepting, flushes pending commits, closes sockets (4012). */
   close(): Promise<void>
 }

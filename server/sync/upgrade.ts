@@ -61,9 +61,13 @@ async function admit(ctx: SyncContext, token: string, parsed: DocName, name: str
   return { userId: auth.userId, sessionId: auth.sessionId, doc }
 }
 
+// Module-level: a listener created inside handleUpgrade would keep that call's scope (the request, its
+// headers, the head buffer) alive for as long as the socket lives.
+const ignoreError = () => {}
+
 export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
   return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => {}) // a reset during the async auth must not crash the process
+    socket.on('error', ignoreError) // a reset during the async auth must not crash the process
     if (ctx.closing) return reject(socket, 503)
     let url: URL
     let name: string
@@ -105,7 +109,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   if (!sessionConns) ctx.sessions.set(a.sessionId, (sessionConns = new Set()))
   sessionConns.add(conn)
 
-  ws.on('error', () => {}) // oversized or malformed frames: ws closes the socket itself (1009/1002)
+  ws.on('error', ignoreError) // oversized or malformed frames: ws closes the socket itself (1009/1002)
   ws.on('pong', () => { conn.alive = true })
   ws.on('message', (data, isBinary) => {
     if (!isBinary) return refuse(conn, CLOSE.REFUSED, 'text frames are not allowed')
@@ -128,7 +132,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   doc.enqueue(async () => {
     if (doc.uncommitted > 0) await doc.lastCommit
     if (conn.closed || doc.dead) return
-    conn.send(encodeStateVectorFrame(doc.ydoc))
+    conn.send(encodeStateVectorFrame(doc.stateVector()))
     const aw = allAwareness(doc)
     if (aw) conn.send(aw)
   })

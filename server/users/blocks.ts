@@ -1,6 +1,7 @@
 // Friend states and blocks. A friends row (user_id, friend_id, state) is user_id's view of friend_id:
 // 'friend' (added), 'hidden' (added, then hidden from the list) or 'blocked'.
 import type { Queryable } from '../db/db.ts'
+import { powerOfTwoChunks } from '../db/chunks.ts'
 
 export type FriendState = 'friend' | 'hidden' | 'blocked'
 
@@ -12,9 +13,7 @@ export async function hasBlocked(q: Queryable, blockerId: string, blockedId: str
 /** Of `userIds`, those who have blocked `userId`. */
 export async function blockersOf(q: Queryable, userId: string, userIds: string[]): Promise<Set<string>> {
   const out = new Set<string>()
-  for (let i = 0; i < userIds.length; i += 500) {
-    const chunk = userIds.slice(i, i + 500)
-    if (!chunk.length) break
+  for (const chunk of powerOfTwoChunks(userIds, 512)) {
     const rows = await q.all<{ user_id: string }>(
       `SELECT user_id FROM friends WHERE friend_id = ? AND state = 'blocked' AND user_id IN (${chunk.map(() => '?').join(', ')})`,
       [userId, ...chunk],

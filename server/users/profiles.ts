@@ -1,6 +1,7 @@
 // Reading users as the signed-in user (Me) and as others see them (Profile).
 import type { Me, Profile } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
+import { powerOfTwoChunks } from '../db/chunks.ts'
 
 export async function loadMe(q: Queryable, userId: string): Promise<Me | undefined> {
   return q.get<Me>('SELECT id, handle, name, status, lang FROM users WHERE id = ?', [userId])
@@ -34,8 +35,7 @@ export async function memberProfiles(q: Queryable, viewerId: string, convIds: st
   const out = new Map<string, Profile[]>(convIds.map((id) => [id, []]))
   if (!convIds.length) return out
   // chunks keep the parameter list well below SQLite's limit
-  for (let i = 0; i < convIds.length; i += 500) {
-    const chunk = convIds.slice(i, i + 500)
+  for (const chunk of powerOfTwoChunks(convIds, 512)) {
     const rows = await q.all<Profile & { conv_id: string }>(
       `${PROFILE_SELECT.replace('SELECT ', 'SELECT m.conv_id, ')} JOIN members m ON m.user_id = u.id
         WHERE m.conv_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY m.joined, u.id`,

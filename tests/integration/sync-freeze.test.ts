@@ -1,0 +1,72 @@
+// Idle documents are kept encoded (frozen) while their sockets stay open: nobody may notice. A frozen chat
+// syncs new devices, takes messages and edits, still refuses forgeries, and is stored as before.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { backends } from '../fixtures/databases.ts'
+import * as Y from 'yjs'
+import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import type { Chat } from '../../protocol/api.ts'
+import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
+
+// read by the sync server when it starts: freeze after 100-200 ms untouched
+process.env.SORI_DOC_FREEZE_MS = '100'
+
+describe.each(backends())('frozen documents (%s)', (backend) => {
+  let server: RunningServer
+  const clients: SyncClient[] = []
+  beforeAll(async () => { server = await startTestServer(backend) })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await server.close()
+  })
+  const tag = backend.slice(0, 2)
+  const allFrozen = () => until(() => { const s = server.sync.stats(); return s.docs > 0 && s.frozen === s.docs }, 'every loaded doc frozen')
+
+  it('an idle chat freezes with its sockets open, and thaws for whatever comes next', async () => {
+    const [ann, bob, cy] = [await signUp(server, `fz_ann_${tag}`), await signUp(server, `fz_bob_${tag}`), await signUp(server, `fz_cy_${tag}`)]
+    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/group', { title: 'frozen', userIds: [bob.user.id, cy.user.id] })).body
+    const page = pageDoc(chat.id, 0)
+    const a = await connect(server, ann.token, page, { ack: true })
+    const b = await connect(server, bob.token, page)
+    clients.push(a, b)
+    const first = send(a, ann.user.id, 'before the freeze')
+    send(a, ann.user.id, 'second')
+    await until(() => bodies(b).length === 2, 'bob has both messages')
+
+    await allFrozen()
+    expect(server.sync.stats().sockets).toBeGreaterThanOrEqual(2)
+
+    // a new device syncs the whole history from the frozen state
+    const c = await connect(server, cy.token, page)
+    clients.push(c)
+    expect(bodies(c)).toEqual(['before the freeze', 'second'])
+    await allFrozen()
+
+    // a message into the frozen page reaches everyone, once
+    send(b, bob.user.id, 'after the freeze')
+    await until(() => bodies(a).length === 3 && bodies(c).length === 3, 'the new message everywhere')
+    expect(bodies(a)).toEqual(['before the freeze', 'second', 'after the freeze'])
+
+    // an edit of a message written before the freeze (its author is looked up in the thawed doc)
+    await allFrozen()
+    a.doc.getMap<MessageEdit>(ROOTS.page.edits).set(first.id, { body: 'edited after a freeze', ts: Date.now() })
+    await until(() => (c.doc.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string } | undefined)?.body === 'edited after a freeze', 'the edit reaches cy')
+
+    // a forged edit of ann's message by bob is still refused, and changes nothing
+    await allFrozen()
+    b.doc.getMap<MessageEdit>(ROOTS.page.edits).set(first.id, { body: 'forged', ts: Date.now() })
+    await until(() => b.closes.some((e) => e.code === CLOSE.REFUSED), 'bob refused')
+    b.destroy()
+    await new Promise((r) => setTimeout(r, 200))
+    expect((c.doc.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string }).body).toBe('edited after a freeze')
+
+    // what is stored is everything that was acknowledged: the rows in the database, replayed
+    const rows = await server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [page])
+    const stored = new Y.Doc()
+    for (const r of rows) Y.applyUpdate(stored, r.data)
+    expect(stored.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)).toEqual(['before the freeze', 'second', 'after the freeze'])
+    expect((stored.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string }).body).toBe('edited after a freeze')
+  })
+})
