@@ -45,6 +45,8 @@ export interface Chat {
   kind: 'direct' | 'group'
   /** group title ('' if none); for direct chats '' (clients show the other member's name) */
   title: string
+  /** a group's owner, who may remove members ('' for direct chats); passes to the longest member when the owner leaves */
+  owner: string
   members: Profile[]
   /** the current page number (see protocol.md: pages) */
   page: number
@@ -56,6 +58,7 @@ export interface Chat {
 // POST /api/chats/:id/invite { userIds }         → Chat
 // PATCH /api/chats/:id    { title }              → Chat
 // POST /api/chats/:id/leave                      → 204 (sockets of mine to its docs close with 4403)
+// POST /api/chats/:id/remove { userId }          → Chat (owner only, else 403 forbidden; the removed person's sockets close with 4403)
 export interface DirectChatBody { userId: string }
 export interface GroupChatBody { title: string; userIds: string[] }
 export interface InviteBody { userIds: string[] }

@@ -7,12 +7,13 @@ import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
 import { isUniqueViolation } from '../api/unique.ts'
 import type { Queryable } from '../db/db.ts'
+import { powerOfTwoChunks } from '../db/chunks.ts'
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.ts'
 import { asObject, str, strArray } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { blockersOf, hasBlocked } from '../users/blocks.ts'
 import { directKey } from './direct-key.ts'
-import { addMembers, convRow, insertConv, isMember, listChats, loadChat, memberCount } from './store.ts'
+import { addMembers, convRow, insertConv, isMember, listChats, loadChat, memberCount, removeMember } from './store.ts'
 
 const blocked = () => new HttpError(403, 'blocked', 'This person is not accepting chats from you.')
 const notMember = () => forbidden('You are not a member of this chat.')
@@ -38,8 +39,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
   async function invitees(q: Queryable, userId: string, raw: string[]): Promise<string[]> {
     const ids = [...new Set(raw)].filter((id) => id !== userId)
     for (const id of ids) if (!ENTITY_ID_RE.test(id)) throw badRequest(`"${id.slice(0, 40)}" is not a user id.`)
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500)
+    for (const chunk of powerOfTwoChunks(ids, 512)) {
       const found = await q.all<{ id: string }>(`SELECT id FROM users WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)
       if (found.length !== chunk.length) {
         const known = new Set(found.map((f) => f.id))
@@ -138,9 +138,26 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const convId = call.params.id
     await db.tx(async (q) => {
       await memberOf(userId, convId, q)
-      await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
+      await removeMember(q, convId, userId)
     })
     await chatChanged(ctx, convId)
     return { status: 204 }
+  })
+
+  // the group's owner removes someone: their sockets to the chat close with 4403 (chatChanged)
+  r.post('/api/chats/:id/remove', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const convId = call.params.id
+    const target = str(asObject(await call.body()), 'userId')
+    await db.tx(async (q) => {
+      const conv = await memberOf(userId, convId, q)
+      if (conv.kind !== 'group') throw badRequest('Nobody can be removed from a direct chat; block the person instead.')
+      if (conv.owner !== userId) throw forbidden('Only the owner of a group chat can remove members.')
+      if (target === userId) throw badRequest('Leave the chat instead of removing yourself.')
+      if (!ENTITY_ID_RE.test(target) || !(await isMember(q, convId, target))) throw notFound('That person is not in this chat.')
+      await removeMember(q, convId, target)
+    })
+    await chatChanged(ctx, convId)
+    return { status: 200, body: await chatFor(userId, convId) }
   })
 }

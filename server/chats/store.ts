@@ -3,12 +3,14 @@ import type { Chat } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
 import { memberProfiles } from '../users/profiles.ts'
 
-interface ConvRow { id: string; kind: 'direct' | 'group'; title: string; page: number }
+interface ConvRow { id: string; kind: 'direct' | 'group'; title: string; page: number; owner: string }
 
 /** Creates a conversation with its first page and its members. */
+/** A new conversation; a group's owner is its creator, `memberIds[0]`. */
 export async function insertConv(q: Queryable, conv: { id: string; kind: 'direct' | 'group'; title: string; directKey: string | null }, memberIds: string[]): Promise<void> {
   const now = Date.now()
-  await q.run('INSERT INTO convs (id, kind, title, direct_key, page, created) VALUES (?, ?, ?, ?, 0, ?)', [conv.id, conv.kind, conv.title, conv.directKey, now])
+  const owner = conv.kind === 'group' ? memberIds[0] : ''
+  await q.run('INSERT INTO convs (id, kind, title, direct_key, page, created, owner) VALUES (?, ?, ?, ?, 0, ?, ?)', [conv.id, conv.kind, conv.title, conv.directKey, now, owner])
   await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, 0, 0)', [conv.id])
   await addMembers(q, conv.id, memberIds)
 }
@@ -24,6 +26,19 @@ export async function addMembers(q: Queryable, convId: string, userIds: string[]
   return added
 }
 
+/**
+ * Takes `userId` out of a conversation. A group whose owner goes passes to the member who has been in it
+ * longest, so a group always has someone who can remove members.
+ */
+export async function removeMember(q: Queryable, convId: string, userId: string): Promise<void> {
+  await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
+  await q.run(
+    `UPDATE convs SET owner = COALESCE((SELECT m.user_id FROM members m WHERE m.conv_id = convs.id ORDER BY m.joined, m.user_id LIMIT 1), '')
+      WHERE id = ? AND owner = ?`,
+    [convId, userId],
+  )
+}
+
 export async function isMember(q: Queryable, convId: string, userId: string): Promise<boolean> {
   return !!(await q.get('SELECT 1 AS x FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId]))
 }
@@ -33,12 +48,12 @@ export async function memberCount(q: Queryable, convId: string): Promise<number>
 }
 
 export async function convRow(q: Queryable, convId: string): Promise<ConvRow | undefined> {
-  return q.get<ConvRow>('SELECT id, kind, title, page FROM convs WHERE id = ?', [convId])
+  return q.get<ConvRow>('SELECT id, kind, title, page, owner FROM convs WHERE id = ?', [convId])
 }
 
 async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise<Chat[]> {
   const members = await memberProfiles(q, viewerId, rows.map((r) => r.id))
-  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, page: Number(r.page), members: members.get(r.id) ?? [] }))
+  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, owner: r.owner, page: Number(r.page), members: members.get(r.id) ?? [] }))
 }
 
 export async function loadChat(q: Queryable, viewerId: string, convId: string): Promise<Chat | undefined> {
@@ -49,7 +64,7 @@ export async function loadChat(q: Queryable, viewerId: string, convId: string): 
 /** The chats `userId` is a member of, the most recently active first. */
 export async function listChats(q: Queryable, userId: string): Promise<Chat[]> {
   const rows = await q.all<ConvRow>(
-    `SELECT c.id, c.kind, c.title, c.page FROM convs c JOIN members m ON m.conv_id = c.id
+    `SELECT c.id, c.kind, c.title, c.page, c.owner FROM convs c JOIN members m ON m.conv_id = c.id
       WHERE m.user_id = ? ORDER BY c.last_ts DESC, c.created DESC, c.id`,
     [userId],
   )

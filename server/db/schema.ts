@@ -77,4 +77,12 @@ CREATE TABLE login_failures (
 ALTER TABLE login_failures ADD COLUMN blocked_until BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE login_failures ADD COLUMN last_attempt TEXT NOT NULL DEFAULT ''`,
   },
+  {
+    // a group's owner, who may remove members (server/chats/routes.ts); existing groups: the earliest member
+    id: 3,
+    sql: `
+ALTER TABLE convs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+UPDATE convs SET owner = COALESCE((SELECT m.user_id FROM members m WHERE m.conv_id = convs.id ORDER BY m.joined, m.user_id LIMIT 1), '')
+  WHERE kind = 'group'`,
+  },
 ]

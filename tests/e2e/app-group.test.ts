@@ -1,4 +1,5 @@
-// Group chat through the UI: create, invite, rename, leave; the one who left no longer receives messages.
+// Group chat through the UI: create, invite, rename, leave, and the owner removing someone; whoever left
+// or was removed no longer receives messages.
 import { expect, test } from 'vitest'
 import { api, signUp } from '../fixtures/server.ts'
 import { appHarness, message, phone, sendInUi, signInInUi } from './helpers.ts'
@@ -64,4 +65,43 @@ test('create, invite, rename, leave', async () => {
   await expect(c.page.getByText('Cho has left us').count()).resolves.toBe(0)
 
   for (const x of [a, b, c]) await x.context.close()
+})
+
+test('the owner removes a member, who loses the chat at once', async () => {
+  const [dan, eve, fay] = [await signUp(app.server, 'dan', 'Dan'), await signUp(app.server, 'eve', 'Eve'), await signUp(app.server, 'fay', 'Fay')]
+  expect((await api(app.server, dan.token, 'POST', '/api/chats/group', { title: 'Band', userIds: [eve.user.id, fay.user.id] })).status).toBe(201)
+
+  const d = await phone(app.browser)
+  const e = await phone(app.browser)
+  await signInInUi(d.page, app.server.url, 'dan')
+  await signInInUi(e.page, app.server.url, 'eve')
+  await d.page.locator('.chat-row', { hasText: 'Band' }).click()
+  await sendInUi(d.page, 'Rehearsal at 7')
+  await e.page.locator('.chat-row', { hasText: 'Band' }).click()
+  await message(e.page, 'Rehearsal at 7').waitFor()
+
+  // Eve is not the owner: she sees who is, and no Remove buttons
+  await e.page.getByRole('button', { name: 'Chat details' }).click()
+  await e.page.getByRole('dialog').getByText('Owner').waitFor()
+  await expect(e.page.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(0)
+  await e.page.getByRole('button', { name: 'Close' }).click()
+
+  // Dan removes Eve (the confirm dialog is accepted by the phone() helper)
+  await d.page.getByRole('button', { name: 'Chat details' }).click()
+  await expect(d.page.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(2)
+  await d.page.getByRole('button', { name: 'Remove Eve' }).click()
+  await d.page.getByRole('dialog').getByText('2 members').waitFor()
+  await d.page.getByRole('button', { name: 'Close' }).click()
+
+  // Eve's open room says so at once, and takes no more messages; what Dan says next does not reach her
+  await e.page.getByText('You are no longer a member of this chat.').waitFor()
+  await expect(e.page.getByRole('textbox', { name: 'Message' }).isDisabled()).resolves.toBe(true)
+  await sendInUi(d.page, 'Eve is out')
+  const f = await phone(app.browser)
+  await signInInUi(f.page, app.server.url, 'fay')
+  await f.page.locator('.chat-row', { hasText: 'Band' }).click()
+  await message(f.page, 'Eve is out').waitFor()
+  await expect(e.page.getByText('Eve is out').count()).resolves.toBe(0)
+
+  for (const x of [d, e, f]) await x.context.close()
 })

@@ -1,5 +1,5 @@
-// Losing access: a member who leaves has their open sockets to the chat closed with 4403 and cannot
-// sync it again; their inbox entry goes; the others keep chatting. Signing out closes sockets with 4401.
+// Losing access: a member who leaves or is removed by the group's owner has their open sockets to the
+// chat closed with 4403 and cannot sync it again; their inbox entry goes; the others keep chatting. Signing out closes sockets with 4401.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { api, signIn, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
@@ -56,6 +56,56 @@ describe.each(backends())('sync access changes (%s)', (backend) => {
     const head = await connect(server, ann.token, headDoc(chat.id))
     clients.push(head)
     expect(head.doc.getMap(ROOTS.head.meta).get('members')).toEqual([ann.user.id, bob.user.id].sort())
+  })
+
+  it('the owner removes a member: their sockets close with 4403, they cannot resync, others chat on', async () => {
+    const [own, gus, hal] = [await signUp(server, `rm_own_${tag}`), await signUp(server, `rm_gus_${tag}`), await signUp(server, `rm_hal_${tag}`)]
+    const chat = (await api<Chat>(server, own.token, 'POST', '/api/chats/group', { title: 'removals', userIds: [gus.user.id, hal.user.id] })).body
+    expect(chat.owner).toBe(own.user.id)
+    const page = pageDoc(chat.id, 0)
+    const o = await connect(server, own.token, page)
+    const gPage = await connect(server, gus.token, page)
+    const gHead = await connect(server, gus.token, headDoc(chat.id))
+    const gInbox = await connect(server, gus.token, inboxDoc(gus.user.id))
+    clients.push(o, gPage, gHead, gInbox)
+    await until(() => gInbox.doc.getMap(ROOTS.inbox.chats).has(chat.id), 'the chat in gus\'s inbox')
+
+    // only the owner may remove, nobody from a direct chat, and nobody who is not in it: nothing changes
+    expect((await api(server, hal.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: gus.user.id })).status).toBe(403)
+    expect((await api(server, own.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: own.user.id })).status).toBe(400)
+    expect((await api(server, own.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: 'nobody12345' })).status).toBe(404)
+    const direct = (await api<Chat>(server, own.token, 'POST', '/api/chats/direct', { userId: gus.user.id })).body
+    expect((await api(server, own.token, 'POST', `/api/chats/${direct.id}/remove`, { userId: gus.user.id })).status).toBe(400)
+    expect(gPage.closes).toEqual([])
+    expect((await api<Chat>(server, gus.token, 'GET', `/api/chats/${chat.id}`)).status).toBe(200)
+
+    const res = await api<Chat>(server, own.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: gus.user.id })
+    expect(res.status).toBe(200)
+    expect(res.body.members.map((m) => m.id).sort()).toEqual([own.user.id, hal.user.id].sort())
+    await until(() => gPage.closes.length > 0 && gHead.closes.length > 0, 'gus\'s sockets closed')
+    expect(gPage.closes[0].code).toBe(CLOSE.FORBIDDEN)
+    expect(gHead.closes[0].code).toBe(CLOSE.FORBIDDEN)
+    await until(() => !gInbox.doc.getMap(ROOTS.inbox.chats).has(chat.id), 'the entry leaves gus\'s inbox')
+    for (const doc of [page, headDoc(chat.id)]) expect(await upgradeStatus(`${syncUrl(server)}/${doc}?token=${gus.token}`)).toBe(403)
+    expect((await api(server, gus.token, 'GET', `/api/chats/${chat.id}`)).status).toBe(403)
+
+    send(o, own.user.id, 'after gus was removed')
+    const h = await connect(server, hal.token, page)
+    clients.push(h)
+    expect(bodies(h)).toEqual(['after gus was removed'])
+    expect(bodies(gPage)).toEqual([])
+  })
+
+  it('when the owner leaves, the longest member becomes the owner and can remove members', async () => {
+    const [own, ida, jon] = [await signUp(server, `ow_own_${tag}`), await signUp(server, `ow_ida_${tag}`), await signUp(server, `ow_jon_${tag}`)]
+    const chat = (await api<Chat>(server, own.token, 'POST', '/api/chats/group', { title: 'succession', userIds: [ida.user.id] })).body
+    await new Promise((r) => setTimeout(r, 5))
+    expect((await api(server, own.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [jon.user.id] })).status).toBe(200)
+    expect((await api(server, own.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
+    const after = (await api<Chat>(server, ida.token, 'GET', `/api/chats/${chat.id}`)).body
+    expect(after.owner).toBe(ida.user.id)
+    expect((await api(server, jon.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: ida.user.id })).status).toBe(403)
+    expect((await api(server, ida.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: jon.user.id })).status).toBe(200)
   })
 
   it('signing out closes that session\'s sockets with 4401 and its token no longer upgrades', async () => {

@@ -1,4 +1,4 @@
-// Chat membership over HTTP (create, invite, rename, leave) and chat infos cached in Dexie.
+// Chat membership over HTTP (create, invite, rename, remove, leave) and chat infos cached in Dexie.
 import { signal, type Signal } from '@preact/signals'
 import type { Chat } from '../../protocol/api.ts'
 import { api } from './api.ts'
@@ -25,6 +25,9 @@ export const invite = async (convId: string, userIds: string[]): Promise<void> =
   void remember(await api<Chat>('POST', `${at(convId)}/invite`, { userIds }))
 export const rename = async (convId: string, title: string): Promise<void> =>
   void remember(await api<Chat>('PATCH', at(convId), { title }))
+/** The group's owner takes someone out of it. */
+export const removeMember = async (convId: string, userId: string): Promise<void> =>
+  void remember(await api<Chat>('POST', `${at(convId)}/remove`, { userId }))
 
 export async function leave(convId: string): Promise<void> {
   await api('POST', `${at(convId)}/leave`)

@@ -16,7 +16,7 @@ export { me, signUp, signIn, signOut, updateMe, api, ApiFailure } from './sessio
 export { connection } from './connection.ts'
 export { chatList, chatListLoaded, type ChatListItem } from './inbox.ts'
 export { friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, unblockFriend, removeFriend } from './friends.ts'
-export { openDirect, createGroup, invite, rename, leave, chatInfo } from './chats.ts'
+export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
 export { openConversation, type Conversation, type MessageView } from './conversation.ts'
 export { storageEstimate, storageProblem } from './storage.ts'
 export { lostChats } from './docs.ts'

@@ -1,8 +1,8 @@
-// Chat details: members, and for groups invite, rename; leave.
+// Chat details: members, and for groups invite, rename, and (the owner) remove; leave.
 import { useState } from 'preact/hooks'
 import type { Chat } from '../../../protocol/api.ts'
 import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
-import { invite, rename, leave, me } from '../../data/index.ts'
+import { invite, rename, removeMember, leave, me } from '../../data/index.ts'
 import { t } from '../../app/t.ts'
 import { go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
@@ -19,6 +19,7 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
   const [busy, setBusy] = useState(false)
   const myId = me.value?.id
   const group = chat.kind === 'group'
+  const owner = group && chat.owner === myId
 
   async function run(fn: () => Promise<void>, after: () => void) {
     setBusy(true); setError('')
@@ -66,8 +67,14 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
             <Avatar id={p.id} name={p.name} size={40} />
             <span class="row__body">
               <span class="row__title">{p.name}{p.id === myId && <span class="muted"> {t('members.you')}</span>}</span>
-              <span class="row__sub">@{p.handle}</span>
+              <span class="row__sub">@{p.handle}{group && p.id === chat.owner && <> · {t('members.owner')}</>}</span>
             </span>
+            {owner && p.id !== myId && (
+              <button class="btn btn--small btn--danger" disabled={busy} aria-label={t('members.removeNamed', { name: p.name })}
+                onClick={() => { if (confirm(t('members.removeConfirm', { name: p.name }))) void run(() => removeMember(chat.id, p.id), () => {}) }}>
+                {t('members.remove')}
+              </button>
+            )}
           </li>
         ))}
       </ul>
