@@ -28,13 +28,17 @@ export interface ServerOptions {
   /** folder of the built PWA; null (or a folder without index.html) serves only the API */
   staticDir?: string | null
   trustProxy?: boolean
+  /** default SORI_SIGNUPS_PER_HOUR, else 20; 0: no limit */
+  signupsPerHour?: number
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = await openDb(opts.databaseUrl)
   const authenticate = createAuthenticate(db)
   const sync = createSync({ db, authenticate })
-  const api = createApi({ db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1' })
+  const envSignups = Number(process.env.SORI_SIGNUPS_PER_HOUR)
+  const signupsPerHour = opts.signupsPerHour ?? (process.env.SORI_SIGNUPS_PER_HOUR && Number.isInteger(envSignups) && envSignups >= 0 ? envSignups : 20)
+  const api = createApi({ db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour })
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -10,6 +10,8 @@ export interface ApiContext {
   authenticate: Authenticate
   /** believe X-Forwarded-For (SORI_TRUST_PROXY=1) */
   trustProxy: boolean
+  /** sign-ups per address per hour (SORI_SIGNUPS_PER_HOUR; 0: no limit) */
+  signupsPerHour: number
 }
 
 export interface Caller { userId: string; sessionId: string }

@@ -12,7 +12,7 @@ import { loadMe } from '../users/profiles.ts'
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts'
 import { checkHandle, checkLang, checkName, checkPassword, cleanDevice, normalizeHandle } from './rules.ts'
 import { createSession, endAllSessions, endSession } from './sessions.ts'
-import { ADDRESS_LIMIT, HANDLE_LIMIT, addressKey, clearKey, forgiveAttempt, handleKey, reserveAttempt } from './throttle.ts'
+import { ADDRESS_LIMIT, HANDLE_LIMIT, addressKey, clearKey, countSignup, forgiveAttempt, handleKey, reserveAttempt } from './throttle.ts'
 import { MAX_PASSWORD_CHARS } from '../../protocol/limits.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That handle is taken. Choose another one.')
@@ -34,6 +34,14 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     const lang = langIn === undefined ? 'en' : checkLang(langIn)
     const device = cleanDevice(optStr(b, 'device'))
     if (await db.get('SELECT 1 AS x FROM users WHERE handle = ?', [handle])) throw handleTaken()
+    // counted only for sign-ups that could succeed, so that a taken handle costs nothing
+    if (ctx.signupsPerHour > 0) {
+      const wait = await countSignup(db, remoteAddress(call.req, ctx.trustProxy), ctx.signupsPerHour)
+      if (wait > 0) {
+        const s = Math.ceil(wait / 1000)
+        throw new HttpError(429, 'too_many_attempts', `Too many new accounts from this address. Try again in ${Math.ceil(s / 60)} minutes.`, { 'Retry-After': String(s) })
+      }
+    }
     const pass = await hashPassword(password)
     const id = newId()
     let token: string

@@ -66,3 +66,24 @@ export async function forgiveAttempt(db: Db, key: string, limit: number): Promis
 async function sweep(db: Db, now: number): Promise<void> {
   await db.run('DELETE FROM login_failures WHERE window_start < ? AND blocked_until < ?', [now - WINDOW_MS, now]).catch(() => {})
 }
+
+export const SIGNUP_WINDOW_MS = 60 * 60_000
+
+/**
+ * Counts one sign-up from `address` in a fixed one-hour window (the same table, key `s:<address>`).
+ * Returns the milliseconds until the window ends when this sign-up is over `limit`, else 0.
+ */
+export async function countSignup(db: Db, address: string, limit: number): Promise<number> {
+  const now = Date.now()
+  const old = now - SIGNUP_WINDOW_MS
+  const row = await db.get<{ count: number; window_start: number }>(
+    `INSERT INTO login_failures (key, count, window_start, blocked_until) VALUES (?, 1, ?, 0)
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN login_failures.window_start <= ? THEN 1 ELSE login_failures.count + 1 END,
+        window_start = CASE WHEN login_failures.window_start <= ? THEN excluded.window_start ELSE login_failures.window_start END
+      RETURNING count, window_start`,
+    [`s:${address.slice(0, 64)}`, now, old, old],
+  )
+  if (!row || Number(row.count) <= limit) return 0
+  return Math.max(1000, Number(row.window_start) + SIGNUP_WINDOW_MS - now)
+}

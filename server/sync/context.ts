@@ -19,6 +19,8 @@ export interface SyncOptions {
   maxBuffered: number
   /** how long inbox writes for new messages and reads are coalesced */
   inboxDelayMs: number
+  /** open sockets one user may hold on this node; more are refused at the upgrade with 429 */
+  maxSocketsPerUser: number
 }
 
 export interface SyncContext {
@@ -39,5 +41,7 @@ export interface SyncContext {
   serverReady: Promise<void>
   /** session id → its sockets */
   sessions: Map<string, Set<Conn>>
+  /** user id → open sockets (for maxSocketsPerUser) */
+  userSockets: Map<string, number>
   closing: boolean
 }

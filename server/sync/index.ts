@@ -34,6 +34,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     freezeMs: envInt('SORI_DOC_FREEZE_MS', 10_000),
     maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
     inboxDelayMs: 100,
+    maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
     ...extras.options,
   }
   const db = deps.db
@@ -53,6 +54,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     serverClient,
     serverReady: Promise.resolve(),
     sessions: new Map(),
+    userSockets: new Map(),
     closing: false,
   } as unknown as SyncContext // the parts below need the context themselves; completed right away
   ctx.serverReady = db.run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])

@@ -16,7 +16,7 @@ import { log } from './log.ts'
 
 export const TOKEN_PROTOCOL_PREFIX = 'sori.token.'
 
-const STATUS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+const STATUS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }
 
 function reject(socket: Duplex, status: number): void {
   if (socket.destroyed) return
@@ -91,6 +91,11 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
           ctx.docs.release(r.doc)
           return reject(socket, 503)
         }
+        // one account's sockets are bounded: each costs the server memory whatever it is used for
+        if ((ctx.userSockets.get(r.userId) ?? 0) >= ctx.opts.maxSocketsPerUser) {
+          ctx.docs.release(r.doc)
+          return reject(socket, 429)
+        }
         wss.handleUpgrade(req, socket, head, (ws) => connect(ctx, ws, r, wantsAck))
       },
       (e) => {
@@ -105,6 +110,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   const doc = a.doc
   const conn = new Conn(ws, doc, a.userId, a.sessionId, wantsAck, ctx.opts.maxBuffered)
   doc.conns.add(conn)
+  ctx.userSockets.set(a.userId, (ctx.userSockets.get(a.userId) ?? 0) + 1)
   let sessionConns = ctx.sessions.get(a.sessionId)
   if (!sessionConns) ctx.sessions.set(a.sessionId, (sessionConns = new Set()))
   sessionConns.add(conn)
@@ -120,6 +126,9 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     doc.conns.delete(conn)
     const s = ctx.sessions.get(a.sessionId)
     if (s) { s.delete(conn); if (s.size === 0) ctx.sessions.delete(a.sessionId) }
+    const n = (ctx.userSockets.get(a.userId) ?? 1) - 1
+    if (n > 0) ctx.userSockets.set(a.userId, n)
+    else ctx.userSockets.delete(a.userId)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
       if (gone) for (const other of doc.conns) other.send(gone)
