@@ -1,5 +1,5 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
-//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 2]
+//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server, same load, same run.
 // See bench/README.md for what each figure means.
 import { parseArgs } from 'node:util'
@@ -10,6 +10,7 @@ import { startSori, startStock, type ServerChild } from '../lib/servers.ts'
 import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
 import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { median, fmt, ratio } from '../lib/stats.ts'
+import { pinSelf } from '../lib/proc.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
 
 const { values: a } = parseArgs({
@@ -25,7 +26,8 @@ const { values: a } = parseArgs({
     users: { type: 'string' },
     only: { type: 'string' },
     inbox: { type: 'boolean', default: false },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1' },
+    pin: { type: 'boolean', default: false },
   },
 })
 
@@ -64,11 +66,19 @@ setTimeout(() => {
   process.exit(2)
 }, budgetS * 1000).unref()
 
+// --pin: the server under test on core 0, the generator on the others. Off by default: on the 2-core
+// machine it made Sori's figures worse (p50 54 ms instead of 10-20), since Sori's own threads (the SQLite
+// checkpointer, V8's GC helpers) then share one core with its event loop; on a bigger machine it keeps
+// the generator's work off the server's core.
+const pinned = a.pin === true && cpus().length >= 2 && pinSelf(`1-${cpus().length - 1}`)
+if (pinned) process.env.BENCH_SERVER_CPUS = '0'
+
 const line = (s = '') => console.log(s)
 line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
 line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
 if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
-line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker threads of this process`)
+line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
+line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1} (taskset)` : 'cores: not pinned')
 line()
 
 const servers: Record<string, ServerChild> = {}

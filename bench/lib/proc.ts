@@ -1,5 +1,6 @@
 // Reads another process's CPU time and memory from /proc (Linux), so the server is measured from outside.
 import { readFileSync, readdirSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on every Linux we run on). */
 const TICKS_PER_SECOND = 100
@@ -62,4 +63,17 @@ export function machineBusyMicros(): number {
   // user nice system idle iowait irq softirq steal
   const busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
   return (busy * 1e6) / TICKS_PER_SECOND
+}
+
+/**
+ * Pins this process (every thread) to `cpus` with taskset, so that the load generator and the server
+ * under test (BENCH_SERVER_CPUS) do not take turns on the same core. Returns false when taskset fails.
+ */
+export function pinSelf(cpus: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }

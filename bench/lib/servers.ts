@@ -85,7 +85,10 @@ async function start(
   // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, name)}`] : []
   const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'gc-on-signal.cjs')]
-  const child = spawn(process.execPath, [...gc, ...prof, ...args], {
+  // BENCH_SERVER_CPUS=<list>: run the server on those cores only (taskset), see pinGenerator
+  const pin = process.env.BENCH_SERVER_CPUS
+  const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
+  const child = spawn(cmd, [...pre, ...gc, ...prof, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'pipe', 'pipe'],
