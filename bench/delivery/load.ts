@@ -26,6 +26,8 @@ export interface LoadOptions {
   inbox: boolean
   /** generator threads (chats are split between them; a chat lives in one thread) */
   threads: number
+  /** Sori's clients ask for acknowledgements (ack=1), as the app does; --no-acks measures without them */
+  acks: boolean
 }
 
 /** One chat as the generator needs it: its id and, per member, the user id and token to connect as. */
@@ -69,7 +71,7 @@ export interface WindowResult {
 }
 
 export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: LoadOptions, runTag: string): Promise<WindowResult> {
-  const ack = server.name === 'sori'
+  const ack = server.name === 'sori' && opts.acks
   const n = Math.max(1, Math.min(opts.threads, specs.length))
   const parts: ChatSpec[][] = Array.from({ length: n }, () => [])
   specs.forEach((s, i) => parts[i % n].push(s))

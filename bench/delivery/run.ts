@@ -1,5 +1,5 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
-//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin]
+//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server, same load, same run.
 // See bench/README.md for what each figure means.
 import { parseArgs } from 'node:util'
@@ -14,6 +14,7 @@ import { pinSelf } from '../lib/proc.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
 
 const { values: a } = parseArgs({
+  allowNegative: true,
   options: {
     chats: { type: 'string', default: '100' },
     members: { type: 'string', default: '4' },
@@ -28,6 +29,7 @@ const { values: a } = parseArgs({
     inbox: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
     pin: { type: 'boolean', default: false },
+    acks: { type: 'boolean', default: true },
   },
 })
 
@@ -46,6 +48,7 @@ const opts: LoadOptions = {
   drainS: num('drain', a.drain, 1, 120),
   inbox: a.inbox === true,
   threads: num('threads', a.threads, 1, 16),
+  acks: a.acks !== false,
 }
 const repeat = num('repeat', a.repeat, 1, 50)
 const users = num('users', a.users ?? String(R * M), M, 20_000)
