@@ -36,7 +36,8 @@ export function Chats() {
                   <span class="row__body">
                     <span class="row__line">
                       <span class="row__title">{title}</span>
-                      {c.kind === 'group' && <span class="row__count" aria-label={t('chats.members', { count: c.members })}>{c.members}</span>}
+                      {/* an untitled group's title already says how many */}
+                      {c.kind === 'group' && c.title && <span class="row__count" aria-label={t('chats.members', { count: c.members })}>{c.members}</span>}
                       <time class="row__time" dateTime={new Date(c.ts).toISOString()}>{c.ts ? formatChatTime(c.ts) : ''}</time>
                     </span>
                     <span class="row__line">
