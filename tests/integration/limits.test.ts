@@ -1,21 +1,13 @@
 // Limits that keep one address or one account from using up the server: sign-ups per address per hour,
 // open sockets per user. Both refuse with 429 and change nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
-import { connect, syncUrl, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { connect, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
 import { inboxDoc } from '../../protocol/docs.ts'
 
 // read by the sync server when it starts
 process.env.SORI_MAX_SOCKETS_PER_USER = '5'
-
-const upgradeStatus = (url: string) => new Promise<number>((resolve) => {
-  const ws = new WebSocket(url)
-  ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate() })
-  ws.on('open', () => { resolve(101); ws.close() })
-  ws.on('error', () => {})
-})
 
 describe.each(backends())('limits (%s)', (backend) => {
   let server: RunningServer

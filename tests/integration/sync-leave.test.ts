@@ -4,18 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { api, signIn, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
-import { bodies, connect, send, syncUrl, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { bodies, connect, send, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { Chat } from '../../protocol/api.ts'
-
-/** The HTTP status of a WebSocket upgrade attempt (101 when it opened). */
-const upgradeStatus = (url: string) => new Promise<number>((resolve) => {
-  const ws = new WebSocket(url)
-  ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate() })
-  ws.on('open', () => { resolve(101); ws.close() })
-  ws.on('error', () => {})
-})
 
 describe.each(backends())('sync access changes (%s)', (backend) => {
   let server: RunningServer

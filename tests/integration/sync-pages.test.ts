@@ -1,10 +1,9 @@
 // History in pages: a chat of 5,000 messages is split into pages of PAGE_SIZE; the head doc names the
 // current page; any page can be fetched; a page past the current one is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
-import { connect, message, msgs, syncUrl, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { connect, message, msgs, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import type { Chat } from '../../protocol/api.ts'
@@ -60,12 +59,6 @@ describe.each(backends())('sync pages (%s)', (backend) => {
     expect(Number(n?.n)).toBeLessThanOrEqual(101)
 
     // a page past the current one does not exist yet: refused at the upgrade
-    const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${syncUrl(server)}/${pageDoc(chat.id, 7)}?token=${bob.token}`)
-      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate() })
-      ws.on('open', () => { resolve(101); ws.close() })
-      ws.on('error', () => {})
-    })
-    expect(status).toBe(403)
+    expect(await upgradeStatus(`${syncUrl(server)}/${pageDoc(chat.id, 7)}?token=${bob.token}`)).toBe(403)
   })
 })
