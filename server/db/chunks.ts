@@ -2,7 +2,9 @@
 // two. Every distinct row count is a distinct SQL text, and SQLite keeps each prepared statement (our
 // statement cache holds them for the life of the process): chunks of any size up to 200 made ~200
 // variants per statement, ~60 KB of compiled program each, tens of MB in all (bench:memory). Powers of two
-// make at most eight variants per statement, at the cost of a few more statements per batch.
+// make at most eight variants per statement, at the cost of a few more statements per batch. Postgres
+// prepares nothing here (pg sends unnamed statements), and every statement is a round trip there, so the
+// hot paths chunk by dialect (statementChunks).
 
 /** Chunks of `rows` in order, each of a power-of-two length no larger than `max`. */
 export function* powerOfTwoChunks<T>(rows: readonly T[], max: number): Generator<T[]> {
@@ -13,4 +15,13 @@ export function* powerOfTwoChunks<T>(rows: readonly T[], max: number): Generator
     yield rows.slice(i, i + size)
     i += size
   }
+}
+
+/** Chunks for multi-row statements on `dialect`: powers of two on SQLite, as few as possible on Postgres. */
+export function* statementChunks<T>(dialect: 'sqlite' | 'postgres', rows: readonly T[], max: number): Generator<T[]> {
+  if (dialect === 'sqlite') {
+    yield* powerOfTwoChunks(rows, max)
+    return
+  }
+  for (let i = 0; i < rows.length; i += max) yield rows.slice(i, i + max)
 }

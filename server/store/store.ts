@@ -2,7 +2,7 @@
 // The sync server's group commit writes many documents' updates (and relational side effects) in one
 // transaction, so writes take the transaction's Queryable.
 import type { Db, Queryable } from '../db/db.ts'
-import { powerOfTwoChunks } from '../db/chunks.ts'
+import { statementChunks } from '../db/chunks.ts'
 
 export interface DocWrite {
   doc: string
@@ -24,7 +24,7 @@ export interface Store {
   compact(doc: string, merged: Uint8Array): Promise<void>
 }
 
-/** Rows per INSERT statement at most: few round trips on Postgres; powers of two keep SQLite's prepared statements few. */
+/** Rows per INSERT statement at most: few round trips on Postgres (see db/chunks.ts for SQLite). */
 const CHUNK = 64
 
 const toBytes = (v: unknown): Uint8Array => {
@@ -49,7 +49,7 @@ export function createStore(db: Db): Store {
     }
     const pairs: Array<[string | Buffer, string | Buffer]> = []
     for (let i = 0; i < rows.length; i += 2) pairs.push([rows[i], rows[i + 1]])
-    for (const part of powerOfTwoChunks(pairs, CHUNK)) await q.run(insertSql(part.length), part.flat())
+    for (const part of statementChunks(db.dialect, pairs, CHUNK)) await q.run(insertSql(part.length), part.flat())
   }
 
   return {

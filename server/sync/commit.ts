@@ -12,7 +12,7 @@ import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
 import { compactionDue } from './compaction.ts'
-import { powerOfTwoChunks } from '../db/chunks.ts'
+import { statementChunks } from '../db/chunks.ts'
 
 /**
  * Documents compacted in one commit, fullest first. Compaction re-encodes a whole document inside the
@@ -119,7 +119,7 @@ export class GroupCommit {
     try {
       await this.db.tx(async (q) => {
         await this.store.write(q, [...writes.values()].filter((w) => w.updates.length > 0 || w.replaceWith))
-        await writeSideEffects(q, b)
+        await writeSideEffects(q, this.db.dialect, b)
       })
     } catch (e) {
       log.error('commit failed; reloading the affected documents', e, { docs: writes.size })
@@ -169,13 +169,13 @@ export class GroupCommit {
 
 const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
-/** Rows of values for multi-row statements: below SQLite's parameter limit, few distinct SQL texts. */
-const chunks = <T>(rows: T[]) => powerOfTwoChunks(rows, 128)
 
 // One statement per table and chunk, not one per conversation: on Postgres every statement is a round
 // trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
 // both SQLite and Postgres; the casts tell Postgres the parameters' types.
-async function writeSideEffects(q: Queryable, b: Batch): Promise<void> {
+async function writeSideEffects(q: Queryable, dialect: Db['dialect'], b: Batch): Promise<void> {
+  // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
+  const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
   for (const part of chunks([...b.claims])) {
     await q.run('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
   }

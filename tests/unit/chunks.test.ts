@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { powerOfTwoChunks } from '../../server/db/chunks.ts'
+import { powerOfTwoChunks, statementChunks } from '../../server/db/chunks.ts'
 
 describe('powerOfTwoChunks', () => {
   it('keeps every row once, in order, in chunks of power-of-two sizes up to the limit', () => {
@@ -18,5 +18,14 @@ describe('powerOfTwoChunks', () => {
     const sizes = new Set<number>()
     for (let n = 1; n <= 1000; n++) for (const p of powerOfTwoChunks(Array.from({ length: n }), 128)) sizes.add(p.length)
     expect(sizes.size).toBe(8)
+  })
+})
+
+describe('statementChunks', () => {
+  it('uses powers of two on SQLite and the fewest statements on Postgres', () => {
+    const rows = Array.from({ length: 37 }, (_, i) => i)
+    expect([...statementChunks('sqlite', rows, 128)].map((p) => p.length)).toEqual([32, 4, 1])
+    expect([...statementChunks('postgres', rows, 128)].map((p) => p.length)).toEqual([37])
+    expect([...statementChunks('postgres', Array.from({ length: 300 }), 128)].map((p) => p.length)).toEqual([128, 128, 44])
   })
 })
