@@ -89,7 +89,7 @@ async function start(
   const pin = process.env.BENCH_SERVER_CPUS
   const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
   const child = spawn(cmd, [...pre, ...gc, ...prof, ...args], {
-    cwd: ROOT,
+    cwd: name === 'sori' ? soriDir() : ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -144,6 +144,12 @@ async function start(
     },
   }
 }
+
+/**
+ * BENCH_SORI_DIR=<checkout>: run that checkout's server instead of this one's (with this bench and its
+ * load generator), to compare two builds of Sori on the same machine in the same way.
+ */
+const soriDir = (): string => process.env.BENCH_SORI_DIR || ROOT
 
 /**
  * Sori's server (server/main.ts) with a fresh SQLite file, or with `databaseUrl` (postgres://...) as given.
