@@ -7,6 +7,9 @@ import type { SyncContext } from './context.ts'
 import { SyncDoc } from './doc.ts'
 import { compactionDue } from './compaction.ts'
 
+/** Longest stretch of freezing between two turns of I/O, ms. */
+const FREEZE_SLICE_MS = 4
+
 export class DocRegistry {
   private docs = new Map<string, SyncDoc>()
   private loading = new Map<string, Promise<SyncDoc | null>>()
@@ -44,19 +47,33 @@ export class DocRegistry {
 
   /**
    * Freezes documents untouched for one whole sweep period (freezeMs): touched docs are only marked
-   * untouched, so a doc freezes between one and two periods after its last use.
+   * untouched, so a doc freezes between one and two periods after its last use. Freezing encodes the
+   * whole doc, so it is done in slices of a few milliseconds with I/O in between: thousands of idle docs
+   * frozen in one go would hold up every delivery for as long.
    */
   startFreezing(): { stop(): void } {
     const ms = this.ctx.opts.freezeMs
     if (ms <= 0) return { stop() {} }
+    let stopped = false
+    const freezeSome = (due: SyncDoc[], from: number): void => {
+      const until = performance.now() + FREEZE_SLICE_MS
+      let i = from
+      while (i < due.length && performance.now() < until) {
+        const d = due[i++]
+        if (!d.touched) d.freeze()
+      }
+      if (i < due.length && !stopped) setImmediate(() => freezeSome(due, i))
+    }
     const timer = setInterval(() => {
+      const due: SyncDoc[] = []
       for (const d of this.docs.values()) {
         if (d.touched) d.touched = false
-        else d.freeze()
+        else if (!d.isFrozen) due.push(d)
       }
+      freezeSome(due, 0)
     }, ms)
     timer.unref()
-    return { stop: () => clearInterval(timer) }
+    return { stop: () => { stopped = true; clearInterval(timer) } }
   }
 
   release(doc: SyncDoc): void {
