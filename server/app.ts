@@ -30,6 +30,8 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** default SORI_SIGNUPS_PER_HOUR, else 20; 0: no limit */
   signupsPerHour?: number
+  /** serve GET /api/metrics; default SORI_METRICS=1 */
+  metrics?: boolean
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -38,7 +40,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sync = createSync({ db, authenticate })
   const envSignups = Number(process.env.SORI_SIGNUPS_PER_HOUR)
   const signupsPerHour = opts.signupsPerHour ?? (process.env.SORI_SIGNUPS_PER_HOUR && Number.isInteger(envSignups) && envSignups >= 0 ? envSignups : 20)
-  const api = createApi({ db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour })
+  const api = createApi({
+    db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour,
+    metrics: opts.metrics ?? process.env.SORI_METRICS === '1',
+  })
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

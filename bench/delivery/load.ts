@@ -5,7 +5,7 @@
 // This side starts the threads, reads the server's CPU and memory from /proc over the window and merges
 // the threads' samples.
 import { Worker } from 'node:worker_threads'
-import type { ServerChild } from '../lib/servers.ts'
+import { HOST, type ServerChild } from '../lib/servers.ts'
 import { percentile } from '../lib/stats.ts'
 import { cpuMicros, memory, cpuByPid, cpuDelta, machineBusyMicros } from '../lib/proc.ts'
 import type { FromThread, ThreadInput, ThreadResult, ToThread } from './load-thread.ts'
@@ -68,6 +68,22 @@ export interface WindowResult {
   /** every other process on the machine (other jobs, the OS), cores */
   otherCores: number
   closed: number
+  /** Sori: frame arrival → fan-out inside the server (GET /api/metrics), ms; NaN for stock */
+  heldP50: number
+  heldP99: number
+}
+
+/** Sori's held-latency window (reading it starts a new one); null when the server has no metrics. */
+async function readHeld(server: ServerChild): Promise<{ p50: number; p99: number } | null> {
+  if (server.name !== 'sori') return null
+  try {
+    const res = await fetch(`http://${HOST}:${server.port}/api/metrics`)
+    if (!res.ok) return null
+    const m = (await res.json()) as { held?: { p50: number; p99: number } }
+    return m.held ?? null
+  } catch {
+    return null
+  }
 }
 
 export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: LoadOptions, runTag: string): Promise<WindowResult> {
@@ -112,6 +128,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     // process-wide: every generator thread
     const gen0 = process.cpuUsage()
     const box0 = machineBusyMicros()
+    await readHeld(server)
     const t0 = performance.now()
     await sleep(opts.durationS * 1000)
     const cpu1 = cpuMicros(server.pid)
@@ -120,6 +137,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const pgAfter = pgBefore ? cpuByPid('postgres') : null
     const mem = memory(server.pid)
     const windowS = (performance.now() - t0) / 1000
+    const held = await readHeld(server)
 
     const rs = await Promise.all(threads.map((t) => t.result))
     const cat = (pick: (r: ThreadResult) => Float64Array) => {
@@ -163,6 +181,8 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
       pgCpuPerMessageUs: pgUs / Math.max(1, msgs),
       otherCores: Math.max(0, box1 - box0 - serverCpuUs - genUs - pgUs) / (windowS * 1e6),
       closed: sum((r) => r.closed),
+      heldP50: held?.p50 ?? NaN,
+      heldP99: held?.p99 ?? NaN,
     }
   } finally {
     await Promise.all(threads.map((t) => t.w.terminate()))

@@ -162,7 +162,8 @@ export async function startSori(databaseUrl?: string): Promise<ServerChild> {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>')
   const storage = url.startsWith('postgres') ? 'postgres' : 'sqlite'
   // the bench signs up hundreds of users from 127.0.0.1
-  const env = { DATABASE_URL: url, SORI_STATIC: dir, NODE_ENV: 'production', SORI_SIGNUPS_PER_HOUR: '0' }
+  // SORI_METRICS: GET /api/metrics, how long the server held updates (load.ts reads it per window)
+  const env = { DATABASE_URL: url, SORI_STATIC: dir, NODE_ENV: 'production', SORI_SIGNUPS_PER_HOUR: '0', SORI_METRICS: '1' }
   return start('sori', storage, ['--import', 'tsx', 'server/main.ts'], env, () => rmSync(dir, { recursive: true, force: true }))
 }
 

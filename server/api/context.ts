@@ -12,6 +12,8 @@ export interface ApiContext {
   trustProxy: boolean
   /** sign-ups per address per hour (SORI_SIGNUPS_PER_HOUR; 0: no limit) */
   signupsPerHour: number
+  /** serve GET /api/metrics (SORI_METRICS=1) */
+  metrics: boolean
 }
 
 export interface Caller { userId: string; sessionId: string }

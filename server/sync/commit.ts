@@ -28,6 +28,8 @@ export interface Entry {
   ack: Map<number, number> | null
   /** every clientID the update names */
   clients: number[]
+  /** when its frame arrived (performance.now()); 0 for the server's own writes */
+  receivedAt: number
 }
 
 export class Batch {
@@ -53,6 +55,8 @@ export interface CommitHooks {
   committed(batch: Batch): void
   /** a commit failed: these documents must be dropped */
   failed(docs: Set<SyncDoc>, batch: Batch): void
+  /** a client's update has been fanned out, `ms` after its frame arrived */
+  held?(ms: number): void
 }
 
 export class GroupCommit {
@@ -142,6 +146,7 @@ export class GroupCommit {
       encoding.writeVarUint(enc, 2) // y-protocols messageYjsUpdate
       encoding.writeVarUint8Array(enc, e.update)
       try { this.hooks.deliver(e, encoding.toUint8Array(enc)) } catch (err) { log.error('fan-out failed', err, { doc: e.doc.name }) }
+      if (e.receivedAt > 0) this.hooks.held?.(performance.now() - e.receivedAt)
     }
     try { this.hooks.committed(b) } catch (err) { log.error('post-commit work failed', err) }
     b.resolve()

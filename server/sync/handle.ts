@@ -48,10 +48,11 @@ function parseFrame(data: Uint8Array): Parsed {
 
 /** Queues a frame on its document (frames of one document are handled one at a time, in order). */
 export function onFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void {
-  conn.doc.enqueue(() => handleFrame(ctx, conn, data))
+  const at = performance.now()
+  conn.doc.enqueue(() => handleFrame(ctx, conn, data, at))
 }
 
-function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void | Promise<void> {
+function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number): void | Promise<void> {
   if (conn.closed || conn.doc.dead) return
   let p: Parsed
   try {
@@ -61,7 +62,7 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void | Pro
   }
   switch (p.t) {
     case 'step1': return syncStep1(conn, p.sv)
-    case 'update': return handleUpdate(ctx, conn, p.update)
+    case 'update': return handleUpdate(ctx, conn, p.update, at)
     case 'awareness': return handleAwareness(ctx, conn, p.changes)
     case 'query': {
       const f = allAwareness(conn.doc)
@@ -92,7 +93,8 @@ async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
 /** Distinct authors' clientIDs one update may carry (a device writes with one; a few after reloads). */
 const MAX_UPDATE_CLIENTS = 64
 
-function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | Promise<void> {
+/** `at`: when the frame arrived (performance.now()), for the server's latency figures */
+function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: number): void | Promise<void> {
   let u: DecodedUpdate
   try {
     u = Y.decodeUpdate(update)
@@ -125,7 +127,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | 
       const err = checkHeadEffects(doc.ydoc, update)
       if (err) return refuse(conn, CLOSE.REFUSED, err)
     }
-    return applyVerdict(ctx, conn, update, u, v)
+    return applyVerdict(ctx, conn, update, u, v, at)
   }
   const lookup = async (clients: Iterable<number>): Promise<void> => {
     const list = [...clients].filter((c) => owner(c) === undefined)
@@ -144,7 +146,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array): void | 
   return lookup(missing).then(run, () => {})
 }
 
-function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, v: Verdict): void {
+function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, v: Verdict, at: number): void {
   const doc = conn.doc
   const userId = conn.userId
   if (v.ok === 'owners') return
@@ -175,7 +177,7 @@ function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Decod
     ack = new Map()
     for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
   }
-  ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clientsOf(u)] })
+  ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clientsOf(u)], receivedAt: at })
 
   const conv = doc.conv
   if (!conv) return

@@ -15,6 +15,7 @@ import { DocRegistry } from './registry.ts'
 import { ServerWriter } from './server-writes.ts'
 import { createUpgradeHandler, TOKEN_PROTOCOL_PREFIX } from './upgrade.ts'
 import { log } from './log.ts'
+import { LatencyWindow } from './latency.ts'
 
 export type { SyncDeps, SyncServer } from './types.ts'
 
@@ -42,6 +43,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
   const serverClient = randomInt(1, 2 ** 32 - 1)
   const bindings = new Bindings(db)
   bindings.claim(serverClient, SYSTEM_USER)
+  const held = new LatencyWindow()
   const ctx = {
     db,
     store: createStore(db),
@@ -77,6 +79,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       for (const r of batch.reads.values()) ctx.writer.touch(r.conv, [r.user])
       for (const conv of batch.pages.keys()) void writeHeadMeta(ctx, conv)
     },
+    held: (ms) => held.record(ms),
     failed(docs) {
       for (const d of docs) {
         ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
@@ -130,6 +133,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       for (const s of ctx.sessions.values()) sockets += s.size
       return { docs: docs.length, frozen: docs.filter((d) => d.isFrozen).length, sockets }
     },
+    heldLatency: () => held.read(),
     sessionsRevoked(sessionIds) {
       ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
     },

@@ -64,7 +64,7 @@ export class ServerWriter {
     const h = (u: Uint8Array) => { updates.push(u) }
     y.on('update', h)
     try { y.transact(() => fn(y)) } finally { y.off('update', h) }
-    for (const update of updates) this.ctx.commit.add({ doc, update, sender: null, ack: null, clients: [this.ctx.serverClient] })
+    for (const update of updates) this.ctx.commit.add({ doc, update, sender: null, ack: null, clients: [this.ctx.serverClient], receivedAt: 0 })
   }
 
   /** Writes the head doc's `meta` keys that differ from the conversation (inside a head doc job). */

@@ -18,6 +18,8 @@ export interface SyncServer {
   sessionsRevoked(sessionIds: string[]): void
   /** What is in memory: loaded documents, how many of them are frozen (kept encoded only), open sockets. */
   stats(): { docs: number; frozen: number; sockets: number }
+  /** How long clients' updates were held (frame arrival → fan-out) since the last call, in ms. */
+  heldLatency(): import('./latency.ts').LatencySummary
   /** Stops accepting, flushes pending commits, closes sockets (4012). */
   close(): Promise<void>
 }
