@@ -1,0 +1,60 @@
+// The group commit on a real SQLite database: updates of one turn share a transaction, a busy turn is
+// cut into transactions of BATCH_MAX, and nothing is fanned out before its transaction committed.
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDb, type Db } from '../../server/db/db.ts'
+import { createStore } from '../../server/store/store.ts'
+import { BATCH_MAX, GroupCommit, type Entry } from '../../server/sync/commit.ts'
+import { SyncDoc } from '../../server/sync/doc.ts'
+
+let db: Db | null = null
+afterEach(async () => { await db?.close(); db = null })
+
+async function setup() {
+  db = await openDb(':memory:')
+  const real = db
+  const log: string[] = []
+  let txs = 0
+  // the real database, with its transactions counted and the order of commits and deliveries logged
+  const counted: Db = {
+    ...real,
+    dialect: real.dialect,
+    tx: async (fn) => { const n = ++txs; const r = await real.tx(fn); log.push(`commit ${n}`); return r },
+  }
+  const commit = new GroupCommit(counted, createStore(counted), {
+    deliver: (e) => { log.push(`deliver ${e.update[0]}`) },
+    committed: () => {},
+    failed: () => {},
+  })
+  const doc = new SyncDoc('u:test', { kind: 'inbox', userId: 'test' }, null)
+  const entry = (i: number): Entry => ({ doc, update: Uint8Array.of(i), sender: null, ack: null, clients: [], receivedAt: 0 })
+  return { commit, log, txs: () => txs, entry, real }
+}
+
+describe('group commit', () => {
+  it('puts the updates of one turn in one transaction, and delivers only after it', async () => {
+    const { commit, log, txs, entry } = await setup()
+    for (let i = 0; i < 5; i++) commit.add(entry(i))
+    await commit.drain()
+    expect(txs()).toBe(1)
+    expect(log).toEqual(['commit 1', 'deliver 0', 'deliver 1', 'deliver 2', 'deliver 3', 'deliver 4'])
+  })
+
+  it('commits a busy turn in several transactions, in order, each delivered after its commit', async () => {
+    const { commit, log, txs, entry, real } = await setup()
+    // (fewer than 100 rows: the fake updates must not be compacted)
+    const n = BATCH_MAX * 2 + 5
+    // one update per callback, as frames arrive: microtasks run between them, the turn does not end
+    for (let i = 0; i < n; i++) { commit.add(entry(i % 256)); await Promise.resolve() }
+    await commit.drain()
+    expect(txs()).toBeGreaterThanOrEqual(2)
+    // the first transaction went as soon as it held BATCH_MAX updates, before the turn ended
+    expect(log.indexOf('commit 2') - log.indexOf('commit 1') - 1).toBe(BATCH_MAX)
+    const delivered = log.filter((l) => l.startsWith('deliver')).map((l) => Number(l.split(' ')[1]))
+    expect(delivered).toEqual(Array.from({ length: n }, (_, i) => i % 256))
+    // every delivery comes after the commit of its own batch
+    expect(log.indexOf('commit 1')).toBeLessThan(log.indexOf('deliver 0'))
+    expect(log.indexOf('commit 2')).toBeLessThan(log.indexOf(`deliver ${BATCH_MAX}`))
+    const rows = await real.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', ['u:test'])
+    expect(Number(rows?.n)).toBe(n)
+  })
+})
