@@ -88,6 +88,8 @@ test('the owner removes a member, who loses the chat at once', async () => {
 
   // Dan removes Eve (the confirm dialog is accepted by the phone() helper)
   await d.page.getByRole('button', { name: 'Chat details' }).click()
+  // (the sheet may open on the cached chat info and show the buttons once the fresh one is in)
+  await d.page.getByRole('button', { name: 'Remove Eve' }).waitFor()
   await expect(d.page.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(2)
   await d.page.getByRole('button', { name: 'Remove Eve' }).click()
   await d.page.getByRole('dialog').getByText('2 members').waitFor()
