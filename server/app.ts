@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createApi } from './api/index.ts'
 import { createAuthenticate } from './auth/sessions.ts'
+import { envInt } from './config.ts'
 import { openDb, type Db } from './db/db.ts'
 import { redactUrl } from './http/log.ts'
 import { sendError } from './http/respond.ts'
@@ -38,8 +39,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = await openDb(opts.databaseUrl)
   const authenticate = createAuthenticate(db)
   const sync = createSync({ db, authenticate })
-  const envSignups = Number(process.env.SORI_SIGNUPS_PER_HOUR)
-  const signupsPerHour = opts.signupsPerHour ?? (process.env.SORI_SIGNUPS_PER_HOUR && Number.isInteger(envSignups) && envSignups >= 0 ? envSignups : 20)
+  const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const api = createApi({
     db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour,
     metrics: opts.metrics ?? process.env.SORI_METRICS === '1',

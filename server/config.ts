@@ -20,3 +20,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.SORI_TRUST_PROXY === '1',
   }
 }
+
+/** A non-negative integer from the environment; `dflt` when unset, empty or anything else. */
+export function envInt(name: string, dflt: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name]
+  const v = Number(raw)
+  return raw !== undefined && raw.trim() !== '' && Number.isInteger(v) && v >= 0 ? v : dflt
+}

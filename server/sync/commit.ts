@@ -12,7 +12,6 @@ import { MSG_SYNC } from '../../protocol/wire.ts'
 import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
-import { compactionDue } from './compaction.ts'
 import { statementChunks } from '../db/chunks.ts'
 
 /**
@@ -127,9 +126,7 @@ export class GroupCommit {
     }
     for (const d of b.compact) if (!d.dead && !writes.has(d)) writes.set(d, { doc: d.name, updates: [] })
     const rowsAfter = (d: SyncDoc, w: DocWrite) => d.rows + w.updates.length
-    const due = [...writes].filter(([d, w]) => compactionDue({
-      rows: rowsAfter(d, w), baseBytes: d.baseBytes, tailBytes: d.tailBytes + bytesOf(w.updates), closed: d.closedPage(),
-    }))
+    const due = [...writes].filter(([d, w]) => d.compactionDue(w.updates))
     due.sort(([d1, w1], [d2, w2]) => rowsAfter(d2, w2) - rowsAfter(d1, w1))
     for (const [d, w] of due.slice(0, COMPACTIONS_PER_COMMIT)) w.replaceWith = d.encodedState()
     try {
@@ -147,9 +144,8 @@ export class GroupCommit {
       return
     }
     for (const [d, w] of writes) {
-      if (w.replaceWith) { d.rows = 1; d.baseBytes = w.replaceWith.byteLength; d.tailBytes = 0 }
-      else if (d.rows === 0 && w.updates.length > 0) { d.rows = w.updates.length; d.baseBytes = w.updates[0].byteLength; d.tailBytes = bytesOf(w.updates) - d.baseBytes }
-      else { d.rows += w.updates.length; d.tailBytes += bytesOf(w.updates) }
+      if (w.replaceWith) d.compacted(w.replaceWith.byteLength)
+      else d.stored(w.updates)
     }
     for (const e of b.entries) {
       e.doc.uncommitted--
@@ -183,8 +179,6 @@ export class GroupCommit {
     if (fresh.length) this.hooks.failed(new Set(fresh), next)
   }
 }
-
-const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
 
 // One statement per table and chunk, not one per conversation: on Postgres every statement is a round

@@ -11,6 +11,9 @@ import { ROOTS } from '../../protocol/docs.ts'
 import type { ConvState } from './convs.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
+import { compactionDue } from './compaction.ts'
+
+const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
 type Job = () => void | Promise<void>
 
@@ -102,6 +105,25 @@ export class SyncDoc {
   }
 
   get page(): number { return this.parsed.kind === 'page' ? this.parsed.page : 0 }
+
+  /** Records rows appended to doc_updates for this doc; the first one ever stored is the base. */
+  stored(updates: Uint8Array[]): void {
+    if (updates.length === 0) return
+    const bytes = bytesOf(updates)
+    if (this.rows === 0) { this.baseBytes = updates[0].byteLength; this.tailBytes = bytes - this.baseBytes }
+    else this.tailBytes += bytes
+    this.rows += updates.length
+  }
+
+  /** Every stored row was replaced by one update of `bytes`. */
+  compacted(bytes: number): void { this.rows = 1; this.baseBytes = bytes; this.tailBytes = 0 }
+
+  /** Whether compaction is due once `pending` are stored too (compaction.ts). */
+  compactionDue(pending: Uint8Array[] = []): boolean {
+    return compactionDue({
+      rows: this.rows + pending.length, baseBytes: this.baseBytes, tailBytes: this.tailBytes + bytesOf(pending), closed: this.closedPage(),
+    })
+  }
 
   /** a page before the conversation's current one */
   closedPage(): boolean { return this.parsed.kind === 'page' && this.conv !== null && this.parsed.page < this.conv.page }

@@ -15,14 +15,10 @@ import { DocRegistry } from './registry.ts'
 import { ServerWriter } from './server-writes.ts'
 import { createUpgradeHandler, TOKEN_PROTOCOL_PREFIX } from './upgrade.ts'
 import { log } from './log.ts'
+import { envInt } from '../config.ts'
 import { LatencyWindow } from './latency.ts'
 
 export type { SyncDeps, SyncServer } from './types.ts'
-
-const envInt = (name: string, dflt: number): number => {
-  const v = Number(process.env[name])
-  return Number.isFinite(v) && v >= 0 ? v : dflt
-}
 
 export interface SyncExtras {
   bus?: Bus

@@ -5,7 +5,6 @@ import type { DocName } from '../../protocol/docs.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import { SyncDoc } from './doc.ts'
-import { compactionDue } from './compaction.ts'
 
 /** Longest stretch of freezing between two turns of I/O, ms. */
 const FREEZE_SLICE_MS = 4
@@ -133,10 +132,8 @@ export class DocRegistry {
     }
     const doc = new SyncDoc(name, parsed, conv)
     doc.ydoc.transact(() => { for (const u of updates) Y.applyUpdate(doc.ydoc, u) })
-    doc.rows = updates.length
-    doc.baseBytes = updates[0]?.byteLength ?? 0
-    doc.tailBytes = updates.reduce((n, u) => n + u.byteLength, 0) - doc.baseBytes
-    if (compactionDue({ rows: doc.rows, baseBytes: doc.baseBytes, tailBytes: doc.tailBytes, closed: doc.closedPage() })) ctx.commit.batch().compact.add(doc)
+    doc.stored(updates)
+    if (doc.compactionDue()) ctx.commit.batch().compact.add(doc)
     if (parsed.kind === 'page' && conv) {
       const len = doc.ydoc.getArray(ROOTS.page.msgs).length
       conv.pageLengths.set(parsed.page, Math.max(len, conv.pageLengths.get(parsed.page) ?? 0))
