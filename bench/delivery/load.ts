@@ -71,6 +71,12 @@ export interface WindowResult {
   /** Sori: frame arrival → fan-out inside the server (GET /api/metrics), ms; NaN for stock */
   heldP50: number
   heldP99: number
+  /** the server's event-loop delay over the window (server-probe.cjs), ms: a frame waits in the kernel that long */
+  serverLoopP99: number
+  serverLoopMax: number
+  /** the server's garbage collection pauses over the window: summed, and the longest, ms */
+  serverGcMs: number
+  serverGcMaxMs: number
 }
 
 /** Sori's held-latency window (reading it starts a new one); null when the server has no metrics. */
@@ -129,6 +135,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const gen0 = process.cpuUsage()
     const box0 = machineBusyMicros()
     await readHeld(server)
+    await server.pauses()
     const t0 = performance.now()
     await sleep(opts.durationS * 1000)
     const cpu1 = cpuMicros(server.pid)
@@ -138,6 +145,9 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const mem = memory(server.pid)
     const windowS = (performance.now() - t0) / 1000
     const held = await readHeld(server)
+    const pauses = await server.pauses()
+    // BENCH_HEAP_SNAPSHOT_DIR=<dir>: a heap snapshot of the server at the window's end (server-probe.cjs)
+    if (process.env.BENCH_HEAP_SNAPSHOT_DIR) await server.liveMemory()
 
     const rs = await Promise.all(threads.map((t) => t.result))
     const cat = (pick: (r: ThreadResult) => Float64Array) => {
@@ -183,6 +193,10 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
       closed: sum((r) => r.closed),
       heldP50: held?.p50 ?? NaN,
       heldP99: held?.p99 ?? NaN,
+      serverLoopP99: pauses.loopP99,
+      serverLoopMax: pauses.loopMax,
+      serverGcMs: pauses.gc.totalMs,
+      serverGcMaxMs: pauses.gc.maxMs,
     }
   } finally {
     await Promise.all(threads.map((t) => t.w.terminate()))

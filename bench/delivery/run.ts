@@ -150,6 +150,7 @@ function printRow(label: string, r: WindowResult): void {
     `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
       `latency p50 ${fmt(r.latP50, 2)} ms p99 ${fmt(r.latP99, 2)} ms max ${fmt(r.latMax, 1)} ms; ` +
       (r.server.startsWith('sori') ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; held in server p50 ${fmt(r.heldP50, 2)} ms p99 ${fmt(r.heldP99, 2)} ms; ` : '') +
+      `server loop delay p99 ${fmt(r.serverLoopP99, 1)} ms max ${fmt(r.serverLoopMax, 1)} ms, GC ${fmt(r.serverGcMs, 0)} ms (longest ${fmt(r.serverGcMaxMs, 1)} ms); ` +
       `server ${fmt(r.cpuPerMessageUs)} µs CPU/msg (${fmt(r.cpuPerDeliveryUs)} µs/delivery, ${fmt(r.serverCores, 2)} cores), RSS ${fmt(r.rssMB, 0)} MB (peak ${fmt(r.peakRssMB, 0)}); ` +
       (r.pgCpuPerMessageUs > 0 ? `postgres ${fmt(r.pgCpuPerMessageUs)} µs CPU/msg; ` : '') +
       `lost ${r.lost} dup ${r.duplicated}${r.server.startsWith('sori') ? ` unacked ${r.unacked}` : ''} closed ${r.closed} skipped ${r.skipped}; ` +

@@ -18,8 +18,10 @@ export interface ServerChild {
   storage: string
   /** stderr and stdout lines, kept for the report when something goes wrong */
   log: string[]
-  /** Runs a full GC in the server (SIGUSR2, see gc-on-signal.cjs) and returns its memory use after it, in bytes. */
+  /** Runs a full GC in the server (SIGUSR2, see server-probe.cjs) and returns its memory use after it, in bytes. */
   liveMemory(): Promise<LiveMemory>
+  /** How long the server's event loop was held up since the last call, and by GC (server-probe.cjs). */
+  pauses(): Promise<Pauses>
   stop(): Promise<void>
 }
 
@@ -30,6 +32,14 @@ export interface LiveMemory {
   heapUsed: number
   external: number
   arrayBuffers: number
+}
+
+/** Event-loop delay (ms) of a 2 ms timer, and the GC pauses, over one window. */
+export interface Pauses {
+  loopP50: number
+  loopP99: number
+  loopMax: number
+  gc: { count: number; totalMs: number; maxMs: number }
 }
 
 const live = new Set<ChildProcess>()
@@ -84,14 +94,17 @@ async function start(
   const port = await freePort()
   // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, name)}`] : []
-  const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'gc-on-signal.cjs')]
+  const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'server-probe.cjs')]
   // BENCH_SERVER_CPUS=<list>: run the server on those cores only (taskset), see pinGenerator
   const pin = process.env.BENCH_SERVER_CPUS
   const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
-  const child = spawn(cmd, [...pre, ...gc, ...prof, ...args], {
+  // BENCH_SERVER_NODE_FLAGS="--flag ...": extra Node/V8 flags for both servers (e.g. to try GC settings on both alike)
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  const child = spawn(cmd, [...pre, ...flags, ...gc, ...prof, ...args], {
     cwd: name === 'sori' ? soriDir() : ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // the IPC channel carries server-probe.cjs's pause figures
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   live.add(child)
   const log: string[] = []
@@ -129,6 +142,19 @@ async function start(
           resolve(m)
         }
         child.kill('SIGUSR2')
+      })
+    },
+    pauses() {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => { child.off('message', on); reject(new Error(`${name} did not report its pauses`)) }, 10_000)
+        const on = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('pauses' in m)) return
+          clearTimeout(timer)
+          child.off('message', on)
+          resolve((m as { pauses: Pauses }).pauses)
+        }
+        child.on('message', on)
+        child.send('pauses')
       })
     },
     async stop() {

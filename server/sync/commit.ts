@@ -15,12 +15,6 @@ import { log } from './log.ts'
 import { statementChunks } from '../db/chunks.ts'
 
 /**
- * Documents compacted in one commit, fullest first. Compaction re-encodes a whole document inside the
- * commit that gates acks and fan-out; under an even load every page doc crosses the threshold in the same
- * turn, and compacting them all at once stalled deliveries by ~200 ms (bench:delivery p99).
- */
-export const COMPACTIONS_PER_COMMIT = 1
-/**
  * Updates per transaction at most. A turn of the event loop under load brings hundreds of updates;
  * committing them all at its end made the first wait for the last (bench:delivery, updates held in
  * the server: p50 29–34 ms, p99 80–149 ms; with 32: 3.2–3.5 ms and 13–15 ms).
@@ -48,7 +42,6 @@ export class Batch {
   readonly pages = new Map<string, number>()
   /** `${conv}:${user}` → read position */
   readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
-  readonly compact = new Set<SyncDoc>()
   readonly done: Promise<void>
   resolve!: () => void
   constructor() { this.done = new Promise((r) => { this.resolve = r }) }
@@ -63,6 +56,8 @@ export interface CommitHooks {
   failed(docs: Set<SyncDoc>, batch: Batch): void
   /** a client's update has been fanned out, `ms` after its frame arrived */
   held?(ms: number): void
+  /** a written document's stored rows are due for compaction (compaction.ts) */
+  compactionDue?(doc: SyncDoc): void
 }
 
 export class GroupCommit {
@@ -117,21 +112,15 @@ export class GroupCommit {
   }
 
   private async commit(b: Batch): Promise<void> {
-    // the in-memory docs now hold exactly what is stored plus this batch: the moment to compact
     const writes = new Map<SyncDoc, DocWrite>()
     for (const e of b.entries) {
       let w = writes.get(e.doc)
       if (!w) writes.set(e.doc, (w = { doc: e.doc.name, updates: [] }))
       w.updates.push(e.update)
     }
-    for (const d of b.compact) if (!d.dead && !writes.has(d)) writes.set(d, { doc: d.name, updates: [] })
-    const rowsAfter = (d: SyncDoc, w: DocWrite) => d.rows + w.updates.length
-    const due = [...writes].filter(([d, w]) => d.compactionDue(w.updates))
-    due.sort(([d1, w1], [d2, w2]) => rowsAfter(d2, w2) - rowsAfter(d1, w1))
-    for (const [d, w] of due.slice(0, COMPACTIONS_PER_COMMIT)) w.replaceWith = d.encodedState()
     try {
       await this.db.tx(async (q) => {
-        await this.store.write(q, [...writes.values()].filter((w) => w.updates.length > 0 || w.replaceWith))
+        await this.store.write(q, [...writes.values()])
         await writeSideEffects(q, this.db.dialect, b)
       })
     } catch (e) {
@@ -144,8 +133,8 @@ export class GroupCommit {
       return
     }
     for (const [d, w] of writes) {
-      if (w.replaceWith) d.compacted(w.replaceWith.byteLength)
-      else d.stored(w.updates)
+      d.stored(w.updates)
+      if (d.compactionDue()) this.hooks.compactionDue?.(d)
     }
     for (const e of b.entries) {
       e.doc.uncommitted--

@@ -1,7 +1,7 @@
 // When to replace a document's stored rows by one merged update.
 //
-// Compaction re-encodes the whole document inside the commit that gates acks and fan-out, so its cost
-// grows with the document. A fixed "every 100 rows" rule re-encoded a page of n messages every 100
+// Compaction re-encodes the whole document (in the background: store/compactor.ts), so its cost grows
+// with the document. A fixed "every 100 rows" rule re-encoded a page of n messages every 100
 // messages (O(n²) per page: at 5,000 msg/s into 100 chats, every commit compacted a 500-message page and
 // the commit's median rose from 0.2 to 4 ms as pages filled). Compacting only once the rows written since
 // the last compaction weigh as much as its result keeps the work proportional to what was written

@@ -9,6 +9,7 @@ import type { GroupCommit } from './commit.ts'
 import type { DocRegistry } from './registry.ts'
 import type { ServerWriter } from './server-writes.ts'
 import type { Conn } from './conn.ts'
+import type { Compactor } from '../store/compactor.ts'
 
 export interface SyncOptions {
   /** how long a document without sockets stays in memory */
@@ -31,6 +32,8 @@ export interface SyncContext {
   bindings: Bindings
   convs: Convs
   commit: GroupCommit
+  /** merges documents' stored rows in the background */
+  compactor: Compactor
   docs: DocRegistry
   writer: ServerWriter
   opts: SyncOptions

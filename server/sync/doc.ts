@@ -12,6 +12,14 @@ import type { ConvState } from './convs.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
 import { compactionDue } from './compaction.ts'
+import type { RootSpec } from '../store/merge-worker.ts'
+
+/** The root types of each kind of document, for Y.Docs that must integrate updates as the server does. */
+export function rootSpecs(parsed: DocName): RootSpec[] {
+  if (parsed.kind === 'page') return [[ROOTS.page.msgs, 'array'], [ROOTS.page.edits, 'map']]
+  if (parsed.kind === 'head') return [[ROOTS.head.meta, 'map'], [ROOTS.head.reads, 'map']]
+  return [[ROOTS.inbox.chats, 'map'], [ROOTS.inbox.settings, 'map']]
+}
 
 const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
@@ -53,9 +61,7 @@ export class SyncDoc {
   private newYDoc(): Y.Doc {
     const y = new Y.Doc()
     // instantiate the roots with their types so that updates integrate into the right kinds
-    if (this.parsed.kind === 'page') { y.getArray(ROOTS.page.msgs); y.getMap(ROOTS.page.edits) }
-    else if (this.parsed.kind === 'head') { y.getMap(ROOTS.head.meta); y.getMap(ROOTS.head.reads) }
-    else { y.getMap(ROOTS.inbox.chats); y.getMap(ROOTS.inbox.settings) }
+    for (const [name, kind] of rootSpecs(this.parsed)) kind === 'array' ? y.getArray(name) : y.getMap(name)
     return y
   }
 
@@ -81,11 +87,6 @@ export class SyncDoc {
   /** What a client with state vector `sv` lacks (throws on a malformed vector), without thawing. */
   diff(sv: Uint8Array): Uint8Array {
     return this.frozen ? Y.diffUpdate(this.frozen, sv) : Y.encodeStateAsUpdate(this.ydoc, sv)
-  }
-
-  /** The whole state as one update (what compaction stores), without thawing. */
-  encodedState(): Uint8Array {
-    return this.frozen ?? Y.encodeStateAsUpdate(this.ydoc)
   }
 
   /** Freezes the Y.Doc unless work on it is queued, running or uncommitted. */
@@ -115,14 +116,17 @@ export class SyncDoc {
     this.rows += updates.length
   }
 
-  /** Every stored row was replaced by one update of `bytes`. */
-  compacted(bytes: number): void { this.rows = 1; this.baseBytes = bytes; this.tailBytes = 0 }
+  /** The oldest `rowsIn` stored rows (`bytesIn` bytes) were merged into one row of `bytesOut` (store/compactor.ts). */
+  compacted(rowsIn: number, bytesIn: number, bytesOut: number): void {
+    const total = this.baseBytes + this.tailBytes
+    this.rows = Math.max(1, this.rows - rowsIn + 1)
+    this.baseBytes = bytesOut
+    this.tailBytes = Math.max(0, total - bytesIn)
+  }
 
-  /** Whether compaction is due once `pending` are stored too (compaction.ts). */
-  compactionDue(pending: Uint8Array[] = []): boolean {
-    return compactionDue({
-      rows: this.rows + pending.length, baseBytes: this.baseBytes, tailBytes: this.tailBytes + bytesOf(pending), closed: this.closedPage(),
-    })
+  /** Whether the stored rows are due for compaction (compaction.ts). */
+  compactionDue(): boolean {
+    return compactionDue({ rows: this.rows, baseBytes: this.baseBytes, tailBytes: this.tailBytes, closed: this.closedPage() })
   }
 
   /** a page before the conversation's current one */

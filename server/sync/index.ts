@@ -17,6 +17,9 @@ import { createUpgradeHandler, TOKEN_PROTOCOL_PREFIX } from './upgrade.ts'
 import { log } from './log.ts'
 import { envInt } from '../config.ts'
 import { LatencyWindow } from './latency.ts'
+import { Compactor } from '../store/compactor.ts'
+import { parseDocName } from '../../protocol/docs.ts'
+import { rootSpecs } from './doc.ts'
 
 export type { SyncDeps, SyncServer } from './types.ts'
 
@@ -58,6 +61,14 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
   ctx.serverReady = db.run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])
     .then(() => undefined)
   ctx.serverReady.catch((e) => log.error('binding the server clientID failed', e))
+  ctx.compactor = new Compactor(ctx.store, {
+    rootsOf: (doc) => {
+      const parsed = parseDocName(doc)
+      return parsed ? rootSpecs(parsed) : null
+    },
+    done: (c) => ctx.docs.get(c.doc)?.compacted(c.rowsIn, c.bytesIn, c.bytesOut),
+    error: (doc, e) => log.error('compaction failed', e, { doc }),
+  })
   ctx.docs = new DocRegistry(ctx)
   ctx.writer = new ServerWriter(ctx)
   ctx.commit = new GroupCommit(db, ctx.store, {
@@ -76,6 +87,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       for (const conv of batch.pages.keys()) void writeHeadMeta(ctx, conv)
     },
     held: (ms) => held.record(ms),
+    compactionDue: (d) => ctx.compactor.request(d.name),
     failed(docs) {
       for (const d of docs) {
         ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
@@ -142,6 +154,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       // let queued doc jobs land in the batch, then commit it
       await new Promise((r) => setImmediate(r))
       await ctx.commit.drain()
+      await ctx.compactor.close()
       for (const d of ctx.docs.all()) ctx.docs.kill(d, CLOSE.RELOAD, 'server is shutting down')
       unsubscribeSessions()
       await new Promise<void>((r) => wss.close(() => r()))

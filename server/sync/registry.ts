@@ -133,7 +133,7 @@ export class DocRegistry {
     const doc = new SyncDoc(name, parsed, conv)
     doc.ydoc.transact(() => { for (const u of updates) Y.applyUpdate(doc.ydoc, u) })
     doc.stored(updates)
-    if (doc.compactionDue()) ctx.commit.batch().compact.add(doc)
+    if (doc.compactionDue()) ctx.compactor.request(name)
     if (parsed.kind === 'page' && conv) {
       const len = doc.ydoc.getArray(ROOTS.page.msgs).length
       conv.pageLengths.set(parsed.page, Math.max(len, conv.pageLengths.get(parsed.page) ?? 0))

@@ -1,0 +1,41 @@
+// Preloaded into the servers under test by the benchmarks (node --expose-gc --require this), Sori and
+// stock alike, so that both are watched the same way:
+// - on SIGUSR2, run a full garbage collection and print the process's memory use as one line, so that
+//   the memory benchmark compares live memory, not garbage that V8 has not collected yet;
+// - asked 'pauses' over the IPC channel, answer how long the event loop was held up since the last ask
+//   (monitorEventLoopDelay) and how much of it was garbage collection (the 'gc' performance entries).
+//   A frame that arrives while the loop is held waits in the kernel: no metric of the server's own
+//   (like Sori's "held" latency, which starts at the frame's arrival in JavaScript) can see that wait.
+'use strict'
+const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks')
+
+process.on('SIGUSR2', () => {
+  if (typeof global.gc === 'function') global.gc()
+  // BENCH_HEAP_SNAPSHOT_DIR=<dir>: also write a heap snapshot there (for finding what the memory holds)
+  if (process.env.BENCH_HEAP_SNAPSHOT_DIR) require('node:v8').writeHeapSnapshot(require('node:path').join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `${process.pid}-${Date.now()}.heapsnapshot`))
+  const m = process.memoryUsage()
+  process.stdout.write(`BENCH_MEM ${JSON.stringify({ rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`)
+})
+
+if (process.send) {
+  // 2 ms: fine enough to see the few-millisecond stalls that make up a 25 ms budget, cheap enough not to matter
+  const loop = monitorEventLoopDelay({ resolution: 2 })
+  loop.enable()
+  let gc = { count: 0, totalMs: 0, maxMs: 0 }
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++
+      gc.totalMs += e.duration
+      if (e.duration > gc.maxMs) gc.maxMs = e.duration
+    }
+  }).observe({ entryTypes: ['gc'] })
+  process.on('message', (m) => {
+    if (m !== 'pauses') return
+    const ms = (ns) => ns / 1e6
+    process.send({ pauses: { loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), gc } })
+    loop.reset()
+    gc = { count: 0, totalMs: 0, maxMs: 0 }
+  })
+  // the channel must not keep a server alive that was told to stop
+  process.channel?.unref()
+}

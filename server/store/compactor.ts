@@ -1,0 +1,85 @@
+// Compaction in the background: a document whose stored rows are due (sync/compaction.ts says when) is
+// queued here; its rows are read, merged into one update in a worker thread (merge-worker.ts) and
+// written back in a transaction of its own. Nothing waits for it: commits, acks and fan-out go on
+// while a document compacts, and the rows they add meanwhile are left as they are.
+import type { Store } from './store.ts'
+import { startMerger, type Merger, type RootSpec } from './merge-worker.ts'
+
+export interface Compacted {
+  doc: string
+  /** rows merged into one */
+  rowsIn: number
+  /** their bytes, and the merged row's */
+  bytesIn: number
+  bytesOut: number
+}
+
+export interface CompactorHooks {
+  /** the root types of a document (null: not a document this server knows; it is left alone) */
+  rootsOf(doc: string): RootSpec[] | null
+  done(c: Compacted): void
+  error(doc: string, e: unknown): void
+}
+
+export class Compactor {
+  /** queued or being compacted */
+  private pending = new Set<string>()
+  private queue: string[] = []
+  private running: Promise<void> | null = null
+  private merger: Merger | null = null
+  private closed = false
+  private idleWaiters: Array<() => void> = []
+
+  constructor(private store: Store, private hooks: CompactorHooks) {}
+
+  /** Queues `doc` unless it is queued or compacting already. */
+  request(doc: string): void {
+    if (this.closed || this.pending.has(doc)) return
+    this.pending.add(doc)
+    this.queue.push(doc)
+    if (!this.running) this.running = this.drain()
+  }
+
+  /** Resolves once nothing is queued or compacting. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve()
+    return new Promise((r) => this.idleWaiters.push(r))
+  }
+
+  /** Finishes the compaction under way (queued ones are dropped: they will come due again) and stops the worker. */
+  async close(): Promise<void> {
+    this.closed = true
+    this.queue.length = 0
+    await this.running
+    await this.merger?.close()
+    this.merger = null
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const doc = this.queue.shift()!
+      try {
+        await this.compact(doc)
+      } catch (e) {
+        this.hooks.error(doc, e)
+      } finally {
+        this.pending.delete(doc)
+      }
+    }
+    this.running = null
+    for (const w of this.idleWaiters.splice(0)) w()
+  }
+
+  private async compact(doc: string): Promise<void> {
+    const roots = this.hooks.rootsOf(doc)
+    if (!roots) return
+    const rows = await this.store.rows(doc)
+    if (!rows || rows.updates.length < 2) return
+    // started on first use: most processes (and tests) never compact anything
+    this.merger ??= startMerger()
+    const merged = await this.merger.merge(rows.updates, roots)
+    await this.store.replaceUpTo(doc, rows.lastId, merged)
+    const bytesIn = rows.updates.reduce((n, u) => n + u.byteLength, 0)
+    this.hooks.done({ doc, rowsIn: rows.updates.length, bytesIn, bytesOut: merged.byteLength })
+  }
+}
