@@ -11,6 +11,7 @@ import { pageDoc, inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import { SyncClient } from '../lib/sync-client.ts'
 import { Appender, assertSameAsInsert } from './append.ts'
 import { parentPort, workerData } from 'node:worker_threads'
+import { setPriority } from 'node:os'
 import { HOST } from '../lib/servers.ts'
 import { Samples } from '../lib/stats.ts'
 import { inPool } from '../lib/sori-api.ts'
@@ -269,6 +270,9 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 if (parentPort) {
+  // Linux: the calling thread's nice value, not the whole process's
+  const nice = (workerData as ThreadInput).opts.nice
+  if (nice > 0) setPriority(nice)
   assertSameAsInsert()
   let start!: () => void
   const go = new Promise<void>((r) => { start = r })

@@ -28,6 +28,12 @@ export interface LoadOptions {
   threads: number
   /** Sori's clients ask for acknowledgements (ack=1), as the app does; --no-acks measures without them */
   acks: boolean
+  /**
+   * The generator threads' nice value. The clients stand in for phones on other machines; on the 2-core
+   * machine they share the cores with the server under test, and with a nice value above 0 they take
+   * the CPU the server leaves instead of competing with it for every slice.
+   */
+  nice: number
 }
 
 /** One chat as the generator needs it: its id and, per member, the user id and token to connect as. */

@@ -1,5 +1,5 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
-//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks]
+//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server, same load, same run.
 // See bench/README.md for what each figure means.
 import { parseArgs } from 'node:util'
@@ -30,6 +30,7 @@ const { values: a } = parseArgs({
     threads: { type: 'string', default: '1' },
     pin: { type: 'boolean', default: false },
     acks: { type: 'boolean', default: true },
+    nice: { type: 'string', default: '0' },
   },
 })
 
@@ -49,6 +50,7 @@ const opts: LoadOptions = {
   inbox: a.inbox === true,
   threads: num('threads', a.threads, 1, 16),
   acks: a.acks !== false,
+  nice: num('nice', a.nice, 0, 19),
 }
 const repeat = num('repeat', a.repeat, 1, 50)
 const users = num('users', a.users ?? String(R * M), M, 20_000)
@@ -81,6 +83,7 @@ line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cp
 line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
 if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
 line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
+line(`generator threads' nice: ${opts.nice}`)
 line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1} (taskset)` : 'cores: not pinned')
 line()
 
