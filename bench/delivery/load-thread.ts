@@ -12,6 +12,9 @@ import { SyncClient } from '../lib/sync-client.ts'
 import { Appender, assertSameAsInsert } from './append.ts'
 import { parentPort, workerData } from 'node:worker_threads'
 import { setPriority } from 'node:os'
+import { Session } from 'node:inspector'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { HOST } from '../lib/servers.ts'
 import { Samples } from '../lib/stats.ts'
 import { inPool } from '../lib/sori-api.ts'
@@ -267,6 +270,23 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
   }
 }
 
+/** BENCH_GEN_PROFILE_DIR=<dir>: a V8 CPU profile of this generator thread (--cpu-prof does not reach workers). */
+function startProfile(): { stop(dir: string, tag: string): Promise<void> } {
+  const session = new Session()
+  session.connect()
+  session.post('Profiler.enable')
+  session.post('Profiler.start')
+  return {
+    stop: (dir, tag) => new Promise((resolve) => {
+      session.post('Profiler.stop', (err, res) => {
+        if (!err) { mkdirSync(dir, { recursive: true }); writeFileSync(join(dir, `generator-${tag}.cpuprofile`), JSON.stringify(res.profile)) }
+        session.disconnect()
+        resolve()
+      })
+    }),
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 if (parentPort) {
@@ -277,8 +297,12 @@ if (parentPort) {
   let start!: () => void
   const go = new Promise<void>((r) => { start = r })
   parentPort.on('message', (m: ToThread) => { if (m.type === 'go') start() })
+  const profile = process.env.BENCH_GEN_PROFILE_DIR ? startProfile() : null
   runThread(workerData as ThreadInput, go).then(
-    (result) => parentPort!.postMessage({ type: 'done', result } satisfies FromThread),
+    async (result) => {
+      if (profile) await profile.stop(process.env.BENCH_GEN_PROFILE_DIR!, (workerData as ThreadInput).runTag)
+      parentPort!.postMessage({ type: 'done', result } satisfies FromThread)
+    },
     (e: unknown) => parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies FromThread),
   )
 }
