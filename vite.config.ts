@@ -54,6 +54,9 @@ export default defineConfig({
           if (/node_modules\/(preact|@preact)\//.test(id)) return 'preact'
           if (/node_modules\/(yjs|y-websocket|y-protocols|lib0|dexie)\//.test(id)) return 'sync'
           if (/node_modules\/i18next\//.test(id)) return 'i18next'
+          // the account (session, API client) serves the sign-in screen: kept apart from the data layer,
+          // which pulls in the sync chunk (Yjs, Dexie) that only a signed-in app needs
+          if (/\/web\/data\/(session|api|storage|db-name)\.ts$/.test(id) || /\/protocol\/limits\.ts$/.test(id)) return 'account'
           if (/\/web\/data\//.test(id)) return 'data'
           return undefined
         },

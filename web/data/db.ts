@@ -1,5 +1,8 @@
 // The local store: ONE Dexie database per account ('sori-<userId>') for every doc, the message index and caches.
 import Dexie, { type Table } from 'dexie'
+import { dbName } from './db-name.ts'
+
+export { dbName }
 
 /** One stored Yjs update of one document (compacted into a single row when a doc has too many). */
 export interface UpdateRow { id?: number; doc: string; data: Uint8Array }
@@ -25,7 +28,6 @@ export class SoriDb extends Dexie {
   }
 }
 
-export const dbName = (userId: string): string => `sori-${userId}`
 
 let current: SoriDb | null = null
 

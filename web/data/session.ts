@@ -1,9 +1,8 @@
 // The signed-in account. Kept in localStorage so it is there at once, offline, before any network.
 import { signal } from '@preact/signals'
-import Dexie from 'dexie'
 import type { Me, Session, SignInBody, SignUpBody, UpdateMeBody } from '../../protocol/api.ts'
 import { api, onUnauthorized, setToken } from './api.ts'
-import { dbName } from './db.ts'
+import { dbName } from './db-name.ts'
 import { requestPersistence } from './storage.ts'
 
 export { api, ApiFailure } from './api.ts'
@@ -51,7 +50,8 @@ export async function signIn(b: SignInBody): Promise<void> {
 export async function signedOut(): Promise<void> {
   const id = me.value?.id
   save(null)
-  if (id) await Dexie.delete(dbName(id)).catch((e) => console.warn('sori: could not delete local data', e))
+  // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
+  if (id) await import('dexie').then(({ default: Dexie }) => Dexie.delete(dbName(id))).catch((e) => console.warn('sori: could not delete local data', e))
 }
 
 export async function signOut(all = false): Promise<void> {
