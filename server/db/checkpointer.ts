@@ -7,6 +7,9 @@ import { createRequire } from 'node:module'
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads')
 const Database = require(workerData.driver)
+const { setPriority } = require('node:os')
+// background work: on a busy machine the event loop that serves sockets goes first
+try { setPriority(10) } catch {}
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 5000')
 const timer = setInterval(() => {

@@ -139,7 +139,11 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       const docs = ctx.docs.all()
       let sockets = 0
       for (const s of ctx.sessions.values()) sockets += s.size
-      return { docs: docs.length, frozen: docs.filter((d) => d.isFrozen).length, sockets }
+      const open = docs.filter((d) => d.refs > 0)
+      return {
+        docs: docs.length, frozen: docs.filter((d) => d.isFrozen).length,
+        open: open.length, openFrozen: open.filter((d) => d.isFrozen).length, sockets,
+      }
     },
     heldLatency: () => held.read(),
     sessionsRevoked(sessionIds) {

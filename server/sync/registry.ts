@@ -45,7 +45,7 @@ export class DocRegistry {
   }
 
   /**
-   * Freezes documents untouched for one whole sweep period (freezeMs): touched docs are only marked
+   * Freezes documents that sockets hold but nobody has touched for one whole sweep period (freezeMs): touched docs are only marked
    * untouched, so a doc freezes between one and two periods after its last use. Freezing encodes the
    * whole doc, so it is done in slices of a few milliseconds with I/O in between: thousands of idle docs
    * frozen in one go would hold up every delivery for as long.
@@ -67,7 +67,8 @@ export class DocRegistry {
       const due: SyncDoc[] = []
       for (const d of this.docs.values()) {
         if (d.touched) d.touched = false
-        else if (!d.isFrozen) due.push(d)
+        // a doc nobody holds is dropped at idleMs: encoding it first would be work (and garbage) for nothing
+        else if (!d.isFrozen && d.refs > 0) due.push(d)
       }
       freezeSome(due, 0)
     }, ms)

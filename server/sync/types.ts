@@ -16,8 +16,12 @@ export interface SyncServer {
   chatChanged(convId: string): Promise<void>
   /** Sessions were signed out: their sockets close with 4401. */
   sessionsRevoked(sessionIds: string[]): void
-  /** What is in memory: loaded documents, how many of them are frozen (kept encoded only), open sockets. */
-  stats(): { docs: number; frozen: number; sockets: number }
+  /**
+   * What is in memory: loaded documents, how many are frozen (kept encoded only), how many are held
+   * open (by sockets or a write under way; only these freeze, the others are dropped when idle) and how
+   * many of those are frozen, and open sockets.
+   */
+  stats(): { docs: number; frozen: number; open: number; openFrozen: number; sockets: number }
   /** How long clients' updates were held (frame arrival → fan-out) since the last call, in ms. */
   heldLatency(): import('./latency.ts').LatencySummary
   /** Stops accepting, flushes pending commits, closes sockets (4012). */

@@ -78,6 +78,35 @@ describe('offline outbox', () => {
     await context.close()
   })
 
+  test('a message sent the instant before a reload is still there, and goes out once', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 420, height: 1600 } })
+    const page = await context.newPage()
+    await signInUi(page, env.net.url, env.f.alice)
+    await openChat(page, env.net.url, env.f.chat.id)
+    await serviceWorkerControls(page)
+    env.net.cut()
+    await context.setOffline(true)
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor()
+
+    // Send and reload in one task: the page goes away while its IndexedDB write may still be open
+    const body = 'sent right before a reload'
+    await page.getByRole('textbox', { name: 'Message' }).fill(body)
+    await page.getByRole('button', { name: 'Send' }).evaluate((b) => { (b as HTMLButtonElement).click(); location.reload() })
+    await page.waitForLoadState('load')
+    await page.getByRole('textbox', { name: 'Message' }).waitFor()
+    await untilShown(page, (m) => m.some((x) => x.body === body && x.state === 'waiting'))
+
+    env.net.restore()
+    await context.setOffline(false)
+    await untilShown(page, (m) => m.some((x) => x.body === body && x.state === 'sent'), 30_000)
+    await bob.until((bodies) => bodies.includes(body))
+    expect(count(bob.bodies(), body)).toBe(1)
+    expect(count(await storedBodies(env.f.server.url, env.f.bob, env.f.chat.id), body)).toBe(1)
+    // once stored, nothing is left in localStorage's keep for it
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('sori:unsaved:')).length)).toBe(0)
+    await context.close()
+  })
+
   test('two tabs never send the same message twice', async () => {
     const context = await env.browser.newContext({ viewport: { width: 420, height: 1600 } })
     const tab1 = await context.newPage()

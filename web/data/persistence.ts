@@ -1,12 +1,20 @@
 // Yjs persistence in the account's single Dexie database (not y-indexeddb: one IndexedDB per doc, snapshot per open).
 // Every update of a doc is appended as a row; past COMPACT_AT rows they are merged into one in a transaction.
+//
+// An IndexedDB write commits some milliseconds after the message is on screen, and a page that reloads or
+// closes in between aborts it: the message the user just saw as "waiting" would be gone. So this tab's own
+// updates are also kept in localStorage, synchronously, until their IndexedDB write has committed; a doc
+// opened later applies and stores whatever is still kept there (stash.ts).
 import * as Y from 'yjs'
 import { db } from './db.ts'
 import { guardWrite } from './storage.ts'
+import { stashAdd, stashDrop, stashTake } from './stash.ts'
 
 const COMPACT_AT = 50
 /** Origin of updates applied from the local store, so they are not written back. */
 export const FROM_STORE = Symbol('sori-store')
+/** Origin of updates recovered from the stash (stored by the loader itself, not stashed again). */
+const FROM_STASH = Symbol('sori-stash')
 
 export interface Persistence {
   /** resolves when the stored state has been applied to the doc */
@@ -21,21 +29,30 @@ export function persist(name: string, doc: Y.Doc): Persistence {
   let writing: Promise<void> = Promise.resolve()
   let rows = 0
 
+  /** the sequence number of this tab's newest stashed update (stash.ts) */
+  let stashed = 0
+
   const write = async (): Promise<void> => {
     const store = db()
     if (!store || pending.length === 0) return
     const batch = pending.length === 1 ? pending[0] : Y.mergeUpdates(pending)
     pending = []
+    const covered = stashed
     await guardWrite(async () => {
       await store.updates.add({ doc: name, data: batch })
       rows++
       if (rows > COMPACT_AT) rows = await compact(name, doc)
     })
+    // committed: the stashed copies of this batch's updates are no longer needed
+    if (covered > 0) stashDrop(store.name, name, covered)
   }
 
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === FROM_STORE) return
+    if (origin === FROM_STORE || origin === FROM_STASH) return
     pending.push(update)
+    // this tab's own changes (origin null: not the provider's, not the store's) are stashed at once
+    const store = db()
+    if (store && origin == null) stashed = stashAdd(store.name, name, update) || stashed
     // one write per task: a burst of updates becomes one row, and nothing waits on a timer (tab may close)
     if (pending.length === 1) writing = writing.then(() => new Promise<void>((r) => queueMicrotask(r))).then(write)
   }
@@ -46,6 +63,15 @@ export function persist(name: string, doc: Y.Doc): Persistence {
     const stored = await store.updates.where('doc').equals(name).toArray().catch(() => [])
     rows = stored.length
     if (stored.length) Y.transact(doc, () => { for (const r of stored) Y.applyUpdate(doc, r.data) }, FROM_STORE)
+    // what an earlier page wrote but could not store before it went away
+    const kept = stashTake(store.name, name)
+    if (kept.updates.length) {
+      Y.transact(doc, () => { for (const u of kept.updates) Y.applyUpdate(doc, u) }, FROM_STASH)
+      try {
+        await store.updates.add({ doc: name, data: Y.mergeUpdates(kept.updates) })
+        kept.forget()
+      } catch { /* kept for the next time the doc opens */ }
+    }
   })()
   // updates made before the stored state is in are still written (order does not matter to Yjs)
   doc.on('update', onUpdate)

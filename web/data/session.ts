@@ -3,6 +3,7 @@ import { signal } from '@preact/signals'
 import type { Me, Session, SignInBody, SignUpBody, UpdateMeBody } from '../../protocol/api.ts'
 import { api, onUnauthorized, setToken } from './api.ts'
 import { dbName } from './db-name.ts'
+import { stashClear } from './stash.ts'
 import { requestPersistence } from './storage.ts'
 
 export { api, ApiFailure } from './api.ts'
@@ -51,6 +52,7 @@ export async function signedOut(): Promise<void> {
   const id = me.value?.id
   save(null)
   // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
+  if (id) stashClear(dbName(id))
   if (id) await import('dexie').then(({ default: Dexie }) => Dexie.delete(dbName(id))).catch((e) => console.warn('sori: could not delete local data', e))
 }
 
