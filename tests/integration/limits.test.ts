@@ -1,8 +1,9 @@
 // Limits that keep one address or one account from using up the server: sign-ups per address per hour,
 // open sockets per user. Both refuse with 429 and change nothing else.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
+import { serverSuite } from '../fixtures/server-suite.ts'
 import { connect, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
 import { inboxDoc } from '../../protocol/docs.ts'
 
@@ -10,43 +11,37 @@ import { inboxDoc } from '../../protocol/docs.ts'
 process.env.SORI_MAX_SOCKETS_PER_USER = '5'
 
 describe.each(backends())('limits (%s)', (backend) => {
-  let server: RunningServer
-  const clients: SyncClient[] = []
-  beforeAll(async () => { server = await startTestServer(backend, { signupsPerHour: 3 }) })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await server.close()
-  })
+  const suite = serverSuite(backend, { signupsPerHour: 3 })
   const tag = backend.slice(0, 2)
 
   it('an address may create a few accounts an hour; the next is refused with 429 and creates nothing', async () => {
     const body = (handle: string) => ({ handle, name: handle, password: TEST_PASSWORD })
-    for (let i = 0; i < 3; i++) expect((await api(server, null, 'POST', '/api/signup', body(`su${i}_${tag}`))).status).toBe(201)
+    for (let i = 0; i < 3; i++) expect((await api(suite.server, null, 'POST', '/api/signup', body(`su${i}_${tag}`))).status).toBe(201)
     // a taken handle is answered as before and does not count
-    expect((await api(server, null, 'POST', '/api/signup', body(`su0_${tag}`))).status).toBe(409)
-    const res = await fetch(`${server.url}/api/signup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body(`su3_${tag}`)) })
+    expect((await api(suite.server, null, 'POST', '/api/signup', body(`su0_${tag}`))).status).toBe(409)
+    const res = await fetch(`${suite.server.url}/api/signup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body(`su3_${tag}`)) })
     expect(res.status).toBe(429)
     const wait = Number(res.headers.get('retry-after'))
     expect(wait).toBeGreaterThan(3000)
     expect(wait).toBeLessThanOrEqual(3600)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_many_attempts')
-    expect(await server.db.get('SELECT 1 AS x FROM users WHERE handle = ?', [`su3_${tag}`])).toBeUndefined()
+    expect(await suite.server.db.get('SELECT 1 AS x FROM users WHERE handle = ?', [`su3_${tag}`])).toBeUndefined()
     // signing in is not a sign-up
-    expect((await api(server, null, 'POST', '/api/signin', { handle: `su1_${tag}`, password: TEST_PASSWORD })).status).toBe(200)
+    expect((await api(suite.server, null, 'POST', '/api/signin', { handle: `su1_${tag}`, password: TEST_PASSWORD })).status).toBe(200)
   })
 
   it('one user may hold a bounded number of sockets; more are refused at the upgrade, others are not', async () => {
     // the sign-up limit above is per address: these users are made directly
-    await server.db.run("DELETE FROM login_failures WHERE key LIKE 's:%'")
-    const [kim, lee] = [await signUp(server, `cap_kim_${tag}`), await signUp(server, `cap_lee_${tag}`)]
+    await suite.server.db.run("DELETE FROM login_failures WHERE key LIKE 's:%'")
+    const [kim, lee] = [await signUp(suite.server, `cap_kim_${tag}`), await signUp(suite.server, `cap_lee_${tag}`)]
     const mine: SyncClient[] = []
-    for (let i = 0; i < 5; i++) mine.push(await connect(server, kim.token, inboxDoc(kim.user.id)))
-    clients.push(...mine)
-    expect(await upgradeStatus(`${syncUrl(server)}/${inboxDoc(kim.user.id)}?token=${kim.token}`)).toBe(429)
-    const other = await connect(server, lee.token, inboxDoc(lee.user.id))
-    clients.push(other)
+    for (let i = 0; i < 5; i++) mine.push(await connect(suite.server, kim.token, inboxDoc(kim.user.id)))
+    suite.keep(...mine)
+    expect(await upgradeStatus(`${syncUrl(suite.server)}/${inboxDoc(kim.user.id)}?token=${kim.token}`)).toBe(429)
+    const other = await connect(suite.server, lee.token, inboxDoc(lee.user.id))
+    suite.keep(other)
     // a closed socket frees its place
     mine[0].destroy()
-    await until(async () => (await upgradeStatus(`${syncUrl(server)}/${inboxDoc(kim.user.id)}?token=${kim.token}`)) === 101, 'a place for kim again')
+    await until(async () => (await upgradeStatus(`${syncUrl(suite.server)}/${inboxDoc(kim.user.id)}?token=${kim.token}`)) === 101, 'a place for kim again')
   })
 })

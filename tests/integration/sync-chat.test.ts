@@ -1,8 +1,9 @@
 // Chatting through the sync server with stock y-websocket clients: direct chats, groups, read
 // positions in the head doc, and the inbox entries the server writes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
+import { serverSuite } from '../fixtures/server-suite.ts'
 import { connect, send, bodies, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { Chat, Session } from '../../protocol/api.ts'
@@ -10,25 +11,19 @@ import type { InboxEntry } from '../../protocol/messages.ts'
 import { readPosition } from '../../protocol/messages.ts'
 
 describe.each(backends())('sync chat (%s)', (backend) => {
-  let server: RunningServer
-  const clients: SyncClient[] = []
+  const suite = serverSuite(backend)
   const open = async (s: Session, doc: string, ack = false) => {
-    const c = await connect(server, s.token, doc, { ack })
-    clients.push(c)
+    const c = await connect(suite.server, s.token, doc, { ack })
+    suite.keep(c)
     return c
   }
   let n = 0
-  const user = (name: string) => signUp(server, `${name}${n++}_${backend.slice(0, 2)}`, name)
+  const user = (name: string) => signUp(suite.server, `${name}${n++}_${backend.slice(0, 2)}`, name)
 
-  beforeAll(async () => { server = await startTestServer(backend) })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await server.close()
-  })
 
   it('two users chat in a direct chat', async () => {
     const [ann, bob] = [await user('ann'), await user('bob')]
-    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
     const a = await open(ann, pageDoc(chat.id, 0), true)
     const b = await open(bob, pageDoc(chat.id, 0))
     send(a, ann.user.id, 'hi bob')
@@ -51,7 +46,7 @@ describe.each(backends())('sync chat (%s)', (backend) => {
 
   it('a group of five: everyone sees everything, and read counts fall as members read', async () => {
     const people = [await user('g1'), await user('g2'), await user('g3'), await user('g4'), await user('g5')]
-    const chat = (await api<Chat>(server, people[0].token, 'POST', '/api/chats/group', {
+    const chat = (await api<Chat>(suite.server, people[0].token, 'POST', '/api/chats/group', {
       title: 'five', userIds: people.slice(1).map((p) => p.user.id),
     })).body
     expect(chat.members.length).toBe(5)
@@ -73,13 +68,13 @@ describe.each(backends())('sync chat (%s)', (backend) => {
       await until(() => unreadBy(heads[0], 4) === 4 - i, `read count falls to ${4 - i}`)
     }
     for (const h of heads) await until(() => unreadBy(h, 4) === 0, 'every member sees all read')
-    const row = await server.db.get<{ read_pos: number }>('SELECT read_pos FROM members WHERE conv_id = ? AND user_id = ?', [chat.id, people[2].user.id])
+    const row = await suite.server.db.get<{ read_pos: number }>('SELECT read_pos FROM members WHERE conv_id = ? AND user_id = ?', [chat.id, people[2].user.id])
     expect(Number(row?.read_pos)).toBe(readPosition(0, 5))
   })
 
   it('inbox entries carry the preview and unread counters, which fall as the user reads', async () => {
     const [cat, dan] = [await user('cat'), await user('dan')]
-    const chat = (await api<Chat>(server, cat.token, 'POST', '/api/chats/direct', { userId: dan.user.id })).body
+    const chat = (await api<Chat>(suite.server, cat.token, 'POST', '/api/chats/direct', { userId: dan.user.id })).body
     const inbox = await open(dan, inboxDoc(dan.user.id))
     const entry = () => inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)
     await until(() => entry() !== undefined, 'the new chat appears in the inbox')

@@ -1,40 +1,36 @@
 // A busy chat's stored updates are compacted in the background while it goes on: nothing written before,
 // during or after a compaction is lost, and a device that opens the chat later gets all of it, in order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
-import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { serverSuite } from '../fixtures/server-suite.ts'
+import { bodies, connect, send, until } from '../fixtures/sync-client.ts'
 import * as Y from 'yjs'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { COMPACT_ROWS } from '../../server/sync/compaction.ts'
+import { createStore } from '../../server/store/store.ts'
 import type { Chat } from '../../protocol/api.ts'
 
-function storedBodies(rows: Array<{ data: Uint8Array }>): string[] {
+function bodiesOf(updates: Uint8Array[]): string[] {
   const d = new Y.Doc()
-  for (const r of rows) Y.applyUpdate(d, new Uint8Array(r.data))
+  for (const u of updates) Y.applyUpdate(d, u)
   return d.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)
 }
 
 describe.each(backends())('compaction of a busy chat (%s)', (backend) => {
-  let server: RunningServer
-  const clients: SyncClient[] = []
-  beforeAll(async () => { server = await startTestServer(backend) })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await server.close()
-  })
+  const suite = serverSuite(backend)
 
   it('keeps every message while the rows are merged, and bounds the rows', async () => {
     const tag = backend.slice(0, 2)
-    const [ann, bob] = [await signUp(server, `cp_ann_${tag}`), await signUp(server, `cp_bob_${tag}`)]
-    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const [ann, bob] = [await signUp(suite.server, `cp_ann_${tag}`), await signUp(suite.server, `cp_bob_${tag}`)]
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
     const page = pageDoc(chat.id, 0)
-    const a = await connect(server, ann.token, page, { ack: true })
-    const b = await connect(server, bob.token, page)
-    clients.push(a, b)
+    const a = await connect(suite.server, ann.token, page, { ack: true })
+    const b = await connect(suite.server, bob.token, page)
+    suite.keep(a, b)
     const rows = async () =>
-      Number((await server.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', [page]))?.n)
+      Number((await suite.server.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', [page]))?.n)
 
     // one message per update, each stored as its own row, acknowledged one by one
     const N = 3 * COMPACT_ROWS
@@ -51,10 +47,11 @@ describe.each(backends())('compaction of a busy chat (%s)', (backend) => {
 
     expect(bodies(b)).toEqual(want)
     // what is stored (what the server loads after a restart) holds every message, in order
-    await until(async () => storedBodies(await server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [page])).length === N, 'the stored rows settled')
-    expect(storedBodies(await server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [page]))).toEqual(want)
-    const later = await connect(server, bob.token, page)
-    clients.push(later)
+    const stored = async () => bodiesOf(await createStore(suite.server.db).load(page))
+    await until(async () => (await stored()).length === N, 'the stored rows settled')
+    expect(await stored()).toEqual(want)
+    const later = await connect(suite.server, bob.token, page)
+    suite.keep(later)
     expect(bodies(later)).toEqual(want)
   })
 })

@@ -1,42 +1,37 @@
 // A commit that fails (the database refuses the write): nothing is acknowledged or forwarded, the
 // affected document's sockets close with 4012 (reconnect), and once the database accepts writes
 // again the reconnecting client's message is stored and delivered exactly once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
-import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { serverSuite } from '../fixtures/server-suite.ts'
+import { bodies, connect, send, until } from '../fixtures/sync-client.ts'
 import { pageDoc } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 describe.each(backends())('sync commit failure (%s)', (backend) => {
-  let server: RunningServer
-  const clients: SyncClient[] = []
-  beforeAll(async () => { server = await startTestServer(backend) })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await server.close()
-  })
+  const suite = serverSuite(backend)
 
   const failWrites = async () => {
-    if (server.db.dialect === 'sqlite') {
-      await server.db.run("CREATE TRIGGER sori_fail BEFORE INSERT ON doc_updates BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+    if (suite.server.db.dialect === 'sqlite') {
+      await suite.server.db.run("CREATE TRIGGER sori_fail BEFORE INSERT ON doc_updates BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
     } else {
-      await server.db.run("CREATE FUNCTION sori_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql")
-      await server.db.run('CREATE TRIGGER sori_fail BEFORE INSERT ON doc_updates FOR EACH ROW EXECUTE FUNCTION sori_fail()')
+      await suite.server.db.run("CREATE FUNCTION sori_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql")
+      await suite.server.db.run('CREATE TRIGGER sori_fail BEFORE INSERT ON doc_updates FOR EACH ROW EXECUTE FUNCTION sori_fail()')
     }
   }
   const acceptWrites = async () => {
-    await server.db.run(server.db.dialect === 'sqlite' ? 'DROP TRIGGER sori_fail' : 'DROP TRIGGER sori_fail ON doc_updates')
+    await suite.server.db.run(suite.server.db.dialect === 'sqlite' ? 'DROP TRIGGER sori_fail' : 'DROP TRIGGER sori_fail ON doc_updates')
   }
 
   it('closes with 4012, sends nothing unstored, and recovers on reconnect', async () => {
     const tag = backend.slice(0, 2)
-    const [ann, bob] = [await signUp(server, `fl_ann_${tag}`), await signUp(server, `fl_bob_${tag}`)]
-    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
-    const a = await connect(server, ann.token, pageDoc(chat.id, 0), { ack: true })
-    const b = await connect(server, bob.token, pageDoc(chat.id, 0))
-    clients.push(a, b)
+    const [ann, bob] = [await signUp(suite.server, `fl_ann_${tag}`), await signUp(suite.server, `fl_bob_${tag}`)]
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const a = await connect(suite.server, ann.token, pageDoc(chat.id, 0), { ack: true })
+    const b = await connect(suite.server, bob.token, pageDoc(chat.id, 0))
+    suite.keep(a, b)
     send(a, ann.user.id, 'stored')
     await until(() => bodies(b).length === 1 && a.ackedClock() >= 1, 'the first message stored and delivered')
 

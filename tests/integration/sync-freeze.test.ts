@@ -1,10 +1,11 @@
 // Idle documents are kept encoded (frozen) while their sockets stay open: nobody may notice. A frozen chat
 // syncs new devices, takes messages and edits, still refuses forgeries, and is stored as before.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
+import { serverSuite } from '../fixtures/server-suite.ts'
 import * as Y from 'yjs'
-import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { bodies, connect, send, until } from '../fixtures/sync-client.ts'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { Chat } from '../../protocol/api.ts'
@@ -14,34 +15,28 @@ import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
 process.env.SORI_DOC_FREEZE_MS = '100'
 
 describe.each(backends())('frozen documents (%s)', (backend) => {
-  let server: RunningServer
-  const clients: SyncClient[] = []
-  beforeAll(async () => { server = await startTestServer(backend) })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await server.close()
-  })
+  const suite = serverSuite(backend)
   const tag = backend.slice(0, 2)
   // docs that sockets hold freeze; the others (inboxes the server wrote to) are dropped when idle instead
-  const allFrozen = () => until(() => { const s = server.sync.stats(); return s.open > 0 && s.openFrozen === s.open }, 'every open doc frozen')
+  const allFrozen = () => until(() => { const s = suite.server.sync.stats(); return s.open > 0 && s.openFrozen === s.open }, 'every open doc frozen')
 
   it('an idle chat freezes with its sockets open, and thaws for whatever comes next', async () => {
-    const [ann, bob, cy] = [await signUp(server, `fz_ann_${tag}`), await signUp(server, `fz_bob_${tag}`), await signUp(server, `fz_cy_${tag}`)]
-    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/group', { title: 'frozen', userIds: [bob.user.id, cy.user.id] })).body
+    const [ann, bob, cy] = [await signUp(suite.server, `fz_ann_${tag}`), await signUp(suite.server, `fz_bob_${tag}`), await signUp(suite.server, `fz_cy_${tag}`)]
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', { title: 'frozen', userIds: [bob.user.id, cy.user.id] })).body
     const page = pageDoc(chat.id, 0)
-    const a = await connect(server, ann.token, page, { ack: true })
-    const b = await connect(server, bob.token, page)
-    clients.push(a, b)
+    const a = await connect(suite.server, ann.token, page, { ack: true })
+    const b = await connect(suite.server, bob.token, page)
+    suite.keep(a, b)
     const first = send(a, ann.user.id, 'before the freeze')
     send(a, ann.user.id, 'second')
     await until(() => bodies(b).length === 2, 'bob has both messages')
 
     await allFrozen()
-    expect(server.sync.stats().sockets).toBeGreaterThanOrEqual(2)
+    expect(suite.server.sync.stats().sockets).toBeGreaterThanOrEqual(2)
 
     // a new device syncs the whole history from the frozen state
-    const c = await connect(server, cy.token, page)
-    clients.push(c)
+    const c = await connect(suite.server, cy.token, page)
+    suite.keep(c)
     expect(bodies(c)).toEqual(['before the freeze', 'second'])
     await allFrozen()
 
@@ -64,7 +59,7 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
     expect((c.doc.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string }).body).toBe('edited after a freeze')
 
     // what is stored is everything that was acknowledged: the rows in the database, replayed
-    const rows = await server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [page])
+    const rows = await suite.server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [page])
     const stored = new Y.Doc()
     for (const r of rows) Y.applyUpdate(stored, r.data)
     expect(stored.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)).toEqual(['before the freeze', 'second', 'after the freeze'])

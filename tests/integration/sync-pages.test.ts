@@ -1,35 +1,30 @@
 // History in pages: a chat of 5,000 messages is split into pages of PAGE_SIZE; the head doc names the
 // current page; any page can be fetched; a page past the current one is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
-import { connect, message, msgs, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
+import { serverSuite } from '../fixtures/server-suite.ts'
+import { connect, message, msgs, syncUrl, until, upgradeStatus } from '../fixtures/sync-client.ts'
 import { headDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 describe.each(backends())('sync pages (%s)', (backend) => {
-  let server: RunningServer
-  const clients: SyncClient[] = []
-  beforeAll(async () => { server = await startTestServer(backend) })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await server.close()
-  })
+  const suite = serverSuite(backend)
 
   it('5,000 messages land in pages of 1,000 and any page can be fetched', async () => {
     const tag = backend.slice(0, 2)
-    const [ann, bob] = [await signUp(server, `pg_ann_${tag}`), await signUp(server, `pg_bob_${tag}`)]
-    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
-    const head = await connect(server, ann.token, headDoc(chat.id))
-    clients.push(head)
+    const [ann, bob] = [await signUp(suite.server, `pg_ann_${tag}`), await signUp(suite.server, `pg_bob_${tag}`)]
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const head = await connect(suite.server, ann.token, headDoc(chat.id))
+    suite.keep(head)
     const meta = head.doc.getMap(ROOTS.head.meta)
     const TOTAL = 5_000
     const CHUNK = 100
     let written = 0
     while (written < TOTAL) {
       const page = meta.get('page') as number
-      const p = await connect(server, ann.token, pageDoc(chat.id, page), { ack: true })
+      const p = await connect(suite.server, ann.token, pageDoc(chat.id, page), { ack: true })
       // write into the current page until the server rolls over to the next one
       while (written < TOTAL && (meta.get('page') as number) === page) {
         const batch = Array.from({ length: CHUNK }, (_, i) => message(ann.user.id, `msg ${written + i}`))
@@ -45,17 +40,17 @@ describe.each(backends())('sync pages (%s)', (backend) => {
 
     // bob fetches any old page: exactly its thousand messages, in order
     for (const page of [0, 2, 4]) {
-      const c = await connect(server, bob.token, pageDoc(chat.id, page))
+      const c = await connect(suite.server, bob.token, pageDoc(chat.id, page))
       const got = msgs(c).toArray().map((m) => m.body)
       expect(got.length).toBe(PAGE_SIZE)
       expect(got[0]).toBe(`msg ${page * PAGE_SIZE}`)
       expect(got[PAGE_SIZE - 1]).toBe(`msg ${(page + 1) * PAGE_SIZE - 1}`)
       c.destroy()
     }
-    const rows = await server.db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ? ORDER BY page', [chat.id])
+    const rows = await suite.server.db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ? ORDER BY page', [chat.id])
     expect(rows.map((r) => [Number(r.page), Number(r.length)])).toEqual([[0, 1000], [1, 1000], [2, 1000], [3, 1000], [4, 1000], [5, 0]])
 
     // a page past the current one does not exist yet: refused at the upgrade
-    expect(await upgradeStatus(`${syncUrl(server)}/${pageDoc(chat.id, 7)}?token=${bob.token}`)).toBe(403)
+    expect(await upgradeStatus(`${syncUrl(suite.server)}/${pageDoc(chat.id, 7)}?token=${bob.token}`)).toBe(403)
   })
 })
