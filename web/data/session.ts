@@ -51,9 +51,10 @@ export async function signIn(b: SignInBody): Promise<void> {
 export async function signedOut(): Promise<void> {
   const id = me.value?.id
   save(null)
+  if (!id) return
+  stashClear(dbName(id))
   // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
-  if (id) stashClear(dbName(id))
-  if (id) await import('dexie').then(({ default: Dexie }) => Dexie.delete(dbName(id))).catch((e) => console.warn('sori: could not delete local data', e))
+  await import('dexie').then(({ default: Dexie }) => Dexie.delete(dbName(id))).catch((e) => console.warn('sori: could not delete local data', e))
 }
 
 export async function signOut(all = false): Promise<void> {

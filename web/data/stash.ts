@@ -37,14 +37,18 @@ export function stashAdd(dbName: string, doc: string, update: Uint8Array): numbe
   }
 }
 
-/** Forgets this tab's updates for `doc` up to sequence number `upTo` (they are in IndexedDB now). */
-export function stashDrop(dbName: string, doc: string, upTo: number): void {
-  const k = docPrefix(dbName, doc) + TAB
+/** Forgets the entries of key `k` up to sequence number `upTo`. */
+function dropUpTo(k: string, upTo: number): void {
   try {
     const rest = load(k).filter(([s]) => s > upTo)
     if (rest.length) localStorage.setItem(k, JSON.stringify(rest))
     else localStorage.removeItem(k)
   } catch { /* nothing to do */ }
+}
+
+/** Forgets this tab's updates for `doc` up to sequence number `upTo` (they are in IndexedDB now). */
+export function stashDrop(dbName: string, doc: string, upTo: number): void {
+  dropUpTo(docPrefix(dbName, doc) + TAB, upTo)
 }
 
 /** Every tab's kept updates for `doc` (a tab that went away left them), and a function that forgets them once stored. */
@@ -66,13 +70,7 @@ export function stashTake(dbName: string, doc: string): { updates: Uint8Array[];
     updates,
     forget() {
       // only what was taken: a live tab may have kept more since
-      for (const [k, upTo] of taken) {
-        try {
-          const rest = load(k).filter(([s]) => s > upTo)
-          if (rest.length) localStorage.setItem(k, JSON.stringify(rest))
-          else localStorage.removeItem(k)
-        } catch { /* nothing to do */ }
-      }
+      for (const [k, upTo] of taken) dropUpTo(k, upTo)
     },
   }
 }
