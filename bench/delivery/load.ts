@@ -77,22 +77,34 @@ export interface WindowResult {
   /** Sori: frame arrival → fan-out inside the server (GET /api/metrics), ms; NaN for stock */
   heldP50: number
   heldP99: number
+  /** Sori's group commits over the window: per second, updates in each, ms each, and the share of the window inside them */
+  commitsPerS: number
+  updatesPerCommit: number
+  commitMs: number
+  commitShare: number
   /** the server's event-loop delay over the window (server-probe.cjs), ms: a frame waits in the kernel that long */
   serverLoopP99: number
   serverLoopMax: number
+  /** the share of the window the server's event loop was running, and the share its thread was on a core */
+  serverLoopBusy: number
+  serverMainOnCpu: number
   /** the server's garbage collection pauses over the window: summed, and the longest, ms */
   serverGcMs: number
   serverGcMaxMs: number
 }
 
-/** Sori's held-latency window (reading it starts a new one); null when the server has no metrics. */
-async function readHeld(server: ServerChild): Promise<{ p50: number; p99: number } | null> {
+interface SoriMetrics {
+  held?: { p50: number; p99: number }
+  commits?: { commits: number; updates: number; ms: number }
+}
+
+/** Sori's metrics since the last read (reading starts a new window); null when the server has none. */
+async function readMetrics(server: ServerChild): Promise<SoriMetrics | null> {
   if (server.name !== 'sori') return null
   try {
     const res = await fetch(`http://${HOST}:${server.port}/api/metrics`)
     if (!res.ok) return null
-    const m = (await res.json()) as { held?: { p50: number; p99: number } }
-    return m.held ?? null
+    return (await res.json()) as SoriMetrics
   } catch {
     return null
   }
@@ -140,7 +152,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     // process-wide: every generator thread
     const gen0 = process.cpuUsage()
     const box0 = machineBusyMicros()
-    await readHeld(server)
+    await readMetrics(server)
     await server.pauses()
     const t0 = performance.now()
     await sleep(opts.durationS * 1000)
@@ -150,7 +162,9 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const pgAfter = pgBefore ? cpuByPid('postgres') : null
     const mem = memory(server.pid)
     const windowS = (performance.now() - t0) / 1000
-    const held = await readHeld(server)
+    const metrics = await readMetrics(server)
+    const held = metrics?.held
+    const commits = metrics?.commits
     const pauses = await server.pauses()
     // BENCH_HEAP_SNAPSHOT_DIR=<dir>: a heap snapshot of the server at the window's end (server-probe.cjs)
     if (process.env.BENCH_HEAP_SNAPSHOT_DIR) await server.liveMemory()
@@ -165,7 +179,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const sum = (pick: (r: ThreadResult) => number) => rs.reduce((s, r) => s + pick(r), 0)
     const lat = cat((r) => r.lat)
     const ackLat = cat((r) => r.ackLat)
-    if (rs[0].trace) printTrace(server.name, cat((r) => r.trace!))
+    if (rs[0].trace) printTrace(server.label, cat((r) => r.trace!))
     const msgs = sum((r) => r.writtenInWindow)
     const deliveries = sum((r) => r.deliveriesInWindow)
     const threadWindowS = Math.max(...rs.map((r) => r.windowMs)) / 1000
@@ -173,7 +187,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const genUs = gen1.user + gen1.system
     const pgUs = pgBefore && pgAfter ? cpuDelta(pgBefore, pgAfter) : 0
     return {
-      server: `${server.name} (${server.storage})`,
+      server: `${server.label} (${server.storage})`,
       offered: opts.rate,
       achieved: msgs / threadWindowS,
       skipped: sum((r) => r.skippedInWindow),
@@ -199,8 +213,14 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
       closed: sum((r) => r.closed),
       heldP50: held?.p50 ?? NaN,
       heldP99: held?.p99 ?? NaN,
+      commitsPerS: commits ? commits.commits / windowS : NaN,
+      updatesPerCommit: commits && commits.commits ? commits.updates / commits.commits : NaN,
+      commitMs: commits && commits.commits ? commits.ms / commits.commits : NaN,
+      commitShare: commits ? commits.ms / 1000 / windowS : NaN,
       serverLoopP99: pauses.loopP99,
       serverLoopMax: pauses.loopMax,
+      serverLoopBusy: pauses.loopBusy,
+      serverMainOnCpu: pauses.mainOnCpu,
       serverGcMs: pauses.gc.totalMs,
       serverGcMaxMs: pauses.gc.maxMs,
     }

@@ -1,9 +1,12 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-// Delivery throughput, latency and server cost of Sori vs the stock y-websocket server, same load, same run.
+//   [--against <another checkout of Sori>]
+// Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
+// of Sori: --against), same load, same run.
 // See bench/README.md for what each figure means.
 import { parseArgs } from 'node:util'
 import { cpus, loadavg } from 'node:os'
+import { resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { startSori, startStock, type ServerChild } from '../lib/servers.ts'
@@ -31,6 +34,7 @@ const { values: a } = parseArgs({
     pin: { type: 'boolean', default: false },
     acks: { type: 'boolean', default: true },
     nice: { type: 'string', default: '0' },
+    against: { type: 'string' },
   },
 })
 
@@ -56,8 +60,12 @@ const repeat = num('repeat', a.repeat, 1, 50)
 const users = num('users', a.users ?? String(R * M), M, 20_000)
 const backend = a.backend
 if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('--backend is sqlite or postgres')
-const which = a.only ? [a.only] : ['sori', 'stock']
-if (!which.every((w) => w === 'sori' || w === 'stock')) throw new Error('--only is sori or stock')
+// --against <dir>: the reference is that checkout's Sori ('ref'), not stock
+const against = a.against ? resolve(a.against) : null
+if (against && a.only) throw new Error('--against and --only exclude each other')
+const which = a.only ? [a.only] : ['sori', against ? 'ref' : 'stock']
+if (!which.every((w) => w === 'sori' || w === 'stock' || w === 'ref')) throw new Error('--only is sori or stock')
+const isSori = (name: string) => name === 'sori' || name === 'ref'
 
 // Each repetition writes into fresh chats; one page holds PAGE_SIZE messages, and the bench writes page 0 only.
 const perChat = (opts.rate / R) * (opts.warmupS + opts.durationS)
@@ -88,20 +96,20 @@ line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1
 line()
 
 const servers: Record<string, ServerChild> = {}
-let dropSchema: (() => Promise<void>) | null = null
-let soriUsers: BenchUser[] = []
+const soriUsers: Record<string, BenchUser[]> = {}
+const dropSchemas: Array<() => Promise<void>> = []
 try {
-  if (which.includes('sori')) {
+  for (const name of which.filter(isSori)) {
     let url: string | undefined
     if (backend === 'postgres') {
       const s = await freshPostgresSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'bench')
       url = s.url
-      dropSchema = s.drop
+      dropSchemas.push(s.drop)
     }
-    servers.sori = await startSori(url)
+    const server = (servers[name] = await startSori(url, name === 'ref' ? against! : undefined))
     const t = performance.now()
-    soriUsers = await signUpUsers(servers.sori.port, users, `b${Date.now().toString(36).slice(-5)}_`)
-    line(`sori: pid ${servers.sori.pid}, ${servers.sori.storage}; signed up ${users} users in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    soriUsers[name] = await signUpUsers(server.port, users, `b${Date.now().toString(36).slice(-5)}_`)
+    line(`${server.label}: pid ${server.pid}, ${server.storage}; signed up ${users} users in ${((performance.now() - t) / 1000).toFixed(1)} s`)
   }
   if (which.includes('stock')) {
     servers.stock = await startStock()
@@ -109,13 +117,13 @@ try {
   }
   line()
 
-  const results: Record<string, WindowResult[]> = { sori: [], stock: [] }
+  const results: Record<string, WindowResult[]> = { sori: [], stock: [], ref: [] }
   for (let rep = 0; rep < repeat; rep++) {
     // alternate the order so that drift in the machine's other load does not favour one server
     const order = rep % 2 === 0 ? which : [...which].reverse()
     for (const name of order) {
       const server = servers[name]
-      const specs = name === 'sori' ? await soriChats(server, rep) : stockChats(rep)
+      const specs = isSori(name) ? await soriChats(server, soriUsers[name], rep) : stockChats(rep)
       const tag = `r${rep}${name[0]}`
       const r = await runWindow(server, specs, opts, tag)
       results[name].push(r)
@@ -135,25 +143,27 @@ try {
     med[name] = m as unknown as WindowResult
     printRow(`median ${med[name].server}`, med[name])
   }
-  if (med.sori && med.stock) {
+  const ref = med.stock ?? med.ref
+  if (med.sori && ref) {
     line()
-    line(`ratios Sori / stock (lower is better for Sori):`)
-    line(`  server CPU per delivered message  ${ratio(med.sori.cpuPerMessageUs, med.stock.cpuPerMessageUs)}   (${fmt(med.sori.cpuPerMessageUs)} µs vs ${fmt(med.stock.cpuPerMessageUs)} µs)`)
-    line(`  delivery latency p99              ${ratio(med.sori.latP99, med.stock.latP99)}   (${fmt(med.sori.latP99, 2)} ms vs ${fmt(med.stock.latP99, 2)} ms)`)
-    line(`  delivery latency p50              ${ratio(med.sori.latP50, med.stock.latP50)}   (${fmt(med.sori.latP50, 2)} ms vs ${fmt(med.stock.latP50, 2)} ms)`)
-    line(`  server RSS at window end          ${ratio(med.sori.rssMB, med.stock.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(med.stock.rssMB)} MB)`)
+    line(med.stock ? `ratios Sori / stock (lower is better for Sori):` : `ratios this checkout / ${against} (lower is better for this checkout):`)
+    line(`  server CPU per delivered message  ${ratio(med.sori.cpuPerMessageUs, ref.cpuPerMessageUs)}   (${fmt(med.sori.cpuPerMessageUs)} µs vs ${fmt(ref.cpuPerMessageUs)} µs)`)
+    line(`  delivery latency p99              ${ratio(med.sori.latP99, ref.latP99)}   (${fmt(med.sori.latP99, 2)} ms vs ${fmt(ref.latP99, 2)} ms)`)
+    line(`  delivery latency p50              ${ratio(med.sori.latP50, ref.latP50)}   (${fmt(med.sori.latP50, 2)} ms vs ${fmt(ref.latP50, 2)} ms)`)
+    line(`  server RSS at window end          ${ratio(med.sori.rssMB, ref.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(ref.rssMB)} MB)`)
   }
 } finally {
   for (const s of Object.values(servers)) await s.stop()
-  if (dropSchema) await dropSchema()
+  for (const drop of dropSchemas) await drop()
 }
 
 function printRow(label: string, r: WindowResult): void {
   line(
     `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
       `latency p50 ${fmt(r.latP50, 2)} ms p99 ${fmt(r.latP99, 2)} ms max ${fmt(r.latMax, 1)} ms; ` +
-      (r.server.startsWith('sori') ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; held in server p50 ${fmt(r.heldP50, 2)} ms p99 ${fmt(r.heldP99, 2)} ms; ` : '') +
-      `server loop delay p99 ${fmt(r.serverLoopP99, 1)} ms max ${fmt(r.serverLoopMax, 1)} ms, GC ${fmt(r.serverGcMs, 0)} ms (longest ${fmt(r.serverGcMaxMs, 1)} ms); ` +
+      (r.server.startsWith('sori') ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; held in server p50 ${fmt(r.heldP50, 2)} ms p99 ${fmt(r.heldP99, 2)} ms; ` +
+        `commits ${fmt(r.commitsPerS, 0)}/s of ${fmt(r.updatesPerCommit, 1)} updates, ${fmt(r.commitMs, 2)} ms each (${fmt(100 * r.commitShare, 0)}% of the window); ` : '') +
+      `server loop delay p99 ${fmt(r.serverLoopP99, 1)} ms max ${fmt(r.serverLoopMax, 1)} ms, busy ${fmt(100 * r.serverLoopBusy, 0)}% (on a core ${fmt(100 * r.serverMainOnCpu, 0)}%), GC ${fmt(r.serverGcMs, 0)} ms (longest ${fmt(r.serverGcMaxMs, 1)} ms); ` +
       `server ${fmt(r.cpuPerMessageUs)} µs CPU/msg (${fmt(r.cpuPerDeliveryUs)} µs/delivery, ${fmt(r.serverCores, 2)} cores), RSS ${fmt(r.rssMB, 0)} MB (peak ${fmt(r.peakRssMB, 0)}); ` +
       (r.pgCpuPerMessageUs > 0 ? `postgres ${fmt(r.pgCpuPerMessageUs)} µs CPU/msg; ` : '') +
       `lost ${r.lost} dup ${r.duplicated}${r.server.startsWith('sori') ? ` unacked ${r.unacked}` : ''} closed ${r.closed} skipped ${r.skipped}; ` +
@@ -161,7 +171,7 @@ function printRow(label: string, r: WindowResult): void {
   )
 }
 
-async function soriChats(server: ServerChild, rep: number): Promise<ChatSpec[]> {
+async function soriChats(server: ServerChild, soriUsers: BenchUser[], rep: number): Promise<ChatSpec[]> {
   const idx = Array.from({ length: R }, (_, i) => i)
   return inPool(idx, 8, async (i) => {
     // members of chat i: M consecutive users of the pool, shifted per repetition so that chats differ

@@ -7,7 +7,19 @@
 //   A frame that arrives while the loop is held waits in the kernel: no metric of the server's own
 //   (like Sori's "held" latency, which starts at the frame's arrival in JavaScript) can see that wait.
 'use strict'
-const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks')
+const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks')
+const { readFileSync } = require('node:fs')
+
+/** CPU seconds of this thread alone (Linux: /proc/thread-self/stat; utime + stime in clock ticks of 10 ms), or NaN. */
+function threadCpuS() {
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8')
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ')
+    return (Number(rest[11]) + Number(rest[12])) / 100
+  } catch {
+    return NaN
+  }
+}
 
 process.on('SIGUSR2', () => {
   if (typeof global.gc === 'function') global.gc()
@@ -22,6 +34,11 @@ if (process.send) {
   const loop = monitorEventLoopDelay({ resolution: 2 })
   loop.enable()
   let gc = { count: 0, totalMs: 0, maxMs: 0 }
+  // the share of the window the event loop was not waiting for I/O, and the share its thread was on a core:
+  // the difference is time the loop had work but waited for a core (run queue)
+  let elu = performance.eventLoopUtilization()
+  let cpu0 = threadCpuS()
+  let t0 = performance.now()
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.count++
@@ -32,9 +49,15 @@ if (process.send) {
   process.on('message', (m) => {
     if (m !== 'pauses') return
     const ms = (ns) => ns / 1e6
-    process.send({ pauses: { loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), gc } })
+    const busy = performance.eventLoopUtilization(elu).utilization
+    const cpu1 = threadCpuS()
+    const onCpu = (cpu1 - cpu0) / ((performance.now() - t0) / 1000)
+    process.send({ pauses: { loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), loopBusy: busy, mainOnCpu: onCpu, gc } })
     loop.reset()
     gc = { count: 0, totalMs: 0, maxMs: 0 }
+    elu = performance.eventLoopUtilization()
+    cpu0 = cpu1
+    t0 = performance.now()
   })
   // the channel must not keep a server alive that was told to stop
   process.channel?.unref()

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
+import { basename, join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -12,6 +12,8 @@ export const HOST = '127.0.0.1'
 
 export interface ServerChild {
   name: 'sori' | 'stock' | 'floor'
+  /** what the figures call it: the name, or for a second Sori (run.ts --against) `sori@<folder>` */
+  label: string
   pid: number
   port: number
   /** a short label of what it stores to: sqlite, postgres, leveldb */
@@ -39,6 +41,10 @@ export interface Pauses {
   loopP50: number
   loopP99: number
   loopMax: number
+  /** the share of the window the event loop was running (not waiting for I/O) */
+  loopBusy: number
+  /** the share of the window the main thread was on a core (NaN where /proc is missing) */
+  mainOnCpu: number
   gc: { count: number; totalMs: number; maxMs: number }
 }
 
@@ -86,6 +92,8 @@ async function waitForPort(port: number, child: ChildProcess, log: string[], tim
 
 async function start(
   name: ServerChild['name'],
+  label: string,
+  cwd: string,
   storage: string,
   args: string[],
   env: Record<string, string>,
@@ -93,7 +101,7 @@ async function start(
 ): Promise<ServerChild> {
   const port = await freePort()
   // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
-  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, name)}`] : []
+  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, label)}`] : []
   const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'server-probe.cjs')]
   // BENCH_SERVER_CPUS=<list>: run the server on those cores only (taskset), see pinGenerator
   const pin = process.env.BENCH_SERVER_CPUS
@@ -101,7 +109,7 @@ async function start(
   // BENCH_SERVER_NODE_FLAGS="--flag ...": extra Node/V8 flags for both servers (e.g. to try GC settings on both alike)
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
   const child = spawn(cmd, [...pre, ...flags, ...gc, ...prof, ...args], {
-    cwd: name === 'sori' ? soriDir() : ROOT,
+    cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST },
     // the IPC channel carries server-probe.cjs's pause figures
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -129,6 +137,7 @@ async function start(
   }
   return {
     name,
+    label,
     pid: child.pid!,
     port,
     storage,
@@ -182,8 +191,10 @@ const soriDir = (): string => process.env.BENCH_SORI_DIR || ROOT
 /**
  * Sori's server (server/main.ts) with a fresh SQLite file, or with `databaseUrl` (postgres://...) as given.
  * Run as `node --import tsx` (not the tsx CLI, which would add a parent process between us and the server).
+ * `checkout`: another checkout of Sori to run instead (its node_modules installed or linked), labelled
+ * `sori@<its folder's name>`.
  */
-export async function startSori(databaseUrl?: string): Promise<ServerChild> {
+export async function startSori(databaseUrl?: string, checkout?: string): Promise<ServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'sori-bench-'))
   const url = databaseUrl ?? join(dir, 'sori.db')
   // main.ts builds the PWA when its static folder has no index.html; the bench needs no app, so give it a stand-in
@@ -192,18 +203,19 @@ export async function startSori(databaseUrl?: string): Promise<ServerChild> {
   // the bench signs up hundreds of users from 127.0.0.1
   // SORI_METRICS: GET /api/metrics, how long the server held updates (load.ts reads it per window)
   const env = { DATABASE_URL: url, SORI_STATIC: dir, NODE_ENV: 'production', SORI_SIGNUPS_PER_HOUR: '0', SORI_METRICS: '1' }
-  return start('sori', storage, ['--import', 'tsx', 'server/main.ts'], env, () => rmSync(dir, { recursive: true, force: true }))
+  const label = checkout ? `sori@${basename(checkout)}` : 'sori'
+  return start('sori', label, checkout ?? soriDir(), storage, ['--import', 'tsx', 'server/main.ts'], env, () => rmSync(dir, { recursive: true, force: true }))
 }
 
 /** The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder. */
 export async function startStock(): Promise<ServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'stock-bench-'))
-  return start('stock', 'leveldb', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: join(dir, 'leveldb') }, () =>
+  return start('stock', 'stock', ROOT, 'leveldb', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: join(dir, 'leveldb') }, () =>
     rmSync(dir, { recursive: true, force: true }),
   )
 }
 
 /** A bare ws server that only holds sockets (bench/memory/floor-server.cjs): what Node + ws cost by themselves. */
 export async function startFloor(): Promise<ServerChild> {
-  return start('floor', 'none', ['bench/memory/floor-server.cjs'], {}, () => {})
+  return start('floor', 'floor', ROOT, 'none', ['bench/memory/floor-server.cjs'], {}, () => {})
 }

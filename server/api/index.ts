@@ -20,7 +20,7 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   friendRoutes(router, ctx)
   chatRoutes(router, ctx)
   // what is in memory and how long updates were held; off unless asked for (it is not authenticated)
-  if (ctx.metrics) router.get('/api/metrics', async () => ({ status: 200, body: { ...ctx.sync.stats(), held: ctx.sync.heldLatency() } }))
+  if (ctx.metrics) router.get('/api/metrics', async () => ({ status: 200, body: { ...ctx.sync.stats(), held: ctx.sync.heldLatency(), commits: ctx.sync.commitStats() } }))
 
   return async (req, res, url) => {
     try {

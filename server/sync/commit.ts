@@ -32,6 +32,14 @@ export interface Entry {
   receivedAt: number
 }
 
+/** Counters of the group commits since they were last read (GET /api/metrics). */
+export interface CommitStats {
+  commits: number
+  updates: number
+  /** time inside the storage transactions, ms (on SQLite: the event loop was held that long) */
+  ms: number
+}
+
 export class Batch {
   readonly entries: Entry[] = []
   readonly claims = new Map<number, string>()
@@ -64,6 +72,7 @@ export class GroupCommit {
   private current: Batch | null = null
   private scheduled = false
   private inFlight: Promise<void> | null = null
+  private counters: CommitStats = { commits: 0, updates: 0, ms: 0 }
 
   constructor(private db: Db, private store: Store, private hooks: CommitHooks) {}
 
@@ -82,6 +91,13 @@ export class GroupCommit {
     // a full batch commits as soon as the update's handler is done with it (its side effects are
     // recorded in the batch after add), without waiting for the end of the turn
     if (b.entries.length === BATCH_MAX) queueMicrotask(() => { if (this.current === b && !this.inFlight) void this.flush() })
+  }
+
+  /** The counters since the last call, and fresh ones. */
+  stats(): CommitStats {
+    const s = this.counters
+    this.counters = { commits: 0, updates: 0, ms: 0 }
+    return s
   }
 
   /** Resolves when everything added so far is committed (or failed). */
@@ -118,6 +134,7 @@ export class GroupCommit {
       if (!w) writes.set(e.doc, (w = { doc: e.doc.name, updates: [] }))
       w.updates.push(e.update)
     }
+    const t0 = performance.now()
     try {
       await this.db.tx(async (q) => {
         await this.store.write(q, [...writes.values()])
@@ -132,6 +149,9 @@ export class GroupCommit {
       b.resolve()
       return
     }
+    this.counters.commits++
+    this.counters.updates += b.entries.length
+    this.counters.ms += performance.now() - t0
     for (const [d, w] of writes) {
       d.stored(w.updates)
       if (d.compactionDue()) this.hooks.compactionDue?.(d)

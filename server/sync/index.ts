@@ -146,6 +146,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       }
     },
     heldLatency: () => held.read(),
+    commitStats: () => ctx.commit.stats(),
     sessionsRevoked(sessionIds) {
       ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
     },

@@ -24,6 +24,8 @@ export interface SyncServer {
   stats(): { docs: number; frozen: number; open: number; openFrozen: number; sockets: number }
   /** How long clients' updates were held (frame arrival → fan-out) since the last call, in ms. */
   heldLatency(): import('./latency.ts').LatencySummary
+  /** Group commits since the last call: how many, the updates they held, and the milliseconds spent in their transactions. */
+  commitStats(): import('./commit.ts').CommitStats
   /** Stops accepting, flushes pending commits, closes sockets (4012). */
   close(): Promise<void>
 }

@@ -7,7 +7,8 @@ import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-
 import { pageDoc } from '../../protocol/docs.ts'
 import type { Chat } from '../../protocol/api.ts'
 
-interface Metrics { docs: number; frozen: number; open: number; openFrozen: number; sockets: number; held: { count: number; p50: number; p99: number; max: number } }
+interface Metrics { docs: number; frozen: number; open: number; openFrozen: number; sockets: number; held: { count: number; p50: number; p99: number; max: number }
+  commits: { commits: number; updates: number; ms: number } }
 
 describe.each(backends())('metrics (%s)', (backend) => {
   let on: RunningServer
@@ -23,7 +24,7 @@ describe.each(backends())('metrics (%s)', (backend) => {
     await off.close()
   })
 
-  it('counts the updates it fanned out and how long it held them, then starts a new window', async () => {
+  it('counts the updates it fanned out, how long it held them and the commits they took, then starts a new window', async () => {
     const tag = backend.slice(0, 2)
     const [ann, bob] = [await signUp(on, `mt_ann_${tag}`), await signUp(on, `mt_bob_${tag}`)]
     const chat = (await api<Chat>(on, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
@@ -40,7 +41,14 @@ describe.each(backends())('metrics (%s)', (backend) => {
     expect(m.held.p50).toBeGreaterThan(0)
     expect(m.held.max).toBeGreaterThanOrEqual(m.held.p99)
     expect(m.held.p99).toBeGreaterThanOrEqual(m.held.p50)
-    expect((await api<Metrics>(on, null, 'GET', '/api/metrics')).body.held.count).toBe(0)
+    // five updates (and the clientID binding) in at least one and at most five transactions
+    expect(m.commits.updates).toBe(5)
+    expect(m.commits.commits).toBeGreaterThanOrEqual(1)
+    expect(m.commits.commits).toBeLessThanOrEqual(5)
+    expect(m.commits.ms).toBeGreaterThan(0)
+    const next = (await api<Metrics>(on, null, 'GET', '/api/metrics')).body
+    expect(next.held.count).toBe(0)
+    expect(next.commits).toEqual({ commits: 0, updates: 0, ms: 0 })
   })
 
   it('is not served unless asked for', async () => {
