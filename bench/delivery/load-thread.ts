@@ -123,6 +123,7 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
       onClose: () => {
         closed++
       },
+      watchLocal: false,
     })
     arr.observe((_ev, tr) => {
       if (tr.local) return
@@ -166,6 +167,7 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
       onClose: () => {
         closed++
       },
+      watchLocal: false,
     })
     inboxes.push(c)
     await c.whenSynced()
@@ -185,7 +187,7 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
     const t = now()
     const msg: ChatMessage = { id: `${runTag}${m.client.doc.clientID.toString(36)}_${seq.toString(36)}`, from: m.userId, ts: Date.now(), kind: 'text', body: t.toFixed(3) + BODY_TAIL }
     // one transaction per message, the update insert(length) would make (append.ts)
-    m.appender.append(msg)
+    m.client.write(() => m.appender.append(msg))
     if (ack) {
       m.pendClock.push(Y.getState(m.client.doc.store, m.client.doc.clientID))
       m.pendTime.push(t)
