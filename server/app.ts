@@ -11,6 +11,8 @@ import { redactUrl } from './http/log.ts'
 import { sendError } from './http/respond.ts'
 import { staticFiles } from './http/static.ts'
 import { createSync } from './sync/index.ts'
+import { repairMirror } from './sync/mirror.ts'
+import { createStore } from './store/store.ts'
 import type { SyncServer } from './sync/types.ts'
 
 export interface RunningServer {
@@ -37,6 +39,8 @@ export interface ServerOptions {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = await openDb(opts.databaseUrl)
+  // after a crash, the chats written in the last second before it get their relational mirror back
+  await repairMirror(db, createStore(db))
   const authenticate = createAuthenticate(db)
   const sync = createSync({ db, authenticate })
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)

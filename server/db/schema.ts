@@ -85,4 +85,16 @@ ALTER TABLE convs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 UPDATE convs SET owner = COALESCE((SELECT m.user_id FROM members m WHERE m.conv_id = convs.id ORDER BY m.joined, m.user_id LIMIT 1), '')
   WHERE kind = 'group'`,
   },
+  {
+    // the relational mirror of the chats' latest message and current page length is written at most
+    // every second (server/sync/mirror.ts); 'mirror' is the last doc_updates id it covers. Until now it
+    // was written with every commit, so everything stored so far is covered.
+    id: 4,
+    sql: `
+CREATE TABLE sync_marks (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+INSERT INTO sync_marks (name, value) SELECT 'mirror', COALESCE(MAX(id), 0) FROM doc_updates`,
+  },
 ]

@@ -18,6 +18,8 @@ export interface CompactorHooks {
   /** the root types of a document (null: not a document this server knows; it is left alone) */
   rootsOf(doc: string): RootSpec[] | null
   done(c: Compacted): void
+  /** whether `doc` is due again after a compaction (rows written meanwhile may have made it so) */
+  stillDue?(doc: string): boolean
   error(doc: string, e: unknown): void
 }
 
@@ -58,13 +60,18 @@ export class Compactor {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const doc = this.queue.shift()!
+      let ok = false
       try {
         await this.compact(doc)
+        ok = true
       } catch (e) {
         this.hooks.error(doc, e)
       } finally {
         this.pending.delete(doc)
       }
+      // a chat that was written while it compacted and then went quiet would otherwise wait for its next
+      // write: requests made while it was pending were dropped (after a failure, the next write retries)
+      if (ok && this.hooks.stillDue?.(doc)) this.request(doc)
     }
     this.running = null
     for (const w of this.idleWaiters.splice(0)) w()

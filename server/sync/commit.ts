@@ -1,6 +1,6 @@
 // Group commit: every update validated in one event-loop turn (up to BATCH_MAX; a busier turn commits
 // every BATCH_MAX updates), the clientID bindings it makes and its relational side effects go into one
-// transaction. Only after it commits are the updates acknowledged
+// transaction (the mirror of chats' latest messages and page lengths only once per mirrorMs: mirror.ts). Only after it commits are the updates acknowledged
 // and fanned out (nothing is sent that is not stored). One transaction is in flight at a time, which
 // keeps each document's order; a failed commit closes the affected documents' sockets (4012) and
 // evicts them, so their clients resync from what is stored.
@@ -13,6 +13,7 @@ import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
 import { statementChunks } from '../db/chunks.ts'
+import { MirrorChanges } from './mirror.ts'
 
 /**
  * Updates per transaction at most. A turn of the event loop under load brings hundreds of updates;
@@ -43,9 +44,8 @@ export interface CommitStats {
 export class Batch {
   readonly entries: Entry[] = []
   readonly claims = new Map<number, string>()
-  /** `${conv}:${page}` → length */
-  readonly pageLengths = new Map<string, { conv: string; page: number; length: number }>()
-  readonly last = new Map<string, { preview: string; from: string; ts: number }>()
+  /** the chats' latest messages and page lengths this batch changes (written when the mirror is due) */
+  readonly mirror = new MirrorChanges()
   /** conv → new current page */
   readonly pages = new Map<string, number>()
   /** `${conv}:${user}` → read position */
@@ -73,8 +73,14 @@ export class GroupCommit {
   private scheduled = false
   private inFlight: Promise<void> | null = null
   private counters: CommitStats = { commits: 0, updates: 0, ms: 0 }
+  /** mirror values of committed batches, not written yet */
+  private mirror = new MirrorChanges()
+  /** performance.now() from which the next commit writes the mirror */
+  private mirrorAt = 0
+  private mirrorForced = false
+  private mirrorTimer: NodeJS.Timeout | null = null
 
-  constructor(private db: Db, private store: Store, private hooks: CommitHooks) {}
+  constructor(private db: Db, private store: Store, private mirrorMs: number, private hooks: CommitHooks) {}
 
   /** The batch that collects this turn's work. */
   batch(): Batch {
@@ -100,12 +106,31 @@ export class GroupCommit {
     return s
   }
 
-  /** Resolves when everything added so far is committed (or failed). */
+  /** Resolves when everything added so far is committed (or failed), the mirror included. */
   async drain(): Promise<void> {
-    while (this.current || this.inFlight) {
-      if (this.inFlight) await this.inFlight
-      else await this.flush()
+    for (let forced = false; ; forced = true) {
+      while (this.current || this.inFlight) {
+        if (this.inFlight) await this.inFlight
+        else await this.flush()
+      }
+      // one forced try: a mirror that cannot be written is repaired at the next start (mirror.ts)
+      if (this.mirror.empty || forced) break
+      this.mirrorForced = true
+      this.batch()
     }
+    if (this.mirrorTimer) { clearTimeout(this.mirrorTimer); this.mirrorTimer = null }
+  }
+
+  /** An idle server writes what the mirror still lacks once it is due. */
+  private armMirror(): void {
+    if (this.mirror.empty || this.mirrorTimer) return
+    this.mirrorTimer = setTimeout(() => {
+      this.mirrorTimer = null
+      if (this.mirror.empty) return
+      this.mirrorForced = true
+      this.batch()
+    }, Math.max(0, this.mirrorAt - performance.now()))
+    this.mirrorTimer.unref()
   }
 
   private schedule(): void {
@@ -135,10 +160,14 @@ export class GroupCommit {
       w.updates.push(e.update)
     }
     const t0 = performance.now()
+    // a closed page's final length goes with the commit that closes it
+    const mirror = this.mirrorForced || b.pages.size > 0 || t0 >= this.mirrorAt ? this.mirror.with(b.mirror) : null
+    if (mirror) this.mirrorForced = false
     try {
       await this.db.tx(async (q) => {
         await this.store.write(q, [...writes.values()])
         await writeSideEffects(q, this.db.dialect, b)
+        await mirror?.write(q, this.db.dialect)
       })
     } catch (e) {
       log.error('commit failed; reloading the affected documents', e, { docs: writes.size })
@@ -146,9 +175,17 @@ export class GroupCommit {
       for (const e of b.entries) e.doc.uncommitted--
       try { this.hooks.failed(docs, b) } catch (err) { log.error('commit failure handling failed', err) }
       this.dropAfterFailure(docs, b)
+      this.armMirror()
       b.resolve()
       return
     }
+    if (mirror) {
+      this.mirror = new MirrorChanges()
+      this.mirrorAt = performance.now() + this.mirrorMs
+    } else {
+      this.mirror.merge(b.mirror)
+    }
+    this.armMirror()
     this.counters.commits++
     this.counters.updates += b.entries.length
     this.counters.ms += performance.now() - t0
@@ -192,7 +229,7 @@ export class GroupCommit {
 
 // One statement per table and chunk, not one per conversation: on Postgres every statement is a round
 // trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
-// both SQLite and Postgres; the casts tell Postgres the parameters' types.
+// both SQLite and Postgres; the casts tell Postgres the parameters' types. (The mirror: mirror.ts.)
 async function writeSideEffects(q: Queryable, dialect: Db['dialect'], b: Batch): Promise<void> {
   // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
   const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
@@ -202,18 +239,6 @@ async function writeSideEffects(q: Queryable, dialect: Db['dialect'], b: Batch):
   for (const [conv, page] of b.pages) {
     await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
     await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [conv, page])
-  }
-  for (const part of chunks([...b.pageLengths.values()])) {
-    await q.run(
-      'INSERT INTO conv_pages (conv_id, page, length) VALUES ' + part.map(() => '(?, ?, ?)').join(', ') +
-        ' ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
-      part.flatMap((p) => [p.conv, p.page, p.length]))
-  }
-  for (const part of chunks([...b.last])) {
-    await q.run(
-      'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4 FROM (VALUES ' +
-        part.map(() => '(?, ?, ?, CAST(? AS BIGINT))').join(', ') + ') AS v WHERE convs.id = v.column1',
-      part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts]))
   }
   for (const part of chunks([...b.reads.values()])) {
     await q.run(

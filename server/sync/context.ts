@@ -22,6 +22,8 @@ export interface SyncOptions {
   inboxDelayMs: number
   /** open sockets one user may hold on this node; more are refused at the upgrade with 429 */
   maxSocketsPerUser: number
+  /** how long the relational mirror of chats' latest messages and page lengths may lag (mirror.ts) */
+  mirrorMs: number
 }
 
 export interface SyncContext {

@@ -11,6 +11,7 @@ import type { Conn } from './conn.ts'
 import { checkHeadEffects, clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
 import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, encodeAwarenessFrame, type AwarenessChange } from './awareness.ts'
 import { log } from './log.ts'
+import { previewOf } from './mirror.ts'
 
 const SYNC_STEP1 = 0
 const SYNC_STEP2 = 1
@@ -185,12 +186,12 @@ function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Decod
     const page = doc.parsed.page
     const length = doc.ydoc.getArray(ROOTS.page.msgs).length
     conv.pageLengths.set(page, length)
-    batch.pageLengths.set(`${conv.id}:${page}`, { conv: conv.id, page, length })
+    batch.mirror.pageLengths.set(`${conv.id}:${page}`, { conv: conv.id, page, length })
     const last = v.appended[v.appended.length - 1]
-    conv.lastPreview = last.body.slice(0, 100)
+    conv.lastPreview = previewOf(last)
     conv.lastFrom = last.from
     conv.lastTs = last.ts
-    batch.last.set(conv.id, { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs })
+    batch.mirror.last.set(conv.id, { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs })
     for (const m of v.appended) doc.noteMessage(m.id, m.from)
     if (page === conv.page && length >= PAGE_SIZE) {
       conv.page = page + 1

@@ -20,6 +20,7 @@ import { LatencyWindow } from './latency.ts'
 import { Compactor } from '../store/compactor.ts'
 import { parseDocName } from '../../protocol/docs.ts'
 import { rootSpecs } from './doc.ts'
+import { MIRROR_MS } from './mirror.ts'
 
 export type { SyncDeps, SyncServer } from './types.ts'
 
@@ -35,6 +36,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
     inboxDelayMs: 100,
     maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
+    mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
     ...extras.options,
   }
   const db = deps.db
@@ -67,11 +69,12 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       return parsed ? rootSpecs(parsed) : null
     },
     done: (c) => ctx.docs.get(c.doc)?.compacted(c.rowsIn, c.bytesIn, c.bytesOut),
+    stillDue: (doc) => ctx.docs.get(doc)?.compactionDue() ?? false,
     error: (doc, e) => log.error('compaction failed', e, { doc }),
   })
   ctx.docs = new DocRegistry(ctx)
   ctx.writer = new ServerWriter(ctx)
-  ctx.commit = new GroupCommit(db, ctx.store, {
+  ctx.commit = new GroupCommit(db, ctx.store, opts.mirrorMs, {
     deliver(entry, frame) {
       ctx.bus.publish(entry.doc.name, {
         kind: 'update', doc: entry.doc.name, update: entry.update, frame, node: ctx.node, sender: entry.sender?.id ?? 0,
@@ -79,7 +82,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       if (entry.sender && entry.ack) entry.sender.send(encodeAck(entry.ack))
     },
     committed(batch) {
-      for (const conv of batch.last.keys()) {
+      for (const conv of batch.mirror.last.keys()) {
         const c = ctx.convs.cached(conv)
         if (c) ctx.writer.touch(conv, c.members.keys())
       }

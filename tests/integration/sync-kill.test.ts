@@ -1,5 +1,7 @@
 // Durability: the server process is killed with SIGKILL while clients write with acknowledgements;
-// after a restart on the same database every acknowledged message is there.
+// after a restart on the same database every acknowledged message is there, and the chat list (inbox
+// previews and unread counts, from the relational mirror that the server writes once per mirrorMs) shows
+// the last stored message of each chat.
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -9,7 +11,8 @@ import { join } from 'node:path'
 import { api, signUp } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { connect, message, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
-import { pageDoc } from '../../protocol/docs.ts'
+import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
+import type { InboxEntry } from '../../protocol/messages.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -21,13 +24,13 @@ const freePort = () => new Promise<number>((resolve) => {
 })
 
 /** `npx tsx server/main.ts` in its own process group (so that SIGKILL reaches the server itself). */
-async function startChild(databaseUrl: string, port: number): Promise<{ proc: ChildProcess; url: string }> {
+async function startChild(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
   const staticDir = mkdtempSync(join(tmpdir(), 'sori-static-'))
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Sori</title>')
   const proc = spawn('npx', ['tsx', 'server/main.ts'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SORI_STATIC: staticDir, SORI_LOG: 'silent' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SORI_STATIC: staticDir, SORI_LOG: 'silent', ...env },
   })
   const url = `http://127.0.0.1:${port}`
   await until(async () => {
@@ -55,7 +58,8 @@ describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
   it('every acknowledged message survives kill -9', async () => {
     const dbUrl = await freshDatabaseUrl(backend)
     const port = await freePort()
-    const first = await startChild(dbUrl, port)
+    // the mirror goes with the first commit and then not for ten minutes: the kill always finds it behind
+    const first = await startChild(dbUrl, port, { SORI_MIRROR_MS: '600000' })
     procs.push(first.proc)
     const server = { url: first.url }
     const tag = backend.slice(0, 2)
@@ -90,6 +94,10 @@ describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
 
     const second = await startChild(dbUrl, port)
     procs.push(second.proc)
+    // users[2] is in both chats; its inbox loads first, from the relational rows alone
+    const inbox = await connect({ url: second.url }, users[2].token, inboxDoc(users[2].user.id))
+    clients.push(inbox)
+    const entries = inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats)
     for (let i = 0; i < live.length; i++) {
       const w = live[i]
       const reader = await connect({ url: second.url }, w.user.token, pageDoc(w.chat.id, 0))
@@ -98,6 +106,10 @@ describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
       const missing = w.sent.slice(0, acked[i]).filter((id) => !ids.has(id))
       expect(missing).toEqual([])
       expect(acked[i]).toBeGreaterThanOrEqual(150)
+      const stored = msgs(reader).toArray()
+      const entry = entries.get(w.chat.id)
+      expect(entry?.preview).toBe(stored[stored.length - 1].body)
+      expect(entry?.unread).toBe(stored.length)
       reader.destroy()
     }
     await kill9(second.proc)

@@ -1,5 +1,6 @@
 // The group commit on a real SQLite database: updates of one turn share a transaction, a busy turn is
-// cut into transactions of BATCH_MAX, and nothing is fanned out before its transaction committed.
+// cut into transactions of BATCH_MAX, nothing is fanned out before its transaction committed, and the
+// relational mirror of chats' latest messages is written once per mirrorMs and when draining.
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../server/db/db.ts'
 import { createStore } from '../../server/store/store.ts'
@@ -20,7 +21,7 @@ async function setup() {
     dialect: real.dialect,
     tx: async (fn) => { const n = ++txs; const r = await real.tx(fn); log.push(`commit ${n}`); return r },
   }
-  const commit = new GroupCommit(counted, createStore(counted), {
+  const commit = new GroupCommit(counted, createStore(counted), 60_000, {
     deliver: (e) => { log.push(`deliver ${e.update[0]}`) },
     committed: () => {},
     failed: () => {},
@@ -56,5 +57,33 @@ describe('group commit', () => {
     expect(log.indexOf('commit 2')).toBeLessThan(log.indexOf(`deliver ${BATCH_MAX}`))
     const rows = await real.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', ['u:test'])
     expect(Number(rows?.n)).toBe(n)
+  })
+
+  it('writes the mirror with the first commit, then not before mirrorMs, and when draining', async () => {
+    const { commit, txs, entry, real } = await setup()
+    await real.run("INSERT INTO convs (id, kind, title, created) VALUES ('cv1', 'group', 't', 0)")
+    await real.run("INSERT INTO conv_pages (conv_id, page, length) VALUES ('cv1', 0, 0)")
+    const mirrored = async () => ({
+      last: (await real.get<{ last_preview: string }>("SELECT last_preview FROM convs WHERE id = 'cv1'"))?.last_preview,
+      length: Number((await real.get<{ length: number }>("SELECT length FROM conv_pages WHERE conv_id = 'cv1' AND page = 0"))?.length),
+      mark: Number((await real.get<{ value: number }>("SELECT value FROM sync_marks WHERE name = 'mirror'"))?.value),
+      stored: Number((await real.get<{ m: number }>('SELECT MAX(id) AS m FROM doc_updates'))?.m),
+    })
+    const write = async (i: number) => {
+      commit.add(entry(i))
+      const b = commit.batch()
+      b.mirror.last.set('cv1', { preview: `message ${i}`, from: 'u1', ts: i })
+      b.mirror.pageLengths.set('cv1:0', { conv: 'cv1', page: 0, length: i })
+      await b.done
+    }
+    await write(1)
+    expect(await mirrored()).toEqual({ last: 'message 1', length: 1, mark: 1, stored: 1 })
+    await write(2)
+    await write(3)
+    // committed, acknowledged and fanned out, but the mirror waits (mirrorMs is a minute here)
+    expect(txs()).toBe(3)
+    expect(await mirrored()).toEqual({ last: 'message 1', length: 1, mark: 1, stored: 3 })
+    await commit.drain()
+    expect(await mirrored()).toEqual({ last: 'message 3', length: 3, mark: 3, stored: 3 })
   })
 })
