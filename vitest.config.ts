@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 // One command runs everything (README): unit, integration (real server, SQLite and Postgres), e2e (Chromium).
 export default defineConfig({
   test: {
+    // removes the temp folders and Postgres schemas the run's fresh databases used
+    globalSetup: ['tests/global-setup.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {
