@@ -3,13 +3,13 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Db, Param, Queryable } from './db.ts'
 import { AsyncLock } from './lock.ts'
-import { startCheckpointer } from './checkpointer.ts'
+import { startCheckpointer, type CheckpointOptions } from './checkpointer.ts'
 
 /**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction whose callback awaits
  * could let other queries run inside it; the lock makes every query wait while a transaction is open.
  */
-export async function openSqlite(path: string): Promise<Db> {
+export async function openSqlite(path: string, checkpoints: CheckpointOptions = {}): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sql = new Database(path)
   sql.pragma('journal_mode = WAL')
@@ -17,8 +17,30 @@ export async function openSqlite(path: string): Promise<Db> {
   sql.pragma(`synchronous = ${process.env.SORI_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`)
   sql.pragma('busy_timeout = 5000')
   sql.pragma('foreign_keys = ON')
+  // the WAL file is cut back to this when the log starts over (checkpointer.ts)
+  sql.pragma('journal_size_limit = 33554432')
+  const lock = new AsyncLock()
+  let restartQueued = false
+  // between two transactions: copies what the last passive checkpoint left (little) so that the next
+  // commit writes the log from its start; never waits (busy_timeout 0) for the worker's checkpoint
+  const restartLog = () => {
+    if (restartQueued) return
+    restartQueued = true
+    void lock.run(async () => {
+      restartQueued = false
+      sql.pragma('busy_timeout = 0')
+      try {
+        sql.pragma('wal_checkpoint(RESTART)')
+      } catch {
+        // busy: the next passive checkpoint asks again
+      } finally {
+        sql.pragma('busy_timeout = 5000')
+      }
+    })
+  }
   // checkpoints run in a worker (checkpointer.ts), not inside a commit on the event loop
-  const checkpointer = path === ':memory:' ? null : (sql.pragma('wal_autocheckpoint = 0'), startCheckpointer(path))
+  const checkpointer = path === ':memory:' ? null
+    : (sql.pragma('wal_autocheckpoint = 0'), startCheckpointer(path, restartLog, checkpoints))
   const cache = new Map<string, Database.Statement>()
   const stmt = (s: string) => {
     let st = cache.get(s)
@@ -31,7 +53,6 @@ export async function openSqlite(path: string): Promise<Db> {
     async get<T>(s: string, p?: Param[]) { return stmt(s).get(...norm(p)) as T | undefined },
     async run(s: string, p?: Param[]) { return { changes: stmt(s).run(...norm(p)).changes } },
   }
-  const lock = new AsyncLock()
   return {
     dialect: 'sqlite',
     all: (s, p) => lock.idle() ? q.all(s, p) : lock.run(() => q.all(s, p)),
