@@ -7,9 +7,11 @@
 // checkpoint runs: bench:delivery grew the WAL to 330 MB in 13 s (25 MB/s, for a 15 MB database), and a
 // server that is never idle would fill its disk. So the worker reports each passive checkpoint, and once
 // the log holds `restartFrames` the writing connection (sqlite.ts) restarts it itself, between two of its
-// transactions: with the passive checkpoint just done there is little left to copy (about a
-// millisecond). Doing that in the worker instead held every commit back for 50–70 ms at p99: at nice 10
-// on a busy machine the worker waits that long for a core.
+// transactions. That copies what was written since the worker's checkpoint and syncs: 8–20 ms on the
+// event loop under that load, so it is done rarely (16,384 frames, 64 MB: every ~3 s at 25 MB/s).
+// Doing it in the worker instead held every commit back for 50–70 ms at p99: at nice 10 on a busy
+// machine the worker waits that long for a core; restarting every 4,096 frames cost 13% more CPU per
+// message (bench:delivery --against).
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 
@@ -53,7 +55,7 @@ type FromWorker = { log: number; checkpointed: number; error?: undefined } | { e
 /** `restart()` is called (at most once per passive checkpoint) when the log holds `restartFrames` pages. */
 export function startCheckpointer(path: string, restart: () => void, opts: CheckpointOptions = {}): Checkpointer {
   const everyMs = opts.everyMs ?? 1000
-  const restartFrames = opts.restartFrames ?? 4096
+  const restartFrames = opts.restartFrames ?? 16_384
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   const worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs, driver } })
   let stopped = false

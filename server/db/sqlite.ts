@@ -18,11 +18,11 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
   sql.pragma('busy_timeout = 5000')
   sql.pragma('foreign_keys = ON')
   // the WAL file is cut back to this when the log starts over (checkpointer.ts)
-  sql.pragma('journal_size_limit = 33554432')
+  sql.pragma('journal_size_limit = 67108864')
   const lock = new AsyncLock()
   let restartQueued = false
-  // between two transactions: copies what the last passive checkpoint left (little) so that the next
-  // commit writes the log from its start; never waits (busy_timeout 0) for the worker's checkpoint
+  // between two transactions: copies what the last passive checkpoint left so that the next commit
+  // writes the log from its start; never waits (busy_timeout 0) for the worker's checkpoint
   const restartLog = () => {
     if (restartQueued) return
     restartQueued = true
