@@ -1,9 +1,9 @@
 // Group commit: every update validated in one event-loop turn (up to BATCH_MAX; a busier turn commits
 // every BATCH_MAX updates), the clientID bindings it makes and its relational side effects go into one
 // transaction (the mirror of chats' latest messages and page lengths only once per mirrorMs: mirror.ts).
-// Only after it commits are the updates acknowledged and fanned out (nothing is sent that is not stored). One transaction is in flight at a time, which
-// keeps each document's order; a failed commit closes the affected documents' sockets (4012) and
-// evicts them, so their clients resync from what is stored.
+// Only after it commits are the updates acknowledged and fanned out (nothing is sent that is not stored).
+// One transaction is in flight at a time, which keeps each document's order; a failed commit closes the
+// affected documents' sockets (4012) and evicts them, so their clients resync from what is stored.
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import type { Db, Queryable } from '../db/db.ts'
