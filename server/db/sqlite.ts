@@ -28,8 +28,10 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     restartQueued = true
     void lock.run(async () => {
       restartQueued = false
-      sql.pragma('busy_timeout = 0')
+      // a report that arrives while the database closes finds it closed
+      if (!sql.open) return
       try {
+        sql.pragma('busy_timeout = 0')
         sql.pragma('wal_checkpoint(RESTART)')
       } catch {
         // busy: the next passive checkpoint asks again
