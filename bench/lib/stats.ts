@@ -1,13 +1,8 @@
 // Small statistics for benchmark figures: percentiles of latency samples, medians of repetitions.
+import { nearestRank } from '../../server/sync/latency.ts'
 
-/** Nearest-rank percentile (p in 0..100) of unsorted samples; NaN when there are none. */
-export function percentile(samples: ArrayLike<number>, p: number): number {
-  const n = samples.length
-  if (n === 0) return NaN
-  const sorted = Float64Array.from(samples).sort()
-  const rank = Math.ceil((p / 100) * n)
-  return sorted[Math.min(n - 1, Math.max(0, rank - 1))]
-}
+/** Nearest-rank percentile (p in 0..100) of unsorted samples, as the server's own figures; NaN when there are none. */
+export const percentile = (samples: ArrayLike<number>, p: number): number => nearestRank(Float64Array.from(samples).sort(), p)
 
 export const median = (xs: readonly number[]): number => {
   const v = xs.filter((x) => !Number.isNaN(x))
