@@ -8,7 +8,7 @@
 // server that is never idle would fill its disk. So the worker reports each passive checkpoint, and once
 // the log holds `restartFrames` the writing connection (sqlite.ts) restarts it itself, between two of its
 // transactions. That copies what was written since the worker's checkpoint and syncs: 8–20 ms on the
-// event loop under that load, so it is done rarely (16,384 frames, 64 MB: every ~3 s at 25 MB/s).
+// event loop under that load, so it is done rarely (32,768 frames, 128 MB: every ~5 s at 25 MB/s).
 // Doing it in the worker instead held every commit back for 50–70 ms at p99: at nice 10 on a busy
 // machine the worker waits that long for a core; restarting every 4,096 frames cost 13% more CPU per
 // message (bench:delivery --against).
@@ -55,7 +55,7 @@ type FromWorker = { log: number; checkpointed: number; error?: undefined } | { e
 /** `restart()` is called (at most once per passive checkpoint) when the log holds `restartFrames` pages. */
 export function startCheckpointer(path: string, restart: () => void, opts: CheckpointOptions = {}): Checkpointer {
   const everyMs = opts.everyMs ?? 1000
-  const restartFrames = opts.restartFrames ?? 16_384
+  const restartFrames = opts.restartFrames ?? 32_768
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   const worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs, driver } })
   let stopped = false
