@@ -26,7 +26,7 @@ db.pragma('busy_timeout = 5000')
 const timer = setInterval(() => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-    parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed })
+    parentPort.postMessage({ log: r.log })
   } catch (e) {
     parentPort.postMessage({ error: String(e && e.message) })
   }
@@ -50,7 +50,7 @@ export interface Checkpointer {
   stop(): Promise<void>
 }
 
-type FromWorker = { log: number; checkpointed: number; error?: undefined } | { error: string }
+type FromWorker = { log: number; error?: undefined } | { error: string }
 
 /** `restart()` is called (at most once per passive checkpoint) when the log holds `restartFrames` pages. */
 export function startCheckpointer(path: string, restart: () => void, opts: CheckpointOptions = {}): Checkpointer {

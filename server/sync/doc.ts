@@ -21,6 +21,13 @@ export function rootSpecs(parsed: DocName): RootSpec[] {
   return [[ROOTS.inbox.chats, 'map'], [ROOTS.inbox.settings, 'map']]
 }
 
+/** A Y.Doc with the roots of its kind instantiated, so that updates integrate into the right types. */
+export function emptyDoc(parsed: DocName): Y.Doc {
+  const y = new Y.Doc()
+  for (const [name, kind] of rootSpecs(parsed)) kind === 'array' ? y.getArray(name) : y.getMap(name)
+  return y
+}
+
 const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
 
 type Job = () => void | Promise<void>
@@ -55,21 +62,14 @@ export class SyncDoc {
   private running = false
 
   constructor(readonly name: string, readonly parsed: DocName, readonly conv: ConvState | null) {
-    this.live = this.newYDoc()
-  }
-
-  private newYDoc(): Y.Doc {
-    const y = new Y.Doc()
-    // instantiate the roots with their types so that updates integrate into the right kinds
-    for (const [name, kind] of rootSpecs(this.parsed)) kind === 'array' ? y.getArray(name) : y.getMap(name)
-    return y
+    this.live = emptyDoc(this.parsed)
   }
 
   /** The live Y.Doc, thawed first if the document is frozen. */
   get ydoc(): Y.Doc {
     this.touched = true
     if (!this.live) {
-      const y = this.newYDoc()
+      const y = emptyDoc(this.parsed)
       if (this.frozen) Y.applyUpdate(y, this.frozen)
       this.frozen = null
       this.live = y

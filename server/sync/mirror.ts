@@ -14,7 +14,7 @@ import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import type { Store } from '../store/store.ts'
-import { rootSpecs } from './doc.ts'
+import { emptyDoc } from './doc.ts'
 
 /** How long the mirror may lag behind the committed messages, ms (SORI_MIRROR_MS). */
 export const MIRROR_MS = 1000
@@ -93,8 +93,7 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
     if (!parsed || parsed.kind !== 'page') continue
     const conv = await db.get<{ page: number }>('SELECT page FROM convs WHERE id = ?', [parsed.convId])
     if (!conv) continue
-    const y = new Y.Doc()
-    for (const [name, kind] of rootSpecs(parsed)) kind === 'array' ? y.getArray(name) : y.getMap(name)
+    const y = emptyDoc(parsed)
     const updates = await store.load(doc)
     y.transact(() => { for (const u of updates) Y.applyUpdate(y, u) })
     const msgs = y.getArray<ChatMessage>(ROOTS.page.msgs)
