@@ -12,7 +12,7 @@ import { sendError } from './http/respond.ts'
 import { staticFiles } from './http/static.ts'
 import { createSync } from './sync/index.ts'
 import { repairMirror } from './sync/mirror.ts'
-import { createStore } from './store/store.ts'
+import { openStore } from './store/store.ts'
 import type { SyncServer } from './sync/types.ts'
 
 export interface RunningServer {
@@ -40,9 +40,10 @@ export interface ServerOptions {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = await openDb(opts.databaseUrl)
   // after a crash, the chats written in the last second before it get their relational mirror back
-  await repairMirror(db, createStore(db))
+  const store = await openStore(db)
+  await repairMirror(db, store)
   const authenticate = createAuthenticate(db)
-  const sync = createSync({ db, authenticate })
+  const sync = createSync({ db, store, authenticate })
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const api = createApi({
     db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour,

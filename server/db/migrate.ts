@@ -10,6 +10,8 @@ export async function migrate(db: Db): Promise<void> {
     const text = m.sql
       .replaceAll('{{blob}}', db.dialect === 'postgres' ? 'BYTEA' : 'BLOB')
       .replaceAll('{{serial}}', db.dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT')
+      // a key the application assigns; on SQLite the rowid itself, so the table has no other b-tree
+      .replaceAll('{{rowid}}', db.dialect === 'postgres' ? 'BIGINT PRIMARY KEY' : 'INTEGER PRIMARY KEY')
     await db.tx(async (q) => {
       for (const stmt of text.split(';').map((s) => s.trim()).filter(Boolean)) await q.run(stmt)
       // two nodes may start at once: the primary key lets only one record the migration

@@ -97,4 +97,17 @@ CREATE TABLE sync_marks (
 );
 INSERT INTO sync_marks (name, value) SELECT 'mirror', COALESCE(MAX(id), 0) FROM doc_updates`,
   },
+  {
+    // SQLite appends documents' updates here, unindexed, and moves them into doc_updates when a document
+    // compacts or goes quiet (server/store/journal-store.ts); Postgres leaves it empty. doc_rows is
+    // every stored update of either table.
+    id: 5,
+    sql: `
+CREATE TABLE doc_journal (
+  id {{rowid}},
+  doc TEXT NOT NULL,
+  data {{blob}} NOT NULL
+);
+CREATE VIEW doc_rows AS SELECT id, doc, data FROM doc_updates UNION ALL SELECT id, doc, data FROM doc_journal`,
+  },
 ]

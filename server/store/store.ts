@@ -1,8 +1,14 @@
-// Document storage: the Yjs updates of every document, in the doc_updates table of either backend.
-// The sync server's group commit writes many documents' updates (and relational side effects) in one
-// transaction, so writes take the transaction's Queryable.
+// Document storage: the Yjs updates of every document. The sync server's group commit writes many
+// documents' updates (and relational side effects) in one transaction, so writes take the transaction's
+// Queryable. Two implementations:
+// - SQLite (journal-store.ts): updates are appended to an unindexed journal and indexed once, when a
+//   document compacts or goes quiet; a single process owns the file, so it may keep the journal's
+//   per-document row ids in memory.
+// - Postgres (table-store.ts): every update is a row of doc_updates, indexed by (doc, id); several nodes
+//   may share the database, so nothing lives only in one process's memory.
 import type { Db, Queryable } from '../db/db.ts'
-import { statementChunks } from '../db/chunks.ts'
+import { createTableStore } from './table-store.ts'
+import { openJournalStore } from './journal-store.ts'
 
 export interface DocWrite {
   doc: string
@@ -26,48 +32,14 @@ export interface Store {
    * written after it. Rows written meanwhile are not touched.
    */
   replaceUpTo(doc: string, lastId: number, merged: Uint8Array): Promise<void>
+  /** Stops background work and leaves everything in its long-term place (before the database closes). */
+  close(): Promise<void>
 }
 
-/** Rows per INSERT statement at most: few round trips on Postgres (see db/chunks.ts for SQLite). */
-const CHUNK = 64
-
-const toBytes = (v: unknown): Uint8Array => {
-  if (v instanceof Uint8Array) return v
-  throw new Error('doc_updates.data is not binary')
-}
-
-const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
-
-export function createStore(db: Db): Store {
-  const sqlByRows: string[] = []
-  const insertSql = (n: number) =>
-    (sqlByRows[n] ??= 'INSERT INTO doc_updates (doc, data) VALUES ' + Array.from({ length: n }, () => '(?, ?)').join(', '))
-
-  async function write(q: Queryable, writes: DocWrite[]): Promise<void> {
-    const rows: (string | Buffer)[] = []
-    for (const w of writes) for (const u of w.updates) rows.push(w.doc, asBuffer(u))
-    const pairs: Array<[string | Buffer, string | Buffer]> = []
-    for (let i = 0; i < rows.length; i += 2) pairs.push([rows[i], rows[i + 1]])
-    for (const part of statementChunks(db.dialect, pairs, CHUNK)) await q.run(insertSql(part.length), part.flat())
-  }
-
-  return {
-    async load(doc) {
-      const rows = await db.all<{ data: unknown }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [doc])
-      return rows.map((r) => toBytes(r.data))
-    },
-    write,
-    async rows(doc) {
-      const rows = await db.all<{ id: number | string; data: unknown }>('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id', [doc])
-      if (rows.length === 0) return null
-      // Postgres returns BIGSERIAL ids as strings
-      return { updates: rows.map((r) => toBytes(r.data)), lastId: Number(rows[rows.length - 1].id) }
-    },
-    async replaceUpTo(doc, lastId, merged) {
-      await db.tx(async (q) => {
-        await q.run('DELETE FROM doc_updates WHERE doc = ? AND id < ?', [doc, lastId])
-        await q.run('UPDATE doc_updates SET data = ? WHERE doc = ? AND id = ?', [asBuffer(merged), doc, lastId])
-      })
-    },
-  }
+/**
+ * The store of `db`. On SQLite there is one per database (every caller gets the same one: the journal's
+ * ids are in its memory); opening it the first time moves what an earlier process left in the journal.
+ */
+export function openStore(db: Db): Promise<Store> {
+  return db.dialect === 'sqlite' ? openJournalStore(db) : Promise.resolve(createTableStore(db))
 }

@@ -45,7 +45,7 @@ export class SyncDoc {
   /** sockets and in-flight upgrades or server writes holding the doc */
   refs = 0
   idleTimer: NodeJS.Timeout | null = null
-  /** rows stored in doc_updates, the bytes of the oldest (the last compaction) and of the rest: see compaction.ts */
+  /** rows stored (store/store.ts), the bytes of the oldest (the last compaction) and of the rest: see compaction.ts */
   rows = 0
   baseBytes = 0
   tailBytes = 0
@@ -107,7 +107,7 @@ export class SyncDoc {
 
   get page(): number { return this.parsed.kind === 'page' ? this.parsed.page : 0 }
 
-  /** Records rows appended to doc_updates for this doc; the first one ever stored is the base. */
+  /** Records rows stored for this doc; the first one ever stored is the base. */
   stored(updates: Uint8Array[]): void {
     if (updates.length === 0) return
     const bytes = bytesOf(updates)

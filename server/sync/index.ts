@@ -4,7 +4,6 @@ import { randomInt, randomUUID } from 'node:crypto'
 import { WebSocketServer } from 'ws'
 import { MAX_FRAME_BYTES } from '../../protocol/limits.ts'
 import { CLOSE, encodeAck } from '../../protocol/wire.ts'
-import { createStore } from '../store/store.ts'
 import { createInProcessBus, SESSIONS_CHANNEL, type Bus } from '../bus/bus.ts'
 import type { SyncDeps, SyncServer } from './types.ts'
 import type { SyncContext, SyncOptions } from './context.ts'
@@ -47,7 +46,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
   const held = new LatencyWindow()
   const ctx = {
     db,
-    store: createStore(db),
+    store: deps.store,
     bus: extras.bus ?? createInProcessBus(),
     authenticate: deps.authenticate,
     bindings,
@@ -163,6 +162,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       await new Promise((r) => setImmediate(r))
       await ctx.commit.drain()
       await ctx.compactor.close()
+      await ctx.store.close()
       for (const d of ctx.docs.all()) ctx.docs.kill(d, CLOSE.RELOAD, 'server is shutting down')
       unsubscribeSessions()
       await new Promise<void>((r) => wss.close(() => r()))

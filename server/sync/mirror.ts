@@ -5,7 +5,7 @@
 // per commit without them), for values that only the latest write of each chat matters for. So the group
 // commit collects them here and writes them at most every MIRROR_MS (and in any commit that closes a
 // page, and at shutdown), in the same transaction as that commit's updates, together with a mark: the
-// last doc_updates id the mirror covers. After a crash the rows written since the mark are the only
+// last stored update id the mirror covers. After a crash the rows written since the mark are the only
 // ones whose effects may be missing; repairMirror() recomputes those chats from their page docs before
 // the server starts serving. In memory (ConvState) the values are always current.
 import * as Y from 'yjs'
@@ -76,7 +76,9 @@ export class MirrorChanges {
 
 /** Everything stored so far is mirrored (inside the transaction that wrote the mirror). */
 async function markMirrored(q: Queryable): Promise<void> {
-  await q.run("UPDATE sync_marks SET value = (SELECT COALESCE(MAX(id), 0) FROM doc_updates) WHERE name = 'mirror'")
+  // each MAX(id) is one look at the end of its table's b-tree
+  await q.run(
+    "UPDATE sync_marks SET value = (SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT MAX(id) FROM doc_journal) AS m) WHERE name = 'mirror'")
 }
 
 /**
@@ -86,7 +88,7 @@ async function markMirrored(q: Queryable): Promise<void> {
  */
 export async function repairMirror(db: Db, store: Store): Promise<number> {
   const mark = Number((await db.get<{ value: number }>("SELECT value FROM sync_marks WHERE name = 'mirror'"))?.value ?? 0)
-  const rows = await db.all<{ doc: string }>('SELECT DISTINCT doc FROM doc_updates WHERE id > ?', [mark])
+  const rows = await db.all<{ doc: string }>('SELECT doc FROM doc_updates WHERE id > ? UNION SELECT doc FROM doc_journal WHERE id > ?', [mark, mark])
   const changes = new MirrorChanges()
   for (const { doc } of rows) {
     const parsed = parseDocName(doc)

@@ -33,5 +33,7 @@ export interface SyncServer {
 /** What server/sync/index.ts's `createSync(deps)` needs from the app. */
 export interface SyncDeps {
   db: import('../db/db.ts').Db
+  /** the documents' updates (store/store.ts openStore); closed by the sync server's close() */
+  store: import('../store/store.ts').Store
   authenticate: Authenticate
 }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { openDb, type Db } from '../../server/db/db.ts'
-import { createStore, type Store } from '../../server/store/store.ts'
+import { openStore, type Store } from '../../server/store/store.ts'
 import { Compactor, type Compacted } from '../../server/store/compactor.ts'
 import { rootSpecs } from '../../server/sync/doc.ts'
 import { parseDocName, pageDoc, ROOTS } from '../../protocol/docs.ts'
@@ -15,15 +15,17 @@ const DOC = pageDoc('conv1compact', 0)
 describe.each(backends())('background compaction (%s)', (backend) => {
   let db: Db | null = null
   let compactor: Compactor | null = null
+  let opened: Store | null = null
   afterEach(async () => {
     await compactor?.close()
+    await opened?.close()
     await db?.close()
-    db = compactor = null
+    db = compactor = opened = null
   })
 
   async function setup() {
     db = await openDb(await freshDatabaseUrl(backend))
-    const store = createStore(db)
+    const store = (opened = await openStore(db))
     const done: Compacted[] = []
     const errors: unknown[] = []
     compactor = new Compactor(store, {
@@ -47,7 +49,7 @@ describe.each(backends())('background compaction (%s)', (backend) => {
   }
 
   const rowCount = async (database: Db) =>
-    Number((await database.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', [DOC]))?.n)
+    Number((await database.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_rows WHERE doc = ?', [DOC]))?.n)
 
   const loaded = async (store: Store) => {
     const d = new Y.Doc()

@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { COMPACT_ROWS } from '../../server/sync/compaction.ts'
-import { createStore } from '../../server/store/store.ts'
+import { openStore } from '../../server/store/store.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 function bodiesOf(updates: Uint8Array[]): string[] {
@@ -30,7 +30,7 @@ describe.each(backends())('compaction of a busy chat (%s)', (backend) => {
     const b = await connect(suite.server, bob.token, page)
     suite.keep(a, b)
     const rows = async () =>
-      Number((await suite.server.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', [page]))?.n)
+      Number((await suite.server.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_rows WHERE doc = ?', [page]))?.n)
 
     // one message per update, each stored as its own row, acknowledged one by one
     const N = 3 * COMPACT_ROWS
@@ -47,7 +47,7 @@ describe.each(backends())('compaction of a busy chat (%s)', (backend) => {
 
     expect(bodies(b)).toEqual(want)
     // what is stored (what the server loads after a restart) holds every message, in order
-    const stored = async () => bodiesOf(await createStore(suite.server.db).load(page))
+    const stored = async () => bodiesOf(await (await openStore(suite.server.db)).load(page))
     await until(async () => (await stored()).length === N, 'the stored rows settled')
     expect(await stored()).toEqual(want)
     const later = await connect(suite.server, bob.token, page)

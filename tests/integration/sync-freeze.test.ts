@@ -59,7 +59,7 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
     expect((c.doc.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string }).body).toBe('edited after a freeze')
 
     // what is stored is everything that was acknowledged: the rows in the database, replayed
-    const rows = await suite.server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [page])
+    const rows = await suite.server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_rows WHERE doc = ? ORDER BY id', [page])
     const stored = new Y.Doc()
     for (const r of rows) Y.applyUpdate(stored, r.data)
     expect(stored.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)).toEqual(['before the freeze', 'second', 'after the freeze'])

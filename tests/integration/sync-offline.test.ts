@@ -32,7 +32,7 @@ describe.each(backends())('sync offline writes (%s)', (backend) => {
   /** What the database holds for a doc, right now, as a Y.Doc. */
   async function stored(doc: string): Promise<Y.Doc> {
     const y = new Y.Doc()
-    const rows = await observer.all<{ data: Uint8Array }>('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id', [doc])
+    const rows = await observer.all<{ data: Uint8Array }>('SELECT data FROM doc_rows WHERE doc = ? ORDER BY id', [doc])
     for (const r of rows) Y.applyUpdate(y, r.data)
     return y
   }

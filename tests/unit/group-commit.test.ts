@@ -3,7 +3,7 @@
 // relational mirror of chats' latest messages is written once per mirrorMs and when draining.
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../server/db/db.ts'
-import { createStore } from '../../server/store/store.ts'
+import { openStore } from '../../server/store/store.ts'
 import { BATCH_MAX, GroupCommit, type Entry } from '../../server/sync/commit.ts'
 import { SyncDoc } from '../../server/sync/doc.ts'
 
@@ -21,7 +21,7 @@ async function setup() {
     dialect: real.dialect,
     tx: async (fn) => { const n = ++txs; const r = await real.tx(fn); log.push(`commit ${n}`); return r },
   }
-  const commit = new GroupCommit(counted, createStore(counted), 60_000, {
+  const commit = new GroupCommit(counted, await openStore(real), 60_000, {
     deliver: (e) => { log.push(`deliver ${e.update[0]}`) },
     committed: () => {},
     failed: () => {},
@@ -55,7 +55,7 @@ describe('group commit', () => {
     // every delivery comes after the commit of its own batch
     expect(log.indexOf('commit 1')).toBeLessThan(log.indexOf('deliver 0'))
     expect(log.indexOf('commit 2')).toBeLessThan(log.indexOf(`deliver ${BATCH_MAX}`))
-    const rows = await real.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?', ['u:test'])
+    const rows = await real.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_rows WHERE doc = ?', ['u:test'])
     expect(Number(rows?.n)).toBe(n)
   })
 
@@ -67,7 +67,7 @@ describe('group commit', () => {
       last: (await real.get<{ last_preview: string }>("SELECT last_preview FROM convs WHERE id = 'cv1'"))?.last_preview,
       length: Number((await real.get<{ length: number }>("SELECT length FROM conv_pages WHERE conv_id = 'cv1' AND page = 0"))?.length),
       mark: Number((await real.get<{ value: number }>("SELECT value FROM sync_marks WHERE name = 'mirror'"))?.value),
-      stored: Number((await real.get<{ m: number }>('SELECT MAX(id) AS m FROM doc_updates'))?.m),
+      stored: Number((await real.get<{ m: number }>('SELECT MAX(id) AS m FROM doc_rows'))?.m),
     })
     const write = async (i: number) => {
       commit.add(entry(i))
