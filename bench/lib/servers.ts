@@ -1,7 +1,7 @@
 // Starts the servers under test as child processes on 127.0.0.1, so their CPU and memory can be read
 // from /proc without the load generator's own work mixed in.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join, dirname } from 'node:path'
@@ -190,7 +190,8 @@ const soriDir = (): string => process.env.BENCH_SORI_DIR || ROOT
 
 /**
  * Sori's server (server/main.ts) with a fresh SQLite file, or with `databaseUrl` (postgres://...) as given.
- * Run as `node --import tsx` (not the tsx CLI, which would add a parent process between us and the server).
+ * Run as `npm start` runs it, from the bundle scripts/build-server.mjs makes, but by `node` directly (npm would
+ * add processes between us and the server); a checkout from before the bundle runs as `node --import tsx`.
  * `checkout`: another checkout of Sori to run instead (its node_modules installed or linked), labelled
  * `sori@<its folder's name>`.
  */
@@ -204,7 +205,13 @@ export async function startSori(databaseUrl?: string, checkout?: string): Promis
   // SORI_METRICS: GET /api/metrics, how long the server held updates (load.ts reads it per window)
   const env = { DATABASE_URL: url, SORI_STATIC: dir, NODE_ENV: 'production', SORI_SIGNUPS_PER_HOUR: '0', SORI_METRICS: '1' }
   const label = checkout ? `sori@${basename(checkout)}` : 'sori'
-  return start('sori', label, checkout ?? soriDir(), storage, ['--import', 'tsx', 'server/main.ts'], env, () => rmSync(dir, { recursive: true, force: true }))
+  const cwd = checkout ?? soriDir()
+  // as `npm start` runs it: the bundle (scripts/build-server.mjs); a checkout from before the bundle, through tsx
+  const bundle = existsSync(join(cwd, 'scripts', 'build-server.mjs'))
+    ? execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd, encoding: 'utf8' }).trim()
+    : null
+  const args = bundle ? ['--enable-source-maps', bundle] : ['--import', 'tsx', 'server/main.ts']
+  return start('sori', label, cwd, storage, args, env, () => rmSync(dir, { recursive: true, force: true }))
 }
 
 /** The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder. */
