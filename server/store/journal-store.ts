@@ -53,6 +53,7 @@ export function openJournalStore(db: Db, opts: JournalOptions = {}): Promise<Sto
 // json_each() turns one JSON array parameter into rows: one statement text for any number of ids
 const IN_IDS = 'IN (SELECT value FROM json_each(?))'
 const MOVE = `INSERT INTO doc_updates (id, doc, data) SELECT id, doc, data FROM doc_journal WHERE id ${IN_IDS} ORDER BY id`
+const DROP = `DELETE FROM doc_journal WHERE id ${IN_IDS}`
 
 async function moveAll(q: Queryable): Promise<void> {
   await q.run('INSERT INTO doc_updates (id, doc, data) SELECT id, doc, data FROM doc_journal ORDER BY id')
@@ -99,7 +100,7 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
     const json = JSON.stringify(ids)
     await db.tx(async (q) => {
       await q.run(MOVE, [json])
-      await q.run(`DELETE FROM doc_journal WHERE id ${IN_IDS}`, [json])
+      await q.run(DROP, [json])
     })
     const moved = new Set(ids)
     forget(doc, (id) => moved.has(id))
@@ -163,7 +164,7 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
       await db.tx(async (q) => {
         const upTo = (journal.get(doc)?.ids ?? []).filter((id) => id <= lastId)
         await q.run('DELETE FROM doc_updates WHERE doc = ? AND id < ?', [doc, lastId])
-        if (upTo.length > 0) await q.run(`DELETE FROM doc_journal WHERE id ${IN_IDS}`, [JSON.stringify(upTo)])
+        if (upTo.length > 0) await q.run(DROP, [JSON.stringify(upTo)])
         // the row at lastId was in either table (a fold may have moved it meanwhile)
         await q.run('INSERT INTO doc_updates (id, doc, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
           [lastId, doc, asBuffer(merged)])

@@ -53,6 +53,20 @@ const bodies = async (store: Store, doc: string) => {
 const count = async (db: Db, table: 'doc_updates' | 'doc_journal', doc: string) =>
   Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE doc = ?`, [doc]))?.n)
 
+/** Commits `w`'s messages from..to-1 into A, one update per transaction, as group commits store them. */
+async function commitEach(db: Db, store: Store, w: ReturnType<typeof writer>, from: number, to: number) {
+  for (let i = from; i < to; i++) {
+    w.say(i)
+    await db.tx((q) => store.write(q, [{ doc: A, updates: w.take() }]))
+  }
+}
+
+/** Waits (5 s at most) for the sweep to move A's journal rows to doc_updates. */
+async function movedOut(db: Db) {
+  const deadline = Date.now() + 5000
+  while ((await count(db, 'doc_journal', A)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+}
+
 const expected = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `message ${from + i}`)
 
 describe('the SQLite journal store', () => {
@@ -75,14 +89,12 @@ describe('the SQLite journal store', () => {
     const url = await freshDatabaseUrl('sqlite')
     const { db, store } = await open(url, 50)
     const a = writer()
-    for (let i = 0; i < 5; i++) { a.say(i); await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }])) }
-    const deadline = Date.now() + 5000
-    while ((await count(db, 'doc_journal', A)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await commitEach(db, store, a, 0, 5)
+    await movedOut(db)
     expect(await count(db, 'doc_journal', A)).toBe(0)
     expect(await count(db, 'doc_updates', A)).toBe(5)
     // written after the move: in the journal, loading after the moved rows
-    a.say(5)
-    await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }]))
+    await commitEach(db, store, a, 5, 6)
     expect(await count(db, 'doc_journal', A)).toBe(1)
     expect(await bodies(store, A)).toEqual(expected(0, 6))
   })
@@ -91,10 +103,9 @@ describe('the SQLite journal store', () => {
     const url = await freshDatabaseUrl('sqlite')
     const { db, store } = await open(url, 50)
     const a = writer()
-    for (let i = 0; i < 5; i++) { a.say(i); await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }])) }
-    const deadline = Date.now() + 5000
-    while ((await count(db, 'doc_journal', A)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    for (let i = 5; i < 10; i++) { a.say(i); await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }])) }
+    await commitEach(db, store, a, 0, 5)
+    await movedOut(db)
+    await commitEach(db, store, a, 5, 10)
     const merged: number[] = []
     const errors: unknown[] = []
     const compactor = new Compactor(store, {
@@ -110,8 +121,7 @@ describe('the SQLite journal store', () => {
     }
     expect(errors).toEqual([])
     expect(merged).toEqual([10])
-    a.say(10)
-    await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }]))
+    await commitEach(db, store, a, 10, 11)
     expect(await count(db, 'doc_updates', A)).toBe(1)
     expect(await count(db, 'doc_journal', A)).toBe(1)
     expect(await bodies(store, A)).toEqual(expected(0, 11))
@@ -121,7 +131,7 @@ describe('the SQLite journal store', () => {
     const url = await freshDatabaseUrl('sqlite')
     const first = await open(url)
     const a = writer()
-    for (let i = 0; i < 8; i++) { a.say(i); await first.db.tx((q) => first.store.write(q, [{ doc: A, updates: a.take() }])) }
+    await commitEach(first.db, first.store, a, 0, 8)
     // no store.close(): the rows stay in the journal, as when the process is killed
     opened.splice(opened.findIndex((o) => o.db === first.db), 1)
     await first.db.close()
@@ -132,8 +142,7 @@ describe('the SQLite journal store', () => {
     const second = await open(url)
     expect(await count(second.db, 'doc_journal', A)).toBe(0)
     expect(await count(second.db, 'doc_updates', A)).toBe(8)
-    a.say(8)
-    await second.db.tx((q) => second.store.write(q, [{ doc: A, updates: a.take() }]))
+    await commitEach(second.db, second.store, a, 8, 9)
     const ids = await second.db.all<{ id: number; t: string }>(
       "SELECT id, 'u' AS t FROM doc_updates WHERE doc = ? UNION ALL SELECT id, 'j' FROM doc_journal WHERE doc = ? ORDER BY id", [A, A])
     expect(ids.map((r) => r.t).join('')).toBe('uuuuuuuuj')
@@ -144,8 +153,7 @@ describe('the SQLite journal store', () => {
     const url = await freshDatabaseUrl('sqlite')
     const { db, store } = await open(url)
     const a = writer()
-    a.say(0)
-    await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }]))
+    await commitEach(db, store, a, 0, 1)
     // a transaction that fails after the store wrote into it: its rows are rolled back
     const lost = new Y.Doc()
     lost.getArray<ChatMessage>(ROOTS.page.msgs).push([{ id: 'x', from: 'ann', ts: 0, kind: 'text', body: 'rolled back' }])
@@ -153,8 +161,7 @@ describe('the SQLite journal store', () => {
       await store.write(q, [{ doc: A, updates: [Y.encodeStateAsUpdate(lost)] }])
       throw new Error('the commit fails')
     })).rejects.toThrow('the commit fails')
-    a.say(1)
-    await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }]))
+    await commitEach(db, store, a, 1, 2)
     expect(await bodies(store, A)).toEqual(expected(0, 2))
     expect(await count(db, 'doc_journal', A)).toBe(2)
   })
@@ -163,7 +170,7 @@ describe('the SQLite journal store', () => {
     const url = await freshDatabaseUrl('sqlite')
     const { db, store } = await open(url)
     const a = writer()
-    for (let i = 0; i < 3; i++) { a.say(i); await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }])) }
+    await commitEach(db, store, a, 0, 3)
     await store.close()
     expect(await count(db, 'doc_journal', A)).toBe(0)
     expect(await count(db, 'doc_updates', A)).toBe(3)

@@ -3,19 +3,10 @@
 // the command (npm forwards it to its shell as well), shuts it down gracefully, once.
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
+import { appStandIn, freePort } from '../fixtures/server.ts'
 import { until } from '../fixtures/sync-client.ts'
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer()
-  s.listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port
-    s.close(() => resolve(port))
-  })
-})
 
 describe('npm start', () => {
   let proc: ChildProcess | null = null
@@ -26,8 +17,7 @@ describe('npm start', () => {
   })
 
   it('serves from the bundle, and one Ctrl+C stops it gracefully', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sori-start-'))
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Sori</title>')
+    const dir = appStandIn()
     const port = await freePort()
     const startedAt = Date.now()
     // its own process group, as a terminal gives a command

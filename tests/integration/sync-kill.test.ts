@@ -4,29 +4,16 @@
 // the last stored message of each chat.
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, appStandIn, freePort, signUp } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { connect, message, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import type { Chat } from '../../protocol/api.ts'
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer()
-  s.listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port
-    s.close(() => resolve(port))
-  })
-})
-
 /** `npx tsx server/main.ts` in its own process group (so that SIGKILL reaches the server itself). */
 async function startChild(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
-  const staticDir = mkdtempSync(join(tmpdir(), 'sori-static-'))
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Sori</title>')
+  const staticDir = appStandIn()
   const proc = spawn('npx', ['tsx', 'server/main.ts'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
