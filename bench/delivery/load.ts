@@ -9,6 +9,9 @@ import { HOST, type ServerChild } from '../lib/servers.ts'
 import { percentile } from '../lib/stats.ts'
 import { cpuMicros, memory, cpuByPid, cpuDelta, machineBusyMicros } from '../lib/proc.ts'
 import type { FromThread, ThreadInput, ThreadResult, ToThread } from './load-thread.ts'
+import { startCapture, type Capture } from '../lib/capture.ts'
+import { readFrames } from '../lib/pcap.ts'
+import { wireLatency, type WireLatency } from './wire.ts'
 
 export interface LoadOptions {
   members: number
@@ -34,6 +37,8 @@ export interface LoadOptions {
    * the CPU the server leaves instead of competing with it for every slice.
    */
   nice: number
+  /** also measure latency on the wire from a packet capture of the loopback (capture.ts, wire.ts) */
+  capture: boolean
 }
 
 /** One chat as the generator needs it: its id and, per member, the user id and token to connect as. */
@@ -91,6 +96,16 @@ export interface WindowResult {
   /** the server's garbage collection pauses over the window: summed, and the longest, ms */
   serverGcMs: number
   serverGcMaxMs: number
+  /** --capture: latency on the wire (wire.ts), ms, NaN without a capture */
+  wireP50: number
+  wireP99: number
+  wireMax: number
+  /** deliveries found in the capture, of those the messages written in the window should make */
+  wireMatched: number
+  wireExpected: number
+  /** segments the kernel dropped from the capture, and streams cut short by a drop */
+  captureDropped: number
+  captureGaps: number
 }
 
 interface SoriMetrics {
@@ -142,8 +157,11 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     // a thread that fails before it is ready fails the wait for it too
     return { w, ready: Promise.race([ready, result.then(() => {})]), result }
   })
+  let capture: Capture | null = null
   try {
     await Promise.all(threads.map((t) => t.ready))
+    // from before the first message, so that every stream starts at a frame's first byte
+    if (opts.capture) capture = await startCapture(server.port)
     for (const t of threads) t.w.postMessage({ type: 'go' } satisfies ToThread)
 
     await sleep(opts.warmupS * 1000)
@@ -155,6 +173,8 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     await readMetrics(server)
     await server.pauses()
     const t0 = performance.now()
+    const wallFrom = Date.now()
+    if (process.env.BENCH_STALLS) console.error(`BENCH_STALL window of ${server.label} from ${wallFrom}`)
     await sleep(opts.durationS * 1000)
     const cpu1 = cpuMicros(server.pid)
     const gen1 = process.cpuUsage(gen0)
@@ -170,6 +190,14 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     if (process.env.BENCH_HEAP_SNAPSHOT_DIR) await server.liveMemory()
 
     const rs = await Promise.all(threads.map((t) => t.result))
+    let wire: WireLatency | null = null
+    let cap = { dropped: NaN, gaps: NaN }
+    if (capture) {
+      const { dropped } = await capture.stop()
+      const { frames, stats } = readFrames(capture.file, server.port)
+      wire = wireLatency(frames, wallFrom, wallFrom + opts.durationS * 1000, opts.members)
+      cap = { dropped, gaps: stats.gaps }
+    }
     const cat = (pick: (r: ThreadResult) => Float64Array) => {
       const all = new Float64Array(rs.reduce((s, r) => s + pick(r).length, 0))
       let o = 0
@@ -223,8 +251,19 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
       serverMainOnCpu: pauses.mainOnCpu,
       serverGcMs: pauses.gc.totalMs,
       serverGcMaxMs: pauses.gc.maxMs,
+      wireP50: wire ? percentile(wire.samples, 50) : NaN,
+      wireP99: wire ? percentile(wire.samples, 99) : NaN,
+      wireMax: wire ? percentile(wire.samples, 100) : NaN,
+      wireMatched: wire ? wire.matched : NaN,
+      wireExpected: wire ? wire.expected : NaN,
+      captureDropped: cap.dropped,
+      captureGaps: cap.gaps,
     }
   } finally {
+    if (capture) {
+      await capture.stop()
+      capture.remove()
+    }
     await Promise.all(threads.map((t) => t.w.terminate()))
   }
 }

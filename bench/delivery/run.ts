@@ -1,6 +1,6 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-//   [--against <another checkout of Sori>]
+//   [--against <another checkout of Sori>] [--capture]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against), same load, same run.
 // See bench/README.md for what each figure means.
@@ -13,7 +13,8 @@ import { startSori, startStock, type ServerChild } from '../lib/servers.ts'
 import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
 import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { median, fmt, ratio } from '../lib/stats.ts'
-import { pinSelf } from '../lib/proc.ts'
+import { pinSelf, cpuMicros } from '../lib/proc.ts'
+import { captureUnavailable } from '../lib/capture.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
 
 const { values: a } = parseArgs({
@@ -35,6 +36,7 @@ const { values: a } = parseArgs({
     acks: { type: 'boolean', default: true },
     nice: { type: 'string', default: '0' },
     against: { type: 'string' },
+    capture: { type: 'boolean', default: false },
   },
 })
 
@@ -55,6 +57,11 @@ const opts: LoadOptions = {
   threads: num('threads', a.threads, 1, 16),
   acks: a.acks !== false,
   nice: num('nice', a.nice, 0, 19),
+  capture: a.capture === true,
+}
+if (opts.capture) {
+  const why = captureUnavailable()
+  if (why) throw new Error(`--capture: ${why}`)
 }
 const repeat = num('repeat', a.repeat, 1, 50)
 const users = num('users', a.users ?? String(R * M), M, 20_000)
@@ -86,12 +93,23 @@ setTimeout(() => {
 const pinned = a.pin === true && cpus().length >= 2 && pinSelf(`1-${cpus().length - 1}`)
 if (pinned) process.env.BENCH_SERVER_CPUS = '0'
 
+// Sori drops a chat's document SORI_DOC_IDLE_MS after its last socket leaves, and compacts its rows then
+// (server/sync/compaction.ts). With the default 30 s, a repetition's 100 chats would come to rest inside a
+// later window, Sori's or stock's (the two share the cores). 3 s lets it happen between windows, where
+// settle() waits for it; a run can still set another value.
+process.env.SORI_DOC_IDLE_MS ??= '3000'
+const idleMs = Number(process.env.SORI_DOC_IDLE_MS)
+/** performance.now() when the last window (and its drain) ended */
+let lastWindowEnd = -Infinity
+
 const line = (s = '') => console.log(s)
 line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
 line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
 if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
 line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
 line(`generator threads' nice: ${opts.nice}`)
+line(`between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet`)
+if (opts.capture) line('capture: tcpdump on the loopback, for latency on the wire (sender\'s segment → server\'s segment to each receiver)')
 line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1} (taskset)` : 'cores: not pinned')
 line()
 
@@ -124,9 +142,11 @@ try {
     for (const name of order) {
       const server = servers[name]
       const specs = isSori(name) ? await soriChats(server, soriUsers[name], rep) : stockChats(rep)
+      await settle(Object.values(servers))
       const tag = `r${rep}${name[0]}`
       const r = await runWindow(server, specs, opts, tag)
       results[name].push(r)
+      lastWindowEnd = performance.now()
       printRow(`#${rep + 1} ${r.server}`, r)
     }
   }
@@ -150,6 +170,10 @@ try {
     line(`  server CPU per delivered message  ${ratio(med.sori.cpuPerMessageUs, ref.cpuPerMessageUs)}   (${fmt(med.sori.cpuPerMessageUs)} µs vs ${fmt(ref.cpuPerMessageUs)} µs)`)
     line(`  delivery latency p99              ${ratio(med.sori.latP99, ref.latP99)}   (${fmt(med.sori.latP99, 2)} ms vs ${fmt(ref.latP99, 2)} ms)`)
     line(`  delivery latency p50              ${ratio(med.sori.latP50, ref.latP50)}   (${fmt(med.sori.latP50, 2)} ms vs ${fmt(ref.latP50, 2)} ms)`)
+    if (opts.capture) {
+      line(`  latency on the wire p99           ${ratio(med.sori.wireP99, ref.wireP99)}   (${fmt(med.sori.wireP99, 2)} ms vs ${fmt(ref.wireP99, 2)} ms)`)
+      line(`  latency on the wire p50           ${ratio(med.sori.wireP50, ref.wireP50)}   (${fmt(med.sori.wireP50, 2)} ms vs ${fmt(ref.wireP50, 2)} ms)`)
+    }
     line(`  server RSS at window end          ${ratio(med.sori.rssMB, ref.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(ref.rssMB)} MB)`)
   }
 } finally {
@@ -157,10 +181,29 @@ try {
   for (const drop of dropSchemas) await drop()
 }
 
+/**
+ * Waits until the last window's chats have been dropped (idleMs after it ended) and no server under test
+ * is busy (under 5% of a core over half a second), so that one window's aftermath does not fall into the
+ * next one. At most 30 s.
+ */
+async function settle(all: ServerChild[]): Promise<void> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+  const until = performance.now() + 30_000
+  await sleep(Math.max(0, lastWindowEnd + idleMs + 500 - performance.now()))
+  while (performance.now() < until) {
+    const before = all.map((s) => cpuMicros(s.pid))
+    await sleep(500)
+    const busy = all.map((s, i) => cpuMicros(s.pid) - before[i])
+    if (busy.every((us) => us < 25_000)) return
+  }
+  line(`  (servers still busy after 30 s: ${all.map((s) => s.label).join(', ')})`)
+}
+
 function printRow(label: string, r: WindowResult): void {
   line(
     `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
       `latency p50 ${fmt(r.latP50, 2)} ms p99 ${fmt(r.latP99, 2)} ms max ${fmt(r.latMax, 1)} ms; ` +
+      (opts.capture ? `on the wire p50 ${fmt(r.wireP50, 2)} ms p99 ${fmt(r.wireP99, 2)} ms max ${fmt(r.wireMax, 1)} ms (${r.wireMatched} of ${r.wireExpected} deliveries captured, ${r.captureDropped} segments dropped, ${r.captureGaps} streams cut); ` : '') +
       (r.server.startsWith('sori') ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; held in server p50 ${fmt(r.heldP50, 2)} ms p99 ${fmt(r.heldP99, 2)} ms; ` +
         `commits ${fmt(r.commitsPerS, 0)}/s of ${fmt(r.updatesPerCommit, 1)} updates, ${fmt(r.commitMs, 2)} ms each (${fmt(100 * r.commitShare, 0)}% of the window); ` : '') +
       `server loop delay p99 ${fmt(r.serverLoopP99, 1)} ms max ${fmt(r.serverLoopMax, 1)} ms, busy ${fmt(100 * r.serverLoopBusy, 0)}% (on a core ${fmt(100 * r.serverMainOnCpu, 0)}%), GC ${fmt(r.serverGcMs, 0)} ms (longest ${fmt(r.serverGcMaxMs, 1)} ms); ` +

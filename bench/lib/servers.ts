@@ -107,7 +107,9 @@ async function start(
   const pin = process.env.BENCH_SERVER_CPUS
   const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
   // BENCH_SERVER_NODE_FLAGS="--flag ...": extra Node/V8 flags for both servers (e.g. to try GC settings on both alike)
-  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  // BENCH_SORI_NODE_FLAGS="--flag ...": extra flags for this checkout's Sori only (not stock, not --against's), to compare
+  const own = label === 'sori' ? process.env.BENCH_SORI_NODE_FLAGS ?? '' : ''
+  const flags = `${process.env.BENCH_SERVER_NODE_FLAGS ?? ''} ${own}`.split(/\s+/).filter(Boolean)
   const child = spawn(cmd, [...pre, ...flags, ...gc, ...prof, ...args], {
     cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST },
@@ -126,7 +128,11 @@ async function start(
     if (m && memWaiter) memWaiter(JSON.parse(m[1]) as LiveMemory)
     else keep(b)
   })
-  child.stderr!.on('data', keep)
+  child.stderr!.on('data', (b: Buffer) => {
+    // BENCH_STALLS=1: the probe's stall lines go to the bench's stderr as they come (server-probe.cjs)
+    if (process.env.BENCH_STALLS) for (const l of b.toString().split('\n')) if (l.startsWith('BENCH_STALL')) process.stderr.write(`${l}\n`)
+    keep(b)
+  })
   try {
     await waitForPort(port, child, log, 60_000)
   } catch (e) {

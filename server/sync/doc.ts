@@ -28,8 +28,6 @@ export function emptyDoc(parsed: DocName): Y.Doc {
   return y
 }
 
-const bytesOf = (us: Uint8Array[]) => us.reduce((n, u) => n + u.byteLength, 0)
-
 type Job = () => void | Promise<void>
 
 export interface AwarenessEntry { clock: number; state: string; conn: Conn | null }
@@ -45,10 +43,8 @@ export class SyncDoc {
   /** sockets and in-flight upgrades or server writes holding the doc */
   refs = 0
   idleTimer: NodeJS.Timeout | null = null
-  /** rows stored (store/store.ts), the bytes of the oldest (the last compaction) and of the rest: see compaction.ts */
+  /** rows stored (store/store.ts): see compaction.ts */
   rows = 0
-  baseBytes = 0
-  tailBytes = 0
   dead = false
   /** updates applied in memory whose batch has not committed yet */
   uncommitted = 0
@@ -107,26 +103,19 @@ export class SyncDoc {
 
   get page(): number { return this.parsed.kind === 'page' ? this.parsed.page : 0 }
 
-  /** Records rows stored for this doc; the first one ever stored is the base. */
+  /** Records rows stored for this doc. */
   stored(updates: Uint8Array[]): void {
-    if (updates.length === 0) return
-    const bytes = bytesOf(updates)
-    if (this.rows === 0) { this.baseBytes = updates[0].byteLength; this.tailBytes = bytes - this.baseBytes }
-    else this.tailBytes += bytes
     this.rows += updates.length
   }
 
-  /** The oldest `rowsIn` stored rows (`bytesIn` bytes) were merged into one row of `bytesOut` (store/compactor.ts). */
-  compacted(rowsIn: number, bytesIn: number, bytesOut: number): void {
-    const total = this.baseBytes + this.tailBytes
+  /** The oldest `rowsIn` stored rows were merged into one (store/compactor.ts). */
+  compacted(rowsIn: number): void {
     this.rows = Math.max(1, this.rows - rowsIn + 1)
-    this.baseBytes = bytesOut
-    this.tailBytes = Math.max(0, total - bytesIn)
   }
 
-  /** Whether the stored rows are due for compaction (compaction.ts). */
-  compactionDue(): boolean {
-    return compactionDue({ rows: this.rows, baseBytes: this.baseBytes, tailBytes: this.tailBytes, closed: this.closedPage() })
+  /** Whether the stored rows are due for compaction (compaction.ts); `atRest` once the doc froze or is dropped. */
+  compactionDue(atRest = false): boolean {
+    return compactionDue({ rows: this.rows, closed: this.closedPage(), atRest })
   }
 
   /** a page before the conversation's current one */

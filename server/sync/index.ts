@@ -67,7 +67,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       const parsed = parseDocName(doc)
       return parsed ? rootSpecs(parsed) : null
     },
-    done: (c) => ctx.docs.get(c.doc)?.compacted(c.rowsIn, c.bytesIn, c.bytesOut),
+    done: (c) => ctx.docs.get(c.doc)?.compacted(c.rowsIn),
     stillDue: (doc) => ctx.docs.get(doc)?.compactionDue() ?? false,
     error: (doc, e) => log.error('compaction failed', e, { doc }),
   })

@@ -59,7 +59,8 @@ export class DocRegistry {
       let i = from
       while (i < due.length && performance.now() < until) {
         const d = due[i++]
-        if (!d.touched) d.freeze()
+        // frozen: nobody has used it for a sweep period, so its rows are merged now rather than while written
+        if (!d.touched && d.freeze() && d.compactionDue(true)) this.ctx.compactor.request(d.name)
       }
       if (i < due.length && !stopped) setImmediate(() => freezeSome(due, i))
     }
@@ -88,6 +89,8 @@ export class DocRegistry {
       doc.idleTimer = null
       if (doc.dead || doc.refs > 0) return
       if (doc.uncommitted > 0) { this.armIdle(doc); return }
+      // its next load reads one row (the compactor works from the stored rows, not from this Y.Doc)
+      if (doc.compactionDue(true)) this.ctx.compactor.request(doc.name)
       this.drop(doc)
     }, this.ctx.opts.idleMs)
     doc.idleTimer.unref()
