@@ -27,6 +27,10 @@ class Stream {
   private buf: Buffer = Buffer.alloc(0)
   next = -1
   broken = false
+  /** an HTTP exchange, not a WebSocket: skipped */
+  http = false
+  /** no byte of the stream read yet */
+  private fresh = true
   constructor(readonly client: number, readonly toServer: boolean) {}
 
   /** Appends a segment's bytes (in order) and returns the frames it completes. */
@@ -43,6 +47,10 @@ class Stream {
       }
     }
     this.next = (start + data.length) >>> 0
+    // the bench's own HTTP requests to the same port (GET /api/metrics) are not WebSocket streams
+    if (this.fresh && /^(GET|POST|PUT|HEAD|HTTP\/)/.test(data.subarray(0, 5).toString('latin1'))) this.broken = this.http = true
+    this.fresh = false
+    if (this.broken) return
     this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data])
     for (;;) {
       const f = readFrame(this.buf)
@@ -113,7 +121,7 @@ export function readFrames(file: string, serverPort: number): { frames: WsFrame[
     stats.segments++
     const wasBroken = s.broken
     s.push(seq, Buffer.from(data), at, frames)
-    if (s.broken && !wasBroken) stats.gaps++
+    if (s.broken && !wasBroken && !s.http) stats.gaps++
   }
   return { frames, stats }
 }
