@@ -4,6 +4,7 @@
 // as a user writes; every other member's client decodes and applies the update with Yjs and records the
 // delivery latency from the sender's write (the body starts with the sender's performance.now(): a chat's
 // sender and receivers live in the same thread, so they share its clock).
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as Y from 'yjs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { ChatMessage } from '../../protocol/messages.ts'
@@ -288,8 +289,6 @@ function startProfile(): { stop(dir: string, tag: string): Promise<void> } {
     }),
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 if (parentPort) {
   // Linux: the calling thread's nice value, not the whole process's

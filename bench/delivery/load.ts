@@ -4,6 +4,7 @@
 // was measured; threads keep the generator's loop delay out of the figures as far as the machine allows.
 // This side starts the threads, reads the server's CPU and memory from /proc over the window and merges
 // the threads' samples.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import { HOST, type ServerChild } from '../lib/servers.ts'
 import { percentile } from '../lib/stats.ts'
@@ -278,5 +279,3 @@ function printTrace(name: string, v: Float64Array): void {
   const slow = [...worst].filter(([, l]) => l > 50).sort((x, y) => x[0] - y[0])
   console.log(`  trace ${name}: 100 ms slots of the window whose worst latency > 50 ms: ${slow.map(([b, l]) => `${(b / 10).toFixed(1)}s:${l.toFixed(0)}ms`).join(' ')}`)
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -4,6 +4,7 @@
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against), same load, same run.
 // See bench/README.md for what each figure means.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
@@ -187,7 +188,6 @@ try {
  * next one. At most 30 s.
  */
 async function settle(all: ServerChild[]): Promise<void> {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
   const until = performance.now() + 30_000
   await sleep(Math.max(0, lastWindowEnd + idleMs + 500 - performance.now()))
   while (performance.now() < until) {

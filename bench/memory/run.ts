@@ -4,6 +4,7 @@
 // server and the floor (a bare ws server that only holds sockets: what Node and ws cost by themselves)
 // in the same run. Each socket is a lean y-websocket client (raw ws, one real Y.Doc)
 // that does the sync handshake on its chat's page doc c:<conv>:0; all live in this one process.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { execSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -54,7 +55,6 @@ setTimeout(() => {
 
 const line = (s = '') => console.log(s)
 const MB = (b: number) => b / 2 ** 20
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 interface Result {
   label: string

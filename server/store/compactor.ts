@@ -9,9 +9,6 @@ export interface Compacted {
   doc: string
   /** rows merged into one */
   rowsIn: number
-  /** their bytes, and the merged row's */
-  bytesIn: number
-  bytesOut: number
 }
 
 export interface CompactorHooks {
@@ -86,7 +83,6 @@ export class Compactor {
     this.merger ??= startMerger()
     const merged = await this.merger.merge(rows.updates, roots)
     await this.store.replaceUpTo(doc, rows.lastId, merged)
-    const bytesIn = rows.updates.reduce((n, u) => n + u.byteLength, 0)
-    this.hooks.done({ doc, rowsIn: rows.updates.length, bytesIn, bytesOut: merged.byteLength })
+    this.hooks.done({ doc, rowsIn: rows.updates.length })
   }
 }

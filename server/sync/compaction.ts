@@ -3,8 +3,8 @@
 // Compaction re-encodes the whole document (in the background: store/compactor.ts), so a document that
 // is being written pays for it again and again: with "once the rows since the last compaction weigh as
 // much as its result", every page under bench:delivery's load was re-encoded three or four times while
-// it filled, and the merge worker took 15–21% of the server's CPU on the 2-core machine (it shares those
-// cores with the event loop). A document at rest is compacted once, for all its rows: its next load
+// it filled, which added 18–21% to the server's CPU per message on the 2-core machine (BENCHMARKS.md,
+// sixth session). A document at rest is compacted once, for all its rows: its next load
 // then reads one row. While it is written, only a bound on its rows applies (the cost of loading it after
 // a crash, and the journal's ids kept in memory on SQLite).
 
