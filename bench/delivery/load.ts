@@ -6,6 +6,8 @@
 // the threads' samples.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
+import { readdirSync } from 'node:fs'
+import { getPriority, setPriority } from 'node:os'
 import { HOST, type ServerChild } from '../lib/servers.ts'
 import { percentile } from '../lib/stats.ts'
 import { cpuMicros, memory, cpuByPid, cpuDelta, machineBusyMicros } from '../lib/proc.ts'
@@ -33,9 +35,10 @@ export interface LoadOptions {
   /** Sori's clients ask for acknowledgements (ack=1), as the app does; --no-acks measures without them */
   acks: boolean
   /**
-   * The generator threads' nice value. The clients stand in for phones on other machines; on the 2-core
-   * machine they share the cores with the server under test, and with a nice value above 0 they take
-   * the CPU the server leaves instead of competing with it for every slice.
+   * The generator's nice value (its threads, and once they are ready every thread of this process). The
+   * clients stand in for phones on other machines; on the 2-core machine they share the cores with the
+   * server under test, and with a nice value above 0 they take the CPU the server leaves instead of
+   * competing with it for every slice.
    */
   nice: number
   /** also measure latency on the wire from a packet capture of the loopback (capture.ts, wire.ts) */
@@ -126,6 +129,20 @@ async function readMetrics(server: ServerChild): Promise<SoriMetrics | null> {
   }
 }
 
+/**
+ * Every thread of this process at `nice`, not only the generator threads: V8's GC and compiler helpers
+ * and libuv's pool work for the generator too (Linux: setPriority on a thread id changes that thread).
+ */
+function niceWholeProcess(nice: number): void {
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      if (getPriority(Number(tid)) < nice) setPriority(Number(tid), nice)
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+}
+
 export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: LoadOptions, runTag: string): Promise<WindowResult> {
   const ack = server.name === 'sori' && opts.acks
   const n = Math.max(1, Math.min(opts.threads, specs.length))
@@ -161,6 +178,7 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
   let capture: Capture | null = null
   try {
     await Promise.all(threads.map((t) => t.ready))
+    if (opts.nice > 0) niceWholeProcess(opts.nice)
     // from before the first message, so that every stream starts at a frame's first byte
     if (opts.capture) capture = await startCapture(server.port)
     for (const t of threads) t.w.postMessage({ type: 'go' } satisfies ToThread)

@@ -16,6 +16,7 @@ import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { median, fmt, ratio } from '../lib/stats.ts'
 import { pinSelf, cpuMicros } from '../lib/proc.ts'
 import { captureUnavailable } from '../lib/capture.ts'
+import { measureHostNoise } from '../lib/host-noise.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
 
 const { values: a } = parseArgs({
@@ -102,14 +103,18 @@ process.env.SORI_DOC_IDLE_MS ??= '3000'
 const idleMs = Number(process.env.SORI_DOC_IDLE_MS)
 /** performance.now() when the last window (and its drain) ended */
 let lastWindowEnd = -Infinity
+/** how long, before each window, one thread per core spins to measure the host's noise (host-noise.ts) */
+const HOST_PROBE_MS = 2000
+/** a window's figures, with the host's noise measured just before it */
+type Row = WindowResult & { hostLost: number; hostOver5: number; hostMaxMs: number }
 
 const line = (s = '') => console.log(s)
 line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
 line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
 if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
 line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
-line(`generator threads' nice: ${opts.nice}`)
-line(`between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet`)
+line(`generator's nice: ${opts.nice}${opts.nice > 0 ? ' (its threads, then every thread of this process)' : ''}`)
+line(`between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet, then spins one thread per core for ${HOST_PROBE_MS / 1000} s to measure the host's noise`)
 if (opts.capture) line('capture: tcpdump on the loopback, for latency on the wire (sender\'s segment → server\'s segment to each receiver)')
 line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1} (taskset)` : 'cores: not pinned')
 line()
@@ -136,7 +141,7 @@ try {
   }
   line()
 
-  const results: Record<string, WindowResult[]> = { sori: [], stock: [], ref: [] }
+  const results: Record<string, Row[]> = { sori: [], stock: [], ref: [] }
   for (let rep = 0; rep < repeat; rep++) {
     // alternate the order so that drift in the machine's other load does not favour one server
     const order = rep % 2 === 0 ? which : [...which].reverse()
@@ -144,8 +149,9 @@ try {
       const server = servers[name]
       const specs = isSori(name) ? await soriChats(server, soriUsers[name], rep) : stockChats(rep)
       await settle(Object.values(servers))
+      const host = await measureHostNoise(HOST_PROBE_MS)
       const tag = `r${rep}${name[0]}`
-      const r = await runWindow(server, specs, opts, tag)
+      const r = { ...(await runWindow(server, specs, opts, tag)), hostLost: host.lostShare, hostOver5: host.over5ms, hostMaxMs: host.maxMs }
       results[name].push(r)
       lastWindowEnd = performance.now()
       printRow(`#${rep + 1} ${r.server}`, r)
@@ -154,14 +160,14 @@ try {
 
   line()
   line(`medians of ${repeat} repetitions`)
-  const med: Record<string, WindowResult> = {}
+  const med: Record<string, Row> = {}
   for (const name of which) {
     const rs = results[name]
     const m = {} as Record<string, number | string>
-    for (const k of Object.keys(rs[0]) as Array<keyof WindowResult>) {
+    for (const k of Object.keys(rs[0]) as Array<keyof Row>) {
       m[k] = typeof rs[0][k] === 'number' ? median(rs.map((r) => r[k] as number)) : rs[0][k]
     }
-    med[name] = m as unknown as WindowResult
+    med[name] = m as unknown as Row
     printRow(`median ${med[name].server}`, med[name])
   }
   const ref = med.stock ?? med.ref
@@ -199,7 +205,7 @@ async function settle(all: ServerChild[]): Promise<void> {
   line(`  (servers still busy after 30 s: ${all.map((s) => s.label).join(', ')})`)
 }
 
-function printRow(label: string, r: WindowResult): void {
+function printRow(label: string, r: Row): void {
   line(
     `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
       `latency p50 ${fmt(r.latP50, 2)} ms p99 ${fmt(r.latP99, 2)} ms max ${fmt(r.latMax, 1)} ms; ` +
@@ -210,7 +216,8 @@ function printRow(label: string, r: WindowResult): void {
       `server ${fmt(r.cpuPerMessageUs)} µs CPU/msg (${fmt(r.cpuPerDeliveryUs)} µs/delivery, ${fmt(r.serverCores, 2)} cores), RSS ${fmt(r.rssMB, 0)} MB (peak ${fmt(r.peakRssMB, 0)}); ` +
       (r.pgCpuPerMessageUs > 0 ? `postgres ${fmt(r.pgCpuPerMessageUs)} µs CPU/msg; ` : '') +
       `lost ${r.lost} dup ${r.duplicated}${r.server.startsWith('sori') ? ` unacked ${r.unacked}` : ''} closed ${r.closed} skipped ${r.skipped}; ` +
-      `generator ${fmt(r.genCores, 2)} cores, loop p99 ${fmt(r.genLoopP99, 1)} ms; other processes ${fmt(r.otherCores, 2)} cores`,
+      `generator ${fmt(r.genCores, 2)} cores, loop p99 ${fmt(r.genLoopP99, 1)} ms; other processes ${fmt(r.otherCores, 2)} cores; ` +
+      `host just before: ${fmt(100 * r.hostLost, 1)}% of the cores lost, ${fmt(r.hostOver5, 0)} gaps > 5 ms, longest ${fmt(r.hostMaxMs, 1)} ms`,
   )
 }
 
