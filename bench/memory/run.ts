@@ -95,9 +95,12 @@ for (const name of which) {
         drop = s.drop
       }
       server = await startSori(url)
+      const rssAtStart = memory(server.pid).rss
       const t = performance.now()
       const users: BenchUser[] = await signUpUsers(server.port, USERS, `m${Date.now().toString(36).slice(-5)}_`)
       const tUsers = performance.now()
+      // scrypt's 16 MB blocks stay in glibc's heaps after the sign-ups (BENCHMARKS.md): part of the baseline below
+      line(`sori: RSS ${fmt(MB(rssAtStart))} MB at start, ${fmt(MB(memory(server.pid).rss))} MB after ${USERS} sign-ups`)
       const idx = Array.from({ length: CHATS }, (_, i) => i)
       const srv = server
       chats = await inPool(idx, 8, async (i) => {
