@@ -1,6 +1,6 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-//   [--against <another checkout of Sori>] [--capture]
+//   [--against <another checkout of Sori>] [--capture] [--relay]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against), same load, same run.
 // See bench/README.md for what each figure means.
@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
-import { startSori, startStock, type ServerChild } from '../lib/servers.ts'
+import { startRelay, startSori, startStock, type ServerChild } from '../lib/servers.ts'
 import { signUpUsers, createGroup, inPool, type BenchUser } from '../lib/sori-api.ts'
 import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { median, fmt, ratio } from '../lib/stats.ts'
@@ -39,6 +39,7 @@ const { values: a } = parseArgs({
     nice: { type: 'string', default: '0' },
     against: { type: 'string' },
     capture: { type: 'boolean', default: false },
+    relay: { type: 'boolean', default: false },
   },
 })
 
@@ -73,7 +74,8 @@ if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('--backend i
 const against = a.against ? resolve(a.against) : null
 if (against && a.only) throw new Error('--against and --only exclude each other')
 if (a.only && a.only !== 'sori' && a.only !== 'stock') throw new Error('--only is sori or stock')
-const which = a.only ? [a.only] : ['sori', against ? 'ref' : 'stock']
+// --relay: also the floor, a server that only forwards frames (relay-server.cjs), in the same rotation
+const which = [...(a.only ? [a.only] : ['sori', against ? 'ref' : 'stock']), ...(a.relay ? ['relay'] : [])]
 const isSori = (name: string) => name === 'sori' || name === 'ref'
 
 // Each repetition writes into fresh chats; one page holds PAGE_SIZE messages, and the bench writes page 0 only.
@@ -139,9 +141,13 @@ try {
     servers.stock = await startStock()
     line(`stock: pid ${servers.stock.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb`)
   }
+  if (which.includes('relay')) {
+    servers.relay = await startRelay()
+    line(`relay: pid ${servers.relay.pid}, http + ws@8 forwarding each update frame to the other sockets on its path, nothing else`)
+  }
   line()
 
-  const results: Record<string, Row[]> = { sori: [], stock: [], ref: [] }
+  const results: Record<string, Row[]> = { sori: [], stock: [], ref: [], relay: [] }
   for (let rep = 0; rep < repeat; rep++) {
     // alternate the order so that drift in the machine's other load does not favour one server
     const order = rep % 2 === 0 ? which : [...which].reverse()

@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const HOST = '127.0.0.1'
 
 export interface ServerChild {
-  name: 'sori' | 'stock' | 'floor'
+  name: 'sori' | 'stock' | 'floor' | 'relay'
   /** what the figures call it: the name, or for a second Sori (run.ts --against) `sori@<folder>` */
   label: string
   pid: number
@@ -229,6 +229,11 @@ export async function startStock(): Promise<ServerChild> {
 }
 
 /** A bare ws server that only holds sockets (bench/memory/floor-server.cjs): what Node + ws cost by themselves. */
+/** The delivery floor: forwards every update frame to the other sockets on its path and does nothing else. */
+export async function startRelay(): Promise<ServerChild> {
+  return start('relay', 'relay', ROOT, 'none', ['bench/delivery/relay-server.cjs'], {}, () => {})
+}
+
 export async function startFloor(): Promise<ServerChild> {
   return start('floor', 'floor', ROOT, 'none', ['bench/memory/floor-server.cjs'], {}, () => {})
 }
