@@ -1,5 +1,5 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
-//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
+//   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock|relay] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
 //   [--against <another checkout of Sori>] [--capture] [--relay]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against), same load, same run.
@@ -73,7 +73,8 @@ if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('--backend i
 // --against <dir>: the reference is that checkout's Sori ('ref'), not stock
 const against = a.against ? resolve(a.against) : null
 if (against && a.only) throw new Error('--against and --only exclude each other')
-if (a.only && a.only !== 'sori' && a.only !== 'stock') throw new Error('--only is sori or stock')
+if (a.only && a.only !== 'sori' && a.only !== 'stock' && a.only !== 'relay') throw new Error('--only is sori, stock or relay')
+if (a.only === 'relay' && a.relay) throw new Error('--only relay and --relay: give one')
 // --relay: also the floor, a server that only forwards frames (relay-server.cjs), in the same rotation
 const which = [...(a.only ? [a.only] : ['sori', against ? 'ref' : 'stock']), ...(a.relay ? ['relay'] : [])]
 const isSori = (name: string) => name === 'sori' || name === 'ref'
