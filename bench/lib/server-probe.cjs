@@ -21,6 +21,24 @@ function threadCpuS() {
   }
 }
 
+// BENCH_ALLOC_PROFILE_DIR=<dir>: a sampling profile of what the server allocates, garbage included (what
+// --heap-prof leaves out: it keeps only what is alive at the end), written there when the process exits
+if (process.env.BENCH_ALLOC_PROFILE_DIR) {
+  const { Session } = require('node:inspector')
+  const session = new Session()
+  session.connect()
+  session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  process.on('exit', () => {
+    // the same thread's session answers synchronously, so this runs before the process is gone
+    session.post('HeapProfiler.stopSampling', (err, res) => {
+      if (err) return
+      const dir = process.env.BENCH_ALLOC_PROFILE_DIR
+      require('node:fs').mkdirSync(dir, { recursive: true })
+      require('node:fs').writeFileSync(require('node:path').join(dir, `${process.pid}.heapprofile`), JSON.stringify(res.profile))
+    })
+  })
+}
+
 process.on('SIGUSR2', () => {
   if (typeof global.gc === 'function') global.gc()
   // BENCH_HEAP_SNAPSHOT_DIR=<dir>: also write a heap snapshot there (for finding what the memory holds)
