@@ -2,6 +2,7 @@
 import type { WebSocket } from 'ws'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { SyncDoc } from './doc.ts'
+import { writeFrame } from './fanout-frame.ts'
 
 let nextId = 1
 
@@ -22,14 +23,26 @@ export class Conn {
     private maxBuffered: number,
   ) {}
 
-  /** Sends a frame, or closes the socket so that it resyncs when it has fallen too far behind. */
-  send(frame: Uint8Array): void {
-    if (this.closed) return
-    if (this.ws.bufferedAmount > this.maxBuffered) {
-      this.close(CLOSE.RESYNC, 'send queue is full; resync')
-      return
-    }
-    this.ws.send(frame)
+  /** Sends a message, or closes the socket so that it resyncs when it has fallen too far behind. */
+  send(message: Uint8Array): void {
+    if (this.closed || !this.roomFor()) return
+    this.ws.send(message)
+  }
+
+  /**
+   * Sends `message` as `frame`, the whole WebSocket frame that fanoutFrame built for it once for every
+   * socket of the document (fanout-frame.ts).
+   */
+  sendFrame(message: Uint8Array, frame: Buffer): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN || !this.roomFor()) return
+    if (!writeFrame(this.ws, frame)) this.ws.send(message)
+  }
+
+  /** false, and the socket closed so that it resyncs, when it has fallen too far behind */
+  private roomFor(): boolean {
+    if (this.ws.bufferedAmount <= this.maxBuffered) return true
+    this.close(CLOSE.RESYNC, 'send queue is full; resync')
+    return false
   }
 
   close(code: number, reason: string): void {
