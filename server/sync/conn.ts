@@ -2,7 +2,7 @@
 import type { WebSocket } from 'ws'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { SyncDoc } from './doc.ts'
-import { writeFrame } from './fanout-frame.ts'
+import { fanoutFrame, writeFrame } from './fanout-frame.ts'
 
 let nextId = 1
 
@@ -29,10 +29,7 @@ export class Conn {
     this.ws.send(message)
   }
 
-  /**
-   * Sends `message` as `frame`, the whole WebSocket frame that fanoutFrame built for it once for every
-   * socket of the document (fanout-frame.ts).
-   */
+  /** Sends `message` as `frame`, the whole WebSocket frame that `broadcast` built for it once. */
   sendFrame(message: Uint8Array, frame: Buffer): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN || !this.roomFor()) return
     if (!writeFrame(this.ws, frame)) this.ws.send(message)
@@ -55,5 +52,19 @@ export class Conn {
     }
     // a peer that never finishes the closing handshake must not hold the socket
     setTimeout(() => { if (this.ws.readyState !== this.ws.CLOSED) this.ws.terminate() }, 5000).unref()
+  }
+}
+
+/**
+ * Sends one message to every socket of `conns` that `skip` does not exclude, its WebSocket frame built
+ * once for all of them (fanout-frame.ts), and not at all when no socket gets it.
+ */
+export function broadcast(conns: Iterable<Conn>, message: Uint8Array, skip?: (c: Conn) => boolean): void {
+  let frame: Buffer | null | undefined
+  for (const c of conns) {
+    if (skip?.(c)) continue
+    if (frame === undefined) frame = fanoutFrame(message)
+    if (frame) c.sendFrame(message, frame)
+    else c.send(message)
   }
 }

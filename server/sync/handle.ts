@@ -7,7 +7,7 @@ import { CLOSE, MSG_AUTH, MSG_AWARENESS, MSG_QUERY_AWARENESS, MSG_SYNC, encodeAc
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
-import type { Conn } from './conn.ts'
+import { broadcast, type Conn } from './conn.ts'
 import { checkHeadEffects, clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
 import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, encodeAwarenessFrame, type AwarenessChange } from './awareness.ts'
 import { log } from './log.ts'
@@ -248,7 +248,7 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
     if (applied.length === 0) return
     // the sender too: the stock client counts its own echoed state as a sign of life (30 s watchdog)
     const frame = encodeAwarenessFrame(applied)
-    for (const c of doc.conns) c.send(frame)
+    broadcast(doc.conns, frame)
   }
   if (!lookups) return go()
   return Promise.all(lookups).then(go, (e) => {

@@ -5,7 +5,7 @@ import type { DocName } from '../../protocol/docs.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import { SyncDoc } from './doc.ts'
-import { fanoutFrame } from './fanout-frame.ts'
+import { broadcast } from './conn.ts'
 
 /** Longest stretch of freezing between two turns of I/O, ms. */
 const FREEZE_SLICE_MS = 4
@@ -151,14 +151,7 @@ export class DocRegistry {
     }
     doc.unsubscribe = ctx.bus.subscribe(name, (m) => {
       if (m.kind !== 'update') return
-      // built at the first socket that gets it: a message from the only socket on the doc builds nothing
-      let frame: Buffer | null | undefined
-      for (const c of doc.conns) {
-        if (c.id === m.sender && m.node === ctx.node) continue
-        if (frame === undefined) frame = fanoutFrame(m.frame)
-        if (frame) c.sendFrame(m.frame, frame)
-        else c.send(m.frame)
-      }
+      broadcast(doc.conns, m.frame, (c) => c.id === m.sender && m.node === ctx.node)
     })
     // the server-written roots are reconciled with the relational data before any socket syncs
     if (parsed.kind === 'head') doc.enqueue(() => ctx.writer.writeMeta(doc))

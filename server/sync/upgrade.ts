@@ -8,7 +8,7 @@ import { parseDocName, type DocName } from '../../protocol/docs.ts'
 import { encodeStateVectorFrame } from './frames.ts'
 import type { SyncContext } from './context.ts'
 import type { SyncDoc } from './doc.ts'
-import { Conn } from './conn.ts'
+import { Conn, broadcast } from './conn.ts'
 import { onFrame, refuse } from './handle.ts'
 import { allAwareness, removeConnAwareness } from './awareness.ts'
 import { CLOSE } from '../../protocol/wire.ts'
@@ -131,7 +131,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     else ctx.userSockets.delete(a.userId)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
-      if (gone) for (const other of doc.conns) other.send(gone)
+      if (gone) broadcast(doc.conns, gone)
     }
     ctx.docs.release(doc)
   })
