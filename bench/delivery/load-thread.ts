@@ -6,7 +6,7 @@
 // sender and receivers live in the same thread, so they share its clock).
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as Y from 'yjs'
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { pageDoc, inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import { SyncClient } from '../lib/sync-client.ts'
@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { HOST } from '../lib/servers.ts'
 import { Samples } from '../lib/stats.ts'
+import { watchStalls } from '../lib/stalls.cjs'
 import { inPool } from '../lib/sori-api.ts'
 
 import type { ChatSpec, LoadOptions } from './load.ts'
@@ -290,20 +291,6 @@ function startProfile(): { stop(dir: string, tag: string): Promise<void> } {
   }
 }
 
-/** BENCH_STALLS=1: this thread's GC pauses over 10 ms and loop stalls over 25 ms, with wall-clock times (as server-probe.cjs prints the servers'). */
-function watchStalls(): void {
-  const at = (t: number) => (performance.timeOrigin + t).toFixed(0)
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.duration > 10) console.error(`BENCH_STALL generator gc kind ${(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind} ${e.duration.toFixed(1)} ms at ${at(e.startTime)}`)
-  }).observe({ entryTypes: ['gc'] })
-  let last = performance.now()
-  setInterval(() => {
-    const t = performance.now()
-    if (t - last > 25) console.error(`BENCH_STALL generator loop ${(t - last).toFixed(1)} ms at ${at(last)}`)
-    last = t
-  }, 5).unref()
-}
-
 if (parentPort) {
   // Linux: the calling thread's nice value, not the whole process's
   const nice = (workerData as ThreadInput).opts.nice
@@ -313,7 +300,7 @@ if (parentPort) {
   const go = new Promise<void>((r) => { start = r })
   parentPort.on('message', (m: ToThread) => { if (m.type === 'go') start() })
   const profile = process.env.BENCH_GEN_PROFILE_DIR ? startProfile() : null
-  if (process.env.BENCH_STALLS) watchStalls()
+  if (process.env.BENCH_STALLS) watchStalls('generator')
   runThread(workerData as ThreadInput, go).then(
     async (result) => {
       if (profile) await profile.stop(process.env.BENCH_GEN_PROFILE_DIR!, (workerData as ThreadInput).runTag)

@@ -62,7 +62,6 @@ if (process.send) {
       gc.count++
       gc.totalMs += e.duration
       if (e.duration > gc.maxMs) gc.maxMs = e.duration
-      if (process.env.BENCH_STALLS && e.duration > 10) console.error(`BENCH_STALL gc kind ${e.detail?.kind} ${e.duration.toFixed(1)} ms at ${(performance.timeOrigin + e.startTime).toFixed(0)}`)
     }
   }).observe({ entryTypes: ['gc'] })
   process.on('message', (m) => {
@@ -78,14 +77,7 @@ if (process.send) {
     cpu0 = cpu1
     t0 = performance.now()
   })
-  if (process.env.BENCH_STALLS) {
-    let last = performance.now()
-    setInterval(() => {
-      const now = performance.now()
-      if (now - last > 25) console.error(`BENCH_STALL loop ${(now - last).toFixed(1)} ms at ${(performance.timeOrigin + last).toFixed(0)}`)
-      last = now
-    }, 5).unref()
-  }
+  if (process.env.BENCH_STALLS) require('./stalls.cjs').watchStalls('')
   // the channel must not keep a server alive that was told to stop
   process.channel?.unref()
 }
