@@ -16,6 +16,9 @@ export interface HostNoise {
   maxMs: number
 }
 
+/** What one spinning thread reports: ms lost in gaps over 1 ms, gaps over 5 ms, the longest gap in ms. */
+interface Gaps { lost: number; over5: number; max: number }
+
 // Plain JavaScript, so the thread needs no loader: it spins for `ms` and reports its gaps.
 const SPIN = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -35,9 +38,9 @@ parentPort.postMessage({ lost, over5, max })
 export async function measureHostNoise(ms: number): Promise<HostNoise> {
   const n = availableParallelism()
   const parts = await Promise.all(
-    Array.from({ length: n }, () => new Promise<{ lost: number; over5: number; max: number }>((resolve, reject) => {
+    Array.from({ length: n }, () => new Promise<Gaps>((resolve, reject) => {
       const w = new Worker(SPIN, { eval: true, workerData: ms })
-      w.once('message', (m: { lost: number; over5: number; max: number }) => {
+      w.once('message', (m: Gaps) => {
         resolve(m)
         void w.terminate()
       })

@@ -228,12 +228,12 @@ export async function startStock(): Promise<ServerChild> {
   )
 }
 
-/** A bare ws server that only holds sockets (bench/memory/floor-server.cjs): what Node + ws cost by themselves. */
 /** The delivery floor: forwards every update frame to the other sockets on its path and does nothing else. */
 export async function startRelay(): Promise<ServerChild> {
   return start('relay', 'relay', ROOT, 'none', ['bench/delivery/relay-server.cjs'], {}, () => {})
 }
 
+/** A bare ws server that only holds sockets (bench/memory/floor-server.cjs): what Node + ws cost by themselves. */
 export async function startFloor(): Promise<ServerChild> {
   return start('floor', 'floor', ROOT, 'none', ['bench/memory/floor-server.cjs'], {}, () => {})
 }
