@@ -1,5 +1,5 @@
-// Group commit: every update validated in one event-loop turn (up to BATCH_MAX; a busier turn commits
-// every BATCH_MAX updates), the clientID bindings it makes and its relational side effects go into one
+// Group commit: every update validated in `turns` turns of the event loop (up to BATCH_MAX; a busier
+// stretch commits every BATCH_MAX updates), the clientID bindings it makes and its relational side effects go into one
 // transaction (the mirror of chats' latest messages and page lengths only once per mirrorMs: mirror.ts).
 // Only after it commits are the updates acknowledged and fanned out (nothing is sent that is not stored).
 // One transaction is in flight at a time, which keeps each document's order; a failed commit closes the
@@ -21,6 +21,9 @@ import { MirrorChanges } from './mirror.ts'
  * the server: p50 29–34 ms, p99 80–149 ms; with 32: 3.2–3.5 ms and 13–15 ms).
  */
 export const BATCH_MAX = 32
+
+/** Default turns of the event loop per group commit (CommitOptions.turns). */
+export const COMMIT_TURNS = 2
 
 export interface Entry {
   doc: SyncDoc
@@ -68,6 +71,18 @@ export interface CommitHooks {
   compactionDue?(doc: SyncDoc): void
 }
 
+export interface CommitOptions {
+  /** how long the relational mirror may lag (mirror.ts), ms */
+  mirrorMs: number
+  /**
+   * Turns of the event loop a batch collects updates for before it commits (1: the turn it began in).
+   * A transaction's fixed cost (BEGIN and COMMIT: locks and a WAL write) is paid per batch. Under load
+   * a turn is long, reading many sockets, so a second turn doubles the batch; an idle turn returns at
+   * once, so a lone update waits microseconds for it.
+   */
+  turns: number
+}
+
 export class GroupCommit {
   private current: Batch | null = null
   private scheduled = false
@@ -80,7 +95,13 @@ export class GroupCommit {
   private mirrorForced = false
   private mirrorTimer: NodeJS.Timeout | null = null
 
-  constructor(private db: Db, private store: Store, private mirrorMs: number, private hooks: CommitHooks) {}
+  private readonly mirrorMs: number
+  private readonly turns: number
+
+  constructor(private db: Db, private store: Store, opts: CommitOptions, private hooks: CommitHooks) {
+    this.mirrorMs = opts.mirrorMs
+    this.turns = Math.max(1, opts.turns)
+  }
 
   /** The batch that collects this turn's work. */
   batch(): Batch {
@@ -136,7 +157,13 @@ export class GroupCommit {
   private schedule(): void {
     if (this.scheduled || this.inFlight) return
     this.scheduled = true
-    setImmediate(() => { this.scheduled = false; if (!this.inFlight) void this.flush() })
+    let turns = this.turns
+    const go = () => {
+      if (--turns > 0 && this.current && this.current.entries.length < BATCH_MAX) { setImmediate(go); return }
+      this.scheduled = false
+      if (!this.inFlight) void this.flush()
+    }
+    setImmediate(go)
   }
 
   private flush(): Promise<void> {

@@ -24,6 +24,8 @@ export interface SyncOptions {
   maxSocketsPerUser: number
   /** how long the relational mirror of chats' latest messages and page lengths may lag (mirror.ts) */
   mirrorMs: number
+  /** turns of the event loop one group commit collects updates for (commit.ts) */
+  commitTurns: number
 }
 
 export interface SyncContext {

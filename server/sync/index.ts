@@ -9,7 +9,7 @@ import type { SyncDeps, SyncServer } from './types.ts'
 import type { SyncContext, SyncOptions } from './context.ts'
 import { Bindings, SYSTEM_USER } from './bindings.ts'
 import { Convs } from './convs.ts'
-import { GroupCommit } from './commit.ts'
+import { COMMIT_TURNS, GroupCommit } from './commit.ts'
 import { DocRegistry } from './registry.ts'
 import { ServerWriter } from './server-writes.ts'
 import { createUpgradeHandler, TOKEN_PROTOCOL_PREFIX } from './upgrade.ts'
@@ -36,6 +36,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     inboxDelayMs: 100,
     maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
     mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
+    commitTurns: Math.max(1, envInt('SORI_COMMIT_TURNS', COMMIT_TURNS)),
     ...extras.options,
   }
   const db = deps.db
@@ -73,7 +74,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
   })
   ctx.docs = new DocRegistry(ctx)
   ctx.writer = new ServerWriter(ctx)
-  ctx.commit = new GroupCommit(db, ctx.store, opts.mirrorMs, {
+  ctx.commit = new GroupCommit(db, ctx.store, { mirrorMs: opts.mirrorMs, turns: opts.commitTurns }, {
     deliver(entry, frame) {
       ctx.bus.publish(entry.doc.name, {
         kind: 'update', doc: entry.doc.name, update: entry.update, frame, node: ctx.node, sender: entry.sender?.id ?? 0,

@@ -1,5 +1,5 @@
-// The group commit on a real SQLite database: updates of one turn share a transaction, a busy turn is
-// cut into transactions of BATCH_MAX, nothing is fanned out before its transaction committed, and the
+// The group commit on a real SQLite database: updates of one turn (or of `turns` turns) share a
+// transaction, a busy turn is cut into transactions of BATCH_MAX, nothing is fanned out before its transaction committed, and the
 // relational mirror of chats' latest messages is written once per mirrorMs and when draining.
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../server/db/db.ts'
@@ -10,7 +10,7 @@ import { SyncDoc } from '../../server/sync/doc.ts'
 let db: Db | null = null
 afterEach(async () => { await db?.close(); db = null })
 
-async function setup() {
+async function setup(turns = 1) {
   db = await openDb(':memory:')
   const real = db
   const log: string[] = []
@@ -21,7 +21,7 @@ async function setup() {
     dialect: real.dialect,
     tx: async (fn) => { const n = ++txs; const r = await real.tx(fn); log.push(`commit ${n}`); return r },
   }
-  const commit = new GroupCommit(counted, await openStore(real), 60_000, {
+  const commit = new GroupCommit(counted, await openStore(real), { mirrorMs: 60_000, turns }, {
     deliver: (e) => { log.push(`deliver ${e.update[0]}`) },
     committed: () => {},
     failed: () => {},
@@ -57,6 +57,22 @@ describe('group commit', () => {
     expect(log.indexOf('commit 2')).toBeLessThan(log.indexOf(`deliver ${BATCH_MAX}`))
     const rows = await real.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_rows WHERE doc = ?', ['u:test'])
     expect(Number(rows?.n)).toBe(n)
+  })
+
+  it('with turns: 2, an update read in the next turn of the event loop joins the batch', async () => {
+    const nextTurn = () => new Promise((r) => setImmediate(r))
+    for (const turns of [1, 2]) {
+      const { commit, log, txs, entry } = await setup(turns)
+      commit.add(entry(0))
+      // a frame read in the following turn (its setImmediate runs after the one the batch queued)
+      await nextTurn()
+      commit.add(entry(1))
+      await commit.drain()
+      expect(txs()).toBe(turns === 1 ? 2 : 1)
+      expect(log.filter((l) => l.startsWith('deliver'))).toEqual(['deliver 0', 'deliver 1'])
+      await db?.close()
+      db = null
+    }
   })
 
   it('writes the mirror with the first commit, then not before mirrorMs, and when draining', async () => {
