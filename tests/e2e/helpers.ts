@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
+import { countExitListener } from '../fixtures/exit-listeners.ts'
 import { afterAll, beforeAll } from 'vitest'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
@@ -139,11 +140,11 @@ export const message = (page: Page, text: string) => page.locator('.msg', { has:
  */
 export async function writeMessages(serverUrl: string, token: string, docName: string, msgs: ChatMessage[]): Promise<void> {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', docName, doc, {
+  const provider = countExitListener(new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', docName, doc, {
     params: { token },
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
-  })
+  }))
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
   doc.transact(() => doc.getArray<ChatMessage>('msgs').push(msgs))
   // give the socket a moment to hand the update over before closing it

@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { countExitListener } from '../fixtures/exit-listeners.ts'
 import type { Chat, Session } from '../../protocol/api.ts'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
@@ -137,12 +138,12 @@ export class PageClient {
   readonly doc = new Y.Doc()
   readonly provider: WebsocketProvider
   constructor(serverUrl: string, readonly session: Session, convId: string, page = 0) {
-    this.provider = new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', pageDoc(convId, page), this.doc, {
+    this.provider = countExitListener(new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', pageDoc(convId, page), this.doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       params: { token: session.token },
       disableBc: true,
       connect: false,
-    })
+    }))
     // the stock client echoes every awareness state it receives, which the server refuses (a state
     // that claims another user); this client only reads and writes messages, so it sends none
     this.provider.awareness.off('update', this.provider._awarenessUpdateHandler)
