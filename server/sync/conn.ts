@@ -28,11 +28,12 @@ export class Conn {
 
   /** Sends a message, or closes the socket so that it resyncs when it has fallen too far behind. */
   send(message: Uint8Array): void {
-    if (this.closed || !this.roomFor()) return
+    if (this.closed) return
     // a small message goes as one buffer (one write, like a fan-out's frame); a big one, such as a
     // sync step 2 of a whole page, is not copied into a frame but written behind ws's header
-    const frame = message.byteLength <= ONE_BUFFER_MAX && this.ws.readyState === this.ws.OPEN ? fanoutFrame(message) : null
-    if (!frame || !writeFrame(this.ws, frame)) this.ws.send(message)
+    const frame = message.byteLength <= ONE_BUFFER_MAX ? fanoutFrame(message) : null
+    if (frame) this.sendFrame(message, frame)
+    else if (this.roomFor()) this.ws.send(message)
   }
 
   /** Sends `message` as `frame`, the whole WebSocket frame that `broadcast` built for it once. */

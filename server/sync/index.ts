@@ -36,7 +36,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     inboxDelayMs: 100,
     maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
     mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
-    commitTurns: Math.max(1, envInt('SORI_COMMIT_TURNS', COMMIT_TURNS)),
+    commitTurns: envInt('SORI_COMMIT_TURNS', COMMIT_TURNS),
     ...extras.options,
   }
   const db = deps.db
