@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openSqlite } from '../../server/db/sqlite.ts'
+import { fmt, median, percentile, ratio } from '../lib/stats.ts'
 
 const COMMITS = Number(process.env.COMMIT_BENCH_COUNT ?? 20_000)
 const ROUNDS = Number(process.env.COMMIT_BENCH_ROUNDS ?? 3)
@@ -19,8 +20,6 @@ const ROW = Buffer.alloc(180, 7)
 const TABLE = 'CREATE TABLE j (id INTEGER PRIMARY KEY, doc TEXT NOT NULL, data BLOB NOT NULL)'
 const INSERT = 'INSERT INTO j (doc, data) VALUES (?, ?), (?, ?), (?, ?), (?, ?)'
 const PARAMS = ['c:a:0', ROW, 'c:b:0', ROW, 'c:c:0', ROW, 'c:d:0', ROW]
-
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1] }
 
 /** Per-commit times in µs of `n` transactions, yielding to the event loop now and then as the server does. */
 async function time(n: number, commit: () => unknown): Promise<number[]> {
@@ -76,12 +75,11 @@ for (let r = 0; r < ROUNDS; r++) {
     try {
       const us = await RUNS[name](dir)
       medians[name].push(median(us))
-      const sorted = [...us].sort((a, b) => a - b)
-      console.log(`round ${r + 1} ${name.padEnd(9)}: median ${median(us).toFixed(1)} µs, p99 ${sorted[Math.floor(us.length * 0.99)].toFixed(1)} µs per commit`)
+      console.log(`round ${r + 1} ${name.padEnd(9)}: median ${fmt(median(us))} µs, p99 ${fmt(percentile(us, 99))} µs per commit`)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   }
 }
 const m = (name: Name) => median(medians[name])
-console.log(`median of rounds, per commit: sori ${m('sori').toFixed(1)} µs, bare ${m('bare').toFixed(1)} µs (${(m('bare') / m('sori')).toFixed(2)}x), exclusive ${m('exclusive').toFixed(1)} µs (${(m('exclusive') / m('sori')).toFixed(2)}x)`)
+console.log(`median of rounds, per commit: sori ${fmt(m('sori'))} µs, bare ${fmt(m('bare'))} µs (${ratio(m('bare'), m('sori'))}), exclusive ${fmt(m('exclusive'))} µs (${ratio(m('exclusive'), m('sori'))})`)
