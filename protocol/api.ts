@@ -5,7 +5,7 @@ export interface ApiError { error: { code: ErrorCode; message: string } }
 export type ErrorCode =
   | 'bad_request' | 'handle_invalid' | 'handle_taken' | 'password_weak' | 'name_invalid'
   | 'wrong_credentials' | 'too_many_attempts' | 'unauthorized' | 'forbidden' | 'not_found'
-  | 'blocked' | 'too_large' | 'internal'
+  | 'blocked' | 'too_large' | 'unsupported_media_type' | 'internal'
 
 /** The signed-in user. */
 export interface Me { id: string; handle: string; name: string; status: string; lang: string }

@@ -70,7 +70,11 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     const aWait = await reserveAttempt(db, aKey, ADDRESS_LIMIT)
     if (aWait) throw tooMany(aWait)
     const hWait = await reserveAttempt(db, hKey, HANDLE_LIMIT)
-    if (hWait) throw tooMany(hWait)
+    if (hWait) {
+      // refused without a password check: no failure for the address either, as a locked address is none for the handle
+      await forgiveAttempt(db, aKey)
+      throw tooMany(hWait)
+    }
     // unknown handles take the same path and the same time as known ones: the answer does not tell them apart
     const user = await db.get<{ id: string; pass: string }>('SELECT id, pass FROM users WHERE handle = ?', [handle])
     const ok = password.length <= MAX_PASSWORD_CHARS && user
@@ -78,7 +82,7 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
       : (await burnPasswordCheck(password.slice(0, MAX_PASSWORD_CHARS)), false)
     if (!ok || !user) throw wrongCredentials()
     await clearKey(db, hKey)
-    await forgiveAttempt(db, aKey, ADDRESS_LIMIT)
+    await forgiveAttempt(db, aKey)
     const token = await createSession(db, user.id, device)
     const me = await loadMe(db, user.id)
     if (!me) throw wrongCredentials()

@@ -15,9 +15,11 @@ export const addressKey = (address: string) => `a:${address.slice(0, 64)}`
 
 /**
  * Counts one attempt against `key`, in a single statement so that parallel attempts cannot all slip
- * in before the count is written. The attempt that reaches the limit locks the key at once (before its
- * password is even checked); a success undoes that with `clearKey` or `forgiveAttempt`.
- * Returns the milliseconds to wait when the key is locked, else 0 (and the attempt was counted).
+ * in before the count is written. The attempt that brings the count to `limit` locks the key at once
+ * (before its password is even checked), so the attempt after `limit` failures is the first refused;
+ * an attempt that turns out not to be a failure undoes its count with `clearKey` or `forgiveAttempt`.
+ * A refused attempt is not counted. Returns the milliseconds to wait when the key is locked, else 0
+ * (and the attempt was counted).
  */
 export async function reserveAttempt(db: Db, key: string, limit: number): Promise<number> {
   const now = Date.now()
@@ -54,13 +56,14 @@ export async function clearKey(db: Db, key: string): Promise<void> {
   await db.run('DELETE FROM login_failures WHERE key = ?', [key])
 }
 
-/** A successful sign-in does not count against the address (but an earlier lock stays). */
-export async function forgiveAttempt(db: Db, key: string, limit: number): Promise<void> {
-  await db.run(
-    `UPDATE login_failures SET count = CASE WHEN count > 0 THEN count - 1 ELSE 0 END,
-       blocked_until = CASE WHEN count - 1 < ${limit} THEN 0 ELSE blocked_until END WHERE key = ?`,
-    [key],
-  )
+/**
+ * Takes back one attempt that `reserveAttempt` counted and that was no failure after all (a success, or
+ * an attempt refused for another key), with the lock it set. Any lock on the key now is that attempt's:
+ * it was counted, so the key was not locked when it came, and once an attempt locks it no other is
+ * counted until the lock ends.
+ */
+export async function forgiveAttempt(db: Db, key: string): Promise<void> {
+  await db.run('UPDATE login_failures SET count = CASE WHEN count > 0 THEN count - 1 ELSE 0 END, blocked_until = 0 WHERE key = ?', [key])
 }
 
 async function sweep(db: Db, now: number): Promise<void> {

@@ -5,14 +5,41 @@ import { HttpError, badRequest } from './errors.ts'
 
 const tooLarge = () =>
   new HttpError(413, 'too_large', `The request body is larger than ${MAX_JSON_BYTES} bytes.`, { Connection: 'close' })
+const notJson = () =>
+  new HttpError(415, 'unsupported_media_type', 'The request body must be sent as Content-Type: application/json (UTF-8).')
 
 /**
- * Resolves the parsed body (undefined when empty). Over the cap it rejects with 413 at once — from
- * Content-Length when the client sent one — and buffers nothing more: the rest of the upload is
- * discarded so the client can still read the answer, and the socket is cut if it keeps coming.
+ * `application/json`, in any case, with no charset or UTF-8 (the only one JSON text may use); other
+ * parameters are ignored. Anything else, a form post above all, is refused rather than parsed as JSON.
+ */
+export function isJsonType(header: string | undefined): boolean {
+  if (!header) return false
+  const [type, ...params] = header.split(';')
+  if (type.trim().toLowerCase() !== 'application/json') return false
+  return params.every((p) => {
+    const eq = p.indexOf('=')
+    if (eq < 0 || p.slice(0, eq).trim().toLowerCase() !== 'charset') return true
+    return p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase() === 'utf-8'
+  })
+}
+
+/** Whether the request carries a body: a length above 0, or a chunked one (however short it turns out). */
+const hasBody = (req: IncomingMessage): boolean =>
+  Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
+
+/**
+ * Resolves the parsed body (undefined when empty). A body of another type than JSON is refused with
+ * 415 unread. Over the cap it rejects with 413 at once — from Content-Length when the client sent one —
+ * and buffers nothing more. In both cases the rest of the upload is discarded so the client can still
+ * read the answer, and the socket is cut if it keeps coming.
  */
 export function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    if (hasBody(req) && !isJsonType(req.headers['content-type'])) {
+      discard(req)
+      reject(notJson())
+      return
+    }
     const declared = Number(req.headers['content-length'] ?? NaN)
     if (declared > MAX_JSON_BYTES) {
       discard(req)

@@ -131,11 +131,16 @@ describe.each(backends())('accounts (%s)', (backend) => {
 describe.each(backends())('sign-in throttling (%s)', (backend) => {
   let s: RunningServer
   afterAll(async () => { await s?.close() })
+  /** The status of one sign-in attempt. */
+  const attempt = async (handle: string, password: string) => (await api(s, null, 'POST', '/api/signin', { handle, password })).status
 
-  it('answers 429 after 5 wrong passwords for a handle, even with the right one, and only for that handle', async () => {
+  it('answers the 5th failed attempt on a handle and refuses the next with 429, even with the right password, only for that handle', async () => {
     s = await startTestServer(backend)
     const victim = await signUp(s, 'victim')
     await signUp(s, 'bystander')
+    // 4 failures, then the right password as the 5th attempt: answered, and the handle's count starts over
+    for (let i = 0; i < 4; i++) expect(await attempt('victim', `early ${i}`)).toBe(401)
+    expect(await attempt('victim', TEST_PASSWORD)).toBe(200)
     for (let i = 0; i < 5; i++) {
       const r = await api<ApiError>(s, null, 'POST', '/api/signin', { handle: 'victim', password: `guess ${i} wrong` })
       expect(r.status).toBe(401)
@@ -173,7 +178,7 @@ describe.each(backends())('sign-in throttling (%s)', (backend) => {
     await s.close()
   })
 
-  it('slows down one address after 20 wrong passwords across handles; a success clears the handle', async () => {
+  it('refuses the attempt after 20 wrong passwords from one address across handles; a success clears the handle', async () => {
     s = await startTestServer(backend)
     await signUp(s, 'addr.one')
     await signUp(s, 'addr.two')
@@ -189,6 +194,40 @@ describe.each(backends())('sign-in throttling (%s)', (backend) => {
     const r = await api<ApiError>(s, null, 'POST', '/api/signin', { handle: 'addr.two', password: TEST_PASSWORD })
     expect(r.status).toBe(429)
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    await s.close()
+  })
+
+  it('answers the 20th failed attempt from an address and refuses the next with 429; a success is not counted', async () => {
+    s = await startTestServer(backend)
+    await signUp(s, 'addr.exact')
+    // 19 failures spread over handles that never reach their own limit
+    for (let i = 0; i < 19; i++) {
+      expect(await attempt(`spread${i % 5}`, 'nope nope'), `failure ${i + 1}`).toBe(401)
+    }
+    // the 20th attempt is answered: a success, not counted against the address
+    expect(await attempt('addr.exact', TEST_PASSWORD)).toBe(200)
+    // the 20th failure is answered too; the attempt after it is refused, whatever its handle and password
+    expect(await attempt('spread.last', 'nope nope')).toBe(401)
+    const r = await api<ApiError>(s, null, 'POST', '/api/signin', { handle: 'addr.exact', password: TEST_PASSWORD })
+    expect(r.status).toBe(429)
+    expect(r.body.error.code).toBe('too_many_attempts')
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    await s.close()
+  })
+
+  it('does not count refused attempts: retrying a locked handle does not lock the address', async () => {
+    s = await startTestServer(backend)
+    await signUp(s, 'locked.h')
+    await signUp(s, 'other.h')
+    for (let i = 0; i < 5; i++) expect(await attempt('locked.h', 'nope nope')).toBe(401)
+    // 25 refusals: no password was checked, so they are no failures for the address either
+    for (let i = 0; i < 25; i++) expect(await attempt('locked.h', TEST_PASSWORD)).toBe(429)
+    // 5 failures so far: 14 more from this address are still answered, and another handle signs in
+    for (let i = 0; i < 14; i++) expect(await attempt(`free${i % 5}`, 'nope nope'), `failure ${i + 6}`).toBe(401)
+    expect(await attempt('other.h', TEST_PASSWORD)).toBe(200)
+    // the 20th failure is answered, the attempt after it refused
+    expect(await attempt('free.last', 'nope nope')).toBe(401)
+    expect(await attempt('other.h', TEST_PASSWORD)).toBe(429)
     await s.close()
   })
 

@@ -1,11 +1,13 @@
-// The HTTP layer with real sockets: bad input to the API, and the static files of the built app
-// (content types, cache headers, navigation fallback, gzip, no path traversal).
+// The HTTP layer with real sockets: bad input to the API, clients that never finish a request, and the
+// static files of the built app (content types, cache headers, navigation fallback, gzip, no path traversal).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import type { ApiError } from '../../protocol/api.ts'
 import { MAX_JSON_BYTES } from '../../protocol/limits.ts'
 import { startServer } from '../../server/app.ts'
@@ -57,6 +59,43 @@ describe.each(backends())('API input (%s)', (backend) => {
     const fits = JSON.stringify({ handle: 'bigbody', name: 'B', password: TEST_PASSWORD, pad: 'x'.repeat(MAX_JSON_BYTES - 200) })
     expect((await api(s, null, 'POST', '/api/signup', fits)).status).toBe(201)
     expect(Number((await s.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE handle = 'bigbody'"))?.n)).toBe(1)
+  })
+
+  it('answers a body that is not application/json with 415 and reads nothing of it; bodyless requests need no type', async () => {
+    const body = JSON.stringify({ handle: 'typed', name: 'T', password: TEST_PASSWORD })
+    const post = (type: string | null, data: string | Buffer = body, path = '/api/signup', headers: Record<string, string> = {}) =>
+      raw(s.url, path, { ...(type === null ? {} : { 'Content-Type': type }), ...headers }, 'POST', Buffer.from(data))
+    const refused = [null, 'text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
+      'application/jsonx', 'application/json-patch+json', 'application/json; charset=iso-8859-1', 'json']
+    for (const type of refused) {
+      const r = await post(type)
+      expect(r.status, String(type)).toBe(415)
+      expect(r.headers['content-type'], String(type)).toBe('application/json; charset=utf-8')
+      const err = JSON.parse(r.body.toString()) as ApiError
+      expect(err.error.code, String(type)).toBe('unsupported_media_type')
+      expect(err.error.message, String(type)).toContain('application/json')
+    }
+    // chunked, with no length up front: refused all the same
+    expect((await post('text/plain', body, '/api/signup', { 'Transfer-Encoding': 'chunked' })).status).toBe(415)
+    expect(Number((await s.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE handle = 'typed'"))?.n)).toBe(0)
+    // an authenticated PATCH the same: nothing of it is applied
+    const u = await signUp(s, 'typecheck')
+    const auth = { Authorization: `Bearer ${u.token}` }
+    const patch = await raw(s.url, '/api/me', { 'Content-Type': 'text/plain', ...auth }, 'PATCH', Buffer.from('{"status":"x"}'))
+    expect(patch.status).toBe(415)
+    expect((await api<{ status: string }>(s, u.token, 'GET', '/api/me')).body.status).toBe('')
+    // the JSON type in any case, with a UTF-8 charset or none, is read
+    const accepted = ['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"', 'application/json;']
+    for (const [i, type] of accepted.entries()) {
+      const r = await post(type, JSON.stringify({ handle: `typed${i}`, name: 'T', password: TEST_PASSWORD }))
+      expect(r.status, type).toBe(201)
+    }
+    // bodyless requests: no Content-Type needed, and an empty body with any type is no body
+    const signout = await raw(s.url, '/api/signout', auth, 'POST')
+    expect(signout.status).toBe(204)
+    const empty = await post('text/plain', '')
+    expect(empty.status).toBe(400)
+    expect((JSON.parse(empty.body.toString()) as ApiError).error.code).toBe('bad_request')
   })
 
   it('answers a wrong or missing token with 401 and unknown routes with 404', async () => {
@@ -116,6 +155,61 @@ describe.each(backends())('API input (%s)', (backend) => {
   it('redacts tokens from logged URLs', () => {
     expect(redactUrl('/sync/u:abc?token=SECRET123&ack=1')).toBe('/sync/u:abc?token=[redacted]&ack=1')
     expect(redactUrl('/sync/u:abc?ack=1&TOKEN=SECRET123')).not.toContain('SECRET123')
+  })
+})
+
+describe('clients that never finish a request (sqlite)', () => {
+  let s: RunningServer
+  beforeAll(async () => { s = await startTestServer('sqlite') })
+  afterAll(async () => { await s?.close() })
+
+  /** A raw TCP socket; resolves with how long it stayed open once the server closes it, and keeps what it was sent. */
+  function openSocket(): { sock: Socket; closed: Promise<number>; received: () => string } {
+    const u = new URL(s.url)
+    const sock = connect(Number(u.port), u.hostname)
+    const t0 = Date.now()
+    let received = ''
+    sock.on('error', () => {})
+    sock.on('data', (d: Buffer) => { received += d.toString('latin1') })
+    return { sock, closed: new Promise((resolve) => sock.once('close', () => resolve(Date.now() - t0))), received: () => received }
+  }
+
+  it('closes sockets whose request head does not arrive within 10 s, upgrades included; open WebSockets stay', async () => {
+    const me = await signUp(s, 'slowhead')
+    // an honest WebSocket, opened before: once upgraded, no request timeout applies to it
+    const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/sync/u:${me.user.id}?token=${me.token}`)
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject) })
+    const wsClosed = new Promise((resolve) => ws.once('close', resolve))
+    const head = `GET /sync/u:${me.user.id}?token=${me.token} HTTP/1.1\r\nHost: ${new URL(s.url).host}\r\n`
+    // half an upgrade request, then silence
+    const silent = openSocket()
+    silent.sock.write(`${head}Upgrade: websocket\r\n`)
+    // an upgrade request whose headers trickle in, one every half second, and never end
+    const trickle = openSocket()
+    trickle.sock.write(head)
+    let n = 0
+    const timer = setInterval(() => { if (trickle.sock.writable) trickle.sock.write(`X-Slow-${n++}: ${'x'.repeat(10)}\r\n`) }, 500)
+    // an API request with a head and no end
+    const unfinished = openSocket()
+    unfinished.sock.write(`POST /api/signin HTTP/1.1\r\nHost: ${new URL(s.url).host}\r\nContent-Type: application/json\r\n`)
+    try {
+      // the documented bound is 10 s; the wait is generous (Node's defaults would hold them 60 to 90 s)
+      const liveness = 10_000 + 15_000
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a half-sent request was held open')), liveness).unref())
+      const lived = await Promise.race([Promise.all([silent.closed, trickle.closed, unfinished.closed]), timeout])
+      expect(lived).toHaveLength(3)
+      expect(n).toBeGreaterThan(3)
+      // told why, where the socket still takes it
+      expect(silent.received()).toMatch(/^HTTP\/1\.1 408 /)
+    } finally {
+      clearInterval(timer)
+      for (const x of [silent, trickle, unfinished]) x.sock.destroy()
+    }
+    // the WebSocket outlived them all, and the server still answers
+    expect(ws.readyState).toBe(WebSocket.OPEN)
+    expect((await api<ApiError>(s, null, 'GET', '/api/me')).status).toBe(401)
+    ws.close()
+    await wsClosed
   })
 })
 
