@@ -1,6 +1,5 @@
-// The sync endpoint's wire protocol: y-websocket's message types plus Sori's own acknowledgement.
-import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
+// The sync endpoint's wire protocol: y-websocket's message types plus Sori's own acknowledgement, and
+// the close codes. The frames themselves are encoded and decoded in frames.ts.
 
 /** y-websocket message types (first varUint of every frame). */
 export const MSG_SYNC = 0
@@ -30,22 +29,3 @@ export const CLOSE = {
   /** the server is shutting down or the document was reloaded after a storage error (not permanent) */
   RELOAD: 4012,
 } as const
-
-export function encodeAck(sv: Map<number, number>): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MSG_ACK)
-  encoding.writeVarUint(e, sv.size)
-  for (const [client, clock] of sv) {
-    encoding.writeVarUint(e, client)
-    encoding.writeVarUint(e, clock)
-  }
-  return encoding.toUint8Array(e)
-}
-
-/** Reads an ack's payload (after the message type has been read). */
-export function readAck(d: decoding.Decoder): Map<number, number> {
-  const sv = new Map<number, number>()
-  const n = decoding.readVarUint(d)
-  for (let i = 0; i < n; i++) sv.set(decoding.readVarUint(d), decoding.readVarUint(d))
-  return sv
-}

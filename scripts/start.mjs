@@ -1,6 +1,6 @@
 // `npm start`: bundles the server (build-server.mjs) and runs the bundle in this process. Why not tsx, as
-// the tests and development do: its loader thread and on-the-fly transforms took 30 MB of an idle
-// server's 109 MB RSS (BENCHMARKS.md), and the bundle starts faster. Stack traces still name the .ts
+// the tests and development do: its loader thread and on-the-fly transforms take a good part of an idle
+// server's memory (BENCHMARKS.md), and the bundle starts faster. Stack traces still name the .ts
 // files, through the bundle's source map.
 import { pathToFileURL } from 'node:url'
 import { buildServer } from './build-server.mjs'

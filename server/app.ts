@@ -10,17 +10,18 @@ import { openDb, type Db } from './db/db.ts'
 import { redactUrl } from './http/log.ts'
 import { sendError } from './http/respond.ts'
 import { staticFiles } from './http/static.ts'
+import { HTTP_TIMEOUTS } from './http/timeouts.ts'
 import { createSync } from './sync/index.ts'
-import { repairMirror } from './sync/mirror.ts'
+import { repairMirror } from './chats/mirror.ts'
+import { attachChats, type ChatSync } from './chats/sync.ts'
 import { openStore } from './store/store.ts'
-import type { SyncServer } from './sync/types.ts'
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT (or the host it listens on) */
   url: string
   port: number
   db: Db
-  sync: SyncServer
+  sync: ChatSync
   close(): Promise<void>
 }
 
@@ -43,7 +44,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = await openStore(db)
   await repairMirror(db, store)
   const authenticate = createAuthenticate(db)
-  const sync = createSync({ db, store, authenticate })
+  const sync = attachChats(createSync({ db, store, authenticate }), db)
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const api = createApi({
     db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour,
@@ -68,7 +69,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     sendError(res, 404, 'not_found', 'Not found.')
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(HTTP_TIMEOUTS, (req, res) => {
     onRequest(req, res).catch((e) => {
       console.error(`${req.method} ${redactUrl(req.url)} failed:`, e)
       if (!res.headersSent) sendError(res, 500, 'internal', 'Something went wrong on the server.')
@@ -87,8 +88,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   })
   // a client that drops mid-request must not take the process with it
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    // a request whose head or body did not arrive within HTTP_TIMEOUTS is told so; anything else is malformed
+    const status = e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`)
     else socket.destroy()
   })
 

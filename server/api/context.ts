@@ -2,11 +2,12 @@
 import type { Db } from '../db/db.ts'
 import { HttpError } from '../http/errors.ts'
 import type { Call } from '../http/router.ts'
-import type { Authenticate, SyncServer } from '../sync/types.ts'
+import type { Authenticate } from '../sync/types.ts'
+import type { ChatSync } from '../chats/sync.ts'
 
 export interface ApiContext {
   db: Db
-  sync: SyncServer
+  sync: ChatSync
   authenticate: Authenticate
   /** believe X-Forwarded-For (SORI_TRUST_PROXY=1) */
   trustProxy: boolean

@@ -3,10 +3,27 @@
 // own sockets. The in-process implementation serves one node; a Redis implementation can slot in later.
 
 export type BusMessage =
-  /** a committed update of `doc`; `frame` is the y-websocket frame ready to send (encoded once) */
-  | { kind: 'update'; doc: string; update: Uint8Array; frame: Uint8Array; node: string; sender: number }
+  /** a committed update of `doc` */
+  | UpdateMessage
   /** these sessions were signed out: their sockets close */
   | { kind: 'revoke'; sessionIds: string[] }
+
+/**
+ * A committed update, with what any node needs to deliver it: the y-websocket frame for every socket on
+ * the document (encoded once), and for the socket that sent it (`node`, `sender`) its ack frame instead.
+ */
+export interface UpdateMessage {
+  kind: 'update'
+  doc: string
+  update: Uint8Array
+  frame: Uint8Array
+  /** the node whose socket sent the update (the committing node for the server's own writes) */
+  node: string
+  /** that socket's id on its node; 0 for the server's own writes */
+  sender: number
+  /** the sender's ack frame (MSG_ACK), null when it did not ask for acks */
+  ack: Uint8Array | null
+}
 
 export interface Bus {
   publish(channel: string, message: BusMessage): void

@@ -1,7 +1,7 @@
 // Splitting rows for multi-row statements (VALUES lists, IN lists) into chunks whose sizes are powers of
 // two. Every distinct row count is a distinct SQL text, and SQLite keeps each prepared statement (our
-// statement cache holds them for the life of the process): chunks of any size up to 200 made ~200
-// variants per statement, ~60 KB of compiled program each, tens of MB in all (bench:memory). Powers of two
+// statement cache holds them for the life of the process): chunks of any size made as many variants per
+// statement as sizes, each a compiled program, tens of MB in all (bench:memory). Powers of two
 // make at most eight variants per statement, at the cost of a few more statements per batch. Postgres
 // prepares nothing here (pg sends unnamed statements), and every statement is a round trip there, so the
 // hot paths chunk by dialect (statementChunks).

@@ -3,7 +3,7 @@
 //
 // Why: a group commit under load writes one or two updates to each of ~25 chats. In doc_updates every
 // update lands on its own chat's leaf of the (doc, id) index, so a commit wrote about one 4 KB WAL page
-// per update; without that index a commit took 0.42 ms instead of 1.02 (bench:delivery, BENCHMARKS.md).
+// per update, and the commit took more than twice as long as without that index (BENCHMARKS.md).
 // The journal's rows go to the end of one b-tree: a page or two per commit. Which journal rows belong to
 // which document is kept in memory, which is sound because one process owns a SQLite file (several
 // nodes need Postgres, whose store is table-store.ts). A load reads a document's indexed rows plus its
@@ -14,9 +14,11 @@
 // event loop), and opening the store moves over whatever an earlier process left.
 import type { Db, Queryable } from '../db/db.ts'
 import { powerOfTwoChunks } from '../db/chunks.ts'
-import { log } from '../sync/log.ts'
+import { logger } from '../log.ts'
 import type { DocWrite, Store, StoredRows } from './store.ts'
 import { asBuffer, toBytes } from './table-store.ts'
+
+const log = logger('store')
 
 /** A document's journal rows move to doc_updates after this long without a write, ms. */
 export const FOLD_IDLE_MS = 30_000

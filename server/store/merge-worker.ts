@@ -1,7 +1,7 @@
 // Merges a document's stored updates into one, in a worker thread. Merging re-encodes the whole
-// document (5–15 ms for a chat page of a few hundred messages on the 2-core machine): done on the
-// event loop, inside the commit that gates acks and fan-out, it stalled every delivery behind it, and
-// under an even load all pages came due together (bench:delivery: event-loop stalls of 100–350 ms).
+// document (milliseconds for a page of a few hundred entries): done on the event loop, inside the commit
+// that gates acks and fan-out, it stalled every delivery behind it, and under an even load all documents
+// came due together (BENCHMARKS.md, "Measurements behind the defaults").
 //
 // The merge applies the updates to a fresh Y.Doc and encodes its state, the same bytes a loaded doc
 // would encode: deleted content (a retracted message's old text) is garbage-collected, which

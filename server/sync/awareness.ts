@@ -1,31 +1,9 @@
 // Awareness (typing indicators): states are checked, kept per document for MSG_QUERY_AWARENESS and
 // fanned out; a socket's states are removed (and the removal broadcast) when it closes.
-import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
 import { MAX_AWARENESS_BYTES } from '../../protocol/limits.ts'
-import { MSG_AWARENESS } from '../../protocol/wire.ts'
+import { encodeAwarenessFrame, type AwarenessChange } from '../../protocol/frames.ts'
 import type { SyncDoc } from './doc.ts'
 import type { Conn } from './conn.ts'
-
-export interface AwarenessChange { client: number; clock: number; state: string }
-
-/** At most this many states in one awareness message (a client sends its own, a server relays many). */
-const MAX_ENTRIES = 64
-
-/** Decodes an awareness update; throws on malformed input. */
-export function decodeAwareness(payload: Uint8Array): AwarenessChange[] {
-  const d = decoding.createDecoder(payload)
-  const n = decoding.readVarUint(d)
-  if (n > MAX_ENTRIES) throw new Error('too many awareness states')
-  const out: AwarenessChange[] = []
-  for (let i = 0; i < n; i++) {
-    const client = decoding.readVarUint(d)
-    const clock = decoding.readVarUint(d)
-    const state = decoding.readVarString(d)
-    out.push({ client, clock, state })
-  }
-  return out
-}
 
 /** An error text, or null when the state may be published by `userId`. */
 export function checkAwarenessState(state: string, userId: string): string | null {
@@ -41,20 +19,6 @@ export function checkAwarenessState(state: string, userId: string): string | nul
     if (id !== undefined && id !== userId) return 'awareness state claims another user'
   }
   return null
-}
-
-export function encodeAwarenessFrame(changes: AwarenessChange[]): Uint8Array {
-  const inner = encoding.createEncoder()
-  encoding.writeVarUint(inner, changes.length)
-  for (const c of changes) {
-    encoding.writeVarUint(inner, c.client)
-    encoding.writeVarUint(inner, c.clock)
-    encoding.writeVarString(inner, c.state)
-  }
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MSG_AWARENESS)
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
-  return encoding.toUint8Array(e)
 }
 
 /** Records changes newer than what the doc holds; returns those. */

@@ -1,25 +1,26 @@
 // Group commit: every update validated in `turns` turns of the event loop (up to BATCH_MAX; a busier
-// stretch commits every BATCH_MAX updates), the clientID bindings it makes and its relational side
-// effects go into one transaction (the mirror of chats' latest messages and page lengths only once per
-// mirrorMs: mirror.ts).
-// Only after it commits are the updates acknowledged and fanned out (nothing is sent that is not stored).
-// One transaction is in flight at a time, which keeps each document's order; a failed commit closes the
-// affected documents' sockets (4012) and evicts them, so their clients resync from what is stored.
-import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
+// stretch commits every BATCH_MAX updates), the clientID bindings it makes and what the participants
+// (the document kinds' relational side effects) write for it go into one transaction.
+//
+// After commit, in this order and in this file only: each update is published on the bus with its frame
+// and its sender's ack (deliverCommitted, on every node holding the document, sends the frame to every
+// socket but the sender and the ack to the sender), then the participants run their effects (writes
+// into other documents). Nothing is sent that is not stored. One transaction is in flight at a time, which keeps each document's order; a
+// failed commit closes the affected documents' sockets (4012) and evicts them, so their clients resync
+// from what is stored.
 import type { Db, Queryable } from '../db/db.ts'
 import type { DocWrite, Store } from '../store/store.ts'
-import { MSG_SYNC } from '../../protocol/wire.ts'
+import { encodeAck, encodeUpdate } from '../../protocol/frames.ts'
+import type { Bus, UpdateMessage } from '../bus/bus.ts'
 import type { SyncDoc } from './doc.ts'
-import type { Conn } from './conn.ts'
+import { broadcast, type Conn } from './conn.ts'
 import { log } from './log.ts'
 import { statementChunks } from '../db/chunks.ts'
-import { MirrorChanges } from './mirror.ts'
 
 /**
  * Updates per transaction at most. A turn of the event loop under load brings hundreds of updates;
- * committing them all at its end made the first wait for the last (bench:delivery, updates held in
- * the server: p50 29–34 ms, p99 80–149 ms; with 32: 3.2–3.5 ms and 13–15 ms).
+ * committing them all at its end made the first wait for the last (bench:delivery's figures for updates
+ * held in the server: BENCHMARKS.md, "Measurements behind the defaults").
  */
 export const BATCH_MAX = 32
 
@@ -45,27 +46,58 @@ export interface CommitStats {
   ms: number
 }
 
+/**
+ * What a committed batch changes beyond its documents, for one part of the domain: it collects its
+ * share of each batch (`part`), writes it inside the batch's transaction and acts once it committed.
+ */
+export interface CommitParticipant<T> {
+  /** this participant's share of a fresh batch */
+  create(): T
+  /**
+   * Writes inside the batch's transaction; `part` is undefined when nothing of the batch touched this
+   * participant. `flush`: the server is draining, write whatever was deferred.
+   */
+  write(q: Queryable, dialect: Db['dialect'], part: T | undefined, flush: boolean): Promise<void>
+  /** the transaction committed, and the batch's updates were fanned out and acknowledged */
+  committed?(part: T | undefined): void
+  /** a transaction failed and these documents were dropped */
+  failed?(docs: ReadonlySet<SyncDoc>): void
+  /** deferred work that a later transaction must write (drain commits once more while there is) */
+  pending?(): boolean
+  /** the group commit drained: stop timers */
+  drained?(): void
+}
+
 export class Batch {
   readonly entries: Entry[] = []
   readonly claims = new Map<number, string>()
-  /** the chats' latest messages and page lengths this batch changes (written when the mirror is due) */
-  readonly mirror = new MirrorChanges()
-  /** conv → new current page */
-  readonly pages = new Map<string, number>()
-  /** `${conv}:${user}` → read position */
-  readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
+  /** commits after the server began draining: participants write what they deferred */
+  flush = false
+  private parts = new Map<CommitParticipant<unknown>, unknown>()
   readonly done: Promise<void>
   resolve!: () => void
   constructor() { this.done = new Promise((r) => { this.resolve = r }) }
+
+  /** The participant's share of this batch, created on first use. */
+  part<T>(p: CommitParticipant<T>): T {
+    let v = this.parts.get(p as CommitParticipant<unknown>) as T | undefined
+    if (v === undefined) this.parts.set(p as CommitParticipant<unknown>, (v = p.create()))
+    return v
+  }
+
+  /** The participant's share, undefined when nothing of the batch touched it. */
+  peek<T>(p: CommitParticipant<T>): T | undefined {
+    return this.parts.get(p as CommitParticipant<unknown>) as T | undefined
+  }
 }
 
 export interface CommitHooks {
-  /** fan-out of one committed update (the frame is encoded once for every socket) */
-  deliver(entry: Entry, frame: Uint8Array): void
-  /** after a successful commit, for inbox and head writes */
-  committed(batch: Batch): void
+  /** the fan-out seam: every committed update is published on it, under its document's name */
+  bus: Bus
+  /** this process, in bus messages (a socket's own update is not sent back to it) */
+  node: string
   /** a commit failed: these documents must be dropped */
-  failed(docs: Set<SyncDoc>, batch: Batch): void
+  failed(docs: Set<SyncDoc>): void
   /** a client's update has been fanned out, `ms` after its frame arrived */
   held?(ms: number): void
   /** a written document's stored rows are due for compaction (compaction.ts) */
@@ -73,14 +105,12 @@ export interface CommitHooks {
 }
 
 export interface CommitOptions {
-  /** how long the relational mirror may lag (mirror.ts), ms */
-  mirrorMs: number
   /**
    * Turns of the event loop a batch collects updates for before it commits (1: the turn it began in).
    * A transaction's fixed cost (BEGIN and COMMIT: locks and a WAL write) is paid per batch. Under load
-   * each turn reads frames from many sockets, so a second turn makes batches bigger (at 5,000 msg/s:
-   * 4.7 updates instead of 3.6, 22% fewer transactions, the same median delivery); an idle turn returns
-   * at once, so a lone update waits microseconds for it.
+   * each turn takes frames from many sockets, so a second turn makes batches bigger and transactions
+   * fewer (BENCHMARKS.md, bench:delivery); an idle turn returns at once, so a lone update waits
+   * microseconds for it.
    */
   turns: number
 }
@@ -90,24 +120,27 @@ export class GroupCommit {
   private scheduled = false
   private inFlight: Promise<void> | null = null
   private counters: CommitStats = { commits: 0, updates: 0, ms: 0 }
-  /** mirror values of committed batches, not written yet */
-  private mirror = new MirrorChanges()
-  /** performance.now() from which the next commit writes the mirror */
-  private mirrorAt = 0
-  private mirrorForced = false
-  private mirrorTimer: NodeJS.Timeout | null = null
+  private participants: CommitParticipant<unknown>[] = []
+  /** the next batch commits what participants deferred (drain) */
+  private flushNext = false
 
-  private readonly mirrorMs: number
   private readonly turns: number
 
   constructor(private db: Db, private store: Store, opts: CommitOptions, private hooks: CommitHooks) {
-    this.mirrorMs = opts.mirrorMs
     this.turns = Math.max(1, opts.turns)
   }
 
-  /** The batch that collects this turn's work. */
+  /** Adds a participant: from the next batch on it writes in every transaction and acts after each commit. */
+  participate<T>(p: CommitParticipant<T>): void {
+    this.participants.push(p as CommitParticipant<unknown>)
+  }
+
+  /** The batch that collects this turn's work (a participant may ask for one to write what it deferred). */
   batch(): Batch {
-    if (!this.current) this.current = new Batch()
+    if (!this.current) {
+      this.current = new Batch()
+      if (this.flushNext) { this.current.flush = true; this.flushNext = false }
+    }
     this.schedule()
     return this.current
   }
@@ -129,31 +162,19 @@ export class GroupCommit {
     return s
   }
 
-  /** Resolves when everything added so far is committed (or failed), the mirror included. */
+  /** Resolves when everything added so far is committed (or failed), what participants deferred included. */
   async drain(): Promise<void> {
-    for (let forced = false; ; forced = true) {
+    for (let again = false; ; again = true) {
       while (this.current || this.inFlight) {
         if (this.inFlight) await this.inFlight
         else await this.flush()
       }
-      // one forced try: a mirror that cannot be written is repaired at the next start (mirror.ts)
-      if (this.mirror.empty || forced) break
-      this.mirrorForced = true
+      // one more try at most: what cannot be written then is the participant's to repair at the next start
+      if (again || !this.participants.some((p) => p.pending?.())) break
+      this.flushNext = true
       this.batch()
     }
-    if (this.mirrorTimer) { clearTimeout(this.mirrorTimer); this.mirrorTimer = null }
-  }
-
-  /** An idle server writes what the mirror still lacks once it is due. */
-  private armMirror(): void {
-    if (this.mirror.empty || this.mirrorTimer) return
-    this.mirrorTimer = setTimeout(() => {
-      this.mirrorTimer = null
-      if (this.mirror.empty) return
-      this.mirrorForced = true
-      this.batch()
-    }, Math.max(0, this.mirrorAt - performance.now()))
-    this.mirrorTimer.unref()
+    for (const p of this.participants) p.drained?.()
   }
 
   private schedule(): void {
@@ -189,32 +210,21 @@ export class GroupCommit {
       w.updates.push(e.update)
     }
     const t0 = performance.now()
-    // a closed page's final length goes with the commit that closes it
-    const mirror = this.mirrorForced || b.pages.size > 0 || t0 >= this.mirrorAt ? this.mirror.with(b.mirror) : null
-    if (mirror) this.mirrorForced = false
     try {
       await this.db.tx(async (q) => {
         await this.store.write(q, [...writes.values()])
-        await writeSideEffects(q, this.db.dialect, b)
-        await mirror?.write(q, this.db.dialect)
+        await writeClaims(q, this.db.dialect, b)
+        for (const p of this.participants) await p.write(q, this.db.dialect, b.peek(p), b.flush)
       })
     } catch (e) {
       log.error('commit failed; reloading the affected documents', e, { docs: writes.size })
       const docs = new Set(writes.keys())
       for (const e of b.entries) e.doc.uncommitted--
-      try { this.hooks.failed(docs, b) } catch (err) { log.error('commit failure handling failed', err) }
+      this.fail(docs)
       this.dropAfterFailure(docs, b)
-      this.armMirror()
       b.resolve()
       return
     }
-    if (mirror) {
-      this.mirror = new MirrorChanges()
-      this.mirrorAt = performance.now() + this.mirrorMs
-    } else {
-      this.mirror.merge(b.mirror)
-    }
-    this.armMirror()
     this.counters.commits++
     this.counters.updates += b.entries.length
     this.counters.ms += performance.now() - t0
@@ -222,17 +232,35 @@ export class GroupCommit {
       d.stored(w.updates)
       if (d.compactionDue()) this.hooks.compactionDue?.(d)
     }
+    this.afterCommit(b)
+    b.resolve()
+  }
+
+  /** Fan-out, acks, then the participants' effects: everything that follows a committed batch. */
+  private afterCommit(b: Batch): void {
+    const { bus, node } = this.hooks
     for (const e of b.entries) {
       e.doc.uncommitted--
-      const enc = encoding.createEncoder()
-      encoding.writeVarUint(enc, MSG_SYNC)
-      encoding.writeVarUint(enc, 2) // y-protocols messageYjsUpdate
-      encoding.writeVarUint8Array(enc, e.update)
-      try { this.hooks.deliver(e, encoding.toUint8Array(enc)) } catch (err) { log.error('fan-out failed', err, { doc: e.doc.name }) }
+      try {
+        bus.publish(e.doc.name, {
+          kind: 'update', doc: e.doc.name, update: e.update, frame: encodeUpdate(e.update), node,
+          sender: e.sender?.id ?? 0, ack: e.sender && e.ack ? encodeAck(e.ack) : null,
+        })
+      } catch (err) {
+        log.error('fan-out failed', err, { doc: e.doc.name })
+      }
       if (e.receivedAt > 0) this.hooks.held?.(performance.now() - e.receivedAt)
     }
-    try { this.hooks.committed(b) } catch (err) { log.error('post-commit work failed', err) }
-    b.resolve()
+    for (const p of this.participants) {
+      try { p.committed?.(b.peek(p)) } catch (err) { log.error('post-commit work failed', err) }
+    }
+  }
+
+  private fail(docs: Set<SyncDoc>): void {
+    try { this.hooks.failed(docs) } catch (err) { log.error('commit failure handling failed', err) }
+    for (const p of this.participants) {
+      try { p.failed?.(docs) } catch (err) { log.error('commit failure handling failed', err) }
+    }
   }
 
   /**
@@ -251,28 +279,30 @@ export class GroupCommit {
     next.entries.length = 0
     next.entries.push(...keep)
     const fresh = [...more].filter((d) => !docs.has(d))
-    if (fresh.length) this.hooks.failed(new Set(fresh), next)
+    if (fresh.length) this.fail(new Set(fresh))
   }
 }
 
 
-// One statement per table and chunk, not one per conversation: on Postgres every statement is a round
-// trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
-// both SQLite and Postgres; the casts tell Postgres the parameters' types. (The mirror: mirror.ts.)
-async function writeSideEffects(q: Queryable, dialect: Db['dialect'], b: Batch): Promise<void> {
+/** The clientID bindings the batch makes, in one statement per chunk (on Postgres every statement is a round trip). */
+async function writeClaims(q: Queryable, dialect: Db['dialect'], b: Batch): Promise<void> {
   // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
-  const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
-  for (const part of chunks([...b.claims])) {
+  for (const part of statementChunks(dialect, [...b.claims], 128)) {
     await q.run('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
   }
-  for (const [conv, page] of b.pages) {
-    await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
-    await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [conv, page])
-  }
-  for (const part of chunks([...b.reads.values()])) {
-    await q.run(
-      'UPDATE members SET read_pos = v.column3 FROM (VALUES ' + part.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ') +
-        ') AS v WHERE members.conv_id = v.column1 AND members.user_id = v.column2 AND members.read_pos < v.column3',
-      part.flatMap((r) => [r.conv, r.user, r.pos]))
-  }
+}
+
+/**
+ * Delivers a committed update from the bus to this node's sockets on `doc`: the frame to every socket
+ * but the sender, which gets its ack (it has the update already).
+ */
+export function deliverCommitted(doc: SyncDoc, m: UpdateMessage, node: string): void {
+  const mine = m.node === node
+  let sender: Conn | null = null
+  broadcast(doc.conns, m.frame, (c) => {
+    if (!mine || c.id !== m.sender) return false
+    sender = c
+    return true
+  })
+  if (sender && m.ack) (sender as Conn).send(m.ack)
 }

@@ -4,10 +4,10 @@ import type { Store } from '../store/store.ts'
 import type { Bus } from '../bus/bus.ts'
 import type { Authenticate } from './types.ts'
 import type { Bindings } from './bindings.ts'
-import type { Convs } from './convs.ts'
 import type { GroupCommit } from './commit.ts'
 import type { DocRegistry } from './registry.ts'
-import type { ServerWriter } from './server-writes.ts'
+import type { ServerWriter } from './server-write.ts'
+import type { DocKinds } from './kind.ts'
 import type { Conn } from './conn.ts'
 import type { Compactor } from '../store/compactor.ts'
 
@@ -18,12 +18,8 @@ export interface SyncOptions {
   freezeMs: number
   /** a socket with more than this many bytes queued is closed to resync */
   maxBuffered: number
-  /** how long inbox writes for new messages and reads are coalesced */
-  inboxDelayMs: number
   /** open sockets one user may hold on this node; more are refused at the upgrade with 429 */
   maxSocketsPerUser: number
-  /** how long the relational mirror of chats' latest messages and page lengths may lag (mirror.ts) */
-  mirrorMs: number
   /** turns of the event loop one group commit collects updates for (commit.ts) */
   commitTurns: number
 }
@@ -34,7 +30,8 @@ export interface SyncContext {
   bus: Bus
   authenticate: Authenticate
   bindings: Bindings
-  convs: Convs
+  /** the registered document kinds */
+  kinds: DocKinds
   commit: GroupCommit
   /** merges documents' stored rows in the background */
   compactor: Compactor

@@ -1,30 +1,23 @@
 // One loaded document: the server's Y.Doc, its sockets and awareness states, and a queue that
 // serializes everything done to it (validation may await a clientID lookup; order must hold).
 //
-// A document whose Y.Doc nobody has touched for a while is frozen: kept as one encoded update (a chat page
-// of 10 messages: ~1 KB instead of ~10 KB of Items and maps) while its sockets stay open. Sockets that
+// A document whose Y.Doc nobody has touched for a while is frozen: kept as one encoded update (a small
+// document: a tenth of the memory of its Items and maps) while its sockets stay open. Sockets that
 // connect or resync are answered from the encoded update; the first write, validation or server write
 // thaws it back (Y.applyUpdate: well under a millisecond for small docs).
 import * as Y from 'yjs'
-import type { DocName } from '../../protocol/docs.ts'
-import { ROOTS } from '../../protocol/docs.ts'
-import type { ConvState } from './convs.ts'
 import type { Conn } from './conn.ts'
 import { log } from './log.ts'
 import { compactionDue } from './compaction.ts'
-import type { RootSpec } from '../store/merge-worker.ts'
+import type { DocKind, RootSpec } from './kind.ts'
 
-/** The root types of each kind of document, for Y.Docs that must integrate updates as the server does. */
-export function rootSpecs(parsed: DocName): RootSpec[] {
-  if (parsed.kind === 'page') return [[ROOTS.page.msgs, 'array'], [ROOTS.page.edits, 'map']]
-  if (parsed.kind === 'head') return [[ROOTS.head.meta, 'map'], [ROOTS.head.reads, 'map']]
-  return [[ROOTS.inbox.chats, 'map'], [ROOTS.inbox.settings, 'map']]
-}
-
-/** A Y.Doc with the roots of its kind instantiated, so that updates integrate into the right types. */
-export function emptyDoc(parsed: DocName): Y.Doc {
+/** A Y.Doc with these roots instantiated, so that updates integrate into the right types. */
+export function emptyDoc(roots: readonly RootSpec[]): Y.Doc {
   const y = new Y.Doc()
-  for (const [name, kind] of rootSpecs(parsed)) kind === 'array' ? y.getArray(name) : y.getMap(name)
+  for (const [name, type] of roots) {
+    if (type === 'array') y.getArray(name)
+    else y.getMap(name)
+  }
   return y
 }
 
@@ -32,7 +25,8 @@ type Job = () => void | Promise<void>
 
 export interface AwarenessEntry { clock: number; state: string; conn: Conn | null }
 
-export class SyncDoc {
+/** K: the kind's key for the document (from its name), S: what the kind keeps beside it while loaded. */
+export class SyncDoc<K = unknown, S = unknown> {
   private live: Y.Doc | null = null
   /** the whole state while frozen */
   private frozen: Uint8Array | null = null
@@ -51,21 +45,22 @@ export class SyncDoc {
   /** settles when the batch holding the latest applied update has committed (or failed) */
   lastCommit: Promise<void> = Promise.resolve()
   unsubscribe: (() => void) | null = null
-  /** page docs: message id → author, built on first use */
-  private authors: Map<string, string> | null = null
   private queue: Job[] = []
   private head = 0
   private running = false
 
-  constructor(readonly name: string, readonly parsed: DocName, readonly conv: ConvState | null) {
-    this.live = emptyDoc(this.parsed)
+  private readonly roots: RootSpec[]
+
+  constructor(readonly name: string, readonly kind: DocKind<K, S>, readonly key: K, readonly state: S) {
+    this.roots = kind.roots(key)
+    this.live = emptyDoc(this.roots)
   }
 
   /** The live Y.Doc, thawed first if the document is frozen. */
   get ydoc(): Y.Doc {
     this.touched = true
     if (!this.live) {
-      const y = emptyDoc(this.parsed)
+      const y = emptyDoc(this.roots)
       if (this.frozen) Y.applyUpdate(y, this.frozen)
       this.frozen = null
       this.live = y
@@ -91,7 +86,7 @@ export class SyncDoc {
     this.frozen = Y.encodeStateAsUpdate(this.live)
     this.live.destroy()
     this.live = null
-    this.authors = null
+    this.kind.frozen?.(this)
     return true
   }
 
@@ -100,8 +95,6 @@ export class SyncDoc {
     this.live = null
     this.frozen = null
   }
-
-  get page(): number { return this.parsed.kind === 'page' ? this.parsed.page : 0 }
 
   /** Records rows stored for this doc. */
   stored(updates: Uint8Array[]): void {
@@ -115,11 +108,8 @@ export class SyncDoc {
 
   /** Whether the stored rows are due for compaction (compaction.ts); `atRest` once the doc froze or is dropped. */
   compactionDue(atRest = false): boolean {
-    return compactionDue({ rows: this.rows, closed: this.closedPage(), atRest })
+    return compactionDue({ rows: this.rows, closed: this.kind.closed?.(this) ?? false, atRest })
   }
-
-  /** a page before the conversation's current one */
-  closedPage(): boolean { return this.parsed.kind === 'page' && this.conv !== null && this.parsed.page < this.conv.page }
 
   enqueue(job: Job): void {
     if (this.dead) return
@@ -144,16 +134,4 @@ export class SyncDoc {
     this.head = 0
     this.running = false
   }
-
-  messageAuthor(id: string): string | undefined {
-    if (!this.authors) {
-      this.authors = new Map()
-      for (const m of this.ydoc.getArray<{ id?: unknown; from?: unknown }>(ROOTS.page.msgs).toArray()) {
-        if (m && typeof m.id === 'string' && typeof m.from === 'string') this.authors.set(m.id, m.from)
-      }
-    }
-    return this.authors.get(id)
-  }
-
-  noteMessage(id: string, from: string): void { this.authors?.set(id, from) }
 }

@@ -3,9 +3,8 @@
 // server's frames are never masked, so the frame carrying a message is the same bytes for every socket
 // of the document: it is built once (ws's own Sender.frame) and written to each socket as one buffer,
 // instead of ws.send building a header per socket and handing the kernel two buffers through a corked
-// writev each time. Measured at 5,000 msg/s against the same build without it: 0.92x and 0.94x the
-// server's CPU per message in two runs, lower in 7 of 10 alternating pairs (BENCHMARKS.md, seventh
-// session).
+// writev each time. It costs less CPU per message than framing per socket (BENCHMARKS.md, "Measurements
+// behind the defaults").
 //
 // This reaches into ws: its Sender class (exported at run time, not in its types) and the socket under
 // a WebSocket. Writing to that socket directly keeps the order of frames only because ws writes every

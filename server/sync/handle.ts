@@ -1,21 +1,14 @@
 // One incoming frame from a socket: the y-websocket sync and awareness protocols, with every update
 // validated before it is applied, and its effects collected into the current group-commit batch.
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
-import { CLOSE, MSG_AUTH, MSG_AWARENESS, MSG_QUERY_AWARENESS, MSG_SYNC, encodeAck } from '../../protocol/wire.ts'
-import { PAGE_SIZE } from '../../protocol/limits.ts'
-import { ROOTS } from '../../protocol/docs.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import { decodeAwareness, decodeFrame, encodeAck, encodeAwarenessFrame, encodeSyncStep2, type AwarenessChange } from '../../protocol/frames.ts'
 import type { SyncContext } from './context.ts'
 import { broadcast, type Conn } from './conn.ts'
-import { checkHeadEffects, clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
-import { applyAwareness, allAwareness, checkAwarenessState, decodeAwareness, encodeAwarenessFrame, type AwarenessChange } from './awareness.ts'
+import { clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
+import type { UpdateRules } from './kind.ts'
+import { applyAwareness, allAwareness, checkAwarenessState } from './awareness.ts'
 import { log } from './log.ts'
-import { previewOf } from './mirror.ts'
-
-const SYNC_STEP1 = 0
-const SYNC_STEP2 = 1
-const SYNC_UPDATE = 2
 
 export function refuse(conn: Conn, code: number, reason: string): void {
   if (conn.closed) return
@@ -30,20 +23,17 @@ type Parsed =
   | { t: 'query' }
   | { t: 'ignore' }
 
+/** What a client's frame asks of the server; throws on a malformed frame or one a client may not send. */
 function parseFrame(data: Uint8Array): Parsed {
-  const d = decoding.createDecoder(data)
-  const type = decoding.readVarUint(d)
-  switch (type) {
-    case MSG_SYNC: {
-      const sub = decoding.readVarUint(d)
-      if (sub === SYNC_STEP1) return { t: 'step1', sv: decoding.readVarUint8Array(d) }
-      if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return { t: 'update', update: decoding.readVarUint8Array(d) }
-      throw new Error('unknown sync message')
-    }
-    case MSG_AWARENESS: return { t: 'awareness', changes: decodeAwareness(decoding.readVarUint8Array(d)) }
-    case MSG_QUERY_AWARENESS: return { t: 'query' }
-    case MSG_AUTH: return { t: 'ignore' }
-    default: throw new Error('unknown message type')
+  const f = decodeFrame(data)
+  switch (f.type) {
+    case 'sync-step1': return { t: 'step1', sv: f.stateVector }
+    case 'sync-step2':
+    case 'update': return { t: 'update', update: f.update }
+    case 'awareness': return { t: 'awareness', changes: decodeAwareness(f.payload) }
+    case 'query-awareness': return { t: 'query' }
+    case 'auth': return { t: 'ignore' }
+    case 'ack': throw new Error('acks are sent by the server only')
   }
 }
 
@@ -84,11 +74,7 @@ async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
   } catch {
     return refuse(conn, CLOSE.REFUSED, 'malformed state vector')
   }
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MSG_SYNC)
-  encoding.writeVarUint(e, SYNC_STEP2)
-  encoding.writeVarUint8Array(e, diff)
-  conn.send(encoding.toUint8Array(e))
+  conn.send(encodeSyncStep2(diff))
 }
 
 /** Distinct authors' clientIDs one update may carry (a device writes with one; a few after reloads). */
@@ -111,24 +97,17 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
   const run = (): void | Promise<void> => {
     const doc = conn.doc
     if (conn.closed || doc.dead) return
-    const v = validateUpdate(u, {
-      kind: doc.parsed.kind,
-      userId: conn.userId,
-      doc: doc.ydoc,
-      conv: doc.conv,
-      page: doc.page,
-      owner,
-      messageAuthor: (id) => doc.messageAuthor(id),
-    })
+    const rules = doc.kind.rules(doc, conn.userId)
+    const v = validateUpdate(u, { userId: conn.userId, doc: doc.ydoc, owner, rules })
     if (v.ok === 'owners') {
       if (v.clients.some((c) => looked.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
       return lookup(v.clients).then(run)
     }
-    if (v.ok === true && !v.noop && doc.parsed.kind === 'head') {
-      const err = checkHeadEffects(doc.ydoc, update)
+    if (v.ok === true && !v.noop && rules.effects) {
+      const err = rules.effects(doc.ydoc, update)
       if (err) return refuse(conn, CLOSE.REFUSED, err)
     }
-    return applyVerdict(ctx, conn, update, u, v, at)
+    return applyVerdict(ctx, conn, update, u, v, rules, at)
   }
   const lookup = async (clients: Iterable<number>): Promise<void> => {
     const list = [...clients].filter((c) => owner(c) === undefined)
@@ -147,7 +126,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
   return lookup(missing).then(run, () => {})
 }
 
-function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, v: Verdict, at: number): void {
+function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, v: Verdict, rules: UpdateRules, at: number): void {
   const doc = conn.doc
   const userId = conn.userId
   if (v.ok === 'owners') return
@@ -179,32 +158,7 @@ function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Decod
     for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
   }
   ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clientsOf(u)], receivedAt: at })
-
-  const conv = doc.conv
-  if (!conv) return
-  if (doc.parsed.kind === 'page' && v.appended.length > 0) {
-    const page = doc.parsed.page
-    const length = doc.ydoc.getArray(ROOTS.page.msgs).length
-    conv.pageLengths.set(page, length)
-    batch.mirror.pageLengths.set(`${conv.id}:${page}`, { conv: conv.id, page, length })
-    const last = v.appended[v.appended.length - 1]
-    conv.lastPreview = previewOf(last)
-    conv.lastFrom = last.from
-    conv.lastTs = last.ts
-    batch.mirror.last.set(conv.id, { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs })
-    for (const m of v.appended) doc.noteMessage(m.id, m.from)
-    if (page === conv.page && length >= PAGE_SIZE) {
-      conv.page = page + 1
-      if (!conv.pageLengths.has(page + 1)) conv.pageLengths.set(page + 1, 0)
-      batch.pages.set(conv.id, page + 1)
-    }
-  } else if (doc.parsed.kind === 'head' && v.readPos !== null) {
-    const me = conv.members.get(userId)
-    if (me && v.readPos > me.readPos) {
-      me.readPos = v.readPos
-      batch.reads.set(`${conv.id}:${userId}`, { conv: conv.id, user: userId, pos: v.readPos })
-    }
-  }
+  rules.applied?.(batch)
 }
 
 /** Awareness clientIDs one socket may announce (a stock client announces one: its doc's). */

@@ -1,41 +1,37 @@
-// The sync server: the y-websocket protocol on /sync/<doc>, with authentication at the upgrade,
-// validation of every update, group commit, acknowledgements and fan-out (see docs/protocol.md).
+// The sync engine: the y-websocket protocol on /sync/<doc>, with authentication at the upgrade,
+// validation of every update, group commit, acknowledgements and fan-out (see docs/protocol.md). It knows
+// no domain: the kinds of documents and what their commits change are registered by one (kind.ts).
 import { randomInt, randomUUID } from 'node:crypto'
 import { WebSocketServer } from 'ws'
 import { MAX_FRAME_BYTES } from '../../protocol/limits.ts'
-import { CLOSE, encodeAck } from '../../protocol/wire.ts'
+import { CLOSE } from '../../protocol/wire.ts'
 import { createInProcessBus, SESSIONS_CHANNEL, type Bus } from '../bus/bus.ts'
-import type { SyncDeps, SyncServer } from './types.ts'
+import type { SyncDeps, SyncEngine } from './types.ts'
 import type { SyncContext, SyncOptions } from './context.ts'
 import { Bindings, SYSTEM_USER } from './bindings.ts'
-import { Convs } from './convs.ts'
 import { COMMIT_TURNS, GroupCommit } from './commit.ts'
 import { DocRegistry } from './registry.ts'
-import { ServerWriter } from './server-writes.ts'
+import { ServerWriter } from './server-write.ts'
 import { createUpgradeHandler, TOKEN_PROTOCOL_PREFIX } from './upgrade.ts'
 import { log } from './log.ts'
 import { envInt } from '../config.ts'
 import { LatencyWindow } from './latency.ts'
 import { Compactor } from '../store/compactor.ts'
-import { parseDocName } from '../../protocol/docs.ts'
-import { rootSpecs } from './doc.ts'
-import { MIRROR_MS } from './mirror.ts'
+import { DocKinds } from './kind.ts'
 
-export type { SyncDeps, SyncServer } from './types.ts'
+export type { SyncDeps, SyncEngine, SyncServer } from './types.ts'
 
 export interface SyncExtras {
   bus?: Bus
   options?: Partial<SyncOptions>
 }
 
-export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer {
+export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine {
   const opts: SyncOptions = {
     idleMs: envInt('SORI_DOC_IDLE_MS', 30_000),
     freezeMs: envInt('SORI_DOC_FREEZE_MS', 10_000),
     maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
-    inboxDelayMs: 100,
     maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
-    mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
     commitTurns: envInt('SORI_COMMIT_TURNS', COMMIT_TURNS),
     ...extras.options,
   }
@@ -51,7 +47,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     bus: extras.bus ?? createInProcessBus(),
     authenticate: deps.authenticate,
     bindings,
-    convs: new Convs(db),
+    kinds: new DocKinds(),
     opts,
     node: randomUUID(),
     serverClient,
@@ -64,40 +60,23 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
     .then(() => undefined)
   ctx.serverReady.catch((e) => log.error('binding the server clientID failed', e))
   ctx.compactor = new Compactor(ctx.store, {
-    rootsOf: (doc) => {
-      const parsed = parseDocName(doc)
-      return parsed ? rootSpecs(parsed) : null
-    },
+    rootsOf: (doc) => ctx.kinds.rootsOf(doc),
     done: (c) => ctx.docs.get(c.doc)?.compacted(c.rowsIn),
     stillDue: (doc) => ctx.docs.get(doc)?.compactionDue() ?? false,
     error: (doc, e) => log.error('compaction failed', e, { doc }),
   })
   ctx.docs = new DocRegistry(ctx)
   ctx.writer = new ServerWriter(ctx)
-  ctx.commit = new GroupCommit(db, ctx.store, { mirrorMs: opts.mirrorMs, turns: opts.commitTurns }, {
-    deliver(entry, frame) {
-      ctx.bus.publish(entry.doc.name, {
-        kind: 'update', doc: entry.doc.name, update: entry.update, frame, node: ctx.node, sender: entry.sender?.id ?? 0,
-      })
-      if (entry.sender && entry.ack) entry.sender.send(encodeAck(entry.ack))
-    },
-    committed(batch) {
-      for (const conv of batch.mirror.last.keys()) {
-        const c = ctx.convs.cached(conv)
-        if (c) ctx.writer.touch(conv, c.members.keys())
-      }
-      for (const r of batch.reads.values()) ctx.writer.touch(r.conv, [r.user])
-      for (const conv of batch.pages.keys()) void writeHeadMeta(ctx, conv)
-    },
+  ctx.commit = new GroupCommit(db, ctx.store, { turns: opts.commitTurns }, {
+    bus: ctx.bus,
+    node: ctx.node,
     held: (ms) => held.record(ms),
     compactionDue: (d) => ctx.compactor.request(d.name),
     failed(docs) {
-      for (const d of docs) {
-        ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
-        if (d.parsed.kind !== 'inbox') void ctx.convs.refresh(d.parsed.convId).catch(() => {})
-      }
+      for (const d of docs) ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
     },
   })
+  const closeHooks: Array<() => void> = []
 
   const unsubscribeSessions = ctx.bus.subscribe(SESSIONS_CHANNEL, (m) => {
     if (m.kind !== 'revoke') return
@@ -134,10 +113,13 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
 
   return {
     handleUpgrade,
-    async chatChanged(convId) {
-      if (ctx.closing) return
-      await ctx.writer.chatChanged(convId)
-    },
+    register: (kind) => ctx.kinds.register(kind),
+    participate: (p) => ctx.commit.participate(p),
+    onClose: (fn) => { closeHooks.push(fn) },
+    docs: ctx.docs,
+    commit: ctx.commit,
+    write: (doc, fn) => ctx.writer.write(doc, fn),
+    get closing() { return ctx.closing },
     stats() {
       const docs = ctx.docs.all()
       let sockets = 0
@@ -158,7 +140,9 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       ctx.closing = true
       clearInterval(heartbeat)
       freezer.stop()
-      ctx.writer.flushInbox()
+      for (const fn of closeHooks) {
+        try { fn() } catch (e) { log.error('close hook failed', e) }
+      }
       // let queued doc jobs land in the batch, then commit it
       await new Promise((r) => setImmediate(r))
       await ctx.commit.drain()
@@ -169,19 +153,5 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncServer 
       await new Promise<void>((r) => wss.close(() => r()))
       await ctx.serverReady.catch(() => {})
     },
-  }
-}
-
-/** After a page roll-over: the head doc's `meta.page` follows convs.page. */
-async function writeHeadMeta(ctx: SyncContext, convId: string): Promise<void> {
-  const name = `c:${convId}`
-  try {
-    const head = await ctx.docs.acquire(name, { kind: 'head', convId })
-    if (!head) return
-    head.enqueue(async () => {
-      try { await ctx.writer.writeMeta(head) } finally { ctx.docs.release(head) }
-    })
-  } catch (e) {
-    log.error('writing head meta failed', e, { conv: convId })
   }
 }

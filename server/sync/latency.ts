@@ -1,9 +1,9 @@
 // How long the server holds an update: from its frame's arrival to its fan-out (validation, the wait
-// for the group commit, the commit, the sends). The delivery benchmark reads it to tell the server's
+// for the group commit, the commit, the sends). The delivery benchmark asks for it to tell the server's
 // share of delivery latency from the load generator's and the machine's (GET /api/metrics when
 // SORI_METRICS=1).
 
-/** Samples kept between two reads; beyond that the oldest are overwritten (a window of the latest). */
+/** Samples kept between two calls to read(); beyond that the oldest are overwritten (a window of the latest). */
 const CAPACITY = 1 << 16
 
 export interface LatencySummary { count: number; p50: number; p99: number; max: number }

@@ -1,11 +1,10 @@
 // Documents in memory: loaded on demand (concurrent loads coalesced), held while any socket or server
 // write uses them, evicted after idling without sockets, dropped at once after a failed commit.
 import * as Y from 'yjs'
-import type { DocName } from '../../protocol/docs.ts'
-import { ROOTS } from '../../protocol/docs.ts'
 import type { SyncContext } from './context.ts'
 import { SyncDoc } from './doc.ts'
-import { broadcast } from './conn.ts'
+import { deliverCommitted } from './commit.ts'
+import type { Resolved } from './kind.ts'
 
 /** Longest stretch of freezing between two turns of I/O, ms. */
 const FREEZE_SLICE_MS = 4
@@ -13,20 +12,22 @@ const FREEZE_SLICE_MS = 4
 export class DocRegistry {
   private docs = new Map<string, SyncDoc>()
   private loading = new Map<string, Promise<SyncDoc | null>>()
-  private byConv = new Map<string, Set<SyncDoc>>()
+  /** group (DocKind.group) → its loaded documents */
+  private groups = new Map<string, Set<SyncDoc>>()
 
   constructor(private ctx: SyncContext) {}
 
   /** A loaded, live document. */
   get(name: string): SyncDoc | undefined { return this.docs.get(name) }
 
-  /** The loaded documents of a conversation (head and pages). */
-  ofConv(convId: string): SyncDoc[] { return [...(this.byConv.get(convId) ?? [])] }
+  /** The loaded documents of a group (DocKind.group). */
+  inGroup(group: string): SyncDoc[] { return [...(this.groups.get(group) ?? [])] }
 
   all(): SyncDoc[] { return [...this.docs.values()] }
 
-  /** Loads (or finds) a document and holds it until `release`; null when its conversation does not exist. */
-  async acquire(name: string, parsed: DocName): Promise<SyncDoc | null> {
+  /** Loads (or finds) a document and holds it until `release`; null when it is unknown or its kind says it does not exist. */
+  async acquire(name: string, resolved: Resolved | null = this.ctx.kinds.resolve(name)): Promise<SyncDoc | null> {
+    if (!resolved) return null
     for (;;) {
       const d = this.docs.get(name)
       if (d) {
@@ -36,7 +37,7 @@ export class DocRegistry {
       }
       let p = this.loading.get(name)
       if (!p) {
-        p = this.load(name, parsed).finally(() => this.loading.delete(name))
+        p = this.load(name, resolved).finally(() => this.loading.delete(name))
         this.loading.set(name, p)
       }
       const loaded = await p
@@ -90,7 +91,7 @@ export class DocRegistry {
       doc.idleTimer = null
       if (doc.dead || doc.refs > 0) return
       if (doc.uncommitted > 0) { this.armIdle(doc); return }
-      // its next load reads one row (the compactor works from the stored rows, not from this Y.Doc)
+      // its next load has one row to load (the compactor works from the stored rows, not from this Y.Doc)
       if (doc.compactionDue(true)) this.ctx.compactor.request(doc.name)
       this.drop(doc)
     }, this.ctx.opts.idleMs)
@@ -111,51 +112,43 @@ export class DocRegistry {
     if (this.docs.get(doc.name) === doc) this.docs.delete(doc.name)
     doc.unsubscribe?.()
     doc.unsubscribe = null
-    if (doc.parsed.kind !== 'inbox') {
-      const set = this.byConv.get(doc.parsed.convId)
+    const group = doc.kind.group?.(doc.key)
+    if (group) {
+      const set = this.groups.get(group)
       set?.delete(doc)
-      if (set && set.size === 0) this.byConv.delete(doc.parsed.convId)
-      this.ctx.convs.release(doc.parsed.convId)
+      if (set && set.size === 0) this.groups.delete(group)
     }
+    doc.kind.release?.(doc.key, doc.state)
     doc.awareness.clear()
     doc.destroy()
   }
 
-  private async load(name: string, parsed: DocName): Promise<SyncDoc | null> {
+  private async load(name: string, { kind, key }: Resolved): Promise<SyncDoc | null> {
     const ctx = this.ctx
-    let conv = null
-    if (parsed.kind !== 'inbox') {
-      conv = await ctx.convs.acquire(parsed.convId)
-      if (!conv) return null
-    }
+    const state: unknown = await kind.open(key)
+    if (state === null) return null
     let updates: Uint8Array[]
     try {
       updates = await ctx.store.load(name)
     } catch (e) {
-      if (parsed.kind !== 'inbox') ctx.convs.release(parsed.convId)
+      kind.release?.(key, state)
       throw e
     }
-    const doc = new SyncDoc(name, parsed, conv)
+    const doc = new SyncDoc(name, kind, key, state)
     doc.ydoc.transact(() => { for (const u of updates) Y.applyUpdate(doc.ydoc, u) })
     doc.stored(updates)
     if (doc.compactionDue()) ctx.compactor.request(name)
-    if (parsed.kind === 'page' && conv) {
-      const len = doc.ydoc.getArray(ROOTS.page.msgs).length
-      conv.pageLengths.set(parsed.page, Math.max(len, conv.pageLengths.get(parsed.page) ?? 0))
-    }
     this.docs.set(name, doc)
-    if (parsed.kind !== 'inbox') {
-      let set = this.byConv.get(parsed.convId)
-      if (!set) this.byConv.set(parsed.convId, (set = new Set()))
+    const group = kind.group?.(key)
+    if (group) {
+      let set = this.groups.get(group)
+      if (!set) this.groups.set(group, (set = new Set()))
       set.add(doc)
     }
-    doc.unsubscribe = ctx.bus.subscribe(name, (m) => {
-      if (m.kind !== 'update') return
-      broadcast(doc.conns, m.frame, (c) => c.id === m.sender && m.node === ctx.node)
-    })
-    // the server-written roots are reconciled with the relational data before any socket syncs
-    if (parsed.kind === 'head') doc.enqueue(() => ctx.writer.writeMeta(doc))
-    else if (parsed.kind === 'inbox') doc.enqueue(() => ctx.writer.reconcileInbox(doc))
+    // committed updates reach this node's sockets through the bus (commit.ts publishes them)
+    doc.unsubscribe = ctx.bus.subscribe(name, (m) => { if (m.kind === 'update') deliverCommitted(doc, m, ctx.node) })
+    // e.g. server-written roots reconciled with relational data, queued before any socket syncs
+    kind.loaded?.(doc)
     this.armIdle(doc)
     return doc
   }

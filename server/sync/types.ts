@@ -8,12 +8,6 @@ export type Authenticate = (token: string) => Promise<{ userId: string; sessionI
 export interface SyncServer {
   /** Handles an HTTP upgrade on /sync/<doc>: 401/403/404 before any WebSocket exists. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
-  /**
-   * A conversation's relational state changed (created, members invited/left/removed, renamed, a block
-   * between the two members of a direct chat). Re-reads it from the database, writes the head doc's
-   * `meta` and every member's inbox entry, and closes the sockets of users who lost access (4403).
-   */
-  chatChanged(convId: string): Promise<void>
   /** Sessions were signed out: their sockets close with 4401. */
   sessionsRevoked(sessionIds: string[]): void
   /**
@@ -28,6 +22,27 @@ export interface SyncServer {
   commitStats(): import('./commit.ts').CommitStats
   /** Stops accepting, flushes pending commits, closes sockets (4012). */
   close(): Promise<void>
+}
+
+/**
+ * What a domain plugs into: document kinds, commit participants, and the engine's documents and writes
+ * (server/chats/ is the chat domain).
+ */
+export interface SyncEngine extends SyncServer {
+  /** Adds a kind of document; every kind is registered before the first upgrade. */
+  register(kind: import('./kind.ts').AnyKind): void
+  /** Adds what a committed batch changes beyond its documents (commit.ts). */
+  participate<T>(p: import('./commit.ts').CommitParticipant<T>): void
+  /** Runs first when the server closes, before the last commit (e.g. to flush coalesced writes). */
+  onClose(fn: () => void): void
+  /** the loaded documents */
+  readonly docs: import('./registry.ts').DocRegistry
+  /** the group commit, for participants that ask for a batch to write what they deferred */
+  readonly commit: import('./commit.ts').GroupCommit
+  /** Writes into a document as the server (call from inside one of the document's jobs). */
+  write(doc: import('./doc.ts').SyncDoc, fn: (y: import('yjs').Doc) => void): Promise<void>
+  /** the server is closing: no more writes */
+  readonly closing: boolean
 }
 
 /** What server/sync/index.ts's `createSync(deps)` needs from the app. */

@@ -1,11 +1,11 @@
-// The HTTP upgrade on /sync/<doc>: 404 for an unknown document name, 401 without a valid token, 403
-// when the user may not read the document — all before any WebSocket exists. Nothing is kept per
+// The HTTP upgrade on /sync/<doc>: 404 for a name no document kind knows, 401 without a valid token, 403
+// when the kind says the user may not open the document — all before any WebSocket exists. Nothing is kept per
 // attempt: a refused attempt costs one response and the socket is gone.
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { WebSocket, WebSocketServer } from 'ws'
-import { parseDocName, type DocName } from '../../protocol/docs.ts'
-import { encodeStateVectorFrame } from './frames.ts'
+import { encodeSyncStep1 } from '../../protocol/frames.ts'
+import type { Resolved } from './kind.ts'
 import type { SyncContext } from './context.ts'
 import type { SyncDoc } from './doc.ts'
 import { Conn, broadcast } from './conn.ts'
@@ -38,27 +38,18 @@ export function protocolToken(header: string | string[] | undefined): string | n
 
 interface Admitted { userId: string; sessionId: string; doc: SyncDoc }
 
-async function admit(ctx: SyncContext, token: string, parsed: DocName, name: string): Promise<Admitted | number> {
+async function admit(ctx: SyncContext, token: string, resolved: Resolved, name: string): Promise<Admitted | number> {
   const auth = await ctx.authenticate(token)
   if (!auth) return 401
-  if (parsed.kind === 'inbox') {
-    if (parsed.userId !== auth.userId) return 403
-  } else {
-    // held across the doc load below, so the conversation is read once
-    const conv = await ctx.convs.acquire(parsed.convId)
-    if (!conv) return 403
-    try {
-      if (!conv.members.has(auth.userId)) return 403
-      if (parsed.kind === 'page' && parsed.page > conv.page) return 403
-      const doc = await ctx.docs.acquire(name, parsed)
-      return doc ? { userId: auth.userId, sessionId: auth.sessionId, doc } : 403
-    } finally {
-      ctx.convs.release(parsed.convId)
-    }
+  const access = await resolved.kind.access(auth.userId, resolved.key)
+  if (!access) return 403
+  // what access read stays held across the load, so the kind's open() finds it instead of reading it again
+  try {
+    const doc = await ctx.docs.acquire(name, resolved)
+    return doc ? { userId: auth.userId, sessionId: auth.sessionId, doc } : 403
+  } finally {
+    access.release()
   }
-  const doc = await ctx.docs.acquire(name, parsed)
-  if (!doc) return 403
-  return { userId: auth.userId, sessionId: auth.sessionId, doc }
 }
 
 // Module-level: a listener created inside handleUpgrade would keep that call's scope (the request, its
@@ -78,13 +69,13 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
     } catch {
       return reject(socket, 404)
     }
-    const parsed = parseDocName(name)
-    if (!parsed) return reject(socket, 404)
+    const resolved = ctx.kinds.resolve(name)
+    if (!resolved) return reject(socket, 404)
     const token = url.searchParams.get('token') || protocolToken(req.headers['sec-websocket-protocol'])
     if (!token) return reject(socket, 401)
     const wantsAck = url.searchParams.get('ack') === '1'
 
-    admit(ctx, token, parsed, name).then(
+    admit(ctx, token, resolved, name).then(
       (r) => {
         if (typeof r === 'number') return reject(socket, r)
         if (socket.destroyed || ctx.closing || r.doc.dead) {
@@ -141,7 +132,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   doc.enqueue(async () => {
     if (doc.uncommitted > 0) await doc.lastCommit
     if (conn.closed || doc.dead) return
-    conn.send(encodeStateVectorFrame(doc.stateVector()))
+    conn.send(encodeSyncStep1(doc.stateVector()))
     const aw = allAwareness(doc)
     if (aw) conn.send(aw)
   })

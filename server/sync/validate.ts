@@ -1,29 +1,20 @@
-// The update grammar: a whitelist of what a user may write into each document kind, checked on the
-// decoded update BEFORE anything is applied, stored or forwarded. It reads structs and the delete set
-// (Y.decodeUpdate) and resolves where each item lands through the update's own earlier structs or the
-// server's copy of the document. Anything outside the grammar is refused: Yjs can hide deleted
-// structs in an update, so this never diffs effects.
+// The update grammar's driver: what a user may write into a document is a whitelist, checked on the
+// decoded update BEFORE anything is applied, stored or forwarded. It walks the structs and the delete set
+// (Y.decodeUpdate) and resolves where each item lands through the update's own structs or the server's
+// copy of the document; each root's rule comes from the document's kind (kind.ts). Anything outside the
+// grammar is refused: Yjs can hide deleted structs in an update, so this never diffs effects.
 import * as Y from 'yjs'
-import { ROOTS } from '../../protocol/docs.ts'
-import { checkEdit, checkMessage, type ChatMessage } from '../../protocol/messages.ts'
-import { MAX_SETTING_BYTES, PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
 import { CLOSE } from '../../protocol/wire.ts'
-import type { ConvState } from './convs.ts'
-
-export type DocKind = keyof typeof ROOTS
+import type { Refusal, UpdateRules } from './kind.ts'
 
 export interface ValidateContext {
-  kind: DocKind
   userId: string
+  /** the server's copy of the document */
   doc: Y.Doc
-  /** the conversation, for head and page docs */
-  conv: ConvState | null
-  /** the page number, for page docs */
-  page: number
   /** owner of a clientID: a user id, null when unbound, undefined when not looked up yet */
   owner: (client: number) => string | null | undefined
-  /** author of a message of this page held by the server (page docs) */
-  messageAuthor: (id: string) => string | undefined
+  /** the kind's grammar for this update */
+  rules: UpdateRules
 }
 
 export interface Accepted {
@@ -36,28 +27,15 @@ export interface Accepted {
   claims: number[]
   /** clientIDs that wrote new structs (for the ack) */
   wrote: number[]
-  /** new messages (page docs), in update order */
-  appended: ChatMessage[]
-  /** the highest new read position the user wrote (head docs) */
-  readPos: number | null
 }
-export interface Refused { ok: false; code: number; reason: string }
+export interface Refused extends Refusal { ok: false }
 /** The verdict needs the owners of these clientIDs: look them up and validate again. */
 export interface NeedOwners { ok: 'owners'; clients: number[] }
 export type Verdict = Accepted | Refused | NeedOwners
 
-const SETTING_KEY_RE = /^[A-Za-z][A-Za-z0-9._-]{0,39}$/
-
-/** The map roots a user may write (and delete own entries of), per document kind. */
-const USER_MAPS: Record<DocKind, ReadonlySet<string>> = {
-  inbox: new Set([ROOTS.inbox.settings]),
-  head: new Set([ROOTS.head.reads]),
-  page: new Set([ROOTS.page.edits]),
-}
-
 const refuse = (reason: string, code: number = CLOSE.REFUSED): Refused => ({ ok: false, code, reason })
 
-const isPlain = (v: unknown): v is Record<string, unknown> => {
+export const isPlain = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
   const p = Object.getPrototypeOf(v)
   return p === Object.prototype || p === null
@@ -142,27 +120,25 @@ function placeItems(structs: DecodedUpdate['structs'], serverLanding: (id: Y.ID)
 }
 
 export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict {
-  const { kind, userId, doc } = ctx
+  const { userId, doc, rules } = ctx
   const store = doc.store
-  const roots = ROOTS[kind] as Record<string, string>
-  const userMaps = USER_MAPS[kind]
   const claims = new Set<number>()
   const wrote = new Set<number>()
-  const appended: ChatMessage[] = []
-  let readPos: number | null = null
-  let newMsgs = 0
   let fresh = false
   let held = false
   /** per client: the next clock the server would hold after the update's structs so far */
   const expected = new Map<number, number>()
   const landings: Landing[] = []
-  const localMsgs = new Map<string, string>()
   /** map keys this update writes a new value to (root NUL key) */
   const superseded = new Set<string>()
   const deletedEntries: string[] = []
-  /** reads and edits entries may only be deleted by overwriting them (a read position never falls; a retraction stays) */
-  const mayDelete = (root: string, sub: string | null): boolean =>
-    sub !== null && userMaps.has(root) && (root === ROOTS.inbox.settings || superseded.has(root + '\u0000' + sub))
+  /** an entry of a map whose entries go only by being overwritten may be deleted only by this update's new value */
+  const mayDelete = (root: string, sub: string | null): boolean => {
+    if (sub === null) return false
+    const rule = rules.root(root)
+    if (!rule || rule.type !== 'map') return false
+    return rule.delete === 'any' || superseded.has(root + '\u0000' + sub)
+  }
 
   const unknownOwners = new Set<number>()
   const ownerOk = (client: number): boolean => {
@@ -191,7 +167,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     const serverState = Y.getState(store, client)
     if (!(s instanceof Y.Skip) && s.id.clock < serverState) {
       // what the server already holds is a no-op for Yjs, and stock clients resend it (their persisted
-      // copy, other members' items): never judged, and trimmed off before the update is stored or sent
+      // copy, other users' items): never judged, and trimmed off before the update is stored or sent
       held = true
       if (s.id.clock + s.length <= serverState) continue
     }
@@ -233,32 +209,19 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       root = at.root
       sub = at.sub
     }
-    if (roots[root] !== root) return refuse('root is not allowed')
+    const rule = rules.root(root)
+    if (!rule) return refuse('root is not allowed')
     landings.push({ client, clock: s.id.clock, len: s.length, root, sub })
 
     const values = isAny ? (content as Y.ContentAny).arr : null
-    if (kind === 'page' && root === ROOTS.page.msgs) {
-      if (sub !== null) return refuse('msgs is an array')
-      if (!values) return refuse('messages cannot be deleted')
-      for (const v of values) {
-        const err = checkMessage(v, userId)
-        if (err) return refuse(err)
-        if (!isPlain(v)) return refuse('message is not a plain object')
-      }
-      if (newLen > 0) {
-        newMsgs += newLen
-        for (const v of values.slice(values.length - newLen)) {
-          const id = (v as ChatMessage).id
-          // an id names one message: edits and retractions find their target by it
-          if (localMsgs.has(id) || ctx.messageAuthor(id) !== undefined) return refuse('message id is taken')
-          appended.push(v as ChatMessage)
-          localMsgs.set(id, userId)
-        }
-      }
-      for (const v of values) localMsgs.set((v as ChatMessage).id, userId)
+    if (rule.type === 'array') {
+      if (sub !== null) return refuse(`${root} is an array`)
+      if (!values) return refuse(rule.undeletable)
+      const err = rule.append(values, newLen)
+      if (err) return refuse(err)
       continue
     }
-    if (!userMaps.has(root)) return refuse(`${root} is written by the server only`)
+    if (rule.type === 'server') return refuse(`${root} is written by the server only`)
     if (sub === null) return refuse(`${root} is a map`)
     // successive overwrites of one key by one client travel as one item when the client runs without gc:
     // then every value but the last must be deleted by this update, and every value must pass the checks
@@ -269,34 +232,9 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     // a value this same update deletes supersedes nothing
     if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) superseded.add(root + '\u0000' + sub)
     // a deleted item arriving as the newest entry of its key would erase the value
-    if (!values && newLen > 0 && root !== ROOTS.inbox.settings) deletedEntries.push(root + '\u0000' + sub)
-    if (root === ROOTS.page.edits) {
-      const author = localMsgs.get(sub) ?? ctx.messageAuthor(sub)
-      if (author !== userId) return refuse('edits only your own messages of this page')
-      for (const value of values ?? []) {
-        const err = checkEdit(value)
-        if (err) return refuse(err)
-        if (!isPlain(value)) return refuse('edit is not a plain object')
-      }
-    } else if (root === ROOTS.head.reads) {
-      if (sub !== userId) return refuse('read position of another user')
-      // successive values of one item are successive overwrites: each at least the one before
-      let floor = (doc.getMap(ROOTS.head.reads).get(userId) as number | undefined) ?? 0
-      const max = ((ctx.conv?.page ?? 0) + 1) * PAGE_STRIDE
-      for (const value of values ?? []) {
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < floor || value > max) {
-          return refuse('read position is out of range')
-        }
-        floor = value
-      }
-      if (values && newLen > 0) readPos = Math.max(readPos ?? 0, floor)
-    } else if (root === ROOTS.inbox.settings) {
-      if (!SETTING_KEY_RE.test(sub)) return refuse('setting name is malformed')
-      for (const value of values ?? []) {
-        if (!isJsonValue(value)) return refuse('setting is not JSON')
-        if (Buffer.byteLength(JSON.stringify(value)) > MAX_SETTING_BYTES) return refuse('setting is too large')
-      }
-    }
+    if (!values && newLen > 0 && rule.delete !== 'any') deletedEntries.push(root + '\u0000' + sub)
+    const err = rule.entry(sub, values ?? [], newLen > 0)
+    if (err) return refuse(err)
   }
 
   for (const k of deletedEntries) if (!superseded.has(k)) return refuse('deletes items that may not be deleted')
@@ -336,36 +274,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   if (unknownOwners.size) return { ok: 'owners', clients: [...unknownOwners] }
 
-  if (newMsgs > 0) {
-    const conv = ctx.conv
-    if (!conv) return refuse('conversation is unknown', CLOSE.FORBIDDEN)
-    if (conv.blockedAuthors.has(userId)) return refuse('blocked by the other member', CLOSE.FORBIDDEN)
-    if (ctx.page < conv.page - 1) return refuse('page is closed')
-    if (doc.getArray(ROOTS.page.msgs).length + newMsgs > PAGE_HARD_LIMIT) return refuse('page is full')
-  }
+  const whole = rules.finish?.()
+  if (whole) return refuse(whole.reason, whole.code)
 
-  return { ok: true, noop: !fresh && !deletes, held, claims: [...claims], wrote: [...wrote], appended, readPos }
-}
-
-/**
- * Head docs are small, so their accepted updates are also checked by effect: applied to a scratch copy,
- * no one's read position may vanish or fall and `meta` may not change. The grammar alone cannot see two
- * of a user's clientIDs in one update racing a live and an already-deleted entry for one key, which Yjs
- * resolves by clientID order, possibly in favour of the deleted one.
- */
-export function checkHeadEffects(doc: Y.Doc, update: Uint8Array): string | null {
-  const scratch = new Y.Doc()
-  Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc))
-  Y.applyUpdate(scratch, update)
-  if (scratch.store.pendingStructs || scratch.store.pendingDs) return 'update leaves a gap'
-  const before = doc.getMap<number>(ROOTS.head.reads)
-  const after = scratch.getMap<number>(ROOTS.head.reads)
-  for (const [user, pos] of before) {
-    const now = after.get(user)
-    if (now === undefined || now < pos) return 'read position would fall'
-  }
-  if (JSON.stringify(scratch.getMap(ROOTS.head.meta).toJSON()) !== JSON.stringify(doc.getMap(ROOTS.head.meta).toJSON())) {
-    return 'meta is written by the server only'
-  }
-  return null
+  return { ok: true, noop: !fresh && !deletes, held, claims: [...claims], wrote: [...wrote] }
 }

@@ -7,7 +7,7 @@ import { openDb, type Db } from '../../server/db/db.ts'
 import { openJournalStore } from '../../server/store/journal-store.ts'
 import type { Store } from '../../server/store/store.ts'
 import { Compactor } from '../../server/store/compactor.ts'
-import { rootSpecs } from '../../server/sync/doc.ts'
+import { chatRoots } from '../../server/chats/docs/roots.ts'
 import { pageDoc, parseDocName, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { freshDatabaseUrl } from '../fixtures/databases.ts'
@@ -109,7 +109,7 @@ describe('the SQLite journal store', () => {
     const merged: number[] = []
     const errors: unknown[] = []
     const compactor = new Compactor(store, {
-      rootsOf: (doc) => { const p = parseDocName(doc); return p ? rootSpecs(p) : null },
+      rootsOf: (doc) => { const p = parseDocName(doc); return p ? chatRoots(p) : null },
       done: (c) => merged.push(c.rowsIn),
       error: (_doc, e) => errors.push(e),
     })

@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { openDb, type Db } from '../../server/db/db.ts'
 import { openStore, type Store } from '../../server/store/store.ts'
 import { Compactor, type Compacted } from '../../server/store/compactor.ts'
-import { rootSpecs } from '../../server/sync/doc.ts'
+import { chatRoots } from '../../server/chats/docs/roots.ts'
 import { parseDocName, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
@@ -29,7 +29,7 @@ describe.each(backends())('background compaction (%s)', (backend) => {
     const done: Compacted[] = []
     const errors: unknown[] = []
     compactor = new Compactor(store, {
-      rootsOf: (doc) => { const p = parseDocName(doc); return p ? rootSpecs(p) : null },
+      rootsOf: (doc) => { const p = parseDocName(doc); return p ? chatRoots(p) : null },
       done: (c) => done.push(c),
       error: (_doc, e) => errors.push(e),
     })

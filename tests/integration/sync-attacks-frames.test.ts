@@ -8,7 +8,8 @@ import * as Y from 'yjs'
 import { createHash } from 'node:crypto'
 import { startTestServer } from '../fixtures/server.ts'
 import { Raw, fence, frameUpdate, message, msgs, newGroup, newUser, stock, type Stock, type User } from '../fixtures/attacks.ts'
-import { CLOSE, MSG_ACK, MSG_AWARENESS, MSG_SYNC, pageDoc, type ChatMessage } from '../../protocol/index.ts'
+import { CLOSE, MSG_AWARENESS, MSG_SYNC, pageDoc, type ChatMessage } from '../../protocol/index.ts'
+import { encodeAck, encodeAwarenessFrame } from '../../protocol/frames.ts'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 
@@ -48,13 +49,11 @@ const garbage: [string, Uint8Array | string][] = [
   ['a sync message with a huge sub-type', bytes(MSG_SYNC, 2 ** 40, 0)],
   ['an unknown message type (7)', bytes(7, 0, 0)],
   ['an unknown message type (2^32)', bytes(2 ** 32)],
-  ['Sori\'s acknowledgement type, sent by a client', bytes(MSG_ACK, 1, 5, 5)],
+  // well-formed, but only the server sends acknowledgements
+  ['Sori\'s acknowledgement type, sent by a client', encodeAck(new Map([[5, 5]]))],
   ['an awareness message with a truncated payload', bytes(MSG_AWARENESS, 50, 1, 1)],
-  ['an awareness message whose state is not JSON', (() => {
-    const inner = encoding.createEncoder()
-    encoding.writeVarUint(inner, 1); encoding.writeVarUint(inner, 12345); encoding.writeVarUint(inner, 1); encoding.writeVarString(inner, '{"user": {')
-    return bytes(MSG_AWARENESS, encoding.length(inner), encoding.toUint8Array(inner))
-  })()],
+  // a well-formed frame whose state is cut off: the codec carries the state as text and does not judge it
+  ['an awareness message whose state is not JSON', encodeAwarenessFrame([{ client: 12345, clock: 1, state: '{"user": {' }])],
   ['a text frame', 'hello, server'],
 ]
 

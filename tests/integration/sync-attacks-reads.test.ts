@@ -7,8 +7,8 @@ import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
-  Raw, craft, freshClientId, freshLook, look, message, msgs, pageScene, sameSnapshot, stock, stripDeleteSet, until,
-  type Stock, type User,
+  craft, freshClientId, freshLook, look, message, msgs, sameSnapshot, stock, stripDeleteSet, until,
+  type Stock,
 } from '../fixtures/attacks.ts'
 import { CLOSE, readPosition, type ChatMessage } from '../../protocol/index.ts'
 

@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
-  Raw, craft, deleteSetUpdate, fence, frameStep2, freshClientId, freshLook, gcUpdate, look, message, msgs, newGroup, newUser, pageScene, sameSnapshot, sleep, stock, until,
+  Raw, craft, deleteSetUpdate, fence, frameStep2, freshClientId, freshLook, gcUpdate, look, message, msgs, newGroup, newUser, sameSnapshot, sleep, stock, until,
   type PageScene, type Stock, type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_SETTING_BYTES, inboxDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'

@@ -6,6 +6,14 @@ import { openDb, type Db } from '../../server/db/db.ts'
 import { openStore } from '../../server/store/store.ts'
 import { BATCH_MAX, GroupCommit, type Entry } from '../../server/sync/commit.ts'
 import { SyncDoc } from '../../server/sync/doc.ts'
+import { createInProcessBus } from '../../server/bus/bus.ts'
+import { inboxKind } from '../../server/chats/docs/inbox.ts'
+import { chatBatch, ChatEffects } from '../../server/chats/effects.ts'
+import { Convs } from '../../server/chats/convs.ts'
+import { InboxWriter } from '../../server/chats/inbox-writer.ts'
+import { HeadMeta } from '../../server/chats/head-meta.ts'
+import type { ChatDomain } from '../../server/chats/domain.ts'
+import type { SyncEngine } from '../../server/sync/types.ts'
 
 let db: Db | null = null
 afterEach(async () => { await db?.close(); db = null })
@@ -21,14 +29,19 @@ async function setup(turns = 1) {
     dialect: real.dialect,
     tx: async (fn) => { const n = ++txs; const r = await real.tx(fn); log.push(`commit ${n}`); return r },
   }
-  const commit = new GroupCommit(counted, await openStore(real), { mirrorMs: 60_000, turns }, {
-    deliver: (e) => { log.push(`deliver ${e.update[0]}`) },
-    committed: () => {},
-    failed: () => {},
-  })
-  const doc = new SyncDoc('u:test', { kind: 'inbox', userId: 'test' }, null)
+  // deliveries are what the bus carries to the documents' sockets after each commit
+  const bus = createInProcessBus()
+  bus.subscribe('u:test', (m) => { if (m.kind === 'update') log.push(`deliver ${m.update[0]}`) })
+  const commit = new GroupCommit(counted, await openStore(real), { turns }, { bus, node: 'n1', failed: () => {} })
+  // the chats' commit participant, on the real database (its engine is only asked for batches)
+  const chats = { engine: { commit } as unknown as SyncEngine, db: real, convs: new Convs(real) } as ChatDomain
+  chats.inbox = new InboxWriter(chats, 100)
+  chats.meta = new HeadMeta(chats)
+  const effects = new ChatEffects(chats, 60_000)
+  commit.participate(effects)
+  const doc = new SyncDoc('u:test', inboxKind(chats), { userId: 'test' }, true)
   const entry = (i: number): Entry => ({ doc, update: Uint8Array.of(i), sender: null, ack: null, clients: [], receivedAt: 0 })
-  return { commit, log, txs: () => txs, entry, real }
+  return { commit, log, txs: () => txs, entry, real, effects }
 }
 
 describe('group commit', () => {
@@ -76,7 +89,7 @@ describe('group commit', () => {
   })
 
   it('writes the mirror with the first commit, then not before mirrorMs, and when draining', async () => {
-    const { commit, txs, entry, real } = await setup()
+    const { commit, txs, entry, real, effects } = await setup()
     await real.run("INSERT INTO convs (id, kind, title, created) VALUES ('cv1', 'group', 't', 0)")
     await real.run("INSERT INTO conv_pages (conv_id, page, length) VALUES ('cv1', 0, 0)")
     const mirrored = async () => ({
@@ -88,8 +101,8 @@ describe('group commit', () => {
     const write = async (i: number) => {
       commit.add(entry(i))
       const b = commit.batch()
-      b.mirror.last.set('cv1', { preview: `message ${i}`, from: 'u1', ts: i })
-      b.mirror.pageLengths.set('cv1:0', { conv: 'cv1', page: 0, length: i })
+      chatBatch(b, effects).mirror.last.set('cv1', { preview: `message ${i}`, from: 'u1', ts: i })
+      chatBatch(b, effects).mirror.pageLengths.set('cv1:0', { conv: 'cv1', page: 0, length: i })
       await b.done
     }
     await write(1)

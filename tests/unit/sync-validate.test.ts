@@ -1,9 +1,13 @@
-// The update grammar (server/sync/validate.ts) on updates crafted with real Yjs against a real server
-// copy of each document kind.
+// The update grammar (the engine's driver, server/sync/validate.ts, with each chat document kind's rules,
+// server/chats/docs/) on updates crafted with real Yjs against a real server copy of each document kind.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { validateUpdate, type ValidateContext, type Verdict } from '../../server/sync/validate.ts'
-import type { ConvState } from '../../server/sync/convs.ts'
+import { validateUpdate, type Accepted, type NeedOwners, type Refused } from '../../server/sync/validate.ts'
+import type { UpdateRules } from '../../server/sync/kind.ts'
+import type { ConvState } from '../../server/chats/convs.ts'
+import { PageGrammar } from '../../server/chats/docs/page.ts'
+import { HeadGrammar } from '../../server/chats/docs/head.ts'
+import { INBOX_GRAMMAR } from '../../server/chats/docs/inbox.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import { PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
@@ -35,21 +39,34 @@ class World {
     return d
   }
 
+  /** The kind's grammar for one update, as the server makes it. */
+  rules(userId: string): UpdateRules & { appended?: ChatMessage[]; readPos?: number | null } {
+    if (this.kind === 'page') {
+      return new PageGrammar({
+        userId, doc: this.server, conv: this.c, page: this.page,
+        messageAuthor: (id) => this.server.getArray<ChatMessage>(ROOTS.page.msgs).toArray().find((m) => m.id === id)?.from,
+      })
+    }
+    if (this.kind === 'head') return new HeadGrammar(userId, this.server, this.c)
+    return INBOX_GRAMMAR
+  }
+
   /** What `doc` wrote since it last synced with the server, validated as `userId`. */
   check(doc: Y.Doc, userId: string, update = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.server))): Verdict {
-    const ctx: ValidateContext = {
-      kind: this.kind, userId, doc: this.server, conv: this.c, page: this.page,
-      owner: (cl) => this.owners.get(cl) ?? null,
-      messageAuthor: (id) => this.server.getArray<ChatMessage>(ROOTS.page.msgs).toArray().find((m) => m.id === id)?.from,
-    }
-    const v = validateUpdate(Y.decodeUpdate(update), ctx)
-    if (v.ok === true) {
-      for (const cl of v.claims) this.owners.set(cl, userId)
-      Y.applyUpdate(this.server, update)
-    }
-    return v
+    const rules = this.rules(userId)
+    const v = validateUpdate(Y.decodeUpdate(update), { userId, doc: this.server, owner: (cl) => this.owners.get(cl) ?? null, rules })
+    if (v.ok !== true) return v
+    // the server checks a head update's effects on a scratch copy too (handle.ts)
+    const err = v.noop ? null : rules.effects?.(this.server, update)
+    if (err) return { ok: false, code: CLOSE.REFUSED, reason: err }
+    for (const cl of v.claims) this.owners.set(cl, userId)
+    Y.applyUpdate(this.server, update)
+    return { ...v, appended: rules.appended ?? [], readPos: rules.readPos ?? null }
   }
 }
+
+/** The engine's verdict with what the chat kinds' grammars report of an accepted update. */
+type Verdict = (Accepted & { appended: ChatMessage[]; readPos: number | null }) | Refused | NeedOwners
 
 const reason = (v: Verdict) => (v.ok === true ? 'accepted' : v.ok === false ? v.reason : 'owners')
 

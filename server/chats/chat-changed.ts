@@ -1,0 +1,39 @@
+// A conversation's relational state changed (created, members invited/left/removed, renamed, a block
+// between the two members of a direct chat): re-read it, write the head doc's `meta` and every member's
+// inbox entry (and those of who left), and close the sockets of users who lost access (4403).
+import { headDoc, ROOTS } from '../../protocol/docs.ts'
+import { CLOSE } from '../../protocol/wire.ts'
+import type { SyncDoc } from '../sync/doc.ts'
+import type { ChatDomain } from './domain.ts'
+import type { HeadKey, HeadState } from './docs/head.ts'
+
+export async function chatChanged(chats: ChatDomain, convId: string): Promise<void> {
+  const docs = chats.engine.docs
+  const before = chats.convs.cached(convId)
+  const previous = new Set(before ? before.members.keys() : [])
+  const fresh = before ? await chats.convs.refresh(convId) : await chats.convs.get(convId)
+  if (before && !fresh) before.members.clear()
+  const members = fresh?.members ?? new Map()
+
+  // head meta (loading the head doc reconciles it; a loaded one is rewritten)
+  const head = fresh ? ((await docs.acquire(headDoc(convId))) as SyncDoc<HeadKey, HeadState> | null) : null
+  if (head) {
+    const old = head.ydoc.getMap(ROOTS.head.meta).get('members')
+    if (Array.isArray(old)) for (const u of old) if (typeof u === 'string') previous.add(u)
+    await new Promise<void>((resolve) => head.enqueue(async () => { try { await chats.meta.write(head) } finally { resolve() } }))
+    await head.lastCommit
+    docs.release(head)
+  }
+
+  // inbox entries of members and of those who left
+  chats.inbox.touch(convId, new Set([...members.keys(), ...previous]))
+  chats.inbox.flush()
+
+  // sockets of users who lost access
+  for (const doc of docs.inGroup(convId)) {
+    for (const c of doc.conns) {
+      if (!members.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'no longer a member of this chat')
+      else if (doc.kind.name === 'page' && fresh?.blockedAuthors.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'blocked by the other member')
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// What the chat domain's parts share: the engine it plugs into, the database, the cache of
+// conversations, and the writers of the server-written roots (inbox entries, head meta).
+import type { Db } from '../db/db.ts'
+import type { SyncEngine } from '../sync/types.ts'
+import type { Convs } from './convs.ts'
+import type { InboxWriter } from './inbox-writer.ts'
+import type { HeadMeta } from './head-meta.ts'
+
+export interface ChatOptions {
+  /** how long inbox writes for new messages and read positions are coalesced, ms */
+  inboxDelayMs: number
+  /** how long the relational mirror of chats' latest messages and page lengths may lag (mirror.ts), ms */
+  mirrorMs: number
+}
+
+export interface ChatDomain {
+  engine: SyncEngine
+  db: Db
+  convs: Convs
+  inbox: InboxWriter
+  meta: HeadMeta
+}

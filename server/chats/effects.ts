@@ -1,0 +1,115 @@
+// What a committed batch changes in the chats beyond their documents, as one commit participant
+// (server/sync/commit.ts): new current pages and read positions are written in the batch's own
+// transaction; the relational mirror of each chat's latest message and page length at most every
+// mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
+// meta follow (inbox-writer.ts, head-meta.ts).
+import type { Db, Queryable } from '../db/db.ts'
+import { statementChunks } from '../db/chunks.ts'
+import type { Batch, CommitParticipant } from '../sync/commit.ts'
+import type { SyncDoc } from '../sync/doc.ts'
+import type { ChatDomain } from './domain.ts'
+import { MirrorChanges } from './mirror.ts'
+
+/** A batch's share of the chats. */
+export class ChatBatch {
+  /** the chats' latest messages and page lengths this batch changes (written when the mirror is due) */
+  readonly mirror = new MirrorChanges()
+  /** conv → new current page */
+  readonly pages = new Map<string, number>()
+  /** `${conv}:${user}` → read position */
+  readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
+}
+
+const NOTHING = new MirrorChanges()
+
+export class ChatEffects implements CommitParticipant<ChatBatch> {
+  /** mirror values of committed batches, not written yet */
+  private mirror = new MirrorChanges()
+  /** what the transaction under way writes of the mirror, null when it is not due */
+  private writing: MirrorChanges | null = null
+  /** performance.now() from which the next commit writes the mirror */
+  private mirrorAt = 0
+  private forced = false
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private chats: ChatDomain, private mirrorMs: number) {}
+
+  create(): ChatBatch { return new ChatBatch() }
+
+  async write(q: Queryable, dialect: Db['dialect'], part: ChatBatch | undefined, flush: boolean): Promise<void> {
+    if (part) await writePagesAndReads(q, dialect, part)
+    // a closed page's final length goes with the commit that closes it
+    const due = flush || this.forced || (part?.pages.size ?? 0) > 0 || performance.now() >= this.mirrorAt
+    this.writing = due ? this.mirror.with(part?.mirror ?? NOTHING) : null
+    if (!this.writing) return
+    this.forced = false
+    await this.writing.write(q, dialect)
+  }
+
+  committed(part: ChatBatch | undefined): void {
+    if (this.writing) {
+      this.mirror = new MirrorChanges()
+      this.mirrorAt = performance.now() + this.mirrorMs
+      this.writing = null
+    } else if (part) {
+      this.mirror.merge(part.mirror)
+    }
+    this.arm()
+    if (!part) return
+    const { convs, inbox, meta } = this.chats
+    for (const conv of part.mirror.last.keys()) {
+      const c = convs.cached(conv)
+      if (c) inbox.touch(conv, c.members.keys())
+    }
+    for (const r of part.reads.values()) inbox.touch(r.conv, [r.user])
+    for (const conv of part.pages.keys()) void meta.writeFor(conv)
+  }
+
+  failed(docs: ReadonlySet<SyncDoc>): void {
+    this.writing = null
+    this.arm()
+    // the chats' cached state may be ahead of what is stored: read it again (a chat document's group is its chat)
+    for (const d of docs) {
+      const conv = d.kind.group?.(d.key)
+      if (conv) void this.chats.convs.refresh(conv).catch(() => {})
+    }
+  }
+
+  pending(): boolean { return !this.mirror.empty }
+
+  drained(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null }
+  }
+
+  /** An idle server writes what the mirror still lacks once it is due. */
+  private arm(): void {
+    if (this.mirror.empty || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      if (this.mirror.empty) return
+      this.forced = true
+      this.chats.engine.commit.batch()
+    }, Math.max(0, this.mirrorAt - performance.now()))
+    this.timer.unref()
+  }
+}
+
+/** The chats' share of `batch`, created on first use. */
+export const chatBatch = (batch: Batch, effects: ChatEffects): ChatBatch => batch.part(effects)
+
+// One statement per table and chunk, not one per conversation: on Postgres every statement is a round
+// trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
+// both SQLite and Postgres; the casts tell Postgres the parameters' types.
+async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatBatch): Promise<void> {
+  for (const [conv, page] of b.pages) {
+    await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
+    await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [conv, page])
+  }
+  // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
+  for (const part of statementChunks(dialect, [...b.reads.values()], 128)) {
+    await q.run(
+      'UPDATE members SET read_pos = v.column3 FROM (VALUES ' + part.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ') +
+        ') AS v WHERE members.conv_id = v.column1 AND members.user_id = v.column2 AND members.read_pos < v.column3',
+      part.flatMap((r) => [r.conv, r.user, r.pos]))
+  }
+}

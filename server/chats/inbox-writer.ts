@@ -1,0 +1,135 @@
+// The server's writes into inbox docs: one `chats` entry per chat a user is in, from the conversation's
+// cached state (or the relational tables). Writes for new messages and read positions are coalesced for
+// inboxDelayMs and made only into loaded inbox docs; an inbox doc is reconciled in full when it loads.
+import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
+import type { InboxEntry } from '../../protocol/messages.ts'
+import { PAGE_STRIDE } from '../../protocol/limits.ts'
+import type { SyncDoc } from '../sync/doc.ts'
+import { unreadCount, type ConvState } from './convs.ts'
+import type { ChatDomain } from './domain.ts'
+import type { InboxKey } from './docs/inbox.ts'
+
+export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
+  const me = conv.members.get(userId)
+  if (!me) return null
+  let peer: string | undefined
+  let title = conv.title
+  if (conv.kind === 'direct') {
+    for (const [id, m] of conv.members) if (id !== userId) { peer = id; title = m.name }
+  }
+  const e: InboxEntry = {
+    kind: conv.kind,
+    title,
+    preview: conv.lastPreview,
+    from: conv.lastFrom,
+    ts: conv.lastTs || conv.created,
+    unread: unreadCount(conv.pageLengths, me.readPos),
+    members: conv.members.size,
+  }
+  if (peer) e.peer = peer
+  return e
+}
+
+const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members'] as const
+function sameEntry(a: unknown, b: InboxEntry): boolean {
+  if (typeof a !== 'object' || a === null) return false
+  const o = a as Record<string, unknown>
+  if (Object.keys(o).length !== Object.keys(b).length) return false
+  return ENTRY_KEYS.every((k) => o[k] === b[k])
+}
+
+interface InboxRow {
+  id: string; kind: string; title: string; created: number; last_preview: string; last_from: string; last_ts: number
+  read_pos: number; n: number; peer: string | null; peer_name: string | null; unread: unknown
+}
+
+export class InboxWriter {
+  private dirty = new Map<string, Set<string>>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private chats: ChatDomain, private delayMs: number) {}
+
+  /** Brings every entry of an inbox doc in line with the relational data, in one query (inside a job). */
+  async reconcile(doc: SyncDoc<InboxKey>): Promise<void> {
+    const userId = doc.key.userId
+    const rows = await this.chats.db.all<InboxRow>(
+      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, m.read_pos,
+        (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
+        (SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer,
+        (SELECT u.name FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer_name,
+        (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= m.read_pos THEN p.length
+                                  WHEN p.page * ${PAGE_STRIDE} + p.length > m.read_pos THEN p.page * ${PAGE_STRIDE} + p.length - m.read_pos
+                                  ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread
+       FROM members m JOIN convs c ON c.id = m.conv_id WHERE m.user_id = ?`, [userId])
+    const want = new Map<string, InboxEntry>()
+    for (const r of rows) {
+      const cached = this.chats.convs.cached(r.id)
+      const e = cached ? entryFor(cached, userId) : rowEntry(r)
+      if (e) want.set(r.id, e)
+    }
+    await this.applyEntries(doc, want, true)
+  }
+
+  private async applyEntries(doc: SyncDoc, want: Map<string, InboxEntry | null>, removeOthers: boolean): Promise<void> {
+    const chats = doc.ydoc.getMap(ROOTS.inbox.chats)
+    const sets: [string, InboxEntry][] = []
+    const dels: string[] = []
+    for (const [id, e] of want) {
+      if (e === null) { if (chats.has(id)) dels.push(id) }
+      else if (!sameEntry(chats.get(id), e)) sets.push([id, e])
+    }
+    if (removeOthers) for (const id of chats.keys()) if (!want.has(id)) dels.push(id)
+    if (sets.length || dels.length) {
+      await this.chats.engine.write(doc, () => {
+        for (const [id, e] of sets) chats.set(id, e)
+        for (const id of dels) chats.delete(id)
+      })
+    }
+  }
+
+  /** Marks conversations changed for these users' inbox docs (only loaded ones are written). */
+  touch(convId: string, users: Iterable<string>): void {
+    for (const u of users) {
+      if (!this.chats.engine.docs.get(inboxDoc(u))) continue
+      let s = this.dirty.get(u)
+      if (!s) this.dirty.set(u, (s = new Set()))
+      s.add(convId)
+    }
+    if (this.dirty.size && !this.timer) {
+      this.timer = setTimeout(() => { this.timer = null; this.flush() }, this.delayMs)
+      this.timer.unref()
+    }
+  }
+
+  flush(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null }
+    const dirty = this.dirty
+    this.dirty = new Map()
+    for (const [user, convIds] of dirty) {
+      const doc = this.chats.engine.docs.get(inboxDoc(user))
+      if (!doc) continue
+      doc.enqueue(async () => {
+        const want = new Map<string, InboxEntry | null>()
+        for (const id of convIds) {
+          const conv = this.chats.convs.cached(id) ?? (await this.chats.convs.get(id))
+          want.set(id, conv ? entryFor(conv, user) : null)
+        }
+        await this.applyEntries(doc, want, false)
+      })
+    }
+  }
+}
+
+function rowEntry(r: InboxRow): InboxEntry {
+  const e: InboxEntry = {
+    kind: r.kind === 'direct' ? 'direct' : 'group',
+    title: r.kind === 'direct' ? (r.peer_name ?? '') : r.title,
+    preview: r.last_preview,
+    from: r.last_from,
+    ts: Number(r.last_ts) || Number(r.created),
+    unread: Number(r.unread),
+    members: Number(r.n),
+  }
+  if (r.kind === 'direct' && r.peer) e.peer = r.peer
+  return e
+}

@@ -1,0 +1,111 @@
+// The relational mirror of what chats' page docs say: each conversation's latest message (convs.last_*,
+// for chat lists and inbox entries) and its current page's length (conv_pages.length, for unread counts).
+//
+// Writing both with every group commit was a large share of each commit's time (BENCHMARKS.md,
+// "Measurements behind the defaults"), for values that only the latest write of each chat matters for. So the group
+// commit collects them (effects.ts) and writes them at most every MIRROR_MS (and in any commit that closes a
+// page, and at shutdown), in the same transaction as that commit's updates, together with a mark: the
+// last stored update id the mirror covers. After a crash the rows written since the mark are the only
+// ones whose effects may be missing; repairMirror() recomputes those chats from their page docs before
+// the server starts serving. In memory (ConvState) the values are always current.
+import * as Y from 'yjs'
+import type { Db, Queryable } from '../db/db.ts'
+import { statementChunks } from '../db/chunks.ts'
+import { parseDocName, ROOTS } from '../../protocol/docs.ts'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import type { Store } from '../store/store.ts'
+import { emptyDoc } from '../sync/doc.ts'
+import { PAGE_ROOTS } from './docs/roots.ts'
+
+/** How long the mirror may lag behind the committed messages, ms (SORI_MIRROR_MS). */
+export const MIRROR_MS = 1000
+
+/** Characters of a message kept as its chat's preview. */
+const PREVIEW_CHARS = 100
+
+export const previewOf = (m: Pick<ChatMessage, 'body'>): string => m.body.slice(0, PREVIEW_CHARS)
+
+export interface PageLength { conv: string; page: number; length: number }
+export interface LastMessage { preview: string; from: string; ts: number }
+
+/** Mirror values not yet written: the latest per page and per conversation. */
+export class MirrorChanges {
+  /** `${conv}:${page}` → length */
+  readonly pageLengths = new Map<string, PageLength>()
+  /** conv → its latest message */
+  readonly last = new Map<string, LastMessage>()
+
+  get empty(): boolean { return this.pageLengths.size === 0 && this.last.size === 0 }
+
+  /** Takes `newer`'s values over these. */
+  merge(newer: MirrorChanges): void {
+    for (const [k, v] of newer.pageLengths) this.pageLengths.set(k, v)
+    for (const [k, v] of newer.last) this.last.set(k, v)
+  }
+
+  /** A copy with `newer`'s values over these (nothing is changed: the transaction may still fail). */
+  with(newer: MirrorChanges): MirrorChanges {
+    const m = new MirrorChanges()
+    m.merge(this)
+    m.merge(newer)
+    return m
+  }
+
+  /**
+   * Writes the values and moves the mark to the newest stored update, inside the caller's transaction.
+   * One statement per table and chunk: on Postgres every statement is a round trip. VALUES columns are
+   * named column1..N in both SQLite and Postgres; the casts tell Postgres the parameters' types.
+   */
+  async write(q: Queryable, dialect: Db['dialect']): Promise<void> {
+    // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
+    const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
+    for (const part of chunks([...this.pageLengths.values()])) {
+      await q.run(
+        'INSERT INTO conv_pages (conv_id, page, length) VALUES ' + part.map(() => '(?, ?, ?)').join(', ') +
+          ' ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
+        part.flatMap((p) => [p.conv, p.page, p.length]))
+    }
+    for (const part of chunks([...this.last])) {
+      await q.run(
+        'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4 FROM (VALUES ' +
+          part.map(() => '(?, ?, ?, CAST(? AS BIGINT))').join(', ') + ') AS v WHERE convs.id = v.column1',
+        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts]))
+    }
+    await markMirrored(q)
+  }
+}
+
+/** Everything stored so far is mirrored (inside the transaction that wrote the mirror). */
+async function markMirrored(q: Queryable): Promise<void> {
+  // each MAX(id) is one look at the end of its table's b-tree
+  await q.run(
+    "UPDATE sync_marks SET value = (SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT MAX(id) FROM doc_journal) AS m) WHERE name = 'mirror'")
+}
+
+/**
+ * After a crash: recomputes the mirror of every chat page written since the mark, from the page docs
+ * themselves, then moves the mark. Run before the server serves anything; after a clean shutdown there
+ * is nothing to do (the last commit wrote the mirror).
+ */
+export async function repairMirror(db: Db, store: Store): Promise<number> {
+  const mark = Number((await db.get<{ value: number }>("SELECT value FROM sync_marks WHERE name = 'mirror'"))?.value ?? 0)
+  const rows = await db.all<{ doc: string }>('SELECT doc FROM doc_updates WHERE id > ? UNION SELECT doc FROM doc_journal WHERE id > ?', [mark, mark])
+  const changes = new MirrorChanges()
+  for (const { doc } of rows) {
+    const parsed = parseDocName(doc)
+    if (!parsed || parsed.kind !== 'page') continue
+    const conv = await db.get<{ page: number }>('SELECT page FROM convs WHERE id = ?', [parsed.convId])
+    if (!conv) continue
+    const y = emptyDoc(PAGE_ROOTS)
+    const updates = await store.load(doc)
+    y.transact(() => { for (const u of updates) Y.applyUpdate(y, u) })
+    const msgs = y.getArray<ChatMessage>(ROOTS.page.msgs)
+    changes.pageLengths.set(`${parsed.convId}:${parsed.page}`, { conv: parsed.convId, page: parsed.page, length: msgs.length })
+    const last = msgs.length > 0 ? msgs.get(msgs.length - 1) : null
+    // a later page's messages are newer than any of this page's
+    if (last && parsed.page >= Number(conv.page)) changes.last.set(parsed.convId, { preview: previewOf(last), from: last.from, ts: last.ts })
+    y.destroy()
+  }
+  await db.tx((q) => changes.write(q, db.dialect))
+  return rows.length
+}

@@ -1,0 +1,46 @@
+// The chat domain on the sync engine: its three document kinds (inbox, chat head, chat page), what
+// their commits change (effects.ts), and chatChanged for the JSON API.
+import type { Db } from '../db/db.ts'
+import { envInt } from '../config.ts'
+import type { SyncEngine } from '../sync/types.ts'
+import { Convs } from './convs.ts'
+import type { ChatDomain, ChatOptions } from './domain.ts'
+import { ChatEffects } from './effects.ts'
+import { InboxWriter } from './inbox-writer.ts'
+import { HeadMeta } from './head-meta.ts'
+import { chatChanged } from './chat-changed.ts'
+import { inboxKind } from './docs/inbox.ts'
+import { headKind } from './docs/head.ts'
+import { pageKind } from './docs/page.ts'
+import { MIRROR_MS } from './mirror.ts'
+
+/** The sync server with the chat domain on it: what the JSON API talks to. */
+export interface ChatSync extends SyncEngine {
+  /**
+   * A conversation's relational state changed (created, members invited/left/removed, renamed, a block
+   * between the two members of a direct chat). Re-reads it from the database, writes the head doc's
+   * `meta` and every member's inbox entry, and closes the sockets of users who lost access (4403).
+   */
+  chatChanged(convId: string): Promise<void>
+}
+
+/** Registers the chat document kinds and their commit effects on `engine` (before it serves anything). */
+export function attachChats(engine: SyncEngine, db: Db, options: Partial<ChatOptions> = {}): ChatSync {
+  const opts: ChatOptions = {
+    inboxDelayMs: 100,
+    mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
+    ...options,
+  }
+  const chats = { engine, db, convs: new Convs(db) } as ChatDomain // the writers need the domain themselves
+  chats.inbox = new InboxWriter(chats, opts.inboxDelayMs)
+  chats.meta = new HeadMeta(chats)
+  const effects = new ChatEffects(chats, opts.mirrorMs)
+  engine.participate(effects)
+  engine.register(inboxKind(chats))
+  engine.register(headKind(chats, effects))
+  engine.register(pageKind(chats, effects))
+  engine.onClose(() => chats.inbox.flush())
+  return Object.assign(engine, {
+    chatChanged: (convId: string) => (engine.closing ? Promise.resolve() : chatChanged(chats, convId)),
+  })
+}
