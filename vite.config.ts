@@ -56,8 +56,9 @@ export default defineConfig({
           if (/node_modules\/i18next\//.test(id)) return 'i18next'
           // the account (session, API client) serves the sign-in screen: kept apart from the data layer,
           // which pulls in the sync chunk (Yjs, Dexie) that only a signed-in app needs
-          if (/\/web\/data\/(session|api|storage|db-name|stash)\.ts$/.test(id) || /\/protocol\/limits\.ts$/.test(id)) return 'account'
-          if (/\/web\/data\//.test(id)) return 'data'
+          if (/\/web\/account\//.test(id) || /\/web\/store\/(storage|db-name|stash)\.ts$/.test(id)) return 'account'
+          if (/\/protocol\/limits\.ts$/.test(id)) return 'account'
+          if (/\/web\/(store|sync|models|kinds)\//.test(id)) return 'data'
           return undefined
         },
       },

@@ -2,7 +2,7 @@
 import { render } from 'preact'
 import { App } from './app/App.tsx'
 import { startLanguage } from './app/language.ts'
-import { me } from './data/session.ts'
+import { me } from './account/session.ts'
 import './styles/app.css'
 
 // signed in: fetch the app's chunk (data layer, Yjs, Dexie) while the language loads, not after

@@ -3,7 +3,6 @@
 // not fit (tab labels and the title must not be cut; chat titles and previews may end in an ellipsis).
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
-import type { Page } from 'playwright-core'
 import type { Chat, Session } from '../../protocol/api.ts'
 import { pageDoc } from '../../protocol/docs.ts'
 import { LOCALES } from '../../web/i18n/locales.ts'
@@ -42,7 +41,7 @@ async function say(token: string, conv: Chat, from: string, body: string): Promi
     send(c, from, body)
     await until(() => c.ackedClock() > 0, 'ack')
   } catch (e) {
-    throw new Error(`${String(e)}; closes: ${JSON.stringify(c.closes)}`)
+    throw new Error(`${String(e)}; closes: ${JSON.stringify(c.closes)}`, { cause: e })
   } finally {
     c.destroy()
   }

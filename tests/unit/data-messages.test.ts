@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { MESSAGE_ID_RE } from '../../protocol/limits.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { memberIds, messageItems, newMessageId } from '../../web/data/messages.ts'
+import { memberIds } from '../../web/kinds/head.ts'
+import { messageItems, newMessageId } from '../../web/kinds/page.ts'
 
 const msg = (from: string, body: string): ChatMessage => ({ id: newMessageId(), from, ts: 1, kind: 'text', body })
 const sync = (a: Y.Doc, b: Y.Doc) => {

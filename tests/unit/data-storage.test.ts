@@ -1,6 +1,6 @@
 // Local writes that fail never break the app; a full disk is reported to the UI.
 import { afterEach, expect, test } from 'vitest'
-import { guardWrite, storageProblem } from '../../web/data/storage.ts'
+import { guardWrite, storageProblem } from '../../web/store/storage.ts'
 
 afterEach(() => { storageProblem.value = null })
 

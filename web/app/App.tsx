@@ -1,7 +1,7 @@
 // The shell: the sign-in screen, or the signed-in app (SignedIn.tsx, a lazy chunk with the data layer
 // and Yjs behind it: a first visit to the sign-in screen loads neither). The update prompt is in both.
 import { useEffect, useRef } from 'preact/hooks'
-import { me } from '../data/session.ts'
+import { me } from '../account/session.ts'
 import { route } from './router.ts'
 import { lazy } from './lazy.tsx'
 import { UpdatePrompt } from '../components/UpdatePrompt.tsx'

@@ -1,7 +1,7 @@
 // The signed-in app: connection strip, the current route and the tab bar. A chunk of its own, with the
 // data layer and the sync chunk (Yjs, Dexie) behind it, so that the sign-in screen loads none of them.
 // Chats (the first screen after sign-in) comes with it; every other screen is a lazy chunk.
-import '../data/index.ts'
+import '../models/index.ts'
 import { route } from './router.ts'
 import { lazy } from './lazy.tsx'
 import { ConnectionStrip } from '../components/ConnectionStrip.tsx'

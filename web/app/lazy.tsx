@@ -4,7 +4,7 @@ import type { ComponentType } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { t } from './t.ts'
 
-// any: screens take different props (Room takes convId, the others none)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- screens take different props (Room takes convId, the others none)
 type AnyComponent = ComponentType<any>
 
 export function lazy(load: () => Promise<{ default: AnyComponent }>): AnyComponent {

@@ -1,7 +1,7 @@
 // A thin strip under the header when offline or reconnecting. It is part of the page flow and never
 // covers anything: reading and writing keep working (messages wait in the local store).
 import { useEffect, useState } from 'preact/hooks'
-import { connection } from '../data/index.ts'
+import { connection } from '../models/index.ts'
 import { t } from '../app/t.ts'
 
 export function ConnectionStrip() {

@@ -1,5 +1,5 @@
 // Checkboxes for picking friends (new group, invite). Real checkboxes: keyboard and screen reader work.
-import { friends, refreshFriends } from '../data/index.ts'
+import { friends, refreshFriends } from '../models/index.ts'
 import { useEffect } from 'preact/hooks'
 import { sortByName } from '../i18n/format.ts'
 import { t } from '../app/t.ts'

@@ -1,7 +1,7 @@
 // The bottom tab bar: within reach of a thumb; links, so that they work with a keyboard and a screen reader.
 import type { ComponentType } from 'preact'
 import { route, type RouteName } from '../app/router.ts'
-import { chatList } from '../data/index.ts'
+import { chatList } from '../models/index.ts'
 import { t } from '../app/t.ts'
 import { IconChat, IconPerson, IconSearch, IconSettings } from './icons.tsx'
 

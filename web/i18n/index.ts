@@ -3,7 +3,7 @@
 // the browser's languages (detect.ts), English.
 import i18next, { type TFunction } from 'i18next'
 import { effect } from '@preact/signals'
-import { me, updateMe } from '../data/session.ts'
+import { me, updateMe } from '../account/session.ts'
 import { loadBundle } from './bundles.ts'
 import { lang } from './lang.ts'
 import { pickLocale } from './detect.ts'

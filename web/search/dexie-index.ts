@@ -1,5 +1,5 @@
 // The TokenIndex of query.ts over the account's Dexie database (table `messages`, multiEntry index
-// `tokens`, kept by web/data with tokenize.ts).
+// `tokens`, kept by web/store/message-index.ts with tokenize.ts).
 import type { Table } from 'dexie'
 import type { SearchRow, TokenIndex } from './query.ts'
 

@@ -27,7 +27,7 @@ export function fold(word: string, lang: string): string {
   return lower.normalize('NFD').replace(DIACRITICS, '').normalize('NFC').replace(/ß/g, 'ss').slice(0, MAX_TOKEN_CHARS)
 }
 
-const ASCII = /^[\x00-\x7f]*$/
+const ASCII = /^\p{ASCII}*$/u
 const TURKISH_I = /[Iıİ]/
 const isTurkic = (lang: string) => /^(tr|az)(-|$)/i.test(lang)
 

@@ -1,5 +1,5 @@
 // The chat list: newest first, live from the inbox doc (works offline).
-import { chatList, me, type ChatListItem } from '../../data/index.ts'
+import { chatList, me, type ChatListItem } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'

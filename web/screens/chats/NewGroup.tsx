@@ -1,6 +1,6 @@
 // New group chat: pick friends, name it, create, open it.
 import { useState } from 'preact/hooks'
-import { createGroup } from '../../data/index.ts'
+import { createGroup } from '../../models/index.ts'
 import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'

@@ -1,6 +1,6 @@
 // Friends: me on top, search by handle, "added me" requests, friends sorted by name, a profile sheet.
 import { useEffect, useState } from 'preact/hooks'
-import { me, friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, openDirect } from '../../data/index.ts'
+import { me, friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, openDirect } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { HANDLE_RE } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks'
 import type { Chat } from '../../../protocol/api.ts'
 import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
-import { invite, rename, removeMember, leave, me } from '../../data/index.ts'
+import { invite, rename, removeMember, leave, me } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'

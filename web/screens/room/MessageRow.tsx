@@ -1,7 +1,7 @@
 // One message, KakaoTalk-style: others on the left (name and avatar on a group's first message), mine
 // on the right in yellow; beside the bubble the count of members who have not read it and the time
 // (or "waiting" while the server has not acknowledged it).
-import type { MessageView } from '../../data/index.ts'
+import type { MessageView } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
 import { formatTime } from '../../i18n/format.ts'

@@ -1,6 +1,6 @@
 // Turns the loaded messages into list rows: a day separator where the local date changes, and
 // sender-and-minute groups (the name and avatar show on a group's first message, the time on its last).
-import type { MessageView } from '../../data/index.ts'
+import type { MessageView } from '../../models/index.ts'
 
 export type Row =
   | { kind: 'day'; key: string; ts: number }

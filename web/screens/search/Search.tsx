@@ -1,15 +1,12 @@
 // Search: every message stored on this device (works offline), results grouped by chat with the
 // hit marked; a hit opens its chat at that message.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { liveQuery } from 'dexie'
-import { chatInfo, chatList, me, type ChatListItem } from '../../data/index.ts'
-import { db } from '../../data/db.ts'
+import { chatInfo, chatList, localSearch, me, type ChatListItem } from '../../models/index.ts'
 import { go, route } from '../../app/router.ts'
 import { t } from '../../i18n/index.ts'
 import { lang } from '../../i18n/lang.ts'
 import { formatChatTime } from '../../i18n/format.ts'
-import { dexieIndex } from '../../search/dexie-index.ts'
-import { highlight, searchMessages, type SearchResult, type SearchRow } from '../../search/query.ts'
+import { highlight, type SearchResult, type SearchRow } from '../../search/query.ts'
 import { jumpTarget } from '../../search/jump.ts'
 import { chatTitle } from '../chats/Chats.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -37,18 +34,18 @@ export default function Search() {
     const q = query.trim()
     const mine = ++seq.current
     if (!q) { setState({ kind: 'idle' }); return }
-    const store = db()
-    if (!store) { setState({ kind: 'unavailable' }); return }
+    const search = localSearch()
+    if (!search) { setState({ kind: 'unavailable' }); return }
     setState((s) => ({ kind: 'searching', last: s.kind === 'done' ? s.result : s.kind === 'searching' ? s.last : null }))
-    // a live query: messages that arrive (or are indexed) while the results are shown join them
-    let sub: { unsubscribe(): void } | null = null
+    // live: messages that arrive (or are indexed) while the results are shown join them
+    let stop: (() => void) | null = null
     const timer = setTimeout(() => {
-      sub = liveQuery(() => searchMessages(dexieIndex(store.messages), q, locale)).subscribe({
+      stop = search(q, locale, {
         next: (result) => { if (seq.current === mine) setState({ kind: 'done', result, query: q }) },
-        error: (e: unknown) => { console.warn('sori: search', e); if (seq.current === mine) setState({ kind: 'failed' }) },
+        error: (e) => { console.warn('sori: search', e); if (seq.current === mine) setState({ kind: 'failed' }) },
       })
     }, DEBOUNCE_MS)
-    return () => { clearTimeout(timer); sub?.unsubscribe() }
+    return () => { clearTimeout(timer); stop?.() }
   }, [query, locale])
 
   const onInput = (e: Event) => {

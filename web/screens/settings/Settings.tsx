@@ -1,6 +1,6 @@
 // Settings: profile, language, storage, sign out (this device or all).
 import { useEffect, useState } from 'preact/hooks'
-import { me, updateMe, signOut, storageEstimate, storageProblem } from '../../data/index.ts'
+import { me, updateMe, signOut, storageEstimate, storageProblem } from '../../models/index.ts'
 import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes as bytes } from '../../i18n/format.ts'

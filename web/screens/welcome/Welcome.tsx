@@ -1,7 +1,7 @@
 // Sign up / sign in. The language picker sits on top so that someone who cannot read the current
 // language can switch before anything else.
 import { useState } from 'preact/hooks'
-import { signIn, signUp } from '../../data/session.ts'
+import { signIn, signUp } from '../../account/session.ts'
 import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../../../protocol/limits.ts'
 import { t, language } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'

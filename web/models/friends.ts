@@ -1,9 +1,9 @@
 // Friends over HTTP, cached in Dexie so the list shows offline.
 import { signal } from '@preact/signals'
 import type { Friends, Profile } from '../../protocol/api.ts'
-import { api, ApiFailure } from './api.ts'
-import { db, kvGet } from './db.ts'
-import { guardWrite } from './storage.ts'
+import { api, ApiFailure } from '../account/api.ts'
+import { db, kvGet } from '../store/db.ts'
+import { guardWrite } from '../store/storage.ts'
 
 export const friends = signal<Friends | null>(null)
 

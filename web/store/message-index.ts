@@ -1,11 +1,8 @@
-// Keeps Dexie's flat `messages` table (list rendering, search) in step with every page doc this tab has open.
+// Keeps Dexie's flat `messages` table (list rendering, search) in step with the page docs this tab has
+// open: one call per page doc when it opens (the models wire that to the doc registry).
 import type * as Y from 'yjs'
-import { parseDocName, ROOTS } from '../../protocol/docs.ts'
-import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
+import { edited, messageItems, pageEdits, pageMsgs } from '../kinds/page.ts'
 import { db, type MessageRow } from './db.ts'
-import { onDocOpen } from './docs.ts'
-import { messageItems } from './messages.ts'
-import { me } from './session.ts'
 import { guardWrite } from './storage.ts'
 
 const DELAY_MS = 300
@@ -17,20 +14,13 @@ const tokenize = (): Promise<Tokenize> => (tokenizer ??= import('../search/token
 
 const sig = (r: MessageRow): string => `${r.index}\u0000${r.ts}\u0000${r.retracted}\u0000${r.body}`
 
-let installed = false
-
-export function installMessageIndex(): void {
-  if (installed) return
-  installed = true
-  onDocOpen((name, doc, loaded) => {
-    const parsed = parseDocName(name)
-    if (parsed?.kind === 'page') indexPage(parsed.convId, parsed.page, doc, loaded)
-  })
-}
-
-function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promise<void>): void {
-  const msgs = doc.getArray<ChatMessage>(ROOTS.page.msgs)
-  const edits = doc.getMap<MessageEdit>(ROOTS.page.edits)
+/**
+ * Indexes page `page` of chat `conv` held by `doc` once its stored state is `loaded`, and again after
+ * every change, until the doc is destroyed. `lang` folds the words (the account's language).
+ */
+export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promise<void>, lang: () => string): void {
+  const msgs = pageMsgs(doc)
+  const edits = pageEdits(doc)
   /** what the table holds for this page: id → signature */
   let known: Map<string, string> | null = null
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -39,9 +29,7 @@ function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promise<void>
   const rowsNow = (): MessageRow[] => {
     const rows: MessageRow[] = []
     for (const { value: m, index } of messageItems(msgs)) {
-      const e = edits.get(m.id)
-      const retracted = !!e && 'retracted' in e
-      const body = retracted ? '' : e && 'body' in e ? e.body : m.body
+      const { body, retracted } = edited(m, edits.get(m.id))
       rows.push({ id: m.id, conv, page, index, from: m.from, ts: m.ts, body, retracted, tokens: [] })
     }
     return rows
@@ -57,8 +45,8 @@ function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promise<void>
     const changed = rows.filter((r) => known!.get(r.id) !== sig(r))
     if (!changed.length) return
     const tok = await tokenize()
-    const lang = me.peek()?.lang ?? 'en'
-    for (const r of changed) r.tokens = r.retracted ? [] : tok(r.body, lang)
+    const words = lang()
+    for (const r of changed) r.tokens = r.retracted ? [] : tok(r.body, words)
     await guardWrite(() => store.messages.bulkPut(changed))
     for (const r of changed) known!.set(r.id, sig(r))
   }

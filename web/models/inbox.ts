@@ -1,9 +1,10 @@
 // The chat list, from the user's inbox doc u:<me> (server-written; stored in Dexie, so it shows offline).
 import { signal } from '@preact/signals'
 import type * as Y from 'yjs'
-import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
+import { inboxDoc } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
-import { openDoc } from './docs.ts'
+import { inboxChats } from '../kinds/inbox.ts'
+import { openDoc } from '../sync/docs.ts'
 
 export interface ChatListItem extends InboxEntry { id: string }
 
@@ -14,7 +15,7 @@ export const chatListLoaded = signal(false)
 
 export function startInbox(userId: string): () => void {
   const ref = openDoc(inboxDoc(userId))
-  const chats = ref.doc.getMap<InboxEntry>(ROOTS.inbox.chats)
+  const chats = inboxChats(ref.doc)
   const read = (): void => {
     const list: ChatListItem[] = []
     chats.forEach((entry, id) => { if (entry && typeof entry === 'object') list.push({ ...entry, id }) })

@@ -2,13 +2,13 @@
 import * as Y from 'yjs'
 import { signal, type Signal } from '@preact/signals'
 import type { WebsocketProvider } from 'y-websocket'
-import { parseDocName } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
-import { db, kvGet } from './db.ts'
-import { persist, type Persistence } from './persistence.ts'
+import { me, signedOut } from '../account/session.ts'
+import { chatOf } from '../kinds/index.ts'
+import { db, kvGet } from '../store/db.ts'
+import { persist, type Persistence } from '../store/persistence.ts'
+import { guardWrite } from '../store/storage.ts'
 import { connect, disconnect, type Ack } from './provider.ts'
-import { guardWrite } from './storage.ts'
-import { me, signedOut } from './session.ts'
 
 interface Entry {
   name: string
@@ -18,7 +18,7 @@ interface Entry {
   refs: number
   liveRefs: number
   provider: WebsocketProvider | null
-  /** the same, for effects (conversation.ts follows the head's awareness) */
+  /** the same, for effects (the models' typing follows the head's awareness) */
   providerSig: Signal<WebsocketProvider | null>
   /** a provider waits for the stored state, so the server never sees Dexie's copy as a live update */
   starting: boolean
@@ -55,7 +55,7 @@ export const watchProviders = (fn: (name: string, p: WebsocketProvider | null) =
   providerWatchers.add(fn)
   return () => providerWatchers.delete(fn)
 }
-/** run for every doc when it is first opened in this tab, until doc.destroy (index.ts keeps the message index) */
+/** run for every doc when it is first opened in this tab, until doc.destroy (the models keep the message index) */
 type OpenHook = (name: string, doc: Y.Doc, loaded: Promise<void>) => void
 const openHooks = new Set<OpenHook>()
 export const onDocOpen = (fn: OpenHook): void => { openHooks.add(fn) }
@@ -82,14 +82,10 @@ function refused(e: Entry, code: number): void {
     return
   }
   if (code === CLOSE.FORBIDDEN) {
-    const parsed = parseDocName(e.name)
-    const conv = parsed && parsed.kind !== 'inbox' ? parsed.convId : null
+    const conv = chatOf(e.name)
     if (!conv) return
     lostChats.value = new Set([...lostChats.value, conv])
-    for (const other of entries.values()) {
-      const p = parseDocName(other.name)
-      if (p && p.kind !== 'inbox' && p.convId === conv) stopProvider(other)
-    }
+    for (const other of entries.values()) if (chatOf(other.name) === conv) stopProvider(other)
   }
 }
 
@@ -98,7 +94,7 @@ function startProvider(e: Entry): void {
   e.starting = true
   void e.loaded.then(() => {
     e.starting = false
-    if (e.liveRefs > 0 && entries.get(e.name) === e && !lostChats.peek().has(parseConv(e.name) ?? '')) createProvider(e)
+    if (e.liveRefs > 0 && entries.get(e.name) === e && !lostChats.peek().has(chatOf(e.name) ?? '')) createProvider(e)
   })
 }
 
@@ -142,7 +138,7 @@ function makeRef(e: Entry): DocRef {
     live() {
       let stopped = false
       e.liveRefs++
-      if (!lostChats.peek().has(parseConv(e.name) ?? '')) startProvider(e)
+      if (!lostChats.peek().has(chatOf(e.name) ?? '')) startProvider(e)
       return () => {
         if (stopped) return
         stopped = true
@@ -155,11 +151,6 @@ function makeRef(e: Entry): DocRef {
       if (--e.refs === 0) drop(e)
     },
   }
-}
-
-const parseConv = (name: string): string | null => {
-  const p = parseDocName(name)
-  return p && p.kind !== 'inbox' ? p.convId : null
 }
 
 export function openDoc(name: string): DocRef {

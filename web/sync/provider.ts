@@ -1,13 +1,14 @@
-// One y-websocket connection for one doc, plus Sori's acknowledgements (MSG_ACK) and close codes.
+// One y-websocket connection for one doc, plus Sori's acknowledgements (MSG_ACK) and close codes. The
+// frames Sori reads or writes itself go through protocol/frames.ts.
 import * as Y from 'yjs'
 import * as bc from 'lib0/broadcastchannel'
-import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
-import { CLOSE, MSG_ACK, MSG_AWARENESS, MSG_QUERY_AWARENESS, MSG_SYNC, encodeAck, readAck } from '../../protocol/wire.ts'
-import { getToken } from './api.ts'
-import { FROM_STORE } from './persistence.ts'
+import { decodeFrame, encodeAck, encodeAwarenessPayload, readAck } from '../../protocol/frames.ts'
+import { CLOSE, MSG_ACK, MSG_QUERY_AWARENESS, MSG_SYNC } from '../../protocol/wire.ts'
+import { getToken } from '../account/api.ts'
+import { FROM_STORE } from '../store/persistence.ts'
 
 export type Ack = Map<number, number>
 
@@ -20,14 +21,13 @@ export interface ProviderHooks {
 
 const syncUrl = (): string => `${location.origin.replace(/^http/, 'ws')}/sync`
 
-/** Peeks at what a sync frame from the server proves the server stores, without consuming it. */
-function storedBy(d: decoding.Decoder): Ack | null {
-  const c = decoding.clone(d)
-  const type = decoding.readVarUint(c)
-  const payload = decoding.readVarUint8Array(c)
+/** What a sync frame from the server proves the server stores. */
+function storedBy(frame: Uint8Array): Ack | null {
+  const f = decodeFrame(frame)
   // step 1 is the server's state vector; step 2 and updates are things the server stored and forwarded
-  if (type === 0) return Y.decodeStateVector(payload)
-  return Y.parseUpdateMeta(payload).to
+  if (f.type === 'sync-step1') return Y.decodeStateVector(f.stateVector)
+  if (f.type === 'sync-step2' || f.type === 'update') return Y.parseUpdateMeta(f.update).to
+  return null
 }
 
 export function connect(name: string, doc: Y.Doc, userId: string, hooks: ProviderHooks): WebsocketProvider {
@@ -57,7 +57,8 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
   p.messageHandlers[MSG_SYNC] = (enc, dec, prov, fromServer, type) => {
     // `fromServer` is false for frames from other tabs, whose state vectors prove nothing about the server
     let sv: Ack | null = null
-    try { if (fromServer) sv = storedBy(dec) } catch { /* a malformed frame: y-protocols will report it */ }
+    // y-websocket's decoder reads the whole frame, from its message type on
+    try { if (fromServer) sv = storedBy(dec.arr) } catch { /* a malformed frame: y-protocols will report it */ }
     sync(enc, dec, prov, fromServer, type)
     if (sv && sv.size) share(sv)
   }
@@ -68,12 +69,7 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
   }
   // y-websocket re-broadcasts every awareness change, other clients' included (and answers a query
   // with all states); the server refuses states of clientIDs that are not ours. Send only our own.
-  const ownAwareness = (): Uint8Array => {
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MSG_AWARENESS)
-    encoding.writeVarUint8Array(e, encodeAwarenessUpdate(awareness, [doc.clientID]))
-    return encoding.toUint8Array(e)
-  }
+  const ownAwareness = (): Uint8Array => encodeAwarenessPayload(encodeAwarenessUpdate(awareness, [doc.clientID]))
   awareness.off('update', p._awarenessUpdateHandler)
   const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     if (![...added, ...updated, ...removed].includes(doc.clientID)) return
@@ -82,10 +78,8 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
     if (p.bcconnected) bc.publish(p.bcChannel, frame, p)
   }
   awareness.on('update', onAwareness)
-  p.messageHandlers[MSG_QUERY_AWARENESS] = (enc) => {
-    encoding.writeVarUint(enc, MSG_AWARENESS)
-    encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(awareness, [doc.clientID]))
-  }
+  // the answer is whatever the handler writes into `enc`: our own awareness frame, as is
+  p.messageHandlers[MSG_QUERY_AWARENESS] = (enc) => encoding.writeUint8Array(enc, ownAwareness())
   p.on('connection-close', (event) => {
     const code = event?.code ?? 0
     if (code === CLOSE.REFUSED) console.error(`sori: the server refused an update to ${name}`, event?.reason)

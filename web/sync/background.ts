@@ -1,12 +1,13 @@
 // Background sync: chats the inbox marks as changed are fetched (head + newest page) a few at a time,
 // so that what arrived while the app was open can be read offline later.
-import { effect } from '@preact/signals'
-import { headDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { effect, type ReadonlySignal } from '@preact/signals'
+import { headDoc, pageDoc } from '../../protocol/docs.ts'
+import { currentPage, headMeta } from '../kinds/head.ts'
+import { pageMsgs } from '../kinds/page.ts'
+import { db, kvGet } from '../store/db.ts'
+import { guardWrite } from '../store/storage.ts'
 import { connection } from './connection.ts'
-import { db, kvGet } from './db.ts'
 import { lostChats, openDoc, whenSynced } from './docs.ts'
-import { chatList } from './inbox.ts'
-import { guardWrite } from './storage.ts'
 
 const PARALLEL = 3
 const SYNC_MS = 20_000
@@ -14,7 +15,11 @@ const SYNC_MS = 20_000
 const SHORT_PAGE = 50
 const KEY = 'synced'
 
-export function startBackground(): () => void {
+/** A chat of the inbox, and the time of its latest change. */
+export interface ChangedChat { id: string; ts: number }
+
+/** Syncs the chats of `chats` (the inbox's list, newest first) whose time is past what is stored. */
+export function startBackground(chats: ReadonlySignal<readonly ChangedChat[]>): () => void {
   /** convId → the inbox ts we have stored everything up to */
   let synced: Record<string, number> = {}
   const running = new Set<string>()
@@ -23,7 +28,7 @@ export function startBackground(): () => void {
 
   const pump = (): void => {
     if (stopped || !loaded || connection.peek() !== 'online') return
-    for (const chat of chatList.peek()) {
+    for (const chat of chats.peek()) {
       if (running.size >= PARALLEL) return
       if (running.has(chat.id) || lostChats.peek().has(chat.id) || (synced[chat.id] ?? -1) >= chat.ts) continue
       running.add(chat.id)
@@ -47,7 +52,7 @@ export function startBackground(): () => void {
     pump()
   })
   const stopEffect = effect(() => {
-    void chatList.value
+    void chats.value
     void connection.value
     pump()
   })
@@ -60,8 +65,7 @@ async function syncChat(convId: string): Promise<boolean> {
   try {
     await head.loaded
     if (!(await whenSynced(head, SYNC_MS))) return false
-    const n = head.doc.getMap<unknown>(ROOTS.head.meta).get('page')
-    let page = typeof n === 'number' && n >= 0 ? n : 0
+    let page = currentPage(headMeta(head.doc))
     for (;;) {
       const length = await syncPage(convId, page)
       if (length === null) return false
@@ -80,7 +84,7 @@ async function syncPage(convId: string, n: number): Promise<number | null> {
   const stop = page.live()
   try {
     await page.loaded
-    return (await whenSynced(page, SYNC_MS)) ? page.doc.getArray(ROOTS.page.msgs).length : null
+    return (await whenSynced(page, SYNC_MS)) ? pageMsgs(page.doc).length : null
   } finally {
     stop()
     page.release()

@@ -2,9 +2,9 @@
 import { signal } from '@preact/signals'
 import type { Me, Session, SignInBody, SignUpBody, UpdateMeBody } from '../../protocol/api.ts'
 import { api, onUnauthorized, setToken } from './api.ts'
-import { dbName } from './db-name.ts'
-import { stashClear } from './stash.ts'
-import { requestPersistence } from './storage.ts'
+import { dbName } from '../store/db-name.ts'
+import { stashClear } from '../store/stash.ts'
+import { requestPersistence } from '../store/storage.ts'
 
 export { api, ApiFailure } from './api.ts'
 
@@ -46,7 +46,7 @@ export async function signIn(b: SignInBody): Promise<void> {
 
 /**
  * Forgets this account on this device: the session and its local database (history, outbox, caches).
- * Setting `me` to null first stops every provider and closes the database (see index.ts).
+ * Setting `me` to null first stops every provider and closes the database (see models/index.ts).
  */
 export async function signedOut(): Promise<void> {
   const id = me.value?.id

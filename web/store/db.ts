@@ -6,7 +6,7 @@ export { dbName }
 
 /** One stored Yjs update of one document (compacted into a single row when a doc has too many). */
 export interface UpdateRow { id?: number; doc: string; data: Uint8Array }
-/** The flat message index: list rendering and search (web/search reads `tokens`). */
+/** The flat message index: list rendering and search (web/search reads `tokens`; message-index.ts writes it). */
 export interface MessageRow {
   id: string; conv: string; page: number; index: number
   from: string; ts: number; body: string; retracted: boolean; tokens: string[]

@@ -1,7 +1,11 @@
-// Reading messages out of page docs, with the Yjs item id of each (what acks are about).
+// A chat page c:<id>:<n>: up to PAGE_SIZE messages in `msgs` (append-only) and their edits and
+// retractions in `edits`. Reading messages out of it, with the Yjs item id of each (what acks are about).
 import type * as Y from 'yjs'
-import type { ChatMessage } from '../../protocol/messages.ts'
-import { checkMessage } from '../../protocol/messages.ts'
+import { ROOTS } from '../../protocol/docs.ts'
+import { checkMessage, type ChatMessage, type MessageEdit } from '../../protocol/messages.ts'
+
+export const pageMsgs = (doc: Y.Doc): Y.Array<ChatMessage> => doc.getArray<ChatMessage>(ROOTS.page.msgs)
+export const pageEdits = (doc: Y.Doc): Y.Map<MessageEdit> => doc.getMap<MessageEdit>(ROOTS.page.edits)
 
 export interface MessageItem { value: ChatMessage; client: number; clock: number; index: number }
 
@@ -24,11 +28,10 @@ export function* messageItems(msgs: Y.Array<ChatMessage>): Generator<MessageItem
   }
 }
 
-/** Member ids from the head's meta.members, whichever JSON shape the server writes. */
-export function memberIds(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map((m) => (typeof m === 'string' ? m : (m as { id?: unknown } | null)?.id)).filter((m): m is string => typeof m === 'string')
-  if (v && typeof v === 'object') return Object.keys(v)
-  return []
+/** A message as it reads after its edit: the edited body, or nothing once retracted. */
+export function edited(m: ChatMessage, edit: MessageEdit | undefined): { body: string; edited: boolean; retracted: boolean } {
+  const retracted = !!edit && 'retracted' in edit
+  return { body: retracted ? '' : edit && 'body' in edit ? edit.body : m.body, edited: !!edit && !retracted, retracted }
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'

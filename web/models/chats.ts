@@ -1,9 +1,9 @@
 // Chat membership over HTTP (create, invite, rename, remove, leave) and chat infos cached in Dexie.
 import { signal, type Signal } from '@preact/signals'
 import type { Chat } from '../../protocol/api.ts'
-import { api } from './api.ts'
-import { db, kvGet } from './db.ts'
-import { guardWrite } from './storage.ts'
+import { api } from '../account/api.ts'
+import { db, kvGet } from '../store/db.ts'
+import { guardWrite } from '../store/storage.ts'
 
 const infos = new Map<string, Signal<Chat | null>>()
 const key = (id: string): string => `chat:${id}`

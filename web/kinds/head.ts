@@ -1,0 +1,20 @@
+// A chat head c:<id>: `meta` (members and the newest page's number, written by the server) and
+// `reads` (each member's read position, written by that member).
+import type * as Y from 'yjs'
+import { ROOTS } from '../../protocol/docs.ts'
+
+export const headMeta = (doc: Y.Doc): Y.Map<unknown> => doc.getMap<unknown>(ROOTS.head.meta)
+export const headReads = (doc: Y.Doc): Y.Map<number> => doc.getMap<number>(ROOTS.head.reads)
+
+/** The newest page's number, meta.page (0 until the server has written one). */
+export function currentPage(meta: Y.Map<unknown>): number {
+  const n = meta.get('page')
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0
+}
+
+/** Member ids from meta.members, whichever JSON shape the server writes. */
+export function memberIds(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map((m) => (typeof m === 'string' ? m : (m as { id?: unknown } | null)?.id)).filter((m): m is string => typeof m === 'string')
+  if (v && typeof v === 'object') return Object.keys(v)
+  return []
+}

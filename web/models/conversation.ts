@@ -1,0 +1,140 @@
+// One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
+import { signal, type Signal } from '@preact/signals'
+import { headDoc } from '../../protocol/docs.ts'
+import { readPosition, type ChatMessage } from '../../protocol/messages.ts'
+import { me } from '../account/session.ts'
+import { currentPage, headMeta, headReads, memberIds } from '../kinds/head.ts'
+import { newMessageId } from '../kinds/page.ts'
+import { openDoc } from '../sync/docs.ts'
+import { openPages, type Page } from './conversation-pages.ts'
+import { messageViews, unreadCounter, type MessageView } from './message-views.ts'
+import { watchTyping } from './typing.ts'
+
+export type { MessageView } from './message-views.ts'
+
+export interface Conversation {
+  messages: Signal<MessageView[]>
+  hasOlder: Signal<boolean>
+  /** the newest page's stored copy is in: an empty list now means an empty chat, not one still loading */
+  settled: Signal<boolean>
+  loadOlder(): Promise<void>
+  send(body: string, replyTo?: string): void
+  edit(id: string, body: string): void
+  retract(id: string): void
+  markRead(): void
+  typing: Signal<string[]>
+  setTyping(on: boolean): void
+  close(): void
+}
+
+/** a newest page shorter than this (it just rolled over) is topped up with the page before, at open */
+const SHORT_PAGE = 50
+
+/** Calls `fn` once in a microtask however often this is called before then; never once `stopped()`. */
+function batched(fn: () => void, stopped: () => boolean): () => void {
+  let scheduled = false
+  return () => {
+    if (scheduled || stopped()) return
+    scheduled = true
+    queueMicrotask(() => { scheduled = false; if (!stopped()) fn() })
+  }
+}
+
+export function openConversation(convId: string): Conversation {
+  const userId = me.value?.id ?? ''
+  const head = openDoc(headDoc(convId))
+  const stopHead = head.live()
+  const meta = headMeta(head.doc)
+  const reads = headReads(head.doc)
+  const messages = signal<MessageView[]>([])
+  const hasOlder = signal(false)
+  const settled = signal(false)
+  const views = new Map<string, MessageView>()
+  let closed = false
+  /** older pages are offered only once the newest page's stored copy is in: an empty newest page that
+   * is merely still loading must not pull in the whole previous page (that cost every open ~1,000 messages) */
+  let newestLoaded = false
+
+  const render = (): void => {
+    messages.value = messageViews(pages.sorted(), userId, unreadCounter(memberIds(meta.get('members')), reads), views)
+    hasOlder.value = newestLoaded && pages.oldest() > 0
+  }
+  const schedule = batched(render, () => closed)
+  const pages = openPages(convId, schedule)
+  const typing = watchTyping(head, userId)
+
+  // the newest page follows the head's meta.page (it rolls over every PAGE_SIZE messages)
+  const onMeta = (): void => { if (!closed) pages.follow(currentPage(meta)); schedule() }
+  meta.observe(onMeta)
+  reads.observe(schedule)
+  const ready = head.loaded.then(onMeta)
+
+  async function loadOlder(): Promise<void> {
+    await ready
+    if (!closed) await pages.loadOlder()
+  }
+
+  // a page that just rolled over shows next to nothing: bring in the previous one (Dexie first)
+  void ready.then(() => pages.get(pages.newest)?.ref.loaded).catch(() => undefined).then(() => {
+    newestLoaded = true
+    settled.value = true
+    schedule()
+    const p = pages.get(pages.newest)
+    if (!closed && p && p.msgs.length < SHORT_PAGE && pages.newest > 0) return loadOlder()
+  }).catch(() => undefined)
+
+  const write = (fn: () => void): void => {
+    // normally the head is already loaded from Dexie; only right after opening do we wait for it
+    // (so that the message goes into the right page)
+    if (pages.newest >= 0) fn()
+    else void ready.then(() => { if (!closed) fn() })
+  }
+  /** the page of one of my own messages, for editing it */
+  const myPage = (id: string): Page | null => {
+    const v = views.get(id)
+    return (v?.from === userId && pages.get(v.page)) || null
+  }
+
+  return {
+    messages,
+    hasOlder,
+    settled,
+    typing: typing.who,
+    loadOlder,
+    send(body, replyTo) {
+      if (!userId || !body) return
+      write(() => {
+        const m: ChatMessage = { id: newMessageId(), from: userId, ts: Date.now(), kind: 'text', body }
+        if (replyTo) m.replyTo = replyTo
+        // insert at length uses Yjs's search markers; push walks the array from its start every time
+        const msgs = pages.open(pages.newest).msgs
+        msgs.insert(msgs.length, [m])
+      })
+    },
+    edit(id, body) {
+      const p = myPage(id)
+      if (p && body) p.edits.set(id, { body, ts: Date.now() })
+    },
+    retract(id) {
+      myPage(id)?.edits.set(id, { retracted: true, ts: Date.now() })
+    },
+    markRead() {
+      const last = messages.value[messages.value.length - 1]
+      if (!last || !userId) return
+      const pos = readPosition(last.page, last.index + 1)
+      // only forward: another device may already have read further
+      if (pos > (reads.get(userId) ?? 0)) reads.set(userId, pos)
+    },
+    setTyping: (on) => typing.set(on),
+    close() {
+      if (closed) return
+      closed = true
+      typing.close()
+      meta.unobserve(onMeta)
+      reads.unobserve(schedule)
+      pages.close()
+      stopHead()
+      head.release()
+    },
+  }
+}

@@ -1,0 +1,56 @@
+// The data layer's public face: what screens, components and the app shell read and call (they import
+// nothing else of it, apart from web/account). And its lifecycle: while someone is signed in, their
+// database is open, the inbox is live, changed chats sync in the background and every page doc opened
+// keeps the local message index.
+import { effect } from '@preact/signals'
+import { inboxDoc } from '../../protocol/docs.ts'
+import { me } from '../account/session.ts'
+import { messagesAt } from '../kinds/index.ts'
+import { closeDb, openDb } from '../store/db.ts'
+import { indexPage } from '../store/message-index.ts'
+import { startBackground } from '../sync/background.ts'
+import { trackConnection } from '../sync/connection.ts'
+import { closeAllDocs, onDocOpen } from '../sync/docs.ts'
+import { forgetChatInfos } from './chats.ts'
+import { friends, loadCachedFriends } from './friends.ts'
+import { chatList, startInbox } from './inbox.ts'
+
+export { me, signUp, signIn, signOut, updateMe, api, ApiFailure } from '../account/session.ts'
+export { connection } from '../sync/connection.ts'
+export { lostChats } from '../sync/docs.ts'
+export { storageEstimate, storageProblem } from '../store/storage.ts'
+export { chatList, chatListLoaded, type ChatListItem } from './inbox.ts'
+export {
+  friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, unblockFriend, removeFriend,
+} from './friends.ts'
+export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
+export { openConversation, type Conversation, type MessageView } from './conversation.ts'
+export { localSearch, type SearchWatch } from './search.ts'
+
+// docs open only while someone is signed in (their database is open), so this holds from the start
+onDocOpen((name, doc, loaded) => {
+  const at = messagesAt(name)
+  if (at) indexPage(at.conv, at.page, doc, loaded, () => me.peek()?.lang ?? 'en')
+})
+
+let running: { userId: string; stop: () => void } | null = null
+
+function start(userId: string): () => void {
+  openDb(userId)
+  void loadCachedFriends()
+  const stops = [trackConnection(inboxDoc(userId)), startInbox(userId), startBackground(chatList)]
+  return () => {
+    for (const s of stops.reverse()) s()
+    closeAllDocs()
+    forgetChatInfos()
+    friends.value = null
+    closeDb()
+  }
+}
+
+effect(() => {
+  const id = me.value?.id ?? null
+  if (running?.userId === id) return
+  running?.stop()
+  running = id ? { userId: id, stop: start(id) } : null
+})

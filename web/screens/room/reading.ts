@@ -1,0 +1,37 @@
+// New messages reaching the reader: marked read while the list is at the bottom and the page visible,
+// and those of others announced to screen readers (the list itself is virtualized).
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type { Profile } from '../../../protocol/api.ts'
+import type { Conversation, MessageView } from '../../models/index.ts'
+import { t } from '../../app/t.ts'
+
+const visible = (): boolean => document.visibilityState === 'visible'
+
+/** Marks what is on screen read; the returned function is told whenever the list reaches or leaves the bottom. */
+export function useMarkRead(conv: Conversation, newest: MessageView | undefined): (atBottom: boolean) => void {
+  const atBottom = useRef(true)
+  useEffect(() => {
+    const read = () => { if (atBottom.current && visible()) conv.markRead() }
+    read()
+    document.addEventListener('visibilitychange', read)
+    return () => document.removeEventListener('visibilitychange', read)
+  }, [conv, newest?.id])
+  return (b) => {
+    atBottom.current = b
+    if (b && visible()) conv.markRead()
+  }
+}
+
+/** The text for a polite live region: the newest message when someone else wrote it after the room opened. */
+export function useAnnouncement(newest: MessageView | undefined, myId: string, members: Map<string, Profile>): string {
+  const [announce, setAnnounce] = useState('')
+  const lastAnnounced = useRef<string | undefined>(undefined)
+  useEffect(() => {
+    if (!newest || newest.id === lastAnnounced.current) return
+    const firstLoad = lastAnnounced.current === undefined
+    lastAnnounced.current = newest.id
+    if (firstLoad || newest.from === myId || newest.retracted) return
+    setAnnounce(`${members.get(newest.from)?.name ?? t('room.someone')}: ${newest.body}`)
+  }, [newest?.id])
+  return announce
+}
