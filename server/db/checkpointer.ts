@@ -4,14 +4,17 @@
 //
 // A passive checkpoint never blocks the writer, but the log only starts over from its beginning when a
 // write finds every frame copied back, and under a steady stream of commits some always arrive while a
-// checkpoint runs: bench:delivery grew the WAL to 330 MB in 13 s (25 MB/s, for a 15 MB database), and a
-// server that is never idle would fill its disk. So the worker reports each passive checkpoint, and once
-// the log holds `restartFrames` the writing connection (sqlite.ts) restarts it itself, between two of its
-// transactions. That copies what was written since the worker's checkpoint and syncs: 8–20 ms on the
-// event loop under that load, so it is done rarely (32,768 frames, 128 MB: every ~5 s at 25 MB/s).
-// Doing it in the worker instead held every commit back for 50–70 ms at p99: at nice 10 on a busy
-// machine the worker waits that long for a core; restarting every 4,096 frames cost 13% more CPU per
-// message (bench:delivery --against).
+// checkpoint runs, so the log of a server that is never idle would grow until the disk is full. So the
+// worker reports each passive checkpoint, and once the log holds `restartFrames` the writing connection
+// (sqlite.ts) restarts it itself, between two of its transactions. That copies what was written since
+// the worker's checkpoint and syncs, on the event loop, so it is done rarely (32,768 frames, 128 MB).
+// Doing it in the worker instead held commits back while the worker, at nice 10 on a busy machine,
+// waited for a core; restarting more often cost CPU per message (BENCHMARKS.md, "Measurements behind
+// the defaults").
+//
+// Both depend on the worker getting a core, which a loaded machine may not give it: the bound that holds
+// whatever the scheduling is `limitFrames`, past which the writing connection truncates the log without
+// waiting for the worker's report (wal-limit.ts).
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 
@@ -44,6 +47,18 @@ export interface CheckpointOptions {
   everyMs?: number
   /** WAL frames (pages) after which the log is restarted from its beginning */
   restartFrames?: number
+  /**
+   * WAL frames past which the writing connection truncates the log itself, whether or not the worker has had
+   * a core (wal-limit.ts); twice `restartFrames` unless given: room for the worker's own restart, which
+   * lets the log run a little past `restartFrames` before it comes
+   */
+  limitFrames?: number
+}
+
+/** The options with their defaults. */
+export function checkpointSettings(opts: CheckpointOptions = {}): Required<CheckpointOptions> {
+  const restartFrames = opts.restartFrames ?? 32_768
+  return { everyMs: opts.everyMs ?? 1000, restartFrames, limitFrames: opts.limitFrames ?? 2 * restartFrames }
 }
 
 export interface Checkpointer {
@@ -54,8 +69,7 @@ type FromWorker = { log: number; error?: undefined } | { error: string }
 
 /** `restart()` is called (at most once per passive checkpoint) when the log holds `restartFrames` pages. */
 export function startCheckpointer(path: string, restart: () => void, opts: CheckpointOptions = {}): Checkpointer {
-  const everyMs = opts.everyMs ?? 1000
-  const restartFrames = opts.restartFrames ?? 32_768
+  const { everyMs, restartFrames } = checkpointSettings(opts)
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   const worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs, driver } })
   let stopped = false

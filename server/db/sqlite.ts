@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Db, Param, Queryable } from './db.ts'
 import { AsyncLock } from './lock.ts'
-import { startCheckpointer, type CheckpointOptions } from './checkpointer.ts'
+import { checkpointSettings, startCheckpointer, type CheckpointOptions } from './checkpointer.ts'
+import { BUSY_MS, checkpoint, walLimit } from './wal-limit.ts'
 
 /**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction whose callback awaits
@@ -15,7 +16,7 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
   sql.pragma('journal_mode = WAL')
   // WAL + NORMAL survives a killed process (what kill -9 tests); SORI_SQLITE_SYNC=full also survives power loss.
   sql.pragma(`synchronous = ${process.env.SORI_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`)
-  sql.pragma('busy_timeout = 5000')
+  sql.pragma(`busy_timeout = ${BUSY_MS}`)
   sql.pragma('foreign_keys = ON')
   // the WAL file is cut back to this when the log starts over (checkpointer.ts)
   sql.pragma('journal_size_limit = 67108864')
@@ -30,19 +31,18 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
       restartQueued = false
       // a report that arrives while the database closes finds it closed
       if (!sql.open) return
+      // busy: the next passive checkpoint asks again
       try {
-        sql.pragma('busy_timeout = 0')
-        sql.pragma('wal_checkpoint(RESTART)')
-      } catch {
-        // busy: the next passive checkpoint asks again
-      } finally {
-        sql.pragma('busy_timeout = 5000')
-      }
+        checkpoint(sql, 'RESTART')
+      } catch {}
     })
   }
   // checkpoints run in a worker (checkpointer.ts), not inside a commit on the event loop
   const checkpointer = path === ':memory:' ? null
     : (sql.pragma('wal_autocheckpoint = 0'), startCheckpointer(path, restartLog, checkpoints))
+  // and past a hard limit the writing connection truncates the log itself, whether the worker ran or not
+  const frameBytes = 24 + Number(sql.pragma('page_size', { simple: true }))
+  const limit = path === ':memory:' ? null : walLimit(sql, path, 32 + checkpointSettings(checkpoints).limitFrames * frameBytes)
   const cache = new Map<string, Database.Statement>()
   const stmt = (s: string) => {
     let st = cache.get(s)
@@ -59,12 +59,18 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     dialect: 'sqlite',
     all: (s, p) => lock.idle() ? q.all(s, p) : lock.run(() => q.all(s, p)),
     get: (s, p) => lock.idle() ? q.get(s, p) : lock.run(() => q.get(s, p)),
-    run: (s, p) => lock.idle() ? q.run(s, p) : lock.run(() => q.run(s, p)),
+    run: (s, p) => {
+      const r = lock.idle() ? q.run(s, p) : lock.run(() => q.run(s, p))
+      if (limit?.exceeded()) void lock.run(() => limit.truncate())
+      return r
+    },
     tx: (fn) => lock.run(async () => {
       sql.exec('BEGIN IMMEDIATE')
       try {
         const r = await fn(q)
         sql.exec('COMMIT')
+        // still holding the lock: no transaction starts before the log is back under the limit
+        if (limit?.exceeded()) await limit.truncate()
         return r
       } catch (e) {
         if (sql.inTransaction) sql.exec('ROLLBACK')

@@ -1,7 +1,9 @@
 // The SQLite write-ahead log stays bounded under a steady stream of commits: passive checkpoints alone
 // never let the log start over while commits keep arriving (bench:delivery grew it to 330 MB in 13 s),
-// so the checkpointer restarts it once it holds `restartFrames` pages (server/db/checkpointer.ts). And
-// closing waits for the checkpointer's worker, even in a script that has nothing else to keep it alive.
+// so the checkpointer restarts it once it holds `restartFrames` pages (server/db/checkpointer.ts); and
+// since that worker may not get a core on a loaded machine, the writing connection truncates the log
+// itself past `limitFrames` (server/db/wal-limit.ts). And closing waits for the checkpointer's worker,
+// even in a script that has nothing else to keep it alive.
 import { afterEach, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { execFile } from 'node:child_process'
@@ -42,6 +44,15 @@ describe('sqlite write-ahead log', () => {
     const maxWal = await write(db, path, 4000)
     expect(maxWal).toBeLessThan(16 * 1024 * 1024)
     // and everything committed is there
+    expect(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(2000)
+  })
+
+  it('keeps the log bounded when the checkpointer worker never gets to run, as on a loaded machine', { timeout: 120_000 }, async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sori-wal-')), 'starved.db')
+    // a worker that never checkpoints: the writing connection alone has to hold the bound
+    db = await openSqlite(path, { everyMs: 3_600_000, restartFrames: 256 })
+    const maxWal = await write(db, path, 4000)
+    expect(maxWal).toBeLessThan(16 * 1024 * 1024)
     expect(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(2000)
   })
 
