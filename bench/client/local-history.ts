@@ -1,5 +1,5 @@
 // Puts already-synced pages into the browser's local store, exactly as the app keeps them after it has
-// synced them (web/data/persistence.ts + message-index.ts): one compacted Yjs update row per page doc in
+// synced them (web/store/persistence.ts + message-index.ts): one compacted Yjs update row per page doc in
 // `updates`, and one row per message in `messages` with its search tokens (the app's own tokenize()).
 // This is the "faster legitimate route": scrolling back through 100 pages in the UI would store the
 // same rows, but takes minutes; the page docs' bytes are the very Y.Doc states the server stores.

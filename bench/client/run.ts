@@ -38,7 +38,7 @@ const FULL_PAGES = Number(opt.pages)
 const TAIL = Number(opt.tail)
 const SETTLE_MS = Number(opt.settle)
 const CPU_RATE = 4
-const SESSION_KEY = 'sori:session' // web/data/session.ts
+const SESSION_KEY = 'sori:session' // web/account/session.ts
 
 const out: string[] = []
 const log = (s = ''): void => { process.stdout.write(s + '\n'); out.push(s) }

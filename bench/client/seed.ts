@@ -1,7 +1,7 @@
 // Seeds the chats the benchmark opens, through the real server: users and group chats over the HTTP API,
 // messages written by a member with the stock y-websocket client (WebsocketProvider) and a Node Y.Doc
 // per page doc c:<conv>:<page>, PAGE_SIZE messages per page pushed in one transaction. The server rolls
-// its head's meta.page over when a page reaches PAGE_SIZE (server/sync/handle.ts), so each page waits
+// its head's meta.page over when a page reaches PAGE_SIZE (server/chats/docs/page.ts), so each page waits
 // until GET /api/chats/:id reports the next page before the next is written.
 import * as Y from 'yjs'
 import WebSocket from 'ws'

@@ -1,4 +1,4 @@
-// Resolves positions in the built chunks to their sources, so that a profile names web/data/docs.ts or
+// Resolves positions in the built chunks to their sources, so that a profile names web/sync/docs.ts or
 // node_modules/yjs rather than a minified function in sync-XXXX.js. The build writes hidden source maps
 // (no sourceMappingURL comment: the served bytes are the same as without them).
 import { existsSync, readFileSync } from 'node:fs'

@@ -1,7 +1,7 @@
 // The delivery load generator: R chats × M members, split over a few worker threads (load-thread.ts), each
-// with its share of the chats and of the offered rate. One thread saturated its core at ~4,700 msg/s on
-// the 2-core machine, and its own event-loop stalls then showed up as delivery latency of whichever server
-// was measured; threads keep the generator's loop delay out of the figures as far as the machine allows.
+// with its share of the chats and of the offered rate. A thread that saturates its core shows its own
+// event-loop stalls as delivery latency of whichever server is measured; on a machine with cores to spare,
+// more threads keep the generator's loop delay out of the figures (on 2 cores one is best: bench/README.md).
 // This side starts the threads, reads the server's CPU and memory from /proc over the window and merges
 // the threads' samples.
 import { setTimeout as sleep } from 'node:timers/promises'

@@ -91,10 +91,10 @@ setTimeout(() => {
   process.exit(2)
 }, budgetS * 1000).unref()
 
-// --pin: the server under test on core 0, the generator on the others. Off by default: on the 2-core
-// machine it made Sori's figures worse (p50 54 ms instead of 10-20), since Sori's own threads (the SQLite
-// checkpointer, V8's GC helpers) then share one core with its event loop; on a bigger machine it keeps
-// the generator's work off the server's core.
+// --pin: the server under test on core 0, the generator on the others. Off by default: on a 2-core
+// machine Sori's own threads (the SQLite checkpointer, V8's GC helpers) then share one core with its
+// event loop, which makes its figures worse (bench/README.md); on a bigger machine it keeps the
+// generator's work off the server's core.
 const pinned = a.pin === true && cpus().length >= 2 && pinSelf(`1-${cpus().length - 1}`)
 if (pinned) process.env.BENCH_SERVER_CPUS = '0'
 
@@ -115,7 +115,7 @@ const line = (s = '') => console.log(s)
 line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
 line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
 if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
-line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
+line(`clients: lean y-websocket clients (raw ws + protocol/frames.ts + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
 line(`generator's nice: ${opts.nice}${opts.nice > 0 ? ' (its threads, then every thread of this process)' : ''}`)
 line(`between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet, then spins one thread per core for ${HOST_PROBE_MS / 1000} s to measure the host's noise`)
 if (opts.capture) line('capture: tcpdump on the loopback, for latency on the wire (sender\'s segment → server\'s segment to each receiver)')

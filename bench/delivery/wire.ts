@@ -6,13 +6,10 @@
 // receivers are in the generator. On the 2-core machine the two figures tell the server's share of the
 // tail apart from the generator's.
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import { MSG_SYNC } from '../../protocol/wire.ts'
+import { decodeFrame } from '../../protocol/frames.ts'
 import type { WsFrame } from '../lib/pcap.ts'
 
 const OPCODE_BINARY = 2
-const SYNC_STEP2 = 1
-const SYNC_UPDATE = 2
 
 export interface WireLatency {
   /** ms, one sample per delivery of a message written in the window */
@@ -28,11 +25,9 @@ export interface WireLatency {
 function messageIds(payload: Uint8Array): string[] {
   const ids: string[] = []
   try {
-    const d = decoding.createDecoder(payload)
-    if (decoding.readVarUint(d) !== MSG_SYNC) return ids
-    const kind = decoding.readVarUint(d)
-    if (kind !== SYNC_STEP2 && kind !== SYNC_UPDATE) return ids
-    const { structs } = Y.decodeUpdate(decoding.readVarUint8Array(d))
+    const frame = decodeFrame(payload)
+    if (frame.type !== 'sync-step2' && frame.type !== 'update') return ids
+    const { structs } = Y.decodeUpdate(frame.update)
     for (const s of structs) {
       if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentAny)) continue
       for (const v of s.content.arr) {
@@ -41,7 +36,7 @@ function messageIds(payload: Uint8Array): string[] {
       }
     }
   } catch {
-    // not a frame of the sync protocol (an ack, awareness): it carries no message
+    // not a frame of the sync protocol, or cut short: it carries no message
   }
   return ids
 }

@@ -6,10 +6,7 @@
 // The receiving side is real: every update is decoded and applied to the Y.Doc by Yjs.
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
-import * as syncProtocol from 'y-protocols/sync'
-import { MSG_SYNC, MSG_ACK, readAck } from '../../protocol/wire.ts'
+import { decodeFrame, encodeSyncStep1, encodeSyncStep2, encodeUpdate, type Frame } from '../../protocol/frames.ts'
 
 export interface SyncClientOptions {
   /** called with the acknowledged state vector of every MSG_ACK (Sori, `ack=1`) */
@@ -18,7 +15,7 @@ export interface SyncClientOptions {
   /**
    * Send every local change of the doc, as WebsocketProvider does (default). With false, only what `write`
    * makes is sent: the doc then has no 'update' listener, so Yjs does not re-encode every remote update it
-   * applies (for the provider's origin check), which was ~12% of the delivery generator's CPU.
+   * applies (for the provider's origin check), a large share of the delivery generator's CPU (bench/README.md).
    */
   watchLocal?: boolean
 }
@@ -37,12 +34,7 @@ export class SyncClient {
     this.doc = doc
     this.ws = new WebSocket(url, { perMessageDeflate: false })
     this.ws.binaryType = 'nodebuffer'
-    this.ws.on('open', () => {
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, MSG_SYNC)
-      syncProtocol.writeSyncStep1(e, doc)
-      this.ws.send(encoding.toUint8Array(e))
-    })
+    this.ws.on('open', () => this.ws.send(encodeSyncStep1(Y.encodeStateVector(doc))))
     this.ws.on('message', (data: Buffer) => this.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)))
     this.ws.on('close', (code, reason) => {
       this.closeCode = code
@@ -75,28 +67,46 @@ export class SyncClient {
 
   private onLocalUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this || this.ws.readyState !== WebSocket.OPEN) return
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MSG_SYNC)
-    syncProtocol.writeUpdate(e, update)
-    this.ws.send(encoding.toUint8Array(e))
+    this.ws.send(encodeUpdate(update))
   }
 
   private onMessage(buf: Uint8Array): void {
-    const d = decoding.createDecoder(buf)
-    const type = decoding.readVarUint(d)
-    if (type === MSG_SYNC) {
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, MSG_SYNC)
-      const syncType = syncProtocol.readSyncMessage(d, e, this.doc, this)
-      if (encoding.length(e) > 1) this.ws.send(encoding.toUint8Array(e))
-      if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
-        this.synced = true
-        this.flushWaiters()
-      }
-    } else if (type === MSG_ACK) {
-      this.opts.onAck?.(readAck(d))
+    let frame: Frame
+    try {
+      frame = decodeFrame(buf)
+    } catch {
+      // a message type this client does not speak, or a malformed frame: nothing here to apply (a
+      // delivery it carried would show in the bench's lost and unacked counts)
+      return
     }
-    // awareness (1) and query-awareness (3) are ignored: these clients set no awareness state
+    switch (frame.type) {
+      case 'sync-step1':
+        this.ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, frame.stateVector)))
+        break
+      case 'sync-step2':
+        this.apply(frame.update)
+        if (!this.synced) {
+          this.synced = true
+          this.flushWaiters()
+        }
+        break
+      case 'update':
+        this.apply(frame.update)
+        break
+      case 'ack':
+        this.opts.onAck?.(frame.clocks)
+        break
+      // awareness and query-awareness are ignored: these clients set no awareness state
+    }
+  }
+
+  /** Applies a remote update as y-protocols' sync does: an error thrown by an observer is logged, not fatal. */
+  private apply(update: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.doc, update, this)
+    } catch (err) {
+      console.error('Caught error while handling a Yjs update', err)
+    }
   }
 
   private flushWaiters(): void {

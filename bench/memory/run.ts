@@ -76,7 +76,7 @@ interface Result {
 
 line(`bench:memory  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}  ulimit -n ${fdLimit}`)
 line(`${SOCKETS} idle sockets on ${CHATS} chats (${perChat} per chat), ${MESSAGES} messages per chat, settle ${SETTLE_S} s; backend ${backend}; Sori users ${USERS}`)
-line(`clients: lean y-websocket clients (raw ws + y-protocols/sync + one real Y.Doc per socket) in this one process`)
+line(`clients: lean y-websocket clients (raw ws + protocol/frames.ts + one real Y.Doc per socket) in this one process`)
 line()
 
 const results: Result[] = []

@@ -10,7 +10,7 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 async function run(count: number, rounds: number): Promise<string[]> {
   const log: string[] = []
   await Dexie.delete('bench-search')
-  // the same schema as web/data/db.ts
+  // the same schema as web/store/db.ts
   const db = new Dexie('bench-search') as Dexie & { messages: Table<SearchRow, string> }
   db.version(1).stores({ messages: '[conv+page+index], id, conv, *tokens' })
   const corpus = makeCorpus(count)
