@@ -10,10 +10,12 @@ if (!existsSync('/usr/bin/chromium')) {
   const root = process.getuid?.() === 0
   const apt = existsSync('/usr/bin/apt-get')
   if (!root || !apt) {
-    console.error('The browser tests need Debian\'s Chromium at /usr/bin/chromium: sudo apt-get install chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-color-emoji')
+    console.error(
+      "The browser tests need Debian's Chromium at /usr/bin/chromium: sudo apt-get install chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-color-emoji",
+    )
     process.exit(1)
   }
-  console.log('Installing Debian\'s chromium for the browser tests…')
+  console.log("Installing Debian's chromium for the browser tests…")
   sh('apt-get update -qq')
   sh('apt-get install -y -qq chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-color-emoji')
 }

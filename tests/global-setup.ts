@@ -21,7 +21,9 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 }
 
 async function schemas(c: pg.Client): Promise<Set<string>> {
-  const r = await c.query<{ name: string }>("SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'")
+  const r = await c.query<{ name: string }>(
+    "SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'",
+  )
   return new Set(r.rows.map((x) => x.name))
 }
 

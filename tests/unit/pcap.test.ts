@@ -11,7 +11,13 @@ const SERVER = 8080
 const dir = mkdtempSync(join(tmpdir(), 'sori-pcap-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-interface Seg { at: number; from: number; to: number; seq: number; data: Buffer }
+interface Seg {
+  at: number
+  from: number
+  to: number
+  seq: number
+  data: Buffer
+}
 
 /** A nanosecond pcap of Ethernet/IPv4/TCP segments, as tcpdump writes on the loopback. */
 function pcap(segs: Seg[]): string {
@@ -87,7 +93,13 @@ describe('pcap reader (bench --capture)', () => {
       { at: 1, from: SERVER, to: 6000, seq: 0, data: f1 },
       // the bytes from f1.length to f1.length + 10 were never captured
       { at: 2, from: SERVER, to: 6000, seq: f1.length + 10, data: f2 },
-      { at: 3, from: 6001, to: SERVER, seq: 0, data: Buffer.from(`GET /api/metrics HTTP/1.1\r\nuser-agent: ${'x'.repeat(200)}\r\n\r\n`) },
+      {
+        at: 3,
+        from: 6001,
+        to: SERVER,
+        seq: 0,
+        data: Buffer.from(`GET /api/metrics HTTP/1.1\r\nuser-agent: ${'x'.repeat(200)}\r\n\r\n`),
+      },
       { at: 4, from: SERVER, to: 6001, seq: 0, data: Buffer.from(`HTTP/1.1 200 OK\r\n\r\n{"held":${'1'.repeat(200)}}`) },
     ])
     const { frames, stats } = readFrames(file, SERVER)
