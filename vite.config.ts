@@ -37,8 +37,18 @@ export default defineConfig({
           { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
         shortcuts: [
-          { name: 'New chat', short_name: 'New chat', url: '/#/new-group', icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }] },
-          { name: 'Friends', short_name: 'Friends', url: '/#/friends', icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }] },
+          {
+            name: 'New chat',
+            short_name: 'New chat',
+            url: '/#/new-group',
+            icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
+          },
+          {
+            name: 'Friends',
+            short_name: 'Friends',
+            url: '/#/friends',
+            icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
+          },
         ],
       },
     }),

@@ -45,7 +45,8 @@ export function checkMessage(v: unknown, userId: string): string | null {
   if (v.from !== userId) return 'message author is not the sender'
   if (!isTs(v.ts)) return 'message time is malformed'
   if (v.kind !== 'text') return 'message kind is unknown'
-  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS) return 'message body is empty or too long'
+  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS)
+    return 'message body is empty or too long'
   if (v.replyTo !== undefined && (typeof v.replyTo !== 'string' || !MESSAGE_ID_RE.test(v.replyTo))) return 'replyTo is malformed'
   return null
 }
@@ -56,7 +57,8 @@ export function checkEdit(v: unknown): string | null {
   if (!isTs(v.ts)) return 'edit time is malformed'
   if ('retracted' in v) return onlyKeys(v, ['retracted', 'ts']) && v.retracted === true ? null : 'retraction is malformed'
   if (!onlyKeys(v, ['body', 'ts'])) return 'edit has unknown fields'
-  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS) return 'edit body is empty or too long'
+  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS)
+    return 'edit body is empty or too long'
   return null
 }
 

@@ -47,7 +47,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sync = attachChats(createSync({ db, store, authenticate }), db)
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const api = createApi({
-    db, sync, authenticate, trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1', signupsPerHour,
+    db,
+    sync,
+    authenticate,
+    trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1',
+    signupsPerHour,
     metrics: opts.metrics ?? process.env.SORI_METRICS === '1',
   })
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
@@ -79,7 +83,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy())
     const path = (req.url ?? '').split('?')[0]
-    if (!path.startsWith('/sync/')) { socket.destroy(); return }
+    if (!path.startsWith('/sync/')) {
+      socket.destroy()
+      return
+    }
     try {
       sync.handleUpgrade(req, socket, head)
     } catch (e) {
@@ -98,7 +105,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve() })
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
@@ -109,12 +119,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     db,
     sync,
-    close: () => (closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
-      await sync.close()
-      server.closeAllConnections()
-      await stopped
-      await db.close()
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        await sync.close()
+        server.closeAllConnections()
+        await stopped
+        await db.close()
+      })()),
   }
 }

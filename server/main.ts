@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
   })
   const db = /^postgres(ql)?:/.test(config.databaseUrl) ? 'Postgres' : `SQLite ${config.databaseUrl}`
-  console.log(`Sori is listening on http://${config.host}:${server.port} (${server.url}); ${db}${built ? '' : '; no app build, API only'}`)
+  console.log(
+    `Sori is listening on http://${config.host}:${server.port} (${server.url}); ${db}${built ? '' : '; no app build, API only'}`,
+  )
 
   let stopping = false
   const stop = (signal: string) => {
@@ -40,7 +42,10 @@ async function main(): Promise<void> {
     console.log(`${signal}: closing sockets, flushing, closing the database...`)
     server.close().then(
       () => process.exit(0),
-      (e) => { console.error('Shutdown failed:', e); process.exit(1) },
+      (e) => {
+        console.error('Shutdown failed:', e)
+        process.exit(1)
+      },
     )
   }
   process.on('SIGTERM', () => stop('SIGTERM'))

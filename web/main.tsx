@@ -11,6 +11,7 @@ await startLanguage()
 render(<App />, document.getElementById('app')!)
 
 if (import.meta.env.PROD) {
-  const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000))
+  const later = (fn: () => void) =>
+    'requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000)
   later(() => void import('./app/sw-register.ts').then((m) => m.registerServiceWorker()))
 }

@@ -16,14 +16,16 @@ const isAsset = (url: URL): boolean => url.origin === self.location.origin && ur
 // Copy the precached chunks into the runtime cache before this version's precache replaces them:
 // a tab of the old version asks for its own hashed chunks, which the server no longer has.
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const [precache, runtime] = await Promise.all([caches.open(cacheNames.precache), caches.open(ASSETS)])
-    for (const req of await precache.keys()) {
-      if (!isAsset(new URL(req.url))) continue
-      const res = await precache.match(req)
-      if (res) await runtime.put(req.url, res)
-    }
-  })())
+  event.waitUntil(
+    (async () => {
+      const [precache, runtime] = await Promise.all([caches.open(cacheNames.precache), caches.open(ASSETS)])
+      for (const req of await precache.keys()) {
+        if (!isAsset(new URL(req.url))) continue
+        const res = await precache.match(req)
+        if (res) await runtime.put(req.url, res)
+      }
+    })(),
+  )
 })
 
 precacheAndRoute(self.__WB_MANIFEST)
@@ -34,10 +36,13 @@ cleanupOutdatedCaches()
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/sync\//] }))
 
 // hashed chunks never change, so the cache is always right; kept a month for tabs left open
-registerRoute(({ url }) => isAsset(url), new CacheFirst({
-  cacheName: ASSETS,
-  plugins: [new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
-}))
+registerRoute(
+  ({ url }) => isAsset(url),
+  new CacheFirst({
+    cacheName: ASSETS,
+    plugins: [new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
+  }),
+)
 
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()

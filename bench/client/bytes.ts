@@ -5,9 +5,20 @@ import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync, constants } from 'node:zlib'
 
-export interface ChunkSize { file: string; raw: number; gzip: number }
+export interface ChunkSize {
+  file: string
+  raw: number
+  gzip: number
+}
 
-interface ManifestEntry { file: string; src?: string; isEntry?: boolean; imports?: string[]; dynamicImports?: string[]; css?: string[] }
+interface ManifestEntry {
+  file: string
+  src?: string
+  isEntry?: boolean
+  imports?: string[]
+  dynamicImports?: string[]
+  css?: string[]
+}
 type Manifest = Record<string, ManifestEntry>
 
 /** gzip -9, as a static server or CDN would precompress */
@@ -32,9 +43,16 @@ function fromHtml(html: string): { scripts: string[]; preloads: string[]; css: s
   const preloads: string[] = []
   const css: string[] = []
   for (const tag of html.match(/<(script|link)\b[^>]*>/g) ?? []) {
-    if (tag.startsWith('<script') && /type="module"/.test(tag)) { const s = attr(tag, 'src'); if (s) scripts.push(s) }
-    else if (/rel="modulepreload"/.test(tag)) { const h = attr(tag, 'href'); if (h) preloads.push(h) }
-    else if (/rel="stylesheet"/.test(tag)) { const h = attr(tag, 'href'); if (h) css.push(h) }
+    if (tag.startsWith('<script') && /type="module"/.test(tag)) {
+      const s = attr(tag, 'src')
+      if (s) scripts.push(s)
+    } else if (/rel="modulepreload"/.test(tag)) {
+      const h = attr(tag, 'href')
+      if (h) preloads.push(h)
+    } else if (/rel="stylesheet"/.test(tag)) {
+      const h = attr(tag, 'href')
+      if (h) css.push(h)
+    }
   }
   const local = (u: string) => u.replace(/^\//, '')
   return { scripts: scripts.map(local), preloads: preloads.map(local), css: css.map(local) }
@@ -62,8 +80,10 @@ export function initialBytes(dist: string): InitialBytes {
       for (const i of e.imports ?? []) walk(i)
     }
     for (const [key, e] of Object.entries(m)) if (e.isEntry && key.endsWith('.html')) walk(key)
-    for (const [key, e] of Object.entries(m)) if (/^locales\/[^/]+\.json$/.test(key)) locales.push({ ...sizeOf(dist, e.file), file: `${key} → ${e.file}` })
-    for (const f of [...html.scripts, ...html.preloads]) if (!js.has(f)) mismatch.push(`${f} (preloaded by index.html, not in the entry's static graph)`)
+    for (const [key, e] of Object.entries(m))
+      if (/^locales\/[^/]+\.json$/.test(key)) locales.push({ ...sizeOf(dist, e.file), file: `${key} → ${e.file}` })
+    for (const f of [...html.scripts, ...html.preloads])
+      if (!js.has(f)) mismatch.push(`${f} (preloaded by index.html, not in the entry's static graph)`)
     const listed = new Set([...html.scripts, ...html.preloads])
     for (const f of js) if (!listed.has(f)) mismatch.push(`${f} (static import not preloaded)`)
   } else {

@@ -8,7 +8,14 @@ import { join } from 'node:path'
 import lighthouse from 'lighthouse'
 import { chromium } from 'playwright-core'
 
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 export interface LighthouseResult {
   performance: number
@@ -20,21 +27,40 @@ export interface LighthouseResult {
   warnings: string[]
 }
 
-export interface DebugChromium { port: number; stop(): Promise<void> }
+export interface DebugChromium {
+  port: number
+  stop(): Promise<void>
+}
 
 export async function launchDebugChromium(): Promise<DebugChromium> {
   const dir = mkdtempSync(join(tmpdir(), 'sori-lh-'))
-  const child: ChildProcess = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, '--headless=new', '--remote-debugging-port=0',
-    '--remote-debugging-address=127.0.0.1', `--user-data-dir=${dir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child: ChildProcess = spawn(
+    '/usr/bin/chromium',
+    [
+      ...CHROMIUM_FLAGS,
+      '--headless=new',
+      '--remote-debugging-port=0',
+      '--remote-debugging-address=127.0.0.1',
+      `--user-data-dir=${dir}`,
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
   const port = await new Promise<number>((resolve, reject) => {
     let err = ''
     const timer = setTimeout(() => reject(new Error(`chromium did not open a DevTools port:\n${err}`)), 30_000)
     child.stderr!.on('data', (b: Buffer) => {
       err += b.toString()
       const m = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err)
-      if (m) { clearTimeout(timer); resolve(Number(m[1])) }
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
     })
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`chromium exited (${code}):\n${err}`)) })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`chromium exited (${code}):\n${err}`))
+    })
   })
   return {
     port,
@@ -55,18 +81,26 @@ export async function launchDebugChromium(): Promise<DebugChromium> {
  * Writes localStorage entries for the origin of `url` in the debug Chromium's profile and, with
  * `coldStart`, removes the app's service worker and caches (a signed-in first visit of this version).
  */
-export async function prepareOrigin(port: number, url: string, entries: Record<string, string>, coldStart: boolean): Promise<void> {
+export async function prepareOrigin(
+  port: number,
+  url: string,
+  entries: Record<string, string>,
+  coldStart: boolean,
+): Promise<void> {
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`)
   try {
     const page = await browser.contexts()[0].newPage()
     // a static file of the same origin: localStorage is per origin, and the app does not start there
     await page.goto(new URL('/robots.txt', url).href)
-    await page.evaluate(async ([e, cold]) => {
-      for (const [k, v] of Object.entries(e)) localStorage.setItem(k, v)
-      if (!cold) return
-      for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister()
-      for (const k of await caches.keys()) await caches.delete(k)
-    }, [entries, coldStart] as const)
+    await page.evaluate(
+      async ([e, cold]) => {
+        for (const [k, v] of Object.entries(e)) localStorage.setItem(k, v)
+        if (!cold) return
+        for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister()
+        for (const k of await caches.keys()) await caches.delete(k)
+      },
+      [entries, coldStart] as const,
+    )
     if (coldStart) {
       // Lighthouse's own storage reset also empties the HTTP cache; do the same, keeping localStorage
       const cdp = await page.context().newCDPSession(page)
@@ -81,11 +115,22 @@ export async function prepareOrigin(port: number, url: string, entries: Record<s
 
 export async function runLighthouse(port: number, url: string, disableStorageReset: boolean): Promise<LighthouseResult> {
   const r = await lighthouse(url, {
-    port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], disableStorageReset,
+    port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility'],
+    disableStorageReset,
   })
   if (!r) throw new Error('lighthouse returned nothing')
   const lhr = r.lhr
-  const pick = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index', 'cumulative-layout-shift', 'interactive']
+  const pick = [
+    'first-contentful-paint',
+    'largest-contentful-paint',
+    'total-blocking-time',
+    'speed-index',
+    'cumulative-layout-shift',
+    'interactive',
+  ]
   const metrics: Record<string, string> = {}
   for (const id of pick) metrics[id] = lhr.audits[id]?.displayValue ?? 'n/a'
   const t = lhr.configSettings.throttling

@@ -48,11 +48,27 @@ export async function installProbe(context: BrowserContext): Promise<void> {
   await context.addInitScript(PROBE)
 }
 
-export interface ProfileEntry { name: string; selfMs: number }
-export interface OpenProfile { byFunction: ProfileEntry[]; byScript: ProfileEntry[]; totalMs: number }
+export interface ProfileEntry {
+  name: string
+  selfMs: number
+}
+export interface OpenProfile {
+  byFunction: ProfileEntry[]
+  byScript: ProfileEntry[]
+  totalMs: number
+}
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface CpuProfile { nodes: { id: number; callFrame: CallFrame }[]; samples?: number[]; timeDeltas?: number[] }
+interface CallFrame {
+  functionName: string
+  url: string
+  lineNumber: number
+  columnNumber: number
+}
+interface CpuProfile {
+  nodes: { id: number; callFrame: CallFrame }[]
+  samples?: number[]
+  timeDeltas?: number[]
+}
 
 /** Maps a built file's position (0-based line and column) to its source (from the build's source maps). */
 export type Resolve = (file: string, line: number, column: number) => { source: string; line: number; name: string | null } | null
@@ -80,11 +96,19 @@ function summarize(p: CpuProfile, resolve: Resolve | undefined): OpenProfile {
     fn.set(key, (fn.get(key) ?? 0) + ms)
     script.set(file, (script.get(file) ?? 0) + ms)
   }
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, selfMs]) => ({ name, selfMs }))
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, selfMs]) => ({ name, selfMs }))
   return { byFunction: top(fn, 12), byScript: top(script, 8), totalMs: total }
 }
 
-export async function openChat(context: BrowserContext, url: string, opts: { cpuRate: number; settleMs: number; timeoutMs: number; profile?: boolean; resolve?: Resolve }): Promise<OpenResult & { profile?: OpenProfile }> {
+export async function openChat(
+  context: BrowserContext,
+  url: string,
+  opts: { cpuRate: number; settleMs: number; timeoutMs: number; profile?: boolean; resolve?: Resolve },
+): Promise<OpenResult & { profile?: OpenProfile }> {
   const page = await context.newPage()
   try {
     const sockets: string[] = []
@@ -98,26 +122,38 @@ export async function openChat(context: BrowserContext, url: string, opts: { cpu
       await cdp.send('Profiler.start')
     }
     await page.goto(url, { waitUntil: 'commit', timeout: opts.timeoutMs })
-    await page.waitForFunction(() => (window as unknown as { __bench: { frame: number } }).__bench?.frame > 0, null, { timeout: opts.timeoutMs, polling: 50 })
+    await page.waitForFunction(() => (window as unknown as { __bench: { frame: number } }).__bench?.frame > 0, null, {
+      timeout: opts.timeoutMs,
+      polling: 50,
+    })
     const profile = opts.profile ? summarize((await cdp.send('Profiler.stop')).profile as CpuProfile, opts.resolve) : undefined
     await page.waitForTimeout(opts.settleMs)
-    const b = await page.evaluate(() => (window as unknown as { __bench: { dom: number; frame: number; longTasks: [number, number][] } }).__bench)
+    const b = await page.evaluate(
+      () => (window as unknown as { __bench: { dom: number; frame: number; longTasks: [number, number][] } }).__bench,
+    )
     const before = b.longTasks.filter(([s]) => s < b.frame)
     const after = b.longTasks.filter(([s]) => s >= b.frame)
     await cdp.send('HeapProfiler.collectGarbage')
     const { metrics } = await cdp.send('Performance.getMetrics')
     const metric = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0
     const messagesInDom = await page.locator('.msg').count()
-    const slow = (await page.evaluate(loop) as [number, number])[0]
+    const slow = ((await page.evaluate(loop)) as [number, number])[0]
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
-    const fast = (await page.evaluate(loop) as [number, number])[0]
+    const fast = ((await page.evaluate(loop)) as [number, number])[0]
     await cdp.detach()
     return {
-      domMs: b.dom, frameMs: b.frame,
-      longTasksBefore: before.length, longTaskMsBefore: before.reduce((s, [, d]) => s + d, 0),
+      domMs: b.dom,
+      frameMs: b.frame,
+      longTasksBefore: before.length,
+      longTaskMsBefore: before.reduce((s, [, d]) => s + d, 0),
       longTasksAfter: after.length,
       longestTaskMs: Math.max(0, ...b.longTasks.map(([, d]) => d)),
-      heapUsed: metric('JSHeapUsedSize'), domNodes: metric('Nodes'), messagesInDom, slowdown: slow / fast, profile, sockets: [...new Set(sockets)].sort(),
+      heapUsed: metric('JSHeapUsedSize'),
+      domNodes: metric('Nodes'),
+      messagesInDom,
+      slowdown: slow / fast,
+      profile,
+      sockets: [...new Set(sockets)].sort(),
     }
   } finally {
     await page.close()

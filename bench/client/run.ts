@@ -41,7 +41,10 @@ const CPU_RATE = 4
 const SESSION_KEY = 'sori:session' // web/account/session.ts
 
 const out: string[] = []
-const log = (s = ''): void => { process.stdout.write(s + '\n'); out.push(s) }
+const log = (s = ''): void => {
+  process.stdout.write(s + '\n')
+  out.push(s)
+}
 const note = (s: string): void => console.error(s) // progress: stderr only, not part of the figures
 // the in-process server logs with console.log/info: keep stdout for the figures, and count its refusals
 const refusals = new Map<string, number>()
@@ -53,7 +56,13 @@ console.log = console.info = (...args: unknown[]): void => {
 }
 
 // everything stops by itself
-const hardStop = setTimeout(() => { console.error(`time limit (${opt['time-limit']} s) reached`); process.exit(2) }, Number(opt['time-limit']) * 1000)
+const hardStop = setTimeout(
+  () => {
+    console.error(`time limit (${opt['time-limit']} s) reached`)
+    process.exit(2)
+  },
+  Number(opt['time-limit']) * 1000,
+)
 hardStop.unref()
 
 const pad = (s: string, n: number) => s.padEnd(n)
@@ -64,7 +73,11 @@ function buildDist(): string {
   // a private build (with Vite's manifest) so that the shared dist/ other work serves is not touched
   const dist = join(ROOT, '.tmp', 'bench-client', 'dist')
   note(`building the PWA into ${dist} ...`)
-  execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--manifest', '--sourcemap', 'hidden', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--manifest', '--sourcemap', 'hidden', '--logLevel', 'warn'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  )
   return dist
 }
 
@@ -76,7 +89,9 @@ function printBytes(dist: string): void {
   for (const c of b.js) row(c)
   const jsRaw = b.js.reduce((s, c) => s + c.raw, 0)
   const jsGz = b.js.reduce((s, c) => s + c.gzip, 0)
-  log(`  ${pad('JS total', 44)} ${num(kb(jsRaw), 8)} KB  ${num(kb(jsGz), 7)} KB gzip   budget ≤ 120 KB (target 100 KB): ${jsGz <= 120 * 1024 ? (jsGz <= 100 * 1024 ? 'within target' : 'within budget, over target') : 'OVER BUDGET'}`)
+  log(
+    `  ${pad('JS total', 44)} ${num(kb(jsRaw), 8)} KB  ${num(kb(jsGz), 7)} KB gzip   budget ≤ 120 KB (target 100 KB): ${jsGz <= 120 * 1024 ? (jsGz <= 100 * 1024 ? 'within target' : 'within budget, over target') : 'OVER BUDGET'}`,
+  )
   log('  CSS')
   for (const c of b.css) row(c)
   const cssGz = b.css.reduce((s, c) => s + c.gzip, 0)
@@ -84,15 +99,28 @@ function printBytes(dist: string): void {
   log(`  ${pad('JS + CSS', 44)} ${num('', 8)}     ${num(kb(jsGz + cssGz), 7)} KB gzip`)
   for (const m of b.mismatch) log(`  note: ${m}`)
   log(`  Locale chunks (budget ≤ 12 KB gzip each; only the active one loads)`)
-  for (const c of b.locales) log(`  ${pad(c.file, 44)} ${num(kb(c.raw), 8)} KB  ${num(kb(c.gzip), 7)} KB gzip${c.gzip > 12 * 1024 ? '  OVER BUDGET' : ''}`)
+  for (const c of b.locales)
+    log(`  ${pad(c.file, 44)} ${num(kb(c.raw), 8)} KB  ${num(kb(c.gzip), 7)} KB gzip${c.gzip > 12 * 1024 ? '  OVER BUDGET' : ''}`)
 }
 
 /** JS and CSS files a real first visit fetches before `selector` shows (fresh context, no service worker). */
-async function observedAssets(browser: Browser, dist: string, url: string, selector: string, session: Session | null): Promise<ChunkSize[]> {
+async function observedAssets(
+  browser: Browser,
+  dist: string,
+  url: string,
+  selector: string,
+  session: Session | null,
+): Promise<ChunkSize[]> {
   const origin = new URL(url).origin
   const context = await browser.newContext({
-    viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, locale: 'en-US', hasTouch: true, serviceWorkers: 'block',
-    storageState: session ? { cookies: [], origins: [{ origin, localStorage: [{ name: SESSION_KEY, value: JSON.stringify(session) }] }] } : undefined,
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+    locale: 'en-US',
+    hasTouch: true,
+    serviceWorkers: 'block',
+    storageState: session
+      ? { cookies: [], origins: [{ origin, localStorage: [{ name: SESSION_KEY, value: JSON.stringify(session) }] }] }
+      : undefined,
   })
   const seen = new Set<string>()
   context.on('request', (r) => {
@@ -110,34 +138,91 @@ function printObserved(title: string, files: ChunkSize[]): void {
   const js = files.filter((f) => f.file.endsWith('.js'))
   const css = files.filter((f) => f.file.endsWith('.css'))
   const gz = (xs: ChunkSize[]) => kb(xs.reduce((s, c) => s + c.gzip, 0))
-  log(`  ${title}: JS ${gz(js)} KB gzip in ${js.length} files, CSS ${gz(css)} KB gzip — ${files.map((f) => `${f.file.replace(/^assets\//, '')} ${kb(f.gzip)}`).join(', ')}`)
+  log(
+    `  ${title}: JS ${gz(js)} KB gzip in ${js.length} files, CSS ${gz(css)} KB gzip — ${files.map((f) => `${f.file.replace(/^assets\//, '')} ${kb(f.gzip)}`).join(', ')}`,
+  )
 }
 
 function printLighthouse(name: string, r: LighthouseResult): void {
-  log(`  ${pad(name, 30)} performance ${num(String(r.performance), 3)}  accessibility ${num(String(r.accessibility), 3)}   ` +
-    `FCP ${r.metrics['first-contentful-paint']}, LCP ${r.metrics['largest-contentful-paint']}, TBT ${r.metrics['total-blocking-time']}, ` +
-    `SI ${r.metrics['speed-index']}, CLS ${r.metrics['cumulative-layout-shift']}, TTI ${r.metrics.interactive}`)
+  log(
+    `  ${pad(name, 30)} performance ${num(String(r.performance), 3)}  accessibility ${num(String(r.accessibility), 3)}   ` +
+      `FCP ${r.metrics['first-contentful-paint']}, LCP ${r.metrics['largest-contentful-paint']}, TBT ${r.metrics['total-blocking-time']}, ` +
+      `SI ${r.metrics['speed-index']}, CLS ${r.metrics['cumulative-layout-shift']}, TTI ${r.metrics.interactive}`,
+  )
   if (r.failedA11y.length) log(`  ${pad('', 30)} accessibility audits not passed: ${r.failedA11y.join(', ')}`)
   for (const w of r.warnings) log(`  ${pad('', 30)} warning: ${w}`)
 }
 
-interface Series { name: string; runs: OpenResult[] }
+interface Series {
+  name: string
+  runs: OpenResult[]
+}
 
 function printSeries(s: Series): void {
   const med = (f: (r: OpenResult) => number) => median(s.runs.map(f))
-  log(`  ${pad(s.name, 26)} first message ${num(fmt(med((r) => r.frameMs), 0), 6)} ms (DOM ${num(fmt(med((r) => r.domMs), 0), 5)} ms; runs ${s.runs.map((r) => fmt(r.frameMs, 0)).join('/')})  ` +
-    `heap ${num(fmt(med((r) => r.heapUsed) / 1048576, 1), 5)} MB  DOM nodes ${num(fmt(med((r) => r.domNodes), 0), 5)}  .msg ${num(fmt(med((r) => r.messagesInDom), 0), 3)}  ` +
-    `long tasks before/after ${fmt(med((r) => r.longTasksBefore), 0)}/${fmt(med((r) => r.longTasksAfter), 0)} (${fmt(med((r) => r.longTaskMsBefore), 0)} ms before; longest ${fmt(med((r) => r.longestTaskMs), 0)} ms)  CPU ${fmt(med((r) => r.slowdown), 1)}x`)
+  log(
+    `  ${pad(s.name, 26)} first message ${num(
+      fmt(
+        med((r) => r.frameMs),
+        0,
+      ),
+      6,
+    )} ms (DOM ${num(
+      fmt(
+        med((r) => r.domMs),
+        0,
+      ),
+      5,
+    )} ms; runs ${s.runs.map((r) => fmt(r.frameMs, 0)).join('/')})  ` +
+      `heap ${num(fmt(med((r) => r.heapUsed) / 1048576, 1), 5)} MB  DOM nodes ${num(
+        fmt(
+          med((r) => r.domNodes),
+          0,
+        ),
+        5,
+      )}  .msg ${num(
+        fmt(
+          med((r) => r.messagesInDom),
+          0,
+        ),
+        3,
+      )}  ` +
+      `long tasks before/after ${fmt(
+        med((r) => r.longTasksBefore),
+        0,
+      )}/${fmt(
+        med((r) => r.longTasksAfter),
+        0,
+      )} (${fmt(
+        med((r) => r.longTaskMsBefore),
+        0,
+      )} ms before; longest ${fmt(
+        med((r) => r.longestTaskMs),
+        0,
+      )} ms)  CPU ${fmt(
+        med((r) => r.slowdown),
+        1,
+      )}x`,
+  )
 }
 
 async function main(): Promise<void> {
   const started = Date.now()
-  log(`Sori client benchmark — ${new Date().toISOString()}; ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; Chromium /usr/bin/chromium`)
+  log(
+    `Sori client benchmark — ${new Date().toISOString()}; ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; Chromium /usr/bin/chromium`,
+  )
   const dist = buildDist()
   printBytes(dist)
 
   const work = mkdtempSync(join(tmpdir(), 'sori-bench-client-'))
-  let server: RunningServer | null = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(work, 'sori.db'), staticDir: dist })
+  let server: RunningServer | null = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: join(work, 'sori.db'),
+    staticDir: dist,
+  })
   const url = server.url
   let browser: Browser | null = null
   try {
@@ -184,7 +269,10 @@ async function main(): Promise<void> {
     note('opening chats ...')
     const origin = new URL(url).origin
     const context = await browser.newContext({
-      viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, locale: 'en-US', hasTouch: true,
+      viewport: { width: 360, height: 640 },
+      deviceScaleFactor: 2,
+      locale: 'en-US',
+      hasTouch: true,
       storageState: { cookies: [], origins: [{ origin, localStorage: [{ name: SESSION_KEY, value: JSON.stringify(reader) }] }] },
     })
     await installProbe(context)
@@ -206,31 +294,51 @@ async function main(): Promise<void> {
     const dbName = `sori-${reader.user.id}`
     const keys = await appRowKeys(first, dbName, big)
     const ours = ['body', 'conv', 'from', 'id', 'index', 'page', 'retracted', 'tokens', 'ts']
-    if (!keys || keys.join() !== ours.join()) throw new Error(`the app's message rows have fields ${keys?.join()} (expected ${ours.join()}): update local-history.ts`)
+    if (!keys || keys.join() !== ours.join())
+      throw new Error(`the app's message rows have fields ${keys?.join()} (expected ${ours.join()}): update local-history.ts`)
     t = Date.now()
     await injectPages(first, dbName, big, bigPages.slice(0, FULL_PAGES))
     const injectMs = Date.now() - t
     const counts = { small: await localCount(first, dbName, small), big: await localCount(first, dbName, big) }
     await first.close()
 
-    log(`== 3. Open a chat: navigation → first rendered message (4x CPU via CDP Emulation.setCPUThrottlingRate; median of ${RUNS}) ==`)
-    log(`  seeded on the server in ${(seedMs / 1000).toFixed(1)} s: "Short chat" ${TAIL} messages (page 0); "Long chat" ${bigTotal.toLocaleString('en')} messages ` +
-      `(${FULL_PAGES} full pages of ${PAGE_SIZE} + ${TAIL} on page ${FULL_PAGES}, the newest)`)
-    log(`  local history (IndexedDB): Short chat ${counts.small.messages} message rows; Long chat ${counts.big.messages.toLocaleString('en')} message rows ` +
-      `(pages 0–${FULL_PAGES - 1} stored in ${(injectMs / 1000).toFixed(1)} s, page ${FULL_PAGES} synced by the app); ${counts.big.updates} Yjs update rows in all`)
-    log(`  load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
-    log(`  first visit, unthrottled, online, synced from the server: Short chat ${coldSmall} ms (cold app start), then Long chat ${coldBig} ms (in-app navigation)`)
+    log(
+      `== 3. Open a chat: navigation → first rendered message (4x CPU via CDP Emulation.setCPUThrottlingRate; median of ${RUNS}) ==`,
+    )
+    log(
+      `  seeded on the server in ${(seedMs / 1000).toFixed(1)} s: "Short chat" ${TAIL} messages (page 0); "Long chat" ${bigTotal.toLocaleString('en')} messages ` +
+        `(${FULL_PAGES} full pages of ${PAGE_SIZE} + ${TAIL} on page ${FULL_PAGES}, the newest)`,
+    )
+    log(
+      `  local history (IndexedDB): Short chat ${counts.small.messages} message rows; Long chat ${counts.big.messages.toLocaleString('en')} message rows ` +
+        `(pages 0–${FULL_PAGES - 1} stored in ${(injectMs / 1000).toFixed(1)} s, page ${FULL_PAGES} synced by the app); ${counts.big.updates} Yjs update rows in all`,
+    )
+    log(
+      `  load average now ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    )
+    log(
+      `  first visit, unthrottled, online, synced from the server: Short chat ${coldSmall} ms (cold app start), then Long chat ${coldBig} ms (in-app navigation)`,
+    )
 
     const opts = { cpuRate: CPU_RATE, settleMs: SETTLE_MS, timeoutMs: 60_000 }
-    const warm: Series[] = [{ name: `warm, ${TAIL} messages`, runs: [] }, { name: `warm, ${bigTotal.toLocaleString('en')} messages`, runs: [] }]
-    const offline: Series[] = [{ name: `offline, ${TAIL} messages`, runs: [] }, { name: `offline, ${bigTotal.toLocaleString('en')} messages`, runs: [] }]
+    const warm: Series[] = [
+      { name: `warm, ${TAIL} messages`, runs: [] },
+      { name: `warm, ${bigTotal.toLocaleString('en')} messages`, runs: [] },
+    ]
+    const offline: Series[] = [
+      { name: `offline, ${TAIL} messages`, runs: [] },
+      { name: `offline, ${bigTotal.toLocaleString('en')} messages`, runs: [] },
+    ]
     const chats = [small, big]
     for (let i = 0; i < RUNS; i++) {
       // alternate which chat goes first, so that drift on a shared machine hits both alike
       for (const k of i % 2 ? [1, 0] : [0, 1]) warm[k].runs.push(await openChat(context, `${url}/#/chat/${chats[k]}`, opts))
     }
     // one more warm open of the long chat under the sampling profiler (not counted: profiling slows it)
-    const prof = (await openChat(context, `${url}/#/chat/${big}`, { ...opts, profile: true, resolve: sourceMapResolver(dist) })).profile
+    const prof = (await openChat(context, `${url}/#/chat/${big}`, { ...opts, profile: true, resolve: sourceMapResolver(dist) }))
+      .profile
     // offline: the server stops and the network is emulated offline; the shell comes from the service
     // worker's precache, the chat from IndexedDB
     await context.setOffline(true)
@@ -240,19 +348,29 @@ async function main(): Promise<void> {
       for (const k of i % 2 ? [1, 0] : [0, 1]) offline[k].runs.push(await openChat(context, `${url}/#/chat/${chats[k]}`, opts))
     }
     for (const s of [...warm, ...offline]) printSeries(s)
-    const ids = new Map([[small, 'short'], [big, 'long'], [reader.user.id, 'reader']])
+    const ids = new Map([
+      [small, 'short'],
+      [big, 'long'],
+      [reader.user.id, 'reader'],
+    ])
     const named = (d: string) => d.replace(/[a-z0-9]{12}/g, (id) => ids.get(id) ?? id)
-    for (const s of warm) log(`  ${pad(s.name, 26)} sync sockets opened (first run): ${s.runs[0]?.sockets.map(named).join(' ') || 'none'}`)
+    for (const s of warm)
+      log(`  ${pad(s.name, 26)} sync sockets opened (first run): ${s.runs[0]?.sockets.map(named).join(' ') || 'none'}`)
     const r = (ss: Series[]) => ratio(median(ss[1].runs.map((x) => x.frameMs)), median(ss[0].runs.map((x) => x.frameMs)))
     const h = (ss: Series[]) => ratio(median(ss[1].runs.map((x) => x.heapUsed)), median(ss[0].runs.map((x) => x.heapUsed)))
-    log(`  open(${bigTotal.toLocaleString('en')}) / open(${TAIL}): warm ${r(warm)}, offline ${r(offline)}   (budget: within 1.2x); heap ratio warm ${h(warm)}, offline ${h(offline)}`)
+    log(
+      `  open(${bigTotal.toLocaleString('en')}) / open(${TAIL}): warm ${r(warm)}, offline ${r(offline)}   (budget: within 1.2x); heap ratio warm ${h(warm)}, offline ${h(offline)}`,
+    )
     if (prof) {
-      log(`  where the main thread goes, navigation → first message (one extra profiled warm open of the long chat, 4x CPU; ${fmt(prof.totalMs, 0)} ms of samples, self time):`)
+      log(
+        `  where the main thread goes, navigation → first message (one extra profiled warm open of the long chat, 4x CPU; ${fmt(prof.totalMs, 0)} ms of samples, self time):`,
+      )
       log(`    by script: ${prof.byScript.map((e) => `${e.name} ${fmt(e.selfMs, 0)}`).join(', ')}`)
       log(`    by function:`)
       for (const e of prof.byFunction) log(`      ${num(fmt(e.selfMs, 1), 7)} ms  ${e.name}`)
     }
-    if (refusals.size) log(`  server refused client updates while the app ran: ${[...refusals].map(([k, n]) => `${n}x ${k}`).join('; ')}`)
+    if (refusals.size)
+      log(`  server refused client updates while the app ran: ${[...refusals].map(([k, n]) => `${n}x ${k}`).join('; ')}`)
     if (errors.length) log(`  page errors: ${[...new Set(errors)].slice(0, 5).join(' | ')}`)
     await context.close()
     log('')
@@ -265,8 +383,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e)
-  writeFileSync(join(ROOT, 'bench', 'client', 'last-run.txt'), out.join('\n') + `\nFAILED: ${(e as Error).stack}\n`)
-  process.exit(1)
-})
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e)
+    writeFileSync(join(ROOT, 'bench', 'client', 'last-run.txt'), out.join('\n') + `\nFAILED: ${(e as Error).stack}\n`)
+    process.exit(1)
+  },
+)

@@ -11,9 +11,11 @@ import type { ChatMessage } from '../../protocol/messages.ts'
 import { PAGE_SIZE } from '../../protocol/limits.ts'
 import { api } from '../../tests/fixtures/server.ts'
 
-const WORDS = ('see you tomorrow at the cafe near the station ok sounds good did you get the photos I sent ' +
+const WORDS = (
+  'see you tomorrow at the cafe near the station ok sounds good did you get the photos I sent ' +
   'lunch on friday maybe the meeting moved to three o clock thanks again for yesterday haha that was fun ' +
-  'running late sorry ten minutes let me check and get back to you the train is delayed again').split(' ')
+  'running late sorry ten minutes let me check and get back to you the train is delayed again'
+).split(' ')
 
 /** A deterministic, chat-like body of 3–14 words. */
 export function bodyOf(n: number): string {
@@ -27,25 +29,47 @@ export function bodyOf(n: number): string {
   return `${out.join(' ')} #${n}`
 }
 
-export interface SeededPage { page: number; messages: ChatMessage[]; update: Uint8Array }
+export interface SeededPage {
+  page: number
+  messages: ChatMessage[]
+  update: Uint8Array
+}
 
 /** Writes `count` messages into page `page` of `convId` as `author` and returns the page's Yjs state. */
-async function writePage(serverUrl: string, author: Session, convId: string, page: number, first: number, count: number): Promise<SeededPage> {
+async function writePage(
+  serverUrl: string,
+  author: Session,
+  convId: string,
+  page: number,
+  first: number,
+  count: number,
+): Promise<SeededPage> {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', `c:${convId}:${page}`, doc, {
     // y-websocket's types want a browser WebSocket constructor; ws implements the same API
-    params: { token: author.token }, WebSocketPolyfill: WebSocket as never, disableBc: true,
+    params: { token: author.token },
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
   })
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`sync of c:${convId}:${page} timed out`)), 30_000)
-      provider.once('sync', () => { clearTimeout(timer); resolve() })
+      provider.once('sync', () => {
+        clearTimeout(timer)
+        resolve()
+      })
     })
     const start = Date.UTC(2026, 0, 1) + first * 60_000
     const messages: ChatMessage[] = []
     for (let i = 0; i < count; i++) {
       const n = first + i
-      messages.push({ id: `b${convId}${String(n).padStart(7, '0')}`, from: author.user.id, ts: start + i * 60_000, kind: 'text', body: bodyOf(n) })
+      messages.push({
+        id: `b${convId}${String(n).padStart(7, '0')}`,
+        from: author.user.id,
+        ts: start + i * 60_000,
+        kind: 'text',
+        body: bodyOf(n),
+      })
     }
     doc.transact(() => doc.getArray<ChatMessage>('msgs').push(messages))
     // wait until the server has it: its head page number (or, for the last page, its stored length) moves
@@ -68,8 +92,14 @@ async function chatPage(serverUrl: string, token: string, convId: string): Promi
  * Fills whole pages and then `tail` messages on the newest page. Returns the written pages (the full
  * ones are what the benchmark puts into the browser's local history).
  */
-export async function seedChat(serverUrl: string, author: Session, convId: string, fullPages: number, tail: number,
-  progress: (s: string) => void = () => {}): Promise<SeededPage[]> {
+export async function seedChat(
+  serverUrl: string,
+  author: Session,
+  convId: string,
+  fullPages: number,
+  tail: number,
+  progress: (s: string) => void = () => {},
+): Promise<SeededPage[]> {
   const pages: SeededPage[] = []
   for (let p = 0; p <= fullPages; p++) {
     const count = p < fullPages ? PAGE_SIZE : tail

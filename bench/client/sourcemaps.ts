@@ -21,7 +21,9 @@ export function sourceMapResolver(dist: string): Resolve {
     const pos = originalPositionFor(map, { line: line + 1, column })
     if (!pos.source) return null
     // sources are relative to the map (dist/assets): show them relative to the repository
-    const source = normalize(join('assets', pos.source)).replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, 'node_modules/')
+    const source = normalize(join('assets', pos.source))
+      .replace(/^(\.\.\/)+/, '')
+      .replace(/^.*node_modules\//, 'node_modules/')
     return { source, line: pos.line ?? 0, name: pos.name }
   }
 }

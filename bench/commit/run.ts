@@ -37,7 +37,10 @@ async function sori(dir: string): Promise<number[]> {
   const db = await openSqlite(join(dir, 'sori.db'))
   try {
     await db.run(TABLE)
-    const commit = () => db.tx(async (q) => { await q.run(INSERT, PARAMS) })
+    const commit = () =>
+      db.tx(async (q) => {
+        await q.run(INSERT, PARAMS)
+      })
     await time(1000, commit)
     return await time(COMMITS, commit)
   } finally {
@@ -54,7 +57,11 @@ async function bare(dir: string, exclusive: boolean): Promise<number[]> {
     if (exclusive) db.pragma('locking_mode = EXCLUSIVE')
     db.exec(TABLE)
     const insert = db.prepare(INSERT)
-    const commit = () => { db.exec('BEGIN IMMEDIATE'); insert.run(...PARAMS); db.exec('COMMIT') }
+    const commit = () => {
+      db.exec('BEGIN IMMEDIATE')
+      insert.run(...PARAMS)
+      db.exec('COMMIT')
+    }
     await time(1000, commit)
     return await time(COMMITS, commit)
   } finally {
@@ -66,7 +73,9 @@ const RUNS = { sori, bare: (dir: string) => bare(dir, false), exclusive: (dir: s
 type Name = keyof typeof RUNS
 const NAMES = Object.keys(RUNS) as Name[]
 
-console.log(`bench:commit  ${new Date().toISOString()}  node ${process.version}  ${COMMITS} transactions of 4 rows per round, ${ROUNDS} rounds`)
+console.log(
+  `bench:commit  ${new Date().toISOString()}  node ${process.version}  ${COMMITS} transactions of 4 rows per round, ${ROUNDS} rounds`,
+)
 const medians: Record<Name, number[]> = { sori: [], bare: [], exclusive: [] }
 for (let r = 0; r < ROUNDS; r++) {
   for (let k = 0; k < NAMES.length; k++) {
@@ -82,4 +91,6 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 const m = (name: Name) => median(medians[name])
-console.log(`median of rounds, per commit: sori ${fmt(m('sori'))} µs, bare ${fmt(m('bare'))} µs (${ratio(m('bare'), m('sori'))}), exclusive ${fmt(m('exclusive'))} µs (${ratio(m('exclusive'), m('sori'))})`)
+console.log(
+  `median of rounds, per commit: sori ${fmt(m('sori'))} µs, bare ${fmt(m('bare'))} µs (${ratio(m('bare'), m('sori'))}), exclusive ${fmt(m('exclusive'))} µs (${ratio(m('exclusive'), m('sori'))})`,
+)

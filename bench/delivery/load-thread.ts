@@ -165,12 +165,16 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
   })
   const inboxes: SyncClient[] = []
   await inPool(input.inboxUsers, 64, async ([userId, token]) => {
-    const c = new SyncClient(`ws://${HOST}:${input.port}/sync/${inboxDoc(userId)}?token=${encodeURIComponent(token)}`, new Y.Doc(), {
-      onClose: () => {
-        closed++
+    const c = new SyncClient(
+      `ws://${HOST}:${input.port}/sync/${inboxDoc(userId)}?token=${encodeURIComponent(token)}`,
+      new Y.Doc(),
+      {
+        onClose: () => {
+          closed++
+        },
+        watchLocal: false,
       },
-      watchLocal: false,
-    })
+    )
     inboxes.push(c)
     await c.whenSynced()
   })
@@ -187,7 +191,13 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
     if (m.client.ws.readyState !== 1) return
     const seq = m.sent++
     const t = now()
-    const msg: ChatMessage = { id: `${runTag}${m.client.doc.clientID.toString(36)}_${seq.toString(36)}`, from: m.userId, ts: Date.now(), kind: 'text', body: t.toFixed(3) + BODY_TAIL }
+    const msg: ChatMessage = {
+      id: `${runTag}${m.client.doc.clientID.toString(36)}_${seq.toString(36)}`,
+      from: m.userId,
+      ts: Date.now(),
+      kind: 'text',
+      body: t.toFixed(3) + BODY_TAIL,
+    }
     // one transaction per message, the update insert(length) would make (append.ts)
     m.client.write(() => m.appender.append(msg))
     if (ack) {
@@ -281,13 +291,17 @@ function startProfile(): { stop(dir: string, tag: string): Promise<void> } {
   session.post('Profiler.enable')
   session.post('Profiler.start')
   return {
-    stop: (dir, tag) => new Promise((resolve) => {
-      session.post('Profiler.stop', (err, res) => {
-        if (!err) { mkdirSync(dir, { recursive: true }); writeFileSync(join(dir, `generator-${tag}.cpuprofile`), JSON.stringify(res.profile)) }
-        session.disconnect()
-        resolve()
-      })
-    }),
+    stop: (dir, tag) =>
+      new Promise((resolve) => {
+        session.post('Profiler.stop', (err, res) => {
+          if (!err) {
+            mkdirSync(dir, { recursive: true })
+            writeFileSync(join(dir, `generator-${tag}.cpuprofile`), JSON.stringify(res.profile))
+          }
+          session.disconnect()
+          resolve()
+        })
+      }),
   }
 }
 
@@ -297,8 +311,12 @@ if (parentPort) {
   if (nice > 0) setPriority(nice)
   assertSameAsInsert()
   let start!: () => void
-  const go = new Promise<void>((r) => { start = r })
-  parentPort.on('message', (m: ToThread) => { if (m.type === 'go') start() })
+  const go = new Promise<void>((r) => {
+    start = r
+  })
+  parentPort.on('message', (m: ToThread) => {
+    if (m.type === 'go') start()
+  })
   const profile = process.env.BENCH_GEN_PROFILE_DIR ? startProfile() : null
   if (process.env.BENCH_STALLS) watchStalls('generator')
   runThread(workerData as ThreadInput, go).then(
@@ -306,6 +324,10 @@ if (parentPort) {
       if (profile) await profile.stop(process.env.BENCH_GEN_PROFILE_DIR!, (workerData as ThreadInput).runTag)
       parentPort!.postMessage({ type: 'done', result } satisfies FromThread)
     },
-    (e: unknown) => parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies FromThread),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        type: 'error',
+        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      } satisfies FromThread),
   )
 }

@@ -143,7 +143,12 @@ function niceWholeProcess(nice: number): void {
   }
 }
 
-export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: LoadOptions, runTag: string): Promise<WindowResult> {
+export async function runWindow(
+  server: ServerChild,
+  specs: ChatSpec[],
+  opts: LoadOptions,
+  runTag: string,
+): Promise<WindowResult> {
   const ack = server.name === 'sori' && opts.acks
   const n = Math.max(1, Math.min(opts.threads, specs.length))
   const parts: ChatSpec[][] = Array.from({ length: n }, () => [])
@@ -152,18 +157,36 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
   const inboxOf: Array<Array<[string, string]>> = parts.map(() => [])
   if (opts.inbox) {
     const seen = new Set<string>()
-    parts.forEach((p, t) => { for (const s of p) for (const m of s.members) if (!seen.has(m.userId)) { seen.add(m.userId); inboxOf[t].push([m.userId, m.token]) } })
+    parts.forEach((p, t) => {
+      for (const s of p)
+        for (const m of s.members)
+          if (!seen.has(m.userId)) {
+            seen.add(m.userId)
+            inboxOf[t].push([m.userId, m.token])
+          }
+    })
   }
   const threads = parts.map((p, t) => {
     const input: ThreadInput = {
-      port: server.port, ack, specs: p, inboxUsers: inboxOf[t], opts, rate: (opts.rate * p.length) / specs.length, runTag: `${runTag}${t}`,
+      port: server.port,
+      ack,
+      specs: p,
+      inboxUsers: inboxOf[t],
+      opts,
+      rate: (opts.rate * p.length) / specs.length,
+      runTag: `${runTag}${t}`,
       trace: !!process.env.BENCH_TRACE,
     }
     // the thread is TypeScript: it registers tsx's loader itself (execArgv's --import does not reach a worker's entry)
     const entry = JSON.stringify(new URL('./load-thread.ts', import.meta.url).href)
-    const w = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${entry}) })`, { eval: true, workerData: input })
+    const w = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${entry}) })`, {
+      eval: true,
+      workerData: input,
+    })
     let onReady!: () => void
-    const ready = new Promise<void>((r) => { onReady = r })
+    const ready = new Promise<void>((r) => {
+      onReady = r
+    })
     const result = new Promise<ThreadResult>((resolve, reject) => {
       w.on('message', (m: FromThread) => {
         if (m.type === 'ready') onReady()
@@ -220,13 +243,20 @@ export async function runWindow(server: ServerChild, specs: ChatSpec[], opts: Lo
     const cat = (pick: (r: ThreadResult) => Float64Array) => {
       const all = new Float64Array(rs.reduce((s, r) => s + pick(r).length, 0))
       let o = 0
-      for (const r of rs) { all.set(pick(r), o); o += pick(r).length }
+      for (const r of rs) {
+        all.set(pick(r), o)
+        o += pick(r).length
+      }
       return all
     }
     const sum = (pick: (r: ThreadResult) => number) => rs.reduce((s, r) => s + pick(r), 0)
     const lat = cat((r) => r.lat)
     const ackLat = cat((r) => r.ackLat)
-    if (rs[0].trace) printTrace(server.label, cat((r) => r.trace!))
+    if (rs[0].trace)
+      printTrace(
+        server.label,
+        cat((r) => r.trace!),
+      )
     const msgs = sum((r) => r.writtenInWindow)
     const deliveries = sum((r) => r.deliveriesInWindow)
     const threadWindowS = Math.max(...rs.map((r) => r.windowMs)) / 1000
@@ -295,5 +325,7 @@ function printTrace(name: string, v: Float64Array): void {
     worst.set(b, Math.max(worst.get(b) ?? 0, v[i + 1]))
   }
   const slow = [...worst].filter(([, l]) => l > 50).sort((x, y) => x[0] - y[0])
-  console.log(`  trace ${name}: 100 ms slots of the window whose worst latency > 50 ms: ${slow.map(([b, l]) => `${(b / 10).toFixed(1)}s:${l.toFixed(0)}ms`).join(' ')}`)
+  console.log(
+    `  trace ${name}: 100 ms slots of the window whose worst latency > 50 ms: ${slow.map(([b, l]) => `${(b / 10).toFixed(1)}s:${l.toFixed(0)}ms`).join(' ')}`,
+  )
 }

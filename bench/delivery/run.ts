@@ -82,7 +82,9 @@ const isSori = (name: string) => name === 'sori' || name === 'ref'
 // Each repetition writes into fresh chats; one page holds PAGE_SIZE messages, and the bench writes page 0 only.
 const perChat = (opts.rate / R) * (opts.warmupS + opts.durationS)
 if (perChat > PAGE_SIZE) {
-  throw new Error(`${Math.round(perChat)} messages per chat per repetition would overflow page 0 (${PAGE_SIZE}); raise --chats or shorten the run`)
+  throw new Error(
+    `${Math.round(perChat)} messages per chat per repetition would overflow page 0 (${PAGE_SIZE}); raise --chats or shorten the run`,
+  )
 }
 // A hard stop, whatever happens: setup, repetitions and drains, with room to spare.
 const budgetS = 300 + repeat * which.length * (opts.warmupS + opts.durationS + opts.drainS + 60)
@@ -112,13 +114,25 @@ const HOST_PROBE_MS = 2000
 type Row = WindowResult & { hostLost: number; hostOver5: number; hostMaxMs: number }
 
 const line = (s = '') => console.log(s)
-line(`bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
-line(`load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`)
-if (opts.inbox) line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
-line(`clients: lean y-websocket clients (raw ws + protocol/frames.ts + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`)
+line(
+  `bench:delivery  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'})  load avg ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+)
+line(
+  `load: ${R} chats × ${M} members = ${R * M} sockets, offered ${opts.rate} msg/s, warm-up ${opts.warmupS} s, window ${opts.durationS} s, ${repeat} repetitions, ${users} Sori users, backend ${backend}`,
+)
+if (opts.inbox)
+  line(`inbox: every user also holds a socket on its inbox doc u:<id> (Sori writes previews and unread counts there)`)
+line(
+  `clients: lean y-websocket clients (raw ws + protocol/frames.ts + one real Y.Doc each) in ${opts.threads} worker thread(s) of this process`,
+)
 line(`generator's nice: ${opts.nice}${opts.nice > 0 ? ' (its threads, then every thread of this process)' : ''}`)
-line(`between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet, then spins one thread per core for ${HOST_PROBE_MS / 1000} s to measure the host's noise`)
-if (opts.capture) line('capture: tcpdump on the loopback, for latency on the wire (sender\'s segment → server\'s segment to each receiver)')
+line(
+  `between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet, then spins one thread per core for ${HOST_PROBE_MS / 1000} s to measure the host's noise`,
+)
+if (opts.capture)
+  line("capture: tcpdump on the loopback, for latency on the wire (sender's segment → server's segment to each receiver)")
 line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1} (taskset)` : 'cores: not pinned')
 line()
 
@@ -136,7 +150,9 @@ try {
     const server = (servers[name] = await startSori(url, name === 'ref' ? against! : undefined))
     const t = performance.now()
     soriUsers[name] = await signUpUsers(server.port, users, `b${Date.now().toString(36).slice(-5)}_`)
-    line(`${server.label}: pid ${server.pid}, ${server.storage}; signed up ${users} users in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    line(
+      `${server.label}: pid ${server.pid}, ${server.storage}; signed up ${users} users in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    )
   }
   if (which.includes('stock')) {
     servers.stock = await startStock()
@@ -144,7 +160,9 @@ try {
   }
   if (which.includes('relay')) {
     servers.relay = await startRelay()
-    line(`relay: pid ${servers.relay.pid}, http + ws@8 forwarding each update frame to the other sockets on its path, nothing else`)
+    line(
+      `relay: pid ${servers.relay.pid}, http + ws@8 forwarding each update frame to the other sockets on its path, nothing else`,
+    )
   }
   line()
 
@@ -158,7 +176,12 @@ try {
       await settle(Object.values(servers))
       const host = await measureHostNoise(HOST_PROBE_MS)
       const tag = `r${rep}${name[0]}`
-      const r = { ...(await runWindow(server, specs, opts, tag)), hostLost: host.lostShare, hostOver5: host.over5ms, hostMaxMs: host.maxMs }
+      const r = {
+        ...(await runWindow(server, specs, opts, tag)),
+        hostLost: host.lostShare,
+        hostOver5: host.over5ms,
+        hostMaxMs: host.maxMs,
+      }
       results[name].push(r)
       lastWindowEnd = performance.now()
       printRow(`#${rep + 1} ${r.server}`, r)
@@ -180,15 +203,31 @@ try {
   const ref = med.stock ?? med.ref
   if (med.sori && ref) {
     line()
-    line(med.stock ? `ratios Sori / stock (lower is better for Sori):` : `ratios this checkout / ${against} (lower is better for this checkout):`)
-    line(`  server CPU per delivered message  ${ratio(med.sori.cpuPerMessageUs, ref.cpuPerMessageUs)}   (${fmt(med.sori.cpuPerMessageUs)} µs vs ${fmt(ref.cpuPerMessageUs)} µs)`)
-    line(`  delivery latency p99              ${ratio(med.sori.latP99, ref.latP99)}   (${fmt(med.sori.latP99, 2)} ms vs ${fmt(ref.latP99, 2)} ms)`)
-    line(`  delivery latency p50              ${ratio(med.sori.latP50, ref.latP50)}   (${fmt(med.sori.latP50, 2)} ms vs ${fmt(ref.latP50, 2)} ms)`)
+    line(
+      med.stock
+        ? `ratios Sori / stock (lower is better for Sori):`
+        : `ratios this checkout / ${against} (lower is better for this checkout):`,
+    )
+    line(
+      `  server CPU per delivered message  ${ratio(med.sori.cpuPerMessageUs, ref.cpuPerMessageUs)}   (${fmt(med.sori.cpuPerMessageUs)} µs vs ${fmt(ref.cpuPerMessageUs)} µs)`,
+    )
+    line(
+      `  delivery latency p99              ${ratio(med.sori.latP99, ref.latP99)}   (${fmt(med.sori.latP99, 2)} ms vs ${fmt(ref.latP99, 2)} ms)`,
+    )
+    line(
+      `  delivery latency p50              ${ratio(med.sori.latP50, ref.latP50)}   (${fmt(med.sori.latP50, 2)} ms vs ${fmt(ref.latP50, 2)} ms)`,
+    )
     if (opts.capture) {
-      line(`  latency on the wire p99           ${ratio(med.sori.wireP99, ref.wireP99)}   (${fmt(med.sori.wireP99, 2)} ms vs ${fmt(ref.wireP99, 2)} ms)`)
-      line(`  latency on the wire p50           ${ratio(med.sori.wireP50, ref.wireP50)}   (${fmt(med.sori.wireP50, 2)} ms vs ${fmt(ref.wireP50, 2)} ms)`)
+      line(
+        `  latency on the wire p99           ${ratio(med.sori.wireP99, ref.wireP99)}   (${fmt(med.sori.wireP99, 2)} ms vs ${fmt(ref.wireP99, 2)} ms)`,
+      )
+      line(
+        `  latency on the wire p50           ${ratio(med.sori.wireP50, ref.wireP50)}   (${fmt(med.sori.wireP50, 2)} ms vs ${fmt(ref.wireP50, 2)} ms)`,
+      )
     }
-    line(`  server RSS at window end          ${ratio(med.sori.rssMB, ref.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(ref.rssMB)} MB)`)
+    line(
+      `  server RSS at window end          ${ratio(med.sori.rssMB, ref.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(ref.rssMB)} MB)`,
+    )
   }
 } finally {
   for (const s of Object.values(servers)) await s.stop()
@@ -216,9 +255,13 @@ function printRow(label: string, r: Row): void {
   line(
     `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
       `latency p50 ${fmt(r.latP50, 2)} ms p99 ${fmt(r.latP99, 2)} ms max ${fmt(r.latMax, 1)} ms; ` +
-      (opts.capture ? `on the wire p50 ${fmt(r.wireP50, 2)} ms p99 ${fmt(r.wireP99, 2)} ms max ${fmt(r.wireMax, 1)} ms (${r.wireMatched} of ${r.wireExpected} deliveries captured, ${r.captureDropped} segments dropped, ${r.captureGaps} streams cut); ` : '') +
-      (r.server.startsWith('sori') ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; held in server p50 ${fmt(r.heldP50, 2)} ms p99 ${fmt(r.heldP99, 2)} ms; ` +
-        `commits ${fmt(r.commitsPerS, 0)}/s of ${fmt(r.updatesPerCommit, 1)} updates, ${fmt(r.commitMs, 2)} ms each (${fmt(100 * r.commitShare, 0)}% of the window); ` : '') +
+      (opts.capture
+        ? `on the wire p50 ${fmt(r.wireP50, 2)} ms p99 ${fmt(r.wireP99, 2)} ms max ${fmt(r.wireMax, 1)} ms (${r.wireMatched} of ${r.wireExpected} deliveries captured, ${r.captureDropped} segments dropped, ${r.captureGaps} streams cut); `
+        : '') +
+      (r.server.startsWith('sori')
+        ? `ack p50 ${fmt(r.ackP50, 2)} ms p99 ${fmt(r.ackP99, 2)} ms; held in server p50 ${fmt(r.heldP50, 2)} ms p99 ${fmt(r.heldP99, 2)} ms; ` +
+          `commits ${fmt(r.commitsPerS, 0)}/s of ${fmt(r.updatesPerCommit, 1)} updates, ${fmt(r.commitMs, 2)} ms each (${fmt(100 * r.commitShare, 0)}% of the window); `
+        : '') +
       `server loop delay p99 ${fmt(r.serverLoopP99, 1)} ms max ${fmt(r.serverLoopMax, 1)} ms, busy ${fmt(100 * r.serverLoopBusy, 0)}% (on a core ${fmt(100 * r.serverMainOnCpu, 0)}%), GC ${fmt(r.serverGcMs, 0)} ms (longest ${fmt(r.serverGcMaxMs, 1)} ms); ` +
       `server ${fmt(r.cpuPerMessageUs)} µs CPU/msg (${fmt(r.cpuPerDeliveryUs)} µs/delivery, ${fmt(r.serverCores, 2)} cores), RSS ${fmt(r.rssMB, 0)} MB (peak ${fmt(r.peakRssMB, 0)}); ` +
       (r.pgCpuPerMessageUs > 0 ? `postgres ${fmt(r.pgCpuPerMessageUs)} µs CPU/msg; ` : '') +
@@ -239,6 +282,14 @@ async function soriChats(server: ServerChild, soriUsers: BenchUser[], rep: numbe
 }
 
 function stockChats(_rep: number): ChatSpec[] {
-  const id = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x').slice(0, 12)
-  return Array.from({ length: R }, () => ({ convId: id(), members: Array.from({ length: M }, () => ({ userId: id(), token: 'none' })) }))
+  const id = () =>
+    randomBytes(9)
+      .toString('base64url')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')
+      .slice(0, 12)
+  return Array.from({ length: R }, () => ({
+    convId: id(),
+    members: Array.from({ length: M }, () => ({ userId: id(), token: 'none' })),
+  }))
 }

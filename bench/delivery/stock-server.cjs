@@ -19,7 +19,12 @@ const server = http.createServer((_req, res) => {
 server.on('upgrade', (req, socket, head) => {
   // the bench uses Sori's URL form /sync/<doc>?token=...; serve the same doc names
   const url = req.url || '/'
-  const docName = decodeURIComponent(url.split('?')[0].replace(/^\/sync\//, '/').slice(1))
+  const docName = decodeURIComponent(
+    url
+      .split('?')[0]
+      .replace(/^\/sync\//, '/')
+      .slice(1),
+  )
   wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req, { docName }))
 })
 server.listen(Number(process.env.PORT), process.env.HOST || '127.0.0.1')

@@ -17,7 +17,9 @@ const page = await browser.newPage()
 for (const [svg, size, out] of jobs) {
   const markup = readFileSync(dir + svg, 'utf8')
   await page.setViewportSize({ width: size, height: size })
-  await page.setContent(`<html><body style="margin:0;background:transparent">${markup.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`)
+  await page.setContent(
+    `<html><body style="margin:0;background:transparent">${markup.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`,
+  )
   await page.screenshot({ path: dir + out, omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } })
 }
 await browser.close()

@@ -21,7 +21,8 @@ export function captureUnavailable(): string | null {
   const r = spawnSync('tcpdump', ['--version'], { encoding: 'utf8' })
   if (r.error || r.status !== 0) return 'tcpdump is not installed (Debian: apt-get install -y tcpdump)'
   const probe = spawnSync('tcpdump', ['-i', 'lo', '-c', '0', '-w', '/dev/null'], { encoding: 'utf8', timeout: 5000 })
-  if (probe.status !== 0 && /permission|Operation not permitted/i.test(probe.stderr)) return 'tcpdump may not capture here (needs root or CAP_NET_RAW)'
+  if (probe.status !== 0 && /permission|Operation not permitted/i.test(probe.stderr))
+    return 'tcpdump may not capture here (needs root or CAP_NET_RAW)'
   return null
 }
 
@@ -34,9 +35,13 @@ export async function startCapture(port: number): Promise<Capture> {
   const file = join(dir, 'lo.pcap')
   // segments without payload (pure ACKs) are half the packets and carry nothing to measure
   const filter = `tcp port ${port} and (((ip[2:2] - ((ip[0] & 0xf) << 2)) - ((tcp[12] & 0xf0) >> 2)) != 0)`
-  const child: ChildProcess = spawn('tcpdump', ['-i', 'lo', '-n', '-s', '0', '-B', '131072', '--time-stamp-precision=nano', '-w', file, filter], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    'tcpdump',
+    ['-i', 'lo', '-n', '-s', '0', '-B', '131072', '--time-stamp-precision=nano', '-w', file, filter],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr!.setEncoding('utf8')
   const listening = new Promise<void>((resolve, reject) => {

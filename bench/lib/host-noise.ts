@@ -17,7 +17,11 @@ export interface HostNoise {
 }
 
 /** What one spinning thread reports: ms lost in gaps over 1 ms, gaps over 5 ms, the longest gap in ms. */
-interface Gaps { lost: number; over5: number; max: number }
+interface Gaps {
+  lost: number
+  over5: number
+  max: number
+}
 
 // Plain JavaScript, so the thread needs no loader: it spins for `ms` and reports its gaps.
 const SPIN = `
@@ -38,14 +42,18 @@ parentPort.postMessage({ lost, over5, max })
 export async function measureHostNoise(ms: number): Promise<HostNoise> {
   const n = availableParallelism()
   const parts = await Promise.all(
-    Array.from({ length: n }, () => new Promise<Gaps>((resolve, reject) => {
-      const w = new Worker(SPIN, { eval: true, workerData: ms })
-      w.once('message', (m: Gaps) => {
-        resolve(m)
-        void w.terminate()
-      })
-      w.once('error', reject)
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Gaps>((resolve, reject) => {
+          const w = new Worker(SPIN, { eval: true, workerData: ms })
+          w.once('message', (m: Gaps) => {
+            resolve(m)
+            void w.terminate()
+          })
+          w.once('error', reject)
+        }),
+    ),
   )
   return {
     lostShare: parts.reduce((s, p) => s + p.lost, 0) / (n * ms),

@@ -31,7 +31,10 @@ class Stream {
   http = false
   /** no byte of the stream read yet */
   private fresh = true
-  constructor(readonly client: number, readonly toServer: boolean) {}
+  constructor(
+    readonly client: number,
+    readonly toServer: boolean,
+  ) {}
 
   /** Appends a segment's bytes (in order) and returns the frames it completes. */
   push(seq: number, data: Buffer, at: number, out: WsFrame[]): void {
@@ -39,7 +42,10 @@ class Stream {
     let start = seq
     if (this.next >= 0) {
       const d = (seq - this.next) | 0 // sequence numbers wrap at 2^32
-      if (d > 0) { this.broken = true; return }
+      if (d > 0) {
+        this.broken = true
+        return
+      }
       if (d < 0) {
         if (-d >= data.length) return // a retransmission of bytes already read
         data = data.subarray(-d)
@@ -97,7 +103,7 @@ export function readFrames(file: string, serverPort: number): { frames: WsFrame[
   const streams = new Map<string, Stream>()
   const frames: WsFrame[] = []
   const stats: PcapStats = { segments: 0, gaps: 0 }
-  for (let p = 24; p + 16 <= f.length; ) {
+  for (let p = 24; p + 16 <= f.length;) {
     const at = f.readUInt32LE(p) * 1000 + f.readUInt32LE(p + 4) / (nano ? 1e6 : 1e3)
     const caplen = f.readUInt32LE(p + 8)
     const rec = f.subarray(p + 16, p + 16 + caplen)

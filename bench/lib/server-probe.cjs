@@ -27,7 +27,11 @@ if (process.env.BENCH_ALLOC_PROFILE_DIR) {
   const { Session } = require('node:inspector')
   const session = new Session()
   session.connect()
-  session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  })
   process.on('exit', () => {
     // the same thread's session answers synchronously, so this runs before the process is gone
     session.post('HeapProfiler.stopSampling', (err, res) => {
@@ -42,9 +46,14 @@ if (process.env.BENCH_ALLOC_PROFILE_DIR) {
 process.on('SIGUSR2', () => {
   if (typeof global.gc === 'function') global.gc()
   // BENCH_HEAP_SNAPSHOT_DIR=<dir>: also write a heap snapshot there (for finding what the memory holds)
-  if (process.env.BENCH_HEAP_SNAPSHOT_DIR) require('node:v8').writeHeapSnapshot(require('node:path').join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `${process.pid}-${Date.now()}.heapsnapshot`))
+  if (process.env.BENCH_HEAP_SNAPSHOT_DIR)
+    require('node:v8').writeHeapSnapshot(
+      require('node:path').join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `${process.pid}-${Date.now()}.heapsnapshot`),
+    )
   const m = process.memoryUsage()
-  process.stdout.write(`BENCH_MEM ${JSON.stringify({ rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`)
+  process.stdout.write(
+    `BENCH_MEM ${JSON.stringify({ rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`,
+  )
 })
 
 if (process.send) {
@@ -70,7 +79,16 @@ if (process.send) {
     const busy = performance.eventLoopUtilization(elu).utilization
     const cpu1 = threadCpuS()
     const onCpu = (cpu1 - cpu0) / ((performance.now() - t0) / 1000)
-    process.send({ pauses: { loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), loopBusy: busy, mainOnCpu: onCpu, gc } })
+    process.send({
+      pauses: {
+        loopP50: ms(loop.percentile(50)),
+        loopP99: ms(loop.percentile(99)),
+        loopMax: ms(loop.max),
+        loopBusy: busy,
+        mainOnCpu: onCpu,
+        gc,
+      },
+    })
     loop.reset()
     gc = { count: 0, totalMs: 0, maxMs: 0 }
     elu = performance.eventLoopUtilization()

@@ -108,7 +108,7 @@ async function start(
   const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
   // BENCH_SERVER_NODE_FLAGS="--flag ...": extra Node/V8 flags for both servers (e.g. to try GC settings on both alike)
   // BENCH_SORI_NODE_FLAGS="--flag ...": extra flags for this checkout's Sori only (not stock, not --against's), to compare
-  const own = label === 'sori' ? process.env.BENCH_SORI_NODE_FLAGS ?? '' : ''
+  const own = label === 'sori' ? (process.env.BENCH_SORI_NODE_FLAGS ?? '') : ''
   const flags = `${process.env.BENCH_SERVER_NODE_FLAGS ?? ''} ${own}`.split(/\s+/).filter(Boolean)
   const child = spawn(cmd, [...pre, ...flags, ...gc, ...prof, ...args], {
     cwd,
@@ -130,7 +130,8 @@ async function start(
   })
   child.stderr!.on('data', (b: Buffer) => {
     // BENCH_STALLS=1: the probe's stall lines go to the bench's stderr as they come (server-probe.cjs)
-    if (process.env.BENCH_STALLS) for (const l of b.toString().split('\n')) if (l.startsWith('BENCH_STALL')) process.stderr.write(`${l}\n`)
+    if (process.env.BENCH_STALLS)
+      for (const l of b.toString().split('\n')) if (l.startsWith('BENCH_STALL')) process.stderr.write(`${l}\n`)
     keep(b)
   })
   try {
@@ -163,7 +164,10 @@ async function start(
     },
     pauses() {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => { child.off('message', on); reject(new Error(`${name} did not report its pauses`)) }, 10_000)
+        const timer = setTimeout(() => {
+          child.off('message', on)
+          reject(new Error(`${name} did not report its pauses`))
+        }, 10_000)
         const on = (m: unknown) => {
           if (typeof m !== 'object' || m === null || !('pauses' in m)) return
           clearTimeout(timer)
@@ -223,8 +227,14 @@ export async function startSori(databaseUrl?: string, checkout?: string): Promis
 /** The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder. */
 export async function startStock(): Promise<ServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'stock-bench-'))
-  return start('stock', 'stock', ROOT, 'leveldb', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: join(dir, 'leveldb') }, () =>
-    rmSync(dir, { recursive: true, force: true }),
+  return start(
+    'stock',
+    'stock',
+    ROOT,
+    'leveldb',
+    ['bench/delivery/stock-server.cjs'],
+    { YPERSISTENCE: join(dir, 'leveldb') },
+    () => rmSync(dir, { recursive: true, force: true }),
   )
 }
 

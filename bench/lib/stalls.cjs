@@ -10,7 +10,9 @@ function watchStalls(who) {
   const tag = who ? `${who} ` : ''
   const at = (t) => (performance.timeOrigin + t).toFixed(0)
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.duration > 10) console.error(`BENCH_STALL ${tag}gc kind ${e.detail?.kind} ${e.duration.toFixed(1)} ms at ${at(e.startTime)}`)
+    for (const e of list.getEntries())
+      if (e.duration > 10)
+        console.error(`BENCH_STALL ${tag}gc kind ${e.detail?.kind} ${e.duration.toFixed(1)} ms at ${at(e.startTime)}`)
   }).observe({ entryTypes: ['gc'] })
   let last = performance.now()
   setInterval(() => {

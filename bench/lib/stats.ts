@@ -29,4 +29,5 @@ export class Samples {
 /** Formats a number with a fixed count of decimals, or '-' for NaN. */
 export const fmt = (x: number, decimals = 1): string => (Number.isFinite(x) ? x.toFixed(decimals) : '-')
 /** a / b as "1.23x", or '-' when either is missing. */
-export const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-')
+export const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-'

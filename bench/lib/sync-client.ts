@@ -30,7 +30,11 @@ export class SyncClient {
   /** HTTP status when the server refused the upgrade (401, 403, 503...) */
   refusedStatus = 0
 
-  constructor(url: string, doc: Y.Doc, private readonly opts: SyncClientOptions = {}) {
+  constructor(
+    url: string,
+    doc: Y.Doc,
+    private readonly opts: SyncClientOptions = {},
+  ) {
     this.doc = doc
     this.ws = new WebSocket(url, { perMessageDeflate: false })
     this.ws.binaryType = 'nodebuffer'
@@ -55,7 +59,9 @@ export class SyncClient {
   /** Runs `fn` in one transaction and sends the update it made (for clients made with `watchLocal: false`). */
   write(fn: () => void): void {
     let made: Uint8Array | null = null
-    const keep = (u: Uint8Array) => { made = u }
+    const keep = (u: Uint8Array) => {
+      made = u
+    }
     this.doc.on('update', keep)
     try {
       this.doc.transact(fn)
@@ -123,7 +129,12 @@ export class SyncClient {
       this.syncedWaiters.push(() => {
         clearTimeout(timer)
         if (this.synced) resolve()
-        else reject(new Error(`socket closed before sync (${this.refusedStatus ? `HTTP ${this.refusedStatus}` : `code ${this.closeCode}`})`))
+        else
+          reject(
+            new Error(
+              `socket closed before sync (${this.refusedStatus ? `HTTP ${this.refusedStatus}` : `code ${this.closeCode}`})`,
+            ),
+          )
       })
     })
   }

@@ -47,7 +47,8 @@ const which = a.only ? [a.only] : ['sori', 'stock', 'floor']
 if (!which.every((w) => w === 'sori' || w === 'stock' || w === 'floor')) throw new Error('--only is sori, stock or floor')
 
 const fdLimit = Number(execSync('sh -c "ulimit -n"').toString().trim())
-if (fdLimit < SOCKETS + 500) throw new Error(`ulimit -n is ${fdLimit}: too few file descriptors for ${SOCKETS} sockets (raise it in your shell)`)
+if (fdLimit < SOCKETS + 500)
+  throw new Error(`ulimit -n is ${fdLimit}: too few file descriptors for ${SOCKETS} sockets (raise it in your shell)`)
 setTimeout(() => {
   console.error('bench:memory: stopped after 30 minutes (time limit)')
   process.exit(2)
@@ -74,8 +75,14 @@ interface Result {
   gcHeapTotalAboveMB: number
 }
 
-line(`bench:memory  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}  ulimit -n ${fdLimit}`)
-line(`${SOCKETS} idle sockets on ${CHATS} chats (${perChat} per chat), ${MESSAGES} messages per chat, settle ${SETTLE_S} s; backend ${backend}; Sori users ${USERS}`)
+line(
+  `bench:memory  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load avg ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}  ulimit -n ${fdLimit}`,
+)
+line(
+  `${SOCKETS} idle sockets on ${CHATS} chats (${perChat} per chat), ${MESSAGES} messages per chat, settle ${SETTLE_S} s; backend ${backend}; Sori users ${USERS}`,
+)
 line(`clients: lean y-websocket clients (raw ws + protocol/frames.ts + one real Y.Doc per socket) in this one process`)
 line()
 
@@ -109,12 +116,26 @@ for (const name of which) {
         return { convId, members: members.map((u) => ({ userId: u.id, token: u.token })) }
       })
       const s = (a: number, b: number) => ((b - a) / 1000).toFixed(1)
-      line(`sori: pid ${server.pid}, ${server.storage}; ${USERS} users signed up in ${s(t, tUsers)} s, ${CHATS} chats created in ${s(tUsers, performance.now())} s`)
+      line(
+        `sori: pid ${server.pid}, ${server.storage}; ${USERS} users signed up in ${s(t, tUsers)} s, ${CHATS} chats created in ${s(tUsers, performance.now())} s`,
+      )
     } else {
       server = name === 'stock' ? await startStock() : await startFloor()
-      const id = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x').slice(0, 12)
-      chats = Array.from({ length: CHATS }, () => ({ convId: id(), members: Array.from({ length: perChat }, () => ({ userId: id(), token: 'none' })) }))
-      line(name === 'stock' ? `stock: pid ${server.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb` : `floor: pid ${server.pid}, http + ws@8 holding sockets, nothing else`)
+      const id = () =>
+        randomBytes(9)
+          .toString('base64url')
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, 'x')
+          .slice(0, 12)
+      chats = Array.from({ length: CHATS }, () => ({
+        convId: id(),
+        members: Array.from({ length: perChat }, () => ({ userId: id(), token: 'none' })),
+      }))
+      line(
+        name === 'stock'
+          ? `stock: pid ${server.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb`
+          : `floor: pid ${server.pid}, http + ws@8 holding sockets, nothing else`,
+      )
     }
     await sleep(3000)
     const base = await server.liveMemory()
@@ -156,13 +177,22 @@ for (const name of which) {
         const arr = c.doc.getArray<ChatMessage>(ROOTS.page.msgs)
         const from = chats[chatIdx].members[0].userId
         for (let i = 0; i < MESSAGES; i++) {
-          arr.insert(arr.length, [{ id: `mem${chatIdx.toString(36).padStart(4, "0")}_${i}`, from, ts: Date.now(), kind: 'text', body: `history message ${i} of a bench chat` }])
+          arr.insert(arr.length, [
+            {
+              id: `mem${chatIdx.toString(36).padStart(4, '0')}_${i}`,
+              from,
+              ts: Date.now(),
+              kind: 'text',
+              body: `history message ${i} of a bench chat`,
+            },
+          ])
         }
         // pace the writes so that the server is not measured mid-burst
         if (++k % 100 === 0) await sleep(20)
       }
       const until = Date.now() + 60_000
-      const behind = () => ofChat.reduce((n, cs) => n + cs.filter((c) => c.synced && c.doc.getArray(ROOTS.page.msgs).length < MESSAGES).length, 0)
+      const behind = () =>
+        ofChat.reduce((n, cs) => n + cs.filter((c) => c.synced && c.doc.getArray(ROOTS.page.msgs).length < MESSAGES).length, 0)
       while (behind() > 0 && Date.now() < until) await sleep(200)
       if (behind() > 0) line(`  ${behind()} sockets did not receive their chat's history within 60 s`)
     }
@@ -214,16 +244,24 @@ const floor = results.find((r) => r.label.startsWith('floor'))
 if (sori && stock) {
   line()
   line(`ratios Sori / stock (ARCHITECTURE.md's budget: ≤ 50 MB above baseline; stock quoted at 114 MB):`)
-  line(`  RSS above baseline              ${ratio(sori.aboveMB, stock.aboveMB)} (${fmt(sori.aboveMB)} MB vs ${fmt(stock.aboveMB)} MB)`)
-  line(`  RSS above baseline after GC     ${ratio(sori.gcRssAboveMB, stock.gcRssAboveMB)} (${fmt(sori.gcRssAboveMB)} MB vs ${fmt(stock.gcRssAboveMB)} MB)`)
-  line(`  heap + external after GC        ${ratio(sori.gcHeapAboveMB, stock.gcHeapAboveMB)} (${fmt(sori.gcHeapAboveMB)} MB vs ${fmt(stock.gcHeapAboveMB)} MB)`)
+  line(
+    `  RSS above baseline              ${ratio(sori.aboveMB, stock.aboveMB)} (${fmt(sori.aboveMB)} MB vs ${fmt(stock.aboveMB)} MB)`,
+  )
+  line(
+    `  RSS above baseline after GC     ${ratio(sori.gcRssAboveMB, stock.gcRssAboveMB)} (${fmt(sori.gcRssAboveMB)} MB vs ${fmt(stock.gcRssAboveMB)} MB)`,
+  )
+  line(
+    `  heap + external after GC        ${ratio(sori.gcHeapAboveMB, stock.gcHeapAboveMB)} (${fmt(sori.gcHeapAboveMB)} MB vs ${fmt(stock.gcHeapAboveMB)} MB)`,
+  )
 }
 if (floor) {
   line()
   line(`above the floor (what each server adds to a bare ws server holding the same sockets):`)
   for (const r of [sori, stock]) {
     if (!r) continue
-    line(`  ${r.label.padEnd(18)} RSS ${fmt(r.aboveMB - floor.aboveMB)} MB, after GC ${fmt(r.gcRssAboveMB - floor.gcRssAboveMB)} MB, heap + external ${fmt(r.gcHeapAboveMB - floor.gcHeapAboveMB)} MB`)
+    line(
+      `  ${r.label.padEnd(18)} RSS ${fmt(r.aboveMB - floor.aboveMB)} MB, after GC ${fmt(r.gcRssAboveMB - floor.gcRssAboveMB)} MB, heap + external ${fmt(r.gcHeapAboveMB - floor.gcHeapAboveMB)} MB`,
+    )
   }
 }
 process.exit(0)

@@ -14,7 +14,11 @@ import { runInChromium } from './chromium.ts'
 const COUNT = Number(process.env.SEARCH_BENCH_COUNT ?? 100_000)
 const ROUNDS = 5
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`
 
 async function node(): Promise<void> {
@@ -26,7 +30,9 @@ async function node(): Promise<void> {
   const index = new MemoryIndex(rows)
   const indexMs = performance.now() - t0
   const tokens = rows.reduce((n, r) => n + r.tokens.length, 0)
-  console.log(`corpus: ${COUNT} messages, ${tokens} tokens (${(tokens / COUNT).toFixed(1)}/message); tokenize ${fmt(tokenizeMs)} (${(tokenizeMs * 1000 / COUNT).toFixed(1)} µs/message), in-memory index built in ${fmt(indexMs)}`)
+  console.log(
+    `corpus: ${COUNT} messages, ${tokens} tokens (${(tokens / COUNT).toFixed(1)}/message); tokenize ${fmt(tokenizeMs)} (${((tokenizeMs * 1000) / COUNT).toFixed(1)} µs/message), in-memory index built in ${fmt(indexMs)}`,
+  )
 
   // the baseline: what a search without the index does — scan every body for every query word
   const lower = rows.map((r) => r.body.toLowerCase())
@@ -46,15 +52,24 @@ async function node(): Promise<void> {
     let hits = 0
     let scanHits = 0
     for (let i = 0; i < ROUNDS; i++) {
-      let t = performance.now(); hits = (await searchMessages(index, q, lang)).total; ti.push(performance.now() - t)
-      t = performance.now(); scanHits = scan(q); ts.push(performance.now() - t)
+      let t = performance.now()
+      hits = (await searchMessages(index, q, lang)).total
+      ti.push(performance.now() - t)
+      t = performance.now()
+      scanHits = scan(q)
+      ts.push(performance.now() - t)
     }
-    indexed.push(median(ti)); scanned.push(median(ts))
-    console.log(`${q.padEnd(20)}  ${lang.padEnd(7)} ${String(hits).padStart(6)}  ${fmt(median(ti)).padStart(9)}  ${fmt(median(ts)).padStart(9)} (${scanHits})`)
+    indexed.push(median(ti))
+    scanned.push(median(ts))
+    console.log(
+      `${q.padEnd(20)}  ${lang.padEnd(7)} ${String(hits).padStart(6)}  ${fmt(median(ti)).padStart(9)}  ${fmt(median(ts)).padStart(9)} (${scanHits})`,
+    )
   }
   const mi = median(indexed)
   const ms = median(scanned)
-  console.log(`\nNode, in-memory index: median query ${fmt(mi)} (max ${fmt(Math.max(...indexed))}); substring scan ${fmt(ms)}; index/scan ratio ${(mi / ms).toFixed(3)}; target ≤ 50 ms`)
+  console.log(
+    `\nNode, in-memory index: median query ${fmt(mi)} (max ${fmt(Math.max(...indexed))}); substring scan ${fmt(ms)}; index/scan ratio ${(mi / ms).toFixed(3)}; target ≤ 50 ms`,
+  )
 }
 
 await node()

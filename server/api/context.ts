@@ -17,14 +17,22 @@ export interface ApiContext {
   metrics: boolean
 }
 
-export interface Caller { userId: string; sessionId: string }
+export interface Caller {
+  userId: string
+  sessionId: string
+}
 
 /** The signed-in caller, from `Authorization: Bearer <token>`; 401 otherwise. */
 export async function requireCaller(ctx: ApiContext, call: Call): Promise<Caller> {
   const header = call.req.headers.authorization ?? ''
   const m = /^Bearer\s+(\S+)$/i.exec(header)
   const who = m ? await ctx.authenticate(m[1]) : null
-  if (!who) throw new HttpError(401, 'unauthorized', m ? 'This session is signed out or unknown. Sign in again.' : 'Sign in first (Authorization: Bearer <token>).')
+  if (!who)
+    throw new HttpError(
+      401,
+      'unauthorized',
+      m ? 'This session is signed out or unknown. Sign in again.' : 'Sign in first (Authorization: Bearer <token>).',
+    )
   return who
 }
 

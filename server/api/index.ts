@@ -20,7 +20,11 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   friendRoutes(router, ctx)
   chatRoutes(router, ctx)
   // what is in memory and how long updates were held; off unless asked for (it is not authenticated)
-  if (ctx.metrics) router.get('/api/metrics', async () => ({ status: 200, body: { ...ctx.sync.stats(), held: ctx.sync.heldLatency(), commits: ctx.sync.commitStats() } }))
+  if (ctx.metrics)
+    router.get('/api/metrics', async () => ({
+      status: 200,
+      body: { ...ctx.sync.stats(), held: ctx.sync.heldLatency(), commits: ctx.sync.commitStats() },
+    }))
 
   return async (req, res, url) => {
     try {
@@ -30,7 +34,10 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
       const reply = await m.handler({ req, url, params: m.params, body: () => (body ??= readJson(req)) })
       sendJson(res, reply.status, reply.body, reply.headers)
     } catch (e) {
-      if (res.headersSent) { res.destroy(); return }
+      if (res.headersSent) {
+        res.destroy()
+        return
+      }
       if (e instanceof HttpError) {
         sendError(res, e.status, e.code, e.message, e.headers)
         return

@@ -1,11 +1,17 @@
 // Password hashing with scrypt, stored as `scrypt$N$r$p$salt$hash` (salt and hash base64url).
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
-const N = 16384, R = 8, P = 1, KEYLEN = 64
+const N = 16384,
+  R = 8,
+  P = 1,
+  KEYLEN = 64
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions, keylen: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, keylen, { ...opts, maxmem: 256 * opts.N! * opts.r! + 1024 * 1024 }, (e, key) => (e ? reject(e) : resolve(key))))
+    scrypt(password.normalize('NFC'), salt, keylen, { ...opts, maxmem: 256 * opts.N! * opts.r! + 1024 * 1024 }, (e, key) =>
+      e ? reject(e) : resolve(key),
+    ),
+  )
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -12,14 +12,25 @@ import { loadMe } from '../users/profiles.ts'
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts'
 import { checkHandle, checkLang, checkName, checkPassword, cleanDevice, normalizeHandle } from './rules.ts'
 import { createSession, endAllSessions, endSession } from './sessions.ts'
-import { ADDRESS_LIMIT, HANDLE_LIMIT, addressKey, clearKey, countSignup, forgiveAttempt, handleKey, reserveAttempt } from './throttle.ts'
+import {
+  ADDRESS_LIMIT,
+  HANDLE_LIMIT,
+  addressKey,
+  clearKey,
+  countSignup,
+  forgiveAttempt,
+  handleKey,
+  reserveAttempt,
+} from './throttle.ts'
 import { MAX_PASSWORD_CHARS } from '../../protocol/limits.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That handle is taken. Choose another one.')
 const wrongCredentials = () => new HttpError(401, 'wrong_credentials', 'The handle or the password is wrong.')
 const tooMany = (ms: number) => {
   const s = Math.ceil(ms / 1000)
-  return new HttpError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${s} seconds.`, { 'Retry-After': String(s) })
+  return new HttpError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${s} seconds.`, {
+    'Retry-After': String(s),
+  })
 }
 
 export function authRoutes(r: Router, ctx: ApiContext): void {
@@ -39,7 +50,12 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
       const wait = await countSignup(db, remoteAddress(call.req, ctx.trustProxy), ctx.signupsPerHour)
       if (wait > 0) {
         const s = Math.ceil(wait / 1000)
-        throw new HttpError(429, 'too_many_attempts', `Too many new accounts from this address. Try again in ${Math.ceil(s / 60)} minutes.`, { 'Retry-After': String(s) })
+        throw new HttpError(
+          429,
+          'too_many_attempts',
+          `Too many new accounts from this address. Try again in ${Math.ceil(s / 60)} minutes.`,
+          { 'Retry-After': String(s) },
+        )
       }
     }
     const pass = await hashPassword(password)
@@ -47,7 +63,15 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     let token: string
     try {
       token = await db.tx(async (q) => {
-        await q.run('INSERT INTO users (id, handle, name, status, pass, lang, created) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, handle, name, '', pass, lang, Date.now()])
+        await q.run('INSERT INTO users (id, handle, name, status, pass, lang, created) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          id,
+          handle,
+          name,
+          '',
+          pass,
+          lang,
+          Date.now(),
+        ])
         return createSession(q, id, device)
       })
     } catch (e) {
@@ -77,9 +101,10 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     }
     // unknown handles take the same path and the same time as known ones: the answer does not tell them apart
     const user = await db.get<{ id: string; pass: string }>('SELECT id, pass FROM users WHERE handle = ?', [handle])
-    const ok = password.length <= MAX_PASSWORD_CHARS && user
-      ? await verifyPassword(password, user.pass)
-      : (await burnPasswordCheck(password.slice(0, MAX_PASSWORD_CHARS)), false)
+    const ok =
+      password.length <= MAX_PASSWORD_CHARS && user
+        ? await verifyPassword(password, user.pass)
+        : (await burnPasswordCheck(password.slice(0, MAX_PASSWORD_CHARS)), false)
     if (!ok || !user) throw wrongCredentials()
     await clearKey(db, hKey)
     await forgiveAttempt(db, aKey)

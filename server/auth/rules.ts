@@ -1,5 +1,12 @@
 // What makes a handle, display name, status, password or language acceptable.
-import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MAX_STATUS_CHARS, MAX_TITLE_CHARS, MIN_PASSWORD_CHARS } from '../../protocol/limits.ts'
+import {
+  HANDLE_RE,
+  MAX_NAME_CHARS,
+  MAX_PASSWORD_CHARS,
+  MAX_STATUS_CHARS,
+  MAX_TITLE_CHARS,
+  MIN_PASSWORD_CHARS,
+} from '../../protocol/limits.ts'
 import { HttpError } from '../http/errors.ts'
 
 export const LANGS = ['ko', 'en', 'ja', 'es', 'zh-Hans', 'zh-Hant', 'th', 'tr', 'de', 'fr', 'pt', 'it'] as const
@@ -27,19 +34,26 @@ export function cleanText(raw: string, min: number, max: number): string | null 
 
 export function checkName(raw: string): string {
   const name = cleanText(raw, 1, MAX_NAME_CHARS)
-  if (name === null) throw new HttpError(400, 'name_invalid', `A name is 1 to ${MAX_NAME_CHARS} characters, without control characters.`)
+  if (name === null)
+    throw new HttpError(400, 'name_invalid', `A name is 1 to ${MAX_NAME_CHARS} characters, without control characters.`)
   return name
 }
 
 export function checkStatus(raw: string): string {
   const status = cleanText(raw, 0, MAX_STATUS_CHARS)
-  if (status === null) throw new HttpError(400, 'bad_request', `A status message is at most ${MAX_STATUS_CHARS} characters, without control characters.`)
+  if (status === null)
+    throw new HttpError(
+      400,
+      'bad_request',
+      `A status message is at most ${MAX_STATUS_CHARS} characters, without control characters.`,
+    )
   return status
 }
 
 export function checkTitle(raw: string): string {
   const title = cleanText(raw, 0, MAX_TITLE_CHARS)
-  if (title === null) throw new HttpError(400, 'bad_request', `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters.`)
+  if (title === null)
+    throw new HttpError(400, 'bad_request', `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters.`)
   return title
 }
 
@@ -51,9 +65,10 @@ export function checkPassword(password: string): string {
 }
 
 export function checkLang(lang: string): string {
-  if (!(LANGS as readonly string[]).includes(lang)) throw new HttpError(400, 'bad_request', `"lang" must be one of ${LANGS.join(', ')}.`)
+  if (!(LANGS as readonly string[]).includes(lang))
+    throw new HttpError(400, 'bad_request', `"lang" must be one of ${LANGS.join(', ')}.`)
   return lang
 }
 
 /** A device label, as shown in a future "signed-in devices" list. */
-export const cleanDevice = (raw: string | undefined): string => (raw === undefined ? '' : cleanText(raw, 0, 100) ?? '')
+export const cleanDevice = (raw: string | undefined): string => (raw === undefined ? '' : (cleanText(raw, 0, 100) ?? ''))

@@ -9,7 +9,13 @@ const SEEN_EVERY_MS = 5 * 60_000
 export async function createSession(q: Queryable, userId: string, device: string): Promise<string> {
   const token = newToken()
   const now = Date.now()
-  await q.run('INSERT INTO sessions (token_hash, user_id, device, created, seen) VALUES (?, ?, ?, ?, ?)', [hashToken(token), userId, device, now, now])
+  await q.run('INSERT INTO sessions (token_hash, user_id, device, created, seen) VALUES (?, ?, ?, ?, ?)', [
+    hashToken(token),
+    userId,
+    device,
+    now,
+    now,
+  ])
   return token
 }
 
@@ -18,7 +24,9 @@ export function createAuthenticate(db: Db): Authenticate {
   return async (token) => {
     if (typeof token !== 'string' || !TOKEN_RE.test(token)) return null
     const sessionId = hashToken(token)
-    const row = await db.get<{ user_id: string; seen: number }>('SELECT user_id, seen FROM sessions WHERE token_hash = ?', [sessionId])
+    const row = await db.get<{ user_id: string; seen: number }>('SELECT user_id, seen FROM sessions WHERE token_hash = ?', [
+      sessionId,
+    ])
     if (!row) return null
     const now = Date.now()
     if (now - Number(row.seen) > SEEN_EVERY_MS) {

@@ -23,7 +23,10 @@ export const addressKey = (address: string) => `a:${address.slice(0, 64)}`
  */
 export async function reserveAttempt(db: Db, key: string, limit: number): Promise<number> {
   const now = Date.now()
-  await db.run('INSERT INTO login_failures (key, count, window_start, blocked_until) VALUES (?, 0, ?, 0) ON CONFLICT (key) DO NOTHING', [key, now])
+  await db.run(
+    'INSERT INTO login_failures (key, count, window_start, blocked_until) VALUES (?, 0, ?, 0) ON CONFLICT (key) DO NOTHING',
+    [key, now],
+  )
   const locked = 'blocked_until > ?'
   const fresh = 'window_start <= ?'
   const newCount = `(CASE WHEN ${fresh} THEN 1 ELSE count + 1 END)`
@@ -39,10 +42,17 @@ export async function reserveAttempt(db: Db, key: string, limit: number): Promis
   const nonce = randomBytes(9).toString('base64url')
   // placeholders in order of appearance
   const params = [
-    now, old, // count: locked, fresh
-    now, old, now, // window_start: locked, fresh, now
-    now, old, now, old, // blocked_until: locked, newCount(fresh) >= limit, now + lockout(newCount(fresh))
-    now, nonce, // last_attempt: locked, this attempt
+    now,
+    old, // count: locked, fresh
+    now,
+    old,
+    now, // window_start: locked, fresh, now
+    now,
+    old,
+    now,
+    old, // blocked_until: locked, newCount(fresh) >= limit, now + lockout(newCount(fresh))
+    now,
+    nonce, // last_attempt: locked, this attempt
     key,
   ]
   const row = await db.get<{ blocked_until: number; last_attempt: string }>(sql, params)
@@ -63,7 +73,10 @@ export async function clearKey(db: Db, key: string): Promise<void> {
  * counted until the lock ends.
  */
 export async function forgiveAttempt(db: Db, key: string): Promise<void> {
-  await db.run('UPDATE login_failures SET count = CASE WHEN count > 0 THEN count - 1 ELSE 0 END, blocked_until = 0 WHERE key = ?', [key])
+  await db.run(
+    'UPDATE login_failures SET count = CASE WHEN count > 0 THEN count - 1 ELSE 0 END, blocked_until = 0 WHERE key = ?',
+    [key],
+  )
 }
 
 async function sweep(db: Db, now: number): Promise<void> {

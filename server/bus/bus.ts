@@ -51,6 +51,8 @@ export function createInProcessBus(): Bus {
         if (set.size === 0 && channels.get(channel) === set) channels.delete(channel)
       }
     },
-    async close() { channels.clear() },
+    async close() {
+      channels.clear()
+    },
   }
 }

@@ -20,7 +20,15 @@ export async function chatChanged(chats: ChatDomain, convId: string): Promise<vo
   if (head) {
     const old = head.ydoc.getMap(ROOTS.head.meta).get('members')
     if (Array.isArray(old)) for (const u of old) if (typeof u === 'string') previous.add(u)
-    await new Promise<void>((resolve) => head.enqueue(async () => { try { await chats.meta.write(head) } finally { resolve() } }))
+    await new Promise<void>((resolve) =>
+      head.enqueue(async () => {
+        try {
+          await chats.meta.write(head)
+        } finally {
+          resolve()
+        }
+      }),
+    )
     await head.lastCommit
     docs.release(head)
   }
@@ -33,7 +41,8 @@ export async function chatChanged(chats: ChatDomain, convId: string): Promise<vo
   for (const doc of docs.inGroup(convId)) {
     for (const c of doc.conns) {
       if (!members.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'no longer a member of this chat')
-      else if (doc.kind.name === 'page' && fresh?.blockedAuthors.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'blocked by the other member')
+      else if (doc.kind.name === 'page' && fresh?.blockedAuthors.has(c.userId))
+        c.close(CLOSE.FORBIDDEN, 'blocked by the other member')
     }
   }
 }

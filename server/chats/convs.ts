@@ -5,7 +5,10 @@
 import type { Db } from '../db/db.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 
-export interface ConvMember { name: string; readPos: number }
+export interface ConvMember {
+  name: string
+  readPos: number
+}
 
 export interface ConvState {
   id: string
@@ -34,12 +37,21 @@ export function unreadCount(pageLengths: Map<number, number>, pos: number): numb
 }
 
 export async function readConv(db: Db, id: string): Promise<ConvState | null> {
-  const c = await db.get<{ kind: string; title: string; page: number; created: number; last_preview: string; last_from: string; last_ts: number }>(
-    'SELECT kind, title, page, created, last_preview, last_from, last_ts FROM convs WHERE id = ?', [id])
+  const c = await db.get<{
+    kind: string
+    title: string
+    page: number
+    created: number
+    last_preview: string
+    last_from: string
+    last_ts: number
+  }>('SELECT kind, title, page, created, last_preview, last_from, last_ts FROM convs WHERE id = ?', [id])
   if (!c) return null
   const [members, pages] = await Promise.all([
     db.all<{ user_id: string; read_pos: number; name: string }>(
-      'SELECT m.user_id, m.read_pos, u.name FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?', [id]),
+      'SELECT m.user_id, m.read_pos, u.name FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?',
+      [id],
+    ),
     db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ?', [id]),
   ])
   const state: ConvState = {
@@ -59,7 +71,8 @@ export async function readConv(db: Db, id: string): Promise<ConvState | null> {
     const [a, b] = members.map((m) => m.user_id)
     const blocks = await db.all<{ user_id: string; friend_id: string }>(
       "SELECT user_id, friend_id FROM friends WHERE state = 'blocked' AND ((user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?))",
-      [a, b, b, a])
+      [a, b, b, a],
+    )
     for (const r of blocks) state.blockedAuthors.add(r.friend_id)
   }
   return state
@@ -71,7 +84,9 @@ export class Convs {
 
   constructor(private db: Db) {}
 
-  cached(id: string): ConvState | undefined { return this.cache.get(id)?.state }
+  cached(id: string): ConvState | undefined {
+    return this.cache.get(id)?.state
+  }
 
   /** The conversation, from the cache or the database (not cached by this call). */
   get(id: string): Promise<ConvState | null> {
@@ -88,11 +103,17 @@ export class Convs {
   /** Holds the conversation in the cache until `release`. */
   async acquire(id: string): Promise<ConvState | null> {
     const c = this.cache.get(id)
-    if (c) { c.refs++; return c.state }
+    if (c) {
+      c.refs++
+      return c.state
+    }
     const state = await this.get(id)
     if (!state) return null
     const again = this.cache.get(id)
-    if (again) { again.refs++; return again.state }
+    if (again) {
+      again.refs++
+      return again.state
+    }
     this.cache.set(id, { state, refs: 1 })
     return state
   }

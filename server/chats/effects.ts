@@ -32,9 +32,14 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
   private forced = false
   private timer: NodeJS.Timeout | null = null
 
-  constructor(private chats: ChatDomain, private mirrorMs: number) {}
+  constructor(
+    private chats: ChatDomain,
+    private mirrorMs: number,
+  ) {}
 
-  create(): ChatBatch { return new ChatBatch() }
+  create(): ChatBatch {
+    return new ChatBatch()
+  }
 
   async write(q: Queryable, dialect: Db['dialect'], part: ChatBatch | undefined, flush: boolean): Promise<void> {
     if (part) await writePagesAndReads(q, dialect, part)
@@ -75,21 +80,29 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     }
   }
 
-  pending(): boolean { return !this.mirror.empty }
+  pending(): boolean {
+    return !this.mirror.empty
+  }
 
   drained(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null }
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
   }
 
   /** An idle server writes what the mirror still lacks once it is due. */
   private arm(): void {
     if (this.mirror.empty || this.timer) return
-    this.timer = setTimeout(() => {
-      this.timer = null
-      if (this.mirror.empty) return
-      this.forced = true
-      this.chats.engine.commit.batch()
-    }, Math.max(0, this.mirrorAt - performance.now()))
+    this.timer = setTimeout(
+      () => {
+        this.timer = null
+        if (this.mirror.empty) return
+        this.forced = true
+        this.chats.engine.commit.batch()
+      },
+      Math.max(0, this.mirrorAt - performance.now()),
+    )
     this.timer.unref()
   }
 }
@@ -103,13 +116,18 @@ export const chatBatch = (batch: Batch, effects: ChatEffects): ChatBatch => batc
 async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatBatch): Promise<void> {
   for (const [conv, page] of b.pages) {
     await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
-    await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [conv, page])
+    await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [
+      conv,
+      page,
+    ])
   }
   // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
   for (const part of statementChunks(dialect, [...b.reads.values()], 128)) {
     await q.run(
-      'UPDATE members SET read_pos = v.column3 FROM (VALUES ' + part.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ') +
+      'UPDATE members SET read_pos = v.column3 FROM (VALUES ' +
+        part.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ') +
         ') AS v WHERE members.conv_id = v.column1 AND members.user_id = v.column2 AND members.read_pos < v.column3',
-      part.flatMap((r) => [r.conv, r.user, r.pos]))
+      part.flatMap((r) => [r.conv, r.user, r.pos]),
+    )
   }
 }

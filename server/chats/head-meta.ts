@@ -18,10 +18,16 @@ export class HeadMeta {
     const conv = doc.state.conv
     const meta = doc.ydoc.getMap(ROOTS.head.meta)
     const want: Record<string, unknown> = {
-      kind: conv.kind, title: conv.title, members: [...conv.members.keys()].sort(), page: conv.page,
+      kind: conv.kind,
+      title: conv.title,
+      members: [...conv.members.keys()].sort(),
+      page: conv.page,
     }
     const diff = Object.entries(want).filter(([k, v]) => !sameValue(meta.get(k), v))
-    if (diff.length) await this.chats.engine.write(doc, () => { for (const [k, v] of diff) meta.set(k, v) })
+    if (diff.length)
+      await this.chats.engine.write(doc, () => {
+        for (const [k, v] of diff) meta.set(k, v)
+      })
   }
 
   /** After a page roll-over: the head doc's `meta.page` follows the conversation's current page. */
@@ -31,7 +37,11 @@ export class HeadMeta {
       const head = (await docs.acquire(headDoc(convId))) as SyncDoc<HeadKey, HeadState> | null
       if (!head) return
       head.enqueue(async () => {
-        try { await this.write(head) } finally { docs.release(head) }
+        try {
+          await this.write(head)
+        } finally {
+          docs.release(head)
+        }
       })
     } catch (e) {
       log.error('writing head meta failed', e, { conv: convId })

@@ -15,7 +15,11 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   let peer: string | undefined
   let title = conv.title
   if (conv.kind === 'direct') {
-    for (const [id, m] of conv.members) if (id !== userId) { peer = id; title = m.name }
+    for (const [id, m] of conv.members)
+      if (id !== userId) {
+        peer = id
+        title = m.name
+      }
   }
   const e: InboxEntry = {
     kind: conv.kind,
@@ -39,15 +43,28 @@ function sameEntry(a: unknown, b: InboxEntry): boolean {
 }
 
 interface InboxRow {
-  id: string; kind: string; title: string; created: number; last_preview: string; last_from: string; last_ts: number
-  read_pos: number; n: number; peer: string | null; peer_name: string | null; unread: unknown
+  id: string
+  kind: string
+  title: string
+  created: number
+  last_preview: string
+  last_from: string
+  last_ts: number
+  read_pos: number
+  n: number
+  peer: string | null
+  peer_name: string | null
+  unread: unknown
 }
 
 export class InboxWriter {
   private dirty = new Map<string, Set<string>>()
   private timer: NodeJS.Timeout | null = null
 
-  constructor(private chats: ChatDomain, private delayMs: number) {}
+  constructor(
+    private chats: ChatDomain,
+    private delayMs: number,
+  ) {}
 
   /** Brings every entry of an inbox doc in line with the relational data, in one query (inside a job). */
   async reconcile(doc: SyncDoc<InboxKey>): Promise<void> {
@@ -60,7 +77,9 @@ export class InboxWriter {
         (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= m.read_pos THEN p.length
                                   WHEN p.page * ${PAGE_STRIDE} + p.length > m.read_pos THEN p.page * ${PAGE_STRIDE} + p.length - m.read_pos
                                   ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread
-       FROM members m JOIN convs c ON c.id = m.conv_id WHERE m.user_id = ?`, [userId])
+       FROM members m JOIN convs c ON c.id = m.conv_id WHERE m.user_id = ?`,
+      [userId],
+    )
     const want = new Map<string, InboxEntry>()
     for (const r of rows) {
       const cached = this.chats.convs.cached(r.id)
@@ -75,8 +94,9 @@ export class InboxWriter {
     const sets: [string, InboxEntry][] = []
     const dels: string[] = []
     for (const [id, e] of want) {
-      if (e === null) { if (chats.has(id)) dels.push(id) }
-      else if (!sameEntry(chats.get(id), e)) sets.push([id, e])
+      if (e === null) {
+        if (chats.has(id)) dels.push(id)
+      } else if (!sameEntry(chats.get(id), e)) sets.push([id, e])
     }
     if (removeOthers) for (const id of chats.keys()) if (!want.has(id)) dels.push(id)
     if (sets.length || dels.length) {
@@ -96,13 +116,19 @@ export class InboxWriter {
       s.add(convId)
     }
     if (this.dirty.size && !this.timer) {
-      this.timer = setTimeout(() => { this.timer = null; this.flush() }, this.delayMs)
+      this.timer = setTimeout(() => {
+        this.timer = null
+        this.flush()
+      }, this.delayMs)
       this.timer.unref()
     }
   }
 
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null }
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
     const dirty = this.dirty
     this.dirty = new Map()
     for (const [user, convIds] of dirty) {

@@ -25,8 +25,16 @@ const PREVIEW_CHARS = 100
 
 export const previewOf = (m: Pick<ChatMessage, 'body'>): string => m.body.slice(0, PREVIEW_CHARS)
 
-export interface PageLength { conv: string; page: number; length: number }
-export interface LastMessage { preview: string; from: string; ts: number }
+export interface PageLength {
+  conv: string
+  page: number
+  length: number
+}
+export interface LastMessage {
+  preview: string
+  from: string
+  ts: number
+}
 
 /** Mirror values not yet written: the latest per page and per conversation. */
 export class MirrorChanges {
@@ -35,7 +43,9 @@ export class MirrorChanges {
   /** conv → its latest message */
   readonly last = new Map<string, LastMessage>()
 
-  get empty(): boolean { return this.pageLengths.size === 0 && this.last.size === 0 }
+  get empty(): boolean {
+    return this.pageLengths.size === 0 && this.last.size === 0
+  }
 
   /** Takes `newer`'s values over these. */
   merge(newer: MirrorChanges): void {
@@ -61,15 +71,19 @@ export class MirrorChanges {
     const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
     for (const part of chunks([...this.pageLengths.values()])) {
       await q.run(
-        'INSERT INTO conv_pages (conv_id, page, length) VALUES ' + part.map(() => '(?, ?, ?)').join(', ') +
+        'INSERT INTO conv_pages (conv_id, page, length) VALUES ' +
+          part.map(() => '(?, ?, ?)').join(', ') +
           ' ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
-        part.flatMap((p) => [p.conv, p.page, p.length]))
+        part.flatMap((p) => [p.conv, p.page, p.length]),
+      )
     }
     for (const part of chunks([...this.last])) {
       await q.run(
         'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4 FROM (VALUES ' +
-          part.map(() => '(?, ?, ?, CAST(? AS BIGINT))').join(', ') + ') AS v WHERE convs.id = v.column1',
-        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts]))
+          part.map(() => '(?, ?, ?, CAST(? AS BIGINT))').join(', ') +
+          ') AS v WHERE convs.id = v.column1',
+        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts]),
+      )
     }
     await markMirrored(q)
   }
@@ -79,7 +93,8 @@ export class MirrorChanges {
 async function markMirrored(q: Queryable): Promise<void> {
   // each MAX(id) is one look at the end of its table's b-tree
   await q.run(
-    "UPDATE sync_marks SET value = (SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT MAX(id) FROM doc_journal) AS m) WHERE name = 'mirror'")
+    "UPDATE sync_marks SET value = (SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT MAX(id) FROM doc_journal) AS m) WHERE name = 'mirror'",
+  )
 }
 
 /**
@@ -89,7 +104,10 @@ async function markMirrored(q: Queryable): Promise<void> {
  */
 export async function repairMirror(db: Db, store: Store): Promise<number> {
   const mark = Number((await db.get<{ value: number }>("SELECT value FROM sync_marks WHERE name = 'mirror'"))?.value ?? 0)
-  const rows = await db.all<{ doc: string }>('SELECT doc FROM doc_updates WHERE id > ? UNION SELECT doc FROM doc_journal WHERE id > ?', [mark, mark])
+  const rows = await db.all<{ doc: string }>(
+    'SELECT doc FROM doc_updates WHERE id > ? UNION SELECT doc FROM doc_journal WHERE id > ?',
+    [mark, mark],
+  )
   const changes = new MirrorChanges()
   for (const { doc } of rows) {
     const parsed = parseDocName(doc)
@@ -98,12 +116,15 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
     if (!conv) continue
     const y = emptyDoc(PAGE_ROOTS)
     const updates = await store.load(doc)
-    y.transact(() => { for (const u of updates) Y.applyUpdate(y, u) })
+    y.transact(() => {
+      for (const u of updates) Y.applyUpdate(y, u)
+    })
     const msgs = y.getArray<ChatMessage>(ROOTS.page.msgs)
     changes.pageLengths.set(`${parsed.convId}:${parsed.page}`, { conv: parsed.convId, page: parsed.page, length: msgs.length })
     const last = msgs.length > 0 ? msgs.get(msgs.length - 1) : null
     // a later page's messages are newer than any of this page's
-    if (last && parsed.page >= Number(conv.page)) changes.last.set(parsed.convId, { preview: previewOf(last), from: last.from, ts: last.ts })
+    if (last && parsed.page >= Number(conv.page))
+      changes.last.set(parsed.convId, { preview: previewOf(last), from: last.from, ts: last.ts })
     y.destroy()
   }
   await db.tx((q) => changes.write(q, db.dialect))

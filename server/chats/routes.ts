@@ -65,16 +65,18 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const { userId } = await requireCaller(ctx, call)
     const other = str(asObject(await call.body()), 'userId')
     if (other === userId) throw badRequest('A direct chat needs another person.')
-    if (!ENTITY_ID_RE.test(other) || !(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [other]))) throw notFound('No such user.')
+    if (!ENTITY_ID_RE.test(other) || !(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [other])))
+      throw notFound('No such user.')
     if (await hasBlocked(db, other, userId)) throw blocked()
     const key = directKey(userId, other)
-    const open = () => db.tx(async (q) => {
-      const existing = await q.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [key])
-      if (existing) return { id: existing.id, changed: (await addMembers(q, existing.id, [userId, other])) > 0 }
-      const id = newId()
-      await insertConv(q, { id, kind: 'direct', title: '', directKey: key }, [userId, other])
-      return { id, changed: true }
-    })
+    const open = () =>
+      db.tx(async (q) => {
+        const existing = await q.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [key])
+        if (existing) return { id: existing.id, changed: (await addMembers(q, existing.id, [userId, other])) > 0 }
+        const id = newId()
+        await insertConv(q, { id, kind: 'direct', title: '', directKey: key }, [userId, other])
+        return { id, changed: true }
+      })
     let res: { id: string; changed: boolean }
     try {
       res = await open()
@@ -111,7 +113,8 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
       if (conv.kind !== 'group') throw badRequest('Only group chats take invitations; start a group chat instead.')
       const others = await invitees(q, userId, raw)
       const n = await addMembers(q, convId, others)
-      if ((await memberCount(q, convId)) > MAX_GROUP_MEMBERS) throw badRequest(`A group chat has at most ${MAX_GROUP_MEMBERS} members.`)
+      if ((await memberCount(q, convId)) > MAX_GROUP_MEMBERS)
+        throw badRequest(`A group chat has at most ${MAX_GROUP_MEMBERS} members.`)
       return n
     })
     if (added) await chatChanged(ctx, convId)

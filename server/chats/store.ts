@@ -3,14 +3,31 @@ import type { Chat } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
 import { memberProfiles } from '../users/profiles.ts'
 
-interface ConvRow { id: string; kind: 'direct' | 'group'; title: string; page: number; owner: string }
+interface ConvRow {
+  id: string
+  kind: 'direct' | 'group'
+  title: string
+  page: number
+  owner: string
+}
 
 /** Creates a conversation with its first page and its members. */
 /** A new conversation; a group's owner is its creator, `memberIds[0]`. */
-export async function insertConv(q: Queryable, conv: { id: string; kind: 'direct' | 'group'; title: string; directKey: string | null }, memberIds: string[]): Promise<void> {
+export async function insertConv(
+  q: Queryable,
+  conv: { id: string; kind: 'direct' | 'group'; title: string; directKey: string | null },
+  memberIds: string[],
+): Promise<void> {
   const now = Date.now()
   const owner = conv.kind === 'group' ? memberIds[0] : ''
-  await q.run('INSERT INTO convs (id, kind, title, direct_key, page, created, owner) VALUES (?, ?, ?, ?, 0, ?, ?)', [conv.id, conv.kind, conv.title, conv.directKey, now, owner])
+  await q.run('INSERT INTO convs (id, kind, title, direct_key, page, created, owner) VALUES (?, ?, ?, ?, 0, ?, ?)', [
+    conv.id,
+    conv.kind,
+    conv.title,
+    conv.directKey,
+    now,
+    owner,
+  ])
   await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, 0, 0)', [conv.id])
   await addMembers(q, conv.id, memberIds)
 }
@@ -20,7 +37,10 @@ export async function addMembers(q: Queryable, convId: string, userIds: string[]
   let added = 0
   const now = Date.now()
   for (const u of userIds) {
-    const r = await q.run('INSERT INTO members (conv_id, user_id, joined) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO NOTHING', [convId, u, now])
+    const r = await q.run(
+      'INSERT INTO members (conv_id, user_id, joined) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO NOTHING',
+      [convId, u, now],
+    )
     added += r.changes
   }
   return added
@@ -52,8 +72,19 @@ export async function convRow(q: Queryable, convId: string): Promise<ConvRow | u
 }
 
 async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise<Chat[]> {
-  const members = await memberProfiles(q, viewerId, rows.map((r) => r.id))
-  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, owner: r.owner, page: Number(r.page), members: members.get(r.id) ?? [] }))
+  const members = await memberProfiles(
+    q,
+    viewerId,
+    rows.map((r) => r.id),
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    owner: r.owner,
+    page: Number(r.page),
+    members: members.get(r.id) ?? [],
+  }))
 }
 
 export async function loadChat(q: Queryable, viewerId: string, convId: string): Promise<Chat | undefined> {

@@ -80,14 +80,17 @@ export function startCheckpointer(path: string, restart: () => void, opts: Check
   worker.on('error', (e) => console.error('sqlite checkpointer failed:', e.message))
   worker.unref()
   return {
-    stop: () => new Promise<void>((resolve) => {
-      stopped = true
-      // held until it has exited: unref'd, a process with nothing else to do would end before its answer,
-      // leaving whoever awaits close() unsettled
-      worker.ref()
-      worker.once('exit', () => resolve())
-      worker.postMessage('stop')
-      setTimeout(() => { void worker.terminate().then(() => resolve()) }, 2000).unref()
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        stopped = true
+        // held until it has exited: unref'd, a process with nothing else to do would end before its answer,
+        // leaving whoever awaits close() unsettled
+        worker.ref()
+        worker.once('exit', () => resolve())
+        worker.postMessage('stop')
+        setTimeout(() => {
+          void worker.terminate().then(() => resolve())
+        }, 2000).unref()
+      }),
   }
 }

@@ -13,7 +13,11 @@ export async function migrate(db: Db): Promise<void> {
       // a key the application assigns; on SQLite the rowid itself, so the table has no other b-tree
       .replaceAll('{{rowid}}', db.dialect === 'postgres' ? 'BIGINT PRIMARY KEY' : 'INTEGER PRIMARY KEY')
     await db.tx(async (q) => {
-      for (const stmt of text.split(';').map((s) => s.trim()).filter(Boolean)) await q.run(stmt)
+      for (const stmt of text
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await q.run(stmt)
       // two nodes may start at once: the primary key lets only one record the migration
       await q.run('INSERT INTO migrations (id, applied) VALUES (?, ?)', [m.id, Date.now()])
     })

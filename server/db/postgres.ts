@@ -4,16 +4,25 @@ import type { Db, Param, Queryable } from './db.ts'
 // BIGINT (int8) columns hold millisecond times and Yjs clientIDs, all below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v))
 
-const toPg = (s: string) => { let i = 0; return s.replace(/\?/g, () => `$${++i}`) }
+const toPg = (s: string) => {
+  let i = 0
+  return s.replace(/\?/g, () => `$${++i}`)
+}
 
 export async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.SORI_PG_POOL ?? 10) })
   // an idle client that errors (server restart) must not crash the process
   pool.on('error', (e) => console.error('postgres pool error:', e.message))
   const over = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async all<T>(s: string, p?: Param[]) { return (await c.query(toPg(s), p as unknown[])).rows as T[] },
-    async get<T>(s: string, p?: Param[]) { return (await c.query(toPg(s), p as unknown[])).rows[0] as T | undefined },
-    async run(s: string, p?: Param[]) { return { changes: (await c.query(toPg(s), p as unknown[])).rowCount ?? 0 } },
+    async all<T>(s: string, p?: Param[]) {
+      return (await c.query(toPg(s), p as unknown[])).rows as T[]
+    },
+    async get<T>(s: string, p?: Param[]) {
+      return (await c.query(toPg(s), p as unknown[])).rows[0] as T | undefined
+    },
+    async run(s: string, p?: Param[]) {
+      return { changes: (await c.query(toPg(s), p as unknown[])).rowCount ?? 0 }
+    },
   })
   const q = over(pool)
   return {
@@ -33,6 +42,8 @@ export async function openPostgres(url: string): Promise<Db> {
         c.release()
       }
     },
-    async close() { await pool.end() },
+    async close() {
+      await pool.end()
+    },
   }
 }

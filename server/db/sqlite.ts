@@ -38,45 +38,55 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     })
   }
   // checkpoints run in a worker (checkpointer.ts), not inside a commit on the event loop
-  const checkpointer = path === ':memory:' ? null
-    : (sql.pragma('wal_autocheckpoint = 0'), startCheckpointer(path, restartLog, checkpoints))
+  const checkpointer =
+    path === ':memory:' ? null : (sql.pragma('wal_autocheckpoint = 0'), startCheckpointer(path, restartLog, checkpoints))
   // and past a hard limit the writing connection truncates the log itself, whether the worker ran or not
   const frameBytes = 24 + Number(sql.pragma('page_size', { simple: true }))
   const limit = path === ':memory:' ? null : walLimit(sql, path, 32 + checkpointSettings(checkpoints).limitFrames * frameBytes)
   const cache = new Map<string, Database.Statement>()
   const stmt = (s: string) => {
     let st = cache.get(s)
-    if (!st) { st = sql.prepare(s); cache.set(s, st) }
+    if (!st) {
+      st = sql.prepare(s)
+      cache.set(s, st)
+    }
     return st
   }
   const norm = (params: Param[] = []) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
   const q: Queryable = {
-    async all<T>(s: string, p?: Param[]) { return stmt(s).all(...norm(p)) as T[] },
-    async get<T>(s: string, p?: Param[]) { return stmt(s).get(...norm(p)) as T | undefined },
-    async run(s: string, p?: Param[]) { return { changes: stmt(s).run(...norm(p)).changes } },
+    async all<T>(s: string, p?: Param[]) {
+      return stmt(s).all(...norm(p)) as T[]
+    },
+    async get<T>(s: string, p?: Param[]) {
+      return stmt(s).get(...norm(p)) as T | undefined
+    },
+    async run(s: string, p?: Param[]) {
+      return { changes: stmt(s).run(...norm(p)).changes }
+    },
   }
   return {
     dialect: 'sqlite',
-    all: (s, p) => lock.idle() ? q.all(s, p) : lock.run(() => q.all(s, p)),
-    get: (s, p) => lock.idle() ? q.get(s, p) : lock.run(() => q.get(s, p)),
+    all: (s, p) => (lock.idle() ? q.all(s, p) : lock.run(() => q.all(s, p))),
+    get: (s, p) => (lock.idle() ? q.get(s, p) : lock.run(() => q.get(s, p))),
     run: (s, p) => {
       const r = lock.idle() ? q.run(s, p) : lock.run(() => q.run(s, p))
       if (limit?.exceeded()) void lock.run(() => limit.truncate())
       return r
     },
-    tx: (fn) => lock.run(async () => {
-      sql.exec('BEGIN IMMEDIATE')
-      try {
-        const r = await fn(q)
-        sql.exec('COMMIT')
-        // still holding the lock: no transaction starts before the log is back under the limit
-        if (limit?.exceeded()) await limit.truncate()
-        return r
-      } catch (e) {
-        if (sql.inTransaction) sql.exec('ROLLBACK')
-        throw e
-      }
-    }),
+    tx: (fn) =>
+      lock.run(async () => {
+        sql.exec('BEGIN IMMEDIATE')
+        try {
+          const r = await fn(q)
+          sql.exec('COMMIT')
+          // still holding the lock: no transaction starts before the log is back under the limit
+          if (limit?.exceeded()) await limit.truncate()
+          return r
+        } catch (e) {
+          if (sql.inTransaction) sql.exec('ROLLBACK')
+          throw e
+        }
+      }),
     async close() {
       await lock.run(async () => sql.close())
       await checkpointer?.stop()

@@ -19,7 +19,13 @@ export function isJsonType(header: string | undefined): boolean {
   return params.every((p) => {
     const eq = p.indexOf('=')
     if (eq < 0 || p.slice(0, eq).trim().toLowerCase() !== 'charset') return true
-    return p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase() === 'utf-8'
+    return (
+      p
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase() === 'utf-8'
+    )
   })
 }
 
@@ -63,13 +69,26 @@ export function readJson(req: IncomingMessage): Promise<unknown> {
       chunks.push(chunk)
     }
     req.on('data', onData)
-    req.on('error', (e) => { if (!done) { done = true; reject(e) } })
+    req.on('error', (e) => {
+      if (!done) {
+        done = true
+        reject(e)
+      }
+    })
     // the client went away mid-upload: settle, so nothing waits on a body that will never end
-    req.on('close', () => { if (!done) { done = true; reject(badRequest('The request body was cut off.')) } })
+    req.on('close', () => {
+      if (!done) {
+        done = true
+        reject(badRequest('The request body was cut off.'))
+      }
+    })
     req.on('end', () => {
       if (done) return
       done = true
-      if (size === 0) { resolve(undefined); return }
+      if (size === 0) {
+        resolve(undefined)
+        return
+      }
       const text = Buffer.concat(chunks).toString('utf8')
       try {
         resolve(JSON.parse(text))

@@ -4,7 +4,8 @@ import { badRequest } from './errors.ts'
 export type JsonObject = Record<string, unknown>
 
 export function asObject(body: unknown): JsonObject {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a JSON object.')
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('The request body must be a JSON object.')
   return body as JsonObject
 }
 

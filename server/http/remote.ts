@@ -8,7 +8,10 @@ import type { IncomingMessage } from 'node:http'
 export function remoteAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const xff = req.headers['x-forwarded-for']
-    const hops = (Array.isArray(xff) ? xff.join(',') : xff ?? '').split(',').map((h) => h.trim()).filter(Boolean)
+    const hops = (Array.isArray(xff) ? xff.join(',') : (xff ?? ''))
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean)
     if (hops.length) return hops[hops.length - 1]
   }
   return req.socket.remoteAddress ?? 'unknown'

@@ -17,7 +17,11 @@ export interface Reply {
 
 export type Handler = (call: Call) => Promise<Reply>
 
-interface Route { method: string; parts: string[]; handler: Handler }
+interface Route {
+  method: string
+  parts: string[]
+  handler: Handler
+}
 
 export class Router {
   private routes: Route[] = []
@@ -27,10 +31,18 @@ export class Router {
     return this
   }
 
-  get(p: string, h: Handler) { return this.add('GET', p, h) }
-  post(p: string, h: Handler) { return this.add('POST', p, h) }
-  patch(p: string, h: Handler) { return this.add('PATCH', p, h) }
-  delete(p: string, h: Handler) { return this.add('DELETE', p, h) }
+  get(p: string, h: Handler) {
+    return this.add('GET', p, h)
+  }
+  post(p: string, h: Handler) {
+    return this.add('POST', p, h)
+  }
+  patch(p: string, h: Handler) {
+    return this.add('PATCH', p, h)
+  }
+  delete(p: string, h: Handler) {
+    return this.add('DELETE', p, h)
+  }
 
   /** The handler and path parameters for a request, or null when no route matches. */
   match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | null {
@@ -42,7 +54,11 @@ export class Router {
       for (let i = 0; i < segs.length && ok; i++) {
         const p = r.parts[i]
         if (p.startsWith(':')) {
-          try { params[p.slice(1)] = decodeURIComponent(segs[i]) } catch { ok = false }
+          try {
+            params[p.slice(1)] = decodeURIComponent(segs[i])
+          } catch {
+            ok = false
+          }
         } else ok = p === segs[i]
       }
       if (ok) return { handler: r.handler, params }

@@ -34,11 +34,28 @@ const TYPES: Record<string, string> = {
   '.webm': 'video/webm',
   '.mp3': 'audio/mpeg',
 }
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.webmanifest', '.txt', '.xml', '.svg', '.wasm', '.ico'])
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.map',
+  '.webmanifest',
+  '.txt',
+  '.xml',
+  '.svg',
+  '.wasm',
+  '.ico',
+])
 /** Files whose name does not change between deploys: the browser must revalidate them. */
 const NO_CACHE = new Set(['/index.html', '/sw.js', '/manifest.webmanifest'])
 
-interface Gz { mtimeMs: number; size: number; data: Buffer }
+interface Gz {
+  mtimeMs: number
+  size: number
+  data: Buffer
+}
 
 export interface StaticFiles {
   /** true when it answered the request (a file, a navigation fallback, or a 4xx); false to let the caller 404 */
@@ -51,7 +68,11 @@ export function staticFiles(dir: string): StaticFiles {
 
   async function fileAt(pathname: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
     let decoded: string
-    try { decoded = decodeURIComponent(pathname) } catch { return null }
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      return null
+    }
     if (decoded.includes('\0') || decoded.includes('\\')) return null
     const path = resolve(root, '.' + decoded)
     // never outside the root, whatever `..` or encoded slashes the path held
@@ -59,7 +80,9 @@ export function staticFiles(dir: string): StaticFiles {
     try {
       const s = await stat(path)
       if (s.isFile()) return { path, size: s.size, mtimeMs: s.mtimeMs }
-    } catch { /* missing */ }
+    } catch {
+      /* missing */
+    }
     return null
   }
 
@@ -88,7 +111,9 @@ export function staticFiles(dir: string): StaticFiles {
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': served.startsWith('/assets/')
           ? 'public, max-age=31536000, immutable'
-          : NO_CACHE.has(served) ? 'no-cache' : 'public, max-age=3600',
+          : NO_CACHE.has(served)
+            ? 'no-cache'
+            : 'public, max-age=3600',
         ETag: etag,
       }
       if (served === '/sw.js') headers['Service-Worker-Allowed'] = '/'
@@ -101,13 +126,21 @@ export function staticFiles(dir: string): StaticFiles {
       }
       if (compress && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
         let data: Buffer
-        try { data = await gzipped(file.path, file.size, file.mtimeMs) } catch { sendError(res, 404, 'not_found', 'Not found.'); return true }
+        try {
+          data = await gzipped(file.path, file.size, file.mtimeMs)
+        } catch {
+          sendError(res, 404, 'not_found', 'Not found.')
+          return true
+        }
         res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(data.length) })
         res.end(req.method === 'HEAD' ? undefined : data)
         return true
       }
       res.writeHead(200, { ...headers, 'Content-Length': String(file.size) })
-      if (req.method === 'HEAD') { res.end(); return true }
+      if (req.method === 'HEAD') {
+        res.end()
+        return true
+      }
       const stream = createReadStream(file.path)
       stream.on('error', () => res.destroy())
       stream.pipe(res)

@@ -29,7 +29,10 @@ export class Compactor {
   private closed = false
   private idleWaiters: Array<() => void> = []
 
-  constructor(private store: Store, private hooks: CompactorHooks) {}
+  constructor(
+    private store: Store,
+    private hooks: CompactorHooks,
+  ) {}
 
   /** Queues `doc` unless it is queued or compacting already. */
   request(doc: string): void {

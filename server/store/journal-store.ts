@@ -69,7 +69,8 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
   // ids keep rising across both tables: a document's rows load in id order, and the relational mirror's
   // mark (sync/mirror.ts) is an id. doc_updates' AUTOINCREMENT sequence remembers ids since deleted.
   const top = await db.get<{ n: number | null }>(
-    "SELECT MAX(n) AS n FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'doc_updates')")
+    "SELECT MAX(n) AS n FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'doc_updates')",
+  )
   let next = Number(top?.n ?? 0) + 1
   const journal = new Map<string, Journaled>()
   let closed = false
@@ -87,15 +88,17 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
   }
 
   /** A document's rows, oldest first: the indexed ones and its journal rows, read in one statement. */
-  const read = (doc: string) => db.tx((q) => {
-    // read under the transaction's lock: no fold or compaction moves rows between the map and the query
-    const ids = journal.get(doc)?.ids
-    return ids && ids.length > 0
-      ? q.all<{ id: number; data: unknown }>(
-        `SELECT id, data FROM doc_updates WHERE doc = ? UNION ALL SELECT id, data FROM doc_journal WHERE id ${IN_IDS} ORDER BY id`,
-        [doc, JSON.stringify(ids)])
-      : q.all<{ id: number; data: unknown }>('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id', [doc])
-  })
+  const read = (doc: string) =>
+    db.tx((q) => {
+      // read under the transaction's lock: no fold or compaction moves rows between the map and the query
+      const ids = journal.get(doc)?.ids
+      return ids && ids.length > 0
+        ? q.all<{ id: number; data: unknown }>(
+            `SELECT id, data FROM doc_updates WHERE doc = ? UNION ALL SELECT id, data FROM doc_journal WHERE id ${IN_IDS} ORDER BY id`,
+            [doc, JSON.stringify(ids)],
+          )
+        : q.all<{ id: number; data: unknown }>('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id', [doc])
+    })
 
   /** Moves a quiet document's journal rows to doc_updates as they are. */
   const fold = async (doc: string, ids: number[]) => {
@@ -127,7 +130,9 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
     }
   }
   const timer = setInterval(() => {
-    sweeping ??= sweep().finally(() => { sweeping = null })
+    sweeping ??= sweep().finally(() => {
+      sweeping = null
+    })
   }, opts.sweepMs ?? FOLD_SWEEP_MS)
   timer.unref()
 
@@ -168,8 +173,10 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
         await q.run('DELETE FROM doc_updates WHERE doc = ? AND id < ?', [doc, lastId])
         if (upTo.length > 0) await q.run(DROP, [JSON.stringify(upTo)])
         // the row at lastId was in either table (a fold may have moved it meanwhile)
-        await q.run('INSERT INTO doc_updates (id, doc, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
-          [lastId, doc, asBuffer(merged)])
+        await q.run(
+          'INSERT INTO doc_updates (id, doc, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
+          [lastId, doc, asBuffer(merged)],
+        )
       })
       forget(doc, (id) => id <= lastId)
     },

@@ -17,7 +17,10 @@ export interface DocWrite {
 }
 
 /** A document's stored rows, oldest first, and the id of the newest (what `replaceUpTo` takes). */
-export interface StoredRows { updates: Uint8Array[]; lastId: number }
+export interface StoredRows {
+  updates: Uint8Array[]
+  lastId: number
+}
 
 export interface Store {
   /** Every update stored for `doc`, oldest first. */

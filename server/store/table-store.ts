@@ -33,7 +33,10 @@ export function createTableStore(db: Db): Store {
     },
     write,
     async rows(doc) {
-      const rows = await db.all<{ id: number | string; data: unknown }>('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id', [doc])
+      const rows = await db.all<{ id: number | string; data: unknown }>(
+        'SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id',
+        [doc],
+      )
       if (rows.length === 0) return null
       // Postgres returns BIGSERIAL ids as strings
       return { updates: rows.map((r) => toBytes(r.data)), lastId: Number(rows[rows.length - 1].id) }

@@ -10,7 +10,11 @@ export function checkAwarenessState(state: string, userId: string): string | nul
   if (state === 'null') return null
   if (Buffer.byteLength(state) > MAX_AWARENESS_BYTES) return 'awareness state is too large'
   let v: unknown
-  try { v = JSON.parse(state) } catch { return 'awareness state is not JSON' }
+  try {
+    v = JSON.parse(state)
+  } catch {
+    return 'awareness state is not JSON'
+  }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'awareness state is not an object'
   const user = (v as Record<string, unknown>).user
   if (user !== undefined) {

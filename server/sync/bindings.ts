@@ -14,7 +14,9 @@ export class Bindings {
   constructor(private db: Db) {}
 
   /** The cached owner, undefined when not cached (ask `lookup`). */
-  cached(client: number): string | undefined { return this.known.get(client) }
+  cached(client: number): string | undefined {
+    return this.known.get(client)
+  }
 
   /** The owner from the cache or the database; null when nobody has used the clientID yet. */
   lookup(client: number): Promise<string | null> {
@@ -31,7 +33,10 @@ export class Bindings {
           if (r) this.known.set(client, r.user_id)
           return r ? r.user_id : null
         },
-        (e) => { this.loading.delete(client); throw e },
+        (e) => {
+          this.loading.delete(client)
+          throw e
+        },
       )
       this.loading.set(client, p)
     }
@@ -39,8 +44,12 @@ export class Bindings {
   }
 
   /** Claims an unbound clientID for `userId` in memory; the caller persists it in its commit. */
-  claim(client: number, userId: string): void { this.known.set(client, userId) }
+  claim(client: number, userId: string): void {
+    this.known.set(client, userId)
+  }
 
   /** Forgets claims whose commit failed. */
-  forget(clients: Iterable<number>): void { for (const c of clients) this.known.delete(c) }
+  forget(clients: Iterable<number>): void {
+    for (const c of clients) this.known.delete(c)
+  }
 }

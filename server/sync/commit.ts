@@ -76,7 +76,11 @@ export class Batch {
   private parts = new Map<CommitParticipant<unknown>, unknown>()
   readonly done: Promise<void>
   resolve!: () => void
-  constructor() { this.done = new Promise((r) => { this.resolve = r }) }
+  constructor() {
+    this.done = new Promise((r) => {
+      this.resolve = r
+    })
+  }
 
   /** The participant's share of this batch, created on first use. */
   part<T>(p: CommitParticipant<T>): T {
@@ -126,7 +130,12 @@ export class GroupCommit {
 
   private readonly turns: number
 
-  constructor(private db: Db, private store: Store, opts: CommitOptions, private hooks: CommitHooks) {
+  constructor(
+    private db: Db,
+    private store: Store,
+    opts: CommitOptions,
+    private hooks: CommitHooks,
+  ) {
     this.turns = Math.max(1, opts.turns)
   }
 
@@ -139,7 +148,10 @@ export class GroupCommit {
   batch(): Batch {
     if (!this.current) {
       this.current = new Batch()
-      if (this.flushNext) { this.current.flush = true; this.flushNext = false }
+      if (this.flushNext) {
+        this.current.flush = true
+        this.flushNext = false
+      }
     }
     this.schedule()
     return this.current
@@ -152,7 +164,10 @@ export class GroupCommit {
     entry.doc.lastCommit = b.done
     // a full batch commits as soon as the update's handler is done with it (its side effects are
     // recorded in the batch after add), without waiting for the end of the turn
-    if (b.entries.length === BATCH_MAX) queueMicrotask(() => { if (this.current === b && !this.inFlight) void this.flush() })
+    if (b.entries.length === BATCH_MAX)
+      queueMicrotask(() => {
+        if (this.current === b && !this.inFlight) void this.flush()
+      })
   }
 
   /** The counters since the last call, and fresh ones. */
@@ -182,7 +197,10 @@ export class GroupCommit {
     this.scheduled = true
     let turns = this.turns
     const go = () => {
-      if (--turns > 0 && this.current && this.current.entries.length < BATCH_MAX) { setImmediate(go); return }
+      if (--turns > 0 && this.current && this.current.entries.length < BATCH_MAX) {
+        setImmediate(go)
+        return
+      }
       this.scheduled = false
       if (!this.inFlight) void this.flush()
     }
@@ -243,8 +261,13 @@ export class GroupCommit {
       e.doc.uncommitted--
       try {
         bus.publish(e.doc.name, {
-          kind: 'update', doc: e.doc.name, update: e.update, frame: encodeUpdate(e.update), node,
-          sender: e.sender?.id ?? 0, ack: e.sender && e.ack ? encodeAck(e.ack) : null,
+          kind: 'update',
+          doc: e.doc.name,
+          update: e.update,
+          frame: encodeUpdate(e.update),
+          node,
+          sender: e.sender?.id ?? 0,
+          ack: e.sender && e.ack ? encodeAck(e.ack) : null,
         })
       } catch (err) {
         log.error('fan-out failed', err, { doc: e.doc.name })
@@ -252,14 +275,26 @@ export class GroupCommit {
       if (e.receivedAt > 0) this.hooks.held?.(performance.now() - e.receivedAt)
     }
     for (const p of this.participants) {
-      try { p.committed?.(b.peek(p)) } catch (err) { log.error('post-commit work failed', err) }
+      try {
+        p.committed?.(b.peek(p))
+      } catch (err) {
+        log.error('post-commit work failed', err)
+      }
     }
   }
 
   private fail(docs: Set<SyncDoc>): void {
-    try { this.hooks.failed(docs) } catch (err) { log.error('commit failure handling failed', err) }
+    try {
+      this.hooks.failed(docs)
+    } catch (err) {
+      log.error('commit failure handling failed', err)
+    }
     for (const p of this.participants) {
-      try { p.failed?.(docs) } catch (err) { log.error('commit failure handling failed', err) }
+      try {
+        p.failed?.(docs)
+      } catch (err) {
+        log.error('commit failure handling failed', err)
+      }
     }
   }
 
@@ -282,7 +317,6 @@ export class GroupCommit {
     if (fresh.length) this.fail(new Set(fresh))
   }
 }
-
 
 /** The clientID bindings the batch makes, in one statement per chunk (on Postgres every statement is a round trip). */
 async function writeClaims(q: Queryable, dialect: Db['dialect'], b: Batch): Promise<void> {

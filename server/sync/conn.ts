@@ -58,7 +58,9 @@ export class Conn {
       this.ws.terminate()
     }
     // a peer that never finishes the closing handshake must not hold the socket
-    setTimeout(() => { if (this.ws.readyState !== this.ws.CLOSED) this.ws.terminate() }, 5000).unref()
+    setTimeout(() => {
+      if (this.ws.readyState !== this.ws.CLOSED) this.ws.terminate()
+    }, 5000).unref()
   }
 }
 

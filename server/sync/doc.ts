@@ -23,7 +23,11 @@ export function emptyDoc(roots: readonly RootSpec[]): Y.Doc {
 
 type Job = () => void | Promise<void>
 
-export interface AwarenessEntry { clock: number; state: string; conn: Conn | null }
+export interface AwarenessEntry {
+  clock: number
+  state: string
+  conn: Conn | null
+}
 
 /** K: the kind's key for the document (from its name), S: what the kind keeps beside it while loaded. */
 export class SyncDoc<K = unknown, S = unknown> {
@@ -51,7 +55,12 @@ export class SyncDoc<K = unknown, S = unknown> {
 
   private readonly roots: RootSpec[]
 
-  constructor(readonly name: string, readonly kind: DocKind<K, S>, readonly key: K, readonly state: S) {
+  constructor(
+    readonly name: string,
+    readonly kind: DocKind<K, S>,
+    readonly key: K,
+    readonly state: S,
+  ) {
     this.roots = kind.roots(key)
     this.live = emptyDoc(this.roots)
   }
@@ -68,7 +77,9 @@ export class SyncDoc<K = unknown, S = unknown> {
     return this.live
   }
 
-  get isFrozen(): boolean { return this.live === null }
+  get isFrozen(): boolean {
+    return this.live === null
+  }
 
   /** Sync step 1's state vector, without thawing. */
   stateVector(): Uint8Array {
@@ -122,7 +133,10 @@ export class SyncDoc<K = unknown, S = unknown> {
     while (this.head < this.queue.length && !this.dead) {
       const job = this.queue[this.head]
       this.queue[this.head++] = undefined as unknown as Job
-      if (this.head > 1024 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0 }
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head)
+        this.head = 0
+      }
       try {
         const r = job()
         if (r) await r

@@ -2,7 +2,14 @@
 // validated before it is applied, and its effects collected into the current group-commit batch.
 import * as Y from 'yjs'
 import { CLOSE } from '../../protocol/wire.ts'
-import { decodeAwareness, decodeFrame, encodeAck, encodeAwarenessFrame, encodeSyncStep2, type AwarenessChange } from '../../protocol/frames.ts'
+import {
+  decodeAwareness,
+  decodeFrame,
+  encodeAck,
+  encodeAwarenessFrame,
+  encodeSyncStep2,
+  type AwarenessChange,
+} from '../../protocol/frames.ts'
 import type { SyncContext } from './context.ts'
 import { broadcast, type Conn } from './conn.ts'
 import { clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
@@ -27,13 +34,19 @@ type Parsed =
 function parseFrame(data: Uint8Array): Parsed {
   const f = decodeFrame(data)
   switch (f.type) {
-    case 'sync-step1': return { t: 'step1', sv: f.stateVector }
+    case 'sync-step1':
+      return { t: 'step1', sv: f.stateVector }
     case 'sync-step2':
-    case 'update': return { t: 'update', update: f.update }
-    case 'awareness': return { t: 'awareness', changes: decodeAwareness(f.payload) }
-    case 'query-awareness': return { t: 'query' }
-    case 'auth': return { t: 'ignore' }
-    case 'ack': throw new Error('acks are sent by the server only')
+    case 'update':
+      return { t: 'update', update: f.update }
+    case 'awareness':
+      return { t: 'awareness', changes: decodeAwareness(f.payload) }
+    case 'query-awareness':
+      return { t: 'query' }
+    case 'auth':
+      return { t: 'ignore' }
+    case 'ack':
+      throw new Error('acks are sent by the server only')
   }
 }
 
@@ -52,9 +65,12 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
     return refuse(conn, CLOSE.REFUSED, 'malformed frame')
   }
   switch (p.t) {
-    case 'step1': return syncStep1(conn, p.sv)
-    case 'update': return handleUpdate(ctx, conn, p.update, at)
-    case 'awareness': return handleAwareness(ctx, conn, p.changes)
+    case 'step1':
+      return syncStep1(conn, p.sv)
+    case 'update':
+      return handleUpdate(ctx, conn, p.update, at)
+    case 'awareness':
+      return handleAwareness(ctx, conn, p.changes)
     case 'query': {
       const f = allAwareness(conn.doc)
       if (f) conn.send(f)
@@ -126,7 +142,15 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
   return lookup(missing).then(run, () => {})
 }
 
-function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: DecodedUpdate, v: Verdict, rules: UpdateRules, at: number): void {
+function applyVerdict(
+  ctx: SyncContext,
+  conn: Conn,
+  update: Uint8Array,
+  u: DecodedUpdate,
+  v: Verdict,
+  rules: UpdateRules,
+  at: number,
+): void {
   const doc = conn.doc
   const userId = conn.userId
   if (v.ok === 'owners') return
@@ -143,7 +167,10 @@ function applyVerdict(ctx: SyncContext, conn: Conn, update: Uint8Array, u: Decod
   // the held part was not judged: only the server's own copy of it may ever be stored or sent on
   if (v.held) update = Y.diffUpdate(update, Y.encodeStateVector(doc.ydoc))
   const batch = ctx.commit.batch()
-  for (const c of v.claims) { ctx.bindings.claim(c, userId); batch.claims.set(c, userId) }
+  for (const c of v.claims) {
+    ctx.bindings.claim(c, userId)
+    batch.claims.set(c, userId)
+  }
   try {
     Y.applyUpdate(doc.ydoc, update)
   } catch (e) {
@@ -179,7 +206,8 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
   if (changes.length === 0) return
   let fresh = 0
   for (const c of changes) if (!conn.awarenessClients.has(c.client)) fresh++
-  if (conn.awarenessClients.size + fresh > MAX_AWARENESS_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many awareness clientIDs')
+  if (conn.awarenessClients.size + fresh > MAX_AWARENESS_CLIENTS)
+    return refuse(conn, CLOSE.REFUSED, 'too many awareness clientIDs')
   for (const c of changes) {
     const err = checkAwarenessState(c.state, conn.userId)
     if (err) return refuse(conn, CLOSE.REFUSED, err)
@@ -196,7 +224,10 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
     }
     if (claims.length) {
       const batch = ctx.commit.batch()
-      for (const c of claims) { ctx.bindings.claim(c, conn.userId); batch.claims.set(c, conn.userId) }
+      for (const c of claims) {
+        ctx.bindings.claim(c, conn.userId)
+        batch.claims.set(c, conn.userId)
+      }
     }
     const applied = applyAwareness(doc, conn, changes)
     if (applied.length === 0) return

@@ -56,7 +56,8 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     userSockets: new Map(),
     closing: false,
   } as unknown as SyncContext // the parts below need the context themselves; completed right away
-  ctx.serverReady = db.run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])
+  ctx.serverReady = db
+    .run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])
     .then(() => undefined)
   ctx.serverReady.catch((e) => log.error('binding the server clientID failed', e))
   ctx.compactor = new Compactor(ctx.store, {
@@ -67,15 +68,20 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
   })
   ctx.docs = new DocRegistry(ctx)
   ctx.writer = new ServerWriter(ctx)
-  ctx.commit = new GroupCommit(db, ctx.store, { turns: opts.commitTurns }, {
-    bus: ctx.bus,
-    node: ctx.node,
-    held: (ms) => held.record(ms),
-    compactionDue: (d) => ctx.compactor.request(d.name),
-    failed(docs) {
-      for (const d of docs) ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
+  ctx.commit = new GroupCommit(
+    db,
+    ctx.store,
+    { turns: opts.commitTurns },
+    {
+      bus: ctx.bus,
+      node: ctx.node,
+      held: (ms) => held.record(ms),
+      compactionDue: (d) => ctx.compactor.request(d.name),
+      failed(docs) {
+        for (const d of docs) ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
+      },
     },
-  })
+  )
   const closeHooks: Array<() => void> = []
 
   const unsubscribeSessions = ctx.bus.subscribe(SESSIONS_CHANNEL, (m) => {
@@ -102,9 +108,16 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
   const heartbeat = setInterval(() => {
     for (const conns of ctx.sessions.values()) {
       for (const c of conns) {
-        if (!c.alive) { c.ws.terminate(); continue }
+        if (!c.alive) {
+          c.ws.terminate()
+          continue
+        }
         c.alive = false
-        try { c.ws.ping() } catch { /* closing */ }
+        try {
+          c.ws.ping()
+        } catch {
+          /* closing */
+        }
       }
     }
   }, 30_000)
@@ -115,19 +128,26 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     handleUpgrade,
     register: (kind) => ctx.kinds.register(kind),
     participate: (p) => ctx.commit.participate(p),
-    onClose: (fn) => { closeHooks.push(fn) },
+    onClose: (fn) => {
+      closeHooks.push(fn)
+    },
     docs: ctx.docs,
     commit: ctx.commit,
     write: (doc, fn) => ctx.writer.write(doc, fn),
-    get closing() { return ctx.closing },
+    get closing() {
+      return ctx.closing
+    },
     stats() {
       const docs = ctx.docs.all()
       let sockets = 0
       for (const s of ctx.sessions.values()) sockets += s.size
       const open = docs.filter((d) => d.refs > 0)
       return {
-        docs: docs.length, frozen: docs.filter((d) => d.isFrozen).length,
-        open: open.length, openFrozen: open.filter((d) => d.isFrozen).length, sockets,
+        docs: docs.length,
+        frozen: docs.filter((d) => d.isFrozen).length,
+        open: open.length,
+        openFrozen: open.filter((d) => d.isFrozen).length,
+        sockets,
       }
     },
     heldLatency: () => held.read(),
@@ -141,7 +161,11 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
       clearInterval(heartbeat)
       freezer.stop()
       for (const fn of closeHooks) {
-        try { fn() } catch (e) { log.error('close hook failed', e) }
+        try {
+          fn()
+        } catch (e) {
+          log.error('close hook failed', e)
+        }
       }
       // let queued doc jobs land in the batch, then commit it
       await new Promise((r) => setImmediate(r))

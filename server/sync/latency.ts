@@ -6,7 +6,12 @@
 /** Samples kept between two calls to read(); beyond that the oldest are overwritten (a window of the latest). */
 const CAPACITY = 1 << 16
 
-export interface LatencySummary { count: number; p50: number; p99: number; max: number }
+export interface LatencySummary {
+  count: number
+  p50: number
+  p99: number
+  max: number
+}
 
 /** Nearest-rank percentile (p in 0..100) of sorted samples; NaN when there are none (bench/ uses it too). */
 export function nearestRank(sorted: ArrayLike<number>, p: number): number {

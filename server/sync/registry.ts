@@ -18,12 +18,18 @@ export class DocRegistry {
   constructor(private ctx: SyncContext) {}
 
   /** A loaded, live document. */
-  get(name: string): SyncDoc | undefined { return this.docs.get(name) }
+  get(name: string): SyncDoc | undefined {
+    return this.docs.get(name)
+  }
 
   /** The loaded documents of a group (DocKind.group). */
-  inGroup(group: string): SyncDoc[] { return [...(this.groups.get(group) ?? [])] }
+  inGroup(group: string): SyncDoc[] {
+    return [...(this.groups.get(group) ?? [])]
+  }
 
-  all(): SyncDoc[] { return [...this.docs.values()] }
+  all(): SyncDoc[] {
+    return [...this.docs.values()]
+  }
 
   /** Loads (or finds) a document and holds it until `release`; null when it is unknown or its kind says it does not exist. */
   async acquire(name: string, resolved: Resolved | null = this.ctx.kinds.resolve(name)): Promise<SyncDoc | null> {
@@ -32,7 +38,10 @@ export class DocRegistry {
       const d = this.docs.get(name)
       if (d) {
         d.refs++
-        if (d.idleTimer) { clearTimeout(d.idleTimer); d.idleTimer = null }
+        if (d.idleTimer) {
+          clearTimeout(d.idleTimer)
+          d.idleTimer = null
+        }
         return d
       }
       let p = this.loading.get(name)
@@ -76,7 +85,12 @@ export class DocRegistry {
       freezeSome(due, 0)
     }, ms)
     timer.unref()
-    return { stop: () => { stopped = true; clearInterval(timer) } }
+    return {
+      stop: () => {
+        stopped = true
+        clearInterval(timer)
+      },
+    }
   }
 
   release(doc: SyncDoc): void {
@@ -90,7 +104,10 @@ export class DocRegistry {
     doc.idleTimer = setTimeout(() => {
       doc.idleTimer = null
       if (doc.dead || doc.refs > 0) return
-      if (doc.uncommitted > 0) { this.armIdle(doc); return }
+      if (doc.uncommitted > 0) {
+        this.armIdle(doc)
+        return
+      }
       // its next load has one row to load (the compactor works from the stored rows, not from this Y.Doc)
       if (doc.compactionDue(true)) this.ctx.compactor.request(doc.name)
       this.drop(doc)
@@ -108,7 +125,10 @@ export class DocRegistry {
   private drop(doc: SyncDoc): void {
     if (doc.dead) return
     doc.dead = true
-    if (doc.idleTimer) { clearTimeout(doc.idleTimer); doc.idleTimer = null }
+    if (doc.idleTimer) {
+      clearTimeout(doc.idleTimer)
+      doc.idleTimer = null
+    }
     if (this.docs.get(doc.name) === doc) this.docs.delete(doc.name)
     doc.unsubscribe?.()
     doc.unsubscribe = null
@@ -135,7 +155,9 @@ export class DocRegistry {
       throw e
     }
     const doc = new SyncDoc(name, kind, key, state)
-    doc.ydoc.transact(() => { for (const u of updates) Y.applyUpdate(doc.ydoc, u) })
+    doc.ydoc.transact(() => {
+      for (const u of updates) Y.applyUpdate(doc.ydoc, u)
+    })
     doc.stored(updates)
     if (doc.compactionDue()) ctx.compactor.request(name)
     this.docs.set(name, doc)
@@ -146,7 +168,9 @@ export class DocRegistry {
       set.add(doc)
     }
     // committed updates reach this node's sockets through the bus (commit.ts publishes them)
-    doc.unsubscribe = ctx.bus.subscribe(name, (m) => { if (m.kind === 'update') deliverCommitted(doc, m, ctx.node) })
+    doc.unsubscribe = ctx.bus.subscribe(name, (m) => {
+      if (m.kind === 'update') deliverCommitted(doc, m, ctx.node)
+    })
     // e.g. server-written roots reconciled with relational data, queued before any socket syncs
     kind.loaded?.(doc)
     this.armIdle(doc)

@@ -15,9 +15,16 @@ export class ServerWriter {
     const y = doc.ydoc
     y.clientID = this.ctx.serverClient
     const updates: Uint8Array[] = []
-    const h = (u: Uint8Array) => { updates.push(u) }
+    const h = (u: Uint8Array) => {
+      updates.push(u)
+    }
     y.on('update', h)
-    try { y.transact(() => fn(y)) } finally { y.off('update', h) }
-    for (const update of updates) this.ctx.commit.add({ doc, update, sender: null, ack: null, clients: [this.ctx.serverClient], receivedAt: 0 })
+    try {
+      y.transact(() => fn(y))
+    } finally {
+      y.off('update', h)
+    }
+    for (const update of updates)
+      this.ctx.commit.add({ doc, update, sender: null, ack: null, clients: [this.ctx.serverClient], receivedAt: 0 })
   }
 }

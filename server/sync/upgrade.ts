@@ -16,13 +16,22 @@ import { log } from './log.ts'
 
 export const TOKEN_PROTOCOL_PREFIX = 'sori.token.'
 
-const STATUS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+const STATUS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
 
 function reject(socket: Duplex, status: number): void {
   if (socket.destroyed) return
   const text = STATUS[status] ?? 'Error'
   socket.once('finish', () => socket.destroy())
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`)
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+  )
 }
 
 /** The token offered as a subprotocol `sori.token.<token>`, if any. */
@@ -31,12 +40,17 @@ export function protocolToken(header: string | string[] | undefined): string | n
   if (!value) return null
   for (const p of value.split(',')) {
     const t = p.trim()
-    if (t.startsWith(TOKEN_PROTOCOL_PREFIX) && t.length > TOKEN_PROTOCOL_PREFIX.length) return t.slice(TOKEN_PROTOCOL_PREFIX.length)
+    if (t.startsWith(TOKEN_PROTOCOL_PREFIX) && t.length > TOKEN_PROTOCOL_PREFIX.length)
+      return t.slice(TOKEN_PROTOCOL_PREFIX.length)
   }
   return null
 }
 
-interface Admitted { userId: string; sessionId: string; doc: SyncDoc }
+interface Admitted {
+  userId: string
+  sessionId: string
+  doc: SyncDoc
+}
 
 async function admit(ctx: SyncContext, token: string, resolved: Resolved, name: string): Promise<Admitted | number> {
   const auth = await ctx.authenticate(token)
@@ -107,7 +121,9 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   sessionConns.add(conn)
 
   ws.on('error', ignoreError) // oversized or malformed frames: ws closes the socket itself (1009/1002)
-  ws.on('pong', () => { conn.alive = true })
+  ws.on('pong', () => {
+    conn.alive = true
+  })
   ws.on('message', (data, isBinary) => {
     if (!isBinary) return refuse(conn, CLOSE.REFUSED, 'text frames are not allowed')
     onFrame(ctx, conn, data as Buffer)
@@ -116,7 +132,10 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     conn.closed = true
     doc.conns.delete(conn)
     const s = ctx.sessions.get(a.sessionId)
-    if (s) { s.delete(conn); if (s.size === 0) ctx.sessions.delete(a.sessionId) }
+    if (s) {
+      s.delete(conn)
+      if (s.size === 0) ctx.sessions.delete(a.sessionId)
+    }
     const n = (ctx.userSockets.get(a.userId) ?? 1) - 1
     if (n > 0) ctx.userSockets.set(a.userId, n)
     else ctx.userSockets.delete(a.userId)

@@ -28,9 +28,14 @@ export interface Accepted {
   /** clientIDs that wrote new structs (for the ack) */
   wrote: number[]
 }
-export interface Refused extends Refusal { ok: false }
+export interface Refused extends Refusal {
+  ok: false
+}
 /** The verdict needs the owners of these clientIDs: look them up and validate again. */
-export interface NeedOwners { ok: 'owners'; clients: number[] }
+export interface NeedOwners {
+  ok: 'owners'
+  clients: number[]
+}
 export type Verdict = Accepted | Refused | NeedOwners
 
 const refuse = (reason: string, code: number = CLOSE.REFUSED): Refused => ({ ok: false, code, reason })
@@ -54,7 +59,13 @@ export function isJsonValue(v: unknown, depth = 0): boolean {
 /** What Y.decodeUpdate returns. */
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
-interface Landing { client: number; clock: number; len: number; root: string; sub: string | null }
+interface Landing {
+  client: number
+  clock: number
+  len: number
+  root: string
+  sub: string | null
+}
 
 function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): boolean {
   const ranges = ds.clients.get(client)
@@ -144,8 +155,14 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   const ownerOk = (client: number): boolean => {
     const o = ctx.owner(client)
     if (o === userId) return true
-    if (o === undefined) { unknownOwners.add(client); return true }
-    if (o === null) { claims.add(client); return true }
+    if (o === undefined) {
+      unknownOwners.add(client)
+      return true
+    }
+    if (o === null) {
+      claims.add(client)
+      return true
+    }
     return false
   }
   /** root name and key of a server-held item, or null when it is not a plain child of a root */
@@ -181,7 +198,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     }
     expected.set(client, Math.max(exp, end))
     const newLen = Math.max(0, Math.min(s.length, end - serverState))
-    if (newLen > 0) { fresh = true; wrote.add(client) }
+    if (newLen > 0) {
+      fresh = true
+      wrote.add(client)
+    }
     if (s instanceof Y.GC) {
       // a GC struct carries nothing: only as the remains of a client's own earlier items
       if (ctx.owner(client) !== userId) return refuse('GC struct under a new clientID')
@@ -225,9 +245,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (sub === null) return refuse(`${root} is a map`)
     // successive overwrites of one key by one client travel as one item when the client runs without gc:
     // then every value but the last must be deleted by this update, and every value must pass the checks
-    if (values) for (let k = 0; k < values.length - 1; k++) {
-      if (!inDeleteSet(u.ds, client, s.id.clock + k)) return refuse('map item holds one value')
-    }
+    if (values)
+      for (let k = 0; k < values.length - 1; k++) {
+        if (!inDeleteSet(u.ds, client, s.id.clock + k)) return refuse('map item holds one value')
+      }
     const last = s.id.clock + s.length - 1
     // a value this same update deletes supersedes nothing
     if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) superseded.add(root + '\u0000' + sub)

@@ -7,7 +7,10 @@ export type FriendState = 'friend' | 'hidden' | 'blocked'
 
 /** Whether `blockerId` has blocked `blockedId` (the sync server refuses the blocked one's appends in their direct chat). */
 export async function hasBlocked(q: Queryable, blockerId: string, blockedId: string): Promise<boolean> {
-  return !!(await q.get("SELECT 1 AS x FROM friends WHERE user_id = ? AND friend_id = ? AND state = 'blocked'", [blockerId, blockedId]))
+  return !!(await q.get("SELECT 1 AS x FROM friends WHERE user_id = ? AND friend_id = ? AND state = 'blocked'", [
+    blockerId,
+    blockedId,
+  ]))
 }
 
 /** Of `userIds`, those who have blocked `userId`. */

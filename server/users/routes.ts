@@ -25,9 +25,18 @@ export function userRoutes(r: Router, ctx: ApiContext): void {
     const lang = optStr(b, 'lang')
     const sets: string[] = []
     const params: string[] = []
-    if (name !== undefined) { sets.push('name = ?'); params.push(checkName(name)) }
-    if (status !== undefined) { sets.push('status = ?'); params.push(checkStatus(status)) }
-    if (lang !== undefined) { sets.push('lang = ?'); params.push(checkLang(lang)) }
+    if (name !== undefined) {
+      sets.push('name = ?')
+      params.push(checkName(name))
+    }
+    if (status !== undefined) {
+      sets.push('status = ?')
+      params.push(checkStatus(status))
+    }
+    if (lang !== undefined) {
+      sets.push('lang = ?')
+      params.push(checkLang(lang))
+    }
     if (!sets.length) throw badRequest('Nothing to change: send "name", "status" or "lang".')
     await db.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, userId])
     const me = await loadMe(db, userId)

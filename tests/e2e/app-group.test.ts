@@ -7,7 +7,11 @@ import { appHarness, message, phone, sendInUi, signInInUi } from './helpers.ts'
 const app = appHarness()
 
 test('create, invite, rename, leave', async () => {
-  const [ana, ben, cho] = [await signUp(app.server, 'ana', 'Ana'), await signUp(app.server, 'ben', 'Ben'), await signUp(app.server, 'cho', 'Cho')]
+  const [ana, ben, cho] = [
+    await signUp(app.server, 'ana', 'Ana'),
+    await signUp(app.server, 'ben', 'Ben'),
+    await signUp(app.server, 'cho', 'Cho'),
+  ]
   for (const friend of [ben, cho]) await api(app.server, ana.token, 'POST', '/api/friends', { userId: friend.user.id })
 
   const a = await phone(app.browser)
@@ -68,8 +72,14 @@ test('create, invite, rename, leave', async () => {
 })
 
 test('the owner removes a member, who loses the chat at once', async () => {
-  const [dan, eve, fay] = [await signUp(app.server, 'dan', 'Dan'), await signUp(app.server, 'eve', 'Eve'), await signUp(app.server, 'fay', 'Fay')]
-  expect((await api(app.server, dan.token, 'POST', '/api/chats/group', { title: 'Band', userIds: [eve.user.id, fay.user.id] })).status).toBe(201)
+  const [dan, eve, fay] = [
+    await signUp(app.server, 'dan', 'Dan'),
+    await signUp(app.server, 'eve', 'Eve'),
+    await signUp(app.server, 'fay', 'Fay'),
+  ]
+  expect(
+    (await api(app.server, dan.token, 'POST', '/api/chats/group', { title: 'Band', userIds: [eve.user.id, fay.user.id] })).status,
+  ).toBe(201)
 
   const d = await phone(app.browser)
   const e = await phone(app.browser)

@@ -16,7 +16,13 @@ function writePage(convId: string, page: number, token: string, userId: string, 
   const msgs: ChatMessage[] = []
   for (let i = 0; i < count; i++) {
     const n = from + i
-    msgs.push({ id: `seed-${String(n).padStart(6, '0')}`, from: userId, ts: start + i * 60_000, kind: 'text', body: `message ${n}` })
+    msgs.push({
+      id: `seed-${String(n).padStart(6, '0')}`,
+      from: userId,
+      ts: start + i * 60_000,
+      kind: 'text',
+      body: `message ${n}`,
+    })
   }
   return writeMessages(app.server.url, token, `c:${convId}:${page}`, msgs)
 }
@@ -32,7 +38,7 @@ test('10,000 messages: bounded DOM, older pages load when scrolling up', async (
     const deadline = Date.now() + 30_000
     for (;;) {
       const c = (await api<Chat>(app.server, writer.token, 'GET', `/api/chats/${chat.id}`)).body
-      if (c.page > p || (p === PAGES - 1)) break
+      if (c.page > p || p === PAGES - 1) break
       if (Date.now() > deadline) throw new Error(`the server did not roll over page ${p}`)
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -46,10 +52,13 @@ test('10,000 messages: bounded DOM, older pages load when scrolling up', async (
   await page.locator('.chat-row', { hasText: 'Writer' }).click()
 
   const last = `message ${PAGES * PAGE_SIZE - 1}`
-  await page.locator('.msg__text', { hasText: last }).waitFor({ timeout: 60_000 }).catch(async (e) => {
-    await page.screenshot({ path: '.tmp/long-chat-fail.png' })
-    throw e
-  })
+  await page
+    .locator('.msg__text', { hasText: last })
+    .waitFor({ timeout: 60_000 })
+    .catch(async (e) => {
+      await page.screenshot({ path: '.tmp/long-chat-fail.png' })
+      throw e
+    })
   const atBottom = await page.locator('.msg').count()
   expect(atBottom).toBeGreaterThan(5)
   expect(atBottom).toBeLessThan(120)
@@ -63,9 +72,13 @@ test('10,000 messages: bounded DOM, older pages load when scrolling up', async (
   let oldestSeen = PAGES * PAGE_SIZE
   let atTop = false
   for (let round = 0; round < 400 && !atTop; round++) {
-    await list.evaluate((el) => { el.scrollTop = 0 })
+    await list.evaluate((el) => {
+      el.scrollTop = 0
+    })
     await page.waitForTimeout(150)
-    const numbers = await page.locator('.msg__text').evaluateAll((els) => els.map((e) => Number(e.textContent!.replace('message ', ''))))
+    const numbers = await page
+      .locator('.msg__text')
+      .evaluateAll((els) => els.map((e) => Number(e.textContent!.replace('message ', ''))))
     expect(numbers.length).toBeLessThan(120)
     oldestSeen = Math.min(oldestSeen, ...numbers)
     atTop = (await list.evaluate((el) => el.scrollTop)) === 0 && (await first.isVisible())

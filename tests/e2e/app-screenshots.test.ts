@@ -18,8 +18,15 @@ test('the main screens at 360×640', async () => {
   await api(app.server, jun.token, 'POST', '/api/friends', { userId: mina.user.id })
   await api(app.server, hana.token, 'POST', '/api/friends', { userId: mina.user.id }) // shows under "Added me"
   await api(app.server, mina.token, 'PATCH', '/api/me', { status: 'Lunch at noon 🍜' })
-  const group = (await api<Chat>(app.server, mina.token, 'POST', '/api/chats/group', { title: 'Weekend hiking', userIds: [jun.user.id, tomas.user.id] })).body
-  await writeMessages(app.server.url, tomas.token, `c:${group.id}:0`, [{ id: 'shot-group-1', from: tomas.user.id, ts: Date.now() - 3_600_000, kind: 'text', body: 'Saturday 8am at the station?' }])
+  const group = (
+    await api<Chat>(app.server, mina.token, 'POST', '/api/chats/group', {
+      title: 'Weekend hiking',
+      userIds: [jun.user.id, tomas.user.id],
+    })
+  ).body
+  await writeMessages(app.server.url, tomas.token, `c:${group.id}:0`, [
+    { id: 'shot-group-1', from: tomas.user.id, ts: Date.now() - 3_600_000, kind: 'text', body: 'Saturday 8am at the station?' },
+  ])
 
   const { context, page } = await phone(app.browser)
   await page.goto(app.server.url)
@@ -34,7 +41,13 @@ test('the main screens at 360×640', async () => {
   const chat = (await api<Chat>(app.server, mina.token, 'POST', '/api/chats/direct', { userId: jun.user.id })).body
   await writeMessages(app.server.url, jun.token, `c:${chat.id}:0`, [
     { id: 'shot-jun-0001', from: jun.user.id, ts: Date.now(), kind: 'text', body: '네, 좋아요! 12시에 만나요 🍜' },
-    { id: 'shot-jun-0002', from: jun.user.id, ts: Date.now(), kind: 'text', body: 'Donaudampfschifffahrtsgesellschaftskapitänsmütze — the word you asked about.' },
+    {
+      id: 'shot-jun-0002',
+      from: jun.user.id,
+      ts: Date.now(),
+      kind: 'text',
+      body: 'Donaudampfschifffahrtsgesellschaftskapitänsmütze — the word you asked about.',
+    },
   ])
   await message(page, 'Donaudampf').waitFor()
   await sendInUi(page, 'สวัสดีครับ ยินดีที่ได้รู้จักนะครับ')

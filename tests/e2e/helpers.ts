@@ -32,7 +32,10 @@ export function ensureBuilt(): void {
   const built = existsSync('dist/index.html') ? statSync('dist/index.html').mtimeMs : 0
   const sources = Math.max(...SOURCES.map(newestMtime))
   if (built > sources) return
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
 }
 
 export interface AppHarness {
@@ -59,8 +62,12 @@ export function appHarness(build: () => void = ensureBuilt): AppHarness {
     await server?.close()
   })
   return {
-    get server() { return started(server, 'the server') },
-    get browser() { return started(browser, 'the browser') },
+    get server() {
+      return started(server, 'the server')
+    },
+    get browser() {
+      return started(browser, 'the browser')
+    },
   }
 }
 
@@ -73,13 +80,25 @@ export function started<T>(x: T | undefined, what: string): T {
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 }
 
 /** A phone-sized browser context (360×640, touch) in English. */
 export async function phone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, locale: 'en-US', hasTouch: true })
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+    locale: 'en-US',
+    hasTouch: true,
+  })
   const page = await context.newPage()
   page.on('pageerror', (e) => console.error('[page error]', e.message))
   page.on('dialog', (d) => void d.accept())
@@ -115,7 +134,10 @@ export async function addFriendInUi(page: Page, handle: string): Promise<void> {
   await page.getByLabel('Find a friend by ID').fill(handle)
   await page.getByRole('button', { name: 'Find', exact: true }).click()
   await page.getByRole('button', { name: 'Add', exact: true }).click()
-  await page.getByRole('heading', { name: /^Friends/ }).first().waitFor()
+  await page
+    .getByRole('heading', { name: /^Friends/ })
+    .first()
+    .waitFor()
 }
 
 /** Opens the 1:1 chat with a friend from the Friends tab (profile sheet → "1:1 chat"). */
@@ -140,11 +162,13 @@ export const message = (page: Page, text: string) => page.locator('.msg', { has:
  */
 export async function writeMessages(serverUrl: string, token: string, docName: string, msgs: ChatMessage[]): Promise<void> {
   const doc = new Y.Doc()
-  const provider = countExitListener(new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', docName, doc, {
-    params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  }))
+  const provider = countExitListener(
+    new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', docName, doc, {
+      params: { token },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    }),
+  )
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
   doc.transact(() => doc.getArray<ChatMessage>('msgs').push(msgs))
   // give the socket a moment to hand the update over before closing it

@@ -11,7 +11,10 @@ const app = appHarness()
 
 const sessionOf = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('sori:session') ?? 'null') as Session)
 /** In-app navigation (the chat screen hides the tab bar), the way a link would do it. */
-const goTo = (page: Page, hash: string) => page.evaluate((h) => { location.hash = h }, hash)
+const goTo = (page: Page, hash: string) =>
+  page.evaluate((h) => {
+    location.hash = h
+  }, hash)
 const pickLanguage = (page: Page, lng: string) => page.locator('.language-picker__select').first().selectOption(lng)
 
 /** A signed-up user in the browser with a 1:1 chat open with a friend made through the API. */
@@ -38,7 +41,11 @@ async function searchUntilMarked(page: Page, query: string, word: string): Promi
 }
 
 test('the first visit speaks the browser language: zh-TW → Traditional Chinese, pt-BR → Portuguese', async () => {
-  for (const [locale, lng, signIn] of [['zh-TW', 'zh-Hant', '登入'], ['pt-BR', 'pt', 'Entrar'], ['nl-NL', 'en', 'Sign in']] as const) {
+  for (const [locale, lng, signIn] of [
+    ['zh-TW', 'zh-Hant', '登入'],
+    ['pt-BR', 'pt', 'Entrar'],
+    ['nl-NL', 'en', 'Sign in'],
+  ] as const) {
     const context = await app.browser.newContext({ locale, viewport: { width: 360, height: 640 } })
     const page = await context.newPage()
     await page.goto(app.server.url)
@@ -55,7 +62,9 @@ test('switching the language changes the text on screen with no reload, and foll
   await tab(page, 'Settings').click()
   await page.getByRole('heading', { name: 'Settings' }).waitFor()
   // a reload would lose this
-  await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
+  await page.evaluate(() => {
+    ;(window as unknown as { notReloaded: boolean }).notReloaded = true
+  })
 
   await pickLanguage(page, 'ko')
   await page.getByRole('heading', { name: '설정' }).waitFor()
@@ -87,12 +96,24 @@ test('switching the language changes the text on screen with no reload, and foll
 test('search finds a Thai, a Japanese and a Chinese word inside a sentence and opens the chat there', async () => {
   const { context, page } = await phone(app.browser)
   const { conv } = await userWithChat(page, 'search.cjk')
-  const sentences = ['พรุ่งนี้ฉันจะไปตลาดกับแม่นะ', '昨日は東京で美味しい寿司を食べました', '我今天去北京出差了', 'Frau Müller trinkt Kaffee im Café']
-  for (const s of sentences) { await sendInUi(page, s); await message(page, s.slice(0, 6)).waitFor() }
+  const sentences = [
+    'พรุ่งนี้ฉันจะไปตลาดกับแม่นะ',
+    '昨日は東京で美味しい寿司を食べました',
+    '我今天去北京出差了',
+    'Frau Müller trinkt Kaffee im Café',
+  ]
+  for (const s of sentences) {
+    await sendInUi(page, s)
+    await message(page, s.slice(0, 6)).waitFor()
+  }
 
   await goTo(page, '#/search')
   await page.locator('.search-form input[type=search]').waitFor()
-  for (const [word, sentence] of [['ตลาด', sentences[0]], ['寿司', sentences[1]], ['北京', sentences[2]]]) {
+  for (const [word, sentence] of [
+    ['ตลาด', sentences[0]],
+    ['寿司', sentences[1]],
+    ['北京', sentences[2]],
+  ]) {
     await searchUntilMarked(page, word, word)
     const hits = page.locator('.search__hit')
     await expect(hits.count()).resolves.toBe(1)
@@ -121,10 +142,15 @@ test('a hit far up in a chat opens the chat scrolled to that message, marked', a
   await page.waitForURL(new RegExp(`#/chat/${conv}`))
   const target = page.locator('.msg--highlight', { hasText: 'ตลาด' })
   await target.waitFor({ timeout: 10_000 })
-  await expect.poll(async () => {
-    const box = await target.boundingBox()
-    return box !== null && box.y >= 0 && box.y + box.height <= 640
-  }, { timeout: 5000 }).toBe(true)
+  await expect
+    .poll(
+      async () => {
+        const box = await target.boundingBox()
+        return box !== null && box.y >= 0 && box.y + box.height <= 640
+      },
+      { timeout: 5000 },
+    )
+    .toBe(true)
   await context.close()
 })
 

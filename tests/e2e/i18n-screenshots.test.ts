@@ -25,7 +25,10 @@ function englishLeftovers(lng: string): string[] {
   for (const [k, v] of Object.entries(en)) {
     if (!/^(nav|chats|connection|update)\./.test(k)) continue
     const base = k.replace(/_(one|other)$/, '')
-    const translated = Object.entries(mine).filter(([mk]) => mk === k || mk.startsWith(`${base}_`)).map(([, mv]) => mv).join('\n')
+    const translated = Object.entries(mine)
+      .filter(([mk]) => mk === k || mk.startsWith(`${base}_`))
+      .map(([, mv]) => mv)
+      .join('\n')
     for (const frag of v.split(/\{\{[^}]*\}\}/)) {
       const f = frag.trim()
       if ((f.match(/\p{L}/gu) ?? []).length >= 4 && !translated.includes(f)) out.push(f)
@@ -52,15 +55,20 @@ test('the chat list in twelve languages', async () => {
   // clients' awareness states, and the server closes it (4400) when it echoes the browser's
   const me = await signUp(app.server, 'mina', 'Mina Park')
   const people = await Promise.all([
-    signUp(app.server, 'jun.seo', '서준'), signUp(app.server, 'somchai', 'สมชาย ใจดี'), signUp(app.server, 'yuki', '佐藤 ゆき'), signUp(app.server, 'juergen', 'Jürgen Großmann-Schönefeld'),
+    signUp(app.server, 'jun.seo', '서준'),
+    signUp(app.server, 'somchai', 'สมชาย ใจดี'),
+    signUp(app.server, 'yuki', '佐藤 ゆき'),
+    signUp(app.server, 'juergen', 'Jürgen Großmann-Schönefeld'),
   ])
   const [jun, somchai, yuki, juergen] = people
   for (const p of people) {
     await api(app.server, me.token, 'POST', '/api/friends', { userId: p.user.id })
     await api(app.server, p.token, 'POST', '/api/friends', { userId: me.user.id })
   }
-  const direct = async (p: Session) => (await api<Chat>(app.server, me.token, 'POST', '/api/chats/direct', { userId: p.user.id })).body
-  const group = async (title: string, ps: Session[]) => (await api<Chat>(app.server, me.token, 'POST', '/api/chats/group', { title, userIds: ps.map((p) => p.user.id) })).body
+  const direct = async (p: Session) =>
+    (await api<Chat>(app.server, me.token, 'POST', '/api/chats/direct', { userId: p.user.id })).body
+  const group = async (title: string, ps: Session[]) =>
+    (await api<Chat>(app.server, me.token, 'POST', '/api/chats/group', { title, userIds: ps.map((p) => p.user.id) })).body
 
   const trip = await group('Wochenende in Lissabon 🏖️', [yuki, juergen])
   await say(me.token, trip, me.user.id, 'Ich bringe den Kuchen mit 🎂')
@@ -81,10 +89,14 @@ test('the chat list in twelve languages', async () => {
   await page.locator('.chat-row').nth(5).waitFor()
   const problems: string[] = []
   for (const lng of LOCALES) {
-    await page.evaluate(() => { location.hash = '#/settings' })
+    await page.evaluate(() => {
+      location.hash = '#/settings'
+    })
     await page.locator('.language-picker__select').selectOption(lng)
     const title = (bundle(lng).chats as Tree).title as string
-    await page.evaluate(() => { location.hash = '#/chats' })
+    await page.evaluate(() => {
+      location.hash = '#/chats'
+    })
     await page.getByRole('heading', { name: title, exact: true }).waitFor()
     await page.locator('.chat-row').nth(5).waitFor()
     await page.screenshot({ path: `docs/screenshots/chats-${lng}.png` })

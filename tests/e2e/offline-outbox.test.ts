@@ -2,8 +2,16 @@
 // offline, and reach the other member exactly once when the network is back; then they show as sent.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  count, offlineHarness, openChat, PageClient, sendUi, serviceWorkerControls,
-  shown, signInUi, storedBodies, untilShown,
+  count,
+  offlineHarness,
+  openChat,
+  PageClient,
+  sendUi,
+  serviceWorkerControls,
+  shown,
+  signInUi,
+  storedBodies,
+  untilShown,
 } from './offline-setup.ts'
 
 const env = offlineHarness()
@@ -14,7 +22,9 @@ beforeAll(async () => {
   bob = new PageClient(env.f.server.url, env.f.bob, env.f.chat.id)
   await bob.synced()
 })
-afterAll(() => { bob?.destroy() })
+afterAll(() => {
+  bob?.destroy()
+})
 
 describe('offline outbox', () => {
   test('messages written offline survive a reload and arrive exactly once', async () => {
@@ -43,7 +53,10 @@ describe('offline outbox', () => {
     // a reload with no network: the shell comes from the service worker, history and outbox from IndexedDB
     await page.reload()
     await page.getByRole('textbox', { name: 'Message' }).waitFor()
-    await untilShown(page, (m) => history.every((b) => m.some((x) => x.body === b)) && mine.every((b) => m.some((x) => x.body === b)))
+    await untilShown(
+      page,
+      (m) => history.every((b) => m.some((x) => x.body === b)) && mine.every((b) => m.some((x) => x.body === b)),
+    )
     const afterReload = await shown(page)
     for (const b of mine) expect(afterReload.filter((x) => x.body === b)).toEqual([{ body: b, state: 'waiting' }])
     expect(bob.bodies().filter((b) => mine.includes(b))).toEqual([])
@@ -91,7 +104,10 @@ describe('offline outbox', () => {
     // Send and reload in one task: the page goes away while its IndexedDB write may still be open
     const body = 'sent right before a reload'
     await page.getByRole('textbox', { name: 'Message' }).fill(body)
-    await page.getByRole('button', { name: 'Send' }).evaluate((b) => { (b as HTMLButtonElement).click(); location.reload() })
+    await page.getByRole('button', { name: 'Send' }).evaluate((b) => {
+      ;(b as HTMLButtonElement).click()
+      location.reload()
+    })
     await page.waitForLoadState('load')
     await page.getByRole('textbox', { name: 'Message' }).waitFor()
     await untilShown(page, (m) => m.some((x) => x.body === body && x.state === 'waiting'))
@@ -132,7 +148,11 @@ describe('offline outbox', () => {
     env.net.restore()
     await context.setOffline(false)
     for (const tab of [tab1, tab2]) {
-      await untilShown(tab, (m) => [...written, 'tab one online'].every((b) => m.filter((x) => x.body === b && x.state === 'sent').length === 1), 30_000)
+      await untilShown(
+        tab,
+        (m) => [...written, 'tab one online'].every((b) => m.filter((x) => x.body === b && x.state === 'sent').length === 1),
+        30_000,
+      )
     }
     await bob.until((bodies) => written.every((b) => bodies.includes(b)))
     // both tabs held every message and both synced with the server: still one copy of each

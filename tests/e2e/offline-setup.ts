@@ -36,7 +36,8 @@ export function buildApp(): string {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
   })
-  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'sw.js'))) throw new Error('the PWA build has no index.html or sw.js')
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'sw.js')))
+    throw new Error('the PWA build has no index.html or sw.js')
   return (built = dir)
 }
 
@@ -48,43 +49,75 @@ export { launch } from './helpers.ts'
  * a phone. context.setOffline(true) alone leaves an open WebSocket working in Chromium, so the tests
  * use both: setOffline for navigator.onLine and fetch, the relay for the sockets.
  */
-export interface Network { url: string; cut(): void; restore(): void; close(): Promise<void> }
+export interface Network {
+  url: string
+  cut(): void
+  restore(): void
+  close(): Promise<void>
+}
 
 export async function network(targetPort: number): Promise<Network> {
   let up = true
   const open = new Set<net.Socket>()
   const relay = net.createServer((client) => {
-    if (!up) { client.destroy(); return }
+    if (!up) {
+      client.destroy()
+      return
+    }
     const upstream = net.connect(targetPort, '127.0.0.1')
     for (const s of [client, upstream]) {
       open.add(s)
       s.on('close', () => open.delete(s))
-      s.on('error', () => { client.destroy(); upstream.destroy() })
+      s.on('error', () => {
+        client.destroy()
+        upstream.destroy()
+      })
     }
     client.pipe(upstream).pipe(client)
   })
   await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r))
   const port = (relay.address() as net.AddressInfo).port
-  const cut = (): void => { up = false; for (const s of open) s.destroy() }
+  const cut = (): void => {
+    up = false
+    for (const s of open) s.destroy()
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     cut,
-    restore: () => { up = true },
-    close: () => { cut(); return new Promise((r) => relay.close(() => r())) },
+    restore: () => {
+      up = true
+    },
+    close: () => {
+      cut()
+      return new Promise((r) => relay.close(() => r()))
+    },
   }
 }
 
-export interface Friends { server: RunningServer; alice: Session; bob: Session; chat: Chat }
+export interface Friends {
+  server: RunningServer
+  alice: Session
+  bob: Session
+  chat: Chat
+}
 
 let seq = 0
 const handle = (who: string): string => `${who}${process.pid % 10000}${Date.now() % 100000}${seq++}`.slice(0, 20)
 
 /** Alice and Bob, friends both ways, with a direct chat. */
 export async function friendsWithChat(): Promise<Friends> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: await freshDatabaseUrl('sqlite'), staticDir: buildApp() })
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: await freshDatabaseUrl('sqlite'),
+    staticDir: buildApp(),
+  })
   const alice = await signUp(server, handle('al'), 'Alice')
   const bob = await signUp(server, handle('bo'), 'Bob')
-  for (const [a, b] of [[alice, bob], [bob, alice]]) {
+  for (const [a, b] of [
+    [alice, bob],
+    [bob, alice],
+  ]) {
     const r = await api(server, a.token, 'POST', '/api/friends', { userId: b.user.id })
     if (r.status !== 204) throw new Error(`adding a friend failed: ${r.status}`)
   }
@@ -123,9 +156,15 @@ export function offlineHarness(): OfflineHarness {
     if (!serverStopped) await f?.server.close()
   })
   return {
-    get f() { return started(f, 'the server') },
-    get net() { return started(relay, 'the relay') },
-    get browser() { return started(browser, 'the browser') },
+    get f() {
+      return started(f, 'the server')
+    },
+    get net() {
+      return started(relay, 'the relay')
+    },
+    get browser() {
+      return started(browser, 'the browser')
+    },
     stopServer: async () => {
       serverStopped = true
       await started(f, 'the server').server.close()
@@ -137,39 +176,70 @@ export function offlineHarness(): OfflineHarness {
 export class PageClient {
   readonly doc = new Y.Doc()
   readonly provider: WebsocketProvider
-  constructor(serverUrl: string, readonly session: Session, convId: string, page = 0) {
-    this.provider = countExitListener(new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', pageDoc(convId, page), this.doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token: session.token },
-      disableBc: true,
-      connect: false,
-    }))
+  constructor(
+    serverUrl: string,
+    readonly session: Session,
+    convId: string,
+    page = 0,
+  ) {
+    this.provider = countExitListener(
+      new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', pageDoc(convId, page), this.doc, {
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+        params: { token: session.token },
+        disableBc: true,
+        connect: false,
+      }),
+    )
     // the stock client echoes every awareness state it receives, which the server refuses (a state
     // that claims another user); this client only reads and writes messages, so it sends none
     this.provider.awareness.off('update', this.provider._awarenessUpdateHandler)
     this.provider.awareness.setLocalState(null)
     this.provider.connect()
   }
-  get msgs(): Y.Array<ChatMessage> { return this.doc.getArray<ChatMessage>(ROOTS.page.msgs) }
-  bodies(): string[] { return this.msgs.toArray().map((m) => m.body) }
+  get msgs(): Y.Array<ChatMessage> {
+    return this.doc.getArray<ChatMessage>(ROOTS.page.msgs)
+  }
+  bodies(): string[] {
+    return this.msgs.toArray().map((m) => m.body)
+  }
   synced(): Promise<void> {
     return this.provider.synced ? Promise.resolve() : new Promise((r) => this.provider.once('sync', () => r()))
   }
   send(body: string): void {
-    const m: ChatMessage = { id: `m${Math.random().toString(36).slice(2, 12)}${seq++}`, from: this.session.user.id, ts: Date.now(), kind: 'text', body }
+    const m: ChatMessage = {
+      id: `m${Math.random().toString(36).slice(2, 12)}${seq++}`,
+      from: this.session.user.id,
+      ts: Date.now(),
+      kind: 'text',
+      body,
+    }
     this.msgs.push([m])
   }
   /** Resolves when `test` holds for the bodies (checked on every change); rejects after `ms`. */
   until(test: (bodies: string[]) => boolean, ms = 20_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const check = (): void => { if (test(this.bodies())) { done(); resolve() } }
-      const timer = setTimeout(() => { done(); reject(new Error(`timed out; bodies: ${JSON.stringify(this.bodies())}`)) }, ms)
-      const done = (): void => { clearTimeout(timer); this.msgs.unobserve(check) }
+      const check = (): void => {
+        if (test(this.bodies())) {
+          done()
+          resolve()
+        }
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(new Error(`timed out; bodies: ${JSON.stringify(this.bodies())}`))
+      }, ms)
+      const done = (): void => {
+        clearTimeout(timer)
+        this.msgs.unobserve(check)
+      }
       this.msgs.observe(check)
       check()
     })
   }
-  destroy(): void { this.provider.destroy(); this.doc.destroy() }
+  destroy(): void {
+    this.provider.destroy()
+    this.doc.destroy()
+  }
 }
 
 /** What the server stores now, read by a fresh client. */
@@ -193,7 +263,9 @@ export async function signInUi(page: Page, baseUrl: string, s: Session): Promise
 
 export async function openChat(page: Page, baseUrl: string, convId: string): Promise<void> {
   if (!page.url().startsWith(baseUrl)) await page.goto(baseUrl + '/')
-  await page.evaluate((id) => { location.hash = `#/chat/${id}` }, convId)
+  await page.evaluate((id) => {
+    location.hash = `#/chat/${id}`
+  }, convId)
   await page.getByRole('textbox', { name: 'Message' }).waitFor()
 }
 
@@ -204,14 +276,20 @@ export async function sendUi(page: Page, body: string): Promise<void> {
 
 /** The messages the page shows: body and state (state only for mine). */
 export function shown(page: Page): Promise<{ body: string; state: string | null }[]> {
-  return page.locator('[data-msg-id]').evaluateAll((els) => els.map((el) => ({
-    body: el.querySelector('.msg__text')?.textContent ?? '',
-    state: el.getAttribute('data-state'),
-  })))
+  return page.locator('[data-msg-id]').evaluateAll((els) =>
+    els.map((el) => ({
+      body: el.querySelector('.msg__text')?.textContent ?? '',
+      state: el.getAttribute('data-state'),
+    })),
+  )
 }
 
 /** Waits until the page's messages satisfy `test`. */
-export async function untilShown(page: Page, test: (m: { body: string; state: string | null }[]) => boolean, ms = 20_000): Promise<void> {
+export async function untilShown(
+  page: Page,
+  test: (m: { body: string; state: string | null }[]) => boolean,
+  ms = 20_000,
+): Promise<void> {
   const end = Date.now() + ms
   for (;;) {
     const m = await shown(page)

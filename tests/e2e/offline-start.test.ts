@@ -2,27 +2,39 @@
 // the history of a chat that was synced in the background (never opened before the server went away).
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import {
-  offlineHarness, PageClient, serviceWorkerControls, shown, signInUi,
-  untilShown,
-} from './offline-setup.ts'
+import { offlineHarness, PageClient, serviceWorkerControls, shown, signInUi, untilShown } from './offline-setup.ts'
 
 const HISTORY = 1000
 
 const env = offlineHarness()
 
 /** Messages of `convId` in the app's local message index (read straight from IndexedDB). */
-const indexed = (page: Page, userId: string, convId: string): Promise<number> => page.evaluate(([db, conv]) => new Promise<number>((resolve) => {
-  const open = indexedDB.open(db)
-  open.onsuccess = () => {
-    const d = open.result
-    if (!d.objectStoreNames.contains('messages')) { d.close(); resolve(0); return }
-    const req = d.transaction('messages').objectStore('messages').index('conv').count(IDBKeyRange.only(conv))
-    req.onsuccess = () => { d.close(); resolve(req.result) }
-    req.onerror = () => { d.close(); resolve(0) }
-  }
-  open.onerror = () => resolve(0)
-}), [`sori-${userId}`, convId] as const)
+const indexed = (page: Page, userId: string, convId: string): Promise<number> =>
+  page.evaluate(
+    ([db, conv]) =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open(db)
+        open.onsuccess = () => {
+          const d = open.result
+          if (!d.objectStoreNames.contains('messages')) {
+            d.close()
+            resolve(0)
+            return
+          }
+          const req = d.transaction('messages').objectStore('messages').index('conv').count(IDBKeyRange.only(conv))
+          req.onsuccess = () => {
+            d.close()
+            resolve(req.result)
+          }
+          req.onerror = () => {
+            d.close()
+            resolve(0)
+          }
+        }
+        open.onerror = () => resolve(0)
+      }),
+    [`sori-${userId}`, convId] as const,
+  )
 
 test('the app starts from the service worker with the server stopped', async () => {
   const context = await env.browser.newContext({ viewport: { width: 420, height: 900 } })
@@ -34,7 +46,9 @@ test('the app starts from the service worker with the server stopped', async () 
   const bob = new PageClient(env.f.server.url, env.f.bob, env.f.chat.id)
   await bob.synced()
   for (let i = 0; i < HISTORY; i += 100) {
-    bob.doc.transact(() => { for (let k = i; k < i + 100; k++) bob.send(`history ${k}`) })
+    bob.doc.transact(() => {
+      for (let k = i; k < i + 100; k++) bob.send(`history ${k}`)
+    })
   }
   await bob.until((b) => b.length === HISTORY)
   const last = `history ${HISTORY - 1}`
@@ -72,6 +86,8 @@ test('the app starts from the service worker with the server stopped', async () 
   await direct.goto(`${env.net.url}/#/chat/${env.f.chat.id}`)
   await untilShown(direct, (x) => x.some((y) => y.body === last))
   const coldMs = Date.now() - t1
-  console.log(`[figures] offline, ${HISTORY} messages in Dexie: chat list → newest message shown ${openMs} ms; cold navigation (service worker) → newest message shown ${coldMs} ms`)
+  console.log(
+    `[figures] offline, ${HISTORY} messages in Dexie: chat list → newest message shown ${openMs} ms; cold navigation (service worker) → newest message shown ${coldMs} ms`,
+  )
   await context.close()
 })

@@ -45,7 +45,9 @@ test('an old tab keeps its lazy chunks after a new version takes over', async ()
   expect((await fetch(`${server.url}/assets/${chunk}`)).status).toBe(404)
 
   // the tab notices the new version and offers a reload; accepting hands over to it
-  await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())?.update() })
+  await page.evaluate(async () => {
+    await (await navigator.serviceWorker.getRegistration())?.update()
+  })
   await page.getByRole('alert').filter({ hasText: 'A new version of Sori is ready.' }).waitFor({ timeout: 20_000 })
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()])
   await serviceWorkerControls(page)

@@ -8,8 +8,12 @@ import { api, signIn, signUp, startTestServer, TEST_PASSWORD, type RunningServer
 
 describe.each(backends())('accounts (%s)', (backend) => {
   let s: RunningServer
-  beforeAll(async () => { s = await startTestServer(backend) })
-  afterAll(async () => { await s?.close() })
+  beforeAll(async () => {
+    s = await startTestServer(backend)
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
 
   it('signs in on two devices with separate sessions; signing out one keeps the other; sign out all ends both', async () => {
     const up = await signUp(s, 'mina', '민아')
@@ -35,12 +39,13 @@ describe.each(backends())('accounts (%s)', (backend) => {
     const up = await signUp(s, 'socketuser')
     const other = await signIn(s, 'socketuser', TEST_PASSWORD, 'tablet')
     const wsUrl = (token: string) => `${s.url.replace('http', 'ws')}/sync/u:${up.user.id}?token=${token}`
-    const open = (token: string) => new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(wsUrl(token))
-      ws.once('open', () => resolve(ws))
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-      ws.once('error', reject)
-    })
+    const open = (token: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(wsUrl(token))
+        ws.once('open', () => resolve(ws))
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+        ws.once('error', reject)
+      })
     const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
     const mine = await open(up.token)
     const theirs = await open(other.token)
@@ -86,7 +91,9 @@ describe.each(backends())('accounts (%s)', (backend) => {
     const count = await s.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE handle = 'jun.lee_7'")
     expect(Number(count?.n)).toBe(1)
     // two sign-ups racing for one handle: exactly one wins
-    const race = await Promise.all([0, 1, 2].map(() => api(s, null, 'POST', '/api/signup', { handle: 'racer', name: 'R', password: TEST_PASSWORD })))
+    const race = await Promise.all(
+      [0, 1, 2].map(() => api(s, null, 'POST', '/api/signup', { handle: 'racer', name: 'R', password: TEST_PASSWORD })),
+    )
     expect(race.map((r) => r.status).sort()).toEqual([201, 409, 409])
   })
 
@@ -101,16 +108,30 @@ describe.each(backends())('accounts (%s)', (backend) => {
     // NFD input is stored NFC, surrounding spaces are trimmed
     const up = await signUp(s, 'namecheck', '  Jose\u0301 山田 สมชาย  ')
     expect(up.user.name).toBe('José 山田 สมชาย')
-    const lang = await api<ApiError>(s, null, 'POST', '/api/signup', { handle: 'langcheck', name: 'L', password: TEST_PASSWORD, lang: 'xx' })
+    const lang = await api<ApiError>(s, null, 'POST', '/api/signup', {
+      handle: 'langcheck',
+      name: 'L',
+      password: TEST_PASSWORD,
+      lang: 'xx',
+    })
     expect(lang.status).toBe(400)
-    const ko = await api<Session>(s, null, 'POST', '/api/signup', { handle: 'langcheck', name: 'L', password: TEST_PASSWORD, lang: 'ko' })
+    const ko = await api<Session>(s, null, 'POST', '/api/signup', {
+      handle: 'langcheck',
+      name: 'L',
+      password: TEST_PASSWORD,
+      lang: 'ko',
+    })
     expect(ko.body.user.lang).toBe('ko')
   })
 
   it('updates the profile and finds people by exact handle', async () => {
     const a = await signUp(s, 'profile.a', 'Ana')
     const b = await signUp(s, 'profile.b', 'Ben')
-    const patched = await api<Me>(s, a.token, 'PATCH', '/api/me', { name: ' Ana María ', status: 'at the beach', lang: 'zh-Hant' })
+    const patched = await api<Me>(s, a.token, 'PATCH', '/api/me', {
+      name: ' Ana María ',
+      status: 'at the beach',
+      lang: 'zh-Hant',
+    })
     expect(patched.status).toBe(200)
     expect(patched.body).toMatchObject({ name: 'Ana María', status: 'at the beach', lang: 'zh-Hant' })
     expect((await api<Me>(s, a.token, 'GET', '/api/me')).body.status).toBe('at the beach')
@@ -130,9 +151,12 @@ describe.each(backends())('accounts (%s)', (backend) => {
 
 describe.each(backends())('sign-in throttling (%s)', (backend) => {
   let s: RunningServer
-  afterAll(async () => { await s?.close() })
+  afterAll(async () => {
+    await s?.close()
+  })
   /** The status of one sign-in attempt. */
-  const attempt = async (handle: string, password: string) => (await api(s, null, 'POST', '/api/signin', { handle, password })).status
+  const attempt = async (handle: string, password: string) =>
+    (await api(s, null, 'POST', '/api/signin', { handle, password })).status
 
   it('answers the 5th failed attempt on a handle and refuses the next with 429, even with the right password, only for that handle', async () => {
     s = await startTestServer(backend)
@@ -183,9 +207,11 @@ describe.each(backends())('sign-in throttling (%s)', (backend) => {
     await signUp(s, 'addr.one')
     await signUp(s, 'addr.two')
     // 4 wrong, then right: the handle's count is cleared, so 4 more wrong do not lock it
-    for (let i = 0; i < 4; i++) expect((await api(s, null, 'POST', '/api/signin', { handle: 'addr.one', password: 'nope nope' })).status).toBe(401)
+    for (let i = 0; i < 4; i++)
+      expect((await api(s, null, 'POST', '/api/signin', { handle: 'addr.one', password: 'nope nope' })).status).toBe(401)
     await signIn(s, 'addr.one')
-    for (let i = 0; i < 4; i++) expect((await api(s, null, 'POST', '/api/signin', { handle: 'addr.one', password: 'nope nope' })).status).toBe(401)
+    for (let i = 0; i < 4; i++)
+      expect((await api(s, null, 'POST', '/api/signin', { handle: 'addr.one', password: 'nope nope' })).status).toBe(401)
     await signIn(s, 'addr.one')
     // 12 more wrong on other (unknown) handles: 20 failures from this address in all
     for (let i = 0; i < 12; i++) {
@@ -234,11 +260,12 @@ describe.each(backends())('sign-in throttling (%s)', (backend) => {
   it('counts by socket address unless told to trust X-Forwarded-For', async () => {
     s = await startTestServer(backend)
     await signUp(s, 'xff.user')
-    const wrong = (i: number, xff: string) => fetch(`${s.url}/api/signin`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': xff },
-      body: JSON.stringify({ handle: `nobody${i % 5}`, password: 'wrong wrong' }),
-    })
+    const wrong = (i: number, xff: string) =>
+      fetch(`${s.url}/api/signin`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': xff },
+        body: JSON.stringify({ handle: `nobody${i % 5}`, password: 'wrong wrong' }),
+      })
     // a different spoofed address on every try does not escape the limit
     for (let i = 0; i < 20; i++) expect((await wrong(i, `10.0.0.${i}`)).status).toBe(401)
     expect((await wrong(99, '10.9.9.9')).status).toBe(429)
@@ -264,8 +291,11 @@ describe.each(backends())('sign-in throttling (%s)', (backend) => {
   it('does not let parallel guesses slip past the limit', async () => {
     s = await startTestServer(backend)
     await signUp(s, 'parallel')
-    const all = await Promise.all(Array.from({ length: 15 }, (_, i) =>
-      api(s, null, 'POST', '/api/signin', { handle: 'parallel', password: `wrong guess ${i}` })))
+    const all = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        api(s, null, 'POST', '/api/signin', { handle: 'parallel', password: `wrong guess ${i}` }),
+      ),
+    )
     const statuses = all.map((r) => r.status)
     expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(5)
     expect(statuses.filter((x) => x === 429).length).toBeGreaterThanOrEqual(10)

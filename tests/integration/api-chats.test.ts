@@ -20,8 +20,12 @@ describe.each(backends())('chats (%s)', (backend) => {
   }
   const chats = async (who: Session) => (await api<Chat[]>(s, who.token, 'GET', '/api/chats')).body
 
-  beforeAll(async () => { s = await startTestServer(backend) })
-  afterAll(async () => { await s?.close() })
+  beforeAll(async () => {
+    s = await startTestServer(backend)
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
 
   it('opens one direct chat per pair, whoever opens it and however often', async () => {
     const [a, b, c] = await users(3)
@@ -58,7 +62,10 @@ describe.each(backends())('chats (%s)', (backend) => {
 
   it('creates a group, invites, renames, and members leave; GET shows the membership', async () => {
     const [a, b, c, d, e] = await users(5)
-    const created = await api<Chat>(s, a.token, 'POST', '/api/chats/group', { title: ' 주말 등산 ', userIds: [b.user.id, c.user.id, b.user.id, a.user.id] })
+    const created = await api<Chat>(s, a.token, 'POST', '/api/chats/group', {
+      title: ' 주말 등산 ',
+      userIds: [b.user.id, c.user.id, b.user.id, a.user.id],
+    })
     expect(created.status).toBe(201)
     const g = created.body
     expect(g).toMatchObject({ kind: 'group', title: '주말 등산', page: 0 })
@@ -77,7 +84,9 @@ describe.each(backends())('chats (%s)', (backend) => {
 
     // leaving takes the member out for everyone, and the leaver loses access
     expect((await api(s, b.token, 'POST', `/api/chats/${g.id}/leave`)).status).toBe(204)
-    expect(memberIds((await api<Chat>(s, a.token, 'GET', `/api/chats/${g.id}`)).body)).toEqual([a, c, d, e].map((u) => u.user.id).sort())
+    expect(memberIds((await api<Chat>(s, a.token, 'GET', `/api/chats/${g.id}`)).body)).toEqual(
+      [a, c, d, e].map((u) => u.user.id).sort(),
+    )
     expect(await chats(b)).toEqual([])
     expect((await api(s, b.token, 'PATCH', `/api/chats/${g.id}`, { title: 'mine now' })).status).toBe(403)
     expect((await api(s, b.token, 'POST', `/api/chats/${g.id}/invite`, { userIds: [b.user.id] })).status).toBe(403)
@@ -88,12 +97,13 @@ describe.each(backends())('chats (%s)', (backend) => {
   it('a member who leaves loses their open sync sockets (4403) and cannot reconnect (403)', async () => {
     const [a, b] = await users(2)
     const g = (await api<Chat>(s, a.token, 'POST', '/api/chats/group', { title: 'socket test', userIds: [b.user.id] })).body
-    const open = (token: string, doc: string) => new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/sync/${doc}?token=${token}`)
-      ws.once('open', () => resolve(ws))
-      ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-      ws.once('error', reject)
-    })
+    const open = (token: string, doc: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`${s.url.replace('http', 'ws')}/sync/${doc}?token=${token}`)
+        ws.once('open', () => resolve(ws))
+        ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+        ws.once('error', reject)
+      })
     const head = await open(b.token, `c:${g.id}`)
     const closed = new Promise<number>((resolve) => head.once('close', (code) => resolve(code)))
     await api(s, b.token, 'POST', `/api/chats/${g.id}/leave`)
@@ -145,7 +155,12 @@ describe.each(backends())('chats (%s)', (backend) => {
       ['POST', '/api/chats/group', { title: 'x', userIds: 'nope' }, 400],
       ['POST', '/api/chats/group', { title: 'x', userIds: ['nobodyhere00'] }, 404],
       ['POST', '/api/chats/group', { title: 'x', userIds: ['DROP TABLE'] }, 400],
-      ['POST', '/api/chats/group', { title: 'x', userIds: Array.from({ length: MAX_GROUP_MEMBERS + 1 }, (_, i) => `x${String(i).padStart(11, '0')}`) }, 400],
+      [
+        'POST',
+        '/api/chats/group',
+        { title: 'x', userIds: Array.from({ length: MAX_GROUP_MEMBERS + 1 }, (_, i) => `x${String(i).padStart(11, '0')}`) },
+        400,
+      ],
       ['POST', `/api/chats/${g.id}/invite`, { userIds: ['nobodyhere00'] }, 404],
       ['PATCH', `/api/chats/${direct.id}`, { title: 'direct chats have no title' }, 400],
       ['POST', `/api/chats/${direct.id}/invite`, { userIds: [b.user.id] }, 400],

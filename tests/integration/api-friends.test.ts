@@ -19,8 +19,12 @@ describe.each(backends())('friends (%s)', (backend) => {
   }
   const friends = async (who: Session) => (await api<Friends>(s, who.token, 'GET', '/api/friends')).body
 
-  beforeAll(async () => { s = await startTestServer(backend) })
-  afterAll(async () => { await s?.close() })
+  beforeAll(async () => {
+    s = await startTestServer(backend)
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
 
   it('adds one way: the other side sees "added me" until they add back, hide or block', async () => {
     const [amy, bo, cy] = await trio()
@@ -119,15 +123,16 @@ describe.each(backends())('friends (%s)', (backend) => {
     expect((await api<Chat>(s, bo.token, 'POST', '/api/chats/direct', { userId: amy.user.id })).status).toBe(200)
   })
 
-  it('a block closes the blocked person\'s sockets to the 1:1 chat\'s messages; unblocking lets them back', async () => {
+  it("a block closes the blocked person's sockets to the 1:1 chat's messages; unblocking lets them back", async () => {
     const [amy, bo] = await trio()
     const chat = (await api<Chat>(s, amy.token, 'POST', '/api/chats/direct', { userId: bo.user.id })).body
-    const page = (token: string) => new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/sync/c:${chat.id}:0?token=${token}`)
-      ws.once('open', () => resolve(ws))
-      ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-      ws.once('error', reject)
-    })
+    const page = (token: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`${s.url.replace('http', 'ws')}/sync/c:${chat.id}:0?token=${token}`)
+        ws.once('open', () => resolve(ws))
+        ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+        ws.once('error', reject)
+      })
     const boSocket = await page(bo.token)
     const amySocket = await page(amy.token)
     const closed = new Promise<number>((resolve) => boSocket.once('close', (code) => resolve(code)))

@@ -16,8 +16,13 @@ import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { api, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
 
 /** A raw request, so that paths reach the server exactly as written (fetch would normalize `..`). */
-function raw(url: string, path: string, headers: Record<string, string> = {}, method = 'GET', body?: Buffer):
-  Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function raw(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: Buffer,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const u = new URL(url)
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port, path, method, headers }, (res) => {
@@ -32,8 +37,12 @@ function raw(url: string, path: string, headers: Record<string, string> = {}, me
 
 describe.each(backends())('API input (%s)', (backend) => {
   let s: RunningServer
-  beforeAll(async () => { s = await startTestServer(backend) })
-  afterAll(async () => { await s?.close() })
+  beforeAll(async () => {
+    s = await startTestServer(backend)
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
 
   it('answers malformed JSON with 400 bad_request and creates nothing', async () => {
     for (const body of ['{"handle": "x",', 'not json', '[1,2', '"just a string"', '[]', 'null']) {
@@ -53,7 +62,13 @@ describe.each(backends())('API input (%s)', (backend) => {
     expect(r.status).toBe(413)
     expect(r.body.error.code).toBe('too_large')
     // chunked upload: no length up front, refused once the cap is passed
-    const chunked = await raw(s.url, '/api/signup', { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, 'POST', Buffer.from(big))
+    const chunked = await raw(
+      s.url,
+      '/api/signup',
+      { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+      'POST',
+      Buffer.from(big),
+    )
     expect(chunked.status).toBe(413)
     // just under the cap is fine
     const fits = JSON.stringify({ handle: 'bigbody', name: 'B', password: TEST_PASSWORD, pad: 'x'.repeat(MAX_JSON_BYTES - 200) })
@@ -63,10 +78,23 @@ describe.each(backends())('API input (%s)', (backend) => {
 
   it('answers a body that is not application/json with 415 and reads nothing of it; bodyless requests need no type', async () => {
     const body = JSON.stringify({ handle: 'typed', name: 'T', password: TEST_PASSWORD })
-    const post = (type: string | null, data: string | Buffer = body, path = '/api/signup', headers: Record<string, string> = {}) =>
-      raw(s.url, path, { ...(type === null ? {} : { 'Content-Type': type }), ...headers }, 'POST', Buffer.from(data))
-    const refused = [null, 'text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
-      'application/jsonx', 'application/json-patch+json', 'application/json; charset=iso-8859-1', 'json']
+    const post = (
+      type: string | null,
+      data: string | Buffer = body,
+      path = '/api/signup',
+      headers: Record<string, string> = {},
+    ) => raw(s.url, path, { ...(type === null ? {} : { 'Content-Type': type }), ...headers }, 'POST', Buffer.from(data))
+    const refused = [
+      null,
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+      'application/json-patch+json',
+      'application/json; charset=iso-8859-1',
+      'json',
+    ]
     for (const type of refused) {
       const r = await post(type)
       expect(r.status, String(type)).toBe(415)
@@ -85,7 +113,12 @@ describe.each(backends())('API input (%s)', (backend) => {
     expect(patch.status).toBe(415)
     expect((await api<{ status: string }>(s, u.token, 'GET', '/api/me')).body.status).toBe('')
     // the JSON type in any case, with a UTF-8 charset or none, is read
-    const accepted = ['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"', 'application/json;']
+    const accepted = [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON;charset="UTF-8"',
+      'application/json;',
+    ]
     for (const [i, type] of accepted.entries()) {
       const r = await post(type, JSON.stringify({ handle: `typed${i}`, name: 'T', password: TEST_PASSWORD }))
       expect(r.status, type).toBe(201)
@@ -108,7 +141,13 @@ describe.each(backends())('API input (%s)', (backend) => {
     const basic = await fetch(`${s.url}/api/me`, { headers: { Authorization: 'Basic dG9rZW46eA==' } })
     expect(basic.status).toBe(401)
     expect((await api(s, null, 'GET', '/api/chats')).status).toBe(401)
-    for (const [method, path] of [['GET', '/api/nope'], ['DELETE', '/api/me'], ['GET', '/api'], ['PUT', '/api/friends'], ['GET', '/nothing-here.js']]) {
+    for (const [method, path] of [
+      ['GET', '/api/nope'],
+      ['DELETE', '/api/me'],
+      ['GET', '/api'],
+      ['PUT', '/api/friends'],
+      ['GET', '/nothing-here.js'],
+    ]) {
       const r = await api<ApiError>(s, null, method, path)
       expect(r.status, `${method} ${path}`).toBe(404)
       expect(r.body.error.code).toBe('not_found')
@@ -135,7 +174,9 @@ describe.each(backends())('API input (%s)', (backend) => {
       await broken.db.run('DROP TABLE friends')
       const errors: unknown[] = []
       const original = console.error
-      console.error = (...args: unknown[]) => { errors.push(args) }
+      console.error = (...args: unknown[]) => {
+        errors.push(args)
+      }
       let r
       try {
         r = await api<ApiError>(broken, u.token, 'GET', '/api/friends')
@@ -160,8 +201,12 @@ describe.each(backends())('API input (%s)', (backend) => {
 
 describe('clients that never finish a request (sqlite)', () => {
   let s: RunningServer
-  beforeAll(async () => { s = await startTestServer('sqlite') })
-  afterAll(async () => { await s?.close() })
+  beforeAll(async () => {
+    s = await startTestServer('sqlite')
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
 
   /** A raw TCP socket; resolves with how long it stayed open once the server closes it, and keeps what it was sent. */
   function openSocket(): { sock: Socket; closed: Promise<number>; received: () => string } {
@@ -170,15 +215,24 @@ describe('clients that never finish a request (sqlite)', () => {
     const t0 = Date.now()
     let received = ''
     sock.on('error', () => {})
-    sock.on('data', (d: Buffer) => { received += d.toString('latin1') })
-    return { sock, closed: new Promise((resolve) => sock.once('close', () => resolve(Date.now() - t0))), received: () => received }
+    sock.on('data', (d: Buffer) => {
+      received += d.toString('latin1')
+    })
+    return {
+      sock,
+      closed: new Promise((resolve) => sock.once('close', () => resolve(Date.now() - t0))),
+      received: () => received,
+    }
   }
 
   it('closes sockets whose request head does not arrive within 10 s, upgrades included; open WebSockets stay', async () => {
     const me = await signUp(s, 'slowhead')
     // an honest WebSocket, opened before: once upgraded, no request timeout applies to it
     const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/sync/u:${me.user.id}?token=${me.token}`)
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject) })
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve)
+      ws.once('error', reject)
+    })
     const wsClosed = new Promise((resolve) => ws.once('close', resolve))
     const head = `GET /sync/u:${me.user.id}?token=${me.token} HTTP/1.1\r\nHost: ${new URL(s.url).host}\r\n`
     // half an upgrade request, then silence
@@ -188,14 +242,18 @@ describe('clients that never finish a request (sqlite)', () => {
     const trickle = openSocket()
     trickle.sock.write(head)
     let n = 0
-    const timer = setInterval(() => { if (trickle.sock.writable) trickle.sock.write(`X-Slow-${n++}: ${'x'.repeat(10)}\r\n`) }, 500)
+    const timer = setInterval(() => {
+      if (trickle.sock.writable) trickle.sock.write(`X-Slow-${n++}: ${'x'.repeat(10)}\r\n`)
+    }, 500)
     // an API request with a head and no end
     const unfinished = openSocket()
     unfinished.sock.write(`POST /api/signin HTTP/1.1\r\nHost: ${new URL(s.url).host}\r\nContent-Type: application/json\r\n`)
     try {
       // the documented bound is 10 s; the wait is generous (Node's defaults would hold them 60 to 90 s)
       const liveness = 10_000 + 15_000
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a half-sent request was held open')), liveness).unref())
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('a half-sent request was held open')), liveness).unref(),
+      )
       const lived = await Promise.race([Promise.all([silent.closed, trickle.closed, unfinished.closed]), timeout])
       expect(lived).toHaveLength(3)
       expect(n).toBeGreaterThan(3)
@@ -217,7 +275,8 @@ describe('static files', () => {
   let s: RunningServer
   const root = mkdtempSync(join(tmpdir(), 'sori-static-'))
   const dist = join(root, 'dist')
-  const indexHtml = '<!doctype html><html><head><title>Sori</title></head><body>' + '<div>app shell</div>'.repeat(40) + '</body></html>'
+  const indexHtml =
+    '<!doctype html><html><head><title>Sori</title></head><body>' + '<div>app shell</div>'.repeat(40) + '</body></html>'
   const appJs = 'export const hello = "world";\n'.repeat(200)
 
   beforeAll(async () => {
@@ -231,7 +290,9 @@ describe('static files', () => {
     writeFileSync(join(root, 'secret.txt'), 'TOP SECRET')
     s = await startServer({ port: 0, databaseUrl: await freshDatabaseUrl('sqlite'), staticDir: dist })
   })
-  afterAll(async () => { await s?.close() })
+  afterAll(async () => {
+    await s?.close()
+  })
 
   it('serves files with their content types and cache headers', async () => {
     const js = await raw(s.url, '/assets/index-Ab12Cd34.js')
@@ -241,7 +302,11 @@ describe('static files', () => {
     expect(js.body.toString()).toBe(appJs)
     const css = await raw(s.url, '/assets/style-Zz99.css')
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
-    for (const [path, type] of [['/index.html', 'text/html'], ['/sw.js', 'text/javascript'], ['/manifest.webmanifest', 'application/manifest+json']]) {
+    for (const [path, type] of [
+      ['/index.html', 'text/html'],
+      ['/sw.js', 'text/javascript'],
+      ['/manifest.webmanifest', 'application/manifest+json'],
+    ]) {
       const r = await raw(s.url, path)
       expect(r.status, path).toBe(200)
       expect(r.headers['content-type'], path).toContain(type)

@@ -7,8 +7,15 @@ import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-
 import { pageDoc } from '../../protocol/docs.ts'
 import type { Chat } from '../../protocol/api.ts'
 
-interface Metrics { docs: number; frozen: number; open: number; openFrozen: number; sockets: number; held: { count: number; p50: number; p99: number; max: number }
-  commits: { commits: number; updates: number; ms: number } }
+interface Metrics {
+  docs: number
+  frozen: number
+  open: number
+  openFrozen: number
+  sockets: number
+  held: { count: number; p50: number; p99: number; max: number }
+  commits: { commits: number; updates: number; ms: number }
+}
 
 describe.each(backends())('metrics (%s)', (backend) => {
   let on: RunningServer

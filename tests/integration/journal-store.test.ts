@@ -47,7 +47,10 @@ function writer() {
 const bodies = async (store: Store, doc: string) => {
   const d = new Y.Doc()
   for (const u of await store.load(doc)) Y.applyUpdate(d, u)
-  return d.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)
+  return d
+    .getArray<ChatMessage>(ROOTS.page.msgs)
+    .toArray()
+    .map((m) => m.body)
 }
 
 const count = async (db: Db, table: 'doc_updates' | 'doc_journal', doc: string) =>
@@ -77,7 +80,12 @@ describe('the SQLite journal store', () => {
     for (let i = 0; i < 10; i++) {
       a.say(i)
       b.say(100 + i)
-      await db.tx((q) => store.write(q, [{ doc: A, updates: a.take() }, { doc: B, updates: b.take() }]))
+      await db.tx((q) =>
+        store.write(q, [
+          { doc: A, updates: a.take() },
+          { doc: B, updates: b.take() },
+        ]),
+      )
     }
     expect(await count(db, 'doc_journal', A)).toBe(10)
     expect(await count(db, 'doc_updates', A)).toBe(0)
@@ -109,7 +117,10 @@ describe('the SQLite journal store', () => {
     const merged: number[] = []
     const errors: unknown[] = []
     const compactor = new Compactor(store, {
-      rootsOf: (doc) => { const p = parseDocName(doc); return p ? chatRoots(p) : null },
+      rootsOf: (doc) => {
+        const p = parseDocName(doc)
+        return p ? chatRoots(p) : null
+      },
       done: (c) => merged.push(c.rowsIn),
       error: (_doc, e) => errors.push(e),
     })
@@ -133,7 +144,10 @@ describe('the SQLite journal store', () => {
     const a = writer()
     await commitEach(first.db, first.store, a, 0, 8)
     // no store.close(): the rows stay in the journal, as when the process is killed
-    opened.splice(opened.findIndex((o) => o.db === first.db), 1)
+    opened.splice(
+      opened.findIndex((o) => o.db === first.db),
+      1,
+    )
     await first.db.close()
     const look = await openDb(url)
     opened.push({ db: look })
@@ -144,7 +158,9 @@ describe('the SQLite journal store', () => {
     expect(await count(second.db, 'doc_updates', A)).toBe(8)
     await commitEach(second.db, second.store, a, 8, 9)
     const ids = await second.db.all<{ id: number; t: string }>(
-      "SELECT id, 'u' AS t FROM doc_updates WHERE doc = ? UNION ALL SELECT id, 'j' FROM doc_journal WHERE doc = ? ORDER BY id", [A, A])
+      "SELECT id, 'u' AS t FROM doc_updates WHERE doc = ? UNION ALL SELECT id, 'j' FROM doc_journal WHERE doc = ? ORDER BY id",
+      [A, A],
+    )
     expect(ids.map((r) => r.t).join('')).toBe('uuuuuuuuj')
     expect(await bodies(second.store, A)).toEqual(expected(0, 9))
   })
@@ -157,10 +173,12 @@ describe('the SQLite journal store', () => {
     // a transaction that fails after the store wrote into it: its rows are rolled back
     const lost = new Y.Doc()
     lost.getArray<ChatMessage>(ROOTS.page.msgs).push([{ id: 'x', from: 'ann', ts: 0, kind: 'text', body: 'rolled back' }])
-    await expect(db.tx(async (q) => {
-      await store.write(q, [{ doc: A, updates: [Y.encodeStateAsUpdate(lost)] }])
-      throw new Error('the commit fails')
-    })).rejects.toThrow('the commit fails')
+    await expect(
+      db.tx(async (q) => {
+        await store.write(q, [{ doc: A, updates: [Y.encodeStateAsUpdate(lost)] }])
+        throw new Error('the commit fails')
+      }),
+    ).rejects.toThrow('the commit fails')
     await commitEach(db, store, a, 1, 2)
     expect(await bodies(store, A)).toEqual(expected(0, 2))
     expect(await count(db, 'doc_journal', A)).toBe(2)

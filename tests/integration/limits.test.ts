@@ -16,10 +16,15 @@ describe.each(backends())('limits (%s)', (backend) => {
 
   it('an address may create a few accounts an hour; the next is refused with 429 and creates nothing', async () => {
     const body = (handle: string) => ({ handle, name: handle, password: TEST_PASSWORD })
-    for (let i = 0; i < 3; i++) expect((await api(suite.server, null, 'POST', '/api/signup', body(`su${i}_${tag}`))).status).toBe(201)
+    for (let i = 0; i < 3; i++)
+      expect((await api(suite.server, null, 'POST', '/api/signup', body(`su${i}_${tag}`))).status).toBe(201)
     // a taken handle is answered as before and does not count
     expect((await api(suite.server, null, 'POST', '/api/signup', body(`su0_${tag}`))).status).toBe(409)
-    const res = await fetch(`${suite.server.url}/api/signup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body(`su3_${tag}`)) })
+    const res = await fetch(`${suite.server.url}/api/signup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body(`su3_${tag}`)),
+    })
     expect(res.status).toBe(429)
     const wait = Number(res.headers.get('retry-after'))
     expect(wait).toBeGreaterThan(3000)
@@ -27,7 +32,9 @@ describe.each(backends())('limits (%s)', (backend) => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_many_attempts')
     expect(await suite.server.db.get('SELECT 1 AS x FROM users WHERE handle = ?', [`su3_${tag}`])).toBeUndefined()
     // signing in is not a sign-up
-    expect((await api(suite.server, null, 'POST', '/api/signin', { handle: `su1_${tag}`, password: TEST_PASSWORD })).status).toBe(200)
+    expect((await api(suite.server, null, 'POST', '/api/signin', { handle: `su1_${tag}`, password: TEST_PASSWORD })).status).toBe(
+      200,
+    )
   })
 
   it('one user may hold a bounded number of sockets; more are refused at the upgrade, others are not', async () => {
@@ -42,6 +49,9 @@ describe.each(backends())('limits (%s)', (backend) => {
     suite.keep(other)
     // a closed socket frees its place
     mine[0].destroy()
-    await until(async () => (await upgradeStatus(`${syncUrl(suite.server)}/${inboxDoc(kim.user.id)}?token=${kim.token}`)) === 101, 'a place for kim again')
+    await until(
+      async () => (await upgradeStatus(`${syncUrl(suite.server)}/${inboxDoc(kim.user.id)}?token=${kim.token}`)) === 101,
+      'a place for kim again',
+    )
   })
 })

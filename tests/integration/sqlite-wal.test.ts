@@ -15,9 +15,18 @@ import { openSqlite } from '../../server/db/sqlite.ts'
 import type { Db } from '../../server/db/db.ts'
 
 let db: Db | null = null
-afterEach(async () => { await db?.close(); db = null })
+afterEach(async () => {
+  await db?.close()
+  db = null
+})
 
-const walBytes = (path: string) => { try { return statSync(`${path}-wal`).size } catch { return 0 } }
+const walBytes = (path: string) => {
+  try {
+    return statSync(`${path}-wal`).size
+  } catch {
+    return 0
+  }
+}
 
 /** `n` commits back to back (one event-loop turn between them, as a busy server does); the largest WAL seen. */
 async function write(d: Db, path: string, n: number): Promise<number> {
@@ -47,14 +56,18 @@ describe('sqlite write-ahead log', () => {
     expect(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(2000)
   })
 
-  it('keeps the log bounded when the checkpointer worker never gets to run, as on a loaded machine', { timeout: 120_000 }, async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'sori-wal-')), 'starved.db')
-    // a worker that never checkpoints: the writing connection alone has to hold the bound
-    db = await openSqlite(path, { everyMs: 3_600_000, restartFrames: 256 })
-    const maxWal = await write(db, path, 4000)
-    expect(maxWal).toBeLessThan(16 * 1024 * 1024)
-    expect(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(2000)
-  })
+  it(
+    'keeps the log bounded when the checkpointer worker never gets to run, as on a loaded machine',
+    { timeout: 120_000 },
+    async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'sori-wal-')), 'starved.db')
+      // a worker that never checkpoints: the writing connection alone has to hold the bound
+      db = await openSqlite(path, { everyMs: 3_600_000, restartFrames: 256 })
+      const maxWal = await write(db, path, 4000)
+      expect(maxWal).toBeLessThan(16 * 1024 * 1024)
+      expect(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(2000)
+    },
+  )
 
   it('closes cleanly as the last thing a script does: the checkpointer worker is waited for', { timeout: 60_000 }, async () => {
     // a script with nothing else to do: the process must stay until close() has settled, and end with 0
@@ -68,7 +81,9 @@ await db.tx(async (q) => { await q.run("INSERT INTO t (v) VALUES ('kept')") })
 await db.close()
 console.log('closed')`
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (_err, stdout) => resolve({ code: child.exitCode, stdout }))
+      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (_err, stdout) =>
+        resolve({ code: child.exitCode, stdout }),
+      )
     })
     expect(out).toEqual({ code: 0, stdout: 'closed\n' })
     // the worker's truncating checkpoint on close ran: the log was copied back and emptied

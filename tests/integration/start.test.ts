@@ -12,7 +12,11 @@ describe('npm start', () => {
   let proc: ChildProcess | null = null
   afterAll(() => {
     if (proc && proc.exitCode === null && proc.signalCode === null) {
-      try { process.kill(-proc.pid!, 'SIGKILL') } catch { /* already gone */ }
+      try {
+        process.kill(-proc.pid!, 'SIGKILL')
+      } catch {
+        /* already gone */
+      }
     }
   })
 
@@ -27,8 +31,12 @@ describe('npm start', () => {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: join(dir, 'sori.db'), SORI_STATIC: dir },
     })
     let out = ''
-    proc.stdout!.on('data', (b: Buffer) => { out += b.toString() })
-    proc.stderr!.on('data', (b: Buffer) => { out += b.toString() })
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
+    proc.stderr!.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
     const exited = new Promise<string>((resolve) => proc!.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)))
     await until(() => out.includes('Sori is listening'), 'the server to listen', 60_000)
     const me = await fetch(`http://127.0.0.1:${port}/api/me`)

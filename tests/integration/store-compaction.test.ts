@@ -29,7 +29,10 @@ describe.each(backends())('background compaction (%s)', (backend) => {
     const done: Compacted[] = []
     const errors: unknown[] = []
     compactor = new Compactor(store, {
-      rootsOf: (doc) => { const p = parseDocName(doc); return p ? chatRoots(p) : null },
+      rootsOf: (doc) => {
+        const p = parseDocName(doc)
+        return p ? chatRoots(p) : null
+      },
       done: (c) => done.push(c),
       error: (_doc, e) => errors.push(e),
     })
@@ -60,7 +63,10 @@ describe.each(backends())('background compaction (%s)', (backend) => {
   it('merges the rows into one that loads to the same document, without the retracted text', async () => {
     const { db, store, compactor, done, errors } = await setup()
     const w = writer(store, db)
-    for (let i = 0; i < 300; i++) { w.say(i); await w.flush() }
+    for (let i = 0; i < 300; i++) {
+      w.say(i)
+      await w.flush()
+    }
     w.edits.set('m7', { body: 'a secret the author took back', ts: 1 })
     await w.flush()
     w.edits.set('m7', { retracted: true, ts: 2 })
@@ -83,22 +89,36 @@ describe.each(backends())('background compaction (%s)', (backend) => {
   it('keeps the rows written while it runs', async () => {
     const { db, store, compactor, done } = await setup()
     const w = writer(store, db)
-    for (let i = 0; i < 150; i++) { w.say(i); await w.flush() }
+    for (let i = 0; i < 150; i++) {
+      w.say(i)
+      await w.flush()
+    }
     compactor.request(DOC)
     // the compactor has read its rows; these commit while the merge is under way
-    for (let i = 150; i < 160; i++) { w.say(i); await w.flush() }
+    for (let i = 150; i < 160; i++) {
+      w.say(i)
+      await w.flush()
+    }
     expect(done).toEqual([])
     await compactor.idle()
     expect(done).toEqual([expect.objectContaining({ rowsIn: 150 })])
     expect(await rowCount(db)).toBe(11)
     const d = await loaded(store)
-    expect(d.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.id)).toEqual(Array.from({ length: 160 }, (_, i) => `m${i}`))
+    expect(
+      d
+        .getArray<ChatMessage>(ROOTS.page.msgs)
+        .toArray()
+        .map((m) => m.id),
+    ).toEqual(Array.from({ length: 160 }, (_, i) => `m${i}`))
   })
 
   it('takes a request once while it is queued or running, and leaves unknown documents alone', async () => {
     const { db, store, compactor, done } = await setup()
     const w = writer(store, db)
-    for (let i = 0; i < 120; i++) { w.say(i); await w.flush() }
+    for (let i = 0; i < 120; i++) {
+      w.say(i)
+      await w.flush()
+    }
     compactor.request(DOC)
     compactor.request(DOC)
     compactor.request('not a document')

@@ -6,8 +6,23 @@ import { describe, it, expect } from 'vitest'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
-  Raw, craft, fence, freshClientId, freshLook, http, leaveChat, message, msgs, newGroup, newUser, stock, until, upgradeStatus, within,
-  type Stock, type User,
+  Raw,
+  craft,
+  fence,
+  freshClientId,
+  freshLook,
+  http,
+  leaveChat,
+  message,
+  msgs,
+  newGroup,
+  newUser,
+  stock,
+  until,
+  upgradeStatus,
+  within,
+  type Stock,
+  type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, headDoc, inboxDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
 
@@ -30,7 +45,9 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(await upgradeStatus(srv.wsBase, g.page)).toBe(401)
     expect(await upgradeStatus(srv.wsBase, g.page, { token: '' })).toBe(401)
     expect(await upgradeStatus(srv.wsBase, g.page, { token: 'x'.repeat(43) })).toBe(401)
-    expect(await upgradeStatus(srv.wsBase, g.page, { token: g.a.token.slice(0, -1) + (g.a.token.endsWith('A') ? 'B' : 'A') })).toBe(401)
+    expect(
+      await upgradeStatus(srv.wsBase, g.page, { token: g.a.token.slice(0, -1) + (g.a.token.endsWith('A') ? 'B' : 'A') }),
+    ).toBe(401)
     expect(await upgradeStatus(srv.wsBase, g.page, { protocols: ['sori.token.' + 'y'.repeat(43)] })).toBe(401)
     expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: 'x'.repeat(43) })).toBe(401)
   })
@@ -57,9 +74,13 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(msgs(g.C.doc).at(-1)).toEqual(marker)
   })
 
-  it('closes only the signed-out device\'s sockets with 4401; the same user\'s other device keeps syncing', async () => {
+  it("closes only the signed-out device's sockets with 4401; the same user's other device keeps syncing", async () => {
     const g = await group()
-    const signin = await http<{ token: string }>(srv.base, 'POST', '/api/signin', undefined, { handle: g.b.handle, password: 'correct horse battery', device: 'second' })
+    const signin = await http<{ token: string }>(srv.base, 'POST', '/api/signin', undefined, {
+      handle: g.b.handle,
+      password: 'correct horse battery',
+      device: 'second',
+    })
     expect(signin.status).toBe(200)
     const second: User = { ...g.b, token: signin.body.token }
     const first = await rawOpen(g.page, g.b)
@@ -81,7 +102,7 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     const B = keep(await stock(srv.wsBase, page, b.token))
     const hello = message(b.id, 'before the block')
     B.doc.getArray<ChatMessage>('msgs').push([hello])
-    await until(() => msgs(A.doc).some((m) => m.id === hello.id), 'b\'s first message reaching a')
+    await until(() => msgs(A.doc).some((m) => m.id === hello.id), "b's first message reaching a")
     expect((await http(srv.base, 'POST', `/api/friends/${b.id}/block`, a.token)).status).toBe(204)
     const raw = await rawOpen(page, b)
     const client = freshClientId()
@@ -100,15 +121,25 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     const g = await group()
     const t = { token: g.a.token }
     for (const name of [
-      'x:abc', `c:${g.chat.id.toUpperCase()}`, `c:${g.chat.id}x`, `c:${g.chat.id}:01`, `c:${g.chat.id}:-1`,
-      `c:${g.chat.id}:1234567`, `c:${g.chat.id}:0:0`, `u:${g.a.id}:0`, `u:`, 'c:', `ch:${g.chat.id}x`, '..%2Fetc',
+      'x:abc',
+      `c:${g.chat.id.toUpperCase()}`,
+      `c:${g.chat.id}x`,
+      `c:${g.chat.id}:01`,
+      `c:${g.chat.id}:-1`,
+      `c:${g.chat.id}:1234567`,
+      `c:${g.chat.id}:0:0`,
+      `u:${g.a.id}:0`,
+      `u:`,
+      'c:',
+      `ch:${g.chat.id}x`,
+      '..%2Fetc',
     ]) {
       expect([name, await upgradeStatus(srv.wsBase, name, t)]).toEqual([name, 404])
     }
   })
 
   // non-members -------------------------------------------------------------------------------
-  it('answers 403 at the upgrade to a non-member, for the head and every page, and for someone else\'s inbox', async () => {
+  it("answers 403 at the upgrade to a non-member, for the head and every page, and for someone else's inbox", async () => {
     const g = await group()
     const d = await newUser(srv.base, 'd')
     expect(await upgradeStatus(srv.wsBase, g.head, { token: d.token })).toBe(403)
@@ -148,7 +179,10 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
 
     expect((await bRaw.closeCode()).code).toBe(CLOSE.FORBIDDEN)
     expect((await bRaw2.closeCode()).code).toBeOneOf([CLOSE.FORBIDDEN, CLOSE.REFUSED])
-    await until(() => bHead.closes.includes(CLOSE.FORBIDDEN) && bPage.closes.includes(CLOSE.FORBIDDEN), 'b\'s stock clients hearing 4403')
+    await until(
+      () => bHead.closes.includes(CLOSE.FORBIDDEN) && bPage.closes.includes(CLOSE.FORBIDDEN),
+      "b's stock clients hearing 4403",
+    )
     expect(await upgradeStatus(srv.wsBase, g.page, { token: g.b.token })).toBe(403)
     expect(await upgradeStatus(srv.wsBase, g.head, { token: g.b.token })).toBe(403)
 
@@ -162,13 +196,16 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(bInbox.provider.wsconnected).toBe(true)
     // the leave showed in the head doc's members for those who stayed
     const HA = keep(await stock(srv.wsBase, g.head, g.a.token))
-    await until(() => !JSON.stringify(HA.doc.getMap('meta').toJSON()).includes(g.b.id), 'b gone from the head doc\'s meta')
+    await until(() => !JSON.stringify(HA.doc.getMap('meta').toJSON()).includes(g.b.id), "b gone from the head doc's meta")
   })
 
   it('keeps refusing a member who left when they try the raw path with a crafted update', async () => {
     const g = await group()
     await leaveChat(srv.base, g.b, g.chat.id)
-    const err = await Raw.open(srv.wsBase, g.page, { token: g.b.token }).then(() => null, (e: { status?: number }) => e.status)
+    const err = await Raw.open(srv.wsBase, g.page, { token: g.b.token }).then(
+      () => null,
+      (e: { status?: number }) => e.status,
+    )
     expect(err).toBe(403)
     const marker = await fence(g.C, g.c.id, [g.A])
     expect(msgs(g.A.doc)).toEqual([marker])

@@ -7,7 +7,19 @@ import { describe, it, expect } from 'vitest'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
-  Raw, craft, frameAwareness, frameAwarenessMany, freshClientId, message, newGroup, newUser, sleep, stock, until, type Stock, type User,
+  Raw,
+  craft,
+  frameAwareness,
+  frameAwarenessMany,
+  freshClientId,
+  message,
+  newGroup,
+  newUser,
+  sleep,
+  stock,
+  until,
+  type Stock,
+  type User,
 } from '../fixtures/attacks.ts'
 import { CLOSE, MAX_AWARENESS_BYTES, pageDoc } from '../../protocol/index.ts'
 
@@ -30,15 +42,15 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     const A = await rawOpen(page, a, true)
     const C = await rawOpen(page, c)
     A.sendUpdate((await craft(A, aClient, (d) => d.getArray('msgs').push([message(a.id, 'hi')]))).update)
-    await until(() => A.acks().some((sv) => (sv.get(aClient) ?? 0) > 0), 'a\'s message acknowledged (aClient bound to a)')
+    await until(() => A.acks().some((sv) => (sv.get(aClient) ?? 0) > 0), "a's message acknowledged (aClient bound to a)")
     A.send(frameAwareness(aClient, 1, { user: { id: a.id }, typing: true }))
-    await until(() => stateAt(C, aClient)?.typing === true, 'a\'s typing state reaching c')
+    await until(() => stateAt(C, aClient)?.typing === true, "a's typing state reaching c")
     let clock = 0
     /** c changes its own state; once a hears it, anything refused before it would have been relayed too */
     const fence = async () => {
       const tag = `t${++clock}`
       C.send(frameAwareness(cClient, clock, { user: { id: c.id }, typing: true, tag }))
-      await until(() => stateAt(A, cClient)?.tag === tag, 'c\'s awareness reaching a')
+      await until(() => stateAt(A, cClient)?.tag === tag, "c's awareness reaching a")
     }
     return { a, b, c, page, A, C, aClient, fence }
   }
@@ -54,7 +66,7 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     const sc = await scene()
     const client = freshClientId()
     const raw = await attack(sc, frameAwareness(client, 1, { user: { id: sc.b.id }, typing: true }))
-    await until(() => stateAt(sc.A, client)?.user?.id === sc.b.id, 'b\'s typing state reaching a')
+    await until(() => stateAt(sc.A, client)?.user?.id === sc.b.id, "b's typing state reaching a")
     expect(raw.isOpen).toBe(true)
   })
 
@@ -73,7 +85,7 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
 
-  it('does not let anyone erase another user\'s presence (a newer null state for their clientID)', async () => {
+  it("does not let anyone erase another user's presence (a newer null state for their clientID)", async () => {
     const sc = await scene()
     await attack(sc, frameAwareness(sc.aClient, 1_000, null))
     // whether the sender is closed is not asserted: stock clients send such removals for peers they timed out
@@ -84,10 +96,13 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     const sc = await scene()
     const honest = freshClientId()
     const forged = freshClientId()
-    const raw = await attack(sc, frameAwarenessMany([
-      { clientID: honest, clock: 1, state: { user: { id: sc.b.id }, typing: true } },
-      { clientID: forged, clock: 1, state: { user: { id: sc.c.id }, typing: true } },
-    ]))
+    const raw = await attack(
+      sc,
+      frameAwarenessMany([
+        { clientID: honest, clock: 1, state: { user: { id: sc.b.id }, typing: true } },
+        { clientID: forged, clock: 1, state: { user: { id: sc.c.id }, typing: true } },
+      ]),
+    )
     for (const w of [sc.A, sc.C]) {
       expect(stateAt(w, honest)).toBeUndefined()
       expect(stateAt(w, forged)).toBeUndefined()
@@ -98,7 +113,10 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
   it(`refuses an awareness state over ${MAX_AWARENESS_BYTES} bytes`, async () => {
     const sc = await scene()
     const client = freshClientId()
-    const raw = await attack(sc, frameAwareness(client, 1, { user: { id: sc.b.id }, typing: true, pad: 'p'.repeat(MAX_AWARENESS_BYTES) }))
+    const raw = await attack(
+      sc,
+      frameAwareness(client, 1, { user: { id: sc.b.id }, typing: true, pad: 'p'.repeat(MAX_AWARENESS_BYTES) }),
+    )
     for (const w of [sc.A, sc.C]) expect(stateAt(w, client)).toBeUndefined()
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
@@ -112,7 +130,11 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     const raw = await rawOpen(sc.page, sc.b)
     const sent: number[] = []
     for (let i = 0; i < 500 && !raw.isClosed; i++) {
-      const entries = Array.from({ length: 64 }, () => ({ clientID: freshClientId(), clock: 1, state: { user: { id: sc.b.id }, typing: true } }))
+      const entries = Array.from({ length: 64 }, () => ({
+        clientID: freshClientId(),
+        clock: 1,
+        state: { user: { id: sc.b.id }, typing: true },
+      }))
       sent.push(...entries.map((e) => e.clientID))
       raw.send(frameAwarenessMany(entries))
     }
@@ -123,7 +145,9 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     await sc.fence()
     const heldByA = sc.A.awareness()
     const fromB = sent.filter((c) => heldByA.has(c)).length
-    console.log(`${backend}: one socket announced ${sent.length} awareness clientIDs; a member holds ${fromB} of them; attacker socket ${raw.isClosed ? 'closed' : 'open'}`)
+    console.log(
+      `${backend}: one socket announced ${sent.length} awareness clientIDs; a member holds ${fromB} of them; attacker socket ${raw.isClosed ? 'closed' : 'open'}`,
+    )
     expect(fromB).toBeLessThanOrEqual(1_000)
   }, 60_000)
 
@@ -133,7 +157,7 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
   // stays up, so honest members send such removals. They must not be closed for it. 35 s of waiting:
   // one backend only (awareness does not touch storage).
   if (backend === 'sqlite') {
-    it('keeps a stock client connected when it times out a silent peer\'s typing state', async () => {
+    it("keeps a stock client connected when it times out a silent peer's typing state", async () => {
       const [a, c] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'c')])
       const chat = await newGroup(srv.base, a, [c])
       const page = pageDoc(chat.id, chat.page)
@@ -142,7 +166,7 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
       // a announces itself once and then goes quiet, its socket still open
       const A = await rawOpen(page, a)
       A.send(frameAwareness(aClient, 1, { user: { id: a.id }, typing: true }))
-      await until(() => C.provider.awareness.getStates().has(aClient), 'a\'s state reaching c')
+      await until(() => C.provider.awareness.getStates().has(aClient), "a's state reaching c")
       await until(() => !C.provider.awareness.getStates().has(aClient) || C.closes.length > 0, 'c timing a out', 45_000)
       await sleep(1_000) // the removal c broadcast has reached the server
       expect(C.closes).toEqual([])
@@ -150,11 +174,15 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     }, 60_000)
   }
 
-  it('keeps honest stock clients connected while they relay each other\'s typing states', async () => {
+  it("keeps honest stock clients connected while they relay each other's typing states", async () => {
     const [a, b, c] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b'), newUser(srv.base, 'c')])
     const chat = await newGroup(srv.base, a, [b, c])
     const page = pageDoc(chat.id, chat.page)
-    const [A, B, C]: Stock[] = [keep(await stock(srv.wsBase, page, a.token)), keep(await stock(srv.wsBase, page, b.token)), keep(await stock(srv.wsBase, page, c.token))]
+    const [A, B, C]: Stock[] = [
+      keep(await stock(srv.wsBase, page, a.token)),
+      keep(await stock(srv.wsBase, page, b.token)),
+      keep(await stock(srv.wsBase, page, c.token)),
+    ]
     const seen = (w: Stock, s: Stock) => (w.provider.awareness.getStates().get(s.doc.clientID) as State)?.typing === true
     const closes = () => ({ a: A.closes, b: B.closes, c: C.closes })
     const anyClosed = () => A.closes.length + B.closes.length + C.closes.length > 0

@@ -10,13 +10,30 @@ import { randomBytes } from 'node:crypto'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { freshDatabaseUrl } from '../fixtures/databases.ts'
-import { Raw, fence, http, msgs, newGroup, newUser, spawnServer, stock, until, upgradeStatus, type Child, type Stock, type User } from '../fixtures/attacks.ts'
+import {
+  Raw,
+  fence,
+  http,
+  msgs,
+  newGroup,
+  newUser,
+  spawnServer,
+  stock,
+  until,
+  upgradeStatus,
+  type Child,
+  type Stock,
+  type User,
+} from '../fixtures/attacks.ts'
 import { MAX_FRAME_BYTES, pageDoc } from '../../protocol/index.ts'
 
 const MB = 1024 * 1024
 
 /** Upgrades a plain TCP socket to a WebSocket by hand, so that frames of any size can be streamed in chunks. */
-async function tcpUpgrade(url: string, path: string): Promise<{ sock: Socket; closeCode: () => number | null; closed: () => boolean; done: Promise<void> }> {
+async function tcpUpgrade(
+  url: string,
+  path: string,
+): Promise<{ sock: Socket; closeCode: () => number | null; closed: () => boolean; done: Promise<void> }> {
   const u = new URL(url)
   const sock = connect(Number(u.port), u.hostname)
   sock.on('error', () => {})
@@ -25,8 +42,13 @@ async function tcpUpgrade(url: string, path: string): Promise<{ sock: Socket; cl
   let code: number | null = null
   let ended = false
   let markDone = () => {}
-  const done = new Promise<void>((r) => { markDone = r })
-  sock.on('close', () => { ended = true; markDone() })
+  const done = new Promise<void>((r) => {
+    markDone = r
+  })
+  sock.on('close', () => {
+    ended = true
+    markDone()
+  })
   await new Promise<void>((resolve, reject) => {
     sock.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d])
@@ -34,7 +56,10 @@ async function tcpUpgrade(url: string, path: string): Promise<{ sock: Socket; cl
         const end = buf.indexOf('\r\n\r\n')
         if (end < 0) return
         const head = buf.subarray(0, end).toString()
-        if (!/^HTTP\/1\.1 101/.test(head)) { reject(new Error(`upgrade refused: ${head.split('\r\n')[0]}`)); return }
+        if (!/^HTTP\/1\.1 101/.test(head)) {
+          reject(new Error(`upgrade refused: ${head.split('\r\n')[0]}`))
+          return
+        }
         upgraded = true
         buf = buf.subarray(end + 4)
         resolve()
@@ -43,16 +68,28 @@ async function tcpUpgrade(url: string, path: string): Promise<{ sock: Socket; cl
       while (buf.length >= 2) {
         let len = buf[1] & 0x7f
         let off = 2
-        if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4 }
-        else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10 }
+        if (len === 126) {
+          if (buf.length < 4) return
+          len = buf.readUInt16BE(2)
+          off = 4
+        } else if (len === 127) {
+          if (buf.length < 10) return
+          len = Number(buf.readBigUInt64BE(2))
+          off = 10
+        }
         if (buf.length < off + len) return
-        if ((buf[0] & 0x0f) === 0x8) { code = len >= 2 ? buf.readUInt16BE(off) : 1005; markDone() }
+        if ((buf[0] & 0x0f) === 0x8) {
+          code = len >= 2 ? buf.readUInt16BE(off) : 1005
+          markDone()
+        }
         buf = buf.subarray(off + len)
       }
     })
     sock.once('connect', () => {
-      sock.write(`GET ${path} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+      sock.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      )
     })
     sock.once('close', () => reject(new Error('closed during the upgrade')))
   })
@@ -91,13 +128,17 @@ async function stream(conn: Awaited<ReturnType<typeof tcpUpgrade>>, total: numbe
   // a y-websocket sync update whose length prefix matches the frame, so the payload looks legitimate
   chunk.set(syncUpdatePrefix(total))
   let sent = 0
-  const write = (b: Buffer) => new Promise<void>((r) => { if (!conn.sock.write(b)) conn.sock.once('drain', r); else r() })
+  const write = (b: Buffer) =>
+    new Promise<void>((r) => {
+      if (!conn.sock.write(b)) conn.sock.once('drain', r)
+      else r()
+    })
   const stop = () => conn.closed() || conn.closeCode() !== null
   const parts = fragment ? Math.ceil(total / fragment) : 1
   for (let p = 0; p < parts && !stop(); p++) {
     const size = fragment ? Math.min(fragment, total - p * fragment) : total
     await write(frameHeader(p === 0 ? 0x2 : 0x0, p === parts - 1, size))
-    for (let done = 0; done < size && !stop(); ) {
+    for (let done = 0; done < size && !stop();) {
       const n = Math.min(chunk.length, size - done)
       await Promise.race([write(n === chunk.length ? chunk : chunk.subarray(0, n)), conn.done])
       done += n
@@ -125,7 +166,8 @@ describe('sync resource attacks (server as a child process, sqlite)', () => {
     await fence(A, a.id, [C])
   }, 120_000)
   afterAll(async () => {
-    A?.destroy(); C?.destroy()
+    A?.destroy()
+    C?.destroy()
     await srv?.stop()
   })
 
@@ -133,13 +175,21 @@ describe('sync resource attacks (server as a child process, sqlite)', () => {
     const conn = await tcpUpgrade(srv.url, `/sync/${page}?token=${encodeURIComponent(b.token)}`)
     const rssBefore = srv.rssKb()
     let peak = rssBefore
-    const sampler = setInterval(() => { try { peak = Math.max(peak, srv.rssKb()) } catch { /* process gone: the test fails below */ } }, 20)
+    const sampler = setInterval(() => {
+      try {
+        peak = Math.max(peak, srv.rssKb())
+      } catch {
+        /* process gone: the test fails below */
+      }
+    }, 20)
     const sent = await stream(conn, 100 * MB, fragment)
     await until(() => conn.closeCode() !== null || conn.closed(), 'the server to close the socket')
     clearInterval(sampler)
     peak = Math.max(peak, srv.rssKb())
     conn.sock.destroy()
-    console.log(`${label}: server closed with ${conn.closeCode() ?? '(no close frame)'} after ${(sent / MB).toFixed(1)} MB sent; server RSS ${(rssBefore / 1024).toFixed(1)} MB before, peak ${(peak / 1024).toFixed(1)} MB (+${((peak - rssBefore) / 1024).toFixed(1)} MB)`)
+    console.log(
+      `${label}: server closed with ${conn.closeCode() ?? '(no close frame)'} after ${(sent / MB).toFixed(1)} MB sent; server RSS ${(rssBefore / 1024).toFixed(1)} MB before, peak ${(peak / 1024).toFixed(1)} MB (+${((peak - rssBefore) / 1024).toFixed(1)} MB)`,
+    )
     expect(conn.closeCode()).toBe(1009)
     // buffering the frame would cost at least 100 MB; allow a generous fraction of it
     expect(peak - rssBefore).toBeLessThan(40 * 1024)
@@ -174,17 +224,36 @@ describe('sync resource attacks (server as a child process, sqlite)', () => {
     const rssBefore = srv.rssKb()
     const fdsBefore = srv.openFds()
     const statuses = new Map<number | string, number>()
-    const attempt = () => new Promise<void>((resolve) => {
-      const req = request({
-        host: u.hostname, port: Number(u.port), path: `/sync/${page}`, agent: false,
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': randomBytes(16).toString('base64'), 'Sec-WebSocket-Version': '13' },
+    const attempt = () =>
+      new Promise<void>((resolve) => {
+        const req = request({
+          host: u.hostname,
+          port: Number(u.port),
+          path: `/sync/${page}`,
+          agent: false,
+          headers: {
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+            'Sec-WebSocket-Version': '13',
+          },
+        })
+        const count = (k: number | string) => {
+          statuses.set(k, (statuses.get(k) ?? 0) + 1)
+          resolve()
+        }
+        req.on('response', (res) => {
+          res.resume()
+          count(res.statusCode ?? 0)
+          req.destroy()
+        })
+        req.on('upgrade', (_res, socket) => {
+          socket.destroy()
+          count(101)
+        })
+        req.on('error', (e: NodeJS.ErrnoException) => count(e.code ?? 'error'))
+        req.end()
       })
-      const count = (k: number | string) => { statuses.set(k, (statuses.get(k) ?? 0) + 1); resolve() }
-      req.on('response', (res) => { res.resume(); count(res.statusCode ?? 0); req.destroy() })
-      req.on('upgrade', (_res, socket) => { socket.destroy(); count(101) })
-      req.on('error', (e: NodeJS.ErrnoException) => count(e.code ?? 'error'))
-      req.end()
-    })
 
     // members keep talking during the flood: each message must arrive (liveness bound, not a timing assertion)
     let flooding = true
@@ -202,7 +271,14 @@ describe('sync resource attacks (server as a child process, sqlite)', () => {
     })()
     const t0 = Date.now()
     let next = 0
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < N) { next++; await attempt() } }))
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < N) {
+          next++
+          await attempt()
+        }
+      }),
+    )
     const floodMs = Date.now() - t0
     const me = await http(srv.url, 'GET', '/api/me', a.token)
     flooding = false
@@ -214,11 +290,17 @@ describe('sync resource attacks (server as a child process, sqlite)', () => {
     // the sockets are all released and memory comes back near where it was
     await until(() => srv.openFds() <= fdsBefore + 20, `open files to return near ${fdsBefore} (now ${srv.openFds()})`, 20_000)
     let rssAfter = srv.rssKb()
-    await until(() => (rssAfter = srv.rssKb()) - rssBefore < 64 * 1024, `RSS to settle within 64 MB of ${rssBefore} kB (now ${srv.rssKb()} kB)`, 20_000).catch(() => {})
+    await until(
+      () => (rssAfter = srv.rssKb()) - rssBefore < 64 * 1024,
+      `RSS to settle within 64 MB of ${rssBefore} kB (now ${srv.rssKb()} kB)`,
+      20_000,
+    ).catch(() => {})
     const sorted = [...delays].sort((x, y) => x - y)
-    console.log(`10,000 upgrades without a token: ${floodMs} ms (${Math.round(N / (floodMs / 1000))}/s at ${CONCURRENCY} in flight); ` +
-      `member messages during the flood: ${delays.length}, delivery median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms; ` +
-      `server RSS ${(rssBefore / 1024).toFixed(1)} MB before, peak ${(peak / 1024).toFixed(1)} MB, after ${(rssAfter / 1024).toFixed(1)} MB; open files ${fdsBefore} before, ${srv.openFds()} after`)
+    console.log(
+      `10,000 upgrades without a token: ${floodMs} ms (${Math.round(N / (floodMs / 1000))}/s at ${CONCURRENCY} in flight); ` +
+        `member messages during the flood: ${delays.length}, delivery median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms; ` +
+        `server RSS ${(rssBefore / 1024).toFixed(1)} MB before, peak ${(peak / 1024).toFixed(1)} MB, after ${(rssAfter / 1024).toFixed(1)} MB; open files ${fdsBefore} before, ${srv.openFds()} after`,
+    )
     expect(rssAfter - rssBefore).toBeLessThan(64 * 1024)
     const marker = await fence(A, a.id, [C])
     expect(msgs(C.doc).at(-1)).toEqual(marker)

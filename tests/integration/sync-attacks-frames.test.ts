@@ -35,7 +35,10 @@ const garbage: [string, Uint8Array | string][] = [
   ['random bytes (900 KB)', noise('c', 900_000)],
   ['an empty frame', new Uint8Array(0)],
   ['a truncated varint as the message type', new Uint8Array([0x80])],
-  ['a varint longer than 53 bits as the message type', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])],
+  [
+    'a varint longer than 53 bits as the message type',
+    new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]),
+  ],
   ['a sync message with no sub-type', new Uint8Array([MSG_SYNC])],
   ['a sync update with a truncated length varint', new Uint8Array([MSG_SYNC, 2, 0x80, 0x80])],
   ['a sync update whose length prefix says 2^31 with no data', bytes(MSG_SYNC, 2, 2 ** 31)],
@@ -50,7 +53,7 @@ const garbage: [string, Uint8Array | string][] = [
   ['an unknown message type (7)', bytes(7, 0, 0)],
   ['an unknown message type (2^32)', bytes(2 ** 32)],
   // well-formed, but only the server sends acknowledgements
-  ['Sori\'s acknowledgement type, sent by a client', encodeAck(new Map([[5, 5]]))],
+  ["Sori's acknowledgement type, sent by a client", encodeAck(new Map([[5, 5]]))],
   ['an awareness message with a truncated payload', bytes(MSG_AWARENESS, 50, 1, 1)],
   // a well-formed frame whose state is cut off: the codec carries the state as text and does not judge it
   ['an awareness message whose state is not JSON', encodeAwarenessFrame([{ client: 12345, clock: 1, state: '{"user": {' }])],
@@ -80,12 +83,17 @@ describe('sync garbage frames (sqlite)', () => {
   afterAll(async () => {
     if (latencies.length) {
       const sorted = [...latencies].sort((x, y) => x - y)
-      console.log(`garbage frames: a's next message reached c after a refusal in median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms (n=${sorted.length})`)
+      console.log(
+        `garbage frames: a's next message reached c after a refusal in median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms (n=${sorted.length})`,
+      )
     }
-    A?.destroy(); C?.destroy()
+    A?.destroy()
+    C?.destroy()
     await server?.close()
   })
-  afterEach(() => { for (const r of raws.splice(0)) r.close() })
+  afterEach(() => {
+    for (const r of raws.splice(0)) r.close()
+  })
 
   async function stillServing() {
     const t0 = Date.now()
@@ -94,7 +102,13 @@ describe('sync garbage frames (sqlite)', () => {
     expect(msgs(C.doc).at(-1)).toEqual(marker)
   }
 
-  const cases = garbage.flatMap(([name, frame]) => [[name, 'as the first frame', frame], [name, 'after a normal handshake', frame]] as const)
+  const cases = garbage.flatMap(
+    ([name, frame]) =>
+      [
+        [name, 'as the first frame', frame],
+        [name, 'after a normal handshake', frame],
+      ] as const,
+  )
   it.each(cases)('refuses %s (%s) with 4400, and keeps serving', async (_name, when, frame) => {
     const raw = await Raw.open(wsBase, page, { token: b.token })
     raws.push(raw)

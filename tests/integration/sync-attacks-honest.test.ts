@@ -23,9 +23,16 @@ describe.each(backends())('honest clients next to the attacks (%s)', (backend) =
     base = server.url
     wsBase = base.replace(/^http/, 'ws')
   })
-  afterAll(async () => { await server?.close() })
-  afterEach(() => { for (const s of open.splice(0)) s.destroy() })
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
+  afterAll(async () => {
+    await server?.close()
+  })
+  afterEach(() => {
+    for (const s of open.splice(0)) s.destroy()
+  })
+  const keep = <T extends { destroy(): void }>(s: T): T => {
+    open.push(s)
+    return s
+  }
 
   /** A stock client whose doc starts from what `from` holds, as if loaded from IndexedDB before connecting. */
   async function reopen(from: Stock, docName: string, token: string): Promise<Stock> {
@@ -48,7 +55,10 @@ describe.each(backends())('honest clients next to the attacks (%s)', (backend) =
     A.doc.getArray<ChatMessage>('msgs').push([m])
     A.doc.getMap('edits').set(m.id, { body: 'second version', ts: Date.now() })
     A.doc.getMap('edits').set(m.id, { body: 'third version', ts: Date.now() })
-    await until(() => (C.doc.getMap('edits').get(m.id) as { body?: string } | undefined)?.body === 'third version', 'both edits reaching c')
+    await until(
+      () => (C.doc.getMap('edits').get(m.id) as { body?: string } | undefined)?.body === 'third version',
+      'both edits reaching c',
+    )
     C.destroy()
     const C2 = await reopen(C, g.page, g.c.token)
     await fence(A, g.a.id, [C2])
@@ -65,13 +75,16 @@ describe.each(backends())('honest clients next to the attacks (%s)', (backend) =
     await until(() => msgs(P.doc).length === 2, 'two messages')
     HA.doc.getMap('reads').set(g.a.id, readPosition(g.chat.page, 1))
     HA.doc.getMap('reads').set(g.a.id, readPosition(g.chat.page, 2))
-    await until(() => HC.doc.getMap('reads').get(g.a.id) === readPosition(g.chat.page, 2), 'a\'s read position reaching c')
+    await until(() => HC.doc.getMap('reads').get(g.a.id) === readPosition(g.chat.page, 2), "a's read position reaching c")
     HC.provider.disconnect()
     HC.provider.connect()
     await until(() => HC.provider.synced || HC.closes.length > 0, 'c to resync')
     expect(HC.closes).toEqual([])
     HC.doc.getMap('reads').set(g.c.id, readPosition(g.chat.page, 2))
-    await until(() => HA.doc.getMap('reads').get(g.c.id) === readPosition(g.chat.page, 2) || HC.closes.length > 0, 'c\'s read position reaching a')
+    await until(
+      () => HA.doc.getMap('reads').get(g.c.id) === readPosition(g.chat.page, 2) || HC.closes.length > 0,
+      "c's read position reaching a",
+    )
     expect(HC.closes).toEqual([])
   })
 
@@ -84,18 +97,21 @@ describe.each(backends())('honest clients next to the attacks (%s)', (backend) =
     await until(() => msgs(P.doc).length === 2, 'two messages')
     HA.doc.getMap('reads').set(g.a.id, readPosition(g.chat.page, 1))
     HA.doc.getMap('reads').set(g.a.id, readPosition(g.chat.page, 2))
-    await until(() => HC.doc.getMap('reads').get(g.a.id) === readPosition(g.chat.page, 2), 'a\'s read position reaching c')
+    await until(() => HC.doc.getMap('reads').get(g.a.id) === readPosition(g.chat.page, 2), "a's read position reaching c")
     HC.destroy()
     const HC2 = await reopen(HC, g.head, g.c.token)
     HC2.doc.getMap('reads').set(g.c.id, readPosition(g.chat.page, 2))
-    await until(() => HA.doc.getMap('reads').get(g.c.id) === readPosition(g.chat.page, 2) || HC2.closes.length > 0, 'c\'s read position reaching a')
+    await until(
+      () => HA.doc.getMap('reads').get(g.c.id) === readPosition(g.chat.page, 2) || HC2.closes.length > 0,
+      "c's read position reaching a",
+    )
     expect(HC2.closes).toEqual([])
   })
 
   it('keeps a member connected who comes back with a head doc the server rewrote (a rename)', async () => {
     const g = await group()
     const HC = keep(await stock(wsBase, g.head, g.c.token))
-    await until(() => HC.doc.getMap('meta').size > 0, 'the head doc\'s meta')
+    await until(() => HC.doc.getMap('meta').size > 0, "the head doc's meta")
     for (const title of ['renamed once', 'renamed twice']) {
       expect((await http(base, 'PATCH', `/api/chats/${g.chat.id}`, g.a.token, { title })).status).toBe(200)
     }
@@ -106,7 +122,10 @@ describe.each(backends())('honest clients next to the attacks (%s)', (backend) =
     const HA = keep(await stock(wsBase, g.head, g.a.token))
     P.doc.getArray<ChatMessage>('msgs').push([message(g.a.id, 'hello')])
     HC2.doc.getMap('reads').set(g.c.id, readPosition(g.chat.page, 1))
-    await until(() => HA.doc.getMap('reads').get(g.c.id) === readPosition(g.chat.page, 1) || HC2.closes.length > 0, 'c\'s read position reaching a')
+    await until(
+      () => HA.doc.getMap('reads').get(g.c.id) === readPosition(g.chat.page, 1) || HC2.closes.length > 0,
+      "c's read position reaching a",
+    )
     expect(HC2.closes).toEqual([])
   })
 })

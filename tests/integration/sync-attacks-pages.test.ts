@@ -5,7 +5,20 @@ import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
-import { Raw, craft, freshClientId, freshLook, message, msgs, newGroup, newUser, stock, until, type Stock, type User } from '../fixtures/attacks.ts'
+import {
+  Raw,
+  craft,
+  freshClientId,
+  freshLook,
+  message,
+  msgs,
+  newGroup,
+  newUser,
+  stock,
+  until,
+  type Stock,
+  type User,
+} from '../fixtures/attacks.ts'
 import { CLOSE, PAGE_HARD_LIMIT, PAGE_SIZE, headDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
 
 describe.each(backends())('sync page attacks (%s)', (backend) => {
@@ -30,7 +43,10 @@ describe.each(backends())('sync page attacks (%s)', (backend) => {
     const ms = Array.from({ length: count }, (_, i) => message(u.id, `late ${i}`))
     const client = freshClientId()
     raw.sendUpdate((await craft(raw, client, (d: Y.Doc) => d.getArray('msgs').push(ms))).update)
-    await until(() => raw.isClosed || raw.acks().some((sv) => (sv.get(client) ?? 0) >= count), `${count} appends to ${doc} answered`)
+    await until(
+      () => raw.isClosed || raw.acks().some((sv) => (sv.get(client) ?? 0) >= count),
+      `${count} appends to ${doc} answered`,
+    )
     return { raw, ids: ms.map((m) => m.id) }
   }
 

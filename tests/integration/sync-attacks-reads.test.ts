@@ -7,7 +7,16 @@ import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
-  craft, freshClientId, freshLook, look, message, msgs, sameSnapshot, stock, stripDeleteSet, until,
+  craft,
+  freshClientId,
+  freshLook,
+  look,
+  message,
+  msgs,
+  sameSnapshot,
+  stock,
+  stripDeleteSet,
+  until,
   type Stock,
 } from '../fixtures/attacks.ts'
 import { CLOSE, readPosition, type ChatMessage } from '../../protocol/index.ts'
@@ -28,7 +37,11 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     const reads = (h: Stock) => h.doc.getMap<number>('reads')
     reads(HA).set(s.a.id, readPosition(pageNo, 1))
     reads(HB).set(s.b.id, readPosition(pageNo, 2))
-    for (const h of [HA, HB, HC]) await until(() => reads(h).get(s.a.id) === readPosition(pageNo, 1) && reads(h).get(s.b.id) === readPosition(pageNo, 2), 'read positions everywhere')
+    for (const h of [HA, HB, HC])
+      await until(
+        () => reads(h).get(s.a.id) === readPosition(pageNo, 1) && reads(h).get(s.b.id) === readPosition(pageNo, 2),
+        'read positions everywhere',
+      )
     expect([...HA.closes, ...HB.closes]).toEqual([])
     return { s, pageNo, HA, HB, HC, reads }
   }
@@ -43,7 +56,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     // fence: c's own read position, a legitimate write to the same doc
     const pos = readPosition(pageNo, 3)
     reads(HC).set(s.c.id, pos)
-    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    await until(() => reads(HA).get(s.c.id) === pos, "c's read position reaching a")
     const expected = { meta: before.meta, reads: { ...before.reads, [s.c.id]: pos } }
     expect(look(HA.doc, s.head).json).toEqual(expected)
     const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
@@ -54,7 +67,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   }
 
-  it('refuses writing another user\'s read position', async () => {
+  it("refuses writing another user's read position", async () => {
     const h = await headScene()
     await expectRefusedOnHead(h, (d) => d.getMap('reads').set(h.s.a.id, readPosition(h.pageNo, 3)))
   })
@@ -96,7 +109,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     raw.sendUpdate(hidden)
     const pos = readPosition(pageNo, 3)
     reads(HC).set(s.c.id, pos)
-    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    await until(() => reads(HA).get(s.c.id) === pos, "c's read position reaching a")
     expect(reads(HA).get(s.b.id)).toBe(readPosition(pageNo, 2))
     const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect((fresh.json.reads as Record<string, number>)[s.b.id]).toBe(readPosition(pageNo, 2))
@@ -121,7 +134,7 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     raw.sendUpdate(Y.mergeUpdates(parts))
     const pos = readPosition(pageNo, 3)
     reads(HC).set(s.c.id, pos)
-    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    await until(() => reads(HA).get(s.c.id) === pos, "c's read position reaching a")
     expect({ bAtA: reads(HA).get(s.b.id) }).toEqual({ bAtA: readPosition(pageNo, 2) })
     const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect({ bFresh: (fresh.json.reads as Record<string, number>)[s.b.id] }).toEqual({ bFresh: readPosition(pageNo, 2) })
@@ -146,14 +159,14 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
     raw.sendUpdate(Y.mergeUpdates([live.update, erased.update]))
     const pos = readPosition(pageNo, 3)
     reads(HC).set(s.c.id, pos)
-    await until(() => reads(HA).get(s.c.id) === pos, 'c\'s read position reaching a')
+    await until(() => reads(HA).get(s.c.id) === pos, "c's read position reaching a")
     // either refused (b stays at 2) or taken as the raise (b at 3): never erased
     expect([readPosition(pageNo, 2), readPosition(pageNo, 3)]).toContain(reads(HA).get(s.b.id))
     const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
     expect([readPosition(pageNo, 2), readPosition(pageNo, 3)]).toContain((fresh.json.reads as Record<string, number>)[s.b.id])
   })
 
-  it('refuses deleting another user\'s read position', async () => {
+  it("refuses deleting another user's read position", async () => {
     const h = await headScene()
     await expectRefusedOnHead(h, (d) => d.getMap('reads').delete(h.s.a.id))
   })

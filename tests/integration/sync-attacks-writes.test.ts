@@ -8,10 +8,36 @@ import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
-  Raw, craft, deleteSetUpdate, fence, frameStep2, freshClientId, freshLook, gcUpdate, look, message, msgs, newGroup, newUser, sameSnapshot, sleep, stock, until,
-  type PageScene, type Stock, type User,
+  Raw,
+  craft,
+  deleteSetUpdate,
+  fence,
+  frameStep2,
+  freshClientId,
+  freshLook,
+  gcUpdate,
+  look,
+  message,
+  msgs,
+  newGroup,
+  newUser,
+  sameSnapshot,
+  sleep,
+  stock,
+  until,
+  type PageScene,
+  type Stock,
+  type User,
 } from '../fixtures/attacks.ts'
-import { CLOSE, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_SETTING_BYTES, inboxDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
+import {
+  CLOSE,
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_CHARS,
+  MAX_SETTING_BYTES,
+  inboxDoc,
+  pageDoc,
+  type ChatMessage,
+} from '../../protocol/index.ts'
 
 describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   const srv = attackHarness(backend)
@@ -56,7 +82,10 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     await expectRefusedOnPage(s, raw, update, client)
   }
 
-  const push = (...ms: unknown[]) => (d: Y.Doc) => d.getArray('msgs').push(ms)
+  const push =
+    (...ms: unknown[]) =>
+    (d: Y.Doc) =>
+      d.getArray('msgs').push(ms)
 
   // -------------------------------------------------------------------------------------------
   it('accepts and acknowledges a valid message sent over the same raw path (control)', async () => {
@@ -67,7 +96,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const { update } = await craft(raw, client, push(m))
     raw.sendUpdate(update)
     await until(() => raw.acks().some((sv) => (sv.get(client) ?? 0) >= 1), 'an acknowledgement for b')
-    for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((x) => x.id === m.id), 'b\'s message reaching a member')
+    for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((x) => x.id === m.id), "b's message reaching a member")
     expect(raw.isOpen).toBe(true)
   })
 
@@ -103,16 +132,16 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   // 2 ----------------------------------------------------------------------------------------
   it('refuses a clientID already bound to another user, continuing their clock on the same page', async () => {
     const s = await scene()
-    await attackPage(s, s.b, s.aClient, push(message(s.b.id, 'written with a\'s clientID')))
+    await attackPage(s, s.b, s.aClient, push(message(s.b.id, "written with a's clientID")))
   })
 
-  it('refuses a merged update that carries the sender\'s own message and a struct under another user\'s clientID', async () => {
+  it("refuses a merged update that carries the sender's own message and a struct under another user's clientID", async () => {
     const s = await scene()
     const raw = await rawOpen(s.page, s.b)
     const own = freshClientId()
     const mine = await craft(raw, own, push(message(s.b.id, 'honest part')))
     const raw2 = await rawOpen(s.page, s.b)
-    const stolen = await craft(raw2, s.aClient, push(message(s.b.id, 'part under a\'s clientID')))
+    const stolen = await craft(raw2, s.aClient, push(message(s.b.id, "part under a's clientID")))
     raw2.close()
     await expectRefusedOnPage(s, raw, Y.mergeUpdates([mine.update, stolen.update]), own)
   })
@@ -124,7 +153,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const page = pageDoc(other.id, other.page)
     const C2 = keep(await stock(srv.wsBase, page, s.c.token))
     const raw = await rawOpen(page, s.b)
-    const { update } = await craft(raw, s.aClient, push(message(s.b.id, 'b using a\'s clientID elsewhere')))
+    const { update } = await craft(raw, s.aClient, push(message(s.b.id, "b using a's clientID elsewhere")))
     raw.sendUpdate(update)
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
     const marker = await fence(C2, s.c.id, [])
@@ -134,10 +163,10 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     expect(fresh.clients.has(s.aClient)).toBe(false)
   })
 
-  it('refuses writing with the server\'s own clientID (the writer of the head doc\'s meta)', async () => {
+  it("refuses writing with the server's own clientID (the writer of the head doc's meta)", async () => {
     const s = await scene()
     const H = keep(await stock(srv.wsBase, s.head, s.a.token))
-    await until(() => H.doc.getMap('meta').size > 0, 'the head doc\'s meta')
+    await until(() => H.doc.getMap('meta').size > 0, "the head doc's meta")
     const serverClients = [...Y.decodeStateVector(Y.encodeStateVector(H.doc)).keys()]
     expect(serverClients.length).toBeGreaterThan(0)
     // the server's clientID, writing what b may write (b's own read position) and a message
@@ -184,17 +213,19 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const { update } = await craft(raw, x, push(m))
     raw.sendUpdate(update)
     await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) >= 1), 'the acknowledgement for c')
-    await until(() => msgs(s.A.doc).some((y) => y.id === m.id), 'c\'s message reaching a')
+    await until(() => msgs(s.A.doc).some((y) => y.id === m.id), "c's message reaching a")
     expect(raw.isOpen).toBe(true)
   })
 
   // 3 ----------------------------------------------------------------------------------------
-  it('refuses editing another user\'s message', async () => {
+  it("refuses editing another user's message", async () => {
     const s = await scene()
-    await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').set(s.m1.id, { body: 'a now says something else', ts: Date.now() }))
+    await attackPage(s, s.b, freshClientId(), (d) =>
+      d.getMap('edits').set(s.m1.id, { body: 'a now says something else', ts: Date.now() }),
+    )
   })
 
-  it('refuses retracting another user\'s message', async () => {
+  it("refuses retracting another user's message", async () => {
     const s = await scene()
     await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() }))
   })
@@ -202,20 +233,20 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('refuses overwriting an edit the author made', async () => {
     const s = await scene()
     s.A.doc.getMap('edits').set(s.m1.id, { body: 'hello (edited by a)', ts: Date.now() })
-    await until(() => s.C.doc.getMap('edits').has(s.m1.id), 'a\'s edit reaching c')
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), "a's edit reaching c")
     await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() }))
     expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ body: 'hello (edited by a)' })
   })
 
-  it('refuses a message that reuses another member\'s message id', async () => {
+  it("refuses a message that reuses another member's message id", async () => {
     const s = await scene()
-    await attackPage(s, s.b, freshClientId(), push(message(s.b.id, 'same id as a\'s', { id: s.m1.id })))
+    await attackPage(s, s.b, freshClientId(), push(message(s.b.id, "same id as a's", { id: s.m1.id })))
   })
 
-  it('refuses taking over another member\'s message id and retracting it in one update', async () => {
+  it("refuses taking over another member's message id and retracting it in one update", async () => {
     const s = await scene()
     await attackPage(s, s.b, freshClientId(), (d) => {
-      d.getArray('msgs').push([message(s.b.id, 'decoy with a\'s id', { id: s.m1.id })])
+      d.getArray('msgs').push([message(s.b.id, "decoy with a's id", { id: s.m1.id })])
       d.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })
     })
   })
@@ -223,12 +254,12 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
   it('lets the author edit and retract their own message (control)', async () => {
     const s = await scene()
     s.A.doc.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })
-    await until(() => s.C.doc.getMap('edits').has(s.m1.id), 'a\'s retraction reaching c')
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), "a's retraction reaching c")
     expect(s.A.closes).toEqual([])
   })
 
   // 5 ----------------------------------------------------------------------------------------
-  it('refuses deleting another user\'s message through a delete set', async () => {
+  it("refuses deleting another user's message through a delete set", async () => {
     const s = await scene()
     await attackPage(s, s.b, freshClientId(), (d) => d.getArray('msgs').delete(0, 1))
   })
@@ -239,7 +270,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const B = keep(await stock(srv.wsBase, s.page, s.b.token, { clientID: bClient }))
     const mine = message(s.b.id, 'b will try to erase this')
     B.doc.getArray<ChatMessage>('msgs').push([mine])
-    for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((m) => m.id === mine.id), 'b\'s message reaching a member')
+    for (const w of [s.A, s.C]) await until(() => msgs(w.doc).some((m) => m.id === mine.id), "b's message reaching a member")
     const idx = msgs(s.A.doc).findIndex((m) => m.id === mine.id)
     await attackPage(s, s.b, bClient, (d) => d.getArray('msgs').delete(idx, 1))
   })
@@ -253,10 +284,10 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     })
   })
 
-  it('refuses deleting another user\'s edit', async () => {
+  it("refuses deleting another user's edit", async () => {
     const s = await scene()
     s.A.doc.getMap('edits').set(s.m1.id, { body: 'edited by a', ts: Date.now() })
-    await until(() => s.C.doc.getMap('edits').has(s.m1.id), 'a\'s edit reaching c')
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), "a's edit reaching c")
     await attackPage(s, s.b, freshClientId(), (d) => d.getMap('edits').delete(s.m1.id))
   })
 
@@ -284,9 +315,9 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const s = await scene()
     const bClient = freshClientId()
     const B = keep(await stock(srv.wsBase, s.page, s.b.token, { clientID: bClient }))
-    const mine = message(s.b.id, 'b\'s own')
+    const mine = message(s.b.id, "b's own")
     B.doc.getArray<ChatMessage>('msgs').push([mine])
-    await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), 'b\'s message reaching a')
+    await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), "b's message reaching a")
     await attackPage(s, s.b, freshClientId(), (d) => {
       const e = new Y.Map<unknown>()
       d.getMap('edits').set(mine.id, e)
@@ -312,8 +343,10 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const B = keep(await stock(srv.wsBase, s.page, s.b.token, { clientID: bClient }))
     const mine = message(s.b.id, 'short')
     B.doc.getArray<ChatMessage>('msgs').push([mine])
-    await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), 'b\'s message reaching a')
-    await attackPage(s, s.b, bClient, (d) => d.getMap('edits').set(mine.id, { body: 'z'.repeat(MAX_MESSAGE_CHARS + 1), ts: Date.now() }))
+    await until(() => msgs(s.A.doc).some((m) => m.id === mine.id), "b's message reaching a")
+    await attackPage(s, s.b, bClient, (d) =>
+      d.getMap('edits').set(mine.id, { body: 'z'.repeat(MAX_MESSAGE_CHARS + 1), ts: Date.now() }),
+    )
   })
 
   it('refuses a message with fields outside the schema', async () => {
@@ -386,7 +419,9 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     await sleep(200) // the frame is in: what follows queues behind it
     const t0 = Date.now()
     const marker = await fence(s.C, s.c.id, [s.A])
-    console.log(`${backend}: a message sent right after a 100,000-clientID delete set reached the members in ${Date.now() - t0} ms`)
+    console.log(
+      `${backend}: a message sent right after a 100,000-clientID delete set reached the members in ${Date.now() - t0} ms`,
+    )
     expect(msgs(s.A.doc).at(-1)).toEqual(marker)
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
@@ -455,9 +490,13 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
 
       // another session takes doc_updates: the server's group commit waits for it
       let release = () => {}
-      const held = new Promise<void>((r) => { release = r })
+      const held = new Promise<void>((r) => {
+        release = r
+      })
       let locked = () => {}
-      const isLocked = new Promise<void>((r) => { locked = r })
+      const isLocked = new Promise<void>((r) => {
+        locked = r
+      })
       const lock = srv.server.db.tx(async (q) => {
         await q.run('LOCK TABLE doc_updates IN EXCLUSIVE MODE')
         locked()
@@ -490,7 +529,7 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     const s = await scene()
     const inbox = inboxDoc(s.b.id)
     const I = keep(await stock(srv.wsBase, inbox, s.b.token))
-    await until(() => I.doc.getMap('chats').has(s.convId), 'the chat in b\'s inbox')
+    await until(() => I.doc.getMap('chats').has(s.convId), "the chat in b's inbox")
     const before = look(I.doc, inbox).json
     const client = freshClientId()
     const raw = await rawOpen(inbox, s.b)
@@ -503,10 +542,15 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     // fence: the server itself rewrites the entry when a writes a message
     const m = message(s.a.id, 'news for the inbox')
     s.A.doc.getArray<ChatMessage>('msgs').push([m])
-    await until(() => (I.doc.getMap('chats').get(s.convId) as { preview?: string } | undefined)?.preview === m.body, 'the inbox entry showing a\'s new message')
+    await until(
+      () => (I.doc.getMap('chats').get(s.convId) as { preview?: string } | undefined)?.preview === m.body,
+      "the inbox entry showing a's new message",
+    )
     const fresh = await freshLook(srv.wsBase, inbox, s.b.token)
     expect(fresh.clients.has(client)).toBe(false)
     expect(fresh.json).toEqual(look(I.doc, inbox).json)
-    expect((fresh.json.chats as Record<string, { unread: number }>)[s.convId].unread).toBeGreaterThanOrEqual((before.chats as Record<string, { unread: number }>)[s.convId].unread)
+    expect((fresh.json.chats as Record<string, { unread: number }>)[s.convId].unread).toBeGreaterThanOrEqual(
+      (before.chats as Record<string, { unread: number }>)[s.convId].unread,
+    )
   })
 })

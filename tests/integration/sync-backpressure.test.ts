@@ -22,8 +22,14 @@ describe.each(backends())('sync backpressure (%s)', (backend) => {
   const tag = backend.slice(0, 2)
 
   it('a socket that stops reading is closed with 4008 after what was queued; the others get every message; it resyncs', async () => {
-    const [ann, bob, cy] = [await signUp(suite.server, `bp_ann_${tag}`), await signUp(suite.server, `bp_bob_${tag}`), await signUp(suite.server, `bp_cy_${tag}`)]
-    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', { title: 'slow', userIds: [bob.user.id, cy.user.id] })).body
+    const [ann, bob, cy] = [
+      await signUp(suite.server, `bp_ann_${tag}`),
+      await signUp(suite.server, `bp_bob_${tag}`),
+      await signUp(suite.server, `bp_cy_${tag}`),
+    ]
+    const chat = (
+      await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', { title: 'slow', userIds: [bob.user.id, cy.user.id] })
+    ).body
     const page = pageDoc(chat.id, 0)
     const a = await connect(suite.server, ann.token, page)
     const c = await connect(suite.server, cy.token, page)
@@ -52,7 +58,10 @@ describe.each(backends())('sync backpressure (%s)', (backend) => {
     expect(closed.code).toBe(CLOSE.RESYNC)
     const got = new Y.Doc()
     for (const f of slow.frames) if (f.type === 'update') Y.applyUpdate(got, f.update)
-    const seen = got.getArray<{ body: string }>('msgs').toArray().map((m) => Number(m.body.slice(0, 5)))
+    const seen = got
+      .getArray<{ body: string }>('msgs')
+      .toArray()
+      .map((m) => Number(m.body.slice(0, 5)))
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.length).toBeLessThan(n)
     // a prefix, nothing skipped in between
@@ -62,6 +71,10 @@ describe.each(backends())('sync backpressure (%s)', (backend) => {
     const again = await connect(suite.server, bob.token, page)
     suite.keep(again)
     await until(() => bodies(again).length === n, 'bob has every message after the resync', 30_000)
-    expect(msgs(again).toArray().map((m) => Number(m.body.slice(0, 5)))).toEqual(Array.from({ length: n }, (_, i) => i))
+    expect(
+      msgs(again)
+        .toArray()
+        .map((m) => Number(m.body.slice(0, 5))),
+    ).toEqual(Array.from({ length: n }, (_, i) => i))
   }, 180_000)
 })

@@ -20,7 +20,6 @@ describe.each(backends())('sync chat (%s)', (backend) => {
   let n = 0
   const user = (name: string) => signUp(suite.server, `${name}${n++}_${backend.slice(0, 2)}`, name)
 
-
   it('two users chat in a direct chat', async () => {
     const [ann, bob] = [await user('ann'), await user('bob')]
     const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
@@ -46,9 +45,12 @@ describe.each(backends())('sync chat (%s)', (backend) => {
 
   it('a group of five: everyone sees everything, and read counts fall as members read', async () => {
     const people = [await user('g1'), await user('g2'), await user('g3'), await user('g4'), await user('g5')]
-    const chat = (await api<Chat>(suite.server, people[0].token, 'POST', '/api/chats/group', {
-      title: 'five', userIds: people.slice(1).map((p) => p.user.id),
-    })).body
+    const chat = (
+      await api<Chat>(suite.server, people[0].token, 'POST', '/api/chats/group', {
+        title: 'five',
+        userIds: people.slice(1).map((p) => p.user.id),
+      })
+    ).body
     expect(chat.members.length).toBe(5)
     const pages = await Promise.all(people.map((p) => open(p, pageDoc(chat.id, 0))))
     const heads = await Promise.all(people.map((p) => open(p, headDoc(chat.id))))
@@ -68,7 +70,10 @@ describe.each(backends())('sync chat (%s)', (backend) => {
       await until(() => unreadBy(heads[0], 4) === 4 - i, `read count falls to ${4 - i}`)
     }
     for (const h of heads) await until(() => unreadBy(h, 4) === 0, 'every member sees all read')
-    const row = await suite.server.db.get<{ read_pos: number }>('SELECT read_pos FROM members WHERE conv_id = ? AND user_id = ?', [chat.id, people[2].user.id])
+    const row = await suite.server.db.get<{ read_pos: number }>(
+      'SELECT read_pos FROM members WHERE conv_id = ? AND user_id = ?',
+      [chat.id, people[2].user.id],
+    )
     expect(Number(row?.read_pos)).toBe(readPosition(0, 5))
   })
 

@@ -19,8 +19,13 @@ function docOf(updates: Uint8Array[]): Y.Doc {
   for (const u of updates) Y.applyUpdate(d, u)
   return d
 }
-const bodiesOf = (d: Y.Doc) => d.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)
-const editsOf = (d: Y.Doc) => new Map([...d.getMap<MessageEdit>(ROOTS.page.edits)].map(([id, e]) => [id, 'body' in e ? e.body : null]))
+const bodiesOf = (d: Y.Doc) =>
+  d
+    .getArray<ChatMessage>(ROOTS.page.msgs)
+    .toArray()
+    .map((m) => m.body)
+const editsOf = (d: Y.Doc) =>
+  new Map([...d.getMap<MessageEdit>(ROOTS.page.edits)].map(([id, e]) => [id, 'body' in e ? e.body : null]))
 
 // read by the sync server when it starts: documents never freeze, so none is compacted for resting and
 // what this file sees is the bound alone

@@ -16,14 +16,20 @@ describe.each(backends())('sync commit failure (%s)', (backend) => {
   const failWrites = async () => {
     if (suite.server.db.dialect === 'sqlite') {
       // the SQLite store appends to its journal (server/store/journal-store.ts)
-      await suite.server.db.run("CREATE TRIGGER sori_fail BEFORE INSERT ON doc_journal BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+      await suite.server.db.run(
+        "CREATE TRIGGER sori_fail BEFORE INSERT ON doc_journal BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+      )
     } else {
-      await suite.server.db.run("CREATE FUNCTION sori_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql")
+      await suite.server.db.run(
+        "CREATE FUNCTION sori_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql",
+      )
       await suite.server.db.run('CREATE TRIGGER sori_fail BEFORE INSERT ON doc_updates FOR EACH ROW EXECUTE FUNCTION sori_fail()')
     }
   }
   const acceptWrites = async () => {
-    await suite.server.db.run(suite.server.db.dialect === 'sqlite' ? 'DROP TRIGGER sori_fail' : 'DROP TRIGGER sori_fail ON doc_updates')
+    await suite.server.db.run(
+      suite.server.db.dialect === 'sqlite' ? 'DROP TRIGGER sori_fail' : 'DROP TRIGGER sori_fail ON doc_updates',
+    )
   }
 
   it('closes with 4012, sends nothing unstored, and recovers on reconnect', async () => {

@@ -21,11 +21,24 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
   const suite = serverSuite(backend)
   const tag = backend.slice(0, 2)
   // docs that sockets hold freeze; the others (inboxes the server wrote to) are dropped when idle instead
-  const allFrozen = () => until(() => { const s = suite.server.sync.stats(); return s.open > 0 && s.openFrozen === s.open }, 'every open doc frozen')
+  const allFrozen = () =>
+    until(() => {
+      const s = suite.server.sync.stats()
+      return s.open > 0 && s.openFrozen === s.open
+    }, 'every open doc frozen')
 
   it('an idle chat freezes with its sockets open, and thaws for whatever comes next', async () => {
-    const [ann, bob, cy] = [await signUp(suite.server, `fz_ann_${tag}`), await signUp(suite.server, `fz_bob_${tag}`), await signUp(suite.server, `fz_cy_${tag}`)]
-    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', { title: 'frozen', userIds: [bob.user.id, cy.user.id] })).body
+    const [ann, bob, cy] = [
+      await signUp(suite.server, `fz_ann_${tag}`),
+      await signUp(suite.server, `fz_bob_${tag}`),
+      await signUp(suite.server, `fz_cy_${tag}`),
+    ]
+    const chat = (
+      await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', {
+        title: 'frozen',
+        userIds: [bob.user.id, cy.user.id],
+      })
+    ).body
     const page = pageDoc(chat.id, 0)
     const a = await connect(suite.server, ann.token, page, { ack: true })
     const b = await connect(suite.server, bob.token, page)
@@ -51,7 +64,12 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
     // an edit of a message written before the freeze (its author is looked up in the thawed doc)
     await allFrozen()
     a.doc.getMap<MessageEdit>(ROOTS.page.edits).set(first.id, { body: 'edited after a freeze', ts: Date.now() })
-    await until(() => (c.doc.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string } | undefined)?.body === 'edited after a freeze', 'the edit reaches cy')
+    await until(
+      () =>
+        (c.doc.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string } | undefined)?.body ===
+        'edited after a freeze',
+      'the edit reaches cy',
+    )
 
     // a forged edit of ann's message by bob is still refused, and changes nothing
     await allFrozen()
@@ -65,7 +83,12 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
     const rows = await suite.server.db.all<{ data: Uint8Array }>('SELECT data FROM doc_rows WHERE doc = ? ORDER BY id', [page])
     const stored = new Y.Doc()
     for (const r of rows) Y.applyUpdate(stored, r.data)
-    expect(stored.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)).toEqual(['before the freeze', 'second', 'after the freeze'])
+    expect(
+      stored
+        .getArray<ChatMessage>(ROOTS.page.msgs)
+        .toArray()
+        .map((m) => m.body),
+    ).toEqual(['before the freeze', 'second', 'after the freeze'])
     expect((stored.getMap<MessageEdit>(ROOTS.page.edits).get(first.id) as { body?: string }).body).toBe('edited after a freeze')
   })
 
@@ -83,10 +106,20 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
   }
 
   it('a chat that rests has its stored rows merged into one, and keeps every message', async () => {
-    const [ann, bob, cy] = [await signUp(suite.server, `rs_ann_${tag}`), await signUp(suite.server, `rs_bob_${tag}`), await signUp(suite.server, `rs_cy_${tag}`)]
-    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', { title: 'resting', userIds: [bob.user.id, cy.user.id] })).body
+    const [ann, bob, cy] = [
+      await signUp(suite.server, `rs_ann_${tag}`),
+      await signUp(suite.server, `rs_bob_${tag}`),
+      await signUp(suite.server, `rs_cy_${tag}`),
+    ]
+    const chat = (
+      await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', {
+        title: 'resting',
+        userIds: [bob.user.id, cy.user.id],
+      })
+    ).body
     const page = pageDoc(chat.id, 0)
-    const rows = async () => Number((await suite.server.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_rows WHERE doc = ?', [page]))?.n)
+    const rows = async () =>
+      Number((await suite.server.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM doc_rows WHERE doc = ?', [page]))?.n)
     const a = await connect(suite.server, ann.token, page, { ack: true })
     const b = await connect(suite.server, bob.token, page)
     suite.keep(a, b)
@@ -97,7 +130,7 @@ describe.each(backends())('frozen documents (%s)', (backend) => {
     await until(async () => (await rows()) === 1, 'the frozen chat compacted')
 
     // it thaws for the next messages, which are stored after the merged row
-    want.push(...await write(a, ann.user.id, COMPACT_ROWS + 20, 'second'))
+    want.push(...(await write(a, ann.user.id, COMPACT_ROWS + 20, 'second')))
     await until(() => bodies(b).length === want.length, 'bob has the second messages')
     // dropped after its last socket left (before it could freeze): compacted on the way out
     a.destroy()

@@ -12,24 +12,46 @@ import type { InboxEntry } from '../../protocol/messages.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 /** `npx tsx server/main.ts` in its own process group (so that SIGKILL reaches the server itself). */
-async function startChild(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
+async function startChild(
+  databaseUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ proc: ChildProcess; url: string }> {
   const staticDir = appStandIn()
   const proc = spawn('npx', ['tsx', 'server/main.ts'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SORI_STATIC: staticDir, SORI_LOG: 'silent', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      SORI_STATIC: staticDir,
+      SORI_LOG: 'silent',
+      ...env,
+    },
   })
   const url = `http://127.0.0.1:${port}`
-  await until(async () => {
-    try { await fetch(`${url}/api/me`); return true } catch { return false }
-  }, 'the server to listen', 60_000)
+  await until(
+    async () => {
+      try {
+        await fetch(`${url}/api/me`)
+        return true
+      } catch {
+        return false
+      }
+    },
+    'the server to listen',
+    60_000,
+  )
   return { proc, url }
 }
 
-const kill9 = (proc: ChildProcess) => new Promise<void>((resolve) => {
-  proc.once('exit', () => resolve())
-  process.kill(-proc.pid!, 'SIGKILL')
-})
+const kill9 = (proc: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    proc.once('exit', () => resolve())
+    process.kill(-proc.pid!, 'SIGKILL')
+  })
 
 describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
   const procs: ChildProcess[] = []
@@ -38,7 +60,11 @@ describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
     for (const c of clients) c.destroy()
     for (const p of procs) {
       if (p.exitCode !== null || p.signalCode !== null) continue
-      try { process.kill(-p.pid!, 'SIGKILL') } catch { /* already gone */ }
+      try {
+        process.kill(-p.pid!, 'SIGKILL')
+      } catch {
+        /* already gone */
+      }
     }
   })
 
@@ -52,18 +78,27 @@ describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
     const tag = backend.slice(0, 2)
     const users = await Promise.all(['k1', 'k2', 'k3', 'k4'].map((h) => signUp(server, `${h}_${tag}`)))
     const chats = [
-      (await api<Chat>(server, users[0].token, 'POST', '/api/chats/group', { title: 'one', userIds: [users[1].user.id, users[2].user.id] })).body,
+      (
+        await api<Chat>(server, users[0].token, 'POST', '/api/chats/group', {
+          title: 'one',
+          userIds: [users[1].user.id, users[2].user.id],
+        })
+      ).body,
       (await api<Chat>(server, users[3].token, 'POST', '/api/chats/direct', { userId: users[2].user.id })).body,
     ]
     const writers = [
-      { user: users[0], chat: chats[0] }, { user: users[1], chat: chats[0] },
-      { user: users[2], chat: chats[1] }, { user: users[3], chat: chats[1] },
+      { user: users[0], chat: chats[0] },
+      { user: users[1], chat: chats[0] },
+      { user: users[2], chat: chats[1] },
+      { user: users[3], chat: chats[1] },
     ]
-    const live = await Promise.all(writers.map(async (w) => {
-      const c = await connect(server, w.user.token, pageDoc(w.chat.id, 0), { ack: true })
-      clients.push(c)
-      return { ...w, c, sent: [] as string[] }
-    }))
+    const live = await Promise.all(
+      writers.map(async (w) => {
+        const c = await connect(server, w.user.token, pageDoc(w.chat.id, 0), { ack: true })
+        clients.push(c)
+        return { ...w, c, sent: [] as string[] }
+      }),
+    )
     // each message is one transaction by the writer's own clientID: message i has clock i
     const timer = setInterval(() => {
       for (const w of live) {
@@ -89,7 +124,11 @@ describe.each(backends())('sync durability under SIGKILL (%s)', (backend) => {
       const w = live[i]
       const reader = await connect({ url: second.url }, w.user.token, pageDoc(w.chat.id, 0))
       clients.push(reader)
-      const ids = new Set(msgs(reader).toArray().map((m) => m.id))
+      const ids = new Set(
+        msgs(reader)
+          .toArray()
+          .map((m) => m.id),
+      )
       const missing = w.sent.slice(0, acked[i]).filter((id) => !ids.has(id))
       expect(missing).toEqual([])
       expect(acked[i]).toBeGreaterThanOrEqual(150)

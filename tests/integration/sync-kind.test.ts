@@ -18,9 +18,13 @@ const KEY_RE = /^[a-z]{1,16}$/
 /** Committed writes, in commit order: the keys each committed update set, per document. */
 class KvLog implements CommitParticipant<string[]> {
   readonly committedKeys: string[] = []
-  create(): string[] { return [] }
+  create(): string[] {
+    return []
+  }
   async write(): Promise<void> {}
-  committed(part: string[] | undefined): void { if (part) this.committedKeys.push(...part) }
+  committed(part: string[] | undefined): void {
+    if (part) this.committedKeys.push(...part)
+  }
 }
 
 function kvKind(log: KvLog): DocKind<{ owner: string }, true> {
@@ -49,7 +53,9 @@ function kvKind(log: KvLog): DocKind<{ owner: string }, true> {
       }
       return {
         root: (name) => (name === 'kv' ? own : undefined),
-        applied: (batch: Batch) => { batch.part(log).push(...keys) },
+        applied: (batch: Batch) => {
+          batch.part(log).push(...keys)
+        },
       }
     },
   }

@@ -40,8 +40,14 @@ describe.each(backends())('sync offline writes (%s)', (backend) => {
 
   it('20 messages written offline arrive once, in order, for everyone; acked only once stored', async () => {
     const tag = backend.slice(0, 2)
-    const [ann, bob, cy] = [await signUp(server, `off_ann_${tag}`), await signUp(server, `off_bob_${tag}`), await signUp(server, `off_cy_${tag}`)]
-    const chat = (await api<Chat>(server, ann.token, 'POST', '/api/chats/group', { title: 'offline', userIds: [bob.user.id, cy.user.id] })).body
+    const [ann, bob, cy] = [
+      await signUp(server, `off_ann_${tag}`),
+      await signUp(server, `off_bob_${tag}`),
+      await signUp(server, `off_cy_${tag}`),
+    ]
+    const chat = (
+      await api<Chat>(server, ann.token, 'POST', '/api/chats/group', { title: 'offline', userIds: [bob.user.id, cy.user.id] })
+    ).body
     const name = pageDoc(chat.id, 0)
     const a = await connect(server, ann.token, name, { ack: true })
     const b = await connect(server, bob.token, name)
@@ -63,10 +69,13 @@ describe.each(backends())('sync offline writes (%s)', (backend) => {
     a.provider.disconnect()
     await until(() => !a.provider.wsconnected, 'ann offline')
     const sent: string[] = []
-    for (let i = 0; i < 20; i++) { send(a, ann.user.id, `offline ${i}`); sent.push(`offline ${i}`) }
+    for (let i = 0; i < 20; i++) {
+      send(a, ann.user.id, `offline ${i}`)
+      sent.push(`offline ${i}`)
+    }
     // bob writes meanwhile, so the two histories interleave
     send(b, bob.user.id, 'while ann was away')
-    await until(() => bodies(c).length === 2, 'bob\'s message reaches cy')
+    await until(() => bodies(c).length === 2, "bob's message reaches cy")
     expect(bodies(b)).not.toContain('offline 0')
 
     a.provider.connect()
@@ -74,10 +83,16 @@ describe.each(backends())('sync offline writes (%s)', (backend) => {
     const order = bodies(a)
     for (const x of [b, c]) expect(bodies(x)).toEqual(order)
     // each exactly once, and ann's in the order she wrote them
-    expect(new Set(msgs(a).toArray().map((m) => m.id)).size).toBe(22)
+    expect(
+      new Set(
+        msgs(a)
+          .toArray()
+          .map((m) => m.id),
+      ).size,
+    ).toBe(22)
     expect(order.filter((t) => t.startsWith('offline '))).toEqual(sent)
 
-    await until(() => a.ackedClock() >= 21, 'ann\'s 21 messages acknowledged')
+    await until(() => a.ackedClock() >= 21, "ann's 21 messages acknowledged")
     const checks = await Promise.all(ackChecks)
     expect(checks.length).toBeGreaterThan(0)
     for (const ch of checks) expect(ch.storedClock).toBeGreaterThanOrEqual(ch.acked)

@@ -32,7 +32,8 @@ describe.each(backends())('sync pages (%s)', (backend) => {
         written += CHUNK
         const want = msgs(p).length
         await until(() => p.ackedClock() >= want, 'the chunk acknowledged')
-        if (msgs(p).length >= PAGE_SIZE) await until(() => (meta.get('page') as number) > page, 'the roll-over reaching the head doc')
+        if (msgs(p).length >= PAGE_SIZE)
+          await until(() => (meta.get('page') as number) > page, 'the roll-over reaching the head doc')
       }
       p.destroy()
     }
@@ -41,14 +42,26 @@ describe.each(backends())('sync pages (%s)', (backend) => {
     // bob fetches any old page: exactly its thousand messages, in order
     for (const page of [0, 2, 4]) {
       const c = await connect(suite.server, bob.token, pageDoc(chat.id, page))
-      const got = msgs(c).toArray().map((m) => m.body)
+      const got = msgs(c)
+        .toArray()
+        .map((m) => m.body)
       expect(got.length).toBe(PAGE_SIZE)
       expect(got[0]).toBe(`msg ${page * PAGE_SIZE}`)
       expect(got[PAGE_SIZE - 1]).toBe(`msg ${(page + 1) * PAGE_SIZE - 1}`)
       c.destroy()
     }
-    const rows = await suite.server.db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ? ORDER BY page', [chat.id])
-    expect(rows.map((r) => [Number(r.page), Number(r.length)])).toEqual([[0, 1000], [1, 1000], [2, 1000], [3, 1000], [4, 1000], [5, 0]])
+    const rows = await suite.server.db.all<{ page: number; length: number }>(
+      'SELECT page, length FROM conv_pages WHERE conv_id = ? ORDER BY page',
+      [chat.id],
+    )
+    expect(rows.map((r) => [Number(r.page), Number(r.length)])).toEqual([
+      [0, 1000],
+      [1, 1000],
+      [2, 1000],
+      [3, 1000],
+      [4, 1000],
+      [5, 0],
+    ])
 
     // a page past the current one does not exist yet: refused at the upgrade
     expect(await upgradeStatus(`${syncUrl(suite.server)}/${pageDoc(chat.id, 7)}?token=${bob.token}`)).toBe(403)

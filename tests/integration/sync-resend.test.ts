@@ -24,7 +24,10 @@ describe.each(backends())('resending held structs (%s)', (backend) => {
     for (const s of open) s.destroy()
     await server?.close()
   })
-  const keep = <T extends { destroy(): void }>(s: T): T => { open.push(s); return s }
+  const keep = <T extends { destroy(): void }>(s: T): T => {
+    open.push(s)
+    return s
+  }
 
   async function scene() {
     const [ann, bob] = await Promise.all([newUser(base, 'ann'), newUser(base, 'bob')])
@@ -46,7 +49,10 @@ describe.each(backends())('resending held structs (%s)', (backend) => {
     await until(() => inbox.doc.getMap(ROOTS.inbox.chats).size === 1, 'the server wrote ann’s inbox entry')
     const storedInbox = Y.encodeStateAsUpdate(inbox.doc)
 
-    for (const [doc, stored] of [[page, storedPage], [inboxDoc(ann.id), storedInbox]] as const) {
+    for (const [doc, stored] of [
+      [page, storedPage],
+      [inboxDoc(ann.id), storedInbox],
+    ] as const) {
       const raw = await Raw.open(wsBase, doc, { token: ann.token, ack: true })
       await raw.sync(new Y.Doc())
       raw.sendUpdate(stored) // the provider forwarding the copy applied from local storage
@@ -56,7 +62,9 @@ describe.each(backends())('resending held structs (%s)', (backend) => {
         await raw.sync(writer)
         writer.clientID = freshClientId()
         let update: Uint8Array | null = null
-        writer.on('update', (u: Uint8Array) => { update = u })
+        writer.on('update', (u: Uint8Array) => {
+          update = u
+        })
         writer.getArray<ChatMessage>(ROOTS.page.msgs).push([message(ann.id, 'after the reload')])
         raw.sendUpdate(update!)
         await until(() => msgs(bobSide.doc).some((m) => m.body === 'after the reload'), 'bob receives ann’s message')
@@ -83,7 +91,9 @@ describe.each(backends())('resending held structs (%s)', (backend) => {
     await raw.sync(writer)
     writer.clientID = freshClientId()
     let own: Uint8Array | null = null
-    writer.on('update', (u: Uint8Array) => { own = u })
+    writer.on('update', (u: Uint8Array) => {
+      own = u
+    })
     writer.getArray<ChatMessage>(ROOTS.page.msgs).push([message(ann.id, 'honest words')])
     raw.sendUpdate(Y.mergeUpdates([forged, own!]))
 

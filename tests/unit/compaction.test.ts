@@ -8,7 +8,11 @@ function write(rows: number, restEvery: number): { compactions: number; rowsEnco
   let compactions = 0
   let rowsEncoded = 0
   let maxRows = 0
-  const compact = () => { compactions++; rowsEncoded += stored; stored = 1 }
+  const compact = () => {
+    compactions++
+    rowsEncoded += stored
+    stored = 1
+  }
   for (let i = 1; i <= rows; i++) {
     stored++
     maxRows = Math.max(maxRows, stored)

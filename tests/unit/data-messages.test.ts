@@ -21,7 +21,10 @@ describe('messageItems', () => {
     a.transact(() => msgs.push([msg('usera0000000', 'three'), msg('usera0000000', 'four')]))
     const items = [...messageItems(msgs)]
     expect(items.map((i) => [i.value.body, i.client, i.clock, i.index])).toEqual([
-      ['one', a.clientID, 0, 0], ['two', a.clientID, 1, 1], ['three', a.clientID, 2, 2], ['four', a.clientID, 3, 3],
+      ['one', a.clientID, 0, 0],
+      ['two', a.clientID, 1, 1],
+      ['three', a.clientID, 2, 2],
+      ['four', a.clientID, 3, 3],
     ])
   })
 
@@ -34,7 +37,10 @@ describe('messageItems', () => {
     msgs.push([msg('usera0000000', 'waiting')])
     const sv = Y.decodeStateVector(Y.encodeStateVector(server))
     const state = [...messageItems(msgs)].map((i) => [i.value.body, (sv.get(i.client) ?? 0) > i.clock])
-    expect(state).toEqual([['sent', true], ['waiting', false]])
+    expect(state).toEqual([
+      ['sent', true],
+      ['waiting', false],
+    ])
   })
 
   test('concurrent writers: both docs agree on order and index, and each message keeps its own item id', () => {
@@ -45,7 +51,8 @@ describe('messageItems', () => {
     sync(a, b)
     a.getArray<ChatMessage>('msgs').push([msg('usera0000000', 'a2')])
     sync(a, b)
-    const view = (d: Y.Doc) => [...messageItems(d.getArray<ChatMessage>('msgs'))].map((i) => `${i.index}:${i.value.body}:${i.client}:${i.clock}`)
+    const view = (d: Y.Doc) =>
+      [...messageItems(d.getArray<ChatMessage>('msgs'))].map((i) => `${i.index}:${i.value.body}:${i.client}:${i.clock}`)
     expect(view(a)).toEqual(view(b))
     expect(view(a)).toHaveLength(3)
     const a2 = [...messageItems(a.getArray<ChatMessage>('msgs'))].find((i) => i.value.body === 'a2')

@@ -2,17 +2,26 @@
 import { afterEach, expect, test } from 'vitest'
 import { guardWrite, storageProblem } from '../../web/store/storage.ts'
 
-afterEach(() => { storageProblem.value = null })
+afterEach(() => {
+  storageProblem.value = null
+})
 
 test('a quota failure sets storageProblem and the caller carries on', async () => {
-  const r = await guardWrite(async () => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError') })
+  const r = await guardWrite(async () => {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+  })
   expect(r).toBeUndefined()
   expect(storageProblem.value).toBe('quota')
 })
 
 test('Dexie wraps the browser error in `inner`: still a quota failure', async () => {
-  const dexieError = Object.assign(new Error('AbortError'), { name: 'AbortError', inner: new DOMException('full', 'QuotaExceededError') })
-  await guardWrite(async () => { throw dexieError })
+  const dexieError = Object.assign(new Error('AbortError'), {
+    name: 'AbortError',
+    inner: new DOMException('full', 'QuotaExceededError'),
+  })
+  await guardWrite(async () => {
+    throw dexieError
+  })
   expect(storageProblem.value).toBe('quota')
 })
 
@@ -20,7 +29,9 @@ test('other failures are not reported as a full disk', async () => {
   const warn = console.warn
   console.warn = () => {}
   try {
-    await guardWrite(async () => { throw new DOMException('gone', 'InvalidStateError') })
+    await guardWrite(async () => {
+      throw new DOMException('gone', 'InvalidStateError')
+    })
   } finally {
     console.warn = warn
   }

@@ -16,7 +16,10 @@ import type { ChatDomain } from '../../server/chats/domain.ts'
 import type { SyncEngine } from '../../server/sync/types.ts'
 
 let db: Db | null = null
-afterEach(async () => { await db?.close(); db = null })
+afterEach(async () => {
+  await db?.close()
+  db = null
+})
 
 async function setup(turns = 1) {
   db = await openDb(':memory:')
@@ -27,11 +30,18 @@ async function setup(turns = 1) {
   const counted: Db = {
     ...real,
     dialect: real.dialect,
-    tx: async (fn) => { const n = ++txs; const r = await real.tx(fn); log.push(`commit ${n}`); return r },
+    tx: async (fn) => {
+      const n = ++txs
+      const r = await real.tx(fn)
+      log.push(`commit ${n}`)
+      return r
+    },
   }
   // deliveries are what the bus carries to the documents' sockets after each commit
   const bus = createInProcessBus()
-  bus.subscribe('u:test', (m) => { if (m.kind === 'update') log.push(`deliver ${m.update[0]}`) })
+  bus.subscribe('u:test', (m) => {
+    if (m.kind === 'update') log.push(`deliver ${m.update[0]}`)
+  })
   const commit = new GroupCommit(counted, await openStore(real), { turns }, { bus, node: 'n1', failed: () => {} })
   // the chats' commit participant, on the real database (its engine is only asked for batches)
   const chats = { engine: { commit } as unknown as SyncEngine, db: real, convs: new Convs(real) } as ChatDomain
@@ -58,7 +68,10 @@ describe('group commit', () => {
     // (fewer than 100 rows: the fake updates must not be compacted)
     const n = BATCH_MAX * 2 + 5
     // one update per callback, as frames arrive: microtasks run between them, the turn does not end
-    for (let i = 0; i < n; i++) { commit.add(entry(i % 256)); await Promise.resolve() }
+    for (let i = 0; i < n; i++) {
+      commit.add(entry(i % 256))
+      await Promise.resolve()
+    }
     await commit.drain()
     expect(txs()).toBeGreaterThanOrEqual(2)
     // the first transaction went as soon as it held BATCH_MAX updates, before the turn ended
@@ -94,7 +107,9 @@ describe('group commit', () => {
     await real.run("INSERT INTO conv_pages (conv_id, page, length) VALUES ('cv1', 0, 0)")
     const mirrored = async () => ({
       last: (await real.get<{ last_preview: string }>("SELECT last_preview FROM convs WHERE id = 'cv1'"))?.last_preview,
-      length: Number((await real.get<{ length: number }>("SELECT length FROM conv_pages WHERE conv_id = 'cv1' AND page = 0"))?.length),
+      length: Number(
+        (await real.get<{ length: number }>("SELECT length FROM conv_pages WHERE conv_id = 'cv1' AND page = 0"))?.length,
+      ),
       mark: Number((await real.get<{ value: number }>("SELECT value FROM sync_marks WHERE name = 'mirror'"))?.value),
       stored: Number((await real.get<{ m: number }>('SELECT MAX(id) AS m FROM doc_rows'))?.m),
     })

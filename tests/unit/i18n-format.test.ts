@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { daysAgo, formatChatTime, formatList, formatNumber, formatRelative, formatTime, sortByName } from '../../web/i18n/format.ts'
+import {
+  daysAgo,
+  formatChatTime,
+  formatList,
+  formatNumber,
+  formatRelative,
+  formatTime,
+  sortByName,
+} from '../../web/i18n/format.ts'
 
 // local times, so that "yesterday" is a calendar day whatever the machine's time zone
 const now = new Date(2026, 10, 24, 15, 30).getTime()
@@ -34,7 +42,11 @@ describe('formatters follow the locale', () => {
     expect(formatList(['민아', '준', '소라'], 'ko')).toBe('민아, 준 및 소라')
   })
   it('sorts names with the locale collation', () => {
-    const names = (xs: string[], l: string) => sortByName(xs.map((name) => ({ name })), l).map((x) => x.name)
+    const names = (xs: string[], l: string) =>
+      sortByName(
+        xs.map((name) => ({ name })),
+        l,
+      ).map((x) => x.name)
     expect(names(['Zoe', 'Äpfel', 'Apfel', 'anna'], 'de')).toEqual(['anna', 'Apfel', 'Äpfel', 'Zoe'])
     expect(names(['하늘', '가람', '나래'], 'ko')).toEqual(['가람', '나래', '하늘'])
     expect(names(['item10', 'item9'], 'en')).toEqual(['item9', 'item10'])

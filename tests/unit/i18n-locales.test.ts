@@ -23,7 +23,11 @@ const PLURAL = /^(.*)_(zero|one|two|few|many|other)$/
 const baseKey = (k: string) => k.match(PLURAL)?.[1] ?? k
 const placeholders = (s: string) => [...s.matchAll(/\{\{\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort()
 const enBases = new Set(Object.keys(en).map(baseKey))
-const pluralBases = new Set(Object.keys(en).filter((k) => PLURAL.test(k)).map(baseKey))
+const pluralBases = new Set(
+  Object.keys(en)
+    .filter((k) => PLURAL.test(k))
+    .map(baseKey),
+)
 
 /** Names and symbols, and words that the language itself uses unchanged (checked by a native reader). */
 const SAME_AS_ENGLISH_OK: Record<string, string[]> = {
@@ -39,19 +43,28 @@ describe('locale bundles', () => {
   it.each(LOCALES.filter((l) => l !== 'en'))('%s has every key of en.json and no other', (lng) => {
     const b = bundles[lng]
     const bases = new Set(Object.keys(b).map(baseKey))
-    expect([...enBases].filter((k) => !bases.has(k)), 'missing keys').toEqual([])
-    expect([...bases].filter((k) => !enBases.has(k)), 'keys that en.json no longer has').toEqual([])
+    expect(
+      [...enBases].filter((k) => !bases.has(k)),
+      'missing keys',
+    ).toEqual([])
+    expect(
+      [...bases].filter((k) => !enBases.has(k)),
+      'keys that en.json no longer has',
+    ).toEqual([])
   })
 
   it.each(LOCALES)('%s has no empty values', (lng) => {
-    const empty = Object.entries(bundles[lng]).filter(([, v]) => typeof v !== 'string' || v.trim() === '').map(([k]) => k)
+    const empty = Object.entries(bundles[lng])
+      .filter(([, v]) => typeof v !== 'string' || v.trim() === '')
+      .map(([k]) => k)
     expect(empty).toEqual([])
   })
 
   it.each(LOCALES)('%s has every plural category its language needs', (lng) => {
     const need = new Intl.PluralRules(lng).resolvedOptions().pluralCategories
     const missing: string[] = []
-    for (const base of pluralBases) for (const cat of need) if (!(`${base}_${cat}` in bundles[lng])) missing.push(`${base}_${cat}`)
+    for (const base of pluralBases)
+      for (const cat of need) if (!(`${base}_${cat}` in bundles[lng])) missing.push(`${base}_${cat}`)
     expect(missing).toEqual([])
     // and no plural key stands alone without its categories
     for (const base of pluralBases) expect(base in bundles[lng], `${base} without suffix`).toBe(false)
@@ -65,7 +78,10 @@ describe('locale bundles', () => {
       let want = placeholders(enValue)
       let got = placeholders(v)
       // a singular may say "one" in words instead of {{count}}
-      if (/_(zero|one|two)$/.test(k)) { want = want.filter((p) => p !== 'count'); got = got.filter((p) => p !== 'count') }
+      if (/_(zero|one|two)$/.test(k)) {
+        want = want.filter((p) => p !== 'count')
+        got = got.filter((p) => p !== 'count')
+      }
       if (want.join() !== got.join()) wrong.push(`${k}: ${JSON.stringify(v)}`)
     }
     expect(wrong).toEqual([])
@@ -83,10 +99,15 @@ describe('locale bundles', () => {
       if (lng === 'en') continue
       const ok = new Set([...SAME_AS_ENGLISH_OK['*'], ...(SAME_AS_ENGLISH_OK[lng] ?? [])])
       // a value made only of placeholders, digits and symbols (or a 1–2 letter code like "ID") is not English
-      const same = Object.entries(bundles[lng]).filter(([k, v]) => v === en[k] && /\p{L}{3}/u.test(String(v).replace(/\{\{[^}]*\}\}/g, '')))
+      const same = Object.entries(bundles[lng]).filter(
+        ([k, v]) => v === en[k] && /\p{L}{3}/u.test(String(v).replace(/\{\{[^}]*\}\}/g, '')),
+      )
       const unlisted = same.filter(([, v]) => !ok.has(String(v)))
-      report.push(`${lng}: ${same.length}/${Object.keys(bundles[lng]).length} identical to English${same.length ? ` (${same.map(([k]) => k).join(', ')})` : ''}`)
-      if (unlisted.length > MAX_UNLISTED_SAME) bad.push(`${lng}: ${unlisted.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`)
+      report.push(
+        `${lng}: ${same.length}/${Object.keys(bundles[lng]).length} identical to English${same.length ? ` (${same.map(([k]) => k).join(', ')})` : ''}`,
+      )
+      if (unlisted.length > MAX_UNLISTED_SAME)
+        bad.push(`${lng}: ${unlisted.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`)
     }
     console.log(`same-as-English report\n  ${report.join('\n  ')}`)
     expect(bad).toEqual([])

@@ -5,8 +5,16 @@ import { tokenize } from '../../web/search/tokenize.ts'
 
 let n = 0
 const row = (conv: string, body: string, lang: string, extra: Partial<SearchRow> = {}): SearchRow => ({
-  id: `msg_${String(++n).padStart(6, '0')}`, conv, page: 0, index: n, from: 'u1', ts: 1_700_000_000_000 + n * 1000,
-  body, retracted: false, tokens: tokenize(body, lang), ...extra,
+  id: `msg_${String(++n).padStart(6, '0')}`,
+  conv,
+  page: 0,
+  index: n,
+  from: 'u1',
+  ts: 1_700_000_000_000 + n * 1000,
+  body,
+  retracted: false,
+  tokens: tokenize(body, lang),
+  ...extra,
 })
 const marked = (parts: { text: string; hit: boolean }[]) => parts.filter((p) => p.hit).map((p) => p.text)
 
@@ -23,7 +31,11 @@ describe('searchMessages', () => {
   const index = new MemoryIndex(rows)
 
   it('finds words inside Thai, Japanese and Chinese sentences and marks them', async () => {
-    for (const [q, conv, lang] of [['ตลาด', 'thai', 'th'], ['寿司', 'japan', 'ja'], ['北京', 'china', 'zh-Hans']]) {
+    for (const [q, conv, lang] of [
+      ['ตลาด', 'thai', 'th'],
+      ['寿司', 'japan', 'ja'],
+      ['北京', 'china', 'zh-Hans'],
+    ]) {
       const r = await searchMessages(index, q, lang)
       expect(r.groups.map((g) => g.conv)).toEqual([conv])
       expect(marked(highlight(r.groups[0].hits[0].body, r.words, lang))).toEqual([q])

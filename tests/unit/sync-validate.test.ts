@@ -18,19 +18,41 @@ const BOB = 'bobbobbobbob'
 const SERVER = '!server'
 
 const conv = (over: Partial<ConvState> = {}): ConvState => ({
-  id: 'convconvconv', kind: 'group', title: 't', page: 0, created: 1,
-  members: new Map([[ANN, { name: 'ann', readPos: 0 }], [BOB, { name: 'bob', readPos: 0 }]]),
-  pageLengths: new Map([[0, 0]]), blockedAuthors: new Set(), lastPreview: '', lastFrom: '', lastTs: 0, ...over,
+  id: 'convconvconv',
+  kind: 'group',
+  title: 't',
+  page: 0,
+  created: 1,
+  members: new Map([
+    [ANN, { name: 'ann', readPos: 0 }],
+    [BOB, { name: 'bob', readPos: 0 }],
+  ]),
+  pageLengths: new Map([[0, 0]]),
+  blockedAuthors: new Set(),
+  lastPreview: '',
+  lastFrom: '',
+  lastTs: 0,
+  ...over,
 })
 
 let n = 0
-const msg = (from: string, body = 'hello'): ChatMessage => ({ id: `msg-${(n++).toString().padStart(6, '0')}`, from, ts: 1, kind: 'text', body })
+const msg = (from: string, body = 'hello'): ChatMessage => ({
+  id: `msg-${(n++).toString().padStart(6, '0')}`,
+  from,
+  ts: 1,
+  kind: 'text',
+  body,
+})
 
 /** A server copy and the bindings the validator sees. */
 class World {
   server = new Y.Doc()
   owners = new Map<number, string>()
-  constructor(readonly kind: 'page' | 'head' | 'inbox', readonly c: ConvState | null = conv(), readonly page = 0) {}
+  constructor(
+    readonly kind: 'page' | 'head' | 'inbox',
+    readonly c: ConvState | null = conv(),
+    readonly page = 0,
+  ) {}
 
   client(userId: string): Y.Doc {
     const d = new Y.Doc()
@@ -43,8 +65,15 @@ class World {
   rules(userId: string): UpdateRules & { appended?: ChatMessage[]; readPos?: number | null } {
     if (this.kind === 'page') {
       return new PageGrammar({
-        userId, doc: this.server, conv: this.c, page: this.page,
-        messageAuthor: (id) => this.server.getArray<ChatMessage>(ROOTS.page.msgs).toArray().find((m) => m.id === id)?.from,
+        userId,
+        doc: this.server,
+        conv: this.c,
+        page: this.page,
+        messageAuthor: (id) =>
+          this.server
+            .getArray<ChatMessage>(ROOTS.page.msgs)
+            .toArray()
+            .find((m) => m.id === id)?.from,
       })
     }
     if (this.kind === 'head') return new HeadGrammar(userId, this.server, this.c)
@@ -54,7 +83,12 @@ class World {
   /** What `doc` wrote since it last synced with the server, validated as `userId`. */
   check(doc: Y.Doc, userId: string, update = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.server))): Verdict {
     const rules = this.rules(userId)
-    const v = validateUpdate(Y.decodeUpdate(update), { userId, doc: this.server, owner: (cl) => this.owners.get(cl) ?? null, rules })
+    const v = validateUpdate(Y.decodeUpdate(update), {
+      userId,
+      doc: this.server,
+      owner: (cl) => this.owners.get(cl) ?? null,
+      rules,
+    })
     if (v.ok !== true) return v
     // the server checks a head update's effects on a scratch copy too (handle.ts)
     const err = v.noop ? null : rules.effects?.(this.server, update)
@@ -97,7 +131,10 @@ describe('validateUpdate: page docs', () => {
   it('accepts messages written offline across a reload, whatever order the two clientIDs decode in', () => {
     // after a reload the doc writes under a new random clientID; decodeUpdate lists clients by descending
     // clientID, so the newer items (whose origins are the older ones) can come first in the update
-    for (const [first, second] of [[50, 100], [100, 50]]) {
+    for (const [first, second] of [
+      [50, 100],
+      [100, 50],
+    ]) {
       const w = new World('page')
       const before = w.client(ANN)
       before.clientID = first
@@ -109,7 +146,12 @@ describe('validateUpdate: page docs', () => {
       Y.applyUpdate(after, Y.encodeStateAsUpdate(before))
       after.getArray(ROOTS.page.msgs).push([msg(ANN, 'after reload')])
       expect(reason(w.check(after, ANN))).toBe('accepted')
-      expect(w.server.getArray<ChatMessage>(ROOTS.page.msgs).toArray().map((m) => m.body)).toEqual(['before reload', 'after reload'])
+      expect(
+        w.server
+          .getArray<ChatMessage>(ROOTS.page.msgs)
+          .toArray()
+          .map((m) => m.body),
+      ).toEqual(['before reload', 'after reload'])
     }
   })
 

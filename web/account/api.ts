@@ -2,7 +2,11 @@
 import type { ApiError } from '../../protocol/api.ts'
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly code: ApiError['error']['code'] | 'network', message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: ApiError['error']['code'] | 'network',
+    message: string,
+  ) {
     super(message)
     this.name = 'ApiFailure'
   }
@@ -11,10 +15,14 @@ export class ApiFailure extends Error {
 let token: string | null = null
 let unauthorized: () => void = () => {}
 
-export const setToken = (t: string | null): void => { token = t }
+export const setToken = (t: string | null): void => {
+  token = t
+}
 export const getToken = (): string | null => token
 /** Called when an authenticated request gets 401 (the session was signed out elsewhere). */
-export const onUnauthorized = (fn: () => void): void => { unauthorized = fn }
+export const onUnauthorized = (fn: () => void): void => {
+  unauthorized = fn
+}
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {}

@@ -54,7 +54,9 @@ export async function signedOut(): Promise<void> {
   if (!id) return
   stashClear(dbName(id))
   // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
-  await import('dexie').then(({ default: Dexie }) => Dexie.delete(dbName(id))).catch((e) => console.warn('sori: could not delete local data', e))
+  await import('dexie')
+    .then(({ default: Dexie }) => Dexie.delete(dbName(id)))
+    .catch((e) => console.warn('sori: could not delete local data', e))
 }
 
 export async function signOut(all = false): Promise<void> {

@@ -13,12 +13,19 @@ const SignedIn = lazy(() => import('./SignedIn.tsx'))
 function useFocusHeading(routeKey: string): void {
   const first = useRef(true)
   useEffect(() => {
-    if (first.current) { first.current = false; return }
+    if (first.current) {
+      first.current = false
+      return
+    }
     let tries = 0
     let frame = 0
     const focus = () => {
       const h1 = document.querySelector<HTMLElement>('#main h1')
-      if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); return }
+      if (h1) {
+        h1.tabIndex = -1
+        h1.focus({ preventScroll: true })
+        return
+      }
       if (++tries < 30) frame = requestAnimationFrame(focus) // a lazy screen may still be loading
     }
     focus()

@@ -10,22 +10,38 @@ type AnyComponent = ComponentType<any>
 export function lazy(load: () => Promise<{ default: AnyComponent }>): AnyComponent {
   let loaded: AnyComponent | null = null
   let pending: Promise<AnyComponent> | null = null
-  const fetchIt = () => (pending ??= load().then((m) => (loaded = m.default)).catch((e) => { pending = null; throw e }))
+  const fetchIt = () =>
+    (pending ??= load()
+      .then((m) => (loaded = m.default))
+      .catch((e) => {
+        pending = null
+        throw e
+      }))
   function Lazy(props: Record<string, unknown>) {
     const [, setTick] = useState(0)
     const [failed, setFailed] = useState(false)
     useEffect(() => {
       if (loaded) return
       let live = true
-      fetchIt().then(() => live && setTick((n) => n + 1), () => live && setFailed(true))
-      return () => { live = false }
+      fetchIt().then(
+        () => live && setTick((n) => n + 1),
+        () => live && setFailed(true),
+      )
+      return () => {
+        live = false
+      }
     }, [])
-    if (loaded) { const C = loaded; return <C {...props} /> }
+    if (loaded) {
+      const C = loaded
+      return <C {...props} />
+    }
     if (failed) {
       return (
         <div class="screen-message" role="alert">
           <p>{t('app.loadFailed')}</p>
-          <button class="btn" onClick={() => location.reload()}>{t('app.reload')}</button>
+          <button class="btn" onClick={() => location.reload()}>
+            {t('app.reload')}
+          </button>
         </div>
       )
     }

@@ -4,27 +4,42 @@ import { signal } from '@preact/signals'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 
 export type RouteName = 'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group'
-export interface Route { name: RouteName; arg: string }
+export interface Route {
+  name: RouteName
+  arg: string
+}
 
 const NAMES: readonly RouteName[] = ['chats', 'friends', 'chat', 'settings', 'search', 'new-group']
 
-const decodePart = (s: string): string => { try { return decodeURIComponent(s) } catch { return '' } }
+const decodePart = (s: string): string => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return ''
+  }
+}
 
 export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
-  if (!(NAMES as readonly string[]).includes(name) || (name === 'chat' && !ENTITY_ID_RE.test(arg))) return { name: 'chats', arg: '' }
+  if (!(NAMES as readonly string[]).includes(name) || (name === 'chat' && !ENTITY_ID_RE.test(arg)))
+    return { name: 'chats', arg: '' }
   return { name: name as RouteName, arg }
 }
 
 export const route = signal<Route>(parseRoute(location.hash))
 // set once the user has navigated inside the app, so that back() may use the browser's history
 let navigated = false
-addEventListener('hashchange', () => { navigated = true; route.value = parseRoute(location.hash) })
+addEventListener('hashchange', () => {
+  navigated = true
+  route.value = parseRoute(location.hash)
+})
 
 export function go(name: RouteName, arg = '', replace = false): void {
   const hash = `#/${name}${arg ? '/' + encodeURIComponent(arg) : ''}`
-  if (replace) { history.replaceState(null, '', hash); route.value = parseRoute(hash) }
-  else location.hash = hash
+  if (replace) {
+    history.replaceState(null, '', hash)
+    route.value = parseRoute(hash)
+  } else location.hash = hash
 }
 
 /** Back to where the user came from inside the app, or to `fallback` on a cold start. */

@@ -11,7 +11,9 @@ export function SearchSlot() {
   if (Search) return <Search />
   return (
     <section class="screen">
-      <header class="topbar"><h1 class="topbar__title">{t('nav.search')}</h1></header>
+      <header class="topbar">
+        <h1 class="topbar__title">{t('nav.search')}</h1>
+      </header>
       <p class="empty">{t('app.comingSoon')}</p>
     </section>
   )

@@ -15,7 +15,11 @@ export function Avatar({ id, name, size = 44 }: { id: string; name: string; size
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0
   return (
-    <span class="avatar" aria-hidden="true" style={{ width: size, height: size, fontSize: size * 0.42, background: COLOURS[h % COLOURS.length] }}>
+    <span
+      class="avatar"
+      aria-hidden="true"
+      style={{ width: size, height: size, fontSize: size * 0.42, background: COLOURS[h % COLOURS.length] }}
+    >
       {firstGrapheme(name)}
     </span>
   )

@@ -9,8 +9,14 @@ export function ConnectionStrip() {
   // a quick reconnect should not flash a strip: show "reconnecting" only after a moment
   const [shown, setShown] = useState(state === 'offline')
   useEffect(() => {
-    if (state === 'online') { setShown(false); return }
-    if (state === 'offline') { setShown(true); return }
+    if (state === 'online') {
+      setShown(false)
+      return
+    }
+    if (state === 'offline') {
+      setShown(true)
+      return
+    }
     const timer = setTimeout(() => setShown(true), 1500)
     return () => clearTimeout(timer)
   }, [state])

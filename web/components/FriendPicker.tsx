@@ -5,8 +5,18 @@ import { sortByName } from '../i18n/format.ts'
 import { t } from '../app/t.ts'
 import { Avatar } from './Avatar.tsx'
 
-export function FriendPicker({ picked, onChange, exclude = [] }: { picked: string[]; onChange: (ids: string[]) => void; exclude?: string[] }) {
-  useEffect(() => { refreshFriends().catch(() => {}) }, [])
+export function FriendPicker({
+  picked,
+  onChange,
+  exclude = [],
+}: {
+  picked: string[]
+  onChange: (ids: string[]) => void
+  exclude?: string[]
+}) {
+  useEffect(() => {
+    refreshFriends().catch(() => {})
+  }, [])
   const list = sortByName(friends.value?.friends ?? []).filter((p) => !exclude.includes(p.id))
   if (list.length === 0) return <p class="empty">{t('newGroup.noFriends')}</p>
   return (
@@ -17,9 +27,17 @@ export function FriendPicker({ picked, onChange, exclude = [] }: { picked: strin
         return (
           <label key={p.id} class="row picker__row">
             <Avatar id={p.id} name={p.name} size={40} />
-            <span class="row__body"><span class="row__title">{p.name}</span><span class="row__sub">@{p.handle}</span></span>
-            <input type="checkbox" class="picker__check" checked={on} value={p.id}
-              onChange={() => onChange(on ? picked.filter((x) => x !== p.id) : [...picked, p.id])} />
+            <span class="row__body">
+              <span class="row__title">{p.name}</span>
+              <span class="row__sub">@{p.handle}</span>
+            </span>
+            <input
+              type="checkbox"
+              class="picker__check"
+              checked={on}
+              value={p.id}
+              onChange={() => onChange(on ? picked.filter((x) => x !== p.id) : [...picked, p.id])}
+            />
           </label>
         )
       })}

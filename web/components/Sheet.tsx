@@ -13,12 +13,23 @@ export function Sheet({ title, onClose, children }: { title: string; onClose: ()
     return () => d?.close()
   }, [])
   return (
-    <dialog ref={ref} class="sheet" aria-labelledby="sheet-title" onClose={onClose}
-      onClick={(e) => { if (e.target === ref.current) onClose() /* a tap on the backdrop */ }}>
+    <dialog
+      ref={ref}
+      class="sheet"
+      aria-labelledby="sheet-title"
+      onClose={onClose}
+      onClick={(e) => {
+        if (e.target === ref.current) onClose() /* a tap on the backdrop */
+      }}
+    >
       <div class="sheet__panel">
         <header class="sheet__head">
-          <h2 class="sheet__title" id="sheet-title">{title}</h2>
-          <button class="icon-btn" onClick={onClose} aria-label={t('app.close')}><IconClose /></button>
+          <h2 class="sheet__title" id="sheet-title">
+            {title}
+          </h2>
+          <button class="icon-btn" onClick={onClose} aria-label={t('app.close')}>
+            <IconClose />
+          </button>
         </header>
         <div class="sheet__body">{children}</div>
       </div>

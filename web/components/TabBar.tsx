@@ -22,7 +22,9 @@ export function TabBar() {
           <Icon />
           <span class="tabbar__label">{t(key)}</span>
           {name === 'chats' && unread > 0 && (
-            <span class="badge tabbar__badge" aria-label={t('chats.unread', { count: unread })}>{unread > 999 ? '999+' : unread}</span>
+            <span class="badge tabbar__badge" aria-label={t('chats.unread', { count: unread })}>
+              {unread > 999 ? '999+' : unread}
+            </span>
           )}
         </a>
       ))}

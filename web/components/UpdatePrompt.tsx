@@ -7,8 +7,12 @@ export function UpdatePrompt() {
   return (
     <div class="update-prompt" role="alert">
       <span>{t('update.ready')}</span>
-      <button class="btn btn--small btn--primary" onClick={apply}>{t('update.reload')}</button>
-      <button class="btn btn--small btn--ghost" onClick={() => (updateReady.value = null)}>{t('update.later')}</button>
+      <button class="btn btn--small btn--primary" onClick={apply}>
+        {t('update.reload')}
+      </button>
+      <button class="btn btn--small btn--ghost" onClick={() => (updateReady.value = null)}>
+        {t('update.later')}
+      </button>
     </div>
   )
 }

@@ -52,7 +52,10 @@ export function VirtualList<T>(p: Props<T>) {
         const key = el.dataset.key
         if (!key || !el.isConnected) continue
         const h = el.offsetHeight
-        if (h > 0 && heights.current.get(key) !== h) { heights.current.set(key, h); changed = true }
+        if (h > 0 && heights.current.get(key) !== h) {
+          heights.current.set(key, h)
+          changed = true
+        }
       }
       if (changed) setMeasured((x) => x + 1)
     })
@@ -79,7 +82,11 @@ export function VirtualList<T>(p: Props<T>) {
   }
 
   useLayoutEffect(() => {
-    for (const row of observed.current) if (!row.isConnected) { observer.current!.unobserve(row); observed.current.delete(row) }
+    for (const row of observed.current)
+      if (!row.isConnected) {
+        observer.current!.unobserve(row)
+        observed.current.delete(row)
+      }
     const el = scroller.current
     if (!el) return
     if (stick.current) {
@@ -98,7 +105,11 @@ export function VirtualList<T>(p: Props<T>) {
     const el = scroller.current!
     const resize = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }))
     resize.observe(el)
-    return () => { observer.current?.disconnect(); resize.disconnect(); cancelAnimationFrame(frame.current) }
+    return () => {
+      observer.current?.disconnect()
+      resize.disconnect()
+      cancelAnimationFrame(frame.current)
+    }
   }, [])
 
   useEffect(() => {
@@ -130,7 +141,10 @@ export function VirtualList<T>(p: Props<T>) {
   function onScroll() {
     const el = scroller.current!
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
-    if (atBottom !== stick.current) { stick.current = atBottom; p.onAtBottom?.(atBottom) }
+    if (atBottom !== stick.current) {
+      stick.current = atBottom
+      p.onAtBottom?.(atBottom)
+    }
     let i = Math.max(0, lowerBound(offsets, el.scrollTop + 1) - 1)
     while (i < n - 1 && p.canAnchor && !p.canAnchor(items[i])) i++
     if (i < n) anchor.current = { key: itemKey(items[i]), delta: offsets[i] - el.scrollTop }
@@ -143,8 +157,18 @@ export function VirtualList<T>(p: Props<T>) {
   for (let i = start; i < end; i++) {
     const key = itemKey(items[i])
     rows.push(
-      <div key={key} data-key={key} class="vlist__row" role="listitem"
-        ref={(el) => { if (el && !observed.current.has(el)) { observed.current.add(el); observer.current!.observe(el) } }}>
+      <div
+        key={key}
+        data-key={key}
+        class="vlist__row"
+        role="listitem"
+        ref={(el) => {
+          if (el && !observed.current.has(el)) {
+            observed.current.add(el)
+            observer.current!.observe(el)
+          }
+        }}
+      >
         {p.render(items[i], i)}
       </div>,
     )

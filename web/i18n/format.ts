@@ -6,7 +6,10 @@ const cache = new Map<string, unknown>()
 function cached<T>(kind: string, locale: string, opts: object, make: () => T): T {
   const key = `${kind}|${locale}|${JSON.stringify(opts)}`
   let v = cache.get(key) as T | undefined
-  if (v === undefined) { v = make(); cache.set(key, v) }
+  if (v === undefined) {
+    v = make()
+    cache.set(key, v)
+  }
   return v
 }
 
@@ -14,17 +17,24 @@ const dtf = (locale: string, o: Intl.DateTimeFormatOptions) => cached('dt', loca
 const DAY = 86_400_000
 
 /** Start of the local calendar day containing `ts`. */
-const dayStart = (ts: number) => { const d = new Date(ts); d.setHours(0, 0, 0, 0); return d.getTime() }
+const dayStart = (ts: number) => {
+  const d = new Date(ts)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
 /** Whole calendar days from `ts` to `now` (0 today, 1 yesterday), robust to DST. */
 export const daysAgo = (ts: number, now = Date.now()) => Math.round((dayStart(now) - dayStart(ts)) / DAY)
 
 /** "14:05" / "오후 2:05" / "2:05 PM": the locale's own clock. */
-export const formatTime = (ts: number, locale: string = lang.value) => dtf(locale, { hour: 'numeric', minute: '2-digit' }).format(ts)
+export const formatTime = (ts: number, locale: string = lang.value) =>
+  dtf(locale, { hour: 'numeric', minute: '2-digit' }).format(ts)
 
 /** A calendar date; the year is shown only when it is not this year. */
 export function formatDate(ts: number, locale: string = lang.value, now = Date.now()): string {
   const sameYear = new Date(ts).getFullYear() === new Date(now).getFullYear()
-  return dtf(locale, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }).format(ts)
+  return dtf(locale, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }).format(
+    ts,
+  )
 }
 
 /** A full date for day separators in a chat: "Tuesday, November 24, 2026" in the locale's words. */
@@ -57,8 +67,16 @@ export function formatBytes(bytes: number, locale: string = lang.value): string 
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const
   let i = 0
   let v = bytes
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++ }
-  return formatNumber(v, locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: v < 10 && i > 0 ? 1 : 0 })
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return formatNumber(v, locale, {
+    style: 'unit',
+    unit: units[i],
+    unitDisplay: 'short',
+    maximumFractionDigits: v < 10 && i > 0 ? 1 : 0,
+  })
 }
 
 // full sensitivity: Apfel before Äpfel, not "equal" and left in whatever order they came

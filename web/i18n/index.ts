@@ -18,9 +18,20 @@ const CHOSEN = 'sori:lang' // the user's explicit choice on this device
 const UNSENT = 'sori:lang-unsent' // a choice the server has not heard of yet (made offline)
 
 const store = {
-  get: (k: string): string | null => { try { return localStorage.getItem(k) } catch { return null } },
+  get: (k: string): string | null => {
+    try {
+      return localStorage.getItem(k)
+    } catch {
+      return null
+    }
+  },
   set: (k: string, v: string | null): void => {
-    try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v) } catch { /* private mode: not persisted */ }
+    try {
+      if (v === null) localStorage.removeItem(k)
+      else localStorage.setItem(k, v)
+    } catch {
+      /* private mode: not persisted */
+    }
   },
 }
 
@@ -29,7 +40,7 @@ function initialLocale(): Locale {
   if (isLocale(chosen)) return chosen
   const account = me.value?.lang
   if (isLocale(account)) return account
-  return pickLocale(typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language])
+  return pickLocale(typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]))
 }
 
 async function ensureBundle(lng: Locale): Promise<void> {
@@ -101,14 +112,19 @@ function sendUnsent(): Promise<void> {
         const user = me.peek()
         if (!user) return // signed out: the choice stays on this device; sign-in applies the account's language
         if (user.lang !== lng) await updateMe({ lang: lng })
-        if (store.get(UNSENT) === lng) { store.set(UNSENT, null); return }
+        if (store.get(UNSENT) === lng) {
+          store.set(UNSENT, null)
+          return
+        }
       }
     } catch {
       // offline or server error: tried again when the browser is back online, or at the next start
     }
   })()
   sending = run
-  void run.then(() => { if (sending === run) sending = null })
+  void run.then(() => {
+    if (sending === run) sending = null
+  })
   return run
 }
 
@@ -120,7 +136,10 @@ function followAccount(): void {
   let lastUser: string | null = me.peek()?.id ?? null
   effect(() => {
     const user = me.value
-    if (!user) { lastUser = null; return }
+    if (!user) {
+      lastUser = null
+      return
+    }
     const signedIn = user.id !== lastUser
     lastUser = user.id
     if (signedIn) store.set(UNSENT, null) // a choice made while signed out does not overwrite the account

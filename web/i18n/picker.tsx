@@ -22,13 +22,21 @@ export function LanguagePicker({ id = 'language-picker', class: className }: { i
   }
   return (
     <div class={`language-picker ${className ?? ''}`.trim()}>
-      <label for={id} class="language-picker__label">{t('lang.label')}</label>
+      <label for={id} class="language-picker__label">
+        {t('lang.label')}
+      </label>
       <select id={id} class="language-picker__select" value={lang.value} onChange={onChange} disabled={busy} aria-busy={busy}>
         {LOCALES.map((l) => (
-          <option key={l} value={l} lang={l}>{NATIVE_NAMES[l]}</option>
+          <option key={l} value={l} lang={l}>
+            {NATIVE_NAMES[l]}
+          </option>
         ))}
       </select>
-      {failed && <p class="language-picker__error" role="alert">{t('lang.loadFailed')}</p>}
+      {failed && (
+        <p class="language-picker__error" role="alert">
+          {t('lang.loadFailed')}
+        </p>
+      )}
     </div>
   )
 }

@@ -14,7 +14,10 @@ export function currentPage(meta: Y.Map<unknown>): number {
 
 /** Member ids from meta.members, whichever JSON shape the server writes. */
 export function memberIds(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map((m) => (typeof m === 'string' ? m : (m as { id?: unknown } | null)?.id)).filter((m): m is string => typeof m === 'string')
+  if (Array.isArray(v))
+    return v
+      .map((m) => (typeof m === 'string' ? m : (m as { id?: unknown } | null)?.id))
+      .filter((m): m is string => typeof m === 'string')
   if (v && typeof v === 'object') return Object.keys(v)
   return []
 }

@@ -7,7 +7,12 @@ import { checkMessage, type ChatMessage, type MessageEdit } from '../../protocol
 export const pageMsgs = (doc: Y.Doc): Y.Array<ChatMessage> => doc.getArray<ChatMessage>(ROOTS.page.msgs)
 export const pageEdits = (doc: Y.Doc): Y.Map<MessageEdit> => doc.getMap<MessageEdit>(ROOTS.page.edits)
 
-export interface MessageItem { value: ChatMessage; client: number; clock: number; index: number }
+export interface MessageItem {
+  value: ChatMessage
+  client: number
+  clock: number
+  index: number
+}
 
 /**
  * The messages of a page's `msgs` array in order, each with its (client, clock) and its index (the
@@ -23,7 +28,8 @@ export function* messageItems(msgs: Y.Array<ChatMessage>): Generator<MessageItem
     const values = it.content.getContent() as ChatMessage[]
     for (let k = 0; k < values.length; k++, index++) {
       const v = values[k]
-      if (checkMessage(v, (v as ChatMessage | null)?.from as string) === null) yield { value: v, client: it.id.client, clock: it.id.clock + k, index }
+      if (checkMessage(v, (v as ChatMessage | null)?.from as string) === null)
+        yield { value: v, client: it.id.client, clock: it.id.clock + k, index }
     }
   }
 }

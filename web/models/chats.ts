@@ -33,7 +33,9 @@ export async function leave(convId: string): Promise<void> {
   await api('POST', `${at(convId)}/leave`)
   const s = infos.get(convId)
   if (s) s.value = null
-  await db()?.kv.delete(key(convId)).catch(() => undefined)
+  await db()
+    ?.kv.delete(key(convId))
+    .catch(() => undefined)
 }
 
 /** The chat's info: the cached copy at once (offline too), refreshed from the server when reachable. */
@@ -46,7 +48,9 @@ export function chatInfo(convId: string): Signal<Chat | null> {
   s = signal<Chat | null>(null)
   infos.set(convId, s)
   const sig = s
-  void kvGet<Chat>(key(convId)).then((c) => { if (c && !sig.value) sig.value = c })
+  void kvGet<Chat>(key(convId)).then((c) => {
+    if (c && !sig.value) sig.value = c
+  })
   void refresh(convId)
   return s
 }

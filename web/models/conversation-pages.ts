@@ -57,7 +57,9 @@ export function openPages(convId: string, changed: () => void): Pages {
   const oldest = (): number => (pages.size > 0 ? Math.min(...pages.keys()) : -1)
 
   return {
-    get newest() { return newest },
+    get newest() {
+      return newest
+    },
     get: (n) => pages.get(n),
     sorted: () => [...pages.keys()].sort((a, b) => a - b).map((n) => pages.get(n) as Page),
     oldest,

@@ -36,7 +36,10 @@ function batched(fn: () => void, stopped: () => boolean): () => void {
   return () => {
     if (scheduled || stopped()) return
     scheduled = true
-    queueMicrotask(() => { scheduled = false; if (!stopped()) fn() })
+    queueMicrotask(() => {
+      scheduled = false
+      if (!stopped()) fn()
+    })
   }
 }
 
@@ -64,7 +67,10 @@ export function openConversation(convId: string): Conversation {
   const typing = watchTyping(head, userId)
 
   // the newest page follows the head's meta.page (it rolls over every PAGE_SIZE messages)
-  const onMeta = (): void => { if (!closed) pages.follow(currentPage(meta)); schedule() }
+  const onMeta = (): void => {
+    if (!closed) pages.follow(currentPage(meta))
+    schedule()
+  }
   meta.observe(onMeta)
   reads.observe(schedule)
   const ready = head.loaded.then(onMeta)
@@ -75,19 +81,26 @@ export function openConversation(convId: string): Conversation {
   }
 
   // a page that just rolled over shows next to nothing: bring in the previous one (Dexie first)
-  void ready.then(() => pages.get(pages.newest)?.ref.loaded).catch(() => undefined).then(() => {
-    newestLoaded = true
-    settled.value = true
-    schedule()
-    const p = pages.get(pages.newest)
-    if (!closed && p && p.msgs.length < SHORT_PAGE && pages.newest > 0) return loadOlder()
-  }).catch(() => undefined)
+  void ready
+    .then(() => pages.get(pages.newest)?.ref.loaded)
+    .catch(() => undefined)
+    .then(() => {
+      newestLoaded = true
+      settled.value = true
+      schedule()
+      const p = pages.get(pages.newest)
+      if (!closed && p && p.msgs.length < SHORT_PAGE && pages.newest > 0) return loadOlder()
+    })
+    .catch(() => undefined)
 
   const write = (fn: () => void): void => {
     // normally the head is already loaded from Dexie; only right after opening do we wait for it
     // (so that the message goes into the right page)
     if (pages.newest >= 0) fn()
-    else void ready.then(() => { if (!closed) fn() })
+    else
+      void ready.then(() => {
+        if (!closed) fn()
+      })
   }
   /** the page of one of my own messages, for editing it */
   const myPage = (id: string): Page | null => {

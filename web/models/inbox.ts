@@ -6,7 +6,9 @@ import type { InboxEntry } from '../../protocol/messages.ts'
 import { inboxChats } from '../kinds/inbox.ts'
 import { openDoc } from '../sync/docs.ts'
 
-export interface ChatListItem extends InboxEntry { id: string }
+export interface ChatListItem extends InboxEntry {
+  id: string
+}
 
 /** newest first */
 export const chatList = signal<ChatListItem[]>([])
@@ -18,13 +20,18 @@ export function startInbox(userId: string): () => void {
   const chats = inboxChats(ref.doc)
   const read = (): void => {
     const list: ChatListItem[] = []
-    chats.forEach((entry, id) => { if (entry && typeof entry === 'object') list.push({ ...entry, id }) })
+    chats.forEach((entry, id) => {
+      if (entry && typeof entry === 'object') list.push({ ...entry, id })
+    })
     list.sort((a, b) => b.ts - a.ts)
     chatList.value = list
   }
   const onChange = (_e: Y.YMapEvent<InboxEntry>): void => read()
   chats.observe(onChange)
-  void ref.loaded.then(() => { read(); chatListLoaded.value = true })
+  void ref.loaded.then(() => {
+    read()
+    chatListLoaded.value = true
+  })
   const stopLive = ref.live()
   return () => {
     chats.unobserve(onChange)

@@ -21,7 +21,14 @@ export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
 export { chatList, chatListLoaded, type ChatListItem } from './inbox.ts'
 export {
-  friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, unblockFriend, removeFriend,
+  friends,
+  refreshFriends,
+  findByHandle,
+  addFriend,
+  hideFriend,
+  blockFriend,
+  unblockFriend,
+  removeFriend,
 } from './friends.ts'
 export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
 export { openConversation, type Conversation, type MessageView } from './conversation.ts'

@@ -23,10 +23,18 @@ export function localSearch(): ((query: string, lang: string, watch: SearchWatch
   return (query, lang, watch) => {
     let stopped = false
     let sub: { unsubscribe(): void } | null = null
-    void queryCode().then(([{ searchMessages }, { dexieIndex }]) => {
-      if (stopped) return
-      sub = liveQuery(() => searchMessages(dexieIndex(store.messages), query, lang)).subscribe(watch)
-    }, (e: unknown) => { if (!stopped) watch.error(e) })
-    return () => { stopped = true; sub?.unsubscribe() }
+    void queryCode().then(
+      ([{ searchMessages }, { dexieIndex }]) => {
+        if (stopped) return
+        sub = liveQuery(() => searchMessages(dexieIndex(store.messages), query, lang)).subscribe(watch)
+      },
+      (e: unknown) => {
+        if (!stopped) watch.error(e)
+      },
+    )
+    return () => {
+      stopped = true
+      sub?.unsubscribe()
+    }
   }
 }

@@ -12,7 +12,10 @@ export interface Typing {
 /** typing stops by itself if the UI forgets to say so */
 const TYPING_MS = 6_000
 
-interface TypingState { user?: { id?: unknown }; typing?: unknown }
+interface TypingState {
+  user?: { id?: unknown }
+  typing?: unknown
+}
 
 export function watchTyping(head: DocRef, userId: string): Typing {
   const who = signal<string[]>([])
@@ -25,7 +28,8 @@ export function watchTyping(head: DocRef, userId: string): Typing {
     const ids = new Set<string>()
     a.getStates().forEach((s, client) => {
       const st = s as TypingState
-      if (client !== a.clientID && st.typing === true && typeof st.user?.id === 'string' && st.user.id !== userId) ids.add(st.user.id)
+      if (client !== a.clientID && st.typing === true && typeof st.user?.id === 'string' && st.user.id !== userId)
+        ids.add(st.user.id)
     })
     const next = [...ids].sort()
     if (next.join() !== who.value.join()) who.value = next

@@ -3,6 +3,11 @@
 // and clears the target. A signal rather than a URL part so the router's routes stay as they are.
 import { signal } from '@preact/signals'
 
-export interface JumpTarget { conv: string; id: string; page: number; index: number }
+export interface JumpTarget {
+  conv: string
+  id: string
+  page: number
+  index: number
+}
 
 export const jumpTarget = signal<JumpTarget | null>(null)

@@ -23,7 +23,11 @@ export class MemoryIndex implements TokenIndex {
   private lowerBound(key: string): number {
     let lo = 0
     let hi = this.tokens.length
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.tokens[mid] < key) lo = mid + 1; else hi = mid }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.tokens[mid] < key) lo = mid + 1
+      else hi = mid
+    }
     return lo
   }
 
@@ -35,7 +39,8 @@ export class MemoryIndex implements TokenIndex {
 
   async rowsWithPrefix(prefix: string): Promise<readonly SearchRow[]> {
     const out: SearchRow[] = []
-    for (let i = this.lowerBound(prefix); i < this.tokens.length && this.tokens[i].startsWith(prefix); i++) out.push(this.byId.get(this.ids[i])!)
+    for (let i = this.lowerBound(prefix); i < this.tokens.length && this.tokens[i].startsWith(prefix); i++)
+      out.push(this.byId.get(this.ids[i])!)
     return out
   }
 }

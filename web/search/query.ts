@@ -9,8 +9,15 @@
 import { NO_SPACE_SCRIPT, fold, queryWords } from './tokenize.ts'
 
 export interface SearchRow {
-  id: string; conv: string; page: number; index: number
-  from: string; ts: number; body: string; retracted: boolean; tokens: string[]
+  id: string
+  conv: string
+  page: number
+  index: number
+  from: string
+  ts: number
+  body: string
+  retracted: boolean
+  tokens: string[]
 }
 
 export interface TokenIndex {
@@ -20,8 +27,17 @@ export interface TokenIndex {
   rowsWithPrefix(prefix: string): Promise<readonly SearchRow[]>
 }
 
-export interface ChatHits { conv: string; newest: number; hits: SearchRow[] }
-export interface SearchResult { words: string[]; groups: ChatHits[]; total: number; truncated: boolean }
+export interface ChatHits {
+  conv: string
+  newest: number
+  hits: SearchRow[]
+}
+export interface SearchResult {
+  words: string[]
+  groups: ChatHits[]
+  total: number
+  truncated: boolean
+}
 
 export const DEFAULT_LIMIT = 300
 
@@ -35,7 +51,12 @@ async function matching(index: TokenIndex, words: readonly string[]): Promise<Se
   if (words.length > 1) {
     const counts = await Promise.all(words.map((w) => index.countPrefix(w)))
     let min = Infinity
-    words.forEach((w, i) => { if (counts[i] < min) { min = counts[i]; rarest = w } })
+    words.forEach((w, i) => {
+      if (counts[i] < min) {
+        min = counts[i]
+        rarest = w
+      }
+    })
     if (min === 0) return []
   }
   const seen = new Set<string>()
@@ -55,7 +76,12 @@ const matchesAll = (tokens: readonly string[], words: readonly string[]) =>
  * The messages matching `query`, newest first, at most `limit` of them, grouped by chat (a chat's
  * place is that of its newest hit). `words` are the folded query words, for highlight().
  */
-export async function searchMessages(index: TokenIndex, query: string, lang: string, limit = DEFAULT_LIMIT): Promise<SearchResult> {
+export async function searchMessages(
+  index: TokenIndex,
+  query: string,
+  lang: string,
+  limit = DEFAULT_LIMIT,
+): Promise<SearchResult> {
   const words = [...new Set(queryWords(query, lang))]
   if (words.length === 0) return { words, groups: [], total: 0, truncated: false }
   const rows = await matching(index, words)
@@ -64,7 +90,10 @@ export async function searchMessages(index: TokenIndex, query: string, lang: str
   const groups = new Map<string, ChatHits>()
   for (const r of shown) {
     let g = groups.get(r.conv)
-    if (!g) { g = { conv: r.conv, newest: r.ts, hits: [] }; groups.set(r.conv, g) }
+    if (!g) {
+      g = { conv: r.conv, newest: r.ts, hits: [] }
+      groups.set(r.conv, g)
+    }
     g.hits.push(r)
   }
   return { words, groups: [...groups.values()], total: rows.length, truncated: rows.length > shown.length }
@@ -87,16 +116,25 @@ export function highlight(body: string, words: readonly string[], lang: string):
     else parts.push({ text, hit })
   }
   for (const s of seg.segment(body)) {
-    if (!s.isWordLike) { push(s.segment, false); continue }
+    if (!s.isWordLike) {
+      push(s.segment, false)
+      continue
+    }
     const folded = fold(s.segment, lang)
     const inside = NO_SPACE_SCRIPT.test(folded)
     let at = -1
     let len = 0
     for (const w of words) {
       const i = inside ? folded.indexOf(w) : folded.startsWith(w) ? 0 : -1
-      if (i >= 0 && (at < 0 || i < at || (i === at && w.length > len))) { at = i; len = w.length }
+      if (i >= 0 && (at < 0 || i < at || (i === at && w.length > len))) {
+        at = i
+        len = w.length
+      }
     }
-    if (at < 0) { push(s.segment, false); continue }
+    if (at < 0) {
+      push(s.segment, false)
+      continue
+    }
     // folding kept the length (the usual case): mark exactly the matched characters; otherwise the word
     if (folded.length === s.segment.length && at > 0) {
       push(s.segment.slice(0, at), false)

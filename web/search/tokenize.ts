@@ -49,7 +49,8 @@ export function queryWords(text: string, lang: string): string[] {
 // Scripts written without spaces. The segmenter picks words there from a dictionary and the split
 // depends on the context (我去北京 → 我去|北京), so a word typed alone may be the tail of a stored
 // token. Indexing every suffix of such tokens lets a prefix match find it anywhere inside.
-export const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u
+export const NO_SPACE_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u
 const MAX_SUFFIXES = 8
 
 /**

@@ -5,13 +5,27 @@ import { dbName } from './db-name.ts'
 export { dbName }
 
 /** One stored Yjs update of one document (compacted into a single row when a doc has too many). */
-export interface UpdateRow { id?: number; doc: string; data: Uint8Array }
+export interface UpdateRow {
+  id?: number
+  doc: string
+  data: Uint8Array
+}
 /** The flat message index: list rendering and search (web/search reads `tokens`; message-index.ts writes it). */
 export interface MessageRow {
-  id: string; conv: string; page: number; index: number
-  from: string; ts: number; body: string; retracted: boolean; tokens: string[]
+  id: string
+  conv: string
+  page: number
+  index: number
+  from: string
+  ts: number
+  body: string
+  retracted: boolean
+  tokens: string[]
 }
-export interface KvRow { key: string; value: unknown }
+export interface KvRow {
+  key: string
+  value: unknown
+}
 
 export class SoriDb extends Dexie {
   updates!: Table<UpdateRow, number>
@@ -27,7 +41,6 @@ export class SoriDb extends Dexie {
     })
   }
 }
-
 
 let current: SoriDb | null = null
 

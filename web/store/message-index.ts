@@ -39,7 +39,11 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     const store = db()
     if (!store) return
     if (!known) {
-      const stored = await store.messages.where('[conv+page+index]').between([conv, page, 0], [conv, page, Infinity]).toArray().catch(() => [])
+      const stored = await store.messages
+        .where('[conv+page+index]')
+        .between([conv, page, 0], [conv, page, Infinity])
+        .toArray()
+        .catch(() => [])
       known = new Map(stored.map((r) => [r.id, sig(r)]))
     }
     const changed = rows.filter((r) => known!.get(r.id) !== sig(r))
@@ -58,7 +62,9 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     const rows = rowsNow()
     running = running.then(() => run(rows)).catch((e) => console.warn('sori: message index', e))
   }
-  const later = (): void => { timer ??= setTimeout(now, DELAY_MS) }
+  const later = (): void => {
+    timer ??= setTimeout(now, DELAY_MS)
+  }
 
   void loaded.then(() => {
     msgs.observe(later)

@@ -60,17 +60,36 @@ export function persist(name: string, doc: Y.Doc): Persistence {
   const loaded = (async () => {
     const store = db()
     if (!store) return
-    const stored = await store.updates.where('doc').equals(name).toArray().catch(() => [])
+    const stored = await store.updates
+      .where('doc')
+      .equals(name)
+      .toArray()
+      .catch(() => [])
     rows = stored.length
-    if (stored.length) Y.transact(doc, () => { for (const r of stored) Y.applyUpdate(doc, r.data) }, FROM_STORE)
+    if (stored.length)
+      Y.transact(
+        doc,
+        () => {
+          for (const r of stored) Y.applyUpdate(doc, r.data)
+        },
+        FROM_STORE,
+      )
     // what an earlier page wrote but could not store before it went away
     const kept = stashTake(store.name, name)
     if (kept.updates.length) {
-      Y.transact(doc, () => { for (const u of kept.updates) Y.applyUpdate(doc, u) }, FROM_STASH)
+      Y.transact(
+        doc,
+        () => {
+          for (const u of kept.updates) Y.applyUpdate(doc, u)
+        },
+        FROM_STASH,
+      )
       try {
         await store.updates.add({ doc: name, data: Y.mergeUpdates(kept.updates) })
         kept.forget()
-      } catch { /* kept for the next time the doc opens */ }
+      } catch {
+        /* kept for the next time the doc opens */
+      }
     }
   })()
   // updates made before the stored state is in are still written (order does not matter to Yjs)
@@ -101,5 +120,11 @@ async function compact(name: string, doc: Y.Doc): Promise<number> {
 
 /** Has anything of this doc ever been stored? */
 export async function isStored(name: string): Promise<boolean> {
-  return ((await db()?.updates.where('doc').equals(name).count().catch(() => 0)) ?? 0) > 0
+  return (
+    ((await db()
+      ?.updates.where('doc')
+      .equals(name)
+      .count()
+      .catch(() => 0)) ?? 0) > 0
+  )
 }

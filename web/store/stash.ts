@@ -12,7 +12,9 @@ let seq = 0
 function load(k: string): Entry[] {
   try {
     const v = JSON.parse(localStorage.getItem(k) ?? '[]') as unknown
-    return Array.isArray(v) ? v.filter((e): e is Entry => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'string') : []
+    return Array.isArray(v)
+      ? v.filter((e): e is Entry => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'string')
+      : []
   } catch {
     return []
   }
@@ -43,7 +45,9 @@ function dropUpTo(k: string, upTo: number): void {
     const rest = load(k).filter(([s]) => s > upTo)
     if (rest.length) localStorage.setItem(k, JSON.stringify(rest))
     else localStorage.removeItem(k)
-  } catch { /* nothing to do */ }
+  } catch {
+    /* nothing to do */
+  }
 }
 
 /** Forgets this tab's updates for `doc` up to sequence number `upTo` (they are in IndexedDB now). */
@@ -61,11 +65,17 @@ export function stashTake(dbName: string, doc: string): { updates: Uint8Array[];
       if (!k.startsWith(p)) continue
       const entries = load(k)
       for (const [, u] of entries) {
-        try { updates.push(fromBase64(u)) } catch { /* a damaged entry is skipped */ }
+        try {
+          updates.push(fromBase64(u))
+        } catch {
+          /* a damaged entry is skipped */
+        }
       }
       if (entries.length) taken.push([k, Math.max(...entries.map(([s]) => s))])
     }
-  } catch { /* nothing kept */ }
+  } catch {
+    /* nothing kept */
+  }
   return {
     updates,
     forget() {
@@ -79,5 +89,7 @@ export function stashTake(dbName: string, doc: string): { updates: Uint8Array[];
 export function stashClear(dbName: string): void {
   try {
     for (const k of Object.keys(localStorage)) if (k.startsWith(`${PREFIX}${dbName}:`)) localStorage.removeItem(k)
-  } catch { /* nothing to do */ }
+  } catch {
+    /* nothing to do */
+  }
 }

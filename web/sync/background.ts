@@ -16,7 +16,10 @@ const SHORT_PAGE = 50
 const KEY = 'synced'
 
 /** A chat of the inbox, and the time of its latest change. */
-export interface ChangedChat { id: string; ts: number }
+export interface ChangedChat {
+  id: string
+  ts: number
+}
 
 /** Syncs the chats of `chats` (the inbox's list, newest first) whose time is past what is stored. */
 export function startBackground(chats: ReadonlySignal<readonly ChangedChat[]>): () => void {
@@ -56,7 +59,10 @@ export function startBackground(chats: ReadonlySignal<readonly ChangedChat[]>): 
     void connection.value
     pump()
   })
-  return () => { stopped = true; stopEffect() }
+  return () => {
+    stopped = true
+    stopEffect()
+  }
 }
 
 async function syncChat(convId: string): Promise<boolean> {

@@ -32,7 +32,10 @@ export function trackConnection(inboxDocName: string): () => void {
   })
   // an open WebSocket can outlive the network by minutes (until TCP gives up); when the OS says we
   // are offline, close the sockets so y-websocket retries and resyncs as soon as the network is back
-  const offline = (): void => { dropSockets(); update() }
+  const offline = (): void => {
+    dropSockets()
+    update()
+  }
   addEventListener('offline', offline)
   addEventListener('online', update)
   update()

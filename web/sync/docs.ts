@@ -58,7 +58,9 @@ export const watchProviders = (fn: (name: string, p: WebsocketProvider | null) =
 /** run for every doc when it is first opened in this tab, until doc.destroy (the models keep the message index) */
 type OpenHook = (name: string, doc: Y.Doc, loaded: Promise<void>) => void
 const openHooks = new Set<OpenHook>()
-export const onDocOpen = (fn: OpenHook): void => { openHooks.add(fn) }
+export const onDocOpen = (fn: OpenHook): void => {
+  openHooks.add(fn)
+}
 
 const ackKey = (name: string): string => `ack:${name}`
 
@@ -102,7 +104,9 @@ function createProvider(e: Entry): void {
   const userId = me.peek()?.id
   if (e.provider || !userId) return
   const p = connect(e.name, e.doc, userId, { ack: (sv) => mergeAck(e, sv), refused: (code) => refused(e, code) })
-  p.on('sync', (s: boolean) => { e.synced.value = s })
+  p.on('sync', (s: boolean) => {
+    e.synced.value = s
+  })
   e.provider = p
   e.providerSig.value = p
   for (const w of providerWatchers) w(e.name, p)
@@ -159,13 +163,24 @@ export function openDoc(name: string): DocRef {
     const doc = new Y.Doc()
     const store = persist(name, doc)
     const entry: Entry = {
-      name, doc, store, refs: 0, liveRefs: 0, provider: null, providerSig: signal(null), starting: false,
-      acked: new Map(), ackVersion: signal(0), synced: signal(false),
+      name,
+      doc,
+      store,
+      refs: 0,
+      liveRefs: 0,
+      provider: null,
+      providerSig: signal(null),
+      starting: false,
+      acked: new Map(),
+      ackVersion: signal(0),
+      synced: signal(false),
       loaded: Promise.resolve(),
     }
     entry.loaded = Promise.all([
       store.loaded,
-      kvGet<[number, number][]>(ackKey(name)).then((saved) => { if (saved) mergeAck(entry, new Map(saved)) }),
+      kvGet<[number, number][]>(ackKey(name)).then((saved) => {
+        if (saved) mergeAck(entry, new Map(saved))
+      }),
     ]).then(() => undefined)
     entries.set(name, entry)
     e = entry
@@ -195,7 +210,10 @@ export function dropSockets(): void {
 export function whenSynced(ref: DocRef, ms: number): Promise<boolean> {
   if (ref.synced.value) return Promise.resolve(true)
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { stop(); resolve(false) }, ms)
+    const timer = setTimeout(() => {
+      stop()
+      resolve(false)
+    }, ms)
     const stop = ref.synced.subscribe((s) => {
       if (!s) return
       clearTimeout(timer)

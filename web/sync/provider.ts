@@ -46,7 +46,10 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
     if (origin !== FROM_STORE) p._updateHandler(update, origin)
   }
   doc.on('update', onUpdate)
-  cleanups.set(p, () => { doc.off('update', onUpdate); awareness.off('update', onAwareness) })
+  cleanups.set(p, () => {
+    doc.off('update', onUpdate)
+    awareness.off('update', onAwareness)
+  })
   const share = (sv: Ack): void => {
     hooks.ack(sv)
     // other tabs of this app hold the same items (they came over BroadcastChannel) but only this
@@ -58,7 +61,11 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
     // `fromServer` is false for frames from other tabs, whose state vectors prove nothing about the server
     let sv: Ack | null = null
     // y-websocket's decoder reads the whole frame, from its message type on
-    try { if (fromServer) sv = storedBy(dec.arr) } catch { /* a malformed frame: y-protocols will report it */ }
+    try {
+      if (fromServer) sv = storedBy(dec.arr)
+    } catch {
+      /* a malformed frame: y-protocols will report it */
+    }
     sync(enc, dec, prov, fromServer, type)
     if (sv && sv.size) share(sv)
   }

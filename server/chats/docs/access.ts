@@ -8,7 +8,10 @@ import type { ChatDomain } from '../domain.ts'
  * cached until `release`, so loading the document does not read it again.
  */
 export async function chatAccess(
-  chats: ChatDomain, userId: string, convId: string, allowed: (conv: ConvState) => boolean = () => true,
+  chats: ChatDomain,
+  userId: string,
+  convId: string,
+  allowed: (conv: ConvState) => boolean = () => true,
 ): Promise<Access | null> {
   const conv = await chats.convs.acquire(convId)
   if (!conv) return null

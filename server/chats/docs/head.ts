@@ -12,8 +12,12 @@ import { HEAD_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 
-export interface HeadKey { convId: string }
-export interface HeadState { conv: ConvState }
+export interface HeadKey {
+  convId: string
+}
+export interface HeadState {
+  conv: ConvState
+}
 
 const SERVER: RootRule = { type: 'server' }
 

@@ -7,7 +7,9 @@ import { isJsonValue } from '../../sync/validate.ts'
 import type { ChatDomain } from '../domain.ts'
 import { INBOX_ROOTS } from './roots.ts'
 
-export interface InboxKey { userId: string }
+export interface InboxKey {
+  userId: string
+}
 
 const SETTING_KEY_RE = /^[A-Za-z][A-Za-z0-9._-]{0,39}$/
 

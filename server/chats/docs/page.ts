@@ -18,7 +18,10 @@ import { chatAccess } from './access.ts'
 import { previewOf } from '../mirror.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 
-export interface PageKey { convId: string; page: number }
+export interface PageKey {
+  convId: string
+  page: number
+}
 
 export interface PageState {
   conv: ConvState
@@ -99,7 +102,8 @@ export class PageGrammar implements UpdateRules {
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
     if (conv.blockedAuthors.has(userId)) return { code: CLOSE.FORBIDDEN, reason: 'blocked by the other member' }
     if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: 'page is closed' }
-    if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT) return { code: CLOSE.REFUSED, reason: 'page is full' }
+    if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT)
+      return { code: CLOSE.REFUSED, reason: 'page is full' }
     return null
   }
 }
@@ -158,11 +162,17 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       const len = doc.ydoc.getArray(ROOTS.page.msgs).length
       conv.pageLengths.set(doc.key.page, Math.max(len, conv.pageLengths.get(doc.key.page) ?? 0))
     },
-    frozen(doc) { doc.state.authors = null },
+    frozen(doc) {
+      doc.state.authors = null
+    },
     closed: (doc) => doc.key.page < doc.state.conv.page,
     rules(doc, userId) {
       const g = new PageGrammar({
-        userId, doc: doc.ydoc, conv: doc.state.conv, page: doc.key.page, messageAuthor: (id) => messageAuthor(doc, id),
+        userId,
+        doc: doc.ydoc,
+        conv: doc.state.conv,
+        page: doc.key.page,
+        messageAuthor: (id) => messageAuthor(doc, id),
       })
       return Object.assign(g, { applied: (batch: Batch) => recordAppend(effects, doc, g.appended, batch) })
     },

@@ -2,9 +2,18 @@
 import { ROOTS, type DocName } from '../../../protocol/docs.ts'
 import type { RootSpec } from '../../sync/kind.ts'
 
-export const INBOX_ROOTS: RootSpec[] = [[ROOTS.inbox.chats, 'map'], [ROOTS.inbox.settings, 'map']]
-export const HEAD_ROOTS: RootSpec[] = [[ROOTS.head.meta, 'map'], [ROOTS.head.reads, 'map']]
-export const PAGE_ROOTS: RootSpec[] = [[ROOTS.page.msgs, 'array'], [ROOTS.page.edits, 'map']]
+export const INBOX_ROOTS: RootSpec[] = [
+  [ROOTS.inbox.chats, 'map'],
+  [ROOTS.inbox.settings, 'map'],
+]
+export const HEAD_ROOTS: RootSpec[] = [
+  [ROOTS.head.meta, 'map'],
+  [ROOTS.head.reads, 'map'],
+]
+export const PAGE_ROOTS: RootSpec[] = [
+  [ROOTS.page.msgs, 'array'],
+  [ROOTS.page.edits, 'map'],
+]
 
 /** The root types of a chat document, by its parsed name (for Y.Docs that integrate stored updates). */
 export function chatRoots(parsed: DocName): RootSpec[] {

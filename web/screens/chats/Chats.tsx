@@ -16,19 +16,29 @@ export function Chats() {
   return (
     <section class="screen" aria-labelledby="chats-title">
       <header class="topbar">
-        <h1 class="topbar__title" id="chats-title">{t('chats.title')}</h1>
-        <a class="icon-btn" href="#/new-group" aria-label={t('chats.newGroup')} title={t('chats.newGroup')}><IconPlus /></a>
+        <h1 class="topbar__title" id="chats-title">
+          {t('chats.title')}
+        </h1>
+        <a class="icon-btn" href="#/new-group" aria-label={t('chats.newGroup')} title={t('chats.newGroup')}>
+          <IconPlus />
+        </a>
       </header>
       {list.length === 0 ? (
         <div class="empty">
           <p>{t('chats.empty')}</p>
-          <a class="btn btn--primary" href="#/friends">{t('chats.findFriends')}</a>
+          <a class="btn btn--primary" href="#/friends">
+            {t('chats.findFriends')}
+          </a>
         </div>
       ) : (
         <ul class="list" aria-label={t('chats.title')}>
           {list.map((c) => {
             const title = chatTitle(c)
-            const preview = c.preview ? (c.kind === 'group' && c.from === myId ? t('chats.youPrefix', { text: c.preview }) : c.preview) : ''
+            const preview = c.preview
+              ? c.kind === 'group' && c.from === myId
+                ? t('chats.youPrefix', { text: c.preview })
+                : c.preview
+              : ''
             return (
               <li key={c.id}>
                 <a class="row chat-row" href={`#/chat/${c.id}`}>
@@ -37,12 +47,22 @@ export function Chats() {
                     <span class="row__line">
                       <span class="row__title">{title}</span>
                       {/* an untitled group's title already says how many */}
-                      {c.kind === 'group' && c.title && <span class="row__count" aria-label={t('chats.members', { count: c.members })}>{c.members}</span>}
-                      <time class="row__time" dateTime={new Date(c.ts).toISOString()}>{c.ts ? formatChatTime(c.ts) : ''}</time>
+                      {c.kind === 'group' && c.title && (
+                        <span class="row__count" aria-label={t('chats.members', { count: c.members })}>
+                          {c.members}
+                        </span>
+                      )}
+                      <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
+                        {c.ts ? formatChatTime(c.ts) : ''}
+                      </time>
                     </span>
                     <span class="row__line">
                       <span class="row__sub">{preview}</span>
-                      {c.unread > 0 && <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>{c.unread > 999 ? '999+' : c.unread}</span>}
+                      {c.unread > 0 && (
+                        <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>
+                          {c.unread > 999 ? '999+' : c.unread}
+                        </span>
+                      )}
                     </span>
                   </span>
                 </a>

@@ -17,7 +17,9 @@ export default function Friends() {
   const [found, setFound] = useState<Profile | null | 'none'>(null)
   const [error, setError] = useState('')
   const [open, setOpen] = useState<Profile | null>(null)
-  useEffect(() => { refreshFriends().catch(() => {}) }, [])
+  useEffect(() => {
+    refreshFriends().catch(() => {})
+  }, [])
 
   const friendIds = new Set((data?.friends ?? []).map((p) => p.id))
   const list = sortByName(data?.friends ?? [])
@@ -25,19 +27,35 @@ export default function Friends() {
 
   async function search(e: Event) {
     e.preventDefault()
-    setError(''); setFound(null)
+    setError('')
+    setFound(null)
     const h = query.trim().replace(/^@/, '').toLowerCase()
-    if (!HANDLE_RE.test(h)) { setError(t('errors.handle_invalid')); return }
-    try { setFound((await findByHandle(h)) ?? 'none') } catch (err) { setError(errorText(err)) }
+    if (!HANDLE_RE.test(h)) {
+      setError(t('errors.handle_invalid'))
+      return
+    }
+    try {
+      setFound((await findByHandle(h)) ?? 'none')
+    } catch (err) {
+      setError(errorText(err))
+    }
   }
   async function act(fn: () => Promise<void>) {
     setError('')
-    try { await fn() } catch (err) { setError(errorText(err)) }
+    try {
+      await fn()
+    } catch (err) {
+      setError(errorText(err))
+    }
   }
 
   return (
     <section class="screen" aria-labelledby="friends-title">
-      <header class="topbar"><h1 class="topbar__title" id="friends-title">{t('friends.title')}</h1></header>
+      <header class="topbar">
+        <h1 class="topbar__title" id="friends-title">
+          {t('friends.title')}
+        </h1>
+      </header>
       <div class="screen__scroll">
         {user && (
           <a class="row me-row" href="#/settings">
@@ -50,37 +68,92 @@ export default function Friends() {
         )}
 
         <form class="search-form" role="search" onSubmit={search}>
-          <label class="visually-hidden" for="friend-handle">{t('friends.searchLabel')}</label>
-          <input id="friend-handle" name="handle" type="search" autocapitalize="none" spellcheck={false}
-            placeholder={t('friends.searchPlaceholder')} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-          <button class="btn btn--primary" type="submit">{t('friends.find')}</button>
+          <label class="visually-hidden" for="friend-handle">
+            {t('friends.searchLabel')}
+          </label>
+          <input
+            id="friend-handle"
+            name="handle"
+            type="search"
+            autocapitalize="none"
+            spellcheck={false}
+            placeholder={t('friends.searchPlaceholder')}
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+          <button class="btn btn--primary" type="submit">
+            {t('friends.find')}
+          </button>
         </form>
-        <p class="form__error" role="alert">{error}</p>
+        <p class="form__error" role="alert">
+          {error}
+        </p>
         <div aria-live="polite">
           {found === 'none' && <p class="muted pad">{t('friends.notFound')}</p>}
           {found && found !== 'none' && (
             <div class="row">
               <Avatar id={found.id} name={found.name} size={44} />
-              <span class="row__body"><span class="row__title">{found.name}</span><span class="row__sub">@{found.handle}</span></span>
-              {found.id === user?.id ? <span class="muted">{t('friends.itsYou')}</span>
-                : friendIds.has(found.id) ? <span class="muted">{t('friends.already')}</span>
-                : <button class="btn btn--small btn--primary" onClick={() => act(async () => { await addFriend(found.id); setFound(null); setQuery('') })}>{t('friends.add')}</button>}
+              <span class="row__body">
+                <span class="row__title">{found.name}</span>
+                <span class="row__sub">@{found.handle}</span>
+              </span>
+              {found.id === user?.id ? (
+                <span class="muted">{t('friends.itsYou')}</span>
+              ) : friendIds.has(found.id) ? (
+                <span class="muted">{t('friends.already')}</span>
+              ) : (
+                <button
+                  class="btn btn--small btn--primary"
+                  onClick={() =>
+                    act(async () => {
+                      await addFriend(found.id)
+                      setFound(null)
+                      setQuery('')
+                    })
+                  }
+                >
+                  {t('friends.add')}
+                </button>
+              )}
             </div>
           )}
         </div>
 
         {addedMe.length > 0 && (
           <section aria-labelledby="addedme-title">
-            <h2 class="section-title" id="addedme-title">{t('friends.addedMe')} <span class="muted">{addedMe.length}</span></h2>
+            <h2 class="section-title" id="addedme-title">
+              {t('friends.addedMe')} <span class="muted">{addedMe.length}</span>
+            </h2>
             <ul class="list">
               {addedMe.map((p) => (
                 <li key={p.id} class="row row--wrap">
                   <Avatar id={p.id} name={p.name} size={44} />
-                  <span class="row__body"><span class="row__title">{p.name}</span><span class="row__sub">@{p.handle}</span></span>
+                  <span class="row__body">
+                    <span class="row__title">{p.name}</span>
+                    <span class="row__sub">@{p.handle}</span>
+                  </span>
                   <span class="row__actions">
-                    <button class="btn btn--small btn--primary" onClick={() => act(() => addFriend(p.id))} aria-label={t('friends.addBackName', { name: p.name })}>{t('friends.addBack')}</button>
-                    <button class="btn btn--small" onClick={() => act(() => hideFriend(p.id))} aria-label={t('friends.hideName', { name: p.name })}>{t('friends.hide')}</button>
-                    <button class="btn btn--small btn--danger" onClick={() => act(() => blockFriend(p.id))} aria-label={t('friends.blockName', { name: p.name })}>{t('friends.block')}</button>
+                    <button
+                      class="btn btn--small btn--primary"
+                      onClick={() => act(() => addFriend(p.id))}
+                      aria-label={t('friends.addBackName', { name: p.name })}
+                    >
+                      {t('friends.addBack')}
+                    </button>
+                    <button
+                      class="btn btn--small"
+                      onClick={() => act(() => hideFriend(p.id))}
+                      aria-label={t('friends.hideName', { name: p.name })}
+                    >
+                      {t('friends.hide')}
+                    </button>
+                    <button
+                      class="btn btn--small btn--danger"
+                      onClick={() => act(() => blockFriend(p.id))}
+                      aria-label={t('friends.blockName', { name: p.name })}
+                    >
+                      {t('friends.block')}
+                    </button>
                   </span>
                 </li>
               ))}
@@ -89,14 +162,21 @@ export default function Friends() {
         )}
 
         <section aria-labelledby="friendlist-title">
-          <h2 class="section-title" id="friendlist-title">{t('friends.list')} <span class="muted">{list.length}</span></h2>
-          {list.length === 0 ? <p class="empty">{t('friends.none')}</p> : (
+          <h2 class="section-title" id="friendlist-title">
+            {t('friends.list')} <span class="muted">{list.length}</span>
+          </h2>
+          {list.length === 0 ? (
+            <p class="empty">{t('friends.none')}</p>
+          ) : (
             <ul class="list">
               {list.map((p) => (
                 <li key={p.id}>
                   <button class="row row--button" onClick={() => setOpen(p)}>
                     <Avatar id={p.id} name={p.name} size={44} />
-                    <span class="row__body"><span class="row__title">{p.name}</span><span class="row__sub">{p.status || '@' + p.handle}</span></span>
+                    <span class="row__body">
+                      <span class="row__title">{p.name}</span>
+                      <span class="row__sub">{p.status || '@' + p.handle}</span>
+                    </span>
                   </button>
                 </li>
               ))}
@@ -113,8 +193,17 @@ function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => voi
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   async function chat() {
-    setBusy(true); setError('')
-    try { const id = await openDirect(person.id); onClose(); go('chat', id) } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
+    setBusy(true)
+    setError('')
+    try {
+      const id = await openDirect(person.id)
+      onClose()
+      go('chat', id)
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
   }
   return (
     <Sheet title={t('friends.profile')} onClose={onClose}>
@@ -123,10 +212,26 @@ function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => voi
         <p class="profile__name">{person.name}</p>
         <p class="muted">@{person.handle}</p>
         {person.status && <p class="profile__status">{person.status}</p>}
-        <p class="form__error" role="alert">{error}</p>
+        <p class="form__error" role="alert">
+          {error}
+        </p>
         <div class="profile__actions">
-          <button class="btn btn--primary btn--block" onClick={chat} disabled={busy}>{t('friends.chat')}</button>
-          <button class="btn btn--block btn--danger" onClick={async () => { try { await blockFriend(person.id); onClose() } catch (err) { setError(errorText(err)) } }}>{t('friends.block')}</button>
+          <button class="btn btn--primary btn--block" onClick={chat} disabled={busy}>
+            {t('friends.chat')}
+          </button>
+          <button
+            class="btn btn--block btn--danger"
+            onClick={async () => {
+              try {
+                await blockFriend(person.id)
+                onClose()
+              } catch (err) {
+                setError(errorText(err))
+              }
+            }}
+          >
+            {t('friends.block')}
+          </button>
         </div>
       </div>
     </Sheet>

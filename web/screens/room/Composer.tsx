@@ -6,7 +6,8 @@ import { MAX_MESSAGE_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
 import { IconClose, IconSend } from '../../components/icons.tsx'
 
-export type Mode = { kind: 'new' } | { kind: 'reply'; id: string; name: string; text: string } | { kind: 'edit'; id: string; text: string }
+export type Mode =
+  { kind: 'new' } | { kind: 'reply'; id: string; name: string; text: string } | { kind: 'edit'; id: string; text: string }
 
 interface Props {
   mode: Mode
@@ -34,7 +35,13 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Pro
     el.style.height = 'auto'
     el.style.height = Math.min(el.scrollHeight, MAX_HEIGHT) + 'px'
   }, [text])
-  useEffect(() => () => { clearTimeout(typingTimer.current); onTyping(false) }, [])
+  useEffect(
+    () => () => {
+      clearTimeout(typingTimer.current)
+      onTyping(false)
+    },
+    [],
+  )
 
   function input(value: string) {
     setText(value)
@@ -60,19 +67,55 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Pro
             <strong>{mode.kind === 'reply' ? t('room.replyingTo', { name: mode.name }) : t('room.editing')}</strong>
             <span class="composer__mode-quote">{mode.text}</span>
           </span>
-          <button class="icon-btn icon-btn--small" onClick={() => { onCancelMode(); if (mode.kind === 'edit') setText('') }} aria-label={t('app.cancel')}><IconClose /></button>
+          <button
+            class="icon-btn icon-btn--small"
+            onClick={() => {
+              onCancelMode()
+              if (mode.kind === 'edit') setText('')
+            }}
+            aria-label={t('app.cancel')}
+          >
+            <IconClose />
+          </button>
         </div>
       )}
-      <form class="composer__row" onSubmit={(e) => { e.preventDefault(); submit() }}>
-        <label class="visually-hidden" for="composer-text">{t('room.message')}</label>
-        <textarea id="composer-text" ref={area} rows={1} value={text} placeholder={t('room.placeholder')} maxLength={MAX_MESSAGE_CHARS}
-          disabled={disabled} enterkeyhint="send"
+      <form
+        class="composer__row"
+        onSubmit={(e) => {
+          e.preventDefault()
+          submit()
+        }}
+      >
+        <label class="visually-hidden" for="composer-text">
+          {t('room.message')}
+        </label>
+        <textarea
+          id="composer-text"
+          ref={area}
+          rows={1}
+          value={text}
+          placeholder={t('room.placeholder')}
+          maxLength={MAX_MESSAGE_CHARS}
+          disabled={disabled}
+          enterkeyhint="send"
           onInput={(e) => input(e.currentTarget.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) { e.preventDefault(); submit() }
-            if (e.key === 'Escape' && mode.kind !== 'new') { onCancelMode(); if (mode.kind === 'edit') setText('') }
-          }} />
-        <button class="composer__send" type="submit" disabled={disabled || !text.trim()} aria-label={mode.kind === 'edit' ? t('room.saveEdit') : t('room.send')}>
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) {
+              e.preventDefault()
+              submit()
+            }
+            if (e.key === 'Escape' && mode.kind !== 'new') {
+              onCancelMode()
+              if (mode.kind === 'edit') setText('')
+            }
+          }}
+        />
+        <button
+          class="composer__send"
+          type="submit"
+          disabled={disabled || !text.trim()}
+          aria-label={mode.kind === 'edit' ? t('room.saveEdit') : t('room.send')}
+        >
           <IconSend />
         </button>
       </form>

@@ -22,21 +22,44 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
   const owner = group && chat.owner === myId
 
   async function run(fn: () => Promise<void>, after: () => void) {
-    setBusy(true); setError('')
-    try { await fn(); after() } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
+    setBusy(true)
+    setError('')
+    try {
+      await fn()
+      after()
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
   }
 
   if (view === 'invite') {
     return (
       <Sheet title={t('members.invite')} onClose={onClose}>
         <FriendPicker picked={picked} onChange={setPicked} exclude={chat.members.map((m) => m.id)} />
-        <p class="form__error" role="alert">{error}</p>
+        <p class="form__error" role="alert">
+          {error}
+        </p>
         <div class="stack">
-          <button class="btn btn--primary btn--block" disabled={busy || picked.length === 0}
-            onClick={() => run(() => invite(chat.id, picked), () => { setPicked([]); setView('members') })}>
+          <button
+            class="btn btn--primary btn--block"
+            disabled={busy || picked.length === 0}
+            onClick={() =>
+              run(
+                () => invite(chat.id, picked),
+                () => {
+                  setPicked([])
+                  setView('members')
+                },
+              )
+            }
+          >
             {t('members.inviteCount', { count: picked.length })}
           </button>
-          <button class="btn btn--block" onClick={() => setView('members')}>{t('app.cancel')}</button>
+          <button class="btn btn--block" onClick={() => setView('members')}>
+            {t('app.cancel')}
+          </button>
         </div>
       </Sheet>
     )
@@ -44,15 +67,35 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
   if (view === 'rename') {
     return (
       <Sheet title={t('members.rename')} onClose={onClose}>
-        <form class="form" onSubmit={(e) => { e.preventDefault(); void run(() => rename(chat.id, newTitle.trim()), () => setView('members')) }}>
+        <form
+          class="form"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void run(
+              () => rename(chat.id, newTitle.trim()),
+              () => setView('members'),
+            )
+          }}
+        >
           <label class="field">
             <span class="field__label">{t('members.chatName')}</span>
-            <input name="title" maxLength={MAX_TITLE_CHARS} value={newTitle} onInput={(e) => setNewTitle(e.currentTarget.value)} />
+            <input
+              name="title"
+              maxLength={MAX_TITLE_CHARS}
+              value={newTitle}
+              onInput={(e) => setNewTitle(e.currentTarget.value)}
+            />
           </label>
-          <p class="form__error" role="alert">{error}</p>
+          <p class="form__error" role="alert">
+            {error}
+          </p>
           <div class="stack">
-            <button class="btn btn--primary btn--block" type="submit" disabled={busy}>{t('members.save')}</button>
-            <button class="btn btn--block" type="button" onClick={() => setView('members')}>{t('app.cancel')}</button>
+            <button class="btn btn--primary btn--block" type="submit" disabled={busy}>
+              {t('members.save')}
+            </button>
+            <button class="btn btn--block" type="button" onClick={() => setView('members')}>
+              {t('app.cancel')}
+            </button>
           </div>
         </form>
       </Sheet>
@@ -66,24 +109,62 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
           <li key={p.id} class="row">
             <Avatar id={p.id} name={p.name} size={40} />
             <span class="row__body">
-              <span class="row__title">{p.name}{p.id === myId && <span class="muted"> {t('members.you')}</span>}</span>
-              <span class="row__sub">@{p.handle}{group && p.id === chat.owner && <> · {t('members.owner')}</>}</span>
+              <span class="row__title">
+                {p.name}
+                {p.id === myId && <span class="muted"> {t('members.you')}</span>}
+              </span>
+              <span class="row__sub">
+                @{p.handle}
+                {group && p.id === chat.owner && <> · {t('members.owner')}</>}
+              </span>
             </span>
             {owner && p.id !== myId && (
-              <button class="btn btn--small btn--danger" disabled={busy} aria-label={t('members.removeNamed', { name: p.name })}
-                onClick={() => { if (confirm(t('members.removeConfirm', { name: p.name }))) void run(() => removeMember(chat.id, p.id), () => {}) }}>
+              <button
+                class="btn btn--small btn--danger"
+                disabled={busy}
+                aria-label={t('members.removeNamed', { name: p.name })}
+                onClick={() => {
+                  if (confirm(t('members.removeConfirm', { name: p.name })))
+                    void run(
+                      () => removeMember(chat.id, p.id),
+                      () => {},
+                    )
+                }}
+              >
                 {t('members.remove')}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <p class="form__error" role="alert">{error}</p>
+      <p class="form__error" role="alert">
+        {error}
+      </p>
       <div class="stack">
-        {group && <button class="btn btn--block" onClick={() => setView('invite')}>{t('members.invite')}</button>}
-        {group && <button class="btn btn--block" onClick={() => setView('rename')}>{t('members.rename')}</button>}
-        <button class="btn btn--block btn--danger" disabled={busy}
-          onClick={() => { if (confirm(t('members.leaveConfirm'))) void run(() => leave(chat.id), () => { onClose(); go('chats', '', true) }) }}>
+        {group && (
+          <button class="btn btn--block" onClick={() => setView('invite')}>
+            {t('members.invite')}
+          </button>
+        )}
+        {group && (
+          <button class="btn btn--block" onClick={() => setView('rename')}>
+            {t('members.rename')}
+          </button>
+        )}
+        <button
+          class="btn btn--block btn--danger"
+          disabled={busy}
+          onClick={() => {
+            if (confirm(t('members.leaveConfirm')))
+              void run(
+                () => leave(chat.id),
+                () => {
+                  onClose()
+                  go('chats', '', true)
+                },
+              )
+          }}
+        >
           {t('members.leave')}
         </button>
       </div>

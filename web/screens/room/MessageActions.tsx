@@ -16,7 +16,10 @@ interface Props {
 
 export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: Props) {
   // every action closes the sheet
-  const then = (fn: () => void) => () => { fn(); onClose() }
+  const then = (fn: () => void) => () => {
+    fn()
+    onClose()
+  }
   const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text: m.body }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const edit = then(() => onMode({ kind: 'edit', id: m.id, text: m.body }))
@@ -24,10 +27,26 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: 
     <Sheet title={t('room.actions')} onClose={onClose}>
       <p class="sheet__quote">{m.retracted ? t('room.retracted') : m.body}</p>
       <div class="stack">
-        {!m.retracted && <button class="btn btn--block" onClick={reply}>{t('room.reply')}</button>}
-        {!m.retracted && <button class="btn btn--block" onClick={copy}>{t('room.copy')}</button>}
-        {mine && !m.retracted && <button class="btn btn--block" onClick={edit}>{t('room.edit')}</button>}
-        {mine && !m.retracted && <button class="btn btn--block btn--danger" onClick={then(onRetract)}>{t('room.retract')}</button>}
+        {!m.retracted && (
+          <button class="btn btn--block" onClick={reply}>
+            {t('room.reply')}
+          </button>
+        )}
+        {!m.retracted && (
+          <button class="btn btn--block" onClick={copy}>
+            {t('room.copy')}
+          </button>
+        )}
+        {mine && !m.retracted && (
+          <button class="btn btn--block" onClick={edit}>
+            {t('room.edit')}
+          </button>
+        )}
+        {mine && !m.retracted && (
+          <button class="btn btn--block btn--danger" onClick={then(onRetract)}>
+            {t('room.retract')}
+          </button>
+        )}
       </div>
     </Sheet>
   )

@@ -25,34 +25,58 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
   const name = author?.name ?? t('room.someone')
   const meta = (
     <span class="msg__meta">
-      {m.unread > 0 && !m.retracted && <span class="msg__unread" aria-label={t('room.unreadBy', { count: m.unread })}>{m.unread}</span>}
-      {mine && m.state === 'waiting'
-        ? <span class="msg__waiting" title={t('room.waiting')}><IconClock /><span class="visually-hidden">{t('room.waiting')}</span></span>
-        : last && <time class="msg__time" dateTime={new Date(m.ts).toISOString()}>{formatTime(m.ts)}</time>}
+      {m.unread > 0 && !m.retracted && (
+        <span class="msg__unread" aria-label={t('room.unreadBy', { count: m.unread })}>
+          {m.unread}
+        </span>
+      )}
+      {mine && m.state === 'waiting' ? (
+        <span class="msg__waiting" title={t('room.waiting')}>
+          <IconClock />
+          <span class="visually-hidden">{t('room.waiting')}</span>
+        </span>
+      ) : (
+        last && (
+          <time class="msg__time" dateTime={new Date(m.ts).toISOString()}>
+            {formatTime(m.ts)}
+          </time>
+        )
+      )}
     </span>
   )
-  const body = m.retracted
-    ? <span class="msg__retracted">{t('room.retracted')}</span>
-    : <>
-        {m.replyTo && (
-          <span class="msg__quote">
-            <span class="msg__quote-name">{t('room.replyTo', { name: repliedAuthor })}</span>
-            <span class="msg__quote-text">{replied ? (replied.retracted ? t('room.retracted') : replied.body) : t('room.olderMessage')}</span>
+  const body = m.retracted ? (
+    <span class="msg__retracted">{t('room.retracted')}</span>
+  ) : (
+    <>
+      {m.replyTo && (
+        <span class="msg__quote">
+          <span class="msg__quote-name">{t('room.replyTo', { name: repliedAuthor })}</span>
+          <span class="msg__quote-text">
+            {replied ? (replied.retracted ? t('room.retracted') : replied.body) : t('room.olderMessage')}
           </span>
-        )}
-        <span class="msg__text">{m.body}</span>
-        {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
-      </>
+        </span>
+      )}
+      <span class="msg__text">{m.body}</span>
+      {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
+    </>
+  )
   return (
-    <div class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''}`}
-      data-msg-id={m.id} data-state={mine ? m.state : undefined}>
+    <div
+      class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''}`}
+      data-msg-id={m.id}
+      data-state={mine ? m.state : undefined}
+    >
       {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} />}</span>}
       <div class="msg__col">
         {!mine && first && <span class="msg__name">{name}</span>}
         <div class="msg__line">
           {mine && meta}
           <button type="button" class="msg__bubble" onClick={() => onOpen(m)} aria-haspopup="dialog">
-            {!mine && !first ? <span class="visually-hidden">{name}: </span> : mine ? <span class="visually-hidden">{t('room.you')}: </span> : null}
+            {!mine && !first ? (
+              <span class="visually-hidden">{name}: </span>
+            ) : mine ? (
+              <span class="visually-hidden">{t('room.you')}: </span>
+            ) : null}
             {body}
           </button>
           {!mine && meta}

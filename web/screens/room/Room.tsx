@@ -50,44 +50,106 @@ export default function Room({ convId }: { convId: string }) {
   }
 
   const typingNames = conv.typing.value.filter((id) => id !== myId).map((id) => members.get(id)?.name ?? t('room.someone'))
-  const nameOf = (id: string) => (id === myId ? t('room.you') : members.get(id)?.name ?? t('room.someone'))
+  const nameOf = (id: string) => (id === myId ? t('room.you') : (members.get(id)?.name ?? t('room.someone')))
 
   const renderRow = (r: Row) => {
-    if (r.kind === 'day') return <div class="day-sep"><span>{formatLongDate(r.ts)}</span></div>
+    if (r.kind === 'day')
+      return (
+        <div class="day-sep">
+          <span>{formatLongDate(r.ts)}</span>
+        </div>
+      )
     const replied = r.m.replyTo ? byId.get(r.m.replyTo) : undefined
-    return <MessageRow highlight={r.m.id === highlight} m={r.m} mine={r.m.from === myId} first={r.first} last={r.last}
-      author={members.get(r.m.from)} replied={replied} repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')} onOpen={setActions} />
+    return (
+      <MessageRow
+        highlight={r.m.id === highlight}
+        m={r.m}
+        mine={r.m.from === myId}
+        first={r.first}
+        last={r.last}
+        author={members.get(r.m.from)}
+        replied={replied}
+        repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
+        onOpen={setActions}
+      />
+    )
   }
 
   return (
     <section class="room" aria-labelledby="room-title">
       <header class="topbar topbar--room">
-        <button class="icon-btn" onClick={() => back()} aria-label={t('app.back')}><IconBack /></button>
+        <button class="icon-btn" onClick={() => back()} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
         <h1 class="topbar__title" id="room-title">
           <span class="topbar__text">{title}</span>
-          {memberCount > 2 && <span class="topbar__count" aria-label={t('chats.members', { count: memberCount })}>{memberCount}</span>}
+          {memberCount > 2 && (
+            <span class="topbar__count" aria-label={t('chats.members', { count: memberCount })}>
+              {memberCount}
+            </span>
+          )}
         </h1>
-        <button class="icon-btn" onClick={() => setDetails(true)} aria-label={t('room.details')} disabled={!chat}><IconMenu /></button>
+        <button class="icon-btn" onClick={() => setDetails(true)} aria-label={t('room.details')} disabled={!chat}>
+          <IconMenu />
+        </button>
       </header>
 
-      {messages.length === 0 ? <p class="room__empty">{older.hasOlder ? t('app.loading') : t('room.empty')}</p> : (
-        <VirtualList items={rows} itemKey={(r) => r.key} render={renderRow} estimate={52} label={t('room.messages')} class="room__list"
-          onNearTop={older.load} bottomSignal={sentTick} scrollTo={scrollTo} recheck={older.loaded} canAnchor={(r) => r.kind === 'msg'}
-          onAtBottom={(b) => { onBottom(b); setShowJump(!b) }} />
+      {messages.length === 0 ? (
+        <p class="room__empty">{older.hasOlder ? t('app.loading') : t('room.empty')}</p>
+      ) : (
+        <VirtualList
+          items={rows}
+          itemKey={(r) => r.key}
+          render={renderRow}
+          estimate={52}
+          label={t('room.messages')}
+          class="room__list"
+          onNearTop={older.load}
+          bottomSignal={sentTick}
+          scrollTo={scrollTo}
+          recheck={older.loaded}
+          canAnchor={(r) => r.kind === 'msg'}
+          onAtBottom={(b) => {
+            onBottom(b)
+            setShowJump(!b)
+          }}
+        />
       )}
       {showJump && messages.length > 0 && (
-        <button class="jump" onClick={() => setSentTick((n) => n + 1)}>{t('room.jumpToLatest')}</button>
+        <button class="jump" onClick={() => setSentTick((n) => n + 1)}>
+          {t('room.jumpToLatest')}
+        </button>
       )}
 
-      <div class="typing" aria-live="polite">{typingNames.length > 0 ? t('room.typing', { names: formatList(typingNames), count: typingNames.length }) : ''}</div>
-      <div class="visually-hidden" aria-live="polite">{announce}</div>
+      <div class="typing" aria-live="polite">
+        {typingNames.length > 0 ? t('room.typing', { names: formatList(typingNames), count: typingNames.length }) : ''}
+      </div>
+      <div class="visually-hidden" aria-live="polite">
+        {announce}
+      </div>
 
-      {lost && <p class="room__lost" role="status">{t('room.lost')}</p>}
-      <Composer disabled={lost} mode={mode} onCancelMode={() => setMode({ kind: 'new' })} onSend={send} onTyping={(on) => conv.setTyping(on)} />
+      {lost && (
+        <p class="room__lost" role="status">
+          {t('room.lost')}
+        </p>
+      )}
+      <Composer
+        disabled={lost}
+        mode={mode}
+        onCancelMode={() => setMode({ kind: 'new' })}
+        onSend={send}
+        onTyping={(on) => conv.setTyping(on)}
+      />
 
       {actions && (
-        <MessageActions m={actions} mine={actions.from === myId} author={nameOf(actions.from)} onMode={setMode}
-          onRetract={() => conv.retract(actions.id)} onClose={() => setActions(null)} />
+        <MessageActions
+          m={actions}
+          mine={actions.from === myId}
+          author={nameOf(actions.from)}
+          onMode={setMode}
+          onRetract={() => conv.retract(actions.id)}
+          onClose={() => setActions(null)}
+        />
       )}
       {details && chat && <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} />}
     </section>

@@ -23,7 +23,7 @@ function roomTitle(chat: Chat | null, entry: ChatListItem | undefined, myId: str
   // the inbox entry is live (the server rewrites it on rename and invite); the chat info is fetched
   const liveTitle = chat.kind === 'group' && entry?.title ? entry.title : ''
   const others = chat.members.filter((p) => p.id !== myId)
-  return liveTitle || chat.title || (chat.kind === 'direct' ? others[0]?.name ?? '' : formatList(others.map((p) => p.name)))
+  return liveTitle || chat.title || (chat.kind === 'direct' ? (others[0]?.name ?? '') : formatList(others.map((p) => p.name)))
 }
 
 export function useRoomChat(convId: string, messages: readonly MessageView[], myId: string): RoomChat {
@@ -34,14 +34,19 @@ export function useRoomChat(convId: string, messages: readonly MessageView[], my
 
   // not in the inbox nor in the chat's members: left on this device, or an address of a chat I never was in
   const [settled, setSettled] = useState(false)
-  useEffect(() => { const timer = setTimeout(() => setSettled(true), LOST_AFTER_MS); return () => clearTimeout(timer) }, [])
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(true), LOST_AFTER_MS)
+    return () => clearTimeout(timer)
+  }, [])
   const lost = lostChats.value.has(convId) || (settled && chatListLoaded.value && !entry && !chat)
 
   // refetch the chat info when the live inbox says it changed, or someone unknown wrote
-  const infoStale = !!chat && !!entry &&
-    ((chat.kind === 'group' && entry.title !== chat.title) || entry.members !== chat.members.length)
+  const infoStale =
+    !!chat && !!entry && ((chat.kind === 'group' && entry.title !== chat.title) || entry.members !== chat.members.length)
   const unknownAuthor = !!chat && messages.slice(-50).some((m) => !members.has(m.from))
-  useEffect(() => { if (infoStale || unknownAuthor) chatInfo(convId) }, [infoStale, unknownAuthor])
+  useEffect(() => {
+    if (infoStale || unknownAuthor) chatInfo(convId)
+  }, [infoStale, unknownAuthor])
 
   return { chat, members, title: roomTitle(chat, entry, myId), memberCount: entry?.members ?? chat?.members.length ?? 0, lost }
 }

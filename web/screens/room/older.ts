@@ -21,13 +21,19 @@ export function useOlderPages(conv: Conversation, messages: readonly MessageView
   function load() {
     if (loading.current || !conv.hasOlder.peek()) return
     loading.current = true
-    conv.loadOlder()
+    conv
+      .loadOlder()
       .catch((e) => console.warn('sori: could not load older messages', e))
-      .finally(() => { loading.current = false; setLoaded((n) => n + 1) })
+      .finally(() => {
+        loading.current = false
+        setLoaded((n) => n + 1)
+      })
   }
 
   // fetch older pages until there is something to show
-  useEffect(() => { if (messages.length === 0 && hasOlder) load() }, [messages.length, hasOlder, loaded])
+  useEffect(() => {
+    if (messages.length === 0 && hasOlder) load()
+  }, [messages.length, hasOlder, loaded])
   return { load, loading, loaded, hasOlder }
 }
 
@@ -35,8 +41,13 @@ export function useOlderPages(conv: Conversation, messages: readonly MessageView
  * "Open the chat at this message" (from search): loads older pages until it is there, then asks the
  * list to scroll to it and highlights it.
  */
-export function useJumpTarget(convId: string, conv: Conversation, messages: readonly MessageView[],
-  byId: ReadonlyMap<string, MessageView>, older: Older): { scrollTo: { key: string; nonce: number } | null; highlight: string } {
+export function useJumpTarget(
+  convId: string,
+  conv: Conversation,
+  messages: readonly MessageView[],
+  byId: ReadonlyMap<string, MessageView>,
+  older: Older,
+): { scrollTo: { key: string; nonce: number } | null; highlight: string } {
   const [scrollTo, setScrollTo] = useState<{ key: string; nonce: number } | null>(null)
   const [highlight, setHighlight] = useState('')
   const target = jumpTarget.value?.conv === convId ? jumpTarget.value : null

@@ -11,7 +11,9 @@ const visible = (): boolean => document.visibilityState === 'visible'
 export function useMarkRead(conv: Conversation, newest: MessageView | undefined): (atBottom: boolean) => void {
   const atBottom = useRef(true)
   useEffect(() => {
-    const read = () => { if (atBottom.current && visible()) conv.markRead() }
+    const read = () => {
+      if (atBottom.current && visible()) conv.markRead()
+    }
     read()
     document.addEventListener('visibilitychange', read)
     return () => document.removeEventListener('visibilitychange', read)

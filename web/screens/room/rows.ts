@@ -3,11 +3,13 @@
 import type { MessageView } from '../../models/index.ts'
 
 export type Row =
-  | { kind: 'day'; key: string; ts: number }
-  | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
+  { kind: 'day'; key: string; ts: number } | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
 
 const minute = (ts: number) => Math.floor(ts / 60_000)
-const dayKey = (ts: number) => { const d = new Date(ts); return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}` }
+const dayKey = (ts: number) => {
+  const d = new Date(ts)
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`
+}
 
 export function toRows(messages: readonly MessageView[]): Row[] {
   const rows: Row[] = []
@@ -15,7 +17,10 @@ export function toRows(messages: readonly MessageView[]): Row[] {
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]
     const day = dayKey(m.ts)
-    if (day !== prevDay) { rows.push({ kind: 'day', key: 'd' + day, ts: m.ts }); prevDay = day }
+    if (day !== prevDay) {
+      rows.push({ kind: 'day', key: 'd' + day, ts: m.ts })
+      prevDay = day
+    }
     const prev = messages[i - 1]
     const next = messages[i + 1]
     const first = !prev || prev.from !== m.from || minute(prev.ts) !== minute(m.ts) || dayKey(prev.ts) !== day

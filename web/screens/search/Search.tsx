@@ -33,19 +33,33 @@ export default function Search() {
   useEffect(() => {
     const q = query.trim()
     const mine = ++seq.current
-    if (!q) { setState({ kind: 'idle' }); return }
+    if (!q) {
+      setState({ kind: 'idle' })
+      return
+    }
     const search = localSearch()
-    if (!search) { setState({ kind: 'unavailable' }); return }
+    if (!search) {
+      setState({ kind: 'unavailable' })
+      return
+    }
     setState((s) => ({ kind: 'searching', last: s.kind === 'done' ? s.result : s.kind === 'searching' ? s.last : null }))
     // live: messages that arrive (or are indexed) while the results are shown join them
     let stop: (() => void) | null = null
     const timer = setTimeout(() => {
       stop = search(q, locale, {
-        next: (result) => { if (seq.current === mine) setState({ kind: 'done', result, query: q }) },
-        error: (e) => { console.warn('sori: search', e); if (seq.current === mine) setState({ kind: 'failed' }) },
+        next: (result) => {
+          if (seq.current === mine) setState({ kind: 'done', result, query: q })
+        },
+        error: (e) => {
+          console.warn('sori: search', e)
+          if (seq.current === mine) setState({ kind: 'failed' })
+        },
       })
     }, DEBOUNCE_MS)
-    return () => { clearTimeout(timer); stop?.() }
+    return () => {
+      clearTimeout(timer)
+      stop?.()
+    }
   }, [query, locale])
 
   const onInput = (e: Event) => {
@@ -59,14 +73,33 @@ export default function Search() {
   return (
     <section class="screen search" aria-labelledby="search-title">
       <header class="topbar">
-        <h1 class="topbar__title" id="search-title">{t('search.title')}</h1>
+        <h1 class="topbar__title" id="search-title">
+          {t('search.title')}
+        </h1>
       </header>
       <form class="search-form" role="search" onSubmit={(e) => e.preventDefault()}>
         <input
-          type="search" value={query} onInput={onInput} autoFocus enterKeyHint="search"
-          aria-label={t('search.label')} placeholder={t('search.placeholder')} autoComplete="off"
+          type="search"
+          value={query}
+          onInput={onInput}
+          autoFocus
+          enterKeyHint="search"
+          aria-label={t('search.label')}
+          placeholder={t('search.placeholder')}
+          autoComplete="off"
         />
-        {query && <button type="button" class="btn btn--small" onClick={() => { setQuery(''); go('search', '', true) }}>{t('search.clear')}</button>}
+        {query && (
+          <button
+            type="button"
+            class="btn btn--small"
+            onClick={() => {
+              setQuery('')
+              go('search', '', true)
+            }}
+          >
+            {t('search.clear')}
+          </button>
+        )}
       </form>
       <div class="screen__scroll search__results" aria-busy={state.kind === 'searching'}>
         <p class="search__status" role="status" aria-live="polite">
@@ -78,7 +111,9 @@ export default function Search() {
           {result && result.total > 0 && t('search.results', { count: result.total })}
         </p>
         {result && result.total > 0 && <Results result={result} locale={locale} />}
-        {result?.truncated && <p class="search__status">{t('search.truncated', { count: result.groups.reduce((n, g) => n + g.hits.length, 0) })}</p>}
+        {result?.truncated && (
+          <p class="search__status">{t('search.truncated', { count: result.groups.reduce((n, g) => n + g.hits.length, 0) })}</p>
+        )}
       </div>
     </section>
   )
@@ -88,19 +123,37 @@ function Results({ result, locale }: { result: SearchResult; locale: string }) {
   const chats = new Map(chatList.value.map((c) => [c.id, c]))
   return (
     <ul class="search__groups">
-      {result.groups.map((g) => <ChatGroup key={g.conv} conv={g.conv} chat={chats.get(g.conv)} hits={g.hits} words={result.words} locale={locale} />)}
+      {result.groups.map((g) => (
+        <ChatGroup key={g.conv} conv={g.conv} chat={chats.get(g.conv)} hits={g.hits} words={result.words} locale={locale} />
+      ))}
     </ul>
   )
 }
 
-function ChatGroup({ conv, chat, hits, words, locale }: { conv: string; chat?: ChatListItem; hits: SearchRow[]; words: string[]; locale: string }) {
+function ChatGroup({
+  conv,
+  chat,
+  hits,
+  words,
+  locale,
+}: {
+  conv: string
+  chat?: ChatListItem
+  hits: SearchRow[]
+  words: string[]
+  locale: string
+}) {
   const title = chat ? chatTitle(chat) : t('chats.directUntitled')
   // in a group, each hit says who wrote it (members come from the cached chat info, offline too)
   const info = useMemo(() => (chat?.kind === 'group' ? chatInfo(conv) : null), [conv, chat?.kind])
   const members = info?.value?.members
   const myId = me.value?.id
   const author = (from: string) =>
-    from === myId ? t('room.you') : chat?.kind === 'group' ? members?.find((m) => m.id === from)?.name ?? t('room.someone') : null
+    from === myId
+      ? t('room.you')
+      : chat?.kind === 'group'
+        ? (members?.find((m) => m.id === from)?.name ?? t('room.someone'))
+        : null
   return (
     <li class="search__group">
       <h2 class="search__chat">
@@ -109,7 +162,9 @@ function ChatGroup({ conv, chat, hits, words, locale }: { conv: string; chat?: C
         <span class="search__chat-count">{t('search.inChat', { count: hits.length })}</span>
       </h2>
       <ul class="search__hits">
-        {hits.map((h) => <Hit key={h.id} hit={h} words={words} locale={locale} author={author(h.from)} />)}
+        {hits.map((h) => (
+          <Hit key={h.id} hit={h} words={words} locale={locale} author={author(h.from)} />
+        ))}
       </ul>
     </li>
   )
@@ -127,7 +182,9 @@ function Hit({ hit, words, locale, author }: { hit: SearchRow; words: string[]; 
           {author && <span class="search__author">{t('search.author', { name: author })} </span>}
           {snippet(highlight(hit.body, words, locale)).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : p.text))}
         </span>
-        <time class="search__time" dateTime={new Date(hit.ts).toISOString()}>{formatChatTime(hit.ts, locale)}</time>
+        <time class="search__time" dateTime={new Date(hit.ts).toISOString()}>
+          {formatChatTime(hit.ts, locale)}
+        </time>
       </button>
     </li>
   )
@@ -138,14 +195,20 @@ function snippet(parts: { text: string; hit: boolean }[]): { text: string; hit: 
   const total = parts.reduce((n, p) => n + p.text.length, 0)
   if (total <= SNIPPET_CHARS) return parts
   let offset = 0
-  for (const p of parts) { if (p.hit) break; offset += p.text.length }
+  for (const p of parts) {
+    if (p.hit) break
+    offset += p.text.length
+  }
   let skip = Math.max(0, Math.min(offset - BEFORE_HIT, total - SNIPPET_CHARS))
   const out: { text: string; hit: boolean }[] = skip > 0 ? [{ text: '…', hit: false }] : []
   let budget = SNIPPET_CHARS
   for (const p of parts) {
     if (budget <= 0) break
     let text = p.text
-    if (skip >= text.length) { skip -= text.length; continue }
+    if (skip >= text.length) {
+      skip -= text.length
+      continue
+    }
     text = cutAt(text, skip)
     skip = 0
     if (text.length > budget) text = cutAt(text, 0, budget) + '…'

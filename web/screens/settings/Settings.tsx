@@ -15,28 +15,46 @@ export default function Settings() {
   const [saved, setSaved] = useState('')
   const [error, setError] = useState('')
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null)
-  useEffect(() => { storageEstimate().then(setStorage, () => {}) }, [])
+  useEffect(() => {
+    storageEstimate().then(setStorage, () => {})
+  }, [])
   if (!user) return null
 
   async function save(e: Event) {
     e.preventDefault()
-    setError(''); setSaved('')
-    try { await updateMe({ name: name.trim() || user!.name, status: status.trim() }); setSaved(t('settings.saved')) } catch (err) { setError(errorText(err)) }
+    setError('')
+    setSaved('')
+    try {
+      await updateMe({ name: name.trim() || user!.name, status: status.trim() })
+      setSaved(t('settings.saved'))
+    } catch (err) {
+      setError(errorText(err))
+    }
   }
   async function out(all: boolean) {
     if (all && !confirm(t('settings.signOutAllConfirm'))) return
-    try { await signOut(all) } catch (err) { setError(errorText(err)) }
+    try {
+      await signOut(all)
+    } catch (err) {
+      setError(errorText(err))
+    }
   }
 
   return (
     <section class="screen" aria-labelledby="settings-title">
-      <header class="topbar"><h1 class="topbar__title" id="settings-title">{t('settings.title')}</h1></header>
+      <header class="topbar">
+        <h1 class="topbar__title" id="settings-title">
+          {t('settings.title')}
+        </h1>
+      </header>
       <div class="screen__scroll">
         <form class="card form" onSubmit={save} aria-labelledby="profile-title">
           <div class="card__head">
             <Avatar id={user.id} name={name || user.name} size={56} />
             <div>
-              <h2 class="card__title" id="profile-title">{t('settings.profile')}</h2>
+              <h2 class="card__title" id="profile-title">
+                {t('settings.profile')}
+              </h2>
               <p class="muted">@{user.handle}</p>
             </div>
           </div>
@@ -46,32 +64,56 @@ export default function Settings() {
           </label>
           <label class="field">
             <span class="field__label">{t('settings.status')}</span>
-            <input name="status" maxLength={MAX_STATUS_CHARS} value={status} placeholder={t('settings.statusPlaceholder')} onInput={(e) => setStatus(e.currentTarget.value)} />
+            <input
+              name="status"
+              maxLength={MAX_STATUS_CHARS}
+              value={status}
+              placeholder={t('settings.statusPlaceholder')}
+              onInput={(e) => setStatus(e.currentTarget.value)}
+            />
           </label>
-          <p class="form__error" role="alert">{error}</p>
+          <p class="form__error" role="alert">
+            {error}
+          </p>
           <div class="form__row">
-            <span class="muted" role="status">{saved}</span>
-            <button class="btn btn--primary" type="submit">{t('settings.save')}</button>
+            <span class="muted" role="status">
+              {saved}
+            </span>
+            <button class="btn btn--primary" type="submit">
+              {t('settings.save')}
+            </button>
           </div>
         </form>
 
         <section class="card" aria-labelledby="lang-title">
-          <h2 class="card__title" id="lang-title">{t('settings.language')}</h2>
+          <h2 class="card__title" id="lang-title">
+            {t('settings.language')}
+          </h2>
           <LanguagePicker />
         </section>
 
         <section class="card" aria-labelledby="storage-title">
-          <h2 class="card__title" id="storage-title">{t('settings.storage')}</h2>
-          <p>{storage ? t('settings.storageUsed', { used: bytes(storage.usage), quota: bytes(storage.quota) }) : t('app.loading')}</p>
+          <h2 class="card__title" id="storage-title">
+            {t('settings.storage')}
+          </h2>
+          <p>
+            {storage ? t('settings.storageUsed', { used: bytes(storage.usage), quota: bytes(storage.quota) }) : t('app.loading')}
+          </p>
           {storage && <p class="muted">{storage.persisted ? t('settings.persisted') : t('settings.notPersisted')}</p>}
           {storageProblem.value === 'quota' && <p class="form__error">{t('settings.quotaFull')}</p>}
         </section>
 
         <section class="card" aria-labelledby="account-title">
-          <h2 class="card__title" id="account-title">{t('settings.account')}</h2>
+          <h2 class="card__title" id="account-title">
+            {t('settings.account')}
+          </h2>
           <div class="stack">
-            <button class="btn btn--block" onClick={() => out(false)}>{t('settings.signOut')}</button>
-            <button class="btn btn--block btn--danger" onClick={() => out(true)}>{t('settings.signOutAll')}</button>
+            <button class="btn btn--block" onClick={() => out(false)}>
+              {t('settings.signOut')}
+            </button>
+            <button class="btn btn--block btn--danger" onClick={() => out(true)}>
+              {t('settings.signOutAll')}
+            </button>
           </div>
         </section>
       </div>

@@ -21,11 +21,24 @@ export function Welcome() {
     e.preventDefault()
     setError('')
     const h = handle.trim().toLowerCase()
-    if (mode === 'signup' && !HANDLE_RE.test(h)) { setError(t('errors.handle_invalid')); return }
-    if (mode === 'signup' && password.length < MIN_PASSWORD_CHARS) { setError(t('errors.password_weak')); return }
+    if (mode === 'signup' && !HANDLE_RE.test(h)) {
+      setError(t('errors.handle_invalid'))
+      return
+    }
+    if (mode === 'signup' && password.length < MIN_PASSWORD_CHARS) {
+      setError(t('errors.password_weak'))
+      return
+    }
     setBusy(true)
     try {
-      if (mode === 'signup') await signUp({ handle: h, name: name.trim() || h, password, lang: language.value, device: navigator.userAgent.slice(0, 100) })
+      if (mode === 'signup')
+        await signUp({
+          handle: h,
+          name: name.trim() || h,
+          password,
+          lang: language.value,
+          device: navigator.userAgent.slice(0, 100),
+        })
       else await signIn({ handle: h, password, device: navigator.userAgent.slice(0, 100) })
       location.hash = '#/chats'
     } catch (err) {
@@ -38,46 +51,108 @@ export function Welcome() {
   const signup = mode === 'signup'
   return (
     <section class="welcome">
-      <div class="welcome__lang"><LanguagePicker /></div>
+      <div class="welcome__lang">
+        <LanguagePicker />
+      </div>
       <div class="welcome__brand">
         <img src="/icons/icon.svg" alt="" width={72} height={72} />
         <h1 class="welcome__title">{t('app.name')}</h1>
         <p class="welcome__tagline">{t('welcome.tagline')}</p>
       </div>
       <div class="segmented" role="tablist" aria-label={t('welcome.modeLabel')}>
-        <button type="button" role="tab" id="tab-signin" aria-controls="welcome-form" aria-selected={!signup} class="segmented__item" onClick={() => { setMode('signin'); setError('') }}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-signin"
+          aria-controls="welcome-form"
+          aria-selected={!signup}
+          class="segmented__item"
+          onClick={() => {
+            setMode('signin')
+            setError('')
+          }}
+        >
           {t('welcome.signIn')}
         </button>
-        <button type="button" role="tab" id="tab-signup" aria-controls="welcome-form" aria-selected={signup} class="segmented__item" onClick={() => { setMode('signup'); setError('') }}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-signup"
+          aria-controls="welcome-form"
+          aria-selected={signup}
+          class="segmented__item"
+          onClick={() => {
+            setMode('signup')
+            setError('')
+          }}
+        >
           {t('welcome.signUp')}
         </button>
       </div>
       <div id="welcome-form" role="tabpanel" aria-labelledby={signup ? 'tab-signup' : 'tab-signin'}>
-      <form class="form" onSubmit={submit} noValidate>
-        <div class="field">
-          <label class="field__label" for="welcome-handle">{t('welcome.handle')}</label>
-          <input id="welcome-handle" name="handle" autocomplete="username" autocapitalize="none" spellcheck={false} required maxLength={20}
-            value={handle} onInput={(e) => setHandle(e.currentTarget.value)} aria-describedby={signup ? 'handle-hint' : undefined} />
-          {signup && <span class="field__hint" id="handle-hint">{t('welcome.handleHint')}</span>}
-        </div>
-        {signup && (
-          <label class="field">
-            <span class="field__label">{t('welcome.name')}</span>
-            <input name="name" autocomplete="nickname" maxLength={MAX_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-          </label>
-        )}
-        <div class="field">
-          <label class="field__label" for="welcome-password">{t('welcome.password')}</label>
-          <input id="welcome-password" name="password" type="password" autocomplete={signup ? 'new-password' : 'current-password'} required
-            maxLength={MAX_PASSWORD_CHARS} value={password} onInput={(e) => setPassword(e.currentTarget.value)}
-            aria-describedby={signup ? 'password-hint' : undefined} />
-          {signup && <span class="field__hint" id="password-hint">{t('welcome.passwordHint', { count: MIN_PASSWORD_CHARS })}</span>}
-        </div>
-        <p class="form__error" role="alert">{error}</p>
-        <button class="btn btn--primary btn--block" type="submit" disabled={busy}>
-          {busy ? t('app.wait') : signup ? t('welcome.createAccount') : t('welcome.signIn')}
-        </button>
-      </form>
+        <form class="form" onSubmit={submit} noValidate>
+          <div class="field">
+            <label class="field__label" for="welcome-handle">
+              {t('welcome.handle')}
+            </label>
+            <input
+              id="welcome-handle"
+              name="handle"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck={false}
+              required
+              maxLength={20}
+              value={handle}
+              onInput={(e) => setHandle(e.currentTarget.value)}
+              aria-describedby={signup ? 'handle-hint' : undefined}
+            />
+            {signup && (
+              <span class="field__hint" id="handle-hint">
+                {t('welcome.handleHint')}
+              </span>
+            )}
+          </div>
+          {signup && (
+            <label class="field">
+              <span class="field__label">{t('welcome.name')}</span>
+              <input
+                name="name"
+                autocomplete="nickname"
+                maxLength={MAX_NAME_CHARS}
+                value={name}
+                onInput={(e) => setName(e.currentTarget.value)}
+              />
+            </label>
+          )}
+          <div class="field">
+            <label class="field__label" for="welcome-password">
+              {t('welcome.password')}
+            </label>
+            <input
+              id="welcome-password"
+              name="password"
+              type="password"
+              autocomplete={signup ? 'new-password' : 'current-password'}
+              required
+              maxLength={MAX_PASSWORD_CHARS}
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+              aria-describedby={signup ? 'password-hint' : undefined}
+            />
+            {signup && (
+              <span class="field__hint" id="password-hint">
+                {t('welcome.passwordHint', { count: MIN_PASSWORD_CHARS })}
+              </span>
+            )}
+          </div>
+          <p class="form__error" role="alert">
+            {error}
+          </p>
+          <button class="btn btn--primary btn--block" type="submit" disabled={busy}>
+            {busy ? t('app.wait') : signup ? t('welcome.createAccount') : t('welcome.signIn')}
+          </button>
+        </form>
       </div>
     </section>
   )
