@@ -10,7 +10,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { countExitListener } from '../fixtures/exit-listeners.ts'
 import { afterAll, beforeAll } from 'vitest'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
+import { startTestServer, TEST_PASSWORD, testDist, type RunningServer } from '../fixtures/server.ts'
 
 const SOURCES = ['web', 'locales', 'public', 'protocol', 'index.html', 'vite.config.ts']
 
@@ -29,10 +29,11 @@ function newestMtime(path: string): number {
  * build always runs as production.
  */
 export function ensureBuilt(): void {
-  const built = existsSync('dist/index.html') ? statSync('dist/index.html').mtimeMs : 0
+  const dist = testDist()
+  const built = existsSync(join(dist, 'index.html')) ? statSync(join(dist, 'index.html')).mtimeMs : 0
   const sources = Math.max(...SOURCES.map(newestMtime))
   if (built > sources) return
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },
   })
