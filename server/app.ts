@@ -9,6 +9,7 @@ import { envInt } from './config.ts'
 import { openDb, type Db } from './db/db.ts'
 import { redactUrl } from './http/log.ts'
 import { sendError } from './http/respond.ts'
+import { setSecurityHeaders } from './http/security-headers.ts'
 import { staticFiles } from './http/static.ts'
 import { HTTP_TIMEOUTS } from './http/timeouts.ts'
 import { createSync } from './sync/index.ts'
@@ -57,6 +58,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setSecurityHeaders(res)
     let url: URL
     try {
       url = new URL(req.url ?? '/', 'http://localhost')

@@ -1,4 +1,5 @@
-// Serves the built PWA: content types, cache headers, SPA navigation fallback, precompressed gzip.
+// Serves the built PWA: content types, cache headers, security headers, SPA navigation fallback,
+// precompressed gzip.
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -6,6 +7,7 @@ import { extname, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
 import { sendError } from './respond.ts'
+import { APP_HEADERS } from './security-headers.ts'
 
 const gzipAsync = promisify(gzip)
 
@@ -108,7 +110,7 @@ export function staticFiles(dir: string): StaticFiles {
       const etag = `"${file.size.toString(36)}-${Math.floor(file.mtimeMs).toString(36)}"`
       const headers: Record<string, string> = {
         'Content-Type': TYPES[ext] ?? 'application/octet-stream',
-        'X-Content-Type-Options': 'nosniff',
+        ...APP_HEADERS,
         'Cache-Control': served.startsWith('/assets/')
           ? 'public, max-age=31536000, immutable'
           : NO_CACHE.has(served)
