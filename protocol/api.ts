@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'handle_taken'
   | 'password_weak'
   | 'name_invalid'
+  | 'title_invalid'
   | 'wrong_credentials'
   | 'too_many_attempts'
   | 'unauthorized'

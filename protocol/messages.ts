@@ -31,6 +31,12 @@ export interface InboxEntry {
   /** messages in the conversation that this user has not read */
   unread: number
   members: number
+  /**
+   * Direct chats, only in the entry of a member who blocked (or blocks) the other one: that member's
+   * messages at read positions [from, to) are hidden from this user (to null: blocked now, so up to the
+   * end). Clients hide them everywhere: the chat, search, notifications (isHidden).
+   */
+  hidden?: { author: string; ranges: [number, number | null][] }
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -68,5 +74,12 @@ export const readPage = (pos: number): number => Math.floor(pos / PAGE_STRIDE)
 export const readCountInPage = (pos: number): number => pos % PAGE_STRIDE
 /** Has the member with read position `pos` read message `index` of page `page`? */
 export const hasRead = (pos: number, page: number, index: number): boolean => pos > page * PAGE_STRIDE + index
+
+/** Is message `index` of page `page`, written by `from`, hidden from the user whose inbox entry says `hidden`? */
+export function isHidden(hidden: InboxEntry['hidden'], from: string, page: number, index: number): boolean {
+  if (!hidden || from !== hidden.author) return false
+  const pos = page * PAGE_STRIDE + index
+  return hidden.ranges.some(([start, end]) => pos >= start && (end === null || pos < end))
+}
 
 export const isEntityId = (v: unknown): v is string => typeof v === 'string' && ENTITY_ID_RE.test(v)

@@ -1,6 +1,9 @@
 // The sync endpoint's wire protocol: y-websocket's message types plus Sori's own acknowledgement, and
 // the close codes. The frames themselves are encoded and decoded in frames.ts.
 
+/** A client sends its session token as the WebSocket subprotocol `sori.token.<token>` (or `?token=`). */
+export const TOKEN_PROTOCOL_PREFIX = 'sori.token.'
+
 /** y-websocket message types (first varUint of every frame). */
 export const MSG_SYNC = 0
 export const MSG_AWARENESS = 1

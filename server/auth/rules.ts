@@ -53,7 +53,11 @@ export function checkStatus(raw: string): string {
 export function checkTitle(raw: string): string {
   const title = cleanText(raw, 0, MAX_TITLE_CHARS)
   if (title === null)
-    throw new HttpError(400, 'bad_request', `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters.`)
+    throw new HttpError(
+      400,
+      'title_invalid',
+      `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters.`,
+    )
   return title
 }
 

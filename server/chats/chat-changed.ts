@@ -1,6 +1,7 @@
-// A conversation's relational state changed (created, members invited/left/removed, renamed, a block
-// between the two members of a direct chat): re-read it, write the head doc's `meta` and every member's
-// inbox entry (and those of who left), and close the sockets of users who lost access (4403).
+// A conversation's relational state changed (created, members invited/left/removed, renamed): re-read it,
+// write the head doc's `meta` and every member's inbox entry (and those of who left), and close the
+// sockets of users who lost access (4403). A block closes nothing: the blocked person must not notice it
+// (hidden.ts).
 import { headDoc, ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { SyncDoc } from '../sync/doc.ts'
@@ -39,10 +40,6 @@ export async function chatChanged(chats: ChatDomain, convId: string): Promise<vo
 
   // sockets of users who lost access
   for (const doc of docs.inGroup(convId)) {
-    for (const c of doc.conns) {
-      if (!members.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'no longer a member of this chat')
-      else if (doc.kind.name === 'page' && fresh?.blockedAuthors.has(c.userId))
-        c.close(CLOSE.FORBIDDEN, 'blocked by the other member')
-    }
+    for (const c of doc.conns) if (!members.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'no longer a member of this chat')
   }
 }

@@ -4,6 +4,7 @@
 // goes through the group commit, and chatChanged() re-reads them.
 import type { Db } from '../db/db.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
+import { readHidden, type HiddenView } from './hidden.ts'
 
 export interface ConvMember {
   name: string
@@ -17,9 +18,11 @@ export interface ConvState {
   page: number
   created: number
   members: Map<string, ConvMember>
+  /** who left it: id → display name (their messages keep saying who wrote them) */
+  former: Map<string, string>
   pageLengths: Map<number, number>
-  /** direct chats: members whom the other member has blocked (they may not append) */
-  blockedAuthors: Set<string>
+  /** direct chats: per member who blocked (or blocks) the other, what of the other's they do not see */
+  hidden: Map<string, HiddenView>
   lastPreview: string
   lastFrom: string
   lastTs: number
@@ -36,7 +39,8 @@ export function unreadCount(pageLengths: Map<number, number>, pos: number): numb
   return n
 }
 
-export async function readConv(db: Db, id: string): Promise<ConvState | null> {
+/** `repair`: store what the blocks say the hidden ranges lack (hidden.ts); not for a copy that is cached already */
+export async function readConv(db: Db, id: string, repair = true): Promise<ConvState | null> {
   const c = await db.get<{
     kind: string
     title: string
@@ -47,12 +51,16 @@ export async function readConv(db: Db, id: string): Promise<ConvState | null> {
     last_ts: number
   }>('SELECT kind, title, page, created, last_preview, last_from, last_ts FROM convs WHERE id = ?', [id])
   if (!c) return null
-  const [members, pages] = await Promise.all([
+  const [members, pages, former] = await Promise.all([
     db.all<{ user_id: string; read_pos: number; name: string }>(
       'SELECT m.user_id, m.read_pos, u.name FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?',
       [id],
     ),
     db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ?', [id]),
+    db.all<{ user_id: string; name: string }>(
+      'SELECT f.user_id, u.name FROM former_members f JOIN users u ON u.id = f.user_id WHERE f.conv_id = ?',
+      [id],
+    ),
   ])
   const state: ConvState = {
     id,
@@ -61,20 +69,14 @@ export async function readConv(db: Db, id: string): Promise<ConvState | null> {
     page: Number(c.page),
     created: Number(c.created),
     members: new Map(members.map((m) => [m.user_id, { name: m.name, readPos: Number(m.read_pos) }])),
+    former: new Map(former.map((f) => [f.user_id, f.name])),
     pageLengths: new Map(pages.map((p) => [Number(p.page), Number(p.length)])),
-    blockedAuthors: new Set(),
+    hidden: new Map(),
     lastPreview: c.last_preview,
     lastFrom: c.last_from,
     lastTs: Number(c.last_ts),
   }
-  if (state.kind === 'direct' && members.length === 2) {
-    const [a, b] = members.map((m) => m.user_id)
-    const blocks = await db.all<{ user_id: string; friend_id: string }>(
-      "SELECT user_id, friend_id FROM friends WHERE state = 'blocked' AND ((user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?))",
-      [a, b, b, a],
-    )
-    for (const r of blocks) state.blockedAuthors.add(r.friend_id)
-  }
+  await readHidden(db, state, repair)
   return state
 }
 
@@ -123,11 +125,33 @@ export class Convs {
     if (c && --c.refs <= 0) this.cache.delete(id)
   }
 
-  /** Re-reads a cached conversation in place (after chatChanged, or a failed commit). */
-  async refresh(id: string): Promise<ConvState | null> {
-    const fresh = await readConv(this.db, id)
+  /**
+   * A user's new display name, into those of `convIds` that are cached or being read now (a read that
+   * began before the rename committed would otherwise bring the old name into the cache).
+   */
+  renamed(convIds: Iterable<string>, userId: string, name: string): void {
+    const patch = (s: ConvState | null | undefined): void => {
+      if (!s) return
+      const m = s.members.get(userId)
+      if (m) m.name = name
+      else if (s.former.has(userId)) s.former.set(userId, name)
+    }
+    for (const id of convIds) {
+      patch(this.cache.get(id)?.state)
+      void this.loading.get(id)?.then(patch, () => undefined)
+    }
+  }
+
+  /**
+   * Re-reads a cached conversation in place (after chatChanged, or a failed commit: `failed`, when what
+   * memory holds beyond the tables may be of updates that are gone).
+   */
+  async refresh(id: string, failed = false): Promise<ConvState | null> {
+    const fresh = await readConv(this.db, id, !this.cache.has(id))
     const c = this.cache.get(id)
     if (!c || !fresh) return fresh
+    // the hidden ranges in memory are ahead of the table (their writes go through the group commit)
+    if (!failed) fresh.hidden = c.state.hidden
     // lengths in memory may be ahead of the table (uncommitted appends): keep the larger
     for (const [page, len] of c.state.pageLengths) fresh.pageLengths.set(page, Math.max(len, fresh.pageLengths.get(page) ?? 0))
     fresh.page = Math.max(fresh.page, c.state.page)

@@ -1,13 +1,14 @@
 // What a committed batch changes in the chats beyond their documents, as one commit participant
 // (server/sync/commit.ts): new current pages and read positions are written in the batch's own
-// transaction; the relational mirror of each chat's latest message and page length at most every
-// mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
+// transaction, and so are the hidden ranges of blocks (hidden.ts); the relational mirror of each chat's
+// latest message and page length at most every mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
 // meta follow (inbox-writer.ts, head-meta.ts).
 import type { Db, Queryable } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import type { Batch, CommitParticipant } from '../sync/commit.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChatDomain } from './domain.ts'
+import { writeHidden, type HiddenRow } from './hidden.ts'
 import { MirrorChanges } from './mirror.ts'
 
 /** A batch's share of the chats. */
@@ -18,6 +19,10 @@ export class ChatBatch {
   readonly pages = new Map<string, number>()
   /** `${conv}:${user}` → read position */
   readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
+  /** conv → all its hidden ranges (they replace the stored ones) */
+  readonly hidden = new Map<string, HiddenRow[]>()
+  /** set once the batch's transaction committed */
+  committed = false
 }
 
 const NOTHING = new MirrorChanges()
@@ -52,6 +57,7 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
   }
 
   committed(part: ChatBatch | undefined): void {
+    if (part) part.committed = true
     if (this.writing) {
       this.mirror = new MirrorChanges()
       this.mirrorAt = performance.now() + this.mirrorMs
@@ -76,7 +82,7 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     // the chats' cached state may be ahead of what is stored: read it again (a chat document's group is its chat)
     for (const d of docs) {
       const conv = d.kind.group?.(d.key)
-      if (conv) void this.chats.convs.refresh(conv).catch(() => {})
+      if (conv) void this.chats.convs.refresh(conv, true).catch(() => {})
     }
   }
 
@@ -130,4 +136,5 @@ async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatB
       part.flatMap((r) => [r.conv, r.user, r.pos]),
     )
   }
+  await writeHidden(q, dialect, b.hidden)
 }

@@ -1,14 +1,35 @@
-// The server's writes into head docs: `meta` follows the conversation (kind, title, members, current page).
+// The server's writes into head docs: `meta` follows the conversation (kind, title, members, the names of
+// members and former members, current page).
 import { headDoc, ROOTS } from '../../protocol/docs.ts'
 import type { SyncDoc } from '../sync/doc.ts'
+import type { ConvState } from './convs.ts'
 import type { ChatDomain } from './domain.ts'
 import type { HeadKey, HeadState } from './docs/head.ts'
 import { logger } from '../log.ts'
 
 const log = logger('chats')
 
-const sameValue = (a: unknown, b: unknown): boolean =>
-  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i])
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a)
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
+  }
+  return a === b
+}
+
+/**
+ * Everyone who is or was in the chat, id → current display name: whoever wrote a message keeps their
+ * name on it after they leave. Nobody else is listed, and members could see all these names already.
+ */
+export function metaNames(conv: ConvState): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const id of [...new Set([...conv.members.keys(), ...conv.former.keys()])].sort())
+    out[id] = conv.members.get(id)?.name ?? conv.former.get(id) ?? ''
+  return out
+}
 
 export class HeadMeta {
   constructor(private chats: ChatDomain) {}
@@ -21,6 +42,7 @@ export class HeadMeta {
       kind: conv.kind,
       title: conv.title,
       members: [...conv.members.keys()].sort(),
+      names: metaNames(conv),
       page: conv.page,
     }
     const diff = Object.entries(want).filter(([k, v]) => !sameValue(meta.get(k), v))
@@ -30,7 +52,7 @@ export class HeadMeta {
       })
   }
 
-  /** After a page roll-over: the head doc's `meta.page` follows the conversation's current page. */
+  /** After a page roll-over or a rename: the head doc's `meta` follows the conversation. */
   async writeFor(convId: string): Promise<void> {
     const docs = this.chats.engine.docs
     try {

@@ -6,6 +6,7 @@ import type { InboxEntry } from '../../protocol/messages.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import { unreadCount, type ConvState } from './convs.ts'
+import { hiddenField, viewerUnread } from './hidden.ts'
 import type { ChatDomain } from './domain.ts'
 import type { InboxKey } from './docs/inbox.ts'
 
@@ -21,16 +22,21 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
         title = m.name
       }
   }
+  // someone who blocked the other member sees neither their messages since nor any sign of them
+  const hidden = conv.hidden.get(userId)
+  const last = hidden?.last ?? { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
   const e: InboxEntry = {
     kind: conv.kind,
     title,
-    preview: conv.lastPreview,
-    from: conv.lastFrom,
-    ts: conv.lastTs || conv.created,
-    unread: unreadCount(conv.pageLengths, me.readPos),
+    preview: last.preview,
+    from: last.from,
+    ts: last.ts || conv.created,
+    unread: hidden ? viewerUnread(conv.pageLengths, me.readPos, hidden) : unreadCount(conv.pageLengths, me.readPos),
     members: conv.members.size,
   }
   if (peer) e.peer = peer
+  const field = hidden && hiddenField(hidden)
+  if (field) e.hidden = field
   return e
 }
 
@@ -39,7 +45,7 @@ function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
   const o = a as Record<string, unknown>
   if (Object.keys(o).length !== Object.keys(b).length) return false
-  return ENTRY_KEYS.every((k) => o[k] === b[k])
+  return ENTRY_KEYS.every((k) => o[k] === b[k]) && JSON.stringify(o.hidden) === JSON.stringify(b.hidden)
 }
 
 interface InboxRow {
@@ -55,6 +61,8 @@ interface InboxRow {
   peer: string | null
   peer_name: string | null
   unread: unknown
+  /** the user blocks or blocked the other member: the entry needs the chat's hidden ranges */
+  hides: unknown
 }
 
 export class InboxWriter {
@@ -76,13 +84,16 @@ export class InboxWriter {
         (SELECT u.name FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer_name,
         (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= m.read_pos THEN p.length
                                   WHEN p.page * ${PAGE_STRIDE} + p.length > m.read_pos THEN p.page * ${PAGE_STRIDE} + p.length - m.read_pos
-                                  ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread
+                                  ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread,
+        (CASE WHEN c.kind = 'direct' AND (EXISTS (SELECT 1 FROM conv_hidden h WHERE h.conv_id = c.id AND h.viewer_id = m.user_id)
+           OR EXISTS (SELECT 1 FROM friends f JOIN members x ON x.user_id = f.friend_id AND x.conv_id = c.id
+                       WHERE f.user_id = m.user_id AND f.state = 'blocked')) THEN 1 ELSE 0 END) AS hides
        FROM members m JOIN convs c ON c.id = m.conv_id WHERE m.user_id = ?`,
       [userId],
     )
     const want = new Map<string, InboxEntry>()
     for (const r of rows) {
-      const cached = this.chats.convs.cached(r.id)
+      const cached = this.chats.convs.cached(r.id) ?? (Number(r.hides) ? await this.chats.convs.get(r.id) : null)
       const e = cached ? entryFor(cached, userId) : rowEntry(r)
       if (e) want.set(r.id, e)
     }

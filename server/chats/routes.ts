@@ -67,8 +67,13 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     if (other === userId) throw badRequest('A direct chat needs another person.')
     if (!ENTITY_ID_RE.test(other) || !(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [other])))
       throw notFound('No such user.')
-    if (await hasBlocked(db, other, userId)) throw blocked()
     const key = directKey(userId, other)
+    if (await hasBlocked(db, other, userId)) {
+      // a chat the two are both in stays open to the blocked one: a block is not theirs to notice (hidden.ts)
+      const shared = await db.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [key])
+      if (!shared || !(await isMember(db, shared.id, userId)) || !(await isMember(db, shared.id, other))) throw blocked()
+      return { status: 200, body: await chatFor(userId, shared.id) }
+    }
     const open = () =>
       db.tx(async (q) => {
         const existing = await q.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [key])

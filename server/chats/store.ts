@@ -41,17 +41,25 @@ export async function addMembers(q: Queryable, convId: string, userIds: string[]
       'INSERT INTO members (conv_id, user_id, joined) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO NOTHING',
       [convId, u, now],
     )
+    // someone who comes back is a member again, not a former one
+    if (r.changes) await q.run('DELETE FROM former_members WHERE conv_id = ? AND user_id = ?', [convId, u])
     added += r.changes
   }
   return added
 }
 
 /**
- * Takes `userId` out of a conversation. A group whose owner goes passes to the member who has been in it
- * longest, so a group always has someone who can remove members.
+ * Takes `userId` out of a conversation; they stay a former member, whose name the chat keeps showing on
+ * what they wrote. A group whose owner goes passes to the member who has been in it longest, so a group
+ * always has someone who can remove members.
  */
 export async function removeMember(q: Queryable, convId: string, userId: string): Promise<void> {
-  await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
+  const r = await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
+  if (r.changes)
+    await q.run(
+      'INSERT INTO former_members (conv_id, user_id, left_at) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = excluded.left_at',
+      [convId, userId, Date.now()],
+    )
   await q.run(
     `UPDATE convs SET owner = COALESCE((SELECT m.user_id FROM members m WHERE m.conv_id = convs.id ORDER BY m.joined, m.user_id LIMIT 1), '')
       WHERE id = ? AND owner = ?`,

@@ -9,6 +9,8 @@ import { ChatEffects } from './effects.ts'
 import { InboxWriter } from './inbox-writer.ts'
 import { HeadMeta } from './head-meta.ts'
 import { chatChanged } from './chat-changed.ts'
+import { blockChanged } from './hidden.ts'
+import { userRenamed } from './user-renamed.ts'
 import { inboxKind } from './docs/inbox.ts'
 import { headKind } from './docs/head.ts'
 import { pageKind } from './docs/page.ts'
@@ -22,6 +24,16 @@ export interface ChatSync extends SyncEngine {
    * `meta` and every member's inbox entry, and closes the sockets of users who lost access (4403).
    */
   chatChanged(convId: string): Promise<void>
+  /**
+   * `viewer` blocked or unblocked `author` (after the relational commit), the other member of direct chat
+   * `convId`: from now on, or no longer, the author's messages there are hidden from the viewer (hidden.ts).
+   */
+  blockChanged(convId: string, viewer: string, author: string): Promise<void>
+  /**
+   * A user's display name changed (after the relational commit): the chats they are or were in show the
+   * new name (head `meta.names`, the inbox entries of their direct chats).
+   */
+  userRenamed(userId: string): Promise<void>
 }
 
 /** Registers the chat document kinds and their commit effects on `engine` (before it serves anything). */
@@ -42,5 +54,8 @@ export function attachChats(engine: SyncEngine, db: Db, options: Partial<ChatOpt
   engine.onClose(() => chats.inbox.flush())
   return Object.assign(engine, {
     chatChanged: (convId: string) => (engine.closing ? Promise.resolve() : chatChanged(chats, convId)),
+    blockChanged: (convId: string, viewer: string, author: string) =>
+      engine.closing ? Promise.resolve() : blockChanged(chats, effects, convId, viewer, author),
+    userRenamed: (userId: string) => (engine.closing ? Promise.resolve() : userRenamed(chats, userId)),
   })
 }

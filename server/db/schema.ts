@@ -110,4 +110,41 @@ CREATE TABLE doc_journal (
 );
 CREATE VIEW doc_rows AS SELECT id, doc, data FROM doc_updates UNION ALL SELECT id, doc, data FROM doc_journal`,
   },
+  {
+    // who left a chat (server/chats/store.ts): their name stays on what they wrote there, through the head
+    // doc's meta.names. Of those who left before, only the author of a chat's latest message is known.
+    id: 6,
+    sql: `
+CREATE TABLE former_members (
+  conv_id TEXT NOT NULL REFERENCES convs(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  left_at BIGINT NOT NULL,
+  PRIMARY KEY (conv_id, user_id)
+);
+CREATE INDEX former_members_user ON former_members(user_id);
+INSERT INTO former_members (conv_id, user_id, left_at)
+  SELECT c.id, c.last_from, c.last_ts FROM convs c
+   WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = c.last_from)
+     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conv_id = c.id AND m.user_id = c.last_from)`,
+  },
+  {
+    // blocks in direct chats (server/chats/hidden.ts): per blocker (viewer), the read positions [from, to)
+    // in which the other member's messages are hidden from them (to NULL: blocked now), where their unread
+    // count starts skipping (skip), and the newest message they see (their inbox entry's preview)
+    id: 7,
+    sql: `
+CREATE TABLE conv_hidden (
+  conv_id TEXT NOT NULL REFERENCES convs(id),
+  viewer_id TEXT NOT NULL REFERENCES users(id),
+  author_id TEXT NOT NULL REFERENCES users(id),
+  skip_pos BIGINT NOT NULL,
+  from_pos BIGINT NOT NULL,
+  to_pos BIGINT,
+  last_preview TEXT NOT NULL DEFAULT '',
+  last_from TEXT NOT NULL DEFAULT '',
+  last_ts BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX conv_hidden_conv ON conv_hidden(conv_id);
+CREATE INDEX conv_hidden_viewer ON conv_hidden(viewer_id)`,
+  },
 ]

@@ -11,10 +11,8 @@ import type { SyncDoc } from './doc.ts'
 import { Conn, broadcast } from './conn.ts'
 import { onFrame, refuse } from './handle.ts'
 import { allAwareness, removeConnAwareness } from './awareness.ts'
-import { CLOSE } from '../../protocol/wire.ts'
+import { CLOSE, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
-
-export const TOKEN_PROTOCOL_PREFIX = 'sori.token.'
 
 const STATUS: Record<number, string> = {
   401: 'Unauthorized',

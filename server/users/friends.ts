@@ -1,7 +1,7 @@
 // GET /api/friends, POST /api/friends, POST /api/friends/:id/{hide,block,unblock}, DELETE /api/friends/:id
 import type { Friends, Profile } from '../../protocol/api.ts'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
-import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
+import { requireCaller, type ApiContext } from '../api/context.ts'
 import { directKey } from '../chats/direct-key.ts'
 import { badRequest, notFound } from '../http/errors.ts'
 import { asObject, str } from '../http/input.ts'
@@ -29,10 +29,20 @@ export function friendRoutes(r: Router, ctx: ApiContext): void {
       [me, other, state, Date.now()],
     )
 
-  /** A block between two people changes who may write in their direct chat: the sync server re-reads it. */
-  async function blockChanged(a: string, b: string): Promise<void> {
-    const conv = await db.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [directKey(a, b)])
-    if (conv) await chatChanged(ctx, conv.id)
+  /**
+   * `me` blocked or unblocked `other`: in their direct chat, what `other` writes is hidden from `me` from
+   * now on, or no longer (`other` notices neither). The change is made whatever happens there, so a
+   * failure is logged rather than turned into an error; the chat repairs its ranges from the blocks
+   * when it is next read.
+   */
+  async function blockChanged(me: string, other: string): Promise<void> {
+    const conv = await db.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [directKey(me, other)])
+    if (!conv) return
+    try {
+      await ctx.sync.blockChanged(conv.id, me, other)
+    } catch (e) {
+      console.error(`sync.blockChanged(${conv.id}) failed:`, e)
+    }
   }
 
   r.get('/api/friends', async (call) => {

@@ -5,7 +5,19 @@ import { requireCaller, type ApiContext } from '../api/context.ts'
 import { badRequest, notFound } from '../http/errors.ts'
 import { asObject, optStr } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
+import { logger } from '../log.ts'
 import { loadMe, profileByHandle } from './profiles.ts'
+
+const log = logger('users')
+
+/** The rename is made whatever happens here: a failure to show it in the chats is logged, not returned. */
+async function renamed(ctx: ApiContext, userId: string): Promise<void> {
+  try {
+    await ctx.sync.userRenamed(userId)
+  } catch (e) {
+    log.error('showing a new name in the chats failed', e, { user: userId })
+  }
+}
 
 export function userRoutes(r: Router, ctx: ApiContext): void {
   const { db } = ctx
@@ -38,9 +50,11 @@ export function userRoutes(r: Router, ctx: ApiContext): void {
       params.push(checkLang(lang))
     }
     if (!sets.length) throw badRequest('Nothing to change: send "name", "status" or "lang".')
+    const before = name === undefined ? undefined : await loadMe(db, userId)
     await db.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, userId])
     const me = await loadMe(db, userId)
     if (!me) throw notFound('This account no longer exists.')
+    if (before && before.name !== me.name) await renamed(ctx, userId)
     return { status: 200, body: me }
   })
 

@@ -51,8 +51,10 @@ test('create, invite, rename, leave', async () => {
   await a.page.getByRole('heading', { name: /Trip to Busan/ }).waitFor()
   await b.page.getByRole('heading', { name: /Trip to Busan/ }).waitFor()
 
-  // Cho leaves (the confirm dialog is accepted by the phone() helper) and lands on the chat list
+  // Cho leaves (and says yes when the sheet asks) and lands on the chat list
   await c.page.getByRole('button', { name: 'Chat details' }).click()
+  await c.page.getByRole('button', { name: 'Leave chat' }).click()
+  await c.page.getByRole('dialog').getByText('Leave this chat?').waitFor()
   await c.page.getByRole('button', { name: 'Leave chat' }).click()
   await c.page.getByRole('heading', { name: 'Chats' }).waitFor()
 
@@ -96,12 +98,13 @@ test('the owner removes a member, who loses the chat at once', async () => {
   await expect(e.page.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(0)
   await e.page.getByRole('button', { name: 'Close' }).click()
 
-  // Dan removes Eve (the confirm dialog is accepted by the phone() helper)
+  // Dan removes Eve (and says yes when the sheet asks)
   await d.page.getByRole('button', { name: 'Chat details' }).click()
   // (the sheet may open on the cached chat info and show the buttons once the fresh one is in)
   await d.page.getByRole('button', { name: 'Remove Eve' }).waitFor()
   await expect(d.page.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(2)
   await d.page.getByRole('button', { name: 'Remove Eve' }).click()
+  await d.page.getByRole('button', { name: 'Remove', exact: true }).click()
   await d.page.getByRole('dialog').getByText('2 members').waitFor()
   await d.page.getByRole('button', { name: 'Close' }).click()
 

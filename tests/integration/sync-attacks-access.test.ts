@@ -24,7 +24,7 @@ import {
   type Stock,
   type User,
 } from '../fixtures/attacks.ts'
-import { CLOSE, headDoc, inboxDoc, pageDoc, type ChatMessage } from '../../protocol/index.ts'
+import { CLOSE, headDoc, inboxDoc, isHidden, pageDoc, type ChatMessage, type InboxEntry } from '../../protocol/index.ts'
 
 describe.each(backends())('sync access attacks (%s)', (backend) => {
   const srv = attackHarness(backend)
@@ -93,7 +93,7 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(other.closes).toEqual([])
   })
 
-  it('refuses messages from a member the other side of a direct chat has blocked, and shows them to no one', async () => {
+  it("takes messages from a member the other side of a direct chat has blocked, and hides them through the blocker's own inbox entry only", async () => {
     const [a, b] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b')])
     const direct = await http<{ id: string; page: number }>(srv.base, 'POST', '/api/chats/direct', a.token, { userId: b.id })
     expect(direct.status).toBe(200)
@@ -104,16 +104,30 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     B.doc.getArray<ChatMessage>('msgs').push([hello])
     await until(() => msgs(A.doc).some((m) => m.id === hello.id), "b's first message reaching a")
     expect((await http(srv.base, 'POST', `/api/friends/${b.id}/block`, a.token)).status).toBe(204)
-    const raw = await rawOpen(page, b)
+    // the blocked member notices nothing: the append is stored and acknowledged, no socket closes
+    const raw = await rawOpen(page, b, true)
     const client = freshClientId()
-    const { update } = await craft(raw, client, (d) => d.getArray('msgs').push([message(b.id, 'after the block')]))
+    const after = message(b.id, 'after the block')
+    const { update } = await craft(raw, client, (d) => d.getArray('msgs').push([after]))
     raw.sendUpdate(update)
-    const code = (await raw.closeCode()).code
-    expect([CLOSE.FORBIDDEN, CLOSE.REFUSED]).toContain(code)
-    const marker = await fence(A, a.id, [])
-    expect(msgs(A.doc)).toEqual([hello, marker])
+    await until(() => raw.acks().some((ack) => (ack.get(client) ?? 0) > 0) || raw.isClosed, 'the ack of the blocked append')
+    expect(raw.isOpen).toBe(true)
+    const marker = await fence(A, a.id, [B])
+    expect(msgs(A.doc)).toEqual([hello, after, marker])
+    expect([A.closes, B.closes]).toEqual([[], []])
     const fresh = await freshLook(srv.wsBase, page, a.token)
-    expect(fresh.clients.has(client)).toBe(false)
+    expect(fresh.clients.has(client)).toBe(true)
+    // what a's clients hide, from a's inbox only: b's messages from the end of the chat at the block on
+    const entry = async (u: User) => {
+      const inbox = await freshLook(srv.wsBase, inboxDoc(u.id), u.token)
+      return (inbox.json.chats as Record<string, InboxEntry>)[direct.body.id]
+    }
+    let mine = await entry(a)
+    for (const start = Date.now(); mine.preview !== marker.body && Date.now() - start < 10_000;) mine = await entry(a)
+    expect(mine.hidden).toEqual({ author: b.id, ranges: [[1, null]] })
+    expect([0, 1, 2].map((i) => isHidden(mine.hidden, msgs(A.doc)[i].from, direct.body.page, i))).toEqual([false, true, false])
+    expect(mine).toMatchObject({ preview: marker.body, from: a.id, unread: 0 })
+    expect((await entry(b)).hidden).toBeUndefined()
   })
 
   // doc names ---------------------------------------------------------------------------------
@@ -196,7 +210,10 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(bInbox.provider.wsconnected).toBe(true)
     // the leave showed in the head doc's members for those who stayed
     const HA = keep(await stock(srv.wsBase, g.head, g.a.token))
-    await until(() => !JSON.stringify(HA.doc.getMap('meta').toJSON()).includes(g.b.id), "b gone from the head doc's meta")
+    const meta = () => HA.doc.getMap('meta')
+    await until(() => !(meta().get('members') as string[] | undefined)?.includes(g.b.id), "b gone from the head doc's members")
+    // who said what stays: the leaver keeps a name for their earlier messages (meta.names), not membership
+    expect(Object.keys((meta().get('names') as Record<string, string> | undefined) ?? {})).toContain(g.b.id)
   })
 
   it('keeps refusing a member who left when they try the raw path with a crafted update', async () => {

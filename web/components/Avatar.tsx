@@ -1,11 +1,14 @@
 // A round avatar: the first grapheme of the name on a colour picked from the id (stable per person).
+import { neutral } from './UserText.tsx'
+
 const COLOURS = ['#F6C28B', '#A8D5BA', '#9CC3E4', '#E4A5B8', '#C7B8EA', '#F2D388', '#9ED8D3', '#E8B49A']
 
 // one segmenter for every avatar: building one per render cost ~15 ms per chat list at 4x CPU throttling
 const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null
 
 function firstGrapheme(name: string): string {
-  const trimmed = name.trim()
+  // an invisible bidi control first would leave the avatar blank
+  const trimmed = neutral(name).trim()
   if (!trimmed) return '?'
   if (graphemes) for (const { segment } of graphemes.segment(trimmed)) return segment.toUpperCase()
   return Array.from(trimmed)[0].toUpperCase()

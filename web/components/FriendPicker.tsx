@@ -1,9 +1,9 @@
 // Checkboxes for picking friends (new group, invite). Real checkboxes: keyboard and screen reader work.
-import { friends, refreshFriends } from '../models/index.ts'
-import { useEffect } from 'preact/hooks'
 import { sortByName } from '../i18n/format.ts'
 import { t } from '../app/t.ts'
 import { Avatar } from './Avatar.tsx'
+import { UserText } from './UserText.tsx'
+import { useFriends } from './useFriends.ts'
 
 export function FriendPicker({
   picked,
@@ -14,10 +14,10 @@ export function FriendPicker({
   onChange: (ids: string[]) => void
   exclude?: string[]
 }) {
-  useEffect(() => {
-    refreshFriends().catch(() => {})
-  }, [])
-  const list = sortByName(friends.value?.friends ?? []).filter((p) => !exclude.includes(p.id))
+  const state = useFriends()
+  if (state.status === 'loading') return <p class="empty">{t('app.loading')}</p>
+  if (state.status === 'unloaded') return <p class="empty">{t('newGroup.notLoaded')}</p>
+  const list = sortByName(state.data.friends).filter((p) => !exclude.includes(p.id))
   if (list.length === 0) return <p class="empty">{t('newGroup.noFriends')}</p>
   return (
     <fieldset class="picker">
@@ -28,7 +28,7 @@ export function FriendPicker({
           <label key={p.id} class="row picker__row">
             <Avatar id={p.id} name={p.name} size={40} />
             <span class="row__body">
-              <span class="row__title">{p.name}</span>
+              <UserText class="row__title" text={p.name} />
               <span class="row__sub">@{p.handle}</span>
             </span>
             <input

@@ -5,7 +5,16 @@ import { useEffect, useRef } from 'preact/hooks'
 import { t } from '../app/t.ts'
 import { IconClose } from './icons.tsx'
 
-export function Sheet({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+export function Sheet({
+  title,
+  onClose,
+  children,
+}: {
+  /** a string, or an element when it holds user text (a <UserText>) */
+  title: ComponentChildren
+  onClose: () => void
+  children: ComponentChildren
+}) {
   const ref = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const d = ref.current

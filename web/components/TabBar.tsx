@@ -20,7 +20,10 @@ export function TabBar() {
       {TABS.map(([name, key, Icon]) => (
         <a key={name} href={`#/${name}`} class="tabbar__tab" aria-current={current === name ? 'page' : undefined}>
           <Icon />
-          <span class="tabbar__label">{t(key)}</span>
+          {/* data-label: the bold width is kept for every tab (app.css), so the current one does not grow */}
+          <span class="tabbar__label" data-label={t(key)}>
+            {t(key)}
+          </span>
           {name === 'chats' && unread > 0 && (
             <span class="badge tabbar__badge" aria-label={t('chats.unread', { count: unread })}>
               {unread > 999 ? '999+' : unread}

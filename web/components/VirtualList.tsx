@@ -99,6 +99,12 @@ export function VirtualList<T>(p: Props<T>) {
         if (Math.abs(el.scrollTop - want) > 1) el.scrollTop = want
       }
     }
+    // the newest row in view after all (everything fits, or a jump landed near the end): no scroll
+    // event will say so, and "not at the bottom" would offer to go where the reader already is
+    if (!stick.current && isAtBottom(el)) {
+      stick.current = true
+      p.onAtBottom?.(true)
+    }
   })
 
   useEffect(() => {
@@ -140,7 +146,7 @@ export function VirtualList<T>(p: Props<T>) {
 
   function onScroll() {
     const el = scroller.current!
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
+    const atBottom = isAtBottom(el)
     if (atBottom !== stick.current) {
       stick.current = atBottom
       p.onAtBottom?.(atBottom)
@@ -181,6 +187,8 @@ export function VirtualList<T>(p: Props<T>) {
     </div>
   )
 }
+
+const isAtBottom = (el: HTMLElement): boolean => el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
 
 /** The first index i with offsets[i] >= x. */
 function lowerBound(offsets: Float64Array, x: number): number {

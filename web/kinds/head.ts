@@ -1,5 +1,5 @@
-// A chat head c:<id>: `meta` (members and the newest page's number, written by the server) and
-// `reads` (each member's read position, written by that member).
+// A chat head c:<id>: `meta` (members, the names of everyone who is or was in the chat, and the newest
+// page's number, written by the server) and `reads` (each member's read position, written by that member).
 import type * as Y from 'yjs'
 import { ROOTS } from '../../protocol/docs.ts'
 
@@ -20,4 +20,12 @@ export function memberIds(v: unknown): string[] {
       .filter((m): m is string => typeof m === 'string')
   if (v && typeof v === 'object') return Object.keys(v)
   return []
+}
+
+/** meta.names: id → display name of everyone who is or was in the chat (empty until the server wrote it). */
+export function memberNames(v: unknown): Map<string, string> {
+  const out = new Map<string, string>()
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    for (const [id, name] of Object.entries(v)) if (typeof name === 'string' && name) out.set(id, name)
+  return out
 }

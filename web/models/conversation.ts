@@ -1,12 +1,13 @@
 // One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
-import { signal, type Signal } from '@preact/signals'
+import { computed, signal, type Signal } from '@preact/signals'
 import { headDoc } from '../../protocol/docs.ts'
-import { readPosition, type ChatMessage } from '../../protocol/messages.ts'
+import { isHidden, readPosition, type ChatMessage } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
-import { currentPage, headMeta, headReads, memberIds } from '../kinds/head.ts'
+import { currentPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { openDoc } from '../sync/docs.ts'
 import { openPages, type Page } from './conversation-pages.ts'
+import { chatList } from './inbox.ts'
 import { messageViews, unreadCounter, type MessageView } from './message-views.ts'
 import { watchTyping } from './typing.ts'
 
@@ -17,6 +18,8 @@ export interface Conversation {
   hasOlder: Signal<boolean>
   /** the newest page's stored copy is in: an empty list now means an empty chat, not one still loading */
   settled: Signal<boolean>
+  /** id → name of everyone who is or was in the chat (the head's meta.names, live): who wrote what */
+  authors: Signal<ReadonlyMap<string, string>>
   loadOlder(): Promise<void>
   send(body: string, replyTo?: string): void
   edit(id: string, body: string): void
@@ -43,6 +46,12 @@ function batched(fn: () => void, stopped: () => boolean): () => void {
   }
 }
 
+function sameNames(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false
+  for (const [id, name] of a) if (b.get(id) !== name) return false
+  return true
+}
+
 export function openConversation(convId: string): Conversation {
   const userId = me.value?.id ?? ''
   const head = openDoc(headDoc(convId))
@@ -52,23 +61,36 @@ export function openConversation(convId: string): Conversation {
   const messages = signal<MessageView[]>([])
   const hasOlder = signal(false)
   const settled = signal(false)
+  const authors = signal<ReadonlyMap<string, string>>(new Map())
   const views = new Map<string, MessageView>()
   let closed = false
   /** older pages are offered only once the newest page's stored copy is in: an empty newest page that
    * is merely still loading must not pull in the whole previous page (that cost every open ~1,000 messages) */
   let newestLoaded = false
 
+  // someone I blocked: what they wrote while blocked is not shown (my inbox entry says which, hidden.ts)
+  const hidden = computed(() => chatList.value.find((c) => c.id === convId)?.hidden)
   const render = (): void => {
-    messages.value = messageViews(pages.sorted(), userId, unreadCounter(memberIds(meta.get('members')), reads), views)
+    const all = messageViews(pages.sorted(), userId, unreadCounter(memberIds(meta.get('members')), reads), views)
+    const h = hidden.peek()
+    messages.value = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
     hasOlder.value = newestLoaded && pages.oldest() > 0
   }
   const schedule = batched(render, () => closed)
   const pages = openPages(convId, schedule)
   const typing = watchTyping(head, userId)
+  const stopHidden = hidden.subscribe(schedule)
+  const typingShown = computed(() => {
+    const h = hidden.value
+    const blocked = h?.ranges.some(([, end]) => end === null) ? h.author : null
+    return blocked ? typing.who.value.filter((id) => id !== blocked) : typing.who.value
+  })
 
   // the newest page follows the head's meta.page (it rolls over every PAGE_SIZE messages)
   const onMeta = (): void => {
     if (!closed) pages.follow(currentPage(meta))
+    const names = memberNames(meta.get('names'))
+    if (!sameNames(names, authors.peek())) authors.value = names
     schedule()
   }
   meta.observe(onMeta)
@@ -112,7 +134,8 @@ export function openConversation(convId: string): Conversation {
     messages,
     hasOlder,
     settled,
-    typing: typing.who,
+    authors,
+    typing: typingShown,
     loadOlder,
     send(body, replyTo) {
       if (!userId || !body) return
@@ -142,6 +165,7 @@ export function openConversation(convId: string): Conversation {
     close() {
       if (closed) return
       closed = true
+      stopHidden()
       typing.close()
       meta.unobserve(onMeta)
       reads.unobserve(schedule)

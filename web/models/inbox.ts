@@ -1,10 +1,12 @@
 // The chat list, from the user's inbox doc u:<me> (server-written; stored in Dexie, so it shows offline).
-import { signal } from '@preact/signals'
+import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type * as Y from 'yjs'
 import { inboxDoc } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
+import { messagesAt } from '../kinds/index.ts'
 import { inboxChats } from '../kinds/inbox.ts'
 import { openDoc } from '../sync/docs.ts'
+import { unsentDocs } from '../sync/outbox.ts'
 
 export interface ChatListItem extends InboxEntry {
   id: string
@@ -14,6 +16,16 @@ export interface ChatListItem extends InboxEntry {
 export const chatList = signal<ChatListItem[]>([])
 /** false until the stored inbox has been read (lets the UI tell "no chats" from "not loaded yet") */
 export const chatListLoaded = signal(false)
+
+/** Chats holding messages (or edits) written on this device that the server has not acknowledged yet. */
+export const unsentChats: ReadonlySignal<ReadonlySet<string>> = computed(() => {
+  const chats = new Set<string>()
+  for (const name of unsentDocs.value) {
+    const at = messagesAt(name)
+    if (at) chats.add(at.conv)
+  }
+  return chats
+})
 
 export function startInbox(userId: string): () => void {
   const ref = openDoc(inboxDoc(userId))

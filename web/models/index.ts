@@ -1,16 +1,18 @@
 // The data layer's public face: what screens, components and the app shell read and call (they import
 // nothing else of it, apart from web/account). And its lifecycle: while someone is signed in, their
-// database is open, the inbox is live, changed chats sync in the background and every page doc opened
-// keeps the local message index.
+// database is open, the inbox is live, changed chats sync in the background, what was written here
+// and not yet acknowledged is sent (sync/outbox.ts), and every page doc opened keeps the local
+// message index.
 import { effect } from '@preact/signals'
 import { inboxDoc } from '../../protocol/docs.ts'
 import { me } from '../account/session.ts'
 import { messagesAt } from '../kinds/index.ts'
-import { closeDb, openDb } from '../store/db.ts'
+import { closeDb, dbName, openDb } from '../store/db.ts'
 import { indexPage } from '../store/message-index.ts'
 import { startBackground } from '../sync/background.ts'
 import { trackConnection } from '../sync/connection.ts'
 import { closeAllDocs, onDocOpen } from '../sync/docs.ts'
+import { startOutbox } from '../sync/outbox.ts'
 import { forgetChatInfos } from './chats.ts'
 import { friends, loadCachedFriends } from './friends.ts'
 import { chatList, startInbox } from './inbox.ts'
@@ -19,7 +21,7 @@ export { me, signUp, signIn, signOut, updateMe, api, ApiFailure } from '../accou
 export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
-export { chatList, chatListLoaded, type ChatListItem } from './inbox.ts'
+export { chatList, chatListLoaded, unsentChats, type ChatListItem } from './inbox.ts'
 export {
   friends,
   refreshFriends,
@@ -32,6 +34,7 @@ export {
 } from './friends.ts'
 export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
 export { openConversation, type Conversation, type MessageView } from './conversation.ts'
+export { withAuthors } from './authors.ts'
 export { localSearch, type SearchWatch } from './search.ts'
 
 // docs open only while someone is signed in (their database is open), so this holds from the start
@@ -45,7 +48,13 @@ let running: { userId: string; stop: () => void } | null = null
 function start(userId: string): () => void {
   openDb(userId)
   void loadCachedFriends()
-  const stops = [trackConnection(inboxDoc(userId)), startInbox(userId), startBackground(chatList)]
+  const stops = [
+    trackConnection(inboxDoc(userId)),
+    startInbox(userId),
+    startBackground(chatList),
+    // what this device wrote goes out whichever screen is open
+    startOutbox(dbName(userId)),
+  ]
   return () => {
     for (const s of stops.reverse()) s()
     closeAllDocs()

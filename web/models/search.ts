@@ -1,8 +1,10 @@
 // Search over the messages stored on this device (works offline): web/search's query over the local
 // message index, as a live query, so that messages arriving (or being indexed) join the results shown.
 import { liveQuery } from 'dexie'
+import { isHidden } from '../../protocol/messages.ts'
 import type { SearchResult } from '../search/query.ts'
 import { db } from '../store/db.ts'
+import { chatList } from './inbox.ts'
 
 export interface SearchWatch {
   next(result: SearchResult): void
@@ -12,6 +14,23 @@ export interface SearchWatch {
 // loaded on demand: the query code belongs with the search screen, not with the data layer that every
 // signed-in start loads
 const queryCode = () => Promise.all([import('../search/query.ts'), import('../search/dexie-index.ts')])
+
+/** The results without the messages the chats' inbox entries say are hidden from me (someone I blocked). */
+function withoutHidden(result: SearchResult): SearchResult {
+  const hidden = new Map(chatList.peek().map((c) => [c.id, c.hidden]))
+  let dropped = 0
+  const groups = result.groups.flatMap((g) => {
+    const h = hidden.get(g.conv)
+    if (!h) return [g]
+    const hits = g.hits.filter((r) => !isHidden(h, r.from, r.page, r.index))
+    dropped += g.hits.length - hits.length
+    return hits.length ? [{ ...g, newest: hits[0].ts, hits }] : []
+  })
+  if (!dropped) return result
+  // a chat's place is that of its newest hit (hits are newest first)
+  groups.sort((a, b) => b.newest - a.newest)
+  return { ...result, groups, total: result.total - dropped }
+}
 
 /**
  * The search over this device's messages, or null while no account's database is open. Its function
@@ -26,7 +45,10 @@ export function localSearch(): ((query: string, lang: string, watch: SearchWatch
     void queryCode().then(
       ([{ searchMessages }, { dexieIndex }]) => {
         if (stopped) return
-        sub = liveQuery(() => searchMessages(dexieIndex(store.messages), query, lang)).subscribe(watch)
+        sub = liveQuery(() => searchMessages(dexieIndex(store.messages), query, lang)).subscribe({
+          next: (result) => watch.next(withoutHidden(result)),
+          error: (e) => watch.error(e),
+        })
       },
       (e: unknown) => {
         if (!stopped) watch.error(e)

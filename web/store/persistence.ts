@@ -5,8 +5,12 @@
 // closes in between aborts it: the message the user just saw as "waiting" would be gone. So this tab's own
 // updates are also kept in localStorage, synchronously, until their IndexedDB write has committed; a doc
 // opened later applies and stores whatever is still kept there (stash.ts).
+//
+// This tab's own updates are also marked in the outbox's index (outbox.ts), in the transaction that
+// stores them, so that they are sent whichever screen is open, and after a restart.
 import * as Y from 'yjs'
 import { db } from './db.ts'
+import { clocksOf, markUnsent, type Clocks } from './outbox.ts'
 import { guardWrite } from './storage.ts'
 import { stashAdd, stashDrop, stashTake } from './stash.ts'
 
@@ -26,6 +30,8 @@ export interface Persistence {
 
 export function persist(name: string, doc: Y.Doc): Persistence {
   let pending: Uint8Array[] = []
+  /** the clocks of this tab's own updates among `pending` */
+  let written: Clocks = new Map()
   let writing: Promise<void> = Promise.resolve()
   let rows = 0
 
@@ -36,10 +42,17 @@ export function persist(name: string, doc: Y.Doc): Persistence {
     const store = db()
     if (!store || pending.length === 0) return
     const batch = pending.length === 1 ? pending[0] : Y.mergeUpdates(pending)
+    const mine = written
     pending = []
+    written = new Map()
     const covered = stashed
     await guardWrite(async () => {
-      await store.updates.add({ doc: name, data: batch })
+      if (mine.size === 0) await store.updates.add({ doc: name, data: batch })
+      else
+        await store.transaction('rw', store.updates, store.kv, async () => {
+          await store.updates.add({ doc: name, data: batch })
+          await markUnsent(store, name, mine)
+        })
       rows++
       if (rows > COMPACT_AT) rows = await compact(name, doc)
     })
@@ -52,7 +65,10 @@ export function persist(name: string, doc: Y.Doc): Persistence {
     pending.push(update)
     // this tab's own changes (origin null: not the provider's, not the store's) are stashed at once
     const store = db()
-    if (store && origin == null) stashed = stashAdd(store.name, name, update) || stashed
+    if (origin == null) {
+      for (const [client, clock] of clocksOf(update)) written.set(client, Math.max(written.get(client) ?? 0, clock))
+      if (store) stashed = stashAdd(store.name, name, update) || stashed
+    }
     // one write per task: a burst of updates becomes one row, and nothing waits on a timer (tab may close)
     if (pending.length === 1) writing = writing.then(() => new Promise<void>((r) => queueMicrotask(r))).then(write)
   }
@@ -85,7 +101,12 @@ export function persist(name: string, doc: Y.Doc): Persistence {
         FROM_STASH,
       )
       try {
-        await store.updates.add({ doc: name, data: Y.mergeUpdates(kept.updates) })
+        const merged = Y.mergeUpdates(kept.updates)
+        // only this device's own updates are ever kept there: they may not have reached the server
+        await store.transaction('rw', store.updates, store.kv, async () => {
+          await store.updates.add({ doc: name, data: merged })
+          await markUnsent(store, name, clocksOf(merged))
+        })
         kept.forget()
       } catch {
         /* kept for the next time the doc opens */

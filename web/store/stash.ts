@@ -85,6 +85,21 @@ export function stashTake(dbName: string, doc: string): { updates: Uint8Array[];
   }
 }
 
+/** The docs that have updates kept for one account's database, by any tab. */
+export function stashedDocs(dbName: string): string[] {
+  const docs = new Set<string>()
+  try {
+    const p = `${PREFIX}${dbName}:`
+    for (const k of Object.keys(localStorage)) {
+      // <prefix><db>:<doc>:<tab>, and doc names hold colons themselves
+      if (k.startsWith(p) && k.lastIndexOf(':') > p.length) docs.add(k.slice(p.length, k.lastIndexOf(':')))
+    }
+  } catch {
+    /* nothing kept */
+  }
+  return [...docs]
+}
+
 /** Forgets everything kept for one account's database (sign-out). */
 export function stashClear(dbName: string): void {
   try {

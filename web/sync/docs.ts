@@ -5,9 +5,8 @@ import type { WebsocketProvider } from 'y-websocket'
 import { CLOSE } from '../../protocol/wire.ts'
 import { me, signedOut } from '../account/session.ts'
 import { chatOf } from '../kinds/index.ts'
-import { db, kvGet } from '../store/db.ts'
+import { recordAck, storedAck } from '../store/outbox.ts'
 import { persist, type Persistence } from '../store/persistence.ts'
-import { guardWrite } from '../store/storage.ts'
 import { connect, disconnect, type Ack } from './provider.ts'
 
 interface Entry {
@@ -62,9 +61,8 @@ export const onDocOpen = (fn: OpenHook): void => {
   openHooks.add(fn)
 }
 
-const ackKey = (name: string): string => `ack:${name}`
-
-function mergeAck(e: Entry, sv: Ack): void {
+/** Merges what the server is known to store; `heard`: news from a socket, to be stored (not the stored copy). */
+function mergeAck(e: Entry, sv: Ack, heard = true): void {
   let grew = false
   for (const [client, clock] of sv) {
     if ((e.acked.get(client) ?? 0) < clock) {
@@ -74,8 +72,8 @@ function mergeAck(e: Entry, sv: Ack): void {
   }
   if (!grew) return
   e.ackVersion.value++
-  const store = db()
-  if (store) void guardWrite(() => store.kv.put({ key: ackKey(e.name), value: [...e.acked] }))
+  // stored with the outbox's marks: what it covers is no longer waiting (store/outbox.ts)
+  if (heard) void recordAck(e.name, sv)
 }
 
 function refused(e: Entry, code: number): void {
@@ -178,8 +176,8 @@ export function openDoc(name: string): DocRef {
     }
     entry.loaded = Promise.all([
       store.loaded,
-      kvGet<[number, number][]>(ackKey(name)).then((saved) => {
-        if (saved) mergeAck(entry, new Map(saved))
+      storedAck(name).then((saved) => {
+        if (saved.size) mergeAck(entry, saved, false)
       }),
     ]).then(() => undefined)
     entries.set(name, entry)

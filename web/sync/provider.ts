@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import { decodeFrame, encodeAck, encodeAwarenessPayload, readAck } from '../../protocol/frames.ts'
-import { CLOSE, MSG_ACK, MSG_QUERY_AWARENESS, MSG_SYNC } from '../../protocol/wire.ts'
+import { CLOSE, MSG_ACK, MSG_QUERY_AWARENESS, MSG_SYNC, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { getToken } from '../account/api.ts'
 import { FROM_STORE } from '../store/persistence.ts'
 
@@ -20,6 +20,10 @@ export interface ProviderHooks {
 }
 
 const syncUrl = (): string => `${location.origin.replace(/^http/, 'ws')}/sync`
+/**
+ * The session token goes in the WebSocket subprotocol (docs/protocol.md), not in the URL, so that it
+ * never lands in a log or in the browser's console errors about a failed connection.
+ */
 
 /** What a sync frame from the server proves the server stores. */
 function storedBy(frame: Uint8Array): Ack | null {
@@ -34,10 +38,12 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
   const awareness = new Awareness(doc)
   // the server refuses awareness that claims another user; every doc carries who we are
   awareness.setLocalState({ user: { id: userId } })
+  const token = getToken()
   const p = new WebsocketProvider(syncUrl(), name, doc, {
     connect: false,
     awareness,
-    params: { token: getToken() ?? '', ack: '1' },
+    params: { ack: '1' },
+    protocols: token ? [TOKEN_PROTOCOL_PREFIX + token] : [],
   })
   // y-websocket sends every doc update not from itself; what Dexie loads (the whole stored state, with
   // its delete set) is not news to the server: step 2 sends whatever the server lacks

@@ -1,7 +1,9 @@
 // Chat pages `c:<conv>:<n>`: the messages of one chat, PAGE_SIZE at a time. Members append messages
 // (their own, with fresh ids) and edit or retract their own messages; nothing is ever deleted. A
 // committed append moves the chat's page length, latest message and, when the page is full, its current
-// page (effects.ts); a page before the current one takes no new messages once the one after it has.
+// page (effects.ts); a page before the current one takes no new messages once the one after it has. A
+// member blocked in a direct chat appends like anyone (they must not notice): what they write is hidden
+// from the one who blocked them (hidden.ts).
 import type * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
 import { checkEdit, checkMessage, type ChatMessage } from '../../../protocol/messages.ts'
@@ -17,6 +19,7 @@ import { PAGE_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
 import { previewOf } from '../mirror.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
+import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
 
 export interface PageKey {
   convId: string
@@ -98,9 +101,8 @@ export class PageGrammar implements UpdateRules {
 
   finish(): Refusal | null {
     if (this.newMsgs === 0) return null
-    const { conv, userId, page, doc } = this.input
+    const { conv, page, doc } = this.input
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
-    if (conv.blockedAuthors.has(userId)) return { code: CLOSE.FORBIDDEN, reason: 'blocked by the other member' }
     if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: 'page is closed' }
     if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT)
       return { code: CLOSE.REFUSED, reason: 'page is full' }
@@ -134,6 +136,7 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   conv.lastTs = last.ts
   part.mirror.last.set(conv.id, { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs })
   for (const m of appended) doc.state.authors?.set(m.id, m.from)
+  if (hiddenAfterAppend(conv, page, doc.ydoc.getArray(ROOTS.page.msgs), appended)) part.hidden.set(conv.id, hiddenRows(conv))
   if (page === conv.page && length >= PAGE_SIZE) {
     conv.page = page + 1
     if (!conv.pageLengths.has(page + 1)) conv.pageLengths.set(page + 1, 0)

@@ -1,9 +1,10 @@
 // The chat list: newest first, live from the inbox doc (works offline).
-import { chatList, me, type ChatListItem } from '../../models/index.ts'
+import { chatList, me, unsentChats, type ChatListItem } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
-import { IconPlus } from '../../components/icons.tsx'
+import { IconClock, IconPlus } from '../../components/icons.tsx'
+import { isolate } from '../../components/UserText.tsx'
 
 export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members'>): string {
   if (c.title) return c.title
@@ -12,6 +13,7 @@ export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members'>): 
 
 export function Chats() {
   const list = chatList.value
+  const unsent = unsentChats.value
   const myId = me.value?.id
   return (
     <section class="screen" aria-labelledby="chats-title">
@@ -36,8 +38,8 @@ export function Chats() {
             const title = chatTitle(c)
             const preview = c.preview
               ? c.kind === 'group' && c.from === myId
-                ? t('chats.youPrefix', { text: c.preview })
-                : c.preview
+                ? t('chats.youPrefix', { text: isolate(c.preview) })
+                : isolate(c.preview)
               : ''
             return (
               <li key={c.id}>
@@ -45,7 +47,7 @@ export function Chats() {
                   <Avatar id={c.peer ?? c.id} name={title} size={48} />
                   <span class="row__body">
                     <span class="row__line">
-                      <span class="row__title">{title}</span>
+                      <span class="row__title">{isolate(title)}</span>
                       {/* an untitled group's title already says how many */}
                       {c.kind === 'group' && c.title && (
                         <span class="row__count" aria-label={t('chats.members', { count: c.members })}>
@@ -57,6 +59,12 @@ export function Chats() {
                       </time>
                     </span>
                     <span class="row__line">
+                      {/* something written here has not reached the server yet */}
+                      {unsent.has(c.id) && (
+                        <span class="row__waiting" role="img" aria-label={t('chats.unsent')} title={t('chats.unsent')}>
+                          <IconClock />
+                        </span>
+                      )}
                       <span class="row__sub">{preview}</span>
                       {c.unread > 0 && (
                         <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>

@@ -1,6 +1,7 @@
 // Friends: me on top, search by handle, "added me" requests, friends sorted by name, a profile sheet.
-import { useEffect, useState } from 'preact/hooks'
-import { me, friends, refreshFriends, findByHandle, addFriend, hideFriend, blockFriend, openDirect } from '../../models/index.ts'
+// Blocking someone is asked first.
+import { useState } from 'preact/hooks'
+import { me, findByHandle, addFriend, hideFriend, blockFriend, openDirect } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { HANDLE_RE } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
@@ -9,17 +10,19 @@ import { sortByName } from '../../i18n/format.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
+import { Confirm, ConfirmSheet } from '../../components/Confirm.tsx'
+import { isolate, neutral, UserText } from '../../components/UserText.tsx'
+import { useFriends } from '../../components/useFriends.ts'
 
 export default function Friends() {
   const user = me.value
-  const data = friends.value
+  const state = useFriends()
+  const data = state.status === 'ready' ? state.data : null
   const [query, setQuery] = useState('')
   const [found, setFound] = useState<Profile | null | 'none'>(null)
   const [error, setError] = useState('')
   const [open, setOpen] = useState<Profile | null>(null)
-  useEffect(() => {
-    refreshFriends().catch(() => {})
-  }, [])
+  const [blocking, setBlocking] = useState<Profile | null>(null)
 
   const friendIds = new Set((data?.friends ?? []).map((p) => p.id))
   const list = sortByName(data?.friends ?? [])
@@ -61,8 +64,8 @@ export default function Friends() {
           <a class="row me-row" href="#/settings">
             <Avatar id={user.id} name={user.name} size={56} />
             <span class="row__body">
-              <span class="row__title">{user.name}</span>
-              <span class="row__sub">{user.status || '@' + user.handle}</span>
+              <UserText class="row__title" text={user.name} />
+              <UserText class="row__sub" text={user.status || '@' + user.handle} />
             </span>
           </a>
         )}
@@ -94,7 +97,7 @@ export default function Friends() {
             <div class="row">
               <Avatar id={found.id} name={found.name} size={44} />
               <span class="row__body">
-                <span class="row__title">{found.name}</span>
+                <UserText class="row__title" text={found.name} />
                 <span class="row__sub">@{found.handle}</span>
               </span>
               {found.id === user?.id ? (
@@ -129,28 +132,28 @@ export default function Friends() {
                 <li key={p.id} class="row row--wrap">
                   <Avatar id={p.id} name={p.name} size={44} />
                   <span class="row__body">
-                    <span class="row__title">{p.name}</span>
+                    <UserText class="row__title" text={p.name} />
                     <span class="row__sub">@{p.handle}</span>
                   </span>
                   <span class="row__actions">
                     <button
                       class="btn btn--small btn--primary"
                       onClick={() => act(() => addFriend(p.id))}
-                      aria-label={t('friends.addBackName', { name: p.name })}
+                      aria-label={t('friends.addBackName', { name: neutral(p.name) })}
                     >
                       {t('friends.addBack')}
                     </button>
                     <button
                       class="btn btn--small"
                       onClick={() => act(() => hideFriend(p.id))}
-                      aria-label={t('friends.hideName', { name: p.name })}
+                      aria-label={t('friends.hideName', { name: neutral(p.name) })}
                     >
                       {t('friends.hide')}
                     </button>
                     <button
                       class="btn btn--small btn--danger"
-                      onClick={() => act(() => blockFriend(p.id))}
-                      aria-label={t('friends.blockName', { name: p.name })}
+                      onClick={() => setBlocking(p)}
+                      aria-label={t('friends.blockName', { name: neutral(p.name) })}
                     >
                       {t('friends.block')}
                     </button>
@@ -163,9 +166,13 @@ export default function Friends() {
 
         <section aria-labelledby="friendlist-title">
           <h2 class="section-title" id="friendlist-title">
-            {t('friends.list')} <span class="muted">{list.length}</span>
+            {t('friends.list')} {data && <span class="muted">{list.length}</span>}
           </h2>
-          {list.length === 0 ? (
+          {state.status === 'loading' ? (
+            <p class="empty">{t('app.loading')}</p>
+          ) : state.status === 'unloaded' ? (
+            <p class="empty">{t('friends.notLoaded')}</p>
+          ) : list.length === 0 ? (
             <p class="empty">{t('friends.none')}</p>
           ) : (
             <ul class="list">
@@ -174,8 +181,8 @@ export default function Friends() {
                   <button class="row row--button" onClick={() => setOpen(p)}>
                     <Avatar id={p.id} name={p.name} size={44} />
                     <span class="row__body">
-                      <span class="row__title">{p.name}</span>
-                      <span class="row__sub">{p.status || '@' + p.handle}</span>
+                      <UserText class="row__title" text={p.name} />
+                      <UserText class="row__sub" text={p.status || '@' + p.handle} />
                     </span>
                   </button>
                 </li>
@@ -185,6 +192,19 @@ export default function Friends() {
         </section>
       </div>
       {open && <ProfileSheet person={open} onClose={() => setOpen(null)} />}
+      {blocking && (
+        <ConfirmSheet
+          title={t('friends.blockName', { name: isolate(blocking.name) })}
+          text={t('friends.blockConfirm', { name: isolate(blocking.name) })}
+          action={t('friends.block')}
+          onConfirm={() => {
+            const p = blocking
+            setBlocking(null)
+            void act(() => blockFriend(p.id))
+          }}
+          onCancel={() => setBlocking(null)}
+        />
+      )}
     </section>
   )
 }
@@ -192,6 +212,7 @@ export default function Friends() {
 function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => void }) {
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  const [confirming, setConfirming] = useState(false)
   async function chat() {
     setBusy(true)
     setError('')
@@ -205,13 +226,42 @@ function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => voi
       setBusy(false)
     }
   }
+  async function block() {
+    setBusy(true)
+    setError('')
+    try {
+      await blockFriend(person.id)
+      onClose()
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  if (confirming) {
+    return (
+      <Sheet title={t('friends.blockName', { name: isolate(person.name) })} onClose={onClose}>
+        <Confirm
+          text={t('friends.blockConfirm', { name: isolate(person.name) })}
+          action={t('friends.block')}
+          busy={busy}
+          error={error}
+          onConfirm={() => void block()}
+          onCancel={() => {
+            setError('')
+            setConfirming(false)
+          }}
+        />
+      </Sheet>
+    )
+  }
   return (
     <Sheet title={t('friends.profile')} onClose={onClose}>
       <div class="profile">
         <Avatar id={person.id} name={person.name} size={88} />
-        <p class="profile__name">{person.name}</p>
+        <UserText class="profile__name" text={person.name} />
         <p class="muted">@{person.handle}</p>
-        {person.status && <p class="profile__status">{person.status}</p>}
+        {person.status && <UserText class="profile__status" text={person.status} />}
         <p class="form__error" role="alert">
           {error}
         </p>
@@ -219,17 +269,7 @@ function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => voi
           <button class="btn btn--primary btn--block" onClick={chat} disabled={busy}>
             {t('friends.chat')}
           </button>
-          <button
-            class="btn btn--block btn--danger"
-            onClick={async () => {
-              try {
-                await blockFriend(person.id)
-                onClose()
-              } catch (err) {
-                setError(errorText(err))
-              }
-            }}
-          >
+          <button class="btn btn--block btn--danger" onClick={() => setConfirming(true)}>
             {t('friends.block')}
           </button>
         </div>

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_MESSAGE_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
 import { IconClose, IconSend } from '../../components/icons.tsx'
+import { isolate, UserText } from '../../components/UserText.tsx'
 
 export type Mode =
   { kind: 'new' } | { kind: 'reply'; id: string; name: string; text: string } | { kind: 'edit'; id: string; text: string }
@@ -64,8 +65,8 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Pro
       {mode.kind !== 'new' && (
         <div class="composer__mode">
           <span class="composer__mode-text">
-            <strong>{mode.kind === 'reply' ? t('room.replyingTo', { name: mode.name }) : t('room.editing')}</strong>
-            <span class="composer__mode-quote">{mode.text}</span>
+            <strong>{mode.kind === 'reply' ? t('room.replyingTo', { name: isolate(mode.name) }) : t('room.editing')}</strong>
+            <UserText class="composer__mode-quote" text={mode.text} />
           </span>
           <button
             class="icon-btn icon-btn--small"

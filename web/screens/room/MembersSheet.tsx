@@ -1,6 +1,7 @@
-// Chat details: members, and for groups invite, rename, and (the owner) remove; leave.
+// Chat details: members, and for groups invite, rename, and (the owner) remove; leave. Leaving and
+// removing someone are asked first, in this same sheet.
 import { useState } from 'preact/hooks'
-import type { Chat } from '../../../protocol/api.ts'
+import type { Chat, Profile } from '../../../protocol/api.ts'
 import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
 import { invite, rename, removeMember, leave, me } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
@@ -10,9 +11,11 @@ import { sortByName } from '../../i18n/format.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
 import { FriendPicker } from '../../components/FriendPicker.tsx'
+import { Confirm } from '../../components/Confirm.tsx'
+import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 
 export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: string; onClose: () => void }) {
-  const [view, setView] = useState<'members' | 'invite' | 'rename'>('members')
+  const [view, setView] = useState<'members' | 'invite' | 'rename' | 'leave' | Profile>('members')
   const [picked, setPicked] = useState<string[]>([])
   const [newTitle, setNewTitle] = useState(chat.title)
   const [error, setError] = useState('')
@@ -34,6 +37,48 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
     }
   }
 
+  if (view === 'leave') {
+    return (
+      <Sheet title={t('members.leave')} onClose={onClose}>
+        <Confirm
+          text={t('members.leaveConfirm')}
+          action={t('members.leave')}
+          busy={busy}
+          error={error}
+          onConfirm={() =>
+            void run(
+              () => leave(chat.id),
+              () => {
+                onClose()
+                go('chats', '', true)
+              },
+            )
+          }
+          onCancel={() => setView('members')}
+        />
+      </Sheet>
+    )
+  }
+  if (typeof view === 'object') {
+    const person = view
+    return (
+      <Sheet title={t('members.removeNamed', { name: isolate(person.name) })} onClose={onClose}>
+        <Confirm
+          text={t('members.removeConfirm', { name: isolate(person.name) })}
+          action={t('members.remove')}
+          busy={busy}
+          error={error}
+          onConfirm={() =>
+            void run(
+              () => removeMember(chat.id, person.id),
+              () => setView('members'),
+            )
+          }
+          onCancel={() => setView('members')}
+        />
+      </Sheet>
+    )
+  }
   if (view === 'invite') {
     return (
       <Sheet title={t('members.invite')} onClose={onClose}>
@@ -102,7 +147,7 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
     )
   }
   return (
-    <Sheet title={title} onClose={onClose}>
+    <Sheet title={<UserText text={title} />} onClose={onClose}>
       <h3 class="section-title">{t('members.title', { count: chat.members.length })}</h3>
       <ul class="list">
         {sortByName(chat.members).map((p) => (
@@ -110,7 +155,7 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
             <Avatar id={p.id} name={p.name} size={40} />
             <span class="row__body">
               <span class="row__title">
-                {p.name}
+                <UserText text={p.name} />
                 {p.id === myId && <span class="muted"> {t('members.you')}</span>}
               </span>
               <span class="row__sub">
@@ -122,13 +167,10 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
               <button
                 class="btn btn--small btn--danger"
                 disabled={busy}
-                aria-label={t('members.removeNamed', { name: p.name })}
+                aria-label={t('members.removeNamed', { name: neutral(p.name) })}
                 onClick={() => {
-                  if (confirm(t('members.removeConfirm', { name: p.name })))
-                    void run(
-                      () => removeMember(chat.id, p.id),
-                      () => {},
-                    )
+                  setError('')
+                  setView(p)
                 }}
               >
                 {t('members.remove')}
@@ -155,14 +197,8 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
           class="btn btn--block btn--danger"
           disabled={busy}
           onClick={() => {
-            if (confirm(t('members.leaveConfirm')))
-              void run(
-                () => leave(chat.id),
-                () => {
-                  onClose()
-                  go('chats', '', true)
-                },
-              )
+            setError('')
+            setView('leave')
           }}
         >
           {t('members.leave')}

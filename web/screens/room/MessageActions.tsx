@@ -1,7 +1,11 @@
-// What can be done with one message: reply, copy, and for my own edit or retract.
+// What can be done with one message: reply, copy, and for my own edit or retract (asked first: it
+// cannot be undone).
+import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { Sheet } from '../../components/Sheet.tsx'
+import { Confirm } from '../../components/Confirm.tsx'
+import { UserText } from '../../components/UserText.tsx'
 import type { Mode } from './Composer.tsx'
 
 interface Props {
@@ -23,9 +27,20 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: 
   const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text: m.body }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const edit = then(() => onMode({ kind: 'edit', id: m.id, text: m.body }))
+  const [confirming, setConfirming] = useState(false)
+  if (confirming) {
+    return (
+      <Sheet title={t('room.retract')} onClose={onClose}>
+        <p class="sheet__quote">
+          <UserText text={m.body} />
+        </p>
+        <Confirm text={t('room.retractConfirm')} action={t('room.retract')} onConfirm={then(onRetract)} onCancel={onClose} />
+      </Sheet>
+    )
+  }
   return (
     <Sheet title={t('room.actions')} onClose={onClose}>
-      <p class="sheet__quote">{m.retracted ? t('room.retracted') : m.body}</p>
+      <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={m.body} />}</p>
       <div class="stack">
         {!m.retracted && (
           <button class="btn btn--block" onClick={reply}>
@@ -43,7 +58,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: 
           </button>
         )}
         {mine && !m.retracted && (
-          <button class="btn btn--block btn--danger" onClick={then(onRetract)}>
+          <button class="btn btn--block btn--danger" onClick={() => setConfirming(true)}>
             {t('room.retract')}
           </button>
         )}

@@ -7,6 +7,7 @@ import { t } from '../../app/t.ts'
 import { formatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconClock } from '../../components/icons.tsx'
+import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 
 interface Props {
   m: MessageView
@@ -50,13 +51,13 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
     <>
       {m.replyTo && (
         <span class="msg__quote">
-          <span class="msg__quote-name">{t('room.replyTo', { name: repliedAuthor })}</span>
+          <span class="msg__quote-name">{t('room.replyTo', { name: isolate(repliedAuthor) })}</span>
           <span class="msg__quote-text">
-            {replied ? (replied.retracted ? t('room.retracted') : replied.body) : t('room.olderMessage')}
+            {replied ? replied.retracted ? t('room.retracted') : <UserText text={replied.body} /> : t('room.olderMessage')}
           </span>
         </span>
       )}
-      <span class="msg__text">{m.body}</span>
+      <UserText class="msg__text" text={m.body} />
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
     </>
   )
@@ -68,12 +69,12 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
     >
       {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} />}</span>}
       <div class="msg__col">
-        {!mine && first && <span class="msg__name">{name}</span>}
+        {!mine && first && <UserText class="msg__name" text={name} />}
         <div class="msg__line">
           {mine && meta}
           <button type="button" class="msg__bubble" onClick={() => onOpen(m)} aria-haspopup="dialog">
             {!mine && !first ? (
-              <span class="visually-hidden">{name}: </span>
+              <span class="visually-hidden">{neutral(name)}: </span>
             ) : mine ? (
               <span class="visually-hidden">{t('room.you')}: </span>
             ) : null}

@@ -1,12 +1,14 @@
-// A chat room: the virtualized message list, typing indicator, composer, and the members sheet.
+// A chat room: the virtualized message list, typing indicator, composer, and the members sheet; or,
+// for the address of a chat that does not exist or is not mine, one screen that says so.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me, openConversation, type Conversation, type MessageView } from '../../models/index.ts'
+import { me, openConversation, withAuthors, type Conversation, type MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
-import { back } from '../../app/router.ts'
+import { back, go } from '../../app/router.ts'
 import { formatList, formatLongDate } from '../../i18n/format.ts'
 import { VirtualList } from '../../components/VirtualList.tsx'
 import { IconBack, IconMenu } from '../../components/icons.tsx'
+import { isolate, UserText } from '../../components/UserText.tsx'
 import { toRows, type Row } from './rows.ts'
 import { MessageRow } from './MessageRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
@@ -28,7 +30,9 @@ export default function Room({ convId }: { convId: string }) {
   const myId = me.value?.id ?? ''
   const messages = conv.messages.value
   const newest = messages[messages.length - 1]
-  const { chat, members, title, memberCount, lost } = useRoomChat(convId, messages, myId)
+  const { chat, members: current, title, memberCount, lost, known } = useRoomChat(convId, messages, myId)
+  // whoever left keeps their name and avatar on what they wrote
+  const members = withAuthors(current, conv.authors.value)
   const rows = useComputed(() => toRows(conv.messages.value)).value
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
   const onBottom = useMarkRead(conv, newest)
@@ -49,8 +53,13 @@ export default function Room({ convId }: { convId: string }) {
     setMode({ kind: 'new' })
   }
 
-  const typingNames = conv.typing.value.filter((id) => id !== myId).map((id) => members.get(id)?.name ?? t('room.someone'))
+  const typingNames = conv.typing.value
+    .filter((id) => id !== myId)
+    .map((id) => isolate(members.get(id)?.name ?? t('room.someone')))
   const nameOf = (id: string) => (id === myId ? t('room.you') : (members.get(id)?.name ?? t('room.someone')))
+
+  // nothing of it here and no access to it: one clear state, not an empty room that says three things
+  if (lost && conv.settled.value && messages.length === 0 && !older.hasOlder) return <Unavailable />
 
   const renderRow = (r: Row) => {
     if (r.kind === 'day')
@@ -82,7 +91,7 @@ export default function Room({ convId }: { convId: string }) {
           <IconBack />
         </button>
         <h1 class="topbar__title" id="room-title">
-          <span class="topbar__text">{title}</span>
+          <UserText class="topbar__text" text={title} />
           {memberCount > 2 && (
             <span class="topbar__count" aria-label={t('chats.members', { count: memberCount })}>
               {memberCount}
@@ -95,7 +104,7 @@ export default function Room({ convId }: { convId: string }) {
       </header>
 
       {messages.length === 0 ? (
-        <p class="room__empty">{older.hasOlder ? t('app.loading') : t('room.empty')}</p>
+        <p class="room__empty">{older.hasOlder || !known ? t('app.loading') : t('room.empty')}</p>
       ) : (
         <VirtualList
           items={rows}
@@ -152,6 +161,35 @@ export default function Room({ convId }: { convId: string }) {
         />
       )}
       {details && chat && <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} />}
+    </section>
+  )
+}
+
+function Unavailable() {
+  return (
+    <section class="room" aria-labelledby="room-title">
+      <header class="topbar topbar--room">
+        <button class="icon-btn" onClick={() => back()} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
+      </header>
+      {/* in the page rather than the bar: the sentence wraps instead of being cut off */}
+      <div class="room__gone">
+        <h1 class="room__gone-title" id="room-title">
+          {t('room.unavailable')}
+        </h1>
+        <p>{t('room.unavailableHint')}</p>
+        <a
+          class="btn btn--primary"
+          href="#/chats"
+          onClick={(e) => {
+            e.preventDefault()
+            go('chats', '', true) // Back should not return to this address
+          }}
+        >
+          {t('room.toChats')}
+        </a>
+      </div>
     </section>
   )
 }

@@ -13,6 +13,8 @@ export interface RoomChat {
   memberCount: number
   /** the server closed our sockets (4403), or I am in neither the inbox nor the chat's member list */
   lost: boolean
+  /** the inbox or the chat info says what this chat is (false while both are still on their way) */
+  known: boolean
 }
 
 /** a chat being opened or fetched is not called lost before this */
@@ -48,5 +50,12 @@ export function useRoomChat(convId: string, messages: readonly MessageView[], my
     if (infoStale || unknownAuthor) chatInfo(convId)
   }, [infoStale, unknownAuthor])
 
-  return { chat, members, title: roomTitle(chat, entry, myId), memberCount: entry?.members ?? chat?.members.length ?? 0, lost }
+  return {
+    chat,
+    members,
+    title: roomTitle(chat, entry, myId),
+    memberCount: entry?.members ?? chat?.members.length ?? 0,
+    lost,
+    known: !!chat || !!entry,
+  }
 }

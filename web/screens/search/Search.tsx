@@ -9,6 +9,7 @@ import { formatChatTime } from '../../i18n/format.ts'
 import { highlight, type SearchResult, type SearchRow } from '../../search/query.ts'
 import { jumpTarget } from '../../search/jump.ts'
 import { chatTitle } from '../chats/Chats.tsx'
+import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
 import './search.css'
 
@@ -158,7 +159,7 @@ function ChatGroup({
     <li class="search__group">
       <h2 class="search__chat">
         <Avatar id={chat?.peer ?? conv} name={title} size={28} />
-        <span class="search__chat-title">{title}</span>
+        <UserText class="search__chat-title" text={title} />
         <span class="search__chat-count">{t('search.inChat', { count: hits.length })}</span>
       </h2>
       <ul class="search__hits">
@@ -179,8 +180,13 @@ function Hit({ hit, words, locale, author }: { hit: SearchRow; words: string[]; 
     <li>
       <button type="button" class="search__hit" onClick={open} title={t('search.openAt')} data-message-id={hit.id}>
         <span class="search__body">
-          {author && <span class="search__author">{t('search.author', { name: author })} </span>}
-          {snippet(highlight(hit.body, words, locale)).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : p.text))}
+          {author && <span class="search__author">{t('search.author', { name: isolate(author) })} </span>}
+          {/* the body is one isolate, its parts neutralised one by one (the marks split it) */}
+          <bdi>
+            {snippet(highlight(hit.body, words, locale)).map((p, i) =>
+              p.hit ? <mark key={i}>{neutral(p.text)}</mark> : neutral(p.text),
+            )}
+          </bdi>
         </span>
         <time class="search__time" dateTime={new Date(hit.ts).toISOString()}>
           {formatChatTime(hit.ts, locale)}

@@ -7,6 +7,7 @@ import { formatBytes as bytes } from '../../i18n/format.ts'
 import { errorText } from '../../app/errors.ts'
 import { LanguagePicker } from '../../i18n/picker.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
+import { ConfirmSheet } from '../../components/Confirm.tsx'
 
 export default function Settings() {
   const user = me.value
@@ -15,6 +16,7 @@ export default function Settings() {
   const [saved, setSaved] = useState('')
   const [error, setError] = useState('')
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null)
+  const [asking, setAsking] = useState(false)
   useEffect(() => {
     storageEstimate().then(setStorage, () => {})
   }, [])
@@ -32,7 +34,7 @@ export default function Settings() {
     }
   }
   async function out(all: boolean) {
-    if (all && !confirm(t('settings.signOutAllConfirm'))) return
+    setAsking(false)
     try {
       await signOut(all)
     } catch (err) {
@@ -111,12 +113,21 @@ export default function Settings() {
             <button class="btn btn--block" onClick={() => out(false)}>
               {t('settings.signOut')}
             </button>
-            <button class="btn btn--block btn--danger" onClick={() => out(true)}>
+            <button class="btn btn--block btn--danger" onClick={() => setAsking(true)}>
               {t('settings.signOutAll')}
             </button>
           </div>
         </section>
       </div>
+      {asking && (
+        <ConfirmSheet
+          title={t('settings.signOutAll')}
+          text={t('settings.signOutAllConfirm')}
+          action={t('settings.signOutAll')}
+          onConfirm={() => void out(true)}
+          onCancel={() => setAsking(false)}
+        />
+      )}
     </section>
   )
 }
