@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'not_found'
   | 'blocked'
   | 'too_large'
+  | 'invite_expired'
+  | 'invite_revoked'
   | 'unsupported_media_type'
   | 'internal'
 
@@ -63,6 +65,53 @@ export interface UpdateMeBody {
   name?: string
   status?: string
   lang?: string
+}
+// POST /api/me/password { current, password } → 204 (every other device is signed out: sockets close with 4401;
+//   403 wrong_credentials, 400 password_weak, 429 too_many_attempts with Retry-After)
+export interface ChangePasswordBody {
+  current: string
+  password: string
+}
+// GET    /api/sessions     → DeviceSessions (this account's signed-in devices: the calling one first, then the most recently seen)
+// DELETE /api/sessions/:id → 204 (that device is signed out: its token gets 401, its sockets close with 4401; 404 not_found)
+export interface DeviceSession {
+  id: string
+  /** the label the device sent at sign-in (its browser's user agent) */
+  device: string
+  created: number
+  /** last use, refreshed at most every five minutes */
+  seen: number
+  /** the device making this request */
+  current: boolean
+}
+export interface DeviceSessions {
+  sessions: DeviceSession[]
+}
+// GET /api/me/export → DataExport, as a file (Content-Disposition: attachment)
+export interface DataExport {
+  format: 'sori-export'
+  version: 1
+  exported: number
+  profile: Me & { created: number }
+  friends: { friends: Profile[]; hidden: Profile[]; blocked: Profile[] }
+  devices: DeviceSession[]
+  chats: ExportedChat[]
+}
+export interface ExportedChat {
+  id: string
+  kind: 'direct' | 'group'
+  title: string
+  members: Profile[]
+  /** the user's own messages in this chat, oldest first, as they stand now (edited text; retracted ones without a body) */
+  messages: ExportedMessage[]
+}
+export interface ExportedMessage {
+  id: string
+  ts: number
+  body: string
+  replyTo?: string
+  edited?: true
+  retracted?: true
 }
 
 // GET  /api/users/:handle → Profile (exact handle, case-insensitive; 404 not_found)
@@ -116,3 +165,37 @@ export interface InviteBody {
 export interface RenameBody {
   title: string
 }
+
+// Invite links (docs/protocol.md: Invites). The link is `<origin>/#/invite/<token>`.
+// POST   /api/invites { kind, convId?, days? }  → 201 InviteLink (group: any member; 429 too_many_attempts)
+// GET    /api/invites                           → InviteLink[] (my links that still work)
+// DELETE /api/invites/:token                    → 204 (mine only; anyone else's is 404)
+// GET    /api/invites/:token                    → InvitePreview (404 unknown; 410 invite_expired / invite_revoked)
+// POST   /api/invites/:token/accept             → InviteAccepted (idempotent; the same errors as the preview)
+export type InviteKind = 'group' | 'friend'
+export interface CreateInviteBody {
+  kind: InviteKind
+  /** the group, for kind 'group' */
+  convId?: string
+  /** days until it expires: 1–30, default 7 */
+  days?: number
+}
+export interface InviteLink {
+  token: string
+  kind: InviteKind
+  /** the group's id, or the creator's user id for a friend link */
+  target: string
+  /** ms since the epoch */
+  expires: number
+}
+export interface InvitePreview {
+  kind: InviteKind
+  expires: number
+  /** kind 'group': its title and how many are in it */
+  group?: { id: string; title: string; members: number }
+  /** who made the link (for a friend link, who would be added) */
+  from: Profile
+  /** already in the group, or already a friend */
+  done: boolean
+}
+export type InviteAccepted = { kind: 'group'; chat: Chat } | { kind: 'friend'; user: Profile }

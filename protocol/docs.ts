@@ -23,5 +23,5 @@ export function parseDocName(name: string): DocName | null {
 export const ROOTS = {
   inbox: { chats: 'chats', settings: 'settings' },
   head: { meta: 'meta', reads: 'reads' },
-  page: { msgs: 'msgs', edits: 'edits' },
+  page: { msgs: 'msgs', edits: 'edits', reacts: 'reacts', sys: 'sys' },
 } as const

@@ -68,6 +68,56 @@ export function checkEdit(v: unknown): string | null {
   return null
 }
 
+/** The reactions a member may put on a message: value of the page doc's `reacts` Y.Map. */
+export const REACTIONS = ['like', 'love', 'laugh', 'wow', 'sad', 'ok'] as const
+export type Reaction = (typeof REACTIONS)[number]
+export const isReaction = (v: unknown): v is Reaction => typeof v === 'string' && (REACTIONS as readonly string[]).includes(v)
+
+/** The `reacts` key of `userId`'s reaction to message `messageId`: one per message per member. */
+export const reactKey = (messageId: string, userId: string): string => `${messageId}:${userId}`
+
+/** A `reacts` key's message id and user id, or null when it is not exactly `<messageId>:<userId>`. */
+export function parseReactKey(key: string): { messageId: string; userId: string } | null {
+  const at = key.indexOf(':')
+  if (at < 0) return null
+  const messageId = key.slice(0, at)
+  const userId = key.slice(at + 1)
+  return MESSAGE_ID_RE.test(messageId) && ENTITY_ID_RE.test(userId) ? { messageId, userId } : null
+}
+
+/** What a system line of a group's timeline tells: who was invited, left, was removed, or renamed the group. */
+export const SYSTEM_EVENTS = ['invited', 'left', 'removed', 'renamed'] as const
+export type SystemEvent = (typeof SYSTEM_EVENTS)[number]
+
+/**
+ * One system line: a value of the page doc's `sys` Y.Array, written by the server only. It carries no
+ * text, so every client says it in its own language; it shows after the page's first `at` messages and
+ * is neither a message (no read position, not unread, not a chat list preview) nor anyone's to write.
+ */
+export interface SystemLine {
+  id: string
+  kind: 'system'
+  ts: number
+  /** how many messages the page held when it was written */
+  at: number
+  event: SystemEvent
+  /** who did it (for 'left', who left) */
+  actor: string
+  /** 'invited', 'removed': who */
+  target?: string
+  /** 'renamed': the new title */
+  title?: string
+}
+
+/** `v` as a system line, or null when it is not one (a broken local copy must not break the view). */
+export function asSystemLine(v: unknown): SystemLine | null {
+  if (!isObj(v) || v.kind !== 'system' || typeof v.id !== 'string' || !isTs(v.ts) || !isTs(v.at)) return null
+  if (!(SYSTEM_EVENTS as readonly string[]).includes(v.event as string) || !ENTITY_ID_RE.test(String(v.actor))) return null
+  if (v.target !== undefined && !ENTITY_ID_RE.test(String(v.target))) return null
+  if (v.title !== undefined && typeof v.title !== 'string') return null
+  return v as unknown as SystemLine
+}
+
 /** A read position says: everything before message `index` of page `page`, and all earlier pages, is read. */
 export const readPosition = (page: number, messagesRead: number): number => page * PAGE_STRIDE + messagesRead
 export const readPage = (pos: number): number => Math.floor(pos / PAGE_STRIDE)

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { authRoutes } from '../auth/routes.ts'
 import { chatRoutes } from '../chats/routes.ts'
+import { inviteRoutes } from '../chats/invites.ts'
 import { readJson } from '../http/body.ts'
 import { HttpError } from '../http/errors.ts'
 import { redactUrl } from '../http/log.ts'
@@ -19,6 +20,7 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   userRoutes(router, ctx)
   friendRoutes(router, ctx)
   chatRoutes(router, ctx)
+  inviteRoutes(router, ctx)
   // what is in memory and how long updates were held; off unless asked for (it is not authenticated)
   if (ctx.metrics)
     router.get('/api/metrics', async () => ({

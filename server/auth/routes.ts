@@ -1,4 +1,4 @@
-// POST /api/signup, /api/signin, /api/signout, /api/signout-all
+// POST /api/signup, /api/signin, /api/signout, /api/signout-all (and the account's own: account-routes.ts)
 import type { Session } from '../../protocol/api.ts'
 import type { ApiContext } from '../api/context.ts'
 import { requireCaller } from '../api/context.ts'
@@ -9,6 +9,7 @@ import { asObject, optStr, str } from '../http/input.ts'
 import { remoteAddress } from '../http/remote.ts'
 import type { Router } from '../http/router.ts'
 import { loadMe } from '../users/profiles.ts'
+import { accountRoutes } from './account-routes.ts'
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts'
 import { checkHandle, checkLang, checkName, checkPassword, cleanDevice, normalizeHandle } from './rules.ts'
 import { createSession, endAllSessions, endSession } from './sessions.ts'
@@ -128,4 +129,6 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     if (ids.length) ctx.sync.sessionsRevoked(ids)
     return { status: 204 }
   })
+
+  accountRoutes(r, ctx)
 }

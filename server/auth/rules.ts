@@ -74,5 +74,5 @@ export function checkLang(lang: string): string {
   return lang
 }
 
-/** A device label, as shown in a future "signed-in devices" list. */
+/** A device label, as shown in the list of signed-in devices (GET /api/sessions). */
 export const cleanDevice = (raw: string | undefined): string => (raw === undefined ? '' : (cleanText(raw, 0, 100) ?? ''))

@@ -9,6 +9,10 @@ import { readHidden, type HiddenView } from './hidden.ts'
 export interface ConvMember {
   name: string
   readPos: number
+  /** the first page they may open (absent: 0): who joins a group that has messages does not see what came before */
+  since?: number
+  /** when they joined (ms) */
+  joined?: number
 }
 
 export interface ConvState {
@@ -52,8 +56,8 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
   }>('SELECT kind, title, page, created, last_preview, last_from, last_ts FROM convs WHERE id = ?', [id])
   if (!c) return null
   const [members, pages, former] = await Promise.all([
-    db.all<{ user_id: string; read_pos: number; name: string }>(
-      'SELECT m.user_id, m.read_pos, u.name FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?',
+    db.all<{ user_id: string; read_pos: number; name: string; since_page: number; joined: number }>(
+      'SELECT m.user_id, m.read_pos, u.name, m.since_page, m.joined FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?',
       [id],
     ),
     db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ?', [id]),
@@ -68,7 +72,12 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     title: c.title,
     page: Number(c.page),
     created: Number(c.created),
-    members: new Map(members.map((m) => [m.user_id, { name: m.name, readPos: Number(m.read_pos) }])),
+    members: new Map(
+      members.map((m) => [
+        m.user_id,
+        { name: m.name, readPos: Number(m.read_pos), since: Number(m.since_page), joined: Number(m.joined) },
+      ]),
+    ),
     former: new Map(former.map((f) => [f.user_id, f.name])),
     pageLengths: new Map(pages.map((p) => [Number(p.page), Number(p.length)])),
     hidden: new Map(),

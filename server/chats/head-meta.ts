@@ -1,5 +1,7 @@
 // The server's writes into head docs: `meta` follows the conversation (kind, title, members, the names of
-// members and former members, current page).
+// members and former members, current page, the first page of members who joined late). Their read
+// position in `reads` stays theirs to write: the server counts theirs from their first page
+// (members.read_pos starts there).
 import { headDoc, ROOTS } from '../../protocol/docs.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ConvState } from './convs.ts'
@@ -31,6 +33,16 @@ export function metaNames(conv: ConvState): Record<string, string> {
   return out
 }
 
+/** Members who joined after the chat had messages: id → the first page they may open (docs/page.ts). */
+export function memberSince(conv: ConvState): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const id of [...conv.members.keys()].sort()) {
+    const since = conv.members.get(id)?.since ?? 0
+    if (since > 0) out[id] = since
+  }
+  return out
+}
+
 export class HeadMeta {
   constructor(private chats: ChatDomain) {}
 
@@ -44,6 +56,7 @@ export class HeadMeta {
       members: [...conv.members.keys()].sort(),
       names: metaNames(conv),
       page: conv.page,
+      since: memberSince(conv),
     }
     const diff = Object.entries(want).filter(([k, v]) => !sameValue(meta.get(k), v))
     if (diff.length)

@@ -24,7 +24,9 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   }
   // someone who blocked the other member sees neither their messages since nor any sign of them
   const hidden = conv.hidden.get(userId)
-  const last = hidden?.last ?? { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
+  let last = hidden?.last ?? { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
+  // nor does who joined a group see its latest message from before they came, until someone writes
+  if (me.since && !wroteSince(conv.pageLengths, me.since)) last = { preview: '', from: '', ts: me.joined ?? 0 }
   const e: InboxEntry = {
     kind: conv.kind,
     title,
@@ -38,6 +40,12 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   const field = hidden && hiddenField(hidden)
   if (field) e.hidden = field
   return e
+}
+
+/** Whether a page from `since` on holds a message. */
+function wroteSince(pageLengths: Map<number, number>, since: number): boolean {
+  for (const [page, len] of pageLengths) if (page >= since && len > 0) return true
+  return false
 }
 
 const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members'] as const
@@ -57,6 +65,9 @@ interface InboxRow {
   last_from: string
   last_ts: number
   read_pos: number
+  since_page: number
+  joined: number
+  wrote_since: number
   n: number
   peer: string | null
   peer_name: string | null
@@ -81,6 +92,8 @@ export class InboxWriter {
       `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, m.read_pos,
         (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
         (SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer,
+        m.since_page, m.joined,
+        (SELECT COALESCE(MAX(p.length), 0) FROM conv_pages p WHERE p.conv_id = c.id AND p.page >= m.since_page) AS wrote_since,
         (SELECT u.name FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer_name,
         (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= m.read_pos THEN p.length
                                   WHEN p.page * ${PAGE_STRIDE} + p.length > m.read_pos THEN p.page * ${PAGE_STRIDE} + p.length - m.read_pos
@@ -158,12 +171,13 @@ export class InboxWriter {
 }
 
 function rowEntry(r: InboxRow): InboxEntry {
+  const before = Number(r.since_page) > 0 && Number(r.wrote_since) === 0
   const e: InboxEntry = {
     kind: r.kind === 'direct' ? 'direct' : 'group',
     title: r.kind === 'direct' ? (r.peer_name ?? '') : r.title,
-    preview: r.last_preview,
-    from: r.last_from,
-    ts: Number(r.last_ts) || Number(r.created),
+    preview: before ? '' : r.last_preview,
+    from: before ? '' : r.last_from,
+    ts: before ? Number(r.joined) : Number(r.last_ts) || Number(r.created),
     unread: Number(r.unread),
     members: Number(r.n),
   }

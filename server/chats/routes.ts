@@ -13,6 +13,8 @@ import { asObject, str, strArray } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { blockersOf, hasBlocked } from '../users/blocks.ts'
 import { directKey } from './direct-key.ts'
+import { admitToGroup } from './admit.ts'
+import { writeSystemLines, type SystemLineInput } from './system-lines.ts'
 import { addMembers, convRow, insertConv, isMember, listChats, loadChat, memberCount, removeMember } from './store.ts'
 
 const blocked = () => new HttpError(403, 'blocked', 'This person is not accepting chats from you.')
@@ -48,6 +50,12 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     }
     if ((await blockersOf(q, userId, ids)).size) throw blocked()
     return ids
+  }
+
+  /** A group's system line, on its current page. */
+  async function systemLine(convId: string, line: SystemLineInput): Promise<void> {
+    const conv = await convRow(db, convId)
+    if (conv?.kind === 'group') await writeSystemLines(ctx.sync, convId, Number(conv.page), [line])
   }
 
   r.get('/api/chats', async (call) => {
@@ -116,13 +124,23 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const added = await db.tx(async (q) => {
       const conv = await memberOf(userId, convId, q)
       if (conv.kind !== 'group') throw badRequest('Only group chats take invitations; start a group chat instead.')
-      const others = await invitees(q, userId, raw)
-      const n = await addMembers(q, convId, others)
+      // who joins does not see what was said before: they start on a page of their own (admit.ts)
+      const { newcomers, since } = await admitToGroup(q, ctx.sync, convId, await invitees(q, userId, raw))
+      if (newcomers.length === 0) return null
       if ((await memberCount(q, convId)) > MAX_GROUP_MEMBERS)
         throw badRequest(`A group chat has at most ${MAX_GROUP_MEMBERS} members.`)
-      return n
+      return { newcomers, since }
     })
-    if (added) await chatChanged(ctx, convId)
+    if (added) {
+      await chatChanged(ctx, convId)
+      // on the newcomers' first page, so that they see who brought them in
+      await writeSystemLines(
+        ctx.sync,
+        convId,
+        added.since,
+        added.newcomers.map((target) => ({ event: 'invited' as const, actor: userId, target })),
+      )
+    }
     return { status: 200, body: await chatFor(userId, convId) }
   })
 
@@ -137,18 +155,23 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
       await q.run('UPDATE convs SET title = ? WHERE id = ?', [title, convId])
       return true
     })
-    if (changed) await chatChanged(ctx, convId)
+    if (changed) {
+      await chatChanged(ctx, convId)
+      await systemLine(convId, { event: 'renamed', actor: userId, title })
+    }
     return { status: 200, body: await chatFor(userId, convId) }
   })
 
   r.post('/api/chats/:id/leave', async (call) => {
     const { userId } = await requireCaller(ctx, call)
     const convId = call.params.id
-    await db.tx(async (q) => {
-      await memberOf(userId, convId, q)
+    const kind = await db.tx(async (q) => {
+      const conv = await memberOf(userId, convId, q)
       await removeMember(q, convId, userId)
+      return conv.kind
     })
     await chatChanged(ctx, convId)
+    if (kind === 'group') await systemLine(convId, { event: 'left', actor: userId })
     return { status: 204 }
   })
 
@@ -166,6 +189,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
       await removeMember(q, convId, target)
     })
     await chatChanged(ctx, convId)
+    await systemLine(convId, { event: 'removed', actor: userId, target })
     return { status: 200, body: await chatFor(userId, convId) }
   })
 }

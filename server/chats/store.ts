@@ -2,6 +2,7 @@
 import type { Chat } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
 import { memberProfiles } from '../users/profiles.ts'
+import { PAGE_STRIDE } from '../../protocol/limits.ts'
 
 interface ConvRow {
   id: string
@@ -32,14 +33,17 @@ export async function insertConv(
   await addMembers(q, conv.id, memberIds)
 }
 
-/** Adds members who are not members yet; returns how many were added. */
-export async function addMembers(q: Queryable, convId: string, userIds: string[]): Promise<number> {
+/**
+ * Adds members who are not members yet, who see the chat from page `since` on (their read position
+ * starts there, so nothing before it counts as unread); returns how many were added.
+ */
+export async function addMembers(q: Queryable, convId: string, userIds: string[], since = 0): Promise<number> {
   let added = 0
   const now = Date.now()
   for (const u of userIds) {
     const r = await q.run(
-      'INSERT INTO members (conv_id, user_id, joined) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO NOTHING',
-      [convId, u, now],
+      'INSERT INTO members (conv_id, user_id, joined, since_page, read_pos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (conv_id, user_id) DO NOTHING',
+      [convId, u, now, since, since * PAGE_STRIDE],
     )
     // someone who comes back is a member again, not a former one
     if (r.changes) await q.run('DELETE FROM former_members WHERE conv_id = ? AND user_id = ?', [convId, u])
@@ -65,6 +69,22 @@ export async function removeMember(q: Queryable, convId: string, userId: string)
       WHERE id = ? AND owner = ?`,
     [convId, userId],
   )
+}
+
+/**
+ * Starts page `page + 1` when page `page` (the current one) holds messages, as the relational tables or
+ * the page's loaded document `loadedLength` say (the tables' lengths lag behind appends by up to the
+ * mirror's delay); returns the page that is current afterwards.
+ */
+export async function rollOverIfUsed(q: Queryable, convId: string, page: number, loadedLength: number): Promise<number> {
+  const row = await q.get<{ length: number }>('SELECT length FROM conv_pages WHERE conv_id = ? AND page = ?', [convId, page])
+  if (loadedLength === 0 && Number(row?.length ?? 0) === 0) return page
+  await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page + 1, convId, page + 1])
+  await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [
+    convId,
+    page + 1,
+  ])
+  return page + 1
 }
 
 export async function isMember(q: Queryable, convId: string, userId: string): Promise<boolean> {

@@ -147,4 +147,25 @@ CREATE TABLE conv_hidden (
 CREATE INDEX conv_hidden_conv ON conv_hidden(conv_id);
 CREATE INDEX conv_hidden_viewer ON conv_hidden(viewer_id)`,
   },
+  {
+    // invite links (server/chats/invites.ts): a group's or a person's, until `expires` or until revoked
+    id: 9,
+    sql: `
+CREATE TABLE invites (
+  token TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  creator TEXT NOT NULL REFERENCES users(id),
+  created BIGINT NOT NULL,
+  expires BIGINT NOT NULL,
+  revoked BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX invites_creator ON invites(creator, created)`,
+  },
+  {
+    // a member's first visible page (server/chats/routes.ts): who is invited to a group that has messages
+    // starts on a fresh page and cannot open the ones before it; everyone so far sees the whole chat
+    id: 10,
+    sql: `ALTER TABLE members ADD COLUMN since_page INTEGER NOT NULL DEFAULT 0`,
+  },
 ]

@@ -1,4 +1,4 @@
-// GET/PATCH /api/me, GET /api/users/:handle
+// GET/PATCH /api/me, GET /api/me/export, GET /api/users/:handle
 import { HANDLE_RE } from '../../protocol/limits.ts'
 import { checkLang, checkName, checkStatus, normalizeHandle } from '../auth/rules.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
@@ -7,6 +7,7 @@ import { asObject, optStr } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { logger } from '../log.ts'
 import { loadMe, profileByHandle } from './profiles.ts'
+import { exportData } from './export.ts'
 
 const log = logger('users')
 
@@ -56,6 +57,18 @@ export function userRoutes(r: Router, ctx: ApiContext): void {
     if (!me) throw notFound('This account no longer exists.')
     if (before && before.name !== me.name) await renamed(ctx, userId)
     return { status: 200, body: me }
+  })
+
+  r.get('/api/me/export', async (call) => {
+    const { userId, sessionId } = await requireCaller(ctx, call)
+    const body = await exportData(ctx, userId, sessionId)
+    if (!body) throw notFound('This account no longer exists.')
+    const day = new Date(body.exported).toISOString().slice(0, 10)
+    return {
+      status: 200,
+      body,
+      headers: { 'Content-Disposition': `attachment; filename="sori-${body.profile.handle}-${day}.json"` },
+    }
   })
 
   r.get('/api/users/:handle', async (call) => {

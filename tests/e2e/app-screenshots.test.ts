@@ -1,5 +1,6 @@
-// Screenshots of the main screens at 360×640 for docs/screenshots/ (and the README). The test also
-// checks that each screen shows what it is for, so a broken screen fails here rather than in a picture.
+// Screenshots of the main screens at 360×640, in the dark theme, and of a wide window (1280×800) for
+// docs/screenshots/ (and the README). The test also checks that each screen shows what it is for, so a
+// broken screen fails here rather than in a picture.
 // The other side of the chat is a stock y-websocket client in Node (one browser keeps this test light).
 import { expect, test } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
@@ -69,4 +70,33 @@ test('the main screens at 360×640', async () => {
   await page.getByText(/used of/).waitFor()
   await page.screenshot(shot('settings'))
   await context.close()
+
+  // the dark theme (the system's setting), on the same phone
+  const dark = await app.browser.newContext({
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+    locale: 'en-US',
+    hasTouch: true,
+    colorScheme: 'dark',
+  })
+  const darkPage = await dark.newPage()
+  await signInInUi(darkPage, app.server.url, 'mina')
+  await darkPage.locator('.chat-row', { hasText: 'Weekend hiking' }).waitFor()
+  await darkPage.locator('.chat-row', { hasText: '서준' }).waitFor()
+  await darkPage.screenshot(shot('dark-chats'))
+  await darkPage.locator('.chat-row', { hasText: '서준' }).click()
+  await message(darkPage, 'Donaudampf').waitFor()
+  await darkPage.locator('.msg[data-state="sent"]', { hasText: 'สวัสดี' }).waitFor()
+  await darkPage.screenshot(shot('dark-chat-room'))
+  await dark.close()
+
+  // a wide window: the chat list beside the open chat
+  const wide = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })
+  const widePage = await wide.newPage()
+  await signInInUi(widePage, app.server.url, 'mina')
+  await widePage.locator('.chat-row', { hasText: '서준' }).click()
+  await message(widePage, 'Donaudampf').waitFor()
+  await widePage.locator('.chat-row', { hasText: 'Weekend hiking' }).waitFor()
+  await widePage.screenshot(shot('wide'))
+  await wide.close()
 })

@@ -11,7 +11,7 @@ import { INBOX_GRAMMAR } from '../../server/chats/docs/inbox.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import { PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
-import type { ChatMessage } from '../../protocol/messages.ts'
+import { reactKey, type ChatMessage } from '../../protocol/messages.ts'
 
 const ANN = 'annannannann'
 const BOB = 'bobbobbobbob'
@@ -211,6 +211,59 @@ describe('validateUpdate: page docs', () => {
     expect(w.check(a, ANN).ok).toBe(true)
     a.getMap(ROOTS.page.edits).set(m.id, { body: '', ts: 3 })
     expect(w.check(a, ANN).ok).toBe(false)
+  })
+
+  it('reactions: one of the set, on messages of this page, as yourself; only your own taken back', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    const m = msg(BOB)
+    const b = w.client(BOB)
+    b.getArray(ROOTS.page.msgs).push([m])
+    expect(w.check(b, BOB).ok).toBe(true)
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(w.server))
+
+    a.getMap(ROOTS.page.reacts).set(reactKey(m.id, ANN), 'love')
+    expect(reason(w.check(a, ANN))).toBe('accepted')
+    // changing one's mind overwrites the one entry
+    a.getMap(ROOTS.page.reacts).set(reactKey(m.id, ANN), 'laugh')
+    expect(reason(w.check(a, ANN))).toBe('accepted')
+    expect(w.server.getMap(ROOTS.page.reacts).toJSON()).toEqual({ [reactKey(m.id, ANN)]: 'laugh' })
+
+    const forger = w.client(BOB)
+    forger.getMap(ROOTS.page.reacts).set(reactKey(m.id, ANN), 'sad')
+    expect(reason(w.check(forger, BOB))).toBe('reacts only as yourself')
+
+    const unknown = w.client(ANN)
+    unknown.getMap(ROOTS.page.reacts).set(reactKey('msg-not-on-this-page', ANN), 'like')
+    expect(reason(w.check(unknown, ANN))).toBe('reacts only to messages of this page')
+
+    const odd = w.client(ANN)
+    odd.getMap(ROOTS.page.reacts).set(reactKey(m.id, ANN), 'javascript:alert(1)')
+    expect(reason(w.check(odd, ANN))).toBe('reaction is unknown')
+    const nested = w.client(ANN)
+    nested.getMap(ROOTS.page.reacts).set(reactKey(m.id, ANN), { like: true })
+    expect(reason(w.check(nested, ANN))).toBe('reaction is unknown')
+    const bare = w.client(ANN)
+    bare.getMap(ROOTS.page.reacts).set(m.id, 'like')
+    expect(reason(w.check(bare, ANN))).toBe('reaction key is malformed')
+
+    // someone else cannot take Ann's reaction away
+    const taker = w.client(BOB)
+    taker.getMap(ROOTS.page.reacts).delete(reactKey(m.id, ANN))
+    expect(reason(w.check(taker, BOB))).toBe("deletes another user's items")
+
+    // Ann can, from the device that put it there
+    const sv = Y.encodeStateVector(w.server)
+    a.getMap(ROOTS.page.reacts).delete(reactKey(m.id, ANN))
+    expect(reason(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)))).toBe('accepted')
+    expect(w.server.getMap(ROOTS.page.reacts).size).toBe(0)
+
+    // a reaction and the message it is about may travel in one update
+    const both = w.client(ANN)
+    const mine = msg(ANN)
+    both.getArray(ROOTS.page.msgs).push([mine])
+    both.getMap(ROOTS.page.reacts).set(reactKey(mine.id, ANN), 'ok')
+    expect(reason(w.check(both, ANN))).toBe('accepted')
   })
 
   it('refuses a reused message id', () => {

@@ -1,8 +1,10 @@
 // The shell: the sign-in screen, or the signed-in app (SignedIn.tsx, a lazy chunk with the data layer
-// and Yjs behind it: a first visit to the sign-in screen loads neither). The update prompt is in both.
+// and Yjs behind it: a first visit to the sign-in screen loads neither). The update prompt and the colour
+// theme (theme.ts) are in both.
 import { useEffect, useRef } from 'preact/hooks'
 import { me } from '../account/session.ts'
 import { route } from './router.ts'
+import './theme.ts' // sets the colour theme before the first paint of any screen
 import { lazy } from './lazy.tsx'
 import { UpdatePrompt } from '../components/UpdatePrompt.tsx'
 import { Welcome } from '../screens/welcome/Welcome.tsx'

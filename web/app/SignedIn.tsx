@@ -1,9 +1,14 @@
 // The signed-in app: connection strip, the current route and the tab bar. A chunk of its own, with the
 // data layer and the sync chunk (Yjs, Dexie) behind it, so that the sign-in screen loads none of them.
 // Chats (the first screen after sign-in) comes with it; every other screen is a lazy chunk.
+// On a wide screen (from 900 px) the list and its tab bar stay on the left and the open chat is beside it.
 import '../models/index.ts'
-import { route } from './router.ts'
+import { signal } from '@preact/signals'
+import { useEffect } from 'preact/hooks'
+import { unreadTotal } from '../models/index.ts'
+import { route, type RouteName } from './router.ts'
 import { lazy } from './lazy.tsx'
+import { t } from './t.ts'
 import { ConnectionStrip } from '../components/ConnectionStrip.tsx'
 import { UpdatePrompt } from '../components/UpdatePrompt.tsx'
 import { TabBar } from '../components/TabBar.tsx'
@@ -14,21 +19,79 @@ const Friends = lazy(() => import('../screens/friends/Friends.tsx'))
 const Room = lazy(() => import('../screens/room/Room.tsx'))
 const Settings = lazy(() => import('../screens/settings/Settings.tsx'))
 const NewGroup = lazy(() => import('../screens/chats/NewGroup.tsx'))
+const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
+
+const wideQuery = matchMedia('(min-width: 900px)')
+const wide = signal(wideQuery.matches)
+wideQuery.addEventListener('change', () => (wide.value = wideQuery.matches))
+
+/** The unread total in the tab's title, so that a tab in the background shows that something came. */
+function useUnreadTitle(): void {
+  const unread = unreadTotal.value
+  const name = t('app.name')
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread > 999 ? '999+' : unread}) ${name}` : name
+  }, [unread, name])
+  useEffect(() => () => void (document.title = t('app.name')), [])
+}
+
+function Screen({ name, arg }: { name: RouteName; arg: string }) {
+  switch (name) {
+    case 'chats':
+      return <Chats />
+    case 'friends':
+      return <Friends />
+    case 'chat':
+      return <Room key={arg} convId={arg} />
+    case 'settings':
+      return <Settings />
+    case 'search':
+      return <SearchSlot />
+    case 'new-group':
+      return <NewGroup />
+    case 'invite':
+      return <Invite key={arg} token={arg} />
+  }
+}
 
 export default function SignedIn() {
   const { name, arg } = route.value
+  useUnreadTitle()
+  if (wide.value) {
+    // the open chat is the main pane; any other screen takes the list's place on the left
+    const chat = name === 'chat'
+    return (
+      <div class={`shell shell--wide ${chat ? 'shell--room' : ''}`}>
+        <ConnectionStrip />
+        <UpdatePrompt />
+        <div class="shell__panes">
+          <div class="shell__side" id={chat ? undefined : 'main'} role={chat ? undefined : 'main'}>
+            {/* one element in both cases, so that the list keeps its scroll when a chat opens */}
+            <Screen name={chat ? 'chats' : name} arg={chat ? '' : arg} />
+            <TabBar />
+          </div>
+          <div class="shell__main" id={chat ? 'main' : undefined} role={chat ? 'main' : undefined}>
+            {chat ? (
+              <Room key={arg} convId={arg} />
+            ) : (
+              // outside any landmark and only a hint: screen readers have the list itself
+              <div class="pane-empty" aria-hidden="true">
+                <img src="/icons/icon.svg" alt="" width={72} height={72} />
+                <p>{t('chats.pick')}</p>
+              </div>
+            )}
+          </div>
+        </div>
+      </div>
+    )
+  }
   const fullScreen = name === 'chat' || name === 'new-group'
   return (
     <div class={`shell ${fullScreen ? 'shell--full' : ''} ${name === 'chat' ? 'shell--room' : ''}`}>
       <ConnectionStrip />
       <UpdatePrompt />
       <main class="shell__main" id="main">
-        {name === 'chats' && <Chats />}
-        {name === 'friends' && <Friends />}
-        {name === 'chat' && <Room key={arg} convId={arg} />}
-        {name === 'settings' && <Settings />}
-        {name === 'search' && <SearchSlot />}
-        {name === 'new-group' && <NewGroup />}
+        <Screen name={name} arg={arg} />
       </main>
       {!fullScreen && <TabBar />}
     </div>

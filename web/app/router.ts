@@ -3,13 +3,15 @@
 import { signal } from '@preact/signals'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 
-export type RouteName = 'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group'
+export type RouteName = 'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group' | 'invite'
 export interface Route {
   name: RouteName
   arg: string
 }
 
-const NAMES: readonly RouteName[] = ['chats', 'friends', 'chat', 'settings', 'search', 'new-group']
+const NAMES: readonly RouteName[] = ['chats', 'friends', 'chat', 'settings', 'search', 'new-group', 'invite']
+// an invite link's token (docs/protocol.md: Invites)
+const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
 
 const decodePart = (s: string): string => {
   try {
@@ -21,7 +23,11 @@ const decodePart = (s: string): string => {
 
 export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
-  if (!(NAMES as readonly string[]).includes(name) || (name === 'chat' && !ENTITY_ID_RE.test(arg)))
+  if (
+    !(NAMES as readonly string[]).includes(name) ||
+    (name === 'chat' && !ENTITY_ID_RE.test(arg)) ||
+    (name === 'invite' && !INVITE_TOKEN_RE.test(arg))
+  )
     return { name: 'chats', arg: '' }
   return { name: name as RouteName, arg }
 }

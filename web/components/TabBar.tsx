@@ -1,7 +1,7 @@
 // The bottom tab bar: within reach of a thumb; links, so that they work with a keyboard and a screen reader.
 import type { ComponentType } from 'preact'
 import { route, type RouteName } from '../app/router.ts'
-import { chatList } from '../models/index.ts'
+import { unreadTotal } from '../models/index.ts'
 import { t } from '../app/t.ts'
 import { IconChat, IconPerson, IconSearch, IconSettings } from './icons.tsx'
 
@@ -13,8 +13,10 @@ const TABS: Array<[RouteName, string, ComponentType]> = [
 ]
 
 export function TabBar() {
-  const current = route.value.name
-  const unread = chatList.value.reduce((n, c) => n + (c.unread > 0 ? c.unread : 0), 0)
+  // on a wide screen the bar stays beside an open chat, which belongs to Chats
+  const current = route.value.name === 'chat' ? 'chats' : route.value.name
+  // muted chats keep their own count but stay out of the total
+  const unread = unreadTotal.value
   return (
     <nav class="tabbar" aria-label={t('nav.label')}>
       {TABS.map(([name, key, Icon]) => (

@@ -2,7 +2,8 @@
 // reorder what is around it nor disguise itself: each string is a bidi isolate of its own, and the
 // embedding, override and isolate controls in it are dropped. Without that, `invoice_<RLO>fdp.exe`
 // reads "invoice_exe.pdf", and an override left open in one string reverses what follows it. Only the
-// rendering changes: stored, copied and quoted text stays exactly as it was sent.
+// rendering changes: stored, copied and quoted text stays exactly as it was sent. Message bodies may
+// carry links: only http(s) addresses become one, found in the neutralised text.
 
 // U+202A–U+202E (LRE RLE PDF LRO RLO) and U+2066–U+2069 (LRI RLI FSI PDI); the marks U+200E/U+200F
 // and U+061C stay: they only nudge neutral characters and cannot reverse a run
@@ -17,7 +18,52 @@ export const neutral = (s: string): string => s.replace(BIDI_CONTROLS, '')
  */
 export const isolate = (s: string): string => `\u2068${neutral(s)}\u2069`
 
-/** One user-provided string as an isolated run (a <bdi>, which is `unicode-bidi: isolate`). */
-export function UserText({ text, class: cls }: { text: string; class?: string }) {
-  return <bdi class={cls}>{neutral(text)}</bdi>
+// an http(s) address up to whitespace or a character that cannot stand unescaped in one; any other
+// scheme (javascript:, data:, file:, intent:) never becomes a link
+const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"'`]+/gi
+// punctuation that closes the sentence around an address more often than it belongs to it
+const TRAILING = /[.,:;!?)\]}»”’]+$/
+
+/** The text in runs, each either plain text or an http(s) address to link to. */
+export function linkRuns(text: string): { text: string; href?: string }[] {
+  const runs: { text: string; href?: string }[] = []
+  let at = 0
+  for (const m of text.matchAll(WEB_ADDRESS)) {
+    const found = m[0].replace(TRAILING, '')
+    let href: string | null = null
+    try {
+      const url = new URL(found)
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) href = url.href
+    } catch {
+      // not an address after all: stays text
+    }
+    if (!href) continue
+    if (m.index > at) runs.push({ text: text.slice(at, m.index) })
+    runs.push({ text: found, href })
+    at = m.index + found.length
+  }
+  if (at < text.length) runs.push({ text: text.slice(at) })
+  return runs
+}
+
+/**
+ * One user-provided string as an isolated run (a <bdi>, which is `unicode-bidi: isolate`). With `links`,
+ * its http(s) addresses open in a new tab that cannot reach back to this one.
+ */
+export function UserText({ text, class: cls, links }: { text: string; class?: string; links?: boolean }) {
+  const shown = neutral(text)
+  if (!links) return <bdi class={cls}>{shown}</bdi>
+  return (
+    <bdi class={cls}>
+      {linkRuns(shown).map((r) =>
+        r.href ? (
+          <a class="user-link" href={r.href} target="_blank" rel="noopener noreferrer">
+            {r.text}
+          </a>
+        ) : (
+          r.text
+        ),
+      )}
+    </bdi>
+  )
 }

@@ -12,6 +12,13 @@ export function currentPage(meta: Y.Map<unknown>): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0
 }
 
+/** The first page `userId` may open, meta.since[userId]: who joined a group late cannot open earlier ones. */
+export function firstPage(meta: Y.Map<unknown>, userId: string): number {
+  const since = meta.get('since')
+  const n = since && typeof since === 'object' ? (since as Record<string, unknown>)[userId] : undefined
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0
+}
+
 /** Member ids from meta.members, whichever JSON shape the server writes. */
 export function memberIds(v: unknown): string[] {
   if (Array.isArray(v))

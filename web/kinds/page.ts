@@ -1,11 +1,61 @@
-// A chat page c:<id>:<n>: up to PAGE_SIZE messages in `msgs` (append-only) and their edits and
-// retractions in `edits`. Reading messages out of it, with the Yjs item id of each (what acks are about).
+// A chat page c:<id>:<n>: up to PAGE_SIZE messages in `msgs` (append-only), their edits and
+// retractions in `edits`, and members' reactions to them in `reacts`. Reading messages out of it, with the Yjs item id of each (what acks are about).
 import type * as Y from 'yjs'
 import { ROOTS } from '../../protocol/docs.ts'
-import { checkMessage, type ChatMessage, type MessageEdit } from '../../protocol/messages.ts'
+import {
+  asSystemLine,
+  checkMessage,
+  isReaction,
+  parseReactKey,
+  REACTIONS,
+  type ChatMessage,
+  type MessageEdit,
+  type Reaction,
+  type SystemLine,
+} from '../../protocol/messages.ts'
 
 export const pageMsgs = (doc: Y.Doc): Y.Array<ChatMessage> => doc.getArray<ChatMessage>(ROOTS.page.msgs)
 export const pageEdits = (doc: Y.Doc): Y.Map<MessageEdit> => doc.getMap<MessageEdit>(ROOTS.page.edits)
+export const pageReacts = (doc: Y.Doc): Y.Map<Reaction> => doc.getMap<Reaction>(ROOTS.page.reacts)
+/** the group's system lines on this page (invited, left, removed, renamed), written by the server */
+export const pageSys = (doc: Y.Doc): Y.Array<unknown> => doc.getArray<unknown>(ROOTS.page.sys)
+
+/** The valid system lines of a page, in the order they show (by the message count they follow). */
+export const systemLines = (sys: Y.Array<unknown>): SystemLine[] =>
+  sys
+    .toArray()
+    .map(asSystemLine)
+    .filter((l): l is SystemLine => l !== null)
+    .sort((a, b) => a.at - b.at)
+
+/** One reaction under a message: how many put it there, and whether I am one of them. */
+export interface ReactionCount {
+  reaction: Reaction
+  count: number
+  mine: boolean
+}
+
+/** Message id → its reactions in REACTIONS order (entries the server would refuse are skipped). */
+export function reactionsByMessage(reacts: Y.Map<Reaction>, userId: string): Map<string, ReactionCount[]> {
+  const counts = new Map<string, Map<Reaction, ReactionCount>>()
+  for (const [key, value] of reacts) {
+    const k = parseReactKey(key)
+    if (!k || !isReaction(value)) continue
+    let of = counts.get(k.messageId)
+    if (!of) counts.set(k.messageId, (of = new Map()))
+    const c = of.get(value) ?? { reaction: value, count: 0, mine: false }
+    c.count++
+    if (k.userId === userId) c.mine = true
+    of.set(value, c)
+  }
+  const out = new Map<string, ReactionCount[]>()
+  for (const [id, of] of counts)
+    out.set(
+      id,
+      REACTIONS.flatMap((r) => of.get(r) ?? []),
+    )
+  return out
+}
 
 export interface MessageItem {
   value: ChatMessage

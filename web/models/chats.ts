@@ -4,6 +4,7 @@ import type { Chat } from '../../protocol/api.ts'
 import { api } from '../account/api.ts'
 import { db, kvGet } from '../store/db.ts'
 import { guardWrite } from '../store/storage.ts'
+import { forgetChatSettings } from './chat-settings.ts'
 
 const infos = new Map<string, Signal<Chat | null>>()
 const key = (id: string): string => `chat:${id}`
@@ -31,6 +32,7 @@ export const removeMember = async (convId: string, userId: string): Promise<void
 
 export async function leave(convId: string): Promise<void> {
   await api('POST', `${at(convId)}/leave`)
+  forgetChatSettings(convId)
   const s = infos.get(convId)
   if (s) s.value = null
   await db()

@@ -2,8 +2,8 @@
 // ones are opened on demand (Dexie first, then fetched from the server and let go again).
 import type * as Y from 'yjs'
 import { pageDoc } from '../../protocol/docs.ts'
-import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
-import { pageEdits, pageMsgs } from '../kinds/page.ts'
+import type { ChatMessage, MessageEdit, Reaction } from '../../protocol/messages.ts'
+import { pageEdits, pageMsgs, pageReacts, pageSys } from '../kinds/page.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 
 export interface Page {
@@ -11,6 +11,8 @@ export interface Page {
   ref: DocRef
   msgs: Y.Array<ChatMessage>
   edits: Y.Map<MessageEdit>
+  reacts: Y.Map<Reaction>
+  sys: Y.Array<unknown>
   stopLive: (() => void) | null
   stopAck: () => void
 }
@@ -29,6 +31,8 @@ export interface Pages {
   follow(n: number): void
   /** opens the page before the oldest one open and brings in what the server has of it */
   loadOlder(): Promise<void>
+  /** closes the pages before page n (those the server refuses to a member who joined late) */
+  dropBelow(n: number): void
   close(): void
 }
 
@@ -48,10 +52,25 @@ export function openPages(convId: string, changed: () => void): Pages {
     const edits = pageEdits(ref.doc)
     msgs.observe(changed)
     edits.observe(changed)
-    p = { n, ref, msgs, edits, stopLive: null, stopAck: ref.ackVersion.subscribe(changed) }
+    const reacts = pageReacts(ref.doc)
+    reacts.observe(changed)
+    const sys = pageSys(ref.doc)
+    sys.observe(changed)
+    p = { n, ref, msgs, edits, reacts, sys, stopLive: null, stopAck: ref.ackVersion.subscribe(changed) }
     pages.set(n, p)
     void ref.loaded.then(changed)
     return p
+  }
+
+  function drop(n: number, p: Page): void {
+    p.msgs.unobserve(changed)
+    p.edits.unobserve(changed)
+    p.reacts.unobserve(changed)
+    p.sys.unobserve(changed)
+    p.stopAck()
+    p.stopLive?.()
+    p.ref.release()
+    pages.delete(n)
   }
 
   const oldest = (): number => (pages.size > 0 ? Math.min(...pages.keys()) : -1)
@@ -83,15 +102,11 @@ export function openPages(convId: string, changed: () => void): Pages {
       if (p.msgs.length === 0) await synced
       changed()
     },
+    dropBelow(n) {
+      for (const [k, p] of pages) if (k < n) drop(k, p)
+    },
     close() {
-      for (const p of pages.values()) {
-        p.msgs.unobserve(changed)
-        p.edits.unobserve(changed)
-        p.stopAck()
-        p.stopLive?.()
-        p.ref.release()
-      }
-      pages.clear()
+      for (const [k, p] of pages) drop(k, p)
     },
   }
 }

@@ -1,9 +1,9 @@
 // One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
 import { computed, signal, type Signal } from '@preact/signals'
 import { headDoc } from '../../protocol/docs.ts'
-import { isHidden, readPosition, type ChatMessage } from '../../protocol/messages.ts'
+import { isHidden, reactKey, readPosition, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
-import { currentPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
+import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { openDoc } from '../sync/docs.ts'
 import { openPages, type Page } from './conversation-pages.ts'
@@ -24,6 +24,8 @@ export interface Conversation {
   send(body: string, replyTo?: string): void
   edit(id: string, body: string): void
   retract(id: string): void
+  /** puts my reaction on a message (replacing the one I had), or takes mine back with null */
+  react(id: string, reaction: Reaction | null): void
   markRead(): void
   typing: Signal<string[]>
   setTyping(on: boolean): void
@@ -71,10 +73,15 @@ export function openConversation(convId: string): Conversation {
   // someone I blocked: what they wrote while blocked is not shown (my inbox entry says which, hidden.ts)
   const hidden = computed(() => chatList.value.find((c) => c.id === convId)?.hidden)
   const render = (): void => {
-    const all = messageViews(pages.sorted(), userId, unreadCounter(memberIds(meta.get('members')), reads), views)
+    const all = messageViews(
+      pages.sorted(),
+      userId,
+      unreadCounter(memberIds(meta.get('members')), reads, (id) => firstPage(meta, id)),
+      views,
+    )
     const h = hidden.peek()
     messages.value = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
-    hasOlder.value = newestLoaded && pages.oldest() > 0
+    hasOlder.value = newestLoaded && pages.oldest() > firstPage(meta, userId)
   }
   const schedule = batched(render, () => closed)
   const pages = openPages(convId, schedule)
@@ -88,7 +95,11 @@ export function openConversation(convId: string): Conversation {
 
   // the newest page follows the head's meta.page (it rolls over every PAGE_SIZE messages)
   const onMeta = (): void => {
-    if (!closed) pages.follow(currentPage(meta))
+    if (!closed) {
+      pages.follow(currentPage(meta))
+      // opened before the head said where I joined (a device that never synced it): let go of earlier pages
+      pages.dropBelow(firstPage(meta, userId))
+    }
     const names = memberNames(meta.get('names'))
     if (!sameNames(names, authors.peek())) authors.value = names
     schedule()
@@ -99,7 +110,8 @@ export function openConversation(convId: string): Conversation {
 
   async function loadOlder(): Promise<void> {
     await ready
-    if (!closed) await pages.loadOlder()
+    // the server refuses the pages before the one I joined on
+    if (!closed && pages.oldest() > firstPage(meta, userId)) await pages.loadOlder()
   }
 
   // a page that just rolled over shows next to nothing: bring in the previous one (Dexie first)
@@ -111,7 +123,7 @@ export function openConversation(convId: string): Conversation {
       settled.value = true
       schedule()
       const p = pages.get(pages.newest)
-      if (!closed && p && p.msgs.length < SHORT_PAGE && pages.newest > 0) return loadOlder()
+      if (!closed && p && p.msgs.length < SHORT_PAGE && pages.newest > firstPage(meta, userId)) return loadOlder()
     })
     .catch(() => undefined)
 
@@ -145,6 +157,10 @@ export function openConversation(convId: string): Conversation {
         // insert at length uses Yjs's search markers; push walks the array from its start every time
         const msgs = pages.open(pages.newest).msgs
         msgs.insert(msgs.length, [m])
+        // the sender has read up to their own message (docs/protocol.md), written in the same task so
+        // that a tab closed right after keeps both (the stash is synchronous), not after the next render
+        const pos = readPosition(pages.newest, msgs.length)
+        if (pos > (reads.get(userId) ?? 0)) reads.set(userId, pos)
       })
     },
     edit(id, body) {
@@ -153,6 +169,14 @@ export function openConversation(convId: string): Conversation {
     },
     retract(id) {
       myPage(id)?.edits.set(id, { retracted: true, ts: Date.now() })
+    },
+    react(id, reaction) {
+      const v = views.get(id)
+      const p = v && pages.get(v.page)
+      if (!p || !userId) return
+      const key = reactKey(id, userId)
+      if (reaction) p.reacts.set(key, reaction)
+      else p.reacts.delete(key)
     },
     markRead() {
       const last = messages.value[messages.value.length - 1]

@@ -7,6 +7,7 @@ import { messagesAt } from '../kinds/index.ts'
 import { inboxChats } from '../kinds/inbox.ts'
 import { openDoc } from '../sync/docs.ts'
 import { unsentDocs } from '../sync/outbox.ts'
+import { bindChatSettings, unreadCount } from './chat-settings.ts'
 
 export interface ChatListItem extends InboxEntry {
   id: string
@@ -27,9 +28,13 @@ export const unsentChats: ReadonlySignal<ReadonlySet<string>> = computed(() => {
   return chats
 })
 
+/** Unread messages in chats that are neither muted nor taken off the list: the tab bar's and title's total. */
+export const unreadTotal: ReadonlySignal<number> = computed(() => unreadCount(chatList.value))
+
 export function startInbox(userId: string): () => void {
   const ref = openDoc(inboxDoc(userId))
   const chats = inboxChats(ref.doc)
+  const stopSettings = bindChatSettings(ref.doc)
   const read = (): void => {
     const list: ChatListItem[] = []
     chats.forEach((entry, id) => {
@@ -47,6 +52,7 @@ export function startInbox(userId: string): () => void {
   const stopLive = ref.live()
   return () => {
     chats.unobserve(onChange)
+    stopSettings()
     stopLive()
     ref.release()
     chatList.value = []

@@ -21,7 +21,19 @@ export { me, signUp, signIn, signOut, updateMe, api, ApiFailure } from '../accou
 export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
-export { chatList, chatListLoaded, unsentChats, type ChatListItem } from './inbox.ts'
+export { chatList, chatListLoaded, unsentChats, unreadTotal, type ChatListItem } from './inbox.ts'
+export {
+  chatSettings,
+  listsOf,
+  mutedNow,
+  muteChat,
+  unmuteChat,
+  pinChat,
+  archiveChat,
+  hideChat,
+  MUTE_HOUR,
+  MUTE_8_HOURS,
+} from './chat-settings.ts'
 export {
   friends,
   refreshFriends,
@@ -34,6 +46,7 @@ export {
 } from './friends.ts'
 export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
 export { openConversation, type Conversation, type MessageView } from './conversation.ts'
+export { forward } from './forward.ts'
 export { withAuthors } from './authors.ts'
 export { localSearch, type SearchWatch } from './search.ts'
 

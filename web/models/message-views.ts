@@ -2,7 +2,8 @@
 // how many members have not read it.
 import type * as Y from 'yjs'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
-import { edited, messageItems, type MessageItem } from '../kinds/page.ts'
+import { edited, messageItems, reactionsByMessage, systemLines, type MessageItem, type ReactionCount } from '../kinds/page.ts'
+import type { SystemLine } from '../../protocol/messages.ts'
 import type { Page } from './conversation-pages.ts'
 
 export interface MessageView {
@@ -19,12 +20,27 @@ export interface MessageView {
   state: 'waiting' | 'sent'
   /** members other than the author whose read position does not cover it */
   unread: number
+  /** reactions in REACTIONS order, each with its count and whether one is mine */
+  reactions: ReactionCount[]
+  /**
+   * a group's system line (who was invited, left, was removed, renamed it) rather than a message: `from`
+   * is who did it, `index` the message it follows (so that reading it reads up to there), never unread
+   */
+  system?: SystemLine
 }
 
-/** For a message at read position `key` by `from`: how many members other than its author have not read it. */
-export function unreadCounter(members: readonly string[], reads: Y.Map<number>): (key: number, from: string) => number {
+/**
+ * For a message at read position `key` by `from`: how many members other than its author have not read
+ * it. `firstPage`: a member who joined late never sees the pages before theirs, so those count as read.
+ */
+export function unreadCounter(
+  members: readonly string[],
+  reads: Y.Map<number>,
+  firstPage: (id: string) => number = () => 0,
+): (key: number, from: string) => number {
   const memberSet = new Set(members)
-  const positions = members.map((m) => reads.get(m) ?? 0).sort((a, b) => a - b)
+  const positionOf = (m: string): number => Math.max(reads.get(m) ?? 0, firstPage(m) * PAGE_STRIDE)
+  const positions = members.map(positionOf).sort((a, b) => a - b)
   return (key, from) => {
     // members whose position is <= key have not read the message at key
     let lo = 0,
@@ -34,12 +50,37 @@ export function unreadCounter(members: readonly string[], reads: Y.Map<number>):
       if (positions[mid] <= key) lo = mid + 1
       else hi = mid
     }
-    const authorUnread = memberSet.has(from) && (reads.get(from) ?? 0) <= key ? 1 : 0
+    const authorUnread = memberSet.has(from) && positionOf(from) <= key ? 1 : 0
     return lo - authorUnread
   }
 }
 
-function viewOf(p: Page, item: MessageItem, userId: string, unread: (key: number, from: string) => number): MessageView {
+const NONE: ReactionCount[] = []
+
+function lineView(p: Page, line: SystemLine): MessageView {
+  return {
+    id: line.id,
+    from: line.actor,
+    ts: line.ts,
+    body: '',
+    page: p.n,
+    index: line.at - 1,
+    edited: false,
+    retracted: false,
+    state: 'sent',
+    unread: 0,
+    reactions: NONE,
+    system: line,
+  }
+}
+
+function viewOf(
+  p: Page,
+  item: MessageItem,
+  userId: string,
+  unread: (key: number, from: string) => number,
+  reactions: Map<string, ReactionCount[]>,
+): MessageView {
   const { value: m, client, clock, index } = item
   const shown = edited(m, p.edits.get(m.id))
   const v: MessageView = {
@@ -53,6 +94,7 @@ function viewOf(p: Page, item: MessageItem, userId: string, unread: (key: number
     retracted: shown.retracted,
     state: m.from !== userId || p.ref.isAcked(client, clock) ? 'sent' : 'waiting',
     unread: unread(p.n * PAGE_STRIDE + index, m.from),
+    reactions: reactions.get(m.id) ?? NONE,
   }
   if (m.replyTo) v.replyTo = m.replyTo
   return v
@@ -67,7 +109,15 @@ function sameView(a: MessageView, b: MessageView): boolean {
     a.unread === b.unread &&
     a.edited === b.edited &&
     a.retracted === b.retracted &&
-    a.ts === b.ts
+    a.ts === b.ts &&
+    a.system === b.system &&
+    sameReactions(a.reactions, b.reactions)
+  )
+}
+
+function sameReactions(a: ReactionCount[], b: ReactionCount[]): boolean {
+  return (
+    a.length === b.length && a.every((r, i) => r.reaction === b[i].reaction && r.count === b[i].count && r.mine === b[i].mine)
   )
 }
 
@@ -83,8 +133,10 @@ export function messageViews(
 ): MessageView[] {
   const out: MessageView[] = []
   for (const p of pages) {
-    for (const item of messageItems(p.msgs)) {
-      const v = viewOf(p, item, userId, unread)
+    const reactions = p.reacts.size > 0 ? reactionsByMessage(p.reacts, userId) : new Map<string, ReactionCount[]>()
+    const lines = p.sys.length > 0 ? systemLines(p.sys) : []
+    let next = 0
+    const push = (v: MessageView): void => {
       const old = known.get(v.id)
       if (old && sameView(old, v)) out.push(old)
       else {
@@ -92,6 +144,11 @@ export function messageViews(
         known.set(v.id, v)
       }
     }
+    for (const item of messageItems(p.msgs)) {
+      while (next < lines.length && lines[next].at <= item.index) push(lineView(p, lines[next++]))
+      push(viewOf(p, item, userId, unread, reactions))
+    }
+    while (next < lines.length) push(lineView(p, lines[next++]))
   }
   return out
 }

@@ -76,6 +76,12 @@ export function persist(name: string, doc: Y.Doc): Persistence {
   const loaded = (async () => {
     const store = db()
     if (!store) return
+    // what an earlier page (or another tab) wrote but has not stored yet, taken BEFORE the stored rows are
+    // read: a kept update is dropped only once its row has committed, so every update kept now has its
+    // client's earlier ones either kept now or stored by the time the rows are read. Read the other way
+    // round, a row committing in between would leave a client's later updates without their earlier ones,
+    // and a sync would send the server that gap.
+    const kept = stashTake(store.name, name)
     const stored = await store.updates
       .where('doc')
       .equals(name)
@@ -90,8 +96,6 @@ export function persist(name: string, doc: Y.Doc): Persistence {
         },
         FROM_STORE,
       )
-    // what an earlier page wrote but could not store before it went away
-    const kept = stashTake(store.name, name)
     if (kept.updates.length) {
       Y.transact(
         doc,
@@ -111,6 +115,15 @@ export function persist(name: string, doc: Y.Doc): Persistence {
       } catch {
         /* kept for the next time the doc opens */
       }
+    }
+    // Updates that still wait for earlier ones no copy on this device holds (a kept update that an earlier
+    // version took from another doc: a chat's head took its pages') can never be applied here, and a sync
+    // would send them on as a gap the server refuses for good. The server, or the doc they belong to, has
+    // whatever of them is real; here they are left out.
+    if (doc.store.pendingStructs || doc.store.pendingDs) {
+      console.warn(`sori: ${name} held updates it cannot apply; they are left out`)
+      doc.store.pendingStructs = null
+      doc.store.pendingDs = null
     }
   })()
   // updates made before the stored state is in are still written (order does not matter to Yjs)

@@ -5,6 +5,12 @@
 const PREFIX = 'sori:unsaved:'
 const TAB = Math.random().toString(36).slice(2, 10)
 const docPrefix = (dbName: string, doc: string) => `${PREFIX}${dbName}:${doc}:`
+/**
+ * Is `k` one tab's key for the doc whose prefix is `p`? A head's prefix (`…:c:<conv>:`) is also the start of
+ * its pages' keys (`…:c:<conv>:<n>:<tab>`): a page's updates applied to the head would be structs whose
+ * earlier ones the head never holds, which its sync would send to the server as a gap.
+ */
+const isKeyOf = (k: string, p: string): boolean => k.startsWith(p) && !k.slice(p.length).includes(':')
 
 type Entry = [seq: number, update: string]
 let seq = 0
@@ -62,7 +68,7 @@ export function stashTake(dbName: string, doc: string): { updates: Uint8Array[];
   try {
     const p = docPrefix(dbName, doc)
     for (const k of Object.keys(localStorage)) {
-      if (!k.startsWith(p)) continue
+      if (!isKeyOf(k, p)) continue
       const entries = load(k)
       for (const [, u] of entries) {
         try {

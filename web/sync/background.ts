@@ -2,7 +2,8 @@
 // so that what arrived while the app was open can be read offline later.
 import { effect, type ReadonlySignal } from '@preact/signals'
 import { headDoc, pageDoc } from '../../protocol/docs.ts'
-import { currentPage, headMeta } from '../kinds/head.ts'
+import { currentPage, firstPage, headMeta } from '../kinds/head.ts'
+import { me } from '../account/session.ts'
 import { pageMsgs } from '../kinds/page.ts'
 import { db, kvGet } from '../store/db.ts'
 import { guardWrite } from '../store/storage.ts'
@@ -71,11 +72,14 @@ async function syncChat(convId: string): Promise<boolean> {
   try {
     await head.loaded
     if (!(await whenSynced(head, SYNC_MS))) return false
-    let page = currentPage(headMeta(head.doc))
+    const meta = headMeta(head.doc)
+    let page = currentPage(meta)
+    // who joined a group late may not open the pages before their first one
+    const first = firstPage(meta, me.peek()?.id ?? '')
     for (;;) {
       const length = await syncPage(convId, page)
       if (length === null) return false
-      if (length >= SHORT_PAGE || page === 0) return true
+      if (length >= SHORT_PAGE || page <= first) return true
       page--
     }
   } finally {

@@ -1,12 +1,14 @@
 // Chat pages `c:<conv>:<n>`: the messages of one chat, PAGE_SIZE at a time. Members append messages
-// (their own, with fresh ids) and edit or retract their own messages; nothing is ever deleted. A
+// (their own, with fresh ids), edit or retract their own messages, and put one reaction of their own on
+// any message of the page (which they may take back); no message is ever deleted. A
 // committed append moves the chat's page length, latest message and, when the page is full, its current
 // page (effects.ts); a page before the current one takes no new messages once the one after it has. A
 // member blocked in a direct chat appends like anyone (they must not notice): what they write is hidden
-// from the one who blocked them (hidden.ts).
+// from the one who blocked them (hidden.ts). The system lines of a group (`sys`: invited, left, removed,
+// renamed) are the server's to write (system-lines.ts).
 import type * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
-import { checkEdit, checkMessage, type ChatMessage } from '../../../protocol/messages.ts'
+import { checkEdit, checkMessage, isReaction, parseReactKey, type ChatMessage } from '../../../protocol/messages.ts'
 import { PAGE_HARD_LIMIT, PAGE_SIZE } from '../../../protocol/limits.ts'
 import { CLOSE } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
@@ -20,6 +22,8 @@ import { chatAccess } from './access.ts'
 import { previewOf } from '../mirror.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
+
+const SERVER: RootRule = { type: 'server' }
 
 export interface PageKey {
   convId: string
@@ -50,6 +54,7 @@ export class PageGrammar implements UpdateRules {
   private local = new Map<string, string>()
   private readonly msgs: RootRule
   private readonly edits: RootRule
+  private readonly reacts: RootRule
 
   constructor(private input: PageGrammarInput) {
     const { userId } = input
@@ -91,11 +96,27 @@ export class PageGrammar implements UpdateRules {
         return null
       },
     }
+    this.reacts = {
+      type: 'map',
+      // taking a reaction back deletes it; the engine lets a user delete only items of their own clientIDs
+      delete: 'any',
+      entry: (key, values) => {
+        const k = parseReactKey(key)
+        if (!k) return 'reaction key is malformed'
+        if (k.userId !== userId) return 'reacts only as yourself'
+        if (!this.local.has(k.messageId) && input.messageAuthor(k.messageId) === undefined)
+          return 'reacts only to messages of this page'
+        for (const value of values) if (!isReaction(value)) return 'reaction is unknown'
+        return null
+      },
+    }
   }
 
   root(name: string): RootRule | undefined {
     if (name === ROOTS.page.msgs) return this.msgs
     if (name === ROOTS.page.edits) return this.edits
+    if (name === ROOTS.page.reacts) return this.reacts
+    if (name === ROOTS.page.sys) return SERVER
     return undefined
   }
 
@@ -153,8 +174,14 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
     },
     roots: () => PAGE_ROOTS,
     group: (key) => key.convId,
-    // a page after the current one does not exist yet
-    access: (userId, key) => chatAccess(chats, userId, key.convId, (conv) => key.page <= conv.page),
+    // a page after the current one does not exist yet; one before a member joined is not theirs to read
+    access: (userId, key) =>
+      chatAccess(
+        chats,
+        userId,
+        key.convId,
+        (conv) => key.page <= conv.page && key.page >= (conv.members.get(userId)?.since ?? 0),
+      ),
     async open(key) {
       const conv = await chats.convs.acquire(key.convId)
       return conv ? { conv, authors: null } : null

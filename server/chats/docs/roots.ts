@@ -13,6 +13,8 @@ export const HEAD_ROOTS: RootSpec[] = [
 export const PAGE_ROOTS: RootSpec[] = [
   [ROOTS.page.msgs, 'array'],
   [ROOTS.page.edits, 'map'],
+  [ROOTS.page.reacts, 'map'],
+  [ROOTS.page.sys, 'array'],
 ]
 
 /** The root types of a chat document, by its parsed name (for Y.Docs that integrate stored updates). */

@@ -1,10 +1,14 @@
-// The chat list: newest first, live from the inbox doc (works offline).
-import { chatList, me, unsentChats, type ChatListItem } from '../../models/index.ts'
+// The chat list: pinned chats first, then newest first, live from the inbox doc (works offline).
+// Archived chats are in a list of their own and stay there when a message comes (as in KakaoTalk).
+import { useState } from 'preact/hooks'
+import { chatList, chatSettings, listsOf, me, mutedNow, unsentChats, type ChatListItem } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
-import { IconClock, IconPlus } from '../../components/icons.tsx'
+import { IconBack, IconClock, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
+import { ChatActions } from './ChatActions.tsx'
+import { IconMore, IconMuted, IconPin } from './list-icons.tsx'
 
 export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members'>): string {
   if (c.title) return c.title
@@ -12,20 +16,36 @@ export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members'>): 
 }
 
 export function Chats() {
-  const list = chatList.value
+  const [archivedView, setArchivedView] = useState(false)
+  const [acting, setActing] = useState<string | null>(null)
+  const { main, archived } = listsOf(chatList.value)
+  const list = archivedView ? archived : main
   const unsent = unsentChats.value
+  const settings = chatSettings.value
   const myId = me.value?.id
+  const actingOn = acting ? chatList.value.find((c) => c.id === acting) : undefined
   return (
     <section class="screen" aria-labelledby="chats-title">
       <header class="topbar">
+        {archivedView && (
+          <button class="icon-btn" onClick={() => setArchivedView(false)} aria-label={t('app.back')}>
+            <IconBack />
+          </button>
+        )}
         <h1 class="topbar__title" id="chats-title">
-          {t('chats.title')}
+          {archivedView ? t('chats.archived') : t('chats.title')}
         </h1>
-        <a class="icon-btn" href="#/new-group" aria-label={t('chats.newGroup')} title={t('chats.newGroup')}>
-          <IconPlus />
-        </a>
+        {!archivedView && (
+          <a class="icon-btn" href="#/new-group" aria-label={t('chats.newGroup')} title={t('chats.newGroup')}>
+            <IconPlus />
+          </a>
+        )}
       </header>
-      {list.length === 0 ? (
+      {list.length === 0 && archivedView ? (
+        <div class="empty">
+          <p>{t('chats.archivedEmpty')}</p>
+        </div>
+      ) : list.length === 0 && archived.length === 0 ? (
         <div class="empty">
           <p>{t('chats.empty')}</p>
           <a class="btn btn--primary" href="#/friends">
@@ -33,17 +53,26 @@ export function Chats() {
           </a>
         </div>
       ) : (
-        <ul class="list" aria-label={t('chats.title')}>
+        <ul class="list" aria-label={archivedView ? t('chats.archived') : t('chats.title')}>
           {list.map((c) => {
             const title = chatTitle(c)
+            const muted = mutedNow(c.id)
             const preview = c.preview
               ? c.kind === 'group' && c.from === myId
                 ? t('chats.youPrefix', { text: isolate(c.preview) })
                 : isolate(c.preview)
               : ''
             return (
-              <li key={c.id}>
-                <a class="row chat-row" href={`#/chat/${c.id}`}>
+              <li key={c.id} class="row row--split chat-item">
+                <a
+                  class="row chat-row"
+                  href={`#/chat/${c.id}`}
+                  onContextMenu={(e) => {
+                    // a long press on a phone, a right click elsewhere
+                    e.preventDefault()
+                    setActing(c.id)
+                  }}
+                >
                   <Avatar id={c.peer ?? c.id} name={title} size={48} />
                   <span class="row__body">
                     <span class="row__line">
@@ -52,6 +81,16 @@ export function Chats() {
                       {c.kind === 'group' && c.title && (
                         <span class="row__count" aria-label={t('chats.members', { count: c.members })}>
                           {c.members}
+                        </span>
+                      )}
+                      {settings.get(c.id)?.pinned !== undefined && (
+                        <span class="row__mark" role="img" aria-label={t('chats.pinned')} title={t('chats.pinned')}>
+                          <IconPin />
+                        </span>
+                      )}
+                      {muted && (
+                        <span class="row__mark" role="img" aria-label={t('chats.muted')} title={t('chats.muted')}>
+                          <IconMuted />
                         </span>
                       )}
                       <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
@@ -67,18 +106,35 @@ export function Chats() {
                       )}
                       <span class="row__sub">{preview}</span>
                       {c.unread > 0 && (
-                        <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>
+                        <span class={muted ? 'badge badge--muted' : 'badge'} aria-label={t('chats.unread', { count: c.unread })}>
                           {c.unread > 999 ? '999+' : c.unread}
                         </span>
                       )}
                     </span>
                   </span>
                 </a>
+                <button
+                  class="icon-btn chat-item__more"
+                  aria-label={t('chats.options', { name: title })}
+                  aria-haspopup="dialog"
+                  onClick={() => setActing(c.id)}
+                >
+                  <IconMore />
+                </button>
               </li>
             )
           })}
+          {!archivedView && archived.length > 0 && (
+            <li>
+              <button class="row row--button chat-archived" onClick={() => setArchivedView(true)}>
+                <span class="row__title">{t('chats.archived')}</span>
+                <span class="row__count">{archived.length}</span>
+              </button>
+            </li>
+          )}
         </ul>
       )}
+      {actingOn && <ChatActions chat={actingOn} title={chatTitle(actingOn)} onClose={() => setActing(null)} />}
     </section>
   )
 }

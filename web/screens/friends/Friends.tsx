@@ -1,18 +1,18 @@
-// Friends: me on top, search by handle, "added me" requests, friends sorted by name, a profile sheet.
-// Blocking someone is asked first.
+// Friends: me on top, search by handle, "added me" requests, friends sorted by name, the people I
+// blocked (with unblock), and a profile sheet for any of them. Blocking someone is asked first.
 import { useState } from 'preact/hooks'
-import { me, findByHandle, addFriend, hideFriend, blockFriend, openDirect } from '../../models/index.ts'
+import { me, findByHandle, addFriend, hideFriend, blockFriend, unblockFriend } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { HANDLE_RE } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
-import { go } from '../../app/router.ts'
 import { sortByName } from '../../i18n/format.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
-import { Sheet } from '../../components/Sheet.tsx'
-import { Confirm, ConfirmSheet } from '../../components/Confirm.tsx'
+import { ConfirmSheet } from '../../components/Confirm.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import { useFriends } from '../../components/useFriends.ts'
+import { ProfileSheet } from '../profile/ProfileSheet.tsx'
+import { InviteSheet } from '../invite/InviteSheet.tsx'
 
 export default function Friends() {
   const user = me.value
@@ -23,10 +23,12 @@ export default function Friends() {
   const [error, setError] = useState('')
   const [open, setOpen] = useState<Profile | null>(null)
   const [blocking, setBlocking] = useState<Profile | null>(null)
+  const [sharing, setSharing] = useState(false)
 
   const friendIds = new Set((data?.friends ?? []).map((p) => p.id))
   const list = sortByName(data?.friends ?? [])
   const addedMe = sortByName(data?.addedMe ?? [])
+  const blocked = sortByName(data?.blocked ?? [])
 
   async function search(e: Event) {
     e.preventDefault()
@@ -58,6 +60,9 @@ export default function Friends() {
         <h1 class="topbar__title" id="friends-title">
           {t('friends.title')}
         </h1>
+        <button class="btn btn--small" onClick={() => setSharing(true)}>
+          {t('invite.friendLink')}
+        </button>
       </header>
       <div class="screen__scroll">
         {user && (
@@ -190,8 +195,37 @@ export default function Friends() {
             </ul>
           )}
         </section>
+
+        {blocked.length > 0 && (
+          <section aria-labelledby="blocked-title">
+            <h2 class="section-title" id="blocked-title">
+              {t('friends.blocked')} <span class="muted">{blocked.length}</span>
+            </h2>
+            <ul class="list">
+              {blocked.map((p) => (
+                <li key={p.id} class="row row--split">
+                  <button class="row row--open" onClick={() => setOpen(p)}>
+                    <Avatar id={p.id} name={p.name} size={44} />
+                    <span class="row__body">
+                      <UserText class="row__title" text={p.name} />
+                      <span class="row__sub">@{p.handle}</span>
+                    </span>
+                  </button>
+                  <button
+                    class="btn btn--small"
+                    onClick={() => act(() => unblockFriend(p.id))}
+                    aria-label={t('friends.unblockName', { name: neutral(p.name) })}
+                  >
+                    {t('friends.unblock')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
       </div>
       {open && <ProfileSheet person={open} onClose={() => setOpen(null)} />}
+      {sharing && <InviteSheet kind="friend" onClose={() => setSharing(false)} />}
       {blocking && (
         <ConfirmSheet
           title={t('friends.blockName', { name: isolate(blocking.name) })}
@@ -206,74 +240,5 @@ export default function Friends() {
         />
       )}
     </section>
-  )
-}
-
-function ProfileSheet({ person, onClose }: { person: Profile; onClose: () => void }) {
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [confirming, setConfirming] = useState(false)
-  async function chat() {
-    setBusy(true)
-    setError('')
-    try {
-      const id = await openDirect(person.id)
-      onClose()
-      go('chat', id)
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-  async function block() {
-    setBusy(true)
-    setError('')
-    try {
-      await blockFriend(person.id)
-      onClose()
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-  if (confirming) {
-    return (
-      <Sheet title={t('friends.blockName', { name: isolate(person.name) })} onClose={onClose}>
-        <Confirm
-          text={t('friends.blockConfirm', { name: isolate(person.name) })}
-          action={t('friends.block')}
-          busy={busy}
-          error={error}
-          onConfirm={() => void block()}
-          onCancel={() => {
-            setError('')
-            setConfirming(false)
-          }}
-        />
-      </Sheet>
-    )
-  }
-  return (
-    <Sheet title={t('friends.profile')} onClose={onClose}>
-      <div class="profile">
-        <Avatar id={person.id} name={person.name} size={88} />
-        <UserText class="profile__name" text={person.name} />
-        <p class="muted">@{person.handle}</p>
-        {person.status && <UserText class="profile__status" text={person.status} />}
-        <p class="form__error" role="alert">
-          {error}
-        </p>
-        <div class="profile__actions">
-          <button class="btn btn--primary btn--block" onClick={chat} disabled={busy}>
-            {t('friends.chat')}
-          </button>
-          <button class="btn btn--block btn--danger" onClick={() => setConfirming(true)}>
-            {t('friends.block')}
-          </button>
-        </div>
-      </div>
-    </Sheet>
   )
 }

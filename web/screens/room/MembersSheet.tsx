@@ -1,5 +1,5 @@
 // Chat details: members, and for groups invite, rename, and (the owner) remove; leave. Leaving and
-// removing someone are asked first, in this same sheet.
+// removing someone are asked first, in this same sheet. A member's name opens their profile.
 import { useState } from 'preact/hooks'
 import type { Chat, Profile } from '../../../protocol/api.ts'
 import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
@@ -13,6 +13,8 @@ import { Avatar } from '../../components/Avatar.tsx'
 import { FriendPicker } from '../../components/FriendPicker.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
+import { ProfileBody } from '../profile/ProfileSheet.tsx'
+import { InviteBody } from '../invite/InviteSheet.tsx'
 
 export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: string; onClose: () => void }) {
   const [view, setView] = useState<'members' | 'invite' | 'rename' | 'leave' | Profile>('members')
@@ -20,6 +22,8 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
   const [newTitle, setNewTitle] = useState(chat.title)
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  const [viewing, setViewing] = useState<Profile | null>(null)
+  const [sharing, setSharing] = useState(false)
   const myId = me.value?.id
   const group = chat.kind === 'group'
   const owner = group && chat.owner === myId
@@ -37,6 +41,19 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
     }
   }
 
+  if (sharing)
+    return (
+      <Sheet title={t('invite.groupLink')} onClose={onClose}>
+        <InviteBody kind="group" convId={chat.id} />
+      </Sheet>
+    )
+  if (viewing) {
+    return (
+      <Sheet title={t('friends.profile')} onClose={onClose}>
+        <ProfileBody person={viewing} onClose={onClose} onBack={() => setViewing(null)} />
+      </Sheet>
+    )
+  }
   if (view === 'leave') {
     return (
       <Sheet title={t('members.leave')} onClose={onClose}>
@@ -151,18 +168,20 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
       <h3 class="section-title">{t('members.title', { count: chat.members.length })}</h3>
       <ul class="list">
         {sortByName(chat.members).map((p) => (
-          <li key={p.id} class="row">
-            <Avatar id={p.id} name={p.name} size={40} />
-            <span class="row__body">
-              <span class="row__title">
-                <UserText text={p.name} />
-                {p.id === myId && <span class="muted"> {t('members.you')}</span>}
+          <li key={p.id} class="row row--split">
+            <button class="row row--open" onClick={() => setViewing(p)}>
+              <Avatar id={p.id} name={p.name} size={40} />
+              <span class="row__body">
+                <span class="row__title">
+                  <UserText text={p.name} />
+                  {p.id === myId && <span class="muted"> {t('members.you')}</span>}
+                </span>
+                <span class="row__sub">
+                  @{p.handle}
+                  {group && p.id === chat.owner && <> · {t('members.owner')}</>}
+                </span>
               </span>
-              <span class="row__sub">
-                @{p.handle}
-                {group && p.id === chat.owner && <> · {t('members.owner')}</>}
-              </span>
-            </span>
+            </button>
             {owner && p.id !== myId && (
               <button
                 class="btn btn--small btn--danger"
@@ -186,6 +205,11 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
         {group && (
           <button class="btn btn--block" onClick={() => setView('invite')}>
             {t('members.invite')}
+          </button>
+        )}
+        {group && (
+          <button class="btn btn--block" onClick={() => setSharing(true)}>
+            {t('invite.groupLink')}
           </button>
         )}
         {group && (

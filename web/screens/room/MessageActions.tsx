@@ -1,5 +1,5 @@
-// What can be done with one message: reply, copy, and for my own edit or retract (asked first: it
-// cannot be undone).
+// What can be done with one message: react, reply, copy, forward, and for my own edit or retract
+// (asked first: it cannot be undone).
 import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
@@ -7,6 +7,8 @@ import { Sheet } from '../../components/Sheet.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import type { Mode } from './Composer.tsx'
+import { ReactionPicker } from './reactions.tsx'
+import type { Reaction } from '../../../protocol/messages.ts'
 
 interface Props {
   m: MessageView
@@ -15,10 +17,12 @@ interface Props {
   author: string
   onMode: (mode: Mode) => void
   onRetract: () => void
+  onReact: (reaction: Reaction | null) => void
+  onForward: () => void
   onClose: () => void
 }
 
-export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: Props) {
+export function MessageActions({ m, mine, author, onMode, onRetract, onReact, onForward, onClose }: Props) {
   // every action closes the sheet
   const then = (fn: () => void) => () => {
     fn()
@@ -26,6 +30,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: 
   }
   const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text: m.body }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
+  const forward = then(onForward)
   const edit = then(() => onMode({ kind: 'edit', id: m.id, text: m.body }))
   const [confirming, setConfirming] = useState(false)
   if (confirming) {
@@ -41,6 +46,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: 
   return (
     <Sheet title={t('room.actions')} onClose={onClose}>
       <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={m.body} />}</p>
+      {!m.retracted && <ReactionPicker m={m} onReact={(r) => then(() => onReact(r))()} />}
       <div class="stack">
         {!m.retracted && (
           <button class="btn btn--block" onClick={reply}>
@@ -50,6 +56,11 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onClose }: 
         {!m.retracted && (
           <button class="btn btn--block" onClick={copy}>
             {t('room.copy')}
+          </button>
+        )}
+        {!m.retracted && (
+          <button class="btn btn--block" onClick={forward}>
+            {t('room.forward')}
           </button>
         )}
         {mine && !m.retracted && (

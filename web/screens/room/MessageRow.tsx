@@ -1,6 +1,7 @@
 // One message, KakaoTalk-style: others on the left (name and avatar on a group's first message), mine
 // on the right in yellow; beside the bubble the count of members who have not read it and the time
-// (or "waiting" while the server has not acknowledged it).
+// (or "waiting" while the server has not acknowledged it); under it, the reactions. The bubble opens the
+// message's actions through a button laid over it, so that links in the text stay links of their own.
 import type { MessageView } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
@@ -8,6 +9,8 @@ import { formatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconClock } from '../../components/icons.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
+import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
+import { ReactionChips } from './reactions.tsx'
 
 interface Props {
   m: MessageView
@@ -18,11 +21,36 @@ interface Props {
   replied: MessageView | undefined
   repliedAuthor: string
   onOpen: (m: MessageView) => void
+  onReact: (m: MessageView, reaction: Reaction | null) => void
   /** the message a search result pointed at */
   highlight?: boolean
 }
 
-export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, highlight }: Props) {
+/**
+ * A group's system line, centred in the timeline in the reader's language ("Mina invited Joon"); the
+ * names are isolated so that neither can reorder the sentence around it.
+ */
+export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: string; nameOf: (id: string) => string }) {
+  const actor = isolate(nameOf(line.actor))
+  const target = line.target ? isolate(nameOf(line.target)) : ''
+  const text =
+    line.event === 'invited'
+      ? line.target === myId
+        ? t('room.system.invitedYou', { actor })
+        : t('room.system.invited', { actor, target })
+      : line.event === 'removed'
+        ? t('room.system.removed', { actor, target })
+        : line.event === 'renamed'
+          ? t('room.system.renamed', { actor, title: isolate(line.title ?? '') })
+          : t('room.system.left', { actor })
+  return (
+    <div class="day-sep sys-line" role="note" data-sys-id={line.id}>
+      <span>{text}</span>
+    </div>
+  )
+}
+
+export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, onReact, highlight }: Props) {
   const name = author?.name ?? t('room.someone')
   const meta = (
     <span class="msg__meta">
@@ -57,7 +85,7 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
           </span>
         </span>
       )}
-      <UserText class="msg__text" text={m.body} />
+      <UserText class="msg__text" text={m.body} links />
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
     </>
   )
@@ -72,16 +100,24 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
         {!mine && first && <UserText class="msg__name" text={name} />}
         <div class="msg__line">
           {mine && meta}
-          <button type="button" class="msg__bubble" onClick={() => onOpen(m)} aria-haspopup="dialog">
+          <div class="msg__bubble">
+            <button
+              type="button"
+              class="msg__open"
+              onClick={() => onOpen(m)}
+              aria-haspopup="dialog"
+              aria-label={t('room.actions')}
+            />
             {!mine && !first ? (
               <span class="visually-hidden">{neutral(name)}: </span>
             ) : mine ? (
               <span class="visually-hidden">{t('room.you')}: </span>
             ) : null}
             {body}
-          </button>
+          </div>
           {!mine && meta}
         </div>
+        <ReactionChips m={m} onReact={(r) => onReact(m, r)} />
       </div>
     </div>
   )

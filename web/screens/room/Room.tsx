@@ -10,10 +10,11 @@ import { VirtualList } from '../../components/VirtualList.tsx'
 import { IconBack, IconMenu } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
 import { toRows, type Row } from './rows.ts'
-import { MessageRow } from './MessageRow.tsx'
+import { MessageRow, SystemLineRow } from './MessageRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
 import { MembersSheet } from './MembersSheet.tsx'
 import { MessageActions } from './MessageActions.tsx'
+import { ForwardSheet } from './ForwardSheet.tsx'
 import { useRoomChat } from './chat.ts'
 import { useAnnouncement, useMarkRead } from './reading.ts'
 import { useJumpTarget, useOlderPages } from './older.ts'
@@ -42,6 +43,7 @@ export default function Room({ convId }: { convId: string }) {
 
   const [mode, setMode] = useState<Mode>({ kind: 'new' })
   const [actions, setActions] = useState<MessageView | null>(null)
+  const [forwarding, setForwarding] = useState<MessageView | null>(null)
   const [details, setDetails] = useState(false)
   const [sentTick, setSentTick] = useState(0)
   const [showJump, setShowJump] = useState(false)
@@ -68,6 +70,8 @@ export default function Room({ convId }: { convId: string }) {
           <span>{formatLongDate(r.ts)}</span>
         </div>
       )
+    if (r.m.system)
+      return <SystemLineRow line={r.m.system} myId={myId} nameOf={(id) => members.get(id)?.name ?? t('room.someone')} />
     const replied = r.m.replyTo ? byId.get(r.m.replyTo) : undefined
     return (
       <MessageRow
@@ -80,6 +84,7 @@ export default function Room({ convId }: { convId: string }) {
         replied={replied}
         repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
         onOpen={setActions}
+        onReact={(m, r) => conv.react(m.id, r)}
       />
     )
   }
@@ -157,9 +162,12 @@ export default function Room({ convId }: { convId: string }) {
           author={nameOf(actions.from)}
           onMode={setMode}
           onRetract={() => conv.retract(actions.id)}
+          onReact={(r) => conv.react(actions.id, r)}
+          onForward={() => setForwarding(actions)}
           onClose={() => setActions(null)}
         />
       )}
+      {forwarding && <ForwardSheet m={forwarding} convId={convId} onClose={() => setForwarding(null)} />}
       {details && chat && <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} />}
     </section>
   )

@@ -32,7 +32,7 @@ export function useAnnouncement(newest: MessageView | undefined, myId: string, m
     if (!newest || newest.id === lastAnnounced.current) return
     const firstLoad = lastAnnounced.current === undefined
     lastAnnounced.current = newest.id
-    if (firstLoad || newest.from === myId || newest.retracted) return
+    if (firstLoad || newest.from === myId || newest.retracted || newest.system) return
     setAnnounce(`${members.get(newest.from)?.name ?? t('room.someone')}: ${newest.body}`)
   }, [newest?.id])
   return announce

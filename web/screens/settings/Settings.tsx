@@ -1,4 +1,4 @@
-// Settings: profile, language, storage, sign out (this device or all).
+// Settings: profile, language, theme, storage, sign out (this device or all).
 import { useEffect, useState } from 'preact/hooks'
 import { me, updateMe, signOut, storageEstimate, storageProblem } from '../../models/index.ts'
 import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../../protocol/limits.ts'
@@ -8,6 +8,8 @@ import { errorText } from '../../app/errors.ts'
 import { LanguagePicker } from '../../i18n/picker.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
+import { Account } from './Account.tsx'
+import { THEME_CHOICES, setTheme, themeChoice, type ThemeChoice } from '../../app/theme.ts'
 
 export default function Settings() {
   const user = me.value
@@ -94,6 +96,8 @@ export default function Settings() {
           <LanguagePicker />
         </section>
 
+        <ThemePicker />
+
         <section class="card" aria-labelledby="storage-title">
           <h2 class="card__title" id="storage-title">
             {t('settings.storage')}
@@ -104,6 +108,8 @@ export default function Settings() {
           {storage && <p class="muted">{storage.persisted ? t('settings.persisted') : t('settings.notPersisted')}</p>}
           {storageProblem.value === 'quota' && <p class="form__error">{t('settings.quotaFull')}</p>}
         </section>
+
+        <Account />
 
         <section class="card" aria-labelledby="account-title">
           <h2 class="card__title" id="account-title">
@@ -128,6 +134,32 @@ export default function Settings() {
           onCancel={() => setAsking(false)}
         />
       )}
+    </section>
+  )
+}
+
+const THEME_LABELS: Record<ThemeChoice, string> = {
+  system: 'settings.themeSystem',
+  light: 'settings.themeLight',
+  dark: 'settings.themeDark',
+}
+
+/** System, light or dark; kept on this device (web/app/theme.ts). */
+function ThemePicker() {
+  const choice = themeChoice.value
+  return (
+    <section class="card" aria-labelledby="theme-title">
+      <h2 class="card__title" id="theme-title">
+        {t('settings.theme')}
+      </h2>
+      <div class="theme-picker" role="radiogroup" aria-labelledby="theme-title">
+        {THEME_CHOICES.map((c) => (
+          <label key={c} class="theme-picker__option">
+            <input type="radio" name="theme" value={c} checked={choice === c} onChange={() => setTheme(c)} />
+            <span>{t(THEME_LABELS[c])}</span>
+          </label>
+        ))}
+      </div>
     </section>
   )
 }

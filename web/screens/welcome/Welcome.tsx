@@ -40,7 +40,8 @@ export function Welcome() {
           device: navigator.userAgent.slice(0, 100),
         })
       else await signIn({ handle: h, password, device: navigator.userAgent.slice(0, 100) })
-      location.hash = '#/chats'
+      // an invite link opened while signed out is where the user was going
+      if (!location.hash.startsWith('#/invite/')) location.hash = '#/chats'
     } catch (err) {
       setError(errorText(err))
     } finally {

@@ -1,0 +1,70 @@
+// GET /api/me/export: what the server holds about the caller, as one JSON document. Of the chats'
+// messages it holds the caller's own: the others' messages are theirs, and which of them the caller may
+// read depends on joins and blocks that the export would have to replay.
+import * as Y from 'yjs'
+import type { DataExport, ExportedChat, ExportedMessage } from '../../protocol/api.ts'
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
+import type { ApiContext } from '../api/context.ts'
+import { listDevices } from '../auth/devices.ts'
+import { listChats } from '../chats/store.ts'
+import { loadMe, profilesInState } from './profiles.ts'
+
+/** The caller's own messages on one page, as they stand (edits applied, retracted ones without a body). */
+function ownMessages(y: Y.Doc, userId: string): ExportedMessage[] {
+  const msgs = y.getArray<ChatMessage>(ROOTS.page.msgs).toArray()
+  const edits = y.getMap<MessageEdit>(ROOTS.page.edits)
+  const out: ExportedMessage[] = []
+  for (const m of msgs) {
+    if (!m || m.from !== userId) continue
+    const e = edits.get(m.id)
+    const x: ExportedMessage = { id: m.id, ts: m.ts, body: m.body }
+    if (m.replyTo) x.replyTo = m.replyTo
+    if (e && 'retracted' in e) {
+      x.body = ''
+      x.retracted = true
+    } else if (e) {
+      x.body = e.body
+      x.edited = true
+    }
+    out.push(x)
+  }
+  return out
+}
+
+async function pageMessages(ctx: ApiContext, convId: string, page: number, userId: string): Promise<ExportedMessage[]> {
+  // through the sync engine: it holds what is committed (and what is still only in memory on SQLite's journal)
+  const doc = await ctx.sync.docs.acquire(pageDoc(convId, page))
+  if (!doc) return []
+  try {
+    return ownMessages(doc.ydoc, userId)
+  } finally {
+    ctx.sync.docs.release(doc)
+  }
+}
+
+export async function exportData(ctx: ApiContext, userId: string, sessionId: string): Promise<DataExport | null> {
+  const { db } = ctx
+  const me = await loadMe(db, userId)
+  const row = await db.get<{ created: number }>('SELECT created FROM users WHERE id = ?', [userId])
+  if (!me || !row) return null
+  const chats: ExportedChat[] = []
+  for (const c of await listChats(db, userId)) {
+    const messages: ExportedMessage[] = []
+    for (let p = 0; p <= c.page; p++) messages.push(...(await pageMessages(ctx, c.id, p, userId)))
+    chats.push({ id: c.id, kind: c.kind, title: c.title, members: c.members, messages })
+  }
+  return {
+    format: 'sori-export',
+    version: 1,
+    exported: Date.now(),
+    profile: { ...me, created: Number(row.created) },
+    friends: {
+      friends: await profilesInState(db, userId, 'friend'),
+      hidden: await profilesInState(db, userId, 'hidden'),
+      blocked: await profilesInState(db, userId, 'blocked'),
+    },
+    devices: await listDevices(db, userId, sessionId),
+    chats,
+  }
+}

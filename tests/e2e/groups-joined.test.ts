@@ -1,0 +1,65 @@
+// Joining a group in the browser: the newcomer sees who invited them and nothing said before they came
+// (the server refuses them the earlier page); everyone sees the group's system lines in their language.
+import { expect, test } from 'vitest'
+import { api, signUp } from '../fixtures/server.ts'
+import type { Chat } from '../../protocol/api.ts'
+import { appHarness, message, phone, sendInUi, signInInUi } from './helpers.ts'
+
+const app = appHarness()
+
+/** A system line saying `text`, whose names are bidi isolates (U+2068 … U+2069) */
+const line = (page: import('playwright-core').Page, text: string) =>
+  page.locator('.sys-line', {
+    hasText: new RegExp([...text].map((ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\u2068\u2069]*')),
+  })
+
+test('who joins sees their invitation and no earlier messages; the others see the system lines', async () => {
+  const [ana, ben, cho] = [
+    await signUp(app.server, 'gj_ana', 'Ana'),
+    await signUp(app.server, 'gj_ben', 'Ben'),
+    await signUp(app.server, 'gj_cho', 'Cho'),
+  ]
+  const chat = (await api<Chat>(app.server, ana.token, 'POST', '/api/chats/group', { title: 'Trip', userIds: [ben.user.id] }))
+    .body
+
+  const a = await phone(app.browser)
+  await signInInUi(a.page, app.server.url, 'gj_ana')
+  await a.page.locator('.chat-row', { hasText: 'Trip' }).click()
+  await sendInUi(a.page, 'Before Cho came')
+  await message(a.page, 'Before Cho came').and(a.page.locator('[data-state="sent"]')).waitFor()
+
+  expect((await api(app.server, ana.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [cho.user.id] })).status).toBe(200)
+  await line(a.page, 'Ana invited Cho').waitFor()
+  // Cho never sees it, so Cho is not among those who have not read it: only Ben is
+  await expect(message(a.page, 'Before Cho came').locator('.msg__unread').textContent()).resolves.toBe('1')
+
+  const c = await phone(app.browser)
+  // the app does not even try the pages the server refuses Cho
+  const refused: string[] = []
+  c.page.on('console', (m) => {
+    if (/403/.test(m.text())) refused.push(m.text())
+  })
+  await signInInUi(c.page, app.server.url, 'gj_cho')
+  const row = c.page.locator('.chat-row', { hasText: 'Trip' })
+  await row.waitFor()
+  await expect(row.textContent()).resolves.not.toContain('Before Cho came')
+  await row.click()
+  await line(c.page, 'Ana invited you').waitFor()
+
+  await sendInUi(a.page, 'Welcome, Cho!')
+  await message(c.page, 'Welcome, Cho!').waitFor()
+  await expect(c.page.getByText('Before Cho came').count()).resolves.toBe(0)
+  await expect(c.page.getByText('You are no longer a member of this chat.').count()).resolves.toBe(0)
+
+  expect((await api(app.server, ben.token, 'PATCH', `/api/chats/${chat.id}`, { title: 'Busan' })).status).toBe(200)
+  await line(a.page, 'Ben renamed the chat to “Busan”').waitFor()
+  await line(c.page, 'Ben renamed the chat to “Busan”').waitFor()
+  expect((await api(app.server, ben.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
+  await line(a.page, 'Ben left').waitFor()
+  await line(c.page, 'Ben left').waitFor()
+  // still nothing from before Cho came, wherever Cho looks
+  await expect(c.page.getByText('Before Cho came').count()).resolves.toBe(0)
+
+  expect(refused).toEqual([])
+  for (const x of [a, c]) await x.context.close()
+})

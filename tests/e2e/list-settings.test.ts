@@ -1,0 +1,198 @@
+// The chat list's own settings: pin, mute, archive, delete from the list and leave. They live in the
+// user's inbox doc, so they survive a reload and show on the user's other devices.
+import { expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import type { Chat } from '../../protocol/api.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { appHarness, phone, signInInUi, tab, writeMessages } from './helpers.ts'
+
+const app = appHarness()
+type Session = Awaited<ReturnType<typeof signUp>>
+
+const titles = (page: Page): Promise<string[]> =>
+  page
+    .locator('.chat-row .row__title')
+    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/[\u2066-\u2069]/g, '')))
+const row = (page: Page, title: string) => page.locator('.chat-item', { hasText: title })
+const sheet = (page: Page) => page.getByRole('dialog')
+
+/** Opens a chat's options from its "⋯" button and picks one. */
+async function act(page: Page, title: string, action: string): Promise<void> {
+  await page.getByRole('button', { name: `Options for ${title}` }).click()
+  await sheet(page).getByRole('button', { name: action, exact: true }).click()
+}
+
+/** Waits until the list shows these titles in this order. */
+async function waitForOrder(page: Page, order: string[]): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      JSON.stringify(
+        [...document.querySelectorAll('.chat-row .row__title')].map((e) => (e.textContent ?? '').replace(/[\u2066-\u2069]/g, '')),
+      ) === JSON.stringify(want),
+    order,
+    { timeout: 30_000 },
+  )
+}
+
+let seq = 0
+const say = (from: Session, convId: string, body: string, page = 0): Promise<void> =>
+  writeMessages(app.server.url, from.token, `c:${convId}:${page}`, [
+    { id: `list-${process.pid}-${++seq}`, from: from.user.id, ts: Date.now(), kind: 'text', body },
+  ])
+
+async function befriend(a: Session, b: Session): Promise<void> {
+  await api(app.server, a.token, 'POST', '/api/friends', { userId: b.user.id })
+  await api(app.server, b.token, 'POST', '/api/friends', { userId: a.user.id })
+}
+
+/** Friends with a 1:1 chat. */
+async function friends(a: Session, b: Session): Promise<Chat> {
+  await befriend(a, b)
+  return (await api<Chat>(app.server, a.token, 'POST', '/api/chats/direct', { userId: b.user.id })).body
+}
+
+test('a pinned chat goes to the top, stays there after a reload and on the same user’s other device', async () => {
+  const ann = await signUp(app.server, 'ann.pin', 'Ann')
+  const bo = await signUp(app.server, 'bo.pin', 'Bo')
+  const cy = await signUp(app.server, 'cy.pin', 'Cy')
+  const direct = await friends(ann, bo)
+  await befriend(ann, cy)
+  const group = (
+    await api<Chat>(app.server, ann.token, 'POST', '/api/chats/group', { title: 'Book club', userIds: [bo.user.id, cy.user.id] })
+  ).body
+  await say(cy, group.id, 'Chapter 3 for Friday')
+  await say(bo, direct.id, 'Lunch?')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'ann.pin')
+  await waitForOrder(page, ['Bo', 'Book club'])
+  await act(page, 'Book club', 'Pin to top')
+  await waitForOrder(page, ['Book club', 'Bo'])
+  await row(page, 'Book club').getByRole('img', { name: 'Pinned' }).waitFor()
+
+  await page.reload()
+  await waitForOrder(page, ['Book club', 'Bo'])
+
+  // a newer message elsewhere does not push a pinned chat down
+  await say(bo, direct.id, 'Or dinner?')
+  await row(page, 'Bo').getByText('Or dinner?').waitFor()
+  await expect(titles(page)).resolves.toEqual(['Book club', 'Bo'])
+
+  const other = await app.browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'en-US' })
+  const page2 = await other.newPage()
+  await signInInUi(page2, app.server.url, 'ann.pin')
+  await waitForOrder(page2, ['Book club', 'Bo'])
+
+  // unpinned on the second device: the first one follows
+  await act(page2, 'Book club', 'Unpin')
+  await waitForOrder(page, ['Bo', 'Book club'])
+  await other.close()
+  await context.close()
+})
+
+test('a chat muted for an hour keeps its count, greyed with a muted mark, and leaves the total', async () => {
+  const dee = await signUp(app.server, 'dee.mute', 'Dee')
+  const eli = await signUp(app.server, 'eli.mute', 'Eli')
+  const chat = await friends(dee, eli)
+  await say(eli, chat.id, 'Are you there?')
+  await say(eli, chat.id, 'Call me')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'dee.mute')
+  await row(page, 'Eli').getByLabel('2 unread messages').waitFor()
+  await tab(page, 'Chats').getByLabel('2 unread messages').waitFor()
+  await page.waitForFunction(() => document.title === '(2) Sori', undefined, { timeout: 30_000 })
+
+  await act(page, 'Eli', 'Mute for 1 hour')
+  await row(page, 'Eli').getByRole('img', { name: 'Muted' }).waitFor()
+  await page.waitForFunction(() => document.title === 'Sori', undefined, { timeout: 30_000 })
+  await expect(tab(page, 'Chats').locator('.badge').count()).resolves.toBe(0)
+  // the chat's own count stays, greyed
+  await expect(row(page, 'Eli').locator('.badge.badge--muted').textContent()).resolves.toBe('2')
+
+  await page.reload()
+  await row(page, 'Eli').getByRole('img', { name: 'Muted' }).waitFor()
+  await expect(tab(page, 'Chats').locator('.badge').count()).resolves.toBe(0)
+
+  await act(page, 'Eli', 'Turn notifications back on')
+  await tab(page, 'Chats').getByLabel('2 unread messages').waitFor()
+  await expect(row(page, 'Eli').getByRole('img', { name: 'Muted' }).count()).resolves.toBe(0)
+  await context.close()
+})
+
+test('an archived chat moves to Archived and stays there when a message comes', async () => {
+  const fay = await signUp(app.server, 'fay.arch', 'Fay')
+  const gus = await signUp(app.server, 'gus.arch', 'Gus')
+  const hal = await signUp(app.server, 'hal.arch', 'Hal')
+  const withGus = await friends(fay, gus)
+  const withHal = await friends(fay, hal)
+  await say(gus, withGus.id, 'Old news')
+  await say(hal, withHal.id, 'Hello Fay')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'fay.arch')
+  await waitForOrder(page, ['Hal', 'Gus'])
+  await act(page, 'Gus', 'Archive')
+  await waitForOrder(page, ['Hal'])
+
+  await say(gus, withGus.id, 'Still there?')
+  await page.getByRole('button', { name: /^Archived/ }).click()
+  await page.getByRole('heading', { name: 'Archived' }).waitFor()
+  await row(page, 'Gus').getByText('Still there?').waitFor()
+  await expect(titles(page)).resolves.toEqual(['Gus'])
+
+  await act(page, 'Gus', 'Move out of Archived')
+  await page.getByText('No archived chats.').waitFor()
+  await page.getByRole('button', { name: 'Back' }).click()
+  await waitForOrder(page, ['Gus', 'Hal'])
+  await context.close()
+})
+
+test('a 1:1 chat deleted from the list comes back with the next message', async () => {
+  const ivy = await signUp(app.server, 'ivy.hide', 'Ivy')
+  const jo = await signUp(app.server, 'jo.hide', 'Jo')
+  const chat = await friends(ivy, jo)
+  await say(jo, chat.id, 'First')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'ivy.hide')
+  await waitForOrder(page, ['Jo'])
+  await act(page, 'Jo', 'Delete from list')
+  await page.getByText('No chats yet', { exact: false }).waitFor()
+  await page.reload()
+  await page.getByText('No chats yet', { exact: false }).waitFor()
+
+  await say(jo, chat.id, 'Are you ignoring me?')
+  await row(page, 'Jo').getByText('Are you ignoring me?').waitFor()
+  await context.close()
+})
+
+test('leaving a group from the list asks first', async () => {
+  const kim = await signUp(app.server, 'kim.leave', 'Kim')
+  const lee = await signUp(app.server, 'lee.leave', 'Lee')
+  await befriend(kim, lee)
+  const group = (await api<Chat>(app.server, kim.token, 'POST', '/api/chats/group', { title: 'Trip', userIds: [lee.user.id] }))
+    .body
+  await say(lee, group.id, 'Tickets booked')
+
+  const { context, page } = await phone(app.browser)
+  const native: string[] = []
+  page.on('dialog', (d) => native.push(d.message()))
+  await signInInUi(page, app.server.url, 'kim.leave')
+  await act(page, 'Trip', 'Leave chat')
+  await sheet(page).getByText('Leave this chat? You will no longer receive its messages.').waitFor()
+  await sheet(page).getByRole('button', { name: 'Cancel' }).click()
+  await expect(titles(page)).resolves.toContain('Trip')
+
+  await sheet(page).getByRole('button', { name: 'Close' }).click()
+  await sheet(page).waitFor({ state: 'detached' })
+  await act(page, 'Trip', 'Leave chat')
+  await sheet(page).getByRole('button', { name: 'Leave chat' }).click()
+  await sheet(page).waitFor({ state: 'detached' })
+  await row(page, 'Trip').waitFor({ state: 'detached' })
+  await page.getByText('No chats yet', { exact: false }).waitFor()
+  expect(native).toEqual([])
+  const listed = await api<Chat[]>(app.server, kim.token, 'GET', '/api/chats')
+  expect(listed.body.map((c) => c.id)).not.toContain(group.id)
+  await context.close()
+})
