@@ -261,6 +261,41 @@ export async function signInUi(page: Page, baseUrl: string, s: Session): Promise
   await page.getByRole('heading', { name: 'Chats' }).waitFor()
 }
 
+/**
+ * Signs `s` in and waits until the app has synced chat `convId` in the background, as it has on any
+ * device in use for a while (a chat it never synced would be opened again by that sync).
+ */
+export async function signInSynced(page: Page, baseUrl: string, s: Session, convId: string): Promise<void> {
+  await signInUi(page, baseUrl, s)
+  await page.waitForFunction(
+    ([db, conv]) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open(db)
+        open.onerror = () => resolve(false)
+        open.onsuccess = () => {
+          const d = open.result
+          try {
+            const req = d.transaction('kv').objectStore('kv').get('synced')
+            req.onsuccess = () => {
+              d.close()
+              const synced = (req.result as { value?: Record<string, number> } | undefined)?.value
+              resolve(synced != null && conv in synced)
+            }
+            req.onerror = () => {
+              d.close()
+              resolve(false)
+            }
+          } catch {
+            d.close()
+            resolve(false)
+          }
+        }
+      }),
+    [`sori-${s.user.id}`, convId] as const,
+    { timeout: 30_000, polling: 200 },
+  )
+}
+
 export async function openChat(page: Page, baseUrl: string, convId: string): Promise<void> {
   if (!page.url().startsWith(baseUrl)) await page.goto(baseUrl + '/')
   await page.evaluate((id) => {

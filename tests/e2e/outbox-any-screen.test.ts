@@ -2,75 +2,24 @@
 // connection exists, from whichever screen is shown, after the tab was closed, and with two tabs,
 // exactly once; until then its chat carries a "waiting" mark in the chat list. The session token
 // travels in the WebSocket subprotocol, never in a sync URL.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import type { Chat } from '../../protocol/api.ts'
-import { api, signUp, startTestServer, testDist } from '../fixtures/server.ts'
-import { ensureBuilt, launch, started } from './helpers.ts'
 import {
   count,
-  network,
+  offlineHarness,
   openChat,
   PageClient,
   sendUi,
   serviceWorkerControls,
-  signInUi,
+  signInSynced,
   storedBodies,
   untilShown,
-  type Friends,
-  type Network,
 } from './offline-setup.ts'
 
 /** A liveness bound, far beyond what delivery takes on a loaded machine. */
 const DELIVERY_MS = 60_000
 
-/**
- * Alice and Bob, friends with a direct chat, on a server of their own that serves the app built in
- * SORI_TEST_DIST; the browser reaches it through a relay that can be cut.
- */
-function harness(): { readonly f: Friends; readonly net: Network; readonly browser: Browser } {
-  let f: Friends | undefined
-  let relay: Network | undefined
-  let browser: Browser | undefined
-  beforeAll(async () => {
-    ensureBuilt()
-    // the reload offline needs the service worker
-    if (!existsSync(join(testDist(), 'sw.js'))) throw new Error(`the PWA build in ${testDist()} has no sw.js`)
-    const server = await startTestServer('sqlite')
-    const tag = `${process.pid % 10000}${Date.now() % 100000}`
-    const alice = await signUp(server, `ol${tag}a`, 'Alice')
-    const bob = await signUp(server, `ol${tag}b`, 'Bob')
-    for (const [a, b] of [
-      [alice, bob],
-      [bob, alice],
-    ])
-      expect((await api(server, a.token, 'POST', '/api/friends', { userId: b.user.id })).status).toBe(204)
-    const chat = await api<Chat>(server, alice.token, 'POST', '/api/chats/direct', { userId: bob.user.id })
-    f = { server, alice, bob, chat: chat.body }
-    relay = await network(server.port)
-    browser = await launch()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await relay?.close()
-    await f?.server.close()
-  })
-  return {
-    get f() {
-      return started(f, 'the server')
-    },
-    get net() {
-      return started(relay, 'the relay')
-    },
-    get browser() {
-      return started(browser, 'the browser')
-    },
-  }
-}
-
-const env = harness()
+const env = offlineHarness()
 let bob: PageClient
 
 beforeAll(async () => {
@@ -125,40 +74,10 @@ async function deliveredOnce(body: string): Promise<void> {
   expect(count(await storedBodies(env.f.server.url, env.f.bob, env.f.chat.id), body)).toBe(1)
 }
 
-/**
- * Signs Alice in and waits until the app has synced her chat with Bob in the background, as it has
- * on any device in use for a while (a chat it never synced would be opened again by that sync).
- */
+/** Signs Alice in, her chat with Bob synced in the background (signInSynced). */
 async function signedIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage()
-  await signInUi(page, env.net.url, env.f.alice)
-  await page.waitForFunction(
-    ([db, conv]) =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open(db)
-        open.onerror = () => resolve(false)
-        open.onsuccess = () => {
-          const d = open.result
-          try {
-            const req = d.transaction('kv').objectStore('kv').get('synced')
-            req.onsuccess = () => {
-              d.close()
-              const synced = (req.result as { value?: Record<string, number> } | undefined)?.value
-              resolve(synced != null && conv in synced)
-            }
-            req.onerror = () => {
-              d.close()
-              resolve(false)
-            }
-          } catch {
-            d.close()
-            resolve(false)
-          }
-        }
-      }),
-    [`sori-${env.f.alice.user.id}`, env.f.chat.id] as const,
-    { timeout: 30_000, polling: 200 },
-  )
+  await signInSynced(page, env.net.url, env.f.alice, env.f.chat.id)
   return page
 }
 

@@ -2,66 +2,43 @@
 // messages. The kept copies of a chat's head and of its pages are told apart, so the head never takes a
 // page's updates (structs whose earlier ones it never holds): its sync would send the server a gap,
 // which the server refuses for good, and the read position would never reach the server.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import type { Chat, Session } from '../../protocol/api.ts'
 import { headDoc, ROOTS } from '../../protocol/docs.ts'
+import type { Session } from '../../protocol/api.ts'
 import { readPosition } from '../../protocol/messages.ts'
 import { countExitListener } from '../fixtures/exit-listeners.ts'
-import { api, signUp, startTestServer, testDist } from '../fixtures/server.ts'
-import { ensureBuilt, launch, started } from './helpers.ts'
-import { network, openChat, PageClient, sendUi, signInUi, untilShown, type Friends, type Network } from './offline-setup.ts'
+import { offlineHarness, openChat, PageClient, sendUi, signInSynced, untilShown } from './offline-setup.ts'
 
 /** A liveness bound, far beyond what delivery takes on a loaded machine. */
 const DELIVERY_MS = 60_000
 
-let f: Friends | undefined
-let relay: Network | undefined
-let browser: Browser | undefined
 /** what the server logged while this file ran (its log lines go to console.info) */
 const logged: string[] = []
 
-beforeAll(async () => {
-  ensureBuilt()
-  if (!existsSync(join(testDist(), 'sw.js'))) throw new Error(`the PWA build in ${testDist()} has no sw.js`)
+beforeAll(() => {
   const info = console.info.bind(console)
   vi.spyOn(console, 'info').mockImplementation((...args: unknown[]) => {
     logged.push(args.map(String).join(' '))
     info(...args)
   })
-  const server = await startTestServer('sqlite')
-  const tag = `${process.pid % 10000}${Date.now() % 100000}`
-  const alice = await signUp(server, `gp${tag}a`, 'Alice')
-  const bob = await signUp(server, `gp${tag}b`, 'Bob')
-  for (const [a, b] of [
-    [alice, bob],
-    [bob, alice],
-  ])
-    expect((await api(server, a.token, 'POST', '/api/friends', { userId: b.user.id })).status).toBe(204)
-  const chat = await api<Chat>(server, alice.token, 'POST', '/api/chats/direct', { userId: bob.user.id })
-  f = { server, alice, bob, chat: chat.body }
-  relay = await network(server.port)
-  browser = await launch()
 })
+const harness = offlineHarness()
 const contexts: BrowserContext[] = []
 afterEach(async () => {
-  relay?.restore()
+  harness.net.restore()
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined)
 })
-afterAll(async () => {
+afterAll(() => {
   vi.restoreAllMocks()
-  await browser?.close()
-  await relay?.close()
-  await f?.server.close()
 })
 
-const env = () => started(f, 'the server')
-const net = () => started(relay, 'the relay')
+const env = () => harness.f
+const net = () => harness.net
+const browser = () => harness.browser
 
 /** Alice's read position in the chat, as the server stores it (read by a stock client of hers). */
 async function storedRead(s: Session, convId: string): Promise<number | undefined> {
@@ -86,37 +63,10 @@ async function storedRead(s: Session, convId: string): Promise<number | undefine
   }
 }
 
-/** Signs Alice in and waits until the app has synced her chat with Bob in the background. */
+/** Signs Alice in, her chat with Bob synced in the background (signInSynced). */
 async function signedIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage()
-  await signInUi(page, net().url, env().alice)
-  await page.waitForFunction(
-    ([db, conv]) =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open(db)
-        open.onerror = () => resolve(false)
-        open.onsuccess = () => {
-          const d = open.result
-          try {
-            const req = d.transaction('kv').objectStore('kv').get('synced')
-            req.onsuccess = () => {
-              d.close()
-              const synced = (req.result as { value?: Record<string, number> } | undefined)?.value
-              resolve(synced != null && conv in synced)
-            }
-            req.onerror = () => {
-              d.close()
-              resolve(false)
-            }
-          } catch {
-            d.close()
-            resolve(false)
-          }
-        }
-      }),
-    [`sori-${env().alice.user.id}`, env().chat.id] as const,
-    { timeout: 30_000, polling: 200 },
-  )
+  await signInSynced(page, net().url, env().alice, env().chat.id)
   return page
 }
 
@@ -164,7 +114,7 @@ describe('a tab closed offline', () => {
     async (storedBefore) => {
       const { alice, bob, chat } = env()
       const since = logged.length
-      const context = await started(browser, 'the browser').newContext({ viewport: { width: 360, height: 640 } })
+      const context = await browser().newContext({ viewport: { width: 360, height: 640 } })
       contexts.push(context)
       const page = await signedIn(context)
       await openChat(page, net().url, chat.id)
@@ -217,7 +167,7 @@ describe('a tab closed offline', () => {
   test('a chat head that holds updates it can never apply still syncs its read position', async () => {
     const { alice, bob, chat } = env()
     const since = logged.length
-    const context = await started(browser, 'the browser').newContext({ viewport: { width: 360, height: 640 } })
+    const context = await browser().newContext({ viewport: { width: 360, height: 640 } })
     contexts.push(context)
     const page = await signedIn(context)
     // what an earlier version left on a device: the head stored updates whose earlier ones it never had

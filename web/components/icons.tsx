@@ -75,3 +75,24 @@ export const IconPeople = () => (
     <path d="M17 14.5c2.5 0 4.5 1.5 4.5 4.5" />
   </svg>
 )
+
+// the chat list's marks, drawn smaller beside a row's text
+/** a bell struck through */
+export const IconMuted = () => (
+  <svg {...base} width={14} height={14}>
+    <path d="M6 16V11a6 6 0 0 1 9.5-4.9M18 11v5l1.5 2H8" />
+    <path d="M10 21h4M3 3l18 18" />
+  </svg>
+)
+export const IconPin = () => (
+  <svg {...base} width={14} height={14}>
+    <path d="M9 3h6l-1 6 4 4H6l4-4zM12 13v8" />
+  </svg>
+)
+export const IconMore = () => (
+  <svg {...base} width={24} height={24}>
+    <circle cx="5" cy="12" r="1" />
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="19" cy="12" r="1" />
+  </svg>
+)

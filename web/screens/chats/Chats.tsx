@@ -5,10 +5,9 @@ import { chatList, chatSettings, listsOf, me, mutedNow, unsentChats, type ChatLi
 import { t } from '../../app/t.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
-import { IconBack, IconClock, IconPlus } from '../../components/icons.tsx'
+import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
 import { ChatActions } from './ChatActions.tsx'
-import { IconMore, IconMuted, IconPin } from './list-icons.tsx'
 
 export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members'>): string {
   if (c.title) return c.title
