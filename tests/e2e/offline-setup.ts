@@ -267,33 +267,39 @@ export async function signInUi(page: Page, baseUrl: string, s: Session): Promise
  */
 export async function signInSynced(page: Page, baseUrl: string, s: Session, convId: string): Promise<void> {
   await signInUi(page, baseUrl, s)
-  await page.waitForFunction(
-    ([db, conv]) =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open(db)
-        open.onerror = () => resolve(false)
-        open.onsuccess = () => {
-          const d = open.result
-          try {
-            const req = d.transaction('kv').objectStore('kv').get('synced')
-            req.onsuccess = () => {
-              d.close()
-              const synced = (req.result as { value?: Record<string, number> } | undefined)?.value
-              resolve(synced != null && conv in synced)
-            }
-            req.onerror = () => {
-              d.close()
-              resolve(false)
-            }
-          } catch {
-            d.close()
-            resolve(false)
-          }
+  // polled from here, not with page.waitForFunction: that takes the promise the check returns for a
+  // truthy answer and so returns after the first read, synced or not
+  const end = Date.now() + 30_000
+  while (!(await page.evaluate(syncedInBackground, [`sori-${s.user.id}`, convId] as const))) {
+    if (Date.now() > end) throw new Error(`chat ${convId} was not synced in the background`)
+    await page.waitForTimeout(200)
+  }
+}
+
+/** In the page: has the background sync stored chat `conv` in database `db` (its `synced` record)? */
+function syncedInBackground([db, conv]: readonly [string, string]): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const open = indexedDB.open(db)
+    open.onerror = () => resolve(false)
+    open.onsuccess = () => {
+      const d = open.result
+      try {
+        const req = d.transaction('kv').objectStore('kv').get('synced')
+        req.onsuccess = () => {
+          d.close()
+          const synced = (req.result as { value?: Record<string, number> } | undefined)?.value
+          resolve(synced != null && conv in synced)
         }
-      }),
-    [`sori-${s.user.id}`, convId] as const,
-    { timeout: 30_000, polling: 200 },
-  )
+        req.onerror = () => {
+          d.close()
+          resolve(false)
+        }
+      } catch {
+        d.close()
+        resolve(false)
+      }
+    }
+  })
 }
 
 export async function openChat(page: Page, baseUrl: string, convId: string): Promise<void> {
