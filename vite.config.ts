@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -9,6 +10,10 @@ const BACKEND = 'http://localhost:8080'
 export default defineConfig({
   root: '.',
   publicDir: 'public',
+  resolve: {
+    // the same console output without lib0/dom and lib0/schema in the sync chunk (see the module)
+    alias: [{ find: /^lib0\/logging$/, replacement: fileURLToPath(new URL('./web/vendor/lib0-logging.ts', import.meta.url)) }],
+  },
   plugins: [
     preact(),
     VitePWA({
@@ -68,7 +73,8 @@ export default defineConfig({
           // which pulls in the sync chunk (Yjs, Dexie) that only a signed-in app needs
           if (/\/web\/account\//.test(id) || /\/web\/store\/(storage|db-name|stash)\.ts$/.test(id)) return 'account'
           if (/\/protocol\/limits\.ts$/.test(id)) return 'account'
-          if (/\/web\/(store|sync|models|kinds)\//.test(id)) return 'data'
+          // the rest of the data layer goes where it is imported: what the chat list needs with the
+          // signed-in chunk, what only the room (or search) needs with the room (web/models/room.ts)
           return undefined
         },
       },

@@ -159,3 +159,41 @@ export async function openChat(
     await page.close()
   }
 }
+
+/**
+ * One measured tap on a chat in the list: the app is started at #/chats unthrottled and left to settle,
+ * then, at `cpuRate`, the chat's row is clicked and the time runs from the click to the animation frame
+ * after the first message row (what a user who opens a chat from the list waits for).
+ */
+export async function openFromList(
+  context: BrowserContext,
+  url: string,
+  convId: string,
+  opts: { cpuRate: number; settleMs: number; timeoutMs: number },
+): Promise<{ domMs: number; frameMs: number }> {
+  const page = await context.newPage()
+  try {
+    await page.goto(`${url}/#/chats`, { waitUntil: 'commit', timeout: opts.timeoutMs })
+    const row = page.locator(`a.chat-row[href="#/chat/${convId}"]`)
+    await row.waitFor({ timeout: opts.timeoutMs })
+    await page.waitForTimeout(opts.settleMs)
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: opts.cpuRate })
+    const t0 = await page.evaluate((id) => {
+      const w = window as unknown as { __bench: { dom: number; frame: number }; __t0: number }
+      w.__t0 = performance.now()
+      document.querySelector<HTMLAnchorElement>(`a.chat-row[href="#/chat/${id}"]`)!.click()
+      return w.__t0
+    }, convId)
+    await page.waitForFunction(() => (window as unknown as { __bench: { frame: number } }).__bench?.frame > 0, null, {
+      timeout: opts.timeoutMs,
+      polling: 50,
+    })
+    const b = await page.evaluate(() => (window as unknown as { __bench: { dom: number; frame: number } }).__bench)
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
+    await cdp.detach()
+    return { domMs: b.dom - t0, frameMs: b.frame - t0 }
+  } finally {
+    await page.close()
+  }
+}

@@ -17,7 +17,7 @@ import { ROOT } from '../lib/servers.ts'
 import { initialBytes, kb, sizeOf, type ChunkSize } from './bytes.ts'
 import { CHROMIUM_FLAGS, launchDebugChromium, runLighthouse, prepareOrigin, type LighthouseResult } from './lighthouse.ts'
 import { appRowKeys, injectPages, localCount } from './local-history.ts'
-import { installProbe, openChat, type OpenResult } from './open-chat.ts'
+import { installProbe, openChat, openFromList, type OpenResult } from './open-chat.ts'
 import { createGroup, seedChat } from './seed.ts'
 import { sourceMapResolver } from './sourcemaps.ts'
 
@@ -259,6 +259,9 @@ async function main(): Promise<void> {
         // the previous run left the app's service worker and its caches behind: a repeat visit
         await prepareOrigin(lh.port, url, session, false)
         printLighthouse('chat list (signed in, repeat)', await runLighthouse(lh.port, url + '/', true))
+        // straight into a chat from a cold start: the shell, the signed-in chunk, the room and its newest page
+        await prepareOrigin(lh.port, url, session, true)
+        printLighthouse('chat room (signed in, cold)', await runLighthouse(lh.port, `${url}/#/chat/${small}`, true))
       } finally {
         await lh.stop()
       }
@@ -336,6 +339,14 @@ async function main(): Promise<void> {
       // alternate which chat goes first, so that drift on a shared machine hits both alike
       for (const k of i % 2 ? [1, 0] : [0, 1]) warm[k].runs.push(await openChat(context, `${url}/#/chat/${chats[k]}`, opts))
     }
+    // the same chats opened by a tap in the chat list (the app already running, as a user opens a chat)
+    const tapped: { name: string; runs: number[] }[] = [
+      { name: `tap in the list, ${TAIL} messages`, runs: [] },
+      { name: `tap in the list, ${bigTotal.toLocaleString('en')} messages`, runs: [] },
+    ]
+    for (let i = 0; i < RUNS; i++) {
+      for (const k of i % 2 ? [1, 0] : [0, 1]) tapped[k].runs.push((await openFromList(context, url, chats[k], opts)).frameMs)
+    }
     // one more warm open of the long chat under the sampling profiler (not counted: profiling slows it)
     const prof = (await openChat(context, `${url}/#/chat/${big}`, { ...opts, profile: true, resolve: sourceMapResolver(dist) }))
       .profile
@@ -348,6 +359,10 @@ async function main(): Promise<void> {
       for (const k of i % 2 ? [1, 0] : [0, 1]) offline[k].runs.push(await openChat(context, `${url}/#/chat/${chats[k]}`, opts))
     }
     for (const s of [...warm, ...offline]) printSeries(s)
+    for (const s of tapped)
+      log(
+        `  ${pad(s.name, 26)} first message ${num(fmt(median(s.runs), 0), 6)} ms after the tap (runs ${s.runs.map((x) => fmt(x, 0)).join('/')})`,
+      )
     const ids = new Map([
       [small, 'short'],
       [big, 'long'],

@@ -10,6 +10,9 @@ import { UpdatePrompt } from '../components/UpdatePrompt.tsx'
 import { Welcome } from '../screens/welcome/Welcome.tsx'
 
 const SignedIn = lazy(() => import('./SignedIn.tsx'))
+// signed in: its chunk (data layer, Yjs, Dexie) is fetched while the language loads, not after, and is
+// there for the first render
+if (me.peek()) SignedIn.preload()
 
 /** After a route change, move focus to the new screen's heading so screen readers announce it. */
 function useFocusHeading(routeKey: string): void {

@@ -5,7 +5,7 @@
 import '../models/index.ts'
 import { signal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
-import { unreadTotal } from '../models/index.ts'
+import { chatList, unreadTotal } from '../models/index.ts'
 import { route, type RouteName } from './router.ts'
 import { lazy } from './lazy.tsx'
 import { t } from './t.ts'
@@ -18,6 +18,8 @@ import { SearchSlot } from './search-slot.tsx'
 const Friends = lazy(() => import('../screens/friends/Friends.tsx'))
 const Room = lazy(() => import('../screens/room/Room.tsx'))
 const Settings = lazy(() => import('../screens/settings/Settings.tsx'))
+// opened straight at a chat (a link, a reload): its chunk is fetched now, not after the first render
+if (route.peek().name === 'chat') Room.preload()
 const NewGroup = lazy(() => import('../screens/chats/NewGroup.tsx'))
 const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
 
@@ -54,9 +56,29 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
   }
 }
 
+/** Once the chat list shows chats, the room's chunk is fetched at the first touch or key: a tap opens a chat some 100 ms later. */
+function usePreloadRoom(): void {
+  const some = chatList.value.length > 0
+  useEffect(() => {
+    if (!some) return
+    const preload = (): void => {
+      stop()
+      Room.preload()
+    }
+    const stop = (): void => {
+      removeEventListener('pointerdown', preload, true)
+      removeEventListener('keydown', preload, true)
+    }
+    addEventListener('pointerdown', preload, true)
+    addEventListener('keydown', preload, true)
+    return stop
+  }, [some])
+}
+
 export default function SignedIn() {
   const { name, arg } = route.value
   useUnreadTitle()
+  usePreloadRoom()
   if (wide.value) {
     // the open chat is the main pane; any other screen takes the list's place on the left
     const chat = name === 'chat'

@@ -7,7 +7,10 @@ import { t } from './t.ts'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- screens take different props (Room takes convId, the others none)
 type AnyComponent = ComponentType<any>
 
-export function lazy(load: () => Promise<{ default: AnyComponent }>): AnyComponent {
+/** A lazy screen; `preload()` fetches its chunk ahead of its first render (a failure is left to that render). */
+export type LazyComponent = AnyComponent & { preload(): void }
+
+export function lazy(load: () => Promise<{ default: AnyComponent }>): LazyComponent {
   let loaded: AnyComponent | null = null
   let pending: Promise<AnyComponent> | null = null
   const fetchIt = () =>
@@ -20,8 +23,11 @@ export function lazy(load: () => Promise<{ default: AnyComponent }>): AnyCompone
   function Lazy(props: Record<string, unknown>) {
     const [, setTick] = useState(0)
     const [failed, setFailed] = useState(false)
+    const shown = loaded !== null
     useEffect(() => {
-      if (loaded) return
+      if (shown) return
+      // fetched (preloaded) between the first render and now: render it
+      if (loaded) return void setTick((n) => n + 1)
       let live = true
       fetchIt().then(
         () => live && setTick((n) => n + 1),
@@ -46,6 +52,9 @@ export function lazy(load: () => Promise<{ default: AnyComponent }>): AnyCompone
       )
     }
     return <div class="screen-loading" aria-busy="true" aria-label={t('app.loading')} />
+  }
+  Lazy.preload = (): void => {
+    if (!loaded) fetchIt().catch(() => undefined)
   }
   return Lazy
 }

@@ -3,14 +3,21 @@ import { neutral } from './UserText.tsx'
 
 const COLOURS = ['#F6C28B', '#A8D5BA', '#9CC3E4', '#E4A5B8', '#C7B8EA', '#F2D388', '#9ED8D3', '#E8B49A']
 
-// one segmenter for every avatar: building one per render cost ~15 ms per chat list at 4x CPU throttling
-const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null
+// one segmenter for every avatar (building one per render cost ~15 ms per chat list at 4x CPU throttling),
+// and only once a name needs it: building it costs as much again, on the way to the first screen
+let graphemes: Intl.Segmenter | null | undefined
+const segmenter = (): Intl.Segmenter | null =>
+  (graphemes ??= typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null)
 
 function firstGrapheme(name: string): string {
   // an invisible bidi control first would leave the avatar blank
   const trimmed = neutral(name).trim()
   if (!trimmed) return '?'
-  if (graphemes) for (const { segment } of graphemes.segment(trimmed)) return segment.toUpperCase()
+  // a first character below U+0300 followed by another (or nothing) is a grapheme of its own: nothing below
+  // the combining marks joins onto one, and trim() took any CR LF pair away
+  if (trimmed.charCodeAt(0) < 0x300 && (trimmed.length === 1 || trimmed.charCodeAt(1) < 0x300)) return trimmed[0].toUpperCase()
+  const g = segmenter()
+  if (g) for (const { segment } of g.segment(trimmed)) return segment.toUpperCase()
   return Array.from(trimmed)[0].toUpperCase()
 }
 

@@ -152,10 +152,35 @@ function followAccount(): void {
   if (typeof addEventListener === 'function') addEventListener('online', () => void sendUnsent())
 }
 
+// i18next resolves and interpolates on every call, and a screen of messages makes hundreds of the same
+// few: a key with the same plain options in the same language gives the same string, so it is made once.
+// A language's bundle is added once, before i18next switches to it (ensureBundle), and never changes.
+const memo = new Map<string, string>()
+const MEMO_MAX = 2000
+
+function memoKey(key: string, options?: Record<string, unknown>): string | null {
+  let k = `${i18next.language}\u0000${key}`
+  if (options)
+    for (const name in options) {
+      const v = options[name]
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') return null
+      k += `\u0000${name}\u0001${typeof v}\u0001${String(v)}`
+    }
+  return k
+}
+
 /** Translation outside components (subscribes a rendering component to the language, too). */
 export function t(key: string, options?: Record<string, unknown>): string {
   void lang.value
-  return i18next.t(key, options) as string
+  const k = i18next.isInitialized ? memoKey(key, options) : null
+  if (k === null) return i18next.t(key, options) as string
+  let s = memo.get(k)
+  if (s === undefined) {
+    s = i18next.t(key, options) as string
+    if (memo.size >= MEMO_MAX) memo.clear()
+    memo.set(k, s)
+  }
+  return s
 }
 
 /** Translation inside components: re-renders the component when the language changes. */

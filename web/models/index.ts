@@ -45,10 +45,10 @@ export {
   removeFriend,
 } from './friends.ts'
 export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
-export { openConversation, type Conversation, type MessageView } from './conversation.ts'
-export { forward } from './forward.ts'
-export { withAuthors } from './authors.ts'
-export { localSearch, type SearchWatch } from './search.ts'
+// the open chat, forwarding and search are the room's and the search screen's (web/models/room.ts,
+// search.ts): kept out of what the chat list loads, only their types are here
+export type { Conversation, MessageView } from './conversation.ts'
+export type { SearchWatch } from './search.ts'
 
 // docs open only while someone is signed in (their database is open), so this holds from the start
 onDocOpen((name, doc, loaded) => {

@@ -66,10 +66,12 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     timer ??= setTimeout(now, DELAY_MS)
   }
 
+  // the first pass waits like a change does: a chat being opened shows its messages before this reads and
+  // writes the table (and a doc let go of sooner is indexed at once, on destroy)
   void loaded.then(() => {
     msgs.observe(later)
     edits.observe(later)
-    now()
+    later()
   })
   doc.once('destroy', () => {
     msgs.unobserve(later)

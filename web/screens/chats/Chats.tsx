@@ -1,17 +1,51 @@
 // The chat list: pinned chats first, then newest first, live from the inbox doc (works offline).
 // Archived chats are in a list of their own and stay there when a message comes (as in KakaoTalk).
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { chatList, chatSettings, listsOf, me, mutedNow, unsentChats, type ChatListItem } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
+import { route } from '../../app/router.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
-import { ChatActions } from './ChatActions.tsx'
+import type { ChatActions as ChatActionsSheet } from './ChatActions.tsx'
 
-export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members'>): string {
+// the sheet of a chat's actions is a chunk of its own: the list's first paint does not need it
+let ChatActions: typeof ChatActionsSheet | null = null
+let loadingActions: Promise<boolean> | null = null
+const loadActions = (): Promise<boolean> =>
+  (loadingActions ??= import('./ChatActions.tsx').then(
+    (m) => {
+      ChatActions = m.ChatActions
+      return true
+    },
+    () => {
+      loadingActions = null // offline before it was cached: the next press tries again
+      return false
+    },
+  ))
+
+/** The actions sheet's component once its chunk is in (fetched when a chat's actions are first asked for). */
+function useActionsSheet(wanted: boolean, failed: () => void): typeof ChatActionsSheet | null {
+  const [, setLoaded] = useState(0)
+  useEffect(() => {
+    if (!wanted || ChatActions) return
+    let live = true
+    void loadActions().then((ok) => {
+      if (live) ok ? setLoaded((n) => n + 1) : failed()
+    })
+    return () => {
+      live = false
+    }
+  }, [wanted])
+  return ChatActions
+}
+
+export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members' | 'peer'>): string {
   if (c.title) return c.title
-  return c.kind === 'group' ? t('chats.groupUntitled', { count: c.members }) : t('chats.directUntitled')
+  if (c.kind === 'group') return t('chats.groupUntitled', { count: c.members })
+  // a direct chat names the other person; with no name, they deleted their account (docs/protocol.md)
+  return c.peer ? t('app.deletedAccount') : t('chats.directUntitled')
 }
 
 export function Chats() {
@@ -22,7 +56,9 @@ export function Chats() {
   const unsent = unsentChats.value
   const settings = chatSettings.value
   const myId = me.value?.id
+  const open = route.value.name === 'chat' ? route.value.arg : ''
   const actingOn = acting ? chatList.value.find((c) => c.id === acting) : undefined
+  const Actions = useActionsSheet(!!actingOn, () => setActing(null))
   return (
     <section class="screen" aria-labelledby="chats-title">
       <header class="topbar">
@@ -66,6 +102,8 @@ export function Chats() {
                 <a
                   class="row chat-row"
                   href={`#/chat/${c.id}`}
+                  // beside the open chat on a wide screen, its row stays marked
+                  aria-current={open === c.id ? 'page' : undefined}
                   onContextMenu={(e) => {
                     // a long press on a phone, a right click elsewhere
                     e.preventDefault()
@@ -133,7 +171,7 @@ export function Chats() {
           )}
         </ul>
       )}
-      {actingOn && <ChatActions chat={actingOn} title={chatTitle(actingOn)} onClose={() => setActing(null)} />}
+      {actingOn && Actions && <Actions chat={actingOn} title={chatTitle(actingOn)} onClose={() => setActing(null)} />}
     </section>
   )
 }

@@ -1,6 +1,7 @@
 // Where to forward a message: the other chats, newest first; picking one sends the text there as a new
 // message of mine.
-import { chatList, forward, type MessageView } from '../../models/index.ts'
+import { chatList, type MessageView } from '../../models/index.ts'
+import { forward } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { UserText } from '../../components/UserText.tsx'

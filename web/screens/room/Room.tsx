@@ -2,8 +2,10 @@
 // for the address of a chat that does not exist or is not mine, one screen that says so.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me, openConversation, withAuthors, type Conversation, type MessageView } from '../../models/index.ts'
+import { me } from '../../models/index.ts'
+import { openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
+import { personName } from '../../app/names.ts'
 import { back, go } from '../../app/router.ts'
 import { formatList, formatLongDate } from '../../i18n/format.ts'
 import { VirtualList } from '../../components/VirtualList.tsx'
@@ -31,7 +33,7 @@ export default function Room({ convId }: { convId: string }) {
   const myId = me.value?.id ?? ''
   const messages = conv.messages.value
   const newest = messages[messages.length - 1]
-  const { chat, members: current, title, memberCount, lost, known } = useRoomChat(convId, messages, myId)
+  const { chat, members: current, title, memberCount, lost, known, peerDeleted } = useRoomChat(convId, messages, myId)
   // whoever left keeps their name and avatar on what they wrote
   const members = withAuthors(current, conv.authors.value)
   const rows = useComputed(() => toRows(conv.messages.value)).value
@@ -55,10 +57,8 @@ export default function Room({ convId }: { convId: string }) {
     setMode({ kind: 'new' })
   }
 
-  const typingNames = conv.typing.value
-    .filter((id) => id !== myId)
-    .map((id) => isolate(members.get(id)?.name ?? t('room.someone')))
-  const nameOf = (id: string) => (id === myId ? t('room.you') : (members.get(id)?.name ?? t('room.someone')))
+  const typingNames = conv.typing.value.filter((id) => id !== myId).map((id) => isolate(personName(members.get(id))))
+  const nameOf = (id: string) => (id === myId ? t('room.you') : personName(members.get(id)))
 
   // nothing of it here and no access to it: one clear state, not an empty room that says three things
   if (lost && conv.settled.value && messages.length === 0 && !older.hasOlder) return <Unavailable />
@@ -70,8 +70,7 @@ export default function Room({ convId }: { convId: string }) {
           <span>{formatLongDate(r.ts)}</span>
         </div>
       )
-    if (r.m.system)
-      return <SystemLineRow line={r.m.system} myId={myId} nameOf={(id) => members.get(id)?.name ?? t('room.someone')} />
+    if (r.m.system) return <SystemLineRow line={r.m.system} myId={myId} nameOf={(id) => personName(members.get(id))} />
     const replied = r.m.replyTo ? byId.get(r.m.replyTo) : undefined
     return (
       <MessageRow
@@ -142,13 +141,13 @@ export default function Room({ convId }: { convId: string }) {
         {announce}
       </div>
 
-      {lost && (
+      {(lost || peerDeleted) && (
         <p class="room__lost" role="status">
-          {t('room.lost')}
+          {lost ? t('room.lost') : t('room.peerDeleted')}
         </p>
       )}
       <Composer
-        disabled={lost}
+        disabled={lost || peerDeleted}
         mode={mode}
         onCancelMode={() => setMode({ kind: 'new' })}
         onSend={send}

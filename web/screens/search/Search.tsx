@@ -1,11 +1,13 @@
 // Search: every message stored on this device (works offline), results grouped by chat with the
 // hit marked; a hit opens its chat at that message.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { chatInfo, chatList, localSearch, me, type ChatListItem } from '../../models/index.ts'
+import { chatInfo, chatList, me, type ChatListItem } from '../../models/index.ts'
+import { localSearch } from '../../models/search.ts'
 import { go, route } from '../../app/router.ts'
 import { t } from '../../i18n/index.ts'
 import { lang } from '../../i18n/lang.ts'
 import { formatChatTime } from '../../i18n/format.ts'
+import { personName } from '../../app/names.ts'
 import { highlight, type SearchResult, type SearchRow } from '../../search/query.ts'
 import { jumpTarget } from '../../search/jump.ts'
 import { chatTitle } from '../chats/Chats.tsx'
@@ -150,11 +152,7 @@ function ChatGroup({
   const members = info?.value?.members
   const myId = me.value?.id
   const author = (from: string) =>
-    from === myId
-      ? t('room.you')
-      : chat?.kind === 'group'
-        ? (members?.find((m) => m.id === from)?.name ?? t('room.someone'))
-        : null
+    from === myId ? t('room.you') : chat?.kind === 'group' ? personName(members?.find((m) => m.id === from)) : null
   return (
     <li class="search__group">
       <h2 class="search__chat">
