@@ -16,6 +16,11 @@ import { createSync } from './sync/index.ts'
 import { repairMirror } from './chats/mirror.ts'
 import { attachChats, type ChatSync } from './chats/sync.ts'
 import { openStore } from './store/store.ts'
+import { HANDLE_GRACE_DAYS } from './users/delete-account.ts'
+import { mediaDir, openBlobStore, partialsFor } from './media/blob-store.ts'
+import { startCollector } from './media/collector.ts'
+import { createMediaHandler } from './media/http.ts'
+import type { Media } from './media/uploads.ts'
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT (or the host it listens on) */
@@ -23,6 +28,7 @@ export interface RunningServer {
   port: number
   db: Db
   sync: ChatSync
+  media: Media
   close(): Promise<void>
 }
 
@@ -35,8 +41,18 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** default SORI_SIGNUPS_PER_HOUR, else 20; 0: no limit */
   signupsPerHour?: number
+  /** default SORI_HANDLE_GRACE_DAYS, else 30 */
+  handleGraceDays?: number
   /** serve GET /api/metrics; default SORI_METRICS=1 */
   metrics?: boolean
+  /** media's local folder; default SORI_BLOB_DIR, else blobs/ next to the SQLite file, else ./data/blobs */
+  mediaDir?: string
+  /** default SORI_BLOBS, else disk on SQLite and postgres on Postgres */
+  blobs?: 'disk' | 'postgres'
+  /** default SORI_MEDIA_QUOTA_MB, else 2048 */
+  mediaQuotaMb?: number
+  /** default SORI_UPLOADS_PER_HOUR, else 300; 0: no limit */
+  uploadsPerHour?: number
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -47,14 +63,30 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const authenticate = createAuthenticate(db)
   const sync = attachChats(createSync({ db, store, authenticate }), db)
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
-  const api = createApi({
+  const ctx = {
     db,
     sync,
     authenticate,
     trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1',
     signupsPerHour,
+    handleGraceDays: opts.handleGraceDays ?? envInt('SORI_HANDLE_GRACE_DAYS', HANDLE_GRACE_DAYS),
     metrics: opts.metrics ?? process.env.SORI_METRICS === '1',
-  })
+  }
+  const api = createApi(ctx)
+  const dir = opts.mediaDir ?? mediaDir(opts.databaseUrl)
+  const blobStore = await openBlobStore(db, dir, opts.blobs ? { ...process.env, SORI_BLOBS: opts.blobs } : process.env)
+  const media: Media = {
+    db,
+    store: blobStore,
+    partials: partialsFor(blobStore, db, join(dir, 'uploads')),
+    uploadDir: join(dir, 'uploads'),
+    limits: {
+      quotaBytes: (opts.mediaQuotaMb ?? envInt('SORI_MEDIA_QUOTA_MB', 2048)) * 1024 * 1024,
+      uploadsPerHour: opts.uploadsPerHour ?? envInt('SORI_UPLOADS_PER_HOUR', 300),
+    },
+  }
+  const mediaRoutes = createMediaHandler(ctx, media)
+  const stopCollector = startCollector(media)
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -66,6 +98,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       sendError(res, 400, 'bad_request', 'Malformed URL.')
       return
     }
+    if (url.pathname.startsWith('/api/') && (await mediaRoutes(req, res, url))) return
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res, url)
     if (url.pathname.startsWith('/sync/')) {
       sendError(res, 426, 'bad_request', 'The sync endpoint speaks WebSocket (y-websocket protocol).', { Upgrade: 'websocket' })
@@ -121,8 +154,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     db,
     sync,
+    media,
     close: () =>
       (closing ??= (async () => {
+        await stopCollector()
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await sync.close()
         server.closeAllConnections()

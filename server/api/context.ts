@@ -13,6 +13,8 @@ export interface ApiContext {
   trustProxy: boolean
   /** sign-ups per address per hour (SORI_SIGNUPS_PER_HOUR; 0: no limit) */
   signupsPerHour: number
+  /** days a deleted account's handle stays taken (SORI_HANDLE_GRACE_DAYS) */
+  handleGraceDays: number
   /** serve GET /api/metrics (SORI_METRICS=1) */
   metrics: boolean
 }

@@ -9,6 +9,7 @@ import { asObject, optStr, str } from '../http/input.ts'
 import { remoteAddress } from '../http/remote.ts'
 import type { Router } from '../http/router.ts'
 import { loadMe } from '../users/profiles.ts'
+import { freeExpiredHandle } from '../users/delete-account.ts'
 import { accountRoutes } from './account-routes.ts'
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts'
 import { checkHandle, checkLang, checkName, checkPassword, cleanDevice, normalizeHandle } from './rules.ts'
@@ -45,6 +46,7 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     const langIn = optStr(b, 'lang')
     const lang = langIn === undefined ? 'en' : checkLang(langIn)
     const device = cleanDevice(optStr(b, 'device'))
+    await freeExpiredHandle(db, handle, ctx.handleGraceDays)
     if (await db.get('SELECT 1 AS x FROM users WHERE handle = ?', [handle])) throw handleTaken()
     // counted only for sign-ups that could succeed, so that a taken handle costs nothing
     if (ctx.signupsPerHour > 0) {
@@ -101,7 +103,9 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
       throw tooMany(hWait)
     }
     // unknown handles take the same path and the same time as known ones: the answer does not tell them apart
-    const user = await db.get<{ id: string; pass: string }>('SELECT id, pass FROM users WHERE handle = ?', [handle])
+    const user = await db.get<{ id: string; pass: string }>('SELECT id, pass FROM users WHERE handle = ? AND deleted = 0', [
+      handle,
+    ])
     const ok =
       password.length <= MAX_PASSWORD_CHARS && user
         ? await verifyPassword(password, user.pass)

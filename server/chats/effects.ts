@@ -90,6 +90,11 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     return !this.mirror.empty
   }
 
+  /** A page's length as committed but not mirrored into conv_pages yet (0 when the tables are current). */
+  unmirroredLength(convId: string, page: number): number {
+    return this.mirror.pageLengths.get(`${convId}:${page}`)?.length ?? 0
+  }
+
   drained(): void {
     if (this.timer) {
       clearTimeout(this.timer)

@@ -16,6 +16,7 @@ import type { ChatMessage, InboxEntry } from '../../protocol/messages.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { hasBlocked } from '../users/blocks.ts'
+import { AsyncLock } from '../db/lock.ts'
 import { logger } from '../log.ts'
 import type { ConvState } from './convs.ts'
 import type { ChatDomain } from './domain.ts'
@@ -258,8 +259,8 @@ export async function readHidden(db: Db, conv: ConvState, repair = true): Promis
 
 // ---- blocking and unblocking -------------------------------------------------------------------------
 
-/** per chat: the block change under way (one at a time, so that the last one read is the one applied) */
-const running = new WeakMap<ChatDomain, Map<string, Promise<void>>>()
+/** per chat: block changes one at a time, so that the last one read is the one applied */
+const running = new WeakMap<ChatDomain, Map<string, AsyncLock>>()
 
 /**
  * `viewer` blocked or unblocked `author` (after the relational commit), who share direct chat `convId`:
@@ -276,13 +277,15 @@ export function blockChanged(
 ): Promise<void> {
   let byConv = running.get(chats)
   if (!byConv) running.set(chats, (byConv = new Map()))
-  const before = byConv.get(convId) ?? Promise.resolve()
-  const next = before.then(() => applyBlock(chats, effects, convId, viewer, author))
-  const tail = next.catch(() => undefined)
-  byConv.set(convId, tail)
-  void tail.then(() => {
-    if (byConv.get(convId) === tail) byConv.delete(convId)
-  })
+  let lock = byConv.get(convId)
+  if (!lock) byConv.set(convId, (lock = new AsyncLock()))
+  const held = lock
+  const next = held.run(() => applyBlock(chats, effects, convId, viewer, author))
+  // the lock's own count drops before this runs (its callbacks were registered first)
+  const forget = () => {
+    if (held.idle() && byConv.get(convId) === held) byConv.delete(convId)
+  }
+  next.then(forget, forget)
   return next
 }
 

@@ -21,6 +21,13 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
         peer = id
         title = m.name
       }
+    // the other one left, or deleted their account (name ''): the chat is still with them
+    if (!peer)
+      for (const [id, name] of conv.former)
+        if (id !== userId) {
+          peer = id
+          title = name
+        }
   }
   // someone who blocked the other member sees neither their messages since nor any sign of them
   const hidden = conv.hidden.get(userId)
@@ -91,10 +98,12 @@ export class InboxWriter {
     const rows = await this.chats.db.all<InboxRow>(
       `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, m.read_pos,
         (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
-        (SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer,
+        COALESCE((SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
+                 (SELECT f.user_id FROM former_members f WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer,
         m.since_page, m.joined,
         (SELECT COALESCE(MAX(p.length), 0) FROM conv_pages p WHERE p.conv_id = c.id AND p.page >= m.since_page) AS wrote_since,
-        (SELECT u.name FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer_name,
+        COALESCE((SELECT u.name FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
+                 (SELECT u.name FROM former_members f JOIN users u ON u.id = f.user_id WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer_name,
         (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= m.read_pos THEN p.length
                                   WHEN p.page * ${PAGE_STRIDE} + p.length > m.read_pos THEN p.page * ${PAGE_STRIDE} + p.length - m.read_pos
                                   ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread,

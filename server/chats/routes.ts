@@ -42,7 +42,10 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const ids = [...new Set(raw)].filter((id) => id !== userId)
     for (const id of ids) if (!ENTITY_ID_RE.test(id)) throw badRequest(`"${id.slice(0, 40)}" is not a user id.`)
     for (const chunk of powerOfTwoChunks(ids, 512)) {
-      const found = await q.all<{ id: string }>(`SELECT id FROM users WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)
+      const found = await q.all<{ id: string }>(
+        `SELECT id FROM users WHERE deleted = 0 AND id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      )
       if (found.length !== chunk.length) {
         const known = new Set(found.map((f) => f.id))
         throw notFound(`No such user: ${chunk.find((id) => !known.has(id))}.`)
@@ -73,7 +76,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const { userId } = await requireCaller(ctx, call)
     const other = str(asObject(await call.body()), 'userId')
     if (other === userId) throw badRequest('A direct chat needs another person.')
-    if (!ENTITY_ID_RE.test(other) || !(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [other])))
+    if (!ENTITY_ID_RE.test(other) || !(await db.get('SELECT 1 AS x FROM users WHERE id = ? AND deleted = 0', [other])))
       throw notFound('No such user.')
     const key = directKey(userId, other)
     if (await hasBlocked(db, other, userId)) {

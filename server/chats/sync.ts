@@ -1,6 +1,7 @@
 // The chat domain on the sync engine: its three document kinds (inbox, chat head, chat page), what
 // their commits change (effects.ts), and chatChanged for the JSON API.
 import type { Db } from '../db/db.ts'
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { envInt } from '../config.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import { Convs } from './convs.ts'
@@ -11,6 +12,7 @@ import { HeadMeta } from './head-meta.ts'
 import { chatChanged } from './chat-changed.ts'
 import { blockChanged } from './hidden.ts'
 import { userRenamed } from './user-renamed.ts'
+import { accountDeleted } from './account-deleted.ts'
 import { inboxKind } from './docs/inbox.ts'
 import { headKind } from './docs/head.ts'
 import { pageKind } from './docs/page.ts'
@@ -34,6 +36,16 @@ export interface ChatSync extends SyncEngine {
    * new name (head `meta.names`, the inbox entries of their direct chats).
    */
   userRenamed(userId: string): Promise<void>
+  /**
+   * An account was deleted and has left every chat (after the relational commit and chatChanged): its
+   * chats show it as deleted, and its inbox doc is emptied of entries and settings.
+   */
+  accountDeleted(userId: string): Promise<void>
+  /**
+   * How many messages a page holds beyond what conv_pages may say yet: its loaded document's length, or
+   * the committed length the mirror has not written (0 when neither knows more than the tables).
+   */
+  unmirroredLength(convId: string, page: number): number
 }
 
 /** Registers the chat document kinds and their commit effects on `engine` (before it serves anything). */
@@ -57,5 +69,10 @@ export function attachChats(engine: SyncEngine, db: Db, options: Partial<ChatOpt
     blockChanged: (convId: string, viewer: string, author: string) =>
       engine.closing ? Promise.resolve() : blockChanged(chats, effects, convId, viewer, author),
     userRenamed: (userId: string) => (engine.closing ? Promise.resolve() : userRenamed(chats, userId)),
+    unmirroredLength: (convId: string, page: number) => {
+      const loaded = engine.docs.get(pageDoc(convId, page))
+      return Math.max(loaded ? loaded.ydoc.getArray(ROOTS.page.msgs).length : 0, effects.unmirroredLength(convId, page))
+    },
+    accountDeleted: (userId: string) => (engine.closing ? Promise.resolve() : accountDeleted(chats, userId)),
   })
 }

@@ -168,4 +168,66 @@ CREATE INDEX invites_creator ON invites(creator, created)`,
     id: 10,
     sql: `ALTER TABLE members ADD COLUMN since_page INTEGER NOT NULL DEFAULT 0`,
   },
+  {
+    // a deleted account (server/users/delete-account.ts): when it was deleted; 0 for a live one. The row
+    // stays so that what it wrote keeps an author; its handle is freed once the grace period is over
+    id: 11,
+    sql: `ALTER TABLE users ADD COLUMN deleted BIGINT NOT NULL DEFAULT 0`,
+  },
+  {
+    // media (server/media/): resumable uploads in progress (their bytes in upload_parts when blobs live in
+    // the database, else in files), the stored blobs (one row per upload, its id unguessable; identical
+    // content shares one hash), and the chunked content store that several nodes can share
+    // (server/media/pg-store.ts; blob_content, blob_chunks and upload_parts stay empty with blobs on disk)
+    id: 12,
+    sql: `
+CREATE TABLE uploads (
+  id TEXT PRIMARY KEY,
+  uploader TEXT NOT NULL REFERENCES users(id),
+  conv_id TEXT NOT NULL REFERENCES convs(id),
+  kind TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  received BIGINT NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  temp TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  updated BIGINT NOT NULL,
+  busy_until BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX uploads_uploader ON uploads(uploader, created);
+CREATE INDEX uploads_updated ON uploads(updated);
+CREATE TABLE upload_parts (
+  upload_id TEXT NOT NULL,
+  off BIGINT NOT NULL,
+  data {{blob}} NOT NULL,
+  PRIMARY KEY (upload_id, off)
+);
+CREATE TABLE blobs (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  uploader TEXT NOT NULL REFERENCES users(id),
+  conv_id TEXT NOT NULL REFERENCES convs(id),
+  kind TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  width INTEGER,
+  height INTEGER,
+  name TEXT NOT NULL DEFAULT '',
+  upload_id TEXT NOT NULL UNIQUE,
+  created BIGINT NOT NULL
+);
+CREATE INDEX blobs_hash ON blobs(hash);
+CREATE INDEX blobs_uploader ON blobs(uploader, created);
+CREATE TABLE blob_content (
+  hash TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE TABLE blob_chunks (
+  hash TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  data {{blob}} NOT NULL,
+  PRIMARY KEY (hash, idx)
+)`,
+  },
 ]

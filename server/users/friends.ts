@@ -12,11 +12,15 @@ import { profilesInState } from './profiles.ts'
 export function friendRoutes(r: Router, ctx: ApiContext): void {
   const { db } = ctx
 
-  /** The other user, who must exist and not be the caller. */
-  async function target(me: string, id: string): Promise<string> {
+  /**
+   * The other user, who must exist and not be the caller; a deleted account only for what takes it off
+   * a list (`gone`: unblock, remove).
+   */
+  async function target(me: string, id: string, gone = false): Promise<string> {
     if (!ENTITY_ID_RE.test(id)) throw notFound('No such user.')
     if (id === me) throw badRequest('That is you.')
-    if (!(await db.get('SELECT 1 AS x FROM users WHERE id = ?', [id]))) throw notFound('No such user.')
+    const sql = gone ? 'SELECT 1 AS x FROM users WHERE id = ?' : 'SELECT 1 AS x FROM users WHERE id = ? AND deleted = 0'
+    if (!(await db.get(sql, [id]))) throw notFound('No such user.')
     return id
   }
 
@@ -92,7 +96,7 @@ export function friendRoutes(r: Router, ctx: ApiContext): void {
 
   r.post('/api/friends/:id/unblock', async (call) => {
     const { userId } = await requireCaller(ctx, call)
-    const other = await target(userId, call.params.id)
+    const other = await target(userId, call.params.id, true)
     const r = await db.run("DELETE FROM friends WHERE user_id = ? AND friend_id = ? AND state = 'blocked'", [userId, other])
     if (r.changes) await blockChanged(userId, other)
     return { status: 204 }
@@ -100,7 +104,7 @@ export function friendRoutes(r: Router, ctx: ApiContext): void {
 
   r.delete('/api/friends/:id', async (call) => {
     const { userId } = await requireCaller(ctx, call)
-    const other = await target(userId, call.params.id)
+    const other = await target(userId, call.params.id, true)
     const was = await stateOf(userId, other)
     await db.run('DELETE FROM friends WHERE user_id = ? AND friend_id = ?', [userId, other])
     if (was === 'blocked') await blockChanged(userId, other)

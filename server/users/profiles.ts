@@ -4,18 +4,19 @@ import type { Queryable } from '../db/db.ts'
 import { powerOfTwoChunks } from '../db/chunks.ts'
 
 export async function loadMe(q: Queryable, userId: string): Promise<Me | undefined> {
-  return q.get<Me>('SELECT id, handle, name, status, lang FROM users WHERE id = ?', [userId])
+  return q.get<Me>('SELECT id, handle, name, status, lang FROM users WHERE id = ? AND deleted = 0', [userId])
 }
 
 /**
  * A user as `viewerId` may see them: someone who blocked the viewer shows an empty status, so the
- * viewer does not see their status changes.
+ * viewer does not see their status changes. A deleted account shows no handle (it is freed later) and
+ * the name ''.
  */
-const PROFILE_SELECT = `SELECT u.id, u.handle, u.name, CASE WHEN b.user_id IS NULL THEN u.status ELSE '' END AS status
+const PROFILE_SELECT = `SELECT u.id, CASE WHEN u.deleted = 0 THEN u.handle ELSE '' END AS handle, u.name, CASE WHEN b.user_id IS NULL THEN u.status ELSE '' END AS status
   FROM users u LEFT JOIN friends b ON b.user_id = u.id AND b.friend_id = ? AND b.state = 'blocked'`
 
 export async function profileByHandle(q: Queryable, viewerId: string, handle: string): Promise<Profile | undefined> {
-  return q.get<Profile>(`${PROFILE_SELECT} WHERE u.handle = ?`, [viewerId, handle])
+  return q.get<Profile>(`${PROFILE_SELECT} WHERE u.handle = ? AND u.deleted = 0`, [viewerId, handle])
 }
 
 export async function profileById(q: Queryable, viewerId: string, id: string): Promise<Profile | undefined> {

@@ -1,4 +1,4 @@
-// GET/PATCH /api/me, GET /api/me/export, GET /api/users/:handle
+// GET/PATCH/DELETE /api/me, GET /api/me/export, GET /api/users/:handle
 import { HANDLE_RE } from '../../protocol/limits.ts'
 import { checkLang, checkName, checkStatus, normalizeHandle } from '../auth/rules.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
@@ -8,6 +8,7 @@ import type { Router } from '../http/router.ts'
 import { logger } from '../log.ts'
 import { loadMe, profileByHandle } from './profiles.ts'
 import { exportData } from './export.ts'
+import { deleteAccountRoute } from './delete-account.ts'
 
 const log = logger('users')
 
@@ -58,6 +59,8 @@ export function userRoutes(r: Router, ctx: ApiContext): void {
     if (before && before.name !== me.name) await renamed(ctx, userId)
     return { status: 200, body: me }
   })
+
+  deleteAccountRoute(r, ctx)
 
   r.get('/api/me/export', async (call) => {
     const { userId, sessionId } = await requireCaller(ctx, call)

@@ -29,7 +29,8 @@ test('who joins sees their invitation and no earlier messages; the others see th
   await message(a.page, 'Before Cho came').and(a.page.locator('[data-state="sent"]')).waitFor()
 
   expect((await api(app.server, ana.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [cho.user.id] })).status).toBe(200)
-  await line(a.page, 'Ana invited Cho').waitFor()
+  // Ana reads what she did as hers; the others read her name (below, Cho: "Ana invited you")
+  await line(a.page, 'You invited Cho').waitFor()
   // Cho never sees it, so Cho is not among those who have not read it: only Ben is
   await expect(message(a.page, 'Before Cho came').locator('.msg__unread').textContent()).resolves.toBe('1')
 

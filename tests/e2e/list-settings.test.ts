@@ -167,6 +167,31 @@ test('a 1:1 chat deleted from the list comes back with the next message', async 
   await context.close()
 })
 
+test('a 1:1 chat deleted from the list comes back when I open it from the friend’s profile', async () => {
+  const kim = await signUp(app.server, 'kim.hide', 'Kim')
+  const lou = await signUp(app.server, 'lou.hide', 'Lou')
+  const chat = await friends(kim, lou)
+  await say(lou, chat.id, 'Ping')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'kim.hide')
+  await waitForOrder(page, ['Lou'])
+  await act(page, 'Lou', 'Delete from list')
+  await page.getByText('No chats yet', { exact: false }).waitFor()
+
+  await tab(page, 'Friends').click()
+  await page.locator('.row', { hasText: 'Lou' }).first().click()
+  await sheet(page).getByRole('button', { name: '1:1 chat' }).click()
+  await page.getByRole('textbox', { name: 'Message' }).waitFor()
+  await page.getByRole('button', { name: 'Back' }).click()
+  await tab(page, 'Chats').click()
+  await waitForOrder(page, ['Lou'])
+  // and on the next start too: the list setting itself changed, not just this screen
+  await page.reload()
+  await waitForOrder(page, ['Lou'])
+  await context.close()
+})
+
 test('leaving a group from the list asks first', async () => {
   const kim = await signUp(app.server, 'kim.leave', 'Kim')
   const lee = await signUp(app.server, 'lee.leave', 'Lee')

@@ -49,6 +49,12 @@ test('at 1280×800 the list and the open chat are side by side; the title counts
   await message(page, 'by the river').waitFor()
   await expect(page.getByRole('heading', { name: 'Lu Wen' }).isVisible()).resolves.toBe(true)
   await expect(moRow.isVisible()).resolves.toBe(true) // the list stays
+  // the open chat's row is marked, for the eye and for a screen reader
+  const rowBg = (title: string) =>
+    page.locator('.chat-item', { hasText: title }).evaluate((e) => getComputedStyle(e).backgroundColor)
+  await expect(luRow.getAttribute('aria-current')).resolves.toBe('page')
+  await expect(moRow.getAttribute('aria-current')).resolves.toBe(null)
+  expect(await rowBg('Lu Wen')).not.toBe(await rowBg('Mo Ahmed'))
   await expect(page.getByRole('navigation').isVisible()).resolves.toBe(true)
   const list = await box(page, '.shell__side')
   const room = await box(page, '.room')
@@ -63,6 +69,8 @@ test('at 1280×800 the list and the open chat are side by side; the title counts
   await expect(page.getByRole('heading', { name: 'Mo Ahmed' }).isVisible()).resolves.toBe(true)
   await expect(message(page, 'by the river').count()).resolves.toBe(0)
   await expect(luRow.isVisible()).resolves.toBe(true)
+  await expect(moRow.getAttribute('aria-current')).resolves.toBe('page')
+  await expect(luRow.getAttribute('aria-current')).resolves.toBe(null)
   await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('Sori')
 
   // a new message while another chat is open counts again

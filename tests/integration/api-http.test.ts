@@ -143,7 +143,7 @@ describe.each(backends())('API input (%s)', (backend) => {
     expect((await api(s, null, 'GET', '/api/chats')).status).toBe(401)
     for (const [method, path] of [
       ['GET', '/api/nope'],
-      ['DELETE', '/api/me'],
+      ['PUT', '/api/me'],
       ['GET', '/api'],
       ['PUT', '/api/friends'],
       ['GET', '/nothing-here.js'],

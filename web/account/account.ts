@@ -1,4 +1,4 @@
-// The account's own settings through /api: password, signed-in devices, the data export.
+// The account's own settings through /api: password, signed-in devices, the data export, deleting it.
 import type { ChangePasswordBody, DataExport, DeviceSession, DeviceSessions } from '../../protocol/api.ts'
 import { api } from './api.ts'
 import { signedOut } from './session.ts'
@@ -14,6 +14,15 @@ export const listDevices = async (): Promise<DeviceSession[]> => (await api<Devi
 export async function signOutDevice(d: DeviceSession): Promise<void> {
   await api('DELETE', `/api/sessions/${encodeURIComponent(d.id)}`)
   if (d.current) await signedOut()
+}
+
+/**
+ * Deletes the account for good (the server asks for the password again), then forgets it on this device
+ * as signing out does; the other devices are signed out by the server.
+ */
+export async function deleteAccount(password: string): Promise<void> {
+  await api('DELETE', '/api/me', { password })
+  await signedOut()
 }
 
 /** A short name for a device's label (its browser's user agent): "Chrome · Android", or '' when unknown. */

@@ -29,10 +29,13 @@ export function memberIds(v: unknown): string[] {
   return []
 }
 
-/** meta.names: id → display name of everyone who is or was in the chat (empty until the server wrote it). */
+/**
+ * meta.names: id → display name of everyone who is or was in the chat (empty until the server wrote it);
+ * '' for a deleted account, which keeps its place as its messages' author.
+ */
 export function memberNames(v: unknown): Map<string, string> {
   const out = new Map<string, string>()
   if (v && typeof v === 'object' && !Array.isArray(v))
-    for (const [id, name] of Object.entries(v)) if (typeof name === 'string' && name) out.set(id, name)
+    for (const [id, name] of Object.entries(v)) if (typeof name === 'string') out.set(id, name)
   return out
 }

@@ -10,7 +10,7 @@ export function withAuthors(members: ReadonlyMap<string, Profile>, names: Readon
   const out = new Map<string, Profile>()
   for (const [id, p] of members) {
     const name = names.get(id)
-    out.set(id, name && name !== p.name ? { ...p, name } : p)
+    out.set(id, name !== undefined && name !== p.name ? { ...p, name } : p)
   }
   for (const [id, name] of names) if (!out.has(id)) out.set(id, { id, handle: '', name, status: '' })
   return out

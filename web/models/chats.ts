@@ -4,7 +4,7 @@ import type { Chat } from '../../protocol/api.ts'
 import { api } from '../account/api.ts'
 import { db, kvGet } from '../store/db.ts'
 import { guardWrite } from '../store/storage.ts'
-import { forgetChatSettings } from './chat-settings.ts'
+import { chatSettings, forgetChatSettings, updateChatSettings } from './chat-settings.ts'
 
 const infos = new Map<string, Signal<Chat | null>>()
 const key = (id: string): string => `chat:${id}`
@@ -18,8 +18,12 @@ function remember(chat: Chat): string {
   return chat.id
 }
 
-export const openDirect = async (userId: string): Promise<string> =>
-  remember(await api<Chat>('POST', '/api/chats/direct', { userId }))
+/** Opens (or starts) the 1:1 chat; one taken off the list comes back on it, as the user went to it. */
+export async function openDirect(userId: string): Promise<string> {
+  const id = remember(await api<Chat>('POST', '/api/chats/direct', { userId }))
+  if (chatSettings.peek().get(id)?.hiddenAt !== undefined) updateChatSettings(id, { hiddenAt: undefined })
+  return id
+}
 export const createGroup = async (title: string, userIds: string[]): Promise<string> =>
   remember(await api<Chat>('POST', '/api/chats/group', { title, userIds }))
 export const invite = async (convId: string, userIds: string[]): Promise<void> =>

@@ -5,6 +5,7 @@ import { me, findByHandle, addFriend, hideFriend, blockFriend, unblockFriend } f
 import type { Profile } from '../../../protocol/api.ts'
 import { HANDLE_RE } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
+import { personName } from '../../app/names.ts'
 import { sortByName } from '../../i18n/format.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -205,16 +206,16 @@ export default function Friends() {
               {blocked.map((p) => (
                 <li key={p.id} class="row row--split">
                   <button class="row row--open" onClick={() => setOpen(p)}>
-                    <Avatar id={p.id} name={p.name} size={44} />
+                    <Avatar id={p.id} name={personName(p)} size={44} />
                     <span class="row__body">
-                      <UserText class="row__title" text={p.name} />
-                      <span class="row__sub">@{p.handle}</span>
+                      <UserText class="row__title" text={personName(p)} />
+                      {p.handle && <span class="row__sub">@{p.handle}</span>}
                     </span>
                   </button>
                   <button
                     class="btn btn--small"
                     onClick={() => act(() => unblockFriend(p.id))}
-                    aria-label={t('friends.unblockName', { name: neutral(p.name) })}
+                    aria-label={t('friends.unblockName', { name: neutral(personName(p)) })}
                   >
                     {t('friends.unblock')}
                   </button>

@@ -17,6 +17,7 @@ import {
   unblockFriend,
 } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
+import { personName } from '../../app/names.ts'
 import { go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -83,7 +84,7 @@ export function ProfileBody({ person, onClose, onBack }: ProfileProps) {
     const block = asking === 'block'
     return (
       <Confirm
-        text={t(block ? 'friends.blockConfirm' : 'friends.removeConfirm', { name: isolate(person.name) })}
+        text={t(block ? 'friends.blockConfirm' : 'friends.removeConfirm', { name: isolate(personName(person)) })}
         action={t(block ? 'friends.block' : 'friends.remove')}
         busy={busy}
         error={error}
@@ -97,9 +98,9 @@ export function ProfileBody({ person, onClose, onBack }: ProfileProps) {
   }
   return (
     <div class="profile">
-      <Avatar id={person.id} name={person.name} size={88} />
-      <UserText class="profile__name" text={person.name} />
-      <p class="muted">@{person.handle}</p>
+      <Avatar id={person.id} name={personName(person)} size={88} />
+      <UserText class="profile__name" text={personName(person)} />
+      {person.handle && <p class="muted">@{person.handle}</p>}
       {person.status && <UserText class="profile__status" text={person.status} />}
       {where === 'blocked' && <p class="muted">{t('friends.blockedNote')}</p>}
       <p class="form__error" role="alert">

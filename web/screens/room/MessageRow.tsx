@@ -5,6 +5,7 @@
 import type { MessageView } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
+import { personName } from '../../app/names.ts'
 import { formatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconClock } from '../../components/icons.tsx'
@@ -33,15 +34,23 @@ interface Props {
 export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: string; nameOf: (id: string) => string }) {
   const actor = isolate(nameOf(line.actor))
   const target = line.target ? isolate(nameOf(line.target)) : ''
+  // what I did reads "You invited …", in each language's own sentence rather than a name swapped for "you"
+  const byMe = line.actor === myId
   const text =
     line.event === 'invited'
       ? line.target === myId
         ? t('room.system.invitedYou', { actor })
-        : t('room.system.invited', { actor, target })
+        : byMe
+          ? t('room.system.invitedByMe', { target })
+          : t('room.system.invited', { actor, target })
       : line.event === 'removed'
-        ? t('room.system.removed', { actor, target })
+        ? byMe
+          ? t('room.system.removedByMe', { target })
+          : t('room.system.removed', { actor, target })
         : line.event === 'renamed'
-          ? t('room.system.renamed', { actor, title: isolate(line.title ?? '') })
+          ? byMe
+            ? t('room.system.renamedByMe', { title: isolate(line.title ?? '') })
+            : t('room.system.renamed', { actor, title: isolate(line.title ?? '') })
           : t('room.system.left', { actor })
   return (
     <div class="day-sep sys-line" role="note" data-sys-id={line.id}>
@@ -51,7 +60,7 @@ export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: 
 }
 
 export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, onReact, highlight }: Props) {
-  const name = author?.name ?? t('room.someone')
+  const name = personName(author)
   const meta = (
     <span class="msg__meta">
       {m.unread > 0 && !m.retracted && (

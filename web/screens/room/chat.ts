@@ -15,18 +15,23 @@ export interface RoomChat {
   lost: boolean
   /** the inbox or the chat info says what this chat is (false while both are still on their way) */
   known: boolean
+  /** a direct chat whose other person deleted their account: it takes no more messages */
+  peerDeleted: boolean
 }
 
 /** a chat being opened or fetched is not called lost before this */
 const LOST_AFTER_MS = 1500
 
 function roomTitle(chat: Chat | null, entry: ChatListItem | undefined, myId: string): string {
-  if (!chat) return entry ? chatTitle(entry) : ''
+  if (!chat || (entry && isPeerDeleted(entry))) return entry ? chatTitle(entry) : ''
   // the inbox entry is live (the server rewrites it on rename and invite); the chat info is fetched
   const liveTitle = chat.kind === 'group' && entry?.title ? entry.title : ''
   const others = chat.members.filter((p) => p.id !== myId)
   return liveTitle || chat.title || (chat.kind === 'direct' ? (others[0]?.name ?? '') : formatList(others.map((p) => p.name)))
 }
+
+/** The live inbox entry says so: a direct chat's peer with no name (docs/protocol.md). */
+const isPeerDeleted = (entry: ChatListItem): boolean => entry.kind === 'direct' && !!entry.peer && entry.title === ''
 
 export function useRoomChat(convId: string, messages: readonly MessageView[], myId: string): RoomChat {
   const info = useMemo(() => chatInfo(convId), [convId])
@@ -57,5 +62,6 @@ export function useRoomChat(convId: string, messages: readonly MessageView[], my
     memberCount: entry?.members ?? chat?.members.length ?? 0,
     lost,
     known: !!chat || !!entry,
+    peerDeleted: !!entry && isPeerDeleted(entry),
   }
 }

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Profile } from '../../../protocol/api.ts'
 import type { Conversation, MessageView } from '../../models/index.ts'
-import { t } from '../../app/t.ts'
+import { personName } from '../../app/names.ts'
 
 const visible = (): boolean => document.visibilityState === 'visible'
 
@@ -33,7 +33,7 @@ export function useAnnouncement(newest: MessageView | undefined, myId: string, m
     const firstLoad = lastAnnounced.current === undefined
     lastAnnounced.current = newest.id
     if (firstLoad || newest.from === myId || newest.retracted || newest.system) return
-    setAnnounce(`${members.get(newest.from)?.name ?? t('room.someone')}: ${newest.body}`)
+    setAnnounce(`${personName(members.get(newest.from))}: ${newest.body}`)
   }, [newest?.id])
   return announce
 }

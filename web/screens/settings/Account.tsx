@@ -1,9 +1,10 @@
 // The account part of Settings: change the password, see the signed-in devices and sign any one of
-// them out, and download what the server holds about the account.
+// them out, download what the server holds about the account, and delete it.
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../../../protocol/limits.ts'
 import {
   changePassword,
+  deleteAccount,
   deviceName,
   downloadExport,
   listDevices,
@@ -14,6 +15,7 @@ import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
+import { Sheet } from '../../components/Sheet.tsx'
 
 // a wrong current password is not the sign-in's "ID or password" error
 const passwordError = (e: unknown): string =>
@@ -201,12 +203,81 @@ function Export() {
   )
 }
 
+/** Deleting the account: what happens is said first, and the password is asked in the app's own sheet. */
+function DeleteAccount() {
+  const [asking, setAsking] = useState(false)
+  const [password, setPassword] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState('')
+
+  async function submit(e: Event) {
+    e.preventDefault()
+    setBusy(true)
+    setError('')
+    try {
+      // signed out afterwards: the app turns to the welcome screen by itself
+      await deleteAccount(password)
+    } catch (err) {
+      setError(passwordError(err))
+      setBusy(false)
+    }
+  }
+
+  const close = () => {
+    setAsking(false)
+    setPassword('')
+    setError('')
+  }
+  return (
+    <section class="card" aria-labelledby="delete-title">
+      <h2 class="card__title" id="delete-title">
+        {t('account.delete')}
+      </h2>
+      <p class="muted">{t('account.deleteHint')}</p>
+      <button class="btn btn--block btn--danger" onClick={() => setAsking(true)}>
+        {t('account.delete')}
+      </button>
+      {asking && (
+        <Sheet title={t('account.delete')} onClose={close}>
+          <form class="form" onSubmit={submit}>
+            <p class="confirm__text">{t('account.deleteConfirm')}</p>
+            <label class="field">
+              <span class="field__label">{t('account.currentPassword')}</span>
+              <input
+                name="delete-password"
+                type="password"
+                autocomplete="current-password"
+                required
+                maxLength={MAX_PASSWORD_CHARS}
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+              />
+            </label>
+            <p class="form__error" role="alert">
+              {error}
+            </p>
+            <div class="stack">
+              <button class="btn btn--block btn--danger" type="submit" disabled={busy || !password}>
+                {busy ? t('app.wait') : t('account.deleteButton')}
+              </button>
+              <button class="btn btn--block" type="button" onClick={close}>
+                {t('app.cancel')}
+              </button>
+            </div>
+          </form>
+        </Sheet>
+      )}
+    </section>
+  )
+}
+
 export function Account() {
   return (
     <>
       <PasswordForm />
       <Devices />
       <Export />
+      <DeleteAccount />
     </>
   )
 }

@@ -1,0 +1,73 @@
+// DELETE /api/me: an account is deleted at once and for good. What it wrote stays in its chats, shown as
+// a deleted account's (its row stays with name '' so that messages keep an author); everything else of it
+// goes: sessions, password, profile, friends, invites, chat memberships and its inbox. Its handle stays
+// taken for a grace period, so that nobody can pose as it to its friends right away, and is freed after.
+import { requireCaller, chatChanged, type ApiContext } from '../api/context.ts'
+import { confirmPassword } from '../auth/confirm-password.ts'
+import type { Queryable } from '../db/db.ts'
+import { asObject, str } from '../http/input.ts'
+import type { Router } from '../http/router.ts'
+import { removeMember } from '../chats/store.ts'
+import { writeSystemLines } from '../chats/system-lines.ts'
+import { logger } from '../log.ts'
+import { deleteUploadsOf } from '../media/collector.ts'
+
+const log = logger('users')
+
+/** How long a deleted account's handle stays taken (SORI_HANDLE_GRACE_DAYS, default 30). */
+export const HANDLE_GRACE_DAYS = 30
+
+interface Erased {
+  sessions: string[]
+  chats: { conv_id: string; kind: string; page: number }[]
+}
+
+/** The relational part, in one transaction. */
+async function erase(q: Queryable, userId: string, now: number): Promise<Erased> {
+  const sessions = await q.all<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', [userId])
+  await q.run('DELETE FROM sessions WHERE user_id = ?', [userId])
+  await q.run("UPDATE users SET name = '', status = '', pass = '', deleted = ? WHERE id = ?", [now, userId])
+  // its own lists go; a block someone made of it stays, so nothing hidden from them comes back
+  await q.run('DELETE FROM friends WHERE user_id = ?', [userId])
+  await q.run("DELETE FROM friends WHERE friend_id = ? AND state <> 'blocked'", [userId])
+  await q.run('DELETE FROM conv_hidden WHERE viewer_id = ?', [userId])
+  await q.run('UPDATE invites SET revoked = ? WHERE creator = ? AND revoked = 0', [now, userId])
+  const chats = await q.all<{ conv_id: string; kind: string; page: number }>(
+    'SELECT m.conv_id, c.kind, c.page FROM members m JOIN convs c ON c.id = m.conv_id WHERE m.user_id = ?',
+    [userId],
+  )
+  for (const c of chats) await removeMember(q, c.conv_id, userId)
+  return { sessions: sessions.map((s) => s.token_hash), chats }
+}
+
+export function deleteAccountRoute(r: Router, ctx: ApiContext): void {
+  r.delete('/api/me', async (call) => {
+    const me = await requireCaller(ctx, call)
+    await confirmPassword(ctx.db, me.userId, str(asObject(await call.body()), 'password'))
+    const done = await ctx.db.tx((q) => erase(q, me.userId, Date.now()))
+    await deleteUploadsOf(ctx.db, me.userId)
+    // the account is gone whatever happens below: failures are logged, not returned
+    ctx.sync.sessionsRevoked(done.sessions)
+    for (const c of done.chats) {
+      await chatChanged(ctx, c.conv_id)
+      if (c.kind === 'group') await writeSystemLines(ctx.sync, c.conv_id, Number(c.page), [{ event: 'left', actor: me.userId }])
+    }
+    try {
+      await ctx.sync.accountDeleted(me.userId)
+    } catch (e) {
+      log.error('emptying a deleted account failed', e, { user: me.userId })
+    }
+    return { status: 204 }
+  })
+}
+
+/**
+ * Frees `handle` if a deleted account held it past the grace period: the old row keeps its id (its
+ * messages' author) under a name no handle can take.
+ */
+export async function freeExpiredHandle(q: Queryable, handle: string, graceDays: number, now = Date.now()): Promise<void> {
+  await q.run("UPDATE users SET handle = '~' || id WHERE handle = ? AND deleted > 0 AND deleted <= ?", [
+    handle,
+    now - graceDays * 86_400_000,
+  ])
+}
