@@ -22,6 +22,12 @@ export type ErrorCode =
   | 'invite_revoked'
   | 'unsupported_media_type'
   | 'internal'
+  // media (docs/protocol.md, "Media")
+  | 'quota_exceeded'
+  | 'too_many_uploads'
+  | 'offset_mismatch'
+  | 'upload_busy'
+  | 'not_an_image'
 
 /** The signed-in user. */
 export interface Me {
@@ -199,3 +205,30 @@ export interface InvitePreview {
   done: boolean
 }
 export type InviteAccepted = { kind: 'group'; chat: Chat } | { kind: 'friend'; user: Profile }
+
+// Media (docs/protocol.md, "Media"). Limits per kind: MAX_MEDIA_BYTES in limits.ts.
+export type MediaKind = 'photo' | 'video' | 'voice' | 'file'
+// POST /api/chats/:convId/uploads  → 201 UploadCreated
+export interface CreateUploadBody {
+  kind: MediaKind
+  /** the whole file's size in bytes */
+  size: number
+  /** the file's name, shown for kind 'file' (at most MAX_MEDIA_NAME_CHARS) */
+  name?: string
+}
+export interface UploadCreated {
+  id: string
+  offset: number
+}
+/** A stored blob: PATCH /api/uploads/:id answers it (201) with the last bytes. */
+export interface BlobInfo {
+  id: string
+  kind: MediaKind
+  /** sniffed from the bytes; application/octet-stream when unknown */
+  mime: string
+  size: number
+  /** photos only */
+  width?: number
+  height?: number
+  name?: string
+}

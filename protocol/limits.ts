@@ -32,3 +32,15 @@ export const HANDLE_RE = /^[a-z0-9._]{3,20}$/
 export const MESSAGE_ID_RE = /^[A-Za-z0-9_-]{8,40}$/
 /** User and conversation ids are made by the server: 12 of [a-z0-9]. */
 export const ENTITY_ID_RE = /^[a-z0-9]{12}$/
+
+/** Media kinds and the largest file of each, in bytes (MiB = 1,048,576 bytes). */
+export const MAX_MEDIA_BYTES = {
+  photo: 25 * 1024 * 1024,
+  video: 200 * 1024 * 1024,
+  voice: 20 * 1024 * 1024,
+  file: 200 * 1024 * 1024,
+} as const
+/** Longest file name kept with an upload, in UTF-16 code units. */
+export const MAX_MEDIA_NAME_CHARS = 200
+/** Upload and blob ids: 16 random bytes, base64url. */
+export const MEDIA_ID_RE = /^[A-Za-z0-9_-]{22}$/

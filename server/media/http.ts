@@ -1,0 +1,179 @@
+// The media endpoints, outside the JSON router because they stream bodies both ways:
+//   POST  /api/chats/:convId/uploads   announce an upload (JSON)
+//   HEAD  /api/uploads/:id             how many bytes the server has
+//   PATCH /api/uploads/:id             the next bytes (application/offset+octet-stream)
+//   GET   /api/blobs/:id               the bytes, with ranges (HEAD too)
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream/promises'
+import { requireCaller, type ApiContext } from '../api/context.ts'
+import { readJson } from '../http/body.ts'
+import { HttpError, badRequest, notFound } from '../http/errors.ts'
+import { redactUrl } from '../http/log.ts'
+import { sendError, sendJson } from '../http/respond.ts'
+import type { Call } from '../http/router.ts'
+import { readableBlob } from './access.ts'
+import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
+
+/** Types a browser may render from this origin; anything else is served as a download of unknown type. */
+export const SAFE_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'video/mp4',
+  'video/webm',
+  'audio/webm',
+  'audio/ogg',
+  'audio/mpeg',
+  'audio/mp4',
+  'application/pdf',
+])
+
+/** On every blob response: nothing in it runs, nothing sniffs it into something else, no other site embeds it. */
+export const BLOB_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "sandbox; default-src 'none'",
+  // the id names these bytes for good; only the browser of whoever fetched them keeps them
+  'Cache-Control': 'private, max-age=31536000, immutable',
+  // a cached copy is only for the same signed-in session's requests
+  Vary: 'Authorization',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+}
+
+const UPLOAD_TYPE = 'application/offset+octet-stream'
+
+/**
+ * Handles a request if it is one of the media endpoints (true), else leaves it to the JSON API (false).
+ */
+export function createMediaHandler(
+  ctx: ApiContext,
+  media: Media,
+): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+  return async (req, res, url) => {
+    const method = req.method ?? 'GET'
+    const segs = url.pathname.split('/').filter(Boolean)
+    const seg = (i: number) => {
+      try {
+        return decodeURIComponent(segs[i])
+      } catch {
+        return ''
+      }
+    }
+    let route: ((call: Call) => Promise<void>) | null = null
+    if (segs.length === 4 && segs[1] === 'chats' && segs[3] === 'uploads' && method === 'POST')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        const up = await createUpload(media, me.userId, seg(2), await call.body())
+        sendJson(res, 201, up, { 'Upload-Offset': '0' })
+      }
+    else if (segs.length === 3 && segs[1] === 'uploads' && method === 'HEAD')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        const { offset, size } = await uploadOffset(media, me.userId, seg(2))
+        sendJson(res, 204, undefined, { 'Upload-Offset': String(offset), 'Upload-Length': String(size) })
+      }
+    else if (segs.length === 3 && segs[1] === 'uploads' && method === 'PATCH')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+        if (type !== UPLOAD_TYPE)
+          throw new HttpError(415, 'unsupported_media_type', `Send the bytes as Content-Type: ${UPLOAD_TYPE}.`, {
+            Connection: 'close',
+          })
+        const raw = req.headers['upload-offset']
+        const offset = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN
+        if (!Number.isSafeInteger(offset)) throw badRequest('Upload-Offset must be the byte offset the body starts at.')
+        const r = await patchUpload(media, me.userId, seg(2), offset, req)
+        if (r.done) sendJson(res, 201, r.blob, { 'Upload-Offset': String(r.blob.size) })
+        else sendJson(res, 204, undefined, { 'Upload-Offset': String(r.offset) })
+      }
+    else if (segs.length === 3 && segs[1] === 'blobs' && (method === 'GET' || method === 'HEAD'))
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        const blob = await readableBlob(media.db, me.userId, seg(2))
+        if (!blob) throw notFound('No such media.')
+        await sendBlob(media, req, res, blob)
+      }
+    if (!route) return false
+
+    try {
+      let body: Promise<unknown> | null = null
+      await route({ req, url, params: {}, body: () => (body ??= readJson(req)) })
+    } catch (e) {
+      if (res.headersSent) {
+        res.destroy()
+      } else if (e instanceof HttpError) {
+        sendError(res, e.status, e.code, e.message, e.headers)
+      } else {
+        console.error(`${method} ${redactUrl(req.url)} failed:`, e)
+        sendError(res, 500, 'internal', 'Something went wrong on the server. Try again.')
+      }
+    }
+    return true
+  }
+}
+
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n`: [start, end); null to send it all; 'unsatisfiable' for 416. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null
+  // several ranges or a malformed header: the whole body (RFC 9110 lets a server ignore Range)
+  if (!m || (m[1] === '' && m[2] === '')) return null
+  if (m[1] === '') {
+    const n = Number(m[2])
+    if (n === 0 || size === 0) return 'unsatisfiable'
+    return { start: Math.max(0, size - n), end: size }
+  }
+  const start = Number(m[1])
+  if (m[2] !== '' && Number(m[2]) < start) return null
+  if (start >= size) return 'unsatisfiable'
+  return { start, end: m[2] === '' ? size : Math.min(Number(m[2]) + 1, size) }
+}
+
+/** `attachment` (or `inline`) with the file name, ASCII for old clients and UTF-8 for the rest. */
+function disposition(kind: 'inline' | 'attachment', name: string): string {
+  if (!name) return kind
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_')
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`
+}
+
+async function sendBlob(media: Media, req: IncomingMessage, res: ServerResponse, blob: BlobRow): Promise<void> {
+  const size = Number(blob.size)
+  const etag = `"${blob.hash}"`
+  const safe = SAFE_TYPES.has(blob.mime)
+  const headers: Record<string, string> = {
+    ...BLOB_HEADERS,
+    ETag: etag,
+    'Accept-Ranges': 'bytes',
+    'Content-Type': safe ? blob.mime : 'application/octet-stream',
+    'Content-Disposition': disposition(safe ? 'inline' : 'attachment', blob.name),
+  }
+  if (req.headers['if-none-match']?.split(',').some((t) => t.trim() === etag)) {
+    res.writeHead(304, headers)
+    res.end()
+    return
+  }
+  const ifRange = req.headers['if-range']
+  const range = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, size) : null
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' })
+    res.end()
+    return
+  }
+  const { start, end } = range ?? { start: 0, end: size }
+  if (range) headers['Content-Range'] = `bytes ${start}-${end - 1}/${size}`
+  headers['Content-Length'] = String(end - start)
+  if (req.method === 'HEAD') {
+    res.writeHead(range ? 206 : 200, headers)
+    res.end()
+    return
+  }
+  const body = await media.store.read(blob.hash, start, end)
+  res.writeHead(range ? 206 : 200, headers)
+  try {
+    await pipeline(body, res)
+  } catch {
+    // the client went away mid-download
+    body.destroy()
+  }
+}

@@ -1,0 +1,72 @@
+// What an upload becomes once its last byte is in: its type sniffed from the bytes (never the one the
+// client names), and a photo decoded and written again without any metadata (EXIF with GPS, XMP, IPTC,
+// ICC), turned upright first by its EXIF orientation.
+import { fileTypeFromFile } from 'file-type'
+import sharp from 'sharp'
+import type { MediaKind } from '../../protocol/api.ts'
+import { HttpError } from '../http/errors.ts'
+
+// one image at a time per process and no cache of decoded images: a busy server stays within its memory
+sharp.concurrency(1)
+sharp.cache(false)
+
+/** Decoding a larger image is refused: a small file can claim a huge canvas (a decompression bomb). */
+export const MAX_PHOTO_PIXELS = 50_000_000
+
+const PHOTO_TYPES: Record<string, 'jpeg' | 'png' | 'webp' | 'gif' | 'avif'> = {
+  'image/jpeg': 'jpeg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/avif': 'avif',
+}
+
+/** Sniffed type of a local file; application/octet-stream when the bytes say nothing known. */
+export async function sniff(path: string): Promise<string> {
+  return (await fileTypeFromFile(path))?.mime ?? 'application/octet-stream'
+}
+
+/**
+ * The type a voice note is served as: a WebM or MP4 container holding only sound is still sniffed as
+ * video, and a player shows it as a sound either way.
+ */
+function voiceType(mime: string): string {
+  if (mime === 'video/webm') return 'audio/webm'
+  if (mime === 'video/mp4') return 'audio/mp4'
+  if (mime === 'audio/x-m4a') return 'audio/mp4'
+  if (mime === 'audio/opus') return 'audio/ogg'
+  return mime
+}
+
+export interface Processed {
+  /** the file to store: `out` for a photo, the upload itself otherwise */
+  path: string
+  mime: string
+  width?: number
+  height?: number
+}
+
+/** Sniffs the upload at `path`; a photo is re-encoded to `out`. 400 not_an_image for a photo that is none. */
+export async function processUpload(kind: MediaKind, path: string, out: string): Promise<Processed> {
+  const mime = await sniff(path)
+  if (kind === 'photo') {
+    const format = PHOTO_TYPES[mime]
+    if (!format) throw notAnImage()
+    const animated = format === 'gif' || format === 'webp'
+    try {
+      // by default sharp writes no metadata at all; the ICC profile is applied (to sRGB) and dropped
+      const info = await sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, animated, failOn: 'error' })
+        .autoOrient()
+        .toFormat(format, format === 'jpeg' ? { quality: 90, mozjpeg: true } : {})
+        .toFile(out)
+      return { path: out, mime, width: info.width, height: info.pageHeight ?? info.height }
+    } catch {
+      throw notAnImage()
+    }
+  }
+  if (kind === 'voice') return { path, mime: voiceType(mime) }
+  return { path, mime }
+}
+
+const notAnImage = () =>
+  new HttpError(400, 'not_an_image', 'This photo is not an image the server can read (JPEG, PNG, WebP, GIF or AVIF).')

@@ -1,0 +1,149 @@
+// Media limits on a real server: the storage quota counts stored blobs and open uploads, the upload rate
+// answers 429 with Retry-After, a PATCH that stalls is cut by the server's request timeout and what it
+// delivered counts, and a large body is streamed to disk, not held in memory.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Chat } from '../../protocol/api.ts'
+import { MAX_MEDIA_BYTES } from '../../protocol/limits.ts'
+import { startServer, type RunningServer } from '../../server/app.ts'
+import { REQUEST_TIMEOUT_MS } from '../../server/http/timeouts.ts'
+import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
+import { announce, offsetOf, patch } from '../fixtures/media.ts'
+import { api, signUp } from '../fixtures/server.ts'
+
+/** Opens a PATCH announcing `total` bytes, writes `write(req)`'s bytes, and resolves when the server ends it. */
+function rawPatch(
+  url: string,
+  token: string,
+  id: string,
+  total: number,
+  write: (req: ReturnType<typeof request>) => Promise<void>,
+) {
+  return new Promise<{ status: number | null }>((resolve) => {
+    const req = request(`${url}/api/uploads/${id}`, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/offset+octet-stream',
+        'Upload-Offset': '0',
+        'Content-Length': String(total),
+      },
+    })
+    let status: number | null = null
+    req.on('response', (res) => {
+      status = res.statusCode ?? null
+      res.resume()
+      res.on('close', () => resolve({ status }))
+    })
+    req.on('error', () => resolve({ status }))
+    req.on('close', () => {
+      if (status === null) resolve({ status })
+    })
+    void write(req)
+  })
+}
+
+describe.each(backends())('media limits (%s)', (backend) => {
+  let server: RunningServer
+  beforeAll(async () => {
+    server = await startServer({
+      port: 0,
+      databaseUrl: await freshDatabaseUrl(backend),
+      staticDir: null,
+      signupsPerHour: 0,
+      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+      mediaQuotaMb: 1,
+      uploadsPerHour: 3,
+    })
+  })
+  afterAll(() => server?.close())
+  let n = 0
+  const handle = (name: string) => `${name}${n++}_${backend.slice(0, 2)}`
+  async function chatOf() {
+    const me = await signUp(server, handle('lim'))
+    const chat = (await api<Chat>(server, me.token, 'POST', '/api/chats/group', { title: 'Limits', userIds: [] })).body
+    return { me, chat }
+  }
+
+  it('the quota counts stored blobs and open uploads', async () => {
+    const { me, chat } = await chatOf()
+    const first = await announce(server, me.token, chat.id, { kind: 'file', size: 600_000 })
+    expect(first.status).toBe(201)
+    const over = await announce(server, me.token, chat.id, { kind: 'file', size: 600_000 })
+    expect([over.status, over.body.error?.code]).toEqual([403, 'quota_exceeded'])
+    expect((await patch(server, me.token, first.body.id, 0, randomBytes(600_000))).status).toBe(201)
+    expect((await announce(server, me.token, chat.id, { kind: 'file', size: 500_000 })).body.error?.code).toBe('quota_exceeded')
+    expect((await announce(server, me.token, chat.id, { kind: 'file', size: 400_000 })).status).toBe(201)
+  })
+
+  it('past the uploads an hour: 429 too_many_uploads with Retry-After', async () => {
+    const { me, chat } = await chatOf()
+    for (let i = 0; i < 3; i++) expect((await announce(server, me.token, chat.id, { kind: 'file', size: 10 })).status).toBe(201)
+    const r = await announce(server, me.token, chat.id, { kind: 'file', size: 10 })
+    expect([r.status, r.body.error?.code]).toEqual([429, 'too_many_uploads'])
+    const wait = Number(r.headers.get('retry-after'))
+    expect(wait).toBeGreaterThan(0)
+    expect(wait).toBeLessThanOrEqual(3600)
+  })
+
+  it(
+    'a PATCH that stalls is cut by the request timeout; what it delivered counts and the upload resumes',
+    async () => {
+      const { me, chat } = await chatOf()
+      const bytes = randomBytes(500_000)
+      const { id } = (await announce(server, me.token, chat.id, { kind: 'file', size: bytes.length })).body
+      const sent = 200_000
+      // the client sends part of the body, then nothing: the server ends the request, not the client
+      await rawPatch(server.url, me.token, id, bytes.length, async (req) => {
+        req.write(bytes.subarray(0, sent))
+      })
+      let head = await offsetOf(server, me.token, id)
+      // the server records the offset once it has let go of the request
+      while (head.offset !== sent) head = await offsetOf(server, me.token, id)
+      const rest = await patch(server, me.token, id, sent, bytes.subarray(sent))
+      expect(rest.status).toBe(201)
+    },
+    REQUEST_TIMEOUT_MS * 3,
+  )
+})
+
+describe.runIf(backends().includes('sqlite'))('media upload memory', () => {
+  let server: RunningServer
+  beforeAll(async () => {
+    server = await startServer({
+      port: 0,
+      databaseUrl: await freshDatabaseUrl('sqlite'),
+      staticDir: null,
+      signupsPerHour: 0,
+      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    })
+  })
+  afterAll(() => server?.close())
+
+  // the largest video: what the server holds while streaming is bounded by its buffers, not by the body
+  it('a 200 MB body is streamed to disk: the server does not grow by its size', async () => {
+    const me = await signUp(server, 'memory_user')
+    const chat = (await api<Chat>(server, me.token, 'POST', '/api/chats/group', { title: 'Big', userIds: [] })).body
+    const total = MAX_MEDIA_BYTES.video
+    const { id } = (await announce(server, me.token, chat.id, { kind: 'video', size: total })).body
+    const piece = randomBytes(1024 * 1024)
+    global.gc?.()
+    const base = process.memoryUsage().rss
+    let peak = base
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10)
+    const r = await rawPatch(server.url, me.token, id, total, async (req) => {
+      // the client sends no faster than the server takes it
+      for (let sent = 0; sent < total; sent += piece.length)
+        if (!req.write(piece)) await new Promise((resolve) => req.once('drain', resolve))
+      req.end()
+    })
+    clearInterval(sampler)
+    expect(r.status).toBe(201)
+    console.log(`rss growth while streaming ${total / 1024 / 1024} MB: ${((peak - base) / 1024 / 1024).toFixed(1)} MB`)
+    expect(peak - base).toBeLessThan(total / 2)
+  }, 120_000)
+})
