@@ -147,6 +147,12 @@ export interface Chat {
   /** a group's owner, who may remove members ('' for direct chats); passes to the longest member when the owner leaves */
   owner: string
   members: Profile[]
+  /**
+   * who was in the chat and left or was removed, with their current names ('' for a deleted account): their
+   * messages keep an author (the same names as the head's meta.names). Absent from copies a client kept
+   * from an older server.
+   */
+  former?: { id: string; name: string }[]
   /** the current page number (see protocol.md: pages) */
   page: number
 }

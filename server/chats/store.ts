@@ -2,6 +2,7 @@
 import type { Chat } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
 import { memberProfiles } from '../users/profiles.ts'
+import { powerOfTwoChunks } from '../db/chunks.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 
 interface ConvRow {
@@ -105,14 +106,42 @@ async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise
     viewerId,
     rows.map((r) => r.id),
   )
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    title: r.title,
-    owner: r.owner,
-    page: Number(r.page),
-    members: members.get(r.id) ?? [],
-  }))
+  const former = await formerNames(
+    q,
+    rows.map((r) => r.id),
+  )
+  return rows.map((r) => {
+    const now = members.get(r.id) ?? []
+    const inChat = new Set(now.map((p) => p.id))
+    return {
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      owner: r.owner,
+      page: Number(r.page),
+      members: now,
+      // someone who came back is a member, not a former one
+      former: (former.get(r.id) ?? []).filter((f) => !inChat.has(f.id)),
+    }
+  })
+}
+
+/** Who left (or was removed from) these conversations, with their current names, keyed by conversation. */
+async function formerNames(q: Queryable, convIds: string[]): Promise<Map<string, { id: string; name: string }[]>> {
+  const out = new Map<string, { id: string; name: string }[]>()
+  for (const chunk of powerOfTwoChunks(convIds, 512)) {
+    const rows = await q.all<{ conv_id: string; id: string; name: string }>(
+      `SELECT f.conv_id, u.id, u.name FROM former_members f JOIN users u ON u.id = f.user_id
+        WHERE f.conv_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY f.left_at, u.id`,
+      chunk,
+    )
+    for (const { conv_id, ...f } of rows) {
+      let list = out.get(conv_id)
+      if (!list) out.set(conv_id, (list = []))
+      list.push(f)
+    }
+  }
+  return out
 }
 
 export async function loadChat(q: Queryable, viewerId: string, convId: string): Promise<Chat | undefined> {

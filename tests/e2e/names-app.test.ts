@@ -109,5 +109,13 @@ test('someone who left a group keeps their name and avatar letter on their messa
     await choStillNamed(p)
   }
 
+  // and search names the author of the hit as well
+  await a.page.getByRole('button', { name: 'Back' }).click()
+  await tab(a.page, 'Search').click()
+  await a.page.getByRole('searchbox', { name: 'Search messages' }).or(a.page.getByLabel('Search messages')).first().fill('here')
+  const hit = a.page.locator('.search__hit', { hasText: 'Cho was here' })
+  await hit.locator('.search__author', { hasText: /Cho/ }).waitFor()
+  await expect(a.page.locator('.search__author', { hasText: 'Someone' }).count()).resolves.toBe(0)
+
   for (const x of [a, b]) await x.context.close()
 })

@@ -95,6 +95,15 @@ describe.each(backends())('names in chats (%s)', (backend) => {
     // a former member's rename reaches the chat they left
     expect((await api(suite.server, jon.token, 'PATCH', '/api/me', { name: 'Jonathan' })).status).toBe(200)
     await until(() => names(iHead)?.[jon.user.id] === 'Jonathan', "the former member's new name")
+    // the chat info names them too (for clients that do not hold the head, e.g. search)
+    const info = async () => (await api<Chat>(suite.server, ida.token, 'GET', `/api/chats/${chat.id}`)).body
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)
+    expect((await info()).former?.sort(byId)).toEqual(
+      [
+        { id: jon.user.id, name: 'Jonathan' },
+        { id: kim.user.id, name: 'Kim' },
+      ].sort(byId),
+    )
 
     // who comes back is a member again, and still named once
     expect((await api(suite.server, own.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [jon.user.id] })).status).toBe(
@@ -102,5 +111,6 @@ describe.each(backends())('names in chats (%s)', (backend) => {
     )
     await until(() => (iHead.doc.getMap(ROOTS.head.meta).get('members') as string[]).includes(jon.user.id), 'Jon back')
     expect(names(iHead)).toEqual({ ...everyone, [jon.user.id]: 'Jonathan' })
+    expect((await info()).former).toEqual([{ id: kim.user.id, name: 'Kim' }])
   })
 })

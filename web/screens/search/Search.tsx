@@ -150,9 +150,15 @@ function ChatGroup({
   // in a group, each hit says who wrote it (members come from the cached chat info, offline too)
   const info = useMemo(() => (chat?.kind === 'group' ? chatInfo(conv) : null), [conv, chat?.kind])
   const members = info?.value?.members
+  // who left keeps their name on what they wrote
+  const former = info?.value?.former
   const myId = me.value?.id
   const author = (from: string) =>
-    from === myId ? t('room.you') : chat?.kind === 'group' ? personName(members?.find((m) => m.id === from)) : null
+    from === myId
+      ? t('room.you')
+      : chat?.kind === 'group'
+        ? personName(members?.find((m) => m.id === from) ?? former?.find((m) => m.id === from))
+        : null
   return (
     <li class="search__group">
       <h2 class="search__chat">
