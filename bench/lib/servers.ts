@@ -213,7 +213,15 @@ export async function startSori(databaseUrl?: string, checkout?: string): Promis
   const storage = url.startsWith('postgres') ? 'postgres' : 'sqlite'
   // the bench signs up hundreds of users from 127.0.0.1
   // SORI_METRICS: GET /api/metrics, how long the server held updates (load.ts reads it per window)
-  const env = { DATABASE_URL: url, SORI_STATIC: dir, NODE_ENV: 'production', SORI_SIGNUPS_PER_HOUR: '0', SORI_METRICS: '1' }
+  // SORI_BLOB_DIR: media and uploads in progress in the temp folder, whatever the database
+  const env = {
+    DATABASE_URL: url,
+    SORI_STATIC: dir,
+    NODE_ENV: 'production',
+    SORI_SIGNUPS_PER_HOUR: '0',
+    SORI_METRICS: '1',
+    SORI_BLOB_DIR: join(dir, 'blobs'),
+  }
   const label = checkout ? `sori@${basename(checkout)}` : 'sori'
   const cwd = checkout ?? soriDir()
   // as `npm start` runs it: the bundle (scripts/build-server.mjs); a checkout from before the bundle, through tsx

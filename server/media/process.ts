@@ -54,10 +54,12 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
     if (!format) throw notAnImage()
     const animated = format === 'gif' || format === 'webp'
     try {
-      // by default sharp writes no metadata at all; the ICC profile is applied (to sRGB) and dropped
+      // by default sharp writes no metadata at all; the ICC profile is applied (to sRGB) and dropped.
+      // JPEG through libjpeg-turbo at 85: a 5 MP photo costs ~70 ms of CPU, where mozjpeg at 90 took ~500
+      // for a file 5% smaller (bench:media)
       const info = await sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, animated, failOn: 'error' })
         .autoOrient()
-        .toFormat(format, format === 'jpeg' ? { quality: 90, mozjpeg: true } : {})
+        .toFormat(format, format === 'jpeg' ? { quality: 85 } : {})
         .toFile(out)
       return { path: out, mime, width: info.width, height: info.pageHeight ?? info.height }
     } catch {
