@@ -44,9 +44,12 @@ export async function endSession(db: Db, sessionId: string): Promise<string[]> {
 
 /** Deletes every session of a user; returns their ids. */
 export async function endAllSessions(db: Db, userId: string): Promise<string[]> {
-  return db.tx(async (q) => {
-    const rows = await q.all<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', [userId])
-    await q.run('DELETE FROM sessions WHERE user_id = ?', [userId])
-    return rows.map((r) => r.token_hash)
-  })
+  return db.tx((q) => endSessionsIn(q, userId))
+}
+
+/** Deletes every session of `userId` inside the caller's transaction; returns the ids signed out. */
+export async function endSessionsIn(q: Queryable, userId: string): Promise<string[]> {
+  const rows = await q.all<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', [userId])
+  await q.run('DELETE FROM sessions WHERE user_id = ?', [userId])
+  return rows.map((r) => r.token_hash)
 }

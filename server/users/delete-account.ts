@@ -4,6 +4,7 @@
 // taken for a grace period, so that nobody can pose as it to its friends right away, and is freed after.
 import { requireCaller, chatChanged, type ApiContext } from '../api/context.ts'
 import { confirmPassword } from '../auth/confirm-password.ts'
+import { endSessionsIn } from '../auth/sessions.ts'
 import type { Queryable } from '../db/db.ts'
 import { asObject, str } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
@@ -24,8 +25,7 @@ interface Erased {
 
 /** The relational part, in one transaction. */
 async function erase(q: Queryable, userId: string, now: number): Promise<Erased> {
-  const sessions = await q.all<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', [userId])
-  await q.run('DELETE FROM sessions WHERE user_id = ?', [userId])
+  const sessions = await endSessionsIn(q, userId)
   await q.run("UPDATE users SET name = '', status = '', pass = '', deleted = ? WHERE id = ?", [now, userId])
   // its own lists go; a block someone made of it stays, so nothing hidden from them comes back
   await q.run('DELETE FROM friends WHERE user_id = ?', [userId])
@@ -37,7 +37,7 @@ async function erase(q: Queryable, userId: string, now: number): Promise<Erased>
     [userId],
   )
   for (const c of chats) await removeMember(q, c.conv_id, userId)
-  return { sessions: sessions.map((s) => s.token_hash), chats }
+  return { sessions, chats }
 }
 
 export function deleteAccountRoute(r: Router, ctx: ApiContext): void {

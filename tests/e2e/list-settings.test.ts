@@ -148,17 +148,31 @@ test('an archived chat moves to Archived and stays there when a message comes', 
   await context.close()
 })
 
-test('a 1:1 chat deleted from the list comes back with the next message', async () => {
-  const ivy = await signUp(app.server, 'ivy.hide', 'Ivy')
-  const jo = await signUp(app.server, 'jo.hide', 'Jo')
-  const chat = await friends(ivy, jo)
-  await say(jo, chat.id, 'First')
+/**
+ * Friends `me` and `them` with a 1:1 chat `them` wrote in, which `me` deletes from the list in the
+ * browser: the list is empty afterwards.
+ */
+async function deletedFromList(me: { handle: string; name: string }, them: { handle: string; name: string }) {
+  const mine = await signUp(app.server, me.handle, me.name)
+  const theirs = await signUp(app.server, them.handle, them.name)
+  const chat = await friends(mine, theirs)
+  await say(theirs, chat.id, 'First')
 
   const { context, page } = await phone(app.browser)
-  await signInInUi(page, app.server.url, 'ivy.hide')
-  await waitForOrder(page, ['Jo'])
-  await act(page, 'Jo', 'Delete from list')
+  await signInInUi(page, app.server.url, me.handle)
+  await waitForOrder(page, [them.name])
+  await act(page, them.name, 'Delete from list')
   await page.getByText('No chats yet', { exact: false }).waitFor()
+  return { theirs, chat, context, page }
+}
+
+test('a 1:1 chat deleted from the list comes back with the next message', async () => {
+  const {
+    theirs: jo,
+    chat,
+    context,
+    page,
+  } = await deletedFromList({ handle: 'ivy.hide', name: 'Ivy' }, { handle: 'jo.hide', name: 'Jo' })
   await page.reload()
   await page.getByText('No chats yet', { exact: false }).waitFor()
 
@@ -168,17 +182,7 @@ test('a 1:1 chat deleted from the list comes back with the next message', async 
 })
 
 test('a 1:1 chat deleted from the list comes back when I open it from the friend’s profile', async () => {
-  const kim = await signUp(app.server, 'kim.hide', 'Kim')
-  const lou = await signUp(app.server, 'lou.hide', 'Lou')
-  const chat = await friends(kim, lou)
-  await say(lou, chat.id, 'Ping')
-
-  const { context, page } = await phone(app.browser)
-  await signInInUi(page, app.server.url, 'kim.hide')
-  await waitForOrder(page, ['Lou'])
-  await act(page, 'Lou', 'Delete from list')
-  await page.getByText('No chats yet', { exact: false }).waitFor()
-
+  const { context, page } = await deletedFromList({ handle: 'kim.hide', name: 'Kim' }, { handle: 'lou.hide', name: 'Lou' })
   await tab(page, 'Friends').click()
   await page.locator('.row', { hasText: 'Lou' }).first().click()
   await sheet(page).getByRole('button', { name: '1:1 chat' }).click()

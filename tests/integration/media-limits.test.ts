@@ -3,7 +3,7 @@
 // delivered counts, and a large body is streamed to disk, not held in memory.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
-import { request } from 'node:http'
+import type { ClientRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,27 +12,13 @@ import { MAX_MEDIA_BYTES } from '../../protocol/limits.ts'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { REQUEST_TIMEOUT_MS } from '../../server/http/timeouts.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
-import { announce, offsetOf, patch } from '../fixtures/media.ts'
+import { announce, offsetOf, openPatch, patch } from '../fixtures/media.ts'
 import { api, signUp } from '../fixtures/server.ts'
 
 /** Opens a PATCH announcing `total` bytes, writes `write(req)`'s bytes, and resolves when the server ends it. */
-function rawPatch(
-  url: string,
-  token: string,
-  id: string,
-  total: number,
-  write: (req: ReturnType<typeof request>) => Promise<void>,
-) {
+function rawPatch(url: string, token: string, id: string, total: number, write: (req: ClientRequest) => Promise<void>) {
   return new Promise<{ status: number | null }>((resolve) => {
-    const req = request(`${url}/api/uploads/${id}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/offset+octet-stream',
-        'Upload-Offset': '0',
-        'Content-Length': String(total),
-      },
-    })
+    const req = openPatch(url, token, id, total)
     let status: number | null = null
     req.on('response', (res) => {
       status = res.statusCode ?? null

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { BlobInfo, Chat } from '../../protocol/api.ts'
 import { MAX_MEDIA_BYTES } from '../../protocol/limits.ts'
 import { backends } from '../fixtures/databases.ts'
-import { announce, download, offsetOf, patch, upload } from '../fixtures/media.ts'
+import { announce, download, offsetOf, openPatch, patch, upload } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp } from '../fixtures/server.ts'
 
@@ -31,15 +31,7 @@ async function phoneJpeg(): Promise<Buffer> {
 /** Sends `bytes` as a PATCH body and drops the connection once `sent` of them are on their way. */
 function cutPatch(url: string, token: string, id: string, bytes: Buffer, sent: number): Promise<void> {
   return new Promise((resolve) => {
-    const req = request(`${url}/api/uploads/${id}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/offset+octet-stream',
-        'Upload-Offset': '0',
-        'Content-Length': String(bytes.length),
-      },
-    })
+    const req = openPatch(url, token, id, bytes.length)
     req.on('error', () => resolve())
     req.on('close', () => resolve())
     req.write(bytes.subarray(0, sent), () => req.destroy())
@@ -231,15 +223,7 @@ describe.each(backends())('media uploads (%s)', (backend) => {
 
     // a body announced longer than the upload is refused before it is read
     const refused = await new Promise<{ status: number; code: string }>((resolve, reject) => {
-      const req = request(`${suite.server.url}/api/uploads/${id}`, {
-        method: 'PATCH',
-        headers: {
-          Authorization: `Bearer ${a.token}`,
-          'Content-Type': 'application/offset+octet-stream',
-          'Upload-Offset': '0',
-          'Content-Length': String(1024 ** 3),
-        },
-      })
+      const req = openPatch(suite.server.url, a.token, id, 1024 ** 3)
       req.on('response', (res) => {
         let text = ''
         res.on('data', (c: Buffer) => (text += c.toString()))

@@ -21,6 +21,24 @@ import { Sheet } from '../../components/Sheet.tsx'
 const passwordError = (e: unknown): string =>
   (e as { code?: string }).code === 'wrong_credentials' ? t('account.wrongPassword') : errorText(e)
 
+/** The account's current password, asked again before a change that a stolen session must not make alone. */
+function CurrentPassword({ name, value, onInput }: { name: string; value: string; onInput: (v: string) => void }) {
+  return (
+    <label class="field">
+      <span class="field__label">{t('account.currentPassword')}</span>
+      <input
+        name={name}
+        type="password"
+        autocomplete="current-password"
+        required
+        maxLength={MAX_PASSWORD_CHARS}
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+    </label>
+  )
+}
+
 function PasswordForm() {
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
@@ -54,18 +72,7 @@ function PasswordForm() {
       <h2 class="card__title" id="password-title">
         {t('account.password')}
       </h2>
-      <label class="field">
-        <span class="field__label">{t('account.currentPassword')}</span>
-        <input
-          name="current-password"
-          type="password"
-          autocomplete="current-password"
-          required
-          maxLength={MAX_PASSWORD_CHARS}
-          value={current}
-          onInput={(e) => setCurrent(e.currentTarget.value)}
-        />
-      </label>
+      <CurrentPassword name="current-password" value={current} onInput={setCurrent} />
       <div class="field">
         <label class="field__label" for="account-new-password">
           {t('account.newPassword')}
@@ -241,18 +248,7 @@ function DeleteAccount() {
         <Sheet title={t('account.delete')} onClose={close}>
           <form class="form" onSubmit={submit}>
             <p class="confirm__text">{t('account.deleteConfirm')}</p>
-            <label class="field">
-              <span class="field__label">{t('account.currentPassword')}</span>
-              <input
-                name="delete-password"
-                type="password"
-                autocomplete="current-password"
-                required
-                maxLength={MAX_PASSWORD_CHARS}
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-              />
-            </label>
+            <CurrentPassword name="delete-password" value={password} onInput={setPassword} />
             <p class="form__error" role="alert">
               {error}
             </p>
