@@ -1,5 +1,14 @@
 // The shapes of what clients write into documents, and the checks both sides run on them.
-import { MAX_MESSAGE_CHARS, MESSAGE_ID_RE, ENTITY_ID_RE, PAGE_STRIDE } from './limits.ts'
+import {
+  MAX_MEDIA_BYTES,
+  MAX_MEDIA_NAME_CHARS,
+  MAX_MESSAGE_CHARS,
+  MEDIA_ID_RE,
+  MESSAGE_ID_RE,
+  ENTITY_ID_RE,
+  PAGE_STRIDE,
+} from './limits.ts'
+import type { MediaKind } from './api.ts'
 
 /** One chat message: a plain object appended to the page doc's `msgs` Y.Array. */
 export interface ChatMessage {
@@ -8,10 +17,68 @@ export interface ChatMessage {
   from: string
   /** the author's clock, ms since epoch (display only; order is the array's) */
   ts: number
-  kind: 'text'
+  /** 'text': `body` is the message; 'media': `media` is, and `body` its caption (may be empty) */
+  kind: 'text' | 'media'
   body: string
   /** id of the message this one replies to */
   replyTo?: string
+  /** kind 'media' only */
+  media?: MediaRef
+}
+
+export const MEDIA_KINDS: readonly MediaKind[] = ['photo', 'video', 'voice', 'file']
+
+/**
+ * What a media message carries: a blob the author uploaded to this chat (docs/protocol.md, "Media
+ * messages"). The server checks it against the blob: `kind`, `mime`, `size` and, for a photo, `w` and `h`
+ * must be what the upload's answer (BlobInfo) said.
+ */
+export interface MediaRef {
+  /** BlobInfo.id */
+  id: string
+  kind: MediaKind
+  /** BlobInfo.mime: sniffed by the server */
+  mime: string
+  /** BlobInfo.size */
+  size: number
+  /** photo (BlobInfo.width/height) and video: size in pixels */
+  w?: number
+  h?: number
+  /** video and voice: length in ms */
+  dur?: number
+  /** file: its name (BlobInfo.name) */
+  name?: string
+  /** photo and video: a ThumbHash of the picture, base64, painted until the bytes are there */
+  thumb?: string
+}
+
+const MIME_RE = /^[a-z0-9][a-z0-9.+-]{0,63}\/[a-z0-9][a-z0-9.+-]{0,63}$/
+const THUMB_RE = /^[A-Za-z0-9+/]{4,44}={0,2}$/
+/** pixels on a side, and ms of a video or voice note: generous bounds that no real file reaches */
+const MAX_SIDE = 20_000
+const MAX_DURATION_MS = 6 * 3_600_000
+
+/** Returns an error text, or null when `v` is a well-formed media reference. */
+export function checkMediaRef(v: unknown): string | null {
+  if (!isObj(v)) return 'media is not an object'
+  if (!onlyKeys(v, ['id', 'kind', 'mime', 'size', 'w', 'h', 'dur', 'name', 'thumb'])) return 'media has unknown fields'
+  if (typeof v.id !== 'string' || !MEDIA_ID_RE.test(v.id)) return 'media id is malformed'
+  if (!(MEDIA_KINDS as readonly unknown[]).includes(v.kind)) return 'media kind is unknown'
+  const kind = v.kind as MediaKind
+  if (typeof v.mime !== 'string' || !MIME_RE.test(v.mime)) return 'media type is malformed'
+  if (!isTs(v.size) || (v.size as number) < 1 || (v.size as number) > MAX_MEDIA_BYTES[kind]) return 'media size is out of range'
+  const visual = kind === 'photo' || kind === 'video'
+  for (const k of ['w', 'h'] as const)
+    if (v[k] !== undefined && (!visual || !isTs(v[k]) || (v[k] as number) < 1 || (v[k] as number) > MAX_SIDE))
+      return 'media dimensions are malformed'
+  if (kind === 'photo' && (v.w === undefined || v.h === undefined)) return 'photo has no dimensions'
+  if (v.dur !== undefined && (kind === 'photo' || kind === 'file' || !isTs(v.dur) || (v.dur as number) > MAX_DURATION_MS))
+    return 'media duration is malformed'
+  if (v.name !== undefined && (typeof v.name !== 'string' || v.name.length === 0 || v.name.length > MAX_MEDIA_NAME_CHARS))
+    return 'media name is malformed'
+  if (v.thumb !== undefined && (!visual || typeof v.thumb !== 'string' || !THUMB_RE.test(v.thumb)))
+    return 'media thumbnail is malformed'
+  return null
 }
 
 /** Value of the page doc's `edits` Y.Map, keyed by the edited message's id (own messages only). */
@@ -28,6 +95,8 @@ export interface InboxEntry {
   preview: string
   from: string
   ts: number
+  /** the last message is a media message of this kind (its preview is its caption, maybe empty) */
+  media?: MediaKind
   /** messages in the conversation that this user has not read */
   unread: number
   members: number
@@ -46,12 +115,18 @@ const isTs = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) &&
 /** Returns an error text, or null when `v` is a valid message authored by `userId`. */
 export function checkMessage(v: unknown, userId: string): string | null {
   if (!isObj(v)) return 'message is not an object'
-  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'body', 'replyTo'])) return 'message has unknown fields'
+  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'body', 'replyTo', 'media'])) return 'message has unknown fields'
   if (typeof v.id !== 'string' || !MESSAGE_ID_RE.test(v.id)) return 'message id is malformed'
   if (v.from !== userId) return 'message author is not the sender'
   if (!isTs(v.ts)) return 'message time is malformed'
-  if (v.kind !== 'text') return 'message kind is unknown'
-  if (typeof v.body !== 'string' || v.body.length === 0 || v.body.length > MAX_MESSAGE_CHARS)
+  if (v.kind !== 'text' && v.kind !== 'media') return 'message kind is unknown'
+  if (v.kind === 'text' && v.media !== undefined) return 'a text message carries no media'
+  if (v.kind === 'media') {
+    const err = checkMediaRef(v.media)
+    if (err) return err
+  }
+  // a caption may be empty; a text message may not
+  if (typeof v.body !== 'string' || (v.kind === 'text' && v.body.length === 0) || v.body.length > MAX_MESSAGE_CHARS)
     return 'message body is empty or too long'
   if (v.replyTo !== undefined && (typeof v.replyTo !== 'string' || !MESSAGE_ID_RE.test(v.replyTo))) return 'replyTo is malformed'
   return null

@@ -19,6 +19,7 @@ import { openStore } from './store/store.ts'
 import { HANDLE_GRACE_DAYS } from './users/delete-account.ts'
 import { mediaDir, openBlobStore, partialsFor } from './media/blob-store.ts'
 import { startCollector } from './media/collector.ts'
+import { BlobFacts } from './media/facts.ts'
 import { createMediaHandler } from './media/http.ts'
 import type { Media } from './media/uploads.ts'
 
@@ -61,7 +62,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = await openStore(db)
   await repairMirror(db, store)
   const authenticate = createAuthenticate(db)
-  const sync = attachChats(createSync({ db, store, authenticate }), db)
+  // what media messages are checked against, and what the collector forgets when it releases a blob
+  const blobFacts = new BlobFacts(db)
+  const sync = attachChats(createSync({ db, store, authenticate }), db, {}, blobFacts)
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const ctx = {
     db,
@@ -80,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store: blobStore,
     partials: partialsFor(blobStore, db, join(dir, 'uploads')),
     uploadDir: join(dir, 'uploads'),
+    facts: blobFacts,
     limits: {
       quotaBytes: (opts.mediaQuotaMb ?? envInt('SORI_MEDIA_QUOTA_MB', 2048)) * 1024 * 1024,
       uploadsPerHour: opts.uploadsPerHour ?? envInt('SORI_UPLOADS_PER_HOUR', 300),

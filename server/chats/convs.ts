@@ -4,7 +4,9 @@
 // goes through the group commit, and chatChanged() re-reads them.
 import type { Db } from '../db/db.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
+import type { MediaKind } from '../../protocol/api.ts'
 import { readHidden, type HiddenView } from './hidden.ts'
+import { storedMedia, type LastMessage } from './mirror.ts'
 
 export interface ConvMember {
   name: string
@@ -30,6 +32,23 @@ export interface ConvState {
   lastPreview: string
   lastFrom: string
   lastTs: number
+  /** the latest message is a media message of this kind */
+  lastMedia?: MediaKind
+}
+
+/** The chat's latest message, as an inbox entry shows it. */
+export function lastMessage(conv: ConvState): LastMessage {
+  const last: LastMessage = { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
+  if (conv.lastMedia) last.media = conv.lastMedia
+  return last
+}
+
+/** Makes `last` the chat's latest message. */
+export function setLastMessage(conv: ConvState, last: LastMessage): void {
+  conv.lastPreview = last.preview
+  conv.lastFrom = last.from
+  conv.lastTs = last.ts
+  conv.lastMedia = last.media
 }
 
 /** Messages after read position `pos`, given every page's length. */
@@ -53,7 +72,8 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     last_preview: string
     last_from: string
     last_ts: number
-  }>('SELECT kind, title, page, created, last_preview, last_from, last_ts FROM convs WHERE id = ?', [id])
+    last_media: string
+  }>('SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media FROM convs WHERE id = ?', [id])
   if (!c) return null
   const [members, pages, former] = await Promise.all([
     db.all<{ user_id: string; read_pos: number; name: string; since_page: number; joined: number }>(
@@ -84,6 +104,7 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastPreview: c.last_preview,
     lastFrom: c.last_from,
     lastTs: Number(c.last_ts),
+    lastMedia: storedMedia(c.last_media),
   }
   await readHidden(db, state, repair)
   return state

@@ -5,6 +5,7 @@ import type { SyncEngine } from '../sync/types.ts'
 import type { Convs } from './convs.ts'
 import type { InboxWriter } from './inbox-writer.ts'
 import type { HeadMeta } from './head-meta.ts'
+import type { BlobFacts } from '../media/facts.ts'
 
 export interface ChatOptions {
   /** how long inbox writes for new messages and read positions are coalesced, ms */
@@ -19,4 +20,6 @@ export interface ChatDomain {
   convs: Convs
   inbox: InboxWriter
   meta: HeadMeta
+  /** the stored blobs that media messages name (server/media/facts.ts) */
+  blobs: BlobFacts
 }

@@ -1,6 +1,7 @@
 // What a committed batch changes in the chats beyond their documents, as one commit participant
 // (server/sync/commit.ts): new current pages and read positions are written in the batch's own
-// transaction, and so are the hidden ranges of blocks (hidden.ts); the relational mirror of each chat's
+// transaction, and so are the hidden ranges of blocks (hidden.ts) and the blobs media messages name
+// (server/media/refs.ts); the relational mirror of each chat's
 // latest message and page length at most every mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
 // meta follow (inbox-writer.ts, head-meta.ts).
 import type { Db, Queryable } from '../db/db.ts'
@@ -10,6 +11,7 @@ import type { SyncDoc } from '../sync/doc.ts'
 import type { ChatDomain } from './domain.ts'
 import { writeHidden, type HiddenRow } from './hidden.ts'
 import { MirrorChanges } from './mirror.ts'
+import { writeBlobRefs, type BlobRef } from '../media/refs.ts'
 
 /** A batch's share of the chats. */
 export class ChatBatch {
@@ -21,6 +23,8 @@ export class ChatBatch {
   readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
   /** conv → all its hidden ranges (they replace the stored ones) */
   readonly hidden = new Map<string, HiddenRow[]>()
+  /** `${conv}:${page}:${msg}` → the blob a media message names, and whether it still does (retracted: no) */
+  readonly refs = new Map<string, BlobRef>()
   /** set once the batch's transaction committed */
   committed = false
 }
@@ -142,4 +146,5 @@ async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatB
     )
   }
   await writeHidden(q, dialect, b.hidden)
+  if (b.refs.size) await writeBlobRefs(q, dialect, b.refs.values())
 }

@@ -18,10 +18,10 @@ import { statementChunks } from '../db/chunks.ts'
 import { hasBlocked } from '../users/blocks.ts'
 import { AsyncLock } from '../db/lock.ts'
 import { logger } from '../log.ts'
-import type { ConvState } from './convs.ts'
+import { lastMessage, type ConvState } from './convs.ts'
 import type { ChatDomain } from './domain.ts'
 import { chatBatch, type ChatEffects } from './effects.ts'
-import { previewOf, type LastMessage } from './mirror.ts'
+import { lastOf, storedMedia, type LastMessage } from './mirror.ts'
 
 const log = logger('chats')
 
@@ -85,7 +85,7 @@ function openRange(conv: ConvState, viewer: string, author: string, end: number)
   let v = conv.hidden.get(viewer)
   if (v && blocking(v)) return false
   if (!v || v.author !== author) {
-    v = { author, ranges: [], last: { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs } }
+    v = { author, ranges: [], last: lastMessage(conv) }
     conv.hidden.set(viewer, v)
   }
   const readPos = conv.members.get(viewer)?.readPos ?? 0
@@ -153,7 +153,7 @@ export function hiddenAfterAppend(conv: ConvState, page: number, msgs: Y.Array<u
       }
     }
     if (lastSeen) {
-      v.last = { preview: previewOf(lastSeen), from: lastSeen.from, ts: lastSeen.ts }
+      v.last = lastOf(lastSeen)
       changed = true
     }
   }
@@ -206,9 +206,20 @@ export async function writeHidden(q: Queryable, dialect: Db['dialect'], byConv: 
     await q.run('DELETE FROM conv_hidden WHERE conv_id = ?', [conv])
     for (const part of statementChunks(dialect, rows, 64)) {
       await q.run(
-        'INSERT INTO conv_hidden (conv_id, viewer_id, author_id, skip_pos, from_pos, to_pos, last_preview, last_from, last_ts) VALUES ' +
-          part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
-        part.flatMap((r) => [conv, r.viewer, r.author, r.skip, r.from, r.to, r.last.preview, r.last.from, r.last.ts]),
+        'INSERT INTO conv_hidden (conv_id, viewer_id, author_id, skip_pos, from_pos, to_pos, last_preview, last_from, last_ts, last_media) VALUES ' +
+          part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
+        part.flatMap((r) => [
+          conv,
+          r.viewer,
+          r.author,
+          r.skip,
+          r.from,
+          r.to,
+          r.last.preview,
+          r.last.from,
+          r.last.ts,
+          r.last.media ?? '',
+        ]),
       )
     }
   }
@@ -230,14 +241,17 @@ export async function readHidden(db: Db, conv: ConvState, repair = true): Promis
     last_preview: string
     last_from: string
     last_ts: number
+    last_media: string
   }>(
-    'SELECT viewer_id, author_id, skip_pos, from_pos, to_pos, last_preview, last_from, last_ts FROM conv_hidden WHERE conv_id = ? ORDER BY viewer_id, from_pos',
+    'SELECT viewer_id, author_id, skip_pos, from_pos, to_pos, last_preview, last_from, last_ts, last_media FROM conv_hidden WHERE conv_id = ? ORDER BY viewer_id, from_pos',
     [conv.id],
   )
   for (const r of rows) {
     let v = conv.hidden.get(r.viewer_id)
     if (!v) {
-      v = { author: r.author_id, ranges: [], last: { preview: r.last_preview, from: r.last_from, ts: Number(r.last_ts) } }
+      const media = storedMedia(r.last_media)
+      const last: LastMessage = { preview: r.last_preview, from: r.last_from, ts: Number(r.last_ts), ...(media ? { media } : {}) }
+      v = { author: r.author_id, ranges: [], last }
       conv.hidden.set(r.viewer_id, v)
     }
     const to = r.to_pos === null ? null : Number(r.to_pos)

@@ -5,7 +5,8 @@ import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
-import { unreadCount, type ConvState } from './convs.ts'
+import { lastMessage, unreadCount, type ConvState } from './convs.ts'
+import { storedMedia } from './mirror.ts'
 import { hiddenField, viewerUnread } from './hidden.ts'
 import type { ChatDomain } from './domain.ts'
 import type { InboxKey } from './docs/inbox.ts'
@@ -31,7 +32,7 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   }
   // someone who blocked the other member sees neither their messages since nor any sign of them
   const hidden = conv.hidden.get(userId)
-  let last = hidden?.last ?? { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
+  let last = hidden?.last ?? lastMessage(conv)
   // nor does who joined a group see its latest message from before they came, until someone writes
   if (me.since && !wroteSince(conv.pageLengths, me.since)) last = { preview: '', from: '', ts: me.joined ?? 0 }
   const e: InboxEntry = {
@@ -44,6 +45,7 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
     members: conv.members.size,
   }
   if (peer) e.peer = peer
+  if (last.media) e.media = last.media
   const field = hidden && hiddenField(hidden)
   if (field) e.hidden = field
   return e
@@ -55,7 +57,7 @@ function wroteSince(pageLengths: Map<number, number>, since: number): boolean {
   return false
 }
 
-const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members'] as const
+const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members', 'media'] as const
 function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
   const o = a as Record<string, unknown>
@@ -71,6 +73,7 @@ interface InboxRow {
   last_preview: string
   last_from: string
   last_ts: number
+  last_media: string
   read_pos: number
   since_page: number
   joined: number
@@ -96,7 +99,7 @@ export class InboxWriter {
   async reconcile(doc: SyncDoc<InboxKey>): Promise<void> {
     const userId = doc.key.userId
     const rows = await this.chats.db.all<InboxRow>(
-      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, m.read_pos,
+      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, c.last_media, m.read_pos,
         (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
         COALESCE((SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
                  (SELECT f.user_id FROM former_members f WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer,
@@ -191,5 +194,7 @@ function rowEntry(r: InboxRow): InboxEntry {
     members: Number(r.n),
   }
   if (r.kind === 'direct' && r.peer) e.peer = r.peer
+  const media = before ? undefined : storedMedia(r.last_media)
+  if (media) e.media = media
   return e
 }

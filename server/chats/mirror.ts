@@ -12,7 +12,8 @@ import * as Y from 'yjs'
 import type { Db, Queryable } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
-import type { ChatMessage } from '../../protocol/messages.ts'
+import { MEDIA_KINDS, type ChatMessage } from '../../protocol/messages.ts'
+import type { MediaKind } from '../../protocol/api.ts'
 import type { Store } from '../store/store.ts'
 import { emptyDoc } from '../sync/doc.ts'
 import { PAGE_ROOTS } from './docs/roots.ts'
@@ -25,6 +26,17 @@ const PREVIEW_CHARS = 100
 
 export const previewOf = (m: Pick<ChatMessage, 'body'>): string => m.body.slice(0, PREVIEW_CHARS)
 
+/** A message as its chat's latest: a media message's preview is its caption, often empty, so it says its kind too. */
+export function lastOf(m: ChatMessage): LastMessage {
+  const last: LastMessage = { preview: previewOf(m), from: m.from, ts: m.ts }
+  if (m.kind === 'media' && m.media) last.media = m.media.kind
+  return last
+}
+
+/** A stored last_media column ('' for a text message) as LastMessage.media. */
+export const storedMedia = (v: string): MediaKind | undefined =>
+  (MEDIA_KINDS as readonly string[]).includes(v) ? (v as MediaKind) : undefined
+
 export interface PageLength {
   conv: string
   page: number
@@ -34,6 +46,8 @@ export interface LastMessage {
   preview: string
   from: string
   ts: number
+  /** set when it is a media message: its kind */
+  media?: MediaKind
 }
 
 /** Mirror values not yet written: the latest per page and per conversation. */
@@ -79,10 +93,10 @@ export class MirrorChanges {
     }
     for (const part of chunks([...this.last])) {
       await q.run(
-        'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4 FROM (VALUES ' +
-          part.map(() => '(?, ?, ?, CAST(? AS BIGINT))').join(', ') +
+        'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4, last_media = v.column5 FROM (VALUES ' +
+          part.map(() => '(?, ?, ?, CAST(? AS BIGINT), ?)').join(', ') +
           ') AS v WHERE convs.id = v.column1',
-        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts]),
+        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts, l.media ?? '']),
       )
     }
     await markMirrored(q)
@@ -123,8 +137,7 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
     changes.pageLengths.set(`${parsed.convId}:${parsed.page}`, { conv: parsed.convId, page: parsed.page, length: msgs.length })
     const last = msgs.length > 0 ? msgs.get(msgs.length - 1) : null
     // a later page's messages are newer than any of this page's
-    if (last && parsed.page >= Number(conv.page))
-      changes.last.set(parsed.convId, { preview: previewOf(last), from: last.from, ts: last.ts })
+    if (last && parsed.page >= Number(conv.page)) changes.last.set(parsed.convId, lastOf(last))
     y.destroy()
   }
   await db.tx((q) => changes.write(q, db.dialect))

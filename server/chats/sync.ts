@@ -17,6 +17,7 @@ import { inboxKind } from './docs/inbox.ts'
 import { headKind } from './docs/head.ts'
 import { pageKind } from './docs/page.ts'
 import { MIRROR_MS } from './mirror.ts'
+import { BlobFacts } from '../media/facts.ts'
 
 /** The sync server with the chat domain on it: what the JSON API talks to. */
 export interface ChatSync extends SyncEngine {
@@ -48,14 +49,22 @@ export interface ChatSync extends SyncEngine {
   unmirroredLength(convId: string, page: number): number
 }
 
-/** Registers the chat document kinds and their commit effects on `engine` (before it serves anything). */
-export function attachChats(engine: SyncEngine, db: Db, options: Partial<ChatOptions> = {}): ChatSync {
+/**
+ * Registers the chat document kinds and their commit effects on `engine` (before it serves anything).
+ * `blobs`: the blob facts media messages are checked against, shared with the media collector.
+ */
+export function attachChats(
+  engine: SyncEngine,
+  db: Db,
+  options: Partial<ChatOptions> = {},
+  blobs: BlobFacts = new BlobFacts(db),
+): ChatSync {
   const opts: ChatOptions = {
     inboxDelayMs: 100,
     mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
     ...options,
   }
-  const chats = { engine, db, convs: new Convs(db) } as ChatDomain // the writers need the domain themselves
+  const chats = { engine, db, convs: new Convs(db), blobs } as ChatDomain // the writers need the domain themselves
   chats.inbox = new InboxWriter(chats, opts.inboxDelayMs)
   chats.meta = new HeadMeta(chats)
   const effects = new ChatEffects(chats, opts.mirrorMs)

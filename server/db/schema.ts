@@ -230,4 +230,24 @@ CREATE TABLE blob_chunks (
   PRIMARY KEY (hash, idx)
 )`,
   },
+  {
+    // media messages (server/media/refs.ts): which message of which page names a blob, written with the
+    // message's commit and deleted when it is retracted; a blob no row names is released after a grace
+    // period (server/media/collector.ts), and a member may fetch a blob only through a message on a page
+    // they can read. The chats' latest message says whether it is media (the chat list's preview), also
+    // as the blocker of a direct chat sees it.
+    id: 13,
+    sql: `
+CREATE TABLE blob_refs (
+  conv_id TEXT NOT NULL,
+  page INTEGER NOT NULL,
+  msg_id TEXT NOT NULL,
+  blob_id TEXT NOT NULL,
+  PRIMARY KEY (conv_id, page, msg_id)
+);
+CREATE INDEX blob_refs_blob ON blob_refs(blob_id);
+CREATE INDEX blobs_created ON blobs(created);
+ALTER TABLE convs ADD COLUMN last_media TEXT NOT NULL DEFAULT '';
+ALTER TABLE conv_hidden ADD COLUMN last_media TEXT NOT NULL DEFAULT ''`,
+  },
 ]

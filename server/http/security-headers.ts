@@ -13,6 +13,8 @@ export const APP_CSP = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
+  // a video or voice note plays from an object URL of its bytes (web/media/blob-url.ts)
+  "media-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "worker-src 'self'",

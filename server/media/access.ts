@@ -1,6 +1,7 @@
-// Who may fetch a blob, asked on every request: its uploader, and the current members of the chat it was
-// uploaded to who can see that part of the chat: members who joined before it was uploaded, or who see
-// the chat from its first page. Whoever leaves a chat (or is removed) loses all of its media at once.
+// Who may fetch a blob, asked on every request: its uploader, and the current members of its chat who can
+// read a page holding a message that names it (pages from their `since_page` on, as for the page docs:
+// server/chats/docs/page.ts). Whoever leaves a chat (or is removed) loses all of its media at once; a blob
+// that no message names (not sent yet, or retracted) is its uploader's alone.
 import type { Queryable } from '../db/db.ts'
 import { MEDIA_ID_RE } from '../../protocol/limits.ts'
 import type { BlobRow } from './uploads.ts'
@@ -11,10 +12,10 @@ export async function readableBlob(q: Queryable, userId: string, id: string): Pr
   const b = await q.get<BlobRow>('SELECT * FROM blobs WHERE id = ?', [id])
   if (!b) return undefined
   if (b.uploader === userId) return b
-  const m = await q.get<{ joined: number; since_page: number }>(
-    'SELECT joined, since_page FROM members WHERE conv_id = ? AND user_id = ?',
-    [b.conv_id, userId],
+  const seen = await q.get(
+    `SELECT 1 AS x FROM members m JOIN blob_refs r ON r.conv_id = m.conv_id AND r.page >= m.since_page
+      WHERE m.conv_id = ? AND m.user_id = ? AND r.blob_id = ? LIMIT 1`,
+    [b.conv_id, userId, id],
   )
-  if (!m) return undefined
-  return Number(m.since_page) === 0 || Number(m.joined) <= Number(b.created) ? b : undefined
+  return seen ? b : undefined
 }

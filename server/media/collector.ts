@@ -1,6 +1,7 @@
-// Freeing media no one needs: stale uploads and their partial files, and stored content that no blob row
-// names any more. Blob rows themselves go through releaseBlob (once messages reference blobs, whoever
-// deletes the last reference calls it); the content under them goes with the next sweep.
+// Freeing media no one needs: stale uploads and their partial files, blobs no message names (never sent,
+// or their messages retracted) once they are older than a grace period, and stored content that no blob
+// row names any more (the content of a released blob goes with the next sweep, unless another blob has
+// the same bytes).
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Queryable } from '../db/db.ts'
@@ -12,10 +13,41 @@ const log = logger('media')
 /** Content stored this recently is spared: an upload finishing now may be about to name it. */
 export const SWEEP_GRACE_MS = 10 * 60_000
 export const COLLECT_EVERY_MS = 10 * 60_000
+/**
+ * A blob no message names is kept this long after its upload: the time a client has to send the message
+ * (written offline, say, or waiting for its other uploads).
+ */
+export const UNREFERENCED_GRACE_MS = 24 * 3_600_000
 
-/** Deletes a blob's row; its content is freed by the next sweep unless another blob has the same bytes. */
+/** Deletes a blob's row (and what names it); its content is freed by the next sweep unless another blob has the same bytes. */
 export async function releaseBlob(q: Queryable, id: string): Promise<boolean> {
+  await q.run('DELETE FROM blob_refs WHERE blob_id = ?', [id])
   return (await q.run('DELETE FROM blobs WHERE id = ?', [id])).changes > 0
+}
+
+/** Blobs looked at per query of releaseUnreferenced. */
+const RELEASE_CHUNK = 500
+
+/**
+ * Releases the blobs uploaded at least `graceMs` ago that no message names. Returns how many. A message
+ * naming one that commits meanwhile keeps it: each row goes only if, at its delete, nothing names it.
+ */
+export async function releaseUnreferenced(m: Media, now = Date.now(), graceMs = UNREFERENCED_GRACE_MS): Promise<number> {
+  const unnamed = 'NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)'
+  let released = 0
+  let after = ''
+  for (;;) {
+    const rows = await m.db.all<{ id: string }>(
+      `SELECT id FROM blobs WHERE created <= ? AND id > ? AND ${unnamed} ORDER BY id LIMIT ${RELEASE_CHUNK}`,
+      [now - graceMs, after],
+    )
+    for (const { id } of rows) {
+      if ((await m.db.run(`DELETE FROM blobs WHERE id = ? AND ${unnamed}`, [id])).changes > 0) released++
+    }
+    m.facts.forget(rows.map((r) => r.id))
+    if (rows.length < RELEASE_CHUNK) return released
+    after = rows[rows.length - 1].id
+  }
 }
 
 /** Drops uploads that received nothing for UPLOAD_TTL_MS and are not being written. */
@@ -80,6 +112,7 @@ export function startCollector(m: Media, every = COLLECT_EVERY_MS): () => Promis
     running = (async () => {
       try {
         await expireUploads(m)
+        await releaseUnreferenced(m)
         await sweepPartials(m)
         await sweepContent(m)
       } catch (e) {

@@ -15,6 +15,7 @@ import { convRow, isMember } from '../chats/store.ts'
 import type { BlobStore } from './blob-store.ts'
 import { PartialMissing, type Partials } from './partials.ts'
 import { processUpload } from './process.ts'
+import type { BlobFacts } from './facts.ts'
 
 export interface MediaLimits {
   /** per-user storage: ready blobs plus the declared size of open uploads (SORI_MEDIA_QUOTA_MB) */
@@ -30,6 +31,8 @@ export interface Media {
   partials: Partials
   /** this node's folder for partial files and files being processed */
   uploadDir: string
+  /** the facts of blobs that media messages are checked against, as this node caches them */
+  facts: BlobFacts
   limits: MediaLimits
 }
 

@@ -110,20 +110,38 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
   if (authors.size > MAX_UPDATE_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many clientIDs in one update')
   const looked = new Map<number, string | null>()
   const owner = (c: number) => ctx.bindings.cached(c) ?? looked.get(c)
+  /** what the rules' `lacks` loaded for this update, once it has */
+  let facts: { value: unknown } | null = null
   const run = (): void | Promise<void> => {
     const doc = conn.doc
     if (conn.closed || doc.dead) return
-    const rules = doc.kind.rules(doc, conn.userId)
+    const rules = doc.kind.rules(doc, conn.userId, facts?.value)
     const v = validateUpdate(u, { userId: conn.userId, doc: doc.ydoc, owner, rules })
     if (v.ok === 'owners') {
       if (v.clients.some((c) => looked.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
       return lookup(v.clients).then(run)
     }
-    if (v.ok === true && !v.noop && rules.effects) {
-      const err = rules.effects(doc.ydoc, update)
-      if (err) return refuse(conn, CLOSE.REFUSED, err)
+    if (v.ok === true && !v.noop) {
+      const load = rules.lacks?.()
+      if (load) {
+        if (facts) return refuse(conn, CLOSE.REFUSED, 'facts the update refers to could not be resolved')
+        return loadFacts(load).then(run, () => {})
+      }
+      if (rules.effects) {
+        const err = rules.effects(doc.ydoc, update)
+        if (err) return refuse(conn, CLOSE.REFUSED, err)
+      }
     }
     return applyVerdict(ctx, conn, update, u, v, rules, at)
+  }
+  const loadFacts = async (load: () => Promise<unknown>): Promise<void> => {
+    try {
+      facts = { value: await load() }
+    } catch (e) {
+      log.error('looking up what an update refers to failed', e, { doc: conn.doc.name })
+      conn.close(CLOSE.RELOAD, 'storage error; reconnect')
+      throw e
+    }
   }
   const lookup = async (clients: Iterable<number>): Promise<void> => {
     const list = [...clients].filter((c) => owner(c) === undefined)

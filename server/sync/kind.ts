@@ -34,11 +34,19 @@ export type RootRule =
  * The grammar for one update by one user, made fresh for every update so that it can keep what the
  * update holds across roots (an edit of an entry that the same update appends, say).
  */
-export interface UpdateRules {
+export interface UpdateRules<F = unknown> {
   /** the rule for a root, undefined when the kind has no such root */
   root(name: string): RootRule | undefined
   /** after every struct and deletion passed: checks of the update as a whole */
   finish?(): Refusal | null
+  /**
+   * After the update passed every check: facts it refers to that the kind does not hold in memory (rows
+   * of other tables), as a loader; null when it needs none. The engine runs the loader once and validates
+   * the update again with what it loaded (`DocKind.rules`' `facts`), which the kind keeps for that one
+   * update only; an update that still lacks facts then is refused. Rules that need no facts for an
+   * update return null synchronously, so such updates never wait.
+   */
+  lacks?(): (() => Promise<F>) | null
   /**
    * Checks by effect, on accepted updates that change something: `doc` is the server's copy before
    * the update. For small documents where the grammar alone cannot rule out an effect.
@@ -53,7 +61,7 @@ export interface Access {
   release(): void
 }
 
-export interface DocKind<K = unknown, S = unknown> {
+export interface DocKind<K = unknown, S = unknown, F = unknown> {
   /** for logs */
   readonly name: string
   /** the key of `doc` when it names a document of this kind, else null */
@@ -77,13 +85,16 @@ export interface DocKind<K = unknown, S = unknown> {
   frozen?(doc: SyncDoc<K, S>): void
   /** No more writes are expected: its stored rows are compacted once, now. */
   closed?(doc: SyncDoc<K, S>): boolean
-  /** The grammar for one update by `userId`. */
-  rules(doc: SyncDoc<K, S>, userId: string): UpdateRules
+  /**
+   * The grammar for one update by `userId`; `facts`: what its `lacks` loaded for this same update (its
+   * second validation), else undefined.
+   */
+  rules(doc: SyncDoc<K, S>, userId: string, facts?: F): UpdateRules<F>
 }
 
 /** Any kind, as the engine holds them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine never looks inside keys and states; each kind types its own
-export type AnyKind = DocKind<any, any>
+export type AnyKind = DocKind<any, any, any>
 
 export interface Resolved {
   kind: AnyKind

@@ -1,5 +1,5 @@
-// Who gets a blob's bytes, and how they are served: members of its chat who can see that part of it and
-// its uploader, asked on every request; everyone else cannot tell it exists. Bytes are served with their
+// Who gets a blob's bytes, and how they are served: its uploader, and the members of its chat who can read
+// a page with a message that names it, asked on every request; everyone else cannot tell it exists. Bytes are served with their
 // sniffed type only when it is safe to render, with ranges, and never as a page that runs anything.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -9,7 +9,7 @@ import type { Chat } from '../../protocol/api.ts'
 import { pageDoc } from '../../protocol/docs.ts'
 import { expireUploads, releaseBlob, sweepContent } from '../../server/media/collector.ts'
 import { backends } from '../fixtures/databases.ts'
-import { announce, download, offsetOf, patch, upload } from '../fixtures/media.ts'
+import { announce, download, offsetOf, patch, sendMedia, upload } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { bodies, connect, send, until } from '../fixtures/sync-client.ts'
@@ -31,7 +31,7 @@ describe.each(backends())('media access and serving (%s)', (backend) => {
     return { owner, chat }
   }
 
-  it('members and the uploader get it; a stranger, a leaver, a removed member, a signed-out device and a wrong id do not', async () => {
+  it('once sent, members and the uploader get it; a stranger, a leaver, a removed member, a signed-out device and a wrong id do not', async () => {
     const [bob, cy, dan, eve] = [handle('bob'), handle('cy'), handle('dan'), handle('eve')]
     const b = await signUp(suite.server, bob)
     const c = await signUp(suite.server, cy)
@@ -41,6 +41,11 @@ describe.each(backends())('media access and serving (%s)', (backend) => {
     const bytes = randomBytes(5000)
     const blob = await upload(suite.server, b.token, chat.id, 'file', bytes, 'plan.bin')
     const cysOwn = await upload(suite.server, c.token, chat.id, 'file', randomBytes(10))
+    // uploaded but not sent: only its uploader has it
+    expect((await download(suite.server, owner.token, blob.id)).status).toBe(404)
+    expect((await download(suite.server, b.token, blob.id)).status).toBe(200)
+    await sendMedia(suite.server, b, chat.id, blob)
+    await sendMedia(suite.server, c, chat.id, cysOwn)
     for (const who of [owner, b, c, d]) {
       const got = await download(suite.server, who.token, blob.id)
       expect(got.status).toBe(200)
@@ -73,7 +78,7 @@ describe.each(backends())('media access and serving (%s)', (backend) => {
     expect(hidden.bytes.toString()).toBe(missing.bytes.toString())
   })
 
-  it('a member invited after messages does not get the media from before they came, but gets what comes after', async () => {
+  it('a member invited after messages does not get the media sent before they came, but gets what is sent after', async () => {
     const cy = await signUp(suite.server, handle('cy'))
     const { owner, chat } = await group()
     const before = await upload(suite.server, owner.token, chat.id, 'file', randomBytes(100))
@@ -81,11 +86,19 @@ describe.each(backends())('media access and serving (%s)', (backend) => {
     suite.keep(c0)
     send(c0, owner.user.id, 'here is the plan')
     await until(() => bodies(c0).length === 1, 'written')
+    await sendMedia(suite.server, owner, chat.id, before)
+    // uploaded before the invitation, sent after it: what counts is the page of the message
+    const held = await upload(suite.server, owner.token, chat.id, 'file', randomBytes(100))
     const invited = await api<Chat>(suite.server, owner.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [cy.user.id] })
     expect(invited.body.page).toBe(1)
     expect((await download(suite.server, cy.token, before.id)).status).toBe(404)
     const after = await upload(suite.server, owner.token, chat.id, 'file', randomBytes(100))
+    expect((await download(suite.server, cy.token, after.id)).status).toBe(404)
+    await sendMedia(suite.server, owner, chat.id, after, 1)
+    await sendMedia(suite.server, owner, chat.id, held, 1)
     expect((await download(suite.server, cy.token, after.id)).status).toBe(200)
+    expect((await download(suite.server, cy.token, held.id)).status).toBe(200)
+    expect((await download(suite.server, cy.token, before.id)).status).toBe(404)
   })
 
   it('HTML, SVG and unknown bytes are downloads of no type; safe types are shown, all in a sandbox', async () => {

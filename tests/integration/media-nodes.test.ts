@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
-import { announce, download, offsetOf, patch } from '../fixtures/media.ts'
+import { announce, download, offsetOf, patch, sendMedia } from '../fixtures/media.ts'
 import { api, signUp } from '../fixtures/server.ts'
 
 describe.runIf(backends().includes('postgres'))('media across two nodes (postgres)', () => {
@@ -43,6 +43,9 @@ describe.runIf(backends().includes('postgres'))('media across two nodes (postgre
     const done = await patch(two, ann.token, id, 300_000, bytes.subarray(300_000))
     expect(done.status).toBe(201)
     const blobId = done.body?.id ?? ''
+    // sent through the first node, fetched from both
+    if (!done.body) throw new Error('no blob')
+    await sendMedia(one, ann, chat.id, done.body)
     for (const node of nodes) {
       const got = await download(node, bob.token, blobId, { Range: 'bytes=250000-350000' })
       expect(got.status).toBe(206)

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { BlobInfo, Chat } from '../../protocol/api.ts'
 import { MAX_MEDIA_BYTES } from '../../protocol/limits.ts'
 import { backends } from '../fixtures/databases.ts'
-import { announce, download, offsetOf, openPatch, patch, upload } from '../fixtures/media.ts'
+import { announce, download, offsetOf, openPatch, patch, sendMedia, upload } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp } from '../fixtures/server.ts'
 
@@ -60,6 +60,7 @@ describe.each(backends())('media uploads (%s)', (backend) => {
 
     const blob = await upload(suite.server, a.token, chat.id, 'photo', original)
     expect(blob).toMatchObject({ kind: 'photo', mime: 'image/jpeg', width: 30, height: 40 })
+    await sendMedia(suite.server, a, chat.id, blob)
     const got = await download(suite.server, b.token, blob.id)
     expect(got.status).toBe(200)
     expect(got.headers.get('content-type')).toBe('image/jpeg')
@@ -132,6 +133,7 @@ describe.each(backends())('media uploads (%s)', (backend) => {
     expect(done).toMatchObject({ kind: 'file', size: bytes.length, name: 'notes.bin', mime: 'application/octet-stream' })
     const rows = await suite.server.db.all('SELECT id FROM blobs WHERE upload_id = ?', [up.body.id])
     expect(rows).toEqual([{ id: done.id }])
+    await sendMedia(suite.server, a, chat.id, done)
     expect((await download(suite.server, b.token, done.id)).bytes.equals(bytes)).toBe(true)
 
     // the last answer lost: asking again gives the same blob, and nothing new

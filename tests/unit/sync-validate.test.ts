@@ -75,6 +75,8 @@ class World {
             .getArray<ChatMessage>(ROOTS.page.msgs)
             .toArray()
             .find((m) => m.id === id)?.from,
+        blob: () => undefined,
+        loadBlobs: () => Promise.resolve(new Map()),
       })
     }
     if (this.kind === 'head') return new HeadGrammar(userId, this.server, this.c)

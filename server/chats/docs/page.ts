@@ -5,10 +5,19 @@
 // page (effects.ts); a page before the current one takes no new messages once the one after it has. A
 // member blocked in a direct chat appends like anyone (they must not notice): what they write is hidden
 // from the one who blocked them (hidden.ts). The system lines of a group (`sys`: invited, left, removed,
-// renamed) are the server's to write (system-lines.ts).
+// renamed) are the server's to write (system-lines.ts). A media message must match the blob it names,
+// which its author uploaded to this chat (server/media/facts.ts: looked up when memory does not hold it);
+// its commit records that the page names the blob, and its retraction drops that (server/media/refs.ts).
 import type * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
-import { checkEdit, checkMessage, isReaction, parseReactKey, type ChatMessage } from '../../../protocol/messages.ts'
+import {
+  checkEdit,
+  checkMessage,
+  isReaction,
+  parseReactKey,
+  type ChatMessage,
+  type MediaRef,
+} from '../../../protocol/messages.ts'
 import { PAGE_HARD_LIMIT, PAGE_SIZE } from '../../../protocol/limits.ts'
 import { CLOSE } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
@@ -19,9 +28,11 @@ import type { ConvState } from '../convs.ts'
 import type { ChatDomain } from '../domain.ts'
 import { PAGE_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
-import { previewOf } from '../mirror.ts'
+import { lastOf } from '../mirror.ts'
+import { setLastMessage } from '../convs.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
+import { mediaMismatch, type BlobFact, type BlobLookup } from '../../media/facts.ts'
 
 const SERVER: RootRule = { type: 'server' }
 
@@ -34,6 +45,8 @@ export interface PageState {
   conv: ConvState
   /** message id → author, built on first use, dropped when the doc freezes */
   authors: Map<string, string> | null
+  /** message id → the blob it names, of the media messages; built and dropped with `authors` */
+  blobs: Map<string, string> | null
 }
 
 export interface PageGrammarInput {
@@ -44,12 +57,25 @@ export interface PageGrammarInput {
   page: number
   /** author of a message of this page held by the server */
   messageAuthor(id: string): string | undefined
+  /** a blob's facts, from memory or this update's lookup (null: there is no such blob); undefined: not looked up */
+  blob(id: string): BlobFact | null | undefined
+  /** looks the blobs up, for this update */
+  loadBlobs(ids: string[]): Promise<BlobLookup>
 }
 
-/** The grammar of one update to a page; `appended` holds its new messages once it passed. */
-export class PageGrammar implements UpdateRules {
+type MediaMessage = ChatMessage & { media: MediaRef }
+
+/**
+ * The grammar of one update to a page; once it passed, `appended` holds its new messages, `media` those of
+ * them that are media messages, `edited` the ids of the messages whose edits it writes.
+ */
+export class PageGrammar implements UpdateRules<BlobLookup> {
   readonly appended: ChatMessage[] = []
+  readonly media: MediaMessage[] = []
+  readonly edited = new Set<string>()
   private newMsgs = 0
+  /** blobs the update's media messages name that neither memory nor a lookup knows yet */
+  private lacking: string[] = []
   /** message id → author, of the messages this update carries */
   private local = new Map<string, string>()
   private readonly msgs: RootRule
@@ -74,6 +100,7 @@ export class PageGrammar implements UpdateRules {
             // an id names one message: edits and retractions find their target by it
             if (this.local.has(m.id) || input.messageAuthor(m.id) !== undefined) return 'message id is taken'
             this.appended.push(m)
+            if (m.kind === 'media') this.media.push(m as MediaMessage)
             this.local.set(m.id, userId)
           }
         }
@@ -85,7 +112,7 @@ export class PageGrammar implements UpdateRules {
       type: 'map',
       // a retraction stays: an edit goes only by being overwritten
       delete: 'overwrite',
-      entry: (key, values) => {
+      entry: (key, values, fresh) => {
         const author = this.local.get(key) ?? input.messageAuthor(key)
         if (author !== userId) return 'edits only your own messages of this page'
         for (const value of values) {
@@ -93,6 +120,7 @@ export class PageGrammar implements UpdateRules {
           if (err) return err
           if (!isPlain(value)) return 'edit is not a plain object'
         }
+        if (fresh) this.edited.add(key)
         return null
       },
     }
@@ -127,20 +155,42 @@ export class PageGrammar implements UpdateRules {
     if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: 'page is closed' }
     if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT)
       return { code: CLOSE.REFUSED, reason: 'page is full' }
+    this.lacking = []
+    for (const m of this.media) {
+      const blob = this.input.blob(m.media.id)
+      if (blob === undefined) {
+        this.lacking.push(m.media.id)
+        continue
+      }
+      const err = mediaMismatch(m.media, m.from, conv.id, blob)
+      if (err) return { code: CLOSE.REFUSED, reason: err }
+    }
     return null
+  }
+
+  lacks(): (() => Promise<BlobLookup>) | null {
+    if (this.lacking.length === 0) return null
+    const ids = [...new Set(this.lacking)]
+    return () => this.input.loadBlobs(ids)
   }
 }
 
-function messageAuthor(doc: SyncDoc<PageKey, PageState>, id: string): string | undefined {
-  let authors = doc.state.authors
-  if (!authors) {
-    authors = doc.state.authors = new Map()
-    for (const m of doc.ydoc.getArray<{ id?: unknown; from?: unknown }>(ROOTS.page.msgs).toArray()) {
-      if (m && typeof m.id === 'string' && typeof m.from === 'string') authors.set(m.id, m.from)
+/** The page's index of its messages' authors and blobs, built on first use. */
+function indexed(doc: SyncDoc<PageKey, PageState>): { authors: Map<string, string>; blobs: Map<string, string> } {
+  const { state } = doc
+  if (!state.authors || !state.blobs) {
+    const authors = (state.authors = new Map())
+    const blobs = (state.blobs = new Map())
+    for (const m of doc.ydoc.getArray<{ id?: unknown; from?: unknown; media?: { id?: unknown } }>(ROOTS.page.msgs).toArray()) {
+      if (!m || typeof m.id !== 'string') continue
+      if (typeof m.from === 'string') authors.set(m.id, m.from)
+      if (typeof m.media?.id === 'string') blobs.set(m.id, m.media.id)
     }
   }
-  return authors.get(id)
+  return { authors: state.authors, blobs: state.blobs }
 }
+
+const messageAuthor = (doc: SyncDoc<PageKey, PageState>, id: string): string | undefined => indexed(doc).authors.get(id)
 
 /** What an applied append changes in the chat: page length, latest message, roll-over to the next page. */
 function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, appended: ChatMessage[], batch: Batch): void {
@@ -151,12 +201,13 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   const length = doc.ydoc.getArray(ROOTS.page.msgs).length
   conv.pageLengths.set(page, length)
   part.mirror.pageLengths.set(`${conv.id}:${page}`, { conv: conv.id, page, length })
-  const last = appended[appended.length - 1]
-  conv.lastPreview = previewOf(last)
-  conv.lastFrom = last.from
-  conv.lastTs = last.ts
-  part.mirror.last.set(conv.id, { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs })
-  for (const m of appended) doc.state.authors?.set(m.id, m.from)
+  const last = lastOf(appended[appended.length - 1])
+  setLastMessage(conv, last)
+  part.mirror.last.set(conv.id, last)
+  for (const m of appended) {
+    doc.state.authors?.set(m.id, m.from)
+    if (m.media) doc.state.blobs?.set(m.id, m.media.id)
+  }
   if (hiddenAfterAppend(conv, page, doc.ydoc.getArray(ROOTS.page.msgs), appended)) part.hidden.set(conv.id, hiddenRows(conv))
   if (page === conv.page && length >= PAGE_SIZE) {
     conv.page = page + 1
@@ -165,7 +216,30 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   }
 }
 
-export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageKey, PageState> {
+/**
+ * The blobs an applied update's media messages name, and those whose messages it retracted (or, editing
+ * a retraction over, brought back): in the batch's transaction, with the messages (server/media/refs.ts).
+ */
+function recordRefs(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, g: PageGrammar, batch: Batch): void {
+  if (g.media.length === 0 && g.edited.size === 0) return
+  const convId = doc.state.conv.id
+  const page = doc.key.page
+  const refs = chatBatch(batch, effects).refs
+  const ref = (msgId: string, blobId: string, on: boolean) =>
+    refs.set(`${convId}:${page}:${msgId}`, { convId, page, msgId, blobId, on })
+  for (const m of g.media) ref(m.id, m.media.id, true)
+  if (g.edited.size === 0) return
+  const edits = doc.ydoc.getMap<unknown>(ROOTS.page.edits)
+  const { blobs } = indexed(doc)
+  for (const id of g.edited) {
+    const blob = blobs.get(id)
+    if (!blob) continue
+    const e = edits.get(id)
+    ref(id, blob, !(isPlain(e) && e.retracted === true))
+  }
+}
+
+export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageKey, PageState, BlobLookup> {
   return {
     name: 'page',
     match(name) {
@@ -184,7 +258,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       ),
     async open(key) {
       const conv = await chats.convs.acquire(key.convId)
-      return conv ? { conv, authors: null } : null
+      return conv ? { conv, authors: null, blobs: null } : null
     },
     release: (key) => chats.convs.release(key.convId),
     loaded(doc) {
@@ -194,17 +268,25 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
     },
     frozen(doc) {
       doc.state.authors = null
+      doc.state.blobs = null
     },
     closed: (doc) => doc.key.page < doc.state.conv.page,
-    rules(doc, userId) {
+    rules(doc, userId, facts) {
       const g = new PageGrammar({
         userId,
         doc: doc.ydoc,
         conv: doc.state.conv,
         page: doc.key.page,
         messageAuthor: (id) => messageAuthor(doc, id),
+        blob: (id) => chats.blobs.cached(id) ?? facts?.get(id),
+        loadBlobs: (ids) => chats.blobs.load(ids),
       })
-      return Object.assign(g, { applied: (batch: Batch) => recordAppend(effects, doc, g.appended, batch) })
+      return Object.assign(g, {
+        applied: (batch: Batch) => {
+          recordAppend(effects, doc, g.appended, batch)
+          recordRefs(effects, doc, g, batch)
+        },
+      })
     },
   }
 }
