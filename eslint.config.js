@@ -57,6 +57,8 @@ const zones = [
 
 export default defineConfig([
   globalIgnores(['dist/', 'dist-server/', 'data/', 'coverage/', '.tmp/']),
+  // public/ holds the few scripts the page runs as they are, before the app's modules
+  { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'script' } },
   {
     files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],

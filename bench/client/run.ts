@@ -173,7 +173,10 @@ function printSeries(s: Series): void {
         0,
       ),
       5,
-    )} ms; runs ${s.runs.map((r) => fmt(r.frameMs, 0)).join('/')})  ` +
+    )} ms; runs ${s.runs.map((r) => fmt(r.frameMs, 0)).join('/')}; drawn by the room ${fmt(
+      med((r) => r.liveMs),
+      0,
+    )} ms)  ` +
       `heap ${num(fmt(med((r) => r.heapUsed) / 1048576, 1), 5)} MB  DOM nodes ${num(
         fmt(
           med((r) => r.domNodes),

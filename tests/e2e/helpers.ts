@@ -151,7 +151,7 @@ export async function openDirectInUi(page: Page, friendName: string): Promise<vo
 
 export async function sendInUi(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text)
-  await page.getByRole('button', { name: 'Send' }).click()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
 }
 
 /** The bubble holding `text` (a locator for the whole message row). */

@@ -67,7 +67,7 @@ test('dark follows the system, the pick in Settings overrides it and survives a 
   await row.click()
   await message(page, 'night already').waitFor()
   await page.getByRole('textbox', { name: 'Message' }).fill('Almost')
-  await page.getByRole('button', { name: 'Send' }).click()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
   await page.locator('.msg[data-state="sent"]', { hasText: 'Almost' }).waitFor()
   await page.getByRole('textbox', { name: 'Message' }).fill('')
   const header = await background(page.locator('.topbar--room'))

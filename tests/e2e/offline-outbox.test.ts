@@ -104,7 +104,7 @@ describe('offline outbox', () => {
     // Send and reload in one task: the page goes away while its IndexedDB write may still be open
     const body = 'sent right before a reload'
     await page.getByRole('textbox', { name: 'Message' }).fill(body)
-    await page.getByRole('button', { name: 'Send' }).evaluate((b) => {
+    await page.getByRole('button', { name: 'Send', exact: true }).evaluate((b) => {
       ;(b as HTMLButtonElement).click()
       location.reload()
     })

@@ -312,7 +312,7 @@ export async function openChat(page: Page, baseUrl: string, convId: string): Pro
 
 export async function sendUi(page: Page, body: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(body)
-  await page.getByRole('button', { name: 'Send' }).click()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
 }
 
 /** The messages the page shows: body and state (state only for mine). */

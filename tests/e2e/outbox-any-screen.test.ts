@@ -117,7 +117,7 @@ describe('the outbox, whichever screen is open', () => {
     // and one sent in the very task that leaves the page: its IndexedDB write may never commit
     const last = 'sent as the tab went away'
     await page.getByRole('textbox', { name: 'Message' }).fill(last)
-    await page.getByRole('button', { name: 'Send' }).evaluate((b) => {
+    await page.getByRole('button', { name: 'Send', exact: true }).evaluate((b) => {
       ;(b as HTMLButtonElement).click()
       location.replace('about:blank')
     })

@@ -4,6 +4,8 @@ import type { Me, Session, SignInBody, SignUpBody, UpdateMeBody } from '../../pr
 import { api, onUnauthorized, setToken } from './api.ts'
 import { dbName } from '../store/db-name.ts'
 import { stashClear } from '../store/stash.ts'
+import { snapshotClear } from '../store/room-snapshot.ts'
+import { clearMediaCache } from '../media/cache-name.ts'
 import { requestPersistence } from '../store/storage.ts'
 
 export { api, ApiFailure } from './api.ts'
@@ -53,6 +55,8 @@ export async function signedOut(): Promise<void> {
   save(null)
   if (!id) return
   stashClear(dbName(id))
+  snapshotClear(id)
+  void clearMediaCache()
   // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
   await import('dexie')
     .then(({ default: Dexie }) => Dexie.delete(dbName(id)))

@@ -16,11 +16,14 @@ import { startOutbox } from '../sync/outbox.ts'
 import { forgetChatInfos } from './chats.ts'
 import { friends, loadCachedFriends } from './friends.ts'
 import { chatList, startInbox } from './inbox.ts'
+import { startMediaOutbox } from './media-outbox.ts'
 
 export { me, signUp, signIn, signOut, updateMe, api, ApiFailure } from '../account/session.ts'
 export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
+export { snapshotDrop, snapshotPut } from '../store/room-snapshot.ts'
+export { outgoing, sendFiles, removeOutgoing, type OutgoingView } from './media-outbox.ts'
 export { chatList, chatListLoaded, unsentChats, unreadTotal, type ChatListItem } from './inbox.ts'
 export {
   chatSettings,
@@ -67,6 +70,7 @@ function start(userId: string): () => void {
     startBackground(chatList),
     // what this device wrote goes out whichever screen is open
     startOutbox(dbName(userId)),
+    startMediaOutbox(),
   ]
   return () => {
     for (const s of stops.reverse()) s()

@@ -3,7 +3,7 @@
 import type * as Y from 'yjs'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import { edited, messageItems, reactionsByMessage, systemLines, type MessageItem, type ReactionCount } from '../kinds/page.ts'
-import type { SystemLine } from '../../protocol/messages.ts'
+import type { MediaRef, SystemLine } from '../../protocol/messages.ts'
 import type { Page } from './conversation-pages.ts'
 
 export interface MessageView {
@@ -12,6 +12,8 @@ export interface MessageView {
   ts: number
   body: string
   replyTo?: string
+  /** a photo, video, voice note or file (then `body` is its caption) */
+  media?: MediaRef
   page: number
   index: number
   edited: boolean
@@ -97,6 +99,7 @@ function viewOf(
     reactions: reactions.get(m.id) ?? NONE,
   }
   if (m.replyTo) v.replyTo = m.replyTo
+  if (m.media) v.media = m.media
   return v
 }
 

@@ -22,6 +22,36 @@ export interface MessageRow {
   retracted: boolean
   tokens: string[]
 }
+/**
+ * A photo or file picked to send and not sent yet: the media outbox (models/media-outbox.ts). It stays
+ * until its message is in the chat's page doc; nothing evicts it.
+ */
+export interface OutgoingRow {
+  /** the id its message will have: appending it twice is seen and skipped */
+  msgId: string
+  conv: string
+  kind: import('../../protocol/api.ts').MediaKind
+  file: Blob
+  name?: string
+  /** what the device measured (a photo after resizing) */
+  w?: number
+  h?: number
+  /** a video's length, ms */
+  dur?: number
+  thumb?: string
+  body: string
+  created: number
+  /** the resumable upload, once announced */
+  uploadId?: string
+  /** a refusal no retry will change (too large, over quota): shown, and sent no more */
+  failed?: string
+}
+/** One blob in the `sori-media` Cache Storage cache: what the cache budget evicts, least recently used first. */
+export interface CachedBlobRow {
+  id: string
+  size: number
+  used: number
+}
 export interface KvRow {
   key: string
   value: unknown
@@ -32,6 +62,8 @@ export class SoriDb extends Dexie {
   /** keyed by position: message ids come from clients, and one reused in another chat must not overwrite a row */
   messages!: Table<MessageRow, [string, number, number]>
   kv!: Table<KvRow, string>
+  outgoing!: Table<OutgoingRow, string>
+  cachedBlobs!: Table<CachedBlobRow, string>
   constructor(userId: string) {
     super(dbName(userId))
     this.version(1).stores({
@@ -39,6 +71,7 @@ export class SoriDb extends Dexie {
       messages: '[conv+page+index], id, conv, *tokens',
       kv: 'key',
     })
+    this.version(2).stores({ outgoing: 'msgId, conv, created', cachedBlobs: 'id, used' })
   }
 }
 

@@ -92,11 +92,9 @@ export function Chats() {
           {list.map((c) => {
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
-            const preview = c.preview
-              ? c.kind === 'group' && c.from === myId
-                ? t('chats.youPrefix', { text: isolate(c.preview) })
-                : isolate(c.preview)
-              : ''
+            // a photo or file without a caption is named by what it is
+            const said = c.preview ? isolate(c.preview) : c.media ? t(`media.${c.media}`) : ''
+            const preview = said && c.kind === 'group' && c.from === myId ? t('chats.youPrefix', { text: said }) : said
             return (
               <li key={c.id} class="row row--split chat-item">
                 <a

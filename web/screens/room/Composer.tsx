@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_MESSAGE_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
-import { IconClose, IconSend } from '../../components/icons.tsx'
+import { IconClose, IconPlus, IconSend } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
 
 export type Mode =
@@ -15,15 +15,18 @@ interface Props {
   onCancelMode: () => void
   onSend: (text: string) => void
   onTyping: (on: boolean) => void
+  /** photos and files picked, pasted or dropped */
+  onFiles: (files: File[]) => void
   disabled?: boolean
 }
 
 const MAX_HEIGHT = 140
 const desktopKeyboard = () => matchMedia('(hover: hover) and (pointer: fine)').matches
 
-export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Props) {
+export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, disabled }: Props) {
   const [text, setText] = useState('')
   const area = useRef<HTMLTextAreaElement>(null)
+  const picker = useRef<HTMLInputElement>(null)
   const typingTimer = useRef(0)
 
   useEffect(() => {
@@ -87,6 +90,26 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Pro
           submit()
         }}
       >
+        <button
+          type="button"
+          class="composer__attach"
+          disabled={disabled || mode.kind === 'edit'}
+          aria-label={t('media.attach')}
+          onClick={() => picker.current?.click()}
+        >
+          <IconPlus />
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])]
+            e.currentTarget.value = ''
+            onFiles(files)
+          }}
+        />
         <label class="visually-hidden" for="composer-text">
           {t('room.message')}
         </label>
@@ -100,6 +123,12 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, disabled }: Pro
           disabled={disabled}
           enterkeyhint="send"
           onInput={(e) => input(e.currentTarget.value)}
+          onPaste={(e) => {
+            const files = [...(e.clipboardData?.files ?? [])]
+            if (files.length === 0) return
+            e.preventDefault()
+            onFiles(files)
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) {
               e.preventDefault()

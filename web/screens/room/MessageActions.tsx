@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
+import { mediaLabel } from './MediaView.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { UserText } from '../../components/UserText.tsx'
@@ -28,7 +29,9 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
     fn()
     onClose()
   }
-  const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text: m.body }))
+  // a photo or file without a caption is quoted by what it is; its blob stays in its chat (no forward)
+  const text = m.body || (m.media ? mediaLabel(m.media) : '')
+  const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const forward = then(onForward)
   const edit = then(() => onMode({ kind: 'edit', id: m.id, text: m.body }))
@@ -37,7 +40,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
     return (
       <Sheet title={t('room.retract')} onClose={onClose}>
         <p class="sheet__quote">
-          <UserText text={m.body} />
+          <UserText text={text} />
         </p>
         <Confirm text={t('room.retractConfirm')} action={t('room.retract')} onConfirm={then(onRetract)} onCancel={onClose} />
       </Sheet>
@@ -45,7 +48,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
   }
   return (
     <Sheet title={t('room.actions')} onClose={onClose}>
-      <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={m.body} />}</p>
+      <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={text} />}</p>
       {!m.retracted && <ReactionPicker m={m} onReact={(r) => then(() => onReact(r))()} />}
       <div class="stack">
         {!m.retracted && (
@@ -53,17 +56,17 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
             {t('room.reply')}
           </button>
         )}
-        {!m.retracted && (
+        {!m.retracted && m.body && (
           <button class="btn btn--block" onClick={copy}>
             {t('room.copy')}
           </button>
         )}
-        {!m.retracted && (
+        {!m.retracted && !m.media && (
           <button class="btn btn--block" onClick={forward}>
             {t('room.forward')}
           </button>
         )}
-        {mine && !m.retracted && (
+        {mine && !m.retracted && !m.media && (
           <button class="btn btn--block" onClick={edit}>
             {t('room.edit')}
           </button>

@@ -12,6 +12,7 @@ import { IconClock } from '../../components/icons.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
 import { ReactionChips } from './reactions.tsx'
+import { MediaContent, mediaLabel } from './MediaView.tsx'
 
 interface Props {
   m: MessageView
@@ -25,6 +26,8 @@ interface Props {
   onReact: (m: MessageView, reaction: Reaction | null) => void
   /** the message a search result pointed at */
   highlight?: boolean
+  /** opens a photo full screen */
+  onView?: (src: string, alt: string) => void
 }
 
 /**
@@ -59,7 +62,7 @@ export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: 
   )
 }
 
-export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, onReact, highlight }: Props) {
+export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, onReact, highlight, onView }: Props) {
   const name = personName(author)
   const meta = (
     <span class="msg__meta">
@@ -90,17 +93,26 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
         <span class="msg__quote">
           <span class="msg__quote-name">{t('room.replyTo', { name: isolate(repliedAuthor) })}</span>
           <span class="msg__quote-text">
-            {replied ? replied.retracted ? t('room.retracted') : <UserText text={replied.body} /> : t('room.olderMessage')}
+            {replied ? (
+              replied.retracted ? (
+                t('room.retracted')
+              ) : (
+                <UserText text={replied.body || (replied.media ? mediaLabel(replied.media) : '')} />
+              )
+            ) : (
+              t('room.olderMessage')
+            )}
           </span>
         </span>
       )}
-      <UserText class="msg__text" text={m.body} links />
+      {m.media && <MediaContent media={m.media} onView={onView ?? (() => {})} />}
+      {(!m.media || m.body) && <UserText class="msg__text" text={m.body} links />}
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
     </>
   )
   return (
     <div
-      class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''}`}
+      class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''} ${m.media && !m.retracted ? 'msg--media' : ''}`}
       data-msg-id={m.id}
       data-state={mine ? m.state : undefined}
     >
@@ -109,7 +121,15 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
         {!mine && first && <UserText class="msg__name" text={name} />}
         <div class="msg__line">
           {mine && meta}
-          <div class="msg__bubble">
+          <div
+            class="msg__bubble"
+            onContextMenu={(e) => {
+              // a long press (or right click) opens the actions of a message whose photo takes the tap
+              if (!m.media) return
+              e.preventDefault()
+              onOpen(m)
+            }}
+          >
             <button
               type="button"
               class="msg__open"

@@ -2,7 +2,7 @@
 // for the address of a chat that does not exist or is not mine, one screen that says so.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me } from '../../models/index.ts'
+import { me, outgoing, removeOutgoing, sendFiles } from '../../models/index.ts'
 import { openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'
@@ -11,7 +11,7 @@ import { formatList, formatLongDate } from '../../i18n/format.ts'
 import { VirtualList } from '../../components/VirtualList.tsx'
 import { IconBack, IconMenu } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
-import { toRows, type Row } from './rows.ts'
+import { outRows, toRows, type Row } from './rows.ts'
 import { MessageRow, SystemLineRow } from './MessageRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
 import { MembersSheet } from './MembersSheet.tsx'
@@ -20,6 +20,8 @@ import { ForwardSheet } from './ForwardSheet.tsx'
 import { useRoomChat } from './chat.ts'
 import { useAnnouncement, useMarkRead } from './reading.ts'
 import { useJumpTarget, useOlderPages } from './older.ts'
+import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
+import { OutgoingContent, PhotoViewer } from './MediaView.tsx'
 
 /** The chat, open while the room is. */
 function useConversation(convId: string): Conversation {
@@ -36,12 +38,18 @@ export default function Room({ convId }: { convId: string }) {
   const { chat, members: current, title, memberCount, lost, known, peerDeleted } = useRoomChat(convId, messages, myId)
   // whoever left keeps their name and avatar on what they wrote
   const members = withAuthors(current, conv.authors.value)
-  const rows = useComputed(() => toRows(conv.messages.value)).value
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
+  const sent = useComputed(() => toRows(conv.messages.value)).value
+  const waiting = outRows(outgoing.value, convId, byId)
+  const rows = useMemo(
+    () => (waiting.length ? [...sent, ...waiting] : sent),
+    [sent, waiting.map((r) => r.key).join(), outgoing.value],
+  )
   const onBottom = useMarkRead(conv, newest)
   const announce = useAnnouncement(newest, myId, members)
   const older = useOlderPages(conv, messages)
   const { scrollTo, highlight } = useJumpTarget(convId, conv, messages, byId, older)
+  useRoomSnapshot(myId, convId, messages.length > 0, known && !older.hasOlder, rows)
 
   const [mode, setMode] = useState<Mode>({ kind: 'new' })
   const [actions, setActions] = useState<MessageView | null>(null)
@@ -49,6 +57,14 @@ export default function Room({ convId }: { convId: string }) {
   const [details, setDetails] = useState(false)
   const [sentTick, setSentTick] = useState(0)
   const [showJump, setShowJump] = useState(false)
+  const [viewing, setViewing] = useState<{ src: string; alt: string } | null>(null)
+  const [dragging, setDragging] = useState(false)
+
+  function attach(files: File[]) {
+    if (files.length === 0 || lost || peerDeleted) return
+    void sendFiles(convId, files)
+    setSentTick((n) => n + 1)
+  }
 
   function send(text: string) {
     if (mode.kind === 'edit') conv.edit(mode.id, text)
@@ -70,6 +86,18 @@ export default function Room({ convId }: { convId: string }) {
           <span>{formatLongDate(r.ts)}</span>
         </div>
       )
+    if (r.kind === 'out')
+      return (
+        <div class="msg msg--mine msg--first msg--last msg--media msg--out" data-out-id={r.v.msgId}>
+          <div class="msg__col">
+            <div class="msg__line">
+              <div class="msg__bubble">
+                <OutgoingContent v={r.v} onRemove={() => void removeOutgoing(r.v.msgId)} />
+              </div>
+            </div>
+          </div>
+        </div>
+      )
     if (r.m.system) return <SystemLineRow line={r.m.system} myId={myId} nameOf={(id) => personName(members.get(id))} />
     const replied = r.m.replyTo ? byId.get(r.m.replyTo) : undefined
     return (
@@ -84,12 +112,30 @@ export default function Room({ convId }: { convId: string }) {
         repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
         onOpen={setActions}
         onReact={(m, r) => conv.react(m.id, r)}
+        onView={(src, alt) => setViewing({ src, alt })}
       />
     )
   }
 
   return (
-    <section class="room" aria-labelledby="room-title">
+    <section
+      class={`room ${dragging ? 'room--drop' : ''}`}
+      aria-labelledby="room-title"
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes('Files')) return
+        e.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false)
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer?.files.length) return
+        e.preventDefault()
+        setDragging(false)
+        attach([...e.dataTransfer.files])
+      }}
+    >
       <header class="topbar topbar--room">
         <button class="icon-btn" onClick={() => back()} aria-label={t('app.back')}>
           <IconBack />
@@ -107,7 +153,7 @@ export default function Room({ convId }: { convId: string }) {
         </button>
       </header>
 
-      {messages.length === 0 ? (
+      {rows.length === 0 ? (
         <p class="room__empty">{older.hasOlder || !known ? t('app.loading') : t('room.empty')}</p>
       ) : (
         <VirtualList
@@ -152,7 +198,9 @@ export default function Room({ convId }: { convId: string }) {
         onCancelMode={() => setMode({ kind: 'new' })}
         onSend={send}
         onTyping={(on) => conv.setTyping(on)}
+        onFiles={attach}
       />
+      {viewing && <PhotoViewer src={viewing.src} alt={viewing.alt} onClose={() => setViewing(null)} />}
 
       {actions && (
         <MessageActions
@@ -173,6 +221,7 @@ export default function Room({ convId }: { convId: string }) {
 }
 
 function Unavailable() {
+  useEffect(dropBootPaint, [])
   return (
     <section class="room" aria-labelledby="room-title">
       <header class="topbar topbar--room">

@@ -1,9 +1,12 @@
 // Turns the loaded messages into list rows: a day separator where the local date changes, and
 // sender-and-minute groups (the name and avatar show on a group's first message, the time on its last).
-import type { MessageView } from '../../models/index.ts'
+import type { MessageView, OutgoingView } from '../../models/index.ts'
 
 export type Row =
-  { kind: 'day'; key: string; ts: number } | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
+  | { kind: 'day'; key: string; ts: number }
+  | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
+  /** a photo or file in the outbox, after the chat's messages */
+  | { kind: 'out'; key: string; v: OutgoingView }
 
 const minute = (ts: number) => Math.floor(ts / 60_000)
 const dayKey = (ts: number) => {
@@ -28,4 +31,9 @@ export function toRows(messages: readonly MessageView[]): Row[] {
     rows.push({ kind: 'msg', key: m.id, m, first, last })
   }
   return rows
+}
+
+/** The outbox's files of this chat that are not in it yet, as rows after its messages. */
+export function outRows(outgoing: readonly OutgoingView[], convId: string, inChat: ReadonlyMap<string, unknown>): Row[] {
+  return outgoing.filter((v) => v.conv === convId && !inChat.has(v.msgId)).map((v) => ({ kind: 'out', key: 'o' + v.msgId, v }))
 }

@@ -9,6 +9,7 @@ import { LanguagePicker } from '../../i18n/picker.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
 import { Account } from './Account.tsx'
+import { MediaStorage } from './MediaStorage.tsx'
 import { THEME_CHOICES, setTheme, themeChoice, type ThemeChoice } from '../../app/theme.ts'
 
 export default function Settings() {
@@ -107,6 +108,7 @@ export default function Settings() {
           </p>
           {storage && <p class="muted">{storage.persisted ? t('settings.persisted') : t('settings.notPersisted')}</p>}
           {storageProblem.value === 'quota' && <p class="form__error">{t('settings.quotaFull')}</p>}
+          <MediaStorage />
         </section>
 
         <Account />

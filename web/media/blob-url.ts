@@ -1,0 +1,125 @@
+// A blob's bytes for display: from this device's media cache when it has them (so what was seen stays
+// readable offline), else fetched with the session's token (an <img> cannot send one) and kept in the
+// cache. Handed out as object URLs, one per blob while the page lives. The cache stays within a budget
+// the user picks in Settings: past it, the blobs used least recently go (they are fetched again when
+// seen again). Files waiting to be sent are not in it (the outbox keeps them), so they never go.
+import { getToken } from '../account/api.ts'
+import { db } from '../store/db.ts'
+import { MEDIA_CACHE as CACHE } from './cache-name.ts'
+
+const urls = new Map<string, Promise<string | null>>()
+const BUDGET_KEY = 'sori.mediaBudget'
+/** the budgets Settings offers, in bytes */
+export const MEDIA_BUDGETS = [100, 500, 2000, 10_000].map((mb) => mb * 1_000_000)
+const DEFAULT_BUDGET = 500_000_000
+
+/** How much media this device keeps at most (a device setting). */
+export function mediaBudget(): number {
+  try {
+    const v = Number(localStorage.getItem(BUDGET_KEY))
+    return Number.isFinite(v) && v > 0 ? v : DEFAULT_BUDGET
+  } catch {
+    return DEFAULT_BUDGET
+  }
+}
+
+export async function setMediaBudget(bytes: number): Promise<void> {
+  try {
+    localStorage.setItem(BUDGET_KEY, String(bytes))
+  } catch {
+    /* storage blocked: the default applies */
+  }
+  await evict()
+}
+
+/** Bytes of media kept on this device now. */
+export async function mediaUsage(): Promise<number> {
+  let total = 0
+  await db()?.cachedBlobs.each((r) => void (total += r.size))
+  return total
+}
+
+/** Drops the least recently used blobs until the cache is within the budget. */
+async function evict(): Promise<void> {
+  const d = db()
+  if (!d || !('caches' in self)) return
+  let total = await mediaUsage()
+  const budget = mediaBudget()
+  if (total <= budget) return
+  const cache = await caches.open(CACHE)
+  for (const r of await d.cachedBlobs.orderBy('used').toArray()) {
+    if (total <= budget) break
+    await cache.delete(`/api/blobs/${r.id}`)
+    await d.cachedBlobs.delete(r.id)
+    total -= r.size
+  }
+}
+
+async function kept(id: string, size: number): Promise<void> {
+  await db()
+    ?.cachedBlobs.put({ id, size, used: Date.now() })
+    .catch(() => {})
+}
+
+async function load(id: string, token: string | null): Promise<string | null> {
+  const key = `/api/blobs/${id}`
+  const cache = 'caches' in self ? await caches.open(CACHE).catch(() => null) : null
+  let res = (await cache?.match(key)) ?? null
+  if (res) {
+    void db()
+      ?.cachedBlobs.update(id, { used: Date.now() })
+      .catch(() => {})
+  } else {
+    if (!token) return null
+    try {
+      res = await fetch(key, { headers: { authorization: `Bearer ${token}` } })
+    } catch {
+      return null // offline and not cached
+    }
+    if (!res.ok) return null
+    const blob = await res.blob()
+    if (cache) await keep(cache, id, blob, res.headers.get('content-type') ?? 'application/octet-stream')
+    return URL.createObjectURL(blob)
+  }
+  return URL.createObjectURL(await res.blob())
+}
+
+async function keep(cache: Cache, id: string, bytes: Blob, mime: string): Promise<void> {
+  try {
+    await cache.put(
+      `/api/blobs/${id}`,
+      new Response(bytes, { headers: { 'content-type': mime, 'content-length': String(bytes.size) } }),
+    )
+    await kept(id, bytes.size)
+    await evict()
+  } catch {
+    /* the device is full: shown from memory this time */
+  }
+}
+
+/** An object URL of blob `id`, or null when it cannot be had now (offline and not cached, or refused). */
+export function blobUrl(id: string): Promise<string | null> {
+  let p = urls.get(id)
+  if (!p) {
+    p = load(id, getToken())
+    urls.set(id, p)
+    // a failure is asked again next time (back online, say)
+    void p.then((u) => u === null && urls.delete(id))
+  }
+  return p
+}
+
+/** Keeps a blob this device just sent in the cache, so that the sender never downloads it again. */
+export async function keepSent(id: string, bytes: Blob, mime: string): Promise<void> {
+  if (!('caches' in self)) return
+  const cache = await caches.open(CACHE).catch(() => null)
+  if (cache) await keep(cache, id, bytes, mime)
+}
+
+/** Empties the media cache now (Settings): what is seen again is fetched again. */
+export async function clearMedia(): Promise<void> {
+  if ('caches' in self) await caches.delete(CACHE).catch(() => false)
+  await db()
+    ?.cachedBlobs.clear()
+    .catch(() => {})
+}

@@ -1,0 +1,100 @@
+// The media outbox: photos and files picked to send wait here (IndexedDB, with their bytes) until each is
+// uploaded and its message is in the chat; offline, after a reload, whichever screen is open. This module
+// is what every signed-in start loads: the list the room shows, and the trigger. Preparing and sending
+// (media-send.ts, with the upload and the photo worker) load when there is something to send.
+import { effect, signal } from '@preact/signals'
+import type { MediaKind } from '../../protocol/api.ts'
+import { db, type OutgoingRow } from '../store/db.ts'
+import { connection } from '../sync/connection.ts'
+
+export interface OutgoingView {
+  msgId: string
+  conv: string
+  kind: MediaKind
+  name?: string
+  size: number
+  w?: number
+  h?: number
+  /** an object URL of the bytes, for the preview */
+  url: string
+  created: number
+  /** bytes the server has */
+  sent: number
+  /** the server's refusal code, when it refused for good */
+  failed?: string
+}
+
+/** Everything waiting to be sent, oldest first. */
+export const outgoing = signal<readonly OutgoingView[]>([])
+
+export function viewOf(r: OutgoingRow): OutgoingView {
+  const v: OutgoingView = {
+    msgId: r.msgId,
+    conv: r.conv,
+    kind: r.kind,
+    size: r.file.size,
+    url: URL.createObjectURL(r.file),
+    created: r.created,
+    sent: 0,
+  }
+  if (r.name) v.name = r.name
+  if (r.w && r.h) Object.assign(v, { w: r.w, h: r.h })
+  if (r.failed) v.failed = r.failed
+  return v
+}
+
+export function updateView(msgId: string, change: Partial<OutgoingView>): void {
+  outgoing.value = outgoing.value.map((v) => (v.msgId === msgId ? { ...v, ...change } : v))
+}
+
+export function dropView(msgId: string): void {
+  const v = outgoing.value.find((x) => x.msgId === msgId)
+  if (v) URL.revokeObjectURL(v.url)
+  outgoing.value = outgoing.value.filter((x) => x.msgId !== msgId)
+}
+
+/** the file being uploaded now, which cannot be taken back */
+export const sending: { id: string | null } = { id: null }
+
+/**
+ * Puts picked files in the outbox of chat `convId`, photos resized on the way (off the main thread).
+ * `caption` goes with the first of them.
+ */
+export async function sendFiles(convId: string, files: readonly File[], caption = ''): Promise<void> {
+  await (await import('./media-send.ts')).queueFiles(convId, files, caption)
+}
+
+/** Takes a file out of the outbox before it is sent (or after it was refused). */
+export async function removeOutgoing(msgId: string): Promise<void> {
+  if (sending.id === msgId) return // being sent: it will be in the chat in a moment
+  await db()?.outgoing.delete(msgId)
+  dropView(msgId)
+}
+
+/** Sends what waits, unless offline (the next connection calls again). */
+export function kick(): void {
+  if (connection.peek() === 'offline' || !outgoing.peek().some((v) => !v.failed)) return
+  void import('./media-send.ts').then((m) => m.pump())
+}
+
+/** Runs while someone is signed in: loads what waits, and sends it whenever a connection exists. */
+export function startMediaOutbox(): () => void {
+  let live = true
+  void db()
+    ?.outgoing.orderBy('created')
+    .toArray()
+    .then((rows) => {
+      if (!live) return
+      outgoing.value = rows.map(viewOf)
+      kick()
+    })
+  const stop = effect(() => {
+    if (connection.value === 'online') kick()
+  })
+  return () => {
+    live = false
+    stop()
+    for (const v of outgoing.value) URL.revokeObjectURL(v.url)
+    outgoing.value = []
+  }
+}

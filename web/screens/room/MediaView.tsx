@@ -1,0 +1,199 @@
+// What a media message shows inside its bubble: a photo as its ThumbHash placeholder of the right shape,
+// then the picture (opened full screen by a tap); a file or video as its name, size and a download. And
+// the same for what is still in the outbox: the picked file, with how much of it the server has.
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { thumbHashToDataURL } from 'thumbhash'
+import type { MediaRef } from '../../../protocol/messages.ts'
+import type { OutgoingView } from '../../models/index.ts'
+import { blobUrl } from '../../media/blob-url.ts'
+import { t } from '../../app/t.ts'
+import { formatBytes } from '../../i18n/format.ts'
+import { IconClose } from '../../components/icons.tsx'
+
+/** the box a photo is shown in, at most this wide and tall (CSS px), keeping its shape */
+const MAX_W = 240
+const MAX_H = 320
+
+function box(w: number | undefined, h: number | undefined): { width: number; height: number } {
+  if (!w || !h) return { width: MAX_W, height: Math.round(MAX_W * 0.75) }
+  const s = Math.min(MAX_W / w, MAX_H / h, 1.5)
+  return { width: Math.max(80, Math.round(w * s)), height: Math.max(60, Math.round(h * s)) }
+}
+
+const placeholders = new Map<string, string>()
+function placeholder(thumb: string | undefined): string | undefined {
+  if (!thumb) return undefined
+  let url = placeholders.get(thumb)
+  if (!url) {
+    try {
+      url = thumbHashToDataURL(Uint8Array.from(atob(thumb), (c) => c.charCodeAt(0)))
+    } catch {
+      return undefined
+    }
+    placeholders.set(thumb, url)
+  }
+  return url
+}
+
+/** The blob's object URL once it is here (null while loading or when it cannot be had). */
+function useBlobUrl(id: string | null): string | null {
+  const [url, setUrl] = useState<string | null>(null)
+  useEffect(() => {
+    if (!id) return
+    let live = true
+    void blobUrl(id).then((u) => live && setUrl(u))
+    return () => {
+      live = false
+    }
+  }, [id])
+  return url
+}
+
+function Photo({ src, thumb, w, h, alt }: { src: string | null; thumb?: string; w?: number; h?: number; alt: string }) {
+  const [shown, setShown] = useState(false)
+  const size = box(w, h)
+  const ph = placeholder(thumb)
+  return (
+    <span class="media-photo" style={{ width: `${size.width}px`, height: `${size.height}px` }}>
+      {/* under the picture while it fades in */}
+      {ph && <img class="media-photo__ph" src={ph} alt="" aria-hidden="true" />}
+      {src && (
+        <img
+          class={`media-photo__img ${shown ? 'is-shown' : ''}`}
+          src={src}
+          alt={alt}
+          width={size.width}
+          height={size.height}
+          onLoad={() => setShown(true)}
+        />
+      )}
+    </span>
+  )
+}
+
+/** Fetches the blob (from the cache when it is there) and saves it under `name`. */
+async function save(id: string, name: string): Promise<void> {
+  const url = await blobUrl(id)
+  if (!url) return
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+}
+
+function FileCard({ name, size, id }: { name: string; size: number; id: string | null }) {
+  return (
+    <span class="media-file">
+      <span class="media-file__name">{name}</span>
+      <span class="media-file__size">{formatBytes(size)}</span>
+      {id && (
+        <button type="button" class="media-file__get" onClick={() => void save(id, name)}>
+          {t('media.download')}
+        </button>
+      )}
+    </span>
+  )
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000)
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}
+
+/** A video: its placeholder and length until played; its bytes load only when asked for (they can be large). */
+function Video({ media }: { media: MediaRef }) {
+  const [play, setPlay] = useState(false)
+  const src = useBlobUrl(play ? media.id : null)
+  const size = box(media.w, media.h)
+  if (play && src)
+    return (
+      <video class="media-video" src={src} controls autoPlay playsInline width={size.width} height={size.height}>
+        {t('media.video')}
+      </video>
+    )
+  return (
+    <button type="button" class="media-open" onClick={() => setPlay(true)} aria-label={t('media.playVideo')}>
+      <Photo src={null} thumb={media.thumb} w={media.w} h={media.h} alt="" />
+      <span class="media-play" aria-hidden="true">
+        ▶
+      </span>
+      {media.dur !== undefined && <span class="media-dur">{formatDuration(media.dur)}</span>}
+    </button>
+  )
+}
+
+/** What a photo, video, voice note or file is called where its caption would be quoted. */
+export function mediaLabel(media: Pick<MediaRef, 'kind' | 'name'>): string {
+  if (media.kind === 'file' && media.name) return media.name
+  return t(`media.${media.kind}`)
+}
+
+/** The media of a sent message; `onView` opens a photo full screen. */
+export function MediaContent({ media, onView }: { media: MediaRef; onView: (src: string, alt: string) => void }) {
+  if (media.kind === 'photo') return <PhotoContent media={media} onView={onView} />
+  if (media.kind === 'video') return <Video media={media} />
+  return <FileCard name={media.name ?? mediaLabel(media)} size={media.size} id={media.id} />
+}
+
+function PhotoContent({ media, onView }: { media: MediaRef; onView: (src: string, alt: string) => void }) {
+  const src = useBlobUrl(media.id)
+  const alt = t('media.photo')
+  return (
+    <button type="button" class="media-open" onClick={() => src && onView(src, alt)} aria-label={t('media.viewPhoto')}>
+      <Photo src={src} thumb={media.thumb} w={media.w} h={media.h} alt={alt} />
+    </button>
+  )
+}
+
+const REASONS: Record<string, string> = {
+  too_large: 'media.error.tooLarge',
+  quota_exceeded: 'media.error.quota',
+  too_many_uploads: 'media.error.rate',
+  not_an_image: 'media.error.notImage',
+}
+
+/** A picked file not yet in the chat: its preview, how far it is, or why the server refused it. */
+export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: () => void }) {
+  const percent = v.size > 0 ? Math.floor((100 * v.sent) / v.size) : 0
+  return (
+    <>
+      {/* a refused "photo" may be no picture at all: only the refusal shows */}
+      {v.failed ? null : v.kind === 'photo' ? (
+        <Photo src={v.url} w={v.w} h={v.h} alt={t('media.photo')} />
+      ) : (
+        <FileCard name={v.name ?? t('media.file')} size={v.size} id={null} />
+      )}
+      {v.failed ? (
+        <span class="media-out__failed" role="alert">
+          {t(REASONS[v.failed] ?? 'media.error.other')}
+          <button type="button" class="media-out__remove" onClick={onRemove}>
+            {t('media.remove')}
+          </button>
+        </span>
+      ) : (
+        <span class="media-out__progress">
+          <progress max={100} value={percent} aria-label={t('media.sending')} />
+          <span>{t('media.percent', { percent })}</span>
+        </span>
+      )}
+    </>
+  )
+}
+
+/** A photo full screen, over everything; Escape, the close button or a tap on it closes it. */
+export function PhotoViewer({ src, alt, onClose }: { src: string; alt: string; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    const d = ref.current
+    if (d && !d.open) d.showModal()
+    return () => d?.close()
+  }, [])
+  return (
+    <dialog ref={ref} class="viewer" aria-label={alt} onClose={onClose} onClick={onClose}>
+      <img class="viewer__img" src={src} alt={alt} />
+      <button class="icon-btn viewer__close" onClick={onClose} aria-label={t('app.close')}>
+        <IconClose />
+      </button>
+    </dialog>
+  )
+}
