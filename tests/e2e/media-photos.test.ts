@@ -1,7 +1,7 @@
-// Photos, a video and a file between two people in real Chromium against the real server: picked through
+// Photos, a video, a voice note and a file between two people in real Chromium against the real server: picked through
 // the attach button, a photo resized on the sender's phone, shown to the receiver as a placeholder of the
 // right shape and then the picture, without the GPS position the camera wrote; a video shows its length
-// and plays and seeks; a file arrives with its name and a download; what is picked offline is sent once
+// and plays and seeks; a voice note held and let go plays on the other side; a file arrives with its name and a download; what is picked offline is sent once
 // when the connection is back; a "photo" that is no picture is refused with a message the sender can
 // read, and can be removed.
 import { expect, test } from 'vitest'
@@ -68,7 +68,7 @@ async function openChat(page: Page, convId: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).waitFor()
 }
 
-test('a photo, a video and a PDF go from one phone to another; offline picks go once; a false photo is refused', async () => {
+test('a photo, a video, a voice note and a PDF go from one phone to another; offline picks go once; a false photo is refused', async () => {
   const ann = await signUp(app.server, 'ann.photo', 'Ann')
   const ben = await signUp(app.server, 'ben.photo', 'Ben')
   await api(app.server, ann.token, 'POST', '/api/friends', { userId: ben.user.id })
@@ -158,6 +158,29 @@ test('a photo, a video and a PDF go from one phone to another; offline picks go 
   )
   expect(seeked).toBeGreaterThan(0.3)
 
+  // a voice note: hold the microphone, let go after a second, and the other side plays it
+  const mic = a.page.getByRole('button', { name: 'Record a voice note' })
+  const micBox = (await mic.boundingBox())!
+  await a.page.mouse.move(micBox.x + micBox.width / 2, micBox.y + micBox.height / 2)
+  await a.page.mouse.down()
+  await a.page.getByText(/^Recording 0:0[1-9]$/).waitFor()
+  await a.page.screenshot({ path: '/tmp/ui/shots/media-recording.png' })
+  await a.page.mouse.up()
+  const note = b.page.getByRole('button', { name: 'Play voice note' })
+  await note.waitFor()
+  await note.click()
+  const audio = b.page.locator('.msg--theirs audio.media-voice')
+  await audio.waitFor()
+  const heard = await audio.evaluate(
+    (el: HTMLAudioElement) =>
+      new Promise<number>((resolve) => {
+        const check = () => (el.currentTime > 0 ? resolve(el.currentTime) : setTimeout(check, 50))
+        check()
+      }),
+  )
+  expect(heard).toBeGreaterThan(0)
+  await b.page.screenshot({ path: '/tmp/ui/shots/media-voice.png' })
+
   // offline: the pick waits in the outbox, and goes once the connection is back
   await a.context.setOffline(true)
   await pick(a.page, [{ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: photo }])
@@ -166,10 +189,10 @@ test('a photo, a video and a PDF go from one phone to another; offline picks go 
   await a.page.locator('#app .msg--out').waitFor()
   await a.context.setOffline(false)
   await a.page.locator('#app .msg--out').waitFor({ state: 'detached' })
-  await expect.poll(() => b.page.locator('.msg--theirs .media-photo').count(), { timeout: 20_000 }).toBe(2)
+  await expect.poll(() => b.page.getByRole('button', { name: 'View photo' }).count(), { timeout: 20_000 }).toBe(2)
   await b.page.reload()
-  await b.page.locator('.msg--theirs .media-photo').nth(1).waitFor()
-  await expect(b.page.locator('.msg--theirs .media-photo').count()).resolves.toBe(2)
+  await b.page.getByRole('button', { name: 'View photo' }).nth(1).waitFor()
+  await expect(b.page.getByRole('button', { name: 'View photo' }).count()).resolves.toBe(2)
 
   // a web page dressed as a PNG: refused, said so, and removable
   const html = Buffer.from('<!doctype html><script>alert(1)</script>')

@@ -32,9 +32,10 @@ const pluralBases = new Set(
 /** Names and symbols, and words that the language itself uses unchanged (checked by a native reader). */
 const SAME_AS_ENGLISH_OK: Record<string, string[]> = {
   '*': ['Sori'],
-  de: ['Chats', 'Optional'],
-  fr: ['Message', 'Messages', '{{count}} message', '{{count}} messages'],
-  it: ['Password', 'Account'],
+  de: ['Chats', 'Optional', 'Video'],
+  fr: ['Message', 'Messages', '{{count}} message', '{{count}} messages', 'Photo'],
+  it: ['Password', 'Account', 'Video', 'File'],
+  tr: ['Video'],
 }
 /** "A few" unlisted identical values are tolerated (short labels happen to coincide); more fail. */
 const MAX_UNLISTED_SAME = 2

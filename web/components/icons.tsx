@@ -96,3 +96,9 @@ export const IconMore = () => (
     <circle cx="19" cy="12" r="1" />
   </svg>
 )
+export const IconMic = () => (
+  <svg {...base}>
+    <rect x="9" y="3" width="6" height="11" rx="3" />
+    <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+  </svg>
+)

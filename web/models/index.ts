@@ -23,7 +23,7 @@ export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
 export { snapshotDrop, snapshotPut } from '../store/room-snapshot.ts'
-export { outgoing, sendFiles, removeOutgoing, type OutgoingView } from './media-outbox.ts'
+export { outgoing, sendFiles, sendVoice, removeOutgoing, type OutgoingView } from './media-outbox.ts'
 export { chatList, chatListLoaded, unsentChats, unreadTotal, type ChatListItem } from './inbox.ts'
 export {
   chatSettings,

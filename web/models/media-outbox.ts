@@ -64,6 +64,11 @@ export async function sendFiles(convId: string, files: readonly File[], caption 
   await (await import('./media-send.ts')).queueFiles(convId, files, caption)
 }
 
+/** Puts a recorded voice note (`dur` ms) in the outbox of chat `convId`. */
+export async function sendVoice(convId: string, file: Blob, dur: number): Promise<void> {
+  await (await import('./media-send.ts')).queueVoice(convId, file, dur)
+}
+
 /** Takes a file out of the outbox before it is sent (or after it was refused). */
 export async function removeOutgoing(msgId: string): Promise<void> {
   if (sending.id === msgId) return // being sent: it will be in the chat in a moment

@@ -54,6 +54,16 @@ export async function queueFiles(convId: string, files: readonly File[], caption
   }
 }
 
+/** Puts a recorded voice note (`dur` ms) in the outbox of chat `convId`. */
+export async function queueVoice(convId: string, file: Blob, dur: number): Promise<void> {
+  const d = db()
+  if (!d) return
+  const row: OutgoingRow = { msgId: newMessageId(), conv: convId, kind: 'voice', file, body: '', created: Date.now(), dur }
+  await d.outgoing.put(row)
+  outgoing.value = [...outgoing.value, viewOf(row)]
+  kick()
+}
+
 let pumping = false
 
 /** Sends everything that waits; one tab at a time (a Web Lock), so two tabs never upload the same file. */
@@ -113,7 +123,7 @@ async function sendOne(row: OutgoingRow): Promise<void> {
   const visual = row.kind === 'photo' || row.kind === 'video'
   if (w && h && visual) Object.assign(media, { w, h })
   if (row.thumb && visual) media.thumb = row.thumb
-  if (row.dur && row.kind === 'video') media.dur = row.dur
+  if (row.dur && (row.kind === 'video' || row.kind === 'voice')) media.dur = row.dur
   if (info.name) media.name = info.name
   await appendToChat(row.conv, { id: row.msgId, kind: 'media', body: row.body, media })
   await keepSent(info.id, row.file, info.mime)

@@ -4,8 +4,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_MESSAGE_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
-import { IconClose, IconPlus, IconSend } from '../../components/icons.tsx'
+import { IconClose, IconMic, IconPlus, IconSend } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
+import { RecordingBar, useVoiceRecorder } from './VoiceRecorder.tsx'
 
 export type Mode =
   { kind: 'new' } | { kind: 'reply'; id: string; name: string; text: string } | { kind: 'edit'; id: string; text: string }
@@ -17,13 +18,16 @@ interface Props {
   onTyping: (on: boolean) => void
   /** photos and files picked, pasted or dropped */
   onFiles: (files: File[]) => void
+  /** a voice note recorded (`dur` ms) */
+  onVoice: (blob: Blob, dur: number) => void
   disabled?: boolean
 }
 
 const MAX_HEIGHT = 140
 const desktopKeyboard = () => matchMedia('(hover: hover) and (pointer: fine)').matches
 
-export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, disabled }: Props) {
+export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoice, disabled }: Props) {
+  const voice = useVoiceRecorder(onVoice)
   const [text, setText] = useState('')
   const area = useRef<HTMLTextAreaElement>(null)
   const picker = useRef<HTMLInputElement>(null)
@@ -83,72 +87,84 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, disabl
           </button>
         </div>
       )}
-      <form
-        class="composer__row"
-        onSubmit={(e) => {
-          e.preventDefault()
-          submit()
-        }}
-      >
-        <button
-          type="button"
-          class="composer__attach"
-          disabled={disabled || mode.kind === 'edit'}
-          aria-label={t('media.attach')}
-          onClick={() => picker.current?.click()}
-        >
-          <IconPlus />
-        </button>
-        <input
-          ref={picker}
-          type="file"
-          multiple
-          hidden
-          onChange={(e) => {
-            const files = [...(e.currentTarget.files ?? [])]
-            e.currentTarget.value = ''
-            onFiles(files)
-          }}
-        />
-        <label class="visually-hidden" for="composer-text">
-          {t('room.message')}
-        </label>
-        <textarea
-          id="composer-text"
-          ref={area}
-          rows={1}
-          value={text}
-          placeholder={t('room.placeholder')}
-          maxLength={MAX_MESSAGE_CHARS}
-          disabled={disabled}
-          enterkeyhint="send"
-          onInput={(e) => input(e.currentTarget.value)}
-          onPaste={(e) => {
-            const files = [...(e.clipboardData?.files ?? [])]
-            if (files.length === 0) return
+      {voice.error && (
+        <p class="composer__error" role="alert">
+          {voice.error}
+        </p>
+      )}
+      {voice.recording ? (
+        <RecordingBar elapsed={voice.elapsed} onSend={voice.send} onCancel={voice.cancel} />
+      ) : (
+        <form
+          class="composer__row"
+          onSubmit={(e) => {
             e.preventDefault()
-            onFiles(files)
+            submit()
           }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) {
-              e.preventDefault()
-              submit()
-            }
-            if (e.key === 'Escape' && mode.kind !== 'new') {
-              onCancelMode()
-              if (mode.kind === 'edit') setText('')
-            }
-          }}
-        />
-        <button
-          class="composer__send"
-          type="submit"
-          disabled={disabled || !text.trim()}
-          aria-label={mode.kind === 'edit' ? t('room.saveEdit') : t('room.send')}
         >
-          <IconSend />
-        </button>
-      </form>
+          <button
+            type="button"
+            class="composer__attach"
+            disabled={disabled || mode.kind === 'edit'}
+            aria-label={t('media.attach')}
+            onClick={() => picker.current?.click()}
+          >
+            <IconPlus />
+          </button>
+          <button {...voice.micProps} disabled={disabled || mode.kind === 'edit'}>
+            <IconMic />
+          </button>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])]
+              e.currentTarget.value = ''
+              onFiles(files)
+            }}
+          />
+          <label class="visually-hidden" for="composer-text">
+            {t('room.message')}
+          </label>
+          <textarea
+            id="composer-text"
+            ref={area}
+            rows={1}
+            value={text}
+            placeholder={t('room.placeholder')}
+            maxLength={MAX_MESSAGE_CHARS}
+            disabled={disabled}
+            enterkeyhint="send"
+            onInput={(e) => input(e.currentTarget.value)}
+            onPaste={(e) => {
+              const files = [...(e.clipboardData?.files ?? [])]
+              if (files.length === 0) return
+              e.preventDefault()
+              onFiles(files)
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) {
+                e.preventDefault()
+                submit()
+              }
+              if (e.key === 'Escape' && mode.kind !== 'new') {
+                onCancelMode()
+                if (mode.kind === 'edit') setText('')
+              }
+            }}
+          />
+          <button
+            class="composer__send"
+            type="submit"
+            disabled={disabled || !text.trim()}
+            aria-label={mode.kind === 'edit' ? t('room.saveEdit') : t('room.send')}
+          >
+            <IconSend />
+          </button>
+        </form>
+      )}
     </div>
   )
 }

@@ -122,6 +122,19 @@ function Video({ media }: { media: MediaRef }) {
   )
 }
 
+/** A voice note: its length, and a player once asked for. */
+function Voice({ media }: { media: MediaRef }) {
+  const [play, setPlay] = useState(false)
+  const src = useBlobUrl(play ? media.id : null)
+  if (play && src) return <audio class="media-voice" src={src} controls autoPlay />
+  return (
+    <button type="button" class="media-voice-btn" onClick={() => setPlay(true)} aria-label={t('media.playVoice')}>
+      <span aria-hidden="true">▶</span>
+      <span>{media.dur !== undefined ? formatDuration(media.dur) : t('media.voice')}</span>
+    </button>
+  )
+}
+
 /** What a photo, video, voice note or file is called where its caption would be quoted. */
 export function mediaLabel(media: Pick<MediaRef, 'kind' | 'name'>): string {
   if (media.kind === 'file' && media.name) return media.name
@@ -132,6 +145,7 @@ export function mediaLabel(media: Pick<MediaRef, 'kind' | 'name'>): string {
 export function MediaContent({ media, onView }: { media: MediaRef; onView: (src: string, alt: string) => void }) {
   if (media.kind === 'photo') return <PhotoContent media={media} onView={onView} />
   if (media.kind === 'video') return <Video media={media} />
+  if (media.kind === 'voice') return <Voice media={media} />
   return <FileCard name={media.name ?? mediaLabel(media)} size={media.size} id={media.id} />
 }
 
@@ -160,6 +174,8 @@ export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: ()
       {/* a refused "photo" may be no picture at all: only the refusal shows */}
       {v.failed ? null : v.kind === 'photo' ? (
         <Photo src={v.url} w={v.w} h={v.h} alt={t('media.photo')} />
+      ) : v.kind === 'voice' ? (
+        <span class="media-voice-btn">{t('media.voice')}</span>
       ) : (
         <FileCard name={v.name ?? t('media.file')} size={v.size} id={null} />
       )}

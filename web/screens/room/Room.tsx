@@ -2,7 +2,7 @@
 // for the address of a chat that does not exist or is not mine, one screen that says so.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me, outgoing, removeOutgoing, sendFiles } from '../../models/index.ts'
+import { me, outgoing, removeOutgoing, sendFiles, sendVoice } from '../../models/index.ts'
 import { openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'
@@ -199,6 +199,10 @@ export default function Room({ convId }: { convId: string }) {
         onSend={send}
         onTyping={(on) => conv.setTyping(on)}
         onFiles={attach}
+        onVoice={(blob, dur) => {
+          void sendVoice(convId, blob, dur)
+          setSentTick((n) => n + 1)
+        }}
       />
       {viewing && <PhotoViewer src={viewing.src} alt={viewing.alt} onClose={() => setViewing(null)} />}
 
