@@ -57,8 +57,8 @@ const zones = [
 
 export default defineConfig([
   globalIgnores(['dist/', 'dist-server/', 'data/', 'coverage/', '.tmp/']),
-  // public/ holds the few scripts the page runs as they are, before the app's modules
-  { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'script' } },
+  // the script the page runs before the app's modules (a plain script, not a module)
+  { files: ['web/boot/boot.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'script' } },
   {
     files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],

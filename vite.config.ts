@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { bootScript } from './web/boot/plugin.ts'
 
 // The PWA build: Preact, lazy route chunks, and a Workbox service worker (web/sw.ts) whose precache
 // manifest vite-plugin-pwa injects. Registration is ours (web/app/sw-register.ts), after first render.
@@ -16,6 +17,7 @@ export default defineConfig({
   },
   plugins: [
     preact(),
+    bootScript(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'web',

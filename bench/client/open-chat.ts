@@ -1,7 +1,7 @@
 // One measured open of a chat: a fresh tab of the same browser context (same IndexedDB, service worker
 // and HTTP cache), 4x CPU throttling through CDP, navigation straight to #/chat/<id>, and the time from
 // the navigation's start (performance.timeOrigin) to the first message row in the DOM and to the next
-// animation frame after it (what the user sees). A room's last look painted at start (public/boot.js) counts
+// animation frame after it (what the user sees). A room's last look painted at start (web/boot/boot.js) counts
 // as the first message; the frame after the room's own first message row (in #app, live) is timed apart.
 // Then, after a settle time, the JS heap after GC.
 import type { BrowserContext } from 'playwright-core'

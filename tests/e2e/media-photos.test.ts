@@ -194,6 +194,23 @@ test('a photo, a video, a voice note and a PDF go from one phone to another; off
   await b.page.getByRole('button', { name: 'View photo' }).nth(1).waitFor()
   await expect(b.page.getByRole('button', { name: 'View photo' }).count()).resolves.toBe(2)
 
+  // the chat's photos and videos, newest first; full screen, the arrow keys go through them
+  await b.page.getByRole('button', { name: 'Chat details' }).click()
+  await b.page.getByRole('button', { name: 'Photos and videos' }).click()
+  const grid = b.page.getByRole('list', { name: 'Photos and videos' })
+  await expect.poll(() => grid.getByRole('listitem').count()).toBe(3)
+  await expect(grid.getByRole('button').nth(1).getAttribute('aria-label')).resolves.toBe('Play video')
+  await grid.getByRole('button').first().click()
+  const full = b.page.getByRole('dialog', { name: 'Photo' })
+  await full.getByText('3 of 3').waitFor()
+  await b.page.keyboard.press('ArrowLeft')
+  await b.page.getByRole('dialog', { name: 'Video' }).getByText('2 of 3').waitFor()
+  await b.page.getByRole('dialog', { name: 'Video' }).getByRole('button', { name: 'Previous' }).click()
+  await b.page.getByRole('dialog', { name: 'Photo' }).getByText('1 of 3').waitFor()
+  await b.page.screenshot({ path: '/tmp/ui/shots/media-viewer.png' })
+  await b.page.keyboard.press('Escape')
+  await full.waitFor({ state: 'detached' })
+
   // a web page dressed as a PNG: refused, said so, and removable
   const html = Buffer.from('<!doctype html><script>alert(1)</script>')
   await pick(a.page, [{ name: 'cat.png', mimeType: 'image/png', buffer: html }])

@@ -15,7 +15,11 @@ import { db, type OutgoingRow } from '../store/db.ts'
 import { appendToChat } from './append.ts'
 import { dropView, kick, outgoing, sending, updateView, viewOf } from './media-outbox.ts'
 
-const RETRY_MS = 30_000
+/** after a failed try: 2 s, then doubling up to 30 s; a new connection tries at once */
+const RETRY_FIRST_MS = 2_000
+const RETRY_MAX_MS = 30_000
+let retryMs = RETRY_FIRST_MS
+let retryTimer: ReturnType<typeof setTimeout> | undefined
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic', 'image/heif', 'image/bmp', 'image/gif']
 
 /** What kind of message a picked file makes. */
@@ -87,14 +91,18 @@ async function drain(): Promise<void> {
     sending.id = row.msgId
     try {
       await sendOne(row)
+      retryMs = RETRY_FIRST_MS
     } catch (e) {
       if (e instanceof UploadFailure && e.permanent) {
         await d.outgoing.update(row.msgId, { failed: e.code })
         updateView(row.msgId, { failed: e.code })
         continue
       }
-      // offline: the next connection goes on; the server away or busy: again in a while
-      if (!(e instanceof UploadFailure && e.status === 0)) setTimeout(kick, RETRY_MS)
+      // the connection dropped or the server is away or busy: again in a while (and at the next
+      // connection, which calls kick); the upload goes on from where the server stands
+      clearTimeout(retryTimer)
+      retryTimer = setTimeout(kick, retryMs)
+      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2)
       return
     } finally {
       sending.id = null

@@ -21,6 +21,8 @@ export interface MessageRow {
   body: string
   retracted: boolean
   tokens: string[]
+  /** a media message's photo, video, voice note or file (the chat's gallery reads it) */
+  media?: import('../../protocol/messages.ts').MediaRef
 }
 /**
  * A photo or file picked to send and not sent yet: the media outbox (models/media-outbox.ts). It stays

@@ -30,7 +30,9 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     const rows: MessageRow[] = []
     for (const { value: m, index } of messageItems(msgs)) {
       const { body, retracted } = edited(m, edits.get(m.id))
-      rows.push({ id: m.id, conv, page, index, from: m.from, ts: m.ts, body, retracted, tokens: [] })
+      const row: MessageRow = { id: m.id, conv, page, index, from: m.from, ts: m.ts, body, retracted, tokens: [] }
+      if (m.media && !retracted) row.media = m.media
+      rows.push(row)
     }
     return rows
   }

@@ -1,6 +1,6 @@
 // The last look of a few chat rooms, per account, in localStorage: opening a chat by its address at a cold
 // start (a notification, a bookmark, a reload) paints it from here before the app's code has loaded
-// (public/boot.js reads the same key). It holds what the room showed, as IndexedDB holds the history, and
+// (web/boot/boot.js reads the same key). It holds what the room showed, as IndexedDB holds the history, and
 // is forgotten at sign-out with the rest of the account's local data.
 const PREFIX = 'sori:snap:'
 const KEEP = 4

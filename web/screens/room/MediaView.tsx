@@ -142,18 +142,18 @@ export function mediaLabel(media: Pick<MediaRef, 'kind' | 'name'>): string {
 }
 
 /** The media of a sent message; `onView` opens a photo full screen. */
-export function MediaContent({ media, onView }: { media: MediaRef; onView: (src: string, alt: string) => void }) {
+export function MediaContent({ media, onView }: { media: MediaRef; onView: (media: MediaRef) => void }) {
   if (media.kind === 'photo') return <PhotoContent media={media} onView={onView} />
   if (media.kind === 'video') return <Video media={media} />
   if (media.kind === 'voice') return <Voice media={media} />
   return <FileCard name={media.name ?? mediaLabel(media)} size={media.size} id={media.id} />
 }
 
-function PhotoContent({ media, onView }: { media: MediaRef; onView: (src: string, alt: string) => void }) {
+function PhotoContent({ media, onView }: { media: MediaRef; onView: (media: MediaRef) => void }) {
   const src = useBlobUrl(media.id)
   const alt = t('media.photo')
   return (
-    <button type="button" class="media-open" onClick={() => src && onView(src, alt)} aria-label={t('media.viewPhoto')}>
+    <button type="button" class="media-open" onClick={() => onView(media)} aria-label={t('media.viewPhoto')}>
       <Photo src={src} thumb={media.thumb} w={media.w} h={media.h} alt={alt} />
     </button>
   )
@@ -196,20 +196,91 @@ export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: ()
   )
 }
 
-/** A photo full screen, over everything; Escape, the close button or a tap on it closes it. */
-export function PhotoViewer({ src, alt, onClose }: { src: string; alt: string; onClose: () => void }) {
+/** One photo or video full screen, over everything, among `items` (oldest first): Previous and Next, the
+ * arrow keys or a swipe go through them; Escape or the close button closes it. */
+export function MediaViewer({ items, start, onClose }: { items: readonly MediaRef[]; start: number; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null)
+  const [at, setAt] = useState(start)
+  const downX = useRef<number | null>(null)
+  const item = items[at]
+  const src = useBlobUrl(item?.id ?? null)
   useEffect(() => {
     const d = ref.current
     if (d && !d.open) d.showModal()
     return () => d?.close()
   }, [])
+  const go = (step: number) => setAt((i) => Math.max(0, Math.min(items.length - 1, i + step)))
+  if (!item) return null
+  const alt = item.kind === 'video' ? t('media.video') : t('media.photo')
   return (
-    <dialog ref={ref} class="viewer" aria-label={alt} onClose={onClose} onClick={onClose}>
-      <img class="viewer__img" src={src} alt={alt} />
+    <dialog
+      ref={ref}
+      class="viewer"
+      aria-label={alt}
+      onClose={onClose}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft') go(document.dir === 'rtl' ? 1 : -1)
+        if (e.key === 'ArrowRight') go(document.dir === 'rtl' ? -1 : 1)
+      }}
+      onPointerDown={(e) => (downX.current = e.clientX)}
+      onPointerUp={(e) => {
+        const dx = downX.current === null ? 0 : e.clientX - downX.current
+        downX.current = null
+        if (Math.abs(dx) > 50) go(dx < 0 ? 1 : -1)
+      }}
+    >
+      {src &&
+        (item.kind === 'video' ? (
+          <video key={item.id} class="viewer__img" src={src} controls autoPlay playsInline />
+        ) : (
+          <img key={item.id} class="viewer__img" src={src} alt={alt} />
+        ))}
+      {!src && placeholder(item.thumb) && <img class="viewer__img" src={placeholder(item.thumb)} alt="" aria-hidden="true" />}
       <button class="icon-btn viewer__close" onClick={onClose} aria-label={t('app.close')}>
         <IconClose />
       </button>
+      {items.length > 1 && (
+        <div class="viewer__nav">
+          <button class="btn" onClick={() => go(-1)} disabled={at === 0}>
+            {t('media.previous')}
+          </button>
+          <span class="viewer__pos">{t('media.position', { n: at + 1, total: items.length })}</span>
+          <button class="btn" onClick={() => go(1)} disabled={at === items.length - 1}>
+            {t('media.next')}
+          </button>
+        </div>
+      )}
     </dialog>
+  )
+}
+
+/** A chat's photos and videos, newest first, as a grid; a tap opens one full screen. */
+export function GalleryGrid({ items, onOpen }: { items: readonly MediaRef[]; onOpen: (index: number) => void }) {
+  if (items.length === 0) return <p class="muted pad">{t('media.galleryEmpty')}</p>
+  return (
+    <ul class="gallery" aria-label={t('media.gallery')}>
+      {items.map((m, i) => (
+        <li key={m.id}>
+          <GalleryThumb media={m} onOpen={() => onOpen(i)} />
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function GalleryThumb({ media, onOpen }: { media: MediaRef; onOpen: () => void }) {
+  const src = useBlobUrl(media.kind === 'photo' ? media.id : null)
+  const ph = placeholder(media.thumb)
+  const label = media.kind === 'video' ? t('media.playVideo') : t('media.viewPhoto')
+  return (
+    <button type="button" class="gallery__item" onClick={onOpen} aria-label={label}>
+      {ph && <img class="gallery__img" src={ph} alt="" aria-hidden="true" />}
+      {src && <img class="gallery__img" src={src} alt="" aria-hidden="true" />}
+      {media.kind === 'video' && (
+        <span class="media-play media-play--small" aria-hidden="true">
+          ▶
+        </span>
+      )}
+    </button>
   )
 }

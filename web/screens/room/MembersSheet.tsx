@@ -16,7 +16,18 @@ import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import { ProfileBody } from '../profile/ProfileSheet.tsx'
 import { InviteBody } from '../invite/InviteSheet.tsx'
 
-export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: string; onClose: () => void }) {
+export function MembersSheet({
+  chat,
+  title,
+  onClose,
+  onGallery,
+}: {
+  chat: Chat
+  title: string
+  onClose: () => void
+  /** opens the chat's photos and videos */
+  onGallery: () => void
+}) {
   const [view, setView] = useState<'members' | 'invite' | 'rename' | 'leave' | Profile>('members')
   const [picked, setPicked] = useState<string[]>([])
   const [newTitle, setNewTitle] = useState(chat.title)
@@ -165,6 +176,9 @@ export function MembersSheet({ chat, title, onClose }: { chat: Chat; title: stri
   }
   return (
     <Sheet title={<UserText text={title} />} onClose={onClose}>
+      <button class="btn btn--block" onClick={onGallery}>
+        {t('media.gallery')}
+      </button>
       <h3 class="section-title">{t('members.title', { count: chat.members.length })}</h3>
       <ul class="list">
         {sortByName(chat.members).map((p) => (

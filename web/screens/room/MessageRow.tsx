@@ -27,7 +27,7 @@ interface Props {
   /** the message a search result pointed at */
   highlight?: boolean
   /** opens a photo full screen */
-  onView?: (src: string, alt: string) => void
+  onView?: (media: import('../../../protocol/messages.ts').MediaRef) => void
 }
 
 /**

@@ -21,7 +21,10 @@ import { useRoomChat } from './chat.ts'
 import { useAnnouncement, useMarkRead } from './reading.ts'
 import { useJumpTarget, useOlderPages } from './older.ts'
 import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
-import { OutgoingContent, PhotoViewer } from './MediaView.tsx'
+import { GalleryGrid, MediaViewer, OutgoingContent } from './MediaView.tsx'
+import { Sheet } from '../../components/Sheet.tsx'
+import { chatMedia } from '../../models/gallery.ts'
+import type { MediaRef } from '../../../protocol/messages.ts'
 
 /** The chat, open while the room is. */
 function useConversation(convId: string): Conversation {
@@ -57,7 +60,19 @@ export default function Room({ convId }: { convId: string }) {
   const [details, setDetails] = useState(false)
   const [sentTick, setSentTick] = useState(0)
   const [showJump, setShowJump] = useState(false)
-  const [viewing, setViewing] = useState<{ src: string; alt: string } | null>(null)
+  const [viewing, setViewing] = useState<{ items: MediaRef[]; start: number } | null>(null)
+  const [gallery, setGallery] = useState<MediaRef[] | null>(null)
+
+  /** full screen among the chat's photos and videos, oldest first (only this one while they are not indexed yet) */
+  async function view(media: MediaRef) {
+    const all = (await chatMedia(convId)).map((g) => g.media).reverse()
+    const at = all.findIndex((m) => m.id === media.id)
+    setViewing(at < 0 ? { items: [media], start: 0 } : { items: all, start: at })
+  }
+  async function openGallery() {
+    setDetails(false)
+    setGallery((await chatMedia(convId)).map((g) => g.media))
+  }
   const [dragging, setDragging] = useState(false)
 
   function attach(files: File[]) {
@@ -112,7 +127,7 @@ export default function Room({ convId }: { convId: string }) {
         repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
         onOpen={setActions}
         onReact={(m, r) => conv.react(m.id, r)}
-        onView={(src, alt) => setViewing({ src, alt })}
+        onView={(media) => void view(media)}
       />
     )
   }
@@ -204,7 +219,15 @@ export default function Room({ convId }: { convId: string }) {
           setSentTick((n) => n + 1)
         }}
       />
-      {viewing && <PhotoViewer src={viewing.src} alt={viewing.alt} onClose={() => setViewing(null)} />}
+      {gallery && !viewing && (
+        <Sheet title={t('media.gallery')} onClose={() => setGallery(null)}>
+          <GalleryGrid
+            items={gallery}
+            onOpen={(i) => setViewing({ items: [...gallery].reverse(), start: gallery.length - 1 - i })}
+          />
+        </Sheet>
+      )}
+      {viewing && <MediaViewer items={viewing.items} start={viewing.start} onClose={() => setViewing(null)} />}
 
       {actions && (
         <MessageActions
@@ -219,7 +242,9 @@ export default function Room({ convId }: { convId: string }) {
         />
       )}
       {forwarding && <ForwardSheet m={forwarding} convId={convId} onClose={() => setForwarding(null)} />}
-      {details && chat && <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} />}
+      {details && chat && (
+        <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} onGallery={() => void openGallery()} />
+      )}
     </section>
   )
 }

@@ -1,5 +1,5 @@
 // Keeps the open room's look (web/store/room-snapshot.ts) for a cold start at its address, and takes away
-// the look painted at start (public/boot.js) once the room's own messages are on screen.
+// the look painted at start (web/boot/boot.js) once the room's own messages are on screen.
 import { useEffect } from 'preact/hooks'
 import { snapshotDrop, snapshotPut } from '../../models/index.ts'
 

@@ -1,0 +1,59 @@
+// A large file whose upload is cut half-way goes on from where the server stands, with no second upload,
+// and arrives once, byte for byte.
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { expect, test } from 'vitest'
+import type { Chat } from '../../protocol/api.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { appHarness, phone, signInInUi } from './helpers.ts'
+
+const app = appHarness()
+
+test('an upload cut at half resumes and completes once', async () => {
+  const eva = await signUp(app.server, 'eva.resume', 'Eva')
+  const fin = await signUp(app.server, 'fin.resume', 'Fin')
+  await api(app.server, eva.token, 'POST', '/api/friends', { userId: fin.user.id })
+  const chat = (await api<Chat>(app.server, eva.token, 'POST', '/api/chats/direct', { userId: fin.user.id })).body
+  const bytes = randomBytes(3 * 1024 * 1024)
+
+  const { context, page } = await phone(app.browser)
+  const seen = { announce: 0, patches: 0, cut: 0 }
+  await context.route(/\/api\/(chats\/[^/]+\/uploads|uploads\/[^/]+)$/, async (route) => {
+    const req = route.request()
+    if (req.method() === 'POST') seen.announce++
+    if (req.method() === 'PATCH' && ++seen.patches === 4) {
+      // the connection drops while the fourth piece (bytes 1.5–2 MiB of 3) is on its way
+      seen.cut++
+      return route.abort('connectionreset')
+    }
+    return route.continue()
+  })
+  await signInInUi(page, app.server.url, 'eva.resume')
+  await page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
+  await page.getByRole('textbox', { name: 'Message' }).waitFor()
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Send a photo or file' }).click(),
+  ])
+  await chooser.setFiles([{ name: 'setlist.bin', mimeType: 'application/octet-stream', buffer: bytes }])
+  await page.locator('#app .msg--out').waitFor()
+  await page.locator('#app .msg--out').waitFor({ state: 'detached', timeout: 30_000 })
+  await page.locator('.msg--mine .media-file', { hasText: 'setlist.bin' }).waitFor()
+  expect(seen.cut).toBe(1)
+  expect(seen.announce).toBe(1)
+
+  // the other side gets one message naming one blob with exactly these bytes
+  const f = await phone(app.browser)
+  await signInInUi(f.page, app.server.url, 'fin.resume')
+  await f.page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
+  const card = f.page.locator('.msg--theirs .media-file', { hasText: 'setlist.bin' })
+  await card.waitFor()
+  await expect(card.count()).resolves.toBe(1)
+  const [file] = await Promise.all([f.page.waitForEvent('download'), card.getByRole('button', { name: 'Download' }).click()])
+  const path = await file.path()
+  const got = await readFile(path)
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+  expect(sha(got)).toBe(sha(bytes))
+  await f.context.close()
+  await context.close()
+})

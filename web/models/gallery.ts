@@ -1,0 +1,27 @@
+// A chat's photos and videos, newest first: every one this device holds of the chat (its pages sync in the
+// background), from the local message index, without retracted ones and without what is hidden from me.
+import { isHidden, type MediaRef } from '../../protocol/messages.ts'
+import { db } from '../store/db.ts'
+import { chatList } from './inbox.ts'
+
+export interface GalleryItem {
+  msgId: string
+  from: string
+  ts: number
+  media: MediaRef
+}
+
+export async function chatMedia(convId: string): Promise<GalleryItem[]> {
+  const store = db()
+  if (!store) return []
+  const rows = await store.messages
+    .where('conv')
+    .equals(convId)
+    .filter((r) => !r.retracted && (r.media?.kind === 'photo' || r.media?.kind === 'video'))
+    .toArray()
+  const hidden = chatList.peek().find((c) => c.id === convId)?.hidden
+  return rows
+    .filter((r) => !isHidden(hidden, r.from, r.page, r.index))
+    .sort((a, b) => b.page - a.page || b.index - a.index)
+    .map((r) => ({ msgId: r.id, from: r.from, ts: r.ts, media: r.media! }))
+}
