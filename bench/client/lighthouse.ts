@@ -25,6 +25,8 @@ export interface LighthouseResult {
   throttling: string
   failedA11y: string[]
   warnings: string[]
+  /** the main thread's longest tasks (simulated durations), with the script they are attributed to */
+  longTasks: string[]
 }
 
 export interface DebugChromium {
@@ -142,7 +144,17 @@ export async function runLighthouse(port: number, url: string, disableStorageRes
       const snippet = items[0]?.node?.snippet
       return `${a.id} (${items.length} element${items.length === 1 ? '' : 's'}${snippet ? `, first: ${snippet.slice(0, 120)}` : ''})`
     })
+  const tasks = (
+    (lhr.audits['long-tasks']?.details as { items?: { url?: string; duration?: number; startTime?: number }[] } | undefined)
+      ?.items ?? []
+  )
+    .slice(0, 3)
+    .map(
+      (i) =>
+        `${Math.round(i.duration ?? 0)} ms at ${Math.round(i.startTime ?? 0)} ms (${(i.url ?? '?').replace(/^https?:\/\/[^/]+\//, '')})`,
+    )
   return {
+    longTasks: tasks,
     performance: Math.round((lhr.categories.performance?.score ?? 0) * 100),
     accessibility: Math.round((lhr.categories.accessibility?.score ?? 0) * 100),
     metrics,

@@ -149,6 +149,7 @@ function printLighthouse(name: string, r: LighthouseResult): void {
       `FCP ${r.metrics['first-contentful-paint']}, LCP ${r.metrics['largest-contentful-paint']}, TBT ${r.metrics['total-blocking-time']}, ` +
       `SI ${r.metrics['speed-index']}, CLS ${r.metrics['cumulative-layout-shift']}, TTI ${r.metrics.interactive}`,
   )
+  if (r.longTasks.length) log(`  ${pad('', 30)} longest tasks: ${r.longTasks.join('; ')}`)
   if (r.failedA11y.length) log(`  ${pad('', 30)} accessibility audits not passed: ${r.failedA11y.join(', ')}`)
   for (const w of r.warnings) log(`  ${pad('', 30)} warning: ${w}`)
 }

@@ -12,6 +12,7 @@ import { cpuDelta, cpuByPid, cpuMicros, memory } from '../lib/proc.ts'
 import { HOST, startSori, type ServerChild } from '../lib/servers.ts'
 import { createGroup, inPool, signUpUsers, type BenchUser } from '../lib/sori-api.ts'
 import { fmt, median, percentile } from '../lib/stats.ts'
+import { runClient } from './client.ts'
 
 const { values: opt } = parseArgs({
   options: {
@@ -20,6 +21,10 @@ const { values: opt } = parseArgs({
     big: { type: 'string', default: '20' },
     'big-mb': { type: 'string', default: '200' },
     postgres: { type: 'boolean', default: false },
+    // the phone's side (client.ts): send → the receiver's placeholder and image, long tasks while sending
+    'client-runs': { type: 'string', default: '5' },
+    'skip-client': { type: 'boolean', default: false },
+    'client-only': { type: 'boolean', default: false },
   },
 })
 const PHOTOS = Number(opt.photos)
@@ -156,6 +161,11 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   )
+  if (!opt['client-only']) await serverSide()
+  if (!opt['skip-client']) await runClient(log, Number(opt['client-runs']))
+}
+
+async function serverSide(): Promise<void> {
   const dbUrl = opt.postgres ? process.env.DATABASE_URL : undefined
   if (opt.postgres && !dbUrl?.startsWith('postgres')) throw new Error('--postgres needs DATABASE_URL=postgres://...')
   const server = await startSori(dbUrl)
