@@ -36,6 +36,8 @@ export interface Me {
   name: string
   status: string
   lang: string
+  /** the version of my profile photo (PROFILE_PHOTO_VERSION_CHARS hex digits of its sha256); absent when I have none */
+  photo?: string
 }
 /** Someone else, as the viewer may see them. */
 export interface Profile {
@@ -43,6 +45,12 @@ export interface Profile {
   handle: string
   name: string
   status: string
+  /**
+   * the version of their profile photo (PROFILE_PHOTO_VERSION_CHARS hex digits of its sha256), which changes
+   * with the photo: fetch GET /api/users/:id/photo?v=<photo>. Absent when they have none, and always for a
+   * deleted account.
+   */
+  photo?: string
 }
 
 // POST /api/signup  → 201 Session
@@ -121,6 +129,12 @@ export interface ExportedMessage {
 }
 
 // GET  /api/users/:handle → Profile (exact handle, case-insensitive; 404 not_found)
+// Profile photos (docs/protocol.md, "Profile photos"); bodies and answers are not JSON except Me:
+// PUT    /api/me/photo        body: the image's bytes (any Content-Type; at most MAX_PROFILE_PHOTO_BYTES)
+//                             → 200 Me (400 not_an_image, 413 too_large, 429 too_many_uploads with Retry-After)
+// DELETE /api/me/photo        → 200 Me (without photo)
+// GET    /api/users/:id/photo → 200 image/jpeg, PROFILE_PHOTO_PX square at most (404 not_found: no photo,
+//                             no such user, a deleted account); `?v=<photo>` is ignored: it only busts caches
 // GET  /api/friends       → Friends
 export interface Friends {
   /** people I added (and did not hide or block) */

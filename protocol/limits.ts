@@ -44,3 +44,9 @@ export const MAX_MEDIA_BYTES = {
 export const MAX_MEDIA_NAME_CHARS = 200
 /** Upload and blob ids: 16 random bytes, base64url. */
 export const MEDIA_ID_RE = /^[A-Za-z0-9_-]{22}$/
+/** Largest profile photo upload (PUT /api/me/photo), in bytes. */
+export const MAX_PROFILE_PHOTO_BYTES = 5 * 1024 * 1024
+/** A profile photo is stored as a square JPEG of at most this many pixels a side. */
+export const PROFILE_PHOTO_PX = 512
+/** How many hex digits of a profile photo's sha256 make its version (`photo` in Me and Profile). */
+export const PROFILE_PHOTO_VERSION_CHARS = 16

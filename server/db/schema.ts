@@ -250,4 +250,18 @@ CREATE INDEX blobs_created ON blobs(created);
 ALTER TABLE convs ADD COLUMN last_media TEXT NOT NULL DEFAULT '';
 ALTER TABLE conv_hidden ADD COLUMN last_media TEXT NOT NULL DEFAULT ''`,
   },
+  {
+    // profile photos (server/media/profile-photo.ts): a user's photo is the sha256 of its content in the
+    // blob store ('' for none), which the collector's sweep keeps like the content of a blob; each PUT of
+    // one counts against the user's uploads an hour, so it is recorded for an hour.
+    id: 14,
+    sql: `
+ALTER TABLE users ADD COLUMN photo TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_photo ON users(photo);
+CREATE TABLE photo_puts (
+  user_id TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX photo_puts_user ON photo_puts(user_id, created)`,
+  },
 ]

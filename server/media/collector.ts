@@ -1,11 +1,12 @@
 // Freeing media no one needs: stale uploads and their partial files, blobs no message names (never sent,
 // or their messages retracted) once they are older than a grace period, and stored content that no blob
-// row names any more (the content of a released blob goes with the next sweep, unless another blob has
-// the same bytes).
+// row and no user's profile photo names any more (the content of a released blob, or of a replaced photo,
+// goes with the next sweep unless something else names the same bytes).
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Queryable } from '../db/db.ts'
 import { logger } from '../log.ts'
+import { forgetPhotoPuts } from './profile-photo.ts'
 import { UPLOAD_TTL_MS, dropUpload, type Media } from './uploads.ts'
 
 const log = logger('media')
@@ -60,12 +61,13 @@ export async function expireUploads(m: Media, now = Date.now(), ttl = UPLOAD_TTL
   return stale.length
 }
 
-/** Deletes stored content (older than `graceMs`) that no blob row references. */
+/** Deletes stored content (older than `graceMs`) that no blob row references and that is nobody's profile photo. */
 export async function sweepContent(m: Media, now = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
   const before = now - graceMs
   let freed = 0
   for await (const hash of m.store.list(before)) {
     if (await m.db.get('SELECT 1 AS x FROM blobs WHERE hash = ? LIMIT 1', [hash])) continue
+    if (await m.db.get('SELECT 1 AS x FROM users WHERE photo = ? LIMIT 1', [hash])) continue
     // stored again since it was listed: an upload is about to name it
     await m.store.delete(hash, before)
     freed++
@@ -112,6 +114,7 @@ export function startCollector(m: Media, every = COLLECT_EVERY_MS): () => Promis
     running = (async () => {
       try {
         await expireUploads(m)
+        await forgetPhotoPuts(m.db)
         await releaseUnreferenced(m)
         await sweepPartials(m)
         await sweepContent(m)

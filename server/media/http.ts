@@ -3,6 +3,7 @@
 //   HEAD  /api/uploads/:id             how many bytes the server has
 //   PATCH /api/uploads/:id             the next bytes (application/offset+octet-stream)
 //   GET   /api/blobs/:id               the bytes, with ranges (HEAD too)
+//   PUT/DELETE /api/me/photo, GET /api/users/:id/photo   profile photos (profile-photo.ts)
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { requireCaller, type ApiContext } from '../api/context.ts'
@@ -12,6 +13,7 @@ import { redactUrl } from '../http/log.ts'
 import { sendError, sendJson } from '../http/respond.ts'
 import type { Call } from '../http/router.ts'
 import { readableBlob } from './access.ts'
+import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
 import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
 
 /** Types a browser may render from this origin; anything else is served as a download of unknown type. */
@@ -94,6 +96,21 @@ export function createMediaHandler(
         const blob = await readableBlob(media.db, me.userId, seg(2))
         if (!blob) throw notFound('No such media.')
         await sendBlob(media, req, res, blob)
+      }
+    else if (segs.length === 3 && segs[1] === 'me' && segs[2] === 'photo' && method === 'PUT')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 200, await putProfilePhoto(media, me.userId, req))
+      }
+    else if (segs.length === 3 && segs[1] === 'me' && segs[2] === 'photo' && method === 'DELETE')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 200, await deleteProfilePhoto(media, me.userId))
+      }
+    else if (segs.length === 4 && segs[1] === 'users' && segs[3] === 'photo' && method === 'GET')
+      route = async (call) => {
+        await requireCaller(ctx, call)
+        await sendProfilePhoto(media, req, res, seg(2), BLOB_HEADERS, url.searchParams.get('v'))
       }
     if (!route) return false
 

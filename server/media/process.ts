@@ -13,7 +13,7 @@ sharp.cache(false)
 /** Decoding a larger image is refused: a small file can claim a huge canvas (a decompression bomb). */
 export const MAX_PHOTO_PIXELS = 50_000_000
 
-const PHOTO_TYPES: Record<string, 'jpeg' | 'png' | 'webp' | 'gif' | 'avif'> = {
+export const PHOTO_TYPES: Record<string, 'jpeg' | 'png' | 'webp' | 'gif' | 'avif'> = {
   'image/jpeg': 'jpeg',
   'image/png': 'png',
   'image/webp': 'webp',
@@ -70,5 +70,5 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
   return { path, mime }
 }
 
-const notAnImage = () =>
+export const notAnImage = () =>
   new HttpError(400, 'not_an_image', 'This photo is not an image the server can read (JPEG, PNG, WebP, GIF or AVIF).')

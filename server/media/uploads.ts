@@ -100,6 +100,28 @@ export async function usedBytes(q: Queryable, userId: string): Promise<number> {
   return Number(b?.n ?? 0) + Number(u?.n ?? 0)
 }
 
+/**
+ * 429 too_many_uploads when the user started uploadsPerHour uploads in the last hour: those in progress,
+ * those that became blobs, and the profile photos they sent.
+ */
+export async function checkUploadRate(m: Media, userId: string, now: number): Promise<void> {
+  if (m.limits.uploadsPerHour <= 0) return
+  const since = now - 3_600_000
+  const recent = await m.db.all<{ created: number }>(
+    `SELECT created FROM uploads WHERE uploader = ? AND created > ?
+     UNION ALL SELECT created FROM blobs WHERE uploader = ? AND created > ?
+     UNION ALL SELECT created FROM photo_puts WHERE user_id = ? AND created > ?
+     ORDER BY created LIMIT ?`,
+    [userId, since, userId, since, userId, since, m.limits.uploadsPerHour],
+  )
+  if (recent.length >= m.limits.uploadsPerHour) {
+    const wait = Math.max(1, Math.ceil((Number(recent[0].created) + 3_600_000 - now) / 1000))
+    throw new HttpError(429, 'too_many_uploads', `At most ${m.limits.uploadsPerHour} uploads an hour. Try again later.`, {
+      'Retry-After': String(wait),
+    })
+  }
+}
+
 /** POST /api/chats/:convId/uploads */
 export async function createUpload(
   m: Media,
@@ -121,21 +143,7 @@ export async function createUpload(
   const name = cleanName(optStr(o, 'name'))
   const now = Date.now()
 
-  if (m.limits.uploadsPerHour > 0) {
-    const since = now - 3_600_000
-    const recent = await m.db.all<{ created: number }>(
-      `SELECT created FROM uploads WHERE uploader = ? AND created > ?
-       UNION ALL SELECT created FROM blobs WHERE uploader = ? AND created > ?
-       ORDER BY created LIMIT ?`,
-      [userId, since, userId, since, m.limits.uploadsPerHour],
-    )
-    if (recent.length >= m.limits.uploadsPerHour) {
-      const wait = Math.max(1, Math.ceil((Number(recent[0].created) + 3_600_000 - now) / 1000))
-      throw new HttpError(429, 'too_many_uploads', `At most ${m.limits.uploadsPerHour} uploads an hour. Try again later.`, {
-        'Retry-After': String(wait),
-      })
-    }
-  }
+  await checkUploadRate(m, userId, now)
   if ((await usedBytes(m.db, userId)) + size > m.limits.quotaBytes)
     throw new HttpError(403, 'quota_exceeded', 'Your storage for media is full. Delete some media, then try again.')
 

@@ -1,7 +1,8 @@
 // DELETE /api/me: an account is deleted at once and for good. What it wrote stays in its chats, shown as
 // a deleted account's (its row stays with name '' so that messages keep an author); everything else of it
-// goes: sessions, password, profile, friends, invites, chat memberships and its inbox. Its handle stays
-// taken for a grace period, so that nobody can pose as it to its friends right away, and is freed after.
+// goes: sessions, password, profile and photo, friends, invites, chat memberships and its inbox. Its
+// handle stays taken for a grace period, so that nobody can pose as it to its friends right away, and is
+// freed after.
 import { requireCaller, chatChanged, type ApiContext } from '../api/context.ts'
 import { confirmPassword } from '../auth/confirm-password.ts'
 import { endSessionsIn } from '../auth/sessions.ts'
@@ -26,7 +27,9 @@ interface Erased {
 /** The relational part, in one transaction. */
 async function erase(q: Queryable, userId: string, now: number): Promise<Erased> {
   const sessions = await endSessionsIn(q, userId)
-  await q.run("UPDATE users SET name = '', status = '', pass = '', deleted = ? WHERE id = ?", [now, userId])
+  // its photo's content goes with the collector's next sweep, unless something else names it
+  await q.run("UPDATE users SET name = '', status = '', pass = '', photo = '', deleted = ? WHERE id = ?", [now, userId])
+  await q.run('DELETE FROM photo_puts WHERE user_id = ?', [userId])
   // its own lists go; a block someone made of it stays, so nothing hidden from them comes back
   await q.run('DELETE FROM friends WHERE user_id = ?', [userId])
   await q.run("DELETE FROM friends WHERE friend_id = ? AND state <> 'blocked'", [userId])

@@ -1,5 +1,5 @@
 // GET /api/friends, POST /api/friends, POST /api/friends/:id/{hide,block,unblock}, DELETE /api/friends/:id
-import type { Friends, Profile } from '../../protocol/api.ts'
+import type { Friends } from '../../protocol/api.ts'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
 import { directKey } from '../chats/direct-key.ts'
@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../http/errors.ts'
 import { asObject, str } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import type { FriendState } from './blocks.ts'
-import { profilesInState } from './profiles.ts'
+import { profilesInState, profilesWhoAdded } from './profiles.ts'
 
 export function friendRoutes(r: Router, ctx: ApiContext): void {
   const { db } = ctx
@@ -51,16 +51,9 @@ export function friendRoutes(r: Router, ctx: ApiContext): void {
 
   r.get('/api/friends', async (call) => {
     const { userId } = await requireCaller(ctx, call)
-    const addedMe = await db.all<Profile>(
-      `SELECT u.id, u.handle, u.name, u.status FROM friends f JOIN users u ON u.id = f.user_id
-        WHERE f.friend_id = ? AND f.state IN ('friend', 'hidden')
-          AND NOT EXISTS (SELECT 1 FROM friends m WHERE m.user_id = ? AND m.friend_id = f.user_id)
-        ORDER BY f.created DESC, u.id`,
-      [userId, userId],
-    )
     const body: Friends = {
       friends: await profilesInState(db, userId, 'friend'),
-      addedMe,
+      addedMe: await profilesWhoAdded(db, userId),
       hidden: await profilesInState(db, userId, 'hidden'),
       blocked: await profilesInState(db, userId, 'blocked'),
     }

@@ -26,12 +26,15 @@ export const onUnauthorized = (fn: () => void): void => {
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {}
-  if (body !== undefined) headers['content-type'] = 'application/json'
+  // a Blob goes as its bytes (a profile photo), anything else as JSON
+  const raw = body instanceof Blob
+  if (raw) headers['content-type'] = body.type || 'application/octet-stream'
+  else if (body !== undefined) headers['content-type'] = 'application/json'
   const sentToken = token
   if (sentToken) headers.authorization = `Bearer ${sentToken}`
   let res: Response
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    res = await fetch(path, { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) })
   } catch (e) {
     throw new ApiFailure(0, 'network', (e as Error).message)
   }

@@ -79,4 +79,11 @@ export async function updateMe(b: UpdateMeBody): Promise<void> {
   if (s && s.user.id === user.id) save({ token: s.token, user })
 }
 
+/** Sets my profile photo (the server crops it square and keeps it without metadata), or removes it (null). */
+export async function setMyPhoto(photo: Blob | null): Promise<void> {
+  const user = photo ? await api<Me>('PUT', '/api/me/photo', photo) : await api<Me>('DELETE', '/api/me/photo')
+  const s = loadSession()
+  if (s && s.user.id === user.id) save({ token: s.token, user })
+}
+
 onUnauthorized(() => void signedOut())

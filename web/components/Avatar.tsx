@@ -1,4 +1,6 @@
-// A round avatar: the first grapheme of the name on a colour picked from the id (stable per person).
+// A round avatar: the person's photo when they have one, else (and until it has loaded) the first grapheme
+// of the name on a colour picked from the id (stable per person).
+import { useEffect, useState } from 'preact/hooks'
 import { neutral } from './UserText.tsx'
 
 const COLOURS = ['#F6C28B', '#A8D5BA', '#9CC3E4', '#E4A5B8', '#C7B8EA', '#F2D388', '#9ED8D3', '#E8B49A']
@@ -21,7 +23,24 @@ function firstGrapheme(name: string): string {
   return Array.from(trimmed)[0].toUpperCase()
 }
 
-export function Avatar({ id, name, size = 44 }: { id: string; name: string; size?: number }) {
+/** The photo's object URL, loaded (with the code that loads it) only for someone who has one. */
+function usePhoto(id: string, version: string | undefined): string | null {
+  const [url, setUrl] = useState<string | null>(null)
+  useEffect(() => {
+    setUrl(null)
+    if (!version) return
+    let live = true
+    void import('../media/blob-url.ts').then((m) => m.photoUrl(id, version)).then((u) => live && setUrl(u))
+    return () => {
+      live = false
+    }
+  }, [id, version])
+  return url
+}
+
+export function Avatar({ id, name, size = 44, photo }: { id: string; name: string; size?: number; photo?: string }) {
+  const src = usePhoto(id, photo)
+  if (src) return <img class="avatar avatar--photo" src={src} alt="" aria-hidden="true" width={size} height={size} />
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0
   return (

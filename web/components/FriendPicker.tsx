@@ -26,7 +26,7 @@ export function FriendPicker({
         const on = picked.includes(p.id)
         return (
           <label key={p.id} class="row picker__row">
-            <Avatar id={p.id} name={p.name} size={40} />
+            <Avatar id={p.id} name={p.name} size={40} photo={p.photo} />
             <span class="row__body">
               <UserText class="row__title" text={p.name} />
               <span class="row__sub">@{p.handle}</span>

@@ -97,6 +97,34 @@ async function keep(cache: Cache, id: string, bytes: Blob, mime: string): Promis
   }
 }
 
+const photos = new Map<string, Promise<string | null>>()
+
+/**
+ * An object URL of a person's profile photo (`version` from their profile), kept in the media cache
+ * outside the budget (a few KB each); null when it cannot be had now.
+ */
+export function photoUrl(userId: string, version: string): Promise<string | null> {
+  const key = `/api/users/${userId}/photo?v=${encodeURIComponent(version)}`
+  let p = photos.get(key)
+  if (!p) {
+    p = (async () => {
+      const cache = 'caches' in self ? await caches.open(CACHE).catch(() => null) : null
+      let res = (await cache?.match(key)) ?? null
+      if (!res) {
+        const token = getToken()
+        if (!token) return null
+        res = await fetch(key, { headers: { authorization: `Bearer ${token}` } }).catch(() => null)
+        if (!res?.ok) return null
+        await cache?.put(key, res.clone()).catch(() => {})
+      }
+      return URL.createObjectURL(await res.blob())
+    })()
+    photos.set(key, p)
+    void p.then((u) => u === null && photos.delete(key))
+  }
+  return p
+}
+
 /** An object URL of blob `id`, or null when it cannot be had now (offline and not cached, or refused). */
 export function blobUrl(id: string): Promise<string | null> {
   let p = urls.get(id)

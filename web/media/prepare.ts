@@ -36,9 +36,9 @@ function run(req: ResizeRequest): Promise<ResizeResult> {
  * The photo to send, or null when this browser cannot prepare it (no OffscreenCanvas, a format it
  * cannot decode): then the original goes as it is, and the server removes its metadata all the same.
  */
-export function preparePhoto(file: Blob): Promise<PreparedPhoto | null> {
+export function preparePhoto(file: Blob, max = PHOTO_MAX_SIDE): Promise<PreparedPhoto | null> {
   if (typeof OffscreenCanvas === 'undefined' || typeof Worker === 'undefined') return Promise.resolve(null)
-  const next = queue.then(() => run({ file, max: PHOTO_MAX_SIDE, quality: PHOTO_QUALITY }))
+  const next = queue.then(() => run({ file, max, quality: PHOTO_QUALITY }))
   queue = next.catch(() => {})
   return next.then((r) => (r.ok ? { blob: r.blob, w: r.w, h: r.h, thumb: r.thumb } : null))
 }

@@ -14,11 +14,11 @@ import { trackConnection } from '../sync/connection.ts'
 import { closeAllDocs, onDocOpen } from '../sync/docs.ts'
 import { startOutbox } from '../sync/outbox.ts'
 import { forgetChatInfos } from './chats.ts'
-import { friends, loadCachedFriends } from './friends.ts'
+import { friends, loadCachedFriends, refreshFriends } from './friends.ts'
 import { chatList, startInbox } from './inbox.ts'
 import { startMediaOutbox } from './media-outbox.ts'
 
-export { me, signUp, signIn, signOut, updateMe, api, ApiFailure } from '../account/session.ts'
+export { me, signUp, signIn, signOut, updateMe, setMyPhoto, api, ApiFailure } from '../account/session.ts'
 export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
@@ -64,6 +64,11 @@ let running: { userId: string; stop: () => void } | null = null
 function start(userId: string): () => void {
   openDb(userId)
   void loadCachedFriends()
+  // friends' names and photos as they are now (the chat list shows a 1:1 chat with its person's photo),
+  // once the first screen is up
+  const idle = (fn: () => void) =>
+    'requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 5000 }) : setTimeout(fn, 2000)
+  idle(() => void refreshFriends().catch(() => {}))
   const stops = [
     trackConnection(inboxDoc(userId)),
     startInbox(userId),

@@ -68,7 +68,7 @@ export default function Friends() {
       <div class="screen__scroll">
         {user && (
           <a class="row me-row" href="#/settings">
-            <Avatar id={user.id} name={user.name} size={56} />
+            <Avatar id={user.id} name={user.name} size={56} photo={user.photo} />
             <span class="row__body">
               <UserText class="row__title" text={user.name} />
               <UserText class="row__sub" text={user.status || '@' + user.handle} />
@@ -101,7 +101,7 @@ export default function Friends() {
           {found === 'none' && <p class="muted pad">{t('friends.notFound')}</p>}
           {found && found !== 'none' && (
             <div class="row">
-              <Avatar id={found.id} name={found.name} size={44} />
+              <Avatar id={found.id} name={found.name} size={44} photo={found.photo} />
               <span class="row__body">
                 <UserText class="row__title" text={found.name} />
                 <span class="row__sub">@{found.handle}</span>
@@ -136,7 +136,7 @@ export default function Friends() {
             <ul class="list">
               {addedMe.map((p) => (
                 <li key={p.id} class="row row--wrap">
-                  <Avatar id={p.id} name={p.name} size={44} />
+                  <Avatar id={p.id} name={p.name} size={44} photo={p.photo} />
                   <span class="row__body">
                     <UserText class="row__title" text={p.name} />
                     <span class="row__sub">@{p.handle}</span>
@@ -185,7 +185,7 @@ export default function Friends() {
               {list.map((p) => (
                 <li key={p.id}>
                   <button class="row row--button" onClick={() => setOpen(p)}>
-                    <Avatar id={p.id} name={p.name} size={44} />
+                    <Avatar id={p.id} name={p.name} size={44} photo={p.photo} />
                     <span class="row__body">
                       <UserText class="row__title" text={p.name} />
                       <UserText class="row__sub" text={p.status || '@' + p.handle} />
@@ -206,7 +206,7 @@ export default function Friends() {
               {blocked.map((p) => (
                 <li key={p.id} class="row row--split">
                   <button class="row row--open" onClick={() => setOpen(p)}>
-                    <Avatar id={p.id} name={personName(p)} size={44} />
+                    <Avatar id={p.id} name={personName(p)} size={44} photo={p.photo} />
                     <span class="row__body">
                       <UserText class="row__title" text={personName(p)} />
                       {p.handle && <span class="row__sub">@{p.handle}</span>}

@@ -53,7 +53,7 @@ export default function Invite({ token }: { token: string }) {
         )}
         {preview && !group && (
           <div class="invite__card">
-            <Avatar id={preview.from.id} name={preview.from.name} size={72} />
+            <Avatar id={preview.from.id} name={preview.from.name} size={72} photo={preview.from.photo} />
             <UserText class="invite__name" text={preview.from.name} />
             <p class="muted">@{preview.from.handle}</p>
             <p>{preview.done ? t('invite.alreadyFriend') : t('invite.addAsk')}</p>

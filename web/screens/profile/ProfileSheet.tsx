@@ -98,7 +98,7 @@ export function ProfileBody({ person, onClose, onBack }: ProfileProps) {
   }
   return (
     <div class="profile">
-      <Avatar id={person.id} name={personName(person)} size={88} />
+      <Avatar id={person.id} name={personName(person)} size={88} photo={person.photo} />
       <UserText class="profile__name" text={personName(person)} />
       {person.handle && <p class="muted">@{person.handle}</p>}
       {person.status && <UserText class="profile__status" text={person.status} />}

@@ -184,7 +184,7 @@ export function MembersSheet({
         {sortByName(chat.members).map((p) => (
           <li key={p.id} class="row row--split">
             <button class="row row--open" onClick={() => setViewing(p)}>
-              <Avatar id={p.id} name={p.name} size={40} />
+              <Avatar id={p.id} name={p.name} size={40} photo={p.photo} />
               <span class="row__body">
                 <span class="row__title">
                   <UserText text={p.name} />

@@ -116,7 +116,7 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
       data-msg-id={m.id}
       data-state={mine ? m.state : undefined}
     >
-      {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} />}</span>}
+      {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} photo={author?.photo} />}</span>}
       <div class="msg__col">
         {!mine && first && <UserText class="msg__name" text={name} />}
         <div class="msg__line">
