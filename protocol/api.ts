@@ -169,6 +169,11 @@ export interface Chat {
   former?: { id: string; name: string }[]
   /** the current page number (see protocol.md: pages) */
   page: number
+  /**
+   * groups only: the version of the group's photo (as Profile.photo: the first PROFILE_PHOTO_VERSION_CHARS
+   * hex digits of its sha256), absent when it has none; fetch it as GET /api/chats/:id/photo?v=<photo>
+   */
+  photo?: string
 }
 // GET  /api/chats                → Chat[]   (chats I am a member of)
 // GET  /api/chats/:id            → Chat     (403 forbidden if not a member)
@@ -178,6 +183,9 @@ export interface Chat {
 // PATCH /api/chats/:id    { title }              → Chat
 // POST /api/chats/:id/leave                      → 204 (sockets of mine to its docs close with 4403)
 // POST /api/chats/:id/remove { userId }          → Chat (owner only, else 403 forbidden; the removed person's sockets close with 4403)
+// PUT    /api/chats/:id/photo (the image's bytes) → Chat with the new photo (groups only; any member)
+// DELETE /api/chats/:id/photo                    → Chat without photo
+// GET    /api/chats/:id/photo[?v=<photo>]        → image/jpeg (members only, else 404)
 export interface DirectChatBody {
   userId: string
 }

@@ -100,6 +100,8 @@ export interface InboxEntry {
   /** messages in the conversation that this user has not read */
   unread: number
   members: number
+  /** groups only: the version of the group's photo (as Chat.photo), absent when it has none */
+  photo?: string
   /**
    * Direct chats, only in the entry of a member who blocked (or blocks) the other one: that member's
    * messages at read positions [from, to) are hidden from this user (to null: blocked now, so up to the

@@ -34,6 +34,8 @@ export interface ConvState {
   lastTs: number
   /** the latest message is a media message of this kind */
   lastMedia?: MediaKind
+  /** a group's photo: the sha256 of its content (absent or '': none) */
+  photo?: string
 }
 
 /** The chat's latest message, as an inbox entry shows it. */
@@ -73,7 +75,8 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     last_from: string
     last_ts: number
     last_media: string
-  }>('SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media FROM convs WHERE id = ?', [id])
+    photo: string
+  }>('SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media, photo FROM convs WHERE id = ?', [id])
   if (!c) return null
   const [members, pages, former] = await Promise.all([
     db.all<{ user_id: string; read_pos: number; name: string; since_page: number; joined: number }>(
@@ -105,6 +108,7 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastFrom: c.last_from,
     lastTs: Number(c.last_ts),
     lastMedia: storedMedia(c.last_media),
+    photo: c.photo,
   }
   await readHidden(db, state, repair)
   return state

@@ -7,6 +7,7 @@ import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import { lastMessage, unreadCount, type ConvState } from './convs.ts'
 import { storedMedia } from './mirror.ts'
+import { groupPhotoVersion } from './store.ts'
 import { hiddenField, viewerUnread } from './hidden.ts'
 import type { ChatDomain } from './domain.ts'
 import type { InboxKey } from './docs/inbox.ts'
@@ -46,6 +47,8 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   }
   if (peer) e.peer = peer
   if (last.media) e.media = last.media
+  const photo = groupPhotoVersion(conv.kind, conv.photo)
+  if (photo) e.photo = photo
   const field = hidden && hiddenField(hidden)
   if (field) e.hidden = field
   return e
@@ -57,7 +60,7 @@ function wroteSince(pageLengths: Map<number, number>, since: number): boolean {
   return false
 }
 
-const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members', 'media'] as const
+const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members', 'media', 'photo'] as const
 function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
   const o = a as Record<string, unknown>
@@ -74,6 +77,7 @@ interface InboxRow {
   last_from: string
   last_ts: number
   last_media: string
+  photo: string
   read_pos: number
   since_page: number
   joined: number
@@ -99,7 +103,7 @@ export class InboxWriter {
   async reconcile(doc: SyncDoc<InboxKey>): Promise<void> {
     const userId = doc.key.userId
     const rows = await this.chats.db.all<InboxRow>(
-      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, c.last_media, m.read_pos,
+      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, c.last_media, c.photo, m.read_pos,
         (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
         COALESCE((SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
                  (SELECT f.user_id FROM former_members f WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer,
@@ -196,5 +200,7 @@ function rowEntry(r: InboxRow): InboxEntry {
   if (r.kind === 'direct' && r.peer) e.peer = r.peer
   const media = before ? undefined : storedMedia(r.last_media)
   if (media) e.media = media
+  const photo = groupPhotoVersion(r.kind, r.photo)
+  if (photo) e.photo = photo
   return e
 }

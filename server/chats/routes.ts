@@ -14,11 +14,11 @@ import type { Router } from '../http/router.ts'
 import { blockersOf, hasBlocked } from '../users/blocks.ts'
 import { directKey } from './direct-key.ts'
 import { admitToGroup } from './admit.ts'
+import { memberOf as memberConv } from './member-of.ts'
 import { writeSystemLines, type SystemLineInput } from './system-lines.ts'
 import { addMembers, convRow, insertConv, isMember, listChats, loadChat, memberCount, removeMember } from './store.ts'
 
 const blocked = () => new HttpError(403, 'blocked', 'This person is not accepting chats from you.')
-const notMember = () => forbidden('You are not a member of this chat.')
 
 export function chatRoutes(r: Router, ctx: ApiContext): void {
   const { db } = ctx
@@ -30,12 +30,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
   }
 
   /** The conversation, which must exist and have the caller as a member. */
-  async function memberOf(userId: string, convId: string, q: Queryable = db) {
-    const conv = ENTITY_ID_RE.test(convId) ? await convRow(q, convId) : undefined
-    if (!conv) throw notFound('No such chat.')
-    if (!(await isMember(q, convId, userId))) throw notMember()
-    return conv
-  }
+  const memberOf = (userId: string, convId: string, q: Queryable = db) => memberConv(q, userId, convId)
 
   /** Other users to put in a group: known ids, deduplicated, none of whom blocked the one adding them. */
   async function invitees(q: Queryable, userId: string, raw: string[]): Promise<string[]> {

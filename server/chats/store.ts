@@ -3,7 +3,7 @@ import type { Chat } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
 import { memberProfiles } from '../users/profiles.ts'
 import { powerOfTwoChunks } from '../db/chunks.ts'
-import { PAGE_STRIDE } from '../../protocol/limits.ts'
+import { PAGE_STRIDE, PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 
 interface ConvRow {
   id: string
@@ -11,6 +11,8 @@ interface ConvRow {
   title: string
   page: number
   owner: string
+  /** the sha256 of the group's photo, '' for none */
+  photo: string
 }
 
 /** Creates a conversation with its first page and its members. */
@@ -97,7 +99,12 @@ export async function memberCount(q: Queryable, convId: string): Promise<number>
 }
 
 export async function convRow(q: Queryable, convId: string): Promise<ConvRow | undefined> {
-  return q.get<ConvRow>('SELECT id, kind, title, page, owner FROM convs WHERE id = ?', [convId])
+  return q.get<ConvRow>('SELECT id, kind, title, page, owner, photo FROM convs WHERE id = ?', [convId])
+}
+
+/** A chat's `photo` as the API and the inbox show it: a group's photo version, undefined for none. */
+export function groupPhotoVersion(kind: string, photo: string | null | undefined): string | undefined {
+  return kind === 'group' && photo ? photo.slice(0, PROFILE_PHOTO_VERSION_CHARS) : undefined
 }
 
 async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise<Chat[]> {
@@ -113,7 +120,7 @@ async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise
   return rows.map((r) => {
     const now = members.get(r.id) ?? []
     const inChat = new Set(now.map((p) => p.id))
-    return {
+    const chat: Chat = {
       id: r.id,
       kind: r.kind,
       title: r.title,
@@ -123,6 +130,9 @@ async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise
       // someone who came back is a member, not a former one
       former: (former.get(r.id) ?? []).filter((f) => !inChat.has(f.id)),
     }
+    const photo = groupPhotoVersion(r.kind, r.photo)
+    if (photo) chat.photo = photo
+    return chat
   })
 }
 
@@ -152,7 +162,7 @@ export async function loadChat(q: Queryable, viewerId: string, convId: string): 
 /** The chats `userId` is a member of, the most recently active first. */
 export async function listChats(q: Queryable, userId: string): Promise<Chat[]> {
   const rows = await q.all<ConvRow>(
-    `SELECT c.id, c.kind, c.title, c.page, c.owner FROM convs c JOIN members m ON m.conv_id = c.id
+    `SELECT c.id, c.kind, c.title, c.page, c.owner, c.photo FROM convs c JOIN members m ON m.conv_id = c.id
       WHERE m.user_id = ? ORDER BY c.last_ts DESC, c.created DESC, c.id`,
     [userId],
   )

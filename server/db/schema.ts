@@ -264,4 +264,12 @@ CREATE TABLE photo_puts (
 );
 CREATE INDEX photo_puts_user ON photo_puts(user_id, created)`,
   },
+  {
+    // group photos (server/media/group-photo.ts): a group's photo is the sha256 of its content in the blob
+    // store ('' for none), which the collector's sweep keeps like a profile photo
+    id: 15,
+    sql: `
+ALTER TABLE convs ADD COLUMN photo TEXT NOT NULL DEFAULT '';
+CREATE INDEX convs_photo ON convs(photo)`,
+  },
 ]

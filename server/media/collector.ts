@@ -1,7 +1,7 @@
 // Freeing media no one needs: stale uploads and their partial files, blobs no message names (never sent,
 // or their messages retracted) once they are older than a grace period, and stored content that no blob
-// row and no user's profile photo names any more (the content of a released blob, or of a replaced photo,
-// goes with the next sweep unless something else names the same bytes).
+// row, no user's profile photo and no group's photo names any more (the content of a released blob, or of a
+// replaced photo, goes with the next sweep unless something else names the same bytes).
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Queryable } from '../db/db.ts'
@@ -61,13 +61,14 @@ export async function expireUploads(m: Media, now = Date.now(), ttl = UPLOAD_TTL
   return stale.length
 }
 
-/** Deletes stored content (older than `graceMs`) that no blob row references and that is nobody's profile photo. */
+/** Deletes stored content (older than `graceMs`) that no blob row references and that is no profile or group photo. */
 export async function sweepContent(m: Media, now = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
   const before = now - graceMs
   let freed = 0
   for await (const hash of m.store.list(before)) {
     if (await m.db.get('SELECT 1 AS x FROM blobs WHERE hash = ? LIMIT 1', [hash])) continue
     if (await m.db.get('SELECT 1 AS x FROM users WHERE photo = ? LIMIT 1', [hash])) continue
+    if (await m.db.get('SELECT 1 AS x FROM convs WHERE photo = ? LIMIT 1', [hash])) continue
     // stored again since it was listed: an upload is about to name it
     await m.store.delete(hash, before)
     freed++

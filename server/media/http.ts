@@ -4,6 +4,7 @@
 //   PATCH /api/uploads/:id             the next bytes (application/offset+octet-stream)
 //   GET   /api/blobs/:id               the bytes, with ranges (HEAD too)
 //   PUT/DELETE /api/me/photo, GET /api/users/:id/photo   profile photos (profile-photo.ts)
+//   PUT/DELETE/GET /api/chats/:id/photo                   group photos (group-photo.ts)
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { requireCaller, type ApiContext } from '../api/context.ts'
@@ -13,6 +14,7 @@ import { redactUrl } from '../http/log.ts'
 import { sendError, sendJson } from '../http/respond.ts'
 import type { Call } from '../http/router.ts'
 import { readableBlob } from './access.ts'
+import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto } from './group-photo.ts'
 import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
 import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
 
@@ -111,6 +113,21 @@ export function createMediaHandler(
       route = async (call) => {
         await requireCaller(ctx, call)
         await sendProfilePhoto(media, req, res, seg(2), BLOB_HEADERS, url.searchParams.get('v'))
+      }
+    else if (segs.length === 4 && segs[1] === 'chats' && segs[3] === 'photo' && method === 'PUT')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 200, await putGroupPhoto(ctx, media, me.userId, seg(2), req))
+      }
+    else if (segs.length === 4 && segs[1] === 'chats' && segs[3] === 'photo' && method === 'DELETE')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 200, await deleteGroupPhoto(ctx, me.userId, seg(2)))
+      }
+    else if (segs.length === 4 && segs[1] === 'chats' && segs[3] === 'photo' && method === 'GET')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        await sendGroupPhoto(media, req, res, me.userId, seg(2), BLOB_HEADERS, url.searchParams.get('v'))
       }
     if (!route) return false
 

@@ -2,6 +2,7 @@
 // cropped to a centred square, made at most PROFILE_PHOTO_PX a side and encoded as JPEG without any
 // metadata, then kept in the blob store under their sha256, which users.photo names. Nothing counts
 // against the media quota (one small file a user), but every PUT counts as an upload an hour.
+// Group photos (group-photo.ts) are received, made and served by the same functions (storePhoto, sendPhoto).
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, rm } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -69,13 +70,17 @@ async function square(path: string, out: string): Promise<void> {
   }
 }
 
-/** PUT /api/me/photo: the body is the image. */
-export async function putProfilePhoto(m: Media, userId: string, req: IncomingMessage): Promise<Me> {
+/**
+ * Receives the image in the request's body as `userId`'s upload and keeps its square JPEG in the content
+ * store; returns its sha256 (for users.photo or convs.photo). Every attempt counts against the uploads an
+ * hour, an image or not: each costs a decode. The content was stored (again) just now, so no sweep removes
+ * it before the caller names it.
+ */
+export async function storePhoto(m: Media, userId: string, req: IncomingMessage): Promise<string> {
   const declared = req.headers['content-length']
   if (declared !== undefined && Number(declared) > MAX_PROFILE_PHOTO_BYTES) throw tooLarge()
   const now = Date.now()
   await checkUploadRate(m, userId, now)
-  // every attempt counts, an image or not: each costs a decode
   await m.db.run('DELETE FROM photo_puts WHERE user_id = ? AND created <= ?', [userId, now - 3_600_000])
   await m.db.run('INSERT INTO photo_puts (user_id, created) VALUES (?, ?)', [userId, now])
 
@@ -85,14 +90,18 @@ export async function putProfilePhoto(m: Media, userId: string, req: IncomingMes
   try {
     await receive(req, path)
     await square(path, out)
-    const { hash } = await m.store.put(out)
-    // the content was stored (again) just now, so no sweep removes it before this names it
-    const set = await m.db.run('UPDATE users SET photo = ? WHERE id = ? AND deleted = 0', [hash, userId])
-    if (!set.changes) throw noAccount()
+    return (await m.store.put(out)).hash
   } finally {
     await rm(path, { force: true })
     await rm(out, { force: true })
   }
+}
+
+/** PUT /api/me/photo: the body is the image. */
+export async function putProfilePhoto(m: Media, userId: string, req: IncomingMessage): Promise<Me> {
+  const hash = await storePhoto(m, userId, req)
+  const set = await m.db.run('UPDATE users SET photo = ? WHERE id = ? AND deleted = 0', [hash, userId])
+  if (!set.changes) throw noAccount()
   const me = await loadMe(m.db, userId)
   if (!me) throw noAccount()
   return me
@@ -127,7 +136,18 @@ export async function sendProfilePhoto(
   blobHeaders: Readonly<Record<string, string>>,
   version: string | null,
 ): Promise<void> {
-  const hash = await photoOf(m.db, userId)
+  await sendPhoto(m, req, res, await photoOf(m.db, userId), blobHeaders, version)
+}
+
+/** The photo whose content is `hash` (none: 404), as GET /api/users/:id/photo answers it. */
+export async function sendPhoto(
+  m: Media,
+  req: IncomingMessage,
+  res: ServerResponse,
+  hash: string | undefined,
+  blobHeaders: Readonly<Record<string, string>>,
+  version: string | null,
+): Promise<void> {
   if (!hash) throw notFound('No such photo.')
   const etag = `"${hash}"`
   // the address names these bytes for good only with the current version in it (`?v=`); without it, the

@@ -24,22 +24,35 @@ function firstGrapheme(name: string): string {
 }
 
 /** The photo's object URL, loaded (with the code that loads it) only for someone who has one. */
-function usePhoto(id: string, version: string | undefined): string | null {
+function usePhoto(id: string, version: string | undefined, group: boolean): string | null {
   const [url, setUrl] = useState<string | null>(null)
   useEffect(() => {
     setUrl(null)
     if (!version) return
     let live = true
-    void import('../media/blob-url.ts').then((m) => m.photoUrl(id, version)).then((u) => live && setUrl(u))
+    void import('../media/blob-url.ts').then((m) => m.photoUrl(id, version, group)).then((u) => live && setUrl(u))
     return () => {
       live = false
     }
-  }, [id, version])
+  }, [id, version, group])
   return url
 }
 
-export function Avatar({ id, name, size = 44, photo }: { id: string; name: string; size?: number; photo?: string }) {
-  const src = usePhoto(id, photo)
+export function Avatar({
+  id,
+  name,
+  size = 44,
+  photo,
+  group = false,
+}: {
+  id: string
+  name: string
+  size?: number
+  /** the version of the person's (or, with `group`, the group chat's) photo */
+  photo?: string
+  group?: boolean
+}) {
+  const src = usePhoto(id, photo, group)
   if (src) return <img class="avatar avatar--photo" src={src} alt="" aria-hidden="true" width={size} height={size} />
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0

@@ -100,11 +100,11 @@ async function keep(cache: Cache, id: string, bytes: Blob, mime: string): Promis
 const photos = new Map<string, Promise<string | null>>()
 
 /**
- * An object URL of a person's profile photo (`version` from their profile), kept in the media cache
- * outside the budget (a few KB each); null when it cannot be had now.
+ * An object URL of a person's profile photo, or of a group's photo (`version` from their profile or the
+ * chat), kept in the media cache outside the budget (a few KB each); null when it cannot be had now.
  */
-export function photoUrl(userId: string, version: string): Promise<string | null> {
-  const key = `/api/users/${userId}/photo?v=${encodeURIComponent(version)}`
+export function photoUrl(id: string, version: string, group = false): Promise<string | null> {
+  const key = `/api/${group ? 'chats' : 'users'}/${id}/photo?v=${encodeURIComponent(version)}`
   let p = photos.get(key)
   if (!p) {
     p = (async () => {

@@ -30,6 +30,9 @@ export const invite = async (convId: string, userIds: string[]): Promise<void> =
   void remember(await api<Chat>('POST', `${at(convId)}/invite`, { userIds }))
 export const rename = async (convId: string, title: string): Promise<void> =>
   void remember(await api<Chat>('PATCH', at(convId), { title }))
+/** Sets (or, with null, removes) a group's photo; the server crops it square and keeps no metadata. */
+export const setGroupPhoto = async (convId: string, photo: Blob | null): Promise<void> =>
+  void remember(photo ? await api<Chat>('PUT', `${at(convId)}/photo`, photo) : await api<Chat>('DELETE', `${at(convId)}/photo`))
 /** The group's owner takes someone out of it. */
 export const removeMember = async (convId: string, userId: string): Promise<void> =>
   void remember(await api<Chat>('POST', `${at(convId)}/remove`, { userId }))

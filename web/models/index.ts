@@ -47,7 +47,7 @@ export {
   unblockFriend,
   removeFriend,
 } from './friends.ts'
-export { openDirect, createGroup, invite, rename, removeMember, leave, chatInfo } from './chats.ts'
+export { openDirect, createGroup, invite, rename, setGroupPhoto, removeMember, leave, chatInfo } from './chats.ts'
 // the open chat, forwarding and search are the room's and the search screen's (web/models/room.ts,
 // search.ts): kept out of what the chat list loads, only their types are here
 export type { Conversation, MessageView } from './conversation.ts'

@@ -110,7 +110,13 @@ export function Chats() {
                     setActing(c.id)
                   }}
                 >
-                  <Avatar id={c.peer ?? c.id} name={title} size={48} photo={c.peer ? photoOf.get(c.peer) : undefined} />
+                  <Avatar
+                    id={c.peer ?? c.id}
+                    name={title}
+                    size={48}
+                    photo={c.kind === 'group' ? c.photo : c.peer ? photoOf.get(c.peer) : undefined}
+                    group={c.kind === 'group'}
+                  />
                   <span class="row__body">
                     <span class="row__line">
                       <span class="row__title">{isolate(title)}</span>

@@ -3,13 +3,14 @@
 import { useState } from 'preact/hooks'
 import type { Chat, Profile } from '../../../protocol/api.ts'
 import { MAX_TITLE_CHARS } from '../../../protocol/limits.ts'
-import { invite, rename, removeMember, leave, me } from '../../models/index.ts'
+import { invite, rename, removeMember, leave, me, setGroupPhoto } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { sortByName } from '../../i18n/format.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
+import { PhotoButtons } from '../../components/PhotoButtons.tsx'
 import { FriendPicker } from '../../components/FriendPicker.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
@@ -32,6 +33,7 @@ export function MembersSheet({
   const [picked, setPicked] = useState<string[]>([])
   const [newTitle, setNewTitle] = useState(chat.title)
   const [error, setError] = useState('')
+  const [photoError, setPhotoError] = useState('')
   const [busy, setBusy] = useState(false)
   const [viewing, setViewing] = useState<Profile | null>(null)
   const [sharing, setSharing] = useState(false)
@@ -176,6 +178,22 @@ export function MembersSheet({
   }
   return (
     <Sheet title={<UserText text={title} />} onClose={onClose}>
+      {group && (
+        <div class="card__head">
+          <Avatar id={chat.id} name={title} size={56} photo={chat.photo} group />
+          <PhotoButtons
+            hasPhoto={!!chat.photo}
+            labels={[t('members.photoAdd'), t('members.photoChange'), t('members.photoRemove')]}
+            onSet={(photo) => setGroupPhoto(chat.id, photo)}
+            onError={setPhotoError}
+          />
+        </div>
+      )}
+      {photoError && (
+        <p class="form__error sheet__note" role="alert">
+          {photoError}
+        </p>
+      )}
       <button class="btn btn--block" onClick={onGallery}>
         {t('media.gallery')}
       </button>

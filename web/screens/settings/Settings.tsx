@@ -1,5 +1,5 @@
 // Settings: profile, language, theme, storage, sign out (this device or all).
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { me, updateMe, setMyPhoto, signOut, storageEstimate, storageProblem } from '../../models/index.ts'
 import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
@@ -9,53 +9,9 @@ import { LanguagePicker } from '../../i18n/picker.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
 import { Account } from './Account.tsx'
+import { PhotoButtons } from '../../components/PhotoButtons.tsx'
 import { MediaStorage } from './MediaStorage.tsx'
 import { THEME_CHOICES, setTheme, themeChoice, type ThemeChoice } from '../../app/theme.ts'
-
-/** Choose a profile photo (resized on the phone, cropped square by the server) or remove it. */
-function PhotoButtons({ hasPhoto, onError }: { hasPhoto: boolean; onError: (text: string) => void }) {
-  const picker = useRef<HTMLInputElement>(null)
-  const [busy, setBusy] = useState(false)
-  async function run(fn: () => Promise<void>) {
-    setBusy(true)
-    onError('')
-    try {
-      await fn()
-    } catch (err) {
-      onError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <div class="form__row form__row--start">
-      <button type="button" class="btn btn--small" disabled={busy} onClick={() => picker.current?.click()}>
-        {hasPhoto ? t('settings.photoChange') : t('settings.photoAdd')}
-      </button>
-      {hasPhoto && (
-        <button type="button" class="btn btn--small" disabled={busy} onClick={() => void run(() => setMyPhoto(null))}>
-          {t('settings.photoRemove')}
-        </button>
-      )}
-      <input
-        ref={picker}
-        type="file"
-        accept="image/*"
-        hidden
-        onChange={(e) => {
-          const file = e.currentTarget.files?.[0]
-          e.currentTarget.value = ''
-          if (!file) return
-          void run(async () => {
-            // a photo of 1,024 px at most travels instead of the camera's original
-            const small = await import('../../media/prepare.ts').then((m) => m.preparePhoto(file, 1024))
-            await setMyPhoto(small?.blob ?? file)
-          })
-        }}
-      />
-    </div>
-  )
-}
 
 export default function Settings() {
   const user = me.value
@@ -108,7 +64,12 @@ export default function Settings() {
               <p class="muted">@{user.handle}</p>
             </div>
           </div>
-          <PhotoButtons hasPhoto={!!user.photo} onError={setError} />
+          <PhotoButtons
+            hasPhoto={!!user.photo}
+            labels={[t('settings.photoAdd'), t('settings.photoChange'), t('settings.photoRemove')]}
+            onSet={setMyPhoto}
+            onError={setError}
+          />
           <label class="field">
             <span class="field__label">{t('settings.name')}</span>
             <input name="name" maxLength={MAX_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
