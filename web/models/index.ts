@@ -15,15 +15,13 @@ import { closeAllDocs, onDocOpen } from '../sync/docs.ts'
 import { startOutbox } from '../sync/outbox.ts'
 import { forgetChatInfos } from './chats.ts'
 import { friends, loadCachedFriends, refreshFriends } from './friends.ts'
-import { chatList, startInbox } from './inbox.ts'
-import { startMediaOutbox } from './media-outbox.ts'
+import { chatList, chatListLoaded, startInbox } from './inbox.ts'
 
 export { me, signUp, signIn, signOut, updateMe, setMyPhoto, api, ApiFailure } from '../account/session.ts'
 export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
 export { snapshotDrop, snapshotPut } from '../store/room-snapshot.ts'
-export { outgoing, sendFiles, sendVoice, removeOutgoing, type OutgoingView } from './media-outbox.ts'
 export { chatList, chatListLoaded, unsentChats, unreadTotal, type ChatListItem } from './inbox.ts'
 export {
   chatSettings,
@@ -61,6 +59,31 @@ onDocOpen((name, doc, loaded) => {
 
 let running: { userId: string; stop: () => void } | null = null
 
+const idle = (fn: () => void): void =>
+  void ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 5000 }) : setTimeout(fn, 2000))
+
+/**
+ * Starts, once the first screen is up, something whose code loads on its own; the stop function works
+ * before it has loaded too.
+ */
+function startLater(load: () => Promise<() => void>): () => void {
+  let stopped = false
+  let stop: (() => void) | null = null
+  // the chat list is read from this device first: after that, when the page is idle
+  const waiting = effect(() => {
+    if (!chatListLoaded.value) return
+    idle(() => {
+      if (!stopped) void load().then((s) => (stopped ? s() : (stop = s)))
+    })
+    queueMicrotask(() => waiting())
+  })
+  return () => {
+    stopped = true
+    waiting()
+    stop?.()
+  }
+}
+
 function start(userId: string): () => void {
   openDb(userId)
   void loadCachedFriends()
@@ -75,7 +98,8 @@ function start(userId: string): () => void {
     startBackground(chatList),
     // what this device wrote goes out whichever screen is open
     startOutbox(dbName(userId)),
-    startMediaOutbox(),
+    // what was picked to send and is not sent yet (its code is not on the way to the first screen)
+    startLater(() => import('./media-outbox.ts').then((m) => m.startMediaOutbox())),
   ]
   return () => {
     for (const s of stops.reverse()) s()

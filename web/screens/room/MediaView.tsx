@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { thumbHashToDataURL } from 'thumbhash'
 import type { MediaRef } from '../../../protocol/messages.ts'
-import type { OutgoingView } from '../../models/index.ts'
+import type { OutgoingView } from '../../models/media-outbox.ts'
 import { blobUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'

@@ -2,7 +2,8 @@
 // for the address of a chat that does not exist or is not mine, one screen that says so.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
-import { me, outgoing, removeOutgoing, sendFiles, sendVoice } from '../../models/index.ts'
+import { me } from '../../models/index.ts'
+import { outgoing, removeOutgoing, sendFiles, sendVoice } from '../../models/media-outbox.ts'
 import { openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'

@@ -1,6 +1,7 @@
 // Turns the loaded messages into list rows: a day separator where the local date changes, and
 // sender-and-minute groups (the name and avatar show on a group's first message, the time on its last).
-import type { MessageView, OutgoingView } from '../../models/index.ts'
+import type { MessageView } from '../../models/index.ts'
+import type { OutgoingView } from '../../models/media-outbox.ts'
 
 export type Row =
   | { kind: 'day'; key: string; ts: number }
