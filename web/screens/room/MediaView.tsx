@@ -9,6 +9,7 @@ import { blobUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClose } from '../../components/icons.tsx'
+import { mediaLabel } from './media-label.ts'
 
 /** the box a photo is shown in, at most this wide and tall (CSS px), keeping its shape */
 const MAX_W = 240
@@ -133,12 +134,6 @@ function Voice({ media }: { media: MediaRef }) {
       <span>{media.dur !== undefined ? formatDuration(media.dur) : t('media.voice')}</span>
     </button>
   )
-}
-
-/** What a photo, video, voice note or file is called where its caption would be quoted. */
-export function mediaLabel(media: Pick<MediaRef, 'kind' | 'name'>): string {
-  if (media.kind === 'file' && media.name) return media.name
-  return t(`media.${media.kind}`)
 }
 
 /** The media of a sent message; `onView` opens a photo full screen. */

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
-import { mediaLabel } from './MediaView.tsx'
+import { mediaLabel } from './media-label.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { UserText } from '../../components/UserText.tsx'

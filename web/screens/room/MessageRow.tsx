@@ -12,7 +12,8 @@ import { IconClock } from '../../components/icons.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
 import { ReactionChips } from './reactions.tsx'
-import { MediaContent, mediaLabel } from './MediaView.tsx'
+import { MediaContent } from './media-lazy.tsx'
+import { mediaLabel } from './media-label.ts'
 
 interface Props {
   m: MessageView
