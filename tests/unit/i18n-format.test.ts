@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   daysAgo,
+  formatBytes,
   formatChatTime,
   formatList,
   formatNumber,
@@ -52,5 +53,16 @@ describe('formatters follow the locale', () => {
     expect(names(['item10', 'item9'], 'en')).toEqual(['item9', 'item10'])
     // Turkish: ç after c, ı before i
     expect(names(['çiçek', 'ılık', 'cam', 'ince'], 'tr')).toEqual(['cam', 'çiçek', 'ılık', 'ince'])
+  })
+})
+
+describe('formatBytes', () => {
+  it("says a bare byte count in words, and larger sizes short, in the reader's language", () => {
+    expect(formatBytes(15, 'en')).toBe('15 bytes')
+    expect(formatBytes(15, 'ko')).toBe('15바이트')
+    // French and German put a no-break space between number and unit (which one depends on the ICU version)
+    expect(formatBytes(15, 'fr').replace(/\s/g, ' ')).toBe('15 octets')
+    expect(formatBytes(1_500_000, 'en')).toBe('1.5 MB')
+    expect(formatBytes(2_000_000_000, 'de').replace(/\s/g, ' ')).toBe('2 GB')
   })
 })

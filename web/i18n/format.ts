@@ -74,7 +74,8 @@ export function formatBytes(bytes: number, locale: string = lang.value): string 
   return formatNumber(v, locale, {
     style: 'unit',
     unit: units[i],
-    unitDisplay: 'short',
+    // "15 bytes", "15바이트": the short form of a bare byte count reads as a typo in many languages
+    unitDisplay: i === 0 ? 'long' : 'short',
     maximumFractionDigits: v < 10 && i > 0 ? 1 : 0,
   })
 }
