@@ -13,6 +13,7 @@ import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { connect, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { getImage, PHONE_EXIF, putImage } from '../fixtures/photos.ts'
 
 type Server = { url: string }
 
@@ -20,10 +21,7 @@ type Server = { url: string }
 async function phoneJpeg(): Promise<{ bytes: Buffer; exif: Buffer }> {
   const bytes = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#ff0000' } })
     .jpeg()
-    .withExif({
-      IFD0: { Copyright: 'Kim Minji' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 1234/100', GPSLongitudeRef: 'E', GPSLongitude: '126/1 58/1 0/1' },
-    })
+    .withExif(PHONE_EXIF)
     .toBuffer()
   const exif = (await sharp(bytes).metadata()).exif
   if (!exif) throw new Error('the test photo has no EXIF')
@@ -35,34 +33,11 @@ const plainPng = (width: number, height: number, background: string) =>
     .png()
     .toBuffer()
 
-async function putPhoto(
-  server: Server,
-  token: string | null,
-  convId: string,
-  bytes: Uint8Array,
-  type = 'application/octet-stream',
-): Promise<{ status: number; body: Chat & ApiError }> {
-  const r = await fetch(`${server.url}/api/chats/${convId}/photo`, {
-    method: 'PUT',
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': type },
-    // a copy: fetch takes only bytes over a plain ArrayBuffer, and a Buffer may sit on a shared one
-    body: new Uint8Array(bytes),
-  })
-  return { status: r.status, body: (await r.json()) as Chat & ApiError }
-}
+const putPhoto = (server: Server, token: string | null, convId: string, bytes: Uint8Array, type?: string) =>
+  putImage<Chat>(server, token, `/api/chats/${convId}/photo`, bytes, type)
 
-async function getPhoto(
-  server: Server,
-  token: string | null,
-  convId: string,
-  query = '',
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-  const r = await fetch(`${server.url}/api/chats/${convId}/photo${query}`, {
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-  })
-  return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) }
-}
+const getPhoto = (server: Server, token: string | null, convId: string, query = '', headers: Record<string, string> = {}) =>
+  getImage(server, token, `/api/chats/${convId}/photo${query}`, headers)
 
 const errorCode = (r: { bytes: Buffer }) => (JSON.parse(r.bytes.toString()) as ApiError).error.code
 

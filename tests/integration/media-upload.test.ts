@@ -12,6 +12,7 @@ import { backends } from '../fixtures/databases.ts'
 import { announce, download, offsetOf, openPatch, patch, sendMedia, upload } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp } from '../fixtures/server.ts'
+import { PHONE_EXIF } from '../fixtures/photos.ts'
 
 /** The GPS IFD pointer (tag 0x8825) of a little-endian EXIF block. */
 const GPS_TAG = Buffer.from([0x25, 0x88])
@@ -21,10 +22,7 @@ async function phoneJpeg(): Promise<Buffer> {
   return sharp({ create: { width: 40, height: 30, channels: 3, background: '#e04040' } })
     .jpeg()
     .withMetadata({ orientation: 6 })
-    .withExif({
-      IFD0: { Copyright: 'Kim Minji' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 1234/100', GPSLongitudeRef: 'E', GPSLongitude: '126/1 58/1 0/1' },
-    })
+    .withExif(PHONE_EXIF)
     .toBuffer()
 }
 

@@ -17,6 +17,7 @@ import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { announce } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { getImage, PHONE_EXIF, putImage } from '../fixtures/photos.ts'
 
 type Server = { url: string }
 
@@ -30,10 +31,7 @@ async function phoneJpeg(): Promise<{ bytes: Buffer; exif: Buffer }> {
     .composite([{ input: red, left: 0, top: 0 }])
     .jpeg()
     .withMetadata({ orientation: 6 })
-    .withExif({
-      IFD0: { Copyright: 'Kim Minji' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 1234/100', GPSLongitudeRef: 'E', GPSLongitude: '126/1 58/1 0/1' },
-    })
+    .withExif(PHONE_EXIF)
     .toBuffer()
   const exif = (await sharp(bytes).metadata()).exif
   if (!exif) throw new Error('the test photo has no EXIF')
@@ -45,33 +43,11 @@ const plainPng = (width: number, height: number, background: string) =>
     .png()
     .toBuffer()
 
-async function putPhoto(
-  server: Server,
-  token: string | null,
-  bytes: Uint8Array,
-  type = 'application/octet-stream',
-): Promise<{ status: number; body: Me & ApiError; headers: Headers }> {
-  const r = await fetch(`${server.url}/api/me/photo`, {
-    method: 'PUT',
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': type },
-    // a copy: fetch takes only bytes over a plain ArrayBuffer, and a Buffer may sit on a shared one
-    body: new Uint8Array(bytes),
-  })
-  return { status: r.status, body: (await r.json()) as Me & ApiError, headers: r.headers }
-}
+const putPhoto = (server: Server, token: string | null, bytes: Uint8Array, type?: string) =>
+  putImage<Me>(server, token, '/api/me/photo', bytes, type)
 
-async function getPhoto(
-  server: Server,
-  token: string | null,
-  userId: string,
-  query = '',
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-  const r = await fetch(`${server.url}/api/users/${userId}/photo${query}`, {
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-  })
-  return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) }
-}
+const getPhoto = (server: Server, token: string | null, userId: string, query = '', headers: Record<string, string> = {}) =>
+  getImage(server, token, `/api/users/${userId}/photo${query}`, headers)
 
 /** The colour of one pixel of an image, as [r, g, b]. */
 async function pixel(bytes: Buffer, x: number, y: number): Promise<number[]> {
