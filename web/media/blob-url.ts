@@ -61,27 +61,40 @@ async function kept(id: string, size: number): Promise<void> {
     .catch(() => {})
 }
 
-async function load(id: string, token: string | null): Promise<string | null> {
-  const key = `/api/blobs/${id}`
-  const cache = 'caches' in self ? await caches.open(CACHE).catch(() => null) : null
-  let res = (await cache?.match(key)) ?? null
-  if (res) {
+/** A cache's copy of `key`, else the server's (with the session's token); null offline and not cached, or refused. */
+async function fetchCached(cache: Cache | null, key: string): Promise<{ res: Response; cached: boolean } | null> {
+  const hit = (await cache?.match(key)) ?? null
+  if (hit) return { res: hit, cached: true }
+  const token = getToken()
+  if (!token) return null
+  const res = await fetch(key, { headers: { authorization: `Bearer ${token}` } }).catch(() => null)
+  return res?.ok ? { res, cached: false } : null
+}
+
+const openCache = async (): Promise<Cache | null> => ('caches' in self ? await caches.open(CACHE).catch(() => null) : null)
+
+/** One promise per key while the page lives; a failure is asked again next time (back online, say). */
+function once(map: Map<string, Promise<string | null>>, key: string, load: () => Promise<string | null>): Promise<string | null> {
+  let p = map.get(key)
+  if (!p) {
+    p = load()
+    map.set(key, p)
+    void p.then((u) => u === null && map.delete(key))
+  }
+  return p
+}
+
+async function load(id: string): Promise<string | null> {
+  const cache = await openCache()
+  const got = await fetchCached(cache, `/api/blobs/${id}`)
+  if (!got) return null
+  const blob = await got.res.blob()
+  if (got.cached)
     void db()
       ?.cachedBlobs.update(id, { used: Date.now() })
       .catch(() => {})
-  } else {
-    if (!token) return null
-    try {
-      res = await fetch(key, { headers: { authorization: `Bearer ${token}` } })
-    } catch {
-      return null // offline and not cached
-    }
-    if (!res.ok) return null
-    const blob = await res.blob()
-    if (cache) await keep(cache, id, blob, res.headers.get('content-type') ?? 'application/octet-stream')
-    return URL.createObjectURL(blob)
-  }
-  return URL.createObjectURL(await res.blob())
+  else if (cache) await keep(cache, id, blob, got.res.headers.get('content-type') ?? 'application/octet-stream')
+  return URL.createObjectURL(blob)
 }
 
 async function keep(cache: Cache, id: string, bytes: Blob, mime: string): Promise<void> {
@@ -105,42 +118,23 @@ const photos = new Map<string, Promise<string | null>>()
  */
 export function photoUrl(id: string, version: string, group = false): Promise<string | null> {
   const key = `/api/${group ? 'chats' : 'users'}/${id}/photo?v=${encodeURIComponent(version)}`
-  let p = photos.get(key)
-  if (!p) {
-    p = (async () => {
-      const cache = 'caches' in self ? await caches.open(CACHE).catch(() => null) : null
-      let res = (await cache?.match(key)) ?? null
-      if (!res) {
-        const token = getToken()
-        if (!token) return null
-        res = await fetch(key, { headers: { authorization: `Bearer ${token}` } }).catch(() => null)
-        if (!res?.ok) return null
-        await cache?.put(key, res.clone()).catch(() => {})
-      }
-      return URL.createObjectURL(await res.blob())
-    })()
-    photos.set(key, p)
-    void p.then((u) => u === null && photos.delete(key))
-  }
-  return p
+  return once(photos, key, async () => {
+    const cache = await openCache()
+    const got = await fetchCached(cache, key)
+    if (!got) return null
+    if (!got.cached) await cache?.put(key, got.res.clone()).catch(() => {})
+    return URL.createObjectURL(await got.res.blob())
+  })
 }
 
 /** An object URL of blob `id`, or null when it cannot be had now (offline and not cached, or refused). */
 export function blobUrl(id: string): Promise<string | null> {
-  let p = urls.get(id)
-  if (!p) {
-    p = load(id, getToken())
-    urls.set(id, p)
-    // a failure is asked again next time (back online, say)
-    void p.then((u) => u === null && urls.delete(id))
-  }
-  return p
+  return once(urls, id, () => load(id))
 }
 
 /** Keeps a blob this device just sent in the cache, so that the sender never downloads it again. */
 export async function keepSent(id: string, bytes: Blob, mime: string): Promise<void> {
-  if (!('caches' in self)) return
-  const cache = await caches.open(CACHE).catch(() => null)
+  const cache = await openCache()
   if (cache) await keep(cache, id, bytes, mime)
 }
 

@@ -2,6 +2,7 @@
 // `max` pixels on its long side, encode it as JPEG (which carries none of the original's metadata, so
 // no EXIF and no GPS), and hash a copy of at most 100 px into a ThumbHash for the placeholder.
 import { rgbaToThumbHash } from 'thumbhash'
+import { base64 } from './base64.ts'
 
 export interface ResizeRequest {
   file: Blob
@@ -24,12 +25,6 @@ function draw(bmp: ImageBitmap, w: number, h: number): OffscreenCanvas {
   ctx.fillRect(0, 0, w, h)
   ctx.drawImage(bmp, 0, 0, w, h)
   return canvas
-}
-
-function base64(bytes: Uint8Array): string {
-  let s = ''
-  for (const b of bytes) s += String.fromCharCode(b)
-  return btoa(s)
 }
 
 async function resize({ file, max, quality }: ResizeRequest): Promise<ResizeResult> {

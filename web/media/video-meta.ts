@@ -2,18 +2,13 @@
 // ThumbHash of an early frame for the placeholder. Its bytes go as they are (the server keeps videos
 // byte for byte).
 import { rgbaToThumbHash } from 'thumbhash'
+import { base64 } from './base64.ts'
 
 export interface VideoMeta {
   w: number
   h: number
   dur: number
   thumb?: string
-}
-
-function base64(bytes: Uint8Array): string {
-  let s = ''
-  for (const b of bytes) s += String.fromCharCode(b)
-  return btoa(s)
 }
 
 /** null when this browser cannot read the video (its message then has no size or placeholder). */
