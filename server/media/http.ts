@@ -13,6 +13,7 @@ import { HttpError, badRequest, notFound } from '../http/errors.ts'
 import { redactUrl } from '../http/log.ts'
 import { sendError, sendJson } from '../http/respond.ts'
 import type { Call } from '../http/router.ts'
+import { parseRange } from '../../protocol/range.ts'
 import { readableBlob } from './access.ts'
 import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto } from './group-photo.ts'
 import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
@@ -146,22 +147,6 @@ export function createMediaHandler(
     }
     return true
   }
-}
-
-/** `bytes=a-b`, `bytes=a-` or `bytes=-n`: [start, end); null to send it all; 'unsatisfiable' for 416. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
-  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null
-  // several ranges or a malformed header: the whole body (RFC 9110 lets a server ignore Range)
-  if (!m || (m[1] === '' && m[2] === '')) return null
-  if (m[1] === '') {
-    const n = Number(m[2])
-    if (n === 0 || size === 0) return 'unsatisfiable'
-    return { start: Math.max(0, size - n), end: size }
-  }
-  const start = Number(m[1])
-  if (m[2] !== '' && Number(m[2]) < start) return null
-  if (start >= size) return 'unsatisfiable'
-  return { start, end: m[2] === '' ? size : Math.min(Number(m[2]) + 1, size) }
 }
 
 /** `attachment` (or `inline`) with the file name, ASCII for old clients and UTF-8 for the rest. */

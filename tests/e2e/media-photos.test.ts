@@ -11,6 +11,7 @@ import type { Chat } from '../../protocol/api.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { download } from '../fixtures/media.ts'
 import { appHarness, phone, signInInUi } from './helpers.ts'
+import { recordWebm } from './recorded-video.ts'
 
 const app = appHarness()
 
@@ -29,30 +30,6 @@ async function cameraJpeg(): Promise<Buffer> {
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 1234/100', GPSLongitudeRef: 'E', GPSLongitude: '126/1 58/1 0/1' },
     })
     .toBuffer()
-}
-
-/** About 1.5 s of WebM (VP8 or VP9), recorded in the page from a canvas that changes colour. */
-function recordWebm(): Promise<number[]> {
-  const c = document.createElement('canvas')
-  c.width = 320
-  c.height = 240
-  const ctx = c.getContext('2d')!
-  const rec = new MediaRecorder(c.captureStream(25), { mimeType: 'video/webm' })
-  const parts: Blob[] = []
-  rec.ondataavailable = (e) => parts.push(e.data)
-  let frame = 0
-  const timer = setInterval(() => {
-    ctx.fillStyle = `hsl(${(frame++ * 12) % 360} 80% 50%)`
-    ctx.fillRect(0, 0, 320, 240)
-  }, 40)
-  rec.start(250)
-  return new Promise((resolve) => {
-    rec.onstop = async () => {
-      clearInterval(timer)
-      resolve([...new Uint8Array(await new Blob(parts).arrayBuffer())])
-    }
-    setTimeout(() => rec.stop(), 1500)
-  })
 }
 
 async function pick(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {

@@ -2,10 +2,12 @@
 // competes with the first screen. When a new version waits, the shell shows a reload prompt; accepting
 // asks the waiting worker to take over (it must handle {type: 'SKIP_WAITING'}) and reloads once it has.
 import { Workbox } from 'workbox-window'
+import { getToken } from '../account/api.ts'
 import { updateReady } from './update.ts'
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return
+  answerWorker()
   const wb = new Workbox('/sw.js', { scope: '/' })
   wb.addEventListener('waiting', () => {
     updateReady.value = () => {
@@ -14,4 +16,23 @@ export function registerServiceWorker(): void {
     }
   })
   wb.register().catch((e: unknown) => console.warn('service worker registration failed', e))
+}
+
+/**
+ * The worker's questions (web/media/sw-route.ts): a player's request needs the session token, which
+ * only the page holds; a file it streamed is now in the media cache and counts against the budget.
+ */
+function answerWorker(): void {
+  navigator.serviceWorker.addEventListener(
+    'message',
+    (e: MessageEvent<{ type?: string; id?: unknown; size?: unknown } | null>) => {
+      const d = e.data
+      if (d?.type === 'sori-token') e.ports[0]?.postMessage({ token: getToken() })
+      else if (d?.type === 'sori-media-kept' && typeof d.id === 'string' && typeof d.size === 'number') {
+        const { id, size } = d
+        void import('../media/blob-url.ts').then((m) => m.noteKept(id, size))
+      }
+    },
+  )
+  navigator.serviceWorker.startMessages()
 }

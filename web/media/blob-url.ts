@@ -32,8 +32,33 @@ export async function setMediaBudget(bytes: number): Promise<void> {
   await evict()
 }
 
+let reconciled = false
+
+/**
+ * Counts files the service worker put in the cache while no page heard of it (the page closed during
+ * the download), once per page, so that nothing in the cache escapes the budget.
+ */
+async function reconcile(): Promise<void> {
+  const d = db()
+  if (reconciled || !d || !('caches' in self)) return
+  reconciled = true
+  try {
+    const known = new Set(await d.cachedBlobs.toCollection().primaryKeys())
+    const cache = await caches.open(CACHE)
+    for (const req of await cache.keys()) {
+      const id = /^\/api\/blobs\/([^/]+)$/.exec(new URL(req.url).pathname)?.[1]
+      if (!id || known.has(id)) continue
+      const size = Number((await cache.match(req))?.headers.get('content-length'))
+      await d.cachedBlobs.put({ id, size: Number.isFinite(size) ? size : 0, used: 0 })
+    }
+  } catch {
+    /* storage blocked: nothing to count */
+  }
+}
+
 /** Bytes of media kept on this device now. */
 export async function mediaUsage(): Promise<number> {
+  await reconcile()
   let total = 0
   await db()?.cachedBlobs.each((r) => void (total += r.size))
   return total
@@ -125,6 +150,25 @@ export function photoUrl(id: string, version: string, group = false): Promise<st
     if (!got.cached) await cache?.put(key, got.res.clone()).catch(() => {})
     return URL.createObjectURL(await got.res.blob())
   })
+}
+
+/**
+ * The address a player streams blob `id` from: the service worker answers it from the media cache or
+ * from the server with the token (web/media/sw-route.ts), ranges included, so a video starts before it
+ * is all here and seeks offline once it is. Null when no worker controls the page: play `blobUrl`.
+ */
+export function streamUrl(id: string): string | null {
+  if (!navigator.serviceWorker?.controller) return null
+  void db()
+    ?.cachedBlobs.update(id, { used: Date.now() })
+    .catch(() => {})
+  return `/api/blobs/${id}`
+}
+
+/** The service worker kept a file it streamed (web/app/sw-register.ts passes its word on). */
+export async function noteKept(id: string, size: number): Promise<void> {
+  await kept(id, size)
+  await evict()
 }
 
 /** An object URL of blob `id`, or null when it cannot be had now (offline and not cached, or refused). */

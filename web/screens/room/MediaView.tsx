@@ -1,11 +1,11 @@
 // What a media message shows inside its bubble: a photo as its ThumbHash placeholder of the right shape,
 // then the picture (opened full screen by a tap); a file or video as its name, size and a download. And
 // the same for what is still in the outbox: the picked file, with how much of it the server has.
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { thumbHashToDataURL } from 'thumbhash'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import type { OutgoingView } from '../../models/media-outbox.ts'
-import { blobUrl } from '../../media/blob-url.ts'
+import { blobUrl, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClose } from '../../components/icons.tsx'
@@ -48,6 +48,18 @@ function useBlobUrl(id: string | null): string | null {
     }
   }, [id])
   return url
+}
+
+/**
+ * What a player plays: the service worker's stream of the blob, or, when no worker controls the page or
+ * the stream fails (a worker from before this version, say), the whole blob as an object URL.
+ */
+function usePlayable(id: string | null): { src: string | null; onError: () => void } {
+  // the id whose stream failed: another blob is streamed again
+  const [failed, setFailed] = useState<string | null>(null)
+  const stream = useMemo(() => (id && failed !== id ? streamUrl(id) : null), [id, failed])
+  const whole = useBlobUrl(id && !stream ? id : null)
+  return { src: stream ?? whole, onError: () => stream && setFailed(id) }
 }
 
 function Photo({ src, thumb, w, h, alt }: { src: string | null; thumb?: string; w?: number; h?: number; alt: string }) {
@@ -104,11 +116,21 @@ function formatDuration(ms: number): string {
 /** A video: its placeholder and length until played; its bytes load only when asked for (they can be large). */
 function Video({ media }: { media: MediaRef }) {
   const [play, setPlay] = useState(false)
-  const src = useBlobUrl(play ? media.id : null)
+  const { src, onError } = usePlayable(play ? media.id : null)
   const size = box(media.w, media.h)
   if (play && src)
     return (
-      <video class="media-video" src={src} controls autoPlay playsInline width={size.width} height={size.height}>
+      <video
+        class="media-video"
+        src={src}
+        poster={placeholder(media.thumb)}
+        onError={onError}
+        controls
+        autoPlay
+        playsInline
+        width={size.width}
+        height={size.height}
+      >
         {t('media.video')}
       </video>
     )
@@ -126,8 +148,8 @@ function Video({ media }: { media: MediaRef }) {
 /** A voice note: its length, and a player once asked for. */
 function Voice({ media }: { media: MediaRef }) {
   const [play, setPlay] = useState(false)
-  const src = useBlobUrl(play ? media.id : null)
-  if (play && src) return <audio class="media-voice" src={src} controls autoPlay />
+  const { src, onError } = usePlayable(play ? media.id : null)
+  if (play && src) return <audio class="media-voice" src={src} onError={onError} controls autoPlay />
   return (
     <button type="button" class="media-voice-btn" onClick={() => setPlay(true)} aria-label={t('media.playVoice')}>
       <span aria-hidden="true">▶</span>
@@ -198,7 +220,9 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
   const [at, setAt] = useState(start)
   const downX = useRef<number | null>(null)
   const item = items[at]
-  const src = useBlobUrl(item?.id ?? null)
+  const photo = useBlobUrl(item?.kind === 'photo' ? item.id : null)
+  const video = usePlayable(item?.kind === 'video' ? item.id : null)
+  const src = item?.kind === 'video' ? video.src : photo
   useEffect(() => {
     const d = ref.current
     if (d && !d.open) d.showModal()
@@ -226,7 +250,16 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
     >
       {src &&
         (item.kind === 'video' ? (
-          <video key={item.id} class="viewer__img" src={src} controls autoPlay playsInline />
+          <video
+            key={item.id}
+            class="viewer__img"
+            src={src}
+            poster={placeholder(item.thumb)}
+            onError={video.onError}
+            controls
+            autoPlay
+            playsInline
+          />
         ) : (
           <img key={item.id} class="viewer__img" src={src} alt={alt} />
         ))}
