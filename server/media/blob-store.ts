@@ -23,6 +23,8 @@ export interface BlobStore {
   delete(hash: string, unlessStoredSince?: number): Promise<void>
   /** The hashes stored (or stored again) before `before` (ms since the epoch), for the collector's sweep. */
   list(before: number): AsyncIterable<string>
+  /** Removes what puts that never finished (the process died half-way) left before `before`; how many. */
+  dropAbandoned(before: number): Promise<number>
 }
 
 export const HASH_RE = /^[0-9a-f]{64}$/

@@ -61,10 +61,13 @@ export async function expireUploads(m: Media, now = Date.now(), ttl = UPLOAD_TTL
   return stale.length
 }
 
-/** Deletes stored content (older than `graceMs`) that no blob row references and that is no profile or group photo. */
+/**
+ * Deletes stored content (older than `graceMs`) that no blob row references and that is no profile or
+ * group photo, and what puts cut off by a crash left behind; how many.
+ */
 export async function sweepContent(m: Media, now = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
   const before = now - graceMs
-  let freed = 0
+  let freed = await m.store.dropAbandoned(before)
   for await (const hash of m.store.list(before)) {
     if (await m.db.get('SELECT 1 AS x FROM blobs WHERE hash = ? LIMIT 1', [hash])) continue
     if (await m.db.get('SELECT 1 AS x FROM users WHERE photo = ? LIMIT 1', [hash])) continue

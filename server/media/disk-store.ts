@@ -75,6 +75,19 @@ export class DiskBlobStore implements BlobStore {
     })
   }
 
+  async dropAbandoned(before: number): Promise<number> {
+    let dropped = 0
+    for (const name of await readdir(this.tmp).catch(() => [] as string[])) {
+      const path = join(this.tmp, name)
+      const st = await stat(path).catch(() => null)
+      // a put copies for seconds: a copy this old belongs to a process that died during it
+      if (!st || st.mtimeMs >= before) continue
+      await rm(path, { force: true })
+      dropped++
+    }
+    return dropped
+  }
+
   async *list(before: number): AsyncIterable<string> {
     let dirs: string[]
     try {

@@ -127,4 +127,18 @@ describe('DiskBlobStore layout', () => {
     expect(readdirSync(join(dir, hash.slice(0, 2)))).toEqual([hash])
     expect(readdirSync(join(dir, 'tmp'))).toEqual([])
   })
+
+  it('drops copies a crash left in tmp/ once they are older than the sweep cutoff, and nothing newer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sori-blobs-'))
+    const store = new DiskBlobStore(dir)
+    const { hash } = await store.put(file(randomBytes(100)))
+    // what a process killed in the middle of a put leaves
+    writeFileSync(join(dir, 'tmp', `${hash}.dead01`), randomBytes(50))
+    expect(await store.dropAbandoned(Date.now() - 60_000)).toBe(0)
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([`${hash}.dead01`])
+    expect(await store.dropAbandoned(Date.now() + 1)).toBe(1)
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([])
+    // the stored content is untouched
+    expect(await store.has(hash)).toBe(true)
+  })
 })
