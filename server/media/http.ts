@@ -3,6 +3,7 @@
 //   HEAD  /api/uploads/:id             how many bytes the server has
 //   PATCH /api/uploads/:id             the next bytes (application/offset+octet-stream)
 //   GET   /api/blobs/:id               the bytes, with ranges (HEAD too)
+//   POST  /api/blobs/:id/forward       the blob as a new one of the caller in another chat (forward.ts)
 //   PUT/DELETE /api/me/photo, GET /api/users/:id/photo   profile photos (profile-photo.ts)
 //   PUT/DELETE/GET /api/chats/:id/photo                   group photos (group-photo.ts)
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -15,6 +16,7 @@ import { sendError, sendJson } from '../http/respond.ts'
 import type { Call } from '../http/router.ts'
 import { parseRange } from '../../protocol/range.ts'
 import { readableBlob } from './access.ts'
+import { forwardBlob } from './forward.ts'
 import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto } from './group-photo.ts'
 import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
 import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
@@ -99,6 +101,11 @@ export function createMediaHandler(
         const blob = await readableBlob(media.db, me.userId, seg(2))
         if (!blob) throw notFound('No such media.')
         await sendBlob(media, req, res, blob)
+      }
+    else if (segs.length === 4 && segs[1] === 'blobs' && segs[3] === 'forward' && method === 'POST')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 201, await forwardBlob(media, me.userId, seg(2), await call.body()))
       }
     else if (segs.length === 3 && segs[1] === 'me' && segs[2] === 'photo' && method === 'PUT')
       route = async (call) => {

@@ -84,7 +84,7 @@ export function cleanName(raw: string | undefined): string {
   return [...clean].reduce((s, ch) => (s.length + ch.length <= MAX_MEDIA_NAME_CHARS ? s + ch : s), '')
 }
 
-const blobInfo = (b: BlobRow): BlobInfo => ({
+export const blobInfo = (b: BlobRow): BlobInfo => ({
   id: b.id,
   kind: b.kind,
   mime: b.mime,

@@ -182,6 +182,13 @@ export async function keepSent(id: string, bytes: Blob, mime: string): Promise<v
   if (cache) await keep(cache, id, bytes, mime)
 }
 
+/** A forwarded blob is the same bytes under a new id: kept under that one too, so it is not fetched again. */
+export async function keepForwarded(from: string, to: string): Promise<void> {
+  const cache = await openCache()
+  const hit = await cache?.match(`/api/blobs/${from}`)
+  if (cache && hit) await keep(cache, to, await hit.blob(), hit.headers.get('content-type') ?? 'application/octet-stream')
+}
+
 /** Empties the media cache now (Settings): what is seen again is fetched again. */
 export async function clearMedia(): Promise<void> {
   if ('caches' in self) await caches.delete(CACHE).catch(() => false)

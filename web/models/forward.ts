@@ -1,9 +1,19 @@
 // Forwarding: a message goes to another chat as a new message of the one who forwards it, written like
-// any message of that chat (append.ts). A photo or file goes as its caption only for now: its blob
-// belongs to the chat it was sent to (docs/protocol.md, "Media messages").
+// any message of that chat (append.ts). A photo, video, voice note or file needs the server first: its
+// blob belongs to the chat it was sent to, so the server makes it a blob of mine in the other chat
+// (POST /api/blobs/:id/forward, docs/protocol.md "Forwarding media"), and the message names that one.
+import type { BlobInfo } from '../../protocol/api.ts'
+import type { MediaRef } from '../../protocol/messages.ts'
+import { api } from '../account/api.ts'
 import { appendToChat } from './append.ts'
 
-/** Writes `body` into chat `convId` as a new message of mine. */
-export async function forward(convId: string, body: string): Promise<void> {
-  if (body) await appendToChat(convId, { kind: 'text', body })
+/** Writes `body` (and `media`, made the other chat's) into chat `convId` as a new message of mine. */
+export async function forward(convId: string, body: string, media?: MediaRef): Promise<void> {
+  if (media) {
+    const copy = await api<BlobInfo>('POST', `/api/blobs/${encodeURIComponent(media.id)}/forward`, { conv: convId })
+    // the media cache's code is the media view's, loaded by then
+    await import('../media/blob-url.ts').then((c) => c.keepForwarded(media.id, copy.id)).catch(() => {})
+    // the same bytes: what the message says of them (placeholder, length) stays true
+    await appendToChat(convId, { kind: 'media', body, media: { ...media, id: copy.id } })
+  } else if (body) await appendToChat(convId, { kind: 'text', body })
 }

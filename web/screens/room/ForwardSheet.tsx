@@ -1,17 +1,41 @@
-// Where to forward a message: the other chats, newest first; picking one sends the text there as a new
-// message of mine.
+// Where to forward a message: the other chats, newest first; picking one sends it there as a new message
+// of mine. A photo or file needs the server (it is made the other chat's): the sheet stays open on failure.
+import { useState } from 'preact/hooks'
 import { chatList, type MessageView } from '../../models/index.ts'
 import { forward } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
+import { errorText } from '../../app/errors.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { UserText } from '../../components/UserText.tsx'
+import { mediaLabel } from './media-label.ts'
 
 export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: string; onClose: () => void }) {
   const others = chatList.value.filter((c) => c.id !== convId)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState('')
+  async function send(to: string) {
+    if (!m.media) {
+      void forward(to, m.body)
+      onClose()
+      return
+    }
+    setBusy(true)
+    setError('')
+    try {
+      await forward(to, m.body, m.media)
+      onClose()
+    } catch (e) {
+      setError(errorText(e))
+      setBusy(false)
+    }
+  }
   return (
     <Sheet title={t('room.forwardTo')} onClose={onClose}>
       <p class="sheet__quote">
-        <UserText text={m.body} />
+        <UserText text={m.body || (m.media ? mediaLabel(m.media) : '')} />
+      </p>
+      <p class="form__error" role="alert">
+        {error}
       </p>
       {others.length === 0 ? (
         <p>{t('room.forwardNone')}</p>
@@ -19,14 +43,7 @@ export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: s
         <ul class="list forward-list" aria-label={t('room.forwardTo')}>
           {others.map((c) => (
             <li key={c.id}>
-              <button
-                type="button"
-                class="row row--button"
-                onClick={() => {
-                  void forward(c.id, m.body)
-                  onClose()
-                }}
-              >
+              <button type="button" class="row row--button" disabled={busy} onClick={() => void send(c.id)}>
                 <UserText
                   class="row__title"
                   text={

@@ -29,7 +29,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
     fn()
     onClose()
   }
-  // a photo or file without a caption is quoted by what it is; its blob stays in its chat (no forward)
+  // a photo or file without a caption is quoted by what it is
   const text = m.body || (m.media ? mediaLabel(m.media) : '')
   const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
@@ -61,7 +61,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
             {t('room.copy')}
           </button>
         )}
-        {!m.retracted && !m.media && (
+        {!m.retracted && (
           <button class="btn btn--block" onClick={forward}>
             {t('room.forward')}
           </button>
