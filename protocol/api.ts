@@ -225,8 +225,8 @@ export interface InviteLink {
 export interface InvitePreview {
   kind: InviteKind
   expires: number
-  /** kind 'group': its title and how many are in it */
-  group?: { id: string; title: string; members: number }
+  /** kind 'group': its title, how many are in it, and its photo's version (GET /api/invites/:token/photo?v=) */
+  group?: { id: string; title: string; members: number; photo?: string }
   /** who made the link (for a friend link, who would be added) */
   from: Profile
   /** already in the group, or already a friend */

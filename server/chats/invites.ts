@@ -11,7 +11,7 @@ import { asObject } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { hasBlocked } from '../users/blocks.ts'
 import { profileById } from '../users/profiles.ts'
-import { convRow, isMember, loadChat, memberCount } from './store.ts'
+import { convRow, groupPhotoVersion, isMember, loadChat, memberCount } from './store.ts'
 import { admitToGroup } from './admit.ts'
 import { writeSystemLines } from './system-lines.ts'
 
@@ -23,7 +23,7 @@ const PER_HOUR = 30
 // 18 random bytes: 144 bits, 24 characters of base64url
 const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
 
-interface InviteRow {
+export interface InviteRow {
   token: string
   kind: InviteKind
   target: string
@@ -43,23 +43,24 @@ const toLink = (r: InviteRow): InviteLink => ({
   expires: Number(r.expires),
 })
 
+/**
+ * The link `userId` may use: unknown tokens and the friend or group link of someone who blocked them
+ * look alike (a block gives nothing away); a group link dies with its maker's membership.
+ */
+export async function usableInvite(q: Queryable, userId: string, token: string): Promise<InviteRow> {
+  const row = TOKEN_RE.test(token)
+    ? await q.get<InviteRow>('SELECT token, kind, target, creator, expires, revoked FROM invites WHERE token = ?', [token])
+    : undefined
+  if (!row || (row.creator !== userId && (await hasBlocked(q, row.creator, userId)))) throw unknown()
+  if (Number(row.revoked)) throw revoked()
+  if (Number(row.expires) <= Date.now()) throw expired()
+  if (row.kind === 'group' && !(await isMember(q, row.target, row.creator))) throw revoked()
+  return row
+}
+
 export function inviteRoutes(r: Router, ctx: ApiContext): void {
   const { db } = ctx
-
-  /**
-   * The link `userId` may use: unknown tokens and the friend or group link of someone who blocked them
-   * look alike (a block gives nothing away); a group link dies with its maker's membership.
-   */
-  async function usable(q: Queryable, userId: string, token: string): Promise<InviteRow> {
-    const row = TOKEN_RE.test(token)
-      ? await q.get<InviteRow>('SELECT token, kind, target, creator, expires, revoked FROM invites WHERE token = ?', [token])
-      : undefined
-    if (!row || (row.creator !== userId && (await hasBlocked(q, row.creator, userId)))) throw unknown()
-    if (Number(row.revoked)) throw revoked()
-    if (Number(row.expires) <= Date.now()) throw expired()
-    if (row.kind === 'group' && !(await isMember(q, row.target, row.creator))) throw revoked()
-    return row
-  }
+  const usable = usableInvite
 
   r.post('/api/invites', async (call) => {
     const { userId } = await requireCaller(ctx, call)
@@ -137,6 +138,8 @@ export function inviteRoutes(r: Router, ctx: ApiContext): void {
       const conv = await convRow(db, row.target)
       if (!conv) throw unknown()
       body.group = { id: conv.id, title: conv.title, members: await memberCount(db, conv.id) }
+      const photo = groupPhotoVersion(conv.kind, conv.photo)
+      if (photo) body.group.photo = photo
       body.done = await isMember(db, conv.id, userId)
     } else {
       body.done =

@@ -7,6 +7,7 @@ import type { Chat } from '../../protocol/api.ts'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 import { chatChanged, type ApiContext } from '../api/context.ts'
 import { memberOf } from '../chats/member-of.ts'
+import { usableInvite } from '../chats/invites.ts'
 import { loadChat } from '../chats/store.ts'
 import type { Queryable } from '../db/db.ts'
 import { badRequest, notFound } from '../http/errors.ts'
@@ -72,5 +73,26 @@ export async function sendGroupPhoto(
         [userId, convId],
       )
     : undefined
+  await sendPhoto(m, req, res, row?.photo || undefined, blobHeaders, version)
+}
+
+/**
+ * GET /api/invites/:token/photo: the group's photo for whoever holds a usable invite link to it (the
+ * preview shows it before they join); anyone else gets the invite's own error.
+ */
+export async function sendInvitePhoto(
+  m: Media,
+  req: IncomingMessage,
+  res: ServerResponse,
+  userId: string,
+  token: string,
+  blobHeaders: Readonly<Record<string, string>>,
+  version: string | null,
+): Promise<void> {
+  const invite = await usableInvite(m.db, userId, token)
+  const row =
+    invite.kind === 'group'
+      ? await m.db.get<{ photo: string }>(`SELECT photo FROM convs WHERE id = ? AND kind = 'group'`, [invite.target])
+      : undefined
   await sendPhoto(m, req, res, row?.photo || undefined, blobHeaders, version)
 }

@@ -6,6 +6,7 @@
 //   POST  /api/blobs/:id/forward       the blob as a new one of the caller in another chat (forward.ts)
 //   PUT/DELETE /api/me/photo, GET /api/users/:id/photo   profile photos (profile-photo.ts)
 //   PUT/DELETE/GET /api/chats/:id/photo                   group photos (group-photo.ts)
+//   GET /api/invites/:token/photo                         a group's photo for an invite's holder
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { requireCaller, type ApiContext } from '../api/context.ts'
@@ -17,7 +18,7 @@ import type { Call } from '../http/router.ts'
 import { parseRange } from '../../protocol/range.ts'
 import { readableBlob } from './access.ts'
 import { forwardBlob } from './forward.ts'
-import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto } from './group-photo.ts'
+import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto, sendInvitePhoto } from './group-photo.ts'
 import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
 import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
 
@@ -110,12 +111,16 @@ export function createMediaHandler(
     else if (segs.length === 3 && segs[1] === 'me' && segs[2] === 'photo' && method === 'PUT')
       route = async (call) => {
         const me = await requireCaller(ctx, call)
-        sendJson(res, 200, await putProfilePhoto(media, me.userId, req))
+        const body = await putProfilePhoto(media, me.userId, req)
+        await photoChanged(ctx, me.userId)
+        sendJson(res, 200, body)
       }
     else if (segs.length === 3 && segs[1] === 'me' && segs[2] === 'photo' && method === 'DELETE')
       route = async (call) => {
         const me = await requireCaller(ctx, call)
-        sendJson(res, 200, await deleteProfilePhoto(media, me.userId))
+        const body = await deleteProfilePhoto(media, me.userId)
+        await photoChanged(ctx, me.userId)
+        sendJson(res, 200, body)
       }
     else if (segs.length === 4 && segs[1] === 'users' && segs[3] === 'photo' && method === 'GET')
       route = async (call) => {
@@ -131,6 +136,11 @@ export function createMediaHandler(
       route = async (call) => {
         const me = await requireCaller(ctx, call)
         sendJson(res, 200, await deleteGroupPhoto(ctx, me.userId, seg(2)))
+      }
+    else if (segs.length === 4 && segs[1] === 'invites' && segs[3] === 'photo' && method === 'GET')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        await sendInvitePhoto(media, req, res, me.userId, seg(2), BLOB_HEADERS, url.searchParams.get('v'))
       }
     else if (segs.length === 4 && segs[1] === 'chats' && segs[3] === 'photo' && method === 'GET')
       route = async (call) => {
@@ -153,6 +163,15 @@ export function createMediaHandler(
       }
     }
     return true
+  }
+}
+
+/** A direct chat's entry in the other person's chat list shows the new photo; the change stands even when that fails. */
+async function photoChanged(ctx: ApiContext, userId: string): Promise<void> {
+  try {
+    await ctx.sync.userRenamed(userId)
+  } catch (e) {
+    console.error('showing a new profile photo in the chat lists failed', e)
   }
 }
 

@@ -5,7 +5,7 @@
 // collector's sweep keeps the content a group photo names.
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import type { ApiError, Chat, Session } from '../../protocol/api.ts'
+import type { ApiError, Chat, InviteLink, InvitePreview, Session } from '../../protocol/api.ts'
 import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import { sweepContent } from '../../server/media/collector.ts'
@@ -210,6 +210,34 @@ describe.each(backends())('group photos (%s)', (backend) => {
       expect(del.status).toBe(401)
     }
     expect(await storedHash(chat.id)).toMatch(new RegExp(`^${version}`))
+  })
+
+  it('an invite link shows the group photo to its holder before they join, until the link is turned off', async () => {
+    const ann = await signUp(suite.server, handle('inv'))
+    const sam = await signUp(suite.server, handle('hld'))
+    const chat = await group(ann, 'Climbers', [])
+    const link = (await api<InviteLink>(suite.server, ann.token, 'POST', '/api/invites', { kind: 'group', convId: chat.id })).body
+    const preview = () => api<InvitePreview>(suite.server, sam.token, 'GET', `/api/invites/${link.token}`)
+    const byLink = (query = '') => getImage(suite.server, sam.token, `/api/invites/${link.token}/photo${query}`)
+    // no photo yet: none in the preview, 404 by the link
+    expect((await preview()).body.group).not.toHaveProperty('photo')
+    expect((await byLink()).status).toBe(404)
+
+    const version = (await putPhoto(suite.server, ann.token, chat.id, await plainPng(64, 64, '#336699'))).body.photo!
+    expect((await preview()).body.group?.photo).toBe(version)
+    const seen = await byLink(`?v=${version}`)
+    expect(seen.status).toBe(200)
+    expect(seen.headers.get('cache-control')).toContain('immutable')
+    expect(seen.bytes.equals((await getPhoto(suite.server, ann.token, chat.id, `?v=${version}`)).bytes)).toBe(true)
+    // the link is no way into the chat's own photo address
+    expect((await getPhoto(suite.server, sam.token, chat.id)).status).toBe(404)
+    // a malformed or unknown token, no session: refused
+    expect((await getImage(suite.server, sam.token, '/api/invites/nope/photo')).status).toBe(404)
+    expect((await getImage(suite.server, null, `/api/invites/${link.token}/photo`)).status).toBe(401)
+    // turned off: the link shows nothing any more
+    expect((await api(suite.server, ann.token, 'DELETE', `/api/invites/${link.token}`)).status).toBe(204)
+    const off = await byLink(`?v=${version}`)
+    expect([off.status, errorCode(off)]).toEqual([410, 'invite_revoked'])
   })
 
   it('a direct chat has no photo: 400 bad_request for PUT and DELETE, 404 for GET', async () => {

@@ -24,17 +24,17 @@ function firstGrapheme(name: string): string {
 }
 
 /** The photo's object URL, loaded (with the code that loads it) only for someone who has one. */
-function usePhoto(id: string, version: string | undefined, group: boolean): string | null {
+function usePhoto(of: 'users' | 'chats' | 'invites', id: string, version: string | undefined): string | null {
   const [url, setUrl] = useState<string | null>(null)
   useEffect(() => {
     setUrl(null)
     if (!version) return
     let live = true
-    void import('../media/blob-url.ts').then((m) => m.photoUrl(id, version, group)).then((u) => live && setUrl(u))
+    void import('../media/blob-url.ts').then((m) => m.photoUrl(of, id, version)).then((u) => live && setUrl(u))
     return () => {
       live = false
     }
-  }, [id, version, group])
+  }, [of, id, version])
   return url
 }
 
@@ -44,6 +44,7 @@ export function Avatar({
   size = 44,
   photo,
   group = false,
+  invite,
 }: {
   id: string
   name: string
@@ -51,8 +52,10 @@ export function Avatar({
   /** the version of the person's (or, with `group`, the group chat's) photo */
   photo?: string
   group?: boolean
+  /** a group seen through this invite link, before joining: its photo comes by the link */
+  invite?: string
 }) {
-  const src = usePhoto(id, photo, group)
+  const src = usePhoto(invite ? 'invites' : group ? 'chats' : 'users', invite ?? id, photo)
   if (src) return <img class="avatar avatar--photo" src={src} alt="" aria-hidden="true" width={size} height={size} />
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0

@@ -137,12 +137,16 @@ async function keep(cache: Cache, id: string, bytes: Blob, mime: string): Promis
 
 const photos = new Map<string, Promise<string | null>>()
 
+/** Whose photo: a person's (by user id), a group's (by chat id), or a group's seen through an invite link (by token). */
+export type PhotoOf = 'users' | 'chats' | 'invites'
+
 /**
- * An object URL of a person's profile photo, or of a group's photo (`version` from their profile or the
- * chat), kept in the media cache outside the budget (a few KB each); null when it cannot be had now.
+ * An object URL of a person's profile photo, or of a group's photo (`version` from their profile, the
+ * chat or the invite preview), kept in the media cache outside the budget (a few KB each); null when it
+ * cannot be had now.
  */
-export function photoUrl(id: string, version: string, group = false): Promise<string | null> {
-  const key = `/api/${group ? 'chats' : 'users'}/${id}/photo?v=${encodeURIComponent(version)}`
+export function photoUrl(of: PhotoOf, id: string, version: string): Promise<string | null> {
+  const key = `/api/${of}/${encodeURIComponent(id)}/photo?v=${encodeURIComponent(version)}`
   return once(photos, key, async () => {
     const cache = await openCache()
     const got = await fetchCached(cache, key)

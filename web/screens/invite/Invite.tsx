@@ -45,7 +45,7 @@ export default function Invite({ token }: { token: string }) {
         {!preview && !error && <p class="muted">{t('app.loading')}</p>}
         {preview && group && (
           <div class="invite__card">
-            <Avatar id={group.id} name={group.title || '#'} size={72} />
+            <Avatar id={group.id} name={group.title || '#'} size={72} photo={group.photo} group invite={token} />
             <UserText class="invite__name" text={group.title} />
             <p class="muted">{t('members.title', { count: group.members })}</p>
             <p>{t('invite.fromGroup', { name: isolate(preview.from.name) })}</p>
