@@ -1,5 +1,6 @@
 // HTTP API types (JSON under /api/). Authenticated calls send `Authorization: Bearer <token>`.
 // Errors: HTTP 4xx/5xx with body ApiError.
+import type { MediaRef } from './messages.ts'
 
 export interface ApiError {
   error: { code: ErrorCode; message: string }
@@ -123,6 +124,8 @@ export interface ExportedMessage {
   id: string
   ts: number
   body: string
+  /** a media message: what it names (its uploader may always fetch the bytes: GET /api/blobs/:id) */
+  media?: MediaRef
   replyTo?: string
   edited?: true
   retracted?: true

@@ -20,6 +20,7 @@ function ownMessages(y: Y.Doc, userId: string): ExportedMessage[] {
     const e = edits.get(m.id)
     const x: ExportedMessage = { id: m.id, ts: m.ts, body: m.body }
     if (m.replyTo) x.replyTo = m.replyTo
+    if (m.media && !(e && 'retracted' in e)) x.media = m.media
     if (e && 'retracted' in e) {
       x.body = ''
       x.retracted = true

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiError, Chat, DataExport, DeviceSessions, Me, Session } from '../../protocol/api.ts'
 import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { download, mediaRef, sendMedia, upload } from '../fixtures/media.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
@@ -139,6 +140,8 @@ describe.each(backends())('account (%s)', (backend) => {
       a.doc.getMap(ROOTS.page.edits).set(retracted.id, { retracted: true, ts: Date.now() })
     })
     await until(() => bodies(b).length === 4 && b.doc.getMap(ROOTS.page.edits).size === 2, 'bob has everything')
+    const file = await upload(suite.server, ann.token, shared.id, 'file', Buffer.from('minutes of the meeting'), 'minutes.txt')
+    const sent = await sendMedia(suite.server, ann, shared.id, file)
     const r = await api<DataExport>(suite.server, ann.token, 'GET', '/api/me/export')
     expect(r.status).toBe(200)
     expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="sori-.*\.json"$/)
@@ -151,7 +154,10 @@ describe.each(backends())('account (%s)', (backend) => {
       { id: expect.any(String), ts: expect.any(Number), body: 'ann writes this' },
       { id: edited.id, ts: edited.ts, body: 'ann fixes the typo', edited: true },
       { id: retracted.id, ts: retracted.ts, body: '', retracted: true },
+      { id: sent.id, ts: sent.ts, body: '', media: mediaRef(file) },
     ])
+    // what the export names, the user can fetch
+    expect((await download(suite.server, ann.token, file.id)).bytes.toString()).toBe('minutes of the meeting')
     const text = JSON.stringify(x)
     // others' messages, and what was taken back, are not in it
     expect(text).not.toContain('ann takes this back')
