@@ -100,7 +100,10 @@ export interface InboxEntry {
   /** messages in the conversation that this user has not read */
   unread: number
   members: number
-  /** groups only: the version of the group's photo (as Chat.photo), absent when it has none */
+  /**
+   * A group's photo version (as Chat.photo), or in a direct chat the other person's profile photo
+   * version (as Profile.photo); absent when there is none. Rewritten live when it changes.
+   */
   photo?: string
   /**
    * Direct chats, only in the entry of a member who blocked (or blocks) the other one: that member's
@@ -108,6 +111,11 @@ export interface InboxEntry {
    * end). Clients hide them everywhere: the chat, search, notifications (isHidden).
    */
   hidden?: { author: string; ranges: [number, number | null][] }
+  /**
+   * This user muted the chat (PUT /api/chats/:id/mute): until this time (ms since epoch; a time past is
+   * not muted any more), or -1 until turned back on. Absent: not muted.
+   */
+  muted?: number
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -22,6 +22,7 @@ import { startCollector } from './media/collector.ts'
 import { BlobFacts } from './media/facts.ts'
 import { createMediaHandler } from './media/http.ts'
 import type { Media } from './media/uploads.ts'
+import { createPushHandler, startPush, type PushOptions, type PushService } from './push/index.ts'
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT (or the host it listens on) */
@@ -30,6 +31,7 @@ export interface RunningServer {
   db: Db
   sync: ChatSync
   media: Media
+  push: PushService
   close(): Promise<void>
 }
 
@@ -54,6 +56,8 @@ export interface ServerOptions {
   mediaQuotaMb?: number
   /** default SORI_UPLOADS_PER_HOUR, else 300; 0: no limit */
   uploadsPerHour?: number
+  /** Web Push settings over SORI_PUSH_* and SORI_VAPID_* (server/push/options.ts) */
+  push?: Partial<PushOptions>
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -90,6 +94,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
   }
   const mediaRoutes = createMediaHandler(ctx, media)
+  const push = await startPush(db, sync, opts.push)
+  const pushRoutes = createPushHandler(ctx, push)
   const stopCollector = startCollector(media)
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
 
@@ -103,6 +109,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return
     }
     if (url.pathname.startsWith('/api/') && (await mediaRoutes(req, res, url))) return
+    if (url.pathname.startsWith('/api/') && (await pushRoutes(req, res, url))) return
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res, url)
     if (url.pathname.startsWith('/sync/')) {
       sendError(res, 426, 'bad_request', 'The sync endpoint speaks WebSocket (y-websocket protocol).', { Upgrade: 'websocket' })
@@ -159,9 +166,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     db,
     sync,
     media,
+    push,
     close: () =>
       (closing ??= (async () => {
         await stopCollector()
+        await push.close()
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await sync.close()
         server.closeAllConnections()

@@ -8,6 +8,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { CacheFirst } from 'workbox-strategies'
 import { answerMedia, mediaRequest } from './media/sw-route.ts'
+import { handlePushes } from './push/sw-push.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> }
 
@@ -50,6 +51,9 @@ self.addEventListener('fetch', (event) => {
   const id = mediaRequest(event.request)
   if (id) event.respondWith(answerMedia(event, id))
 })
+
+// notifications: every push shows one; a click opens its chat (web/push/sw-push.ts)
+handlePushes()
 
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { DeviceSession } from '../../protocol/api.ts'
 import type { Queryable } from '../db/db.ts'
+import { forgetSubscriptions, forgetUserSubscriptions } from '../push/forget.ts'
 
 /**
  * The id a device is shown and signed out by. Derived from the session id rather than equal to it, so that
@@ -32,6 +33,7 @@ export async function endDevice(q: Queryable, userId: string, id: string): Promi
   const hit = rows.find((r) => deviceId(r.token_hash) === id)
   if (!hit) return []
   const r = await q.run('DELETE FROM sessions WHERE token_hash = ? AND user_id = ?', [hit.token_hash, userId])
+  await forgetSubscriptions(q, [hit.token_hash])
   return r.changes ? [hit.token_hash] : []
 }
 
@@ -42,5 +44,6 @@ export async function endOtherSessions(q: Queryable, userId: string, keepSession
     keepSessionId,
   ])
   await q.run('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?', [userId, keepSessionId])
+  await forgetUserSubscriptions(q, userId, keepSessionId)
   return rows.map((r) => r.token_hash)
 }

@@ -2,6 +2,7 @@
 import type { Db, Queryable } from '../db/db.ts'
 import type { Authenticate } from '../sync/types.ts'
 import { TOKEN_RE, hashToken, newToken } from './tokens.ts'
+import { forgetSubscriptions, forgetUserSubscriptions } from '../push/forget.ts'
 
 /** `seen` is refreshed at most this often, so authenticating stays a read. */
 const SEEN_EVERY_MS = 5 * 60_000
@@ -38,8 +39,11 @@ export function createAuthenticate(db: Db): Authenticate {
 
 /** Deletes one session; returns the ids that were signed out. */
 export async function endSession(db: Db, sessionId: string): Promise<string[]> {
-  const r = await db.run('DELETE FROM sessions WHERE token_hash = ?', [sessionId])
-  return r.changes ? [sessionId] : []
+  return db.tx(async (q) => {
+    const r = await q.run('DELETE FROM sessions WHERE token_hash = ?', [sessionId])
+    await forgetSubscriptions(q, [sessionId])
+    return r.changes ? [sessionId] : []
+  })
 }
 
 /** Deletes every session of a user; returns their ids. */
@@ -51,5 +55,6 @@ export async function endAllSessions(db: Db, userId: string): Promise<string[]> 
 export async function endSessionsIn(q: Queryable, userId: string): Promise<string[]> {
   const rows = await q.all<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ?', [userId])
   await q.run('DELETE FROM sessions WHERE user_id = ?', [userId])
+  await forgetUserSubscriptions(q, userId, null)
   return rows.map((r) => r.token_hash)
 }

@@ -10,11 +10,15 @@ import { storedMedia, type LastMessage } from './mirror.ts'
 
 export interface ConvMember {
   name: string
+  /** their profile photo: the sha256 of its content (absent or '': none); a direct chat's entry shows it */
+  photo?: string
   readPos: number
   /** the first page they may open (absent: 0): who joins a group that has messages does not see what came before */
   since?: number
   /** when they joined (ms) */
   joined?: number
+  /** muted the chat (PUT /api/chats/:id/mute, server/push/http.ts): until this time in ms, -1 until turned back on; 0 or absent: not muted */
+  muted?: number
 }
 
 export interface ConvState {
@@ -79,8 +83,16 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
   }>('SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media, photo FROM convs WHERE id = ?', [id])
   if (!c) return null
   const [members, pages, former] = await Promise.all([
-    db.all<{ user_id: string; read_pos: number; name: string; since_page: number; joined: number }>(
-      'SELECT m.user_id, m.read_pos, u.name, m.since_page, m.joined FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?',
+    db.all<{
+      user_id: string
+      read_pos: number
+      name: string
+      photo: string | null
+      since_page: number
+      joined: number
+      muted: number
+    }>(
+      'SELECT m.user_id, m.read_pos, u.name, u.photo, m.since_page, m.joined, m.muted FROM members m JOIN users u ON u.id = m.user_id WHERE m.conv_id = ?',
       [id],
     ),
     db.all<{ page: number; length: number }>('SELECT page, length FROM conv_pages WHERE conv_id = ?', [id]),
@@ -98,7 +110,14 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     members: new Map(
       members.map((m) => [
         m.user_id,
-        { name: m.name, readPos: Number(m.read_pos), since: Number(m.since_page), joined: Number(m.joined) },
+        {
+          name: m.name,
+          photo: m.photo ?? undefined,
+          readPos: Number(m.read_pos),
+          since: Number(m.since_page),
+          joined: Number(m.joined),
+          muted: Number(m.muted),
+        },
       ]),
     ),
     former: new Map(former.map((f) => [f.user_id, f.name])),
@@ -163,12 +182,14 @@ export class Convs {
    * A user's new display name, into those of `convIds` that are cached or being read now (a read that
    * began before the rename committed would otherwise bring the old name into the cache).
    */
-  renamed(convIds: Iterable<string>, userId: string, name: string): void {
+  renamed(convIds: Iterable<string>, userId: string, name: string, photo?: string): void {
     const patch = (s: ConvState | null | undefined): void => {
       if (!s) return
       const m = s.members.get(userId)
-      if (m) m.name = name
-      else if (s.former.has(userId)) s.former.set(userId, name)
+      if (m) {
+        m.name = name
+        m.photo = photo
+      } else if (s.former.has(userId)) s.former.set(userId, name)
     }
     for (const id of convIds) {
       patch(this.cache.get(id)?.state)

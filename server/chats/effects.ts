@@ -31,6 +31,12 @@ export class ChatBatch {
 
 const NOTHING = new MirrorChanges()
 
+/**
+ * Told of every committed batch of the chats, after the inbox and head writes are queued (server/push/
+ * queues notifications from it). It runs on the commit's path: it must only take note and return.
+ */
+export type CommittedListener = (part: ChatBatch, chats: ChatDomain) => void
+
 export class ChatEffects implements CommitParticipant<ChatBatch> {
   /** mirror values of committed batches, not written yet */
   private mirror = new MirrorChanges()
@@ -40,6 +46,8 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
   private mirrorAt = 0
   private forced = false
   private timer: NodeJS.Timeout | null = null
+  /** see CommittedListener */
+  readonly listeners: CommittedListener[] = []
 
   constructor(
     private chats: ChatDomain,
@@ -78,6 +86,7 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     }
     for (const r of part.reads.values()) inbox.touch(r.conv, [r.user])
     for (const conv of part.pages.keys()) void meta.writeFor(conv)
+    for (const fn of this.listeners) fn(part, this.chats)
   }
 
   failed(docs: ReadonlySet<SyncDoc>): void {

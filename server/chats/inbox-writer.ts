@@ -7,7 +7,7 @@ import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import { lastMessage, unreadCount, type ConvState } from './convs.ts'
 import { storedMedia } from './mirror.ts'
-import { groupPhotoVersion } from './store.ts'
+import { groupPhotoVersion, profilePhotoVersion } from './store.ts'
 import { hiddenField, viewerUnread } from './hidden.ts'
 import type { ChatDomain } from './domain.ts'
 import type { InboxKey } from './docs/inbox.ts'
@@ -17,11 +17,13 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   if (!me) return null
   let peer: string | undefined
   let title = conv.title
+  let photo = groupPhotoVersion(conv.kind, conv.photo)
   if (conv.kind === 'direct') {
     for (const [id, m] of conv.members)
       if (id !== userId) {
         peer = id
         title = m.name
+        photo = profilePhotoVersion(m.photo)
       }
     // the other one left, or deleted their account (name ''): the chat is still with them
     if (!peer)
@@ -47,12 +49,17 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   }
   if (peer) e.peer = peer
   if (last.media) e.media = last.media
-  const photo = groupPhotoVersion(conv.kind, conv.photo)
   if (photo) e.photo = photo
   const field = hidden && hiddenField(hidden)
   if (field) e.hidden = field
+  const muted = mutedField(me.muted)
+  if (muted) e.muted = muted
   return e
 }
+
+/** A member's mute as the inbox entry's `muted` (undefined when not muted, or muted until a time past). */
+const mutedField = (muted: number | undefined): number | undefined =>
+  muted === -1 || (muted !== undefined && muted > Date.now()) ? muted : undefined
 
 /** Whether a page from `since` on holds a message. */
 function wroteSince(pageLengths: Map<number, number>, since: number): boolean {
@@ -60,7 +67,7 @@ function wroteSince(pageLengths: Map<number, number>, since: number): boolean {
   return false
 }
 
-const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members', 'media', 'photo'] as const
+const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members', 'media', 'photo', 'muted'] as const
 function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
   const o = a as Record<string, unknown>
@@ -81,10 +88,12 @@ interface InboxRow {
   read_pos: number
   since_page: number
   joined: number
+  muted: number
   wrote_since: number
   n: number
   peer: string | null
   peer_name: string | null
+  peer_photo: string | null
   unread: unknown
   /** the user blocks or blocked the other member: the entry needs the chat's hidden ranges */
   hides: unknown
@@ -107,10 +116,11 @@ export class InboxWriter {
         (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
         COALESCE((SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
                  (SELECT f.user_id FROM former_members f WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer,
-        m.since_page, m.joined,
+        m.since_page, m.joined, m.muted,
         (SELECT COALESCE(MAX(p.length), 0) FROM conv_pages p WHERE p.conv_id = c.id AND p.page >= m.since_page) AS wrote_since,
         COALESCE((SELECT u.name FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
                  (SELECT u.name FROM former_members f JOIN users u ON u.id = f.user_id WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer_name,
+        (SELECT u.photo FROM members x JOIN users u ON u.id = x.user_id WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1) AS peer_photo,
         (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= m.read_pos THEN p.length
                                   WHEN p.page * ${PAGE_STRIDE} + p.length > m.read_pos THEN p.page * ${PAGE_STRIDE} + p.length - m.read_pos
                                   ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread,
@@ -200,7 +210,9 @@ function rowEntry(r: InboxRow): InboxEntry {
   if (r.kind === 'direct' && r.peer) e.peer = r.peer
   const media = before ? undefined : storedMedia(r.last_media)
   if (media) e.media = media
-  const photo = groupPhotoVersion(r.kind, r.photo)
+  const photo = r.kind === 'direct' ? profilePhotoVersion(r.peer_photo) : groupPhotoVersion(r.kind, r.photo)
   if (photo) e.photo = photo
+  const muted = mutedField(Number(r.muted))
+  if (muted) e.muted = muted
   return e
 }

@@ -104,8 +104,12 @@ export async function convRow(q: Queryable, convId: string): Promise<ConvRow | u
 
 /** A chat's `photo` as the API and the inbox show it: a group's photo version, undefined for none. */
 export function groupPhotoVersion(kind: string, photo: string | null | undefined): string | undefined {
-  return kind === 'group' && photo ? photo.slice(0, PROFILE_PHOTO_VERSION_CHARS) : undefined
+  return kind === 'group' ? profilePhotoVersion(photo) : undefined
 }
+
+/** A photo's version as clients see it (Profile.photo): the start of its content's sha256. */
+export const profilePhotoVersion = (photo: string | null | undefined): string | undefined =>
+  photo ? photo.slice(0, PROFILE_PHOTO_VERSION_CHARS) : undefined
 
 async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise<Chat[]> {
   const members = await memberProfiles(

@@ -6,7 +6,7 @@ import { envInt } from '../config.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import { Convs } from './convs.ts'
 import type { ChatDomain, ChatOptions } from './domain.ts'
-import { ChatEffects } from './effects.ts'
+import { ChatEffects, type CommittedListener } from './effects.ts'
 import { InboxWriter } from './inbox-writer.ts'
 import { HeadMeta } from './head-meta.ts'
 import { chatChanged } from './chat-changed.ts'
@@ -47,6 +47,8 @@ export interface ChatSync extends SyncEngine {
    * the committed length the mirror has not written (0 when neither knows more than the tables).
    */
   unmirroredLength(convId: string, page: number): number
+  /** Adds a listener told of every committed batch of the chats (effects.ts, CommittedListener). */
+  onCommitted(fn: CommittedListener): void
 }
 
 /**
@@ -83,5 +85,8 @@ export function attachChats(
       return Math.max(loaded ? loaded.ydoc.getArray(ROOTS.page.msgs).length : 0, effects.unmirroredLength(convId, page))
     },
     accountDeleted: (userId: string) => (engine.closing ? Promise.resolve() : accountDeleted(chats, userId)),
+    onCommitted: (fn: CommittedListener) => {
+      effects.listeners.push(fn)
+    },
   })
 }

@@ -272,4 +272,37 @@ CREATE INDEX photo_puts_user ON photo_puts(user_id, created)`,
 ALTER TABLE convs ADD COLUMN photo TEXT NOT NULL DEFAULT '';
 CREATE INDEX convs_photo ON convs(photo)`,
   },
+  {
+    // Web Push (server/push/): the VAPID key pair (one row, the first node to start writes it and every
+    // node reads it), one push subscription per session (a signed-in device; deleted with it), each
+    // account's notification settings (do-not-disturb window, mentions in muted chats), and a member's
+    // mute of a chat (0: not muted, -1: until turned back on, else until that time in ms)
+    id: 16,
+    sql: `
+CREATE TABLE push_keys (
+  id INTEGER PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  private_key TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE TABLE push_subs (
+  session_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  p256dh TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  previews INTEGER NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX push_subs_user ON push_subs(user_id);
+CREATE TABLE push_prefs (
+  user_id TEXT PRIMARY KEY,
+  dnd_from TEXT NOT NULL DEFAULT '',
+  dnd_to TEXT NOT NULL DEFAULT '',
+  dnd_tz TEXT NOT NULL DEFAULT '',
+  mentions INTEGER NOT NULL DEFAULT 1
+);
+ALTER TABLE members ADD COLUMN muted BIGINT NOT NULL DEFAULT 0`,
+  },
 ]

@@ -60,9 +60,8 @@ test('a profile photo shows wherever the person does, and can be removed', async
   const meta = await sharp(Buffer.from(bytes)).metadata()
   expect(meta.exif).toBeUndefined()
   expect(Buffer.from(bytes).includes(Buffer.from('PhoneCo'))).toBe(false)
-  await b.page.screenshot({ path: '/tmp/ui/shots/profile-photo-room.png' })
 
-  // removed: the initial again, for her and, after a reload, for Ben
+  // removed: the initial again, for her, in Ben's chat list at once, and in his friends list when fetched again
   await a.page.getByRole('button', { name: 'Remove photo' }).click()
   await a.page.getByRole('button', { name: 'Add a photo' }).waitFor()
   await expect(own.evaluate((e) => e.tagName)).resolves.toBe('SPAN')
@@ -72,6 +71,12 @@ test('a profile photo shows wherever the person does, and can be removed', async
     return (await fetch(`/api/users/${id}/photo`, { headers: { authorization: `Bearer ${token}` } })).status
   }, ann.user.id)
   expect(gone).toBe(404)
+  // Ben's chat list shows her initial at once: the chat's entry carries her photo's version, live
+  await b.page.evaluate(() => (location.hash = '#/chats'))
+  await b.page.locator('a.chat-row', { hasText: 'Ann' }).locator('.avatar').waitFor()
+  await expect
+    .poll(() => b.page.locator('a.chat-row', { hasText: 'Ann' }).locator('img.avatar--photo').count(), { timeout: 20_000 })
+    .toBe(0)
   await b.page.evaluate(() => (location.hash = '#/friends'))
   await b.page.reload()
   await b.page.locator('.row', { hasText: 'Ann' }).locator('.avatar').first().waitFor()

@@ -8,9 +8,12 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
+import type * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiError, Chat, Friends, InviteLink, InvitePreview, Me, Profile, Session } from '../../protocol/api.ts'
+import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import { MAX_PROFILE_PHOTO_BYTES } from '../../protocol/limits.ts'
+import type { InboxEntry } from '../../protocol/messages.ts'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { sweepContent } from '../../server/media/collector.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
@@ -18,6 +21,7 @@ import { announce } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { getImage, PHONE_EXIF, putImage } from '../fixtures/photos.ts'
+import { connect, until } from '../fixtures/sync-client.ts'
 
 type Server = { url: string }
 
@@ -122,7 +126,7 @@ describe.each(backends())('profile photos (%s)', (backend) => {
     expect([got.status, meta.format, meta.width, meta.height]).toEqual([200, 'jpeg', 80, 80])
   })
 
-  it('every profile of a person names the same version, and a new photo changes it everywhere', async () => {
+  it('every profile of a person names the same version, and a new photo changes it everywhere, chat lists live', async () => {
     const a = await signUp(suite.server, handle('amy'))
     const b = await signUp(suite.server, handle('ben'))
     const c = await signUp(suite.server, handle('cat'))
@@ -132,6 +136,18 @@ describe.each(backends())('profile photos (%s)', (backend) => {
     const chat = (await api<Chat>(suite.server, a.token, 'POST', '/api/chats/group', { title: 'Hike', userIds: [b.user.id] }))
       .body
     const link = (await api<InviteLink>(suite.server, a.token, 'POST', '/api/invites', { kind: 'friend' })).body
+    // b's chat list, live: the direct chat's entry carries a's photo; the group's does not
+    const direct = (await api<Chat>(suite.server, a.token, 'POST', '/api/chats/direct', { userId: b.user.id })).body
+    const inbox = await connect(suite.server, b.token, inboxDoc(b.user.id))
+    suite.keep(inbox)
+    const entries = (doc: Y.Doc) => doc.getMap<InboxEntry>(ROOTS.inbox.chats)
+    const listed = async (v: string | undefined) => {
+      await until(() => entries(inbox.doc).get(direct.id)?.photo === v, `the chat list entry shows photo ${v}`)
+      const fresh = await connect(suite.server, b.token, inboxDoc(b.user.id))
+      expect(entries(fresh.doc).get(direct.id)?.photo).toBe(v)
+      expect(entries(fresh.doc).get(chat.id)?.photo).toBeUndefined()
+      fresh.destroy()
+    }
 
     /** a's photo version as each place shows it */
     async function seen(): Promise<Record<string, string | undefined>> {
@@ -168,15 +184,19 @@ describe.each(backends())('profile photos (%s)', (backend) => {
     const first = (await putPhoto(suite.server, a.token, await plainPng(600, 600, '#ff8800'))).body.photo
     expect(first).toBeTruthy()
     expect(await seen()).toEqual(everywhere(first))
+    await listed(first)
     const firstBytes = (await getPhoto(suite.server, b.token, a.user.id, `?v=${first}`)).bytes
 
     const second = (await putPhoto(suite.server, a.token, await plainPng(600, 600, '#0088ff'))).body.photo
     expect(second).toBeTruthy()
     expect(second).not.toBe(first)
     expect(await seen()).toEqual(everywhere(second))
+    await listed(second)
     const secondGet = await getPhoto(suite.server, b.token, a.user.id, `?v=${second}`)
     expect(secondGet.bytes.equals(firstBytes)).toBe(false)
     expect(near(await pixel(secondGet.bytes, 100, 100), [0, 0x88, 0xff])).toBe(true)
+    expect((await api(suite.server, a.token, 'DELETE', '/api/me/photo')).status).toBe(200)
+    await listed(undefined)
   })
 
   it('bytes that are no image are refused with 400 not_an_image, and the photo stays as it was', async () => {

@@ -57,6 +57,7 @@ export async function signedOut(): Promise<void> {
   stashClear(dbName(id))
   snapshotClear(id)
   void clearMediaCache()
+  void import('../push/subscription.ts').then((m) => m.forgetPush()).catch(() => {})
   // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
   await import('dexie')
     .then(({ default: Dexie }) => Dexie.delete(dbName(id)))

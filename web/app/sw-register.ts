@@ -19,15 +19,19 @@ export function registerServiceWorker(): void {
 }
 
 /**
- * The worker's questions (web/media/sw-route.ts): a player's request needs the session token, which
- * only the page holds; a file it streamed is now in the media cache and counts against the budget.
+ * The worker's questions and news: a player's request needs the session token, which only the page
+ * holds (web/media/sw-route.ts); a file it streamed is now in the media cache and counts against the
+ * budget; a notification was clicked.
  */
 function answerWorker(): void {
   navigator.serviceWorker.addEventListener(
     'message',
-    (e: MessageEvent<{ type?: string; id?: unknown; size?: unknown } | null>) => {
+    (e: MessageEvent<{ type?: string; id?: unknown; size?: unknown; chat?: unknown } | null>) => {
       const d = e.data
       if (d?.type === 'sori-token') e.ports[0]?.postMessage({ token: getToken() })
+      // a notification's click, in this window (web/push/sw-push.ts)
+      else if (d?.type === 'sori-open-chat' && typeof d.chat === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(d.chat))
+        location.hash = `#/chat/${d.chat}`
       else if (d?.type === 'sori-media-kept' && typeof d.id === 'string' && typeof d.size === 'number') {
         const { id, size } = d
         void import('../media/blob-url.ts').then((m) => m.noteKept(id, size))

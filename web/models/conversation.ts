@@ -10,6 +10,7 @@ import { openPages, type Page } from './conversation-pages.ts'
 import { chatList } from './inbox.ts'
 import { messageViews, unreadCounter, type MessageView } from './message-views.ts'
 import { watchTyping } from './typing.ts'
+import { sayViewing } from './viewing.ts'
 
 export type { MessageView } from './message-views.ts'
 
@@ -86,6 +87,7 @@ export function openConversation(convId: string): Conversation {
   const schedule = batched(render, () => closed)
   const pages = openPages(convId, schedule)
   const typing = watchTyping(head, userId)
+  const stopViewing = sayViewing(head)
   const stopHidden = hidden.subscribe(schedule)
   const typingShown = computed(() => {
     const h = hidden.value
@@ -191,6 +193,7 @@ export function openConversation(convId: string): Conversation {
       closed = true
       stopHidden()
       typing.close()
+      stopViewing()
       meta.unobserve(onMeta)
       reads.unobserve(schedule)
       pages.close()

@@ -100,6 +100,8 @@ function start(userId: string): () => void {
     startOutbox(dbName(userId)),
     // what was picked to send and is not sent yet (its code is not on the way to the first screen)
     startLater(() => import('./media-outbox.ts').then((m) => m.startMediaOutbox())),
+    // the app badge, read chats' notifications closed, the push subscription handed over again
+    startLater(() => import('../push/notifications.ts').then((m) => m.startNotifications(userId))),
   ]
   return () => {
     for (const s of stops.reverse()) s()

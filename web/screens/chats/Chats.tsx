@@ -1,7 +1,7 @@
 // The chat list: pinned chats first, then newest first, live from the inbox doc (works offline).
 // Archived chats are in a list of their own and stay there when a message comes (as in KakaoTalk).
 import { useEffect, useState } from 'preact/hooks'
-import { chatList, chatSettings, friends, listsOf, me, mutedNow, unsentChats, type ChatListItem } from '../../models/index.ts'
+import { chatList, chatSettings, listsOf, me, mutedNow, unsentChats, type ChatListItem } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { route } from '../../app/router.ts'
 import { formatChatTime } from '../../i18n/format.ts'
@@ -53,8 +53,6 @@ export function Chats() {
   const [acting, setActing] = useState<string | null>(null)
   const { main, archived } = listsOf(chatList.value)
   const list = archivedView ? archived : main
-  // a 1:1 chat shows the other person's photo, as the friends list knows it
-  const photoOf = new Map<string, string | undefined>((friends.value?.friends ?? []).map((p) => [p.id, p.photo]))
   const unsent = unsentChats.value
   const settings = chatSettings.value
   const myId = me.value?.id
@@ -114,7 +112,8 @@ export function Chats() {
                     id={c.peer ?? c.id}
                     name={title}
                     size={48}
-                    photo={c.kind === 'group' ? c.photo : c.peer ? photoOf.get(c.peer) : undefined}
+                    // the group's photo, or the other person's (the server keeps both live in the entry)
+                    photo={c.photo}
                     group={c.kind === 'group'}
                   />
                   <span class="row__body">

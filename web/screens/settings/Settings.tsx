@@ -11,6 +11,7 @@ import { ConfirmSheet } from '../../components/Confirm.tsx'
 import { Account } from './Account.tsx'
 import { PhotoButtons } from '../../components/PhotoButtons.tsx'
 import { MediaStorage } from './MediaStorage.tsx'
+import { Notifications } from './Notifications.tsx'
 import { THEME_CHOICES, setTheme, themeChoice, type ThemeChoice } from '../../app/theme.ts'
 
 export default function Settings() {
@@ -105,6 +106,8 @@ export default function Settings() {
         </section>
 
         <ThemePicker />
+
+        <Notifications userId={user.id} />
 
         <section class="card" aria-labelledby="storage-title">
           <h2 class="card__title" id="storage-title">

@@ -1,0 +1,18 @@
+// Web Push (docs/protocol.md, "Notifications (Web Push)"): the keys, the sender and the endpoints.
+import type { Db } from '../db/db.ts'
+import type { ChatSync } from '../chats/sync.ts'
+import { loadVapidKeys } from './keys.ts'
+import { pushOptions, type PushOptions } from './options.ts'
+import { PushService } from './service.ts'
+
+export type { PushOptions } from './options.ts'
+export type { PushService, PushStats } from './service.ts'
+export { createPushHandler } from './http.ts'
+
+/** Loads (or makes) the VAPID keys and hooks the sender to the chats' commits. */
+export async function startPush(db: Db, sync: ChatSync, over: Partial<PushOptions> = {}): Promise<PushService> {
+  const opts = pushOptions(over)
+  const push = new PushService(db, await loadVapidKeys(db, opts), opts)
+  sync.onCommitted(push.committed)
+  return push
+}

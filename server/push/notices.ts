@@ -1,0 +1,56 @@
+// What a committed batch of the chats means for pushes: per chat that got messages, its latest one and
+// who wrote it. Taken from the batch on the commit's path (no I/O), acted on later (service.ts).
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { PAGE_STRIDE } from '../../protocol/limits.ts'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import type { ChatDomain } from '../chats/domain.ts'
+import type { ChatBatch } from '../chats/effects.ts'
+import type { HiddenView } from '../chats/hidden.ts'
+import type { Latest } from './render.ts'
+
+export interface Notice {
+  conv: string
+  author: string
+  latest: Latest
+  /** the latest message's read position (-1: unknown) */
+  pos: number
+}
+
+export function noticesOf(part: ChatBatch, chats: ChatDomain): Notice[] {
+  if (part.mirror.last.size === 0) return []
+  // each chat's newest page this batch wrote, with its length
+  const newest = new Map<string, { page: number; length: number }>()
+  for (const p of part.mirror.pageLengths.values()) {
+    const n = newest.get(p.conv)
+    if (!n || p.page > n.page) newest.set(p.conv, { page: p.page, length: p.length })
+  }
+  const out: Notice[] = []
+  for (const [conv, last] of part.mirror.last) {
+    const at = newest.get(conv)
+    const latest: Latest = { last }
+    let pos = -1
+    if (at && at.length > 0) {
+      pos = at.page * PAGE_STRIDE + at.length - 1
+      // the page doc was just written, so it is loaded; messages are only ever appended, so the batch's
+      // last one is at its committed length (later appends, not committed yet, come after it)
+      const doc = chats.engine.docs.get(pageDoc(conv, at.page))
+      const m = doc?.ydoc.getArray<ChatMessage>(ROOTS.page.msgs).get(at.length - 1)
+      if (m && m.from === last.from) latest.msg = { id: m.id, body: m.body, kind: m.kind, media: m.media }
+    }
+    out.push({ conv, author: last.from, latest, pos })
+  }
+  return out
+}
+
+/** A viewer who blocked `author` sees nothing of what they write (server/chats/hidden.ts): no push either. */
+export function hiddenFrom(v: HiddenView | undefined, author: string, pos: number): boolean {
+  if (!v || v.author !== author) return false
+  return v.ranges.some((r) => (r.to === null && (pos < 0 || pos >= r.from)) || (pos >= r.from && r.to !== null && pos < r.to))
+}
+
+/** Whether `body` names `handle` as `@handle` (not as part of a longer handle or an e-mail address). */
+export function mentions(body: string, handle: string): boolean {
+  if (!handle || !body.includes('@')) return false
+  const h = handle.replace(/[.]/g, '\\.')
+  return new RegExp(`(^|[^A-Za-z0-9._@])@${h}(?![A-Za-z0-9_]|\\.[A-Za-z0-9_])`, 'i').test(body)
+}

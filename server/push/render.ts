@@ -1,0 +1,110 @@
+// What a push says, worded on the server in the subscription's language from the locale bundles'
+// `push.*` strings (./locales/<lang>.json), so that the service worker shows it as it comes.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import type { PushPayload } from '../../protocol/push.ts'
+import type { LastMessage } from '../chats/mirror.ts'
+import { LANGS } from '../auth/rules.ts'
+
+/** The latest message of a push: the whole message when the page doc had it at hand, else its mirror entry. */
+export interface Latest {
+  msg?: Pick<ChatMessage, 'id' | 'body' | 'kind' | 'media'>
+  last: LastMessage
+}
+
+/** What the wording needs of the chat. */
+export interface ChatFacts {
+  id: string
+  kind: 'direct' | 'group'
+  title: string
+  members: number
+  /** the author's display name */
+  sender: string
+}
+
+/** Characters of a message a push carries at most; its payload stays far below the 4 KB a push may hold. */
+const BODY_CHARS = 200
+
+type Bundle = Record<string, string>
+
+/** The folder holding locales/: from server/push/ in the source tree, from dist-server/ in the bundle. */
+function localesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'locales', 'en.json'))) return join(dir, 'locales')
+    dir = dirname(dir)
+  }
+  return join(process.cwd(), 'locales')
+}
+
+let bundles: Map<string, { push: Bundle; app: string; plural: Intl.PluralRules }> | null = null
+
+function bundle(lang: string) {
+  if (!bundles) {
+    bundles = new Map()
+    const dir = localesDir()
+    for (const l of LANGS) {
+      const json = JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8')) as { push: Bundle; app: { name: string } }
+      bundles.set(l, { push: json.push, app: json.app.name, plural: new Intl.PluralRules(l) })
+    }
+  }
+  return bundles.get(lang) ?? bundles.get('en')!
+}
+
+/** i18next's `{{name}}` interpolation and `_one`/`_other` plural keys, for the few strings a push needs. */
+function t(lang: string, key: string, vars: Record<string, string | number> = {}): string {
+  const b = bundle(lang)
+  const plural =
+    typeof vars.count === 'number' ? (b.push[`${key}_${b.plural.select(vars.count)}`] ?? b.push[`${key}_other`]) : undefined
+  const text = plural ?? b.push[key] ?? bundle('en').push[key] ?? key
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(vars[k] ?? ''))
+}
+
+const clip = (s: string, n: number): string => {
+  const cps = [...s]
+  return cps.length > n ? cps.slice(0, n - 1).join('') + '…' : s
+}
+
+export interface RenderInput {
+  lang: string
+  previews: boolean
+  chat: ChatFacts
+  latest: Latest
+  count: number
+  badge: number
+  mention: boolean
+}
+
+export function renderPayload(r: RenderInput): PushPayload {
+  const { lang, chat } = r
+  if (!r.previews)
+    return {
+      v: 1,
+      chat: chat.id,
+      count: r.count,
+      badge: r.badge,
+      title: bundle(lang).app,
+      body: r.count > 1 ? t(lang, 'newMessages', { count: r.count }) : t(lang, 'newMessage'),
+    }
+  const group = chat.title || t(lang, 'untitledGroup', { count: chat.members })
+  const title = clip(chat.kind === 'direct' ? chat.sender : t(lang, 'inGroup', { name: chat.sender, chat: group }), 120)
+  const { msg, last } = r.latest
+  const text = msg?.body ?? last.preview
+  const media = msg?.media?.kind ?? last.media
+  let body = text
+  if (media) body = text ? t(lang, 'withCaption', { kind: t(lang, media), caption: text }) : t(lang, media)
+  const p: PushPayload = {
+    v: 1,
+    chat: chat.id,
+    count: r.count,
+    badge: r.badge,
+    title,
+    body: clip(body, BODY_CHARS),
+    kind: chat.kind,
+  }
+  if (msg) p.msg = msg.id
+  if (r.mention) p.mention = true
+  return p
+}

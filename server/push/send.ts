@@ -1,0 +1,126 @@
+// Push requests, made in a worker thread: the payload encrypted for the subscription (aes128gcm, RFC 8291:
+// an ECDH per push) by `web-push`, with our VAPID header, TTL, Urgency and Topic, POSTed with a deadline.
+// The encryption and the socket writes cost a few hundred microseconds a push; on the event loop that
+// serves sockets, 10,000 pushes held every message behind them (BENCHMARKS.md, bench:push), so the
+// thread does them, at a lower priority than the event loop.
+import { Worker } from 'node:worker_threads'
+import { createRequire } from 'node:module'
+
+export interface PushRequest {
+  endpoint: string
+  p256dh: string
+  auth: string
+  payload: string
+  ttlSeconds: number
+  urgency: 'normal' | 'high'
+  topic: string
+  /** the VAPID header (vapid.ts) */
+  authorization: string
+}
+
+/** The push service's answer; status 0 when none came (timeout, refused, reset). */
+export interface PushAnswer {
+  status: number
+  /** Retry-After, in ms */
+  retryAfterMs?: number
+}
+
+const WORKER = `
+const { workerData, parentPort } = require('node:worker_threads')
+const { setPriority } = require('node:os')
+const http = require('node:http')
+const https = require('node:https')
+const webpush = require(workerData.webpush)
+// background work: on a busy machine the event loops that serve sockets go first
+try { setPriority(10) } catch {}
+// kept-alive connections: most pushes go to the same few push services
+const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }
+function retryAfter(v) {
+  const s = Array.isArray(v) ? v[0] : v
+  if (!s) return undefined
+  if (/^\\s*\\d+\\s*$/.test(s)) return Number(s) * 1000
+  const at = Date.parse(s)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
+}
+function send(m) {
+  let details
+  try {
+    details = webpush.generateRequestDetails({ endpoint: m.endpoint, keys: { p256dh: m.p256dh, auth: m.auth } }, m.payload, {
+      TTL: m.ttlSeconds, urgency: m.urgency, topic: m.topic, vapidDetails: null, headers: { Authorization: m.authorization },
+    })
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, status: -1, error: String(e && e.message || e) })
+    return
+  }
+  const url = new URL(details.endpoint)
+  const secure = url.protocol === 'https:'
+  const headers = {}
+  for (const k of Object.keys(details.headers)) headers[k] = String(details.headers[k])
+  let done = false
+  const finish = (a) => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    parentPort.postMessage({ id: m.id, ...a })
+  }
+  const req = (secure ? https : http).request(url, { method: 'POST', headers, agent: secure ? agents.https : agents.http }, (res) => {
+    // the body says nothing we act on; read it so that the connection can be reused
+    res.resume()
+    res.on('end', () => finish({ status: res.statusCode || 0, retryAfterMs: retryAfter(res.headers['retry-after']) }))
+    res.on('error', () => finish({ status: res.statusCode || 0 }))
+  })
+  // a push service that does not answer in time only delays pushes: the request is dropped (and retried)
+  const timer = setTimeout(() => { req.destroy(); finish({ status: 0 }) }, m.timeoutMs)
+  req.on('error', () => finish({ status: 0 }))
+  req.end(details.body || undefined)
+}
+parentPort.on('message', (m) => {
+  if (m === 'close') { agents.http.destroy(); agents.https.destroy(); parentPort.close(); return }
+  send(m)
+})
+`
+
+type Reply = PushAnswer & { id: number; error?: string }
+
+export interface PushSender {
+  /** Sends one push; an answer of status -1 means the request could not even be made (a bad subscription key). */
+  send(r: PushRequest, timeoutMs: number): Promise<PushAnswer & { error?: string }>
+  close(): Promise<void>
+}
+
+export function startSender(): PushSender {
+  const webpush = createRequire(import.meta.url).resolve('web-push')
+  const worker = new Worker(WORKER, { eval: true, workerData: { webpush } })
+  worker.unref()
+  const waiting = new Map<number, (a: Reply) => void>()
+  let next = 0
+  let dead = false
+  const failAll = () => {
+    dead = true
+    for (const w of waiting.values()) w({ id: -1, status: 0 })
+    waiting.clear()
+  }
+  worker.on('message', (m: Reply) => {
+    const w = waiting.get(m.id)
+    if (!w) return
+    waiting.delete(m.id)
+    w(m)
+  })
+  worker.on('error', failAll)
+  worker.on('exit', failAll)
+  return {
+    send(r, timeoutMs) {
+      // a dead thread answers like a push service that is down: retried until the TTL runs out
+      if (dead) return Promise.resolve({ status: 0 })
+      const id = next++
+      return new Promise((resolve) => {
+        waiting.set(id, resolve)
+        worker.postMessage({ ...r, id, timeoutMs })
+      })
+    },
+    async close() {
+      worker.postMessage('close')
+      await worker.terminate()
+    },
+  }
+}

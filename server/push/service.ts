@@ -1,0 +1,431 @@
+// Sending pushes, never on the message path. After a batch commits, its notices (notices.ts) are taken
+// note of and planned later: for each member of the chat but the author, each of their devices with a
+// subscription gets a push unless the chat is muted for them (a mention of their @handle passes when they
+// want it), it is their do-not-disturb time, they blocked the author, or one of the device's sockets on
+// this server says the chat is on its screen (viewing.ts). Per device and chat a push
+// waits until coalesceMs after the one before it, so a burst becomes one later push with the latest message;
+// a pool of `concurrency` workers sends them, each request with a deadline, and retries 429, 5xx and
+// timeouts with backoff while the push is within its TTL. Read positions push nothing: they only lower the
+// count and badge of the pushes that follow.
+import type { NotificationSettings } from '../../protocol/push.ts'
+import { unreadCount, type ConvState } from '../chats/convs.ts'
+import type { ChatDomain } from '../chats/domain.ts'
+import type { ChatBatch } from '../chats/effects.ts'
+import { viewerUnread } from '../chats/hidden.ts'
+import type { Db } from '../db/db.ts'
+import { logger } from '../log.ts'
+import { badgesOf, isMuted } from './badge.ts'
+import type { VapidKeys } from './keys.ts'
+import { hiddenFrom, mentions, noticesOf, type Notice } from './notices.ts'
+import type { PushOptions } from './options.ts'
+import { settingsOf, inDnd, type PrefsRow } from './prefs.ts'
+import { Fifo } from './queue.ts'
+import { renderPayload, type Latest } from './render.ts'
+import { startSender, type PushRequest } from './send.ts'
+import { dropEndpoint, subscriptionOf, subscriptionsOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
+import { topicOf, VapidSigner } from './vapid.ts'
+import { viewing } from './viewing.ts'
+
+const log = logger('push')
+
+/** Retries of one push at most (within its TTL). */
+const MAX_ATTEMPTS = 10
+const MAX_BACKOFF_MS = 10 * 60_000
+/** Longest stretch the event loop spends on pushes before it serves sockets again, ms. */
+const SLICE_MS = 2
+/** Users per query of subscriptions and settings. */
+const CHUNK = 200
+/** Pushes made together: their subscriptions, chats and badges are read in one go. */
+const MAKE_BATCH = 64
+
+/** One device's pushes of one chat. */
+interface Slot {
+  key: string
+  session: string
+  user: string
+  conv: string
+  /** the message the next push carries; null: nothing to push */
+  latest: Latest | null
+  /** a message since the last push names the user */
+  mention: boolean
+  settings: NotificationSettings
+  /** when the last push was made (performance.now()); coalescing waits from here */
+  lastSent: number
+  timer: NodeJS.Timeout | null
+  /** waiting for a worker */
+  queued: boolean
+  /** counts the pushes made: a retry of an older one is dropped */
+  gen: number
+}
+
+/** A push made for a slot, and sent (again, after a retryable answer) by a worker. */
+interface Job {
+  slot: Slot
+  made: { req: PushRequest; gen: number; user: string; endpoint: string; expires: number }
+  attempt: number
+}
+
+export interface PushStats {
+  sent: number
+  gone: number
+  retried: number
+  failed: number
+  queued: number
+  inFlight: number
+}
+
+export class PushService {
+  readonly vapid: VapidSigner
+  private slots = new Map<string, Slot>()
+  private incoming: Notice[] = []
+  private planning = false
+  /** slots due for a push, made MAKE_BATCH at a time (a few queries for the batch, not a few per push) */
+  private due = new Fifo<Slot>()
+  private making = false
+  /** pushes made, waiting for a worker */
+  private jobs = new Fifo<Job>()
+  private active = 0
+  private timers = new Set<NodeJS.Timeout>()
+  private sender = startSender()
+  /** when the event loop was last let go (see turn) */
+  private sliceStart = 0
+  private closed = false
+  private sweeper: NodeJS.Timeout
+  private chats: ChatDomain | null = null
+  private counts = { sent: 0, gone: 0, retried: 0, failed: 0 }
+
+  constructor(
+    private db: Db,
+    readonly keys: VapidKeys,
+    readonly opts: PushOptions,
+  ) {
+    this.vapid = new VapidSigner(keys)
+    // slots of devices that have had no push for a while are forgotten
+    this.sweeper = setInterval(() => this.sweep(), Math.max(10_000, opts.coalesceMs * 2))
+    this.sweeper.unref()
+  }
+
+  /** The chats' commit listener (server/chats/effects.ts): takes note and returns; planning comes later. */
+  readonly committed = (part: ChatBatch, chats: ChatDomain): void => {
+    if (this.closed) return
+    this.chats = chats
+    const notices = noticesOf(part, chats)
+    if (notices.length === 0) return
+    for (const n of notices) this.incoming.push(n)
+    if (!this.planning) {
+      this.planning = true
+      setImmediate(() => void this.planAll())
+    }
+  }
+
+  stats(): PushStats {
+    return { ...this.counts, queued: this.due.length + this.jobs.length, inFlight: this.active }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearInterval(this.sweeper)
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    for (const s of this.slots.values()) if (s.timer) clearTimeout(s.timer)
+    this.slots.clear()
+    this.due.clear()
+    this.jobs.clear()
+    await this.sender.close()
+  }
+
+  /**
+   * Lets the event loop serve sockets when this turn has spent SLICE_MS on pushes: planning 10,000 of them,
+   * or making them back to back, would otherwise hold every message behind it.
+   */
+  private async turn(): Promise<void> {
+    if (performance.now() - this.sliceStart < SLICE_MS) return
+    await new Promise((r) => setImmediate(r))
+    this.sliceStart = performance.now()
+  }
+
+  private async planAll(): Promise<void> {
+    try {
+      while (this.incoming.length && !this.closed) {
+        const batch = this.incoming
+        this.incoming = []
+        await this.plan(batch)
+      }
+    } catch (e) {
+      if (!this.closed) log.error('planning pushes failed', e)
+    } finally {
+      this.planning = false
+      if (this.incoming.length && !this.closed) {
+        this.planning = true
+        setImmediate(() => void this.planAll())
+      }
+    }
+  }
+
+  private async plan(notices: Notice[]): Promise<void> {
+    const chats = this.chats!
+    const todo: { n: Notice; conv: ConvState; users: string[] }[] = []
+    const everyone = new Set<string>()
+    for (const n of notices) {
+      const conv = chats.convs.cached(n.conv) ?? (await chats.convs.get(n.conv))
+      if (!conv) continue
+      const users: string[] = []
+      for (const u of conv.members.keys())
+        if (u !== n.author && !hiddenFrom(conv.hidden.get(u), n.author, n.pos)) {
+          users.push(u)
+          everyone.add(u)
+        }
+      todo.push({ n, conv, users })
+    }
+    if (everyone.size === 0) return
+    const subs = new Map<string, SubRow[]>()
+    const all = [...everyone]
+    for (let i = 0; i < all.length; i += CHUNK) {
+      await this.turn()
+      for (const s of await subscriptionsOf(this.db, all.slice(i, i + CHUNK))) {
+        const list = subs.get(s.user_id)
+        if (list) list.push(s)
+        else subs.set(s.user_id, [s])
+      }
+    }
+    if (subs.size === 0) return
+    const prefs = await this.prefsOf([...subs.keys()])
+    const now = Date.now()
+    for (const { n, conv, users } of todo)
+      for (const u of users) {
+        await this.turn()
+        const devices = subs.get(u)
+        const p = prefs.get(u)
+        const me = conv.members.get(u)
+        if (!devices || !p || !me) continue
+        const mention = mentions(n.latest.msg?.body ?? n.latest.last.preview, p.handle)
+        if (isMuted(me.muted, now) && !(mention && p.settings.mentions)) continue
+        if (inDnd(p.settings, now)) continue
+        for (const d of devices) this.offer(d, conv.id, n, mention, p.settings)
+      }
+  }
+
+  private async prefsOf(users: string[]): Promise<Map<string, { handle: string; settings: NotificationSettings }>> {
+    const out = new Map<string, { handle: string; settings: NotificationSettings }>()
+    for (let i = 0; i < users.length; i += CHUNK) {
+      await this.turn()
+      const part = users.slice(i, i + CHUNK)
+      const rows = await this.db.all<PrefsRow & { id: string; handle: string }>(
+        `SELECT u.id, u.handle, p.dnd_from, p.dnd_to, p.dnd_tz, p.mentions FROM users u LEFT JOIN push_prefs p ON p.user_id = u.id
+          WHERE u.id IN (${part.map(() => '?').join(', ')})`,
+        part,
+      )
+      for (const r of rows) out.set(r.id, { handle: r.handle, settings: settingsOf(r) })
+    }
+    return out
+  }
+
+  /** Whether this session shows the chat right now (viewing.ts). */
+  private reading(session: string, conv: string): boolean {
+    return viewing(this.chats!.engine.docs.inGroup(conv), session)
+  }
+
+  private offer(d: SubRow, conv: string, n: Notice, mention: boolean, settings: NotificationSettings): void {
+    const key = `${d.session_id}\n${conv}`
+    let slot = this.slots.get(key)
+    if (this.reading(d.session_id, conv)) {
+      // reading the chat: what it would say is on the screen already
+      if (slot) slot.latest = null
+      return
+    }
+    if (!slot) {
+      slot = {
+        key,
+        session: d.session_id,
+        user: d.user_id,
+        conv,
+        latest: null,
+        mention: false,
+        settings,
+        lastSent: -Infinity,
+        timer: null,
+        queued: false,
+        gen: 0,
+      }
+      this.slots.set(key, slot)
+    }
+    slot.latest = n.latest
+    slot.mention ||= mention
+    slot.settings = settings
+    if (slot.queued || slot.timer) return
+    const wait = slot.lastSent + this.opts.coalesceMs - performance.now()
+    if (wait <= 0) this.enqueue(slot)
+    else {
+      const s = slot
+      s.timer = setTimeout(() => {
+        s.timer = null
+        this.enqueue(s)
+      }, wait)
+      s.timer.unref()
+    }
+  }
+
+  private enqueue(slot: Slot): void {
+    if (this.closed || !slot.latest) return
+    slot.queued = true
+    this.due.push(slot)
+    this.pump()
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active < this.opts.concurrency && this.jobs.length) {
+      const job = this.jobs.shift()!
+      this.active++
+      void this.send(job)
+        .catch((e) => {
+          if (!this.closed) log.error('a push failed', e)
+        })
+        .finally(() => {
+          this.active--
+          this.pump()
+        })
+    }
+    // made a batch ahead of the workers, not all 10,000 at once: what is made late carries the latest
+    if (this.closed || this.making || !this.due.length || this.jobs.length >= this.opts.concurrency) return
+    const batch: Slot[] = []
+    while (batch.length < MAKE_BATCH && this.due.length) batch.push(this.due.shift()!)
+    this.making = true
+    void this.make(batch)
+      .catch((e) => {
+        if (!this.closed) log.error('making pushes failed', e)
+      })
+      .finally(() => {
+        this.making = false
+        this.pump()
+      })
+  }
+
+  /** Makes the pushes of these slots (those that still have something to push) into `jobs`. */
+  private async make(batch: Slot[]): Promise<void> {
+    // offers meanwhile only update `latest`, which is read after the last await: a push carries the newest
+    try {
+      await this.turn()
+      const live = batch.filter((s) => s.latest && !this.reading(s.session, s.conv))
+      if (live.length === 0 || this.closed) return
+      const chats = this.chats!
+      // as they are now: signed out, subscribed anew, or another language since the pushes were planned
+      const subs = await subscriptionsOfSessions(
+        this.db,
+        live.map((s) => s.session),
+      )
+      const convs = new Map<string, ConvState | null>()
+      for (const s of live)
+        if (!convs.has(s.conv)) convs.set(s.conv, chats.convs.cached(s.conv) ?? (await chats.convs.get(s.conv)))
+      const badges = await badgesOf(chats, [...new Set(live.map((s) => s.user))])
+      if (this.closed) return
+      for (const s of live) {
+        const made = this.makeOne(s, subs.get(s.session), convs.get(s.conv) ?? null, badges.get(s.user) ?? 0)
+        if (made) this.jobs.push({ slot: s, made, attempt: 0 })
+      }
+    } finally {
+      for (const s of batch) s.queued = false
+    }
+  }
+
+  private makeOne(slot: Slot, sub: SubRow | undefined, conv: ConvState | null, badge: number): Job['made'] | null {
+    const drop = () => {
+      slot.latest = null
+      slot.mention = false
+      return null
+    }
+    const latest = slot.latest
+    const me = conv?.members.get(slot.user)
+    if (!latest || !sub || !conv || !me || this.reading(slot.session, slot.conv)) return drop()
+    const now = Date.now()
+    if (inDnd(slot.settings, now) || (isMuted(me.muted, now) && !(slot.mention && slot.settings.mentions))) return drop()
+    const hidden = conv.hidden.get(slot.user)
+    const count = hidden ? viewerUnread(conv.pageLengths, me.readPos, hidden) : unreadCount(conv.pageLengths, me.readPos)
+    // read meanwhile, on another device
+    if (count === 0) return drop()
+    const author = latest.last.from
+    const payload = renderPayload({
+      lang: sub.lang,
+      previews: Number(sub.previews) === 1,
+      chat: {
+        id: conv.id,
+        kind: conv.kind,
+        title: conv.title,
+        members: conv.members.size,
+        sender: conv.members.get(author)?.name ?? conv.former.get(author) ?? '',
+      },
+      latest,
+      count,
+      badge,
+      mention: slot.mention,
+    })
+    const urgency = conv.kind === 'direct' || slot.mention ? 'high' : 'normal'
+    slot.latest = null
+    slot.mention = false
+    slot.lastSent = performance.now()
+    slot.gen++
+    return {
+      req: {
+        endpoint: sub.endpoint,
+        p256dh: sub.p256dh,
+        auth: sub.auth,
+        payload: JSON.stringify(payload),
+        ttlSeconds: this.opts.ttlSeconds,
+        urgency,
+        topic: topicOf(conv.id),
+        authorization: this.vapid.header(sub.endpoint),
+      },
+      gen: slot.gen,
+      user: sub.user_id,
+      endpoint: sub.endpoint,
+      expires: now + this.opts.ttlSeconds * 1000,
+    }
+  }
+
+  private async send(job: Job): Promise<void> {
+    const { made } = job
+    if (job.attempt > 0) {
+      // a newer push of the chat replaces this one; a device signed out or subscribed anew gets none of it
+      if (job.slot.gen !== made.gen) return
+      const sub = await subscriptionOf(this.db, job.slot.session)
+      if (!sub || sub.endpoint !== made.endpoint) return
+      // past the TTL the push service would drop it anyway (SORI_PUSH_TTL=0: deliver now or never)
+      if (Date.now() >= made.expires) return
+    }
+    // the TTL left, and a VAPID header valid now (a retry may come hours later)
+    const ttl = Math.max(0, Math.floor((made.expires - Date.now()) / 1000))
+    const req = { ...made.req, ttlSeconds: ttl, authorization: this.vapid.header(made.endpoint) }
+    const answer = await this.sender.send(req, this.opts.timeoutMs)
+    if (this.closed) return
+    const s = answer.status
+    if (s >= 200 && s < 300) {
+      this.counts.sent++
+    } else if (s === 404 || s === 410) {
+      this.counts.gone++
+      await dropEndpoint(this.db, made.user, made.endpoint)
+    } else if (s === 0 || s === 429 || s >= 500) {
+      const backoff = Math.min(MAX_BACKOFF_MS, this.opts.retryBaseMs * 2 ** job.attempt) * (0.8 + 0.4 * Math.random())
+      const delay = answer.retryAfterMs ?? backoff
+      if (job.attempt + 1 >= MAX_ATTEMPTS || Date.now() + delay >= made.expires) {
+        this.counts.failed++
+        return
+      }
+      this.counts.retried++
+      const t = setTimeout(() => {
+        this.timers.delete(t)
+        this.jobs.push({ slot: job.slot, made, attempt: job.attempt + 1 })
+        this.pump()
+      }, delay)
+      t.unref()
+      this.timers.add(t)
+    } else {
+      // 400, 403, 413..., or a subscription key that cannot be encrypted to (-1): this push will never be taken
+      this.counts.failed++
+      log.error('a push was refused', new Error(answer.error ?? `HTTP ${s}`), { origin: new URL(made.endpoint).origin })
+    }
+  }
+
+  private sweep(): void {
+    const old = performance.now() - this.opts.coalesceMs
+    for (const [k, s] of this.slots) if (!s.latest && !s.timer && !s.queued && s.lastSent < old) this.slots.delete(k)
+  }
+}

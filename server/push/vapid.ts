@@ -1,0 +1,38 @@
+// The VAPID Authorization header, signed once per push service (audience) and reused for hours rather
+// than signed for every push: the JWT names only the audience, an expiry and our contact.
+import { createHash } from 'node:crypto'
+import webpush from 'web-push'
+import type { VapidKeys } from './keys.ts'
+
+/** A JWT is valid this long (RFC 8292 allows up to 24 h) and reused until an hour before it expires. */
+const JWT_SECONDS = 12 * 3600
+const RENEW_BEFORE_MS = 3600_000
+
+export class VapidSigner {
+  private cache = new Map<string, { header: string; until: number }>()
+
+  constructor(readonly keys: VapidKeys) {}
+
+  /** `Authorization: vapid t=<JWT>, k=<public key>` for the push service at `endpoint`. */
+  header(endpoint: string): string {
+    const audience = new URL(endpoint).origin
+    const now = Date.now()
+    const hit = this.cache.get(audience)
+    if (hit && hit.until > now) return hit.header
+    const exp = Math.floor(now / 1000) + JWT_SECONDS
+    const { Authorization } = webpush.getVapidHeaders(
+      audience,
+      this.keys.subject,
+      this.keys.publicKey,
+      this.keys.privateKey,
+      'aes128gcm',
+      exp,
+    )
+    this.cache.set(audience, { header: Authorization, until: exp * 1000 - RENEW_BEFORE_MS })
+    return Authorization
+  }
+}
+
+/** The Topic of a chat's pushes: a push service keeps only the latest undelivered push per topic. A hash, so it does not learn chat ids. */
+export const topicOf = (convId: string): string =>
+  createHash('sha256').update(`sori-push:${convId}`).digest('base64url').slice(0, 22)

@@ -1,0 +1,208 @@
+// Notifications end to end, in real Chromium against the real server and a push service on localhost
+// (tests/fixtures/push-service.ts decrypts what the server sends, as a browser's push service client
+// would). Chromium's own subscription would go to Google's push service, out of reach here, so the page's
+// PushManager hands out the test service's subscription; each decrypted payload is then delivered into
+// the service worker through the DevTools protocol (ServiceWorker.deliverPushMessage), as Chromium
+// delivers a push. Checked: turned on from Settings; a muted chat pushes nothing; the notification in ko, th and de; one per chat,
+// replaced; the badge; a click opens the chat; previews off shows no text; reading the chat closes it.
+import sharp from 'sharp'
+import type * as Y from 'yjs'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { BrowserContext, Page, Worker } from 'playwright-core'
+import type { Chat } from '../../protocol/api.ts'
+import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
+import type { InboxEntry } from '../../protocol/messages.ts'
+import type { PushPayload, PushState } from '../../protocol/push.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { sendMedia, upload } from '../fixtures/media.ts'
+import { connect, send, until } from '../fixtures/sync-client.ts'
+import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
+import { appHarness, phone, signInInUi, tab } from './helpers.ts'
+import { serviceWorkerControls } from './offline-setup.ts'
+
+// the test's push service speaks http on 127.0.0.1; every push goes out at once (no coalescing wait)
+process.env.SORI_PUSH_ALLOW_HTTP = '1'
+process.env.SORI_PUSH_COALESCE_MS = '0'
+
+const app = appHarness()
+let push: PushServiceFixture | undefined
+beforeAll(async () => void (push = await startPushService()))
+afterAll(async () => await push?.close())
+const service = () => push!
+
+/** The page's PushManager hands out `sub` (its keys are the test's), remembering it across reloads. */
+function fakePushManager(sub: { endpoint: string; p256dh: string; auth: string }): void {
+  const make = (key: ArrayBuffer) => ({
+    endpoint: sub.endpoint,
+    options: { applicationServerKey: key, userVisibleOnly: true },
+    toJSON: () => ({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }),
+    unsubscribe: async () => (localStorage.removeItem('test.push'), true),
+  })
+  PushManager.prototype.subscribe = async function (opts?: PushSubscriptionOptionsInit) {
+    const key = new Uint8Array(opts!.applicationServerKey as ArrayBuffer)
+    localStorage.setItem('test.push', JSON.stringify([...key]))
+    return make(key.buffer) as unknown as PushSubscription
+  }
+  PushManager.prototype.getSubscription = async function () {
+    const k = localStorage.getItem('test.push')
+    return k ? (make(new Uint8Array(JSON.parse(k) as number[]).buffer) as unknown as PushSubscription) : null
+  }
+}
+
+/** Delivers pushes into the page's service worker the way Chromium does (DevTools protocol). */
+async function pushDelivery(context: BrowserContext, page: Page, origin: string) {
+  const cdp = await context.newCDPSession(page)
+  const registrations: string[] = []
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrations.push(r.registrationId)
+  })
+  await cdp.send('ServiceWorker.enable')
+  await until(() => registrations.length > 0, 'the service worker registration')
+  return (payload: PushPayload) =>
+    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registrations.at(-1)!, data: JSON.stringify(payload) })
+}
+
+const inboxChats = (doc: Y.Doc) => doc.getMap<InboxEntry>(ROOTS.inbox.chats)
+
+const notifications = (page: Page) =>
+  page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
+  )
+
+/** the app badges the worker set (recorded by wrapping its navigator.setAppBadge) */
+async function recordBadges(sw: Worker): Promise<() => Promise<number[]>> {
+  await sw.evaluate(() => {
+    const g = self as unknown as { badges: number[]; navigator: { setAppBadge: (n?: number) => Promise<void> } }
+    g.badges = []
+    g.navigator.setAppBadge = async (n?: number) => void g.badges.push(n ?? 0)
+  })
+  return () => sw.evaluate(() => (self as unknown as { badges: number[] }).badges)
+}
+
+test('a message notifies in the device language, one per chat, badge set, a click opens the chat, previews off hides the text', async () => {
+  const ann = await signUp(app.server, 'ann.push', 'Ann')
+  const ben = await signUp(app.server, 'ben.push', 'Ben')
+  await api(app.server, ann.token, 'POST', '/api/friends', { userId: ben.user.id })
+  const chat = (await api<Chat>(app.server, ann.token, 'POST', '/api/chats/direct', { userId: ben.user.id })).body
+  const annWrites = await connect(app.server, ann.token, pageDoc(chat.id, 0), { ack: true })
+  const say = async (text: string) => {
+    send(annWrites, ann.user.id, text)
+    const clock = annWrites.ackedClock()
+    await until(() => annWrites.ackedClock() > clock, 'the message committed')
+  }
+  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+    .jpeg()
+    .toBuffer()
+  const sendPhoto = async () => sendMedia(app.server, ann, chat.id, await upload(app.server, ann.token, chat.id, 'photo', photo))
+  // this device's subscription, as the server has it (the phone's own session)
+  let phoneToken = ''
+  const state = async () => (await api<PushState>(app.server, phoneToken, 'GET', '/api/push/subscription')).body
+
+  const sub = service().subscription('ben-phone')
+  const { p256dh, auth } = sub.body('en').keys
+  const { context, page } = await phone(app.browser)
+  await context.grantPermissions(['notifications'], { origin: app.server.url })
+  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
+  await signInInUi(page, app.server.url, 'ben.push')
+  await serviceWorkerControls(page)
+  phoneToken = await page.evaluate(() => (JSON.parse(localStorage.getItem('sori:session')!) as { token: string }).token)
+  const deliver = await pushDelivery(context, page, app.server.url)
+  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  const badges = await recordBadges(sw)
+  /** the next push the service delivered to Ben's phone, handed to his service worker */
+  let seen = 0
+  const nextPush = async (): Promise<PushPayload> => {
+    await until(() => service().delivered('ben-phone').length > seen, 'a push for Ben', 20_000)
+    const p = service().delivered('ben-phone')[seen++]!
+    await deliver(p)
+    return p
+  }
+
+  // turned on by a tap in Settings, nothing before
+  await say('first')
+  await page.locator('.chat-item', { hasText: 'first' }).waitFor()
+  await tab(page, 'Settings').click()
+  expect((await state()).on).toBe(false)
+  await page.getByRole('button', { name: 'Turn on notifications' }).click()
+  await page.getByText('Notifications are on for this device.').waitFor()
+  expect(await state()).toMatchObject({ on: true, previews: true, lang: 'en' })
+
+  // muted from the chat list (a setting all Ben's devices share, which the server follows): no push
+  const inbox = await connect(app.server, ben.token, inboxDoc(ben.user.id))
+  const muted = () => inboxChats(inbox.doc).get(chat.id)?.muted
+  const options = async (action: string) => {
+    await page.getByRole('button', { name: 'Options for Ann' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: action, exact: true }).click()
+  }
+  await tab(page, 'Chats').click()
+  await options('Mute for 1 hour')
+  await until(() => (muted() ?? 0) > Date.now(), 'the mute reached the server')
+  await say('still')
+  await options('Turn notifications back on')
+  await until(() => muted() === undefined, 'the unmute reached the server')
+  inbox.destroy()
+  await tab(page, 'Settings').click()
+
+  // Korean: the language follows the app's, and the push is worded in it
+  await page.locator('#language-picker').selectOption('ko')
+  await expect.poll(async () => (await state()).lang).toBe('ko')
+  await say('안녕 벤')
+  const first = await nextPush()
+  // the first push: 'first' came before notifications were on, 'still' while muted
+  expect(first).toMatchObject({ chat: chat.id, title: 'Ann', body: '안녕 벤', count: 3 })
+  await expect.poll(() => notifications(page)).toEqual([{ title: 'Ann', body: '안녕 벤', tag: chat.id }])
+  expect(first.badge).toBe(3)
+  expect(await badges()).toEqual([3])
+
+  // a second message replaces the chat's notification; a photo is named in Korean
+  await sendPhoto()
+  const second = await nextPush()
+  expect(second).toMatchObject({ body: '사진', count: 4, badge: 4 })
+  await expect.poll(() => notifications(page)).toEqual([{ title: 'Ann', body: '사진', tag: chat.id }])
+  expect(await badges()).toEqual([3, 4])
+
+  // Thai and German
+  await page.locator('#language-picker').selectOption('th')
+  await expect.poll(async () => (await state()).lang).toBe('th')
+  await sendPhoto()
+  expect((await nextPush()).body).toBe('รูปภาพ')
+  await expect.poll(async () => (await notifications(page))[0]?.body).toBe('รูปภาพ')
+  await page.locator('#language-picker').selectOption('de')
+  await expect.poll(async () => (await state()).lang).toBe('de')
+  await sendPhoto()
+  expect((await nextPush()).body).toBe('Foto')
+  await expect.poll(async () => (await notifications(page))[0]?.body).toBe('Foto')
+
+  // previews off: the push holds no sender and no text, and so does the notification
+  await page.getByRole('checkbox', { name: 'Absender und Text anzeigen' }).uncheck()
+  await expect.poll(async () => (await state()).previews).toBe(false)
+  await say('geheim 1234')
+  const hidden = await nextPush()
+  expect(JSON.stringify(hidden)).not.toMatch(/geheim|Ann/)
+  await expect.poll(async () => (await notifications(page))[0]?.body).toBe('7 neue Nachrichten')
+  expect(JSON.stringify(await notifications(page))).not.toMatch(/geheim|Ann/)
+
+  // a click opens the chat in this window; reading it closes the notification and clears the badge
+  await sw.evaluate(async () => {
+    const g = self as unknown as ServiceWorkerGlobalScope
+    const [n] = await g.registration.getNotifications()
+    // a click as the browser delivers it (waitUntil refuses a synthetic event, after the handler ran)
+    g.dispatchEvent(new NotificationEvent('notificationclick', { notification: n! }))
+  })
+  await page.waitForURL(`**/#/chat/${chat.id}`)
+  await page.getByText('geheim 1234', { exact: true }).waitFor()
+  await expect.poll(() => notifications(page)).toEqual([])
+
+  // while the chat is on the screen nothing is pushed; once it is not, the next message is
+  const before = service().delivered('ben-phone').length
+  await say('live')
+  await page.getByText('live', { exact: true }).waitFor()
+  await page.evaluate(() => (location.hash = '#/settings'))
+  await page.locator('#language-picker').waitFor()
+  await say('danach')
+  expect(await nextPush()).toMatchObject({ count: 1, body: 'Neue Nachricht' })
+  expect(service().delivered('ben-phone')).toHaveLength(before + 1)
+  expect(service().errors).toEqual([])
+  annWrites.destroy()
+  await context.close()
+}, 180_000)

@@ -1,0 +1,73 @@
+/// <reference lib="webworker" />
+// The service worker's side of notifications. The server decides whether a device is notified (muted,
+// do not disturb, the sender, a device reading the chat) before it sends, and words the text in the
+// device's language; so every push shows a notification, whatever it holds and whether or not a page
+// has focus: a browser revokes the subscription of a worker that shows none. One notification per chat
+// (its tag), replaced as messages arrive; a click opens the chat, in an open window when there is one.
+import type { PushPayload } from '../../protocol/push.ts'
+
+declare const self: ServiceWorkerGlobalScope
+
+const CHAT_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+/** What a push says, read defensively: the text is shown as text, anything malformed as a bare notice. */
+export function readPush(data: PushMessageData | null): {
+  title: string
+  body: string
+  chat: string | null
+  count: number
+  badge: number | null
+} {
+  let p: Partial<PushPayload> = {}
+  try {
+    const v: unknown = data?.json()
+    if (v && typeof v === 'object') p = v as Partial<PushPayload>
+  } catch {
+    /* not JSON: the bare notice */
+  }
+  const text = (s: unknown, max: number): string => (typeof s === 'string' ? s.slice(0, max) : '')
+  const num = (n: unknown): number | null => (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null)
+  return {
+    title: text(p.title, 200) || 'Sori',
+    body: text(p.body, 1000),
+    chat: typeof p.chat === 'string' && CHAT_ID.test(p.chat) ? p.chat : null,
+    count: num(p.count) ?? 0,
+    badge: num(p.badge),
+  }
+}
+
+async function show(event: PushEvent): Promise<void> {
+  const p = readPush(event.data)
+  const nav = self.navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> }
+  if (p.badge !== null) await (p.badge > 0 ? nav.setAppBadge?.(p.badge) : nav.clearAppBadge?.())?.catch(() => {})
+  await self.registration.showNotification(p.title, {
+    body: p.body,
+    tag: p.chat ?? 'sori',
+    // a replaced notification alerts again: it is a new message
+    renotify: true,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { chat: p.chat, count: p.count },
+  } as NotificationOptions)
+}
+
+/** Opens the chat: an open window of the app is told to go there and focused, else a new one opens. */
+async function open(chat: string | null): Promise<void> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+  const win = windows.find((w) => new URL(w.url).origin === self.location.origin)
+  if (win) {
+    if (chat) win.postMessage({ type: 'sori-open-chat', chat })
+    await win.focus().catch(() => {})
+    return
+  }
+  await self.clients.openWindow(chat ? `/#/chat/${chat}` : '/')
+}
+
+export function handlePushes(): void {
+  self.addEventListener('push', (event) => event.waitUntil(show(event)))
+  self.addEventListener('notificationclick', (event) => {
+    event.notification.close()
+    const chat = (event.notification.data as { chat?: unknown } | null)?.chat
+    event.waitUntil(open(typeof chat === 'string' && CHAT_ID.test(chat) ? chat : null))
+  })
+}
