@@ -98,6 +98,8 @@ export interface DeviceSession {
   seen: number
   /** the device making this request */
   current: boolean
+  /** it gets notifications (it has a push subscription) */
+  push: boolean
 }
 export interface DeviceSessions {
   sessions: DeviceSession[]

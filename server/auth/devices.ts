@@ -12,8 +12,10 @@ export const deviceId = (sessionId: string): string =>
   createHash('sha256').update(`device:${sessionId}`).digest('base64url').slice(0, 22)
 
 export async function listDevices(q: Queryable, userId: string, currentSessionId: string): Promise<DeviceSession[]> {
-  const rows = await q.all<{ token_hash: string; device: string; created: number; seen: number }>(
-    'SELECT token_hash, device, created, seen FROM sessions WHERE user_id = ? ORDER BY seen DESC, created DESC',
+  const rows = await q.all<{ token_hash: string; device: string; created: number; seen: number; push: number }>(
+    `SELECT s.token_hash, s.device, s.created, s.seen,
+        CASE WHEN EXISTS (SELECT 1 FROM push_subs p WHERE p.session_id = s.token_hash) THEN 1 ELSE 0 END AS push
+       FROM sessions s WHERE s.user_id = ? ORDER BY s.seen DESC, s.created DESC`,
     [userId],
   )
   const list = rows.map((r) => ({
@@ -22,6 +24,7 @@ export async function listDevices(q: Queryable, userId: string, currentSessionId
     created: Number(r.created),
     seen: Number(r.seen),
     current: r.token_hash === currentSessionId,
+    push: Number(r.push) === 1,
   }))
   // the device asking comes first: it is the one people look for
   return list.sort((a, b) => Number(b.current) - Number(a.current))

@@ -126,6 +126,9 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   await page.getByRole('button', { name: 'Turn on notifications' }).click()
   await page.getByText('Notifications are on for this device.').waitFor()
   expect(await state()).toMatchObject({ on: true, previews: true, lang: 'en' })
+  // the devices list says which devices get notifications
+  await page.reload()
+  await page.locator('.devices__item', { hasText: 'This device' }).getByText('Gets notifications').waitFor()
 
   // muted from the chat list (a setting all Ben's devices share, which the server follows): no push
   const inbox = await connect(app.server, ben.token, inboxDoc(ben.user.id))

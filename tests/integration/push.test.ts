@@ -173,6 +173,12 @@ describe.each(backends())('web push (%s)', (backend) => {
 
     expect((await api(server, b2.session.token, 'POST', '/api/signout')).status).toBe(204)
     const list = (await api<DeviceSessions>(server, b1.session.token, 'GET', '/api/sessions')).body.sessions
+    // the devices list says which devices get notifications: b1 and b3, not b2 (signed out) nor bob's first session
+    expect(Object.fromEntries(list.map((s) => [s.device, s.push]))).toEqual({
+      [b1.sub.name]: true,
+      [b3.sub.name]: true,
+      '': false,
+    })
     const b3id = list.find((s) => s.device === b3.sub.name)!.id
     expect((await api(server, b1.session.token, 'DELETE', `/api/sessions/${b3id}`)).status).toBe(204)
     const rows = await server.db.all<{ session_id: string }>('SELECT session_id FROM push_subs WHERE user_id = ?', [bob.user.id])

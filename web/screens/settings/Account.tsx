@@ -158,6 +158,7 @@ function Devices() {
                 <span class="muted">
                   {d.current ? t('account.thisDevice') : t('account.lastActive', { when: formatChatTime(d.seen) })}
                 </span>
+                {d.push && <span class="muted">{t('account.getsNotifications')}</span>}
               </div>
               <button class="btn" onClick={() => setAsking(d)} aria-label={`${t('account.signOutDevice')}: ${label(d)}`}>
                 {t('account.signOutDevice')}
