@@ -33,8 +33,28 @@ const https = require('node:https')
 const webpush = require(workerData.webpush)
 // background work: on a busy machine the event loops that serve sockets go first
 try { setPriority(10) } catch {}
+const dns = require('node:dns')
+const net = require('node:net')
+// A push service is on the internet. An endpoint's name is checked when it is registered, but a name
+// can resolve to anything later: a socket to a private, loopback or link-local address is refused here,
+// so that nobody can make the server POST into the network it runs in. (http:// endpoints exist only
+// on loopback, with SORI_PUSH_ALLOW_HTTP=1 for tests, and keep the plain agent.)
+const blocked = new net.BlockList()
+for (const [a, n] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
+  ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]]) blocked.addSubnet(a, n, 'ipv4')
+for (const [a, n] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96], ['64:ff9b::', 96]])
+  blocked.addSubnet(a, n, 'ipv6')
+function publicLookup(host, opts, cb) {
+  dns.lookup(host, { ...opts, all: true }, (err, addrs) => {
+    if (err) return cb(err)
+    if (addrs.some((a) => blocked.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')))
+      return cb(new Error(host + ' resolves to a private address: not a push service'))
+    if (opts && opts.all) cb(null, addrs)
+    else cb(null, addrs[0].address, addrs[0].family)
+  })
+}
 // kept-alive connections: most pushes go to the same few push services
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }
+const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, lookup: publicLookup }) }
 function retryAfter(v) {
   const s = Array.isArray(v) ? v[0] : v
   if (!s) return undefined
@@ -71,7 +91,7 @@ function send(m) {
   })
   // a push service that does not answer in time only delays pushes: the request is dropped (and retried)
   const timer = setTimeout(() => { req.destroy(); finish({ status: 0 }) }, m.timeoutMs)
-  req.on('error', () => finish({ status: 0 }))
+  req.on('error', (e) => finish({ status: 0, error: String((e && e.message) || e) }))
   req.end(details.body || undefined)
 }
 parentPort.on('message', (m) => {
