@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { authRoutes } from '../auth/routes.ts'
 import { chatRoutes } from '../chats/routes.ts'
+import { attachChannels } from '../channels/sync.ts'
+import { channelRoutes } from '../channels/routes.ts'
 import { inviteRoutes } from '../chats/invites.ts'
 import { readJson } from '../http/body.ts'
 import { HttpError } from '../http/errors.ts'
@@ -21,6 +23,8 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   friendRoutes(router, ctx)
   chatRoutes(router, ctx)
   inviteRoutes(router, ctx)
+  // the channel kinds join the engine here, before the server listens (every kind precedes the first upgrade)
+  channelRoutes(router, ctx, attachChannels(ctx.sync, ctx.db))
   // what is in memory and how long updates were held; off unless asked for (it is not authenticated)
   if (ctx.metrics)
     router.get('/api/metrics', async () => ({

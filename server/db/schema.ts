@@ -305,4 +305,58 @@ CREATE TABLE push_prefs (
 );
 ALTER TABLE members ADD COLUMN muted BIGINT NOT NULL DEFAULT 0`,
   },
+  {
+    // channels (server/channels/): handles of their own namespace, a search key (NFKC, lower case, of
+    // handle and name) for substring search in any script, the head's running post count, current page
+    // and latest post (written in the commit of the posts), and a follower count kept only rounded
+    // (followers_shown, -1: not taken yet) and taken at most every SORI_CHANNEL_COUNT_MS. Follows are
+    // looked up by user ("channels I follow") and counted by channel; a user's block of a channel
+    // keeps them from following it.
+    id: 17,
+    sql: `
+CREATE TABLE channels (
+  id TEXT PRIMARY KEY,
+  handle TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL,
+  langs TEXT NOT NULL DEFAULT '',
+  verified INTEGER NOT NULL DEFAULT 0,
+  photo TEXT,
+  created BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  search TEXT NOT NULL,
+  page INTEGER NOT NULL DEFAULT 0,
+  page_len INTEGER NOT NULL DEFAULT 0,
+  posts BIGINT NOT NULL DEFAULT 0,
+  last_preview TEXT NOT NULL DEFAULT '',
+  last_ts BIGINT NOT NULL DEFAULT 0,
+  last_kind TEXT NOT NULL DEFAULT '',
+  last_id TEXT NOT NULL DEFAULT '',
+  followers_shown BIGINT NOT NULL DEFAULT -1,
+  followers_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX channels_category ON channels(category);
+CREATE TABLE channel_admins (
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created BIGINT NOT NULL,
+  PRIMARY KEY (channel_id, user_id)
+);
+CREATE INDEX channel_admins_user ON channel_admins(user_id);
+CREATE TABLE follows (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  created BIGINT NOT NULL,
+  PRIMARY KEY (user_id, channel_id)
+);
+CREATE INDEX follows_channel ON follows(channel_id, created);
+CREATE TABLE channel_blocks (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  created BIGINT NOT NULL,
+  PRIMARY KEY (user_id, channel_id)
+)`,
+  },
 ]

@@ -1,0 +1,292 @@
+// Channels (Plus Friends): what the API answers about a channel, the names and roots of its documents,
+// the post grammar both sides check, and the limits. docs/protocol.md, "Channels (Plus Friends)".
+import { checkMediaRef, type MediaRef } from './messages.ts'
+import { ENTITY_ID_RE, MESSAGE_ID_RE } from './limits.ts'
+
+/** What GET /api/channels/:id (and every list of channels) answers. */
+export interface Channel {
+  id: string
+  /** unique among channels (not among users): HANDLE_RE, shown as `@handle` */
+  handle: string
+  name: string
+  description: string
+  category: ChannelCategory
+  /** the languages it posts in, of the app's twelve */
+  langs: string[]
+  verified: boolean
+  /** the version of its photo; null: none (photos are not uploadable yet) */
+  photo: string | null
+  /**
+   * Its followers, rounded down to two significant digits in steps of at least ten and taken at most
+   * every SORI_CHANNEL_COUNT_MS (an hour); null: fewer than FOLLOWER_COHORT_MIN. Never exact.
+   */
+  followers: number | null
+  /** the caller follows it */
+  following: boolean
+  /** the caller blocked it */
+  blocked: boolean
+  /** the caller is one of its admins */
+  admin: boolean
+}
+
+/** One page of GET /api/channels. */
+export interface ChannelList {
+  channels: Channel[]
+  /** pass as `offset` for the next page; null: this is the last */
+  next: number | null
+}
+
+/** An admin of a channel, as GET/POST /api/channels/:id/admins list them (admins only). */
+export interface ChannelAdmin {
+  id: string
+  handle: string
+  name: string
+}
+
+/** GET /api/channels/:id/stats (admins only): aggregates, each null under the cohort minimum. */
+export interface ChannelStats {
+  /** as Channel.followers */
+  followers: number | null
+  /** follows made in the last 7 days, rounded like `followers`; null: fewer than FOLLOWER_COHORT_MIN */
+  followsWeek: number | null
+  /** posts ever written (Channel head `meta.count`) */
+  posts: number
+}
+
+export const CHANNEL_CATEGORIES = [
+  'music',
+  'film',
+  'tv',
+  'celebrity',
+  'brand',
+  'shopping',
+  'food',
+  'travel',
+  'news',
+  'sports',
+  'games',
+  'education',
+  'other',
+] as const
+export type ChannelCategory = (typeof CHANNEL_CATEGORIES)[number]
+
+export const MAX_CHANNEL_NAME_CHARS = 50
+export const MAX_CHANNEL_DESCRIPTION_CHARS = 500
+/** Admins of one channel. */
+export const MAX_CHANNEL_ADMINS = 50
+/** Fewer people than this are never counted out to an admin: followers, follows, any statistic. */
+export const FOLLOWER_COHORT_MIN = 20
+/** Channels in one page of GET /api/channels (the default and the most `limit` may ask). */
+export const CHANNEL_LIST_LIMIT = 50
+
+/** Longest post text, in UTF-16 code units. */
+export const MAX_POST_CHARS = 1_300
+export const MAX_POST_BUTTONS = 5
+export const MAX_BUTTON_LABEL_CHARS = 14
+export const MAX_URL_CHARS = 2_000
+export const LIST_ITEMS = { min: 1, max: 5 } as const
+export const CAROUSEL_CARDS = { min: 2, max: 6 } as const
+export const MAX_ITEM_TITLE_CHARS = 60
+export const MAX_ITEM_DESCRIPTION_CHARS = 200
+/** A channel page rolls over to the next one when it holds this many posts. */
+export const CHANNEL_PAGE_SIZE = 1_000
+/** A page before the current one still takes posts written while it was current, up to this many. */
+export const CHANNEL_PAGE_HARD_LIMIT = 1_200
+/** Posts one channel may write per minute, all admins together. */
+export const CHANNEL_POSTS_PER_MINUTE = 20
+
+export const POST_KINDS = ['text', 'photo', 'widePhoto', 'video', 'list', 'carousel'] as const
+export type PostKind = (typeof POST_KINDS)[number]
+
+export interface PostButton {
+  /** 1..14 characters */
+  label: string
+  /** http: or https: only */
+  url: string
+}
+export interface ListItem {
+  title: string
+  description?: string
+  url?: string
+}
+export interface CarouselCard {
+  title: string
+  description?: string
+  buttons?: PostButton[]
+}
+
+/** One post: a plain object appended to a channel page's `posts` Y.Array by an admin. */
+export interface ChannelPost {
+  /** client-made, MESSAGE_ID_RE */
+  id: string
+  /** the admin who wrote it: must be the authenticated user */
+  from: string
+  /** the author's clock, ms since epoch (display only; order is the array's) */
+  ts: number
+  kind: PostKind
+  /** 'text': required, 1..1,300 characters; other kinds: an optional caption of as many */
+  text?: string
+  /** 'photo' and 'widePhoto' (a photo reference), 'video' (a video reference): required there, absent elsewhere */
+  media?: MediaRef
+  /** 'list' only: 1..5 items */
+  items?: ListItem[]
+  /** 'carousel' only: 2..6 cards */
+  cards?: CarouselCard[]
+  /** up to 5 */
+  buttons?: PostButton[]
+  /** an advertisement: clients say so */
+  ad?: boolean
+}
+
+/** Value of a channel page's `edits` Y.Map, keyed by post id: an admin retracted the post. */
+export interface PostRetraction {
+  retracted: true
+  ts: number
+}
+
+/** Server-written `meta` of the head `ch:<channelId>`. */
+export interface ChannelHeadMeta {
+  handle: string
+  name: string
+  photo: string | null
+  verified: boolean
+  /** the current page: posts go to `ch:<id>:<page>` */
+  page: number
+  /** posts ever written: unread = count − the posts this device has seen */
+  count: number
+  /** the latest post: up to 100 characters of its text (or its first item or card title), time, kind; '' / 0 when none */
+  preview: string
+  ts: number
+  kind: PostKind | ''
+}
+
+// --- Document names ---------------------------------------------------------------------------------
+
+export const channelHeadDoc = (channelId: string): string => `ch:${channelId}`
+export const channelPageDoc = (channelId: string, page: number): string => `ch:${channelId}:${page}`
+
+export type ChannelDocName = { kind: 'channelHead'; channelId: string } | { kind: 'channelPage'; channelId: string; page: number }
+
+/** Parses `ch:<id>` or `ch:<id>:<page>`; null for anything else. */
+export function parseChannelDoc(name: string): ChannelDocName | null {
+  const parts = name.split(':')
+  if (parts[0] !== 'ch' || !ENTITY_ID_RE.test(parts[1] ?? '')) return null
+  if (parts.length === 2) return { kind: 'channelHead', channelId: parts[1] }
+  if (parts.length === 3 && /^(0|[1-9][0-9]{0,5})$/.test(parts[2]))
+    return { kind: 'channelPage', channelId: parts[1], page: Number(parts[2]) }
+  return null
+}
+
+export const CHANNEL_ROOTS = {
+  head: { meta: 'meta' },
+  page: { posts: 'posts', edits: 'edits' },
+} as const
+
+// --- Checks -------------------------------------------------------------------------------------------
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const onlyKeys = (o: Record<string, unknown>, allowed: readonly string[]) => Object.keys(o).every((k) => allowed.includes(k))
+const isTs = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+// control characters, line separators and bidi overrides have no place in a label or a title
+const CONTROLS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
+const isLine = (v: unknown, min: number, max: number) =>
+  typeof v === 'string' && v.length >= min && v.length <= max && !CONTROLS.test(v) && v.trim().length >= min
+
+// scheme, a host (letters of any script, digits, '-', '.'; no user:password@), an optional port, then
+// anything but whitespace and controls
+const HTTP_URL_RE = /^https?:\/\/[\p{L}\p{N}](?:[\p{L}\p{N}.-]*[\p{L}\p{N}])?(?::[0-9]{1,5})?(?:[/?#][^\s\p{Cc}]*)?$/iu
+
+/** An absolute http: or https: URL: what a button or item may open (never javascript:, data:, ...). */
+export const isHttpUrl = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_URL_CHARS && HTTP_URL_RE.test(v)
+
+function checkButtons(v: unknown): string | null {
+  if (!Array.isArray(v) || v.length > MAX_POST_BUTTONS) return `buttons are not a list of at most ${MAX_POST_BUTTONS}`
+  for (const b of v) {
+    if (!isObj(b) || !onlyKeys(b, ['label', 'url'])) return 'button is malformed'
+    if (!isLine(b.label, 1, MAX_BUTTON_LABEL_CHARS)) return `button label is empty or over ${MAX_BUTTON_LABEL_CHARS} characters`
+    if (!isHttpUrl(b.url)) return 'button link is not an http(s) URL'
+  }
+  return null
+}
+
+function checkEntry(v: unknown, extra: 'url' | 'buttons'): string | null {
+  if (!isObj(v) || !onlyKeys(v, ['title', 'description', extra])) return `${extra === 'url' ? 'item' : 'card'} is malformed`
+  if (!isLine(v.title, 1, MAX_ITEM_TITLE_CHARS)) return 'title is empty or too long'
+  if (v.description !== undefined && (typeof v.description !== 'string' || v.description.length > MAX_ITEM_DESCRIPTION_CHARS))
+    return 'description is too long'
+  if (extra === 'url' && v.url !== undefined && !isHttpUrl(v.url)) return 'item link is not an http(s) URL'
+  if (extra === 'buttons' && v.buttons !== undefined) return checkButtons(v.buttons)
+  return null
+}
+
+/** Returns an error text, or null when `v` is a valid post written by `userId`. */
+export function checkPost(v: unknown, userId: string): string | null {
+  if (!isObj(v)) return 'post is not an object'
+  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'text', 'media', 'items', 'cards', 'buttons', 'ad']))
+    return 'post has unknown fields'
+  if (typeof v.id !== 'string' || !MESSAGE_ID_RE.test(v.id)) return 'post id is malformed'
+  if (v.from !== userId) return 'post author is not the sender'
+  if (!isTs(v.ts)) return 'post time is malformed'
+  if (!(POST_KINDS as readonly unknown[]).includes(v.kind)) return 'post kind is unknown'
+  const kind = v.kind as PostKind
+  if (v.text !== undefined && (typeof v.text !== 'string' || v.text.length > MAX_POST_CHARS))
+    return `post text is over ${MAX_POST_CHARS} characters`
+  if (kind === 'text' && (typeof v.text !== 'string' || v.text.trim().length === 0)) return 'a text post needs text'
+  const visual = kind === 'photo' || kind === 'widePhoto' || kind === 'video'
+  if (visual) {
+    const err = checkMediaRef(v.media)
+    if (err) return err
+    if ((v.media as MediaRef).kind !== (kind === 'video' ? 'video' : 'photo')) return 'post media is of another kind'
+  } else if (v.media !== undefined) return `a ${kind} post carries no media`
+  if (kind === 'list') {
+    if (!Array.isArray(v.items) || v.items.length < LIST_ITEMS.min || v.items.length > LIST_ITEMS.max)
+      return `a list holds ${LIST_ITEMS.min} to ${LIST_ITEMS.max} items`
+    for (const it of v.items) {
+      const err = checkEntry(it, 'url')
+      if (err) return err
+    }
+  } else if (v.items !== undefined) return 'only a list post has items'
+  if (kind === 'carousel') {
+    if (!Array.isArray(v.cards) || v.cards.length < CAROUSEL_CARDS.min || v.cards.length > CAROUSEL_CARDS.max)
+      return `a carousel holds ${CAROUSEL_CARDS.min} to ${CAROUSEL_CARDS.max} cards`
+    for (const c of v.cards) {
+      const err = checkEntry(c, 'buttons')
+      if (err) return err
+    }
+  } else if (v.cards !== undefined) return 'only a carousel post has cards'
+  if (v.buttons !== undefined) {
+    const err = checkButtons(v.buttons)
+    if (err) return err
+  }
+  if (v.ad !== undefined && typeof v.ad !== 'boolean') return 'ad is not a boolean'
+  return null
+}
+
+/** Returns an error text, or null when `v` is a valid value of a page's `edits`: a retraction. */
+export function checkPostEdit(v: unknown): string | null {
+  if (!isObj(v) || !onlyKeys(v, ['retracted', 'ts']) || v.retracted !== true || !isTs(v.ts))
+    return 'only a retraction { retracted: true, ts } is allowed'
+  return null
+}
+
+/** What a chat-list style preview of a post says: its text, else its first item's or card's title. */
+export function postPreview(p: ChannelPost): string {
+  const s = p.text?.trim() || p.items?.[0]?.title || p.cards?.[0]?.title || ''
+  return s.slice(0, 100)
+}
+
+/**
+ * A follower count as admins and everyone else see it: null under FOLLOWER_COHORT_MIN, else rounded
+ * down to two significant digits in steps of at least ten (20..99 → tens, 1,234 → 1,200).
+ */
+export function roundFollowers(n: number): number | null {
+  if (n < FOLLOWER_COHORT_MIN) return null
+  const step = Math.max(10, 10 ** (Math.floor(Math.log10(n)) - 1))
+  return Math.floor(n / step) * step
+}
+
+/**
+ * The form handles and names are searched in: NFKC (full- and half-width forms, composed Hangul,
+ * compatibility characters become one) then lower case, so that a substring typed in any script matches.
+ */
+export const searchForm = (s: string): string => s.normalize('NFKC').toLowerCase().normalize('NFKC')

@@ -1,0 +1,198 @@
+// A channel's pages `ch:<id>:<n>`: its posts, CHANNEL_PAGE_SIZE at a time. The channel's admins append
+// posts (their own, with fresh ids, in the post grammar of protocol/channels.ts) and may retract any post
+// of the page; no post is ever deleted, and nobody else writes anything: a follower's or a stranger's
+// update is refused whole. A committed append moves the channel's running count, latest post and, when
+// the page is full, its current page (effects.ts), at a cost that does not depend on its followers.
+import type * as Y from 'yjs'
+import {
+  CHANNEL_PAGE_HARD_LIMIT,
+  CHANNEL_PAGE_SIZE,
+  CHANNEL_ROOTS,
+  channelHeadDoc,
+  checkPost,
+  checkPostEdit,
+  parseChannelDoc,
+  postPreview,
+  type ChannelPost,
+} from '../../../protocol/channels.ts'
+import { CLOSE } from '../../../protocol/wire.ts'
+import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
+import type { Batch } from '../../sync/commit.ts'
+import type { SyncDoc } from '../../sync/doc.ts'
+import { isPlain } from '../../sync/validate.ts'
+import type { ChannelDomain } from '../domain.ts'
+import type { ChannelEffects } from '../effects.ts'
+import type { ChannelState } from '../state.ts'
+import { CHANNEL_PAGE_ROOTS } from './roots.ts'
+import { channelAccess } from './access.ts'
+
+export interface PageKey {
+  channelId: string
+  page: number
+}
+export interface PageState {
+  channel: ChannelState
+  /** the ids of the page's posts, built on first use, dropped when the doc freezes */
+  ids: Set<string> | null
+}
+
+const NOT_ADMIN = "only the channel's admins write into it"
+
+/** The grammar of one update to a channel page by `userId`; once it passed, `appended` holds its new posts. */
+export class PostGrammar implements UpdateRules {
+  readonly appended: ChannelPost[] = []
+  /** ids of the posts whose retraction this update writes */
+  readonly retracted = new Set<string>()
+  private local = new Set<string>()
+  private readonly posts: RootRule
+  private readonly edits: RootRule
+
+  constructor(
+    userId: string,
+    private doc: Y.Doc,
+    private channel: ChannelState,
+    private page: number,
+    has: (id: string) => boolean,
+    /** posts of the channel taken in the last minute, and how many it may post a minute (0: no limit) */
+    private rate: { recent: () => number; perMinute: number },
+  ) {
+    const admin = () => channel.admins.has(userId)
+    this.posts = {
+      type: 'array',
+      undeletable: 'posts cannot be deleted',
+      append: (values, fresh) => {
+        if (!admin()) return NOT_ADMIN
+        for (const v of values) {
+          const err = checkPost(v, userId)
+          if (err) return err
+          if (!isPlain(v)) return 'post is not a plain object'
+        }
+        for (const v of values.slice(values.length - fresh)) {
+          const p = v as ChannelPost
+          // an id names one post: a retraction finds its target by it
+          if (this.local.has(p.id) || has(p.id)) return 'post id is taken'
+          this.appended.push(p)
+          this.local.add(p.id)
+        }
+        for (const v of values) this.local.add((v as ChannelPost).id)
+        return null
+      },
+    }
+    this.edits = {
+      type: 'map',
+      // a retraction stays
+      delete: 'overwrite',
+      entry: (key, values, fresh) => {
+        if (!admin()) return NOT_ADMIN
+        if (!this.local.has(key) && !has(key)) return 'retracts only posts of this page'
+        for (const value of values) {
+          const err = checkPostEdit(value)
+          if (err) return err
+        }
+        if (fresh && values.length > 0) this.retracted.add(key)
+        return null
+      },
+    }
+  }
+
+  root(name: string): RootRule | undefined {
+    if (name === CHANNEL_ROOTS.page.posts) return this.posts
+    if (name === CHANNEL_ROOTS.page.edits) return this.edits
+    return undefined
+  }
+
+  finish(): Refusal | null {
+    const n = this.appended.length
+    if (n === 0) return null
+    const c = this.channel
+    if (c.disabled) return { code: CLOSE.FORBIDDEN, reason: 'channel is disabled' }
+    if (this.page < c.page - 1) return { code: CLOSE.REFUSED, reason: 'page is closed' }
+    if (this.doc.getArray(CHANNEL_ROOTS.page.posts).length + n > CHANNEL_PAGE_HARD_LIMIT)
+      return { code: CLOSE.REFUSED, reason: 'page is full' }
+    const { perMinute } = this.rate
+    if (perMinute > 0 && this.rate.recent() + n > perMinute)
+      return { code: CLOSE.REFUSED, reason: `a channel posts at most ${perMinute} times a minute` }
+    return null
+  }
+}
+
+function ids(doc: SyncDoc<PageKey, PageState>): Set<string> {
+  if (!doc.state.ids) {
+    const set = new Set<string>()
+    for (const p of doc.ydoc.getArray<{ id?: unknown }>(CHANNEL_ROOTS.page.posts).toArray())
+      if (p && typeof p.id === 'string') set.add(p.id)
+    doc.state.ids = set
+  }
+  return doc.state.ids
+}
+
+/**
+ * What an applied update changes in the channel: count, latest post, roll-over to the next page; a
+ * retraction of the latest post empties the head's preview.
+ */
+function recordApplied(
+  channels: ChannelDomain,
+  effects: ChannelEffects,
+  doc: SyncDoc<PageKey, PageState>,
+  g: PostGrammar,
+  batch: Batch,
+): void {
+  const c = doc.state.channel
+  const { appended } = g
+  const hidesLast = (): boolean => c.lastId !== '' && g.retracted.has(c.lastId) && c.lastPreview !== ''
+  if (appended.length === 0 && !hidesLast()) return
+  if (appended.length > 0) {
+    const page = doc.key.page
+    for (const p of appended) doc.state.ids?.add(p.id)
+    channels.states.posted(c.id, appended.length)
+    c.count += appended.length
+    const last = appended[appended.length - 1]
+    c.lastPreview = postPreview(last)
+    c.lastTs = last.ts
+    c.lastKind = last.kind
+    c.lastId = last.id
+    if (page === c.page) {
+      c.pageLen = doc.ydoc.getArray(CHANNEL_ROOTS.page.posts).length
+      if (c.pageLen >= CHANNEL_PAGE_SIZE) {
+        c.page = page + 1
+        c.pageLen = 0
+      }
+    }
+  }
+  if (hidesLast()) c.lastPreview = ''
+  batch.part(effects).record(c)
+}
+
+export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState> {
+  return {
+    name: 'channelPage',
+    match(name) {
+      const p = parseChannelDoc(name)
+      return p?.kind === 'channelPage' ? { channelId: p.channelId, page: p.page } : null
+    },
+    roots: () => CHANNEL_PAGE_ROOTS,
+    group: (key) => channelHeadDoc(key.channelId),
+    // a page after the current one does not exist yet
+    access: (_userId, key) => channelAccess(channels, key.channelId, (c) => key.page <= c.page),
+    async open(key) {
+      const channel = await channels.states.acquire(key.channelId)
+      return channel ? { channel, ids: null } : null
+    },
+    release: (key) => channels.states.release(key.channelId),
+    loaded(doc) {
+      const c = doc.state.channel
+      if (doc.key.page === c.page) c.pageLen = Math.max(c.pageLen, doc.ydoc.getArray(CHANNEL_ROOTS.page.posts).length)
+    },
+    frozen(doc) {
+      doc.state.ids = null
+    },
+    closed: (doc) => doc.key.page < doc.state.channel.page,
+    rules(doc, userId) {
+      const g = new PostGrammar(userId, doc.ydoc, doc.state.channel, doc.key.page, (id) => ids(doc).has(id), {
+        recent: () => channels.states.postsLastMinute(doc.key.channelId),
+        perMinute: channels.postsPerMinute,
+      })
+      return Object.assign(g, { applied: (batch: Batch) => recordApplied(channels, effects, doc, g, batch) })
+    },
+  }
+}

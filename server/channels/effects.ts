@@ -1,0 +1,68 @@
+// What committed posts change beyond their pages, as one commit participant (server/sync/commit.ts):
+// the channel's running count, current page and latest post are written in the posts' own transaction
+// (so the count a head shows is never ahead of or behind the posts stored), then its head's `meta`
+// follows. O(1) per channel and batch: followers are neither written nor even looked up.
+import type { Db, Queryable } from '../db/db.ts'
+import { parseChannelDoc } from '../../protocol/channels.ts'
+import type { CommitParticipant } from '../sync/commit.ts'
+import type { SyncDoc } from '../sync/doc.ts'
+import type { ChannelDomain } from './domain.ts'
+import type { ChannelState } from './state.ts'
+
+interface Snapshot {
+  page: number
+  pageLen: number
+  count: number
+  preview: string
+  ts: number
+  kind: string
+  lastId: string
+}
+
+/** A batch's share of the channels: channel id → its state after the batch. */
+export class ChannelBatch {
+  readonly channels = new Map<string, Snapshot>()
+
+  record(c: ChannelState): void {
+    this.channels.set(c.id, {
+      page: c.page,
+      pageLen: c.pageLen,
+      count: c.count,
+      preview: c.lastPreview,
+      ts: c.lastTs,
+      kind: c.lastKind,
+      lastId: c.lastId,
+    })
+  }
+}
+
+export class ChannelEffects implements CommitParticipant<ChannelBatch> {
+  constructor(private channels: ChannelDomain) {}
+
+  create(): ChannelBatch {
+    return new ChannelBatch()
+  }
+
+  async write(q: Queryable, _dialect: Db['dialect'], part: ChannelBatch | undefined): Promise<void> {
+    if (!part) return
+    for (const [id, s] of part.channels)
+      await q.run(
+        'UPDATE channels SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ? WHERE id = ? AND posts <= ?',
+        [s.page, s.pageLen, s.count, s.preview, s.ts, s.kind, s.lastId, id, s.count],
+      )
+  }
+
+  committed(part: ChannelBatch | undefined): void {
+    if (!part) return
+    for (const id of part.channels.keys()) void this.channels.heads.writeFor(id)
+  }
+
+  failed(docs: ReadonlySet<SyncDoc>): void {
+    // the cached count and page may be of updates that are gone: read them again (a channel doc's group
+    // is its head's name, channelGroup)
+    for (const d of docs) {
+      const id = parseChannelDoc(d.kind.group?.(d.key) ?? '')?.channelId
+      if (id && this.channels.states.cached(id)) void this.channels.states.refresh(id, true).catch(() => {})
+    }
+  }
+}

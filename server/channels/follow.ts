@@ -1,0 +1,57 @@
+// POST/DELETE /api/channels/:id/follow and /api/channels/:id/block: the caller's own relation to a
+// channel, idempotent. A block unfollows and keeps the caller from following until they unblock.
+// Nothing of it is ever shown to the channel's admins but in the rounded count (followers.ts).
+import type { Channel } from '../../protocol/channels.ts'
+import { requireCaller, type ApiContext } from '../api/context.ts'
+import { HttpError } from '../http/errors.ts'
+import type { Router } from '../http/router.ts'
+import { requireChannel } from './access.ts'
+
+export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: string, id: string) => Promise<Channel>): void {
+  const { db } = ctx
+
+  r.post('/api/channels/:id/follow', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const id = call.params.id
+    await db.tx(async (q) => {
+      await requireChannel(q, id)
+      if (await q.get('SELECT 1 AS x FROM channel_blocks WHERE user_id = ? AND channel_id = ?', [userId, id]))
+        throw new HttpError(403, 'blocked', 'You blocked this channel. Unblock it to follow it.')
+      await q.run(
+        'INSERT INTO follows (user_id, channel_id, created) VALUES (?, ?, ?) ON CONFLICT (user_id, channel_id) DO NOTHING',
+        [userId, id, Date.now()],
+      )
+    })
+    return { status: 200, body: await channelFor(userId, id) }
+  })
+
+  r.delete('/api/channels/:id/follow', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const id = call.params.id
+    await requireChannel(db, id)
+    await db.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
+    return { status: 200, body: await channelFor(userId, id) }
+  })
+
+  r.post('/api/channels/:id/block', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const id = call.params.id
+    await db.tx(async (q) => {
+      await requireChannel(q, id)
+      await q.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
+      await q.run(
+        'INSERT INTO channel_blocks (user_id, channel_id, created) VALUES (?, ?, ?) ON CONFLICT (user_id, channel_id) DO NOTHING',
+        [userId, id, Date.now()],
+      )
+    })
+    return { status: 200, body: await channelFor(userId, id) }
+  })
+
+  r.delete('/api/channels/:id/block', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const id = call.params.id
+    await requireChannel(db, id)
+    await db.run('DELETE FROM channel_blocks WHERE user_id = ? AND channel_id = ?', [userId, id])
+    return { status: 200, body: await channelFor(userId, id) }
+  })
+}

@@ -1,0 +1,42 @@
+// The channel domain on the sync engine: its two document kinds (head, page), what their commits
+// change (effects.ts), and `changed` for the JSON API.
+import type { Db } from '../db/db.ts'
+import { CHANNEL_POSTS_PER_MINUTE } from '../../protocol/channels.ts'
+import { envInt } from '../config.ts'
+import type { SyncEngine } from '../sync/types.ts'
+import type { ChannelDomain } from './domain.ts'
+import { ChannelEffects } from './effects.ts'
+import { HeadWriter } from './head-writer.ts'
+import { ChannelStates } from './state.ts'
+import { channelHeadKind } from './docs/head.ts'
+import { channelPageKind } from './docs/page.ts'
+
+export interface ChannelSync {
+  /**
+   * A channel's relational state changed (renamed, admins added or removed): re-reads it into the
+   * cached state the documents check posts against, and writes its head's `meta` (after the commit).
+   */
+  changed(channelId: string): Promise<void>
+}
+
+/** Registers the channel document kinds and their commit effects on `engine` (before it serves anything). */
+export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
+  const channels: ChannelDomain = {
+    engine,
+    db,
+    states: new ChannelStates(db),
+    heads: new HeadWriter(engine),
+    postsPerMinute: envInt('SORI_CHANNEL_POSTS_PER_MINUTE', CHANNEL_POSTS_PER_MINUTE),
+  }
+  const effects = new ChannelEffects(channels)
+  engine.participate(effects)
+  engine.register(channelHeadKind(channels))
+  engine.register(channelPageKind(channels, effects))
+  return {
+    async changed(channelId) {
+      if (engine.closing) return
+      if (channels.states.cached(channelId)) await channels.states.refresh(channelId)
+      await channels.heads.writeFor(channelId)
+    },
+  }
+}

@@ -1,0 +1,56 @@
+// Channels as the API answers them (protocol/channels.ts Channel): the row, plus what concerns the
+// caller only (following, blocked, admin). Nothing here names anyone else: no follower, no admin.
+import type { Channel, ChannelCategory } from '../../protocol/channels.ts'
+import type { Param, Queryable } from '../db/db.ts'
+
+export interface ChannelRow {
+  id: string
+  handle: string
+  name: string
+  description: string
+  category: string
+  langs: string
+  verified: number
+  photo: string | null
+  followers_shown: number
+  followers_at: number
+  following: number | null
+  blocked: number | null
+  admin: number | null
+}
+
+/** The columns of a Channel for caller `?` (the first parameter), from `channels c`. */
+export const CHANNEL_COLUMNS = `c.id, c.handle, c.name, c.description, c.category, c.langs, c.verified, c.photo,
+  c.followers_shown, c.followers_at,
+  (SELECT 1 FROM follows f WHERE f.user_id = ? AND f.channel_id = c.id) AS following,
+  (SELECT 1 FROM channel_blocks b WHERE b.user_id = ? AND b.channel_id = c.id) AS blocked,
+  (SELECT 1 FROM channel_admins a WHERE a.user_id = ? AND a.channel_id = c.id) AS admin`
+
+export const callerParams = (userId: string): Param[] => [userId, userId, userId]
+
+export const splitLangs = (langs: string): string[] => (langs ? langs.split(',') : [])
+
+export function toChannel(r: ChannelRow, followers = Number(r.followers_shown)): Channel {
+  return {
+    id: r.id,
+    handle: r.handle,
+    name: r.name,
+    description: r.description,
+    category: r.category as ChannelCategory,
+    langs: splitLangs(r.langs),
+    verified: Number(r.verified) === 1,
+    photo: r.photo ?? null,
+    followers: followers < 0 ? null : followers,
+    following: r.following !== null && r.following !== undefined,
+    blocked: r.blocked !== null && r.blocked !== undefined,
+    admin: r.admin !== null && r.admin !== undefined,
+  }
+}
+
+/** A channel that exists and is not disabled, as `userId` sees it; undefined otherwise. */
+export function channelRow(q: Queryable, userId: string, id: string): Promise<ChannelRow | undefined> {
+  return q.get<ChannelRow>(`SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.id = ? AND c.disabled = 0`, [
+    ...callerParams(userId),
+    id,
+  ])
+}
