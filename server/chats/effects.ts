@@ -25,6 +25,8 @@ export class ChatBatch {
   readonly hidden = new Map<string, HiddenRow[]>()
   /** `${conv}:${page}:${msg}` → the blob a media message names, and whether it still does (retracted: no) */
   readonly refs = new Map<string, BlobRef>()
+  /** conv → the texts of the messages this batch appends, oldest first (a push looks for mentions in all) */
+  readonly texts = new Map<string, string[]>()
   /** set once the batch's transaction committed */
   committed = false
 }

@@ -14,6 +14,8 @@ export interface Notice {
   latest: Latest
   /** the latest message's read position (-1: unknown) */
   pos: number
+  /** the texts of the chat's messages this batch committed, earlier ones too (a mention may be in any) */
+  texts: string[]
 }
 
 export function noticesOf(part: ChatBatch, chats: ChatDomain): Notice[] {
@@ -37,7 +39,7 @@ export function noticesOf(part: ChatBatch, chats: ChatDomain): Notice[] {
       const m = doc?.ydoc.getArray<ChatMessage>(ROOTS.page.msgs).get(at.length - 1)
       if (m && m.from === last.from) latest.msg = { id: m.id, body: m.body, kind: m.kind, media: m.media }
     }
-    out.push({ conv, author: last.from, latest, pos })
+    out.push({ conv, author: last.from, latest, pos, texts: part.texts.get(conv) ?? [last.preview] })
   }
   return out
 }

@@ -198,7 +198,7 @@ export class PushService {
         const p = prefs.get(u)
         const me = conv.members.get(u)
         if (!devices || !p || !me) continue
-        const mention = mentions(n.latest.msg?.body ?? n.latest.last.preview, p.handle)
+        const mention = n.texts.some((text) => mentions(text, p.handle))
         if (isMuted(me.muted, now) && !(mention && p.settings.mentions)) continue
         if (inDnd(p.settings, now)) continue
         for (const d of devices) this.offer(d, conv.id, n, mention, p.settings)

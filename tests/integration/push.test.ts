@@ -10,7 +10,7 @@ import { randomBytes, createECDH } from 'node:crypto'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
-import { connect, bodies, send, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { connect, bodies, message, msgs, send, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { startPushService, type PushServiceFixture, type TestSubscription } from '../fixtures/push-service.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { Chat, DeviceSessions, Session } from '../../protocol/api.ts'
@@ -225,6 +225,20 @@ describe.each(backends())('web push (%s)', (backend) => {
     // five unread in the group; the badge counts both chats now
     expect(delivered(b1.sub)[2]).toMatchObject({ count: 5, badge: 6, title: 'ann in Muted' })
     expect(service.errors).toEqual([])
+  })
+
+  it('a mention in an earlier message of the same commit passes the mute too', async () => {
+    const [ann, bob] = [await user('ann'), await user('bob')]
+    const b1 = await device(bob, `bm-${backend}`, 'en')
+    const g = await group(ann, 'Batch', [bob])
+    expect((await api(server, bob.token, 'PUT', `/api/chats/${g.id}/mute`, { until: -1 })).status).toBe(200)
+    const page = await open(ann, pageDoc(g.id, 0))
+    // one update, two messages: the mention is not the latest
+    const first = message(ann.user.id, `@${bob.user.handle} are you coming?`)
+    const second = message(ann.user.id, 'we leave at eight')
+    msgs(page).push([first, second])
+    await waitPushes(b1.sub, 1)
+    expect(delivered(b1.sub)[0]).toMatchObject({ msg: second.id, mention: true, count: 2 })
   })
 
   it('410 deletes the subscription, but not a newer one of the same device; 429 is retried and delivered once', async () => {

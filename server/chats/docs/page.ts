@@ -204,7 +204,10 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   const last = lastOf(appended[appended.length - 1])
   setLastMessage(conv, last)
   part.mirror.last.set(conv.id, last)
+  let texts = part.texts.get(conv.id)
+  if (!texts) part.texts.set(conv.id, (texts = []))
   for (const m of appended) {
+    if (m.body) texts.push(m.body)
     doc.state.authors?.set(m.id, m.from)
     if (m.media) doc.state.blobs?.set(m.id, m.media.id)
   }
