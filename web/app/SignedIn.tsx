@@ -22,6 +22,9 @@ const Settings = lazy(() => import('../screens/settings/Settings.tsx'))
 if (route.peek().name === 'chat') Room.preload()
 const NewGroup = lazy(() => import('../screens/chats/NewGroup.tsx'))
 const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
+const Channels = lazy(() => import('../screens/channels/Directory.tsx'))
+const ChannelHome = lazy(() => import('../screens/channels/ChannelHome.tsx'))
+const NewChannel = lazy(() => import('../screens/channels/NewChannel.tsx'))
 
 const wideQuery = matchMedia('(min-width: 900px)')
 const wide = signal(wideQuery.matches)
@@ -53,6 +56,12 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <NewGroup />
     case 'invite':
       return <Invite key={arg} token={arg} />
+    case 'channels':
+      return <Channels />
+    case 'channel':
+      return <ChannelHome key={arg} id={arg} />
+    case 'new-channel':
+      return <NewChannel />
   }
 }
 

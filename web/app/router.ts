@@ -3,13 +3,25 @@
 import { signal } from '@preact/signals'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 
-export type RouteName = 'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group' | 'invite'
+export type RouteName =
+  'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group' | 'invite' | 'channels' | 'channel' | 'new-channel'
 export interface Route {
   name: RouteName
   arg: string
 }
 
-const NAMES: readonly RouteName[] = ['chats', 'friends', 'chat', 'settings', 'search', 'new-group', 'invite']
+const NAMES: readonly RouteName[] = [
+  'chats',
+  'friends',
+  'chat',
+  'settings',
+  'search',
+  'new-group',
+  'invite',
+  'channels',
+  'channel',
+  'new-channel',
+]
 // an invite link's token (docs/protocol.md: Invites)
 const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
 
@@ -25,7 +37,7 @@ export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
   if (
     !(NAMES as readonly string[]).includes(name) ||
-    (name === 'chat' && !ENTITY_ID_RE.test(arg)) ||
+    ((name === 'chat' || name === 'channel') && !ENTITY_ID_RE.test(arg)) ||
     (name === 'invite' && !INVITE_TOKEN_RE.test(arg))
   )
     return { name: 'chats', arg: '' }

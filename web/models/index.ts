@@ -23,6 +23,7 @@ export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
 export { snapshotDrop, snapshotPut } from '../store/room-snapshot.ts'
 export { chatList, chatListLoaded, unsentChats, unreadTotal, type ChatListItem } from './inbox.ts'
+export { channelList, type ChannelListItem } from './channel-list.ts'
 export {
   chatSettings,
   listsOf,
@@ -100,6 +101,8 @@ function start(userId: string): () => void {
     startOutbox(dbName(userId)),
     // what was picked to send and is not sent yet (its code is not on the way to the first screen)
     startLater(() => import('./media-outbox.ts').then((m) => m.startMediaOutbox())),
+    // the channels I follow, their latest posts live (they show in the chat list)
+    startLater(() => import('./channels.ts').then((m) => m.startChannels(userId))),
     // the app badge, read chats' notifications closed, the push subscription handed over again
     startLater(() => import('../push/notifications.ts').then((m) => m.startNotifications(userId))),
   ]

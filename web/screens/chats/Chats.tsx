@@ -1,7 +1,17 @@
 // The chat list: pinned chats first, then newest first, live from the inbox doc (works offline).
 // Archived chats are in a list of their own and stay there when a message comes (as in KakaoTalk).
 import { useEffect, useState } from 'preact/hooks'
-import { chatList, chatSettings, listsOf, me, mutedNow, unsentChats, type ChatListItem } from '../../models/index.ts'
+import {
+  channelList,
+  chatList,
+  chatSettings,
+  listsOf,
+  me,
+  mutedNow,
+  unsentChats,
+  type ChannelListItem,
+  type ChatListItem,
+} from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { route } from '../../app/router.ts'
 import { formatChatTime } from '../../i18n/format.ts'
@@ -41,6 +51,50 @@ function useActionsSheet(wanted: boolean, failed: () => void): typeof ChatAction
   return ChatActions
 }
 
+/** The chats with the followed channels among them by time; pinned chats stay first. */
+function withChannels(
+  chats: ChatListItem[],
+  channels: readonly ChannelListItem[],
+  pinned: (id: string) => boolean,
+): ({ chat: ChatListItem } | { channel: ChannelListItem })[] {
+  const out: ({ chat: ChatListItem } | { channel: ChannelListItem })[] = []
+  let i = 0
+  for (const c of chats) {
+    if (!pinned(c.id)) while (i < channels.length && channels[i].ts >= c.ts) out.push({ channel: channels[i++] })
+    out.push({ chat: c })
+  }
+  while (i < channels.length) out.push({ channel: channels[i++] })
+  return out
+}
+
+/** A followed channel's row: like a chat's, with the channel mark; it opens the channel's home. */
+function ChannelRow({ c }: { c: ChannelListItem }) {
+  return (
+    <li class="row row--split chat-item channel-item">
+      <a class="row chat-row" href={`#/channel/${c.id}`}>
+        <Avatar id={c.id} name={c.name} size={48} />
+        <span class="row__body">
+          <span class="row__line">
+            <span class="row__title">{isolate(c.name)}</span>
+            <span class="row__tag">{t('channels.mark')}</span>
+            <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
+              {c.ts ? formatChatTime(c.ts) : ''}
+            </time>
+          </span>
+          <span class="row__line">
+            <span class="row__sub">{c.preview ? isolate(c.preview) : ''}</span>
+            {c.unread > 0 && (
+              <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>
+                {c.unread > 999 ? '999+' : c.unread}
+              </span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  )
+}
+
 export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members' | 'peer'>): string {
   if (c.title) return c.title
   if (c.kind === 'group') return t('chats.groupUntitled', { count: c.members })
@@ -59,6 +113,8 @@ export function Chats() {
   const open = route.value.name === 'chat' ? route.value.arg : ''
   const actingOn = acting ? chatList.value.find((c) => c.id === acting) : undefined
   const Actions = useActionsSheet(!!actingOn, () => setActing(null))
+  const channels = archivedView ? [] : channelList.value
+  const rows = withChannels(list, channels, (id) => settings.get(id)?.pinned !== undefined)
   return (
     <section class="screen" aria-labelledby="chats-title">
       <header class="topbar">
@@ -80,7 +136,7 @@ export function Chats() {
         <div class="empty">
           <p>{t('chats.archivedEmpty')}</p>
         </div>
-      ) : list.length === 0 && archived.length === 0 ? (
+      ) : list.length === 0 && archived.length === 0 && channels.length === 0 ? (
         <div class="empty">
           <p>{t('chats.empty')}</p>
           <a class="btn btn--primary" href="#/friends">
@@ -89,7 +145,9 @@ export function Chats() {
         </div>
       ) : (
         <ul class="list" aria-label={archivedView ? t('chats.archived') : t('chats.title')}>
-          {list.map((c) => {
+          {rows.map((r) => {
+            if ('channel' in r) return <ChannelRow key={`ch:${r.channel.id}`} c={r.channel} />
+            const c = r.chat
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
             // a photo or file without a caption is named by what it is

@@ -75,6 +75,13 @@ export default function Friends() {
             </span>
           </a>
         )}
+        {/* brands, stars and shops to follow, like friends */}
+        <a class="row row--button channels-entry" href="#/channels">
+          <span class="row__title">{t('channels.title')}</span>
+          <span class="channels-entry__go" aria-hidden="true">
+            ›
+          </span>
+        </a>
 
         <form class="search-form" role="search" onSubmit={search}>
           <label class="visually-hidden" for="friend-handle">

@@ -1,0 +1,95 @@
+// Channels in real Chromium against the real server: a brand's admin creates a channel and writes a post
+// with a button; a user finds it by a piece of its Korean name, follows it with one tap, sees it in the
+// chat list like a chat (preview, unread count, live), reads it, and unfollows it with one tap. A button
+// that is no web link is refused before anything is sent.
+import { expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { signUp } from '../fixtures/server.ts'
+import { appHarness, phone, signInInUi, tab } from './helpers.ts'
+
+const app = appHarness()
+
+const row = (page: Page, name: string) => page.locator('.channel-item', { hasText: name })
+
+async function writePost(page: Page, text: string, button?: { label: string; url: string }): Promise<void> {
+  await page.getByLabel('Text', { exact: true }).fill(text)
+  if (button) {
+    await page.getByRole('button', { name: 'Add a button' }).click()
+    await page.getByLabel('Button text').fill(button.label)
+    await page.getByLabel('Link', { exact: true }).fill(button.url)
+  }
+  await page.getByRole('button', { name: 'Post', exact: true }).click()
+}
+
+test('a channel is created and posts; a user finds it, follows it, reads it in the chat list, and unfollows it', async () => {
+  await signUp(app.server, 'ann.brand', 'Ann')
+  await signUp(app.server, 'ben.fan', 'Ben')
+  const a = await phone(app.browser)
+  const b = await phone(app.browser)
+  await signInInUi(a.page, app.server.url, 'ann.brand')
+  await signInInUi(b.page, app.server.url, 'ben.fan')
+
+  // Ann makes a channel from the Friends tab
+  await tab(a.page, 'Friends').click()
+  await a.page.getByRole('link', { name: 'Channels' }).click()
+  await a.page.getByRole('link', { name: 'Create a channel' }).click()
+  await a.page.getByLabel('Channel ID').fill('starmusic')
+  await a.page.getByLabel('Name', { exact: true }).fill('스타뮤직 공식채널')
+  await a.page.getByLabel('About').fill('New songs every Friday')
+  await a.page.getByLabel('Category').selectOption('music')
+  await a.page.getByRole('button', { name: 'Create', exact: true }).click()
+  await a.page.getByText('You run this channel.').waitFor()
+  await a.page.getByText('Fewer than 20 followers').waitFor()
+
+  // a button that is no web link: refused on the phone, nothing posted
+  await writePost(a.page, 'Click me', { label: 'Free', url: 'javascript:alert(1)' })
+  await a.page.getByText('A button’s link must start with http:// or https://.').waitFor()
+  await a.page.getByRole('button', { name: 'Remove button' }).click()
+  expect(await a.page.locator('.post').count()).toBe(0)
+
+  await writePost(a.page, 'New album out Friday', { label: 'Listen', url: 'https://music.example/album?id=7' })
+  await a.page.getByText('Posted.').waitFor()
+  const listen = a.page.locator('.post', { hasText: 'New album out Friday' }).getByRole('link', { name: 'Listen' })
+  await listen.waitFor()
+  expect(await listen.getAttribute('href')).toBe('https://music.example/album?id=7')
+  expect(await listen.getAttribute('rel')).toBe('noopener noreferrer')
+
+  // Ben finds it by a piece of its name and follows it with one tap
+  await tab(b.page, 'Friends').click()
+  await b.page.getByRole('link', { name: 'Channels' }).click()
+  await b.page.getByLabel('Search channels').fill('뮤직')
+  const found = b.page.getByRole('list', { name: 'Channels' }).locator('li', { hasText: '스타뮤직 공식채널' })
+  await found.getByText('@starmusic').waitFor()
+  await found.getByRole('button', { name: 'Follow', exact: true }).click()
+  await found.getByRole('button', { name: 'Unfollow' }).waitFor()
+
+  // in his chat list like a chat: the latest post, nothing unread of what was there before he followed
+  await b.page.evaluate(() => (location.hash = '#/chats'))
+  await row(b.page, '스타뮤직 공식채널').getByText('New album out Friday').waitFor({ timeout: 20_000 })
+  expect(await row(b.page, '스타뮤직 공식채널').locator('.badge').count()).toBe(0)
+
+  // a new post: live in his list, unread 1
+  await writePost(a.page, 'Tickets on sale now')
+  await row(b.page, '스타뮤직 공식채널').getByText('Tickets on sale now').waitFor({ timeout: 20_000 })
+  await expect.poll(() => row(b.page, '스타뮤직 공식채널').locator('.badge').textContent()).toBe('1')
+
+  // reading it: both posts, newest first; back in the list nothing is unread
+  await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
+  await b.page.getByRole('heading', { name: '스타뮤직 공식채널' }).waitFor()
+  await expect
+    .poll(() => b.page.locator('.post .post__text').allTextContents())
+    .toEqual(['Tickets on sale now', 'New album out Friday'])
+  await b.page.evaluate(() => (location.hash = '#/chats'))
+  await row(b.page, '스타뮤직 공식채널').waitFor()
+  expect(await row(b.page, '스타뮤직 공식채널').locator('.badge').count()).toBe(0)
+
+  // unfollowed with one tap on its home: gone from the list
+  await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
+  await b.page.getByRole('button', { name: 'Unfollow' }).click()
+  await b.page.getByRole('button', { name: 'Follow', exact: true }).waitFor()
+  await b.page.evaluate(() => (location.hash = '#/chats'))
+  await expect.poll(() => row(b.page, '스타뮤직 공식채널').count(), { timeout: 20_000 }).toBe(0)
+
+  await a.context.close()
+  await b.context.close()
+}, 120_000)

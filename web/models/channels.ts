@@ -1,0 +1,268 @@
+// Channels (Plus Friends) as the app reads them (docs/protocol.md, "Channels (Plus Friends)"): the
+// channels I follow (the server's list, kept on the device for offline starts), each one's head doc
+// live (its latest post and post count), and how many posts of each this device has shown (`seen`:
+// unread = meta.count − seen). Reading writes nothing to the server, so a channel learns nothing from it.
+import { computed, effect, signal } from '@preact/signals'
+import type * as Y from 'yjs'
+import {
+  CHANNEL_ROOTS,
+  channelHeadDoc,
+  channelPageDoc,
+  checkPost,
+  type Channel,
+  type ChannelCategory,
+  type ChannelList,
+  type ChannelPost,
+} from '../../protocol/channels.ts'
+import { api } from '../account/api.ts'
+import { me } from '../account/session.ts'
+import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
+import { newMessageId } from '../kinds/page.ts'
+import { channelList } from './channel-list.ts'
+
+/** What a channel's head says (meta). */
+export interface ChannelHead {
+  name: string
+  handle: string
+  page: number
+  count: number
+  preview: string
+  ts: number
+}
+
+export interface ChannelRow {
+  channel: Channel
+  head: ChannelHead | null
+  unread: number
+}
+
+const listKey = (user: string) => `sori.channels.${user}`
+const seenKey = (user: string) => `sori.channels.seen.${user}`
+
+function readJson<T>(key: string, fallback: T): T {
+  try {
+    return (JSON.parse(localStorage.getItem(key) ?? 'null') as T | null) ?? fallback
+  } catch {
+    return fallback
+  }
+}
+function writeJson(key: string, v: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(v))
+  } catch {
+    /* storage full or blocked: fetched again next start */
+  }
+}
+
+/** the channels I follow, latest follow first */
+export const followed = signal<Channel[]>([])
+const heads = signal<ReadonlyMap<string, ChannelHead>>(new Map())
+/** channel → posts shown on this device (null: not known yet, taken as everything when the head comes) */
+const seen = signal<Record<string, number | null>>({})
+
+export const channelRows = computed<ChannelRow[]>(() =>
+  followed.value.map((channel) => {
+    const head = heads.value.get(channel.id) ?? null
+    const s = seen.value[channel.id]
+    return { channel, head, unread: head && typeof s === 'number' ? Math.max(0, head.count - s) : 0 }
+  }),
+)
+
+export function readHead(doc: Y.Doc): ChannelHead | null {
+  const m = doc.getMap<unknown>(CHANNEL_ROOTS.head.meta)
+  if (!m.size) return null
+  const str = (k: string) => (typeof m.get(k) === 'string' ? (m.get(k) as string) : '')
+  const num = (k: string) => (typeof m.get(k) === 'number' ? (m.get(k) as number) : 0)
+  return {
+    name: str('name'),
+    handle: str('handle'),
+    page: num('page'),
+    count: num('count'),
+    preview: str('preview'),
+    ts: num('ts'),
+  }
+}
+
+function setSeen(id: string, n: number | null): void {
+  const user = me.peek()?.id
+  if (!user) return
+  const next = { ...seen.peek(), [id]: n }
+  seen.value = next
+  writeJson(seenKey(user), next)
+}
+
+/** Everything of channel `id` now counts as shown (its home is on the screen). */
+export function markChannelSeen(id: string): void {
+  const head = heads.peek().get(id)
+  if (head && seen.peek()[id] !== head.count) setSeen(id, head.count)
+}
+
+/** Keeps the followed channels' heads live while someone is signed in. */
+export function startChannels(userId: string): () => void {
+  followed.value = readJson<Channel[]>(listKey(userId), [])
+  seen.value = readJson<Record<string, number | null>>(seenKey(userId), {})
+  const open = new Map<string, { ref: DocRef; stop: () => void }>()
+  const sync = (): void => {
+    const want = new Set(followed.peek().map((c) => c.id))
+    for (const [id, o] of open)
+      if (!want.has(id)) {
+        o.stop()
+        open.delete(id)
+      }
+    for (const id of want) {
+      if (open.has(id)) continue
+      const ref = openDoc(channelHeadDoc(id))
+      const read = (): void => {
+        const h = readHead(ref.doc)
+        if (!h) return
+        heads.value = new Map(heads.peek()).set(id, h)
+        // followed before this device saw the channel: what was there is not "unread"
+        if (typeof seen.peek()[id] !== 'number') setSeen(id, h.count)
+      }
+      const meta = ref.doc.getMap(CHANNEL_ROOTS.head.meta)
+      meta.observe(read)
+      void ref.loaded.then(read)
+      const stopLive = ref.live()
+      open.set(id, {
+        ref,
+        stop: () => {
+          meta.unobserve(read)
+          stopLive()
+          ref.release()
+        },
+      })
+    }
+  }
+  const stopSync = followed.subscribe(sync)
+  const stopList = effect(() => {
+    channelList.value = channelRows.value
+      .map(({ channel: c, head, unread }) => ({
+        id: c.id,
+        name: head?.name || c.name,
+        handle: c.handle,
+        verified: c.verified,
+        preview: head?.preview ?? '',
+        ts: head?.ts ?? 0,
+        unread,
+      }))
+      .sort((a, b) => b.ts - a.ts)
+  })
+  void refreshFollowed().catch(() => {})
+  return () => {
+    stopSync()
+    stopList()
+    channelList.value = []
+    for (const o of open.values()) o.stop()
+    open.clear()
+    followed.value = []
+    heads.value = new Map()
+  }
+}
+
+export async function refreshFollowed(): Promise<void> {
+  const user = me.peek()?.id
+  const list = await api<Channel[]>('GET', '/api/me/channels')
+  if (!user || me.peek()?.id !== user) return
+  followed.value = list
+  writeJson(listKey(user), list)
+}
+
+// --- The directory and a channel's home --------------------------------------------------------------
+
+export const searchChannels = (q: string, category: ChannelCategory | '', offset = 0): Promise<ChannelList> => {
+  const p = new URLSearchParams()
+  if (q.trim()) p.set('q', q.trim())
+  if (category) p.set('category', category)
+  if (offset) p.set('offset', String(offset))
+  return api<ChannelList>('GET', `/api/channels?${p.toString()}`)
+}
+
+export const getChannel = (id: string): Promise<Channel> => api<Channel>('GET', `/api/channels/${encodeURIComponent(id)}`)
+
+async function relation(id: string, path: 'follow' | 'block', on: boolean): Promise<Channel> {
+  const c = await api<Channel>(on ? 'POST' : 'DELETE', `/api/channels/${encodeURIComponent(id)}/${path}`)
+  if (path === 'follow' && on) setSeen(id, null)
+  await refreshFollowed().catch(() => {})
+  return c
+}
+export const follow = (id: string, on: boolean): Promise<Channel> => relation(id, 'follow', on)
+export const blockChannel = (id: string, on: boolean): Promise<Channel> => relation(id, 'block', on)
+
+export const createChannel = (b: {
+  handle: string
+  name: string
+  description: string
+  category: ChannelCategory
+  langs: string[]
+}) => api<Channel>('POST', '/api/channels', b)
+
+/** A channel's posts, newest first, from its current page and the one before (live while open). */
+export function watchPosts(id: string, onChange: (posts: ChannelPost[], head: ChannelHead | null) => void): () => void {
+  const head = openDoc(channelHeadDoc(id))
+  const stopHead = head.live()
+  const pages = new Map<number, { ref: DocRef; stop: () => void }>()
+  const emit = (): void => {
+    const all: ChannelPost[] = []
+    for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+      const doc = pages.get(n)!.ref.doc
+      const retracted = doc.getMap<unknown>(CHANNEL_ROOTS.page.edits)
+      for (const p of doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).toArray())
+        if (p && typeof p === 'object' && !retracted.has(p.id)) all.push(p)
+    }
+    onChange(all.reverse(), readHead(head.doc))
+  }
+  const follow = (): void => {
+    const h = readHead(head.doc)
+    const want = h ? [h.page, h.page - 1].filter((n) => n >= 0) : []
+    for (const n of want) {
+      if (pages.has(n)) continue
+      const ref = openDoc(channelPageDoc(id, n))
+      const stopLive = ref.live()
+      ref.doc.on('update', emit)
+      void ref.loaded.then(emit)
+      pages.set(n, {
+        ref,
+        stop: () => {
+          ref.doc.off('update', emit)
+          stopLive()
+          ref.release()
+        },
+      })
+    }
+    emit()
+  }
+  const meta = head.doc.getMap(CHANNEL_ROOTS.head.meta)
+  meta.observe(follow)
+  void head.loaded.then(follow)
+  return () => {
+    meta.unobserve(follow)
+    for (const p of pages.values()) p.stop()
+    stopHead()
+    head.release()
+  }
+}
+
+/** Appends a post of mine (an admin's) to the channel's current page; the server checks the grammar too. */
+export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | 'from' | 'ts'>): Promise<void> {
+  const userId = me.peek()?.id
+  if (!userId) return
+  const full = { id: newMessageId(), from: userId, ts: Date.now(), ...post } as ChannelPost
+  const why = checkPost(full, userId)
+  if (why) throw new Error(why)
+  const head = openDoc(channelHeadDoc(id))
+  const stop = head.live()
+  try {
+    await head.loaded
+    await whenSynced(head, 5000)
+    const page = openDoc(channelPageDoc(id, readHead(head.doc)?.page ?? 0))
+    try {
+      await page.loaded
+      page.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([full])
+    } finally {
+      page.release()
+    }
+  } finally {
+    stop()
+    head.release()
+  }
+}

@@ -1,0 +1,106 @@
+// A channel's home: who it is, Follow / Unfollow / Block in one tap, and its posts, newest first (live,
+// and there offline once seen). Its admins write posts here too.
+import { useEffect, useState } from 'preact/hooks'
+import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
+import { blockChannel, follow, getChannel, markChannelSeen, watchPosts } from '../../models/channels.ts'
+import { t } from '../../app/t.ts'
+import { back } from '../../app/router.ts'
+import { errorText } from '../../app/errors.ts'
+import { Avatar } from '../../components/Avatar.tsx'
+import { IconBack } from '../../components/icons.tsx'
+import { UserText } from '../../components/UserText.tsx'
+import { followersText, VerifiedMark } from './labels.tsx'
+import { PostView } from './PostView.tsx'
+import { PostComposer } from './PostComposer.tsx'
+
+export default function ChannelHome({ id }: { id: string }) {
+  const [channel, setChannel] = useState<Channel | null>(null)
+  const [posts, setPosts] = useState<ChannelPost[] | null>(null)
+  const [name, setName] = useState('')
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  useEffect(() => {
+    getChannel(id).then(setChannel, (e: unknown) => setError(errorText(e)))
+    return watchPosts(id, (list, head) => {
+      setPosts(list)
+      if (head?.name) setName(head.name)
+      // on the screen: nothing of it is unread any more
+      markChannelSeen(id)
+    })
+  }, [id])
+
+  async function act(work: () => Promise<Channel>) {
+    setBusy(true)
+    setError('')
+    try {
+      setChannel(await work())
+    } catch (e) {
+      setError(errorText(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const title = channel?.name ?? name
+
+  return (
+    <section class="screen" aria-labelledby="channel-title">
+      <header class="topbar">
+        <button class="icon-btn" onClick={() => back('chats')} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
+        <h1 class="topbar__title" id="channel-title">
+          {title}
+        </h1>
+      </header>
+      <div class="screen__scroll">
+        <div class="card channel-card">
+          <div class="card__head">
+            <Avatar id={id} name={title || '#'} size={56} />
+            <div>
+              <p class="channel-card__name">
+                <UserText text={title} />
+                {channel?.verified && <VerifiedMark />}
+              </p>
+              {channel && (
+                <p class="muted">
+                  @{channel.handle} · {followersText(channel.followers)}
+                </p>
+              )}
+            </div>
+          </div>
+          {channel?.description && <p class="channel-card__about">{channel.description}</p>}
+          <p class="form__error" role="alert">
+            {error}
+          </p>
+          {channel && !channel.admin && (
+            <div class="form__row form__row--start">
+              {!channel.blocked && (
+                <button
+                  class={channel.following ? 'btn' : 'btn btn--primary'}
+                  disabled={busy}
+                  onClick={() => void act(() => follow(id, !channel.following))}
+                >
+                  {channel.following ? t('channels.unfollow') : t('channels.follow')}
+                </button>
+              )}
+              <button class="btn" disabled={busy} onClick={() => void act(() => blockChannel(id, !channel.blocked))}>
+                {channel.blocked ? t('channels.unblock') : t('channels.block')}
+              </button>
+            </div>
+          )}
+          {channel?.blocked && <p class="muted">{t('channels.blockedNote')}</p>}
+          {channel?.admin && <p class="muted">{t('channels.yours')}</p>}
+        </div>
+        {channel?.admin && <PostComposer id={id} />}
+        {posts && posts.length === 0 && <p class="muted pad">{t('channels.noPosts')}</p>}
+        {posts && posts.length > 0 && (
+          <div class="posts" aria-label={t('channels.posts')} role="feed">
+            {posts.map((p) => (
+              <PostView key={p.id} post={p} />
+            ))}
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}

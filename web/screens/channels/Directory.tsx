@@ -1,0 +1,111 @@
+// Channels to follow: the directory (by category), and search by name or @ID in any script. Following
+// is one tap here or on the channel's home.
+import { useEffect, useState } from 'preact/hooks'
+import { CHANNEL_CATEGORIES, type Channel, type ChannelCategory } from '../../../protocol/channels.ts'
+import { follow, searchChannels } from '../../models/channels.ts'
+import { t } from '../../app/t.ts'
+import { back } from '../../app/router.ts'
+import { errorText } from '../../app/errors.ts'
+import { Avatar } from '../../components/Avatar.tsx'
+import { IconBack, IconPlus } from '../../components/icons.tsx'
+import { isolate } from '../../components/UserText.tsx'
+import { followersText, VerifiedMark } from './labels.tsx'
+
+export default function Directory() {
+  const [q, setQ] = useState('')
+  const [category, setCategory] = useState<ChannelCategory | ''>('')
+  const [list, setList] = useState<Channel[] | null>(null)
+  const [error, setError] = useState('')
+  useEffect(() => {
+    let live = true
+    // typed: asked once the typing pauses
+    const timer = setTimeout(() => {
+      searchChannels(q, category).then(
+        (r) => live && (setList(r.channels), setError('')),
+        (e: unknown) => live && setError(errorText(e)),
+      )
+    }, 250)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [q, category])
+
+  async function toggle(c: Channel) {
+    try {
+      const next = await follow(c.id, !c.following)
+      setList((l) => l?.map((x) => (x.id === c.id ? next : x)) ?? null)
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }
+
+  return (
+    <section class="screen" aria-labelledby="channels-title">
+      <header class="topbar">
+        <button class="icon-btn" onClick={() => back('friends')} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
+        <h1 class="topbar__title" id="channels-title">
+          {t('channels.title')}
+        </h1>
+        <a class="icon-btn" href="#/new-channel" aria-label={t('channels.create')} title={t('channels.create')}>
+          <IconPlus />
+        </a>
+      </header>
+      <div class="screen__scroll">
+        <div class="form form--screen">
+          <label class="field">
+            <span class="field__label">{t('channels.search')}</span>
+            <input
+              type="search"
+              value={q}
+              placeholder={t('channels.searchPlaceholder')}
+              onInput={(e) => setQ(e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span class="field__label">{t('channels.category')}</span>
+            <select value={category} onChange={(e) => setCategory(e.currentTarget.value as ChannelCategory | '')}>
+              <option value="">{t('channels.allCategories')}</option>
+              {CHANNEL_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {t(`channels.categories.${c}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p class="form__error" role="alert">
+            {error}
+          </p>
+        </div>
+        {list && list.length === 0 && <p class="muted pad">{t('channels.none')}</p>}
+        {list && list.length > 0 && (
+          <ul class="list" aria-label={t('channels.title')}>
+            {list.map((c) => (
+              <li key={c.id} class="row row--split">
+                <a class="row" href={`#/channel/${c.id}`}>
+                  <Avatar id={c.id} name={c.name} size={48} />
+                  <span class="row__body">
+                    <span class="row__line">
+                      <span class="row__title">{isolate(c.name)}</span>
+                      {c.verified && <VerifiedMark />}
+                    </span>
+                    <span class="row__sub">
+                      @{c.handle} · {followersText(c.followers)}
+                    </span>
+                  </span>
+                </a>
+                {!c.blocked && !c.admin && (
+                  <button class={c.following ? 'btn btn--small' : 'btn btn--small btn--primary'} onClick={() => void toggle(c)}>
+                    {c.following ? t('channels.unfollow') : t('channels.follow')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  )
+}

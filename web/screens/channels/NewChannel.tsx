@@ -1,0 +1,112 @@
+// Creating a channel: its @ID, name, what it is about, its category and language. Its creator is its
+// first admin and lands on its home, where posts are written.
+import { useState } from 'preact/hooks'
+import {
+  CHANNEL_CATEGORIES,
+  MAX_CHANNEL_DESCRIPTION_CHARS,
+  MAX_CHANNEL_NAME_CHARS,
+  type ChannelCategory,
+} from '../../../protocol/channels.ts'
+import { createChannel } from '../../models/channels.ts'
+import { t } from '../../app/t.ts'
+import { back, go } from '../../app/router.ts'
+import { errorText } from '../../app/errors.ts'
+import { lang } from '../../i18n/lang.ts'
+import { LOCALES, NATIVE_NAMES } from '../../i18n/locales.ts'
+import { IconBack } from '../../components/icons.tsx'
+
+export default function NewChannel() {
+  const [handle, setHandle] = useState('')
+  const [name, setName] = useState('')
+  const [description, setDescription] = useState('')
+  const [category, setCategory] = useState<ChannelCategory>('other')
+  const [language, setLanguage] = useState<string>(lang.value)
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+
+  async function create(e: Event) {
+    e.preventDefault()
+    setBusy(true)
+    setError('')
+    try {
+      const c = await createChannel({
+        handle: handle.trim(),
+        name: name.trim(),
+        description: description.trim(),
+        category,
+        langs: [language],
+      })
+      go('channel', c.id, true)
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="screen" aria-labelledby="newchannel-title">
+      <header class="topbar">
+        <button class="icon-btn" onClick={() => back('channels')} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
+        <h1 class="topbar__title" id="newchannel-title">
+          {t('channels.create')}
+        </h1>
+      </header>
+      <form class="form form--screen" onSubmit={create}>
+        <label class="field">
+          <span class="field__label">{t('channels.handle')}</span>
+          <input
+            required
+            autoCapitalize="none"
+            value={handle}
+            placeholder="mychannel"
+            onInput={(e) => setHandle(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span class="field__label">{t('channels.name')}</span>
+          <input required maxLength={MAX_CHANNEL_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span class="field__label">{t('channels.about')}</span>
+          <textarea
+            rows={3}
+            maxLength={MAX_CHANNEL_DESCRIPTION_CHARS}
+            value={description}
+            onInput={(e) => setDescription(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span class="field__label">{t('channels.category')}</span>
+          <select value={category} onChange={(e) => setCategory(e.currentTarget.value as ChannelCategory)}>
+            {CHANNEL_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`channels.categories.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span class="field__label">{t('channels.language')}</span>
+          <select value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
+            {LOCALES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {NATIVE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p class="form__error" role="alert">
+          {error}
+        </p>
+        <div class="form__row">
+          <button class="btn btn--primary" type="submit" disabled={busy}>
+            {t('channels.createButton')}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,105 @@
+// Writing a post, for a channel's admins: text, up to five buttons that open web pages, and the
+// advertising mark. Checked with the server's own grammar (checkPost) before it is sent.
+import { useState } from 'preact/hooks'
+import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
+import { postToChannel } from '../../models/channels.ts'
+import { t } from '../../app/t.ts'
+
+/** The grammar's reason, said in the user's language. */
+function reasonText(why: string): string {
+  if (/label/.test(why)) return t('channels.error.label')
+  if (/link|url/i.test(why)) return t('channels.error.link')
+  if (/text/.test(why)) return t('channels.error.text')
+  return t('channels.error.other')
+}
+
+export function PostComposer({ id }: { id: string }) {
+  const [text, setText] = useState('')
+  const [buttons, setButtons] = useState<PostButton[]>([])
+  const [ad, setAd] = useState(false)
+  const [error, setError] = useState('')
+  const [done, setDone] = useState('')
+  const [busy, setBusy] = useState(false)
+  const setButton = (i: number, b: Partial<PostButton>) => setButtons((all) => all.map((x, j) => (j === i ? { ...x, ...b } : x)))
+
+  async function send(e: Event) {
+    e.preventDefault()
+    setError('')
+    setDone('')
+    setBusy(true)
+    try {
+      const post = {
+        kind: 'text' as const,
+        text: text.trim(),
+        ...(buttons.length ? { buttons } : {}),
+        ...(ad ? { ad: true } : {}),
+      }
+      await postToChannel(id, post)
+      setText('')
+      setButtons([])
+      setAd(false)
+      setDone(t('channels.posted'))
+    } catch (err) {
+      setError(reasonText((err as Error).message))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="card form" onSubmit={send} aria-labelledby="compose-title">
+      <h2 class="card__title" id="compose-title">
+        {t('channels.compose')}
+      </h2>
+      <label class="field">
+        <span class="field__label">{t('channels.postText')}</span>
+        <textarea rows={4} maxLength={MAX_POST_CHARS} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      </label>
+      {buttons.map((b, i) => (
+        <fieldset key={i} class="post-button-field">
+          <legend>{t('channels.buttonN', { n: i + 1 })}</legend>
+          <label class="field">
+            <span class="field__label">{t('channels.buttonLabel')}</span>
+            <input
+              maxLength={MAX_BUTTON_LABEL_CHARS}
+              value={b.label}
+              onInput={(e) => setButton(i, { label: e.currentTarget.value })}
+            />
+          </label>
+          <label class="field">
+            <span class="field__label">{t('channels.buttonUrl')}</span>
+            <input
+              type="url"
+              placeholder="https://"
+              value={b.url}
+              onInput={(e) => setButton(i, { url: e.currentTarget.value })}
+            />
+          </label>
+          <button type="button" class="btn btn--small" onClick={() => setButtons((all) => all.filter((_, j) => j !== i))}>
+            {t('channels.removeButton')}
+          </button>
+        </fieldset>
+      ))}
+      {buttons.length < MAX_POST_BUTTONS && (
+        <button type="button" class="btn btn--small" onClick={() => setButtons((all) => [...all, { label: '', url: '' }])}>
+          {t('channels.addButton')}
+        </button>
+      )}
+      <label class="check">
+        <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
+        <span>{t('channels.adCheck')}</span>
+      </label>
+      <p class="form__error" role="alert">
+        {error}
+      </p>
+      <div class="form__row">
+        <span class="muted" role="status">
+          {done}
+        </span>
+        <button class="btn btn--primary" type="submit" disabled={busy || !text.trim()}>
+          {t('channels.post')}
+        </button>
+      </div>
+    </form>
+  )
+}
