@@ -29,6 +29,12 @@ export type ErrorCode =
   | 'offset_mismatch'
   | 'upload_busy'
   | 'not_an_image'
+  // coupons (docs/protocol.md, "Coupons")
+  | 'already_redeemed'
+  | 'sold_out'
+  | 'code_expired'
+  | 'code_invalid'
+  | 'coupon_not_valid'
 
 /** The signed-in user. */
 export interface Me {

@@ -2,6 +2,7 @@
 // the post grammar both sides check, and the limits. docs/protocol.md, "Channels (Plus Friends)".
 import { checkMediaRef, type MediaRef } from './messages.ts'
 import { ENTITY_ID_RE, MESSAGE_ID_RE } from './limits.ts'
+import { checkPostCoupon, type PostCoupon } from './coupons.ts'
 
 /** What GET /api/channels/:id (and every list of channels) answers. */
 export interface Channel {
@@ -51,6 +52,10 @@ export interface ChannelStats {
   followsWeek: number | null
   /** posts ever written (Channel head `meta.count`) */
   posts: number
+  /** saves of its coupons still standing, made before today (UTC), rounded like `followers`; null under FOLLOWER_COHORT_MIN */
+  couponsSaved: number | null
+  /** redemptions of its coupons, rounded like `followers`; null under FOLLOWER_COHORT_MIN */
+  couponsRedeemed: number | null
 }
 
 export const CHANNEL_CATEGORIES = [
@@ -136,6 +141,8 @@ export interface ChannelPost {
   buttons?: PostButton[]
   /** an advertisement: clients say so */
   ad?: boolean
+  /** a coupon of this channel (the server checks that it is), at most one per post */
+  coupon?: PostCoupon
 }
 
 /** Value of a channel page's `edits` Y.Map, keyed by post id: an admin retracted the post. */
@@ -222,7 +229,7 @@ function checkEntry(v: unknown, extra: 'url' | 'buttons'): string | null {
 /** Returns an error text, or null when `v` is a valid post written by `userId`. */
 export function checkPost(v: unknown, userId: string): string | null {
   if (!isObj(v)) return 'post is not an object'
-  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'text', 'media', 'items', 'cards', 'buttons', 'ad']))
+  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'text', 'media', 'items', 'cards', 'buttons', 'ad', 'coupon']))
     return 'post has unknown fields'
   if (typeof v.id !== 'string' || !MESSAGE_ID_RE.test(v.id)) return 'post id is malformed'
   if (v.from !== userId) return 'post author is not the sender'
@@ -259,6 +266,7 @@ export function checkPost(v: unknown, userId: string): string | null {
     if (err) return err
   }
   if (v.ad !== undefined && typeof v.ad !== 'boolean') return 'ad is not a boolean'
+  if (v.coupon !== undefined) return checkPostCoupon(v.coupon)
   return null
 }
 

@@ -13,6 +13,7 @@ import type { Router } from '../http/router.ts'
 import type { ChannelSync } from './sync.ts'
 import { lockChannel, requireAdmin } from './access.ts'
 import { countEvery, shownFollowers, shownFollowsWeek } from './followers.ts'
+import { couponStats } from '../coupons/stats.ts'
 
 const adminsOf = (q: Queryable, id: string) =>
   q.all<ChannelAdmin>(
@@ -93,6 +94,7 @@ export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): 
       followers: followers < 0 ? null : followers,
       followsWeek: week < 0 ? null : week,
       posts: Number(row?.posts ?? 0),
+      ...(await couponStats(db, id)),
     }
     return { status: 200, body }
   })

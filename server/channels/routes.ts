@@ -16,6 +16,7 @@ import { countEvery, shownFollowers } from './followers.ts'
 import { CHANNEL_COLUMNS, callerParams, channelRow, toChannel, type ChannelRow } from './view.ts'
 import { followRoutes } from './follow.ts'
 import { adminRoutes } from './admins.ts'
+import { couponRoutes } from '../coupons/routes.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That channel ID is taken. Choose another one.')
 
@@ -141,6 +142,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
 
   followRoutes(r, ctx, channelFor)
   adminRoutes(r, ctx, channels)
+  couponRoutes(r, ctx)
 }
 
 function intParam(raw: string | null, dflt: number, min: number, max: number, name: string): number {

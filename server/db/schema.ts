@@ -359,4 +359,45 @@ CREATE TABLE channel_blocks (
   PRIMARY KEY (user_id, channel_id)
 )`,
   },
+  {
+    // coupons of channels (server/coupons/): `redeemed` is the counter a redemption raises only while it
+    // is under `quantity` (in the redemption's transaction), so that no race hands out more; a redemption
+    // names the user only by a per-coupon pseudonym, once per coupon. Saves are the user's own list, read
+    // by user and counted by coupon, never listed to a channel. coupon_keys: the Ed25519 seed codes are
+    // signed with (and their pseudonyms derived from), made on first start like the VAPID keys.
+    id: 18,
+    sql: `
+CREATE TABLE coupons (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  title TEXT NOT NULL,
+  terms TEXT NOT NULL DEFAULT '',
+  valid_from BIGINT NOT NULL,
+  valid_to BIGINT NOT NULL,
+  quantity INTEGER NOT NULL,
+  redeemed INTEGER NOT NULL DEFAULT 0,
+  stores TEXT NOT NULL DEFAULT '[]',
+  created BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX coupons_channel ON coupons(channel_id, created);
+CREATE TABLE coupon_saves (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  coupon_id TEXT NOT NULL REFERENCES coupons(id),
+  created BIGINT NOT NULL,
+  PRIMARY KEY (user_id, coupon_id)
+);
+CREATE INDEX coupon_saves_coupon ON coupon_saves(coupon_id);
+CREATE TABLE coupon_redemptions (
+  coupon_id TEXT NOT NULL REFERENCES coupons(id),
+  user_pseudonym TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  PRIMARY KEY (coupon_id, user_pseudonym)
+);
+CREATE TABLE coupon_keys (
+  id INTEGER PRIMARY KEY,
+  seed TEXT NOT NULL,
+  created BIGINT NOT NULL
+)`,
+  },
 ]

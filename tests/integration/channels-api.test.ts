@@ -254,7 +254,7 @@ describe.each(backends())('channel API (%s)', (backend) => {
     answers.push((await call(admin, 'DELETE', `/api/channels/${ch.id}/admins/${third.user.id}`)).body)
     const stats = (await call<ChannelStats>(admin, 'GET', `/api/channels/${ch.id}/stats`)).body
     // today's follows are not in the week's figure before tomorrow, and 23 is not told apart from 20
-    expect(stats).toEqual({ followers: 20, followsWeek: null, posts: 1 })
+    expect(stats).toEqual({ followers: 20, followsWeek: null, posts: 1, couponsSaved: null, couponsRedeemed: null })
     // and what the channel's documents hold, as its admin syncs them
     const head = await connect(suite.server, admin.token, channelHeadDoc(ch.id))
     suite.keep(head)

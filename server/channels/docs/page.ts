@@ -2,7 +2,8 @@
 // posts (their own, with fresh ids, in the post grammar of protocol/channels.ts) and may retract any post
 // of the page; no post is ever deleted, and nobody else writes anything: a follower's or a stranger's
 // update is refused whole. A committed append moves the channel's running count, latest post and, when
-// the page is full, its current page (effects.ts), at a cost that does not depend on its followers.
+// the page is full, its current page (effects.ts), at a cost that does not depend on its followers. A
+// post's coupon must be one of the channel's own: looked up when the update names it (coupons/facts.ts).
 import type * as Y from 'yjs'
 import {
   CHANNEL_PAGE_HARD_LIMIT,
@@ -25,6 +26,7 @@ import type { ChannelEffects } from '../effects.ts'
 import type { ChannelState } from '../state.ts'
 import { CHANNEL_PAGE_ROOTS } from './roots.ts'
 import { channelAccess } from './access.ts'
+import { couponMismatch, loadCouponChannels, type CouponLookup } from '../../coupons/facts.ts'
 
 export interface PageKey {
   channelId: string
@@ -44,6 +46,8 @@ export class PostGrammar implements UpdateRules {
   /** ids of the posts whose retraction this update writes */
   readonly retracted = new Set<string>()
   private local = new Set<string>()
+  /** coupon ids of the appended posts that `facts` does not tell the channel of yet */
+  private lacking: string[] = []
   private readonly posts: RootRule
   private readonly edits: RootRule
 
@@ -55,6 +59,8 @@ export class PostGrammar implements UpdateRules {
     has: (id: string) => boolean,
     /** posts of the channel taken in the last minute, and how many it may post a minute (0: no limit) */
     private rate: { recent: () => number; perMinute: number },
+    /** the channels of the coupons this update names, once looked up for it */
+    private coupons: { facts: CouponLookup | undefined; load: (ids: string[]) => Promise<CouponLookup> },
   ) {
     const admin = () => channel.admins.has(userId)
     this.posts = {
@@ -112,7 +118,24 @@ export class PostGrammar implements UpdateRules {
     const { perMinute } = this.rate
     if (perMinute > 0 && this.rate.recent() + n > perMinute)
       return { code: CLOSE.REFUSED, reason: `a channel posts at most ${perMinute} times a minute` }
+    this.lacking = []
+    for (const p of this.appended) {
+      if (!p.coupon) continue
+      const owner = this.coupons.facts?.get(p.coupon.id)
+      if (owner === undefined) {
+        this.lacking.push(p.coupon.id)
+        continue
+      }
+      const err = couponMismatch(c.id, owner)
+      if (err) return { code: CLOSE.REFUSED, reason: err }
+    }
     return null
+  }
+
+  lacks(): (() => Promise<CouponLookup>) | null {
+    if (this.lacking.length === 0) return null
+    const ids = [...new Set(this.lacking)]
+    return () => this.coupons.load(ids)
   }
 }
 
@@ -163,7 +186,7 @@ function recordApplied(
   batch.part(effects).record(c)
 }
 
-export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState> {
+export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState, CouponLookup> {
   return {
     name: 'channelPage',
     match(name) {
@@ -187,11 +210,16 @@ export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects
       doc.state.ids = null
     },
     closed: (doc) => doc.key.page < doc.state.channel.page,
-    rules(doc, userId) {
-      const g = new PostGrammar(userId, doc.ydoc, doc.state.channel, doc.key.page, (id) => ids(doc).has(id), {
-        recent: () => channels.states.postsLastMinute(doc.key.channelId),
-        perMinute: channels.postsPerMinute,
-      })
+    rules(doc, userId, facts) {
+      const g = new PostGrammar(
+        userId,
+        doc.ydoc,
+        doc.state.channel,
+        doc.key.page,
+        (id) => ids(doc).has(id),
+        { recent: () => channels.states.postsLastMinute(doc.key.channelId), perMinute: channels.postsPerMinute },
+        { facts, load: (couponIds) => loadCouponChannels(channels.db, couponIds) },
+      )
       return Object.assign(g, { applied: (batch: Batch) => recordApplied(channels, effects, doc, g, batch) })
     },
   }
