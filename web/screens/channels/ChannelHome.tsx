@@ -48,7 +48,7 @@ export default function ChannelHome({ id }: { id: string }) {
         <button class="icon-btn" onClick={() => back('chats')} aria-label={t('app.back')}>
           <IconBack />
         </button>
-        <h1 class="topbar__title" id="channel-title">
+        <h1 class="topbar__title channel-title" id="channel-title">
           {title}
         </h1>
       </header>
