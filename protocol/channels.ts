@@ -28,6 +28,8 @@ export interface Channel {
   blocked: boolean
   /** the caller is one of its admins */
   admin: boolean
+  /** what its head's meta says of its posts (as committed): a list can show it without opening the head */
+  latest: { count: number; preview: string; ts: number }
 }
 
 /** One page of GET /api/channels. */

@@ -14,6 +14,9 @@ export interface ChannelRow {
   photo: string | null
   followers_shown: number
   followers_at: number
+  posts: number
+  last_preview: string
+  last_ts: number
   following: number | null
   blocked: number | null
   admin: number | null
@@ -21,7 +24,7 @@ export interface ChannelRow {
 
 /** The columns of a Channel for caller `?` (the first parameter), from `channels c`. */
 export const CHANNEL_COLUMNS = `c.id, c.handle, c.name, c.description, c.category, c.langs, c.verified, c.photo,
-  c.followers_shown, c.followers_at,
+  c.followers_shown, c.followers_at, c.posts, c.last_preview, c.last_ts,
   (SELECT 1 FROM follows f WHERE f.user_id = ? AND f.channel_id = c.id) AS following,
   (SELECT 1 FROM channel_blocks b WHERE b.user_id = ? AND b.channel_id = c.id) AS blocked,
   (SELECT 1 FROM channel_admins a WHERE a.user_id = ? AND a.channel_id = c.id) AS admin`
@@ -44,6 +47,7 @@ export function toChannel(r: ChannelRow, followers = Number(r.followers_shown)):
     following: r.following !== null && r.following !== undefined,
     blocked: r.blocked !== null && r.blocked !== undefined,
     admin: r.admin !== null && r.admin !== undefined,
+    latest: { count: Number(r.posts ?? 0), preview: r.last_preview ?? '', ts: Number(r.last_ts ?? 0) },
   }
 }
 

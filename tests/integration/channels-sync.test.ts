@@ -116,6 +116,9 @@ describe.each(backends())('channel documents (%s)', (backend) => {
     // the count is the relational one too: an admin's statistics say it
     const stats = await api<{ posts: number }>(suite.server, admin.token, 'GET', `/api/channels/${ch.id}/stats`)
     expect(stats.body.posts).toBe(all.length)
+    // and every Channel answer carries it, so that a list shows the latest post without opening heads
+    const home = await api<Channel>(suite.server, late.token, 'GET', `/api/channels/${ch.id}`)
+    expect(home.body.latest).toEqual({ count: all.length, preview: 'six cards', ts: all[all.length - 1].ts })
   })
 
   it("a follower's or a stranger's post, a retraction or a write into the head is refused with nothing applied", async () => {

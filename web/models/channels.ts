@@ -97,13 +97,36 @@ export function markChannelSeen(id: string): void {
   if (head && seen.peek()[id] !== head.count) setSeen(id, head.count)
 }
 
-/** Keeps the followed channels' heads live while someone is signed in. */
+/** heads kept live over a socket each: the channels that posted last (the rest are asked for by the list) */
+const LIVE_HEADS = 8
+/** how often the followed list (with every channel's latest post) is asked for again while the app is in view */
+const REFRESH_MS = 60_000
+
+/** What the API's list says of a channel's head, until (or instead of) the head doc itself. */
+const headOf = (c: Channel): ChannelHead => ({ name: c.name, handle: c.handle, page: 0, ...c.latest })
+
+/**
+ * Keeps the followed channels' latest posts current while someone is signed in: the list from the
+ * server (every channel's latest post, asked for again every minute while the app is in view), and the
+ * heads of the channels that posted last live over sockets, so that their posts show within moments.
+ * A socket per followed channel would not do: someone may follow hundreds.
+ */
 export function startChannels(userId: string): () => void {
   followed.value = readJson<Channel[]>(listKey(userId), [])
   seen.value = readJson<Record<string, number | null>>(seenKey(userId), {})
   const open = new Map<string, { ref: DocRef; stop: () => void }>()
   const sync = (): void => {
-    const want = new Set(followed.peek().map((c) => c.id))
+    const list = followed.peek()
+    const known = new Map(heads.peek())
+    for (const c of list) {
+      const h = known.get(c.id)
+      // the list's figure, unless a live head already knows more
+      if (!h || h.count < c.latest.count) known.set(c.id, headOf(c))
+      if (typeof seen.peek()[c.id] !== 'number') setSeen(c.id, c.latest.count)
+    }
+    heads.value = known
+    const recent = [...list].sort((a, b) => b.latest.ts - a.latest.ts).slice(0, LIVE_HEADS)
+    const want = new Set(recent.map((c) => c.id))
     for (const [id, o] of open)
       if (!want.has(id)) {
         o.stop()
@@ -134,6 +157,11 @@ export function startChannels(userId: string): () => void {
     }
   }
   const stopSync = followed.subscribe(sync)
+  const refresh = (): void => {
+    if (document.visibilityState === 'visible') void refreshFollowed().catch(() => {})
+  }
+  const timer = setInterval(refresh, REFRESH_MS)
+  document.addEventListener('visibilitychange', refresh)
   const stopList = effect(() => {
     channelList.value = channelRows.value
       .map(({ channel: c, head, unread }) => ({
@@ -149,6 +177,8 @@ export function startChannels(userId: string): () => void {
   })
   void refreshFollowed().catch(() => {})
   return () => {
+    clearInterval(timer)
+    document.removeEventListener('visibilitychange', refresh)
     stopSync()
     stopList()
     channelList.value = []
