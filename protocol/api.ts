@@ -119,6 +119,12 @@ export interface DataExport {
   friends: { friends: Profile[]; hidden: Profile[]; blocked: Profile[] }
   devices: DeviceSession[]
   chats: ExportedChat[]
+  /** the channels the user follows and runs, and the coupons they saved */
+  channels: {
+    following: { id: string; handle: string; name: string; since: number }[]
+    admin: { id: string; handle: string; name: string }[]
+    couponsSaved: { id: string; channelId: string; title: string; saved: number }[]
+  }
 }
 export interface ExportedChat {
   id: string

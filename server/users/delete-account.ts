@@ -1,6 +1,7 @@
 // DELETE /api/me: an account is deleted at once and for good. What it wrote stays in its chats, shown as
 // a deleted account's (its row stays with name '' so that messages keep an author); everything else of it
-// goes: sessions, password, profile and photo, friends, invites, chat memberships and its inbox. Its
+// goes: sessions, password, profile and photo, friends, invites, chat memberships and its inbox, the
+// channels it followed or ran alone and the coupons it saved. Its
 // handle stays taken for a grace period, so that nobody can pose as it to its friends right away, and is
 // freed after.
 import { requireCaller, chatChanged, type ApiContext } from '../api/context.ts'
@@ -35,6 +36,16 @@ async function erase(q: Queryable, userId: string, now: number): Promise<Erased>
   await q.run("DELETE FROM friends WHERE friend_id = ? AND state <> 'blocked'", [userId])
   await q.run('DELETE FROM conv_hidden WHERE viewer_id = ?', [userId])
   await q.run('UPDATE invites SET revoked = ? WHERE creator = ? AND revoked = 0', [now, userId])
+  // channels: what it followed, blocked and saved goes; a channel it ran alone goes dark (disabled), as
+  // nobody is left to answer for it; one it ran with others stays theirs
+  await q.run('DELETE FROM follows WHERE user_id = ?', [userId])
+  await q.run('DELETE FROM channel_blocks WHERE user_id = ?', [userId])
+  await q.run('DELETE FROM coupon_saves WHERE user_id = ?', [userId])
+  const ran = await q.all<{ channel_id: string }>('SELECT channel_id FROM channel_admins WHERE user_id = ?', [userId])
+  await q.run('DELETE FROM channel_admins WHERE user_id = ?', [userId])
+  for (const { channel_id } of ran)
+    if (!(await q.get('SELECT 1 AS x FROM channel_admins WHERE channel_id = ? LIMIT 1', [channel_id])))
+      await q.run('UPDATE channels SET disabled = 1 WHERE id = ?', [channel_id])
   const chats = await q.all<{ conv_id: string; kind: string; page: number }>(
     'SELECT m.conv_id, c.kind, c.page FROM members m JOIN convs c ON c.id = m.conv_id WHERE m.user_id = ?',
     [userId],

@@ -67,5 +67,25 @@ export async function exportData(ctx: ApiContext, userId: string, sessionId: str
     },
     devices: await listDevices(db, userId, sessionId),
     chats,
+    channels: {
+      following: (
+        await db.all<{ id: string; handle: string; name: string; since: number }>(
+          `SELECT c.id, c.handle, c.name, f.created AS since FROM follows f JOIN channels c ON c.id = f.channel_id
+            WHERE f.user_id = ? ORDER BY f.created`,
+          [userId],
+        )
+      ).map((r) => ({ ...r, since: Number(r.since) })),
+      admin: await db.all<{ id: string; handle: string; name: string }>(
+        'SELECT c.id, c.handle, c.name FROM channel_admins a JOIN channels c ON c.id = a.channel_id WHERE a.user_id = ? ORDER BY c.handle',
+        [userId],
+      ),
+      couponsSaved: (
+        await db.all<{ id: string; channelId: string; title: string; saved: number }>(
+          `SELECT k.id, k.channel_id AS "channelId", k.title, s.created AS saved FROM coupon_saves s JOIN coupons k ON k.id = s.coupon_id
+            WHERE s.user_id = ? ORDER BY s.created`,
+          [userId],
+        )
+      ).map((r) => ({ ...r, saved: Number(r.saved) })),
+    },
   }
 }

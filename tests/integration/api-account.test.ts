@@ -142,6 +142,15 @@ describe.each(backends())('account (%s)', (backend) => {
     await until(() => bodies(b).length === 4 && b.doc.getMap(ROOTS.page.edits).size === 2, 'bob has everything')
     const file = await upload(suite.server, ann.token, shared.id, 'file', Buffer.from('minutes of the meeting'), 'minutes.txt')
     const sent = await sendMedia(suite.server, ann, shared.id, file)
+    const channel = (
+      await api<{ id: string }>(suite.server, bob.token, 'POST', '/api/channels', {
+        handle: handle('shop'),
+        name: 'Corner shop',
+        category: 'shopping',
+        langs: ['en'],
+      })
+    ).body
+    expect((await api(suite.server, ann.token, 'POST', `/api/channels/${channel.id}/follow`)).status).toBe(200)
     const r = await api<DataExport>(suite.server, ann.token, 'GET', '/api/me/export')
     expect(r.status).toBe(200)
     expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="sori-.*\.json"$/)
@@ -158,6 +167,12 @@ describe.each(backends())('account (%s)', (backend) => {
     ])
     // what the export names, the user can fetch
     expect((await download(suite.server, ann.token, file.id)).bytes.toString()).toBe('minutes of the meeting')
+    // the channels she follows (and runs: none), by name; nothing of bob's admin role
+    expect(x.channels).toEqual({
+      following: [{ id: channel.id, handle: expect.any(String), name: 'Corner shop', since: expect.any(Number) }],
+      admin: [],
+      couponsSaved: [],
+    })
     const text = JSON.stringify(x)
     // others' messages, and what was taken back, are not in it
     expect(text).not.toContain('ann takes this back')

@@ -2,7 +2,7 @@
 // script, admins, and follower privacy: nothing an admin can call names a follower, and the follower
 // count is never exact (nothing under 20, then rounded).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { connect, until } from '../fixtures/sync-client.ts'
@@ -202,6 +202,25 @@ describe.each(backends())('channel API (%s)', (backend) => {
     expect(last.status).toBe(400)
     expect((await admins(other)).body.map((a) => a.id)).toEqual([other.user.id])
     expect((await call(admin, 'GET', `/api/channels/${ch.id}`)).body.admin).toBe(false)
+  })
+
+  it('a deleted account leaves its follows behind; a channel it ran alone goes dark, one it ran with others stays', async () => {
+    const [gone, other, fan] = [await user('gone'), await user('other'), await user('fan')]
+    const alone = await create(gone)
+    const shared = await create(gone)
+    expect((await call(gone, 'POST', `/api/channels/${shared.id}/admins`, { handle: other.user.handle })).status).toBe(200)
+    const followed = await create(other)
+    expect((await call(gone, 'POST', `/api/channels/${followed.id}/follow`)).status).toBe(200)
+    expect((await call(fan, 'POST', `/api/channels/${alone.id}/follow`)).status).toBe(200)
+
+    expect((await api(suite.server, gone.token, 'DELETE', '/api/me', { password: TEST_PASSWORD })).status).toBe(204)
+    expect(await suite.server.db.all('SELECT channel_id FROM follows WHERE user_id = ?', [gone.user.id])).toEqual([])
+    // run alone: nobody answers for it any more, so nobody sees it
+    expect((await call(fan, 'GET', `/api/channels/${alone.id}`)).status).toBe(404)
+    expect((await call(fan, 'GET', '/api/me/channels')).body).toEqual([])
+    // run with others: theirs now
+    const admins = await call<{ id: string }[]>(other, 'GET', `/api/channels/${shared.id}/admins`)
+    expect(admins.body.map((a) => a.id)).toEqual([other.user.id])
   })
 
   it('privacy: nothing an admin can call names a follower, and counts are rounded with nothing under 20', async () => {
