@@ -199,10 +199,11 @@ export async function refreshFollowed(): Promise<void> {
 
 // --- The directory and a channel's home --------------------------------------------------------------
 
-export const searchChannels = (q: string, category: ChannelCategory | '', offset = 0): Promise<ChannelList> => {
+export const searchChannels = (q: string, category: ChannelCategory | '', language = '', offset = 0): Promise<ChannelList> => {
   const p = new URLSearchParams()
   if (q.trim()) p.set('q', q.trim())
   if (category) p.set('category', category)
+  if (language) p.set('lang', language)
   if (offset) p.set('offset', String(offset))
   return api<ChannelList>('GET', `/api/channels?${p.toString()}`)
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { CHANNEL_CATEGORIES, type Channel, type ChannelCategory } from '../../../protocol/channels.ts'
 import { follow, searchChannels } from '../../models/channels.ts'
 import { t } from '../../app/t.ts'
+import { lang } from '../../i18n/lang.ts'
 import { back } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -14,13 +15,15 @@ import { followersText, VerifiedMark } from './labels.tsx'
 export default function Directory() {
   const [q, setQ] = useState('')
   const [category, setCategory] = useState<ChannelCategory | ''>('')
+  // channels in my language first: the directory is a recommendation, and a search looks everywhere
+  const [inMine, setInMine] = useState(true)
   const [list, setList] = useState<Channel[] | null>(null)
   const [error, setError] = useState('')
   useEffect(() => {
     let live = true
     // typed: asked once the typing pauses
     const timer = setTimeout(() => {
-      searchChannels(q, category).then(
+      searchChannels(q, category, inMine && !q.trim() ? lang.value : '').then(
         (r) => live && (setList(r.channels), setError('')),
         (e: unknown) => live && setError(errorText(e)),
       )
@@ -29,7 +32,7 @@ export default function Directory() {
       live = false
       clearTimeout(timer)
     }
-  }, [q, category])
+  }, [q, category, inMine])
 
   async function toggle(c: Channel) {
     try {
@@ -75,6 +78,12 @@ export default function Directory() {
               ))}
             </select>
           </label>
+          {!q.trim() && (
+            <label class="check">
+              <input type="checkbox" checked={inMine} onChange={(e) => setInMine(e.currentTarget.checked)} />
+              <span>{t('channels.inMyLanguage')}</span>
+            </label>
+          )}
           <p class="form__error" role="alert">
             {error}
           </p>
