@@ -28,6 +28,11 @@ export interface Channel {
   blocked: boolean
   /** the caller is one of its admins */
   admin: boolean
+  /**
+   * the caller (a follower) muted its pushes: until this time (ms since epoch), or -1 until turned back
+   * on; absent when not muted. Only ever the caller's own (PUT /api/channels/:id/mute).
+   */
+  muted?: number
   /** what its head's meta says of its posts (as committed): a list can show it without opening the head */
   latest: { count: number; preview: string; ts: number }
 }

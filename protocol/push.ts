@@ -66,6 +66,20 @@ export interface PushPayload {
   mention?: true
 }
 
+/**
+ * What a push of a channel post carries (docs/protocol.md, "Notifications (Web Push)"): never an ad. No
+ * `count` or `badge`: what a follower has read of a channel is known only to their devices.
+ */
+export interface ChannelPushPayload {
+  v: 1
+  /** the channel: open it on click, and one notification per channel (the tag `ch:<id>`) */
+  channel: string
+  /** the channel's name */
+  title: string
+  /** the post's preview, or "New post" in the subscription's language when previews are off */
+  body: string
+}
+
 /** Limits of the push API's bodies. */
 export const PUSH_ENDPOINT_MAX_CHARS = 2048
 export const PUSH_P256DH_BYTES = 65

@@ -1,9 +1,11 @@
 // What committed posts change beyond their pages, as one commit participant (server/sync/commit.ts):
 // the channel's running count, current page and latest post are written in the posts' own transaction
 // (so the count a head shows is never ahead of or behind the posts stored), then its head's `meta`
-// follows. O(1) per channel and batch: followers are neither written nor even looked up.
+// follows. O(1) per channel and batch: followers are neither written nor even looked up. Once committed,
+// the batch's latest post of each channel that is not an ad is told to the listeners of posts (the push
+// sender, server/push/channel-lane.ts), which page through the followers later, off this path.
 import type { Db, Queryable } from '../db/db.ts'
-import { parseChannelDoc } from '../../protocol/channels.ts'
+import { parseChannelDoc, postPreview, type ChannelPost } from '../../protocol/channels.ts'
 import type { CommitParticipant } from '../sync/commit.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChannelDomain } from './domain.ts'
@@ -19,9 +21,32 @@ interface Snapshot {
   lastId: string
 }
 
+/** A committed post, as the listeners of posts are told of it: never an ad. */
+export interface ChannelPostNotice {
+  channel: string
+  /** the channel's name as the post was taken */
+  name: string
+  post: string
+  author: string
+  kind: ChannelPost['kind']
+  /** postPreview: '' for a photo or video without a caption */
+  preview: string
+}
+
+export type ChannelPostListener = (notices: ChannelPostNotice[]) => void
+
 /** A batch's share of the channels: channel id → its state after the batch. */
 export class ChannelBatch {
   readonly channels = new Map<string, Snapshot>()
+  /** channel id → its latest post of the batch that may be pushed (not an ad) */
+  readonly posts = new Map<string, ChannelPostNotice>()
+
+  /** Notes the channel's newest appended post that is not an ad (advertising is never pushed). */
+  posted(c: ChannelState, appended: readonly ChannelPost[]): void {
+    const p = appended.findLast((x) => x.ad !== true)
+    if (!p) return
+    this.posts.set(c.id, { channel: c.id, name: c.name, post: p.id, author: p.from, kind: p.kind, preview: postPreview(p) })
+  }
 
   record(c: ChannelState): void {
     this.channels.set(c.id, {
@@ -37,7 +62,11 @@ export class ChannelBatch {
 }
 
 export class ChannelEffects implements CommitParticipant<ChannelBatch> {
-  constructor(private channels: ChannelDomain) {}
+  constructor(
+    private channels: ChannelDomain,
+    /** told of the posts of each committed batch (sync.ts onChannelPosts) */
+    private listeners: readonly ChannelPostListener[] = [],
+  ) {}
 
   create(): ChannelBatch {
     return new ChannelBatch()
@@ -55,6 +84,9 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
   committed(part: ChannelBatch | undefined): void {
     if (!part) return
     for (const id of part.channels.keys()) void this.channels.heads.writeFor(id)
+    if (part.posts.size === 0) return
+    const notices = [...part.posts.values()]
+    for (const l of this.listeners) l(notices)
   }
 
   failed(docs: ReadonlySet<SyncDoc>): void {

@@ -1,9 +1,13 @@
 // POST/DELETE /api/channels/:id/follow and /api/channels/:id/block: the caller's own relation to a
 // channel, idempotent. A block unfollows and keeps the caller from following until they unblock.
+// PUT /api/channels/:id/mute: a follower's mute of the channel's pushes, like a chat's (push/http.ts),
+// kept on the follow (an unfollow forgets it).
 // Nothing of it is ever shown to the channel's admins but in the rounded count (followers.ts).
 import type { Channel } from '../../protocol/channels.ts'
+import type { MuteBody } from '../../protocol/push.ts'
+import { checkMute } from '../push/http.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
-import { HttpError } from '../http/errors.ts'
+import { HttpError, forbidden } from '../http/errors.ts'
 import type { Router } from '../http/router.ts'
 import { requireChannel } from './access.ts'
 
@@ -31,6 +35,17 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
     await requireChannel(db, id)
     await db.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
     return { status: 200, body: await channelFor(userId, id) }
+  })
+
+  r.add('PUT', '/api/channels/:id/mute', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const id = call.params.id
+    const until = checkMute(await call.body())
+    await requireChannel(db, id)
+    const changed = await db.run('UPDATE follows SET muted = ? WHERE user_id = ? AND channel_id = ?', [until, userId, id])
+    if (changed.changes === 0) throw forbidden('Follow the channel to mute it.')
+    const body: MuteBody = { until: until === 0 ? null : until }
+    return { status: 200, body }
   })
 
   r.post('/api/channels/:id/block', async (call) => {

@@ -5,7 +5,7 @@ import { CHANNEL_POSTS_PER_MINUTE } from '../../protocol/channels.ts'
 import { envInt } from '../config.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import type { ChannelDomain } from './domain.ts'
-import { ChannelEffects } from './effects.ts'
+import { ChannelEffects, type ChannelPostListener } from './effects.ts'
 import { HeadWriter } from './head-writer.ts'
 import { ChannelStates } from './state.ts'
 import { channelHeadKind } from './docs/head.ts'
@@ -19,6 +19,22 @@ export interface ChannelSync {
   changed(channelId: string): Promise<void>
 }
 
+/**
+ * The listeners of committed posts per engine: the push sender starts apart from the API that attaches
+ * the channels, in either order.
+ */
+const postListeners = new WeakMap<SyncEngine, ChannelPostListener[]>()
+const listenersOf = (engine: SyncEngine): ChannelPostListener[] => {
+  let l = postListeners.get(engine)
+  if (!l) postListeners.set(engine, (l = []))
+  return l
+}
+
+/** Tells `listener` of every committed batch's latest post per channel that is not an ad (effects.ts). */
+export function onChannelPosts(engine: SyncEngine, listener: ChannelPostListener): void {
+  listenersOf(engine).push(listener)
+}
+
 /** Registers the channel document kinds and their commit effects on `engine` (before it serves anything). */
 export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   const channels: ChannelDomain = {
@@ -28,7 +44,7 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
     heads: new HeadWriter(engine),
     postsPerMinute: envInt('SORI_CHANNEL_POSTS_PER_MINUTE', CHANNEL_POSTS_PER_MINUTE),
   }
-  const effects = new ChannelEffects(channels)
+  const effects = new ChannelEffects(channels, listenersOf(engine))
   engine.participate(effects)
   engine.register(channelHeadKind(channels))
   engine.register(channelPageKind(channels, effects))

@@ -1,7 +1,8 @@
 // Channels as the API answers them (protocol/channels.ts Channel): the row, plus what concerns the
-// caller only (following, blocked, admin). Nothing here names anyone else: no follower, no admin.
+// caller only (following, blocked, admin, muted). Nothing here names anyone else: no follower, no admin.
 import type { Channel, ChannelCategory } from '../../protocol/channels.ts'
 import type { Param, Queryable } from '../db/db.ts'
+import { isMuted } from '../push/badge.ts'
 
 export interface ChannelRow {
   id: string
@@ -20,6 +21,8 @@ export interface ChannelRow {
   following: number | null
   blocked: number | null
   admin: number | null
+  /** the caller's mute of it (follows.muted); null when not following */
+  muted: number | null
 }
 
 /** The columns of a Channel for caller `?` (the first parameter), from `channels c`. */
@@ -27,14 +30,16 @@ export const CHANNEL_COLUMNS = `c.id, c.handle, c.name, c.description, c.categor
   c.followers_shown, c.followers_at, c.posts, c.last_preview, c.last_ts,
   (SELECT 1 FROM follows f WHERE f.user_id = ? AND f.channel_id = c.id) AS following,
   (SELECT 1 FROM channel_blocks b WHERE b.user_id = ? AND b.channel_id = c.id) AS blocked,
-  (SELECT 1 FROM channel_admins a WHERE a.user_id = ? AND a.channel_id = c.id) AS admin`
+  (SELECT 1 FROM channel_admins a WHERE a.user_id = ? AND a.channel_id = c.id) AS admin,
+  (SELECT f.muted FROM follows f WHERE f.user_id = ? AND f.channel_id = c.id) AS muted`
 
-export const callerParams = (userId: string): Param[] => [userId, userId, userId]
+export const callerParams = (userId: string): Param[] => [userId, userId, userId, userId]
 
 export const splitLangs = (langs: string): string[] => (langs ? langs.split(',') : [])
 
-export function toChannel(r: ChannelRow, followers = Number(r.followers_shown)): Channel {
-  return {
+export function toChannel(r: ChannelRow, followers = Number(r.followers_shown), now = Date.now()): Channel {
+  const muted = Number(r.muted ?? 0)
+  const c: Channel = {
     id: r.id,
     handle: r.handle,
     name: r.name,
@@ -49,6 +54,9 @@ export function toChannel(r: ChannelRow, followers = Number(r.followers_shown)):
     admin: r.admin !== null && r.admin !== undefined,
     latest: { count: Number(r.posts ?? 0), preview: r.last_preview ?? '', ts: Number(r.last_ts ?? 0) },
   }
+  // the caller's own mute, while it lasts (a time past is no mute)
+  if (isMuted(muted, now)) c.muted = muted
+  return c
 }
 
 /** A channel that exists and is not disabled, as `userId` sees it; undefined otherwise. */

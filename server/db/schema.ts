@@ -400,4 +400,13 @@ CREATE TABLE coupon_keys (
   created BIGINT NOT NULL
 )`,
   },
+  {
+    // pushes of channel posts (server/push/channel-lane.ts): a follower's mute of the channel (0: not
+    // muted, -1: until turned back on, else until that time), and the followers of a channel paged by
+    // user id in chunks (keyset), which the (channel_id, created) index cannot serve in order.
+    id: 19,
+    sql: `
+ALTER TABLE follows ADD COLUMN muted BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX follows_channel_user ON follows(channel_id, user_id)`,
+  },
 ]

@@ -12,6 +12,8 @@ export interface PushOptions {
   ttlSeconds: number
   /** first retry delay, doubling, when the push service sends no Retry-After, ms */
   retryBaseMs: number
+  /** pushes of one channel's posts per second at most, all its followers' devices together (SORI_CHANNEL_PUSH_RATE) */
+  channelRate: number
   /** accept http:// endpoints on 127.0.0.1, [::1] and localhost (SORI_PUSH_ALLOW_HTTP=1; for tests and benchmarks) */
   allowHttp: boolean
   /** VAPID: fixed keys (both or neither), and the contact the push services see */
@@ -27,6 +29,7 @@ export function pushOptions(over: Partial<PushOptions> = {}, env: NodeJS.Process
     timeoutMs: Math.max(1, envInt('SORI_PUSH_TIMEOUT_MS', 10_000, env)),
     ttlSeconds: envInt('SORI_PUSH_TTL', 86_400, env),
     retryBaseMs: 1000,
+    channelRate: Math.max(1, envInt('SORI_CHANNEL_PUSH_RATE', 200, env)),
     allowHttp: env.SORI_PUSH_ALLOW_HTTP === '1',
     vapidPublicKey: env.SORI_VAPID_PUBLIC_KEY || undefined,
     vapidPrivateKey: env.SORI_VAPID_PRIVATE_KEY || undefined,

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import type { PushPayload } from '../../protocol/push.ts'
+import type { ChannelPushPayload, PushPayload } from '../../protocol/push.ts'
 import type { LastMessage } from '../chats/mirror.ts'
 import { LANGS } from '../auth/rules.ts'
 
@@ -107,4 +107,25 @@ export function renderPayload(r: RenderInput): PushPayload {
   if (msg) p.msg = msg.id
   if (r.mention) p.mention = true
   return p
+}
+
+/**
+ * What a channel post's push says: the channel's name and the post's preview; with previews off "Sori"
+ * and "New post", since a lock screen showing which channels someone follows tells as much as a message.
+ */
+export function renderChannelPayload(r: {
+  lang: string
+  previews: boolean
+  channel: { id: string; name: string }
+  post: { kind: string; preview: string }
+}): ChannelPushPayload {
+  const { lang, post } = r
+  let body = t(lang, 'newPost')
+  if (r.previews) {
+    const media = post.kind === 'video' ? 'video' : post.kind === 'photo' || post.kind === 'widePhoto' ? 'photo' : ''
+    if (post.preview) body = media ? t(lang, 'withCaption', { kind: t(lang, media), caption: post.preview }) : post.preview
+    else if (media) body = t(lang, media)
+  }
+  const title = r.previews ? clip(r.channel.name, 120) : bundle(lang).app
+  return { v: 1, channel: r.channel.id, title, body: clip(body, BODY_CHARS) }
 }

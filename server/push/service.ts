@@ -6,7 +6,8 @@
 // waits until coalesceMs after the one before it, so a burst becomes one later push with the latest message;
 // a pool of `concurrency` workers sends them, each request with a deadline, and retries 429, 5xx and
 // timeouts with backoff while the push is within its TTL. Read positions push nothing: they only lower the
-// count and badge of the pushes that follow.
+// count and badge of the pushes that follow. Channel posts have a lane of their own (channel-lane.ts),
+// served by the same workers only when no chat push waits, and never by all of them.
 import type { NotificationSettings } from '../../protocol/push.ts'
 import { unreadCount, type ConvState } from '../chats/convs.ts'
 import type { ChatDomain } from '../chats/domain.ts'
@@ -15,6 +16,7 @@ import { viewerUnread } from '../chats/hidden.ts'
 import type { Db } from '../db/db.ts'
 import { logger } from '../log.ts'
 import { badgesOf, isMuted } from './badge.ts'
+import { ChannelLane, type ChannelJob } from './channel-lane.ts'
 import type { VapidKeys } from './keys.ts'
 import { hiddenFrom, mentions, noticesOf, type Notice } from './notices.ts'
 import type { PushOptions } from './options.ts'
@@ -72,6 +74,10 @@ export interface PushStats {
   failed: number
   queued: number
   inFlight: number
+  /** channels whose followers' pushes are due or being made; channel pushes waiting for a worker, and being sent */
+  channelSweeps: number
+  channelQueued: number
+  channelInFlight: number
 }
 
 export class PushService {
@@ -93,6 +99,9 @@ export class PushService {
   private sweeper: NodeJS.Timeout
   private chats: ChatDomain | null = null
   private counts = { sent: 0, gone: 0, retried: 0, failed: 0 }
+  /** channel posts' pushes, after the chats' */
+  private lane: ChannelLane
+  private channelActive = 0
 
   constructor(
     private db: Db,
@@ -100,6 +109,7 @@ export class PushService {
     readonly opts: PushOptions,
   ) {
     this.vapid = new VapidSigner(keys)
+    this.lane = new ChannelLane(db, opts, this.vapid, this.counts, () => this.pump())
     // slots of devices that have had no push for a while are forgotten
     this.sweeper = setInterval(() => this.sweep(), Math.max(10_000, opts.coalesceMs * 2))
     this.sweeper.unref()
@@ -118,12 +128,25 @@ export class PushService {
     }
   }
 
+  /** The channels' listener of committed posts (server/channels/sync.ts onChannelPosts). */
+  get channelPosted(): ChannelLane['posted'] {
+    return this.lane.posted
+  }
+
   stats(): PushStats {
-    return { ...this.counts, queued: this.due.length + this.jobs.length, inFlight: this.active }
+    return {
+      ...this.counts,
+      queued: this.due.length + this.jobs.length,
+      inFlight: this.active,
+      channelSweeps: this.lane.sweeping,
+      channelQueued: this.lane.queued,
+      channelInFlight: this.channelActive,
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true
+    this.lane.close()
     clearInterval(this.sweeper)
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
@@ -282,6 +305,29 @@ export class PushService {
         })
         .finally(() => {
           this.active--
+          this.pump()
+        })
+    }
+    // channel pushes only when no chat push waits, and one worker is always left for the next chat push
+    const channelMax = Math.max(1, this.opts.concurrency - 1)
+    while (
+      !this.closed &&
+      this.active < this.opts.concurrency &&
+      this.channelActive < channelMax &&
+      this.jobs.length === 0 &&
+      this.lane.jobs.length
+    ) {
+      const job: ChannelJob = this.lane.take()!
+      this.active++
+      this.channelActive++
+      void this.lane
+        .send(job, this.sender)
+        .catch((e) => {
+          if (!this.closed) log.error('a channel push failed', e)
+        })
+        .finally(() => {
+          this.active--
+          this.channelActive--
           this.pump()
         })
     }

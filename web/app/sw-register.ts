@@ -26,12 +26,14 @@ export function registerServiceWorker(): void {
 function answerWorker(): void {
   navigator.serviceWorker.addEventListener(
     'message',
-    (e: MessageEvent<{ type?: string; id?: unknown; size?: unknown; chat?: unknown } | null>) => {
+    (e: MessageEvent<{ type?: string; id?: unknown; size?: unknown; chat?: unknown; channel?: unknown } | null>) => {
       const d = e.data
       if (d?.type === 'sori-token') e.ports[0]?.postMessage({ token: getToken() })
       // a notification's click, in this window (web/push/sw-push.ts)
       else if (d?.type === 'sori-open-chat' && typeof d.chat === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(d.chat))
         location.hash = `#/chat/${d.chat}`
+      else if (d?.type === 'sori-open-channel' && typeof d.channel === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(d.channel))
+        location.hash = `#/channel/${d.channel}`
       else if (d?.type === 'sori-media-kept' && typeof d.id === 'string' && typeof d.size === 'number') {
         const { id, size } = d
         void import('../media/blob-url.ts').then((m) => m.noteKept(id, size))

@@ -4,7 +4,9 @@
 // device's language; so every push shows a notification, whatever it holds and whether or not a page
 // has focus: a browser revokes the subscription of a worker that shows none. One notification per chat
 // (its tag), replaced as messages arrive; a click opens the chat, in an open window when there is one.
-import type { PushPayload } from '../../protocol/push.ts'
+// A channel's post (`channel` instead of `chat`) is one notification per channel (tag `ch:<id>`), whose
+// click opens the channel; it carries no count or badge, so the app badge stays as it is.
+import type { ChannelPushPayload, PushPayload } from '../../protocol/push.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -15,13 +17,15 @@ export function readPush(data: PushMessageData | null): {
   title: string
   body: string
   chat: string | null
+  /** a channel's post: the channel (then `chat` is null) */
+  channel: string | null
   count: number
   badge: number | null
 } {
-  let p: Partial<PushPayload> = {}
+  let p: Partial<PushPayload> & Partial<ChannelPushPayload> = {}
   try {
     const v: unknown = data?.json()
-    if (v && typeof v === 'object') p = v as Partial<PushPayload>
+    if (v && typeof v === 'object') p = v as Partial<PushPayload> & Partial<ChannelPushPayload>
   } catch {
     /* not JSON: the bare notice */
   }
@@ -31,6 +35,7 @@ export function readPush(data: PushMessageData | null): {
     title: text(p.title, 200) || 'Sori',
     body: text(p.body, 1000),
     chat: typeof p.chat === 'string' && CHAT_ID.test(p.chat) ? p.chat : null,
+    channel: typeof p.chat !== 'string' && typeof p.channel === 'string' && CHAT_ID.test(p.channel) ? p.channel : null,
     count: num(p.count) ?? 0,
     badge: num(p.badge),
   }
@@ -42,32 +47,39 @@ async function show(event: PushEvent): Promise<void> {
   if (p.badge !== null) await (p.badge > 0 ? nav.setAppBadge?.(p.badge) : nav.clearAppBadge?.())?.catch(() => {})
   await self.registration.showNotification(p.title, {
     body: p.body,
-    tag: p.chat ?? 'sori',
+    tag: p.chat ?? (p.channel ? `ch:${p.channel}` : 'sori'),
     // a replaced notification alerts again: it is a new message
     renotify: true,
     icon: '/icons/icon-192.png',
     badge: '/icons/icon-192.png',
-    data: { chat: p.chat, count: p.count },
+    data: { chat: p.chat, channel: p.channel, count: p.count },
   } as NotificationOptions)
 }
 
-/** Opens the chat: an open window of the app is told to go there and focused, else a new one opens. */
-async function open(chat: string | null): Promise<void> {
+/** What a click opens: a chat, a channel, or the app. */
+type Target = { chat: string } | { channel: string } | null
+
+/** Opens the chat or channel: an open window of the app is told to go there and focused, else a new one opens. */
+async function open(to: Target): Promise<void> {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
   const win = windows.find((w) => new URL(w.url).origin === self.location.origin)
   if (win) {
-    if (chat) win.postMessage({ type: 'sori-open-chat', chat })
+    if (to && 'chat' in to) win.postMessage({ type: 'sori-open-chat', chat: to.chat })
+    else if (to) win.postMessage({ type: 'sori-open-channel', channel: to.channel })
     await win.focus().catch(() => {})
     return
   }
-  await self.clients.openWindow(chat ? `/#/chat/${chat}` : '/')
+  await self.clients.openWindow(!to ? '/' : 'chat' in to ? `/#/chat/${to.chat}` : `/#/channel/${to.channel}`)
 }
 
 export function handlePushes(): void {
   self.addEventListener('push', (event) => event.waitUntil(show(event)))
   self.addEventListener('notificationclick', (event) => {
     event.notification.close()
-    const chat = (event.notification.data as { chat?: unknown } | null)?.chat
-    event.waitUntil(open(typeof chat === 'string' && CHAT_ID.test(chat) ? chat : null))
+    const d = event.notification.data as { chat?: unknown; channel?: unknown } | null
+    const id = (v: unknown): string | null => (typeof v === 'string' && CHAT_ID.test(v) ? v : null)
+    const chat = id(d?.chat)
+    const channel = id(d?.channel)
+    event.waitUntil(open(chat ? { chat } : channel ? { channel } : null))
   })
 }

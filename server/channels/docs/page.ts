@@ -183,7 +183,9 @@ function recordApplied(
     }
   }
   if (hidesLast()) c.lastPreview = ''
-  batch.part(effects).record(c)
+  const part = batch.part(effects)
+  part.record(c)
+  if (appended.length > 0) part.posted(c, appended)
 }
 
 export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState, CouponLookup> {

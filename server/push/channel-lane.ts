@@ -1,0 +1,272 @@
+// Pushes of channel posts: a lane of its own beside the chats' (service.ts), which the workers serve only
+// when no chat push waits, and never with all of them, so that a channel with a million followers never
+// holds a friend's message behind it. A post's commit (server/channels/effects.ts) only takes note; a
+// channel's first post in a while starts a sweep coalesceMs later, so that a burst of posts is one push
+// with the latest. The sweep pages the followers who have a subscription out of `follows` joined with
+// `push_subs`, SWEEP_CHUNK rows at a time by keyset (the index follows(channel_id, user_id)), skips the
+// author, a follower who muted the channel and one in their do-not-disturb window, and makes one push
+// per device, at most `channelRate` a second per channel (a token bucket). A post made while a sweep
+// runs is what the rest of that sweep carries; those it reached before get it in the next sweep. Ads
+// never come here (effects.ts): advertising is never pushed.
+import type { Db } from '../db/db.ts'
+import type { ChannelPostNotice } from '../channels/effects.ts'
+import { logger } from '../log.ts'
+import { isMuted } from './badge.ts'
+import type { PushOptions } from './options.ts'
+import { settingsOf, inDnd, type PrefsRow } from './prefs.ts'
+import { Fifo } from './queue.ts'
+import { renderChannelPayload } from './render.ts'
+import type { PushRequest, PushSender } from './send.ts'
+import { dropEndpoint, subscriptionOf, type SubRow } from './subscriptions.ts'
+import { topicOf, type VapidSigner } from './vapid.ts'
+
+const log = logger('push')
+
+/** Follower devices per query of a sweep. */
+const SWEEP_CHUNK = 500
+/** Channel pushes made ahead of the workers at most: a sweep waits for room rather than queue a million. */
+const ROOM = 64
+const MAX_ATTEMPTS = 10
+const MAX_BACKOFF_MS = 10 * 60_000
+
+export interface ChannelJob {
+  req: PushRequest
+  session: string
+  user: string
+  endpoint: string
+  expires: number
+  attempt: number
+}
+
+/** Pushes of one channel a second at most: `rate` tokens a second, up to a second's worth at once. */
+class Bucket {
+  private tokens: number
+  private at = performance.now()
+
+  constructor(private rate: number) {
+    this.tokens = rate
+  }
+
+  /** Takes a token: 0, or how long to wait for one, ms. */
+  take(): number {
+    const now = performance.now()
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.at) * this.rate) / 1000)
+    this.at = now
+    if (this.tokens >= 1) {
+      this.tokens -= 1
+      return 0
+    }
+    return Math.ceil(((1 - this.tokens) * 1000) / this.rate)
+  }
+}
+
+/** A channel's pushes: the post they carry (the latest), and whether a sweep runs or is due. */
+interface Sweep {
+  latest: ChannelPostNotice
+  running: boolean
+  /** a post came while the sweep ran: another follows it */
+  again: boolean
+  timer: NodeJS.Timeout | null
+  bucket: Bucket
+}
+
+type FollowerRow = SubRow & PrefsRow & { muted: number }
+
+export interface LaneCounts {
+  sent: number
+  gone: number
+  retried: number
+  failed: number
+}
+
+export class ChannelLane {
+  /** pushes made, waiting for a worker (after every chat push) */
+  readonly jobs = new Fifo<ChannelJob>()
+  private sweeps = new Map<string, Sweep>()
+  private waiting: (() => void)[] = []
+  private timers = new Set<NodeJS.Timeout>()
+  private closed = false
+
+  constructor(
+    private db: Db,
+    private opts: PushOptions,
+    private vapid: VapidSigner,
+    private counts: LaneCounts,
+    /** there are jobs: the service's pump */
+    private wake: () => void,
+  ) {}
+
+  /** The channels' commit listener (server/channels/sync.ts onChannelPosts): takes note and returns. */
+  readonly posted = (notices: ChannelPostNotice[]): void => {
+    if (this.closed) return
+    for (const n of notices) {
+      const s = this.sweeps.get(n.channel)
+      if (!s) {
+        const fresh: Sweep = { latest: n, running: false, again: false, timer: null, bucket: new Bucket(this.opts.channelRate) }
+        this.sweeps.set(n.channel, fresh)
+        this.schedule(fresh)
+      } else {
+        s.latest = n
+        if (s.running) s.again = true
+        else if (!s.timer) this.schedule(s)
+      }
+    }
+  }
+
+  /** Channel pushes waiting for a worker. */
+  get queued(): number {
+    return this.jobs.length
+  }
+
+  /** Channels with a sweep due or running. */
+  get sweeping(): number {
+    return this.sweeps.size
+  }
+
+  /** The next job for a worker; lets a sweep waiting for room go on. */
+  take(): ChannelJob | undefined {
+    const job = this.jobs.shift()
+    if (this.jobs.length < ROOM) for (const w of this.waiting.splice(0)) w()
+    return job
+  }
+
+  close(): void {
+    this.closed = true
+    for (const s of this.sweeps.values()) if (s.timer) clearTimeout(s.timer)
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    this.sweeps.clear()
+    this.jobs.clear()
+    for (const w of this.waiting.splice(0)) w()
+  }
+
+  private schedule(s: Sweep): void {
+    s.timer = setTimeout(() => {
+      s.timer = null
+      void this.run(s)
+    }, this.opts.coalesceMs)
+    s.timer.unref()
+  }
+
+  private async run(s: Sweep): Promise<void> {
+    s.running = true
+    s.again = false
+    try {
+      await this.sweep(s)
+    } catch (e) {
+      if (!this.closed) log.error('a channel push sweep failed', e)
+    } finally {
+      s.running = false
+      if (!this.closed) {
+        if (s.again) this.schedule(s)
+        else if (this.sweeps.get(s.latest.channel) === s) this.sweeps.delete(s.latest.channel)
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t)
+        resolve()
+      }, ms)
+      t.unref()
+      this.timers.add(t)
+    })
+  }
+
+  private async sweep(s: Sweep): Promise<void> {
+    const channel = s.latest.channel
+    let after = { user: '', session: '' }
+    for (;;) {
+      const rows = await this.db.all<FollowerRow>(
+        `SELECT f.user_id, f.muted, p.session_id, p.endpoint, p.p256dh, p.auth, p.lang, p.previews,
+            r.dnd_from, r.dnd_to, r.dnd_tz, r.mentions
+          FROM follows f JOIN push_subs p ON p.user_id = f.user_id JOIN sessions se ON se.token_hash = p.session_id
+            LEFT JOIN push_prefs r ON r.user_id = f.user_id
+          WHERE f.channel_id = ? AND (f.user_id > ? OR (f.user_id = ? AND p.session_id > ?))
+          ORDER BY f.user_id, p.session_id LIMIT ?`,
+        [channel, after.user, after.user, after.session, SWEEP_CHUNK],
+      )
+      for (const r of rows) {
+        if (this.closed) return
+        // as of now: a mute, or a do-not-disturb time that began while the sweep ran, holds
+        const now = Date.now()
+        if (r.user_id === s.latest.author || isMuted(Number(r.muted), now) || inDnd(settingsOf(r), now)) continue
+        for (let wait = s.bucket.take(); wait > 0; wait = s.bucket.take()) await this.sleep(wait)
+        while (this.jobs.length >= ROOM && !this.closed) await new Promise<void>((resolve) => this.waiting.push(resolve))
+        if (this.closed) return
+        this.jobs.push(this.make(r, s.latest))
+        this.wake()
+      }
+      if (rows.length < SWEEP_CHUNK) return
+      const last = rows[rows.length - 1]
+      after = { user: last.user_id, session: last.session_id }
+    }
+  }
+
+  private make(sub: FollowerRow, n: ChannelPostNotice): ChannelJob {
+    const payload = renderChannelPayload({
+      lang: sub.lang,
+      previews: Number(sub.previews) === 1,
+      channel: { id: n.channel, name: n.name },
+      post: { kind: n.kind, preview: n.preview },
+    })
+    return {
+      req: {
+        endpoint: sub.endpoint,
+        p256dh: sub.p256dh,
+        auth: sub.auth,
+        payload: JSON.stringify(payload),
+        ttlSeconds: this.opts.ttlSeconds,
+        urgency: 'normal',
+        // the push service keeps only the newest undelivered push of the channel for the device
+        topic: topicOf(`ch:${n.channel}`),
+        authorization: this.vapid.header(sub.endpoint),
+      },
+      session: sub.session_id,
+      user: sub.user_id,
+      endpoint: sub.endpoint,
+      expires: Date.now() + this.opts.ttlSeconds * 1000,
+      attempt: 0,
+    }
+  }
+
+  /** Sends a job (a worker of the service's pool), and retries 429, 5xx and timeouts within the TTL. */
+  async send(job: ChannelJob, sender: PushSender): Promise<void> {
+    if (job.attempt > 0) {
+      const sub = await subscriptionOf(this.db, job.session)
+      if (!sub || sub.endpoint !== job.endpoint || Date.now() >= job.expires) return
+    }
+    const ttl = Math.max(0, Math.floor((job.expires - Date.now()) / 1000))
+    const answer = await sender.send(
+      { ...job.req, ttlSeconds: ttl, authorization: this.vapid.header(job.endpoint) },
+      this.opts.timeoutMs,
+    )
+    if (this.closed) return
+    const st = answer.status
+    if (st >= 200 && st < 300) this.counts.sent++
+    else if (st === 404 || st === 410) {
+      this.counts.gone++
+      await dropEndpoint(this.db, job.user, job.endpoint)
+    } else if (st === 0 || st === 429 || st >= 500) {
+      const backoff = Math.min(MAX_BACKOFF_MS, this.opts.retryBaseMs * 2 ** job.attempt) * (0.8 + 0.4 * Math.random())
+      const delay = answer.retryAfterMs ?? backoff
+      if (job.attempt + 1 >= MAX_ATTEMPTS || Date.now() + delay >= job.expires) {
+        this.counts.failed++
+        return
+      }
+      this.counts.retried++
+      void this.sleep(delay).then(() => {
+        if (this.closed) return
+        this.jobs.push({ ...job, attempt: job.attempt + 1 })
+        this.wake()
+      })
+    } else {
+      this.counts.failed++
+      log.error('a channel push was refused', new Error(answer.error ?? `HTTP ${st}`), {
+        origin: new URL(job.endpoint).origin,
+      })
+    }
+  }
+}

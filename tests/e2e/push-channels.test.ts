@@ -1,0 +1,118 @@
+// A channel's post as a notification, end to end in real Chromium against the real server and a push
+// service on localhost (the setup of push-notifications.test.ts: the page's PushManager hands out the test
+// service's subscription, and the decrypted payload is delivered into the service worker through the
+// DevTools protocol, as Chromium delivers a push). Checked: the notification names the channel, shows the
+// post, is tagged per channel, and a click opens the channel in the open window.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
+import type { ChannelPushPayload } from '../../protocol/push.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { connect, until } from '../fixtures/sync-client.ts'
+import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
+import { appHarness, phone, signInInUi, tab } from './helpers.ts'
+import { serviceWorkerControls } from './offline-setup.ts'
+
+// the test's push service speaks http on 127.0.0.1; every push goes out at once (no coalescing wait)
+process.env.SORI_PUSH_ALLOW_HTTP = '1'
+process.env.SORI_PUSH_COALESCE_MS = '0'
+
+const app = appHarness()
+let push: PushServiceFixture | undefined
+beforeAll(async () => void (push = await startPushService()))
+afterAll(async () => await push?.close())
+const service = () => push!
+
+/** The page's PushManager hands out `sub` (its keys are the test's), remembering it across reloads. */
+function fakePushManager(sub: { endpoint: string; p256dh: string; auth: string }): void {
+  const make = (key: ArrayBuffer) => ({
+    endpoint: sub.endpoint,
+    options: { applicationServerKey: key, userVisibleOnly: true },
+    toJSON: () => ({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }),
+    unsubscribe: async () => (localStorage.removeItem('test.push'), true),
+  })
+  PushManager.prototype.subscribe = async function (opts?: PushSubscriptionOptionsInit) {
+    const key = new Uint8Array(opts!.applicationServerKey as ArrayBuffer)
+    localStorage.setItem('test.push', JSON.stringify([...key]))
+    return make(key.buffer) as unknown as PushSubscription
+  }
+  PushManager.prototype.getSubscription = async function () {
+    const k = localStorage.getItem('test.push')
+    return k ? (make(new Uint8Array(JSON.parse(k) as number[]).buffer) as unknown as PushSubscription) : null
+  }
+}
+
+/** Delivers pushes into the page's service worker the way Chromium does (DevTools protocol). */
+async function pushDelivery(context: BrowserContext, page: Page, origin: string) {
+  const cdp = await context.newCDPSession(page)
+  const registrations: string[] = []
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrations.push(r.registrationId)
+  })
+  await cdp.send('ServiceWorker.enable')
+  await until(() => registrations.length > 0, 'the service worker registration')
+  return (payload: ChannelPushPayload) =>
+    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registrations.at(-1)!, data: JSON.stringify(payload) })
+}
+
+const notifications = (page: Page) =>
+  page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
+  )
+
+test('a channel post notifies with the channel’s name, one notification per channel, and a click opens the channel', async () => {
+  const ann = await signUp(app.server, 'ann.chpush', 'Ann')
+  const ben = await signUp(app.server, 'ben.chpush', 'Ben')
+  const ch = (
+    await api<Channel>(app.server, ann.token, 'POST', '/api/channels', {
+      handle: 'annradio',
+      name: 'Ann Radio',
+      category: 'music',
+      langs: ['en'],
+    })
+  ).body
+  expect((await api(app.server, ben.token, 'POST', `/api/channels/${ch.id}/follow`)).status).toBe(200)
+
+  const sub = service().subscription('ben-channel-phone')
+  const { p256dh, auth } = sub.body('en').keys
+  const { context, page } = await phone(app.browser)
+  await context.grantPermissions(['notifications'], { origin: app.server.url })
+  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
+  await signInInUi(page, app.server.url, 'ben.chpush')
+  await serviceWorkerControls(page)
+  const deliver = await pushDelivery(context, page, app.server.url)
+  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  await tab(page, 'Settings').click()
+  await page.getByRole('button', { name: 'Turn on notifications' }).click()
+  await page.getByText('Notifications are on for this device.').waitFor()
+
+  const annWrites = await connect(app.server, ann.token, channelPageDoc(ch.id, 0), { ack: true })
+  const posts = annWrites.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts)
+  const write = (id: string, text: string) => posts.push([{ id, from: ann.user.id, ts: Date.now(), kind: 'text', text }])
+  let seen = 0
+  const nextPush = async (): Promise<ChannelPushPayload> => {
+    await until(() => service().delivered(sub.name).length > seen, 'a push for Ben', 20_000)
+    const p = service().delivered(sub.name)[seen++] as unknown as ChannelPushPayload
+    await deliver(p)
+    return p
+  }
+
+  write('chpostone1', 'Live at 9 tonight')
+  expect(await nextPush()).toEqual({ v: 1, channel: ch.id, title: 'Ann Radio', body: 'Live at 9 tonight' })
+  await expect.poll(() => notifications(page)).toEqual([{ title: 'Ann Radio', body: 'Live at 9 tonight', tag: `ch:${ch.id}` }])
+  // the next post replaces the channel's notification
+  write('chposttwo22', 'Moved to 10')
+  expect((await nextPush()).body).toBe('Moved to 10')
+  await expect.poll(() => notifications(page)).toEqual([{ title: 'Ann Radio', body: 'Moved to 10', tag: `ch:${ch.id}` }])
+
+  // a click opens the channel in this window
+  await sw.evaluate(async () => {
+    const g = self as unknown as ServiceWorkerGlobalScope
+    const [n] = await g.registration.getNotifications()
+    g.dispatchEvent(new NotificationEvent('notificationclick', { notification: n! }))
+  })
+  await page.waitForURL(`**/#/channel/${ch.id}`)
+  await page.getByText('Moved to 10').first().waitFor()
+  annWrites.destroy()
+  await context.close()
+})
