@@ -25,6 +25,8 @@ const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
 const Channels = lazy(() => import('../screens/channels/Directory.tsx'))
 const ChannelHome = lazy(() => import('../screens/channels/ChannelHome.tsx'))
 const NewChannel = lazy(() => import('../screens/channels/NewChannel.tsx'))
+const MyCoupons = lazy(() => import('../screens/coupons/MyCoupons.tsx'))
+const Redeem = lazy(() => import('../screens/coupons/Redeem.tsx'))
 
 const wideQuery = matchMedia('(min-width: 900px)')
 const wide = signal(wideQuery.matches)
@@ -62,6 +64,10 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <ChannelHome key={arg} id={arg} />
     case 'new-channel':
       return <NewChannel />
+    case 'coupons':
+      return <MyCoupons />
+    case 'redeem':
+      return <Redeem key={arg} channelId={arg} />
   }
 }
 

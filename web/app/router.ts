@@ -4,7 +4,18 @@ import { signal } from '@preact/signals'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 
 export type RouteName =
-  'chats' | 'friends' | 'chat' | 'settings' | 'search' | 'new-group' | 'invite' | 'channels' | 'channel' | 'new-channel'
+  | 'chats'
+  | 'friends'
+  | 'chat'
+  | 'settings'
+  | 'search'
+  | 'new-group'
+  | 'invite'
+  | 'channels'
+  | 'channel'
+  | 'new-channel'
+  | 'coupons'
+  | 'redeem'
 export interface Route {
   name: RouteName
   arg: string
@@ -21,6 +32,8 @@ const NAMES: readonly RouteName[] = [
   'channels',
   'channel',
   'new-channel',
+  'coupons',
+  'redeem',
 ]
 // an invite link's token (docs/protocol.md: Invites)
 const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
@@ -37,7 +50,7 @@ export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
   if (
     !(NAMES as readonly string[]).includes(name) ||
-    ((name === 'chat' || name === 'channel') && !ENTITY_ID_RE.test(arg)) ||
+    ((name === 'chat' || name === 'channel' || name === 'redeem') && !ENTITY_ID_RE.test(arg)) ||
     (name === 'invite' && !INVITE_TOKEN_RE.test(arg))
   )
     return { name: 'chats', arg: '' }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
 import { blockChannel, follow, getChannel, markChannelSeen, watchPosts } from '../../models/channels.ts'
 import { t } from '../../app/t.ts'
-import { back } from '../../app/router.ts'
+import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack } from '../../components/icons.tsx'
@@ -90,6 +90,18 @@ export default function ChannelHome({ id }: { id: string }) {
           )}
           {channel?.blocked && <p class="muted">{t('channels.blockedNote')}</p>}
           {channel?.admin && <p class="muted">{t('channels.yours')}</p>}
+          {channel && (
+            <div class="form__row form__row--start coupon-entries">
+              <button class="btn btn--small" onClick={() => go('coupons')}>
+                {t('coupons.mine')}
+              </button>
+              {channel.admin && (
+                <button class="btn btn--small" onClick={() => go('redeem', id)}>
+                  {t('coupons.redeem')}
+                </button>
+              )}
+            </div>
+          )}
         </div>
         {channel?.admin && <PostComposer id={id} />}
         {posts && posts.length === 0 && <p class="muted pad">{t('channels.noPosts')}</p>}

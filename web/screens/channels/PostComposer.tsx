@@ -1,9 +1,13 @@
 // Writing a post, for a channel's admins: text, up to five buttons that open web pages, and the
-// advertising mark. Checked with the server's own grammar (checkPost) before it is sent.
+// advertising mark, and a coupon (made on the server first: the post carries its id and title). Checked
+// with the server's own grammar (checkPost) before it is sent.
 import { useState } from 'preact/hooks'
 import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
 import { postToChannel } from '../../models/channels.ts'
+import { createCoupon } from '../../models/coupons.ts'
 import { t } from '../../app/t.ts'
+import { CouponFields, newDraft, readDraft, type CouponDraft } from '../coupons/CouponFields.tsx'
+import { couponError } from '../coupons/couponError.ts'
 
 /** The grammar's reason, said in the user's language. */
 function reasonText(why: string): string {
@@ -17,6 +21,9 @@ export function PostComposer({ id }: { id: string }) {
   const [text, setText] = useState('')
   const [buttons, setButtons] = useState<PostButton[]>([])
   const [ad, setAd] = useState(false)
+  const [coupon, setCoupon] = useState<CouponDraft | null>(null)
+  // made already by an attempt whose post failed: a retry posts it instead of making another
+  const [made, setMade] = useState<{ draft: CouponDraft; id: string; title: string } | null>(null)
   const [error, setError] = useState('')
   const [done, setDone] = useState('')
   const [busy, setBusy] = useState(false)
@@ -28,16 +35,35 @@ export function PostComposer({ id }: { id: string }) {
     setDone('')
     setBusy(true)
     try {
+      let ref: { id: string; title: string } | undefined
+      if (coupon) {
+        if (made?.draft === coupon) ref = { id: made.id, title: made.title }
+        else {
+          const c = readDraft(coupon)
+          if (typeof c === 'string') return setError(c)
+          try {
+            const created = await createCoupon(id, c)
+            ref = { id: created.id, title: created.title }
+            setMade({ draft: coupon, ...ref })
+          } catch (err) {
+            return setError(couponError(err))
+          }
+        }
+      }
       const post = {
         kind: 'text' as const,
-        text: text.trim(),
+        // a coupon may go alone: its title is then the post's text
+        text: text.trim() || ref?.title || '',
         ...(buttons.length ? { buttons } : {}),
         ...(ad ? { ad: true } : {}),
+        ...(ref ? { coupon: ref } : {}),
       }
       await postToChannel(id, post)
       setText('')
       setButtons([])
       setAd(false)
+      setCoupon(null)
+      setMade(null)
       setDone(t('channels.posted'))
     } catch (err) {
       setError(reasonText((err as Error).message))
@@ -85,6 +111,13 @@ export function PostComposer({ id }: { id: string }) {
           {t('channels.addButton')}
         </button>
       )}
+      {coupon ? (
+        <CouponFields draft={coupon} onChange={(d) => setCoupon((c) => c && { ...c, ...d })} onRemove={() => setCoupon(null)} />
+      ) : (
+        <button type="button" class="btn btn--small" onClick={() => setCoupon(newDraft())}>
+          {t('coupons.add')}
+        </button>
+      )}
       <label class="check">
         <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
         <span>{t('channels.adCheck')}</span>
@@ -96,7 +129,7 @@ export function PostComposer({ id }: { id: string }) {
         <span class="muted" role="status">
           {done}
         </span>
-        <button class="btn btn--primary" type="submit" disabled={busy || !text.trim()}>
+        <button class="btn btn--primary" type="submit" disabled={busy || (!text.trim() && !coupon)}>
           {t('channels.post')}
         </button>
       </div>

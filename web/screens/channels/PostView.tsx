@@ -1,8 +1,10 @@
 // One channel post, read-only: its text, list or cards, and its buttons, which open web pages in a new
-// tab (only http(s) addresses, checked again here though the server refuses anything else).
+// tab (only http(s) addresses, checked again here though the server refuses anything else), and its
+// coupon, if it carries one.
 import { isHttpUrl, type ChannelPost, type PostButton } from '../../../protocol/channels.ts'
 import { t } from '../../app/t.ts'
 import { formatChatTime } from '../../i18n/format.ts'
+import { CouponCard } from '../coupons/CouponCard.tsx'
 
 function Buttons({ buttons }: { buttons?: PostButton[] }) {
   const ok = (buttons ?? []).filter((b) => isHttpUrl(b.url))
@@ -57,6 +59,7 @@ export function PostView({ post }: { post: ChannelPost }) {
           ))}
         </div>
       )}
+      {post.coupon && <CouponCard of={post.coupon} />}
       <Buttons buttons={post.buttons} />
     </article>
   )

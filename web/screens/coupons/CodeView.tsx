@@ -1,0 +1,62 @@
+// The code shown at the store, full screen: a QR code, the same code as text, and the minutes left. It
+// says nothing of the user: the code holds the coupon, a pseudonym for this coupon only, and its expiry.
+import { useEffect, useState } from 'preact/hooks'
+import type { Coupon, CouponCode } from '../../../protocol/coupons.ts'
+import { t } from '../../app/t.ts'
+import { IconBack } from '../../components/icons.tsx'
+import { QrCode } from '../invite/QrCode.tsx'
+
+const left = (ms: number): string => {
+  const s = Math.max(0, Math.ceil(ms / 1000))
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}
+
+export function CodeView({
+  coupon,
+  code,
+  onNew,
+  onClose,
+}: {
+  coupon: Coupon
+  code: CouponCode
+  onNew: () => void
+  onClose: () => void
+}) {
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [])
+  const expired = now >= code.exp
+  return (
+    <div class="coupon-code" role="dialog" aria-modal="true" aria-labelledby="coupon-code-title">
+      <header class="topbar">
+        <button class="icon-btn" onClick={onClose} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
+        <h1 class="topbar__title" id="coupon-code-title">
+          <span class="topbar__text">{coupon.title}</span>
+        </h1>
+      </header>
+      <div class="coupon-code__body">
+        <p class="muted">{t('coupons.showAtStore')}</p>
+        {expired ? (
+          <div class="qr coupon-code__expired" role="img" aria-label={t('coupons.codeExpired')} />
+        ) : (
+          <QrCode text={code.code} label={t('coupons.qr')} />
+        )}
+        <output class="coupon-code__text" aria-label={t('coupons.codeText')}>
+          {code.code}
+        </output>
+        <p class="coupon-code__left" role="timer" aria-live="off">
+          {expired ? t('coupons.codeExpired') : t('coupons.left', { time: left(code.exp - now) })}
+        </p>
+        {expired && (
+          <button class="btn btn--primary" onClick={onNew}>
+            {t('coupons.newCode')}
+          </button>
+        )}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,93 @@
+// The shop view, for a channel's admins (the store's staff): a customer's code, pasted, typed or (where
+// the browser can) scanned from its QR code, is redeemed on the server, whose answer is final. It learns
+// which coupon the code was for, and nothing of who showed it.
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { redeemCode } from '../../models/coupons.ts'
+import { t } from '../../app/t.ts'
+import { back } from '../../app/router.ts'
+import { IconBack } from '../../components/icons.tsx'
+import { couponError } from './couponError.ts'
+import { QrScan, canScan } from './QrScan.tsx'
+
+export default function Redeem({ channelId }: { channelId: string }) {
+  const [code, setCode] = useState('')
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [scanning, setScanning] = useState(false)
+  const input = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => input.current?.focus(), [])
+
+  async function redeem(text: string) {
+    const c = text.trim()
+    if (!c) return
+    setBusy(true)
+    setResult(null)
+    try {
+      const { coupon } = await redeemCode(channelId, c)
+      setResult({ ok: true, text: t('coupons.validFor', { title: coupon.title }) })
+      setCode('')
+    } catch (e) {
+      setResult({ ok: false, text: couponError(e) })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="screen" aria-labelledby="redeem-title">
+      <header class="topbar">
+        <button class="icon-btn" onClick={() => back('chats')} aria-label={t('app.back')}>
+          <IconBack />
+        </button>
+        <h1 class="topbar__title" id="redeem-title">
+          {t('coupons.redeem')}
+        </h1>
+      </header>
+      <form
+        class="form form--screen"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void redeem(code)
+        }}
+      >
+        <p class="muted">{t('coupons.redeemHint')}</p>
+        <label class="field">
+          <span class="field__label">{t('coupons.code')}</span>
+          <textarea
+            ref={input}
+            class="coupon-code-input"
+            rows={3}
+            spellcheck={false}
+            autoComplete="off"
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+        </label>
+        <div class="form__row">
+          {canScan() && (
+            <button type="button" class="btn" onClick={() => setScanning((s) => !s)}>
+              {scanning ? t('coupons.stopScan') : t('coupons.scan')}
+            </button>
+          )}
+          <button class="btn btn--primary" type="submit" disabled={busy || !code.trim()}>
+            {t('coupons.check')}
+          </button>
+        </div>
+        {scanning && (
+          <QrScan
+            onCode={(c) => {
+              setScanning(false)
+              setCode(c)
+              void redeem(c)
+            }}
+          />
+        )}
+        {result && (
+          <p class={`redeem-result ${result.ok ? 'redeem-result--ok' : 'redeem-result--bad'}`} role="alert">
+            {result.text}
+          </p>
+        )}
+      </form>
+    </section>
+  )
+}
