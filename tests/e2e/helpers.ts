@@ -158,7 +158,9 @@ export async function sendInUi(page: Page, text: string): Promise<void> {
 }
 
 /** The bubble holding `text` (a locator for the whole message row). */
-export const message = (page: Page, text: string) => page.locator('.msg', { has: page.locator('.msg__text', { hasText: text }) })
+// the live room's message, not the inert picture of its last look that a cold start paints first (#boot)
+export const message = (page: Page, text: string) =>
+  page.locator('.msg:not(#boot .msg)', { has: page.locator('.msg__text', { hasText: text }) })
 
 /**
  * Appends messages to a page doc as `userId`, through a stock y-websocket client in Node, in one

@@ -148,12 +148,12 @@ test('a message notifies in the device language, one per chat, badge set, a clic
 
   // Korean: the language follows the app's, and the push is worded in it
   await page.locator('#language-picker').selectOption('ko')
-  await expect.poll(async () => (await state()).lang).toBe('ko')
+  await expect.poll(async () => (await state()).lang, { timeout: 20_000 }).toBe('ko')
   await say('안녕 벤')
   const first = await nextPush()
   // the first push: 'first' came before notifications were on, 'still' while muted
   expect(first).toMatchObject({ chat: chat.id, title: 'Ann', body: '안녕 벤', count: 3 })
-  await expect.poll(() => notifications(page)).toEqual([{ title: 'Ann', body: '안녕 벤', tag: chat.id }])
+  await expect.poll(() => notifications(page), { timeout: 20_000 }).toEqual([{ title: 'Ann', body: '안녕 벤', tag: chat.id }])
   expect(first.badge).toBe(3)
   expect(await badges()).toEqual([3])
 
@@ -161,28 +161,28 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   await sendPhoto()
   const second = await nextPush()
   expect(second).toMatchObject({ body: '사진', count: 4, badge: 4 })
-  await expect.poll(() => notifications(page)).toEqual([{ title: 'Ann', body: '사진', tag: chat.id }])
+  await expect.poll(() => notifications(page), { timeout: 20_000 }).toEqual([{ title: 'Ann', body: '사진', tag: chat.id }])
   expect(await badges()).toEqual([3, 4])
 
   // Thai and German
   await page.locator('#language-picker').selectOption('th')
-  await expect.poll(async () => (await state()).lang).toBe('th')
+  await expect.poll(async () => (await state()).lang, { timeout: 20_000 }).toBe('th')
   await sendPhoto()
   expect((await nextPush()).body).toBe('รูปภาพ')
-  await expect.poll(async () => (await notifications(page))[0]?.body).toBe('รูปภาพ')
+  await expect.poll(async () => (await notifications(page))[0]?.body, { timeout: 20_000 }).toBe('รูปภาพ')
   await page.locator('#language-picker').selectOption('de')
-  await expect.poll(async () => (await state()).lang).toBe('de')
+  await expect.poll(async () => (await state()).lang, { timeout: 20_000 }).toBe('de')
   await sendPhoto()
   expect((await nextPush()).body).toBe('Foto')
-  await expect.poll(async () => (await notifications(page))[0]?.body).toBe('Foto')
+  await expect.poll(async () => (await notifications(page))[0]?.body, { timeout: 20_000 }).toBe('Foto')
 
   // previews off: the push holds no sender and no text, and so does the notification
   await page.getByRole('checkbox', { name: 'Absender und Text anzeigen' }).uncheck()
-  await expect.poll(async () => (await state()).previews).toBe(false)
+  await expect.poll(async () => (await state()).previews, { timeout: 20_000 }).toBe(false)
   await say('geheim 1234')
   const hidden = await nextPush()
   expect(JSON.stringify(hidden)).not.toMatch(/geheim|Ann/)
-  await expect.poll(async () => (await notifications(page))[0]?.body).toBe('7 neue Nachrichten')
+  await expect.poll(async () => (await notifications(page))[0]?.body, { timeout: 20_000 }).toBe('7 neue Nachrichten')
   expect(JSON.stringify(await notifications(page))).not.toMatch(/geheim|Ann/)
 
   // a click opens the chat in this window; reading it closes the notification and clears the badge
@@ -194,7 +194,7 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   })
   await page.waitForURL(`**/#/chat/${chat.id}`)
   await page.getByText('geheim 1234', { exact: true }).waitFor()
-  await expect.poll(() => notifications(page)).toEqual([])
+  await expect.poll(() => notifications(page), { timeout: 20_000 }).toEqual([])
 
   // while the chat is on the screen nothing is pushed; once it is not, the next message is
   const before = service().delivered('ben-phone').length
