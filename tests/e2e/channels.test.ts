@@ -83,8 +83,13 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await row(b.page, '스타뮤직 공식채널').waitFor()
   expect(await row(b.page, '스타뮤직 공식채널').locator('.badge').count()).toBe(0)
 
-  // unfollowed with one tap on its home: gone from the list
+  // muted with one tap on its home (its posts still come; only their pushes stop), and turned back on
   await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
+  await b.page.getByRole('button', { name: 'Mute', exact: true }).click()
+  await b.page.getByRole('button', { name: 'Unmute' }).click()
+  await b.page.getByRole('button', { name: 'Mute', exact: true }).waitFor()
+
+  // unfollowed with one tap on its home: gone from the list
   await b.page.getByRole('button', { name: 'Unfollow' }).click()
   await b.page.getByRole('button', { name: 'Follow', exact: true }).waitFor()
   await b.page.evaluate(() => (location.hash = '#/chats'))

@@ -15,6 +15,7 @@ import {
   type ChannelPost,
 } from '../../protocol/channels.ts'
 import { api } from '../account/api.ts'
+import { MUTED_FOREVER } from '../../protocol/push.ts'
 import { me } from '../account/session.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { newMessageId } from '../kinds/page.ts'
@@ -217,6 +218,12 @@ async function relation(id: string, path: 'follow' | 'block', on: boolean): Prom
   return c
 }
 export const follow = (id: string, on: boolean): Promise<Channel> => relation(id, 'follow', on)
+
+/** Mutes a channel I follow until I turn it back on (its posts still come; only their pushes stop). */
+export async function muteChannel(id: string, on: boolean): Promise<Channel> {
+  await api('PUT', `/api/channels/${encodeURIComponent(id)}/mute`, { until: on ? MUTED_FOREVER : null })
+  return await getChannel(id)
+}
 export const blockChannel = (id: string, on: boolean): Promise<Channel> => relation(id, 'block', on)
 
 export const createChannel = (b: {

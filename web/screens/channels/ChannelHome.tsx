@@ -2,7 +2,7 @@
 // and there offline once seen). Its admins write posts here too.
 import { useEffect, useState } from 'preact/hooks'
 import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
-import { blockChannel, follow, getChannel, markChannelSeen, watchPosts } from '../../models/channels.ts'
+import { blockChannel, follow, getChannel, markChannelSeen, muteChannel, watchPosts } from '../../models/channels.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
@@ -81,6 +81,11 @@ export default function ChannelHome({ id }: { id: string }) {
                   onClick={() => void act(() => follow(id, !channel.following))}
                 >
                   {channel.following ? t('channels.unfollow') : t('channels.follow')}
+                </button>
+              )}
+              {channel.following && (
+                <button class="btn" disabled={busy} onClick={() => void act(() => muteChannel(id, !channel.muted))}>
+                  {channel.muted ? t('channels.unmute') : t('channels.mute')}
                 </button>
               )}
               <button class="btn" disabled={busy} onClick={() => void act(() => blockChannel(id, !channel.blocked))}>

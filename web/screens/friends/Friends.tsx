@@ -82,6 +82,12 @@ export default function Friends() {
             ›
           </span>
         </a>
+        <a class="row row--button channels-entry" href="#/coupons">
+          <span class="row__title">{t('coupons.mine')}</span>
+          <span class="channels-entry__go" aria-hidden="true">
+            ›
+          </span>
+        </a>
 
         <form class="search-form" role="search" onSubmit={search}>
           <label class="visually-hidden" for="friend-handle">
