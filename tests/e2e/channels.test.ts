@@ -4,7 +4,7 @@
 // that is no web link is refused before anything is sent.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { signUp } from '../fixtures/server.ts'
+import { signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { appHarness, phone, signInInUi, tab } from './helpers.ts'
 
 const app = appHarness()
@@ -95,6 +95,21 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await b.page.evaluate(() => (location.hash = '#/chats'))
   await expect.poll(() => row(b.page, '스타뮤직 공식채널').count(), { timeout: 20_000 }).toBe(0)
 
+  // a brand's "Add channel" button opens #/c/<its @ID>: signed out, it is where sign-in lands, one tap from following
+  const c = await phone(app.browser)
+  await signUp(app.server, 'cy.fan', 'Cy')
+  await c.page.goto(`${app.server.url}/#/c/starmusic`)
+  await c.page.getByLabel('ID', { exact: true }).fill('cy.fan')
+  await c.page.getByLabel('Password').fill(TEST_PASSWORD)
+  await c.page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await c.page.getByRole('heading', { name: '스타뮤직 공식채널' }).waitFor()
+  await c.page.getByRole('button', { name: 'Follow', exact: true }).click()
+  await c.page.getByRole('button', { name: 'Unfollow' }).waitFor()
+  // an @ID no channel has
+  await c.page.evaluate(() => (location.hash = '#/c/nochannelhere'))
+  await c.page.getByText('No channels found.').waitFor()
+
   await a.context.close()
   await b.context.close()
+  await c.context.close()
 }, 120_000)

@@ -25,6 +25,7 @@ const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
 const Channels = lazy(() => import('../screens/channels/Directory.tsx'))
 const ChannelHome = lazy(() => import('../screens/channels/ChannelHome.tsx'))
 const NewChannel = lazy(() => import('../screens/channels/NewChannel.tsx'))
+const ChannelByHandle = lazy(() => import('../screens/channels/ByHandle.tsx'))
 const MyCoupons = lazy(() => import('../screens/coupons/MyCoupons.tsx'))
 const Redeem = lazy(() => import('../screens/coupons/Redeem.tsx'))
 
@@ -64,6 +65,8 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <ChannelHome key={arg} id={arg} />
     case 'new-channel':
       return <NewChannel />
+    case 'c':
+      return <ChannelByHandle key={arg} handle={arg} />
     case 'coupons':
       return <MyCoupons />
     case 'redeem':

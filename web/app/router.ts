@@ -1,7 +1,7 @@
 // A hash router: '#/chat/abc' → { name: 'chat', arg: 'abc' }. Hash routes need no server rewrites and
 // work from the service worker's precached index.html when offline.
 import { signal } from '@preact/signals'
-import { ENTITY_ID_RE } from '../../protocol/limits.ts'
+import { ENTITY_ID_RE, HANDLE_RE } from '../../protocol/limits.ts'
 
 export type RouteName =
   | 'chats'
@@ -16,6 +16,7 @@ export type RouteName =
   | 'new-channel'
   | 'coupons'
   | 'redeem'
+  | 'c'
 export interface Route {
   name: RouteName
   arg: string
@@ -34,6 +35,8 @@ const NAMES: readonly RouteName[] = [
   'new-channel',
   'coupons',
   'redeem',
+  // a channel by its @ID: the address a brand's "Add channel" button opens
+  'c',
 ]
 // an invite link's token (docs/protocol.md: Invites)
 const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
@@ -51,7 +54,8 @@ export function parseRoute(hash: string): Route {
   if (
     !(NAMES as readonly string[]).includes(name) ||
     ((name === 'chat' || name === 'channel' || name === 'redeem') && !ENTITY_ID_RE.test(arg)) ||
-    (name === 'invite' && !INVITE_TOKEN_RE.test(arg))
+    (name === 'invite' && !INVITE_TOKEN_RE.test(arg)) ||
+    (name === 'c' && !HANDLE_RE.test(arg.toLowerCase()))
   )
     return { name: 'chats', arg: '' }
   return { name: name as RouteName, arg }

@@ -40,8 +40,8 @@ export function Welcome() {
           device: navigator.userAgent.slice(0, 100),
         })
       else await signIn({ handle: h, password, device: navigator.userAgent.slice(0, 100) })
-      // an invite link opened while signed out is where the user was going
-      if (!location.hash.startsWith('#/invite/')) location.hash = '#/chats'
+      // an invite link or a brand's "Add channel" button opened while signed out is where the user was going
+      if (!/^#\/(invite|c)\//.test(location.hash)) location.hash = '#/chats'
     } catch (err) {
       setError(errorText(err))
     } finally {
