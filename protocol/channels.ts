@@ -305,3 +305,14 @@ export function roundFollowers(n: number): number | null {
  * compatibility characters become one) then lower case, so that a substring typed in any script matches.
  */
 export const searchForm = (s: string): string => s.normalize('NFKC').toLowerCase().normalize('NFKC')
+
+// POST /api/channels/:id/report  body ChannelReport → 204
+/** Why a user reports a channel to the operator. */
+export const REPORT_REASONS = ['spam', 'scam', 'offensive', 'impersonation', 'other'] as const
+export type ReportReason = (typeof REPORT_REASONS)[number]
+export interface ChannelReport {
+  reason: ReportReason
+  /** what the user adds, at most MAX_REPORT_NOTE_CHARS */
+  note?: string
+}
+export const MAX_REPORT_NOTE_CHARS = 500

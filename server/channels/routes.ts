@@ -15,6 +15,7 @@ import { channelPatch, checkCategory, checkChannelName, checkDescription, checkL
 import { countEvery, shownFollowers } from './followers.ts'
 import { CHANNEL_COLUMNS, callerParams, channelRow, toChannel, type ChannelRow } from './view.ts'
 import { followRoutes } from './follow.ts'
+import { reportRoutes } from './reports.ts'
 import { adminRoutes } from './admins.ts'
 import { couponRoutes } from '../coupons/routes.ts'
 
@@ -141,6 +142,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
   })
 
   followRoutes(r, ctx, channelFor)
+  reportRoutes(r, ctx)
   adminRoutes(r, ctx, channels)
   couponRoutes(r, ctx)
 }

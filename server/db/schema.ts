@@ -409,4 +409,19 @@ CREATE TABLE coupon_keys (
 ALTER TABLE follows ADD COLUMN muted BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX follows_channel_user ON follows(channel_id, user_id)`,
   },
+  {
+    // a user's report of a channel (server/channels/reports.ts), for the operator: one per user and
+    // channel, a later one replacing it; no API shows them, least of all to the channel's admins
+    id: 20,
+    sql: `
+CREATE TABLE channel_reports (
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  reason TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  created BIGINT NOT NULL,
+  PRIMARY KEY (channel_id, user_id)
+);
+CREATE INDEX channel_reports_created ON channel_reports(created)`,
+  },
 ]

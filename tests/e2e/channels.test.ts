@@ -89,6 +89,18 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await b.page.getByRole('button', { name: 'Unmute' }).click()
   await b.page.getByRole('button', { name: 'Mute', exact: true }).waitFor()
 
+  // reported to Sori's team: a reason, a note, a thank-you; the operator has it, the channel never sees it
+  await b.page.getByRole('button', { name: 'Report', exact: true }).click()
+  const sheet = b.page.getByRole('dialog', { name: 'Report this channel' })
+  await sheet.getByRole('radio', { name: 'A scam' }).check()
+  await sheet.getByLabel('Anything to add (optional)').fill('asks for bank details')
+  await sheet.getByRole('button', { name: 'Send report' }).click()
+  await sheet.getByText('Sori’s team will look at it').waitFor()
+  expect(await app.server.db.all('SELECT reason, note FROM channel_reports')).toEqual([
+    { reason: 'scam', note: 'asks for bank details' },
+  ])
+  await b.page.keyboard.press('Escape')
+
   // unfollowed with one tap on its home: gone from the list
   await b.page.getByRole('button', { name: 'Unfollow' }).click()
   await b.page.getByRole('button', { name: 'Follow', exact: true }).waitFor()

@@ -223,6 +223,26 @@ describe.each(backends())('channel API (%s)', (backend) => {
     expect(admins.body.map((a) => a.id)).toEqual([other.user.id])
   })
 
+  it('a report reaches the operator once per user and channel; bad reports are refused; admins see nothing of it', async () => {
+    const [owner, fan] = [await user('own'), await user('rep')]
+    const ch = await create(owner)
+    const rows = () =>
+      suite.server.db.all<{ reason: string; note: string }>('SELECT reason, note FROM channel_reports WHERE channel_id = ?', [
+        ch.id,
+      ])
+    for (const body of [{}, { reason: 'boring' }, { reason: 'spam', note: 5 }, { reason: 'spam', note: 'x'.repeat(501) }, null])
+      expect((await call(fan, 'POST', `/api/channels/${ch.id}/report`, body)).status, JSON.stringify(body)).toBe(400)
+    expect((await call(fan, 'POST', '/api/channels/zzzzzzzzzzzz/report', { reason: 'spam' })).status).toBe(404)
+    expect((await call(null, 'POST', `/api/channels/${ch.id}/report`, { reason: 'spam' })).status).toBe(401)
+    expect(await rows()).toEqual([])
+    expect((await call(fan, 'POST', `/api/channels/${ch.id}/report`, { reason: 'spam' })).status).toBe(204)
+    expect((await call(fan, 'POST', `/api/channels/${ch.id}/report`, { reason: 'scam', note: ' fake shop ' })).status).toBe(204)
+    expect(await rows()).toEqual([{ reason: 'scam', note: 'fake shop' }])
+    // nothing an admin reads names the reporter
+    for (const path of [`/api/channels/${ch.id}`, `/api/channels/${ch.id}/stats`, `/api/channels/${ch.id}/admins`])
+      expect(JSON.stringify((await call(owner, 'GET', path)).body)).not.toContain(fan.user.id)
+  })
+
   it('privacy: nothing an admin can call names a follower, and counts are rounded with nothing under 20', async () => {
     const [admin, second] = [await user('adm'), await user('sec')]
     const ch = await create(admin, { name: 'Privacy Test' })

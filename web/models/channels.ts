@@ -13,6 +13,7 @@ import {
   type ChannelCategory,
   type ChannelList,
   type ChannelPost,
+  type ReportReason,
 } from '../../protocol/channels.ts'
 import { api } from '../account/api.ts'
 import { MUTED_FOREVER } from '../../protocol/push.ts'
@@ -218,6 +219,11 @@ async function relation(id: string, path: 'follow' | 'block', on: boolean): Prom
   return c
 }
 export const follow = (id: string, on: boolean): Promise<Channel> => relation(id, 'follow', on)
+
+/** Tells Sori's team what is wrong with a channel (docs/protocol.md, "Reports"); the channel is not told. */
+export async function reportChannel(id: string, reason: ReportReason, note: string): Promise<void> {
+  await api('POST', `/api/channels/${encodeURIComponent(id)}/report`, note ? { reason, note } : { reason })
+}
 
 /** Mutes a channel I follow until I turn it back on (its posts still come; only their pushes stop). */
 export async function muteChannel(id: string, on: boolean): Promise<Channel> {

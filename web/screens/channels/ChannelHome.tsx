@@ -12,6 +12,7 @@ import { UserText } from '../../components/UserText.tsx'
 import { followersText, VerifiedMark } from './labels.tsx'
 import { PostView } from './PostView.tsx'
 import { PostComposer } from './PostComposer.tsx'
+import { ReportSheet } from './ReportSheet.tsx'
 
 export default function ChannelHome({ id }: { id: string }) {
   const [channel, setChannel] = useState<Channel | null>(null)
@@ -19,6 +20,7 @@ export default function ChannelHome({ id }: { id: string }) {
   const [name, setName] = useState('')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  const [reporting, setReporting] = useState(false)
   useEffect(() => {
     getChannel(id).then(setChannel, (e: unknown) => setError(errorText(e)))
     return watchPosts(id, (list, head) => {
@@ -91,6 +93,9 @@ export default function ChannelHome({ id }: { id: string }) {
               <button class="btn" disabled={busy} onClick={() => void act(() => blockChannel(id, !channel.blocked))}>
                 {channel.blocked ? t('channels.unblock') : t('channels.block')}
               </button>
+              <button class="btn" onClick={() => setReporting(true)}>
+                {t('channels.report')}
+              </button>
             </div>
           )}
           {channel?.blocked && <p class="muted">{t('channels.blockedNote')}</p>}
@@ -118,6 +123,7 @@ export default function ChannelHome({ id }: { id: string }) {
           </div>
         )}
       </div>
+      {reporting && <ReportSheet id={id} onClose={() => setReporting(false)} />}
     </section>
   )
 }
