@@ -17,7 +17,8 @@ import { settingsOf, inDnd, type PrefsRow } from './prefs.ts'
 import { Fifo } from './queue.ts'
 import { renderChannelPayload } from './render.ts'
 import type { PushRequest, PushSender } from './send.ts'
-import { dropEndpoint, subscriptionOf, type SubRow } from './subscriptions.ts'
+import { subscriptionOf, type SubRow } from './subscriptions.ts'
+import { attemptPush, type PushCounts } from './attempt.ts'
 import { topicOf, type VapidSigner } from './vapid.ts'
 
 const log = logger('push')
@@ -26,8 +27,6 @@ const log = logger('push')
 const SWEEP_CHUNK = 500
 /** Channel pushes made ahead of the workers at most: a sweep waits for room rather than queue a million. */
 const ROOM = 64
-const MAX_ATTEMPTS = 10
-const MAX_BACKOFF_MS = 10 * 60_000
 
 export interface ChannelJob {
   req: PushRequest
@@ -72,13 +71,6 @@ interface Sweep {
 
 type FollowerRow = SubRow & PrefsRow & { muted: number }
 
-export interface LaneCounts {
-  sent: number
-  gone: number
-  retried: number
-  failed: number
-}
-
 export class ChannelLane {
   /** pushes made, waiting for a worker (after every chat push) */
   readonly jobs = new Fifo<ChannelJob>()
@@ -91,7 +83,7 @@ export class ChannelLane {
     private db: Db,
     private opts: PushOptions,
     private vapid: VapidSigner,
-    private counts: LaneCounts,
+    private counts: PushCounts,
     /** there are jobs: the service's pump */
     private wake: () => void,
   ) {}
@@ -238,35 +230,16 @@ export class ChannelLane {
       const sub = await subscriptionOf(this.db, job.session)
       if (!sub || sub.endpoint !== job.endpoint || Date.now() >= job.expires) return
     }
-    const ttl = Math.max(0, Math.floor((job.expires - Date.now()) / 1000))
-    const answer = await sender.send(
-      { ...job.req, ttlSeconds: ttl, authorization: this.vapid.header(job.endpoint) },
-      this.opts.timeoutMs,
+    const delay = await attemptPush(
+      { db: this.db, sender, vapid: this.vapid, opts: this.opts, counts: this.counts, closed: () => this.closed },
+      job,
+      'a channel push',
     )
-    if (this.closed) return
-    const st = answer.status
-    if (st >= 200 && st < 300) this.counts.sent++
-    else if (st === 404 || st === 410) {
-      this.counts.gone++
-      await dropEndpoint(this.db, job.user, job.endpoint)
-    } else if (st === 0 || st === 429 || st >= 500) {
-      const backoff = Math.min(MAX_BACKOFF_MS, this.opts.retryBaseMs * 2 ** job.attempt) * (0.8 + 0.4 * Math.random())
-      const delay = answer.retryAfterMs ?? backoff
-      if (job.attempt + 1 >= MAX_ATTEMPTS || Date.now() + delay >= job.expires) {
-        this.counts.failed++
-        return
-      }
-      this.counts.retried++
-      void this.sleep(delay).then(() => {
-        if (this.closed) return
-        this.jobs.push({ ...job, attempt: job.attempt + 1 })
-        this.wake()
-      })
-    } else {
-      this.counts.failed++
-      log.error('a channel push was refused', new Error(answer.error ?? `HTTP ${st}`), {
-        origin: new URL(job.endpoint).origin,
-      })
-    }
+    if (delay === null) return
+    void this.sleep(delay).then(() => {
+      if (this.closed) return
+      this.jobs.push({ ...job, attempt: job.attempt + 1 })
+      this.wake()
+    })
   }
 }

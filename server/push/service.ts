@@ -24,15 +24,14 @@ import { settingsOf, inDnd, type PrefsRow } from './prefs.ts'
 import { Fifo } from './queue.ts'
 import { renderPayload, type Latest } from './render.ts'
 import { startSender, type PushRequest } from './send.ts'
-import { dropEndpoint, subscriptionOf, subscriptionsOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
+import { subscriptionOf, subscriptionsOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
 import { topicOf, VapidSigner } from './vapid.ts'
 import { viewing } from './viewing.ts'
+import { attemptPush, type PushCounts } from './attempt.ts'
 
 const log = logger('push')
 
 /** Retries of one push at most (within its TTL). */
-const MAX_ATTEMPTS = 10
-const MAX_BACKOFF_MS = 10 * 60_000
 /** Longest stretch the event loop spends on pushes before it serves sockets again, ms. */
 const SLICE_MS = 2
 /** Users per query of subscriptions and settings. */
@@ -98,7 +97,7 @@ export class PushService {
   private closed = false
   private sweeper: NodeJS.Timeout
   private chats: ChatDomain | null = null
-  private counts = { sent: 0, gone: 0, retried: 0, failed: 0 }
+  private counts: PushCounts = { sent: 0, gone: 0, retried: 0, failed: 0 }
   /** channel posts' pushes, after the chats' */
   private lane: ChannelLane
   private channelActive = 0
@@ -437,37 +436,19 @@ export class PushService {
       // past the TTL the push service would drop it anyway (SORI_PUSH_TTL=0: deliver now or never)
       if (Date.now() >= made.expires) return
     }
-    // the TTL left, and a VAPID header valid now (a retry may come hours later)
-    const ttl = Math.max(0, Math.floor((made.expires - Date.now()) / 1000))
-    const req = { ...made.req, ttlSeconds: ttl, authorization: this.vapid.header(made.endpoint) }
-    const answer = await this.sender.send(req, this.opts.timeoutMs)
-    if (this.closed) return
-    const s = answer.status
-    if (s >= 200 && s < 300) {
-      this.counts.sent++
-    } else if (s === 404 || s === 410) {
-      this.counts.gone++
-      await dropEndpoint(this.db, made.user, made.endpoint)
-    } else if (s === 0 || s === 429 || s >= 500) {
-      const backoff = Math.min(MAX_BACKOFF_MS, this.opts.retryBaseMs * 2 ** job.attempt) * (0.8 + 0.4 * Math.random())
-      const delay = answer.retryAfterMs ?? backoff
-      if (job.attempt + 1 >= MAX_ATTEMPTS || Date.now() + delay >= made.expires) {
-        this.counts.failed++
-        return
-      }
-      this.counts.retried++
-      const t = setTimeout(() => {
-        this.timers.delete(t)
-        this.jobs.push({ slot: job.slot, made, attempt: job.attempt + 1 })
-        this.pump()
-      }, delay)
-      t.unref()
-      this.timers.add(t)
-    } else {
-      // 400, 403, 413..., or a subscription key that cannot be encrypted to (-1): this push will never be taken
-      this.counts.failed++
-      log.error('a push was refused', new Error(answer.error ?? `HTTP ${s}`), { origin: new URL(made.endpoint).origin })
-    }
+    const delay = await attemptPush(
+      { db: this.db, sender: this.sender, vapid: this.vapid, opts: this.opts, counts: this.counts, closed: () => this.closed },
+      { ...made, attempt: job.attempt },
+      'a push',
+    )
+    if (delay === null) return
+    const t = setTimeout(() => {
+      this.timers.delete(t)
+      this.jobs.push({ slot: job.slot, made, attempt: job.attempt + 1 })
+      this.pump()
+    }, delay)
+    t.unref()
+    this.timers.add(t)
   }
 
   private sweep(): void {

@@ -3,62 +3,16 @@
 // service's subscription, and the decrypted payload is delivered into the service worker through the
 // DevTools protocol, as Chromium delivers a push). Checked: the notification names the channel, shows the
 // post, is tagged per channel, and a click opens the channel in the open window.
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
+import { expect, test } from 'vitest'
 import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
 import type { ChannelPushPayload } from '../../protocol/push.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { connect, until } from '../fixtures/sync-client.ts'
-import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
-import { appHarness, phone, signInInUi, tab } from './helpers.ts'
+import { phone, signInInUi, tab } from './helpers.ts'
+import { fakePushManager, notifications, pushDelivery, pushHarness } from './push-setup.ts'
 import { serviceWorkerControls } from './offline-setup.ts'
 
-// the test's push service speaks http on 127.0.0.1; every push goes out at once (no coalescing wait)
-process.env.SORI_PUSH_ALLOW_HTTP = '1'
-process.env.SORI_PUSH_COALESCE_MS = '0'
-
-const app = appHarness()
-let push: PushServiceFixture | undefined
-beforeAll(async () => void (push = await startPushService()))
-afterAll(async () => await push?.close())
-const service = () => push!
-
-/** The page's PushManager hands out `sub` (its keys are the test's), remembering it across reloads. */
-function fakePushManager(sub: { endpoint: string; p256dh: string; auth: string }): void {
-  const make = (key: ArrayBuffer) => ({
-    endpoint: sub.endpoint,
-    options: { applicationServerKey: key, userVisibleOnly: true },
-    toJSON: () => ({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }),
-    unsubscribe: async () => (localStorage.removeItem('test.push'), true),
-  })
-  PushManager.prototype.subscribe = async function (opts?: PushSubscriptionOptionsInit) {
-    const key = new Uint8Array(opts!.applicationServerKey as ArrayBuffer)
-    localStorage.setItem('test.push', JSON.stringify([...key]))
-    return make(key.buffer) as unknown as PushSubscription
-  }
-  PushManager.prototype.getSubscription = async function () {
-    const k = localStorage.getItem('test.push')
-    return k ? (make(new Uint8Array(JSON.parse(k) as number[]).buffer) as unknown as PushSubscription) : null
-  }
-}
-
-/** Delivers pushes into the page's service worker the way Chromium does (DevTools protocol). */
-async function pushDelivery(context: BrowserContext, page: Page, origin: string) {
-  const cdp = await context.newCDPSession(page)
-  const registrations: string[] = []
-  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
-    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrations.push(r.registrationId)
-  })
-  await cdp.send('ServiceWorker.enable')
-  await until(() => registrations.length > 0, 'the service worker registration')
-  return (payload: ChannelPushPayload) =>
-    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registrations.at(-1)!, data: JSON.stringify(payload) })
-}
-
-const notifications = (page: Page) =>
-  page.evaluate(async () =>
-    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
-  )
+const { app, service } = pushHarness()
 
 test('a channel post notifies with the channel’s name, one notification per channel, and a click opens the channel', async () => {
   const ann = await signUp(app.server, 'ann.chpush', 'Ann')

@@ -7,8 +7,8 @@
 // replaced; the badge; a click opens the chat; previews off shows no text; reading the chat closes it.
 import sharp from 'sharp'
 import type * as Y from 'yjs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { BrowserContext, Page, Worker } from 'playwright-core'
+import { expect, test } from 'vitest'
+import type { Worker } from 'playwright-core'
 import type { Chat } from '../../protocol/api.ts'
 import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
@@ -16,58 +16,13 @@ import type { PushPayload, PushState } from '../../protocol/push.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { sendMedia, upload } from '../fixtures/media.ts'
 import { connect, send, until } from '../fixtures/sync-client.ts'
-import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
-import { appHarness, phone, signInInUi, tab } from './helpers.ts'
+import { phone, signInInUi, tab } from './helpers.ts'
+import { fakePushManager, notifications, pushDelivery, pushHarness } from './push-setup.ts'
 import { serviceWorkerControls } from './offline-setup.ts'
 
-// the test's push service speaks http on 127.0.0.1; every push goes out at once (no coalescing wait)
-process.env.SORI_PUSH_ALLOW_HTTP = '1'
-process.env.SORI_PUSH_COALESCE_MS = '0'
-
-const app = appHarness()
-let push: PushServiceFixture | undefined
-beforeAll(async () => void (push = await startPushService()))
-afterAll(async () => await push?.close())
-const service = () => push!
-
-/** The page's PushManager hands out `sub` (its keys are the test's), remembering it across reloads. */
-function fakePushManager(sub: { endpoint: string; p256dh: string; auth: string }): void {
-  const make = (key: ArrayBuffer) => ({
-    endpoint: sub.endpoint,
-    options: { applicationServerKey: key, userVisibleOnly: true },
-    toJSON: () => ({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }),
-    unsubscribe: async () => (localStorage.removeItem('test.push'), true),
-  })
-  PushManager.prototype.subscribe = async function (opts?: PushSubscriptionOptionsInit) {
-    const key = new Uint8Array(opts!.applicationServerKey as ArrayBuffer)
-    localStorage.setItem('test.push', JSON.stringify([...key]))
-    return make(key.buffer) as unknown as PushSubscription
-  }
-  PushManager.prototype.getSubscription = async function () {
-    const k = localStorage.getItem('test.push')
-    return k ? (make(new Uint8Array(JSON.parse(k) as number[]).buffer) as unknown as PushSubscription) : null
-  }
-}
-
-/** Delivers pushes into the page's service worker the way Chromium does (DevTools protocol). */
-async function pushDelivery(context: BrowserContext, page: Page, origin: string) {
-  const cdp = await context.newCDPSession(page)
-  const registrations: string[] = []
-  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
-    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrations.push(r.registrationId)
-  })
-  await cdp.send('ServiceWorker.enable')
-  await until(() => registrations.length > 0, 'the service worker registration')
-  return (payload: PushPayload) =>
-    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registrations.at(-1)!, data: JSON.stringify(payload) })
-}
+const { app, service } = pushHarness()
 
 const inboxChats = (doc: Y.Doc) => doc.getMap<InboxEntry>(ROOTS.inbox.chats)
-
-const notifications = (page: Page) =>
-  page.evaluate(async () =>
-    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
-  )
 
 /** the app badges the worker set (recorded by wrapping its navigator.setAppBadge) */
 async function recordBadges(sw: Worker): Promise<() => Promise<number[]>> {

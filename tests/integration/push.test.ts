@@ -173,7 +173,7 @@ describe.each(backends())('web push (%s)', (backend) => {
 
     expect((await api(server, b2.session.token, 'POST', '/api/signout')).status).toBe(204)
     const list = (await api<DeviceSessions>(server, b1.session.token, 'GET', '/api/sessions')).body.sessions
-    // the devices list says which devices get notifications: b1 and b3, not b2 (signed out) nor bob's first session
+    // the devices list says which devices get notifications: b1 and b3, not b2 (signed out) nor the device bob signed up on
     expect(Object.fromEntries(list.map((s) => [s.device, s.push]))).toEqual({
       [b1.sub.name]: true,
       [b3.sub.name]: true,

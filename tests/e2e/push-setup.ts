@@ -1,0 +1,64 @@
+// Shared parts of the push browser tests: the server with its push sender pointed at a push service on
+// localhost (tests/fixtures/push-service.ts, which decrypts what the server sends), a PushManager in the
+// page that hands out that service's subscription (Chromium's own would go to Google's push service, out
+// of reach here), delivery of a decrypted payload into the service worker as Chromium delivers a push
+// (DevTools protocol), and the notifications the worker shows.
+import { afterAll, beforeAll } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
+import { until } from '../fixtures/sync-client.ts'
+import { appHarness, type AppHarness } from './helpers.ts'
+
+/** The app harness with pushes going to a push service on localhost, at once (no coalescing wait). */
+export function pushHarness(): { app: AppHarness; service: () => PushServiceFixture } {
+  // the test's push service speaks http on 127.0.0.1
+  process.env.SORI_PUSH_ALLOW_HTTP = '1'
+  process.env.SORI_PUSH_COALESCE_MS = '0'
+  const app = appHarness()
+  let push: PushServiceFixture | undefined
+  beforeAll(async () => void (push = await startPushService()))
+  afterAll(async () => await push?.close())
+  return { app, service: () => push! }
+}
+
+/** The page's PushManager hands out `sub` (its keys are the test's), remembering it across reloads. Runs in the page. */
+export function fakePushManager(sub: { endpoint: string; p256dh: string; auth: string }): void {
+  const make = (key: ArrayBuffer) => ({
+    endpoint: sub.endpoint,
+    options: { applicationServerKey: key, userVisibleOnly: true },
+    toJSON: () => ({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }),
+    unsubscribe: async () => (localStorage.removeItem('test.push'), true),
+  })
+  PushManager.prototype.subscribe = async function (opts?: PushSubscriptionOptionsInit) {
+    const key = new Uint8Array(opts!.applicationServerKey as ArrayBuffer)
+    localStorage.setItem('test.push', JSON.stringify([...key]))
+    return make(key.buffer) as unknown as PushSubscription
+  }
+  PushManager.prototype.getSubscription = async function () {
+    const k = localStorage.getItem('test.push')
+    return k ? (make(new Uint8Array(JSON.parse(k) as number[]).buffer) as unknown as PushSubscription) : null
+  }
+}
+
+/** Delivers pushes into the page's service worker the way Chromium does (DevTools protocol). */
+export async function pushDelivery(
+  context: BrowserContext,
+  page: Page,
+  origin: string,
+): Promise<(payload: object) => Promise<unknown>> {
+  const cdp = await context.newCDPSession(page)
+  const registrations: string[] = []
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrations.push(r.registrationId)
+  })
+  await cdp.send('ServiceWorker.enable')
+  await until(() => registrations.length > 0, 'the service worker registration')
+  return (payload) =>
+    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registrations.at(-1)!, data: JSON.stringify(payload) })
+}
+
+/** The notifications the service worker shows now. */
+export const notifications = (page: Page) =>
+  page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
+  )
