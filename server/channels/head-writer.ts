@@ -3,6 +3,7 @@
 // batch of posts, whatever the number of followers: they pull the head (docs/protocol.md, "Channels").
 import { CHANNEL_ROOTS, channelHeadDoc, type ChannelHeadMeta } from '../../protocol/channels.ts'
 import type { SyncDoc } from '../sync/doc.ts'
+import { writeMapKeys } from '../sync/map-keys.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import type { ChannelState } from './state.ts'
 import { logger } from '../log.ts'
@@ -35,27 +36,13 @@ export class HeadWriter {
 
   /** Writes the `meta` keys that differ from the channel (inside a head doc job). */
   async write(doc: SyncDoc<HeadKey, HeadState>): Promise<void> {
-    const meta = doc.ydoc.getMap(CHANNEL_ROOTS.head.meta)
-    const diff = Object.entries(headMeta(doc.state.channel)).filter(([k, v]) => meta.get(k) !== v)
-    if (diff.length)
-      await this.engine.write(doc, () => {
-        for (const [k, v] of diff) meta.set(k, v)
-      })
+    await writeMapKeys(this.engine, doc, doc.ydoc.getMap<unknown>(CHANNEL_ROOTS.head.meta), { ...headMeta(doc.state.channel) })
   }
 
   /** After posts committed or the channel changed: its head follows (loaded for this one write if it is not). */
   async writeFor(channelId: string): Promise<void> {
-    const docs = this.engine.docs
     try {
-      const head = (await docs.acquire(channelHeadDoc(channelId))) as SyncDoc<HeadKey, HeadState> | null
-      if (!head) return
-      head.enqueue(async () => {
-        try {
-          await this.write(head)
-        } finally {
-          docs.release(head)
-        }
-      })
+      await this.engine.docs.inJob(channelHeadDoc(channelId), (head) => this.write(head as SyncDoc<HeadKey, HeadState>))
     } catch (e) {
       log.error('writing channel head failed', e, { channel: channelId })
     }

@@ -4,23 +4,13 @@
 // (members.read_pos starts there).
 import { headDoc, ROOTS } from '../../protocol/docs.ts'
 import type { SyncDoc } from '../sync/doc.ts'
+import { writeMapKeys } from '../sync/map-keys.ts'
 import type { ConvState } from './convs.ts'
 import type { ChatDomain } from './domain.ts'
 import type { HeadKey, HeadState } from './docs/head.ts'
 import { logger } from '../log.ts'
 
 const log = logger('chats')
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i])
-  if (isRecord(a) && isRecord(b)) {
-    const keys = Object.keys(a)
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
-  }
-  return a === b
-}
 
 /**
  * Everyone who is or was in the chat, id → current display name: whoever wrote a message keeps their
@@ -49,7 +39,7 @@ export class HeadMeta {
   /** Writes the head doc's `meta` keys that differ from the conversation (inside a head doc job). */
   async write(doc: SyncDoc<HeadKey, HeadState>): Promise<void> {
     const conv = doc.state.conv
-    const meta = doc.ydoc.getMap(ROOTS.head.meta)
+    const meta = doc.ydoc.getMap<unknown>(ROOTS.head.meta)
     const want: Record<string, unknown> = {
       kind: conv.kind,
       title: conv.title,
@@ -58,26 +48,13 @@ export class HeadMeta {
       page: conv.page,
       since: memberSince(conv),
     }
-    const diff = Object.entries(want).filter(([k, v]) => !sameValue(meta.get(k), v))
-    if (diff.length)
-      await this.chats.engine.write(doc, () => {
-        for (const [k, v] of diff) meta.set(k, v)
-      })
+    await writeMapKeys(this.chats.engine, doc, meta, want)
   }
 
   /** After a page roll-over or a rename: the head doc's `meta` follows the conversation. */
   async writeFor(convId: string): Promise<void> {
-    const docs = this.chats.engine.docs
     try {
-      const head = (await docs.acquire(headDoc(convId))) as SyncDoc<HeadKey, HeadState> | null
-      if (!head) return
-      head.enqueue(async () => {
-        try {
-          await this.write(head)
-        } finally {
-          docs.release(head)
-        }
-      })
+      await this.chats.engine.docs.inJob(headDoc(convId), (head) => this.write(head as SyncDoc<HeadKey, HeadState>))
     } catch (e) {
       log.error('writing head meta failed', e, { conv: convId })
     }

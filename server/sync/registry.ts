@@ -93,6 +93,23 @@ export class DocRegistry {
     }
   }
 
+  /**
+   * Loads (or finds) a document, runs `fn` as one of its jobs and lets it go again: how the server writes
+   * into a document nobody may have open. False when there is no such document.
+   */
+  async inJob(name: string, fn: (doc: SyncDoc) => Promise<void>): Promise<boolean> {
+    const doc = await this.acquire(name)
+    if (!doc) return false
+    doc.enqueue(async () => {
+      try {
+        await fn(doc)
+      } finally {
+        this.release(doc)
+      }
+    })
+    return true
+  }
+
   release(doc: SyncDoc): void {
     if (doc.dead) return
     if (--doc.refs > 0) return
