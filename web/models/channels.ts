@@ -18,6 +18,7 @@ import {
 import { api } from '../account/api.ts'
 import { MUTED_FOREVER } from '../../protocol/push.ts'
 import { me } from '../account/session.ts'
+import { readLocal, writeLocal } from '../store/local-json.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { channelList } from './channel-list.ts'
@@ -40,21 +41,6 @@ export interface ChannelRow {
 
 const listKey = (user: string) => `sori.channels.${user}`
 const seenKey = (user: string) => `sori.channels.seen.${user}`
-
-function readJson<T>(key: string, fallback: T): T {
-  try {
-    return (JSON.parse(localStorage.getItem(key) ?? 'null') as T | null) ?? fallback
-  } catch {
-    return fallback
-  }
-}
-function writeJson(key: string, v: unknown): void {
-  try {
-    localStorage.setItem(key, JSON.stringify(v))
-  } catch {
-    /* storage full or blocked: fetched again next start */
-  }
-}
 
 /** the channels I follow, latest follow first */
 export const followed = signal<Channel[]>([])
@@ -90,7 +76,7 @@ function setSeen(id: string, n: number | null): void {
   if (!user) return
   const next = { ...seen.peek(), [id]: n }
   seen.value = next
-  writeJson(seenKey(user), next)
+  writeLocal(seenKey(user), next)
 }
 
 /** Everything of channel `id` now counts as shown (its home is on the screen). */
@@ -114,8 +100,8 @@ const headOf = (c: Channel): ChannelHead => ({ name: c.name, handle: c.handle, p
  * A socket per followed channel would not do: someone may follow hundreds.
  */
 export function startChannels(userId: string): () => void {
-  followed.value = readJson<Channel[]>(listKey(userId), [])
-  seen.value = readJson<Record<string, number | null>>(seenKey(userId), {})
+  followed.value = readLocal<Channel[]>(listKey(userId), [])
+  seen.value = readLocal<Record<string, number | null>>(seenKey(userId), {})
   const open = new Map<string, { ref: DocRef; stop: () => void }>()
   const sync = (): void => {
     const list = followed.peek()
@@ -196,7 +182,7 @@ export async function refreshFollowed(): Promise<void> {
   const list = await api<Channel[]>('GET', '/api/me/channels')
   if (!user || me.peek()?.id !== user) return
   followed.value = list
-  writeJson(listKey(user), list)
+  writeLocal(listKey(user), list)
 }
 
 // --- The directory and a channel's home --------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { api } from '../account/api.ts'
 import type { PushKey, PushState, PushSubscriptionBody } from '../../protocol/push.ts'
 import { lang } from '../i18n/lang.ts'
+import { readLocal, writeLocal } from '../store/local-json.ts'
 
 const KEY = 'sori.push'
 
@@ -22,22 +23,12 @@ export function pushSupport(): PushSupport {
 }
 
 function chosen(user: string): Chosen | null {
-  try {
-    const c = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Chosen | null
-    return c && c.user === user && typeof c.previews === 'boolean' ? c : null
-  } catch {
-    return null
-  }
+  const c = readLocal<Chosen | null>(KEY, null)
+  return c && c.user === user && typeof c.previews === 'boolean' ? c : null
 }
 
-function choose(c: Chosen | null): void {
-  try {
-    if (c) localStorage.setItem(KEY, JSON.stringify(c))
-    else localStorage.removeItem(KEY)
-  } catch {
-    /* storage blocked: asked again next start */
-  }
-}
+// storage blocked: asked again next start
+const choose = (c: Chosen | null): void => writeLocal(KEY, c)
 
 const fromBase64Url = (s: string): Uint8Array<ArrayBuffer> =>
   Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
