@@ -23,19 +23,23 @@ function firstGrapheme(name: string): string {
   return Array.from(trimmed)[0].toUpperCase()
 }
 
-/** The photo's object URL, loaded (with the code that loads it) only for someone who has one. */
+/** The photo's object URL, loaded (with the code that loads it) only for someone who has one. The URL is
+ * kept with the version it shows, so a removed or changed photo is never painted for a frame after the
+ * change (an effect's reset would come one render late). */
 function usePhoto(of: 'users' | 'chats' | 'invites', id: string, version: string | undefined): string | null {
-  const [url, setUrl] = useState<string | null>(null)
+  const key = version ? `${of}/${id}/${version}` : ''
+  const [loaded, setLoaded] = useState<{ key: string; url: string } | null>(null)
   useEffect(() => {
-    setUrl(null)
     if (!version) return
     let live = true
-    void import('../media/blob-url.ts').then((m) => m.photoUrl(of, id, version)).then((u) => live && setUrl(u))
+    void import('../media/blob-url.ts')
+      .then((m) => m.photoUrl(of, id, version))
+      .then((url) => live && url && setLoaded({ key, url }))
     return () => {
       live = false
     }
-  }, [of, id, version])
-  return url
+  }, [of, id, version, key])
+  return loaded && loaded.key === key ? loaded.url : null
 }
 
 export function Avatar({
