@@ -35,6 +35,9 @@ export type ErrorCode =
   | 'code_expired'
   | 'code_invalid'
   | 'coupon_not_valid'
+  // scheduled channel posts (docs/protocol.md, "Scheduled posts")
+  | 'too_many_scheduled'
+  | 'already_published'
 
 /** The signed-in user. */
 export interface Me {

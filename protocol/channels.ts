@@ -63,6 +63,11 @@ export interface ChannelStats {
   couponsSaved: number | null
   /** redemptions of its coupons, rounded like `followers`; null under FOLLOWER_COHORT_MIN */
   couponsRedeemed: number | null
+  /**
+   * `followers` by UTC day ('YYYY-MM-DD'): the figure last taken that day, for the days of the last 30
+   * (today included) that have one, oldest first; null: fewer than FOLLOWER_COHORT_MIN that day
+   */
+  history: { day: string; followers: number | null }[]
 }
 
 export const CHANNEL_CATEGORIES = [
@@ -285,7 +290,7 @@ export function checkPostEdit(v: unknown): string | null {
 }
 
 /** What a chat-list style preview of a post says: its text, else its first item's or card's title. */
-export function postPreview(p: ChannelPost): string {
+export function postPreview(p: Pick<ChannelPost, 'text' | 'items' | 'cards'>): string {
   const s = p.text?.trim() || p.items?.[0]?.title || p.cards?.[0]?.title || ''
   return s.slice(0, 100)
 }

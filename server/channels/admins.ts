@@ -14,6 +14,7 @@ import type { ChannelSync } from './sync.ts'
 import { lockChannel, requireAdmin } from './access.ts'
 import { countEvery, shownFollowers, shownFollowsWeek } from './followers.ts'
 import { couponStats } from '../coupons/stats.ts'
+import { followerHistory } from './history.ts'
 
 const adminsOf = (q: Queryable, id: string) =>
   q.all<ChannelAdmin>(
@@ -95,6 +96,7 @@ export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): 
       followsWeek: week < 0 ? null : week,
       posts: Number(row?.posts ?? 0),
       ...(await couponStats(db, id)),
+      history: await followerHistory(db, id),
     }
     return { status: 200, body }
   })

@@ -40,6 +40,8 @@ export class ChannelBatch {
   readonly channels = new Map<string, Snapshot>()
   /** channel id → its latest post of the batch that may be pushed (not an ad) */
   readonly posts = new Map<string, ChannelPostNotice>()
+  /** scheduled posts (their ids) the server appended in this batch: marked sent in its transaction */
+  readonly published: string[] = []
 
   /** Notes the channel's newest appended post that is not an ad (advertising is never pushed). */
   posted(c: ChannelState, appended: readonly ChannelPost[]): void {
@@ -79,6 +81,7 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
         'UPDATE channels SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ? WHERE id = ? AND posts <= ?',
         [s.page, s.pageLen, s.count, s.preview, s.ts, s.kind, s.lastId, id, s.count],
       )
+    for (const id of part.published) await q.run("UPDATE channel_scheduled SET state = 'sent' WHERE id = ?", [id])
   }
 
   committed(part: ChannelBatch | undefined): void {

@@ -1,10 +1,11 @@
 // The follower count everyone (admins too) is shown. It is never exact: under FOLLOWER_COHORT_MIN it
 // is null, above it rounded down to two significant digits in steps of at least ten, and it is taken
 // at most every SORI_CHANNEL_COUNT_MS (an hour by default), so that an admin who watches it cannot tie
-// a change to one person's follow or unfollow. Only the rounded figure is stored.
+// a change to one person's follow or unfollow. Only the rounded figure is stored (and kept per day, history.ts).
 import { roundFollowers } from '../../protocol/channels.ts'
 import type { Db } from '../db/db.ts'
 import { envInt } from '../config.ts'
+import { recordDay } from './history.ts'
 
 /** How often a channel's shown follower count is taken again, ms: SORI_CHANNEL_COUNT_MS, else an hour. */
 export const countEvery = (): number => envInt('SORI_CHANNEL_COUNT_MS', 3_600_000)
@@ -15,7 +16,10 @@ export async function shownFollowers(db: Db, id: string, shown: number, at: numb
   if (at > 0 && now - at < everyMs) return shown
   const row = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM follows WHERE channel_id = ?', [id])
   const fresh = roundFollowers(Number(row?.n ?? 0)) ?? -1
-  await db.run('UPDATE channels SET followers_shown = ?, followers_at = ? WHERE id = ?', [fresh, now, id])
+  await db.tx(async (q) => {
+    await q.run('UPDATE channels SET followers_shown = ?, followers_at = ? WHERE id = ?', [fresh, now, id])
+    await recordDay(q, id, fresh, now)
+  })
   return fresh
 }
 

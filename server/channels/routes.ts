@@ -17,6 +17,7 @@ import { CHANNEL_COLUMNS, callerParams, channelRow, toChannel, type ChannelRow }
 import { followRoutes } from './follow.ts'
 import { reportRoutes } from './reports.ts'
 import { adminRoutes } from './admins.ts'
+import { scheduledRoutes } from './scheduled-routes.ts'
 import { couponRoutes } from '../coupons/routes.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That channel ID is taken. Choose another one.')
@@ -144,6 +145,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
   followRoutes(r, ctx, channelFor)
   reportRoutes(r, ctx)
   adminRoutes(r, ctx, channels)
+  scheduledRoutes(r, ctx)
   couponRoutes(r, ctx)
 }
 

@@ -8,6 +8,7 @@ import type { ChannelDomain } from './domain.ts'
 import { ChannelEffects, type ChannelPostListener } from './effects.ts'
 import { HeadWriter } from './head-writer.ts'
 import { ChannelStates } from './state.ts'
+import { Scheduler } from './scheduled.ts'
 import { channelHeadKind } from './docs/head.ts'
 import { channelPageKind } from './docs/page.ts'
 
@@ -17,6 +18,8 @@ export interface ChannelSync {
    * cached state the documents check posts against, and writes its head's `meta` (after the commit).
    */
   changed(channelId: string): Promise<void>
+  /** publishes scheduled posts when due (scheduled.ts) */
+  scheduler: Scheduler
 }
 
 /**
@@ -48,7 +51,11 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   engine.participate(effects)
   engine.register(channelHeadKind(channels))
   engine.register(channelPageKind(channels, effects))
+  const scheduler = new Scheduler(channels, effects, envInt('SORI_SCHEDULE_TICK_MS', 15_000))
+  scheduler.start()
+  engine.onClose(() => scheduler.stop())
   return {
+    scheduler,
     async changed(channelId) {
       if (engine.closing) return
       if (channels.states.cached(channelId)) await channels.states.refresh(channelId)

@@ -424,4 +424,38 @@ CREATE TABLE channel_reports (
 );
 CREATE INDEX channel_reports_created ON channel_reports(created)`,
   },
+  {
+    // a channel's scheduled posts (server/channels/scheduled.ts): due at `at`, claimed by one process
+    // (`sending`, `claimed`), then `sent` in the very transaction that stores the post (so a post is
+    // published once even when a process dies between claim and commit: a stale claim is retried, and
+    // the post's fixed id is checked against the page first)
+    id: 21,
+    sql: `
+CREATE TABLE channel_scheduled (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  author TEXT NOT NULL REFERENCES users(id),
+  post TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  claimed BIGINT NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT '',
+  created BIGINT NOT NULL
+);
+CREATE INDEX channel_scheduled_due ON channel_scheduled(state, at);
+CREATE INDEX channel_scheduled_channel ON channel_scheduled(channel_id, state, at)`,
+  },
+  {
+    // a channel's follower count by UTC day (server/channels/history.ts), for its statistics: the
+    // rounded figure last taken that day (-1: fewer than FOLLOWER_COHORT_MIN), never an exact count, so
+    // it tells an admin nothing the count itself did not. A disabled channel's rows stay, like its follows.
+    id: 22,
+    sql: `
+CREATE TABLE channel_daily (
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  day TEXT NOT NULL,
+  followers BIGINT NOT NULL,
+  PRIMARY KEY (channel_id, day)
+)`,
+  },
 ]

@@ -293,7 +293,15 @@ describe.each(backends())('channel API (%s)', (backend) => {
     answers.push((await call(admin, 'DELETE', `/api/channels/${ch.id}/admins/${third.user.id}`)).body)
     const stats = (await call<ChannelStats>(admin, 'GET', `/api/channels/${ch.id}/stats`)).body
     // today's follows are not in the week's figure before tomorrow, and 23 is not told apart from 20
-    expect(stats).toEqual({ followers: 20, followsWeek: null, posts: 1, couponsSaved: null, couponsRedeemed: null })
+    // and the day's figure in the history is the rounded one too
+    expect(stats).toEqual({
+      followers: 20,
+      followsWeek: null,
+      posts: 1,
+      couponsSaved: null,
+      couponsRedeemed: null,
+      history: [{ day: new Date().toISOString().slice(0, 10), followers: 20 }],
+    })
     // and what the channel's documents hold, as its admin syncs them
     const head = await connect(suite.server, admin.token, channelHeadDoc(ch.id))
     suite.keep(head)

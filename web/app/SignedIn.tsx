@@ -24,6 +24,7 @@ const NewGroup = lazy(() => import('../screens/chats/NewGroup.tsx'))
 const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
 const Channels = lazy(() => import('../screens/channels/Directory.tsx'))
 const ChannelHome = lazy(() => import('../screens/channels/ChannelHome.tsx'))
+const ChannelStats = lazy(() => import('../screens/channels/ChannelStats.tsx'))
 const NewChannel = lazy(() => import('../screens/channels/NewChannel.tsx'))
 const ChannelByHandle = lazy(() => import('../screens/channels/ByHandle.tsx'))
 const MyCoupons = lazy(() => import('../screens/coupons/MyCoupons.tsx'))
@@ -63,6 +64,8 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <Channels />
     case 'channel':
       return <ChannelHome key={arg} id={arg} />
+    case 'channel-stats':
+      return <ChannelStats key={arg} id={arg} />
     case 'new-channel':
       return <NewChannel />
     case 'c':

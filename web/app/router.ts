@@ -13,6 +13,7 @@ export type RouteName =
   | 'invite'
   | 'channels'
   | 'channel'
+  | 'channel-stats'
   | 'new-channel'
   | 'coupons'
   | 'redeem'
@@ -32,6 +33,8 @@ const NAMES: readonly RouteName[] = [
   'invite',
   'channels',
   'channel',
+  // a channel's statistics, for its admins
+  'channel-stats',
   'new-channel',
   'coupons',
   'redeem',
@@ -53,7 +56,7 @@ export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
   if (
     !(NAMES as readonly string[]).includes(name) ||
-    ((name === 'chat' || name === 'channel' || name === 'redeem') && !ENTITY_ID_RE.test(arg)) ||
+    ((name === 'chat' || name === 'channel' || name === 'channel-stats' || name === 'redeem') && !ENTITY_ID_RE.test(arg)) ||
     (name === 'invite' && !INVITE_TOKEN_RE.test(arg)) ||
     (name === 'c' && !HANDLE_RE.test(arg.toLowerCase()))
   )

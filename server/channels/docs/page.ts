@@ -139,7 +139,8 @@ export class PostGrammar implements UpdateRules {
   }
 }
 
-function ids(doc: SyncDoc<PageKey, PageState>): Set<string> {
+/** The ids of the page's posts (built on first use). */
+export function pageIds(doc: SyncDoc<PageKey, PageState>): Set<string> {
   if (!doc.state.ids) {
     const set = new Set<string>()
     for (const p of doc.ydoc.getArray<{ id?: unknown }>(CHANNEL_ROOTS.page.posts).toArray())
@@ -150,19 +151,20 @@ function ids(doc: SyncDoc<PageKey, PageState>): Set<string> {
 }
 
 /**
- * What an applied update changes in the channel: count, latest post, roll-over to the next page; a
- * retraction of the latest post empties the head's preview.
+ * What appended and retracted posts change in the channel: count, latest post, roll-over to the next
+ * page; a retraction of the latest post empties the head's preview. For an admin's update once applied,
+ * and for the server's own append of a scheduled post (publish.ts).
  */
-function recordApplied(
+export function recordPosts(
   channels: ChannelDomain,
   effects: ChannelEffects,
   doc: SyncDoc<PageKey, PageState>,
-  g: PostGrammar,
+  appended: readonly ChannelPost[],
+  retracted: ReadonlySet<string>,
   batch: Batch,
 ): void {
   const c = doc.state.channel
-  const { appended } = g
-  const hidesLast = (): boolean => c.lastId !== '' && g.retracted.has(c.lastId) && c.lastPreview !== ''
+  const hidesLast = (): boolean => c.lastId !== '' && retracted.has(c.lastId) && c.lastPreview !== ''
   if (appended.length === 0 && !hidesLast()) return
   if (appended.length > 0) {
     const page = doc.key.page
@@ -218,11 +220,11 @@ export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects
         doc.ydoc,
         doc.state.channel,
         doc.key.page,
-        (id) => ids(doc).has(id),
+        (id) => pageIds(doc).has(id),
         { recent: () => channels.states.postsLastMinute(doc.key.channelId), perMinute: channels.postsPerMinute },
         { facts, load: (couponIds) => loadCouponChannels(channels.db, couponIds) },
       )
-      return Object.assign(g, { applied: (batch: Batch) => recordApplied(channels, effects, doc, g, batch) })
+      return Object.assign(g, { applied: (batch: Batch) => recordPosts(channels, effects, doc, g.appended, g.retracted, batch) })
     },
   }
 }

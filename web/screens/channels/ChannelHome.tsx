@@ -1,6 +1,6 @@
 // A channel's home: who it is, Follow / Unfollow / Block in one tap, and its posts, newest first (live,
 // and there offline once seen). Its admins write posts here too.
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
 import { blockChannel, follow, getChannel, markChannelSeen, muteChannel, watchPosts } from '../../models/channels.ts'
 import { t } from '../../app/t.ts'
@@ -12,6 +12,7 @@ import { UserText } from '../../components/UserText.tsx'
 import { followersText, VerifiedMark } from './labels.tsx'
 import { PostView } from './PostView.tsx'
 import { PostComposer } from './PostComposer.tsx'
+import { ScheduledList } from './ScheduledList.tsx'
 import { ReportSheet } from './ReportSheet.tsx'
 
 export default function ChannelHome({ id }: { id: string }) {
@@ -43,6 +44,7 @@ export default function ChannelHome({ id }: { id: string }) {
     }
   }
   const title = channel?.name ?? name
+  const postIds = useMemo(() => new Set(posts?.map((p) => p.id)), [posts])
 
   return (
     <section class="screen" aria-labelledby="channel-title">
@@ -110,10 +112,16 @@ export default function ChannelHome({ id }: { id: string }) {
                   {t('coupons.redeem')}
                 </button>
               )}
+              {channel.admin && (
+                <button class="btn btn--small" onClick={() => go('channel-stats', id)}>
+                  {t('channelStats.title')}
+                </button>
+              )}
             </div>
           )}
         </div>
         {channel?.admin && <PostComposer id={id} />}
+        {channel?.admin && <ScheduledList id={id} posted={postIds} />}
         {posts && posts.length === 0 && <p class="muted pad">{t('channels.noPosts')}</p>}
         {posts && posts.length > 0 && (
           <div class="posts" aria-label={t('channels.posts')} role="feed">

@@ -1,11 +1,15 @@
 // Writing a post, for a channel's admins: text, up to five buttons that open web pages, and the
 // advertising mark, and a coupon (made on the server first: the post carries its id and title). Checked
-// with the server's own grammar (checkPost) before it is sent.
+// with the server's own grammar (checkPost) before it is sent. Sent now, or scheduled: the server then
+// publishes it at the chosen time (this device's clock and time zone pick it; the server keeps the instant).
 import { useState } from 'preact/hooks'
 import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
 import { postToChannel } from '../../models/channels.ts'
+import { localInput, schedulePost } from '../../models/scheduled.ts'
+import { formatLongDate, formatTime } from '../../i18n/format.ts'
 import { createCoupon } from '../../models/coupons.ts'
 import { t } from '../../app/t.ts'
+import { errorText } from '../../app/errors.ts'
 import { CouponFields, newDraft, readDraft, type CouponDraft } from '../coupons/CouponFields.tsx'
 import { couponError } from '../coupons/couponError.ts'
 
@@ -27,6 +31,8 @@ export function PostComposer({ id }: { id: string }) {
   const [error, setError] = useState('')
   const [done, setDone] = useState('')
   const [busy, setBusy] = useState(false)
+  // the datetime-local value when the post is to go out later; null: now
+  const [later, setLater] = useState<string | null>(null)
   const setButton = (i: number, b: Partial<PostButton>) => setButtons((all) => all.map((x, j) => (j === i ? { ...x, ...b } : x)))
 
   async function send(e: Event) {
@@ -58,15 +64,23 @@ export function PostComposer({ id }: { id: string }) {
         ...(ad ? { ad: true } : {}),
         ...(ref ? { coupon: ref } : {}),
       }
-      await postToChannel(id, post)
+      if (later !== null) {
+        const at = new Date(later).getTime()
+        if (!Number.isFinite(at) || at <= Date.now()) return setError(t('scheduled.past'))
+        await schedulePost(id, post, at)
+      } else await postToChannel(id, post)
+      const when = later === null ? null : new Date(later).getTime()
       setText('')
+      setLater(null)
       setButtons([])
       setAd(false)
       setCoupon(null)
       setMade(null)
-      setDone(t('channels.posted'))
+      setDone(when === null ? t('channels.posted') : t('scheduled.done', { when: `${formatLongDate(when)} ${formatTime(when)}` }))
     } catch (err) {
-      setError(reasonText((err as Error).message))
+      // the grammar's refusals (the server's too, as bad_request) name their reason; others have a code of their own
+      const code = (err as { code?: unknown }).code
+      setError(typeof code === 'string' && code !== 'bad_request' ? errorText(err) : reasonText((err as Error).message))
     } finally {
       setBusy(false)
     }
@@ -122,6 +136,26 @@ export function PostComposer({ id }: { id: string }) {
         <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
         <span>{t('channels.adCheck')}</span>
       </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={later !== null}
+          onChange={(e) => setLater(e.currentTarget.checked ? localInput(Date.now() + 3_600_000) : null)}
+        />
+        <span>{t('scheduled.later')}</span>
+      </label>
+      {later !== null && (
+        <label class="field">
+          <span class="field__label">{t('scheduled.when')}</span>
+          <input
+            type="datetime-local"
+            required
+            min={localInput(Date.now())}
+            value={later}
+            onInput={(e) => setLater(e.currentTarget.value)}
+          />
+        </label>
+      )}
       <p class="form__error" role="alert">
         {error}
       </p>
@@ -130,7 +164,7 @@ export function PostComposer({ id }: { id: string }) {
           {done}
         </span>
         <button class="btn btn--primary" type="submit" disabled={busy || (!text.trim() && !coupon)}>
-          {t('channels.post')}
+          {later !== null ? t('scheduled.submit') : t('channels.post')}
         </button>
       </div>
     </form>
