@@ -3,6 +3,7 @@ import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { bootScript } from './web/boot/plugin.ts'
+import { localeParts } from './web/i18n/parts-plugin.ts'
 
 // The PWA build: Preact, lazy route chunks, and a Workbox service worker (web/sw.ts) whose precache
 // manifest vite-plugin-pwa injects. Registration is ours (web/app/sw-register.ts), after first render.
@@ -18,6 +19,7 @@ export default defineConfig({
   plugins: [
     preact(),
     bootScript(),
+    localeParts(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'web',

@@ -28,3 +28,19 @@ export function envInt(name: string, dflt: number, env: NodeJS.ProcessEnv = proc
   const v = Number(raw)
   return raw !== undefined && raw.trim() !== '' && Number.isInteger(v) && v >= 0 ? v : dflt
 }
+
+/**
+ * Which private addresses (loopback, private networks) link previews may fetch: none unless
+ * SORI_PREVIEW_PRIVATE is set, which is for tests only. `1`: any; a comma-separated list of ports: only
+ * those ports (so that a test can allow its page server and still see every other private address refused).
+ */
+export function previewPrivate(env: NodeJS.ProcessEnv = process.env): 'any' | ReadonlySet<number> {
+  const raw = (env.SORI_PREVIEW_PRIVATE ?? '').trim()
+  if (raw === '1') return 'any'
+  return new Set(
+    raw
+      .split(',')
+      .map((p) => Number(p.trim()))
+      .filter((p) => Number.isInteger(p) && p > 0 && p < 65536),
+  )
+}

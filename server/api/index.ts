@@ -12,6 +12,7 @@ import { sendError, sendJson } from '../http/respond.ts'
 import { Router } from '../http/router.ts'
 import { friendRoutes } from '../users/friends.ts'
 import { userRoutes } from '../users/routes.ts'
+import { previewRoutes } from '../previews/routes.ts'
 import type { ApiContext } from './context.ts'
 
 export type { ApiContext } from './context.ts'
@@ -23,6 +24,8 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   friendRoutes(router, ctx)
   chatRoutes(router, ctx)
   inviteRoutes(router, ctx)
+  // link previews; their thumbnails are bytes, served before the JSON routes
+  const previewImages = previewRoutes(router, ctx)
   // the channel kinds join the engine here, before the server listens (every kind precedes the first upgrade)
   channelRoutes(router, ctx, attachChannels(ctx.sync, ctx.db))
   // what is in memory and how long updates were held; off unless asked for (it is not authenticated)
@@ -34,6 +37,7 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
 
   return async (req, res, url) => {
     try {
+      if (await previewImages(req, res, url)) return
       const m = router.match(req.method ?? 'GET', url.pathname)
       if (!m) throw new HttpError(404, 'not_found', `There is no ${req.method} ${url.pathname} in this API.`)
       let body: Promise<unknown> | null = null

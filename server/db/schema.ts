@@ -458,4 +458,23 @@ CREATE TABLE channel_daily (
   PRIMARY KEY (channel_id, day)
 )`,
   },
+  {
+    // link previews (server/previews/): what a page said about itself and its thumbnail, per URL (its
+    // sha256), fresh for a day; a failure (failed: the status it gave) is kept for minutes, so that a
+    // hostile or broken URL is not fetched again for every message that names it
+    id: 23,
+    sql: `
+CREATE TABLE link_previews (
+  url_hash TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  site TEXT NOT NULL DEFAULT '',
+  image {{blob}},
+  fetched BIGINT NOT NULL,
+  failed INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX link_previews_fetched ON link_previews(fetched)`,
+  },
 ]

@@ -5,6 +5,7 @@
 // thread does them, at a lower priority than the event loop.
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
+import { BLOCKED_V4, BLOCKED_V6 } from '../http/public-address.ts'
 
 export interface PushRequest {
   endpoint: string
@@ -39,11 +40,10 @@ const net = require('node:net')
 // can resolve to anything later: a socket to a private, loopback or link-local address is refused here,
 // so that nobody can make the server POST into the network it runs in. (http:// endpoints exist only
 // on loopback, with SORI_PUSH_ALLOW_HTTP=1 for tests, and keep the plain agent.)
+// (the ranges are server/http/public-address.ts's, handed over in workerData)
 const blocked = new net.BlockList()
-for (const [a, n] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]]) blocked.addSubnet(a, n, 'ipv4')
-for (const [a, n] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96], ['64:ff9b::', 96]])
-  blocked.addSubnet(a, n, 'ipv6')
+for (const [a, n] of workerData.blockedV4) blocked.addSubnet(a, n, 'ipv4')
+for (const [a, n] of workerData.blockedV6) blocked.addSubnet(a, n, 'ipv6')
 function publicLookup(host, opts, cb) {
   dns.lookup(host, { ...opts, all: true }, (err, addrs) => {
     if (err) return cb(err)
@@ -110,7 +110,7 @@ export interface PushSender {
 
 export function startSender(): PushSender {
   const webpush = createRequire(import.meta.url).resolve('web-push')
-  const worker = new Worker(WORKER, { eval: true, workerData: { webpush } })
+  const worker = new Worker(WORKER, { eval: true, workerData: { webpush, blockedV4: BLOCKED_V4, blockedV6: BLOCKED_V6 } })
   worker.unref()
   const waiting = new Map<number, (a: Reply) => void>()
   let next = 0

@@ -1,11 +1,11 @@
 // Push subscriptions: one per session (a signed-in device), checked before anything is stored.
 import { ECDH } from 'node:crypto'
-import { isIP } from 'node:net'
 import type { PushState, PushSubscriptionBody } from '../../protocol/push.ts'
 import { PUSH_AUTH_BYTES, PUSH_ENDPOINT_MAX_CHARS, PUSH_P256DH_BYTES } from '../../protocol/push.ts'
 import { checkLang } from '../auth/rules.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { badRequest } from '../http/errors.ts'
+import { isPrivateHostLiteral } from '../http/public-address.ts'
 import { asObject, str } from '../http/input.ts'
 
 export interface SubRow {
@@ -32,21 +32,6 @@ function key(o: Record<string, unknown>, name: string, bytes: number): Buffer {
 /** Loopback names an http:// endpoint may have when SORI_PUSH_ALLOW_HTTP=1. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
-/** A private, loopback or link-local address: no push service lives there, but things an attacker would like to reach do. */
-function privateAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
-  const v = isIP(h)
-  if (v === 4) {
-    const [a, b] = h.split('.').map(Number)
-    return (
-      a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168)
-    )
-  }
-  if (v === 6) return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:')
-  return false
-}
-
 export function checkEndpoint(raw: string, allowHttp: boolean): string {
   if (raw.length > PUSH_ENDPOINT_MAX_CHARS) throw badRequest(`"endpoint" is at most ${PUSH_ENDPOINT_MAX_CHARS} characters.`)
   let u: URL
@@ -58,7 +43,7 @@ export function checkEndpoint(raw: string, allowHttp: boolean): string {
   const localHttp = allowHttp && u.protocol === 'http:' && LOOPBACK.has(u.hostname)
   if (!localHttp) {
     if (u.protocol !== 'https:') throw badRequest('"endpoint" must be an https:// URL.')
-    if (privateAddress(u.hostname)) throw badRequest('"endpoint" must be a push service on the internet.')
+    if (isPrivateHostLiteral(u.hostname)) throw badRequest('"endpoint" must be a push service on the internet.')
   }
   if (u.username || u.password || u.hash) throw badRequest('"endpoint" must be an https:// URL without credentials or fragment.')
   return u.toString()

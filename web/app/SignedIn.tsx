@@ -8,6 +8,7 @@ import { useEffect } from 'preact/hooks'
 import { chatList, unreadTotal } from '../models/index.ts'
 import { route, type RouteName } from './router.ts'
 import { lazy } from './lazy.tsx'
+import { withLaterStrings } from '../i18n/index.ts'
 import { t } from './t.ts'
 import { ConnectionStrip } from '../components/ConnectionStrip.tsx'
 import { UpdatePrompt } from '../components/UpdatePrompt.tsx'
@@ -15,20 +16,21 @@ import { TabBar } from '../components/TabBar.tsx'
 import { Chats } from '../screens/chats/Chats.tsx'
 import { SearchSlot } from './search-slot.tsx'
 
-const Friends = lazy(() => import('../screens/friends/Friends.tsx'))
+// screens behind a tap bring the strings only they use (web/i18n/parts.ts)
+const Friends = lazy(() => withLaterStrings(import('../screens/friends/Friends.tsx')))
 const Room = lazy(() => import('../screens/room/Room.tsx'))
-const Settings = lazy(() => import('../screens/settings/Settings.tsx'))
+const Settings = lazy(() => withLaterStrings(import('../screens/settings/Settings.tsx')))
 // opened straight at a chat (a link, a reload): its chunk is fetched now, not after the first render
 if (route.peek().name === 'chat') Room.preload()
 const NewGroup = lazy(() => import('../screens/chats/NewGroup.tsx'))
 const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
-const Channels = lazy(() => import('../screens/channels/Directory.tsx'))
-const ChannelHome = lazy(() => import('../screens/channels/ChannelHome.tsx'))
-const ChannelStats = lazy(() => import('../screens/channels/ChannelStats.tsx'))
-const NewChannel = lazy(() => import('../screens/channels/NewChannel.tsx'))
-const ChannelByHandle = lazy(() => import('../screens/channels/ByHandle.tsx'))
-const MyCoupons = lazy(() => import('../screens/coupons/MyCoupons.tsx'))
-const Redeem = lazy(() => import('../screens/coupons/Redeem.tsx'))
+const Channels = lazy(() => withLaterStrings(import('../screens/channels/Directory.tsx')))
+const ChannelHome = lazy(() => withLaterStrings(import('../screens/channels/ChannelHome.tsx')))
+const ChannelStats = lazy(() => withLaterStrings(import('../screens/channels/ChannelStats.tsx')))
+const NewChannel = lazy(() => withLaterStrings(import('../screens/channels/NewChannel.tsx')))
+const ChannelByHandle = lazy(() => withLaterStrings(import('../screens/channels/ByHandle.tsx')))
+const MyCoupons = lazy(() => withLaterStrings(import('../screens/coupons/MyCoupons.tsx')))
+const Redeem = lazy(() => withLaterStrings(import('../screens/coupons/Redeem.tsx')))
 
 const wideQuery = matchMedia('(min-width: 900px)')
 const wide = signal(wideQuery.matches)

@@ -8,6 +8,7 @@ import { loadBundle } from './bundles.ts'
 import { lang } from './lang.ts'
 import { pickLocale } from './detect.ts'
 import { type Locale, isLocale } from './locales.ts'
+import type { Part } from './parts.ts'
 
 export { LOCALES, NATIVE_NAMES, type Locale, isLocale } from './locales.ts'
 export { pickLocale } from './detect.ts'
@@ -43,10 +44,38 @@ function initialLocale(): Locale {
   return pickLocale(typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]))
 }
 
-async function ensureBundle(lng: Locale): Promise<void> {
-  if (i18next.hasResourceBundle(lng, 'translation')) return
-  i18next.addResourceBundle(lng, 'translation', await loadBundle(lng), true, true)
+/** `<lng>:<part>` of every part added to i18next */
+const added = new Set<string>()
+/** a screen that needs the later part has been opened: every language switched to loads it too */
+let laterWanted = false
+
+async function ensurePart(lng: Locale, part: Part): Promise<void> {
+  const key = `${lng}:${part}`
+  if (added.has(key)) return
+  const bundle = await loadBundle(lng, part)
+  if (added.has(key)) return
+  i18next.addResourceBundle(lng, 'translation', bundle, true, true)
+  added.add(key)
+  // a key asked for before its part came was memoized as the key itself
+  memo.clear()
 }
+
+async function ensureBundle(lng: Locale): Promise<void> {
+  await Promise.all([ensurePart(lng, 'core'), laterWanted ? ensurePart(lng, 'later') : null])
+}
+
+/**
+ * Loads the strings of the screens behind a tap (parts.ts) in the current language, and in any language
+ * switched to from now on; call before such a screen renders (withLaterStrings).
+ */
+export function loadLaterStrings(): Promise<void> {
+  laterWanted = true
+  // in the language the app starts in, once it is known
+  return (started ?? Promise.resolve()).then(() => ensurePart(lang.peek(), 'later'))
+}
+
+/** A screen module's import that resolves once the later strings are there too (for lazy()). */
+export const withLaterStrings = <T>(load: Promise<T>): Promise<T> => Promise.all([load, loadLaterStrings()]).then(([m]) => m)
 
 function applied(lng: Locale): void {
   lang.value = lng
@@ -75,6 +104,7 @@ export function startI18n(): Promise<void> {
       interpolation: { escapeValue: false }, // Preact escapes text; escaping twice would show &amp;
       returnEmptyString: false,
     })
+    added.add(`${lng}:core`)
     applied(lng)
     followAccount()
     void sendUnsent()
@@ -154,7 +184,8 @@ function followAccount(): void {
 
 // i18next resolves and interpolates on every call, and a screen of messages makes hundreds of the same
 // few: a key with the same plain options in the same language gives the same string, so it is made once.
-// A language's bundle is added once, before i18next switches to it (ensureBundle), and never changes.
+// A language's core part is added before i18next switches to it (ensureBundle); a later part added
+// afterwards clears the memo (ensurePart).
 const memo = new Map<string, string>()
 const MEMO_MAX = 2000
 

@@ -1,7 +1,7 @@
 // `#/c/<handle>`: the address a brand's "Add channel" button on its own web page opens (docs/protocol.md,
 // "Add channel button"). It finds the channel by its @ID and shows its home, where Follow is one tap.
 import { useEffect, useState } from 'preact/hooks'
-import { searchChannels } from '../../models/channels.ts'
+import { searchChannels } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'

@@ -2,7 +2,8 @@
 // and there offline once seen). Its admins write posts here too.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
-import { blockChannel, follow, getChannel, markChannelSeen, muteChannel, watchPosts } from '../../models/channels.ts'
+import { markChannelSeen } from '../../models/channels.ts'
+import { blockChannel, follow, getChannel, muteChannel, watchPosts } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Channel, ChannelStats as Stats } from '../../../protocol/channels.ts'
 import { api } from '../../account/api.ts'
-import { getChannel } from '../../models/channels.ts'
+import { getChannel } from '../../models/channel-actions.ts'
 import { t, language } from '../../app/t.ts'
 import { back } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'

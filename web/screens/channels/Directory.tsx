@@ -2,7 +2,7 @@
 // is one tap here or on the channel's home.
 import { useEffect, useState } from 'preact/hooks'
 import { CHANNEL_CATEGORIES, type Channel, type ChannelCategory } from '../../../protocol/channels.ts'
-import { follow, searchChannels } from '../../models/channels.ts'
+import { follow, searchChannels } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { lang } from '../../i18n/lang.ts'
 import { back } from '../../app/router.ts'

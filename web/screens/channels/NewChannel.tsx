@@ -7,7 +7,7 @@ import {
   MAX_CHANNEL_NAME_CHARS,
   type ChannelCategory,
 } from '../../../protocol/channels.ts'
-import { createChannel } from '../../models/channels.ts'
+import { createChannel } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'

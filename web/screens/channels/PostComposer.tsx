@@ -4,7 +4,7 @@
 // publishes it at the chosen time (this device's clock and time zone pick it; the server keeps the instant).
 import { useState } from 'preact/hooks'
 import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
-import { postToChannel } from '../../models/channels.ts'
+import { postToChannel } from '../../models/channel-actions.ts'
 import { localInput, schedulePost } from '../../models/scheduled.ts'
 import { formatLongDate, formatTime } from '../../i18n/format.ts'
 import { createCoupon } from '../../models/coupons.ts'

@@ -1,7 +1,7 @@
 // Reporting a channel to Sori's team: why, and a note if the user wants. The channel is not told.
 import { useState } from 'preact/hooks'
 import { MAX_REPORT_NOTE_CHARS, REPORT_REASONS, type ReportReason } from '../../../protocol/channels.ts'
-import { reportChannel } from '../../models/channels.ts'
+import { reportChannel } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { Sheet } from '../../components/Sheet.tsx'

@@ -76,7 +76,7 @@ function ChannelRow({ c }: { c: ChannelListItem }) {
         <span class="row__body">
           <span class="row__line">
             <span class="row__title">{isolate(c.name)}</span>
-            <span class="row__tag">{t('channels.mark')}</span>
+            <span class="row__tag">{t('chats.channelMark')}</span>
             <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
               {c.ts ? formatChatTime(c.ts) : ''}
             </time>

@@ -14,6 +14,7 @@ import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
 import { ReactionChips } from './reactions.tsx'
 import { MediaContent } from './media-lazy.tsx'
 import { mediaLabel } from './media-label.ts'
+import { LinkPreview } from './LinkPreview.tsx'
 
 interface Props {
   m: MessageView
@@ -108,6 +109,7 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
       )}
       {m.media && <MediaContent media={m.media} onView={onView ?? (() => {})} />}
       {(!m.media || m.body) && <UserText class="msg__text" text={m.body} links />}
+      {!m.media && <LinkPreview text={m.body} />}
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
     </>
   )

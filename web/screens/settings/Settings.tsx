@@ -13,6 +13,7 @@ import { PhotoButtons } from '../../components/PhotoButtons.tsx'
 import { MediaStorage } from './MediaStorage.tsx'
 import { Notifications } from './Notifications.tsx'
 import { THEME_CHOICES, setTheme, themeChoice, type ThemeChoice } from '../../app/theme.ts'
+import { LinkPreviewSetting } from '../room/LinkPreview.tsx'
 
 export default function Settings() {
   const user = me.value
@@ -106,6 +107,8 @@ export default function Settings() {
         </section>
 
         <ThemePicker />
+
+        <LinkPreviewSetting />
 
         <Notifications userId={user.id} />
 

@@ -1,0 +1,131 @@
+// What the channel screens do with channels (docs/protocol.md, "Channels (Plus Friends)"): the directory
+// and search, a channel's home (its posts, live), follow, mute, block and report, making a channel, and an
+// admin's post. Apart from models/channels.ts, which the chat list needs at start, so that none of this
+// (the post grammar included) is downloaded before a channel screen opens.
+import {
+  CHANNEL_ROOTS,
+  channelHeadDoc,
+  channelPageDoc,
+  checkPost,
+  type Channel,
+  type ChannelCategory,
+  type ChannelList,
+  type ChannelPost,
+  type ReportReason,
+} from '../../protocol/channels.ts'
+import { MUTED_FOREVER } from '../../protocol/push.ts'
+import { api } from '../account/api.ts'
+import { me } from '../account/session.ts'
+import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
+import { newMessageId } from '../kinds/page.ts'
+import { readHead, refreshFollowed, setSeen, type ChannelHead } from './channels.ts'
+
+export const searchChannels = (q: string, category: ChannelCategory | '', language = '', offset = 0): Promise<ChannelList> => {
+  const p = new URLSearchParams()
+  if (q.trim()) p.set('q', q.trim())
+  if (category) p.set('category', category)
+  if (language) p.set('lang', language)
+  if (offset) p.set('offset', String(offset))
+  return api<ChannelList>('GET', `/api/channels?${p.toString()}`)
+}
+
+export const getChannel = (id: string): Promise<Channel> => api<Channel>('GET', `/api/channels/${encodeURIComponent(id)}`)
+
+async function relation(id: string, path: 'follow' | 'block', on: boolean): Promise<Channel> {
+  const c = await api<Channel>(on ? 'POST' : 'DELETE', `/api/channels/${encodeURIComponent(id)}/${path}`)
+  if (path === 'follow' && on) setSeen(id, null)
+  await refreshFollowed().catch(() => {})
+  return c
+}
+export const follow = (id: string, on: boolean): Promise<Channel> => relation(id, 'follow', on)
+
+/** Tells Sori's team what is wrong with a channel (docs/protocol.md, "Reports"); the channel is not told. */
+export async function reportChannel(id: string, reason: ReportReason, note: string): Promise<void> {
+  await api('POST', `/api/channels/${encodeURIComponent(id)}/report`, note ? { reason, note } : { reason })
+}
+
+/** Mutes a channel I follow until I turn it back on (its posts still come; only their pushes stop). */
+export async function muteChannel(id: string, on: boolean): Promise<Channel> {
+  await api('PUT', `/api/channels/${encodeURIComponent(id)}/mute`, { until: on ? MUTED_FOREVER : null })
+  return await getChannel(id)
+}
+export const blockChannel = (id: string, on: boolean): Promise<Channel> => relation(id, 'block', on)
+
+export const createChannel = (b: {
+  handle: string
+  name: string
+  description: string
+  category: ChannelCategory
+  langs: string[]
+}) => api<Channel>('POST', '/api/channels', b)
+
+/** A channel's posts, newest first, from its current page and the one before (live while open). */
+export function watchPosts(id: string, onChange: (posts: ChannelPost[], head: ChannelHead | null) => void): () => void {
+  const head = openDoc(channelHeadDoc(id))
+  const stopHead = head.live()
+  const pages = new Map<number, { ref: DocRef; stop: () => void }>()
+  const emit = (): void => {
+    const all: ChannelPost[] = []
+    for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+      const doc = pages.get(n)!.ref.doc
+      const retracted = doc.getMap<unknown>(CHANNEL_ROOTS.page.edits)
+      for (const p of doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).toArray())
+        if (p && typeof p === 'object' && !retracted.has(p.id)) all.push(p)
+    }
+    onChange(all.reverse(), readHead(head.doc))
+  }
+  const follow = (): void => {
+    const h = readHead(head.doc)
+    const want = h ? [h.page, h.page - 1].filter((n) => n >= 0) : []
+    for (const n of want) {
+      if (pages.has(n)) continue
+      const ref = openDoc(channelPageDoc(id, n))
+      const stopLive = ref.live()
+      ref.doc.on('update', emit)
+      void ref.loaded.then(emit)
+      pages.set(n, {
+        ref,
+        stop: () => {
+          ref.doc.off('update', emit)
+          stopLive()
+          ref.release()
+        },
+      })
+    }
+    emit()
+  }
+  const meta = head.doc.getMap(CHANNEL_ROOTS.head.meta)
+  meta.observe(follow)
+  void head.loaded.then(follow)
+  return () => {
+    meta.unobserve(follow)
+    for (const p of pages.values()) p.stop()
+    stopHead()
+    head.release()
+  }
+}
+
+/** Appends a post of mine (an admin's) to the channel's current page; the server checks the grammar too. */
+export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | 'from' | 'ts'>): Promise<void> {
+  const userId = me.peek()?.id
+  if (!userId) return
+  const full = { id: newMessageId(), from: userId, ts: Date.now(), ...post } as ChannelPost
+  const why = checkPost(full, userId)
+  if (why) throw new Error(why)
+  const head = openDoc(channelHeadDoc(id))
+  const stop = head.live()
+  try {
+    await head.loaded
+    await whenSynced(head, 5000)
+    const page = openDoc(channelPageDoc(id, readHead(head.doc)?.page ?? 0))
+    try {
+      await page.loaded
+      page.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([full])
+    } finally {
+      page.release()
+    }
+  } finally {
+    stop()
+    head.release()
+  }
+}
