@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/routes.ts'
 import { chatRoutes } from '../chats/routes.ts'
 import { attachChannels } from '../channels/sync.ts'
 import { channelRoutes } from '../channels/routes.ts'
+import { operatorRoutes } from '../operator/routes.ts'
 import { inviteRoutes } from '../chats/invites.ts'
 import { readJson } from '../http/body.ts'
 import { HttpError } from '../http/errors.ts'
@@ -27,7 +28,9 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   // link previews; their thumbnails are bytes, served before the JSON routes
   const previewImages = previewRoutes(router, ctx)
   // the channel kinds join the engine here, before the server listens (every kind precedes the first upgrade)
-  channelRoutes(router, ctx, attachChannels(ctx.sync, ctx.db))
+  const channels = attachChannels(ctx.sync, ctx.db)
+  channelRoutes(router, ctx, channels)
+  operatorRoutes(router, ctx, channels)
   // what is in memory and how long updates were held; off unless asked for (it is not authenticated)
   if (ctx.metrics)
     router.get('/api/metrics', async () => ({
