@@ -176,3 +176,47 @@ test('a coupon of nearby stores shows only near one of them, and the position ne
   for (const r of requests) expect(r).not.toMatch(/37\.56|126\.97|42\.64|5\.603|latitude|longitude/)
   await d.context.close()
 }, 120_000)
+
+test('the shop writes its stores into a coupon: one typed as a map app copies it, one from where the admin stands', async () => {
+  const shop = await signUp(app.server, 'eve.shop', 'Eve')
+  const made = await api<Channel>(app.server, shop.token, 'POST', '/api/channels', {
+    handle: 'evebakery',
+    name: 'Eve Bakery',
+    description: '',
+    category: 'food',
+    langs: ['en'],
+  })
+  const e = await phone(app.browser)
+  await e.context.grantPermissions(['geolocation'], { origin: app.server.url })
+  await e.context.setGeolocation({ latitude: 37.5665, longitude: 126.978 })
+  await signInInUi(e.page, app.server.url, 'eve.shop')
+  await go(e.page, `#/channel/${made.body.id}`)
+  await e.page.getByLabel('Text', { exact: true }).fill('Two stores, one coupon')
+  await e.page.getByRole('button', { name: 'Add a coupon' }).click()
+  await e.page.getByLabel('Coupon title').fill('Bagel for 1 euro')
+  await e.page.getByRole('button', { name: 'Add a store' }).click()
+  await e.page.getByLabel('Store name').fill('León')
+  await e.page.getByLabel('Where (latitude, longitude)').fill('Seoul')
+  await e.page.getByRole('button', { name: 'Add a store' }).click()
+  await e.page.getByLabel('Store name').nth(1).fill('Seoul City Hall')
+  await e.page.getByRole('button', { name: 'I am at this store' }).nth(1).click()
+  await expect
+    .poll(() => e.page.getByLabel('Where (latitude, longitude)').nth(1).inputValue(), { timeout: 20_000 })
+    .toBe('37.56650, 126.97800')
+  // a place that is no place: said so, nothing made
+  await e.page.getByRole('button', { name: 'Post', exact: true }).click()
+  await e.page.getByText('Each store needs a name and a place as latitude, longitude (e.g. 37.5665, 126.9780).').waitFor()
+  expect(await e.page.locator('.post').count()).toBe(0)
+  await e.page.getByLabel('Where (latitude, longitude)').first().fill('42.6, -5.6')
+  await e.page.getByRole('button', { name: 'Post', exact: true }).click()
+  await e.page.getByText('Posted.').waitFor()
+  const card = e.page.locator('.post .coupon', { hasText: 'Bagel for 1 euro' })
+  await card.waitFor()
+  // the coupon carries each store's ~5 km cell, not the typed or measured point
+  const list = (await api<Coupon[]>(app.server, shop.token, 'GET', `/api/channels/${made.body.id}/coupons`)).body
+  expect(list.find((c) => c.title === 'Bagel for 1 euro')?.stores).toEqual([
+    { name: 'León', cell: 'ezs42' },
+    { name: 'Seoul City Hall', cell: 'wydm9' },
+  ])
+  await e.context.close()
+}, 120_000)

@@ -1,7 +1,7 @@
 // "Coupons near me" is decided on the device: a store's coarse geohash cell, the device's position, and a
 // margin around the cell. These are the sums the app relies on (nothing here is sent anywhere).
 import { describe, expect, it } from 'vitest'
-import { cellBox, distanceM, nearStore, NEAR_M } from '../../web/models/coupons.ts'
+import { cellBox, distanceM, geohash, nearStore, NEAR_M, parsePoint } from '../../web/models/coupons.ts'
 
 describe('cellBox', () => {
   it('decodes geohash cells to their boxes', () => {
@@ -12,6 +12,29 @@ describe('cellBox', () => {
     expect(n).toBeCloseTo(42.627, 3)
     expect(w).toBeCloseTo(-5.625, 3)
     expect(e).toBeCloseTo(-5.581, 3)
+  })
+})
+
+describe('geohash', () => {
+  it('encodes a point into the cell that holds it', () => {
+    // the scheme's worked examples: 42.6 N 5.6 W is ezs42, and 57.64911 N 10.40744 E starts u4pru
+    expect(geohash(42.6, -5.6)).toBe('ezs42')
+    expect(geohash(57.64911, 10.40744)).toBe('u4pru')
+    expect(geohash(57.64911, 10.40744, 3)).toBe('u4p')
+    for (const [lat, lon] of [
+      [37.5665, 126.978],
+      [-33.8688, 151.2093],
+      [0, 0],
+      [89.9, -179.9],
+    ]) {
+      const [s, w, n, e] = cellBox(geohash(lat, lon))
+      expect(lat >= s && lat <= n && lon >= w && lon <= e).toBe(true)
+    }
+  })
+  it('reads a place as a map app copies it, and nothing else', () => {
+    expect(parsePoint('37.5665, 126.9780')).toEqual({ lat: 37.5665, lon: 126.978 })
+    expect(parsePoint(' -33.8688 151.2093 ')).toEqual({ lat: -33.8688, lon: 151.2093 })
+    for (const bad of ['', 'Seoul', '91, 0', '0, 181', '37.5;126.9', '1e3, 5']) expect(parsePoint(bad)).toBeNull()
   })
 })
 

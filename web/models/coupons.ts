@@ -91,6 +91,42 @@ export function cellBox(cell: string): [number, number, number, number] {
   return [lat[0], lon[0], lat[1], lon[1]]
 }
 
+/** The geohash cell of `precision` characters (5: some 5 km wide) holding a point: what a store's coupon carries. */
+export function geohash(lat: number, lon: number, precision = 5): string {
+  const la: [number, number] = [-90, 90]
+  const lo: [number, number] = [-180, 180]
+  let cell = ''
+  let even = true
+  let v = 0
+  let bits = 0
+  while (cell.length < precision) {
+    const r = even ? lo : la
+    const x = even ? lon : lat
+    const mid = (r[0] + r[1]) / 2
+    v <<= 1
+    if (x >= mid) {
+      v |= 1
+      r[0] = mid
+    } else r[1] = mid
+    even = !even
+    if (++bits === 5) {
+      cell += BASE32[v]
+      v = 0
+      bits = 0
+    }
+  }
+  return cell
+}
+
+/** "37.5665, 126.978" (as a map app copies it) → the point; null when it is not one. */
+export function parsePoint(text: string): { lat: number; lon: number } | null {
+  const m = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(text)
+  if (!m) return null
+  const lat = Number(m[1])
+  const lon = Number(m[2])
+  return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? { lat, lon } : null
+}
+
 /** Metres between two points (haversine). */
 export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180
