@@ -19,6 +19,7 @@ import { me } from '../account/session.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { readHead, refreshFollowed, setSeen, type ChannelHead } from './channels.ts'
+import { forgetChannelSeen } from './chat-settings.ts'
 
 export const searchChannels = (q: string, category: ChannelCategory | '', language = '', offset = 0): Promise<ChannelList> => {
   const p = new URLSearchParams()
@@ -34,6 +35,7 @@ export const getChannel = (id: string): Promise<Channel> => api<Channel>('GET', 
 async function relation(id: string, path: 'follow' | 'block', on: boolean): Promise<Channel> {
   const c = await api<Channel>(on ? 'POST' : 'DELETE', `/api/channels/${encodeURIComponent(id)}/${path}`)
   if (path === 'follow' && on) setSeen(id, null)
+  if (!on || path === 'block') forgetChannelSeen(id)
   await refreshFollowed().catch(() => {})
   return c
 }

@@ -1,7 +1,8 @@
 // Channels (Plus Friends) as the app reads them (docs/protocol.md, "Channels (Plus Friends)"): the
 // channels I follow (the server's list, kept on the device for offline starts), each one's head doc
-// live (its latest post and post count), and how many posts of each this device has shown (`seen`:
-// unread = meta.count − seen). Reading writes nothing to the server, so a channel learns nothing from it.
+// live (its latest post and post count), and how many posts of each the user has been shown (`seen`:
+// unread = meta.count − seen), on this device and, through the settings of their own inbox doc, on their
+// others (chat-settings.ts channelsSeen). Reading writes nothing a channel can read.
 // What the channel screens do is in channel-actions.ts, downloaded with them.
 import { computed, effect, signal } from '@preact/signals'
 import type * as Y from 'yjs'
@@ -11,11 +12,14 @@ import { me } from '../account/session.ts'
 import { readLocal, writeLocal } from '../store/local-json.ts'
 import { openDoc, type DocRef } from '../sync/docs.ts'
 import { channelList } from './channel-list.ts'
+import { channelsSeen, shareChannelSeen } from './chat-settings.ts'
 
 /** What a channel's head says (meta). */
 export interface ChannelHead {
   name: string
   handle: string
+  /** the version of its photo; null: none */
+  photo: string | null
   page: number
   count: number
   preview: string
@@ -40,7 +44,9 @@ const seen = signal<Record<string, number | null>>({})
 export const channelRows = computed<ChannelRow[]>(() =>
   followed.value.map((channel) => {
     const head = heads.value.get(channel.id) ?? null
-    const s = seen.value[channel.id]
+    const mine = seen.value[channel.id]
+    // read on another device counts too; never less than what this device showed
+    const s = typeof mine === 'number' ? Math.max(mine, channelsSeen.value.get(channel.id) ?? 0) : mine
     return { channel, head, unread: head && typeof s === 'number' ? Math.max(0, head.count - s) : 0 }
   }),
 )
@@ -53,6 +59,7 @@ export function readHead(doc: Y.Doc): ChannelHead | null {
   return {
     name: str('name'),
     handle: str('handle'),
+    photo: str('photo') || null,
     page: num('page'),
     count: num('count'),
     preview: str('preview'),
@@ -71,7 +78,10 @@ export function setSeen(id: string, n: number | null): void {
 /** Everything of channel `id` now counts as shown (its home is on the screen). */
 export function markChannelSeen(id: string): void {
   const head = heads.peek().get(id)
-  if (head && seen.peek()[id] !== head.count) setSeen(id, head.count)
+  if (!head) return
+  if (seen.peek()[id] !== head.count) setSeen(id, head.count)
+  // shown here: read on the user's other devices too (a device that merely started counting shares nothing)
+  shareChannelSeen(id, head.count)
 }
 
 /** heads kept live over a socket each: the channels that posted last (the rest are asked for by the list) */
@@ -80,7 +90,7 @@ const LIVE_HEADS = 8
 const REFRESH_MS = 60_000
 
 /** What the API's list says of a channel's head, until (or instead of) the head doc itself. */
-const headOf = (c: Channel): ChannelHead => ({ name: c.name, handle: c.handle, page: 0, ...c.latest })
+const headOf = (c: Channel): ChannelHead => ({ name: c.name, handle: c.handle, photo: c.photo, page: 0, ...c.latest })
 
 /**
  * Keeps the followed channels' latest posts current while someone is signed in: the list from the
@@ -99,7 +109,9 @@ export function startChannels(userId: string): () => void {
       const h = known.get(c.id)
       // the list's figure, unless a live head already knows more
       if (!h || h.count < c.latest.count) known.set(c.id, headOf(c))
-      if (typeof seen.peek()[c.id] !== 'number') setSeen(c.id, c.latest.count)
+      // a photo changed without a post: the list says so for the heads that are not live
+      else if (!open.has(c.id) && h.photo !== c.photo) known.set(c.id, { ...h, photo: c.photo })
+      if (typeof seen.peek()[c.id] !== 'number') setSeen(c.id, channelsSeen.peek().get(c.id) ?? c.latest.count)
     }
     heads.value = known
     const recent = [...list].sort((a, b) => b.latest.ts - a.latest.ts).slice(0, LIVE_HEADS)
@@ -117,7 +129,7 @@ export function startChannels(userId: string): () => void {
         if (!h) return
         heads.value = new Map(heads.peek()).set(id, h)
         // followed before this device saw the channel: what was there is not "unread"
-        if (typeof seen.peek()[id] !== 'number') setSeen(id, h.count)
+        if (typeof seen.peek()[id] !== 'number') setSeen(id, channelsSeen.peek().get(id) ?? h.count)
       }
       const meta = ref.doc.getMap(CHANNEL_ROOTS.head.meta)
       meta.observe(read)
@@ -146,6 +158,7 @@ export function startChannels(userId: string): () => void {
         name: head?.name || c.name,
         handle: c.handle,
         verified: c.verified,
+        photo: (head ? head.photo : c.photo) ?? undefined,
         preview: head?.preview ?? '',
         ts: head?.ts ?? 0,
         unread,

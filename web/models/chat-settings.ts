@@ -101,16 +101,28 @@ export const mutedNow = (convId: string): boolean => isMuted(chatSettings.value.
 
 let settingsMap: Y.Map<unknown> | null = null
 
+/**
+ * Channel id → how many of its posts this user has been shown, on any of their devices (`chseen.<id>`
+ * in the same settings root): a channel read on the phone is not unread on the laptop. Only the user's
+ * own inbox doc holds it; no channel can read it.
+ */
+export const channelsSeen = signal<ReadonlyMap<string, number>>(new Map())
+const CHANNEL_SEEN = 'chseen.'
+
 /** Follows the settings root of the inbox doc; returns the function that stops. */
 export function bindChatSettings(doc: Y.Doc): () => void {
   const map = doc.getMap<unknown>(ROOTS.inbox.settings)
   settingsMap = map
   const read = (): void => {
     const next = new Map<string, ChatSettings>()
+    const seen = new Map<string, number>()
     map.forEach((value, key) => {
       if (key.startsWith('chat.')) next.set(key.slice(5), parseSettings(value))
+      else if (key.startsWith(CHANNEL_SEEN) && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+        seen.set(key.slice(CHANNEL_SEEN.length), value)
     })
     chatSettings.value = next
+    channelsSeen.value = seen
     scheduleMuteEnd()
   }
   map.observe(read)
@@ -120,8 +132,20 @@ export function bindChatSettings(doc: Y.Doc): () => void {
     clearTimeout(timer)
     if (settingsMap === map) settingsMap = null
     chatSettings.value = new Map()
+    channelsSeen.value = new Map()
   }
 }
+
+/** This device has shown `n` posts of channel `id`: the user's other devices count them as read too (never less). */
+export function shareChannelSeen(id: string, n: number): void {
+  const map = settingsMap
+  if (!map) return
+  const had = map.get(CHANNEL_SEEN + id)
+  if (typeof had !== 'number' || had < n) map.set(CHANNEL_SEEN + id, n)
+}
+
+/** An unfollowed channel's reading position goes, on every device. */
+export const forgetChannelSeen = (id: string): void => settingsMap?.delete(CHANNEL_SEEN + id)
 
 /** Changes a chat's settings on this device; the inbox doc carries it to the user's other devices. */
 export function updateChatSettings(convId: string, patch: Partial<Record<keyof ChatSettings, unknown>>): void {
