@@ -3,6 +3,7 @@ import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { bootScript } from './web/boot/plugin.ts'
+import { sdkScript } from './web/sdk/plugin.ts'
 import { localeParts } from './web/i18n/parts-plugin.ts'
 
 // The PWA build: Preact, lazy route chunks, and a Workbox service worker (web/sw.ts) whose precache
@@ -19,6 +20,8 @@ export default defineConfig({
   plugins: [
     preact(),
     bootScript(),
+    // Sori Link's SDK for apps' pages: /sdk/v1/sori.js and .mjs, outside the app (and its precache)
+    sdkScript(),
     localeParts(),
     VitePWA({
       strategies: 'injectManifest',
@@ -28,6 +31,7 @@ export default defineConfig({
       injectManifest: {
         // the app shell, its lazy chunks, the locale bundles and icons: everything needed offline
         globPatterns: ['**/*.{js,css,html,png,svg,json,webmanifest}'],
+        globIgnores: ['sdk/**'],
       },
       includeAssets: ['robots.txt', 'icons/icon.svg'],
       manifest: {
@@ -45,6 +49,18 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // Sori in the phone's share sheet: the service worker keeps what comes (web/share-in/sw-share.ts)
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [{ name: 'files', accept: ['image/*', 'video/*', 'audio/*', '*/*'] }],
+          },
+        },
         shortcuts: [
           {
             name: 'New chat',

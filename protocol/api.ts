@@ -1,6 +1,7 @@
 // HTTP API types (JSON under /api/). Authenticated calls send `Authorization: Bearer <token>`.
 // Errors: HTTP 4xx/5xx with body ApiError.
 import type { MediaRef } from './messages.ts'
+import type { LinkPayload } from './link.ts'
 
 export interface ApiError {
   error: { code: ErrorCode; message: string }
@@ -38,6 +39,10 @@ export type ErrorCode =
   // scheduled channel posts (docs/protocol.md, "Scheduled posts")
   | 'too_many_scheduled'
   | 'already_published'
+  // Sori Link (docs/protocol.md, "Sori Link")
+  | 'origin_not_registered'
+  | 'too_many_tickets'
+  | 'too_many_apps'
 
 /** The signed-in user. */
 export interface Me {
@@ -143,6 +148,8 @@ export interface ExportedMessage {
   body: string
   /** a media message: what it names (its uploader may always fetch the bytes: GET /api/blobs/:id) */
   media?: MediaRef
+  /** a link message (Sori Link): its card */
+  link?: LinkPayload
   replyTo?: string
   edited?: true
   retracted?: true

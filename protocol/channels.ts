@@ -15,7 +15,7 @@ export interface Channel {
   /** the languages it posts in, of the app's twelve */
   langs: string[]
   verified: boolean
-  /** the version of its photo; null: none (photos are not uploadable yet) */
+  /** the version of its photo (PUT /api/channels/:id/photo, its admins); null: none */
   photo: string | null
   /**
    * Its followers, rounded down to two significant digits in steps of at least ten and taken at most
@@ -143,7 +143,10 @@ export interface ChannelPost {
   kind: PostKind
   /** 'text': required, 1..1,300 characters; other kinds: an optional caption of as many */
   text?: string
-  /** 'photo' and 'widePhoto' (a photo reference), 'video' (a video reference): required there, absent elsewhere */
+  /**
+   * 'photo' and 'widePhoto' (a photo reference), 'video' (a video reference): required there, absent
+   * elsewhere; an upload for this channel (POST /api/channels/:id/uploads), which the server checks
+   */
   media?: MediaRef
   /** 'list' only: 1..5 items */
   items?: ListItem[]

@@ -9,6 +9,7 @@ import {
   PAGE_STRIDE,
 } from './limits.ts'
 import type { MediaKind } from './api.ts'
+import { checkLinkPayload, linkPreview, type LinkPayload } from './link.ts'
 
 /** One chat message: a plain object appended to the page doc's `msgs` Y.Array. */
 export interface ChatMessage {
@@ -17,13 +18,18 @@ export interface ChatMessage {
   from: string
   /** the author's clock, ms since epoch (display only; order is the array's) */
   ts: number
-  /** 'text': `body` is the message; 'media': `media` is, and `body` its caption (may be empty) */
-  kind: 'text' | 'media'
+  /**
+   * 'text': `body` is the message; 'media': `media` is, and `body` its caption (may be empty); 'link': a
+   * Sori Link card (`link`, protocol/link.ts), `body` empty
+   */
+  kind: 'text' | 'media' | 'link'
   body: string
   /** id of the message this one replies to */
   replyTo?: string
   /** kind 'media' only */
   media?: MediaRef
+  /** kind 'link' only */
+  link?: LinkPayload
 }
 
 export const MEDIA_KINDS: readonly MediaKind[] = ['photo', 'video', 'voice', 'file']
@@ -125,12 +131,19 @@ const isTs = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) &&
 /** Returns an error text, or null when `v` is a valid message authored by `userId`. */
 export function checkMessage(v: unknown, userId: string): string | null {
   if (!isObj(v)) return 'message is not an object'
-  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'body', 'replyTo', 'media'])) return 'message has unknown fields'
+  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'body', 'replyTo', 'media', 'link'])) return 'message has unknown fields'
   if (typeof v.id !== 'string' || !MESSAGE_ID_RE.test(v.id)) return 'message id is malformed'
   if (v.from !== userId) return 'message author is not the sender'
   if (!isTs(v.ts)) return 'message time is malformed'
-  if (v.kind !== 'text' && v.kind !== 'media') return 'message kind is unknown'
-  if (v.kind === 'text' && v.media !== undefined) return 'a text message carries no media'
+  if (v.kind !== 'text' && v.kind !== 'media' && v.kind !== 'link') return 'message kind is unknown'
+  if (v.kind !== 'media' && v.media !== undefined) return `a ${v.kind} message carries no media`
+  if (v.kind !== 'link' && v.link !== undefined) return `a ${v.kind} message carries no link`
+  if (v.kind === 'link') {
+    // the card is all of it: the server checks it against the share ticket it names
+    const err = checkLinkPayload(v.link)
+    if (err) return err
+    if (v.body !== '') return 'a link message carries no body'
+  }
   if (v.kind === 'media') {
     const err = checkMediaRef(v.media)
     if (err) return err
@@ -141,6 +154,10 @@ export function checkMessage(v: unknown, userId: string): string | null {
   if (v.replyTo !== undefined && (typeof v.replyTo !== 'string' || !MESSAGE_ID_RE.test(v.replyTo))) return 'replyTo is malformed'
   return null
 }
+
+/** What a message says in a chat list, a notification or a search: its body, or a link card's title. */
+export const messageText = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
+  m.kind === 'link' && m.link ? linkPreview(m.link.template) : m.body
 
 /** Returns an error text, or null when `v` is a valid edit value. */
 export function checkEdit(v: unknown): string | null {

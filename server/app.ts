@@ -22,6 +22,7 @@ import { startCollector } from './media/collector.ts'
 import { BlobFacts } from './media/facts.ts'
 import { createMediaHandler } from './media/http.ts'
 import type { Media } from './media/uploads.ts'
+import { createAppIconHandler } from './apps/icon.ts'
 import { createPushHandler, startPush, type PushOptions, type PushService } from './push/index.ts'
 
 export interface RunningServer {
@@ -96,6 +97,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const mediaRoutes = createMediaHandler(ctx, media)
   const push = await startPush(db, sync, opts.push)
   const pushRoutes = createPushHandler(ctx, push)
+  const appIcons = createAppIconHandler(ctx, media)
   const stopCollector = startCollector(media)
   const files = opts.staticDir && existsSync(join(opts.staticDir, 'index.html')) ? staticFiles(opts.staticDir) : null
 
@@ -110,6 +112,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (url.pathname.startsWith('/api/') && (await mediaRoutes(req, res, url))) return
     if (url.pathname.startsWith('/api/') && (await pushRoutes(req, res, url))) return
+    if (url.pathname.startsWith('/api/apps/') && (await appIcons(req, res, url))) return
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res, url)
     if (url.pathname.startsWith('/sync/')) {
       sendError(res, 426, 'bad_request', 'The sync endpoint speaks WebSocket (y-websocket protocol).', { Upgrade: 'websocket' })

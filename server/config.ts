@@ -44,3 +44,10 @@ export function previewPrivate(env: NodeJS.ProcessEnv = process.env): 'any' | Re
       .filter((p) => Number.isInteger(p) && p > 0 && p < 65536),
   )
 }
+
+/**
+ * Which private addresses app webhooks (Sori Link) may be sent to, and may be registered with plain http:
+ * SORI_LINK_PRIVATE, read as SORI_PREVIEW_PRIVATE is (tests only: never on a real server).
+ */
+export const linkPrivate = (env: NodeJS.ProcessEnv = process.env): 'any' | ReadonlySet<number> =>
+  previewPrivate({ SORI_PREVIEW_PRIVATE: env.SORI_LINK_PRIVATE })

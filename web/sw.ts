@@ -9,6 +9,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { CacheFirst } from 'workbox-strategies'
 import { answerMedia, mediaRequest } from './media/sw-route.ts'
 import { handlePushes } from './push/sw-push.ts'
+import { handleShareTarget } from './share-in/sw-share.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> }
 
@@ -51,6 +52,9 @@ self.addEventListener('fetch', (event) => {
   const id = mediaRequest(event.request)
   if (id) event.respondWith(answerMedia(event, id))
 })
+
+// what another app shares into Sori (the manifest's share_target): kept until a chat is picked
+handleShareTarget()
 
 // notifications: every push shows one; a click opens its chat (web/push/sw-push.ts)
 handlePushes()

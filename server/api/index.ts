@@ -14,6 +14,7 @@ import { Router } from '../http/router.ts'
 import { friendRoutes } from '../users/friends.ts'
 import { userRoutes } from '../users/routes.ts'
 import { previewRoutes } from '../previews/routes.ts'
+import { appRoutes } from '../apps/routes.ts'
 import type { ApiContext } from './context.ts'
 
 export type { ApiContext } from './context.ts'
@@ -25,6 +26,7 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
   friendRoutes(router, ctx)
   chatRoutes(router, ctx)
   inviteRoutes(router, ctx)
+  appRoutes(router, ctx)
   // link previews; their thumbnails are bytes, served before the JSON routes
   const previewImages = previewRoutes(router, ctx)
   // the channel kinds join the engine here, before the server listens (every kind precedes the first upgrade)

@@ -1,12 +1,14 @@
 // What committed posts change beyond their pages, as one commit participant (server/sync/commit.ts):
 // the channel's running count, current page and latest post are written in the posts' own transaction
-// (so the count a head shows is never ahead of or behind the posts stored), then its head's `meta`
+// (so the count a head shows is never ahead of or behind the posts stored), and so are the blobs its photo
+// and video posts name (blob_refs, keyed by the channel's id), then its head's `meta`
 // follows. O(1) per channel and batch: followers are neither written nor even looked up. Once committed,
 // the batch's latest post of each channel that is not an ad is told to the listeners of posts (the push
 // sender, server/push/channel-lane.ts), which page through the followers later, off this path.
 import type { Db, Queryable } from '../db/db.ts'
 import { parseChannelDoc, postPreview, type ChannelPost } from '../../protocol/channels.ts'
 import type { CommitParticipant } from '../sync/commit.ts'
+import { writeBlobRefs, type BlobRef } from '../media/refs.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChannelDomain } from './domain.ts'
 import type { ChannelState } from './state.ts'
@@ -42,6 +44,8 @@ export class ChannelBatch {
   readonly posts = new Map<string, ChannelPostNotice>()
   /** scheduled posts (their ids) the server appended in this batch: marked sent in its transaction */
   readonly published: string[] = []
+  /** the blobs the batch's posts name (or, retracted, no longer name), under the channel's id */
+  readonly refs: BlobRef[] = []
 
   /** Notes the channel's newest appended post that is not an ad (advertising is never pushed). */
   posted(c: ChannelState, appended: readonly ChannelPost[]): void {
@@ -74,8 +78,9 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
     return new ChannelBatch()
   }
 
-  async write(q: Queryable, _dialect: Db['dialect'], part: ChannelBatch | undefined): Promise<void> {
+  async write(q: Queryable, dialect: Db['dialect'], part: ChannelBatch | undefined): Promise<void> {
     if (!part) return
+    await writeBlobRefs(q, dialect, part.refs)
     for (const [id, s] of part.channels)
       await q.run(
         'UPDATE channels SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ? WHERE id = ? AND posts <= ?',

@@ -2,6 +2,7 @@
 // verified) and its posts (current page, running count, latest post). One head write per committed
 // batch of posts, whatever the number of followers: they pull the head (docs/protocol.md, "Channels").
 import { CHANNEL_ROOTS, channelHeadDoc, type ChannelHeadMeta } from '../../protocol/channels.ts'
+import { PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import { writeMapKeys } from '../sync/map-keys.ts'
 import type { SyncEngine } from '../sync/types.ts'
@@ -21,7 +22,8 @@ export function headMeta(c: ChannelState): ChannelHeadMeta {
   return {
     handle: c.handle,
     name: c.name,
-    photo: c.photo,
+    // the version, as Channel.photo: the content's name stays on the server
+    photo: c.photo ? c.photo.slice(0, PROFILE_PHOTO_VERSION_CHARS) : null,
     verified: c.verified,
     page: c.page,
     count: c.count,

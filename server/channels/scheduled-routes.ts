@@ -39,6 +39,8 @@ export function scheduledRoutes(r: Router, ctx: ApiContext): void {
     const id = randomBytes(12).toString('base64url')
     const why = checkPost({ ...draft, id, from: userId, ts: at }, userId)
     if (why) throw badRequest(`"post": ${why}.`)
+    // its blob would be released, unnamed, before the post went out (media/collector.ts)
+    if (draft.media) throw badRequest('"post": a scheduled post carries no photo or video; post it when it is due.')
     if (draft.coupon) {
       const owner = (await loadCouponChannels(db, [draft.coupon.id])).get(draft.coupon.id)
       const err = couponMismatch(channelId, owner ?? null)

@@ -10,6 +10,7 @@ import { logger } from '../log.ts'
 import type { ChannelDomain } from './domain.ts'
 import type { ChannelEffects } from './effects.ts'
 import { publishPost } from './publish.ts'
+import { Ticker } from '../jobs/ticker.ts'
 
 const log = logger('channels')
 
@@ -41,33 +42,28 @@ export function toScheduled(r: ScheduledRow): ScheduledPost {
 }
 
 export class Scheduler {
-  private timer: ReturnType<typeof setInterval> | null = null
-  private running: Promise<void> | null = null
-  private stopped = false
+  private ticker: Ticker
 
   constructor(
     private channels: ChannelDomain,
     private effects: ChannelEffects,
-    private tickMs: number,
-  ) {}
+    tickMs: number,
+  ) {
+    this.ticker = new Ticker(tickMs, (now) => this.publishDue(now))
+  }
 
   start(): void {
-    if (this.timer || this.tickMs <= 0) return
-    this.timer = setInterval(() => void this.tick(), this.tickMs)
-    this.timer.unref()
+    this.ticker.start()
   }
 
   /** Stops ticking; a tick under way takes no further post. */
   stop(): void {
-    this.stopped = true
-    if (this.timer) clearInterval(this.timer)
-    this.timer = null
+    this.ticker.stop()
   }
 
   /** Publishes what is due now; one tick at a time. */
   tick(now = Date.now()): Promise<void> {
-    this.running ??= this.publishDue(now).finally(() => (this.running = null))
-    return this.running
+    return this.ticker.tick(now)
   }
 
   private async publishDue(now: number): Promise<void> {
@@ -82,7 +78,7 @@ export class Scheduler {
         [now],
       )
       for (const row of due) {
-        if (this.channels.engine.closing || this.stopped) return
+        if (this.channels.engine.closing || this.ticker.stopped) return
         const claim = await db.run(
           "UPDATE channel_scheduled SET state = 'sending', claimed = ? WHERE id = ? AND state = 'pending'",
           [Date.now(), row.id],

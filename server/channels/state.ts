@@ -9,6 +9,7 @@ export interface ChannelState {
   id: string
   handle: string
   name: string
+  /** the photo's content (sha256); the head shows its version */
   photo: string | null
   verified: boolean
   disabled: boolean
@@ -52,7 +53,7 @@ export async function readChannel(db: Db, id: string): Promise<ChannelState | nu
     id,
     handle: c.handle,
     name: c.name,
-    photo: c.photo ?? null,
+    photo: c.photo || null,
     verified: Number(c.verified) === 1,
     disabled: Number(c.disabled) === 1,
     admins: new Set(admins.map((a) => a.user_id)),

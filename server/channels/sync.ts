@@ -14,7 +14,7 @@ import { channelPageKind } from './docs/page.ts'
 
 export interface ChannelSync {
   /**
-   * A channel's relational state changed (renamed, admins added or removed): re-reads it into the
+   * A channel's relational state changed (renamed, a new photo, admins added or removed): re-reads it into the
    * cached state the documents check posts against, and writes its head's `meta` (after the commit).
    */
   changed(channelId: string): Promise<void>
@@ -38,6 +38,12 @@ export function onChannelPosts(engine: SyncEngine, listener: ChannelPostListener
   listenersOf(engine).push(listener)
 }
 
+/** The channel domain attached to each engine: the media endpoints reach `changed` through it (channel photos). */
+const attached = new WeakMap<SyncEngine, ChannelSync>()
+
+/** What attachChannels made for `engine`; undefined before it ran. */
+export const channelSyncOf = (engine: SyncEngine): ChannelSync | undefined => attached.get(engine)
+
 /** Registers the channel document kinds and their commit effects on `engine` (before it serves anything). */
 export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   const channels: ChannelDomain = {
@@ -54,7 +60,7 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   const scheduler = new Scheduler(channels, effects, envInt('SORI_SCHEDULE_TICK_MS', 15_000))
   scheduler.start()
   engine.onClose(() => scheduler.stop())
-  return {
+  const sync: ChannelSync = {
     scheduler,
     async changed(channelId) {
       if (engine.closing) return
@@ -62,4 +68,6 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
       await channels.heads.writeFor(channelId)
     },
   }
+  attached.set(engine, sync)
+  return sync
 }

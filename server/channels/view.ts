@@ -1,6 +1,7 @@
 // Channels as the API answers them (protocol/channels.ts Channel): the row, plus what concerns the
 // caller only (following, blocked, admin, muted). Nothing here names anyone else: no follower, no admin.
 import type { Channel, ChannelCategory } from '../../protocol/channels.ts'
+import { PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import type { Param, Queryable } from '../db/db.ts'
 import { isMuted } from '../push/badge.ts'
 
@@ -47,7 +48,8 @@ export function toChannel(r: ChannelRow, followers = Number(r.followers_shown), 
     category: r.category as ChannelCategory,
     langs: splitLangs(r.langs),
     verified: Number(r.verified) === 1,
-    photo: r.photo ?? null,
+    // the version (as a profile's): the content's name stays on the server
+    photo: r.photo ? r.photo.slice(0, PROFILE_PHOTO_VERSION_CHARS) : null,
     followers: followers < 0 ? null : followers,
     following: r.following !== null && r.following !== undefined,
     blocked: r.blocked !== null && r.blocked !== undefined,

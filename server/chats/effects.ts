@@ -1,7 +1,7 @@
 // What a committed batch changes in the chats beyond their documents, as one commit participant
 // (server/sync/commit.ts): new current pages and read positions are written in the batch's own
 // transaction, and so are the hidden ranges of blocks (hidden.ts) and the blobs media messages name
-// (server/media/refs.ts); the relational mirror of each chat's
+// (server/media/refs.ts) and the uses of link messages' share tickets (server/apps/uses.ts); the relational mirror of each chat's
 // latest message and page length at most every mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
 // meta follow (inbox-writer.ts, head-meta.ts).
 import type { Db, Queryable } from '../db/db.ts'
@@ -12,6 +12,7 @@ import type { ChatDomain } from './domain.ts'
 import { writeHidden, type HiddenRow } from './hidden.ts'
 import { MirrorChanges } from './mirror.ts'
 import { writeBlobRefs, type BlobRef } from '../media/refs.ts'
+import { writeLinkUses, type LinkUse } from '../apps/uses.ts'
 
 /** A batch's share of the chats. */
 export class ChatBatch {
@@ -27,6 +28,8 @@ export class ChatBatch {
   readonly refs = new Map<string, BlobRef>()
   /** conv → the texts of the messages this batch appends, oldest first (a push looks for mentions in all) */
   readonly texts = new Map<string, string[]>()
+  /** the link messages this batch appends: their tickets' uses and the apps' webhook calls */
+  readonly links: LinkUse[] = []
   /** set once the batch's transaction committed */
   committed = false
 }
@@ -158,4 +161,5 @@ async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatB
   }
   await writeHidden(q, dialect, b.hidden)
   if (b.refs.size) await writeBlobRefs(q, dialect, b.refs.values())
+  if (b.links.length) await writeLinkUses(q, b.links)
 }

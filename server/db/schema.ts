@@ -477,4 +477,129 @@ CREATE TABLE link_previews (
 );
 CREATE INDEX link_previews_fetched ON link_previews(fetched)`,
   },
+  {
+    // Sori Link (server/apps/): apps users register (domains: a JSON array of origins; icon: the sha256 of
+    // its content, as users.photo; secret: kept, since Sori signs the app's webhook calls with it), the
+    // templates an app stores for sendCustom, share tickets (what the app may send, bound to its user and
+    // the page's origin; a snapshot of the app's name and icon and the checked template, which link
+    // messages must repeat) and the chats each went to, the webhook calls due (claimed by one process with
+    // a conditional UPDATE), and the key of the per-app hash of a chat's id the webhook is told
+    id: 24,
+    sql: `
+CREATE TABLE apps (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  icon TEXT NOT NULL DEFAULT '',
+  domains TEXT NOT NULL,
+  launch_url TEXT NOT NULL DEFAULT '',
+  webhook_url TEXT NOT NULL DEFAULT '',
+  app_key TEXT NOT NULL UNIQUE,
+  secret TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created BIGINT NOT NULL
+);
+CREATE INDEX apps_owner ON apps(owner, created);
+CREATE INDEX apps_icon ON apps(icon);
+CREATE TABLE app_templates (
+  id TEXT PRIMARY KEY,
+  app_id TEXT NOT NULL REFERENCES apps(id),
+  template TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX app_templates_app ON app_templates(app_id, created);
+CREATE TABLE share_tickets (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  app_id TEXT NOT NULL REFERENCES apps(id),
+  origin TEXT NOT NULL,
+  app TEXT NOT NULL,
+  template TEXT NOT NULL,
+  template_id TEXT NOT NULL DEFAULT '',
+  args TEXT NOT NULL DEFAULT '',
+  expires BIGINT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX share_tickets_expires ON share_tickets(expires);
+CREATE TABLE share_ticket_chats (
+  ticket_id TEXT NOT NULL,
+  conv_id TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, conv_id)
+);
+CREATE TABLE link_deliveries (
+  id {{serial}},
+  app_id TEXT NOT NULL REFERENCES apps(id),
+  template_id TEXT NOT NULL DEFAULT '',
+  args TEXT NOT NULL DEFAULT '',
+  chat_type TEXT NOT NULL,
+  conv_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  due BIGINT NOT NULL,
+  claimed BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX link_deliveries_due ON link_deliveries(state, due);
+CREATE TABLE link_keys (
+  id INTEGER PRIMARY KEY,
+  seed TEXT NOT NULL,
+  created BIGINT NOT NULL
+)`,
+  },
+  {
+    // channel media (server/channels/media.ts): an upload and its blob belong to a chat or to a channel,
+    // exactly one of the two (SQLite cannot drop a NOT NULL, so both tables are built again); a channel
+    // post naming a blob is a blob_refs row whose conv_id is the channel's id (ids of chats and channels
+    // never meet), written with the post's commit. A channel's photo is the sha256 of its content, as
+    // users.photo, which the collector's sweep keeps.
+    id: 25,
+    sql: `
+CREATE TABLE uploads_next (
+  id TEXT PRIMARY KEY,
+  uploader TEXT NOT NULL REFERENCES users(id),
+  conv_id TEXT REFERENCES convs(id),
+  channel_id TEXT REFERENCES channels(id),
+  kind TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  received BIGINT NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  temp TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  updated BIGINT NOT NULL,
+  busy_until BIGINT NOT NULL DEFAULT 0,
+  CHECK ((conv_id IS NULL) <> (channel_id IS NULL))
+);
+INSERT INTO uploads_next (id, uploader, conv_id, kind, size, received, name, temp, created, updated, busy_until)
+  SELECT id, uploader, conv_id, kind, size, received, name, temp, created, updated, busy_until FROM uploads;
+DROP TABLE uploads;
+ALTER TABLE uploads_next RENAME TO uploads;
+CREATE INDEX uploads_uploader ON uploads(uploader, created);
+CREATE INDEX uploads_updated ON uploads(updated);
+CREATE TABLE blobs_next (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  uploader TEXT NOT NULL REFERENCES users(id),
+  conv_id TEXT REFERENCES convs(id),
+  channel_id TEXT REFERENCES channels(id),
+  kind TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  width INTEGER,
+  height INTEGER,
+  name TEXT NOT NULL DEFAULT '',
+  upload_id TEXT NOT NULL UNIQUE,
+  created BIGINT NOT NULL,
+  CHECK ((conv_id IS NULL) <> (channel_id IS NULL))
+);
+INSERT INTO blobs_next (id, hash, uploader, conv_id, kind, mime, size, width, height, name, upload_id, created)
+  SELECT id, hash, uploader, conv_id, kind, mime, size, width, height, name, upload_id, created FROM blobs;
+DROP TABLE blobs;
+ALTER TABLE blobs_next RENAME TO blobs;
+CREATE INDEX blobs_hash ON blobs(hash);
+CREATE INDEX blobs_uploader ON blobs(uploader, created);
+CREATE INDEX blobs_created ON blobs(created);
+CREATE INDEX channels_photo ON channels(photo)`,
+  },
 ]

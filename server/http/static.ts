@@ -98,6 +98,14 @@ export function staticFiles(dir: string): StaticFiles {
 
   return {
     async serve(req, res, pathname) {
+      // a share into Sori (the manifest's share_target) is the service worker's; one that reaches the
+      // server (no worker yet on this device) cannot be kept: the app says so
+      if (req.method === 'POST' && pathname === '/share-target') {
+        req.resume()
+        res.writeHead(303, { location: '/#/share-in/none' })
+        res.end()
+        return true
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') return false
       let served = pathname.endsWith('/') ? `${pathname}index.html` : pathname
       let file = await fileAt(served)
@@ -119,6 +127,11 @@ export function staticFiles(dir: string): StaticFiles {
         ETag: etag,
       }
       if (served === '/sw.js') headers['Service-Worker-Allowed'] = '/'
+      // the Sori Link SDK is loaded by apps' pages on their own origins, also as an ES module (which needs CORS)
+      if (served.startsWith('/sdk/')) {
+        headers['Access-Control-Allow-Origin'] = '*'
+        headers['Cross-Origin-Resource-Policy'] = 'cross-origin'
+      }
       const compress = COMPRESSIBLE.has(ext) && file.size > 256
       if (compress) headers.Vary = 'Accept-Encoding'
       if (req.headers['if-none-match'] === etag) {

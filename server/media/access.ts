@@ -1,7 +1,9 @@
 // Who may fetch a blob, asked on every request: its uploader, and the current members of its chat who can
 // read a page holding a message that names it (pages from their `since_page` on, as for the page docs:
 // server/chats/docs/page.ts). Whoever leaves a chat (or is removed) loses all of its media at once; a blob
-// that no message names (not sent yet, or retracted) is its uploader's alone.
+// that no message names (not sent yet, or retracted) is its uploader's alone. A channel's upload is read by
+// anyone signed in once a post of the channel names it (blob_refs keyed by the channel's id), while the
+// channel is not disabled: channels are public.
 import type { Queryable } from '../db/db.ts'
 import { MEDIA_ID_RE } from '../../protocol/limits.ts'
 import type { BlobRow } from './uploads.ts'
@@ -12,6 +14,14 @@ export async function readableBlob(q: Queryable, userId: string, id: string): Pr
   const b = await q.get<BlobRow>('SELECT * FROM blobs WHERE id = ?', [id])
   if (!b) return undefined
   if (b.uploader === userId) return b
+  if (b.channel_id) {
+    const posted = await q.get(
+      `SELECT 1 AS x FROM channels c JOIN blob_refs r ON r.conv_id = c.id
+        WHERE c.id = ? AND c.disabled = 0 AND r.blob_id = ? LIMIT 1`,
+      [b.channel_id, id],
+    )
+    return posted ? b : undefined
+  }
   const seen = await q.get(
     `SELECT 1 AS x FROM members m JOIN blob_refs r ON r.conv_id = m.conv_id AND r.page >= m.since_page
       WHERE m.conv_id = ? AND m.user_id = ? AND r.blob_id = ? LIMIT 1`,

@@ -1,7 +1,7 @@
-// Freeing media no one needs: stale uploads and their partial files, blobs no message names (never sent,
-// or their messages retracted) once they are older than a grace period, and stored content that no blob
-// row, no user's profile photo and no group's photo names any more (the content of a released blob, or of a
-// replaced photo, goes with the next sweep unless something else names the same bytes).
+// Freeing media no one needs: stale uploads and their partial files, blobs no message or channel post
+// names (never sent, or retracted) once they are older than a grace period, and stored content that no
+// blob row, no user's profile photo, no group's or channel's photo and no app's icon names any more (the content of a
+// released blob, or of a replaced photo, goes with the next sweep unless something else names the same bytes).
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Queryable } from '../db/db.ts'
@@ -72,6 +72,8 @@ export async function sweepContent(m: Media, now = Date.now(), graceMs = SWEEP_G
     if (await m.db.get('SELECT 1 AS x FROM blobs WHERE hash = ? LIMIT 1', [hash])) continue
     if (await m.db.get('SELECT 1 AS x FROM users WHERE photo = ? LIMIT 1', [hash])) continue
     if (await m.db.get('SELECT 1 AS x FROM convs WHERE photo = ? LIMIT 1', [hash])) continue
+    if (await m.db.get('SELECT 1 AS x FROM channels WHERE photo = ? LIMIT 1', [hash])) continue
+    if (await m.db.get('SELECT 1 AS x FROM apps WHERE icon = ? LIMIT 1', [hash])) continue
     // stored again since it was listed: an upload is about to name it
     await m.store.delete(hash, before)
     freed++

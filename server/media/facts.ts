@@ -10,7 +10,10 @@ import type { BlobRow } from './uploads.ts'
 
 export interface BlobFact {
   uploader: string
-  convId: string
+  /** the chat it was uploaded to, or null for a channel's upload */
+  convId: string | null
+  /** the channel it was uploaded for (server/channels/docs/page.ts), or null for a chat's */
+  channelId: string | null
   kind: MediaKind
   mime: string
   size: number
@@ -44,29 +47,10 @@ export class BlobFacts {
 
   /** Reads the blobs `ids` name; those found join the cache. */
   async load(ids: readonly string[]): Promise<BlobLookup> {
-    const found = new Map<string, BlobFact | null>(ids.map((id) => [id, null]))
-    if (ids.length === 0) return found
-    const rows: BlobRow[] = []
-    // few distinct SQL texts: SQLite keeps every one it prepared (server/db/chunks.ts)
-    for (const part of powerOfTwoChunks(ids, 64))
-      rows.push(
-        ...(await this.db.all<BlobRow>(
-          `SELECT id, uploader, conv_id, kind, mime, size, width, height FROM blobs WHERE id IN (${part.map(() => '?').join(', ')})`,
-          part,
-        )),
-      )
-    for (const r of rows) {
-      const f: BlobFact = {
-        uploader: r.uploader,
-        convId: r.conv_id,
-        kind: r.kind,
-        mime: r.mime,
-        size: Number(r.size),
-        width: r.width === null ? null : Number(r.width),
-        height: r.height === null ? null : Number(r.height),
-      }
-      found.set(r.id, f)
-      this.cache.set(r.id, f)
+    const found = await readBlobFacts(this.db, ids)
+    for (const [id, f] of found) {
+      if (!f) continue
+      this.cache.set(id, f)
       if (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value as string)
     }
     return found
@@ -78,10 +62,47 @@ export class BlobFacts {
   }
 }
 
+/** Reads the facts of the blobs `ids` name, uncached (null: there is no such blob). */
+export async function readBlobFacts(q: Queryable, ids: readonly string[]): Promise<Map<string, BlobFact | null>> {
+  const found = new Map<string, BlobFact | null>(ids.map((id) => [id, null]))
+  if (ids.length === 0) return found
+  // few distinct SQL texts: SQLite keeps every one it prepared (server/db/chunks.ts)
+  for (const part of powerOfTwoChunks(ids, 64))
+    for (const r of await q.all<BlobRow>(
+      `SELECT id, uploader, conv_id, channel_id, kind, mime, size, width, height FROM blobs WHERE id IN (${part.map(() => '?').join(', ')})`,
+      part,
+    ))
+      found.set(r.id, {
+        uploader: r.uploader,
+        convId: r.conv_id ?? null,
+        channelId: r.channel_id ?? null,
+        kind: r.kind,
+        mime: r.mime,
+        size: Number(r.size),
+        width: r.width === null ? null : Number(r.width),
+        height: r.height === null ? null : Number(r.height),
+      })
+  return found
+}
+
 /** Why a media message by `from` in chat `convId` does not match its blob (null: no blob), or null when it does. */
 export function mediaMismatch(ref: MediaRef, from: string, convId: string, blob: BlobFact | null): string | null {
   // one reason for all three, so that a message tells nobody whether someone else's blob exists
   if (!blob || blob.uploader !== from || blob.convId !== convId) return 'media is not an upload of yours to this chat'
+  return refMismatch(ref, blob)
+}
+
+/**
+ * Why a post of channel `channelId` may not name this blob (null: no blob), or null when it may: it must
+ * be an upload for this channel (by any of its admins), never a chat's, which would make it public.
+ */
+export function channelMediaMismatch(ref: MediaRef, channelId: string, blob: BlobFact | null): string | null {
+  if (!blob || blob.channelId !== channelId) return "a post's media must be an upload for this channel"
+  return refMismatch(ref, blob)
+}
+
+/** Why a reference does not describe its blob, or null when it does. */
+function refMismatch(ref: MediaRef, blob: BlobFact): string | null {
   if (ref.kind !== blob.kind) return 'media kind differs from the upload'
   if (ref.mime !== blob.mime) return 'media type differs from the upload'
   if (ref.size !== blob.size) return 'media size differs from the upload'

@@ -7,6 +7,8 @@
 //   PUT/DELETE /api/me/photo, GET /api/users/:id/photo   profile photos (profile-photo.ts)
 //   PUT/DELETE/GET /api/chats/:id/photo                   group photos (group-photo.ts)
 //   GET /api/invites/:token/photo                         a group's photo for an invite's holder
+//   POST  /api/channels/:id/uploads   announce an upload for a channel's post (its admins)
+//   PUT/DELETE/GET /api/channels/:id/photo                channel photos (channel-photo.ts)
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { requireCaller, type ApiContext } from '../api/context.ts'
@@ -18,6 +20,7 @@ import type { Call } from '../http/router.ts'
 import { parseRange } from '../../protocol/range.ts'
 import { readableBlob } from './access.ts'
 import { forwardBlob } from './forward.ts'
+import { deleteChannelPhoto, putChannelPhoto, sendChannelPhoto } from './channel-photo.ts'
 import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto, sendInvitePhoto } from './group-photo.ts'
 import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
 import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
@@ -72,8 +75,29 @@ export function createMediaHandler(
     if (segs.length === 4 && segs[1] === 'chats' && segs[3] === 'uploads' && method === 'POST')
       route = async (call) => {
         const me = await requireCaller(ctx, call)
-        const up = await createUpload(media, me.userId, seg(2), await call.body())
+        const up = await createUpload(media, me.userId, { convId: seg(2) }, await call.body())
         sendJson(res, 201, up, { 'Upload-Offset': '0' })
+      }
+    else if (segs.length === 4 && segs[1] === 'channels' && segs[3] === 'uploads' && method === 'POST')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        const up = await createUpload(media, me.userId, { channelId: seg(2) }, await call.body())
+        sendJson(res, 201, up, { 'Upload-Offset': '0' })
+      }
+    else if (segs.length === 4 && segs[1] === 'channels' && segs[3] === 'photo' && method === 'PUT')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 200, await putChannelPhoto(ctx, media, me.userId, seg(2), req))
+      }
+    else if (segs.length === 4 && segs[1] === 'channels' && segs[3] === 'photo' && method === 'DELETE')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        sendJson(res, 200, await deleteChannelPhoto(ctx, me.userId, seg(2)))
+      }
+    else if (segs.length === 4 && segs[1] === 'channels' && segs[3] === 'photo' && method === 'GET')
+      route = async (call) => {
+        await requireCaller(ctx, call)
+        await sendChannelPhoto(media, req, res, seg(2), BLOB_HEADERS, url.searchParams.get('v'))
       }
     else if (segs.length === 3 && segs[1] === 'uploads' && method === 'HEAD')
       route = async (call) => {

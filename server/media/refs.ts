@@ -1,10 +1,12 @@
 // Which messages name which blobs (blob_refs): what lets a member fetch a blob (access.ts) and what keeps
 // it from the collector (collector.ts). The chat domain records a media message's reference in the same
-// transaction as the message itself (server/chats/effects.ts), and drops it with the message's retraction.
+// transaction as the message itself (server/chats/effects.ts), and drops it with the message's retraction;
+// a channel post's reference is a row of the same kind under the channel's id (server/channels/effects.ts).
 import type { Db, Queryable } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 
 export interface BlobRef {
+  /** the chat's id, or the channel's for a channel post (server/channels/effects.ts) */
   convId: string
   page: number
   msgId: string

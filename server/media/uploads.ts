@@ -12,6 +12,7 @@ import { HttpError, badRequest, forbidden, notFound } from '../http/errors.ts'
 import { asObject, optStr } from '../http/input.ts'
 import { REQUEST_TIMEOUT_MS } from '../http/timeouts.ts'
 import { convRow, isMember } from '../chats/store.ts'
+import { requireAdmin } from '../channels/access.ts'
 import type { BlobStore } from './blob-store.ts'
 import { PartialMissing, type Partials } from './partials.ts'
 import { processUpload } from './process.ts'
@@ -39,7 +40,9 @@ export interface Media {
 export interface UploadRow {
   id: string
   uploader: string
-  conv_id: string
+  /** the chat it goes to, or null for a channel's (channel_id) */
+  conv_id: string | null
+  channel_id: string | null
   kind: MediaKind
   size: number
   received: number
@@ -53,7 +56,9 @@ export interface BlobRow {
   id: string
   hash: string
   uploader: string
-  conv_id: string
+  /** the chat it was uploaded to, or null for a channel's (channel_id) */
+  conv_id: string | null
+  channel_id: string | null
   kind: MediaKind
   mime: string
   size: number
@@ -122,19 +127,28 @@ export async function checkUploadRate(m: Media, userId: string, now: number): Pr
   }
 }
 
-/** POST /api/chats/:convId/uploads */
+/** What an upload is for: a chat's message, or a channel's post (its admins only). */
+export type UploadTarget = { convId: string } | { channelId: string }
+
+/** POST /api/chats/:convId/uploads, POST /api/channels/:channelId/uploads */
 export async function createUpload(
   m: Media,
   userId: string,
-  convId: string,
+  target: UploadTarget,
   body: unknown,
 ): Promise<{ id: string; offset: number }> {
-  const conv = ENTITY_ID_RE.test(convId) ? await convRow(m.db, convId) : undefined
-  if (!conv) throw notFound('No such chat.')
-  if (!(await isMember(m.db, convId, userId))) throw forbidden('You are not a member of this chat.')
+  if ('channelId' in target) await requireAdmin(m.db, userId, target.channelId)
+  else {
+    const conv = ENTITY_ID_RE.test(target.convId) ? await convRow(m.db, target.convId) : undefined
+    if (!conv) throw notFound('No such chat.')
+    if (!(await isMember(m.db, target.convId, userId))) throw forbidden('You are not a member of this chat.')
+  }
   const o = asObject(body) as Partial<Record<keyof CreateUploadBody, unknown>> & Record<string, unknown>
   if (!isKind(o.kind)) throw badRequest(`"kind" must be one of ${KINDS.join(', ')}.`)
   const kind = o.kind
+  // a channel posts photos and videos only (protocol/channels.ts checkPost)
+  if ('channelId' in target && kind !== 'photo' && kind !== 'video')
+    throw badRequest('A channel\'s upload is a "photo" or a "video".')
   const size = o.size
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1)
     throw badRequest('"size" must be a whole number of bytes, at least 1.')
@@ -150,8 +164,19 @@ export async function createUpload(
   const id = mediaId()
   const temp = await m.partials.create(id)
   await m.db.run(
-    'INSERT INTO uploads (id, uploader, conv_id, kind, size, received, name, temp, created, updated) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)',
-    [id, userId, convId, kind, size, name, temp, now, now],
+    'INSERT INTO uploads (id, uploader, conv_id, channel_id, kind, size, received, name, temp, created, updated) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)',
+    [
+      id,
+      userId,
+      'convId' in target ? target.convId : null,
+      'channelId' in target ? target.channelId : null,
+      kind,
+      size,
+      name,
+      temp,
+      now,
+      now,
+    ],
   )
   return { id, offset: 0 }
 }
@@ -292,6 +317,7 @@ async function complete(m: Media, u: UploadRow): Promise<BlobInfo> {
       hash,
       uploader: u.uploader,
       conv_id: u.conv_id,
+      channel_id: u.channel_id ?? null,
       kind: u.kind,
       mime: processed.mime,
       size,
@@ -303,13 +329,14 @@ async function complete(m: Media, u: UploadRow): Promise<BlobInfo> {
     const recorded = await m.db.tx(async (q) => {
       if (!(await q.run('DELETE FROM uploads WHERE id = ?', [u.id])).changes) return false
       await q.run(
-        `INSERT INTO blobs (id, hash, uploader, conv_id, kind, mime, size, width, height, name, upload_id, created)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO blobs (id, hash, uploader, conv_id, channel_id, kind, mime, size, width, height, name, upload_id, created)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           blob.id,
           hash,
           blob.uploader,
           blob.conv_id,
+          blob.channel_id,
           blob.kind,
           blob.mime,
           size,

@@ -41,23 +41,16 @@ export function operatorRoutes(
     return row.id
   }
 
-  r.post('/api/operator/channels/:ref/verified', async (call) => {
-    requireOperator(call)
-    const verified = flag(asObject(await call.body()), 'verified')
-    const id = await channelId(call.params.ref)
-    await ctx.db.run('UPDATE channels SET verified = ? WHERE id = ?', [verified ? 1 : 0, id])
-    await channels.changed(id)
-    return { status: 200, body: { id, verified } }
-  })
-
-  r.post('/api/operator/channels/:ref/disabled', async (call) => {
-    requireOperator(call)
-    const disabled = flag(asObject(await call.body()), 'disabled')
-    const id = await channelId(call.params.ref)
-    await ctx.db.run('UPDATE channels SET disabled = ? WHERE id = ?', [disabled ? 1 : 0, id])
-    await channels.changed(id)
-    return { status: 200, body: { id, disabled } }
-  })
+  // the mark, and whether the channel is there at all: columns of its row, then its cached state and head
+  for (const column of ['verified', 'disabled'] as const)
+    r.post(`/api/operator/channels/:ref/${column}`, async (call) => {
+      requireOperator(call)
+      const on = flag(asObject(await call.body()), column)
+      const id = await channelId(call.params.ref)
+      await ctx.db.run(`UPDATE channels SET ${column} = ? WHERE id = ?`, [on ? 1 : 0, id])
+      await channels.changed(id)
+      return { status: 200, body: { id, [column]: on } }
+    })
 
   // what users reported, newest first: the channel, the reason and the note; not who reported it
   r.get('/api/operator/reports', async (call) => {

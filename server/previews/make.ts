@@ -62,6 +62,21 @@ export async function makePreview(url: URL, allowPrivate: FetchOptions['allowPri
   return { url: url.href, title: facts.title, description: facts.description, site: facts.site, image }
 }
 
+/** An app card's picture (Sori Link's `imageUrl`): fetched like a page's og:image, made a thumbnail here. */
+export async function makePicture(url: URL, allowPrivate: FetchOptions['allowPrivate']): Promise<Buffer> {
+  const got = await guardedGet(url, {
+    allowPrivate,
+    deadline: Date.now() + DEADLINE_MS,
+    maxBytes: MAX_IMAGE_BYTES,
+    overflow: 'fail',
+    types: IMAGE_TYPES,
+    accept: 'image/avif,image/webp,image/jpeg,image/png,image/gif;q=0.8',
+  })
+  const image = await thumbnail(got.body)
+  if (!image) throw new PreviewFailure('unpreviewable', 'That is not a picture Sori shows.')
+  return image
+}
+
 /** The image upright, at most THUMB_MAX_WIDTH wide, as a JPEG with no metadata; null when it is no image we decode. */
 async function thumbnail(bytes: Buffer): Promise<Buffer | null> {
   try {

@@ -1,5 +1,6 @@
 // GET /api/previews?url=…            the preview of a web page (docs/protocol.md, "Link previews")
 // GET /api/previews/image/<key>      its thumbnail, made by this server
+// GET /api/previews/picture?app=…&url=…   an app card's picture (Sori Link), from the app's own domains only
 // Every request needs a session. A URL is fetched at most once at a time (others asking meanwhile wait
 // for the same fetch), and its result, a failure too, is kept (store.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -10,7 +11,9 @@ import type { Router } from '../http/router.ts'
 import { logger } from '../log.ts'
 import { PreviewFailure, webUrl } from './fetch.ts'
 import { FETCHES_PER_MINUTE, FetchLimit } from './limit.ts'
-import { makePreview } from './make.ts'
+import { makePicture, makePreview } from './make.ts'
+import { webOrigin } from '../../protocol/link.ts'
+import { domainsOf, type AppRow } from '../apps/view.ts'
 import { HASH_RE, freshPreview, previewImage, putPreview, urlHash, type PreviewRow } from './store.ts'
 
 const log = logger('previews')
@@ -69,7 +72,7 @@ export function previewRoutes(
   const limit = new FetchLimit()
   const fetching = new Map<string, Promise<PreviewRow>>()
 
-  async function fetchAndKeep(url: URL, hash: string): Promise<PreviewRow> {
+  async function fetchAndKeep(url: URL, hash: string, picture = false): Promise<PreviewRow> {
     const row: PreviewRow = {
       url_hash: hash,
       url: url.href,
@@ -82,8 +85,11 @@ export function previewRoutes(
       error: '',
     }
     try {
-      const made = await makePreview(url, allowPrivate)
-      Object.assign(row, { title: made.title, description: made.description, site: made.site, image: made.image })
+      if (picture) row.image = await makePicture(url, allowPrivate)
+      else {
+        const made = await makePreview(url, allowPrivate)
+        Object.assign(row, { title: made.title, description: made.description, site: made.site, image: made.image })
+      }
     } catch (e) {
       if (!(e instanceof PreviewFailure)) log.error('making a link preview failed', e)
       row.failed = e instanceof PreviewFailure && e.kind === 'private' ? 403 : 422
@@ -94,12 +100,11 @@ export function previewRoutes(
     return row
   }
 
-  r.get('/api/previews', async (call) => {
-    const { userId } = await requireCaller(ctx, call)
-    const url = checkUrl(call.url.searchParams.get('url'))
-    const hash = urlHash(url.href)
+  /** The kept row of `url` (a page, or with `picture` an image), else fetched once for everyone asking. */
+  async function rowOf(userId: string, url: URL, picture: boolean): Promise<PreviewRow> {
+    const hash = urlHash(picture ? `picture:${url.href}` : url.href)
     const kept = await freshPreview(db, hash)
-    if (kept) return { status: 200, body: answer(kept) }
+    if (kept) return kept
     let pending = fetching.get(hash)
     if (!pending) {
       const wait = limit.take(userId)
@@ -112,10 +117,31 @@ export function previewRoutes(
             'Retry-After': String(wait),
           },
         )
-      pending = fetchAndKeep(url, hash).finally(() => fetching.delete(hash))
+      pending = fetchAndKeep(url, hash, picture).finally(() => fetching.delete(hash))
       fetching.set(hash, pending)
     }
-    return { status: 200, body: answer(await pending) }
+    return pending
+  }
+
+  r.get('/api/previews', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const url = checkUrl(call.url.searchParams.get('url'))
+    return { status: 200, body: answer(await rowOf(userId, url, false)) }
+  })
+
+  // a Sori Link card's picture: only from one of the app's registered domains, so that a card cannot make
+  // Sori fetch anything else; fetched, kept and served like a page's thumbnail
+  r.get('/api/previews/picture', async (call) => {
+    const { userId } = await requireCaller(ctx, call)
+    const url = checkUrl(call.url.searchParams.get('url'))
+    const appId = call.url.searchParams.get('app') ?? ''
+    const app = /^[a-z0-9]{12}$/.test(appId)
+      ? await db.get<Pick<AppRow, 'domains'>>('SELECT domains FROM apps WHERE id = ? AND disabled = 0', [appId])
+      : undefined
+    if (!app) throw notFound('No such app.')
+    if (!domainsOf(app).includes(webOrigin(url.href) ?? '')) throw badRequest("The picture is not on one of the app's domains.")
+    const row = await rowOf(userId, url, true)
+    return { status: 200, body: { image: answer(row).image } }
   })
 
   return async (req, res, url) => {

@@ -2,7 +2,7 @@
 // who wrote it. Taken from the batch on the commit's path (no I/O), acted on later (service.ts).
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
-import type { ChatMessage } from '../../protocol/messages.ts'
+import { messageText, type ChatMessage } from '../../protocol/messages.ts'
 import type { ChatDomain } from '../chats/domain.ts'
 import type { ChatBatch } from '../chats/effects.ts'
 import type { HiddenView } from '../chats/hidden.ts'
@@ -37,7 +37,7 @@ export function noticesOf(part: ChatBatch, chats: ChatDomain): Notice[] {
       // last one is at its committed length (later appends, not committed yet, come after it)
       const doc = chats.engine.docs.get(pageDoc(conv, at.page))
       const m = doc?.ydoc.getArray<ChatMessage>(ROOTS.page.msgs).get(at.length - 1)
-      if (m && m.from === last.from) latest.msg = { id: m.id, body: m.body, kind: m.kind, media: m.media }
+      if (m && m.from === last.from) latest.msg = { id: m.id, body: messageText(m), kind: m.kind, media: m.media }
     }
     out.push({ conv, author: last.from, latest, pos, texts: part.texts.get(conv) ?? [last.preview] })
   }

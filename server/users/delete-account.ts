@@ -41,6 +41,8 @@ async function erase(q: Queryable, userId: string, now: number): Promise<Erased>
   await q.run('DELETE FROM follows WHERE user_id = ?', [userId])
   await q.run('DELETE FROM channel_blocks WHERE user_id = ?', [userId])
   await q.run('DELETE FROM coupon_saves WHERE user_id = ?', [userId])
+  // its apps (Sori Link) go dark: nobody is left to answer for them, and their tickets and webhook calls with them
+  await q.run('UPDATE apps SET disabled = 1 WHERE owner = ?', [userId])
   // posts it scheduled are not published in the name of a deleted account
   await q.run("DELETE FROM channel_scheduled WHERE author = ? AND state <> 'sent'", [userId])
   const ran = await q.all<{ channel_id: string }>('SELECT channel_id FROM channel_admins WHERE user_id = ?', [userId])

@@ -21,6 +21,7 @@ function ownMessages(y: Y.Doc, userId: string): ExportedMessage[] {
     const x: ExportedMessage = { id: m.id, ts: m.ts, body: m.body }
     if (m.replyTo) x.replyTo = m.replyTo
     if (m.media && !(e && 'retracted' in e)) x.media = m.media
+    if (m.link && !(e && 'retracted' in e)) x.link = m.link
     if (e && 'retracted' in e) {
       x.body = ''
       x.retracted = true

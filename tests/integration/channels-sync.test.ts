@@ -1,7 +1,10 @@
 // Channel documents through the sync server with stock y-websocket clients: an admin's posts of every
 // kind reach connected followers and those who connect later, the head's running count follows, and
 // whatever a follower, a stranger or a malformed post tries is refused (close 4400) with nothing applied.
+import { randomBytes } from 'node:crypto'
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { channelUpload, mediaRef } from '../fixtures/media.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
@@ -15,6 +18,7 @@ import {
   type ChannelPost,
 } from '../../protocol/channels.ts'
 import type { Session } from '../../protocol/api.ts'
+import type { MediaRef } from '../../protocol/messages.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 
 let seq = 0
@@ -33,13 +37,13 @@ const video = {
 }
 const button = (label: string, url = 'https://example.com/shop') => ({ label, url })
 
-/** One post of each kind, with the most the grammar allows where it has a bound. */
-function everyKind(from: string): ChannelPost[] {
+/** One post of each kind, with the most the grammar allows where it has a bound (`media`: uploads for the channel). */
+function everyKind(from: string, media: { photo: MediaRef; video: MediaRef } = { photo, video }): ChannelPost[] {
   return [
     post(from, 'text', { text: 'x'.repeat(1_300), buttons: [1, 2, 3, 4, 5].map((i) => button(`Buy now ${i}`.padEnd(14, '!'))) }),
-    post(from, 'photo', { media: photo, text: 'new album cover' }),
-    post(from, 'widePhoto', { media: photo, ad: true }),
-    post(from, 'video', { media: video, buttons: [button('Watch', 'http://example.com/v')] }),
+    post(from, 'photo', { media: media.photo, text: 'new album cover' }),
+    post(from, 'widePhoto', { media: media.photo, ad: true }),
+    post(from, 'video', { media: media.video, buttons: [button('Watch', 'http://example.com/v')] }),
     post(from, 'list', {
       items: [1, 2, 3, 4, 5].map((i) => ({ title: `Track ${i}`, description: 'listen', url: `https://example.com/t/${i}` })),
     }),
@@ -98,8 +102,21 @@ describe.each(backends())('channel documents (%s)', (backend) => {
     expect(meta(fanHead).get('name')).toBe('Sample Channel')
     expect(meta(fanHead).get('page')).toBe(0)
 
+    // a photo and a video post name uploads made for this channel (a post naming any other blob is refused)
+    const jpeg = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#48a' } })
+      .jpeg()
+      .toBuffer()
+    const up = async (kind: string, bytes: Uint8Array) => {
+      const r = await channelUpload(suite.server, admin.token, ch.id, kind, bytes)
+      expect(r.status, r.code).toBe(201)
+      return mediaRef(r.blob!)
+    }
+    const media = {
+      photo: await up('photo', jpeg),
+      video: { ...(await up('video', randomBytes(20_000))), w: 1280, h: 720, dur: 15_000 },
+    }
     const a = await open(admin, channelPageDoc(ch.id, 0), true)
-    const all = everyKind(admin.user.id)
+    const all = everyKind(admin.user.id, media)
     for (const p of all) posts(a).push([p])
     await until(() => posts(fanPage).length === all.length, 'the follower gets every post')
     expect(posts(fanPage).toJSON()).toEqual(all)

@@ -31,6 +31,12 @@ const NewChannel = lazy(() => withLaterStrings(import('../screens/channels/NewCh
 const ChannelByHandle = lazy(() => withLaterStrings(import('../screens/channels/ByHandle.tsx')))
 const MyCoupons = lazy(() => withLaterStrings(import('../screens/coupons/MyCoupons.tsx')))
 const Redeem = lazy(() => withLaterStrings(import('../screens/coupons/Redeem.tsx')))
+const Share = lazy(() => withLaterStrings(import('../screens/share/Share.tsx')))
+const ShareIn = lazy(() => withLaterStrings(import('../screens/share-in/ShareIn.tsx')))
+const AppsList = lazy(() => withLaterStrings(import('../screens/apps/AppsList.tsx')))
+const AppEdit = lazy(() => withLaterStrings(import('../screens/apps/AppEdit.tsx')))
+// an app's page opened the share screen: its chunk comes with this one, not after the first render
+if (route.peek().name === 'share') Share.preload()
 
 const wideQuery = matchMedia('(min-width: 900px)')
 const wide = signal(wideQuery.matches)
@@ -76,6 +82,14 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <MyCoupons />
     case 'redeem':
       return <Redeem key={arg} channelId={arg} />
+    case 'share-in':
+      return <ShareIn key={arg} id={arg} />
+    case 'share':
+      return <Share key={arg} appKey={arg} />
+    case 'apps':
+      return <AppsList />
+    case 'app':
+      return <AppEdit key={arg} id={arg} />
   }
 }
 
@@ -102,6 +116,16 @@ export default function SignedIn() {
   const { name, arg } = route.value
   useUnreadTitle()
   usePreloadRoom()
+  // an app's share screen is a window of its own (a popup or a tab): nothing else of Sori around it
+  if (name === 'share')
+    return (
+      <div class="shell shell--full">
+        <ConnectionStrip />
+        <main class="shell__main" id="main">
+          <Screen name={name} arg={arg} />
+        </main>
+      </div>
+    )
   if (wide.value) {
     // the open chat is the main pane; any other screen takes the list's place on the left
     const chat = name === 'chat'

@@ -2,6 +2,7 @@
 // work from the service worker's precached index.html when offline.
 import { signal } from '@preact/signals'
 import { ENTITY_ID_RE, HANDLE_RE } from '../../protocol/limits.ts'
+import { APP_ID_RE, APP_KEY_RE } from '../../protocol/link.ts'
 
 export type RouteName =
   | 'chats'
@@ -18,6 +19,10 @@ export type RouteName =
   | 'coupons'
   | 'redeem'
   | 'c'
+  | 'share'
+  | 'share-in'
+  | 'apps'
+  | 'app'
 export interface Route {
   name: RouteName
   arg: string
@@ -40,9 +45,18 @@ const NAMES: readonly RouteName[] = [
   'redeem',
   // a channel by its @ID: the address a brand's "Add channel" button opens
   'c',
+  // Sori Link's share screen, opened by an app's page through the SDK (docs/sdk.md)
+  'share',
+  // what another app shared into Sori (the Web Share Target), before a chat is picked
+  'share-in',
+  // the Sori Link apps I registered, and one of them
+  'apps',
+  'app',
 ]
 // an invite link's token (docs/protocol.md: Invites)
 const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
+// what the service worker kept of a share into Sori (web/share-in/store.ts)
+const SHARE_ID_RE = /^[A-Za-z0-9_-]{8,40}$/
 
 const decodePart = (s: string): string => {
   try {
@@ -58,7 +72,10 @@ export function parseRoute(hash: string): Route {
     !(NAMES as readonly string[]).includes(name) ||
     ((name === 'chat' || name === 'channel' || name === 'channel-stats' || name === 'redeem') && !ENTITY_ID_RE.test(arg)) ||
     (name === 'invite' && !INVITE_TOKEN_RE.test(arg)) ||
-    (name === 'c' && !HANDLE_RE.test(arg.toLowerCase()))
+    (name === 'c' && !HANDLE_RE.test(arg.toLowerCase())) ||
+    (name === 'share' && !APP_KEY_RE.test(arg)) ||
+    (name === 'share-in' && !SHARE_ID_RE.test(arg) && arg !== 'none') ||
+    (name === 'app' && !APP_ID_RE.test(arg))
   )
     return { name: 'chats', arg: '' }
   return { name: name as RouteName, arg }

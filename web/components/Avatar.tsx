@@ -26,7 +26,7 @@ function firstGrapheme(name: string): string {
 /** The photo's object URL, loaded (with the code that loads it) only for someone who has one. The URL is
  * kept with the version it shows, so a removed or changed photo is never painted for a frame after the
  * change (an effect's reset would come one render late). */
-function usePhoto(of: 'users' | 'chats' | 'invites', id: string, version: string | undefined): string | null {
+function usePhoto(of: 'users' | 'chats' | 'invites' | 'channels', id: string, version: string | undefined): string | null {
   const key = version ? `${of}/${id}/${version}` : ''
   const [loaded, setLoaded] = useState<{ key: string; url: string } | null>(null)
   useEffect(() => {
@@ -48,18 +48,20 @@ export function Avatar({
   size = 44,
   photo,
   group = false,
+  channel = false,
   invite,
 }: {
   id: string
   name: string
   size?: number
-  /** the version of the person's (or, with `group`, the group chat's) photo */
+  /** the version of the person's (or, with `group`, the group chat's; with `channel`, the channel's) photo */
   photo?: string
   group?: boolean
+  channel?: boolean
   /** a group seen through this invite link, before joining: its photo comes by the link */
   invite?: string
 }) {
-  const src = usePhoto(invite ? 'invites' : group ? 'chats' : 'users', invite ?? id, photo)
+  const src = usePhoto(invite ? 'invites' : group ? 'chats' : channel ? 'channels' : 'users', invite ?? id, photo)
   if (src) return <img class="avatar avatar--photo" src={src} alt="" aria-hidden="true" width={size} height={size} />
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0

@@ -12,6 +12,9 @@ export const LATER_SECTIONS: readonly string[] = [
   'settings',
   'account',
   'notify',
+  'shareIn',
+  'share',
+  'apps',
 ]
 
 /** The part of a locale file's sections. */

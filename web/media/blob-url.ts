@@ -137,8 +137,11 @@ async function keep(cache: Cache, id: string, bytes: Blob, mime: string): Promis
 
 const photos = new Map<string, Promise<string | null>>()
 
-/** Whose photo: a person's (by user id), a group's (by chat id), or a group's seen through an invite link (by token). */
-export type PhotoOf = 'users' | 'chats' | 'invites'
+/**
+ * Whose photo: a person's (by user id), a group's (by chat id), a group's seen through an invite link (by
+ * token), or a channel's (by channel id).
+ */
+export type PhotoOf = 'users' | 'chats' | 'invites' | 'channels'
 
 /**
  * An object URL of a person's profile photo, or of a group's photo (`version` from their profile, the

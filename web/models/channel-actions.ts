@@ -14,7 +14,9 @@ import {
   type ReportReason,
 } from '../../protocol/channels.ts'
 import { MUTED_FOREVER } from '../../protocol/push.ts'
-import { api } from '../account/api.ts'
+import type { UploadCreated } from '../../protocol/api.ts'
+import type { MediaRef } from '../../protocol/messages.ts'
+import { api, ApiFailure, getToken } from '../account/api.ts'
 import { me } from '../account/session.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { newMessageId } from '../kinds/page.ts'
@@ -105,6 +107,71 @@ export function watchPosts(id: string, onChange: (posts: ChannelPost[], head: Ch
     stopHead()
     head.release()
   }
+}
+
+/** Sets (or, with null, removes) a channel's photo, for its admins; the server crops it square and keeps no metadata. */
+export const setChannelPhoto = (id: string, photo: Blob | null): Promise<Channel> =>
+  photo
+    ? api<Channel>('PUT', `/api/channels/${encodeURIComponent(id)}/photo`, photo)
+    : api<Channel>('DELETE', `/api/channels/${encodeURIComponent(id)}/photo`)
+
+/** A photo or video picked for a post, made ready on this device as a chat's is. */
+export interface PickedMedia {
+  kind: 'photo' | 'video'
+  file: Blob
+  w?: number
+  h?: number
+  dur?: number
+  thumb?: string
+}
+
+/**
+ * Makes a picked file ready to post: a photo resized and encoded again in a worker, which leaves its
+ * metadata (EXIF, GPS) behind, with its ThumbHash; a video measured, with the ThumbHash of an early
+ * frame. Null for anything else (a channel posts photos and videos only).
+ */
+export async function pickMedia(file: File): Promise<PickedMedia | null> {
+  if (file.type.startsWith('video/')) {
+    const meta = await import('../media/video-meta.ts').then((m) => m.videoMeta(file))
+    return { kind: 'video', file, ...meta }
+  }
+  if (!file.type.startsWith('image/')) return null
+  // a GIF keeps its frames: the server takes its metadata out
+  const p = file.type === 'image/gif' ? null : await import('../media/prepare.ts').then((m) => m.preparePhoto(file))
+  return p ? { kind: 'photo', file: p.blob, w: p.w, h: p.h, thumb: p.thumb } : { kind: 'photo', file }
+}
+
+/**
+ * Uploads picked media for a post of channel `id` (its admins; docs/protocol.md, "Channels") and returns
+ * what the post names. Announced here, then sent by the chat's resumable upload, which goes on from
+ * where the server stands; the bytes are kept in this device's media cache, so they are never fetched back.
+ */
+export async function uploadChannelMedia(id: string, picked: PickedMedia, onProgress: (sent: number) => void): Promise<MediaRef> {
+  const token = getToken()
+  if (!token) throw new ApiFailure(401, 'unauthorized', 'signed out')
+  const created = await api<UploadCreated>('POST', `/api/channels/${encodeURIComponent(id)}/uploads`, {
+    kind: picked.kind,
+    size: picked.file.size,
+  })
+  const { upload } = await import('../media/upload.ts')
+  const info = await upload({
+    convId: '',
+    kind: picked.kind,
+    file: picked.file,
+    token,
+    uploadId: created.id,
+    saveId: async () => {},
+    onProgress,
+  })
+  const media: MediaRef = { id: info.id, kind: info.kind, mime: info.mime, size: info.size }
+  // a photo's size is the server's (it encoded it again); a video's is what the device measured
+  const w = info.width ?? picked.w
+  const h = info.height ?? picked.h
+  if (w && h) Object.assign(media, { w, h })
+  if (picked.thumb) media.thumb = picked.thumb
+  if (picked.dur && picked.kind === 'video') media.dur = picked.dur
+  await import('../media/blob-url.ts').then((m) => m.keepSent(info.id, picked.file, info.mime))
+  return media
 }
 
 /** Appends a post of mine (an admin's) to the channel's current page; the server checks the grammar too. */

@@ -7,6 +7,8 @@ export interface ChannelListItem {
   name: string
   handle: string
   verified: boolean
+  /** the version of its photo, if it has one */
+  photo?: string
   /** the latest post's preview and time (from the channel's head) */
   preview: string
   ts: number

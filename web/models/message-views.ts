@@ -4,6 +4,7 @@ import type * as Y from 'yjs'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import { edited, messageItems, reactionsByMessage, systemLines, type MessageItem, type ReactionCount } from '../kinds/page.ts'
 import type { MediaRef, SystemLine } from '../../protocol/messages.ts'
+import type { LinkPayload } from '../../protocol/link.ts'
 import type { Page } from './conversation-pages.ts'
 
 export interface MessageView {
@@ -14,6 +15,8 @@ export interface MessageView {
   replyTo?: string
   /** a photo, video, voice note or file (then `body` is its caption) */
   media?: MediaRef
+  /** a Sori Link card (then `body` is empty) */
+  link?: LinkPayload
   page: number
   index: number
   edited: boolean
@@ -100,6 +103,7 @@ function viewOf(
   }
   if (m.replyTo) v.replyTo = m.replyTo
   if (m.media) v.media = m.media
+  if (m.link) v.link = m.link
   return v
 }
 

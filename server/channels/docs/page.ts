@@ -3,7 +3,10 @@
 // of the page; no post is ever deleted, and nobody else writes anything: a follower's or a stranger's
 // update is refused whole. A committed append moves the channel's running count, latest post and, when
 // the page is full, its current page (effects.ts), at a cost that does not depend on its followers. A
-// post's coupon must be one of the channel's own: looked up when the update names it (coupons/facts.ts).
+// post's coupon must be one of the channel's own: looked up when the update names it (coupons/facts.ts);
+// so must a photo or video post's blob be an upload for this channel (media/facts.ts), which a committed
+// post names in blob_refs under the channel's id (effects.ts): what lets anyone signed in fetch it and
+// keeps it from the collector. A retraction drops that row, as a chat message's retraction does.
 import type * as Y from 'yjs'
 import {
   CHANNEL_PAGE_HARD_LIMIT,
@@ -27,6 +30,14 @@ import type { ChannelState } from '../state.ts'
 import { CHANNEL_PAGE_ROOTS } from './roots.ts'
 import { channelAccess } from './access.ts'
 import { couponMismatch, loadCouponChannels, type CouponLookup } from '../../coupons/facts.ts'
+import { channelMediaMismatch, readBlobFacts, type BlobLookup } from '../../media/facts.ts'
+import type { BlobRef } from '../../media/refs.ts'
+
+/** What an update's second validation has: the coupons and the blobs its posts name. */
+export interface PostFacts {
+  coupons: CouponLookup
+  blobs: BlobLookup
+}
 
 export interface PageKey {
   channelId: string
@@ -41,13 +52,15 @@ export interface PageState {
 const NOT_ADMIN = "only the channel's admins write into it"
 
 /** The grammar of one update to a channel page by `userId`; once it passed, `appended` holds its new posts. */
-export class PostGrammar implements UpdateRules {
+export class PostGrammar implements UpdateRules<PostFacts> {
   readonly appended: ChannelPost[] = []
   /** ids of the posts whose retraction this update writes */
   readonly retracted = new Set<string>()
   private local = new Set<string>()
   /** coupon ids of the appended posts that `facts` does not tell the channel of yet */
   private lacking: string[] = []
+  /** blob ids of the appended posts that `facts` has not looked up yet */
+  private lackingBlobs: string[] = []
   private readonly posts: RootRule
   private readonly edits: RootRule
 
@@ -59,8 +72,12 @@ export class PostGrammar implements UpdateRules {
     has: (id: string) => boolean,
     /** posts of the channel taken in the last minute, and how many it may post a minute (0: no limit) */
     private rate: { recent: () => number; perMinute: number },
-    /** the channels of the coupons this update names, once looked up for it */
-    private coupons: { facts: CouponLookup | undefined; load: (ids: string[]) => Promise<CouponLookup> },
+    /** the channels of the coupons and the blobs this update names, once looked up for it */
+    private lookups: {
+      facts: PostFacts | undefined
+      loadCoupons: (ids: string[]) => Promise<CouponLookup>
+      loadBlobs: (ids: string[]) => Promise<BlobLookup>
+    },
   ) {
     const admin = () => channel.admins.has(userId)
     this.posts = {
@@ -119,9 +136,19 @@ export class PostGrammar implements UpdateRules {
     if (perMinute > 0 && this.rate.recent() + n > perMinute)
       return { code: CLOSE.REFUSED, reason: `a channel posts at most ${perMinute} times a minute` }
     this.lacking = []
+    this.lackingBlobs = []
+    const facts = this.lookups.facts
     for (const p of this.appended) {
+      if (p.media) {
+        const blob = facts?.blobs.get(p.media.id)
+        if (blob === undefined) this.lackingBlobs.push(p.media.id)
+        else {
+          const err = channelMediaMismatch(p.media, c.id, blob)
+          if (err) return { code: CLOSE.REFUSED, reason: err }
+        }
+      }
       if (!p.coupon) continue
-      const owner = this.coupons.facts?.get(p.coupon.id)
+      const owner = facts?.coupons.get(p.coupon.id)
       if (owner === undefined) {
         this.lacking.push(p.coupon.id)
         continue
@@ -132,10 +159,14 @@ export class PostGrammar implements UpdateRules {
     return null
   }
 
-  lacks(): (() => Promise<CouponLookup>) | null {
-    if (this.lacking.length === 0) return null
-    const ids = [...new Set(this.lacking)]
-    return () => this.coupons.load(ids)
+  lacks(): (() => Promise<PostFacts>) | null {
+    if (this.lacking.length === 0 && this.lackingBlobs.length === 0) return null
+    const coupons = [...new Set(this.lacking)]
+    const blobs = [...new Set(this.lackingBlobs)]
+    return async () => ({
+      coupons: await this.lookups.loadCoupons(coupons),
+      blobs: await this.lookups.loadBlobs(blobs),
+    })
   }
 }
 
@@ -164,10 +195,16 @@ export function recordPosts(
   batch: Batch,
 ): void {
   const c = doc.state.channel
+  const page = doc.key.page
+  // the blobs the posts name, and the retracted posts that name them no more: stored with the posts
+  const refs: BlobRef[] = [
+    ...appended.flatMap((p) => (p.media ? [{ convId: c.id, page, msgId: p.id, blobId: p.media.id, on: true }] : [])),
+    ...[...retracted].map((msgId) => ({ convId: c.id, page, msgId, blobId: '', on: false })),
+  ]
   const hidesLast = (): boolean => c.lastId !== '' && retracted.has(c.lastId) && c.lastPreview !== ''
-  if (appended.length === 0 && !hidesLast()) return
+  const shown = appended.length > 0 || hidesLast()
+  if (!shown && refs.length === 0) return
   if (appended.length > 0) {
-    const page = doc.key.page
     for (const p of appended) doc.state.ids?.add(p.id)
     channels.states.posted(c.id, appended.length)
     c.count += appended.length
@@ -186,11 +223,13 @@ export function recordPosts(
   }
   if (hidesLast()) c.lastPreview = ''
   const part = batch.part(effects)
+  part.refs.push(...refs)
+  if (!shown) return
   part.record(c)
   if (appended.length > 0) part.posted(c, appended)
 }
 
-export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState, CouponLookup> {
+export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState, PostFacts> {
   return {
     name: 'channelPage',
     match(name) {
@@ -222,7 +261,11 @@ export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects
         doc.key.page,
         (id) => pageIds(doc).has(id),
         { recent: () => channels.states.postsLastMinute(doc.key.channelId), perMinute: channels.postsPerMinute },
-        { facts, load: (couponIds) => loadCouponChannels(channels.db, couponIds) },
+        {
+          facts,
+          loadCoupons: (couponIds) => loadCouponChannels(channels.db, couponIds),
+          loadBlobs: (blobIds) => readBlobFacts(channels.db, blobIds),
+        },
       )
       return Object.assign(g, { applied: (batch: Batch) => recordPosts(channels, effects, doc, g.appended, g.retracted, batch) })
     },

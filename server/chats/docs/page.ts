@@ -8,16 +8,21 @@
 // renamed) are the server's to write (system-lines.ts). A media message must match the blob it names,
 // which its author uploaded to this chat (server/media/facts.ts: looked up when memory does not hold it);
 // its commit records that the page names the blob, and its retraction drops that (server/media/refs.ts).
+// A link message (Sori Link) must match the share ticket it names, which its author made
+// (server/apps/facts.ts: looked up for every update that carries one); its commit counts the ticket's use
+// and queues the app's webhook call (server/apps/uses.ts). It can be retracted, never edited.
 import type * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
 import {
   checkEdit,
   checkMessage,
   isReaction,
+  messageText,
   parseReactKey,
   type ChatMessage,
   type MediaRef,
 } from '../../../protocol/messages.ts'
+import type { LinkPayload } from '../../../protocol/link.ts'
 import { PAGE_HARD_LIMIT, PAGE_SIZE } from '../../../protocol/limits.ts'
 import { CLOSE } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
@@ -33,6 +38,7 @@ import { setLastMessage } from '../convs.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
 import { mediaMismatch, type BlobFact, type BlobLookup } from '../../media/facts.ts'
+import { loadTickets, ticketMismatch, type TicketFact, type TicketLookup } from '../../apps/facts.ts'
 
 const SERVER: RootRule = { type: 'server' }
 
@@ -47,6 +53,14 @@ export interface PageState {
   authors: Map<string, string> | null
   /** message id → the blob it names, of the media messages; built and dropped with `authors` */
   blobs: Map<string, string> | null
+  /** ids of the link messages; built and dropped with `authors` */
+  links: Set<string> | null
+}
+
+/** What an update's second validation has: the blobs and the share tickets its messages name. */
+export interface PageFacts {
+  blobs: BlobLookup
+  tickets: TicketLookup
 }
 
 export interface PageGrammarInput {
@@ -61,21 +75,33 @@ export interface PageGrammarInput {
   blob(id: string): BlobFact | null | undefined
   /** looks the blobs up, for this update */
   loadBlobs(ids: string[]): Promise<BlobLookup>
+  /** is message `id` of this page held by the server a link message? (absent: none is) */
+  isLink?(id: string): boolean
+  /** a share ticket's facts from this update's lookup (null: there is no such ticket); undefined: not looked up */
+  ticket?(id: string): TicketFact | null | undefined
+  /** looks the share tickets up, for this update (absent: there are none, so every link message is refused) */
+  loadTickets?(ids: string[]): Promise<TicketLookup>
 }
 
 type MediaMessage = ChatMessage & { media: MediaRef }
+type LinkMessage = ChatMessage & { link: LinkPayload }
 
 /**
  * The grammar of one update to a page; once it passed, `appended` holds its new messages, `media` those of
  * them that are media messages, `edited` the ids of the messages whose edits it writes.
  */
-export class PageGrammar implements UpdateRules<BlobLookup> {
+export class PageGrammar implements UpdateRules<PageFacts> {
   readonly appended: ChatMessage[] = []
   readonly media: MediaMessage[] = []
+  readonly links: LinkMessage[] = []
   readonly edited = new Set<string>()
   private newMsgs = 0
   /** blobs the update's media messages name that neither memory nor a lookup knows yet */
   private lacking: string[] = []
+  /** tickets the update's link messages name that no lookup for it knows yet */
+  private lackingTickets: string[] = []
+  /** ids of the link messages this update carries */
+  private localLinks = new Set<string>()
   /** message id → author, of the messages this update carries */
   private local = new Map<string, string>()
   private readonly msgs: RootRule
@@ -101,10 +127,14 @@ export class PageGrammar implements UpdateRules<BlobLookup> {
             if (this.local.has(m.id) || input.messageAuthor(m.id) !== undefined) return 'message id is taken'
             this.appended.push(m)
             if (m.kind === 'media') this.media.push(m as MediaMessage)
+            if (m.kind === 'link') this.links.push(m as LinkMessage)
             this.local.set(m.id, userId)
           }
         }
-        for (const v of values) this.local.set((v as ChatMessage).id, userId)
+        for (const v of values) {
+          this.local.set((v as ChatMessage).id, userId)
+          if ((v as ChatMessage).kind === 'link') this.localLinks.add((v as ChatMessage).id)
+        }
         return null
       },
     }
@@ -115,10 +145,13 @@ export class PageGrammar implements UpdateRules<BlobLookup> {
       entry: (key, values, fresh) => {
         const author = this.local.get(key) ?? input.messageAuthor(key)
         if (author !== userId) return 'edits only your own messages of this page'
+        const link = this.localLinks.has(key) || (input.isLink?.(key) ?? false)
         for (const value of values) {
           const err = checkEdit(value)
           if (err) return err
           if (!isPlain(value)) return 'edit is not a plain object'
+          // the card is the ticket's: its author may take it back, not rewrite it
+          if (link && !('retracted' in value)) return 'a link message cannot be edited'
         }
         if (fresh) this.edited.add(key)
         return null
@@ -165,29 +198,54 @@ export class PageGrammar implements UpdateRules<BlobLookup> {
       const err = mediaMismatch(m.media, m.from, conv.id, blob)
       if (err) return { code: CLOSE.REFUSED, reason: err }
     }
+    this.lackingTickets = []
+    const now = Date.now()
+    for (const m of this.links) {
+      const ticket = this.input.ticket?.(m.link.ticket)
+      if (ticket === undefined) {
+        this.lackingTickets.push(m.link.ticket)
+        continue
+      }
+      const err = ticketMismatch(m.link, m.from, conv.id, ticket, now)
+      if (err) return { code: CLOSE.REFUSED, reason: err }
+    }
     return null
   }
 
-  lacks(): (() => Promise<BlobLookup>) | null {
-    if (this.lacking.length === 0) return null
-    const ids = [...new Set(this.lacking)]
-    return () => this.input.loadBlobs(ids)
+  lacks(): (() => Promise<PageFacts>) | null {
+    if (this.lacking.length === 0 && this.lackingTickets.length === 0) return null
+    const blobs = [...new Set(this.lacking)]
+    const tickets = [...new Set(this.lackingTickets)]
+    return async () => ({
+      blobs: blobs.length ? await this.input.loadBlobs(blobs) : new Map(),
+      tickets: new Map(
+        tickets.length && this.input.loadTickets ? await this.input.loadTickets(tickets) : tickets.map((id) => [id, null]),
+      ),
+    })
   }
 }
 
-/** The page's index of its messages' authors and blobs, built on first use. */
-function indexed(doc: SyncDoc<PageKey, PageState>): { authors: Map<string, string>; blobs: Map<string, string> } {
+/** The page's index of its messages' authors, blobs and link messages, built on first use. */
+function indexed(doc: SyncDoc<PageKey, PageState>): {
+  authors: Map<string, string>
+  blobs: Map<string, string>
+  links: Set<string>
+} {
   const { state } = doc
-  if (!state.authors || !state.blobs) {
+  if (!state.authors || !state.blobs || !state.links) {
     const authors = (state.authors = new Map())
     const blobs = (state.blobs = new Map())
-    for (const m of doc.ydoc.getArray<{ id?: unknown; from?: unknown; media?: { id?: unknown } }>(ROOTS.page.msgs).toArray()) {
+    const links = (state.links = new Set())
+    for (const m of doc.ydoc
+      .getArray<{ id?: unknown; from?: unknown; kind?: unknown; media?: { id?: unknown } }>(ROOTS.page.msgs)
+      .toArray()) {
       if (!m || typeof m.id !== 'string') continue
       if (typeof m.from === 'string') authors.set(m.id, m.from)
       if (typeof m.media?.id === 'string') blobs.set(m.id, m.media.id)
+      if (m.kind === 'link') links.add(m.id)
     }
   }
-  return { authors: state.authors, blobs: state.blobs }
+  return { authors: state.authors, blobs: state.blobs, links: state.links }
 }
 
 const messageAuthor = (doc: SyncDoc<PageKey, PageState>, id: string): string | undefined => indexed(doc).authors.get(id)
@@ -207,9 +265,14 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   let texts = part.texts.get(conv.id)
   if (!texts) part.texts.set(conv.id, (texts = []))
   for (const m of appended) {
-    if (m.body) texts.push(m.body)
+    const text = messageText(m)
+    if (text) texts.push(text)
     doc.state.authors?.set(m.id, m.from)
     if (m.media) doc.state.blobs?.set(m.id, m.media.id)
+    if (m.link) {
+      doc.state.links?.add(m.id)
+      part.links.push({ ticket: m.link.ticket, convId: conv.id, chatType: conv.kind, messageId: m.id, ts: Date.now() })
+    }
   }
   if (hiddenAfterAppend(conv, page, doc.ydoc.getArray(ROOTS.page.msgs), appended)) part.hidden.set(conv.id, hiddenRows(conv))
   if (page === conv.page && length >= PAGE_SIZE) {
@@ -242,7 +305,7 @@ function recordRefs(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, g: P
   }
 }
 
-export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageKey, PageState, BlobLookup> {
+export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageKey, PageState, PageFacts> {
   return {
     name: 'page',
     match(name) {
@@ -261,7 +324,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       ),
     async open(key) {
       const conv = await chats.convs.acquire(key.convId)
-      return conv ? { conv, authors: null, blobs: null } : null
+      return conv ? { conv, authors: null, blobs: null, links: null } : null
     },
     release: (key) => chats.convs.release(key.convId),
     loaded(doc) {
@@ -272,6 +335,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
     frozen(doc) {
       doc.state.authors = null
       doc.state.blobs = null
+      doc.state.links = null
     },
     closed: (doc) => doc.key.page < doc.state.conv.page,
     rules(doc, userId, facts) {
@@ -281,8 +345,11 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
         conv: doc.state.conv,
         page: doc.key.page,
         messageAuthor: (id) => messageAuthor(doc, id),
-        blob: (id) => chats.blobs.cached(id) ?? facts?.get(id),
+        blob: (id) => chats.blobs.cached(id) ?? facts?.blobs.get(id),
         loadBlobs: (ids) => chats.blobs.load(ids),
+        isLink: (id) => indexed(doc).links.has(id),
+        ticket: (id) => facts?.tickets.get(id),
+        loadTickets: (ids) => loadTickets(chats.db, ids),
       })
       return Object.assign(g, {
         applied: (batch: Batch) => {

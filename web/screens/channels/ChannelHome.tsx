@@ -3,11 +3,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
 import { markChannelSeen } from '../../models/channels.ts'
-import { blockChannel, follow, getChannel, muteChannel, watchPosts } from '../../models/channel-actions.ts'
+import { blockChannel, follow, getChannel, muteChannel, setChannelPhoto, watchPosts } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
+import { PhotoButtons } from '../../components/PhotoButtons.tsx'
 import { IconBack } from '../../components/icons.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import { followersText, VerifiedMark } from './labels.tsx'
@@ -20,6 +21,8 @@ export default function ChannelHome({ id }: { id: string }) {
   const [channel, setChannel] = useState<Channel | null>(null)
   const [posts, setPosts] = useState<ChannelPost[] | null>(null)
   const [name, setName] = useState('')
+  // the head's photo version, live (undefined until the head is here)
+  const [headPhoto, setHeadPhoto] = useState<string | null | undefined>(undefined)
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   const [reporting, setReporting] = useState(false)
@@ -28,6 +31,7 @@ export default function ChannelHome({ id }: { id: string }) {
     return watchPosts(id, (list, head) => {
       setPosts(list)
       if (head?.name) setName(head.name)
+      if (head) setHeadPhoto(head.photo)
       // on the screen: nothing of it is unread any more
       markChannelSeen(id)
     })
@@ -45,6 +49,7 @@ export default function ChannelHome({ id }: { id: string }) {
     }
   }
   const title = channel?.name ?? name
+  const photo = (headPhoto === undefined ? channel?.photo : headPhoto) ?? undefined
   const postIds = useMemo(() => new Set(posts?.map((p) => p.id)), [posts])
 
   return (
@@ -60,7 +65,7 @@ export default function ChannelHome({ id }: { id: string }) {
       <div class="screen__scroll">
         <div class="card channel-card">
           <div class="card__head">
-            <Avatar id={id} name={title || '#'} size={56} />
+            <Avatar id={id} name={title || '#'} size={56} photo={photo} channel />
             <div>
               <p class="channel-card__name">
                 <UserText text={title} />
@@ -74,6 +79,18 @@ export default function ChannelHome({ id }: { id: string }) {
             </div>
           </div>
           {channel?.description && <p class="channel-card__about">{channel.description}</p>}
+          {channel?.admin && (
+            <PhotoButtons
+              hasPhoto={!!photo}
+              labels={[t('channels.photoAdd'), t('channels.photoChange'), t('channels.photoRemove')]}
+              onSet={async (blob) => {
+                const c = await setChannelPhoto(id, blob)
+                setChannel(c)
+                setHeadPhoto(c.photo)
+              }}
+              onError={setError}
+            />
+          )}
           <p class="form__error" role="alert">
             {error}
           </p>

@@ -94,7 +94,7 @@ export default function Directory() {
             {list.map((c) => (
               <li key={c.id} class="row row--split">
                 <a class="row" href={`#/channel/${c.id}`}>
-                  <Avatar id={c.id} name={c.name} size={48} />
+                  <Avatar id={c.id} name={c.name} size={48} photo={c.photo ?? undefined} channel />
                   <span class="row__body">
                     <span class="row__line">
                       <span class="row__title">{isolate(c.name)}</span>

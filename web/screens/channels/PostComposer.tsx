@@ -1,10 +1,13 @@
-// Writing a post, for a channel's admins: text, up to five buttons that open web pages, and the
+// Writing a post, for a channel's admins: text, a photo or a video (made ready on the device as a chat's,
+// uploaded for this channel, the text then its caption), up to five buttons that open web pages, and the
 // advertising mark, and a coupon (made on the server first: the post carries its id and title). Checked
 // with the server's own grammar (checkPost) before it is sent. Sent now, or scheduled: the server then
-// publishes it at the chosen time (this device's clock and time zone pick it; the server keeps the instant).
-import { useState } from 'preact/hooks'
+// publishes it at the chosen time (this device's clock and time zone pick it; the server keeps the
+// instant). A scheduled post carries no photo or video.
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
-import { postToChannel } from '../../models/channel-actions.ts'
+import type { MediaRef } from '../../../protocol/messages.ts'
+import { pickMedia, postToChannel, uploadChannelMedia, type PickedMedia } from '../../models/channel-actions.ts'
 import { localInput, schedulePost } from '../../models/scheduled.ts'
 import { formatLongDate, formatTime } from '../../i18n/format.ts'
 import { createCoupon } from '../../models/coupons.ts'
@@ -21,6 +24,38 @@ function reasonText(why: string): string {
   return t('channels.error.other')
 }
 
+const MEDIA_REASONS: Record<string, string> = {
+  too_large: 'media.error.tooLarge',
+  quota_exceeded: 'media.error.quota',
+  not_an_image: 'media.error.notImage',
+}
+
+/** Why picked media could not be uploaded, said in the user's language. */
+function mediaErrorText(err: unknown): string {
+  const code = (err as { code?: unknown }).code
+  const key = typeof code === 'string' ? MEDIA_REASONS[code] : undefined
+  return key ? t(key) : errorText(err)
+}
+
+/** The picked photo (its object URL) or video (its label) above the text, and a way to take it out. */
+function PickedPreview({ picked, onRemove }: { picked: PickedMedia; onRemove: () => void }) {
+  const [url, setUrl] = useState<string | null>(null)
+  useEffect(() => {
+    if (picked.kind !== 'photo') return
+    const u = URL.createObjectURL(picked.file)
+    setUrl(u)
+    return () => URL.revokeObjectURL(u)
+  }, [picked])
+  return (
+    <div class="post-media-pick">
+      {url ? <img class="post-media-pick__img" src={url} alt={t('media.photo')} /> : <span>{t('media.video')}</span>}
+      <button type="button" class="btn btn--small" onClick={onRemove}>
+        {t('channels.removeMedia')}
+      </button>
+    </div>
+  )
+}
+
 export function PostComposer({ id }: { id: string }) {
   const [text, setText] = useState('')
   const [buttons, setButtons] = useState<PostButton[]>([])
@@ -33,6 +68,11 @@ export function PostComposer({ id }: { id: string }) {
   const [busy, setBusy] = useState(false)
   // the datetime-local value when the post is to go out later; null: now
   const [later, setLater] = useState<string | null>(null)
+  const [picked, setPicked] = useState<PickedMedia | null>(null)
+  // uploaded already by an attempt whose post failed: a retry posts it instead of uploading it again
+  const [uploaded, setUploaded] = useState<{ picked: PickedMedia; media: MediaRef } | null>(null)
+  const [progress, setProgress] = useState('')
+  const picker = useRef<HTMLInputElement>(null)
   const setButton = (i: number, b: Partial<PostButton>) => setButtons((all) => all.map((x, j) => (j === i ? { ...x, ...b } : x)))
 
   async function send(e: Event) {
@@ -56,10 +96,28 @@ export function PostComposer({ id }: { id: string }) {
           }
         }
       }
+      let media: MediaRef | undefined
+      if (picked) {
+        if (uploaded?.picked === picked) media = uploaded.media
+        else {
+          try {
+            media = await uploadChannelMedia(id, picked, (sent) =>
+              setProgress(t('media.percent', { percent: Math.floor((100 * sent) / Math.max(1, picked.file.size)) })),
+            )
+            setUploaded({ picked, media })
+          } catch (err) {
+            return setError(mediaErrorText(err))
+          } finally {
+            setProgress('')
+          }
+        }
+      }
+      // a photo or video takes the text as its caption, which may be empty
+      const caption = text.trim() || ref?.title || ''
       const post = {
-        kind: 'text' as const,
-        // a coupon may go alone: its title is then the post's text
-        text: text.trim() || ref?.title || '',
+        ...(picked && media
+          ? { kind: picked.kind, media, ...(caption ? { text: caption } : {}) }
+          : { kind: 'text' as const, text: caption }),
         ...(buttons.length ? { buttons } : {}),
         ...(ad ? { ad: true } : {}),
         ...(ref ? { coupon: ref } : {}),
@@ -76,6 +134,8 @@ export function PostComposer({ id }: { id: string }) {
       setAd(false)
       setCoupon(null)
       setMade(null)
+      setPicked(null)
+      setUploaded(null)
       setDone(when === null ? t('channels.posted') : t('scheduled.done', { when: `${formatLongDate(when)} ${formatTime(when)}` }))
     } catch (err) {
       // the grammar's refusals (the server's too, as bad_request) name their reason; others have a code of their own
@@ -95,6 +155,28 @@ export function PostComposer({ id }: { id: string }) {
         <span class="field__label">{t('channels.postText')}</span>
         <textarea rows={4} maxLength={MAX_POST_CHARS} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       </label>
+      {picked ? (
+        <PickedPreview picked={picked} onRemove={() => setPicked(null)} />
+      ) : (
+        later === null && (
+          <button type="button" class="btn btn--small" onClick={() => picker.current?.click()}>
+            {t('channels.addMedia')}
+          </button>
+        )
+      )}
+      <input
+        ref={picker}
+        type="file"
+        accept="image/*,video/*"
+        hidden
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0]
+          e.currentTarget.value = ''
+          if (!file) return
+          setError('')
+          void pickMedia(file).then((p) => (p ? setPicked(p) : setError(t('media.error.other'))))
+        }}
+      />
       {buttons.map((b, i) => (
         <fieldset key={i} class="post-button-field">
           <legend>{t('channels.buttonN', { n: i + 1 })}</legend>
@@ -136,14 +218,16 @@ export function PostComposer({ id }: { id: string }) {
         <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
         <span>{t('channels.adCheck')}</span>
       </label>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={later !== null}
-          onChange={(e) => setLater(e.currentTarget.checked ? localInput(Date.now() + 3_600_000) : null)}
-        />
-        <span>{t('scheduled.later')}</span>
-      </label>
+      {!picked && (
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={later !== null}
+            onChange={(e) => setLater(e.currentTarget.checked ? localInput(Date.now() + 3_600_000) : null)}
+          />
+          <span>{t('scheduled.later')}</span>
+        </label>
+      )}
       {later !== null && (
         <label class="field">
           <span class="field__label">{t('scheduled.when')}</span>
@@ -161,9 +245,9 @@ export function PostComposer({ id }: { id: string }) {
       </p>
       <div class="form__row">
         <span class="muted" role="status">
-          {done}
+          {progress || done}
         </span>
-        <button class="btn btn--primary" type="submit" disabled={busy || (!text.trim() && !coupon)}>
+        <button class="btn btn--primary" type="submit" disabled={busy || (!text.trim() && !coupon && !picked)}>
           {later !== null ? t('scheduled.submit') : t('channels.post')}
         </button>
       </div>

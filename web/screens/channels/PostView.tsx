@@ -1,7 +1,10 @@
-// One channel post, read-only: its text, list or cards, and its buttons, which open web pages in a new
-// tab (only http(s) addresses, checked again here though the server refuses anything else), and its
-// coupon, if it carries one.
+// One channel post, read-only: its photo or video (the room's media parts: the ThumbHash placeholder,
+// then the picture, kept in this device's media cache once seen; a tap opens it full screen), its text,
+// list or cards, and its buttons, which open web pages in a new tab (only http(s) addresses, checked
+// again here though the server refuses anything else), and its coupon, if it carries one.
+import { useState } from 'preact/hooks'
 import { isHttpUrl, type ChannelPost, type PostButton } from '../../../protocol/channels.ts'
+import { MediaContent, MediaViewer } from '../room/media-lazy.tsx'
 import { t } from '../../app/t.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { CouponCard } from '../coupons/CouponCard.tsx'
@@ -21,6 +24,8 @@ function Buttons({ buttons }: { buttons?: PostButton[] }) {
 }
 
 export function PostView({ post }: { post: ChannelPost }) {
+  const [viewing, setViewing] = useState(false)
+  const media = post.media && (post.kind === 'photo' || post.kind === 'widePhoto' || post.kind === 'video') ? post.media : null
   return (
     <article class="post">
       <header class="post__head">
@@ -29,8 +34,12 @@ export function PostView({ post }: { post: ChannelPost }) {
           {formatChatTime(post.ts)}
         </time>
       </header>
-      {(post.kind === 'photo' || post.kind === 'widePhoto') && <p class="muted">{t('media.photo')}</p>}
-      {post.kind === 'video' && <p class="muted">{t('media.video')}</p>}
+      {media && (
+        <div class={post.kind === 'widePhoto' ? 'post__media post__media--wide' : 'post__media'}>
+          <MediaContent media={media} onView={() => setViewing(true)} />
+        </div>
+      )}
+      {media && viewing && <MediaViewer items={[media]} start={0} onClose={() => setViewing(false)} />}
       {post.text && <p class="post__text">{post.text}</p>}
       {post.items && (
         <ul class="post__list">

@@ -72,7 +72,7 @@ function ChannelRow({ c }: { c: ChannelListItem }) {
   return (
     <li class="row row--split chat-item channel-item">
       <a class="row chat-row" href={`#/channel/${c.id}`}>
-        <Avatar id={c.id} name={c.name} size={48} />
+        <Avatar id={c.id} name={c.name} size={48} photo={c.photo} channel />
         <span class="row__body">
           <span class="row__line">
             <span class="row__title">{isolate(c.name)}</span>

@@ -1,5 +1,6 @@
 // Where to forward a message: the other chats, newest first; picking one sends it there as a new message
-// of mine. A photo or file needs the server (it is made the other chat's): the sheet stays open on failure.
+// of mine. A photo, a file or an app's card needs the server (made the other chat's, or a share ticket
+// of mine): the sheet stays open on failure.
 import { useState } from 'preact/hooks'
 import { chatList, type MessageView } from '../../models/index.ts'
 import { forward } from '../../models/room.ts'
@@ -8,13 +9,14 @@ import { errorText } from '../../app/errors.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import { mediaLabel } from './media-label.ts'
+import { linkPreview } from '../../../protocol/link.ts'
 
 export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: string; onClose: () => void }) {
   const others = chatList.value.filter((c) => c.id !== convId)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   async function send(to: string) {
-    if (!m.media) {
+    if (!m.media && !m.link) {
       void forward(to, m.body)
       onClose()
       return
@@ -22,7 +24,7 @@ export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: s
     setBusy(true)
     setError('')
     try {
-      await forward(to, m.body, m.media)
+      await forward(to, m.body, m.media, m.link ? { from: convId, card: m.link } : undefined)
       onClose()
     } catch (e) {
       setError(errorText(e))
@@ -32,7 +34,7 @@ export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: s
   return (
     <Sheet title={t('room.forwardTo')} onClose={onClose}>
       <p class="sheet__quote">
-        <UserText text={m.body || (m.media ? mediaLabel(m.media) : '')} />
+        <UserText text={m.body || (m.media ? mediaLabel(m.media) : m.link ? linkPreview(m.link.template) : '')} />
       </p>
       <p class="form__error" role="alert">
         {error}

@@ -4,7 +4,8 @@
 // preview. A device setting turns the cards off, and then the server is never asked.
 import { signal } from '@preact/signals'
 import { useEffect, useState } from 'preact/hooks'
-import { ApiFailure, api, getToken } from '../../account/api.ts'
+import { ApiFailure, api } from '../../account/api.ts'
+import { serverPicture } from '../../media/server-picture.ts'
 import { t } from '../../app/t.ts'
 import { linkRuns, neutral, UserText } from '../../components/UserText.tsx'
 
@@ -47,18 +48,11 @@ interface Shown extends Preview {
 
 const loaded = new Map<string, Promise<Shown | null>>()
 
-/** The thumbnail as an object URL: an <img> cannot send the session's token. */
-async function thumbnail(path: string): Promise<string | null> {
-  const token = getToken()
-  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
-  return res.ok ? URL.createObjectURL(await res.blob()) : null
-}
-
 function load(url: string): Promise<Shown | null> {
   let p = loaded.get(url)
   if (!p) {
     p = api<Preview>('GET', `/api/previews?url=${encodeURIComponent(url)}`).then(
-      async (v) => ({ ...v, src: v.image ? await thumbnail(v.image).catch(() => null) : null }),
+      async (v) => ({ ...v, src: v.image ? await serverPicture(v.image).catch(() => null) : null }),
       (e: unknown) => {
         // offline: asked again when the message is shown again; any answer of the server stands for this page load
         if (e instanceof ApiFailure && e.code === 'network') loaded.delete(url)

@@ -23,6 +23,36 @@ interface Props {
   onClose: () => void
 }
 
+/** the phone's own share sheet, where the browser has one */
+const canShare = typeof navigator !== 'undefined' && typeof navigator.share === 'function'
+
+/**
+ * Hands a message to the phone's share sheet: its text, and a photo's, video's or file's bytes when this
+ * device has them and the browser takes files (else the caption or the media's name alone).
+ */
+async function shareOut(m: MessageView): Promise<void> {
+  const text = m.body || (m.media ? mediaLabel(m.media) : '')
+  let files: File[] | undefined
+  if (m.media) {
+    const url = await import('../../media/blob-url.ts').then((b) => b.blobUrl(m.media!.id)).catch(() => null)
+    const blob = url
+      ? await fetch(url).then(
+          (r) => r.blob(),
+          () => null,
+        )
+      : null
+    const file = blob
+      ? new File([blob], m.media.name ?? `sori-${m.media.id}.${blob.type.split('/')[1] ?? 'bin'}`, { type: blob.type })
+      : null
+    if (file && navigator.canShare?.({ files: [file] })) files = [file]
+  }
+  try {
+    await navigator.share(files ? { files, ...(m.body ? { text: m.body } : {}) } : { text })
+  } catch {
+    // the user closed the sheet, or the browser refused: nothing to say
+  }
+}
+
 export function MessageActions({ m, mine, author, onMode, onRetract, onReact, onForward, onClose }: Props) {
   // every action closes the sheet
   const then = (fn: () => void) => () => {
@@ -34,6 +64,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
   const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const forward = then(onForward)
+  const share = then(() => void shareOut(m))
   const edit = then(() => onMode({ kind: 'edit', id: m.id, text: m.body }))
   const [confirming, setConfirming] = useState(false)
   if (confirming) {
@@ -66,7 +97,12 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
             {t('room.forward')}
           </button>
         )}
-        {mine && !m.retracted && !m.media && (
+        {!m.retracted && canShare && (m.body || m.media) && (
+          <button class="btn btn--block" onClick={share}>
+            {t('room.share')}
+          </button>
+        )}
+        {mine && !m.retracted && !m.media && !m.link && (
           <button class="btn btn--block" onClick={edit}>
             {t('room.edit')}
           </button>

@@ -15,6 +15,8 @@ import { ReactionChips } from './reactions.tsx'
 import { MediaContent } from './media-lazy.tsx'
 import { mediaLabel } from './media-label.ts'
 import { LinkPreview } from './LinkPreview.tsx'
+import { LinkCard } from './LinkCard.tsx'
+import { linkPreview } from '../../../protocol/link.ts'
 
 interface Props {
   m: MessageView
@@ -99,7 +101,13 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
               replied.retracted ? (
                 t('room.retracted')
               ) : (
-                <UserText text={replied.body || (replied.media ? mediaLabel(replied.media) : '')} />
+                <UserText
+                  text={
+                    replied.link
+                      ? linkPreview(replied.link.template)
+                      : replied.body || (replied.media ? mediaLabel(replied.media) : '')
+                  }
+                />
               )
             ) : (
               t('room.olderMessage')
@@ -108,7 +116,8 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
         </span>
       )}
       {m.media && <MediaContent media={m.media} onView={onView ?? (() => {})} />}
-      {(!m.media || m.body) && <UserText class="msg__text" text={m.body} links />}
+      {m.link && <LinkCard link={m.link} />}
+      {!m.link && (!m.media || m.body) && <UserText class="msg__text" text={m.body} links />}
       {!m.media && <LinkPreview text={m.body} />}
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
     </>
@@ -127,8 +136,8 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
           <div
             class="msg__bubble"
             onContextMenu={(e) => {
-              // a long press (or right click) opens the actions of a message whose photo takes the tap
-              if (!m.media) return
+              // a long press (or right click) opens the actions of a message whose photo or card takes the tap
+              if (!m.media && !m.link) return
               e.preventDefault()
               onOpen(m)
             }}

@@ -124,6 +124,16 @@ export default function Settings() {
           <MediaStorage />
         </section>
 
+        {/* Sori Link: the apps whose pages share into Sori */}
+        <section class="card" aria-labelledby="developers-title">
+          <h2 class="card__title" id="developers-title">
+            {t('apps.developers')}
+          </h2>
+          <a class="btn btn--block" href="#/apps">
+            {t('apps.title')}
+          </a>
+        </section>
+
         <Account />
 
         <section class="card" aria-labelledby="account-title">

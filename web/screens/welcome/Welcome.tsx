@@ -40,8 +40,8 @@ export function Welcome() {
           device: navigator.userAgent.slice(0, 100),
         })
       else await signIn({ handle: h, password, device: navigator.userAgent.slice(0, 100) })
-      // an invite link or a brand's "Add channel" button opened while signed out is where the user was going
-      if (!/^#\/(invite|c)\//.test(location.hash)) location.hash = '#/chats'
+      // an invite link, a brand's "Add channel" button or an app's share screen opened while signed out is where the user was going
+      if (!/^#\/(invite|c|share)\//.test(location.hash)) location.hash = '#/chats'
     } catch (err) {
       setError(errorText(err))
     } finally {

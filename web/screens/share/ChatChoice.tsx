@@ -1,0 +1,105 @@
+// Where a shared card goes: checkboxes of the user's chats (newest first), then of friends without a 1:1
+// chat yet (picking one starts it). Real checkboxes, as the friend picker's: keyboard and screen reader work.
+import { chatList, chatListLoaded, type ChatListItem } from '../../models/index.ts'
+import { sortByName } from '../../i18n/format.ts'
+import { t } from '../../app/t.ts'
+import { Avatar } from '../../components/Avatar.tsx'
+import { UserText } from '../../components/UserText.tsx'
+import { useFriends } from '../../components/useFriends.ts'
+
+/** A pick: a chat by its id, or a friend (whose 1:1 chat is opened when the card is sent). */
+export type Choice = { chat: string } | { friend: string }
+export const pickKey = (p: Choice): string => ('chat' in p ? `c:${p.chat}` : `f:${p.friend}`)
+
+const chatTitle = (c: ChatListItem): string =>
+  c.title || (c.kind === 'group' ? t('chats.groupUntitled', { count: c.members }) : t('chats.directUntitled'))
+
+function Row({
+  pick,
+  title,
+  sub,
+  avatar,
+  picked,
+  full,
+  onToggle,
+}: {
+  pick: Choice
+  title: string
+  sub?: string
+  avatar: { id: string; photo?: string; group?: boolean }
+  picked: boolean
+  full: boolean
+  onToggle: (p: Choice) => void
+}) {
+  return (
+    <label class="row picker__row">
+      <Avatar id={avatar.id} name={title} size={40} photo={avatar.photo} group={avatar.group} />
+      <span class="row__body">
+        <UserText class="row__title" text={title} />
+        {sub && <span class="row__sub">{sub}</span>}
+      </span>
+      <input
+        type="checkbox"
+        class="picker__check"
+        checked={picked}
+        disabled={!picked && full}
+        value={pickKey(pick)}
+        onChange={() => onToggle(pick)}
+      />
+    </label>
+  )
+}
+
+export function ChatChoice({ picked, max, onChange }: { picked: Choice[]; max: number; onChange: (p: Choice[]) => void }) {
+  const friendsState = useFriends()
+  const chats = chatList.value
+  const keys = new Set(picked.map(pickKey))
+  const full = picked.length >= max
+  const toggle = (p: Choice) => {
+    const k = pickKey(p)
+    onChange(keys.has(k) ? picked.filter((x) => pickKey(x) !== k) : [...picked, p])
+  }
+  const withChat = new Set(chats.filter((c) => c.kind === 'direct' && c.peer).map((c) => c.peer))
+  const friends = friendsState.status === 'ready' ? sortByName(friendsState.data.friends).filter((f) => !withChat.has(f.id)) : []
+  if (!chatListLoaded.value) return <p class="empty">{t('app.loading')}</p>
+  return (
+    <>
+      {chats.length > 0 && (
+        <fieldset class="picker share__group">
+          <legend class="share__legend">{t('share.chats')}</legend>
+          {chats.map((c) => (
+            <Row
+              key={c.id}
+              pick={{ chat: c.id }}
+              title={chatTitle(c)}
+              avatar={{ id: c.peer ?? c.id, photo: c.photo, group: c.kind === 'group' }}
+              picked={keys.has(`c:${c.id}`)}
+              full={full}
+              onToggle={toggle}
+            />
+          ))}
+        </fieldset>
+      )}
+      {friends.length > 0 && (
+        <fieldset class="picker share__group">
+          <legend class="share__legend">{t('share.friends')}</legend>
+          {friends.map((f) => (
+            <Row
+              key={f.id}
+              pick={{ friend: f.id }}
+              title={f.name}
+              sub={`@${f.handle}`}
+              avatar={{ id: f.id, photo: f.photo }}
+              picked={keys.has(`f:${f.id}`)}
+              full={full}
+              onToggle={toggle}
+            />
+          ))}
+        </fieldset>
+      )}
+      {chats.length === 0 && friendsState.status !== 'loading' && friends.length === 0 && (
+        <p class="empty">{t('share.nobody')}</p>
+      )}
+    </>
+  )
+}
