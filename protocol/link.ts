@@ -3,6 +3,7 @@
 // the app and the page's origin, checked against the app's registered domains), the user picks chats in
 // Sori's own share screen, and Sori's app writes a `link` message carrying the ticket; the server checks
 // the message against the ticket, so that no one can forge an app's name, icon or template.
+import { APP_ID_RE, APP_KEY_RE, LINK_TEMPLATE_ID_RE, SHARE_TICKET_ID_RE } from './link-ids.ts'
 
 /** Where a tap on a card or a button goes: the app's launch URL with `params`, else mobileWebUrl on a phone, else webUrl. */
 export interface LinkTarget {
@@ -144,13 +145,7 @@ export interface ShareTicket {
 
 // ---- Checks shared by Sori's server and its clients ----
 
-/** A share ticket's id: random, unguessable (32 base64url characters). */
-export const SHARE_TICKET_ID_RE = /^[A-Za-z0-9_-]{32}$/
-/** An app's id (as users' and chats' ids) and its public key. */
-export const APP_ID_RE = /^[a-z0-9]{12}$/
-export const APP_KEY_RE = /^[A-Za-z0-9_-]{24}$/
-/** A stored template's id (sendCustom). */
-export const LINK_TEMPLATE_ID_RE = /^[a-z0-9]{12}$/
+export { APP_ID_RE, APP_KEY_RE, LINK_TEMPLATE_ID_RE, SHARE_TICKET_ID_RE }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const unknownField = (o: Record<string, unknown>, allowed: readonly string[]) => Object.keys(o).find((k) => !allowed.includes(k))

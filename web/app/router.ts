@@ -2,7 +2,7 @@
 // work from the service worker's precached index.html when offline.
 import { signal } from '@preact/signals'
 import { ENTITY_ID_RE, HANDLE_RE } from '../../protocol/limits.ts'
-import { APP_ID_RE, APP_KEY_RE } from '../../protocol/link.ts'
+import { APP_ID_RE, APP_KEY_RE } from '../../protocol/link-ids.ts'
 
 export type RouteName =
   | 'chats'
