@@ -136,7 +136,8 @@ export interface DataExport {
 }
 export interface ExportedChat {
   id: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
+  /** a group's title; a chat with a channel: the channel's name */
   title: string
   members: Profile[]
   /** the user's own messages in this chat, oldest first, as they stand now (edited text; retracted ones without a body) */
@@ -182,7 +183,8 @@ export interface AddFriendBody {
 
 export interface Chat {
   id: string
-  kind: 'direct' | 'group'
+  /** 'channel': a user's chat with a channel; `members` is the user alone, `channel` the channel */
+  kind: 'direct' | 'group' | 'channel'
   /** group title ('' if none); for direct chats '' (clients show the other member's name) */
   title: string
   /** a group's owner, who may remove members ('' for direct chats); passes to the longest member when the owner leaves */
@@ -201,9 +203,14 @@ export interface Chat {
    * hex digits of its sha256), absent when it has none; fetch it as GET /api/chats/:id/photo?v=<photo>
    */
   photo?: string
+  /**
+   * a chat with a channel: the channel (photo: its version, GET /api/channels/:id/photo?v=<photo>). Every
+   * message in it not from the member is the channel's, shown with this name and photo.
+   */
+  channel?: { id: string; name: string; photo?: string }
 }
 // GET  /api/chats                → Chat[]   (chats I am a member of)
-// GET  /api/chats/:id            → Chat     (403 forbidden if not a member)
+// GET  /api/chats/:id            → Chat     (403 forbidden if not a member, nor an admin of a channel chat's channel)
 // POST /api/chats/direct  { userId }             → Chat (the same chat for the same pair; 403 blocked)
 // POST /api/chats/group   { title, userIds }     → 201 Chat
 // POST /api/chats/:id/invite { userIds }         → Chat

@@ -45,6 +45,23 @@ export interface ChannelList {
 }
 
 /** An admin of a channel, as GET/POST /api/channels/:id/admins list them (admins only). */
+/**
+ * GET /api/channels/:id/chats (admins only): one of the channel's chats with users, newest first. The only
+ * place the channel sees who wrote to it; whether they follow it is not said.
+ */
+export interface ChannelChatItem {
+  /** the chat's id (its documents c:<id>, …) */
+  id: string
+  user: { id: string; name: string; handle: string; photo?: string }
+  /** the latest message's preview ('' for none or a media message without caption) */
+  preview: string
+  /** who wrote it: the user's id, or the id of the admin who answered */
+  from: string
+  ts: number
+  /** messages after the read position the channel's admins share */
+  unread: number
+}
+
 export interface ChannelAdmin {
   id: string
   handle: string

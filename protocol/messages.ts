@@ -92,11 +92,13 @@ export type MessageEdit = { body: string; ts: number } | { retracted: true; ts: 
 
 /** Value of the inbox doc's `chats` Y.Map, keyed by conversation id. Written by the server only. */
 export interface InboxEntry {
-  kind: 'direct' | 'group'
-  /** group title; for direct chats the other member's display name */
+  kind: 'direct' | 'group' | 'channel'
+  /** group title; for direct chats the other member's display name; for a chat with a channel its name */
   title: string
   /** the other member's id, for direct chats */
   peer?: string
+  /** a chat with a channel: the channel's id (its photo: GET /api/channels/:id/photo?v=<photo>) */
+  channel?: string
   /** last message: preview (first 100 chars), author, time */
   preview: string
   from: string
@@ -107,8 +109,8 @@ export interface InboxEntry {
   unread: number
   members: number
   /**
-   * A group's photo version (as Chat.photo), or in a direct chat the other person's profile photo
-   * version (as Profile.photo); absent when there is none. Rewritten live when it changes.
+   * A group's photo version (as Chat.photo), in a direct chat the other person's profile photo
+   * version (as Profile.photo), in a chat with a channel the channel's; absent when there is none. Rewritten live when it changes.
    */
   photo?: string
   /**

@@ -60,8 +60,8 @@ export interface PushPayload {
   body: string
   /** previews on only: the latest message's id */
   msg?: string
-  /** previews on only: 'direct' | 'group' */
-  kind?: 'direct' | 'group'
+  /** previews on only: the chat's kind */
+  kind?: 'direct' | 'group' | 'channel'
   /** previews on only: the latest messages name this user (`@handle`) */
   mention?: true
 }

@@ -2,17 +2,25 @@
 // channel, idempotent. A block unfollows and keeps the caller from following until they unblock.
 // PUT /api/channels/:id/mute: a follower's mute of the channel's pushes, like a chat's (push/http.ts),
 // kept on the follow (an unfollow forgets it).
-// Nothing of it is ever shown to the channel's admins but in the rounded count (followers.ts).
+// Nothing of it is ever shown to the channel's admins but in the rounded count (followers.ts); a block also
+// takes the user's chat with the channel off its list and refuses the admins' writes there (chats.ts).
 import type { Channel } from '../../protocol/channels.ts'
 import type { MuteBody } from '../../protocol/push.ts'
 import { checkMute } from '../push/http.ts'
-import { requireCaller, type ApiContext } from '../api/context.ts'
+import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
 import { HttpError, forbidden } from '../http/errors.ts'
 import type { Router } from '../http/router.ts'
 import { requireChannel } from './access.ts'
+import { channelChatKey } from './chats.ts'
 
 export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: string, id: string) => Promise<Channel>): void {
   const { db } = ctx
+
+  /** A block or unblock reaches the user's chat with the channel: the admins' writes stop, or may start again. */
+  async function chatFollows(userId: string, id: string): Promise<void> {
+    const conv = await db.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [channelChatKey(id, userId)])
+    if (conv) await chatChanged(ctx, conv.id)
+  }
 
   r.post('/api/channels/:id/follow', async (call) => {
     const { userId } = await requireCaller(ctx, call)
@@ -59,6 +67,7 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
         [userId, id, Date.now()],
       )
     })
+    await chatFollows(userId, id)
     return { status: 200, body: await channelFor(userId, id) }
   })
 
@@ -67,6 +76,7 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
     const id = call.params.id
     await requireChannel(db, id)
     await db.run('DELETE FROM channel_blocks WHERE user_id = ? AND channel_id = ?', [userId, id])
+    await chatFollows(userId, id)
     return { status: 200, body: await channelFor(userId, id) }
   })
 }

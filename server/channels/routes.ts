@@ -1,5 +1,6 @@
 // POST /api/channels, GET /api/channels (directory and search), GET/PATCH /api/channels/:id,
-// GET /api/me/channels. Follows and blocks: follow.ts; admins and statistics: admins.ts.
+// GET /api/me/channels. Follows and blocks: follow.ts; admins and statistics: admins.ts; users' chats with
+// the channel: chats.ts.
 import { CHANNEL_LIST_LIMIT, searchForm, type Channel, type ChannelList } from '../../protocol/channels.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
@@ -19,6 +20,7 @@ import { reportRoutes } from './reports.ts'
 import { adminRoutes } from './admins.ts'
 import { scheduledRoutes } from './scheduled-routes.ts'
 import { couponRoutes } from '../coupons/routes.ts'
+import { channelChatRoutes } from './chats.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That channel ID is taken. Choose another one.')
 
@@ -147,6 +149,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
   adminRoutes(r, ctx, channels)
   scheduledRoutes(r, ctx)
   couponRoutes(r, ctx)
+  channelChatRoutes(r, ctx, channels)
 }
 
 function intParam(raw: string | null, dflt: number, min: number, max: number, name: string): number {

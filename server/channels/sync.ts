@@ -20,6 +20,8 @@ export interface ChannelSync {
   changed(channelId: string): Promise<void>
   /** publishes scheduled posts when due (scheduled.ts) */
   scheduler: Scheduler
+  /** Adds a listener told after every `changed` (the chats with the channel follow it). */
+  onChanged(fn: (channelId: string) => Promise<void>): void
 }
 
 /**
@@ -60,12 +62,17 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   const scheduler = new Scheduler(channels, effects, envInt('SORI_SCHEDULE_TICK_MS', 15_000))
   scheduler.start()
   engine.onClose(() => scheduler.stop())
+  const changedListeners: ((channelId: string) => Promise<void>)[] = []
   const sync: ChannelSync = {
     scheduler,
     async changed(channelId) {
       if (engine.closing) return
       if (channels.states.cached(channelId)) await channels.states.refresh(channelId)
       await channels.heads.writeFor(channelId)
+      for (const fn of changedListeners) await fn(channelId)
+    },
+    onChanged(fn) {
+      changedListeners.push(fn)
     },
   }
   attached.set(engine, sync)

@@ -7,6 +7,7 @@ import { CLOSE } from '../../protocol/wire.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChatDomain } from './domain.ts'
 import type { HeadKey, HeadState } from './docs/head.ts'
+import { mayOpen } from './convs.ts'
 
 export async function chatChanged(chats: ChatDomain, convId: string): Promise<void> {
   const docs = chats.engine.docs
@@ -40,6 +41,7 @@ export async function chatChanged(chats: ChatDomain, convId: string): Promise<vo
 
   // sockets of users who lost access
   for (const doc of docs.inGroup(convId)) {
-    for (const c of doc.conns) if (!members.has(c.userId)) c.close(CLOSE.FORBIDDEN, 'no longer a member of this chat')
+    for (const c of doc.conns)
+      if (!fresh || !mayOpen(fresh, c.userId)) c.close(CLOSE.FORBIDDEN, 'no longer a member of this chat')
   }
 }

@@ -21,9 +21,24 @@ export interface ConvMember {
   muted?: number
 }
 
+/** A user's chat with a channel: the channel's side of it, read again whenever the channel or the chat changes. */
+export interface ConvChannel {
+  id: string
+  name: string
+  /** the channel's photo: the sha256 of its content ('' for none) */
+  photo: string
+  /** its current admins, who answer as the channel */
+  admins: Set<string>
+  disabled: boolean
+  /** the member blocked the channel: nothing more of the channel's side reaches them */
+  blocked: boolean
+  /** the read position every admin shares (convs.channel_read) */
+  read: number
+}
+
 export interface ConvState {
   id: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   title: string
   page: number
   created: number
@@ -40,6 +55,43 @@ export interface ConvState {
   lastMedia?: MediaKind
   /** a group's photo: the sha256 of its content (absent or '': none) */
   photo?: string
+  /** kind 'channel': the channel the member talks to */
+  channel?: ConvChannel
+}
+
+/** The one member of a channel chat (undefined once they left or deleted their account). */
+export const channelChatUser = (conv: ConvState): string | undefined =>
+  conv.kind === 'channel' ? conv.members.keys().next().value : undefined
+
+/**
+ * Who may open the chat's documents: its members; in a channel chat also the channel's current admins,
+ * as long as the member is still in it.
+ */
+export function mayOpen(conv: ConvState, userId: string): boolean {
+  if (conv.members.has(userId)) return true
+  return !!conv.channel && conv.members.size > 0 && conv.channel.admins.has(userId)
+}
+
+/** Reads the channel side of a channel chat. */
+export async function readConvChannel(db: Db, channelId: string, read: number, member: string | undefined): Promise<ConvChannel> {
+  const [c, admins, blocked] = await Promise.all([
+    db.get<{ name: string; photo: string | null; disabled: number }>('SELECT name, photo, disabled FROM channels WHERE id = ?', [
+      channelId,
+    ]),
+    db.all<{ user_id: string }>('SELECT user_id FROM channel_admins WHERE channel_id = ?', [channelId]),
+    member
+      ? db.get('SELECT 1 AS x FROM channel_blocks WHERE user_id = ? AND channel_id = ?', [member, channelId])
+      : Promise.resolve(undefined),
+  ])
+  return {
+    id: channelId,
+    name: c?.name ?? '',
+    photo: c?.photo ?? '',
+    admins: new Set(admins.map((a) => a.user_id)),
+    disabled: !c || Number(c.disabled) === 1,
+    blocked: !!blocked,
+    read,
+  }
 }
 
 /** The chat's latest message, as an inbox entry shows it. */
@@ -80,7 +132,12 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     last_ts: number
     last_media: string
     photo: string
-  }>('SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media, photo FROM convs WHERE id = ?', [id])
+    channel_id: string | null
+    channel_read: number
+  }>(
+    'SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media, photo, channel_id, channel_read FROM convs WHERE id = ?',
+    [id],
+  )
   if (!c) return null
   const [members, pages, former] = await Promise.all([
     db.all<{
@@ -103,7 +160,7 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
   ])
   const state: ConvState = {
     id,
-    kind: c.kind === 'direct' ? 'direct' : 'group',
+    kind: c.kind === 'direct' || c.kind === 'channel' ? c.kind : 'group',
     title: c.title,
     page: Number(c.page),
     created: Number(c.created),
@@ -129,6 +186,8 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastMedia: storedMedia(c.last_media),
     photo: c.photo,
   }
+  if (state.kind === 'channel' && c.channel_id)
+    state.channel = await readConvChannel(db, c.channel_id, Number(c.channel_read), channelChatUser(state))
   await readHidden(db, state, repair)
   return state
 }
@@ -178,6 +237,13 @@ export class Convs {
     if (c && --c.refs <= 0) this.cache.delete(id)
   }
 
+  /** The cached chats with channel `channelId`. */
+  cachedOfChannel(channelId: string): string[] {
+    const out: string[] = []
+    for (const [id, c] of this.cache) if (c.state.channel?.id === channelId) out.push(id)
+    return out
+  }
+
   /**
    * A user's new display name, into those of `convIds` that are cached or being read now (a read that
    * began before the rename committed would otherwise bring the old name into the cache).
@@ -210,6 +276,10 @@ export class Convs {
     // lengths in memory may be ahead of the table (uncommitted appends): keep the larger
     for (const [page, len] of c.state.pageLengths) fresh.pageLengths.set(page, Math.max(len, fresh.pageLengths.get(page) ?? 0))
     fresh.page = Math.max(fresh.page, c.state.page)
+    // and so may the latest message be (the mirror writes it at most once a second)
+    if (!failed && c.state.lastTs > fresh.lastTs) setLastMessage(fresh, lastMessage(c.state))
+    // so is the channel's read position (its writes go through the group commit too)
+    if (fresh.channel && c.state.channel && !failed) fresh.channel.read = Math.max(fresh.channel.read, c.state.channel.read)
     Object.assign(c.state, fresh)
     return c.state
   }

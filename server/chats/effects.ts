@@ -22,6 +22,8 @@ export class ChatBatch {
   readonly pages = new Map<string, number>()
   /** `${conv}:${user}` → read position */
   readonly reads = new Map<string, { conv: string; user: string; pos: number }>()
+  /** channel chat → the read position its channel's admins share */
+  readonly channelReads = new Map<string, number>()
   /** conv → all its hidden ranges (they replace the stored ones) */
   readonly hidden = new Map<string, HiddenRow[]>()
   /** `${conv}:${page}:${msg}` → the blob a media message names, and whether it still does (retracted: no) */
@@ -159,6 +161,8 @@ async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatB
       part.flatMap((r) => [r.conv, r.user, r.pos]),
     )
   }
+  for (const [conv, pos] of b.channelReads)
+    await q.run('UPDATE convs SET channel_read = ? WHERE id = ? AND channel_read < ?', [pos, conv, pos])
   await writeHidden(q, dialect, b.hidden)
   if (b.refs.size) await writeBlobRefs(q, dialect, b.refs.values())
   if (b.links.length) await writeLinkUses(q, b.links)

@@ -42,7 +42,7 @@ export class HeadMeta {
     const meta = doc.ydoc.getMap<unknown>(ROOTS.head.meta)
     const want: Record<string, unknown> = {
       kind: conv.kind,
-      title: conv.title,
+      title: conv.channel?.name ?? conv.title,
       members: [...conv.members.keys()].sort(),
       names: metaNames(conv),
       page: conv.page,

@@ -18,6 +18,11 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   let peer: string | undefined
   let title = conv.title
   let photo = groupPhotoVersion(conv.kind, conv.photo)
+  // a chat with a channel shows the channel: its name and photo
+  if (conv.channel) {
+    title = conv.channel.name
+    photo = profilePhotoVersion(conv.channel.photo)
+  }
   if (conv.kind === 'direct') {
     for (const [id, m] of conv.members)
       if (id !== userId) {
@@ -48,6 +53,7 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
     members: conv.members.size,
   }
   if (peer) e.peer = peer
+  if (conv.channel) e.channel = conv.channel.id
   if (last.media) e.media = last.media
   if (photo) e.photo = photo
   const field = hidden && hiddenField(hidden)
@@ -67,7 +73,20 @@ function wroteSince(pageLengths: Map<number, number>, since: number): boolean {
   return false
 }
 
-const ENTRY_KEYS = ['kind', 'title', 'peer', 'preview', 'from', 'ts', 'unread', 'members', 'media', 'photo', 'muted'] as const
+const ENTRY_KEYS = [
+  'kind',
+  'title',
+  'peer',
+  'channel',
+  'preview',
+  'from',
+  'ts',
+  'unread',
+  'members',
+  'media',
+  'photo',
+  'muted',
+] as const
 function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
   const o = a as Record<string, unknown>
@@ -132,7 +151,9 @@ export class InboxWriter {
     )
     const want = new Map<string, InboxEntry>()
     for (const r of rows) {
-      const cached = this.chats.convs.cached(r.id) ?? (Number(r.hides) ? await this.chats.convs.get(r.id) : null)
+      // a channel chat's entry shows the channel, which the row does not hold
+      const cached =
+        this.chats.convs.cached(r.id) ?? (Number(r.hides) || r.kind === 'channel' ? await this.chats.convs.get(r.id) : null)
       const e = cached ? entryFor(cached, userId) : rowEntry(r)
       if (e) want.set(r.id, e)
     }

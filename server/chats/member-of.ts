@@ -1,4 +1,5 @@
-// The check of every member-only chat route: the chat exists (404) and the caller is a member of it (403).
+// The check of every member-only chat route: the chat exists (404) and the caller is a member of it (403);
+// reading a chat also lets a channel's admins in to its chats with users (viewerOf).
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 import type { Queryable } from '../db/db.ts'
 import { forbidden, notFound } from '../http/errors.ts'
@@ -10,4 +11,21 @@ export async function memberOf(q: Queryable, userId: string, convId: string) {
   if (!conv) throw notFound('No such chat.')
   if (!(await isMember(q, convId, userId))) throw forbidden('You are not a member of this chat.')
   return conv
+}
+
+/**
+ * The conversation, which `userId` may read: as a member, or, in a chat with a channel that still has its
+ * user, as one of the channel's admins.
+ */
+export async function viewerOf(q: Queryable, userId: string, convId: string) {
+  const conv = ENTITY_ID_RE.test(convId) ? await convRow(q, convId) : undefined
+  if (!conv) throw notFound('No such chat.')
+  if (await isMember(q, convId, userId)) return conv
+  if (
+    conv.channel_id &&
+    (await q.get('SELECT 1 AS x FROM channel_admins WHERE channel_id = ? AND user_id = ?', [conv.channel_id, userId])) &&
+    (await q.get('SELECT 1 AS x FROM members WHERE conv_id = ?', [convId]))
+  )
+    return conv
+  throw forbidden('You are not a member of this chat.')
 }

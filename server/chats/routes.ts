@@ -14,7 +14,7 @@ import type { Router } from '../http/router.ts'
 import { blockersOf, hasBlocked } from '../users/blocks.ts'
 import { directKey } from './direct-key.ts'
 import { admitToGroup } from './admit.ts'
-import { memberOf as memberConv } from './member-of.ts'
+import { memberOf as memberConv, viewerOf } from './member-of.ts'
 import { writeSystemLines, type SystemLineInput } from './system-lines.ts'
 import { addMembers, convRow, insertConv, isMember, listChats, loadChat, memberCount, removeMember } from './store.ts'
 
@@ -63,7 +63,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
 
   r.get('/api/chats/:id', async (call) => {
     const { userId } = await requireCaller(ctx, call)
-    await memberOf(userId, call.params.id)
+    await viewerOf(db, userId, call.params.id)
     return { status: 200, body: await chatFor(userId, call.params.id) }
   })
 

@@ -7,31 +7,29 @@ import { PAGE_STRIDE, PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.
 
 interface ConvRow {
   id: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   title: string
   page: number
   owner: string
   /** the sha256 of the group's photo, '' for none */
   photo: string
+  /** a chat with a channel: the channel's id */
+  channel_id: string | null
 }
 
 /** Creates a conversation with its first page and its members. */
 /** A new conversation; a group's owner is its creator, `memberIds[0]`. */
 export async function insertConv(
   q: Queryable,
-  conv: { id: string; kind: 'direct' | 'group'; title: string; directKey: string | null },
+  conv: { id: string; kind: 'direct' | 'group' | 'channel'; title: string; directKey: string | null; channelId?: string },
   memberIds: string[],
 ): Promise<void> {
   const now = Date.now()
   const owner = conv.kind === 'group' ? memberIds[0] : ''
-  await q.run('INSERT INTO convs (id, kind, title, direct_key, page, created, owner) VALUES (?, ?, ?, ?, 0, ?, ?)', [
-    conv.id,
-    conv.kind,
-    conv.title,
-    conv.directKey,
-    now,
-    owner,
-  ])
+  await q.run(
+    'INSERT INTO convs (id, kind, title, direct_key, page, created, owner, channel_id) VALUES (?, ?, ?, ?, 0, ?, ?, ?)',
+    [conv.id, conv.kind, conv.title, conv.directKey, now, owner, conv.channelId ?? null],
+  )
   await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, 0, 0)', [conv.id])
   await addMembers(q, conv.id, memberIds)
 }
@@ -99,7 +97,7 @@ export async function memberCount(q: Queryable, convId: string): Promise<number>
 }
 
 export async function convRow(q: Queryable, convId: string): Promise<ConvRow | undefined> {
-  return q.get<ConvRow>('SELECT id, kind, title, page, owner, photo FROM convs WHERE id = ?', [convId])
+  return q.get<ConvRow>('SELECT id, kind, title, page, owner, photo, channel_id FROM convs WHERE id = ?', [convId])
 }
 
 /** A chat's `photo` as the API and the inbox show it: a group's photo version, undefined for none. */
@@ -121,6 +119,7 @@ async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise
     q,
     rows.map((r) => r.id),
   )
+  const channels = await channelsOf(q, rows)
   return rows.map((r) => {
     const now = members.get(r.id) ?? []
     const inChat = new Set(now.map((p) => p.id))
@@ -136,8 +135,27 @@ async function toChats(q: Queryable, viewerId: string, rows: ConvRow[]): Promise
     }
     const photo = groupPhotoVersion(r.kind, r.photo)
     if (photo) chat.photo = photo
+    const channel = r.channel_id ? channels.get(r.channel_id) : undefined
+    if (channel) chat.channel = channel
     return chat
   })
+}
+
+/** The channels of those of `rows` that are chats with a channel: id, name and photo version. */
+async function channelsOf(q: Queryable, rows: ConvRow[]): Promise<Map<string, NonNullable<Chat['channel']>>> {
+  const out = new Map<string, NonNullable<Chat['channel']>>()
+  const ids = [...new Set(rows.flatMap((r) => (r.channel_id ? [r.channel_id] : [])))]
+  for (const chunk of powerOfTwoChunks(ids, 512)) {
+    const found = await q.all<{ id: string; name: string; photo: string | null }>(
+      `SELECT id, name, photo FROM channels WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    )
+    for (const c of found) {
+      const photo = profilePhotoVersion(c.photo)
+      out.set(c.id, photo ? { id: c.id, name: c.name, photo } : { id: c.id, name: c.name })
+    }
+  }
+  return out
 }
 
 /** Who left (or was removed from) these conversations, with their current names, keyed by conversation. */
@@ -166,7 +184,7 @@ export async function loadChat(q: Queryable, viewerId: string, convId: string): 
 /** The chats `userId` is a member of, the most recently active first. */
 export async function listChats(q: Queryable, userId: string): Promise<Chat[]> {
   const rows = await q.all<ConvRow>(
-    `SELECT c.id, c.kind, c.title, c.page, c.owner, c.photo FROM convs c JOIN members m ON m.conv_id = c.id
+    `SELECT c.id, c.kind, c.title, c.page, c.owner, c.photo, c.channel_id FROM convs c JOIN members m ON m.conv_id = c.id
       WHERE m.user_id = ? ORDER BY c.last_ts DESC, c.created DESC, c.id`,
     [userId],
   )

@@ -4,12 +4,13 @@ import type { Db } from '../db/db.ts'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { envInt } from '../config.ts'
 import type { SyncEngine } from '../sync/types.ts'
-import { Convs } from './convs.ts'
+import { Convs, type ConvState } from './convs.ts'
 import type { ChatDomain, ChatOptions } from './domain.ts'
 import { ChatEffects, type CommittedListener } from './effects.ts'
 import { InboxWriter } from './inbox-writer.ts'
 import { HeadMeta } from './head-meta.ts'
 import { chatChanged } from './chat-changed.ts'
+import { channelChanged } from './channel-changed.ts'
 import { blockChanged } from './hidden.ts'
 import { userRenamed } from './user-renamed.ts'
 import { accountDeleted } from './account-deleted.ts'
@@ -27,6 +28,8 @@ export interface ChatSync extends SyncEngine {
    * `meta` and every member's inbox entry, and closes the sockets of users who lost access (4403).
    */
   chatChanged(convId: string): Promise<void>
+  /** A channel's relational state changed: its chats with users follow (channel-changed.ts). */
+  channelChanged(channelId: string): Promise<void>
   /**
    * `viewer` blocked or unblocked `author` (after the relational commit), the other member of direct chat
    * `convId`: from now on, or no longer, the author's messages there are hidden from the viewer (hidden.ts).
@@ -47,6 +50,8 @@ export interface ChatSync extends SyncEngine {
    * the committed length the mirror has not written (0 when neither knows more than the tables).
    */
   unmirroredLength(convId: string, page: number): number
+  /** A conversation's state while any of its documents is loaded (undefined otherwise). */
+  cachedConv(convId: string): ConvState | undefined
   /** Adds a listener told of every committed batch of the chats (effects.ts, CommittedListener). */
   onCommitted(fn: CommittedListener): void
 }
@@ -77,6 +82,7 @@ export function attachChats(
   engine.onClose(() => chats.inbox.flush())
   return Object.assign(engine, {
     chatChanged: (convId: string) => (engine.closing ? Promise.resolve() : chatChanged(chats, convId)),
+    channelChanged: (channelId: string) => (engine.closing ? Promise.resolve() : channelChanged(chats, channelId)),
     blockChanged: (convId: string, viewer: string, author: string) =>
       engine.closing ? Promise.resolve() : blockChanged(chats, effects, convId, viewer, author),
     userRenamed: (userId: string) => (engine.closing ? Promise.resolve() : userRenamed(chats, userId)),
@@ -85,6 +91,7 @@ export function attachChats(
       return Math.max(loaded ? loaded.ydoc.getArray(ROOTS.page.msgs).length : 0, effects.unmirroredLength(convId, page))
     },
     accountDeleted: (userId: string) => (engine.closing ? Promise.resolve() : accountDeleted(chats, userId)),
+    cachedConv: (convId: string) => chats.convs.cached(convId),
     onCommitted: (fn: CommittedListener) => {
       effects.listeners.push(fn)
     },

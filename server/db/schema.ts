@@ -602,4 +602,14 @@ CREATE INDEX blobs_uploader ON blobs(uploader, created);
 CREATE INDEX blobs_created ON blobs(created);
 CREATE INDEX channels_photo ON channels(photo)`,
   },
+  {
+    // a user's chat with a channel (kind 'channel', one per user and channel: direct_key 'ch:<channel>:<user>'):
+    // the user is its one member; the channel's admins reach it through channel_admins, and channel_read is
+    // the read position they share (server/channels/chats.ts)
+    id: 26,
+    sql: `
+ALTER TABLE convs ADD COLUMN channel_id TEXT REFERENCES channels(id);
+ALTER TABLE convs ADD COLUMN channel_read BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX convs_channel ON convs(channel_id, last_ts)`,
+  },
 ]

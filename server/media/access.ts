@@ -3,7 +3,8 @@
 // server/chats/docs/page.ts). Whoever leaves a chat (or is removed) loses all of its media at once; a blob
 // that no message names (not sent yet, or retracted) is its uploader's alone. A channel's upload is read by
 // anyone signed in once a post of the channel names it (blob_refs keyed by the channel's id), while the
-// channel is not disabled: channels are public.
+// channel is not disabled: channels are public. In a user's chat with a channel, the channel's current
+// admins read what its messages name, as they read its pages.
 import type { Queryable } from '../db/db.ts'
 import { MEDIA_ID_RE } from '../../protocol/limits.ts'
 import type { BlobRow } from './uploads.ts'
@@ -27,5 +28,12 @@ export async function readableBlob(q: Queryable, userId: string, id: string): Pr
       WHERE m.conv_id = ? AND m.user_id = ? AND r.blob_id = ? LIMIT 1`,
     [b.conv_id, userId, id],
   )
-  return seen ? b : undefined
+  if (seen) return b
+  // in a chat with a channel, its admins read what is in it while the chat has its user
+  const answered = await q.get(
+    `SELECT 1 AS x FROM convs c JOIN channel_admins a ON a.channel_id = c.channel_id JOIN blob_refs r ON r.conv_id = c.id
+      WHERE c.id = ? AND a.user_id = ? AND r.blob_id = ? AND EXISTS (SELECT 1 FROM members m WHERE m.conv_id = c.id) LIMIT 1`,
+    [b.conv_id, userId, id],
+  )
+  return answered ? b : undefined
 }

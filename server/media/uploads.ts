@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import type { BlobInfo, CreateUploadBody, MediaKind } from '../../protocol/api.ts'
-import { ENTITY_ID_RE, MAX_MEDIA_BYTES, MAX_MEDIA_NAME_CHARS, MEDIA_ID_RE } from '../../protocol/limits.ts'
+import { MAX_MEDIA_BYTES, MAX_MEDIA_NAME_CHARS, MEDIA_ID_RE } from '../../protocol/limits.ts'
 import type { Db, Queryable } from '../db/db.ts'
-import { HttpError, badRequest, forbidden, notFound } from '../http/errors.ts'
+import { HttpError, badRequest, notFound } from '../http/errors.ts'
 import { asObject, optStr } from '../http/input.ts'
 import { REQUEST_TIMEOUT_MS } from '../http/timeouts.ts'
-import { convRow, isMember } from '../chats/store.ts'
+import { viewerOf } from '../chats/member-of.ts'
 import { requireAdmin } from '../channels/access.ts'
 import type { BlobStore } from './blob-store.ts'
 import { PartialMissing, type Partials } from './partials.ts'
@@ -139,9 +139,8 @@ export async function createUpload(
 ): Promise<{ id: string; offset: number }> {
   if ('channelId' in target) await requireAdmin(m.db, userId, target.channelId)
   else {
-    const conv = ENTITY_ID_RE.test(target.convId) ? await convRow(m.db, target.convId) : undefined
-    if (!conv) throw notFound('No such chat.')
-    if (!(await isMember(m.db, target.convId, userId))) throw forbidden('You are not a member of this chat.')
+    // a member, or an admin answering in a chat with their channel
+    await viewerOf(m.db, userId, target.convId)
   }
   const o = asObject(body) as Partial<Record<keyof CreateUploadBody, unknown>> & Record<string, unknown>
   if (!isKind(o.kind)) throw badRequest(`"kind" must be one of ${KINDS.join(', ')}.`)

@@ -17,7 +17,7 @@ export interface Latest {
 /** What the wording needs of the chat. */
 export interface ChatFacts {
   id: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   title: string
   members: number
   /** the author's display name */
@@ -89,7 +89,7 @@ export function renderPayload(r: RenderInput): PushPayload {
       body: r.count > 1 ? t(lang, 'newMessages', { count: r.count }) : t(lang, 'newMessage'),
     }
   const group = chat.title || t(lang, 'untitledGroup', { count: chat.members })
-  const title = clip(chat.kind === 'direct' ? chat.sender : t(lang, 'inGroup', { name: chat.sender, chat: group }), 120)
+  const title = clip(chat.kind !== 'group' ? chat.sender : t(lang, 'inGroup', { name: chat.sender, chat: group }), 120)
   const { msg, last } = r.latest
   const text = msg?.body ?? last.preview
   const media = msg?.media?.kind ?? last.media

@@ -396,14 +396,18 @@ export class PushService {
         kind: conv.kind,
         title: conv.title,
         members: conv.members.size,
-        sender: conv.members.get(author)?.name ?? conv.former.get(author) ?? '',
+        // in a chat with a channel, whoever is not its user answers as the channel
+        sender:
+          conv.channel && !conv.members.has(author)
+            ? conv.channel.name
+            : (conv.members.get(author)?.name ?? conv.former.get(author) ?? ''),
       },
       latest,
       count,
       badge,
       mention: slot.mention,
     })
-    const urgency = conv.kind === 'direct' || slot.mention ? 'high' : 'normal'
+    const urgency = conv.kind !== 'group' || slot.mention ? 'high' : 'normal'
     slot.latest = null
     slot.mention = false
     slot.lastSent = performance.now()

@@ -54,7 +54,7 @@ export async function exportData(ctx: ApiContext, userId: string, sessionId: str
   for (const c of await listChats(db, userId)) {
     const messages: ExportedMessage[] = []
     for (let p = 0; p <= c.page; p++) messages.push(...(await pageMessages(ctx, c.id, p, userId)))
-    chats.push({ id: c.id, kind: c.kind, title: c.title, members: c.members, messages })
+    chats.push({ id: c.id, kind: c.kind, title: c.channel?.name ?? c.title, members: c.members, messages })
   }
   return {
     format: 'sori-export',

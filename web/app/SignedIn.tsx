@@ -27,6 +27,7 @@ const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
 const Channels = lazy(() => withLaterStrings(import('../screens/channels/Directory.tsx')))
 const ChannelHome = lazy(() => withLaterStrings(import('../screens/channels/ChannelHome.tsx')))
 const ChannelStats = lazy(() => withLaterStrings(import('../screens/channels/ChannelStats.tsx')))
+const ChannelChats = lazy(() => withLaterStrings(import('../screens/channels/ChannelChats.tsx')))
 const NewChannel = lazy(() => withLaterStrings(import('../screens/channels/NewChannel.tsx')))
 const ChannelByHandle = lazy(() => withLaterStrings(import('../screens/channels/ByHandle.tsx')))
 const MyCoupons = lazy(() => withLaterStrings(import('../screens/coupons/MyCoupons.tsx')))
@@ -74,6 +75,8 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <ChannelHome key={arg} id={arg} />
     case 'channel-stats':
       return <ChannelStats key={arg} id={arg} />
+    case 'channel-chats':
+      return <ChannelChats key={arg} id={arg} />
     case 'new-channel':
       return <NewChannel />
     case 'c':

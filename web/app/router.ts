@@ -15,6 +15,7 @@ export type RouteName =
   | 'channels'
   | 'channel'
   | 'channel-stats'
+  | 'channel-chats'
   | 'new-channel'
   | 'coupons'
   | 'redeem'
@@ -40,6 +41,8 @@ const NAMES: readonly RouteName[] = [
   'channel',
   // a channel's statistics, for its admins
   'channel-stats',
+  // a channel's chats with users, for its admins
+  'channel-chats',
   'new-channel',
   'coupons',
   'redeem',
@@ -70,7 +73,8 @@ export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
   if (
     !(NAMES as readonly string[]).includes(name) ||
-    ((name === 'chat' || name === 'channel' || name === 'channel-stats' || name === 'redeem') && !ENTITY_ID_RE.test(arg)) ||
+    ((name === 'chat' || name === 'channel' || name === 'channel-stats' || name === 'channel-chats' || name === 'redeem') &&
+      !ENTITY_ID_RE.test(arg)) ||
     (name === 'invite' && !INVITE_TOKEN_RE.test(arg)) ||
     (name === 'c' && !HANDLE_RE.test(arg.toLowerCase())) ||
     (name === 'share' && !APP_KEY_RE.test(arg)) ||

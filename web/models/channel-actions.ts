@@ -1,6 +1,6 @@
 // What the channel screens do with channels (docs/protocol.md, "Channels (Plus Friends)"): the directory
 // and search, a channel's home (its posts, live), follow, mute, block and report, making a channel, and an
-// admin's post. Apart from models/channels.ts, which the chat list needs at start, so that none of this
+// admin's post; a user's chat with a channel and the channel's list of them. Apart from models/channels.ts, which the chat list needs at start, so that none of this
 // (the post grammar included) is downloaded before a channel screen opens.
 import {
   CHANNEL_ROOTS,
@@ -9,12 +9,13 @@ import {
   checkPost,
   type Channel,
   type ChannelCategory,
+  type ChannelChatItem,
   type ChannelList,
   type ChannelPost,
   type ReportReason,
 } from '../../protocol/channels.ts'
 import { MUTED_FOREVER } from '../../protocol/push.ts'
-import type { UploadCreated } from '../../protocol/api.ts'
+import type { Chat, UploadCreated } from '../../protocol/api.ts'
 import type { MediaRef } from '../../protocol/messages.ts'
 import { api, ApiFailure, getToken } from '../account/api.ts'
 import { me } from '../account/session.ts'
@@ -198,3 +199,10 @@ export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | '
     head.release()
   }
 }
+
+/** My chat with a channel, opened on the server if it is not yet (the same one every time). */
+export const openChannelChat = (id: string): Promise<Chat> => api('POST', `/api/channels/${encodeURIComponent(id)}/chat`)
+
+/** A channel's chats with users, newest first (its admins only). */
+export const channelChats = (id: string): Promise<ChannelChatItem[]> =>
+  api('GET', `/api/channels/${encodeURIComponent(id)}/chats`)

@@ -1,6 +1,7 @@
-// Who may open a chat's documents (head and pages): its members; a page only once it exists.
+// Who may open a chat's documents (head and pages): its members (and a channel chat's admins, convs.ts
+// mayOpen); a page only once it exists.
 import type { Access } from '../../sync/kind.ts'
-import type { ConvState } from '../convs.ts'
+import { mayOpen, type ConvState } from '../convs.ts'
 import type { ChatDomain } from '../domain.ts'
 
 /**
@@ -15,7 +16,7 @@ export async function chatAccess(
 ): Promise<Access | null> {
   const conv = await chats.convs.acquire(convId)
   if (!conv) return null
-  if (!conv.members.has(userId) || !allowed(conv)) {
+  if (!mayOpen(conv, userId) || !allowed(conv)) {
     chats.convs.release(convId)
     return null
   }

@@ -1,6 +1,7 @@
 // A chat's head `c:<conv>`: `meta` (kind, title, members, current page), written by the server from the
 // relational tables, and `reads`, each member's read position, written by that member only and never
-// falling. A committed read position moves the member's unread count (effects.ts).
+// falling. A committed read position moves the member's unread count (effects.ts); in a channel chat an
+// admin's moves the read position the channel's admins share (convs.channel_read).
 import * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
 import { PAGE_STRIDE } from '../../../protocol/limits.ts'
@@ -84,6 +85,13 @@ export function checkHeadEffects(doc: Y.Doc, update: Uint8Array): string | null 
 
 function recordRead(effects: ChatEffects, conv: ConvState, userId: string, pos: number | null, batch: Batch): void {
   if (pos === null) return
+  // the channel's admins share one read position: the furthest any of them read
+  if (conv.channel && !conv.members.has(userId)) {
+    if (!conv.channel.admins.has(userId) || pos <= conv.channel.read) return
+    conv.channel.read = pos
+    chatBatch(batch, effects).channelReads.set(conv.id, pos)
+    return
+  }
   const me = conv.members.get(userId)
   if (!me || pos <= me.readPos) return
   me.readPos = pos

@@ -4,8 +4,9 @@
 // committed append moves the chat's page length, latest message and, when the page is full, its current
 // page (effects.ts); a page before the current one takes no new messages once the one after it has. A
 // member blocked in a direct chat appends like anyone (they must not notice): what they write is hidden
-// from the one who blocked them (hidden.ts). The system lines of a group (`sys`: invited, left, removed,
-// renamed) are the server's to write (system-lines.ts). A media message must match the blob it names,
+// from the one who blocked them (hidden.ts). In a channel chat the channel's admins write as themselves,
+// and nothing of theirs is taken once the member blocked the channel (channelSideRefusal). The system
+// lines of a group (`sys`: invited, left, removed, renamed) are the server's to write (system-lines.ts). A media message must match the blob it names,
 // which its author uploaded to this chat (server/media/facts.ts: looked up when memory does not hold it);
 // its commit records that the page names the blob, and its retraction drops that (server/media/refs.ts).
 // A link message (Sori Link) must match the share ticket it names, which its author made
@@ -182,6 +183,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   }
 
   finish(): Refusal | null {
+    const side = channelSideRefusal(this.input.conv, this.input.userId)
+    if (side) return side
     if (this.newMsgs === 0) return null
     const { conv, page, doc } = this.input
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
@@ -223,6 +226,20 @@ export class PageGrammar implements UpdateRules<PageFacts> {
       ),
     })
   }
+}
+
+/**
+ * In a channel chat, who writes for the channel must be one of its admins now, and writes nothing once the
+ * member blocked the channel or the channel was disabled: the update is refused whole.
+ */
+function channelSideRefusal(conv: ConvState | null, userId: string): Refusal | null {
+  if (conv?.kind !== 'channel' || conv.members.has(userId)) return null
+  const ch = conv.channel
+  if (!ch || !ch.admins.has(userId) || conv.members.size === 0)
+    return { code: CLOSE.FORBIDDEN, reason: 'only the channel’s admins write for it' }
+  if (ch.blocked) return { code: CLOSE.REFUSED, reason: 'this person blocked the channel' }
+  if (ch.disabled) return { code: CLOSE.REFUSED, reason: 'the channel is disabled' }
+  return null
 }
 
 /** The page's index of its messages' authors, blobs and link messages, built on first use. */
@@ -271,7 +288,13 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
     if (m.media) doc.state.blobs?.set(m.id, m.media.id)
     if (m.link) {
       doc.state.links?.add(m.id)
-      part.links.push({ ticket: m.link.ticket, convId: conv.id, chatType: conv.kind, messageId: m.id, ts: Date.now() })
+      part.links.push({
+        ticket: m.link.ticket,
+        convId: conv.id,
+        chatType: conv.kind === 'group' ? 'group' : 'direct',
+        messageId: m.id,
+        ts: Date.now(),
+      })
     }
   }
   if (hiddenAfterAppend(conv, page, doc.ydoc.getArray(ROOTS.page.msgs), appended)) part.hidden.set(conv.id, hiddenRows(conv))

@@ -1,9 +1,17 @@
-// A channel's home: who it is, Follow / Unfollow / Block in one tap, and its posts, newest first (live,
-// and there offline once seen). Its admins write posts here too.
+// A channel's home: who it is, Follow / Unfollow / Block in one tap, a chat with it, and its posts, newest
+// first (live, and there offline once seen). Its admins write posts here too, and open its chats.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
 import { markChannelSeen } from '../../models/channels.ts'
-import { blockChannel, follow, getChannel, muteChannel, setChannelPhoto, watchPosts } from '../../models/channel-actions.ts'
+import {
+  blockChannel,
+  follow,
+  getChannel,
+  muteChannel,
+  openChannelChat,
+  setChannelPhoto,
+  watchPosts,
+} from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
@@ -113,6 +121,20 @@ export default function ChannelHome({ id }: { id: string }) {
               <button class="btn" disabled={busy} onClick={() => void act(() => blockChannel(id, !channel.blocked))}>
                 {channel.blocked ? t('channels.unblock') : t('channels.block')}
               </button>
+              {!channel.blocked && (
+                <button
+                  class="btn"
+                  disabled={busy}
+                  onClick={() =>
+                    void openChannelChat(id).then(
+                      (chat) => go('chat', chat.id),
+                      (e: unknown) => setError(errorText(e)),
+                    )
+                  }
+                >
+                  {t('channelChat.chat')}
+                </button>
+              )}
               <button class="btn" onClick={() => setReporting(true)}>
                 {t('channels.report')}
               </button>
@@ -128,6 +150,11 @@ export default function ChannelHome({ id }: { id: string }) {
               {channel.admin && (
                 <button class="btn btn--small" onClick={() => go('redeem', id)}>
                   {t('coupons.redeem')}
+                </button>
+              )}
+              {channel.admin && (
+                <button class="btn btn--small" onClick={() => go('channel-chats', id)}>
+                  {t('channelChat.chats')}
                 </button>
               )}
               {channel.admin && (

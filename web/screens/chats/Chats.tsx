@@ -167,12 +167,13 @@ export function Chats() {
                   }}
                 >
                   <Avatar
-                    id={c.peer ?? c.id}
+                    id={c.peer ?? c.channel ?? c.id}
                     name={title}
                     size={48}
-                    // the group's photo, or the other person's (the server keeps both live in the entry)
+                    // the group's photo, the other person's, or the channel's (the server keeps them live in the entry)
                     photo={c.photo}
                     group={c.kind === 'group'}
+                    channel={c.kind === 'channel' && !!c.channel}
                   />
                   <span class="row__body">
                     <span class="row__line">

@@ -32,6 +32,8 @@ interface Props {
   highlight?: boolean
   /** opens a photo full screen */
   onView?: (media: import('../../../protocol/messages.ts').MediaRef) => void
+  /** the message is a channel's (in a chat with it): this channel's id, whose photo `author` carries */
+  channel?: string
 }
 
 /**
@@ -66,7 +68,20 @@ export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: 
   )
 }
 
-export function MessageRow({ m, mine, first, last, author, replied, repliedAuthor, onOpen, onReact, highlight, onView }: Props) {
+export function MessageRow({
+  m,
+  mine,
+  first,
+  last,
+  author,
+  replied,
+  repliedAuthor,
+  onOpen,
+  onReact,
+  highlight,
+  onView,
+  channel,
+}: Props) {
   const name = personName(author)
   const meta = (
     <span class="msg__meta">
@@ -128,7 +143,11 @@ export function MessageRow({ m, mine, first, last, author, replied, repliedAutho
       data-msg-id={m.id}
       data-state={mine ? m.state : undefined}
     >
-      {!mine && <span class="msg__avatar">{first && <Avatar id={m.from} name={name} size={36} photo={author?.photo} />}</span>}
+      {!mine && (
+        <span class="msg__avatar">
+          {first && <Avatar id={channel ?? m.from} name={name} size={36} photo={author?.photo} channel={!!channel} />}
+        </span>
+      )}
       <div class="msg__col">
         {!mine && first && <UserText class="msg__name" text={name} />}
         <div class="msg__line">

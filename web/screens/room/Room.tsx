@@ -39,9 +39,15 @@ export default function Room({ convId }: { convId: string }) {
   const myId = me.value?.id ?? ''
   const messages = conv.messages.value
   const newest = messages[messages.length - 1]
-  const { chat, members: current, title, memberCount, lost, known, peerDeleted } = useRoomChat(convId, messages, myId)
+  const { chat, members: current, title, memberCount, lost, known, peerDeleted, channel } = useRoomChat(convId, messages, myId)
   // whoever left keeps their name and avatar on what they wrote
   const members = withAuthors(current, conv.authors.value)
+  // in a chat with a channel, whoever answers for it is the channel: its name and photo, never their own
+  const asChannel = (id: string) => !!channel && id !== channel.user
+  if (channel)
+    for (const m of messages)
+      if (asChannel(m.from) && !members.has(m.from))
+        members.set(m.from, { id: channel.id, handle: '', name: channel.name, status: '', photo: channel.photo })
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
   const sent = useComputed(() => toRows(conv.messages.value)).value
   const waiting = outRows(outgoing.value, convId, byId)
@@ -89,7 +95,9 @@ export default function Room({ convId }: { convId: string }) {
     setMode({ kind: 'new' })
   }
 
-  const typingNames = conv.typing.value.filter((id) => id !== myId).map((id) => isolate(personName(members.get(id))))
+  const typingNames = conv.typing.value
+    .filter((id) => id !== myId)
+    .map((id) => isolate(channel && asChannel(id) ? channel.name : personName(members.get(id))))
   const nameOf = (id: string) => (id === myId ? t('room.you') : personName(members.get(id)))
 
   // nothing of it here and no access to it: one clear state, not an empty room that says three things
@@ -124,6 +132,7 @@ export default function Room({ convId }: { convId: string }) {
         first={r.first}
         last={r.last}
         author={members.get(r.m.from)}
+        channel={channel && asChannel(r.m.from) ? channel.id : undefined}
         replied={replied}
         repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
         onOpen={setActions}
@@ -164,7 +173,12 @@ export default function Room({ convId }: { convId: string }) {
             </span>
           )}
         </h1>
-        <button class="icon-btn" onClick={() => setDetails(true)} aria-label={t('room.details')} disabled={!chat}>
+        <button
+          class="icon-btn"
+          onClick={() => setDetails(true)}
+          aria-label={t('room.details')}
+          disabled={!chat || chat.kind === 'channel'}
+        >
           <IconMenu />
         </button>
       </header>
@@ -203,6 +217,13 @@ export default function Room({ convId }: { convId: string }) {
         {announce}
       </div>
 
+      {channel && !lost && (
+        <p class="room__note muted" role="note">
+          {channel.user === myId
+            ? t('channelChat.userNote', { channel: isolate(channel.name) })
+            : t('channelChat.adminNote', { channel: isolate(channel.name) })}
+        </p>
+      )}
       {(lost || peerDeleted) && (
         <p class="room__lost" role="status">
           {lost ? t('room.lost') : t('room.peerDeleted')}

@@ -9,6 +9,8 @@ import { chatTitle } from '../chats/Chats.tsx'
 export interface RoomChat {
   chat: Chat | null
   members: Map<string, Profile>
+  /** a chat with a channel: the channel, as which every message not from the chat's user shows */
+  channel: { id: string; name: string; photo?: string; user: string } | null
   title: string
   memberCount: number
   /** the server closed our sockets (4403), or I am in neither the inbox nor the chat's member list */
@@ -24,6 +26,11 @@ const LOST_AFTER_MS = 1500
 
 function roomTitle(chat: Chat | null, entry: ChatListItem | undefined, myId: string): string {
   if (!chat || (entry && isPeerDeleted(entry))) return entry ? chatTitle(entry) : ''
+  // a chat with a channel: its user sees the channel; the channel's admins see the user
+  if (chat.kind === 'channel') {
+    const user = chat.members[0]
+    return !user || user.id === myId ? entry?.title || chat.channel?.name || '' : user.name
+  }
   // the inbox entry is live (the server rewrites it on rename and invite); the chat info is fetched
   const liveTitle = chat.kind === 'group' && entry?.title ? entry.title : ''
   const others = chat.members.filter((p) => p.id !== myId)
@@ -50,14 +57,23 @@ export function useRoomChat(convId: string, messages: readonly MessageView[], my
   // refetch the chat info when the live inbox says it changed, or someone unknown wrote
   const infoStale =
     !!chat && !!entry && ((chat.kind === 'group' && entry.title !== chat.title) || entry.members !== chat.members.length)
-  const unknownAuthor = !!chat && messages.slice(-50).some((m) => !members.has(m.from))
+  // (in a chat with a channel, whoever is not its user writes as the channel: no one unknown)
+  const unknownAuthor = !!chat && chat.kind !== 'channel' && messages.slice(-50).some((m) => !members.has(m.from))
   useEffect(() => {
     if (infoStale || unknownAuthor) chatInfo(convId)
   }, [infoStale, unknownAuthor])
 
+  const user = chat?.kind === 'channel' ? chat.members[0]?.id : undefined
+  const channel = chat?.kind === 'channel' && chat.channel ? { ...chat.channel, user: user ?? '' } : null
+  // the channel's live name and photo are the user's inbox entry's
+  if (channel && entry?.kind === 'channel') {
+    channel.name = entry.title || channel.name
+    channel.photo = entry.photo
+  }
   return {
     chat,
     members,
+    channel,
     title: roomTitle(chat, entry, myId),
     memberCount: entry?.members ?? chat?.members.length ?? 0,
     lost,
