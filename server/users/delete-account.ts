@@ -23,6 +23,8 @@ export const HANDLE_GRACE_DAYS = 30
 interface Erased {
   sessions: string[]
   chats: { conv_id: string; kind: string; page: number }[]
+  /** the channels it was an admin of: their chats with users lose it as one who answers */
+  channels: string[]
 }
 
 /** The relational part, in one transaction. */
@@ -55,7 +57,7 @@ async function erase(q: Queryable, userId: string, now: number): Promise<Erased>
     [userId],
   )
   for (const c of chats) await removeMember(q, c.conv_id, userId)
-  return { sessions, chats }
+  return { sessions, chats, channels: ran.map((r) => r.channel_id) }
 }
 
 export function deleteAccountRoute(r: Router, ctx: ApiContext): void {
@@ -70,6 +72,12 @@ export function deleteAccountRoute(r: Router, ctx: ApiContext): void {
       await chatChanged(ctx, c.conv_id)
       if (c.kind === 'group') await writeSystemLines(ctx.sync, c.conv_id, Number(c.page), [{ event: 'left', actor: me.userId }])
     }
+    for (const id of done.channels)
+      try {
+        await ctx.sync.channelChanged(id)
+      } catch (e) {
+        log.error('a channel of a deleted account did not follow', e, { channel: id })
+      }
     try {
       await ctx.sync.accountDeleted(me.userId)
     } catch (e) {

@@ -3,12 +3,18 @@
 // and answers in it; the user's inbox shows the chat as the channel. An admin removed loses it at once, a
 // stranger never has it, and a user who blocked the channel gets nothing more from its side.
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { download, sendMedia, upload } from '../fixtures/media.ts'
-import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
-import { backends } from '../fixtures/databases.ts'
+import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { startServer, type RunningServer } from '../../server/app.ts'
+import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
+import type { PushPayload } from '../../protocol/push.ts'
+import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
-import { bodies, connect, msgs, send, syncUrl, until, upgradeStatus } from '../fixtures/sync-client.ts'
+import { bodies, connect, msgs, send, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { Chat, Session } from '../../protocol/api.ts'
@@ -222,5 +228,71 @@ describe.each(backends())('chat with a channel (%s)', (backend) => {
     expect((await api(suite.server, abe.token, 'POST', `/api/chats/${convId}/uploads`, { kind: 'file', size: 3 })).status).toBe(
       403,
     )
+  })
+})
+
+describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
+  let server: RunningServer
+  let service: PushServiceFixture
+  const clients: SyncClient[] = []
+  let n = 0
+  beforeAll(async () => {
+    service = await startPushService()
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: await freshDatabaseUrl(backend),
+      staticDir: null,
+      signupsPerHour: 0,
+      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+      push: { allowHttp: true, coalesceMs: 200, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 },
+    })
+  })
+  afterAll(async () => {
+    for (const c of clients.splice(0)) c.destroy()
+    service?.release()
+    await server?.close()
+    await service?.close()
+  })
+  const user = (handle: string, name: string) => signUp(server, `${handle}${n++}_${backend.slice(0, 2)}`, name)
+  const device = async (s: Session, name: string) => {
+    const session = await signIn(server, s.user.handle, TEST_PASSWORD, name)
+    const sub = service.subscription(name)
+    expect((await api(server, session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status).toBe(200)
+    return sub
+  }
+
+  it("the user's devices get the channel's answer under the channel's name; the admins get no push", async () => {
+    const [ann, uma] = [await user('ann', 'Ann Admin'), await user('uma', 'uma')]
+    const annPhone = await device(ann, `ann-phone-${backend}`)
+    const umaPhone = await device(uma, `uma-phone-${backend}`)
+    const ch = (
+      await api<Channel>(server, ann.token, 'POST', '/api/channels', {
+        handle: `pushcafe${n++}`,
+        name: 'Corner Café',
+        category: 'food',
+        langs: ['en'],
+      })
+    ).body
+    const convId = (await api<Chat>(server, uma.token, 'POST', `/api/channels/${ch.id}/chat`)).body.id
+    const umaPage = await connect(server, uma.token, pageDoc(convId, 0))
+    const annPage = await connect(server, ann.token, pageDoc(convId, 0))
+    clients.push(umaPage, annPage)
+    send(umaPage, uma.user.id, 'A table for two?')
+    await until(() => bodies(annPage).length === 1, 'the admin has the question')
+    const answer = send(annPage, ann.user.id, 'Yes, at 8')
+    await until(() => service.delivered(umaPhone.name).length >= 1, "the user's push")
+    // (its count holds the user's own question too: this client never marked it read)
+    expect(service.delivered(umaPhone.name)[0]).toMatchObject({
+      v: 1,
+      chat: convId,
+      msg: answer.id,
+      kind: 'channel',
+      title: 'Corner Café',
+      body: 'Yes, at 8',
+    } satisfies Partial<PushPayload>)
+    expect(JSON.stringify(service.delivered(umaPhone.name))).not.toContain('Ann Admin')
+    // the user's own question was pushed to nobody: the admins are not the chat's members
+    expect(service.delivered(annPhone.name)).toEqual([])
   })
 })
