@@ -53,6 +53,11 @@ test('a user asks a channel in its chat; an admin answers as the channel', async
   expect(await answer.locator('.msg__name').textContent()).toContain('Corner Café')
   expect(await u.page.locator('.room').textContent()).not.toContain('Ann Admin')
 
+  // back in the channel's Chats, the question is read: for every admin, as the channel
+  await a.page.getByRole('button', { name: 'Back' }).click()
+  await a.page.locator('.chat-row', { hasText: 'Uma Guest' }).getByText('Yes, see you at 7!').waitFor({ timeout: 20_000 })
+  expect(await a.page.locator('.chat-row', { hasText: 'Uma Guest' }).locator('.badge').count()).toBe(0)
+
   // in her chat list the chat shows as the channel, with the answer
   await u.page.evaluate(() => (location.hash = '#/chats'))
   const entry = u.page.locator('.chat-row', { hasText: 'Corner Café' })
