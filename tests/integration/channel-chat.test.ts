@@ -3,13 +3,10 @@
 // and answers in it; the user's inbox shows the chat as the channel. An admin removed loses it at once, a
 // stranger never has it, and a user who blocked the channel gets nothing more from its side.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { download, sendMedia, upload } from '../fixtures/media.ts'
-import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
+import { api, signIn, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
+import type { RunningServer } from '../../server/app.ts'
 import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
 import type { PushPayload } from '../../protocol/push.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
@@ -238,13 +235,7 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
   let n = 0
   beforeAll(async () => {
     service = await startPushService()
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl: await freshDatabaseUrl(backend),
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    server = await startServerOn(await freshDatabaseUrl(backend), {
       push: { allowHttp: true, coalesceMs: 200, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 },
     })
   })

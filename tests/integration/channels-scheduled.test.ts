@@ -2,15 +2,11 @@
 // name, into the channel's current page, where followers get it like any post. Checked when scheduled
 // (grammar, coupon, who may) and again when due (an author who is no longer an admin is not published);
 // kept across a restart, and published once.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, startServerOn } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { connect, until } from '../fixtures/sync-client.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
 import { CHANNEL_ROOTS, channelHeadDoc, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
 import type { ScheduledPost } from '../../protocol/scheduled.ts'
 
@@ -161,20 +157,9 @@ describe.each(backends())('scheduled posts (%s)', (backend) => {
 })
 
 describe.each(backends())('scheduled posts across a restart (%s)', (backend) => {
-  const start = (databaseUrl: string): Promise<RunningServer> =>
-    startServer({
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl,
-      staticDir: null,
-      signupsPerHour: 0,
-      metrics: false,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
-    })
-
   it('a post scheduled before the server stopped is published after it starts again, once', async () => {
     const url = await freshDatabaseUrl(backend)
-    const first = await start(url)
+    const first = await startServerOn(url)
     let token: string, channelId: string, ids: string[]
     try {
       const admin = await signUp(first, `zadm_${backend}`)
@@ -191,7 +176,7 @@ describe.each(backends())('scheduled posts across a restart (%s)', (backend) => 
     } finally {
       await first.close()
     }
-    const second = await start(url)
+    const second = await startServerOn(url)
     try {
       await until(
         async () => (await api<Channel>(second, token, 'GET', `/api/channels/${channelId}`)).body.latest.count === 3,

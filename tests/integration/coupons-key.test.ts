@@ -1,32 +1,17 @@
 // The coupon signing key without SORI_COUPON_KEY: made on the first start and kept in the database, so
 // that a code shown before a restart (or made by another node on the same database) is still redeemed,
 // and the pseudonyms stay the same (a person cannot redeem a coupon again after a restart).
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, startServerOn } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
 import type { Channel } from '../../protocol/channels.ts'
 import type { Coupon, CouponCode, CouponKey } from '../../protocol/coupons.ts'
-
-const start = (databaseUrl: string): Promise<RunningServer> =>
-  startServer({
-    port: 0,
-    host: '127.0.0.1',
-    databaseUrl,
-    staticDir: null,
-    signupsPerHour: 0,
-    metrics: false,
-    mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
-  })
 
 describe.each(backends())('coupon key (%s)', (backend) => {
   it('is made once and kept: a code from before a restart is redeemed after it, once', async () => {
     expect(process.env.SORI_COUPON_KEY ?? '').toBe('')
     const url = await freshDatabaseUrl(backend)
-    const first = await start(url)
+    const first = await startServerOn(url)
     let code: string, key: string, channelId: string, admin: string, fan: string
     try {
       const a = await signUp(first, `kadm_${backend}`)
@@ -52,7 +37,7 @@ describe.each(backends())('coupon key (%s)', (backend) => {
     } finally {
       await first.close()
     }
-    const second = await start(url)
+    const second = await startServerOn(url)
     try {
       expect((await api<CouponKey>(second, fan, 'GET', '/api/coupons/key')).body.publicKey).toBe(key)
       expect((await api(second, admin, 'POST', `/api/channels/${channelId}/redeem`, { code })).status).toBe(200)

@@ -3,9 +3,6 @@
 // The server decides what a card may say: a ticket is refused for a page whose origin is not the app's, and
 // for a template that breaks the limits or leads outside the app's domains; a message is refused (closed
 // with 4400, nothing applied) unless it repeats a live ticket of its sender's exactly, for at most ten chats.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiError, Chat, DataExport } from '../../protocol/api.ts'
@@ -14,11 +11,11 @@ import { SHARE_TICKET_MAX_CHATS, type AppWithSecret, type LinkTemplate, type Sha
 import type { ChatMessage, InboxEntry } from '../../protocol/messages.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { PushState } from '../../protocol/push.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
+import type { RunningServer } from '../../server/app.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
-import { api, signIn, signUp } from '../fixtures/server.ts'
+import { api, signIn, signUp, startServerOn } from '../fixtures/server.ts'
 import { connect, message, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
 
 const ORIGIN = 'https://battle.example'
@@ -326,13 +323,7 @@ describe.each(backends())('link messages in notifications (%s)', (backend) => {
   const clients: SyncClient[] = []
   beforeAll(async () => {
     service = await startPushService()
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl: await freshDatabaseUrl(backend),
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    server = await startServerOn(await freshDatabaseUrl(backend), {
       push: { allowHttp: true, coalesceMs: 200 },
     })
   })

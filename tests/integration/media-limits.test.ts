@@ -2,18 +2,15 @@
 // answers 429 with Retry-After, a PATCH that stalls is cut by the server's request timeout and what it
 // delivered counts, and a large body is streamed to disk, not held in memory.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
 import type { ClientRequest } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
 import { MAX_MEDIA_BYTES } from '../../protocol/limits.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
+import type { RunningServer } from '../../server/app.ts'
 import { REQUEST_TIMEOUT_MS } from '../../server/http/timeouts.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { announce, offsetOf, openPatch, patch } from '../fixtures/media.ts'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, startServerOn } from '../fixtures/server.ts'
 
 /** Opens a PATCH announcing `total` bytes, writes `write(req)`'s bytes, and resolves when the server ends it. */
 function rawPatch(url: string, token: string, id: string, total: number, write: (req: ClientRequest) => Promise<void>) {
@@ -36,12 +33,7 @@ function rawPatch(url: string, token: string, id: string, total: number, write: 
 describe.each(backends())('media limits (%s)', (backend) => {
   let server: RunningServer
   beforeAll(async () => {
-    server = await startServer({
-      port: 0,
-      databaseUrl: await freshDatabaseUrl(backend),
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    server = await startServerOn(await freshDatabaseUrl(backend), {
       mediaQuotaMb: 1,
       uploadsPerHour: 3,
     })
@@ -100,13 +92,7 @@ describe.each(backends())('media limits (%s)', (backend) => {
 describe.runIf(backends().includes('sqlite'))('media upload memory', () => {
   let server: RunningServer
   beforeAll(async () => {
-    server = await startServer({
-      port: 0,
-      databaseUrl: await freshDatabaseUrl('sqlite'),
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
-    })
+    server = await startServerOn(await freshDatabaseUrl('sqlite'))
   })
   afterAll(() => server?.close())
 

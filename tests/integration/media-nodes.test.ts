@@ -1,30 +1,18 @@
 // Two server nodes over one Postgres database, each with a disk of its own: an upload started on one
 // node goes on on the other, and the blob is served by both, with no shared disk.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
+import type { RunningServer } from '../../server/app.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { announce, download, offsetOf, patch, sendMedia } from '../fixtures/media.ts'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, startServerOn } from '../fixtures/server.ts'
 
 describe.runIf(backends().includes('postgres'))('media across two nodes (postgres)', () => {
   const nodes: RunningServer[] = []
   beforeAll(async () => {
     const databaseUrl = await freshDatabaseUrl('postgres')
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await startServer({
-          port: 0,
-          databaseUrl,
-          staticDir: null,
-          signupsPerHour: 0,
-          mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
-        }),
-      )
+    for (let i = 0; i < 2; i++) nodes.push(await startServerOn(databaseUrl))
   })
   afterAll(async () => {
     for (const n of nodes) await n.close()

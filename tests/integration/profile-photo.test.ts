@@ -3,10 +3,7 @@
 // changes with the photo; what is no image, too large, or sent without a session changes nothing; a deleted
 // account shows no photo; and the collector's sweep keeps the content a photo names, not a replaced one.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import sharp from 'sharp'
 import type * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,12 +11,12 @@ import type { ApiError, Chat, Friends, InviteLink, InvitePreview, Me, Profile, S
 import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import { MAX_PROFILE_PHOTO_BYTES } from '../../protocol/limits.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
-import { startServer, type RunningServer } from '../../server/app.ts'
+import type { RunningServer } from '../../server/app.ts'
 import { sweepContent } from '../../server/media/collector.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { announce } from '../fixtures/media.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
-import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
 import { getImage, PHONE_EXIF, putImage } from '../fixtures/photos.ts'
 import { connect, until } from '../fixtures/sync-client.ts'
 
@@ -328,12 +325,7 @@ describe.each(backends())('profile photos (%s)', (backend) => {
 describe.each(backends())('profile photos and the upload rate (%s)', (backend) => {
   let server: RunningServer
   beforeAll(async () => {
-    server = await startServer({
-      port: 0,
-      databaseUrl: await freshDatabaseUrl(backend),
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    server = await startServerOn(await freshDatabaseUrl(backend), {
       uploadsPerHour: 3,
     })
   })

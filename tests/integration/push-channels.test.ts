@@ -3,15 +3,13 @@
 // follower, one in do-not-disturb time, a non-follower and an ad get nothing; a burst is one push; 500
 // followers get one push each at the channel's rate, and a chat's push is not held behind them.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { startServer, type RunningServer } from '../../server/app.ts'
+import type { RunningServer } from '../../server/app.ts'
 import { openDb } from '../../server/db/db.ts'
 import { hashToken } from '../../server/auth/tokens.ts'
-import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { api, signIn, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { connect, send, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { startPushService, type PushServiceFixture, type TestSubscription } from '../fixtures/push-service.ts'
@@ -49,13 +47,7 @@ describe.each(backends())('channel pushes (%s)', (backend) => {
   beforeAll(async () => {
     service = await startPushService()
     databaseUrl = await freshDatabaseUrl(backend)
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl,
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    server = await startServerOn(databaseUrl, {
       push: { allowHttp: true, coalesceMs: COALESCE_MS, concurrency: 4, timeoutMs: 30_000, retryBaseMs: 200, channelRate: RATE },
     })
   })

@@ -2,13 +2,11 @@
 // decrypts every payload with the subscription's keys as a browser's push service client would: who gets
 // a push and in which language, mute, do-not-disturb, mentions, sign-out, 410, 429, a push service that
 // hangs, coalescing, and bad input.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { randomBytes, createECDH } from 'node:crypto'
-import { startServer, type RunningServer } from '../../server/app.ts'
-import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import type { RunningServer } from '../../server/app.ts'
+import { api, signIn, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { connect, bodies, message, msgs, send, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { startPushService, type PushServiceFixture, type TestSubscription } from '../fixtures/push-service.ts'
@@ -36,13 +34,7 @@ describe.each(backends())('web push (%s)', (backend) => {
 
   beforeAll(async () => {
     service = await startPushService()
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl: await freshDatabaseUrl(backend),
-      staticDir: null,
-      signupsPerHour: 0,
-      mediaDir: mkdtempSync(join(tmpdir(), 'sori-media-')),
+    server = await startServerOn(await freshDatabaseUrl(backend), {
       // two workers: the test of a hanging push service holds both
       push: { allowHttp: true, coalesceMs: COALESCE_MS, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 },
     })
