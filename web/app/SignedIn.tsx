@@ -15,6 +15,7 @@ import { UpdatePrompt } from '../components/UpdatePrompt.tsx'
 import { TabBar } from '../components/TabBar.tsx'
 import { Chats } from '../screens/chats/Chats.tsx'
 import { SearchSlot } from './search-slot.tsx'
+import { unreadFigure } from '../components/UnreadBadge.tsx'
 
 // screens behind a tap bring the strings only they use (web/i18n/parts.ts)
 const Friends = lazy(() => withLaterStrings(import('../screens/friends/Friends.tsx')))
@@ -48,7 +49,7 @@ function useUnreadTitle(): void {
   const unread = unreadTotal.value
   const name = t('app.name')
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread > 999 ? '999+' : unread}) ${name}` : name
+    document.title = unread > 0 ? `(${unreadFigure(unread)}) ${name}` : name
   }, [unread, name])
   useEffect(() => () => void (document.title = t('app.name')), [])
 }

@@ -4,6 +4,7 @@ import { route, type RouteName } from '../app/router.ts'
 import { unreadTotal } from '../models/index.ts'
 import { t } from '../app/t.ts'
 import { IconChat, IconPerson, IconSearch, IconSettings } from './icons.tsx'
+import { UnreadBadge } from './UnreadBadge.tsx'
 
 const TABS: Array<[RouteName, string, ComponentType]> = [
   ['friends', 'nav.friends', IconPerson],
@@ -26,11 +27,7 @@ export function TabBar() {
           <span class="tabbar__label" data-label={t(key)}>
             {t(key)}
           </span>
-          {name === 'chats' && unread > 0 && (
-            <span class="badge tabbar__badge" aria-label={t('chats.unread', { count: unread })}>
-              {unread > 999 ? '999+' : unread}
-            </span>
-          )}
+          {name === 'chats' && <UnreadBadge count={unread} class="tabbar__badge" />}
         </a>
       ))}
     </nav>

@@ -11,6 +11,7 @@ import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
+import { UnreadBadge } from '../../components/UnreadBadge.tsx'
 
 /** how often the list is asked for again while it is on the screen, ms */
 const REFRESH_MS = 15_000
@@ -73,11 +74,7 @@ export default function ChannelChats({ id }: { id: string }) {
                     </span>
                     <span class="row__line">
                       <span class="row__sub">{isolate(c.preview)}</span>
-                      {c.unread > 0 && (
-                        <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>
-                          {c.unread > 999 ? '999+' : c.unread}
-                        </span>
-                      )}
+                      <UnreadBadge count={c.unread} />
                     </span>
                   </span>
                 </a>

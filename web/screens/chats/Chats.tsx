@@ -19,6 +19,7 @@ import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
 import type { ChatActions as ChatActionsSheet } from './ChatActions.tsx'
+import { UnreadBadge } from '../../components/UnreadBadge.tsx'
 
 // the sheet of a chat's actions is a chunk of its own: the list's first paint does not need it
 let ChatActions: typeof ChatActionsSheet | null = null
@@ -83,11 +84,7 @@ function ChannelRow({ c }: { c: ChannelListItem }) {
           </span>
           <span class="row__line">
             <span class="row__sub">{c.preview ? isolate(c.preview) : ''}</span>
-            {c.unread > 0 && (
-              <span class="badge" aria-label={t('chats.unread', { count: c.unread })}>
-                {c.unread > 999 ? '999+' : c.unread}
-              </span>
-            )}
+            <UnreadBadge count={c.unread} />
           </span>
         </span>
       </a>
@@ -206,11 +203,7 @@ export function Chats() {
                         </span>
                       )}
                       <span class="row__sub">{preview}</span>
-                      {c.unread > 0 && (
-                        <span class={muted ? 'badge badge--muted' : 'badge'} aria-label={t('chats.unread', { count: c.unread })}>
-                          {c.unread > 999 ? '999+' : c.unread}
-                        </span>
-                      )}
+                      <UnreadBadge count={c.unread} class={muted ? 'badge--muted' : ''} />
                     </span>
                   </span>
                 </a>
