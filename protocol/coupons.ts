@@ -9,6 +9,18 @@ export interface CouponStore {
   cell: string
 }
 
+/** POST /api/channels/:id/coupons: a new coupon as its admin writes it. */
+export interface NewCoupon {
+  title: string
+  terms: string
+  /** ms since epoch */
+  validFrom: number
+  validTo: number
+  quantity: number
+  /** absent or empty: valid at every store of the channel */
+  stores?: CouponStore[]
+}
+
 /** A coupon, as anyone who can see its channel gets it. Nothing in it is about any one person. */
 export interface Coupon {
   /** 128 random bits, base64url (22 characters): unguessable */

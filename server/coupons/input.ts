@@ -7,20 +7,15 @@ import {
   MAX_COUPON_TITLE_CHARS,
   MAX_STORE_NAME_CHARS,
   type CouponStore,
+  type NewCoupon,
 } from '../../protocol/coupons.ts'
 import { badRequest } from '../http/errors.ts'
 import type { JsonObject } from '../http/input.ts'
 
 const CONTROLS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
 
-export interface NewCoupon {
-  title: string
-  terms: string
-  validFrom: number
-  validTo: number
-  quantity: number
-  stores: CouponStore[]
-}
+/** A new coupon once checked: its stores always said, maybe none. */
+export type CheckedCoupon = NewCoupon & { stores: CouponStore[] }
 
 function line(v: unknown, field: string, max: number): string {
   const s = typeof v === 'string' ? v.trim() : ''
@@ -34,7 +29,7 @@ const ms = (v: unknown, field: string): number => {
   return v
 }
 
-export function checkNewCoupon(b: JsonObject): NewCoupon {
+export function checkNewCoupon(b: JsonObject): CheckedCoupon {
   for (const k of Object.keys(b))
     if (!['title', 'terms', 'validFrom', 'validTo', 'quantity', 'stores'].includes(k)) throw badRequest(`Unknown field "${k}".`)
   const title = line(b.title, 'title', MAX_COUPON_TITLE_CHARS)

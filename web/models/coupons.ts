@@ -3,7 +3,7 @@
 // the shop view. Whether a coupon is valid near the user is worked out here, on the device, from the
 // stores' coarse cells: no request carries a position.
 import { effect, signal } from '@preact/signals'
-import type { Coupon, CouponCode, CouponStore, MyCoupon, Redemption } from '../../protocol/coupons.ts'
+import type { Coupon, CouponCode, CouponStore, MyCoupon, NewCoupon, Redemption } from '../../protocol/coupons.ts'
 import { api } from '../account/api.ts'
 import { me } from '../account/session.ts'
 
@@ -29,15 +29,6 @@ export function refreshMyCoupons(): Promise<MyCoupon[]> {
 /** Asks for my coupons once (a channel's home shows many cards; one request serves them all). */
 export function ensureMyCoupons(): void {
   if (myCoupons.peek() === null && !asking) refreshMyCoupons().catch(() => {})
-}
-
-export interface NewCoupon {
-  title: string
-  terms: string
-  validFrom: number
-  validTo: number
-  quantity: number
-  stores?: CouponStore[]
 }
 
 export const createCoupon = (channelId: string, c: NewCoupon): Promise<Coupon> =>

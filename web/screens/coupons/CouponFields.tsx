@@ -7,9 +7,11 @@ import {
   MAX_COUPON_STORES,
   MAX_COUPON_TERMS_CHARS,
   MAX_COUPON_TITLE_CHARS,
+  MAX_STORE_NAME_CHARS,
   type CouponStore,
+  type NewCoupon,
 } from '../../../protocol/coupons.ts'
-import { dateInput, dayEndMs, dayStartMs, geohash, parsePoint, type NewCoupon } from '../../models/coupons.ts'
+import { dateInput, dayEndMs, dayStartMs, geohash, parsePoint } from '../../models/coupons.ts'
 import { t } from '../../app/t.ts'
 
 /** A store as typed: its name and its place ("lat, lon"), read into a cell when the coupon is made. */
@@ -17,8 +19,6 @@ export interface StoreDraft {
   name: string
   place: string
 }
-
-const MAX_STORE_NAME_CHARS = 60
 
 export interface CouponDraft {
   title: string
