@@ -7,7 +7,7 @@ import type { ChannelChatItem } from '../../protocol/channels.ts'
 import { PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
-import { isUniqueViolation } from '../api/unique.ts'
+import { openOnce } from '../api/unique.ts'
 import { HttpError, badRequest } from '../http/errors.ts'
 import type { Router } from '../http/router.ts'
 import { unreadCount } from '../chats/convs.ts'
@@ -61,14 +61,8 @@ export function channelChatRoutes(r: Router, ctx: ApiContext, channels: ChannelS
         await insertConv(q, { id, kind: 'channel', title: '', directKey: key, channelId }, [userId])
         return { id, created: true, changed: true }
       })
-    let res: { id: string; created: boolean; changed: boolean }
-    try {
-      res = await open()
-    } catch (e) {
-      // two of the user's devices opened it at the same moment: the other transaction created it
-      if (!isUniqueViolation(e)) throw e
-      res = await open()
-    }
+    // two of the user's devices may open it at the same moment: the other transaction then created it
+    const res = await openOnce(open)
     if (res.changed) await chatChanged(ctx, res.id)
     return { status: res.created ? 201 : 200, body: await loadChat(db, userId, res.id) }
   })

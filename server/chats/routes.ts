@@ -5,7 +5,7 @@ import { ENTITY_ID_RE, MAX_GROUP_MEMBERS } from '../../protocol/limits.ts'
 import { checkTitle } from '../auth/rules.ts'
 import { chatChanged, requireCaller, type ApiContext } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
-import { isUniqueViolation } from '../api/unique.ts'
+import { openOnce } from '../api/unique.ts'
 import type { Queryable } from '../db/db.ts'
 import { powerOfTwoChunks } from '../db/chunks.ts'
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.ts'
@@ -88,14 +88,8 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
         await insertConv(q, { id, kind: 'direct', title: '', directKey: key }, [userId, other])
         return { id, changed: true }
       })
-    let res: { id: string; changed: boolean }
-    try {
-      res = await open()
-    } catch (e) {
-      // both people opened it at the same moment: the other transaction created it, so read it now
-      if (!isUniqueViolation(e)) throw e
-      res = await open()
-    }
+    // both people may open it at the same moment: the other transaction then created it
+    const res = await openOnce(open)
     if (res.changed) await chatChanged(ctx, res.id)
     return { status: 200, body: await chatFor(userId, res.id) }
   })
