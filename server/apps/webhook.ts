@@ -59,8 +59,8 @@ export const signature = (secret: string, t: number, body: string): string =>
 
 type Outcome = 'done' | 'retry' | { failed: string }
 
-export class LinkDeliveries {
-  private ticker: Ticker
+/** Makes the webhook calls that are due, a tick at a time (start, stop, tick: Ticker). */
+export class LinkDeliveries extends Ticker {
   private hasher: Promise<ChatHasher> | null = null
   private sweptAt = 0
 
@@ -68,21 +68,7 @@ export class LinkDeliveries {
     private db: Db,
     tickMs: number,
   ) {
-    this.ticker = new Ticker(tickMs, (now) => this.deliverDue(now))
-  }
-
-  start(): void {
-    this.ticker.start()
-  }
-
-  /** Stops ticking; a tick under way makes the calls it claimed. */
-  stop(): void {
-    this.ticker.stop()
-  }
-
-  /** Makes the calls due now; one tick at a time. */
-  tick(now = Date.now()): Promise<void> {
-    return this.ticker.tick(now)
+    super(tickMs)
   }
 
   private chatHash(): Promise<ChatHasher> {
@@ -92,7 +78,7 @@ export class LinkDeliveries {
     }))
   }
 
-  private async deliverDue(now: number): Promise<void> {
+  protected async run(now: number): Promise<void> {
     const { db } = this
     try {
       if (now - this.sweptAt >= SWEEP_MS) {
@@ -108,7 +94,7 @@ export class LinkDeliveries {
       )
       const claimed: DeliveryRow[] = []
       for (const row of due) {
-        if (this.ticker.stopped) break
+        if (this.stopped) break
         const claim = await db.run(
           "UPDATE link_deliveries SET state = 'sending', claimed = ? WHERE id = ? AND state = 'pending'",
           [Date.now(), row.id],

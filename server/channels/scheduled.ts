@@ -41,32 +41,17 @@ export function toScheduled(r: ScheduledRow): ScheduledPost {
   return s
 }
 
-export class Scheduler {
-  private ticker: Ticker
-
+/** Publishes the scheduled posts that are due, a tick at a time (start, stop, tick: Ticker). */
+export class Scheduler extends Ticker {
   constructor(
     private channels: ChannelDomain,
     private effects: ChannelEffects,
     tickMs: number,
   ) {
-    this.ticker = new Ticker(tickMs, (now) => this.publishDue(now))
+    super(tickMs)
   }
 
-  start(): void {
-    this.ticker.start()
-  }
-
-  /** Stops ticking; a tick under way takes no further post. */
-  stop(): void {
-    this.ticker.stop()
-  }
-
-  /** Publishes what is due now; one tick at a time. */
-  tick(now = Date.now()): Promise<void> {
-    return this.ticker.tick(now)
-  }
-
-  private async publishDue(now: number): Promise<void> {
+  protected async run(now: number): Promise<void> {
     const { db } = this.channels
     try {
       await db.run("UPDATE channel_scheduled SET state = 'pending' WHERE state = 'sending' AND claimed < ?", [
@@ -78,7 +63,7 @@ export class Scheduler {
         [now],
       )
       for (const row of due) {
-        if (this.channels.engine.closing || this.ticker.stopped) return
+        if (this.channels.engine.closing || this.stopped) return
         const claim = await db.run(
           "UPDATE channel_scheduled SET state = 'sending', claimed = ? WHERE id = ? AND state = 'pending'",
           [Date.now(), row.id],
