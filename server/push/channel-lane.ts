@@ -19,7 +19,7 @@ import { renderChannelPayload } from './render.ts'
 import type { PushRequest, PushSender } from './send.ts'
 import { subscriptionOf, type SubRow } from './subscriptions.ts'
 import { attemptPush, type PushCounts } from './attempt.ts'
-import { topicOf, type VapidSigner } from './vapid.ts'
+import { pushRequest, type VapidSigner } from './vapid.ts'
 
 const log = logger('push')
 
@@ -205,17 +205,12 @@ export class ChannelLane {
       post: { kind: n.kind, preview: n.preview },
     })
     return {
-      req: {
-        endpoint: sub.endpoint,
-        p256dh: sub.p256dh,
-        auth: sub.auth,
-        payload: JSON.stringify(payload),
+      // one topic per channel: a device gets the newest post it has not had yet
+      req: pushRequest(this.vapid, sub, payload, {
         ttlSeconds: this.opts.ttlSeconds,
         urgency: 'normal',
-        // the push service keeps only the newest undelivered push of the channel for the device
-        topic: topicOf(`ch:${n.channel}`),
-        authorization: this.vapid.header(sub.endpoint),
-      },
+        topicKey: `ch:${n.channel}`,
+      }),
       session: sub.session_id,
       user: sub.user_id,
       endpoint: sub.endpoint,

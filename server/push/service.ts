@@ -25,7 +25,7 @@ import { Fifo } from './queue.ts'
 import { renderPayload, type Latest } from './render.ts'
 import { startSender, type PushRequest } from './send.ts'
 import { subscriptionOf, subscriptionsOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
-import { topicOf, VapidSigner } from './vapid.ts'
+import { pushRequest, VapidSigner } from './vapid.ts'
 import { viewing } from './viewing.ts'
 import { attemptPush, type PushCounts } from './attempt.ts'
 
@@ -413,16 +413,7 @@ export class PushService {
     slot.lastSent = performance.now()
     slot.gen++
     return {
-      req: {
-        endpoint: sub.endpoint,
-        p256dh: sub.p256dh,
-        auth: sub.auth,
-        payload: JSON.stringify(payload),
-        ttlSeconds: this.opts.ttlSeconds,
-        urgency,
-        topic: topicOf(conv.id),
-        authorization: this.vapid.header(sub.endpoint),
-      },
+      req: pushRequest(this.vapid, sub, payload, { ttlSeconds: this.opts.ttlSeconds, urgency, topicKey: conv.id }),
       gen: slot.gen,
       user: sub.user_id,
       endpoint: sub.endpoint,

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import webpush from 'web-push'
 import type { VapidKeys } from './keys.ts'
+import type { PushRequest } from './send.ts'
 
 /** A JWT is valid this long (RFC 8292 allows up to 24 h) and reused until an hour before it expires. */
 const JWT_SECONDS = 12 * 3600
@@ -36,3 +37,25 @@ export class VapidSigner {
 /** The Topic of a chat's pushes: a push service keeps only the latest undelivered push per topic. A hash, so it does not learn chat ids. */
 export const topicOf = (convId: string): string =>
   createHash('sha256').update(`sori-push:${convId}`).digest('base64url').slice(0, 22)
+
+/**
+ * One push to subscription `sub`: `payload` as JSON, with this server's VAPID header and the topic of
+ * `topicKey` (the push service keeps only the newest undelivered push of a topic for the device).
+ */
+export function pushRequest(
+  vapid: VapidSigner,
+  sub: { endpoint: string; p256dh: string; auth: string },
+  payload: unknown,
+  o: { ttlSeconds: number; urgency: PushRequest['urgency']; topicKey: string },
+): PushRequest {
+  return {
+    endpoint: sub.endpoint,
+    p256dh: sub.p256dh,
+    auth: sub.auth,
+    payload: JSON.stringify(payload),
+    ttlSeconds: o.ttlSeconds,
+    urgency: o.urgency,
+    topic: topicOf(o.topicKey),
+    authorization: vapid.header(sub.endpoint),
+  }
+}
