@@ -10,6 +10,7 @@ import { Sheet } from '../../components/Sheet.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import { mediaLabel } from './media-label.ts'
 import { linkPreview } from '../../../protocol/link.ts'
+import { chatTitle } from '../chats/Chats.tsx'
 
 export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: string; onClose: () => void }) {
   const others = chatList.value.filter((c) => c.id !== convId)
@@ -46,12 +47,7 @@ export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: s
           {others.map((c) => (
             <li key={c.id}>
               <button type="button" class="row row--button" disabled={busy} onClick={() => void send(c.id)}>
-                <UserText
-                  class="row__title"
-                  text={
-                    c.title || (c.kind === 'group' ? t('chats.groupUntitled', { count: c.members }) : t('chats.directUntitled'))
-                  }
-                />
+                <UserText class="row__title" text={chatTitle(c)} />
               </button>
             </li>
           ))}

@@ -11,6 +11,7 @@ import { back, go } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { UserText } from '../../components/UserText.tsx'
+import { chatTitle } from '../chats/Chats.tsx'
 
 export default function ShareIn({ id }: { id: string }) {
   // undefined: still reading; null: nothing kept under this id
@@ -78,13 +79,7 @@ export default function ShareIn({ id }: { id: string }) {
                 {chatList.value.map((c) => (
                   <li key={c.id}>
                     <button type="button" class="row row--button" disabled={busy} onClick={() => void send(c.id)}>
-                      <UserText
-                        class="row__title"
-                        text={
-                          c.title ||
-                          (c.kind === 'group' ? t('chats.groupUntitled', { count: c.members }) : t('chats.directUntitled'))
-                        }
-                      />
+                      <UserText class="row__title" text={chatTitle(c)} />
                     </button>
                   </li>
                 ))}

@@ -1,18 +1,16 @@
 // Where a shared card goes: checkboxes of the user's chats (newest first), then of friends without a 1:1
 // chat yet (picking one starts it). Real checkboxes, as the friend picker's: keyboard and screen reader work.
-import { chatList, chatListLoaded, type ChatListItem } from '../../models/index.ts'
+import { chatList, chatListLoaded } from '../../models/index.ts'
 import { sortByName } from '../../i18n/format.ts'
 import { t } from '../../app/t.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import { useFriends } from '../../components/useFriends.ts'
+import { chatTitle } from '../chats/Chats.tsx'
 
 /** A pick: a chat by its id, or a friend (whose 1:1 chat is opened when the card is sent). */
 export type Choice = { chat: string } | { friend: string }
 export const pickKey = (p: Choice): string => ('chat' in p ? `c:${p.chat}` : `f:${p.friend}`)
-
-const chatTitle = (c: ChatListItem): string =>
-  c.title || (c.kind === 'group' ? t('chats.groupUntitled', { count: c.members }) : t('chats.directUntitled'))
 
 function Row({
   pick,
