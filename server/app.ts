@@ -14,6 +14,7 @@ import { staticFiles } from './http/static.ts'
 import { HTTP_TIMEOUTS } from './http/timeouts.ts'
 import { createSync } from './sync/index.ts'
 import { repairMirror } from './chats/mirror.ts'
+import { Cluster } from './cluster/cluster.ts'
 import { attachChats, type ChatSync } from './chats/sync.ts'
 import { openStore } from './store/store.ts'
 import { HANDLE_GRACE_DAYS } from './users/delete-account.ts'
@@ -59,17 +60,41 @@ export interface ServerOptions {
   uploadsPerHour?: number
   /** Web Push settings over SORI_PUSH_* and SORI_VAPID_* (server/push/options.ts) */
   push?: Partial<PushOptions>
+  /** one node of several sharing Postgres through this Redis (docs/scaling.md); default REDIS_URL */
+  redisUrl?: string
+  /** Redis key and channel prefix; default SORI_REDIS_PREFIX, else `sori:` */
+  redisPrefix?: string
+  /** host:port where the other nodes reach this one; default SORI_NODE_ADDRESS, else the listening address */
+  nodeAddress?: string
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? ''
+  if (redisUrl && !/^postgres(ql)?:/.test(opts.databaseUrl))
+    throw new Error('REDIS_URL is for several nodes sharing one Postgres database: set DATABASE_URL=postgres://...')
   const db = await openDb(opts.databaseUrl)
-  // after a crash, the chats written in the last second before it get their relational mirror back
   const store = await openStore(db)
-  await repairMirror(db, store)
+  const cluster = redisUrl
+    ? new Cluster({
+        redisUrl,
+        prefix: opts.redisPrefix ?? (process.env.SORI_REDIS_PREFIX || 'sori:'),
+        address: opts.nodeAddress ?? process.env.SORI_NODE_ADDRESS ?? '',
+        db,
+      })
+    : null
+  if (cluster) await cluster.connect()
+  // after a crash, the chats written in the last second before it get their relational mirror back; with
+  // several nodes the mirror is written in every commit that changes it, so there is nothing to repair
+  if (!cluster) await repairMirror(db, store)
   const authenticate = createAuthenticate(db)
   // what media messages are checked against, and what the collector forgets when it releases a blob
   const blobFacts = new BlobFacts(db)
-  const sync = attachChats(createSync({ db, store, authenticate }), db, {}, blobFacts)
+  const sync = attachChats(
+    createSync({ db, store, authenticate }, { cluster: cluster ?? undefined }),
+    db,
+    cluster ? { mirrorMs: 0, mirrorMark: false } : {},
+    blobFacts,
+  )
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const ctx = {
     db,
@@ -110,6 +135,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       sendError(res, 400, 'bad_request', 'Malformed URL.')
       return
     }
+    if (url.pathname === '/api/health') return health(res)
     if (url.pathname.startsWith('/api/') && (await mediaRoutes(req, res, url))) return
     if (url.pathname.startsWith('/api/') && (await pushRoutes(req, res, url))) return
     if (url.pathname.startsWith('/api/apps/') && (await appIcons(req, res, url))) return
@@ -161,6 +187,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   })
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  if (cluster) {
+    if (!cluster.address) cluster.address = `${shownHost}:${port}`
+    await cluster.start()
+  }
+
+  // a load balancer's check: 503 from the moment the node begins to drain
+  let draining = false
+  function health(res: ServerResponse): void {
+    res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+    res.end(JSON.stringify({ ok: !draining, node: cluster?.node ?? null }))
+  }
 
   let closing: Promise<void> | null = null
   return {
@@ -172,6 +209,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     push,
     close: () =>
       (closing ??= (async () => {
+        draining = true
         await stopCollector()
         await push.close()
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))

@@ -2,7 +2,14 @@
 // checks an admin's own update meets (the author is still an admin, the channel is enabled, the grammar,
 // the rate limit), the same effects on the head and the pushes, and the scheduled row marked sent in the
 // post's own transaction (effects.ts), so that the post and "sent" are stored together or not at all.
-import { CHANNEL_PAGE_HARD_LIMIT, CHANNEL_ROOTS, channelPageDoc, checkPost, type ChannelPost } from '../../protocol/channels.ts'
+import {
+  CHANNEL_PAGE_HARD_LIMIT,
+  CHANNEL_ROOTS,
+  channelHeadDoc,
+  channelPageDoc,
+  checkPost,
+  type ChannelPost,
+} from '../../protocol/channels.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChannelDomain } from './domain.ts'
 import type { ChannelEffects } from './effects.ts'
@@ -16,6 +23,27 @@ const log = logger('channels')
 
 /** What one try on a page gives; `null`: the page rolled over meanwhile, try the current one. */
 type Try = PublishOutcome | null
+
+/**
+ * Publishes on the node that owns the channel (server/sync/homes.ts: its posting rate and pages are
+ * there); an owner that cannot be reached now makes it 'later'.
+ */
+export async function publishAtOwner(channels: ChannelDomain, channelId: string, post: ChannelPost): Promise<PublishOutcome> {
+  try {
+    const v = await channels.engine.homes.run(channelHeadDoc(channelId), 'channel.publish', [channelId, JSON.stringify(post)])
+    return typeof v === 'string' ? (JSON.parse(v) as PublishOutcome) : 'later'
+  } catch (e) {
+    log.error('publishing a scheduled post on its channel node failed', e, { channel: channelId })
+    return 'later'
+  }
+}
+
+/** What publishAtOwner asks the owner to do. */
+export function registerPublish(channels: ChannelDomain, effects: ChannelEffects): void {
+  channels.engine.homes.handle('channel.publish', async ([channelId, post]) =>
+    JSON.stringify(await publishPost(channels, effects, channelId, JSON.parse(post) as ChannelPost)),
+  )
+}
 
 export async function publishPost(
   channels: ChannelDomain,

@@ -8,8 +8,7 @@ import type { ScheduledDraft, ScheduledPost, ScheduledState } from '../../protoc
 import type { ChannelPost } from '../../protocol/channels.ts'
 import { logger } from '../log.ts'
 import type { ChannelDomain } from './domain.ts'
-import type { ChannelEffects } from './effects.ts'
-import { publishPost } from './publish.ts'
+import { publishAtOwner } from './publish.ts'
 import { Ticker } from '../jobs/ticker.ts'
 
 const log = logger('channels')
@@ -45,7 +44,6 @@ export function toScheduled(r: ScheduledRow): ScheduledPost {
 export class Scheduler extends Ticker {
   constructor(
     private channels: ChannelDomain,
-    private effects: ChannelEffects,
     tickMs: number,
   ) {
     super(tickMs)
@@ -70,7 +68,7 @@ export class Scheduler extends Ticker {
         )
         if (claim.changes !== 1) continue
         const post = { ...(JSON.parse(row.post) as ScheduledDraft), id: row.id, from: row.author, ts: Date.now() } as ChannelPost
-        const outcome = await publishPost(this.channels, this.effects, row.channel_id, post)
+        const outcome = await publishAtOwner(this.channels, row.channel_id, post)
         // published: its commit marks it sent
         if (outcome === 'published') continue
         if (outcome === 'exists') await db.run("UPDATE channel_scheduled SET state = 'sent' WHERE id = ?", [row.id])

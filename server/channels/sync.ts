@@ -1,7 +1,7 @@
 // The channel domain on the sync engine: its two document kinds (head, page), what their commits
 // change (effects.ts), and `changed` for the JSON API.
 import type { Db } from '../db/db.ts'
-import { CHANNEL_POSTS_PER_MINUTE } from '../../protocol/channels.ts'
+import { CHANNEL_POSTS_PER_MINUTE, channelHeadDoc } from '../../protocol/channels.ts'
 import { envInt } from '../config.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import type { ChannelDomain } from './domain.ts'
@@ -11,6 +11,7 @@ import { ChannelStates } from './state.ts'
 import { Scheduler } from './scheduled.ts'
 import { channelHeadKind } from './docs/head.ts'
 import { channelPageKind } from './docs/page.ts'
+import { registerPublish } from './publish.ts'
 
 export interface ChannelSync {
   /**
@@ -59,16 +60,21 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   engine.participate(effects)
   engine.register(channelHeadKind(channels))
   engine.register(channelPageKind(channels, effects))
-  const scheduler = new Scheduler(channels, effects, envInt('SORI_SCHEDULE_TICK_MS', 15_000))
+  const scheduler = new Scheduler(channels, envInt('SORI_SCHEDULE_TICK_MS', 15_000))
   scheduler.start()
   engine.onClose(() => scheduler.stop())
   const changedListeners: ((channelId: string) => Promise<void>)[] = []
+  registerPublish(channels, effects)
+  // the channel's state and head are on the node that owns the channel (sync/homes.ts)
+  engine.homes.handle('channel.changed', async ([channelId]) => {
+    if (channels.states.cached(channelId)) await channels.states.refresh(channelId)
+    await channels.heads.writeFor(channelId)
+  })
   const sync: ChannelSync = {
     scheduler,
     async changed(channelId) {
       if (engine.closing) return
-      if (channels.states.cached(channelId)) await channels.states.refresh(channelId)
-      await channels.heads.writeFor(channelId)
+      await engine.homes.run(channelHeadDoc(channelId), 'channel.changed', [channelId])
       for (const fn of changedListeners) await fn(channelId)
     },
     onChanged(fn) {

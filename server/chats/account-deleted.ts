@@ -6,10 +6,9 @@ import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChatDomain } from './domain.ts'
 import type { InboxKey } from './docs/inbox.ts'
-import { userRenamed } from './user-renamed.ts'
 
-export async function accountDeleted(chats: ChatDomain, userId: string): Promise<void> {
-  await userRenamed(chats, userId)
+/** Empties the deleted account's inbox doc: no chat entries (it is in no chat now) and no settings. */
+export async function inboxEmptied(chats: ChatDomain, userId: string): Promise<void> {
   const docs = chats.engine.docs
   const inbox = (await docs.acquire(inboxDoc(userId))) as SyncDoc<InboxKey> | null
   if (!inbox) return

@@ -12,6 +12,11 @@ export interface ChatOptions {
   inboxDelayMs: number
   /** how long the relational mirror of chats' latest messages and page lengths may lag (mirror.ts), ms */
   mirrorMs: number
+  /**
+   * With several nodes the mirror is written in every commit that changes it (mirrorMs 0) and needs no
+   * mark: a single "mirrored up to" row written by every node's commits would serialize them all.
+   */
+  mirrorMark: boolean
 }
 
 export interface ChatDomain {

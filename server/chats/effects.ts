@@ -59,6 +59,7 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
   constructor(
     private chats: ChatDomain,
     private mirrorMs: number,
+    private mirrorMark = true,
   ) {}
 
   create(): ChatBatch {
@@ -72,7 +73,7 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     this.writing = due ? this.mirror.with(part?.mirror ?? NOTHING) : null
     if (!this.writing) return
     this.forced = false
-    await this.writing.write(q, dialect)
+    if (this.mirrorMark || !this.writing.empty) await this.writing.write(q, dialect, this.mirrorMark)
   }
 
   committed(part: ChatBatch | undefined): void {

@@ -11,6 +11,9 @@ import { groupPhotoVersion, profilePhotoVersion } from './store.ts'
 import { hiddenField, viewerUnread } from './hidden.ts'
 import type { ChatDomain } from './domain.ts'
 import type { InboxKey } from './docs/inbox.ts'
+import { logger } from '../log.ts'
+
+const log = logger('chats')
 
 export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   const me = conv.members.get(userId)
@@ -178,10 +181,14 @@ export class InboxWriter {
     }
   }
 
-  /** Marks conversations changed for these users' inbox docs (only loaded ones are written). */
+  /**
+   * Marks conversations changed for these users' inbox docs (only loaded ones are written; with several
+   * nodes, those loaded on another node get the entries from this one, which holds the chat).
+   */
   touch(convId: string, users: Iterable<string>): void {
+    const shared = this.chats.engine.homes.shared
     for (const u of users) {
-      if (!this.chats.engine.docs.get(inboxDoc(u))) continue
+      if (!shared && !this.chats.engine.docs.get(inboxDoc(u))) continue
       let s = this.dirty.get(u)
       if (!s) this.dirty.set(u, (s = new Set()))
       s.add(convId)
@@ -204,16 +211,41 @@ export class InboxWriter {
     this.dirty = new Map()
     for (const [user, convIds] of dirty) {
       const doc = this.chats.engine.docs.get(inboxDoc(user))
-      if (!doc) continue
+      if (!doc) {
+        if (this.chats.engine.homes.shared) void this.send(user, convIds)
+        continue
+      }
       doc.enqueue(async () => {
-        const want = new Map<string, InboxEntry | null>()
-        for (const id of convIds) {
-          const conv = this.chats.convs.cached(id) ?? (await this.chats.convs.get(id))
-          want.set(id, conv ? entryFor(conv, user) : null)
-        }
-        await this.applyEntries(doc, want, false)
+        await this.applyEntries(doc, await this.entries(user, convIds), false)
       })
     }
+  }
+
+  private async entries(user: string, convIds: Iterable<string>): Promise<Map<string, InboxEntry | null>> {
+    const want = new Map<string, InboxEntry | null>()
+    for (const id of convIds) {
+      const conv = this.chats.convs.cached(id) ?? (await this.chats.convs.get(id))
+      want.set(id, conv ? entryFor(conv, user) : null)
+    }
+    return want
+  }
+
+  /** To the node that holds the user's inbox, if one does (none: it reconciles from the tables when it loads). */
+  private async send(user: string, convIds: Set<string>): Promise<void> {
+    try {
+      const entries = JSON.stringify([...(await this.entries(user, convIds))])
+      await this.chats.engine.homes.tell(inboxDoc(user), 'inbox.entries', [user, entries])
+    } catch (e) {
+      log.error('sending inbox entries to their node failed', e, { user })
+    }
+  }
+
+  /** Entries another node computed for a loaded inbox of this one (`send`). */
+  async received(user: string, entries: string): Promise<void> {
+    const doc = this.chats.engine.docs.get(inboxDoc(user))
+    if (!doc) return
+    const want = new Map(JSON.parse(entries) as [string, InboxEntry | null][])
+    doc.enqueue(() => this.applyEntries(doc, want, false))
   }
 }
 

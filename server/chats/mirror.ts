@@ -81,7 +81,7 @@ export class MirrorChanges {
    * One statement per table and chunk: on Postgres every statement is a round trip. VALUES columns are
    * named column1..N in both SQLite and Postgres; the casts tell Postgres the parameters' types.
    */
-  async write(q: Queryable, dialect: Db['dialect']): Promise<void> {
+  async write(q: Queryable, dialect: Db['dialect'], mark = true): Promise<void> {
     // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
     const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
     for (const part of chunks([...this.pageLengths.values()])) {
@@ -100,7 +100,7 @@ export class MirrorChanges {
         part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts, l.media ?? '']),
       )
     }
-    await markMirrored(q)
+    if (mark) await markMirrored(q)
   }
 }
 

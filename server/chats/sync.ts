@@ -1,7 +1,7 @@
 // The chat domain on the sync engine: its three document kinds (inbox, chat head, chat page), what
 // their commits change (effects.ts), and chatChanged for the JSON API.
 import type { Db } from '../db/db.ts'
-import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { envInt } from '../config.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import { Convs, type ConvState } from './convs.ts'
@@ -10,11 +10,13 @@ import { ChatEffects, type CommittedListener } from './effects.ts'
 import { InboxWriter } from './inbox-writer.ts'
 import { HeadMeta } from './head-meta.ts'
 import { chatChanged } from './chat-changed.ts'
-import { channelChanged } from './channel-changed.ts'
+import { channelChanged, channelChatsChanged } from './channel-changed.ts'
 import { blockChanged } from './hidden.ts'
 import { userRenamed } from './user-renamed.ts'
-import { accountDeleted } from './account-deleted.ts'
-import { inboxKind } from './docs/inbox.ts'
+import { inboxEmptied } from './account-deleted.ts'
+import { registerSystemLines } from './system-lines.ts'
+import { inboxKind, type InboxKey } from './docs/inbox.ts'
+import type { SyncDoc } from '../sync/doc.ts'
 import { headKind } from './docs/head.ts'
 import { pageKind } from './docs/page.ts'
 import { MIRROR_MS } from './mirror.ts'
@@ -69,28 +71,55 @@ export function attachChats(
   const opts: ChatOptions = {
     inboxDelayMs: 100,
     mirrorMs: envInt('SORI_MIRROR_MS', MIRROR_MS),
+    mirrorMark: true,
     ...options,
   }
   const chats = { engine, db, convs: new Convs(db), blobs } as ChatDomain // the writers need the domain themselves
   chats.inbox = new InboxWriter(chats, opts.inboxDelayMs)
   chats.meta = new HeadMeta(chats)
-  const effects = new ChatEffects(chats, opts.mirrorMs)
+  const effects = new ChatEffects(chats, opts.mirrorMs, opts.mirrorMark)
   engine.participate(effects)
   engine.register(inboxKind(chats))
   engine.register(headKind(chats, effects))
   engine.register(pageKind(chats, effects))
   engine.onClose(() => chats.inbox.flush())
+  // what the JSON API asks of the chats runs where their home is owned (one node: here; sync/homes.ts)
+  const homes = engine.homes
+  homes.handle('chat.changed', ([convId]) => chatChanged(chats, convId))
+  homes.handle('chat.block', ([convId, viewer, author]) => blockChanged(chats, effects, convId, viewer, author))
+  homes.handle('inbox.entries', ([userId, entries]) => chats.inbox.received(userId, entries))
+  homes.handle('inbox.emptied', ([userId]) => inboxEmptied(chats, userId))
+  registerSystemLines(engine)
+  // a rename reaches the cached chats and loaded heads of every node; a channel's change, its cached chats
+  homes.handleAll('user.renamed', ([userId]) => userRenamed(chats, userId))
+  homes.handleAll('channel.changed', ([channelId]) => channelChatsChanged(chats, channelId))
+  // inbox entries sent while Redis was away are lost: this node's loaded inboxes read the tables again
+  homes.onReconnect(() => {
+    for (const d of engine.docs.all()) if (d.kind.name === 'inbox') d.enqueue(() => chats.inbox.reconcile(d as SyncDoc<InboxKey>))
+  })
+  const idle = Promise.resolve()
   return Object.assign(engine, {
-    chatChanged: (convId: string) => (engine.closing ? Promise.resolve() : chatChanged(chats, convId)),
-    channelChanged: (channelId: string) => (engine.closing ? Promise.resolve() : channelChanged(chats, channelId)),
-    blockChanged: (convId: string, viewer: string, author: string) =>
-      engine.closing ? Promise.resolve() : blockChanged(chats, effects, convId, viewer, author),
-    userRenamed: (userId: string) => (engine.closing ? Promise.resolve() : userRenamed(chats, userId)),
+    chatChanged: async (convId: string) => {
+      if (!engine.closing) await homes.run(convId, 'chat.changed', [convId])
+    },
+    channelChanged: async (channelId: string) => {
+      if (engine.closing) return
+      await homes.broadcast('channel.changed', [channelId])
+      await channelChanged(chats, channelId)
+    },
+    blockChanged: async (convId: string, viewer: string, author: string) => {
+      if (!engine.closing) await homes.run(convId, 'chat.block', [convId, viewer, author])
+    },
+    userRenamed: (userId: string) => (engine.closing ? idle : homes.broadcast('user.renamed', [userId])),
     unmirroredLength: (convId: string, page: number) => {
       const loaded = engine.docs.get(pageDoc(convId, page))
       return Math.max(loaded ? loaded.ydoc.getArray(ROOTS.page.msgs).length : 0, effects.unmirroredLength(convId, page))
     },
-    accountDeleted: (userId: string) => (engine.closing ? Promise.resolve() : accountDeleted(chats, userId)),
+    accountDeleted: async (userId: string) => {
+      if (engine.closing) return
+      await homes.broadcast('user.renamed', [userId])
+      await homes.run(inboxDoc(userId), 'inbox.emptied', [userId])
+    },
     cachedConv: (convId: string) => chats.convs.cached(convId),
     onCommitted: (fn: CommittedListener) => {
       effects.listeners.push(fn)

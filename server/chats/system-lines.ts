@@ -20,6 +20,23 @@ export async function writeSystemLines(
 ): Promise<void> {
   if (lines.length === 0 || engine.closing) return
   try {
+    // on the node that owns the chat (sync/homes.ts)
+    await engine.homes.run(convId, 'chat.system-lines', [convId, String(page), JSON.stringify(lines)])
+  } catch (e) {
+    log.error('writing system lines failed', e, { conv: convId })
+  }
+}
+
+/** What writeSystemLines asks the chat's owner to do. */
+export function registerSystemLines(engine: SyncEngine): void {
+  engine.homes.handle('chat.system-lines', ([convId, page, lines]) =>
+    appendLines(engine, convId, Number(page), JSON.parse(lines) as SystemLineInput[]),
+  )
+}
+
+async function appendLines(engine: SyncEngine, convId: string, page: number, lines: SystemLineInput[]): Promise<void> {
+  if (engine.closing) return
+  {
     const doc = await engine.docs.acquire(pageDoc(convId, page))
     if (!doc) return
     try {
@@ -55,7 +72,5 @@ export async function writeSystemLines(
     } finally {
       engine.docs.release(doc)
     }
-  } catch (e) {
-    log.error('writing system lines failed', e, { conv: convId })
   }
 }

@@ -612,4 +612,14 @@ ALTER TABLE convs ADD COLUMN channel_id TEXT REFERENCES channels(id);
 ALTER TABLE convs ADD COLUMN channel_read BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX convs_channel ON convs(channel_id, last_ts)`,
   },
+  {
+    // several nodes (server/cluster/): who may commit for a home; a takeover bumps the epoch, and every
+    // group commit checks its homes' epochs in its transaction, so an owner that lost its lease commits nothing
+    id: 27,
+    sql: `
+CREATE TABLE homes (
+  home TEXT PRIMARY KEY,
+  epoch BIGINT NOT NULL
+)`,
+  },
 ]

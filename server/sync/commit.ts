@@ -106,6 +106,20 @@ export interface CommitHooks {
   held?(ms: number): void
   /** a written document's stored rows are due for compaction (compaction.ts) */
   compactionDue?(doc: SyncDoc): void
+  /**
+   * With several nodes, inside each transaction before anything is written: throws StaleHomes when
+   * another node owns a home of these documents now (server/cluster/cluster.ts `fence`)
+   */
+  fence?(q: Queryable, docs: SyncDoc[]): Promise<void>
+  /** a fence refused homes: this node no longer owns them */
+  lost?(homes: string[]): void
+}
+
+/** A commit was refused because other nodes own these homes now. */
+export class StaleHomes extends Error {
+  constructor(readonly homes: string[]) {
+    super(`homes owned by another node now: ${homes.length}`)
+  }
 }
 
 export interface CommitOptions {
@@ -230,12 +244,14 @@ export class GroupCommit {
     const t0 = performance.now()
     try {
       await this.db.tx(async (q) => {
+        if (this.hooks.fence) await this.hooks.fence(q, [...writes.keys()])
         await this.store.write(q, [...writes.values()])
         await writeClaims(q, this.db.dialect, b)
         for (const p of this.participants) await p.write(q, this.db.dialect, b.peek(p), b.flush)
       })
     } catch (e) {
-      log.error('commit failed; reloading the affected documents', e, { docs: writes.size })
+      if (e instanceof StaleHomes) this.hooks.lost?.(e.homes)
+      else log.error('commit failed; reloading the affected documents', e, { docs: writes.size })
       const docs = new Set(writes.keys())
       for (const e of b.entries) e.doc.uncommitted--
       this.fail(docs)

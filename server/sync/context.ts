@@ -10,6 +10,8 @@ import type { ServerWriter } from './server-write.ts'
 import type { DocKinds } from './kind.ts'
 import type { Conn } from './conn.ts'
 import type { Compactor } from '../store/compactor.ts'
+import type { Cluster } from '../cluster/cluster.ts'
+import type { Homes } from './homes.ts'
 
 export interface SyncOptions {
   /** how long a document without sockets stays in memory */
@@ -48,4 +50,8 @@ export interface SyncContext {
   /** user id → open sockets (for maxSocketsPerUser) */
   userSockets: Map<string, number>
   closing: boolean
+  /** one node of several (server/cluster/), null on its own */
+  cluster: Cluster | null
+  /** where the server's own writes into a home run */
+  homes: Homes
 }

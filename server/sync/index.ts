@@ -9,7 +9,7 @@ import { createInProcessBus, SESSIONS_CHANNEL, type Bus } from '../bus/bus.ts'
 import type { SyncDeps, SyncEngine } from './types.ts'
 import type { SyncContext, SyncOptions } from './context.ts'
 import { Bindings, SYSTEM_USER } from './bindings.ts'
-import { COMMIT_TURNS, GroupCommit } from './commit.ts'
+import { COMMIT_TURNS, GroupCommit, StaleHomes } from './commit.ts'
 import { DocRegistry } from './registry.ts'
 import { ServerWriter } from './server-write.ts'
 import { createUpgradeHandler } from './upgrade.ts'
@@ -19,12 +19,16 @@ import { envInt } from '../config.ts'
 import { LatencyWindow } from './latency.ts'
 import { Compactor } from '../store/compactor.ts'
 import { DocKinds } from './kind.ts'
+import type { Cluster } from '../cluster/cluster.ts'
+import { clusterHomes, homeOf, localHomes } from './homes.ts'
 
 export type { SyncDeps, SyncEngine, SyncServer } from './types.ts'
 
 export interface SyncExtras {
   bus?: Bus
   options?: Partial<SyncOptions>
+  /** one node of several (server/cluster/): it is closed with the engine */
+  cluster?: Cluster
 }
 
 export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine {
@@ -56,6 +60,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     sessions: new Map(),
     userSockets: new Map(),
     closing: false,
+    cluster: extras.cluster ?? null,
   } as unknown as SyncContext // the parts below need the context themselves; completed right away
   ctx.serverReady = db
     .run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])
@@ -68,6 +73,8 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     error: (doc, e) => log.error('compaction failed', e, { doc }),
   })
   ctx.docs = new DocRegistry(ctx)
+  const cluster = ctx.cluster
+  ctx.homes = cluster ? clusterHomes(cluster) : localHomes((home) => ctx.docs.holds(home))
   ctx.writer = new ServerWriter(ctx)
   ctx.commit = new GroupCommit(
     db,
@@ -81,17 +88,36 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
       failed(docs) {
         for (const d of docs) ctx.docs.kill(d, CLOSE.RELOAD, 'storage error; reconnect')
       },
+      fence: cluster
+        ? async (q, docs) => {
+            const homes = [...new Set(docs.map((d) => homeOf(d.kind, d.key, d.name)))]
+            const stale = await cluster.fence(q, homes)
+            if (stale.length) throw new StaleHomes(stale)
+          }
+        : undefined,
+      lost: cluster ? (homes) => cluster.lost(homes) : undefined,
     },
   )
+  // homes another node took over: their sockets reconnect, and reach the new owner through any node
+  cluster?.onLost((homes) => {
+    for (const d of ctx.docs.ofHomes(homes)) ctx.docs.kill(d, CLOSE.RELOAD, 'moved to another node; reconnect')
+  })
   const closeHooks: Array<() => void> = []
 
-  const unsubscribeSessions = ctx.bus.subscribe(SESSIONS_CHANNEL, (m) => {
-    if (m.kind !== 'revoke') return
-    for (const id of m.sessionIds) {
+  const revoke = (sessionIds: string[]) => {
+    for (const id of sessionIds) {
       const conns = ctx.sessions.get(id)
       if (conns) for (const c of [...conns]) c.close(CLOSE.UNAUTHORIZED, 'signed out')
     }
+  }
+  const unsubscribeSessions = ctx.bus.subscribe(SESSIONS_CHANNEL, (m) => {
+    if (m.kind === 'revoke') revoke(m.sessionIds)
   })
+  if (cluster) {
+    cluster.handleAll('sessions.revoke', async (ids) => revoke(ids))
+    // a revocation broadcast while Redis was away never arrived: ask the database about every socket's session
+    cluster.onReconnect(() => void closeRevokedSessions(ctx, revoke))
+  }
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -134,6 +160,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     },
     docs: ctx.docs,
     commit: ctx.commit,
+    homes: ctx.homes,
     write: (doc, fn) => ctx.writer.write(doc, fn),
     get closing() {
       return ctx.closing
@@ -154,7 +181,8 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     heldLatency: () => held.read(),
     commitStats: () => ctx.commit.stats(),
     sessionsRevoked(sessionIds) {
-      ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
+      if (cluster) void cluster.broadcast('sessions.revoke', sessionIds)
+      else ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
     },
     async close() {
       if (ctx.closing) return
@@ -177,6 +205,25 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
       unsubscribeSessions()
       await new Promise<void>((r) => wss.close(() => r()))
       await ctx.serverReady.catch(() => {})
+      await cluster?.close()
     },
+  }
+}
+
+/** Closes the sockets of sessions that no longer exist (signed out while this node could not hear it). */
+async function closeRevokedSessions(ctx: SyncContext, revoke: (ids: string[]) => void): Promise<void> {
+  const ids = [...ctx.sessions.keys()]
+  for (let i = 0; i < ids.length; i += 512) {
+    const part = ids.slice(i, i + 512)
+    try {
+      const rows = await ctx.db.all<{ token_hash: string }>(
+        `SELECT token_hash FROM sessions WHERE token_hash IN (${part.map(() => '?').join(', ')})`,
+        part,
+      )
+      const live = new Set(rows.map((r) => r.token_hash))
+      revoke(part.filter((id) => !live.has(id)))
+    } catch (e) {
+      log.error('checking sessions after a reconnect failed', e)
+    }
   }
 }

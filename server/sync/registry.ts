@@ -5,6 +5,7 @@ import type { SyncContext } from './context.ts'
 import { SyncDoc } from './doc.ts'
 import { deliverCommitted } from './commit.ts'
 import type { Resolved } from './kind.ts'
+import { homeOf } from './homes.ts'
 
 /** Longest stretch of freezing between two turns of I/O, ms. */
 const FREEZE_SLICE_MS = 4
@@ -12,8 +13,10 @@ const FREEZE_SLICE_MS = 4
 export class DocRegistry {
   private docs = new Map<string, SyncDoc>()
   private loading = new Map<string, Promise<SyncDoc | null>>()
-  /** group (DocKind.group) → its loaded documents */
-  private groups = new Map<string, Set<SyncDoc>>()
+  /** home (homes.ts: a kind's group, else the document) → its loaded documents */
+  private homes = new Map<string, Set<SyncDoc>>()
+  /** homes with a load in flight, and how many */
+  private loadingHomes = new Map<string, number>()
 
   constructor(private ctx: SyncContext) {}
 
@@ -24,7 +27,27 @@ export class DocRegistry {
 
   /** The loaded documents of a group (DocKind.group). */
   inGroup(group: string): SyncDoc[] {
-    return [...(this.groups.get(group) ?? [])]
+    return [...(this.homes.get(group) ?? [])]
+  }
+
+  /** Whether a document of `home` is loaded (or loading). */
+  holds(home: string): boolean {
+    return this.homes.has(home) || this.docs.has(home) || this.loadingHomes.has(home)
+  }
+
+  /** The loaded documents of these homes. */
+  ofHomes(homes: Iterable<string>): SyncDoc[] {
+    const out: SyncDoc[] = []
+    for (const h of homes) for (const d of this.homes.get(h) ?? []) out.push(d)
+    return out
+  }
+
+  /**
+   * With several nodes: a home none of whose documents is loaded or loading goes back to the cluster
+   * (after an upgrade that was refused, or when its last document left memory).
+   */
+  releaseIfEmpty(home: string): void {
+    if (this.ctx.cluster && !this.holds(home)) this.ctx.cluster.release(home)
   }
 
   all(): SyncDoc[] {
@@ -149,19 +172,33 @@ export class DocRegistry {
     if (this.docs.get(doc.name) === doc) this.docs.delete(doc.name)
     doc.unsubscribe?.()
     doc.unsubscribe = null
-    const group = doc.kind.group?.(doc.key)
-    if (group) {
-      const set = this.groups.get(group)
-      set?.delete(doc)
-      if (set && set.size === 0) this.groups.delete(group)
-    }
+    const home = homeOf(doc.kind, doc.key, doc.name)
+    const set = this.homes.get(home)
+    set?.delete(doc)
+    if (set && set.size === 0) this.homes.delete(home)
+    this.releaseIfEmpty(home)
     doc.kind.release?.(doc.key, doc.state)
     doc.awareness.clear()
     doc.destroy()
   }
 
-  private async load(name: string, { kind, key }: Resolved): Promise<SyncDoc | null> {
+  private async load(name: string, resolved: Resolved): Promise<SyncDoc | null> {
+    const home = homeOf(resolved.kind, resolved.key, name)
+    this.loadingHomes.set(home, (this.loadingHomes.get(home) ?? 0) + 1)
+    try {
+      return await this.loadOwned(name, home, resolved)
+    } finally {
+      const n = (this.loadingHomes.get(home) ?? 1) - 1
+      if (n > 0) this.loadingHomes.set(home, n)
+      else this.loadingHomes.delete(home)
+      this.releaseIfEmpty(home)
+    }
+  }
+
+  private async loadOwned(name: string, home: string, { kind, key }: Resolved): Promise<SyncDoc | null> {
     const ctx = this.ctx
+    // with several nodes, only the home's owner loads its documents (it acquires the home if nobody owns it)
+    await ctx.cluster?.ensureOwned(home)
     const state: unknown = await kind.open(key)
     if (state === null) return null
     let updates: Uint8Array[]
@@ -178,10 +215,10 @@ export class DocRegistry {
     doc.stored(updates)
     if (doc.compactionDue()) ctx.compactor.request(name)
     this.docs.set(name, doc)
-    const group = kind.group?.(key)
-    if (group) {
-      let set = this.groups.get(group)
-      if (!set) this.groups.set(group, (set = new Set()))
+    // a document that is its own home needs no set on one node (`holds` finds it by name)
+    if (kind.group || ctx.cluster) {
+      let set = this.homes.get(home)
+      if (!set) this.homes.set(home, (set = new Set()))
       set.add(doc)
     }
     // committed updates reach this node's sockets through the bus (commit.ts publishes them)

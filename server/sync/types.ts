@@ -37,6 +37,8 @@ export interface SyncEngine extends SyncServer {
   onClose(fn: () => void): void
   /** the loaded documents */
   readonly docs: import('./registry.ts').DocRegistry
+  /** where the server's own writes into a home run (homes.ts): here, or on the node that owns it */
+  readonly homes: import('./homes.ts').Homes
   /** the group commit, for participants that ask for a batch to write what they deferred */
   readonly commit: import('./commit.ts').GroupCommit
   /** Writes into a document as the server (call from inside one of the document's jobs). */

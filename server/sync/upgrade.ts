@@ -13,6 +13,9 @@ import { onFrame, refuse } from './handle.ts'
 import { allAwareness, removeConnAwareness } from './awareness.ts'
 import { CLOSE, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
+import { homeOf } from './homes.ts'
+import { NotOwner, type Route } from '../cluster/cluster.ts'
+import { RELAYED_HEADER, relayUpgrade } from '../cluster/relay.ts'
 
 const STATUS: Record<number, string> = {
   401: 'Unauthorized',
@@ -50,27 +53,56 @@ interface Admitted {
   doc: SyncDoc
 }
 
-async function admit(ctx: SyncContext, token: string, resolved: Resolved, name: string): Promise<Admitted | number> {
+/** With several nodes: the home is owned elsewhere, and the upgrade goes there (relay.ts). */
+interface Elsewhere {
+  home: string
+  owner: Extract<Route, { local: false }>
+}
+
+async function admit(
+  ctx: SyncContext,
+  token: string,
+  resolved: Resolved,
+  name: string,
+  relayed: boolean,
+): Promise<Admitted | Elsewhere | number> {
   const auth = await ctx.authenticate(token)
   if (!auth) return 401
   const access = await resolved.kind.access(auth.userId, resolved.key)
   if (!access) return 403
   // what access read stays held across the load, so the kind's open() finds it instead of reading it again
   try {
+    const cluster = ctx.cluster
+    const home = cluster ? homeOf(resolved.kind, resolved.key, name) : null
+    if (cluster && home) {
+      // only an upgrade that may open the document decides who owns its home
+      const r = await cluster.route(home)
+      // relayed here, but the home moved meanwhile: the client retries, and finds the owner then
+      if (!r.local) return relayed ? 503 : { home, owner: r }
+      const open = await cluster.socketsOf(auth.userId).catch(() => 0)
+      if (open >= ctx.opts.maxSocketsPerUser) {
+        ctx.docs.releaseIfEmpty(home)
+        return 429
+      }
+    }
     const doc = await ctx.docs.acquire(name, resolved)
+    if (!doc && home) ctx.docs.releaseIfEmpty(home)
     return doc ? { userId: auth.userId, sessionId: auth.sessionId, doc } : 403
   } finally {
     access.release()
   }
 }
 
+/** Attempts at an upgrade whose owner turned out to be gone (each forgets it, so the next may take the home). */
+const RELAY_ATTEMPTS = 3
+
 // Module-level: a listener created inside handleUpgrade would keep that call's scope (the request, its
 // headers, the head buffer) alive for as long as the socket lives.
 const ignoreError = () => {}
 
 export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
-  return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', ignoreError) // a reset during the async auth must not crash the process
+  return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, attempt = 0): void {
+    if (attempt === 0) socket.on('error', ignoreError) // a reset during the async auth must not crash the process
     if (ctx.closing) return reject(socket, 503)
     let url: URL
     let name: string
@@ -87,9 +119,20 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
     if (!token) return reject(socket, 401)
     const wantsAck = url.searchParams.get('ack') === '1'
 
-    admit(ctx, token, resolved, name).then(
+    const relayed = req.headers[RELAYED_HEADER] !== undefined
+    admit(ctx, token, resolved, name, relayed).then(
       (r) => {
         if (typeof r === 'number') return reject(socket, r)
+        if ('owner' in r) {
+          const { node, address } = r.owner
+          relayUpgrade(req, socket, head, address).catch(async () => {
+            // nothing listens at the owner's address: its process is gone, and its homes are free now
+            await ctx.cluster?.unreachable(node, address)
+            if (attempt + 1 >= RELAY_ATTEMPTS || ctx.closing) return reject(socket, 503)
+            handleUpgrade(req, socket, head, attempt + 1)
+          })
+          return
+        }
         if (socket.destroyed || ctx.closing || r.doc.dead) {
           ctx.docs.release(r.doc)
           return reject(socket, 503)
@@ -102,6 +145,8 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
         wss.handleUpgrade(req, socket, head, (ws) => connect(ctx, ws, r, wantsAck))
       },
       (e) => {
+        // the home was taken by another node between the route and the load: the client retries
+        if (e instanceof NotOwner) return reject(socket, 503)
         log.error('upgrade failed', e, { doc: name })
         reject(socket, 500)
       },
@@ -114,6 +159,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   const conn = new Conn(ws, doc, a.userId, a.sessionId, wantsAck, ctx.opts.maxBuffered)
   doc.conns.add(conn)
   ctx.userSockets.set(a.userId, (ctx.userSockets.get(a.userId) ?? 0) + 1)
+  ctx.cluster?.countSocket(a.userId, 1)
   let sessionConns = ctx.sessions.get(a.sessionId)
   if (!sessionConns) ctx.sessions.set(a.sessionId, (sessionConns = new Set()))
   sessionConns.add(conn)
@@ -137,6 +183,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     const n = (ctx.userSockets.get(a.userId) ?? 1) - 1
     if (n > 0) ctx.userSockets.set(a.userId, n)
     else ctx.userSockets.delete(a.userId)
+    ctx.cluster?.countSocket(a.userId, -1)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
       if (gone) broadcast(doc.conns, gone)

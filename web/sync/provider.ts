@@ -97,14 +97,45 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
     const code = event?.code ?? 0
     if (code === CLOSE.REFUSED) console.error(`sori: the server refused an update to ${name}`, event?.reason)
     if (code >= 4400 && code < 4500) hooks.refused(code)
+    else if (p.shouldConnect) jitteredRetry(p, code)
   })
   p.connect()
   return p
 }
 
+/**
+ * y-websocket retries after exactly 2^n × 100 ms, so every client of a server that went away (a node
+ * restarting or draining: 4012) would come back in the same instant. The retry is ours instead, at a
+ * random point of that interval (at least 100 ms; within 1 s after a 4012); y-websocket's own timer finds
+ * `shouldConnect` false and does nothing.
+ */
+function jitteredRetry(p: WebsocketProvider, code: number): void {
+  const cap = code === CLOSE.RELOAD ? 1000 : Math.min(2 ** (p.wsUnsuccessfulReconnects + 1) * 100, p.maxBackoffTime)
+  p.shouldConnect = false
+  const timer = setTimeout(
+    () => {
+      retries.delete(p)
+      p.connect()
+    },
+    100 + Math.random() * cap,
+  )
+  retries.set(p, timer)
+}
+
+/** A jittered retry waiting to connect; a deliberate connect or disconnect cancels it (`cancelRetry`). */
+const retries = new WeakMap<WebsocketProvider, ReturnType<typeof setTimeout>>()
+
+/** Cancels a waiting jittered retry (before the app connects or disconnects a provider itself). */
+export function cancelRetry(p: WebsocketProvider): void {
+  const t = retries.get(p)
+  if (t !== undefined) clearTimeout(t)
+  retries.delete(p)
+}
+
 const cleanups = new WeakMap<WebsocketProvider, () => void>()
 
 export function disconnect(p: WebsocketProvider): void {
+  cancelRetry(p)
   cleanups.get(p)?.()
   p.destroy()
   p.awareness.destroy()
