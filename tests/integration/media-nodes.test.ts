@@ -1,5 +1,6 @@
-// Two server nodes over one Postgres database, each with a disk of its own: an upload started on one
-// node goes on on the other, and the blob is served by both, with no shared disk.
+// Two server nodes over one Postgres database and one Redis (docs/scaling.md), each with a disk of its
+// own: an upload started on one node goes on on the other, and the blob is served by both, with no
+// shared disk.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
@@ -12,7 +13,8 @@ describe.runIf(backends().includes('postgres'))('media across two nodes (postgre
   const nodes: RunningServer[] = []
   beforeAll(async () => {
     const databaseUrl = await freshDatabaseUrl('postgres')
-    for (let i = 0; i < 2; i++) nodes.push(await startServerOn(databaseUrl))
+    const redisPrefix = `t${process.pid}${Math.random().toString(36).slice(2, 8)}:`
+    for (let i = 0; i < 2; i++) nodes.push(await startServerOn(databaseUrl, { redisUrl: 'redis://127.0.0.1:6379', redisPrefix }))
   })
   afterAll(async () => {
     for (const n of nodes) await n.close()
