@@ -2,13 +2,9 @@
 // client names), and a photo decoded and written again without any metadata (EXIF with GPS, XMP, IPTC,
 // ICC), turned upright first by its EXIF orientation.
 import { fileTypeFromFile } from 'file-type'
-import sharp from 'sharp'
+import { loadSharp } from './sharp.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { HttpError } from '../http/errors.ts'
-
-// one image at a time per process and no cache of decoded images: a busy server stays within its memory
-sharp.concurrency(1)
-sharp.cache(false)
 
 /** Decoding a larger image is refused: a small file can claim a huge canvas (a decompression bomb). */
 export const MAX_PHOTO_PIXELS = 50_000_000
@@ -57,6 +53,7 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
       // by default sharp writes no metadata at all; the ICC profile is applied (to sRGB) and dropped.
       // JPEG through libjpeg-turbo at 85: a 5 MP photo costs ~70 ms of CPU, where mozjpeg at 90 took ~500
       // for a file 5% smaller (bench:media)
+      const sharp = await loadSharp()
       const info = await sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, animated, failOn: 'error' })
         .autoOrient()
         .toFormat(format, format === 'jpeg' ? { quality: 85 } : {})

@@ -1,6 +1,6 @@
 // One preview made: the page fetched and read, then its og:image fetched and made a thumbnail here, so
 // that the phone shows it from Sori and never contacts the site. Page and image share one deadline.
-import sharp from 'sharp'
+import { loadSharp } from '../media/sharp.ts'
 import { MAX_PHOTO_PIXELS } from '../media/process.ts'
 import { PreviewFailure, guardedGet, type FetchOptions } from './fetch.ts'
 import { decodeHtml, parsePage } from './parse.ts'
@@ -80,6 +80,7 @@ export async function makePicture(url: URL, allowPrivate: FetchOptions['allowPri
 /** The image upright, at most THUMB_MAX_WIDTH wide, as a JPEG with no metadata; null when it is no image we decode. */
 async function thumbnail(bytes: Buffer): Promise<Buffer | null> {
   try {
+    const sharp = await loadSharp()
     const img = sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
     const meta = await img.metadata()
     if (!meta.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) return null

@@ -108,7 +108,19 @@ export interface PushSender {
   close(): Promise<void>
 }
 
+/**
+ * The sender, whose worker thread (with web-push and its crypto) starts at the first push: a server that
+ * never sends one does not carry it (about 10 MB of a starting server's memory).
+ */
 export function startSender(): PushSender {
+  let sender: PushSender | null = null
+  return {
+    send: (r, timeoutMs) => (sender ??= spawnSender()).send(r, timeoutMs),
+    close: () => sender?.close() ?? Promise.resolve(),
+  }
+}
+
+function spawnSender(): PushSender {
   const webpush = createRequire(import.meta.url).resolve('web-push')
   const worker = new Worker(WORKER, { eval: true, workerData: { webpush, blockedV4: BLOCKED_V4, blockedV6: BLOCKED_V6 } })
   worker.unref()

@@ -39,7 +39,16 @@ export interface Merger {
 
 type Reply = { id: number; merged?: Uint8Array; error?: string }
 
+/** The merger, whose worker thread starts at the first merge (a server that compacts nothing does not carry it). */
 export function startMerger(): Merger {
+  let merger: Merger | null = null
+  return {
+    merge: (updates, roots) => (merger ??= spawnMerger()).merge(updates, roots),
+    close: () => merger?.close() ?? Promise.resolve(),
+  }
+}
+
+function spawnMerger(): Merger {
   const yjs = createRequire(import.meta.url).resolve('yjs')
   const worker = new Worker(WORKER, { eval: true, workerData: { yjs } })
   worker.unref()
