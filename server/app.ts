@@ -15,6 +15,7 @@ import { HTTP_TIMEOUTS } from './http/timeouts.ts'
 import { createSync } from './sync/index.ts'
 import { repairMirror } from './chats/mirror.ts'
 import { Cluster } from './cluster/cluster.ts'
+import { holdNodeLock } from './db/node-lock.ts'
 import { attachChats, type ChatSync } from './chats/sync.ts'
 import { openStore } from './store/store.ts'
 import { HANDLE_GRACE_DAYS } from './users/delete-account.ts'
@@ -72,7 +73,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? ''
   if (redisUrl && !/^postgres(ql)?:/.test(opts.databaseUrl))
     throw new Error('REDIS_URL is for several nodes sharing one Postgres database: set DATABASE_URL=postgres://...')
-  const db = await openDb(opts.databaseUrl)
+  const postgres = /^postgres(ql)?:/.test(opts.databaseUrl)
+  const nodeLock = postgres
+    ? await holdNodeLock(opts.databaseUrl, Boolean(redisUrl), envInt('SORI_NODE_LOCK_WAIT_MS', 10_000))
+    : null
+  let db: Db
+  try {
+    db = await openDb(opts.databaseUrl)
+  } catch (e) {
+    await nodeLock?.release()
+    throw e
+  }
   const store = await openStore(db)
   const cluster = redisUrl
     ? new Cluster({
@@ -217,6 +228,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.closeAllConnections()
         await stopped
         await db.close()
+        await nodeLock?.release()
       })()),
   }
 }
