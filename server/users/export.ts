@@ -6,6 +6,7 @@ import type { DataExport, ExportedChat, ExportedMessage } from '../../protocol/a
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
 import type { ApiContext } from '../api/context.ts'
+import type { SyncEngine } from '../sync/types.ts'
 import { listDevices } from '../auth/devices.ts'
 import { listChats } from '../chats/store.ts'
 import { loadMe, profilesInState } from './profiles.ts'
@@ -34,15 +35,28 @@ function ownMessages(y: Y.Doc, userId: string): ExportedMessage[] {
   return out
 }
 
+/**
+ * Through the sync engine, on the node that holds the chat (server/sync/homes.ts): it holds what is
+ * committed (and what is still only in memory on SQLite's journal).
+ */
 async function pageMessages(ctx: ApiContext, convId: string, page: number, userId: string): Promise<ExportedMessage[]> {
-  // through the sync engine: it holds what is committed (and what is still only in memory on SQLite's journal)
-  const doc = await ctx.sync.docs.acquire(pageDoc(convId, page))
-  if (!doc) return []
-  try {
-    return ownMessages(doc.ydoc, userId)
-  } finally {
-    ctx.sync.docs.release(doc)
-  }
+  const v = await ctx.sync.homes.run(convId, EXPORT_PAGE, [convId, String(page), userId])
+  return typeof v === 'string' ? (JSON.parse(v) as ExportedMessage[]) : []
+}
+
+const EXPORT_PAGE = 'export.own-messages'
+
+/** What pageMessages asks the chat's node to do (registered once, when the API is made). */
+export function registerExport(sync: SyncEngine): void {
+  sync.homes.handle(EXPORT_PAGE, async ([convId, page, userId]) => {
+    const doc = await sync.docs.acquire(pageDoc(convId, Number(page)))
+    if (!doc) return '[]'
+    try {
+      return JSON.stringify(ownMessages(doc.ydoc, userId))
+    } finally {
+      sync.docs.release(doc)
+    }
+  })
 }
 
 export async function exportData(ctx: ApiContext, userId: string, sessionId: string): Promise<DataExport | null> {

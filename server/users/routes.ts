@@ -7,7 +7,7 @@ import { asObject, optStr } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { logger } from '../log.ts'
 import { loadMe, profileByHandle } from './profiles.ts'
-import { exportData } from './export.ts'
+import { exportData, registerExport } from './export.ts'
 import { deleteAccountRoute } from './delete-account.ts'
 
 const log = logger('users')
@@ -23,6 +23,7 @@ async function renamed(ctx: ApiContext, userId: string): Promise<void> {
 
 export function userRoutes(r: Router, ctx: ApiContext): void {
   const { db } = ctx
+  registerExport(ctx.sync)
 
   r.get('/api/me', async (call) => {
     const { userId } = await requireCaller(ctx, call)

@@ -8,7 +8,7 @@ import { backends } from '../fixtures/databases.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { bodies, connect, send, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
-import type { Chat, Session } from '../../protocol/api.ts'
+import type { Chat, DataExport, Session } from '../../protocol/api.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import { readPosition } from '../../protocol/messages.ts'
 
@@ -98,6 +98,20 @@ describe.skipIf(!backends().includes('postgres'))('several nodes: chat (postgres
     expect(r.status).toBe(200)
     await until(() => page.closes.some((c) => c.code === 4403), 'the removed member is closed with 4403')
     await until(() => !inbox.doc.getMap(ROOTS.inbox.chats).has(chat.id), 'and the chat leaves their inbox')
+  })
+
+  it('the data export, served by any node, holds the caller’s messages of a chat another node holds', async () => {
+    const [exp, peer] = [await user('xe'), await user('xp')]
+    const chat = (await api<Chat>(cluster, exp.token, 'POST', '/api/chats/direct', { userId: peer.user.id })).body
+    const page = await open(exp, pageDoc(chat.id, 0), 0, true)
+    for (const b of ['one', 'two']) send(page, exp.user.id, b)
+    await until(() => page.ackedClock() >= 2, 'both acknowledged')
+    // one request per node: two of them do not hold the chat
+    for (const node of cluster.nodes) {
+      const r = await api<DataExport>(node, exp.token, 'GET', '/api/me/export')
+      expect(r.status).toBe(200)
+      expect(r.body.chats.find((c) => c.id === chat.id)?.messages.map((m) => m.body)).toEqual(['one', 'two'])
+    }
   })
 
   it('signing out closes the session’s sockets on every node', async () => {
