@@ -106,6 +106,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     cluster ? { mirrorMs: 0, mirrorMark: false } : {},
     blobFacts,
   )
+  if (cluster) {
+    // a blob released by one node's collector must leave every node's cache of blob facts
+    sync.homes.handleAll('media.forget', async (ids) => blobFacts.forgetHere(ids))
+    blobFacts.shareForgotten = (ids) => void sync.homes.broadcast('media.forget', ids)
+  }
   const signupsPerHour = opts.signupsPerHour ?? envInt('SORI_SIGNUPS_PER_HOUR', 20)
   const ctx = {
     db,

@@ -56,8 +56,18 @@ export class BlobFacts {
     return found
   }
 
-  /** The blobs were released: a message naming them from now on is refused (on this node at once). */
+  /** With several nodes: tells the others what this node forgets (their caches hold the same facts). */
+  shareForgotten: ((ids: string[]) => void) | null = null
+
+  /** The blobs were released: a message naming them from now on is refused (on this node at once, on others soon). */
   forget(ids: Iterable<string>): void {
+    const list = [...ids]
+    this.forgetHere(list)
+    if (list.length) this.shareForgotten?.(list)
+  }
+
+  /** What another node released. */
+  forgetHere(ids: Iterable<string>): void {
     for (const id of ids) this.cache.delete(id)
   }
 }
