@@ -25,12 +25,13 @@ import type { ChatSpec, LoadOptions } from './load.ts'
 
 /** What load.ts gives each thread. */
 export interface ThreadInput {
-  port: number
+  /** the server's port, or with --nodes every node's (a member's `node` picks one) */
+  ports: number[]
   /** Sori sends acknowledgements (asked for with ack=1); the stock server has none */
   ack: boolean
   specs: ChatSpec[]
-  /** users whose inbox socket this thread holds (each user's in exactly one thread) */
-  inboxUsers: Array<[string, string]>
+  /** users whose inbox socket this thread holds (each user's in exactly one thread): id, token, node */
+  inboxUsers: Array<[string, string, number]>
   opts: LoadOptions
   /** this thread's share of input.rate */
   rate: number
@@ -75,6 +76,8 @@ interface Member {
 
 interface ChatState {
   members: Member[]
+  /** the members that take turns writing (every member unless the spec says otherwise) */
+  writers: Member[]
   next: number
 }
 
@@ -93,13 +96,16 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
   const trace = input.trace ? new Samples() : null
 
   // ---- connect every member and sync
-  const chats: ChatState[] = specs.map(() => ({ members: [], next: 0 }))
-  const jobs: Array<[number, ChatSpec['members'][number]]> = []
-  specs.forEach((s, ci) => s.members.forEach((m) => jobs.push([ci, m])))
-  await inPool(jobs, 64, async ([ci, m]) => {
+  const chats: ChatState[] = specs.map(() => ({ members: [], writers: [], next: 0 }))
+  type Job = [number, ChatSpec['members'][number]]
+  const jobs: Job[] = []
+  // --nodes: each chat's `first` member before every other socket, so that its node owns the chat
+  const firsts: Job[] = []
+  specs.forEach((s, ci) => s.members.forEach((m, mi) => (mi === s.first ? firsts : jobs).push([ci, m])))
+  const connectMember = async ([ci, m]: Job) => {
     const doc = new Y.Doc()
     const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
-    const url = `ws://${HOST}:${input.port}/sync/${pageDoc(specs[ci].convId, 0)}?token=${encodeURIComponent(m.token)}${ack ? '&ack=1' : ''}`
+    const url = `ws://${HOST}:${input.ports[m.node ?? 0]}/sync/${pageDoc(specs[ci].convId, 0)}?token=${encodeURIComponent(m.token)}${ack ? '&ack=1' : ''}`
     const member: Member = {
       userId: m.userId,
       client: undefined as unknown as SyncClient, // set just below; the callbacks only run after connect
@@ -161,12 +167,15 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
       }
     })
     chats[ci].members.push(member)
+    if (m.writes !== false) chats[ci].writers.push(member)
     await member.client.whenSynced()
-  })
+  }
+  await inPool(firsts, 64, connectMember)
+  await inPool(jobs, 64, connectMember)
   const inboxes: SyncClient[] = []
-  await inPool(input.inboxUsers, 64, async ([userId, token]) => {
+  await inPool(input.inboxUsers, 64, async ([userId, token, node]) => {
     const c = new SyncClient(
-      `ws://${HOST}:${input.port}/sync/${inboxDoc(userId)}?token=${encodeURIComponent(token)}`,
+      `ws://${HOST}:${input.ports[node]}/sync/${inboxDoc(userId)}?token=${encodeURIComponent(token)}`,
       new Y.Doc(),
       {
         onClose: () => {
@@ -186,8 +195,8 @@ async function runThread(input: ThreadInput, go: Promise<void>): Promise<ThreadR
   let writtenInWindow = 0
   let skipped = 0
   const write = (chat: ChatState) => {
-    const m = chat.members[chat.next]
-    chat.next = (chat.next + 1) % chat.members.length
+    const m = chat.writers[chat.next]
+    chat.next = (chat.next + 1) % chat.writers.length
     if (m.client.ws.readyState !== 1) return
     const seq = m.sent++
     const t = now()

@@ -3,7 +3,7 @@
 // event-loop stalls as delivery latency of whichever server is measured; on a machine with cores to spare,
 // more threads keep the generator's loop delay out of the figures (on 2 cores one is best: bench/README.md).
 // This side starts the threads, reads the server's CPU and memory from /proc over the window and merges
-// the threads' samples.
+// the threads' samples. With --nodes (nodes.ts) it reads every node of a cluster, and its Redis, as one server.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import { readdirSync } from 'node:fs'
@@ -15,6 +15,7 @@ import type { FromThread, ThreadInput, ThreadResult, ToThread } from './load-thr
 import { startCapture, type Capture } from '../lib/capture.ts'
 import { readFrames } from '../lib/pcap.ts'
 import { wireLatency, type WireLatency } from './wire.ts'
+import { redisDelta, redisInfo, type RedisChild } from './nodes.ts'
 
 export interface LoadOptions {
   members: number
@@ -48,7 +49,22 @@ export interface LoadOptions {
 /** One chat as the generator needs it: its id and, per member, the user id and token to connect as. */
 export interface ChatSpec {
   convId: string
-  members: Array<{ userId: string; token: string }>
+  members: Array<{
+    userId: string
+    token: string
+    /** --nodes: which node the member's socket connects to (an index into the window's servers); default 0 */
+    node?: number
+    /** whether the member takes turns writing; default true */
+    writes?: boolean
+  }>
+  /** --nodes: the member whose socket opens (and syncs) before the chat's others, so that its node owns the chat */
+  first?: number
+}
+
+/** --nodes: every Sori process of a cluster (the window's `server` is the first) and its Redis, measured as one server. */
+export interface NodesWindow {
+  servers: ServerChild[]
+  redis: RedisChild
 }
 
 export interface WindowResult {
@@ -110,6 +126,14 @@ export interface WindowResult {
   /** segments the kernel dropped from the capture, and streams cut short by a drop */
   captureDropped: number
   captureGaps: number
+  /** Sori processes measured together (server CPU, RSS and commits are their sums) */
+  nodes: number
+  /** --nodes: the redis-server's CPU, its commands and its network bytes (in + out) per message; NaN without Redis */
+  redisCpuPerMessageUs: number
+  redisCallsPerMessage: number
+  redisBytesPerMessage: number
+  /** the commands that made most of the calls, per message */
+  redisTop: string
 }
 
 interface SoriMetrics {
@@ -148,13 +172,15 @@ export async function runWindow(
   specs: ChatSpec[],
   opts: LoadOptions,
   runTag: string,
+  cluster?: NodesWindow,
 ): Promise<WindowResult> {
   const ack = server.name === 'sori' && opts.acks
+  const all = cluster?.servers ?? [server]
   const n = Math.max(1, Math.min(opts.threads, specs.length))
   const parts: ChatSpec[][] = Array.from({ length: n }, () => [])
   specs.forEach((s, i) => parts[i % n].push(s))
-  // each user's inbox socket goes to the thread of the user's first chat
-  const inboxOf: Array<Array<[string, string]>> = parts.map(() => [])
+  // each user's inbox socket goes to the thread of the user's first chat (and with --nodes to that member's node)
+  const inboxOf: Array<Array<[string, string, number]>> = parts.map(() => [])
   if (opts.inbox) {
     const seen = new Set<string>()
     parts.forEach((p, t) => {
@@ -162,13 +188,13 @@ export async function runWindow(
         for (const m of s.members)
           if (!seen.has(m.userId)) {
             seen.add(m.userId)
-            inboxOf[t].push([m.userId, m.token])
+            inboxOf[t].push([m.userId, m.token, m.node ?? 0])
           }
     })
   }
   const threads = parts.map((p, t) => {
     const input: ThreadInput = {
-      port: server.port,
+      ports: all.map((s) => s.port),
       ack,
       specs: p,
       inboxUsers: inboxOf[t],
@@ -208,28 +234,47 @@ export async function runWindow(
 
     await sleep(opts.warmupS * 1000)
     const pgBefore = server.storage === 'postgres' ? cpuByPid('postgres') : null
-    const cpu0 = cpuMicros(server.pid)
+    const cpu0 = sumOf(all, (s) => cpuMicros(s.pid))
+    const redis0 = cluster ? { cpu: cpuMicros(cluster.redis.pid), info: await redisInfo(cluster.redis.port) } : null
     // process-wide: every generator thread
     const gen0 = process.cpuUsage()
     const box0 = machineBusyMicros()
-    await readMetrics(server)
-    await server.pauses()
+    await Promise.all(all.map(readMetrics))
+    await Promise.all(all.map((s) => s.pauses()))
     const t0 = performance.now()
     const wallFrom = Date.now()
     if (process.env.BENCH_STALLS) console.error(`BENCH_STALL window of ${server.label} from ${wallFrom}`)
     await sleep(opts.durationS * 1000)
-    const cpu1 = cpuMicros(server.pid)
+    const cpu1 = sumOf(all, (s) => cpuMicros(s.pid))
+    const redis1 = cluster ? { cpu: cpuMicros(cluster.redis.pid), info: await redisInfo(cluster.redis.port) } : null
     const gen1 = process.cpuUsage(gen0)
     const box1 = machineBusyMicros()
     const pgAfter = pgBefore ? cpuByPid('postgres') : null
-    const mem = memory(server.pid)
+    const mems = all.map((s) => memory(s.pid))
+    const mem = { rss: sumOf(mems, (m) => m.rss), peak: sumOf(mems, (m) => m.peak) }
     const windowS = (performance.now() - t0) / 1000
-    const metrics = await readMetrics(server)
-    const held = metrics?.held
-    const commits = metrics?.commits
-    const pauses = await server.pauses()
+    const metrics = await Promise.all(all.map(readMetrics))
+    // each node's own percentiles cannot be merged: the worst node's
+    const held = metrics.some((m) => m?.held)
+      ? { p50: maxOf(metrics, (m) => m?.held?.p50), p99: maxOf(metrics, (m) => m?.held?.p99) }
+      : undefined
+    const commits = metrics.some((m) => m?.commits)
+      ? {
+          commits: sumOf(metrics, (m) => m?.commits?.commits ?? 0),
+          updates: sumOf(metrics, (m) => m?.commits?.updates ?? 0),
+          ms: sumOf(metrics, (m) => m?.commits?.ms ?? 0),
+        }
+      : undefined
+    const allPauses = await Promise.all(all.map((s) => s.pauses()))
+    const pauses = {
+      loopP99: maxOf(allPauses, (p) => p.loopP99),
+      loopMax: maxOf(allPauses, (p) => p.loopMax),
+      loopBusy: sumOf(allPauses, (p) => p.loopBusy) / all.length,
+      mainOnCpu: sumOf(allPauses, (p) => p.mainOnCpu) / all.length,
+      gc: { totalMs: sumOf(allPauses, (p) => p.gc.totalMs), maxMs: maxOf(allPauses, (p) => p.gc.maxMs) },
+    }
     // BENCH_HEAP_SNAPSHOT_DIR=<dir>: a heap snapshot of the server at the window's end (server-probe.cjs)
-    if (process.env.BENCH_HEAP_SNAPSHOT_DIR) await server.liveMemory()
+    if (process.env.BENCH_HEAP_SNAPSHOT_DIR) for (const s of all) await s.liveMemory()
 
     const rs = await Promise.all(threads.map((t) => t.result))
     let wire: WireLatency | null = null
@@ -263,8 +308,11 @@ export async function runWindow(
     const serverCpuUs = cpu1 - cpu0
     const genUs = gen1.user + gen1.system
     const pgUs = pgBefore && pgAfter ? cpuDelta(pgBefore, pgAfter) : 0
+    const redisUs = redis0 && redis1 ? redis1.cpu - redis0.cpu : 0
+    const rd = redis0 && redis1 ? redisDelta(redis0.info, redis1.info) : null
+    const perMsg = Math.max(1, msgs)
     return {
-      server: `${server.label} (${server.storage})`,
+      server: cluster ? `sori × ${all.length} nodes (${server.storage} + redis)` : `${server.label} (${server.storage})`,
       offered: opts.rate,
       achieved: msgs / threadWindowS,
       skipped: sum((r) => r.skippedInWindow),
@@ -286,14 +334,15 @@ export async function runWindow(
       genCores: genUs / (windowS * 1e6),
       genLoopP99: Math.max(...rs.map((r) => r.loopP99Ms)),
       pgCpuPerMessageUs: pgUs / Math.max(1, msgs),
-      otherCores: Math.max(0, box1 - box0 - serverCpuUs - genUs - pgUs) / (windowS * 1e6),
+      otherCores: Math.max(0, box1 - box0 - serverCpuUs - genUs - pgUs - redisUs) / (windowS * 1e6),
       closed: sum((r) => r.closed),
       heldP50: held?.p50 ?? NaN,
       heldP99: held?.p99 ?? NaN,
       commitsPerS: commits ? commits.commits / windowS : NaN,
       updatesPerCommit: commits && commits.commits ? commits.updates / commits.commits : NaN,
       commitMs: commits && commits.commits ? commits.ms / commits.commits : NaN,
-      commitShare: commits ? commits.ms / 1000 / windowS : NaN,
+      // with several nodes: the mean over them
+      commitShare: commits ? commits.ms / 1000 / windowS / all.length : NaN,
       serverLoopP99: pauses.loopP99,
       serverLoopMax: pauses.loopMax,
       serverLoopBusy: pauses.loopBusy,
@@ -307,6 +356,16 @@ export async function runWindow(
       wireExpected: wire ? wire.expected : NaN,
       captureDropped: cap.dropped,
       captureGaps: cap.gaps,
+      nodes: all.length,
+      redisCpuPerMessageUs: rd ? redisUs / perMsg : NaN,
+      redisCallsPerMessage: rd ? rd.calls / perMsg : NaN,
+      redisBytesPerMessage: rd ? rd.bytes / perMsg : NaN,
+      redisTop: rd
+        ? rd.byCommand
+            .slice(0, 6)
+            .map(([cmd, n]) => `${cmd} ${(n / perMsg).toFixed(3)}`)
+            .join(', ')
+        : '',
     }
   } finally {
     if (capture) {
@@ -316,6 +375,14 @@ export async function runWindow(
     await Promise.all(threads.map((t) => t.w.terminate()))
   }
 }
+
+const sumOf = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((s, x) => s + f(x), 0)
+/** the largest defined value, NaN when there is none */
+const maxOf = <T>(xs: readonly T[], f: (x: T) => number | undefined): number =>
+  xs.reduce((m, x) => {
+    const v = f(x)
+    return v === undefined || Number.isNaN(v) ? m : Number.isNaN(m) ? v : Math.max(m, v)
+  }, NaN)
 
 /** BENCH_TRACE=1: when, in the window, the slow deliveries were written (to see stalls' rhythm). */
 function printTrace(name: string, v: Float64Array): void {

@@ -1,8 +1,8 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock|relay] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-//   [--against <another checkout of Sori>] [--capture] [--relay]
+//   [--against <another checkout of Sori>] [--capture] [--relay] [--nodes 1]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
-// of Sori: --against), same load, same run.
+// of Sori: --against; or, with --nodes N, Sori as N nodes on Postgres + Redis vs one node), same load, same run.
 // See bench/README.md for what each figure means.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
@@ -18,6 +18,7 @@ import { pinSelf, cpuMicros } from '../lib/proc.ts'
 import { captureUnavailable } from '../lib/capture.ts'
 import { measureHostNoise } from '../lib/host-noise.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
+import { onOneNode, place, startNodes, type NodesUnderTest } from './nodes.ts'
 
 const { values: a } = parseArgs({
   allowNegative: true,
@@ -40,6 +41,7 @@ const { values: a } = parseArgs({
     against: { type: 'string' },
     capture: { type: 'boolean', default: false },
     relay: { type: 'boolean', default: false },
+    nodes: { type: 'string', default: '1' },
   },
 })
 
@@ -75,9 +77,20 @@ const against = a.against ? resolve(a.against) : null
 if (against && a.only) throw new Error('--against and --only exclude each other')
 if (a.only && a.only !== 'sori' && a.only !== 'stock' && a.only !== 'relay') throw new Error('--only is sori, stock or relay')
 if (a.only === 'relay' && a.relay) throw new Error('--only relay and --relay: give one')
+// --nodes N (N > 1): Sori as N nodes sharing one Postgres schema and one Redis ('nodes'), against one node
+// ('sori', no Redis), in the same rotation (nodes.ts)
+const N = num('nodes', a.nodes, 1, 8)
+if (N > 1) {
+  if (backend !== 'postgres') throw new Error('--nodes: several nodes share Postgres; give --backend postgres')
+  if (!process.env.DATABASE_URL)
+    throw new Error('--nodes: set DATABASE_URL to the Postgres database to use (e.g. postgres://postgres@127.0.0.1:5432/test)')
+  if (against || a.only || a.relay || opts.capture)
+    throw new Error('--nodes compares N nodes with one: without --against, --only, --relay or --capture')
+}
 // --relay: also the floor, a server that only forwards frames (relay-server.cjs), in the same rotation
-const which = [...(a.only ? [a.only] : ['sori', against ? 'ref' : 'stock']), ...(a.relay ? ['relay'] : [])]
-const isSori = (name: string) => name === 'sori' || name === 'ref'
+const which =
+  N > 1 ? ['sori', 'nodes'] : [...(a.only ? [a.only] : ['sori', against ? 'ref' : 'stock']), ...(a.relay ? ['relay'] : [])]
+const isSori = (name: string) => name === 'sori' || name === 'ref' || name === 'nodes'
 
 // Each repetition writes into fresh chats; one page holds PAGE_SIZE messages, and the bench writes page 0 only.
 const perChat = (opts.rate / R) * (opts.warmupS + opts.durationS)
@@ -131,6 +144,10 @@ line(`generator's nice: ${opts.nice}${opts.nice > 0 ? ' (its threads, then every
 line(
   `between windows: Sori drops a repetition's chats ${idleMs} ms after their sockets close (SORI_DOC_IDLE_MS); each window waits for that and for every server to be quiet, then spins one thread per core for ${HOST_PROBE_MS / 1000} s to measure the host's noise`,
 )
+if (N > 1)
+  line(
+    `nodes: one Sori node (no Redis) against ${N} nodes on one Postgres schema and a private redis-server; each chat's home on node k = chat mod ${N} (created through its API, one receiver's socket opened there first), the members that write connect to another node (their updates come in through a relay), receivers on every node; the one node gets the same sockets and writers`,
+  )
 if (opts.capture)
   line("capture: tcpdump on the loopback, for latency on the wire (sender's segment → server's segment to each receiver)")
 line(pinned ? `cores: server on core 0, generator on cores 1-${cpus().length - 1} (taskset)` : 'cores: not pinned')
@@ -139,6 +156,7 @@ line()
 const servers: Record<string, ServerChild> = {}
 const soriUsers: Record<string, BenchUser[]> = {}
 const dropSchemas: Array<() => Promise<void>> = []
+let cluster: NodesUnderTest | null = null
 try {
   for (const name of which.filter(isSori)) {
     let url: string | undefined
@@ -147,12 +165,25 @@ try {
       url = s.url
       dropSchemas.push(s.drop)
     }
-    const server = (servers[name] = await startSori(url, name === 'ref' ? against! : undefined))
+    let server: ServerChild
+    if (name === 'nodes') {
+      cluster = await startNodes(N, url!)
+      server = cluster.servers[0]
+      line(`redis: pid ${cluster.redis.pid}, port ${cluster.redis.port} (the bench's own, no persistence)`)
+    } else
+      // with --nodes, the one node must not join a cluster through a REDIS_URL of the environment
+      server = servers[name] = await startSori(
+        url,
+        name === 'ref' ? against! : undefined,
+        N > 1 ? { env: { REDIS_URL: '' } } : undefined,
+      )
     const t = performance.now()
     soriUsers[name] = await signUpUsers(server.port, users, `b${Date.now().toString(36).slice(-5)}_`)
     line(
       `${server.label}: pid ${server.pid}, ${server.storage}; signed up ${users} users in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     )
+    if (name === 'nodes')
+      for (const s of cluster!.servers.slice(1)) line(`${s.label}: pid ${s.pid}, ${s.storage} (the same schema and users)`)
   }
   if (which.includes('stock')) {
     servers.stock = await startStock()
@@ -166,18 +197,19 @@ try {
   }
   line()
 
-  const results: Record<string, Row[]> = { sori: [], stock: [], ref: [], relay: [] }
+  const results: Record<string, Row[]> = { sori: [], stock: [], ref: [], relay: [], nodes: [] }
   for (let rep = 0; rep < repeat; rep++) {
     // alternate the order so that drift in the machine's other load does not favour one server
     const order = rep % 2 === 0 ? which : [...which].reverse()
     for (const name of order) {
-      const server = servers[name]
-      const specs = isSori(name) ? await soriChats(server, soriUsers[name], rep) : stockChats(rep)
-      await settle(Object.values(servers))
+      const nodes = name === 'nodes' ? cluster! : null
+      const server = nodes ? nodes.servers[0] : servers[name]
+      const specs = isSori(name) ? await soriChats(nodes?.servers ?? [server], soriUsers[name], rep) : stockChats(rep)
+      await settle([...Object.values(servers), ...(cluster?.servers ?? [])])
       const host = await measureHostNoise(HOST_PROBE_MS)
       const tag = `r${rep}${name[0]}`
       const r = {
-        ...(await runWindow(server, specs, opts, tag)),
+        ...(await runWindow(server, specs, opts, tag, nodes ? { servers: nodes.servers, redis: nodes.redis } : undefined)),
         hostLost: host.lostShare,
         hostOver5: host.over5ms,
         hostMaxMs: host.maxMs,
@@ -197,9 +229,12 @@ try {
     for (const k of Object.keys(rs[0]) as Array<keyof Row>) {
       m[k] = typeof rs[0][k] === 'number' ? median(rs.map((r) => r[k] as number)) : rs[0][k]
     }
+    // which commands: in each window's row
+    m.redisTop = ''
     med[name] = m as unknown as Row
     printRow(`median ${med[name].server}`, med[name])
   }
+  if (med.nodes) printNodeRatios(med.sori, med.nodes)
   const ref = med.stock ?? med.ref
   if (med.sori && ref) {
     line()
@@ -231,6 +266,7 @@ try {
   }
 } finally {
   for (const s of Object.values(servers)) await s.stop()
+  if (cluster) await cluster.stop()
   for (const drop of dropSchemas) await drop()
 }
 
@@ -265,20 +301,61 @@ function printRow(label: string, r: Row): void {
       `server loop delay p99 ${fmt(r.serverLoopP99, 1)} ms max ${fmt(r.serverLoopMax, 1)} ms, busy ${fmt(100 * r.serverLoopBusy, 0)}% (on a core ${fmt(100 * r.serverMainOnCpu, 0)}%), GC ${fmt(r.serverGcMs, 0)} ms (longest ${fmt(r.serverGcMaxMs, 1)} ms); ` +
       `server ${fmt(r.cpuPerMessageUs)} µs CPU/msg (${fmt(r.cpuPerDeliveryUs)} µs/delivery, ${fmt(r.serverCores, 2)} cores), RSS ${fmt(r.rssMB, 0)} MB (peak ${fmt(r.peakRssMB, 0)}); ` +
       (r.pgCpuPerMessageUs > 0 ? `postgres ${fmt(r.pgCpuPerMessageUs)} µs CPU/msg; ` : '') +
+      (Number.isFinite(r.redisCallsPerMessage)
+        ? `redis ${fmt(r.redisCpuPerMessageUs)} µs CPU/msg, ${fmt(r.redisCallsPerMessage, 3)} commands/msg${r.redisTop ? ` (${r.redisTop})` : ''}, ${fmt(r.redisBytesPerMessage)} B/msg in+out; `
+        : '') +
       `lost ${r.lost} dup ${r.duplicated}${r.server.startsWith('sori') ? ` unacked ${r.unacked}` : ''} closed ${r.closed} skipped ${r.skipped}; ` +
       `generator ${fmt(r.genCores, 2)} cores, loop p99 ${fmt(r.genLoopP99, 1)} ms; other processes ${fmt(r.otherCores, 2)} cores; ` +
       `host just before: ${fmt(100 * r.hostLost, 1)}% of the cores lost, ${fmt(r.hostOver5, 0)} gaps > 5 ms, longest ${fmt(r.hostMaxMs, 1)} ms`,
   )
 }
 
-async function soriChats(server: ServerChild, soriUsers: BenchUser[], rep: number): Promise<ChatSpec[]> {
+/**
+ * Fresh chats for one repetition, created through `nodes[i mod nodes.length]`'s API. With --nodes, placed
+ * as nodes.ts `place` says: over the nodes when there are several, all on the one node otherwise.
+ */
+async function soriChats(nodes: ServerChild[], soriUsers: BenchUser[], rep: number): Promise<ChatSpec[]> {
   const idx = Array.from({ length: R }, (_, i) => i)
   return inPool(idx, 8, async (i) => {
     // members of chat i: M consecutive users of the pool, shifted per repetition so that chats differ
     const members = Array.from({ length: M }, (_, k) => soriUsers[(i * M + k + rep) % soriUsers.length])
-    const convId = await createGroup(server.port, members[0], members.slice(1), `bench ${rep}.${i}`)
-    return { convId, members: members.map((u) => ({ userId: u.id, token: u.token })) }
+    // with several nodes, the node that creates the chat owns its home from then on
+    const port = nodes[i % nodes.length].port
+    const convId = await createGroup(port, members[0], members.slice(1), `bench ${rep}.${i}`)
+    const spec: ChatSpec = { convId, members: members.map((u) => ({ userId: u.id, token: u.token })) }
+    if (N === 1) return spec
+    return nodes.length > 1 ? place(spec, i, N) : onOneNode(place(spec, i, N))
   })
+}
+
+/** --nodes: N nodes against one, from the medians of the same run. */
+function printNodeRatios(one: Row, many: Row): void {
+  const pg = (r: Row) => (r.pgCpuPerMessageUs > 0 ? r.pgCpuPerMessageUs : 0)
+  const redis = (r: Row) => (Number.isFinite(r.redisCpuPerMessageUs) ? r.redisCpuPerMessageUs : 0)
+  const total = (r: Row) => r.cpuPerMessageUs + pg(r) + redis(r)
+  line()
+  line(`ratios ${N} nodes / 1 node (higher is what the nodes cost on top; one machine, so no scaling):`)
+  line(
+    `  Sori CPU per message (all nodes)  ${ratio(many.cpuPerMessageUs, one.cpuPerMessageUs)}   (${fmt(many.cpuPerMessageUs)} µs vs ${fmt(one.cpuPerMessageUs)} µs)`,
+  )
+  line(`  redis CPU per message             ${fmt(redis(many))} µs (1 node: no Redis)`)
+  line(`  postgres CPU per message          ${ratio(pg(many), pg(one))}   (${fmt(pg(many))} µs vs ${fmt(pg(one))} µs)`)
+  line(
+    `  Sori + redis + postgres per msg   ${ratio(total(many), total(one))}   (${fmt(total(many))} µs vs ${fmt(total(one))} µs)`,
+  )
+  line(
+    `  delivery latency p50              ${ratio(many.latP50, one.latP50)}   (${fmt(many.latP50, 2)} ms vs ${fmt(one.latP50, 2)} ms)`,
+  )
+  line(
+    `  delivery latency p99              ${ratio(many.latP99, one.latP99)}   (${fmt(many.latP99, 2)} ms vs ${fmt(one.latP99, 2)} ms)`,
+  )
+  line(
+    `  ack p99                           ${ratio(many.ackP99, one.ackP99)}   (${fmt(many.ackP99, 2)} ms vs ${fmt(one.ackP99, 2)} ms)`,
+  )
+  line(`  Sori RSS at window end (sum)      ${ratio(many.rssMB, one.rssMB)}   (${fmt(many.rssMB)} MB vs ${fmt(one.rssMB)} MB)`)
+  line(
+    `  redis per message                 ${fmt(many.redisCallsPerMessage, 3)} commands, ${fmt(many.redisBytesPerMessage)} B in+out (1 node: none)`,
+  )
 }
 
 function stockChats(_rep: number): ChatSpec[] {

@@ -49,6 +49,11 @@ export interface Pauses {
 }
 
 const live = new Set<ChildProcess>()
+/** Kills `child` with the benchmark (exit, Ctrl-C) if nothing stopped it first; for helpers the bench starts itself. */
+export function killOnExit(child: ChildProcess): void {
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+}
 // A benchmark that throws or is interrupted must not leave servers behind.
 process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL')
@@ -60,7 +65,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer()
     s.once('error', reject)
@@ -98,8 +103,9 @@ async function start(
   args: string[],
   env: Record<string, string>,
   cleanup: () => void,
+  fixedPort?: number,
 ): Promise<ServerChild> {
-  const port = await freePort()
+  const port = fixedPort ?? (await freePort())
   // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, label)}`] : []
   const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'server-probe.cjs')]
@@ -108,7 +114,7 @@ async function start(
   const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
   // BENCH_SERVER_NODE_FLAGS="--flag ...": extra Node/V8 flags for both servers (e.g. to try GC settings on both alike)
   // BENCH_SORI_NODE_FLAGS="--flag ...": extra flags for this checkout's Sori only (not stock, not --against's), to compare
-  const own = label === 'sori' ? (process.env.BENCH_SORI_NODE_FLAGS ?? '') : ''
+  const own = label === 'sori' || label.startsWith('sori node') ? (process.env.BENCH_SORI_NODE_FLAGS ?? '') : ''
   const flags = `${process.env.BENCH_SERVER_NODE_FLAGS ?? ''} ${own}`.split(/\s+/).filter(Boolean)
   const child = spawn(cmd, [...pre, ...flags, ...gc, ...prof, ...args], {
     cwd,
@@ -198,14 +204,21 @@ async function start(
  */
 const soriDir = (): string => process.env.BENCH_SORI_DIR || ROOT
 
+/** For run.ts --nodes: a port chosen in advance (a node's address goes into its env), more env, another label. */
+export interface SoriNodeOptions {
+  port?: number
+  env?: Record<string, string>
+  label?: string
+}
+
 /**
  * Sori's server (server/main.ts) with a fresh SQLite file, or with `databaseUrl` (postgres://...) as given.
  * Run as `npm start` runs it, from the bundle scripts/build-server.mjs makes, but by `node` directly (npm would
  * add processes between us and the server); a checkout from before the bundle runs as `node --import tsx`.
  * `checkout`: another checkout of Sori to run instead (its node_modules installed or linked), labelled
- * `sori@<its folder's name>`.
+ * `sori@<its folder's name>`. `node`: one node of several (delivery/nodes.ts).
  */
-export async function startSori(databaseUrl?: string, checkout?: string): Promise<ServerChild> {
+export async function startSori(databaseUrl?: string, checkout?: string, node?: SoriNodeOptions): Promise<ServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'sori-bench-'))
   const url = databaseUrl ?? join(dir, 'sori.db')
   // main.ts builds the PWA when its static folder has no index.html; the bench needs no app, so give it a stand-in
@@ -221,15 +234,16 @@ export async function startSori(databaseUrl?: string, checkout?: string): Promis
     SORI_SIGNUPS_PER_HOUR: '0',
     SORI_METRICS: '1',
     SORI_BLOB_DIR: join(dir, 'blobs'),
+    ...node?.env,
   }
-  const label = checkout ? `sori@${basename(checkout)}` : 'sori'
+  const label = node?.label ?? (checkout ? `sori@${basename(checkout)}` : 'sori')
   const cwd = checkout ?? soriDir()
   // as `npm start` runs it: the bundle (scripts/build-server.mjs); a checkout from before the bundle, through tsx
   const bundle = existsSync(join(cwd, 'scripts', 'build-server.mjs'))
     ? execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd, encoding: 'utf8' }).trim()
     : null
   const args = bundle ? ['--enable-source-maps', bundle] : ['--import', 'tsx', 'server/main.ts']
-  return start('sori', label, cwd, storage, args, env, () => rmSync(dir, { recursive: true, force: true }))
+  return start('sori', label, cwd, storage, args, env, () => rmSync(dir, { recursive: true, force: true }), node?.port)
 }
 
 /** The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder. */
