@@ -209,16 +209,18 @@ export class InboxWriter {
     }
     const dirty = this.dirty
     this.dirty = new Map()
+    const elsewhere: string[] = []
     for (const [user, convIds] of dirty) {
       const doc = this.chats.engine.docs.get(inboxDoc(user))
       if (!doc) {
-        if (this.chats.engine.homes.shared) void this.send(user, convIds)
+        if (this.chats.engine.homes.shared) elsewhere.push(user)
         continue
       }
       doc.enqueue(async () => {
         await this.applyEntries(doc, await this.entries(user, convIds), false)
       })
     }
+    if (elsewhere.length) void this.send(elsewhere, dirty)
   }
 
   private async entries(user: string, convIds: Iterable<string>): Promise<Map<string, InboxEntry | null>> {
@@ -230,13 +232,18 @@ export class InboxWriter {
     return want
   }
 
-  /** To the node that holds the user's inbox, if one does (none: it reconciles from the tables when it loads). */
-  private async send(user: string, convIds: Set<string>): Promise<void> {
+  /**
+   * To the nodes that hold these users' inboxes, for those that one does (the others reconcile from the
+   * tables when they load): one look at the leases for all of them, entries made only for held ones.
+   */
+  private async send(users: string[], dirty: Map<string, Set<string>>): Promise<void> {
     try {
-      const entries = JSON.stringify([...(await this.entries(user, convIds))])
-      await this.chats.engine.homes.tell(inboxDoc(user), 'inbox.entries', [user, entries])
+      await this.chats.engine.homes.tellEach(users.map(inboxDoc), 'inbox.entries', async (home) => {
+        const user = home.slice(inboxDoc('').length)
+        return [user, JSON.stringify([...(await this.entries(user, dirty.get(user) ?? []))])]
+      })
     } catch (e) {
-      log.error('sending inbox entries to their node failed', e, { user })
+      log.error('sending inbox entries to their nodes failed', e, { users: users.length })
     }
   }
 

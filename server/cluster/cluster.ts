@@ -1,7 +1,7 @@
 // One node of several (docs/scaling.md): nodes share Postgres and Redis. Every document belongs to a home
 // (a chat with its pages, an inbox, a channel with its pages), and one node at a time owns a home: it alone
 // loads, validates and commits its documents. Other nodes relay a client's socket to the owner
-// (relay.ts) and send it calls (`run`, `tell`) for the server's own writes.
+// (relay.ts) and send it calls (`run`, `tellEach`) for the server's own writes.
 //
 // Redis holds what may be lost and rebuilt: who is alive (a key per node with a short expiry), who owns
 // a home (a lease naming the node, valid while that node is alive), sockets per user and the messages
@@ -332,18 +332,25 @@ export class Cluster {
   }
 
   /**
-   * Runs `op` on the owner of `home` if any node owns it (without waiting for it); false when none does,
-   * and nothing runs (what `op` would write is read from Postgres when the home is next loaded).
+   * Runs `op` on the owners of `homes`, for those some node owns, without waiting for them: one MGET for
+   * the leases, and `args` is made only for owned homes (what it would carry to a home no node holds is
+   * read from Postgres when the home loads).
    */
-  async tell(home: string, op: string, args: string[]): Promise<boolean> {
-    if (this.owned.has(home)) {
-      await this.local(op, args)
-      return true
+  async tellEach(homes: string[], op: string, args: (home: string) => Promise<string[]>): Promise<void> {
+    const remote: string[] = []
+    for (const h of homes) {
+      if (this.owned.has(h)) await this.local(op, await args(h))
+      else remote.push(h)
     }
-    const owner = await this.redis.get(this.keys.home(home))
-    if (!owner || owner === this.node) return false
-    const m: CallMessage = { t: 'call', id: 0, from: this.node, home, op, args }
-    return (await this.redis.publish(this.keys.inbox(owner), JSON.stringify(m))) > 0
+    for (let i = 0; i < remote.length; i += 512) {
+      const part = remote.slice(i, i + 512)
+      const owners = await this.redis.mget(part.map((h) => this.keys.home(h)))
+      for (const [j, owner] of owners.entries()) {
+        if (!owner || owner === this.node) continue
+        const m: CallMessage = { t: 'call', id: 0, from: this.node, home: part[j], op, args: await args(part[j]) }
+        await this.redis.publish(this.keys.inbox(owner), JSON.stringify(m))
+      }
+    }
   }
 
   /** Runs `op` on every node (this one at once, the others through Redis). */

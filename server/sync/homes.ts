@@ -2,7 +2,7 @@
 // channel's head and pages) or, for a kind without groups, the document itself. On one node every home is
 // here; with several nodes (server/cluster/) one node owns each home, and the server's own writes into
 // a home's documents run on that node. A domain says what such a write does once (`handle`) and asks
-// for it by name with string arguments (`run`, `tell`), which works on one node and across nodes alike.
+// for it by name with string arguments (`run`, `tellEach`), which works on one node and across nodes alike.
 import type { Cluster } from '../cluster/cluster.ts'
 import type { AnyKind } from './kind.ts'
 
@@ -20,8 +20,11 @@ export interface Homes {
    * it: resolves with what the handler resolved with.
    */
   run(home: string, op: string, args: string[]): Promise<string | void>
-  /** Runs `op` where `home` is owned, if anywhere; false when no node holds it (nothing runs). */
-  tell(home: string, op: string, args: string[]): Promise<boolean>
+  /**
+   * Runs `op` where each of `homes` is owned, if anywhere (nothing runs for a home no node holds), with
+   * `args` made only for those some node holds.
+   */
+  tellEach(homes: string[], op: string, args: (home: string) => Promise<string[]>): Promise<void>
   /** Runs `op` on every node. */
   broadcast(op: string, args: string[]): Promise<void>
   /** Called when the messages between nodes flow again after an outage (some may have been lost). */
@@ -42,10 +45,8 @@ export function localHomes(held: (home: string) => boolean): Homes {
     handle: (op, fn) => void handlers.set(op, fn),
     handleAll: (op, fn) => void all.set(op, fn),
     run: (_home, op, args) => call(op, args),
-    async tell(home, op, args) {
-      if (!held(home)) return false
-      await call(op, args)
-      return true
+    async tellEach(homes, op, args) {
+      for (const home of homes) if (held(home)) await call(op, await args(home))
     },
     broadcast: async (op, args) => {
       await all.get(op)?.(args)
@@ -61,7 +62,7 @@ export function clusterHomes(cluster: Cluster): Homes {
     handle: (op, fn) => cluster.handle(op, fn),
     handleAll: (op, fn) => cluster.handleAll(op, fn),
     run: (home, op, args) => cluster.run(home, op, args),
-    tell: (home, op, args) => cluster.tell(home, op, args),
+    tellEach: (homes, op, args) => cluster.tellEach(homes, op, args),
     broadcast: (op, args) => cluster.broadcast(op, args),
     onReconnect: (fn) => cluster.onReconnect(fn),
     shared: true,
