@@ -16,6 +16,11 @@ export class Conn {
   alive = true
   /** awareness clientIDs this socket announced */
   readonly awarenessClients = new Set<number>()
+  /** the client's first sync step 2 (its answer to the server's step 1) has been handled */
+  answered = false
+  /** updates with a gap that came before that answer, held until it is in (handle.ts) */
+  held: Uint8Array[] = []
+  heldBytes = 0
 
   constructor(
     readonly ws: WebSocket,

@@ -25,7 +25,7 @@ export function refuse(conn: Conn, code: number, reason: string): void {
 
 type Parsed =
   | { t: 'step1'; sv: Uint8Array }
-  | { t: 'update'; update: Uint8Array }
+  | { t: 'update'; update: Uint8Array; step2: boolean }
   | { t: 'awareness'; changes: AwarenessChange[] }
   | { t: 'query' }
   | { t: 'ignore' }
@@ -38,7 +38,7 @@ function parseFrame(data: Uint8Array): Parsed {
       return { t: 'step1', sv: f.stateVector }
     case 'sync-step2':
     case 'update':
-      return { t: 'update', update: f.update }
+      return { t: 'update', update: f.update, step2: f.type === 'sync-step2' }
     case 'awareness':
       return { t: 'awareness', changes: decodeAwareness(f.payload) }
     case 'query-awareness':
@@ -68,6 +68,7 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
     case 'step1':
       return syncStep1(conn, p.sv)
     case 'update':
+      if (p.step2 && !conn.answered) return answered(ctx, conn, p.update, at)
       return handleUpdate(ctx, conn, p.update, at)
     case 'awareness':
       return handleAwareness(ctx, conn, p.changes)
@@ -76,6 +77,27 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
       if (f) conn.send(f)
       return
     }
+  }
+}
+
+/**
+ * Updates with a gap that a socket may send before its first sync step 2, and their bytes: a client
+ * that reconnects sends what it writes at once, while what it wrote offline comes only with its step 2,
+ * in answer to the server's step 1. Held until then and judged after it, not refused (docs/protocol.md).
+ */
+const HOLD_MAX = 64
+const HOLD_MAX_BYTES = 1024 * 1024
+
+/** The client's first step 2, then what it sent ahead of it. */
+async function answered(ctx: SyncContext, conn: Conn, update: Uint8Array, at: number): Promise<void> {
+  await handleUpdate(ctx, conn, update, at)
+  conn.answered = true
+  const held = conn.held
+  conn.held = []
+  conn.heldBytes = 0
+  for (const u of held) {
+    if (conn.closed || conn.doc.dead) return
+    await handleUpdate(ctx, conn, u, at)
   }
 }
 
@@ -172,7 +194,14 @@ function applyVerdict(
   const doc = conn.doc
   const userId = conn.userId
   if (v.ok === 'owners') return
-  if (!v.ok) return refuse(conn, v.code, v.reason)
+  if (!v.ok) {
+    if (v.gap && !conn.answered && conn.held.length < HOLD_MAX && conn.heldBytes + update.byteLength <= HOLD_MAX_BYTES) {
+      conn.held.push(update)
+      conn.heldBytes += update.byteLength
+      return
+    }
+    return refuse(conn, v.code, v.reason)
+  }
   if (v.noop) {
     // everything is held already (maybe not yet committed): acknowledge once it is
     if (conn.wantsAck && u.structs.length > 0) {

@@ -30,6 +30,8 @@ export interface Accepted {
 }
 export interface Refused extends Refusal {
   ok: false
+  /** the update starts beyond what the server holds of a clientID (it may be held: handle.ts) */
+  gap?: true
 }
 /** The verdict needs the owners of these clientIDs: look them up and validate again. */
 export interface NeedOwners {
@@ -39,6 +41,7 @@ export interface NeedOwners {
 export type Verdict = Accepted | Refused | NeedOwners
 
 const refuse = (reason: string, code: number = CLOSE.REFUSED): Refused => ({ ok: false, code, reason })
+const gap = (): Refused => ({ ok: false, code: CLOSE.REFUSED, reason: 'update leaves a gap', gap: true })
 
 export const isPlain = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
@@ -190,10 +193,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     }
     if (!ownerOk(client)) return refuse('clientID belongs to another user')
     const exp = expected.get(client) ?? serverState
-    if (s.id.clock > exp) return refuse('update leaves a gap')
+    if (s.id.clock > exp) return gap()
     const end = s.id.clock + s.length
     if (s instanceof Y.Skip) {
-      if (end > exp) return refuse('update leaves a gap')
+      if (end > exp) return gap()
       continue
     }
     expected.set(client, Math.max(exp, end))

@@ -1,0 +1,109 @@
+// A client that reconnects sends what it writes at once, but what it wrote while offline only with its
+// sync step 2, in answer to the server's step 1. Its new update then starts beyond what the server holds
+// of its clientID. The server holds such updates until the step 2 is in and judges them after it
+// (docs/protocol.md, "No gaps"): nothing is lost and the socket stays open. After the step 2 a gap is
+// refused as before, and only so much is held.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { backends } from '../fixtures/databases.ts'
+import { startTestServer } from '../fixtures/server.ts'
+import { Raw, frameStep2, frameUpdate, message, msgs, newGroup, newUser, stock, until, type Stock } from '../fixtures/attacks.ts'
+import { connect, send } from '../fixtures/sync-client.ts'
+import { pageDoc, ROOTS, type ChatMessage } from '../../protocol/index.ts'
+
+describe.each(backends())('updates ahead of the client’s step 2 (%s)', (backend) => {
+  let server: Awaited<ReturnType<typeof startTestServer>>
+  let base = ''
+  let wsBase = ''
+  const open: { destroy(): void }[] = []
+  beforeAll(async () => {
+    server = await startTestServer(backend)
+    base = server.url
+    wsBase = base.replace(/^http/, 'ws')
+  })
+  afterAll(async () => {
+    for (const s of open) s.destroy()
+    await server?.close()
+  })
+  const keep = <T extends { destroy(): void }>(s: T): T => {
+    open.push(s)
+    return s
+  }
+  const raw = (r: Raw) => keep({ destroy: () => r.close() }) && r
+
+  async function scene() {
+    const [ann, bob] = await Promise.all([newUser(base, 'ea'), newUser(base, 'eb')])
+    const chat = await newGroup(base, ann, [bob])
+    const page = pageDoc(chat.id, chat.page)
+    const bobSide: Stock = keep(await stock(wsBase, page, bob.token))
+    return { ann, bob, page, bobSide }
+  }
+
+  it('a stock client that writes the moment it reconnects loses nothing and stays connected', async () => {
+    const { ann, page, bobSide } = await scene()
+    const c = keep(await connect({ url: base }, ann.token, page, { ack: true }))
+    send(c, ann.id, 'online')
+    await until(() => c.ackedClock() >= 1, 'the first message is acknowledged')
+    c.provider.disconnect()
+    send(c, ann.id, 'offline 1')
+    send(c, ann.id, 'offline 2')
+    // sent as soon as the socket opens: before the step 2 that carries the two offline messages
+    c.provider.on('status', (e: { status: string }) => {
+      if (e.status === 'connected' && c.doc.getArray(ROOTS.page.msgs).length === 3) send(c, ann.id, 'just back')
+    })
+    c.provider.connect()
+    await until(() => c.ackedClock() >= 4 || c.closes.length > 0, 'all four acknowledged')
+    expect(c.closes).toEqual([])
+    await until(() => msgs(bobSide.doc).length === 4, 'bob has all four')
+    expect(msgs(bobSide.doc).map((m) => m.body)).toEqual(['online', 'offline 1', 'offline 2', 'just back'])
+  })
+
+  it('an update sent before the step 2 is judged after it, in order, and acknowledged', async () => {
+    const { ann, page, bobSide } = await scene()
+    const doc = new Y.Doc()
+    const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
+    const s = await Raw.open(wsBase, page, { token: ann.token, ack: true })
+    raw(s)
+    arr.push([message(ann.id, 'first')])
+    const between = Y.encodeStateVector(doc)
+    arr.push([message(ann.id, 'second')])
+    // only the second message, whose left neighbour the server has not seen yet
+    s.send(frameUpdate(Y.encodeStateAsUpdate(doc, between)))
+    s.send(frameStep2(Y.encodeStateAsUpdate(doc)))
+    await until(() => s.acks().some((a) => (a.get(doc.clientID) ?? 0) >= 2) || s.isClosed, 'both acknowledged')
+    expect(s.isClosed).toBe(false)
+    await until(() => msgs(bobSide.doc).length === 2, 'bob has both')
+    expect(msgs(bobSide.doc).map((m) => m.body)).toEqual(['first', 'second'])
+  })
+
+  it('after the step 2, an update with a gap is refused', async () => {
+    const { ann, page, bobSide } = await scene()
+    const doc = new Y.Doc()
+    const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
+    const s = await Raw.open(wsBase, page, { token: ann.token, ack: true })
+    raw(s)
+    s.send(frameStep2(Y.encodeStateAsUpdate(doc)))
+    arr.push([message(ann.id, 'never sent')])
+    const between = Y.encodeStateVector(doc)
+    arr.push([message(ann.id, 'after a gap')])
+    s.send(frameUpdate(Y.encodeStateAsUpdate(doc, between)))
+    expect(await s.closeCode()).toMatchObject({ code: 4400, reason: 'update leaves a gap' })
+    expect(msgs(bobSide.doc)).toEqual([])
+  })
+
+  it('more held updates than allowed close the socket, and none of them is applied', async () => {
+    const { ann, page, bobSide } = await scene()
+    const doc = new Y.Doc()
+    const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
+    const s = await Raw.open(wsBase, page, { token: ann.token, ack: true })
+    raw(s)
+    arr.push([message(ann.id, 'withheld')])
+    for (let i = 0; i < 65; i++) {
+      const before = Y.encodeStateVector(doc)
+      arr.push([message(ann.id, `ahead ${i}`)])
+      s.send(frameUpdate(Y.encodeStateAsUpdate(doc, before)))
+    }
+    expect(await s.closeCode()).toMatchObject({ code: 4400, reason: 'update leaves a gap' })
+    expect(msgs(bobSide.doc)).toEqual([])
+  })
+})
