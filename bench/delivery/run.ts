@@ -1,6 +1,6 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock|relay] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-//   [--against <another checkout of Sori>] [--capture] [--relay] [--nodes 1]
+//   [--against <another checkout of Sori>] [--capture] [--relay] [--nodes 1] [--stock-memory]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against; or, with --nodes N, Sori as N nodes on Postgres + Redis vs one node), same load, same run.
 // See bench/README.md for what each figure means.
@@ -41,6 +41,7 @@ const { values: a } = parseArgs({
     against: { type: 'string' },
     capture: { type: 'boolean', default: false },
     relay: { type: 'boolean', default: false },
+    'stock-memory': { type: 'boolean', default: false },
     nodes: { type: 'string', default: '1' },
   },
 })
@@ -186,8 +187,10 @@ try {
       for (const s of cluster!.servers.slice(1)) line(`${s.label}: pid ${s.pid}, ${s.storage} (the same schema and users)`)
   }
   if (which.includes('stock')) {
-    servers.stock = await startStock()
-    line(`stock: pid ${servers.stock.pid}, y-websocket@1.5.4 bin/utils.js + y-leveldb`)
+    servers.stock = await startStock(a['stock-memory'] === true)
+    line(
+      `stock: pid ${servers.stock.pid}, y-websocket@1.5.4 bin/utils.js ${a['stock-memory'] ? 'in memory (no persistence)' : '+ y-leveldb'}`,
+    )
   }
   if (which.includes('relay')) {
     servers.relay = await startRelay()

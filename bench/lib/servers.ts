@@ -246,8 +246,12 @@ export async function startSori(databaseUrl?: string, checkout?: string, node?: 
   return start('sori', label, cwd, storage, args, env, () => rmSync(dir, { recursive: true, force: true }), node?.port)
 }
 
-/** The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder. */
-export async function startStock(): Promise<ServerChild> {
+/**
+ * The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder, or
+ * (`memory`) keeping its documents in memory only, as bin/server.js does without YPERSISTENCE.
+ */
+export async function startStock(memory = false): Promise<ServerChild> {
+  if (memory) return start('stock', 'stock', ROOT, 'memory', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: '' }, () => {})
   const dir = mkdtempSync(join(tmpdir(), 'stock-bench-'))
   return start(
     'stock',
