@@ -199,5 +199,14 @@ export function place(spec: ChatSpec, i: number, n: number): ChatSpec {
   }
 }
 
+/**
+ * The same chat as a balancer that routes `/sync/<doc>` by home would place it (`--routed`): the same
+ * writers, every socket on the home's node, so nothing is relayed.
+ */
+export function routed(spec: ChatSpec, i: number, n: number): ChatSpec {
+  const p = place(spec, i, n)
+  return { ...p, members: p.members.map((m) => ({ ...m, node: i % n })) }
+}
+
 /** The same chat on one node: the same writers and the same order of connecting, every socket on node 0. */
 export const onOneNode = (spec: ChatSpec): ChatSpec => ({ ...spec, members: spec.members.map((m) => ({ ...m, node: 0 })) })

@@ -1,6 +1,6 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock|relay] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-//   [--against <another checkout of Sori>] [--capture] [--relay] [--nodes 1] [--stock-memory]
+//   [--against <another checkout of Sori>] [--capture] [--relay] [--nodes 1] [--routed] [--stock-memory]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against; or, with --nodes N, Sori as N nodes on Postgres + Redis vs one node), same load, same run.
 // See bench/README.md for what each figure means.
@@ -18,7 +18,7 @@ import { pinSelf, cpuMicros } from '../lib/proc.ts'
 import { captureUnavailable } from '../lib/capture.ts'
 import { measureHostNoise } from '../lib/host-noise.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
-import { onOneNode, place, startNodes, type NodesUnderTest } from './nodes.ts'
+import { onOneNode, place, routed, startNodes, type NodesUnderTest } from './nodes.ts'
 
 const { values: a } = parseArgs({
   allowNegative: true,
@@ -43,6 +43,7 @@ const { values: a } = parseArgs({
     relay: { type: 'boolean', default: false },
     'stock-memory': { type: 'boolean', default: false },
     nodes: { type: 'string', default: '1' },
+    routed: { type: 'boolean', default: false },
   },
 })
 
@@ -327,7 +328,8 @@ async function soriChats(nodes: ServerChild[], soriUsers: BenchUser[], rep: numb
     const convId = await createGroup(port, members[0], members.slice(1), `bench ${rep}.${i}`)
     const spec: ChatSpec = { convId, members: members.map((u) => ({ userId: u.id, token: u.token })) }
     if (N === 1) return spec
-    return nodes.length > 1 ? place(spec, i, N) : onOneNode(place(spec, i, N))
+    if (nodes.length === 1) return onOneNode(place(spec, i, N))
+    return a.routed ? routed(spec, i, N) : place(spec, i, N)
   })
 }
 

@@ -21,6 +21,8 @@ export class Conn {
   /** updates with a gap that came before that answer, held until it is in (handle.ts) */
   held: Uint8Array[] = []
   heldBytes = 0
+  /** refuses the socket if its step 2 has not come HOLD_MS after it began holding */
+  holdTimer: NodeJS.Timeout | null = null
 
   constructor(
     readonly ws: WebSocket,

@@ -87,11 +87,18 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
  */
 const HOLD_MAX = 64
 const HOLD_MAX_BYTES = 1024 * 1024
+/**
+ * How long a socket may hold updates without sending its step 2, ms. The server's step 1 went out before
+ * any of the socket's frames was handled, so an honest client answers within a round trip; one that
+ * never does is refused like any gap.
+ */
+export const HOLD_MS = 5_000
 
 /** The client's first step 2, then what it sent ahead of it. */
 async function answered(ctx: SyncContext, conn: Conn, update: Uint8Array, at: number): Promise<void> {
   await handleUpdate(ctx, conn, update, at)
   conn.answered = true
+  if (conn.holdTimer) clearTimeout(conn.holdTimer)
   const held = conn.held
   conn.held = []
   conn.heldBytes = 0
@@ -198,6 +205,12 @@ function applyVerdict(
     if (v.gap && !conn.answered && conn.held.length < HOLD_MAX && conn.heldBytes + update.byteLength <= HOLD_MAX_BYTES) {
       conn.held.push(update)
       conn.heldBytes += update.byteLength
+      if (!conn.holdTimer) {
+        conn.holdTimer = setTimeout(() => {
+          if (!conn.answered) refuse(conn, v.code, v.reason)
+        }, HOLD_MS)
+        conn.holdTimer.unref()
+      }
       return
     }
     return refuse(conn, v.code, v.reason)
