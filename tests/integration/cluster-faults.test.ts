@@ -17,6 +17,19 @@ import type { Chat, Session } from '../../protocol/api.ts'
 /** Every test signs up its own people: the sign-up limit would stop them (all come from 127.0.0.1). */
 const COMMON_ENV = { SORI_SIGNUPS_PER_HOUR: '0' }
 
+/** Sign-ups in `cluster()`, and sockets that `clients` keeps for the suite's afterAll. */
+function people(cluster: () => Cluster, clients: SyncClient[]) {
+  let n = 0
+  return {
+    user: (name: string) => signUp(cluster(), `${name}${n++}`, name),
+    open: async (server: { url: string }, s: Session, doc: string, ack = true) => {
+      const c = await connect(server, s.token, doc, { ack })
+      clients.push(c)
+      return c
+    },
+  }
+}
+
 describe.skipIf(!backends().includes('postgres'))('several nodes: a node dies, drains, or loses Postgres (postgres)', () => {
   let cluster: Cluster
   let gate: PostgresGate
@@ -40,13 +53,7 @@ describe.skipIf(!backends().includes('postgres'))('several nodes: a node dies, d
     for (const n of cluster.nodes) if (!n.alive()) await n.start()
   }, 120_000)
 
-  let n = 0
-  const user = (name: string) => signUp(cluster, `${name}${n++}`, name)
-  const open = async (server: { url: string }, s: Session, doc: string, ack = true) => {
-    const c = await connect(server, s.token, doc, { ack })
-    clients.push(c)
-    return c
-  }
+  const { user, open } = people(() => cluster, clients)
 
   it('kill -9 of the node that owns a busy chat: its clients are back within seconds, every acknowledged message once', async () => {
     const people = await Promise.all([0, 1, 2, 3, 4, 5].map(() => user('kl')))
@@ -283,13 +290,7 @@ describe.skipIf(!backends().includes('postgres'))('several nodes: Redis restarts
     await cluster?.stop()
   })
 
-  let n = 0
-  const user = (name: string) => signUp(cluster, `${name}${n++}`, name)
-  const open = async (server: { url: string }, s: Session, doc: string, ack = true) => {
-    const c = await connect(server, s.token, doc, { ack })
-    clients.push(c)
-    return c
-  }
+  const { user, open } = people(() => cluster, clients)
 
   it('Redis restarted mid-chat: every message once, new sockets through every node, sign-out still reaches all', async () => {
     const [ann, bob, cat] = [await user('ra'), await user('rb'), await user('rc')]
