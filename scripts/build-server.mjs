@@ -7,9 +7,12 @@ import { join } from 'node:path'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** Builds the bundle and returns its path. */
-export async function buildServer() {
-  const outfile = join(root, 'dist-server', 'main.mjs')
+/**
+ * Builds the bundle and returns its path. `name`: another file in dist-server/ (tests that run servers
+ * as processes build their own, so that a concurrent `npm start` never hands them a half-written one).
+ */
+export async function buildServer(name = 'main.mjs') {
+  const outfile = join(root, 'dist-server', name)
   try {
     await build({
       entryPoints: [join(root, 'server', 'main.ts')],
