@@ -30,6 +30,9 @@ async function call(method, path, body) {
 const LABEL = { rock: 'Rock', paper: 'Paper', scissors: 'Scissors' }
 const RESULT = { win: 'You win!', lose: 'You lose.', draw: 'A draw.' }
 
+/** chats the invitation went to: said until a friend joins, across the page's polls */
+let invited = 0
+
 function show(b) {
   battle = b
   $('lobby').hidden = true
@@ -39,11 +42,13 @@ function show(b) {
   $('players').textContent = String(b.players)
   $('invite').hidden = b.players === 2
   for (const btn of document.querySelectorAll('[data-move]')) btn.disabled = b.players < 2 || !!b.mine
-  $('status').textContent =
-    b.players < 2 ? 'Waiting for a friend to join…' : b.mine ? `You played ${LABEL[b.mine]}.` : 'Your move!'
+  $('status').textContent = b.players < 2 ? waiting() : b.mine ? `You played ${LABEL[b.mine]}.` : 'Your move!'
   $('result').textContent = b.result ? `${RESULT[b.result]} They played ${LABEL[b.theirs]}.` : ''
   if (b.result) clearInterval(timer)
 }
+
+const waiting = () =>
+  (invited ? `Invitation sent to ${invited} chat${invited === 1 ? '' : 's'}. ` : '') + 'Waiting for a friend to join…'
 
 function follow(b) {
   show(b)
@@ -70,8 +75,10 @@ $('invite').addEventListener('click', () => {
       buttons: [{ title: 'Play', link: { webUrl: url, mobileWebUrl: url, params: { battle: battle.id } } }],
     },
   }).then(
-    ({ sent }) =>
-      ($('status').textContent = `Invitation sent to ${sent} chat${sent === 1 ? '' : 's'}. Waiting for a friend to join…`),
+    ({ sent }) => {
+      invited += sent
+      if (battle.players < 2) $('status').textContent = waiting()
+    },
     (e) => {
       if (e.code !== 'cancelled') fail(e)
     },
