@@ -71,9 +71,9 @@ export interface ServerOptions {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? ''
-  if (redisUrl && !/^postgres(ql)?:/.test(opts.databaseUrl))
-    throw new Error('REDIS_URL is for several nodes sharing one Postgres database: set DATABASE_URL=postgres://...')
   const postgres = /^postgres(ql)?:/.test(opts.databaseUrl)
+  if (redisUrl && !postgres)
+    throw new Error('REDIS_URL is for several nodes sharing one Postgres database: set DATABASE_URL=postgres://...')
   const nodeLock = postgres
     ? await holdNodeLock(opts.databaseUrl, Boolean(redisUrl), envInt('SORI_NODE_LOCK_WAIT_MS', 10_000))
     : null

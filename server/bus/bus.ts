@@ -1,12 +1,9 @@
-// The seam for fan-out between server nodes: committed document updates and session revocations are
-// published here, and every node holding the document (or the sessions' sockets) delivers them to its
-// own sockets. The in-process implementation serves one node; a Redis implementation can slot in later.
+// Fan-out of committed document updates to the sockets on the document: the commit publishes each
+// update under its document's name, and the loaded document delivers it to its sockets. It stays in
+// process with several nodes too: every socket of a home's documents is on the node that owns it
+// (server/cluster/relay.ts), and what else crosses nodes goes through server/sync/homes.ts.
 
-export type BusMessage =
-  /** a committed update of `doc` */
-  | UpdateMessage
-  /** these sessions were signed out: their sockets close */
-  | { kind: 'revoke'; sessionIds: string[] }
+export type BusMessage = UpdateMessage
 
 /**
  * A committed update, with what any node needs to deliver it: the y-websocket frame for every socket on
@@ -31,9 +28,6 @@ export interface Bus {
   subscribe(channel: string, handler: (message: BusMessage) => void): () => void
   close(): Promise<void>
 }
-
-/** Channel of session revocations (every node subscribes). */
-export const SESSIONS_CHANNEL = 'sessions'
 
 export function createInProcessBus(): Bus {
   const channels = new Map<string, Set<(m: BusMessage) => void>>()

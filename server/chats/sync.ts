@@ -97,7 +97,6 @@ export function attachChats(
   homes.onReconnect(() => {
     for (const d of engine.docs.all()) if (d.kind.name === 'inbox') d.enqueue(() => chats.inbox.reconcile(d as SyncDoc<InboxKey>))
   })
-  const idle = Promise.resolve()
   return Object.assign(engine, {
     chatChanged: async (convId: string) => {
       if (!engine.closing) await homes.run(convId, 'chat.changed', [convId])
@@ -110,7 +109,9 @@ export function attachChats(
     blockChanged: async (convId: string, viewer: string, author: string) => {
       if (!engine.closing) await homes.run(convId, 'chat.block', [convId, viewer, author])
     },
-    userRenamed: (userId: string) => (engine.closing ? idle : homes.broadcast('user.renamed', [userId])),
+    userRenamed: async (userId: string) => {
+      if (!engine.closing) await homes.broadcast('user.renamed', [userId])
+    },
     unmirroredLength: (convId: string, page: number) => {
       const loaded = engine.docs.get(pageDoc(convId, page))
       return Math.max(loaded ? loaded.ydoc.getArray(ROOTS.page.msgs).length : 0, effects.unmirroredLength(convId, page))

@@ -117,8 +117,8 @@ export class Cluster {
   private nextCall = 1
   private timers: NodeJS.Timeout[] = []
   private releases = new Set<Promise<unknown>>()
-  /** this node's open sockets per user, and the users whose count Redis has not seen yet */
-  private sockets = new Map<string, number>()
+  /** this node's open sockets per user (the engine's count, `countSockets`), and the users whose count Redis has not seen yet */
+  private sockets: ReadonlyMap<string, number> = new Map()
   private dirtySockets = new Set<string>()
   private lostListeners: LostListener[] = []
   private readyListeners: Array<() => void> = []
@@ -197,15 +197,6 @@ export class Cluster {
   /** Called when Redis is reachable again after an outage (what was sent meanwhile may be lost). */
   onReconnect(fn: () => void): void {
     this.readyListeners.push(fn)
-  }
-
-  owns(home: string): boolean {
-    return this.owned.has(home)
-  }
-
-  /** The homes this node owns (for the drain and the metrics). */
-  ownedHomes(): string[] {
-    return [...this.owned.keys()]
   }
 
   /**
@@ -432,11 +423,13 @@ export class Cluster {
     )
   }
 
-  /** A socket of `user` opened (+1) or closed (-1) on this node. */
-  countSocket(user: string, delta: 1 | -1): void {
-    const n = (this.sockets.get(user) ?? 0) + delta
-    if (n > 0) this.sockets.set(user, n)
-    else this.sockets.delete(user)
+  /** Where this node counts its open sockets per user (the engine's map), mirrored into Redis. */
+  countSockets(sockets: ReadonlyMap<string, number>): void {
+    this.sockets = sockets
+  }
+
+  /** `user`'s count in that map changed: Redis hears of it at the next flush. */
+  socketsChanged(user: string): void {
     this.dirtySockets.add(user)
   }
 

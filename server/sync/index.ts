@@ -5,7 +5,8 @@ import { randomInt, randomUUID } from 'node:crypto'
 import { WebSocketServer } from 'ws'
 import { MAX_FRAME_BYTES } from '../../protocol/limits.ts'
 import { CLOSE } from '../../protocol/wire.ts'
-import { createInProcessBus, SESSIONS_CHANNEL, type Bus } from '../bus/bus.ts'
+import { createInProcessBus, type Bus } from '../bus/bus.ts'
+import { statementChunks } from '../db/chunks.ts'
 import type { SyncDeps, SyncEngine } from './types.ts'
 import type { SyncContext, SyncOptions } from './context.ts'
 import { Bindings, SYSTEM_USER } from './bindings.ts'
@@ -104,20 +105,17 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
   })
   const closeHooks: Array<() => void> = []
 
+  // signed-out sessions' sockets close on every node that has them
   const revoke = (sessionIds: string[]) => {
     for (const id of sessionIds) {
       const conns = ctx.sessions.get(id)
       if (conns) for (const c of [...conns]) c.close(CLOSE.UNAUTHORIZED, 'signed out')
     }
   }
-  const unsubscribeSessions = ctx.bus.subscribe(SESSIONS_CHANNEL, (m) => {
-    if (m.kind === 'revoke') revoke(m.sessionIds)
-  })
-  if (cluster) {
-    cluster.handleAll('sessions.revoke', async (ids) => revoke(ids))
-    // a revocation broadcast while Redis was away never arrived: ask the database about every socket's session
-    cluster.onReconnect(() => void closeRevokedSessions(ctx, revoke))
-  }
+  ctx.homes.handleAll('sessions.revoke', async (ids) => revoke(ids))
+  // a revocation broadcast while Redis was away never arrived: ask the database about every socket's session
+  ctx.homes.onReconnect(() => void closeRevokedSessions(ctx, revoke))
+  cluster?.countSockets(ctx.userSockets)
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -181,8 +179,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     heldLatency: () => held.read(),
     commitStats: () => ctx.commit.stats(),
     sessionsRevoked(sessionIds) {
-      if (cluster) void cluster.broadcast('sessions.revoke', sessionIds)
-      else ctx.bus.publish(SESSIONS_CHANNEL, { kind: 'revoke', sessionIds })
+      void ctx.homes.broadcast('sessions.revoke', sessionIds)
     },
     async close() {
       if (ctx.closing) return
@@ -202,7 +199,6 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
       await ctx.compactor.close()
       await ctx.store.close()
       for (const d of ctx.docs.all()) ctx.docs.kill(d, CLOSE.RELOAD, 'server is shutting down')
-      unsubscribeSessions()
       await new Promise<void>((r) => wss.close(() => r()))
       await ctx.serverReady.catch(() => {})
       await cluster?.close()
@@ -212,9 +208,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
 
 /** Closes the sockets of sessions that no longer exist (signed out while this node could not hear it). */
 async function closeRevokedSessions(ctx: SyncContext, revoke: (ids: string[]) => void): Promise<void> {
-  const ids = [...ctx.sessions.keys()]
-  for (let i = 0; i < ids.length; i += 512) {
-    const part = ids.slice(i, i + 512)
+  for (const part of statementChunks(ctx.db.dialect, [...ctx.sessions.keys()], 512)) {
     try {
       const rows = await ctx.db.all<{ token_hash: string }>(
         `SELECT token_hash FROM sessions WHERE token_hash IN (${part.map(() => '?').join(', ')})`,

@@ -222,9 +222,7 @@ export class DocRegistry {
       set.add(doc)
     }
     // committed updates reach this node's sockets through the bus (commit.ts publishes them)
-    doc.unsubscribe = ctx.bus.subscribe(name, (m) => {
-      if (m.kind === 'update') deliverCommitted(doc, m, ctx.node)
-    })
+    doc.unsubscribe = ctx.bus.subscribe(name, (m) => deliverCommitted(doc, m, ctx.node))
     // e.g. server-written roots reconciled with relational data, queued before any socket syncs
     kind.loaded?.(doc)
     this.armIdle(doc)

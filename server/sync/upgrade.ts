@@ -55,7 +55,6 @@ interface Admitted {
 
 /** With several nodes: the home is owned elsewhere, and the upgrade goes there (relay.ts). */
 interface Elsewhere {
-  home: string
   owner: Extract<Route, { local: false }>
 }
 
@@ -78,7 +77,7 @@ async function admit(
       // only an upgrade that may open the document decides who owns its home
       const r = await cluster.route(home)
       // relayed here, but the home moved meanwhile: the client retries, and finds the owner then
-      if (!r.local) return relayed ? 503 : { home, owner: r }
+      if (!r.local) return relayed ? 503 : { owner: r }
       const open = await cluster.socketsOf(auth.userId).catch(() => 0)
       if (open >= ctx.opts.maxSocketsPerUser) {
         ctx.docs.releaseIfEmpty(home)
@@ -159,7 +158,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   const conn = new Conn(ws, doc, a.userId, a.sessionId, wantsAck, ctx.opts.maxBuffered)
   doc.conns.add(conn)
   ctx.userSockets.set(a.userId, (ctx.userSockets.get(a.userId) ?? 0) + 1)
-  ctx.cluster?.countSocket(a.userId, 1)
+  ctx.cluster?.socketsChanged(a.userId)
   let sessionConns = ctx.sessions.get(a.sessionId)
   if (!sessionConns) ctx.sessions.set(a.sessionId, (sessionConns = new Set()))
   sessionConns.add(conn)
@@ -183,7 +182,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     const n = (ctx.userSockets.get(a.userId) ?? 1) - 1
     if (n > 0) ctx.userSockets.set(a.userId, n)
     else ctx.userSockets.delete(a.userId)
-    ctx.cluster?.countSocket(a.userId, -1)
+    ctx.cluster?.socketsChanged(a.userId)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
       if (gone) broadcast(doc.conns, gone)
