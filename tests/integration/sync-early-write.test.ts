@@ -3,45 +3,29 @@
 // of its clientID. The server holds such updates until the step 2 is in and judges them after it
 // (docs/protocol.md, "No gaps"): nothing is lost and the socket stays open. After the step 2 a gap is
 // refused as before, and only so much is held.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
-import { startTestServer } from '../fixtures/server.ts'
-import { Raw, frameStep2, frameUpdate, message, msgs, newGroup, newUser, stock, until, type Stock } from '../fixtures/attacks.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
+import { frameStep2, frameUpdate, message, msgs, newGroup, newUser, stock, until, type Stock } from '../fixtures/attacks.ts'
 import { connect, send } from '../fixtures/sync-client.ts'
 import { pageDoc, ROOTS, type ChatMessage } from '../../protocol/index.ts'
 
 describe.each(backends())('updates ahead of the client’s step 2 (%s)', (backend) => {
-  let server: Awaited<ReturnType<typeof startTestServer>>
-  let base = ''
-  let wsBase = ''
-  const open: { destroy(): void }[] = []
-  beforeAll(async () => {
-    server = await startTestServer(backend)
-    base = server.url
-    wsBase = base.replace(/^http/, 'ws')
-  })
-  afterAll(async () => {
-    for (const s of open) s.destroy()
-    await server?.close()
-  })
-  const keep = <T extends { destroy(): void }>(s: T): T => {
-    open.push(s)
-    return s
-  }
-  const raw = (r: Raw) => keep({ destroy: () => r.close() }) && r
+  const h = attackHarness(backend)
+  const { keep } = h
 
   async function scene() {
-    const [ann, bob] = await Promise.all([newUser(base, 'ea'), newUser(base, 'eb')])
-    const chat = await newGroup(base, ann, [bob])
+    const [ann, bob] = await Promise.all([newUser(h.base, 'ea'), newUser(h.base, 'eb')])
+    const chat = await newGroup(h.base, ann, [bob])
     const page = pageDoc(chat.id, chat.page)
-    const bobSide: Stock = keep(await stock(wsBase, page, bob.token))
+    const bobSide: Stock = keep(await stock(h.wsBase, page, bob.token))
     return { ann, bob, page, bobSide }
   }
 
   it('a stock client that writes the moment it reconnects loses nothing and stays connected', async () => {
     const { ann, page, bobSide } = await scene()
-    const c = keep(await connect({ url: base }, ann.token, page, { ack: true }))
+    const c = keep(await connect(h.server, ann.token, page, { ack: true }))
     send(c, ann.id, 'online')
     await until(() => c.ackedClock() >= 1, 'the first message is acknowledged')
     c.provider.disconnect()
@@ -62,8 +46,7 @@ describe.each(backends())('updates ahead of the client’s step 2 (%s)', (backen
     const { ann, page, bobSide } = await scene()
     const doc = new Y.Doc()
     const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
-    const s = await Raw.open(wsBase, page, { token: ann.token, ack: true })
-    raw(s)
+    const s = await h.rawOpen(page, ann, true)
     arr.push([message(ann.id, 'first')])
     const between = Y.encodeStateVector(doc)
     arr.push([message(ann.id, 'second')])
@@ -80,8 +63,7 @@ describe.each(backends())('updates ahead of the client’s step 2 (%s)', (backen
     const { ann, page, bobSide } = await scene()
     const doc = new Y.Doc()
     const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
-    const s = await Raw.open(wsBase, page, { token: ann.token, ack: true })
-    raw(s)
+    const s = await h.rawOpen(page, ann, true)
     s.send(frameStep2(Y.encodeStateAsUpdate(doc)))
     arr.push([message(ann.id, 'never sent')])
     const between = Y.encodeStateVector(doc)
@@ -95,8 +77,7 @@ describe.each(backends())('updates ahead of the client’s step 2 (%s)', (backen
     const { ann, page, bobSide } = await scene()
     const doc = new Y.Doc()
     const arr = doc.getArray<ChatMessage>(ROOTS.page.msgs)
-    const s = await Raw.open(wsBase, page, { token: ann.token, ack: true })
-    raw(s)
+    const s = await h.rawOpen(page, ann, true)
     arr.push([message(ann.id, 'withheld')])
     for (let i = 0; i < 65; i++) {
       const before = Y.encodeStateVector(doc)
