@@ -99,6 +99,12 @@ export interface InboxEntry {
   peer?: string
   /** a chat with a channel: the channel's id (its photo: GET /api/channels/:id/photo?v=<photo>) */
   channel?: string
+  /**
+   * In the inbox of one of the channel's admins, a user's chat with the channel: the channel's name, as
+   * which the admin answers. `title`, `peer` and `photo` are then that user's, and `unread` is what none of
+   * the channel's admins has read yet. Absent in the user's own entry.
+   */
+  asChannel?: string
   /** last message: preview (first 100 chars), author, time */
   preview: string
   from: string

@@ -4,14 +4,20 @@
 // has a chat with it shows its new name and photo (channelChanged, once).
 import type { ChatDomain } from './domain.ts'
 import { chatChanged } from './chat-changed.ts'
+import { ANSWERING_ENTRIES } from './inbox-writer.ts'
 
 export async function channelChanged(chats: ChatDomain, channelId: string): Promise<void> {
   const rows = await chats.db.all<{ id: string; user_id: string }>(
-    'SELECT c.id, m.user_id FROM convs c JOIN members m ON m.conv_id = c.id WHERE c.channel_id = ?',
+    'SELECT c.id, m.user_id FROM convs c JOIN members m ON m.conv_id = c.id WHERE c.channel_id = ? ORDER BY c.last_ts DESC, c.id',
     [channelId],
   )
+  // its admins list its latest chats too (ANSWERING_ENTRIES; an admin removed loses theirs when the chat or
+  // their inbox is read again)
+  const admins = (
+    await chats.db.all<{ user_id: string }>('SELECT user_id FROM channel_admins WHERE channel_id = ?', [channelId])
+  ).map((a) => a.user_id)
   // only loaded inbox docs are written; one that loads later is reconciled in full
-  for (const r of rows) chats.inbox.touch(r.id, [r.user_id])
+  rows.forEach((r, i) => chats.inbox.touch(r.id, i < ANSWERING_ENTRIES ? [r.user_id, ...admins] : [r.user_id]))
   chats.inbox.flush()
 }
 

@@ -1,5 +1,5 @@
 // A conversation's relational state changed (created, members invited/left/removed, renamed): re-read it,
-// write the head doc's `meta` and every member's inbox entry (and those of who left), and close the
+// write the head doc's `meta` and every member's inbox entry (and those of who left, and of a channel's admins), and close the
 // sockets of users who lost access (4403). A block closes nothing: the blocked person must not notice it
 // (hidden.ts).
 import { headDoc, ROOTS } from '../../protocol/docs.ts'
@@ -7,12 +7,13 @@ import { CLOSE } from '../../protocol/wire.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChatDomain } from './domain.ts'
 import type { HeadKey, HeadState } from './docs/head.ts'
-import { mayOpen } from './convs.ts'
+import { entryHolders, mayOpen } from './convs.ts'
 
 export async function chatChanged(chats: ChatDomain, convId: string): Promise<void> {
   const docs = chats.engine.docs
   const before = chats.convs.cached(convId)
-  const previous = new Set(before ? before.members.keys() : [])
+  // members and, in a chat with a channel, its admins as they were: who loses the chat loses its entry
+  const previous = before ? entryHolders(before) : new Set<string>()
   const fresh = before ? await chats.convs.refresh(convId) : await chats.convs.get(convId)
   if (before && !fresh) before.members.clear()
   const members = fresh?.members ?? new Map()
@@ -36,7 +37,7 @@ export async function chatChanged(chats: ChatDomain, convId: string): Promise<vo
   }
 
   // inbox entries of members and of those who left
-  chats.inbox.touch(convId, new Set([...members.keys(), ...previous]))
+  chats.inbox.touch(convId, new Set([...(fresh ? entryHolders(fresh) : members.keys()), ...previous]))
   chats.inbox.flush()
 
   // sockets of users who lost access

@@ -64,12 +64,39 @@ export const channelChatUser = (conv: ConvState): string | undefined =>
   conv.kind === 'channel' ? conv.members.keys().next().value : undefined
 
 /**
- * Who may open the chat's documents: its members; in a channel chat also the channel's current admins,
- * as long as the member is still in it.
+ * Whether `userId` answers in this chat with a channel as the channel: one of its current admins, while the
+ * chat's user is still in it and has not blocked the channel (a block takes the chat away from the channel).
  */
+export function answersFor(conv: ConvState, userId: string): boolean {
+  const ch = conv.channel
+  return !!ch && conv.members.size > 0 && !ch.blocked && ch.admins.has(userId)
+}
+
+/** Who may open the chat's documents: its members, and in a chat with a channel who answers for it. */
 export function mayOpen(conv: ConvState, userId: string): boolean {
-  if (conv.members.has(userId)) return true
-  return !!conv.channel && conv.members.size > 0 && conv.channel.admins.has(userId)
+  return conv.members.has(userId) || answersFor(conv, userId)
+}
+
+/** How one user reads a chat: a member by their own position; the channel's admins share the channel's. */
+export interface ChatReader {
+  readPos: number
+  /** a member's mute (ConvMember.muted); an admin's is the channel's, which has none */
+  muted?: number
+  /** an admin answering as the channel */
+  asChannel: boolean
+}
+
+export function readerOf(conv: ConvState, userId: string): ChatReader | null {
+  const me = conv.members.get(userId)
+  if (me) return { readPos: me.readPos, muted: me.muted, asChannel: false }
+  return answersFor(conv, userId) ? { readPos: conv.channel!.read, asChannel: true } : null
+}
+
+/** Whose inbox entries a change of the chat touches: its members and, in a chat with a channel, its admins. */
+export function entryHolders(conv: ConvState): Set<string> {
+  const out = new Set(conv.members.keys())
+  if (conv.channel) for (const a of conv.channel.admins) out.add(a)
+  return out
 }
 
 /** Reads the channel side of a channel chat. */

@@ -9,6 +9,7 @@ import { statementChunks } from '../db/chunks.ts'
 import type { Batch, CommitParticipant } from '../sync/commit.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import type { ChatDomain } from './domain.ts'
+import { entryHolders } from './convs.ts'
 import { writeHidden, type HiddenRow } from './hidden.ts'
 import { MirrorChanges } from './mirror.ts'
 import { writeBlobRefs, type BlobRef } from '../media/refs.ts'
@@ -90,9 +91,14 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     const { convs, inbox, meta } = this.chats
     for (const conv of part.mirror.last.keys()) {
       const c = convs.cached(conv)
-      if (c) inbox.touch(conv, c.members.keys())
+      if (c) inbox.touch(conv, entryHolders(c))
     }
     for (const r of part.reads.values()) inbox.touch(r.conv, [r.user])
+    // the read position a channel's admins share: every admin's entry shows it
+    for (const conv of part.channelReads.keys()) {
+      const c = convs.cached(conv)
+      if (c?.channel) inbox.touch(conv, c.channel.admins)
+    }
     for (const conv of part.pages.keys()) void meta.writeFor(conv)
     for (const fn of this.listeners) fn(part, this.chats)
   }

@@ -5,7 +5,7 @@ import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
-import { lastMessage, unreadCount, type ConvState } from './convs.ts'
+import { answersFor, channelChatUser, lastMessage, unreadCount, type ConvState } from './convs.ts'
 import { storedMedia } from './mirror.ts'
 import { groupPhotoVersion, profilePhotoVersion } from './store.ts'
 import { hiddenField, viewerUnread } from './hidden.ts'
@@ -15,9 +15,43 @@ import { logger } from '../log.ts'
 
 const log = logger('chats')
 
+/**
+ * The chats with users an admin's inbox lists per channel when it loads: the latest ones. Older ones come
+ * back when their user writes; all of them are in the channel's Chats list (GET /api/channels/:id/chats).
+ */
+export const ANSWERING_ENTRIES = 100
+
+/**
+ * The entry of a chat with a channel in the inbox of one of the channel's admins: the user who wrote to it,
+ * with the unread count all its admins share. An empty chat, or one of a disabled channel, is not listed.
+ */
+function answererEntry(conv: ConvState, userId: string): InboxEntry | null {
+  const ch = conv.channel
+  const user = channelChatUser(conv)
+  const member = user === undefined ? undefined : conv.members.get(user)
+  if (!ch || ch.disabled || !user || !member || !answersFor(conv, userId) || !conv.lastTs) return null
+  const last = lastMessage(conv)
+  const e: InboxEntry = {
+    kind: 'channel',
+    title: member.name,
+    peer: user,
+    channel: ch.id,
+    asChannel: ch.name,
+    preview: last.preview,
+    from: last.from,
+    ts: last.ts,
+    unread: unreadCount(conv.pageLengths, ch.read),
+    members: conv.members.size,
+  }
+  if (last.media) e.media = last.media
+  const photo = profilePhotoVersion(member.photo)
+  if (photo) e.photo = photo
+  return e
+}
+
 export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   const me = conv.members.get(userId)
-  if (!me) return null
+  if (!me) return answererEntry(conv, userId)
   let peer: string | undefined
   let title = conv.title
   let photo = groupPhotoVersion(conv.kind, conv.photo)
@@ -89,6 +123,7 @@ const ENTRY_KEYS = [
   'media',
   'photo',
   'muted',
+  'asChannel',
 ] as const
 function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
@@ -158,6 +193,18 @@ export class InboxWriter {
       const cached =
         this.chats.convs.cached(r.id) ?? (Number(r.hides) || r.kind === 'channel' ? await this.chats.convs.get(r.id) : null)
       const e = cached ? entryFor(cached, userId) : rowEntry(r)
+      if (e) want.set(r.id, e)
+    }
+    // the chats of the channels this user answers for, the latest first (the tables' latest message may
+    // lag the chat's by the mirror's second: an empty one is left out by entryFor, from the chat's state)
+    const answering = await this.chats.db.all<{ id: string }>(
+      `SELECT c.id FROM convs c JOIN channel_admins a ON a.channel_id = c.channel_id
+        WHERE a.user_id = ? ORDER BY c.last_ts DESC, c.created DESC, c.id LIMIT ${ANSWERING_ENTRIES}`,
+      [userId],
+    )
+    for (const r of answering) {
+      const conv = this.chats.convs.cached(r.id) ?? (await this.chats.convs.get(r.id))
+      const e = conv && entryFor(conv, userId)
       if (e) want.set(r.id, e)
     }
     await this.applyEntries(doc, want, true)

@@ -15,7 +15,7 @@ export async function memberOf(q: Queryable, userId: string, convId: string) {
 
 /**
  * The conversation, which `userId` may read: as a member, or, in a chat with a channel that still has its
- * user, as one of the channel's admins.
+ * user and that user does not block the channel, as one of the channel's admins (convs.ts answersFor).
  */
 export async function viewerOf(q: Queryable, userId: string, convId: string) {
   const conv = ENTITY_ID_RE.test(convId) ? await convRow(q, convId) : undefined
@@ -24,7 +24,11 @@ export async function viewerOf(q: Queryable, userId: string, convId: string) {
   if (
     conv.channel_id &&
     (await q.get('SELECT 1 AS x FROM channel_admins WHERE channel_id = ? AND user_id = ?', [conv.channel_id, userId])) &&
-    (await q.get('SELECT 1 AS x FROM members WHERE conv_id = ?', [convId]))
+    (await q.get(
+      `SELECT 1 AS x FROM members m WHERE m.conv_id = ?
+        AND NOT EXISTS (SELECT 1 FROM channel_blocks b WHERE b.user_id = m.user_id AND b.channel_id = ?)`,
+      [convId, conv.channel_id],
+    ))
   )
     return conv
   throw forbidden('You are not a member of this chat.')

@@ -22,6 +22,8 @@ export interface ChatFacts {
   members: number
   /** the author's display name */
   sender: string
+  /** the recipient answers this chat as a channel: the channel's name */
+  via?: string
 }
 
 /** Characters of a message a push carries at most; its payload stays far below the 4 KB a push may hold. */
@@ -89,7 +91,14 @@ export function renderPayload(r: RenderInput): PushPayload {
       body: r.count > 1 ? t(lang, 'newMessages', { count: r.count }) : t(lang, 'newMessage'),
     }
   const group = chat.title || t(lang, 'untitledGroup', { count: chat.members })
-  const title = clip(chat.kind !== 'group' ? chat.sender : t(lang, 'inGroup', { name: chat.sender, chat: group }), 120)
+  const title = clip(
+    chat.via
+      ? t(lang, 'inGroup', { name: chat.sender, chat: chat.via })
+      : chat.kind !== 'group'
+        ? chat.sender
+        : t(lang, 'inGroup', { name: chat.sender, chat: group }),
+    120,
+  )
   const { msg, last } = r.latest
   const text = msg?.body ?? last.preview
   const media = msg?.media?.kind ?? last.media

@@ -9,7 +9,7 @@
 // count and badge of the pushes that follow. Channel posts have a lane of their own (channel-lane.ts),
 // served by the same workers only when no chat push waits, and never by all of them.
 import type { NotificationSettings } from '../../protocol/push.ts'
-import { unreadCount, type ConvState } from '../chats/convs.ts'
+import { answersFor, readerOf, unreadCount, type ConvState } from '../chats/convs.ts'
 import type { ChatDomain } from '../chats/domain.ts'
 import type { ChatBatch } from '../chats/effects.ts'
 import { viewerUnread } from '../chats/hidden.ts'
@@ -197,6 +197,13 @@ export class PushService {
           users.push(u)
           everyone.add(u)
         }
+      // what a user writes to a channel reaches the admins who answer for it (an admin's answer, the user)
+      if (conv.channel && conv.members.has(n.author))
+        for (const a of conv.channel.admins)
+          if (answersFor(conv, a)) {
+            users.push(a)
+            everyone.add(a)
+          }
       todo.push({ n, conv, users })
     }
     if (everyone.size === 0) return
@@ -218,7 +225,7 @@ export class PushService {
         await this.turn()
         const devices = subs.get(u)
         const p = prefs.get(u)
-        const me = conv.members.get(u)
+        const me = readerOf(conv, u)
         if (!devices || !p || !me) continue
         const mention = n.texts.some((text) => mentions(text, p.handle))
         if (isMuted(me.muted, now) && !(mention && p.settings.mentions)) continue
@@ -379,11 +386,11 @@ export class PushService {
       return null
     }
     const latest = slot.latest
-    const me = conv?.members.get(slot.user)
+    const me = conv && readerOf(conv, slot.user)
     if (!latest || !sub || !conv || !me || this.reading(slot.session, slot.conv)) return drop()
     const now = Date.now()
     if (inDnd(slot.settings, now) || (isMuted(me.muted, now) && !(slot.mention && slot.settings.mentions))) return drop()
-    const hidden = conv.hidden.get(slot.user)
+    const hidden = me.asChannel ? undefined : conv.hidden.get(slot.user)
     const count = hidden ? viewerUnread(conv.pageLengths, me.readPos, hidden) : unreadCount(conv.pageLengths, me.readPos)
     // read meanwhile, on another device
     if (count === 0) return drop()
@@ -401,6 +408,8 @@ export class PushService {
           conv.channel && !conv.members.has(author)
             ? conv.channel.name
             : (conv.members.get(author)?.name ?? conv.former.get(author) ?? ''),
+        // an admin is told which of their channels the user wrote to
+        via: me.asChannel ? conv.channel?.name : undefined,
       },
       latest,
       count,

@@ -1,6 +1,8 @@
 // A user writes to a channel in real Chromium: "Chat" on the channel's home opens their chat with it; an
 // admin finds the question under the channel's "Chats" with the user's name, answers, and the user sees
-// the answer as the channel's (its name), never the admin's own name.
+// the answer as the channel's (its name), never the admin's own name. The admin also has the chat in her own
+// chat list, under the user's name and the channel's; once the user blocks the channel it leaves that list,
+// and the user's room says why she cannot write.
 import { expect, test } from 'vitest'
 import { api, signUp } from '../fixtures/server.ts'
 import type { Channel } from '../../protocol/channels.ts'
@@ -31,6 +33,13 @@ test('a user asks a channel in its chat; an admin answers as the channel', async
   await u.page.getByText(/Only the admins of \W?Corner Café\W? read this chat/).waitFor()
   await sendInUi(u.page, 'Do you have a table for four at 7?')
   await u.page.locator('.msg[data-state="sent"]', { hasText: 'Do you have a table for four at 7?' }).waitFor({ timeout: 20_000 })
+
+  // Ann's own chat list has it too: Uma's name, which channel she wrote to, one unread
+  await a.page.evaluate(() => (location.hash = '#/chats'))
+  const mine = a.page.locator('.chat-row', { hasText: 'Uma Guest' })
+  await mine.getByText('Do you have a table for four at 7?').waitFor({ timeout: 20_000 })
+  expect(await mine.locator('.row__tag').textContent()).toMatch(/via \W?Corner Café/)
+  expect(await mine.locator('.badge').textContent()).toBe('1')
 
   // Ann opens the channel's Chats: Uma's question, with her name and one unread
   await a.page.evaluate((id) => (location.hash = `#/channel/${id}`), ch.id)
@@ -63,6 +72,20 @@ test('a user asks a channel in its chat; an admin answers as the channel', async
   const entry = u.page.locator('.chat-row', { hasText: 'Corner Café' })
   await entry.getByText('Yes, see you at 7!').waitFor({ timeout: 20_000 })
   expect(await u.page.locator('.chat-row', { hasText: 'Ann Admin' }).count()).toBe(0)
+  // and in Ann's, read
+  await a.page.evaluate(() => (location.hash = '#/chats'))
+  await mine.getByText('Yes, see you at 7!').waitFor({ timeout: 20_000 })
+  expect(await mine.locator('.badge').count()).toBe(0)
+
+  // Uma blocks the channel: her chat says why she cannot write, and it leaves Ann's list
+  await u.page.evaluate((id) => (location.hash = `#/channel/${id}`), ch.id)
+  await u.page.getByRole('button', { name: 'Block', exact: true }).click()
+  await u.page.getByRole('button', { name: 'Unblock', exact: true }).waitFor()
+  await u.page.evaluate(() => (location.hash = '#/chats'))
+  await entry.click()
+  await u.page.getByText(/You blocked \W?Corner Café\W?, so you can’t write here/).waitFor()
+  expect(await u.page.locator('#composer-text').isDisabled()).toBe(true)
+  await mine.waitFor({ state: 'detached', timeout: 20_000 })
   await a.context.close()
   await u.context.close()
 })

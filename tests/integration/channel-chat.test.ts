@@ -1,7 +1,9 @@
 // Talking to a channel: a user opens one chat with a channel (the same one every time) and writes; every
 // admin of the channel finds it in the channel's chat list with the user's profile and an unread count,
-// and answers in it; the user's inbox shows the chat as the channel. An admin removed loses it at once, a
-// stranger never has it, and a user who blocked the channel gets nothing more from its side.
+// and answers in it, and has it in their own chat list with the user's name and an unread count all the
+// admins share; the user's inbox shows the chat as the channel. An admin removed loses it at once, a
+// stranger never has it, and a user who blocked the channel gets nothing more from its side and writes
+// nothing more into it.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { download, sendMedia, upload } from '../fixtures/media.ts'
@@ -158,24 +160,88 @@ describe.each(backends())('chat with a channel (%s)', (backend) => {
 
     expect((await call<Channel>(uma, 'POST', `/api/channels/${ch.id}/block`)).body.blocked).toBe(true)
     expect(await chats(ann, ch.id)).toEqual([])
-    send(annPage, ann.user.id, 'We are! Come by')
-    await until(() => annPage.closes.length > 0, "the admin's write is refused")
-    expect(annPage.closes[0]).toMatchObject({ code: CLOSE.REFUSED, reason: 'this person blocked the channel' })
-    // nothing of it was applied: not for the user, not for a fresh copy of the page
+    // the chat is no longer the channel's to read: the admin's socket closes and the chat stays shut to them
+    await until(() => annPage.closes.length > 0, "the admin's socket closes")
+    expect(annPage.closes[0].code).toBe(CLOSE.FORBIDDEN)
+    expect(await upgrade(ann, pageDoc(convId, 0))).toBe(403)
+    expect(await upgrade(ann, headDoc(convId))).toBe(403)
+    expect((await call(ann, 'GET', `/api/chats/${convId}`)).status).toBe(403)
     const fresh = await open(uma, pageDoc(convId, 0))
     expect(bodies(fresh)).toEqual(['Are you open on Sunday?'])
-    expect(bodies(page)).toEqual(['Are you open on Sunday?'])
-    // the user cannot open it again while blocking the channel; what they have stays theirs
+    // the user cannot open it again while blocking the channel, nor write in it: nobody would read it
     expect((await call(uma, 'POST', `/api/channels/${ch.id}/chat`)).status).toBe(403)
     send(page, uma.user.id, 'Never mind')
-    await until(() => bodies(fresh).length === 2, 'the user still writes in their own chat')
+    await until(() => page.closes.length > 0, "the user's write is refused")
+    expect(page.closes[0]).toMatchObject({ code: CLOSE.REFUSED, reason: 'you blocked this channel: unblock it to write to it' })
+    // what they have stays theirs
+    expect(bodies(await open(uma, pageDoc(convId, 0)))).toEqual(['Are you open on Sunday?'])
 
-    // unblocked: the chat is back on the list and the channel answers again
+    // unblocked: the user writes again, the chat is back on the list and the channel answers again
     await call(uma, 'DELETE', `/api/channels/${ch.id}/block`)
+    send(await open(uma, pageDoc(convId, 0)), uma.user.id, 'Never mind')
     await expect.poll(async () => (await chats(ann, ch.id)).map((c) => c.preview), { timeout: 20_000 }).toEqual(['Never mind'])
     const again = await open(ann, pageDoc(convId, 0))
     send(again, ann.user.id, 'Sunday 10 to 4')
     await until(() => bodies(fresh).length === 3, 'the answer arrives')
+  })
+
+  it("every admin's chat list holds the user's chat, under the user, with the unread count they share", async () => {
+    const [ann, ada, abe, uma] = [await user('ann'), await user('ada'), await user('abe'), await user('uma')]
+    const ch = await channel([ann, ada])
+    const convId = (await call<Chat>(uma, 'POST', `/api/channels/${ch.id}/chat`)).body.id
+    const annInbox = await open(ann, inboxDoc(ann.user.id))
+    const adaInbox = await open(ada, inboxDoc(ada.user.id))
+    const umaInbox = await open(uma, inboxDoc(uma.user.id))
+    const entryOf = (c: SyncClient) => c.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(convId)
+    // an empty chat is in nobody's list but the user's
+    await expect.poll(() => entryOf(umaInbox)?.kind, { timeout: 20_000 }).toBe('channel')
+    expect(entryOf(annInbox)).toBeUndefined()
+
+    const page = await open(uma, pageDoc(convId, 0))
+    send(page, uma.user.id, 'Do you deliver?')
+    send(page, uma.user.id, 'To Mapo-gu')
+    for (const inbox of [annInbox, adaInbox])
+      await expect
+        .poll(() => entryOf(inbox), { timeout: 20_000 })
+        .toEqual({
+          kind: 'channel',
+          title: 'uma',
+          peer: uma.user.id,
+          channel: ch.id,
+          asChannel: 'Corner Café',
+          preview: 'To Mapo-gu',
+          from: uma.user.id,
+          ts: expect.any(Number),
+          unread: 2,
+          members: 1,
+        })
+    // the user's own entry is the channel's, never marked as answered for
+    expect(entryOf(umaInbox)).toMatchObject({ title: 'Corner Café', preview: 'To Mapo-gu' })
+    expect(entryOf(umaInbox)?.asChannel).toBeUndefined()
+    expect(entryOf(umaInbox)?.peer).toBeUndefined()
+
+    // one admin reads: it is read for every admin
+    const adaHead = await open(ada, headDoc(convId))
+    adaHead.doc.getMap(ROOTS.head.reads).set(ada.user.id, 2)
+    await expect.poll(() => entryOf(annInbox)?.unread, { timeout: 20_000 }).toBe(0)
+    expect(entryOf(adaInbox)?.unread).toBe(0)
+    send(page, uma.user.id, 'Never mind, I will come by')
+    await expect.poll(() => entryOf(annInbox)?.unread, { timeout: 20_000 }).toBe(1)
+
+    // an admin added later finds it when their list loads; a rename reaches every admin's entry
+    expect((await call(ann, 'POST', `/api/channels/${ch.id}/admins`, { handle: abe.user.handle })).status).toBe(200)
+    const abeInbox = await open(abe, inboxDoc(abe.user.id))
+    await expect.poll(() => entryOf(abeInbox)?.preview, { timeout: 20_000 }).toBe('Never mind, I will come by')
+    expect((await call(ann, 'PATCH', `/api/channels/${ch.id}`, { name: 'Corner Bistro' })).status).toBe(200)
+    await expect.poll(() => entryOf(annInbox)?.asChannel, { timeout: 20_000 }).toBe('Corner Bistro')
+
+    // an admin removed loses it; a user who blocks the channel takes it from every admin
+    expect((await call(ann, 'DELETE', `/api/channels/${ch.id}/admins/${ada.user.id}`)).status).toBe(200)
+    await expect.poll(() => entryOf(adaInbox), { timeout: 20_000 }).toBeUndefined()
+    expect((await call(uma, 'POST', `/api/channels/${ch.id}/block`)).status).toBe(200)
+    await expect.poll(() => entryOf(annInbox), { timeout: 20_000 }).toBeUndefined()
+    await expect.poll(() => entryOf(abeInbox), { timeout: 20_000 }).toBeUndefined()
+    expect(entryOf(umaInbox)?.title).toBe('Corner Bistro')
   })
 
   it('a deleted account leaves the list; a disabled channel takes no chats and its admins write nothing', async () => {
@@ -253,9 +319,10 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
     return sub
   }
 
-  it("the user's devices get the channel's answer under the channel's name; the admins get no push", async () => {
-    const [ann, uma] = [await user('ann', 'Ann Admin'), await user('uma', 'uma')]
+  it("the user's devices get the channel's answer under the channel's name; every admin's devices get the user's words", async () => {
+    const [ann, ada, uma] = [await user('ann', 'Ann Admin'), await user('ada', 'Ada Admin'), await user('uma', 'uma')]
     const annPhone = await device(ann, `ann-phone-${backend}`)
+    const adaPhone = await device(ada, `ada-phone-${backend}`)
     const umaPhone = await device(uma, `uma-phone-${backend}`)
     const ch = (
       await api<Channel>(server, ann.token, 'POST', '/api/channels', {
@@ -265,12 +332,26 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
         langs: ['en'],
       })
     ).body
+    expect((await api(server, ann.token, 'POST', `/api/channels/${ch.id}/admins`, { handle: ada.user.handle })).status).toBe(200)
     const convId = (await api<Chat>(server, uma.token, 'POST', `/api/channels/${ch.id}/chat`)).body.id
     const umaPage = await connect(server, uma.token, pageDoc(convId, 0))
     const annPage = await connect(server, ann.token, pageDoc(convId, 0))
     clients.push(umaPage, annPage)
-    send(umaPage, uma.user.id, 'A table for two?')
+    const question = send(umaPage, uma.user.id, 'A table for two?')
     await until(() => bodies(annPage).length === 1, 'the admin has the question')
+    // each admin's phone is told who wrote to which of their channels
+    for (const phone of [annPhone, adaPhone]) {
+      await until(() => service.delivered(phone.name).length >= 1, "an admin's push")
+      expect(service.delivered(phone.name)[0]).toMatchObject({
+        v: 1,
+        chat: convId,
+        msg: question.id,
+        kind: 'channel',
+        title: 'uma in Corner Café',
+        body: 'A table for two?',
+        count: 1,
+      } satisfies Partial<PushPayload>)
+    }
     const answer = send(annPage, ann.user.id, 'Yes, at 8')
     await until(() => service.delivered(umaPhone.name).length >= 1, "the user's push")
     // (its count holds the user's own question too: this client never marked it read)
@@ -283,7 +364,11 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
       body: 'Yes, at 8',
     } satisfies Partial<PushPayload>)
     expect(JSON.stringify(service.delivered(umaPhone.name))).not.toContain('Ann Admin')
-    // the user's own question was pushed to nobody: the admins are not the chat's members
-    expect(service.delivered(annPhone.name)).toEqual([])
+    // the answer is the channel's: no admin is pushed it, not its author, not the other admin
+    const later = send(umaPage, uma.user.id, 'Great, thanks')
+    for (const phone of [annPhone, adaPhone])
+      await until(() => service.delivered(phone.name).some((p) => p.msg === later.id), "the user's next message")
+    for (const phone of [annPhone, adaPhone])
+      expect(service.delivered(phone.name).map((p) => p.msg)).toEqual([question.id, later.id])
   })
 })

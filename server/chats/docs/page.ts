@@ -5,7 +5,8 @@
 // page (effects.ts); a page before the current one takes no new messages once the one after it has. A
 // member blocked in a direct chat appends like anyone (they must not notice): what they write is hidden
 // from the one who blocked them (hidden.ts). In a channel chat the channel's admins write as themselves,
-// and nothing of theirs is taken once the member blocked the channel (channelSideRefusal). The system
+// and nothing of theirs is taken once the member blocked the channel, nor a new message of the member's
+// until they unblock it (channelSideRefusal). The system
 // lines of a group (`sys`: invited, left, removed, renamed) are the server's to write (system-lines.ts). A media message must match the blob it names,
 // which its author uploaded to this chat (server/media/facts.ts: looked up when memory does not hold it);
 // its commit records that the page names the blob, and its retraction drops that (server/media/refs.ts).
@@ -183,7 +184,7 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   }
 
   finish(): Refusal | null {
-    const side = channelSideRefusal(this.input.conv, this.input.userId)
+    const side = channelSideRefusal(this.input.conv, this.input.userId, this.newMsgs)
     if (side) return side
     if (this.newMsgs === 0) return null
     const { conv, page, doc } = this.input
@@ -230,11 +231,17 @@ export class PageGrammar implements UpdateRules<PageFacts> {
 
 /**
  * In a channel chat, who writes for the channel must be one of its admins now, and writes nothing once the
- * member blocked the channel or the channel was disabled: the update is refused whole.
+ * member blocked the channel or the channel was disabled; the member writes no new message while they block
+ * it. The update is refused whole.
  */
-function channelSideRefusal(conv: ConvState | null, userId: string): Refusal | null {
-  if (conv?.kind !== 'channel' || conv.members.has(userId)) return null
+function channelSideRefusal(conv: ConvState | null, userId: string, newMsgs: number): Refusal | null {
+  if (conv?.kind !== 'channel') return null
   const ch = conv.channel
+  // the user took the chat away from the channel: what they would write now no admin could read
+  if (conv.members.has(userId))
+    return ch?.blocked && newMsgs > 0
+      ? { code: CLOSE.REFUSED, reason: 'you blocked this channel: unblock it to write to it' }
+      : null
   if (!ch || !ch.admins.has(userId) || conv.members.size === 0)
     return { code: CLOSE.FORBIDDEN, reason: 'only the channel’s admins write for it' }
   if (ch.blocked) return { code: CLOSE.REFUSED, reason: 'this person blocked the channel' }

@@ -170,7 +170,8 @@ export function Chats() {
                     // the group's photo, the other person's, or the channel's (the server keeps them live in the entry)
                     photo={c.photo}
                     group={c.kind === 'group'}
-                    channel={c.kind === 'channel' && !!c.channel}
+                    // an admin's chat with a user shows the user; the user's own, the channel
+                    channel={c.kind === 'channel' && !!c.channel && !c.asChannel}
                   />
                   <span class="row__body">
                     <span class="row__line">
@@ -201,6 +202,10 @@ export function Chats() {
                         <span class="row__waiting" role="img" aria-label={t('chats.unsent')} title={t('chats.unsent')}>
                           <IconClock />
                         </span>
+                      )}
+                      {/* the channel an admin answers this user for */}
+                      {c.asChannel && (
+                        <span class="row__tag row__tag--via">{t('chats.answeringFor', { channel: isolate(c.asChannel) })}</span>
                       )}
                       <span class="row__sub">{preview}</span>
                       <UnreadBadge count={c.unread} class={muted ? 'badge--muted' : ''} />

@@ -19,6 +19,7 @@ import { MembersSheet } from './MembersSheet.tsx'
 import { MessageActions } from './MessageActions.tsx'
 import { ForwardSheet } from './ForwardSheet.tsx'
 import { useRoomChat } from './chat.ts'
+import { useChannelBlocked } from './channel-block.ts'
 import { useAnnouncement, useMarkRead } from './reading.ts'
 import { useJumpTarget, useOlderPages } from './older.ts'
 import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
@@ -40,6 +41,7 @@ export default function Room({ convId }: { convId: string }) {
   const messages = conv.messages.value
   const newest = messages[messages.length - 1]
   const { chat, members: current, title, memberCount, lost, known, peerDeleted, channel } = useRoomChat(convId, messages, myId)
+  const blockedChannel = useChannelBlocked(channel && channel.user === myId ? channel.id : null)
   // whoever left keeps their name and avatar on what they wrote
   const members = withAuthors(current, conv.authors.value)
   // in a chat with a channel, whoever answers for it is the channel: its name and photo, never their own
@@ -219,9 +221,11 @@ export default function Room({ convId }: { convId: string }) {
 
       {channel && !lost && (
         <p class="room__note muted" role="note">
-          {channel.user === myId
-            ? t('channelChat.userNote', { channel: isolate(channel.name) })
-            : t('channelChat.adminNote', { channel: isolate(channel.name) })}
+          {blockedChannel
+            ? t('channelChat.blockedNote', { channel: isolate(channel.name) })
+            : channel.user === myId
+              ? t('channelChat.userNote', { channel: isolate(channel.name) })
+              : t('channelChat.adminNote', { channel: isolate(channel.name) })}
         </p>
       )}
       {(lost || peerDeleted) && (
@@ -230,7 +234,7 @@ export default function Room({ convId }: { convId: string }) {
         </p>
       )}
       <Composer
-        disabled={lost || peerDeleted}
+        disabled={lost || peerDeleted || blockedChannel}
         mode={mode}
         onCancelMode={() => setMode({ kind: 'new' })}
         onSend={send}

@@ -66,7 +66,7 @@ export function useRoomChat(convId: string, messages: readonly MessageView[], my
   const user = chat?.kind === 'channel' ? chat.members[0]?.id : undefined
   const channel = chat?.kind === 'channel' && chat.channel ? { ...chat.channel, user: user ?? '' } : null
   // the channel's live name and photo are the user's inbox entry's
-  if (channel && entry?.kind === 'channel') {
+  if (channel && entry?.kind === 'channel' && !entry.asChannel) {
     channel.name = entry.title || channel.name
     channel.photo = entry.photo
   }
