@@ -1,7 +1,7 @@
 // Channels (Plus Friends): what the API answers about a channel, the names and roots of its documents,
 // the post grammar both sides check, and the limits. docs/protocol.md, "Channels (Plus Friends)".
 import { checkMediaRef, type MediaRef } from './messages.ts'
-import { ENTITY_ID_RE, MESSAGE_ID_RE } from './limits.ts'
+import { ENTITY_ID_RE, LANGS, MESSAGE_ID_RE } from './limits.ts'
 import { checkPostCoupon, type PostCoupon } from './coupons.ts'
 
 /** What GET /api/channels/:id (and every list of channels) answers. */
@@ -33,8 +33,12 @@ export interface Channel {
    * on; absent when not muted. Only ever the caller's own (PUT /api/channels/:id/mute).
    */
   muted?: number
-  /** what its head's meta says of its posts (as committed): a list can show it without opening the head */
-  latest: { count: number; preview: string; ts: number }
+  /**
+   * what its head's meta says of its posts (as committed): a list can show it without opening the head.
+   * `preview` and `ts` are of the latest post for everyone; `targeted`, as ChannelHeadMeta's (unreadFor,
+   * latestFor)
+   */
+  latest: { count: number; preview: string; ts: number; targeted: TargetedPost[] }
 }
 
 /** One page of GET /api/channels. */
@@ -85,7 +89,27 @@ export interface ChannelStats {
    * (today included) that have one, oldest first; null: fewer than FOLLOWER_COHORT_MIN that day
    */
   history: { day: string; followers: number | null }[]
+  /**
+   * The channel's latest posts (RECENT_POSTS_IN_STATS, by `ts`, newest first), retracted ones included:
+   * how many times readers' apps showed each (once per device) and how many taps its buttons and links
+   * got, rounded like `followers`; null: fewer than FOLLOWER_COHORT_MIN. Never who viewed or tapped.
+   */
+  recent: { id: string; ts: number; kind: PostKind; preview: string; views: number | null; clicks: number | null }[]
 }
+
+/** Posts in ChannelStats.recent. */
+export const RECENT_POSTS_IN_STATS = 20
+
+/**
+ * POST /api/channels/:id/insights → 204: a reader's app counts posts of the channel it showed (`views`,
+ * an id once per request) and taps on their buttons and links (`clicks`, an id once per tap). Ids
+ * MESSAGE_ID_RE, at most MAX_INSIGHT_IDS per list; ids the channel has no post of are left out.
+ */
+export interface ChannelInsights {
+  views?: string[]
+  clicks?: string[]
+}
+export const MAX_INSIGHT_IDS = 50
 
 export const CHANNEL_CATEGORIES = [
   'music',
@@ -173,6 +197,12 @@ export interface ChannelPost {
   buttons?: PostButton[]
   /** an advertisement: clients say so */
   ad?: boolean
+  /**
+   * For followers whose Sori language (Me.lang) is one of these (1 to 12 distinct LANGS, each one of the
+   * channel's `langs`: the server checks); absent: for everyone. Clients show the post, and count it
+   * unread, only for those (its admins see every post, marked); pushes go only to them (postFor).
+   */
+  langs?: string[]
   /** a coupon of this channel (the server checks that it is), at most one per post */
   coupon?: PostCoupon
 }
@@ -193,10 +223,55 @@ export interface ChannelHeadMeta {
   page: number
   /** posts ever written: unread = count − the posts this device has seen */
   count: number
-  /** the latest post: up to 100 characters of its text (or its first item or card title), time, kind; '' / 0 when none */
+  /**
+   * the latest post for everyone (without `langs`): up to 100 characters of its text (or its first item or
+   * card title), time, kind; '' / 0 when none
+   */
   preview: string
   ts: number
   kind: PostKind | ''
+  /** the latest TARGETED_KEPT posts for some languages only, oldest first */
+  targeted: TargetedPost[]
+}
+
+/** A post for some languages only, as a channel's head (and Channel.latest) keeps the latest ones. */
+export interface TargetedPost {
+  id: string
+  /** its place among all the channel's posts, from 0: unread on a device that has been shown fewer */
+  pos: number
+  langs: string[]
+  /** as ChannelHeadMeta.preview ('' once retracted) */
+  preview: string
+  ts: number
+  kind: PostKind
+  /** an admin retracted it: it still holds its place, but is nobody's latest */
+  retracted?: true
+}
+/** Targeted posts a head keeps: a device that has missed more counts the older ones as unread. */
+export const TARGETED_KEPT = 50
+
+/** Whether a reader whose Sori language is `lang` is shown post `p`; null: one of the channel's admins, shown everything. */
+export const postFor = (p: { langs?: readonly string[] }, lang: string | null): boolean =>
+  lang === null || !p.langs || p.langs.includes(lang)
+
+/**
+ * The posts after the first `seen` (a device's count of posts shown, as ChannelHeadMeta.count) that a
+ * reader in `lang` is shown: all of them, less the targeted posts since that are not for them.
+ */
+export function unreadFor(h: { count: number; targeted?: readonly TargetedPost[] }, seen: number, lang: string | null): number {
+  let n = h.count - seen
+  for (const t of h.targeted ?? []) if (t.pos >= seen && !postFor(t, lang)) n--
+  return Math.max(0, n)
+}
+
+/** The latest post a reader in `lang` is shown: the head's, or a newer one targeted at them. */
+export function latestFor(
+  h: { preview: string; ts: number; targeted?: readonly TargetedPost[] },
+  lang: string | null,
+): { preview: string; ts: number } {
+  let out = { preview: h.preview, ts: h.ts }
+  for (const t of h.targeted ?? []) if (postFor(t, lang) && !t.retracted && t.ts >= out.ts) out = { preview: t.preview, ts: t.ts }
+  return out
 }
 
 // --- Document names ---------------------------------------------------------------------------------
@@ -261,7 +336,7 @@ function checkEntry(v: unknown, extra: 'url' | 'buttons'): string | null {
 /** Returns an error text, or null when `v` is a valid post written by `userId`. */
 export function checkPost(v: unknown, userId: string): string | null {
   if (!isObj(v)) return 'post is not an object'
-  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'text', 'media', 'items', 'cards', 'buttons', 'ad', 'coupon']))
+  if (!onlyKeys(v, ['id', 'from', 'ts', 'kind', 'text', 'media', 'items', 'cards', 'buttons', 'ad', 'coupon', 'langs']))
     return 'post has unknown fields'
   if (typeof v.id !== 'string' || !MESSAGE_ID_RE.test(v.id)) return 'post id is malformed'
   if (v.from !== userId) return 'post author is not the sender'
@@ -298,6 +373,13 @@ export function checkPost(v: unknown, userId: string): string | null {
     if (err) return err
   }
   if (v.ad !== undefined && typeof v.ad !== 'boolean') return 'ad is not a boolean'
+  if (
+    v.langs !== undefined &&
+    (!Array.isArray(v.langs) ||
+      v.langs.length === 0 ||
+      v.langs.some((l, i, all) => !(LANGS as readonly unknown[]).includes(l) || all.indexOf(l) !== i))
+  )
+    return 'post languages are not a list of distinct app languages'
   if (v.coupon !== undefined) return checkPostCoupon(v.coupon)
   return null
 }

@@ -1,5 +1,8 @@
 // Limits shared by client and server. The server enforces them; the client uses them to refuse early.
 
+/** The app's languages: a user's `lang`, a channel's `langs`, a post's audience. */
+export const LANGS = ['ko', 'en', 'ja', 'es', 'zh-Hans', 'zh-Hant', 'th', 'tr', 'de', 'fr', 'pt', 'it'] as const
+
 /** Longest text message body, in UTF-16 code units (what String.length counts). */
 export const MAX_MESSAGE_CHARS = 10_000
 /** Largest WebSocket frame the sync endpoint accepts; bigger frames close the socket with 1009. */

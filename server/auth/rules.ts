@@ -6,10 +6,11 @@ import {
   MAX_STATUS_CHARS,
   MAX_TITLE_CHARS,
   MIN_PASSWORD_CHARS,
+  LANGS,
 } from '../../protocol/limits.ts'
 import { HttpError } from '../http/errors.ts'
 
-export const LANGS = ['ko', 'en', 'ja', 'es', 'zh-Hans', 'zh-Hant', 'th', 'tr', 'de', 'fr', 'pt', 'it'] as const
+export { LANGS }
 
 /** Handles are compared case-insensitively: they are lower-cased (and trimmed) before anything else. */
 export const normalizeHandle = (handle: string): string => handle.trim().toLowerCase()

@@ -2,7 +2,14 @@
 // statistics, GET /api/channels/:id/stats. Admins only. A channel never goes without an admin. What an
 // admin learns here names admins only, never a follower: the statistics are rounded aggregates, null
 // for fewer than FOLLOWER_COHORT_MIN people.
-import { MAX_CHANNEL_ADMINS, type ChannelAdmin, type ChannelStats } from '../../protocol/channels.ts'
+import {
+  MAX_CHANNEL_ADMINS,
+  RECENT_POSTS_IN_STATS,
+  roundFollowers,
+  type ChannelAdmin,
+  type ChannelStats,
+  type PostKind,
+} from '../../protocol/channels.ts'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
 import { normalizeHandle } from '../auth/rules.ts'
@@ -22,6 +29,23 @@ const adminsOf = (q: Queryable, id: string) =>
      WHERE a.channel_id = ? ORDER BY a.created, u.handle`,
     [id],
   )
+
+/** The channel's latest posts with their views and clicks, each rounded (null under the cohort minimum). */
+async function recentPosts(q: Queryable, id: string): Promise<ChannelStats['recent']> {
+  const rows = await q.all<{ post_id: string; ts: number; kind: PostKind; preview: string; views: number; clicks: number }>(
+    `SELECT post_id, ts, kind, preview, views, clicks FROM channel_posts WHERE channel_id = ?
+     ORDER BY ts DESC, post_id DESC LIMIT ?`,
+    [id, RECENT_POSTS_IN_STATS],
+  )
+  return rows.map((r) => ({
+    id: r.post_id,
+    ts: Number(r.ts),
+    kind: r.kind,
+    preview: r.preview,
+    views: roundFollowers(Number(r.views)),
+    clicks: roundFollowers(Number(r.clicks)),
+  }))
+}
 
 export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): void {
   const { db } = ctx
@@ -97,6 +121,7 @@ export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): 
       posts: Number(row?.posts ?? 0),
       ...(await couponStats(db, id)),
       history: await followerHistory(db, id),
+      recent: await recentPosts(db, id),
     }
     return { status: 200, body }
   })

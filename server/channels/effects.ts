@@ -2,11 +2,14 @@
 // the channel's running count, current page and latest post are written in the posts' own transaction
 // (so the count a head shows is never ahead of or behind the posts stored), and so are the blobs its photo
 // and video posts name (blob_refs, keyed by the channel's id), then its head's `meta`
-// follows. O(1) per channel and batch: followers are neither written nor even looked up. Once committed,
-// the batch's latest post of each channel that is not an ad is told to the listeners of posts (the push
+// follows. Each appended post (ads too) gets its row of counters in channel_posts, in the same transaction
+// (insights.ts counts its views and taps there). O(1) per channel and O(posts) per batch: followers are
+// neither written nor even looked up. Once committed,
+// the batch's latest post of each channel that is not an ad (and its latest for each set of languages
+// posts were targeted at) is told to the listeners of posts (the push
 // sender, server/push/channel-lane.ts), which page through the followers later, off this path.
 import type { Db, Queryable } from '../db/db.ts'
-import { parseChannelDoc, postPreview, type ChannelPost } from '../../protocol/channels.ts'
+import { parseChannelDoc, postPreview, type ChannelPost, type TargetedPost } from '../../protocol/channels.ts'
 import type { CommitParticipant } from '../sync/commit.ts'
 import { writeBlobRefs, type BlobRef } from '../media/refs.ts'
 import type { SyncDoc } from '../sync/doc.ts'
@@ -21,6 +24,7 @@ interface Snapshot {
   ts: number
   kind: string
   lastId: string
+  targeted: TargetedPost[]
 }
 
 /** A committed post, as the listeners of posts are told of it: never an ad. */
@@ -33,25 +37,58 @@ export interface ChannelPostNotice {
   kind: ChannelPost['kind']
   /** postPreview: '' for a photo or video without a caption */
   preview: string
+  /** the post is for followers in these languages only (ChannelPost.langs) */
+  langs?: string[]
 }
+
+/** Posts for the same readers replace each other's pushes; posts for other readers do not. */
+export const noticeKey = (n: Pick<ChannelPostNotice, 'channel' | 'langs'>): string => `${n.channel}\n${n.langs?.join(',') ?? ''}`
+
+/** An appended post as channel_posts keeps it: no author, no reader. */
+interface CountedPost {
+  channel: string
+  post: string
+  ts: number
+  kind: ChannelPost['kind']
+  preview: string
+}
+
+/** Rows of one INSERT into channel_posts: 5 parameters each, well under either database's limit. */
+const COUNTED_ROWS_PER_INSERT = 100
 
 export type ChannelPostListener = (notices: ChannelPostNotice[]) => void
 
 /** A batch's share of the channels: channel id → its state after the batch. */
 export class ChannelBatch {
   readonly channels = new Map<string, Snapshot>()
-  /** channel id → its latest post of the batch that may be pushed (not an ad) */
+  /** noticeKey → the latest post of the batch for those readers that may be pushed (not an ad) */
   readonly posts = new Map<string, ChannelPostNotice>()
   /** scheduled posts (their ids) the server appended in this batch: marked sent in its transaction */
   readonly published: string[] = []
   /** the blobs the batch's posts name (or, retracted, no longer name), under the channel's id */
   readonly refs: BlobRef[] = []
+  /** every post the batch appends, ads too: its row of counters (channel_posts) */
+  readonly counted: CountedPost[] = []
 
-  /** Notes the channel's newest appended post that is not an ad (advertising is never pushed). */
+  /**
+   * Notes the channel's newest appended post that is not an ad (advertising is never pushed), and its
+   * newest for each set of languages posts were targeted at.
+   */
   posted(c: ChannelState, appended: readonly ChannelPost[]): void {
-    const p = appended.findLast((x) => x.ad !== true)
-    if (!p) return
-    this.posts.set(c.id, { channel: c.id, name: c.name, post: p.id, author: p.from, kind: p.kind, preview: postPreview(p) })
+    for (const x of appended) this.counted.push({ channel: c.id, post: x.id, ts: x.ts, kind: x.kind, preview: postPreview(x) })
+    for (const p of appended) {
+      if (p.ad === true) continue
+      const n: ChannelPostNotice = {
+        channel: c.id,
+        name: c.name,
+        post: p.id,
+        author: p.from,
+        kind: p.kind,
+        preview: postPreview(p),
+      }
+      if (p.langs) n.langs = p.langs
+      this.posts.set(noticeKey(n), n)
+    }
   }
 
   record(c: ChannelState): void {
@@ -63,6 +100,7 @@ export class ChannelBatch {
       ts: c.lastTs,
       kind: c.lastKind,
       lastId: c.lastId,
+      targeted: c.targeted,
     })
   }
 }
@@ -83,10 +121,19 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
     await writeBlobRefs(q, dialect, part.refs)
     for (const [id, s] of part.channels)
       await q.run(
-        'UPDATE channels SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ? WHERE id = ? AND posts <= ?',
-        [s.page, s.pageLen, s.count, s.preview, s.ts, s.kind, s.lastId, id, s.count],
+        'UPDATE channels SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ?, targeted = ? WHERE id = ? AND posts <= ?',
+        [s.page, s.pageLen, s.count, s.preview, s.ts, s.kind, s.lastId, JSON.stringify(s.targeted), id, s.count],
       )
     for (const id of part.published) await q.run("UPDATE channel_scheduled SET state = 'sent' WHERE id = ?", [id])
+    for (let i = 0; i < part.counted.length; i += COUNTED_ROWS_PER_INSERT) {
+      const rows = part.counted.slice(i, i + COUNTED_ROWS_PER_INSERT)
+      // a post the server appends again (a scheduled one whose commit is retried) keeps its counters
+      await q.run(
+        `INSERT INTO channel_posts (channel_id, post_id, ts, kind, preview) VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (channel_id, post_id) DO NOTHING`,
+        rows.flatMap((r) => [r.channel, r.post, r.ts, r.kind, r.preview]),
+      )
+    }
   }
 
   committed(part: ChannelBatch | undefined): void {

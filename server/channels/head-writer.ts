@@ -30,6 +30,7 @@ export function headMeta(c: ChannelState): ChannelHeadMeta {
     preview: c.lastPreview,
     ts: c.lastTs,
     kind: c.lastKind,
+    targeted: c.targeted,
   }
 }
 

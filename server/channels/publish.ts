@@ -58,6 +58,8 @@ export async function publishPost(
     if (!c.admins.has(post.from)) return { failed: 'its author is no longer an admin of the channel' }
     const why = checkPost(post, post.from)
     if (why) return { failed: why }
+    // the channel may have stopped posting in a language since
+    if (post.langs?.some((l) => !c.langs.includes(l))) return { failed: 'it is for languages the channel does not post in' }
     // no blob of a scheduled post is checked or kept for it (scheduled-routes.ts refuses them)
     if (post.media) return { failed: 'a scheduled post carries no photo or video' }
     for (let tries = 0; tries < 3; tries++) {

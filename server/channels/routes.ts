@@ -21,6 +21,7 @@ import { adminRoutes } from './admins.ts'
 import { scheduledRoutes } from './scheduled-routes.ts'
 import { couponRoutes } from '../coupons/routes.ts'
 import { channelChatRoutes } from './chats.ts'
+import { insightRoutes } from './insights.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That channel ID is taken. Choose another one.')
 
@@ -150,6 +151,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
   scheduledRoutes(r, ctx)
   couponRoutes(r, ctx)
   channelChatRoutes(r, ctx, channels)
+  insightRoutes(r, ctx)
 }
 
 function intParam(raw: string | null, dflt: number, min: number, max: number, name: string): number {

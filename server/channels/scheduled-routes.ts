@@ -15,6 +15,7 @@ import { HttpError, badRequest, notFound } from '../http/errors.ts'
 import { asObject } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { couponMismatch, loadCouponChannels } from '../coupons/facts.ts'
+import { splitLangs } from './view.ts'
 import { lockChannel, requireAdmin } from './access.ts'
 import { toScheduled, type ScheduledRow } from './scheduled.ts'
 
@@ -39,6 +40,12 @@ export function scheduledRoutes(r: Router, ctx: ApiContext): void {
     const id = randomBytes(12).toString('base64url')
     const why = checkPost({ ...draft, id, from: userId, ts: at }, userId)
     if (why) throw badRequest(`"post": ${why}.`)
+    if (draft.langs) {
+      const row = await db.get<{ langs: string }>('SELECT langs FROM channels WHERE id = ?', [channelId])
+      const langs = splitLangs(row?.langs ?? '')
+      if (draft.langs.some((l) => !langs.includes(l)))
+        throw badRequest('"post": it is for languages the channel does not post in.')
+    }
     // its blob would be released, unnamed, before the post went out (media/collector.ts)
     if (draft.media) throw badRequest('"post": a scheduled post carries no photo or video; post it when it is due.')
     if (draft.coupon) {

@@ -3,7 +3,8 @@
 // its head shows. The relational tables stay the truth: the count and page are written in the commit of
 // the posts (effects.ts), and the API's changes re-read the rest (ChannelStates.refresh).
 import type { Db } from '../db/db.ts'
-import type { PostKind } from '../../protocol/channels.ts'
+import type { PostKind, TargetedPost } from '../../protocol/channels.ts'
+import { parseTargeted, splitLangs } from './view.ts'
 
 export interface ChannelState {
   id: string
@@ -14,6 +15,8 @@ export interface ChannelState {
   verified: boolean
   disabled: boolean
   admins: Set<string>
+  /** the languages it posts in: a post's `langs` must be among them */
+  langs: string[]
   /** the current page */
   page: number
   /** posts in the current page */
@@ -25,6 +28,8 @@ export interface ChannelState {
   lastKind: PostKind | ''
   /** the latest post's id: retracting it empties the preview */
   lastId: string
+  /** the latest posts for some languages only (TARGETED_KEPT), oldest first */
+  targeted: TargetedPost[]
 }
 
 interface ChannelRow {
@@ -40,11 +45,13 @@ interface ChannelRow {
   last_ts: number
   last_kind: string
   last_id: string
+  langs: string
+  targeted: string
 }
 
 export async function readChannel(db: Db, id: string): Promise<ChannelState | null> {
   const c = await db.get<ChannelRow>(
-    'SELECT handle, name, photo, verified, disabled, page, page_len, posts, last_preview, last_ts, last_kind, last_id FROM channels WHERE id = ?',
+    'SELECT handle, name, photo, verified, disabled, page, page_len, posts, last_preview, last_ts, last_kind, last_id, langs, targeted FROM channels WHERE id = ?',
     [id],
   )
   if (!c) return null
@@ -57,6 +64,7 @@ export async function readChannel(db: Db, id: string): Promise<ChannelState | nu
     verified: Number(c.verified) === 1,
     disabled: Number(c.disabled) === 1,
     admins: new Set(admins.map((a) => a.user_id)),
+    langs: splitLangs(c.langs),
     page: Number(c.page),
     pageLen: Number(c.page_len),
     count: Number(c.posts),
@@ -64,6 +72,7 @@ export async function readChannel(db: Db, id: string): Promise<ChannelState | nu
     lastTs: Number(c.last_ts),
     lastKind: c.last_kind as PostKind | '',
     lastId: c.last_id,
+    targeted: parseTargeted(c.targeted),
   }
 }
 
@@ -147,6 +156,7 @@ export class ChannelStates {
     s.verified = fresh.verified
     s.disabled = fresh.disabled
     s.admins = fresh.admins
+    s.langs = fresh.langs
     if (failed) {
       s.page = fresh.page
       s.pageLen = fresh.pageLen
@@ -155,6 +165,7 @@ export class ChannelStates {
       s.lastTs = fresh.lastTs
       s.lastKind = fresh.lastKind
       s.lastId = fresh.lastId
+      s.targeted = fresh.targeted
     }
     return s
   }

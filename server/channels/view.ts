@@ -1,6 +1,6 @@
 // Channels as the API answers them (protocol/channels.ts Channel): the row, plus what concerns the
 // caller only (following, blocked, admin, muted). Nothing here names anyone else: no follower, no admin.
-import type { Channel, ChannelCategory } from '../../protocol/channels.ts'
+import type { Channel, ChannelCategory, TargetedPost } from '../../protocol/channels.ts'
 import { PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import type { Param, Queryable } from '../db/db.ts'
 import { isMuted } from '../push/badge.ts'
@@ -19,6 +19,7 @@ export interface ChannelRow {
   posts: number
   last_preview: string
   last_ts: number
+  targeted: string
   following: number | null
   blocked: number | null
   admin: number | null
@@ -28,7 +29,7 @@ export interface ChannelRow {
 
 /** The columns of a Channel for caller `?` (the first parameter), from `channels c`. */
 export const CHANNEL_COLUMNS = `c.id, c.handle, c.name, c.description, c.category, c.langs, c.verified, c.photo,
-  c.followers_shown, c.followers_at, c.posts, c.last_preview, c.last_ts,
+  c.followers_shown, c.followers_at, c.posts, c.last_preview, c.last_ts, c.targeted,
   (SELECT 1 FROM follows f WHERE f.user_id = ? AND f.channel_id = c.id) AS following,
   (SELECT 1 FROM channel_blocks b WHERE b.user_id = ? AND b.channel_id = c.id) AS blocked,
   (SELECT 1 FROM channel_admins a WHERE a.user_id = ? AND a.channel_id = c.id) AS admin,
@@ -37,6 +38,16 @@ export const CHANNEL_COLUMNS = `c.id, c.handle, c.name, c.description, c.categor
 export const callerParams = (userId: string): Param[] => [userId, userId, userId, userId]
 
 export const splitLangs = (langs: string): string[] => (langs ? langs.split(',') : [])
+
+/** The stored list of targeted posts (the server's own JSON; anything else is taken as none). */
+export function parseTargeted(json: string | null | undefined): TargetedPost[] {
+  try {
+    const v: unknown = JSON.parse(json || '[]')
+    return Array.isArray(v) ? (v as TargetedPost[]) : []
+  } catch {
+    return []
+  }
+}
 
 export function toChannel(r: ChannelRow, followers = Number(r.followers_shown), now = Date.now()): Channel {
   const muted = Number(r.muted ?? 0)
@@ -54,7 +65,12 @@ export function toChannel(r: ChannelRow, followers = Number(r.followers_shown), 
     following: r.following !== null && r.following !== undefined,
     blocked: r.blocked !== null && r.blocked !== undefined,
     admin: r.admin !== null && r.admin !== undefined,
-    latest: { count: Number(r.posts ?? 0), preview: r.last_preview ?? '', ts: Number(r.last_ts ?? 0) },
+    latest: {
+      count: Number(r.posts ?? 0),
+      preview: r.last_preview ?? '',
+      ts: Number(r.last_ts ?? 0),
+      targeted: parseTargeted(r.targeted),
+    },
   }
   // the caller's own mute, while it lasts (a time past is no mute)
   if (isMuted(muted, now)) c.muted = muted

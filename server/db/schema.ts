@@ -622,4 +622,29 @@ CREATE TABLE homes (
   epoch BIGINT NOT NULL
 )`,
   },
+  {
+    // a channel's posts as its statistics count them (server/channels/insights.ts): a row written with each
+    // post's commit, and how often readers' apps said it was shown or one of its links tapped. Counters
+    // only: nothing here, nor anywhere, says who viewed or tapped.
+    id: 28,
+    sql: `
+CREATE TABLE channel_posts (
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  post_id TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  preview TEXT NOT NULL DEFAULT '',
+  views BIGINT NOT NULL DEFAULT 0,
+  clicks BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (channel_id, post_id)
+);
+CREATE INDEX channel_posts_recent ON channel_posts(channel_id, ts)`,
+  },
+  {
+    // a channel's latest posts for some languages only (protocol/channels.ts TargetedPost, JSON), written
+    // with the posts like its count: the head shows them, so that a reader's unread count and preview
+    // leave out posts that are not for their language
+    id: 29,
+    sql: `ALTER TABLE channels ADD COLUMN targeted TEXT NOT NULL DEFAULT '[]'`,
+  },
 ]

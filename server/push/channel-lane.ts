@@ -6,10 +6,12 @@
 // `push_subs`, SWEEP_CHUNK rows at a time by keyset (the index follows(channel_id, user_id)), skips the
 // author, a follower who muted the channel and one in their do-not-disturb window, and makes one push
 // per device, at most `channelRate` a second per channel (a token bucket). A post made while a sweep
-// runs is what the rest of that sweep carries; those it reached before get it in the next sweep. Ads
-// never come here (effects.ts): advertising is never pushed.
+// runs is what the rest of that sweep carries; those it reached before get it in the next sweep. A post
+// for some languages only (ChannelPost.langs) sweeps apart, through the followers whose Sori language is
+// one of them, so that it neither replaces nor is replaced by a post for other readers. Ads never come
+// here (effects.ts): advertising is never pushed.
 import type { Db } from '../db/db.ts'
-import type { ChannelPostNotice } from '../channels/effects.ts'
+import { noticeKey, type ChannelPostNotice } from '../channels/effects.ts'
 import { logger } from '../log.ts'
 import { isMuted } from './badge.ts'
 import type { PushOptions } from './options.ts'
@@ -92,10 +94,10 @@ export class ChannelLane {
   readonly posted = (notices: ChannelPostNotice[]): void => {
     if (this.closed) return
     for (const n of notices) {
-      const s = this.sweeps.get(n.channel)
+      const s = this.sweeps.get(noticeKey(n))
       if (!s) {
         const fresh: Sweep = { latest: n, running: false, again: false, timer: null, bucket: new Bucket(this.opts.channelRate) }
-        this.sweeps.set(n.channel, fresh)
+        this.sweeps.set(noticeKey(n), fresh)
         this.schedule(fresh)
       } else {
         s.latest = n
@@ -151,7 +153,7 @@ export class ChannelLane {
       s.running = false
       if (!this.closed) {
         if (s.again) this.schedule(s)
-        else if (this.sweeps.get(s.latest.channel) === s) this.sweeps.delete(s.latest.channel)
+        else if (this.sweeps.get(noticeKey(s.latest)) === s) this.sweeps.delete(noticeKey(s.latest))
       }
     }
   }
@@ -169,6 +171,11 @@ export class ChannelLane {
 
   private async sweep(s: Sweep): Promise<void> {
     const channel = s.latest.channel
+    // a post for some languages: the followers whose Sori language is one of them
+    const langs = s.latest.langs ?? []
+    const forLangs = langs.length
+      ? `AND f.user_id IN (SELECT u.id FROM users u WHERE u.lang IN (${langs.map(() => '?').join(', ')}))`
+      : ''
     let after = { user: '', session: '' }
     for (;;) {
       const rows = await this.db.all<FollowerRow>(
@@ -176,9 +183,9 @@ export class ChannelLane {
             r.dnd_from, r.dnd_to, r.dnd_tz, r.mentions
           FROM follows f JOIN push_subs p ON p.user_id = f.user_id JOIN sessions se ON se.token_hash = p.session_id
             LEFT JOIN push_prefs r ON r.user_id = f.user_id
-          WHERE f.channel_id = ? AND (f.user_id > ? OR (f.user_id = ? AND p.session_id > ?))
+          WHERE f.channel_id = ? AND (f.user_id > ? OR (f.user_id = ? AND p.session_id > ?)) ${forLangs}
           ORDER BY f.user_id, p.session_id LIMIT ?`,
-        [channel, after.user, after.user, after.session, SWEEP_CHUNK],
+        [channel, after.user, after.user, after.session, ...langs, SWEEP_CHUNK],
       )
       for (const r of rows) {
         if (this.closed) return

@@ -135,7 +135,7 @@ describe.each(backends())('channel documents (%s)', (backend) => {
     expect(stats.body.posts).toBe(all.length)
     // and every Channel answer carries it, so that a list shows the latest post without opening heads
     const home = await api<Channel>(suite.server, late.token, 'GET', `/api/channels/${ch.id}`)
-    expect(home.body.latest).toEqual({ count: all.length, preview: 'six cards', ts: all[all.length - 1].ts })
+    expect(home.body.latest).toEqual({ count: all.length, preview: 'six cards', ts: all[all.length - 1].ts, targeted: [] })
   })
 
   it("a follower's or a stranger's post, a retraction or a write into the head is refused with nothing applied", async () => {

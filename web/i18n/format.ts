@@ -89,3 +89,12 @@ export function sortByName<T extends { name: string }>(items: readonly T[], loca
   const c = collator(locale)
   return [...items].sort((a, b) => c.compare(a.name, b.name))
 }
+
+/** A language's name in the app's language ('ja' → "Japanese"), as the browser's Intl knows it. */
+export function languageName(code: string, locale: string = lang.value): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code
+  } catch {
+    return code
+  }
+}

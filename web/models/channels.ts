@@ -6,7 +6,7 @@
 // What the channel screens do is in channel-actions.ts, downloaded with them.
 import { computed, effect, signal } from '@preact/signals'
 import type * as Y from 'yjs'
-import { CHANNEL_ROOTS, channelHeadDoc, type Channel } from '../../protocol/channels.ts'
+import { CHANNEL_ROOTS, channelHeadDoc, latestFor, unreadFor, type Channel, type TargetedPost } from '../../protocol/channels.ts'
 import { api } from '../account/api.ts'
 import { me } from '../account/session.ts'
 import { readLocal, writeLocal } from '../store/local-json.ts'
@@ -22,8 +22,11 @@ export interface ChannelHead {
   photo: string | null
   page: number
   count: number
+  /** the latest post for everyone */
   preview: string
   ts: number
+  /** the latest posts for some languages only: unreadFor and latestFor leave out those not for me */
+  targeted: TargetedPost[]
 }
 
 export interface ChannelRow {
@@ -41,21 +44,29 @@ const heads = signal<ReadonlyMap<string, ChannelHead>>(new Map())
 /** channel → posts shown on this device (null: not known yet, taken as everything when the head comes) */
 const seen = signal<Record<string, number | null>>({})
 
+/** The language posts are kept to that I read them in; null for a channel's admin, shown every post. */
+const readerLang = (c: Channel): string | null => (c.admin ? null : (me.value?.lang ?? ''))
+
 export const channelRows = computed<ChannelRow[]>(() =>
   followed.value.map((channel) => {
     const head = heads.value.get(channel.id) ?? null
     const mine = seen.value[channel.id]
     // read on another device counts too; never less than what this device showed
     const s = typeof mine === 'number' ? Math.max(mine, channelsSeen.value.get(channel.id) ?? 0) : mine
-    return { channel, head, unread: head && typeof s === 'number' ? Math.max(0, head.count - s) : 0 }
+    return { channel, head, unread: head && typeof s === 'number' ? unreadFor(head, s, readerLang(channel)) : 0 }
   }),
 )
+
+/** What of a head a list row shows me: its latest post for me. */
+const rowLatest = (r: ChannelRow): { preview: string; ts: number } =>
+  r.head ? latestFor(r.head, readerLang(r.channel)) : { preview: '', ts: 0 }
 
 export function readHead(doc: Y.Doc): ChannelHead | null {
   const m = doc.getMap<unknown>(CHANNEL_ROOTS.head.meta)
   if (!m.size) return null
   const str = (k: string) => (typeof m.get(k) === 'string' ? (m.get(k) as string) : '')
   const num = (k: string) => (typeof m.get(k) === 'number' ? (m.get(k) as number) : 0)
+  const targeted = m.get('targeted')
   return {
     name: str('name'),
     handle: str('handle'),
@@ -64,6 +75,7 @@ export function readHead(doc: Y.Doc): ChannelHead | null {
     count: num('count'),
     preview: str('preview'),
     ts: num('ts'),
+    targeted: Array.isArray(targeted) ? (targeted as TargetedPost[]) : [],
   }
 }
 
@@ -90,7 +102,15 @@ const LIVE_HEADS = 8
 const REFRESH_MS = 60_000
 
 /** What the API's list says of a channel's head, until (or instead of) the head doc itself. */
-const headOf = (c: Channel): ChannelHead => ({ name: c.name, handle: c.handle, photo: c.photo, page: 0, ...c.latest })
+const headOf = (c: Channel): ChannelHead => ({
+  name: c.name,
+  handle: c.handle,
+  photo: c.photo,
+  page: 0,
+  ...c.latest,
+  // a list kept on the device from before posts had languages
+  targeted: c.latest.targeted ?? [],
+})
 
 /**
  * Keeps the followed channels' latest posts current while someone is signed in: the list from the
@@ -153,16 +173,18 @@ export function startChannels(userId: string): () => void {
   document.addEventListener('visibilitychange', refresh)
   const stopList = effect(() => {
     channelList.value = channelRows.value
-      .map(({ channel: c, head, unread }) => ({
-        id: c.id,
-        name: head?.name || c.name,
-        handle: c.handle,
-        verified: c.verified,
-        photo: (head ? head.photo : c.photo) ?? undefined,
-        preview: head?.preview ?? '',
-        ts: head?.ts ?? 0,
-        unread,
-      }))
+      .map((row) => {
+        const { channel: c, head, unread } = row
+        return {
+          id: c.id,
+          name: head?.name || c.name,
+          handle: c.handle,
+          verified: c.verified,
+          photo: (head ? head.photo : c.photo) ?? undefined,
+          ...rowLatest(row),
+          unread,
+        }
+      })
       .sort((a, b) => b.ts - a.ts)
   })
   void refreshFollowed().catch(() => {})

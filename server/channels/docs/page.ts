@@ -17,7 +17,9 @@ import {
   checkPostEdit,
   parseChannelDoc,
   postPreview,
+  TARGETED_KEPT,
   type ChannelPost,
+  type TargetedPost,
 } from '../../../protocol/channels.ts'
 import { CLOSE } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
@@ -139,6 +141,8 @@ export class PostGrammar implements UpdateRules<PostFacts> {
     this.lackingBlobs = []
     const facts = this.lookups.facts
     for (const p of this.appended) {
+      if (p.langs?.some((l) => !c.langs.includes(l)))
+        return { code: CLOSE.REFUSED, reason: 'a post is for languages the channel does not post in' }
       if (p.media) {
         const blob = facts?.blobs.get(p.media.id)
         if (blob === undefined) this.lackingBlobs.push(p.media.id)
@@ -202,17 +206,27 @@ export function recordPosts(
     ...[...retracted].map((msgId) => ({ convId: c.id, page, msgId, blobId: '', on: false })),
   ]
   const hidesLast = (): boolean => c.lastId !== '' && retracted.has(c.lastId) && c.lastPreview !== ''
-  const shown = appended.length > 0 || hidesLast()
+  const hidesTargeted = (): boolean => c.targeted.some((t) => !t.retracted && retracted.has(t.id))
+  const shown = appended.length > 0 || hidesLast() || hidesTargeted()
   if (!shown && refs.length === 0) return
   if (appended.length > 0) {
     for (const p of appended) doc.state.ids?.add(p.id)
     channels.states.posted(c.id, appended.length)
+    // a post for some languages takes its place among all the posts (a reader's unread count is a
+    // position) but is the head's latest only for those readers
+    const targeted: TargetedPost[] = []
+    appended.forEach((p, i) => {
+      if (p.langs) targeted.push({ id: p.id, pos: c.count + i, langs: p.langs, preview: postPreview(p), ts: p.ts, kind: p.kind })
+    })
+    if (targeted.length) c.targeted = [...c.targeted, ...targeted].slice(-TARGETED_KEPT)
     c.count += appended.length
-    const last = appended[appended.length - 1]
-    c.lastPreview = postPreview(last)
-    c.lastTs = last.ts
-    c.lastKind = last.kind
-    c.lastId = last.id
+    const last = appended.findLast((p) => !p.langs)
+    if (last) {
+      c.lastPreview = postPreview(last)
+      c.lastTs = last.ts
+      c.lastKind = last.kind
+      c.lastId = last.id
+    }
     if (page === c.page) {
       c.pageLen = doc.ydoc.getArray(CHANNEL_ROOTS.page.posts).length
       if (c.pageLen >= CHANNEL_PAGE_SIZE) {
@@ -222,6 +236,7 @@ export function recordPosts(
     }
   }
   if (hidesLast()) c.lastPreview = ''
+  if (hidesTargeted()) c.targeted = c.targeted.map((t) => (retracted.has(t.id) ? { ...t, preview: '', retracted: true } : t))
   const part = batch.part(effects)
   part.refs.push(...refs)
   if (!shown) return

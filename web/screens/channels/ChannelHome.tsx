@@ -1,7 +1,8 @@
 // A channel's home: who it is, Follow / Unfollow / Block in one tap, a chat with it, and its posts, newest
 // first (live, and there offline once seen). Its admins write posts here too, and open its chats.
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import type { Channel, ChannelPost } from '../../../protocol/channels.ts'
+import { postFor, type Channel, type ChannelPost } from '../../../protocol/channels.ts'
+import { me } from '../../models/index.ts'
 import { markChannelSeen } from '../../models/channels.ts'
 import {
   blockChannel,
@@ -59,6 +60,9 @@ export default function ChannelHome({ id }: { id: string }) {
   const title = channel?.name ?? name
   const photo = (headPhoto === undefined ? channel?.photo : headPhoto) ?? undefined
   const postIds = useMemo(() => new Set(posts?.map((p) => p.id)), [posts])
+  // posts for other languages than mine are not for me; its admins see them all, marked
+  const myLang = me.value?.lang ?? ''
+  const shown = useMemo(() => posts?.filter((p) => postFor(p, channel?.admin ? null : myLang)), [posts, channel?.admin, myLang])
 
   return (
     <section class="screen" aria-labelledby="channel-title">
@@ -165,13 +169,13 @@ export default function ChannelHome({ id }: { id: string }) {
             </div>
           )}
         </div>
-        {channel?.admin && <PostComposer id={id} />}
+        {channel?.admin && <PostComposer id={id} langs={channel.langs} />}
         {channel?.admin && <ScheduledList id={id} posted={postIds} />}
-        {posts && posts.length === 0 && <p class="muted pad">{t('channels.noPosts')}</p>}
-        {posts && posts.length > 0 && (
+        {shown && shown.length === 0 && <p class="muted pad">{t('channels.noPosts')}</p>}
+        {shown && shown.length > 0 && (
           <div class="posts" aria-label={t('channels.posts')} role="feed">
-            {posts.map((p) => (
-              <PostView key={p.id} post={p} />
+            {shown.map((p) => (
+              <PostView key={p.id} post={p} channel={id} />
             ))}
           </div>
         )}

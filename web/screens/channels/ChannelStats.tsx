@@ -1,6 +1,7 @@
 // A channel's statistics, for its admins: the server's rounded aggregates (docs/protocol.md, "Follower
 // counts") and the follower count by day over the last 30 days, drawn as a small SVG. Days under the
-// cohort minimum carry no figure, so the line breaks there rather than guessing one.
+// cohort minimum carry no figure, so the line breaks there rather than guessing one. Below, the latest
+// posts with their views and clicks, rounded and withheld under the cohort minimum the same way.
 import { useEffect, useState } from 'preact/hooks'
 import type { Channel, ChannelStats as Stats } from '../../../protocol/channels.ts'
 import { api } from '../../account/api.ts'
@@ -8,7 +9,7 @@ import { getChannel } from '../../models/channel-actions.ts'
 import { t, language } from '../../app/t.ts'
 import { back } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
-import { formatNumber } from '../../i18n/format.ts'
+import { formatChatTime, formatNumber } from '../../i18n/format.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { UserText } from '../../components/UserText.tsx'
 
@@ -115,6 +116,35 @@ function FollowerChart({ history }: { history: Stats['history'] }) {
   )
 }
 
+function RecentPosts({ recent }: { recent: Stats['recent'] }) {
+  if (!recent.length) return <p class="muted">{t('channels.noPosts')}</p>
+  return (
+    <ul class="stack">
+      {recent.map((p) => (
+        <li key={p.id} class="stack">
+          <p class="channel-stats__channel">{p.preview ? <UserText text={p.preview} /> : t(`channelStats.kind.${p.kind}`)}</p>
+          <time class="muted" dateTime={new Date(p.ts).toISOString()}>
+            {formatChatTime(p.ts)}
+          </time>
+          <dl class="channel-stats__figures">
+            {(
+              [
+                [t('channelStats.views'), p.views],
+                [t('channelStats.clicks'), p.clicks],
+              ] as const
+            ).map(([label, n]) => (
+              <div class="channel-stats__cell" key={label}>
+                <dt class="muted">{label}</dt>
+                <dd class={n === null ? 'channel-stats__withheld' : undefined}>{rounded(n)}</dd>
+              </div>
+            ))}
+          </dl>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 export default function ChannelStats({ id }: { id: string }) {
   const [channel, setChannel] = useState<Channel | null>(null)
   const [stats, setStats] = useState<Stats | null>(null)
@@ -173,6 +203,11 @@ export default function ChannelStats({ id }: { id: string }) {
             <div class="card">
               <h2 class="card__title">{t('channelStats.chartTitle')}</h2>
               <FollowerChart history={stats.history} />
+            </div>
+            <div class="card">
+              <h2 class="card__title">{t('channelStats.recentTitle')}</h2>
+              <p class="muted channel-stats__note">{t('channelStats.recentNote')}</p>
+              <RecentPosts recent={stats.recent} />
             </div>
           </>
         )}

@@ -9,7 +9,7 @@ import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButt
 import type { MediaRef } from '../../../protocol/messages.ts'
 import { pickMedia, postToChannel, uploadChannelMedia, type PickedMedia } from '../../models/channel-actions.ts'
 import { localInput, schedulePost } from '../../models/scheduled.ts'
-import { formatLongDate, formatTime } from '../../i18n/format.ts'
+import { formatLongDate, formatTime, languageName } from '../../i18n/format.ts'
 import { createCoupon } from '../../models/coupons.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -56,8 +56,11 @@ function PickedPreview({ picked, onRemove }: { picked: PickedMedia; onRemove: ()
   )
 }
 
-export function PostComposer({ id }: { id: string }) {
+/** `langs`: the languages the channel posts in, which a post may be kept to. */
+export function PostComposer({ id, langs }: { id: string; langs: readonly string[] }) {
   const [text, setText] = useState('')
+  // the languages the post is for; none ticked: everyone
+  const [audience, setAudience] = useState<string[]>([])
   const [buttons, setButtons] = useState<PostButton[]>([])
   const [ad, setAd] = useState(false)
   const [coupon, setCoupon] = useState<CouponDraft | null>(null)
@@ -121,6 +124,8 @@ export function PostComposer({ id }: { id: string }) {
         ...(buttons.length ? { buttons } : {}),
         ...(ad ? { ad: true } : {}),
         ...(ref ? { coupon: ref } : {}),
+        // in the channel's order, and only languages it still posts in
+        ...(audience.length ? { langs: langs.filter((l) => audience.includes(l)) } : {}),
       }
       if (later !== null) {
         const at = new Date(later).getTime()
@@ -132,6 +137,7 @@ export function PostComposer({ id }: { id: string }) {
       setLater(null)
       setButtons([])
       setAd(false)
+      setAudience([])
       setCoupon(null)
       setMade(null)
       setPicked(null)
@@ -218,6 +224,25 @@ export function PostComposer({ id }: { id: string }) {
         <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
         <span>{t('channels.adCheck')}</span>
       </label>
+      {langs.length > 1 && (
+        <fieldset class="audience">
+          <legend class="field__label">{t('channels.audience')}</legend>
+          <p class="muted">{audience.length ? t('channels.audienceSome') : t('channels.audienceAll')}</p>
+          {langs.map((l) => (
+            <label class="check" key={l}>
+              <input
+                type="checkbox"
+                checked={audience.includes(l)}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked
+                  setAudience((all) => (on ? [...all, l] : all.filter((x) => x !== l)))
+                }}
+              />
+              <span>{languageName(l)}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
       {!picked && (
         <label class="check">
           <input

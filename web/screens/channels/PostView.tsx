@@ -1,21 +1,23 @@
 // One channel post, read-only: its photo or video (the room's media parts: the ThumbHash placeholder,
 // then the picture, kept in this device's media cache once seen; a tap opens it full screen), its text,
 // list or cards, and its buttons, which open web pages in a new tab (only http(s) addresses, checked
-// again here though the server refuses anything else), and its coupon, if it carries one.
-import { useState } from 'preact/hooks'
+// again here though the server refuses anything else), and its coupon, if it carries one. In a channel's
+// feed it counts for the channel's statistics when shown and when a button or link is tapped (post-insights.ts).
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { isHttpUrl, type ChannelPost, type PostButton } from '../../../protocol/channels.ts'
 import { MediaContent, MediaViewer } from '../room/media-lazy.tsx'
 import { t } from '../../app/t.ts'
-import { formatChatTime } from '../../i18n/format.ts'
+import { formatChatTime, formatList, languageName } from '../../i18n/format.ts'
 import { CouponCard } from '../coupons/CouponCard.tsx'
+import { countClick, watchPost } from '../../models/post-insights.ts'
 
-function Buttons({ buttons }: { buttons?: PostButton[] }) {
+function Buttons({ buttons, onTap }: { buttons?: PostButton[]; onTap?: () => void }) {
   const ok = (buttons ?? []).filter((b) => isHttpUrl(b.url))
   if (!ok.length) return null
   return (
     <span class="post__buttons">
       {ok.map((b, i) => (
-        <a key={i} class="btn btn--small" href={b.url} target="_blank" rel="noopener noreferrer">
+        <a key={i} class="btn btn--small" href={b.url} target="_blank" rel="noopener noreferrer" onClick={onTap}>
           {b.label}
         </a>
       ))}
@@ -23,13 +25,20 @@ function Buttons({ buttons }: { buttons?: PostButton[] }) {
   )
 }
 
-export function PostView({ post }: { post: ChannelPost }) {
+/** `channel`: the post is in that channel's feed, where its views and taps count. */
+export function PostView({ post, channel }: { post: ChannelPost; channel?: string }) {
   const [viewing, setViewing] = useState(false)
+  const ref = useRef<HTMLElement>(null)
+  useEffect(() => (channel && ref.current ? watchPost(ref.current, channel, post.id) : undefined), [channel, post.id])
+  const onTap = channel ? () => countClick(channel, post.id) : undefined
   const media = post.media && (post.kind === 'photo' || post.kind === 'widePhoto' || post.kind === 'video') ? post.media : null
   return (
-    <article class="post">
+    <article class="post" ref={ref}>
       <header class="post__head">
         {post.ad && <span class="post__ad">{t('channels.ad')}</span>}
+        {post.langs && (
+          <span class="post__ad">{t('channels.forLangs', { langs: formatList(post.langs.map((l) => languageName(l))) })}</span>
+        )}
         <time class="muted" dateTime={new Date(post.ts).toISOString()}>
           {formatChatTime(post.ts)}
         </time>
@@ -46,7 +55,7 @@ export function PostView({ post }: { post: ChannelPost }) {
           {post.items.map((it, i) => (
             <li key={i}>
               {it.url && isHttpUrl(it.url) ? (
-                <a href={it.url} target="_blank" rel="noopener noreferrer">
+                <a href={it.url} target="_blank" rel="noopener noreferrer" onClick={onTap}>
                   {it.title}
                 </a>
               ) : (
@@ -63,13 +72,13 @@ export function PostView({ post }: { post: ChannelPost }) {
             <section key={i} class="post__card">
               <strong>{c.title}</strong>
               {c.description && <p class="muted">{c.description}</p>}
-              <Buttons buttons={c.buttons} />
+              <Buttons buttons={c.buttons} onTap={onTap} />
             </section>
           ))}
         </div>
       )}
       {post.coupon && <CouponCard of={post.coupon} />}
-      <Buttons buttons={post.buttons} />
+      <Buttons buttons={post.buttons} onTap={onTap} />
     </article>
   )
 }
