@@ -78,6 +78,12 @@ export interface ChannelStats {
   followers: number | null
   /** follows made in the last 7 days, rounded like `followers`; null: fewer than FOLLOWER_COHORT_MIN */
   followsWeek: number | null
+  /**
+   * follows that ended (unfollows, and blocks of a followed channel) in the same seven whole UTC days
+   * before today as `followsWeek`, rounded like `followers`; null: fewer than FOLLOWER_COHORT_MIN.
+   * Counted per day without anyone's id.
+   */
+  unfollowsWeek: number | null
   /** posts ever written (Channel head `meta.count`) */
   posts: number
   /** saves of its coupons still standing, made before today (UTC), rounded like `followers`; null under FOLLOWER_COHORT_MIN */

@@ -78,6 +78,13 @@ const SAMPLES: Sample[] = [
           },
         ],
       },
+      // for readers who use Sori in Japanese only: the others neither see it nor count it unread
+      {
+        kind: 'text',
+        text: '今週の試写会：『Orbit』日本語字幕版を渋谷で先行上映します。',
+        buttons: [{ label: '詳細', url: 'https://example.com/r/3/ja' }],
+        langs: ['ja'],
+      },
     ],
   },
   {

@@ -22,6 +22,7 @@ import { lockChannel, requireAdmin } from './access.ts'
 import { countEvery, shownFollowers, shownFollowsWeek } from './followers.ts'
 import { couponStats } from '../coupons/stats.ts'
 import { followerHistory } from './history.ts'
+import { shownUnfollowsWeek } from './unfollows.ts'
 
 const adminsOf = (q: Queryable, id: string) =>
   q.all<ChannelAdmin>(
@@ -114,10 +115,14 @@ export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): 
       Number(row?.followers_at ?? 0),
       countEveryMs,
     )
-    const week = await shownFollowsWeek(db, id)
+    // one clock for both weekly figures, so that they always cover the same days
+    const now = Date.now()
+    const week = await shownFollowsWeek(db, id, now)
+    const unfollows = await shownUnfollowsWeek(db, id, now)
     const body: ChannelStats = {
       followers: followers < 0 ? null : followers,
       followsWeek: week < 0 ? null : week,
+      unfollowsWeek: unfollows < 0 ? null : unfollows,
       posts: Number(row?.posts ?? 0),
       ...(await couponStats(db, id)),
       history: await followerHistory(db, id),

@@ -2,7 +2,8 @@
 // channel, idempotent. A block unfollows and keeps the caller from following until they unblock.
 // PUT /api/channels/:id/mute: a follower's mute of the channel's pushes, like a chat's (push/http.ts),
 // kept on the follow (an unfollow forgets it).
-// Nothing of it is ever shown to the channel's admins but in the rounded count (followers.ts); a block also
+// Nothing of it is ever shown to the channel's admins but in the rounded figures (followers.ts, and
+// unfollows.ts: a follow that ends is counted, without who, in the same transaction); a block also
 // takes the user's chat with the channel off its list and refuses the admins' writes there (chats.ts).
 import type { Channel } from '../../protocol/channels.ts'
 import type { MuteBody } from '../../protocol/push.ts'
@@ -12,6 +13,7 @@ import { HttpError, forbidden } from '../http/errors.ts'
 import type { Router } from '../http/router.ts'
 import { requireChannel } from './access.ts'
 import { channelChatKey } from './chats.ts'
+import { countUnfollow } from './unfollows.ts'
 
 export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: string, id: string) => Promise<Channel>): void {
   const { db } = ctx
@@ -40,8 +42,11 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
   r.delete('/api/channels/:id/follow', async (call) => {
     const { userId } = await requireCaller(ctx, call)
     const id = call.params.id
-    await requireChannel(db, id)
-    await db.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
+    await db.tx(async (q) => {
+      await requireChannel(q, id)
+      const ended = await q.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
+      if (ended.changes > 0) await countUnfollow(q, id)
+    })
     return { status: 200, body: await channelFor(userId, id) }
   })
 
@@ -61,7 +66,8 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
     const id = call.params.id
     await db.tx(async (q) => {
       await requireChannel(q, id)
-      await q.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
+      const ended = await q.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
+      if (ended.changes > 0) await countUnfollow(q, id)
       await q.run(
         'INSERT INTO channel_blocks (user_id, channel_id, created) VALUES (?, ?, ?) ON CONFLICT (user_id, channel_id) DO NOTHING',
         [userId, id, Date.now()],

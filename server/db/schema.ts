@@ -647,4 +647,17 @@ CREATE INDEX channel_posts_recent ON channel_posts(channel_id, ts)`,
     id: 29,
     sql: `ALTER TABLE channels ADD COLUMN targeted TEXT NOT NULL DEFAULT '[]'`,
   },
+  {
+    // a channel's unfollows by UTC day (server/channels/unfollows.ts), for its statistics: a counter per
+    // channel and day, bumped in the transaction that ends a follow (an unfollow or a block). Counts only:
+    // nothing here says who left. Rows older than a few weeks are deleted as new ones are written.
+    id: 30,
+    sql: `
+CREATE TABLE channel_unfollows (
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  day TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (channel_id, day)
+)`,
+  },
 ]

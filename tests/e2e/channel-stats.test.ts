@@ -55,6 +55,7 @@ test('an admin opens the statistics from the channel home and sees rounded figur
   await a.page.getByText('nothing here names a follower').waitFor()
   await figure(a.page, 'Followers').getByText('20+').waitFor()
   expect(await figure(a.page, 'New follows, last 7 days').textContent()).toBe('Fewer than 20')
+  expect(await figure(a.page, 'Unfollows, last 7 days').textContent()).toBe('Fewer than 20')
   expect(await figure(a.page, 'Posts').textContent()).toBe('1')
   expect(await figure(a.page, 'Coupons saved').textContent()).toBe('Fewer than 20')
   expect(await figure(a.page, 'Coupons redeemed').textContent()).toBe('Fewer than 20')

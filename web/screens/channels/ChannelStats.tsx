@@ -159,6 +159,7 @@ export default function ChannelStats({ id }: { id: string }) {
     ? [
         [t('channelStats.followers'), rounded(stats.followers), stats.followers === null],
         [t('channelStats.followsWeek'), rounded(stats.followsWeek), stats.followsWeek === null],
+        [t('channelStats.unfollowsWeek'), rounded(stats.unfollowsWeek), stats.unfollowsWeek === null],
         [t('channelStats.posts'), formatNumber(stats.posts), false],
         [t('channelStats.couponsSaved'), rounded(stats.couponsSaved), stats.couponsSaved === null],
         [t('channelStats.couponsRedeemed'), rounded(stats.couponsRedeemed), stats.couponsRedeemed === null],
