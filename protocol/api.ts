@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'origin_not_registered'
   | 'too_many_tickets'
   | 'too_many_apps'
+  | 'too_many_groups'
 
 /** The signed-in user. */
 export interface Me {

@@ -39,7 +39,49 @@ export interface Channel {
    * latestFor)
    */
   latest: { count: number; preview: string; ts: number; targeted: TargetedPost[] }
+  /**
+   * The channel's customer groups the caller is in, while they follow it: the feeds of posts for them
+   * alone (ChannelGroup). Absent when none. Never anyone else's.
+   */
+  groups?: MyChannelGroup[]
 }
+
+/**
+ * One of a channel's customer groups, as its admins see it (GET/POST /api/channels/:id/groups, PUT/DELETE
+ * /api/channels/:id/groups/:groupId): people the brand lists from its own customers, by their Sori IDs.
+ * A group has a feed of its own, documents `ch:<groupId>` and `ch:<groupId>:<page>` as a channel's, which
+ * only the channel's admins and the group's people who follow the channel may open. Nobody is named here.
+ */
+export interface ChannelGroup {
+  id: string
+  name: string
+  /** listed people who use Sori and follow the channel, rounded like `Channel.followers`; null under FOLLOWER_COHORT_MIN */
+  reach: number | null
+  /** posts written to its feed */
+  posts: number
+  created: number
+}
+
+/** POST /api/channels/:id/groups (both fields), PUT /api/channels/:id/groups/:groupId (either or both). */
+export interface ChannelGroupBody {
+  /** 1..MAX_GROUP_NAME_CHARS characters */
+  name?: string
+  /** Sori IDs (handles, a leading @ dropped), 1..MAX_GROUP_HANDLES; IDs nobody has are left out. PUT replaces the list. */
+  handles?: string[]
+}
+
+/** A group of the caller's, in `Channel.groups`: only theirs, only while they follow the channel. */
+export interface MyChannelGroup {
+  id: string
+  name: string
+  /** as Channel.latest, of the group's feed */
+  latest: { count: number; preview: string; ts: number }
+}
+
+export const MAX_GROUP_NAME_CHARS = 50
+export const MAX_GROUP_HANDLES = 10_000
+/** Groups one channel may have. */
+export const MAX_CHANNEL_GROUPS = 20
 
 /** One page of GET /api/channels. */
 export interface ChannelList {

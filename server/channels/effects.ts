@@ -25,6 +25,8 @@ interface Snapshot {
   kind: string
   lastId: string
   targeted: TargetedPost[]
+  /** a customer group's feed: its row is in channel_groups */
+  group: boolean
 }
 
 /** A committed post, as the listeners of posts are told of it: never an ad. */
@@ -39,10 +41,13 @@ export interface ChannelPostNotice {
   preview: string
   /** the post is for followers in these languages only (ChannelPost.langs) */
   langs?: string[]
+  /** the post is in this customer group's feed: for its people who follow the channel only */
+  group?: string
 }
 
 /** Posts for the same readers replace each other's pushes; posts for other readers do not. */
-export const noticeKey = (n: Pick<ChannelPostNotice, 'channel' | 'langs'>): string => `${n.channel}\n${n.langs?.join(',') ?? ''}`
+export const noticeKey = (n: Pick<ChannelPostNotice, 'channel' | 'langs' | 'group'>): string =>
+  `${n.channel}\n${n.group ?? ''}\n${n.langs?.join(',') ?? ''}`
 
 /** An appended post as channel_posts keeps it: no author, no reader. */
 interface CountedPost {
@@ -75,11 +80,12 @@ export class ChannelBatch {
    * newest for each set of languages posts were targeted at.
    */
   posted(c: ChannelState, appended: readonly ChannelPost[]): void {
-    for (const x of appended) this.counted.push({ channel: c.id, post: x.id, ts: x.ts, kind: x.kind, preview: postPreview(x) })
+    for (const x of appended)
+      this.counted.push({ channel: c.channelId, post: x.id, ts: x.ts, kind: x.kind, preview: postPreview(x) })
     for (const p of appended) {
       if (p.ad === true) continue
       const n: ChannelPostNotice = {
-        channel: c.id,
+        channel: c.channelId,
         name: c.name,
         post: p.id,
         author: p.from,
@@ -87,6 +93,7 @@ export class ChannelBatch {
         preview: postPreview(p),
       }
       if (p.langs) n.langs = p.langs
+      if (c.group) n.group = c.id
       this.posts.set(noticeKey(n), n)
     }
   }
@@ -101,6 +108,7 @@ export class ChannelBatch {
       kind: c.lastKind,
       lastId: c.lastId,
       targeted: c.targeted,
+      group: c.group,
     })
   }
 }
@@ -121,7 +129,7 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
     await writeBlobRefs(q, dialect, part.refs)
     for (const [id, s] of part.channels)
       await q.run(
-        'UPDATE channels SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ?, targeted = ? WHERE id = ? AND posts <= ?',
+        `UPDATE ${s.group ? 'channel_groups' : 'channels'} SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ?, targeted = ? WHERE id = ? AND posts <= ?`,
         [s.page, s.pageLen, s.count, s.preview, s.ts, s.kind, s.lastId, JSON.stringify(s.targeted), id, s.count],
       )
     for (const id of part.published) await q.run("UPDATE channel_scheduled SET state = 'sent' WHERE id = ?", [id])

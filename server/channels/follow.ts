@@ -15,7 +15,13 @@ import { requireChannel } from './access.ts'
 import { channelChatKey } from './chats.ts'
 import { countUnfollow } from './unfollows.ts'
 
-export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: string, id: string) => Promise<Channel>): void {
+export function followRoutes(
+  r: Router,
+  ctx: ApiContext,
+  channelFor: (userId: string, id: string) => Promise<Channel>,
+  /** a follow ended: the feeds of the channel's customer groups the user was reading close to them */
+  unfollowed: (userId: string, id: string) => Promise<void> = async () => {},
+): void {
   const { db } = ctx
 
   /** A block or unblock reaches the user's chat with the channel: the admins' writes stop, or may start again. */
@@ -47,6 +53,7 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
       const ended = await q.run('DELETE FROM follows WHERE user_id = ? AND channel_id = ?', [userId, id])
       if (ended.changes > 0) await countUnfollow(q, id)
     })
+    await unfollowed(userId, id)
     return { status: 200, body: await channelFor(userId, id) }
   })
 
@@ -74,6 +81,7 @@ export function followRoutes(r: Router, ctx: ApiContext, channelFor: (userId: st
       )
     })
     await chatFollows(userId, id)
+    await unfollowed(userId, id)
     return { status: 200, body: await channelFor(userId, id) }
   })
 

@@ -14,7 +14,7 @@ import type { ChannelSync } from './sync.ts'
 import { noChannel, requireAdmin } from './access.ts'
 import { channelPatch, checkCategory, checkChannelName, checkDescription, checkLangs } from './input.ts'
 import { countEvery, shownFollowers } from './followers.ts'
-import { CHANNEL_COLUMNS, callerParams, channelRow, toChannel, type ChannelRow } from './view.ts'
+import { CHANNEL_COLUMNS, callerParams, channelRow, myGroups, toChannel, withGroups, type ChannelRow } from './view.ts'
 import { followRoutes } from './follow.ts'
 import { reportRoutes } from './reports.ts'
 import { adminRoutes } from './admins.ts'
@@ -22,6 +22,7 @@ import { scheduledRoutes } from './scheduled-routes.ts'
 import { couponRoutes } from '../coupons/routes.ts'
 import { channelChatRoutes } from './chats.ts'
 import { insightRoutes } from './insights.ts'
+import { groupRoutes } from './groups.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That channel ID is taken. Choose another one.')
 
@@ -37,7 +38,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
     const row = await channelRow(db, userId, id)
     if (!row) throw noChannel()
     const shown = await shownFollowers(db, id, Number(row.followers_shown), Number(row.followers_at), countEveryMs)
-    return toChannel(row, shown)
+    return withGroups(toChannel(row, shown), await myGroups(db, userId))
   }
 
   r.post('/api/channels', async (call) => {
@@ -142,16 +143,24 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
        WHERE mine.user_id = ? AND c.disabled = 0 ORDER BY mine.created DESC, c.handle`,
       [...callerParams(userId), userId],
     )
-    return { status: 200, body: rows.map((row) => toChannel(row)) }
+    const mine = await myGroups(db, userId)
+    return { status: 200, body: rows.map((row) => withGroups(toChannel(row), mine)) }
   })
 
-  followRoutes(r, ctx, channelFor)
+  followRoutes(r, ctx, channelFor, async (userId, id) => {
+    const groups = await db.all<{ id: string }>(
+      'SELECT g.id FROM channel_group_members m JOIN channel_groups g ON g.id = m.group_id WHERE m.user_id = ? AND g.channel_id = ?',
+      [userId, id],
+    )
+    for (const g of groups) await channels.groupChanged(g.id)
+  })
   reportRoutes(r, ctx)
   adminRoutes(r, ctx, channels)
   scheduledRoutes(r, ctx)
   couponRoutes(r, ctx)
   channelChatRoutes(r, ctx, channels)
   insightRoutes(r, ctx)
+  groupRoutes(r, ctx, channels)
 }
 
 function intParam(raw: string | null, dflt: number, min: number, max: number, name: string): number {

@@ -1,13 +1,20 @@
 // What the sync server keeps about a channel while any of its documents is loaded: who its admins are
 // (checked on every post), whether it is open, and the running count, current page and latest post that
 // its head shows. The relational tables stay the truth: the count and page are written in the commit of
-// the posts (effects.ts), and the API's changes re-read the rest (ChannelStates.refresh).
+// the posts (effects.ts), and the API's changes re-read the rest (ChannelStates.refresh). A customer
+// group's feed (groups.ts) is kept the same way: its own count, page and latest post, its channel's
+// name, admins and state.
 import type { Db } from '../db/db.ts'
 import type { PostKind, TargetedPost } from '../../protocol/channels.ts'
 import { parseTargeted, splitLangs } from './view.ts'
 
 export interface ChannelState {
+  /** the feed's id: its documents are ch:<id>… */
   id: string
+  /** the channel: `id` itself, or the channel a customer group's feed belongs to */
+  channelId: string
+  /** a customer group's feed: who may read it is the group's (docs/access.ts) */
+  group: boolean
   handle: string
   name: string
   /** the photo's content (sha256); the head shows its version */
@@ -49,15 +56,31 @@ interface ChannelRow {
   targeted: string
 }
 
+const FEED_COLUMNS = 'page, page_len, posts, last_preview, last_ts, last_kind, last_id, targeted'
+
+/** A channel's feed, or a customer group's (its counts, with its channel's name, admins and state). */
 export async function readChannel(db: Db, id: string): Promise<ChannelState | null> {
-  const c = await db.get<ChannelRow>(
-    'SELECT handle, name, photo, verified, disabled, page, page_len, posts, last_preview, last_ts, last_kind, last_id, langs, targeted FROM channels WHERE id = ?',
+  let channelId = id
+  let c = await db.get<ChannelRow>(
+    `SELECT handle, name, photo, verified, disabled, langs, ${FEED_COLUMNS} FROM channels WHERE id = ?`,
     [id],
   )
-  if (!c) return null
-  const admins = await db.all<{ user_id: string }>('SELECT user_id FROM channel_admins WHERE channel_id = ?', [id])
+  if (!c) {
+    c = await db.get<ChannelRow & { channel_id: string }>(
+      `SELECT g.channel_id, c.handle, c.name, c.photo, c.verified, c.disabled, c.langs, ${FEED_COLUMNS.split(', ')
+        .map((k) => `g.${k}`)
+        .join(', ')}
+       FROM channel_groups g JOIN channels c ON c.id = g.channel_id WHERE g.id = ?`,
+      [id],
+    )
+    if (!c) return null
+    channelId = (c as ChannelRow & { channel_id: string }).channel_id
+  }
+  const admins = await db.all<{ user_id: string }>('SELECT user_id FROM channel_admins WHERE channel_id = ?', [channelId])
   return {
     id,
+    channelId,
+    group: channelId !== id,
     handle: c.handle,
     name: c.name,
     photo: c.photo || null,
@@ -111,6 +134,13 @@ export class ChannelStates {
 
   cached(id: string): ChannelState | undefined {
     return this.cache.get(id)?.state
+  }
+
+  /** The cached feeds of channel `channelId`'s customer groups. */
+  cachedGroupsOf(channelId: string): string[] {
+    const out: string[] = []
+    for (const [id, c] of this.cache) if (c.state.group && c.state.channelId === channelId) out.push(id)
+    return out
   }
 
   /** Holds the channel in the cache until `release`; null when there is no such channel. */

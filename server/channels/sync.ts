@@ -12,6 +12,8 @@ import { Scheduler } from './scheduled.ts'
 import { channelHeadKind } from './docs/head.ts'
 import { channelPageKind } from './docs/page.ts'
 import { registerPublish } from './publish.ts'
+import { readsGroup } from './group-members.ts'
+import { CLOSE } from '../../protocol/wire.ts'
 
 export interface ChannelSync {
   /**
@@ -23,6 +25,11 @@ export interface ChannelSync {
   scheduler: Scheduler
   /** Adds a listener told after every `changed` (the chats with the channel follow it). */
   onChanged(fn: (channelId: string) => Promise<void>): void
+  /**
+   * A customer group's people changed, or it was deleted: the sockets to its feed of whoever may not
+   * read it now close with 4403, on the node that holds the feed.
+   */
+  groupChanged(groupId: string): Promise<void>
 }
 
 /**
@@ -69,8 +76,27 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   engine.homes.handle('channel.changed', async ([channelId]) => {
     if (channels.states.cached(channelId)) await channels.states.refresh(channelId)
     await channels.heads.writeFor(channelId)
+    // its customer groups' feeds have its name, admins and state too (those loaded on this node)
+    for (const id of channels.states.cachedGroupsOf(channelId)) {
+      await channels.states.refresh(id)
+      await channels.heads.writeFor(id)
+    }
+  })
+  engine.homes.handle('channel.group', async ([groupId]) => {
+    const feed = channels.states.cached(groupId)
+    if (!feed) return
+    const exists = !!(await db.get('SELECT 1 AS x FROM channel_groups WHERE id = ?', [groupId]))
+    // deleted: what stays cached while its documents unload opens to nobody and takes no post
+    if (!exists) feed.disabled = true
+    for (const doc of engine.docs.inGroup(channelHeadDoc(groupId)))
+      for (const conn of [...doc.conns])
+        if (!exists || !(await readsGroup(db, feed, conn.userId))) conn.close(CLOSE.FORBIDDEN, 'not in this group')
   })
   const sync: ChannelSync = {
+    async groupChanged(groupId) {
+      if (engine.closing) return
+      await engine.homes.run(channelHeadDoc(groupId), 'channel.group', [groupId])
+    },
     scheduler,
     async changed(channelId) {
       if (engine.closing) return

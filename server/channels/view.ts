@@ -1,6 +1,6 @@
 // Channels as the API answers them (protocol/channels.ts Channel): the row, plus what concerns the
 // caller only (following, blocked, admin, muted). Nothing here names anyone else: no follower, no admin.
-import type { Channel, ChannelCategory, TargetedPost } from '../../protocol/channels.ts'
+import type { Channel, ChannelCategory, MyChannelGroup, TargetedPost } from '../../protocol/channels.ts'
 import { PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import type { Param, Queryable } from '../db/db.ts'
 import { isMuted } from '../push/badge.ts'
@@ -83,4 +83,43 @@ export function channelRow(q: Queryable, userId: string, id: string): Promise<Ch
     ...callerParams(userId),
     id,
   ])
+}
+
+/**
+ * The customer groups `userId` is in, of the channels they follow (groups.ts), by channel: what
+ * `Channel.groups` tells them, and nobody else.
+ */
+export async function myGroups(q: Queryable, userId: string): Promise<Map<string, MyChannelGroup[]>> {
+  const rows = await q.all<{
+    id: string
+    channel_id: string
+    name: string
+    posts: number
+    last_preview: string
+    last_ts: number
+  }>(
+    `SELECT g.id, g.channel_id, g.name, g.posts, g.last_preview, g.last_ts
+       FROM channel_group_members m JOIN channel_groups g ON g.id = m.group_id
+       JOIN follows f ON f.user_id = m.user_id AND f.channel_id = g.channel_id
+      WHERE m.user_id = ? ORDER BY g.created, g.id`,
+    [userId],
+  )
+  const out = new Map<string, MyChannelGroup[]>()
+  for (const r of rows) {
+    const g: MyChannelGroup = {
+      id: r.id,
+      name: r.name,
+      latest: { count: Number(r.posts), preview: r.last_preview, ts: Number(r.last_ts) },
+    }
+    const list = out.get(r.channel_id)
+    if (list) list.push(g)
+    else out.set(r.channel_id, [g])
+  }
+  return out
+}
+
+/** `c` with the caller's own groups of it, when they have any. */
+export function withGroups(c: Channel, mine: Map<string, MyChannelGroup[]>): Channel {
+  const groups = mine.get(c.id)
+  return groups ? { ...c, groups } : c
 }

@@ -660,4 +660,32 @@ CREATE TABLE channel_unfollows (
   PRIMARY KEY (channel_id, day)
 )`,
   },
+  {
+    // a channel's customer groups (server/channels/groups.ts): the people its admins list by Sori ID, and a
+    // feed of their own (documents ch:<group id>, counted like a channel's). Members are the listed IDs
+    // that were Sori users when listed; only they, while following the channel, and its admins read it
+    id: 31,
+    sql: `
+CREATE TABLE channel_groups (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL REFERENCES channels(id),
+  name TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  page INTEGER NOT NULL DEFAULT 0,
+  page_len INTEGER NOT NULL DEFAULT 0,
+  posts BIGINT NOT NULL DEFAULT 0,
+  last_preview TEXT NOT NULL DEFAULT '',
+  last_ts BIGINT NOT NULL DEFAULT 0,
+  last_kind TEXT NOT NULL DEFAULT '',
+  last_id TEXT NOT NULL DEFAULT '',
+  targeted TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX channel_groups_channel ON channel_groups(channel_id);
+CREATE TABLE channel_group_members (
+  group_id TEXT NOT NULL REFERENCES channel_groups(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX channel_group_members_user ON channel_group_members(user_id)`,
+  },
 ]

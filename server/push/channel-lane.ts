@@ -8,8 +8,9 @@
 // per device, at most `channelRate` a second per channel (a token bucket). A post made while a sweep
 // runs is what the rest of that sweep carries; those it reached before get it in the next sweep. A post
 // for some languages only (ChannelPost.langs) sweeps apart, through the followers whose Sori language is
-// one of them, so that it neither replaces nor is replaced by a post for other readers. Ads never come
-// here (effects.ts): advertising is never pushed.
+// one of them, so that it neither replaces nor is replaced by a post for other readers; so does a post to
+// a customer group's feed, through the group's people who follow the channel. Ads never come here
+// (effects.ts): advertising is never pushed.
 import type { Db } from '../db/db.ts'
 import { noticeKey, type ChannelPostNotice } from '../channels/effects.ts'
 import { logger } from '../log.ts'
@@ -176,6 +177,9 @@ export class ChannelLane {
     const forLangs = langs.length
       ? `AND f.user_id IN (SELECT u.id FROM users u WHERE u.lang IN (${langs.map(() => '?').join(', ')}))`
       : ''
+    // a post to a customer group's feed: the group's people who follow the channel
+    const group = s.latest.group
+    const forGroup = group ? 'AND f.user_id IN (SELECT m.user_id FROM channel_group_members m WHERE m.group_id = ?)' : ''
     let after = { user: '', session: '' }
     for (;;) {
       const rows = await this.db.all<FollowerRow>(
@@ -183,9 +187,9 @@ export class ChannelLane {
             r.dnd_from, r.dnd_to, r.dnd_tz, r.mentions
           FROM follows f JOIN push_subs p ON p.user_id = f.user_id JOIN sessions se ON se.token_hash = p.session_id
             LEFT JOIN push_prefs r ON r.user_id = f.user_id
-          WHERE f.channel_id = ? AND (f.user_id > ? OR (f.user_id = ? AND p.session_id > ?)) ${forLangs}
+          WHERE f.channel_id = ? AND (f.user_id > ? OR (f.user_id = ? AND p.session_id > ?)) ${forLangs} ${forGroup}
           ORDER BY f.user_id, p.session_id LIMIT ?`,
-        [channel, after.user, after.user, after.session, ...langs, SWEEP_CHUNK],
+        [channel, after.user, after.user, after.session, ...langs, ...(group ? [group] : []), SWEEP_CHUNK],
       )
       for (const r of rows) {
         if (this.closed) return

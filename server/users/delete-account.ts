@@ -42,6 +42,8 @@ async function erase(q: Queryable, userId: string, now: number): Promise<Erased>
   // nobody is left to answer for it; one it ran with others stays theirs
   await q.run('DELETE FROM follows WHERE user_id = ?', [userId])
   await q.run('DELETE FROM channel_blocks WHERE user_id = ?', [userId])
+  // and so does its place in brands' customer groups (the brands learn nothing of it)
+  await q.run('DELETE FROM channel_group_members WHERE user_id = ?', [userId])
   await q.run('DELETE FROM coupon_saves WHERE user_id = ?', [userId])
   // its apps (Sori Link) go dark: nobody is left to answer for them, and their tickets and webhook calls with them
   await q.run('UPDATE apps SET disabled = 1 WHERE owner = ?', [userId])

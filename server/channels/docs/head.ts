@@ -19,7 +19,7 @@ export function channelHeadKind(channels: ChannelDomain): DocKind<HeadKey, HeadS
     },
     roots: () => CHANNEL_HEAD_ROOTS,
     group: (key) => channelHeadDoc(key.channelId),
-    access: (_userId, key) => channelAccess(channels, key.channelId),
+    access: (userId, key) => channelAccess(channels, key.channelId, userId),
     async open(key) {
       const channel = await channels.states.acquire(key.channelId)
       return channel ? { channel } : null

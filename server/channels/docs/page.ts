@@ -147,7 +147,7 @@ export class PostGrammar implements UpdateRules<PostFacts> {
         const blob = facts?.blobs.get(p.media.id)
         if (blob === undefined) this.lackingBlobs.push(p.media.id)
         else {
-          const err = channelMediaMismatch(p.media, c.id, blob)
+          const err = channelMediaMismatch(p.media, c.channelId, blob)
           if (err) return { code: CLOSE.REFUSED, reason: err }
         }
       }
@@ -157,7 +157,7 @@ export class PostGrammar implements UpdateRules<PostFacts> {
         this.lacking.push(p.coupon.id)
         continue
       }
-      const err = couponMismatch(c.id, owner)
+      const err = couponMismatch(c.channelId, owner)
       if (err) return { code: CLOSE.REFUSED, reason: err }
     }
     return null
@@ -211,7 +211,7 @@ export function recordPosts(
   if (!shown && refs.length === 0) return
   if (appended.length > 0) {
     for (const p of appended) doc.state.ids?.add(p.id)
-    channels.states.posted(c.id, appended.length)
+    channels.states.posted(c.channelId, appended.length)
     // a post for some languages takes its place among all the posts (a reader's unread count is a
     // position) but is the head's latest only for those readers
     const targeted: TargetedPost[] = []
@@ -254,7 +254,7 @@ export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects
     roots: () => CHANNEL_PAGE_ROOTS,
     group: (key) => channelHeadDoc(key.channelId),
     // a page after the current one does not exist yet
-    access: (_userId, key) => channelAccess(channels, key.channelId, (c) => key.page <= c.page),
+    access: (userId, key) => channelAccess(channels, key.channelId, userId, (c) => key.page <= c.page),
     async open(key) {
       const channel = await channels.states.acquire(key.channelId)
       return channel ? { channel, ids: null } : null
@@ -275,7 +275,8 @@ export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects
         doc.state.channel,
         doc.key.page,
         (id) => pageIds(doc).has(id),
-        { recent: () => channels.states.postsLastMinute(doc.key.channelId), perMinute: channels.postsPerMinute },
+        // a channel's posts to its groups count with its own
+        { recent: () => channels.states.postsLastMinute(doc.state.channel.channelId), perMinute: channels.postsPerMinute },
         {
           facts,
           loadCoupons: (couponIds) => loadCouponChannels(channels.db, couponIds),
