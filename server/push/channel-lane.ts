@@ -177,19 +177,22 @@ export class ChannelLane {
     const forLangs = langs.length
       ? `AND f.user_id IN (SELECT u.id FROM users u WHERE u.lang IN (${langs.map(() => '?').join(', ')}))`
       : ''
-    // a post to a customer group's feed: the group's people who follow the channel
+    // a post to a customer group's feed: the group's people who follow the channel, paged through the
+    // group (its primary key), so that the sweep costs the group's size, not the channel's
     const group = s.latest.group
-    const forGroup = group ? 'AND f.user_id IN (SELECT m.user_id FROM channel_group_members m WHERE m.group_id = ?)' : ''
+    const people = group ? 'channel_group_members m JOIN follows f ON f.user_id = m.user_id AND f.channel_id = ?' : 'follows f'
+    const whose = group ? 'm.group_id = ? AND' : 'f.channel_id = ? AND'
+    const key = group ? 'm.user_id' : 'f.user_id'
     let after = { user: '', session: '' }
     for (;;) {
       const rows = await this.db.all<FollowerRow>(
         `SELECT f.user_id, f.muted, p.session_id, p.endpoint, p.p256dh, p.auth, p.lang, p.previews,
             r.dnd_from, r.dnd_to, r.dnd_tz, r.mentions
-          FROM follows f JOIN push_subs p ON p.user_id = f.user_id JOIN sessions se ON se.token_hash = p.session_id
+          FROM ${people} JOIN push_subs p ON p.user_id = f.user_id JOIN sessions se ON se.token_hash = p.session_id
             LEFT JOIN push_prefs r ON r.user_id = f.user_id
-          WHERE f.channel_id = ? AND (f.user_id > ? OR (f.user_id = ? AND p.session_id > ?)) ${forLangs} ${forGroup}
-          ORDER BY f.user_id, p.session_id LIMIT ?`,
-        [channel, after.user, after.user, after.session, ...langs, ...(group ? [group] : []), SWEEP_CHUNK],
+          WHERE ${whose} (${key} > ? OR (${key} = ? AND p.session_id > ?)) ${forLangs}
+          ORDER BY ${key}, p.session_id LIMIT ?`,
+        [...(group ? [channel, group] : [channel]), after.user, after.user, after.session, ...langs, SWEEP_CHUNK],
       )
       for (const r of rows) {
         if (this.closed) return
