@@ -28,6 +28,7 @@ const Invite = lazy(() => import('../screens/invite/Invite.tsx'))
 const Channels = lazy(() => withLaterStrings(import('../screens/channels/Directory.tsx')))
 const ChannelHome = lazy(() => withLaterStrings(import('../screens/channels/ChannelHome.tsx')))
 const ChannelStats = lazy(() => withLaterStrings(import('../screens/channels/ChannelStats.tsx')))
+const ChannelGroups = lazy(() => withLaterStrings(import('../screens/channels/ChannelGroups.tsx')))
 const ChannelChats = lazy(() => withLaterStrings(import('../screens/channels/ChannelChats.tsx')))
 const NewChannel = lazy(() => withLaterStrings(import('../screens/channels/NewChannel.tsx')))
 const ChannelByHandle = lazy(() => withLaterStrings(import('../screens/channels/ByHandle.tsx')))
@@ -76,6 +77,8 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <ChannelHome key={arg} id={arg} />
     case 'channel-stats':
       return <ChannelStats key={arg} id={arg} />
+    case 'channel-groups':
+      return <ChannelGroups key={arg} id={arg} />
     case 'channel-chats':
       return <ChannelChats key={arg} id={arg} />
     case 'new-channel':

@@ -16,6 +16,7 @@ export type RouteName =
   | 'channel'
   | 'channel-stats'
   | 'channel-chats'
+  | 'channel-groups'
   | 'new-channel'
   | 'coupons'
   | 'redeem'
@@ -43,6 +44,8 @@ const NAMES: readonly RouteName[] = [
   'channel-stats',
   // a channel's chats with users, for its admins
   'channel-chats',
+  // a channel's customer groups, for its admins
+  'channel-groups',
   'new-channel',
   'coupons',
   'redeem',
@@ -73,7 +76,12 @@ export function parseRoute(hash: string): Route {
   const [name = '', arg = ''] = hash.replace(/^#\/?/, '').split('/').map(decodePart)
   if (
     !(NAMES as readonly string[]).includes(name) ||
-    ((name === 'chat' || name === 'channel' || name === 'channel-stats' || name === 'channel-chats' || name === 'redeem') &&
+    ((name === 'chat' ||
+      name === 'channel' ||
+      name === 'channel-stats' ||
+      name === 'channel-chats' ||
+      name === 'channel-groups' ||
+      name === 'redeem') &&
       !ENTITY_ID_RE.test(arg)) ||
     (name === 'invite' && !INVITE_TOKEN_RE.test(arg)) ||
     (name === 'c' && !HANDLE_RE.test(arg.toLowerCase())) ||

@@ -10,6 +10,8 @@ import {
   type Channel,
   type ChannelCategory,
   type ChannelChatItem,
+  type ChannelGroup,
+  type ChannelGroupBody,
   type ChannelList,
   type ChannelPost,
   type ReportReason,
@@ -21,7 +23,7 @@ import { api, ApiFailure, getToken } from '../account/api.ts'
 import { me } from '../account/session.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { newMessageId } from '../kinds/page.ts'
-import { readHead, refreshFollowed, setSeen, type ChannelHead } from './channels.ts'
+import { followed, readHead, refreshFollowed, setSeen, type ChannelHead } from './channels.ts'
 import { forgetChannelSeen } from './chat-settings.ts'
 
 export const searchChannels = (q: string, category: ChannelCategory | '', language = '', offset = 0): Promise<ChannelList> => {
@@ -38,7 +40,9 @@ export const getChannel = (id: string): Promise<Channel> => api<Channel>('GET', 
 async function relation(id: string, path: 'follow' | 'block', on: boolean): Promise<Channel> {
   const c = await api<Channel>(on ? 'POST' : 'DELETE', `/api/channels/${encodeURIComponent(id)}/${path}`)
   if (path === 'follow' && on) setSeen(id, null)
-  if (!on || path === 'block') forgetChannelSeen(id)
+  if (!on || path === 'block')
+    // its customer groups' reading positions go with it
+    for (const feed of [id, ...(followed.peek().find((f) => f.id === id)?.groups ?? []).map((g) => g.id)]) forgetChannelSeen(feed)
   await refreshFollowed().catch(() => {})
   return c
 }
@@ -206,3 +210,36 @@ export const openChannelChat = (id: string): Promise<Chat> => api('POST', `/api/
 /** A channel's chats with users, newest first (its admins only). */
 export const channelChats = (id: string): Promise<ChannelChatItem[]> =>
   api('GET', `/api/channels/${encodeURIComponent(id)}/chats`)
+
+// --- Customer groups (its admins) -----------------------------------------------------------------------
+// A group's feed is named as a channel's (`ch:<groupId>`, `ch:<groupId>:<page>`): watchPosts and
+// postToChannel take a group's id as they take a channel's.
+
+const groupsPath = (id: string) => `/api/channels/${encodeURIComponent(id)}/groups`
+
+/** A channel's customer groups, as its admins see them: reach rounded, nobody named. */
+export const channelGroups = (id: string): Promise<ChannelGroup[]> => api('GET', groupsPath(id))
+export const createGroup = (id: string, body: Required<ChannelGroupBody>): Promise<ChannelGroup> =>
+  api('POST', groupsPath(id), body)
+/** Renames a group and/or replaces its list of Sori IDs. */
+export const updateGroup = (id: string, groupId: string, body: ChannelGroupBody): Promise<ChannelGroup> =>
+  api('PUT', `${groupsPath(id)}/${encodeURIComponent(groupId)}`, body)
+export async function deleteGroup(id: string, groupId: string): Promise<void> {
+  await api('DELETE', `${groupsPath(id)}/${encodeURIComponent(groupId)}`)
+}
+
+/**
+ * The Sori IDs in what an admin pasted: one per line or separated by commas or spaces (ideographic ones
+ * too), a leading @ dropped, each once, in lower case as IDs are kept.
+ */
+export function parseHandles(text: string): string[] {
+  const out = new Set<string>()
+  for (const part of text.split(/[\s,，、;]+/u)) {
+    const h = part
+      .replace(/^[@＠]/u, '')
+      .trim()
+      .toLowerCase()
+    if (h) out.add(h)
+  }
+  return [...out]
+}

@@ -2,7 +2,8 @@
 // channels I follow (the server's list, kept on the device for offline starts), each one's head doc
 // live (its latest post and post count), and how many posts of each the user has been shown (`seen`:
 // unread = meta.count − seen), on this device and, through the settings of their own inbox doc, on their
-// others (chat-settings.ts channelsSeen). Reading writes nothing a channel can read.
+// others (chat-settings.ts channelsSeen). The feeds of the customer groups I am in (Channel.groups) count
+// in their channel's row, each seen under the group's id. Reading writes nothing a channel can read.
 // What the channel screens do is in channel-actions.ts, downloaded with them.
 import { computed, effect, signal } from '@preact/signals'
 import type * as Y from 'yjs'
@@ -53,13 +54,25 @@ export const channelRows = computed<ChannelRow[]>(() =>
     const mine = seen.value[channel.id]
     // read on another device counts too; never less than what this device showed
     const s = typeof mine === 'number' ? Math.max(mine, channelsSeen.value.get(channel.id) ?? 0) : mine
-    return { channel, head, unread: head && typeof s === 'number' ? unreadFor(head, s, readerLang(channel)) : 0 }
+    let unread = head && typeof s === 'number' ? unreadFor(head, s, readerLang(channel)) : 0
+    // each of my customer groups' feeds counts as the channel's own does, under the group's id
+    for (const g of channel.groups ?? []) unread += Math.max(0, g.latest.count - seenOf(g.id, g.latest.count))
+    return { channel, head, unread }
   }),
 )
 
-/** What of a head a list row shows me: its latest post for me. */
-const rowLatest = (r: ChannelRow): { preview: string; ts: number } =>
-  r.head ? latestFor(r.head, readerLang(r.channel)) : { preview: '', ts: 0 }
+/** Posts of feed `id` shown on this device or another of mine; `count` until this device has a figure. */
+function seenOf(id: string, count: number): number {
+  const mine = seen.value[id]
+  return typeof mine === 'number' ? Math.max(mine, channelsSeen.value.get(id) ?? 0) : count
+}
+
+/** What a list row shows me: the latest post for me, of the channel's feed or one of my groups'. */
+function rowLatest(r: ChannelRow): { preview: string; ts: number } {
+  let out = r.head ? latestFor(r.head, readerLang(r.channel)) : { preview: '', ts: 0 }
+  for (const g of r.channel.groups ?? []) if (g.latest.ts > out.ts) out = { preview: g.latest.preview, ts: g.latest.ts }
+  return out
+}
 
 export function readHead(doc: Y.Doc): ChannelHead | null {
   const m = doc.getMap<unknown>(CHANNEL_ROOTS.head.meta)
@@ -94,6 +107,13 @@ export function markChannelSeen(id: string): void {
   if (seen.peek()[id] !== head.count) setSeen(id, head.count)
   // shown here: read on the user's other devices too (a device that merely started counting shares nothing)
   shareChannelSeen(id, head.count)
+}
+
+/** A customer group's feed (its id, its head's count) is on the screen: all of it counts as shown, here and on my other devices. */
+export function markGroupSeen(id: string, count: number): void {
+  const had = seen.peek()[id]
+  if (typeof had !== 'number' || had < count) setSeen(id, count)
+  shareChannelSeen(id, count)
 }
 
 /** heads kept live over a socket each: the channels that posted last (the rest are asked for by the list) */
@@ -132,6 +152,9 @@ export function startChannels(userId: string): () => void {
       // a photo changed without a post: the list says so for the heads that are not live
       else if (!open.has(c.id) && h.photo !== c.photo) known.set(c.id, { ...h, photo: c.photo })
       if (typeof seen.peek()[c.id] !== 'number') setSeen(c.id, channelsSeen.peek().get(c.id) ?? c.latest.count)
+      // a group this device had not seen yet: what its feed held before is not unread either
+      for (const g of c.groups ?? [])
+        if (typeof seen.peek()[g.id] !== 'number') setSeen(g.id, channelsSeen.peek().get(g.id) ?? g.latest.count)
     }
     heads.value = known
     const recent = [...list].sort((a, b) => b.latest.ts - a.latest.ts).slice(0, LIVE_HEADS)

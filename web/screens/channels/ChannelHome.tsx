@@ -1,11 +1,14 @@
 // A channel's home: who it is, Follow / Unfollow / Block in one tap, a chat with it, and its posts, newest
-// first (live, and there offline once seen). Its admins write posts here too, and open its chats.
+// first (live, and there offline once seen), with those of its customer groups' feeds the viewer may read
+// (a follower: their own groups; an admin: every group), each marked as for its group. Its admins write
+// posts here too, and open its chats, statistics and groups.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { postFor, type Channel, type ChannelPost } from '../../../protocol/channels.ts'
 import { me } from '../../models/index.ts'
-import { markChannelSeen } from '../../models/channels.ts'
+import { followed, markChannelSeen, markGroupSeen } from '../../models/channels.ts'
 import {
   blockChannel,
+  channelGroups,
   follow,
   getChannel,
   muteChannel,
@@ -26,6 +29,34 @@ import { PostComposer } from './PostComposer.tsx'
 import { ScheduledList } from './ScheduledList.tsx'
 import { ReportSheet } from './ReportSheet.tsx'
 
+/** A customer group's feed as the home shows it. */
+interface Feed {
+  id: string
+  name: string
+}
+
+/**
+ * The customer groups' feeds the viewer may read: an admin every group's, a follower their own
+ * (Channel.groups; until the channel comes, or offline, as the list of followed channels kept on the device says).
+ */
+function useGroupFeeds(id: string, channel: Channel | null): Feed[] {
+  const [all, setAll] = useState<Feed[]>([])
+  const admin = channel?.admin === true
+  const groups = channel ? channel.groups : followed.value.find((c) => c.id === id)?.groups
+  // a stable key: the channel is fetched again after every follow, mute or block
+  const mine = JSON.stringify((groups ?? []).map((g) => [g.id, g.name]))
+  useEffect(() => {
+    if (!admin) return setAll((JSON.parse(mine) as [string, string][]).map(([gid, name]) => ({ id: gid, name })))
+    let live = true
+    channelGroups(id).then(
+      (list) => live && setAll(list.map((g) => ({ id: g.id, name: g.name }))),
+      () => undefined,
+    )
+    return () => void (live = false)
+  }, [id, admin, mine])
+  return all
+}
+
 export default function ChannelHome({ id }: { id: string }) {
   const [channel, setChannel] = useState<Channel | null>(null)
   const [posts, setPosts] = useState<ChannelPost[] | null>(null)
@@ -35,6 +66,8 @@ export default function ChannelHome({ id }: { id: string }) {
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   const [reporting, setReporting] = useState(false)
+  const feeds = useGroupFeeds(id, channel)
+  const [groupPosts, setGroupPosts] = useState<ReadonlyMap<string, ChannelPost[]>>(new Map())
   useEffect(() => {
     getChannel(id).then(setChannel, (e: unknown) => setError(errorText(e)))
     return watchPosts(id, (list, head) => {
@@ -45,6 +78,18 @@ export default function ChannelHome({ id }: { id: string }) {
       markChannelSeen(id)
     })
   }, [id])
+  const feedKey = feeds.map((f) => f.id).join(',')
+  useEffect(() => {
+    setGroupPosts(new Map())
+    if (!feedKey) return
+    const stops = feedKey.split(',').map((gid) =>
+      watchPosts(gid, (list, head) => {
+        setGroupPosts((m) => new Map(m).set(gid, list))
+        if (head) markGroupSeen(gid, head.count)
+      }),
+    )
+    return () => stops.forEach((stop) => stop())
+  }, [feedKey])
 
   async function act(work: () => Promise<Channel>) {
     setBusy(true)
@@ -62,7 +107,15 @@ export default function ChannelHome({ id }: { id: string }) {
   const postIds = useMemo(() => new Set(posts?.map((p) => p.id)), [posts])
   // posts for other languages than mine are not for me; its admins see them all, marked
   const myLang = me.value?.lang ?? ''
-  const shown = useMemo(() => posts?.filter((p) => postFor(p, channel?.admin ? null : myLang)), [posts, channel?.admin, myLang])
+  const shown = useMemo(() => {
+    if (!posts) return null
+    const lang = channel?.admin ? null : myLang
+    const all: { post: ChannelPost; group?: Feed }[] = posts.filter((p) => postFor(p, lang)).map((post) => ({ post }))
+    for (const group of feeds)
+      for (const post of groupPosts.get(group.id) ?? []) if (postFor(post, lang)) all.push({ post, group })
+    // each feed is in its own order; together, by the authors' clocks (a stable sort keeps a feed's order on a tie)
+    return feeds.length ? all.sort((a, b) => b.post.ts - a.post.ts) : all
+  }, [posts, groupPosts, feeds, channel?.admin, myLang])
 
   return (
     <section class="screen" aria-labelledby="channel-title">
@@ -166,16 +219,21 @@ export default function ChannelHome({ id }: { id: string }) {
                   {t('channelStats.title')}
                 </button>
               )}
+              {channel.admin && (
+                <button class="btn btn--small" onClick={() => go('channel-groups', id)}>
+                  {t('channels.groups.title')}
+                </button>
+              )}
             </div>
           )}
         </div>
-        {channel?.admin && <PostComposer id={id} langs={channel.langs} />}
+        {channel?.admin && <PostComposer id={id} langs={channel.langs} groups={feeds} />}
         {channel?.admin && <ScheduledList id={id} posted={postIds} />}
         {shown && shown.length === 0 && <p class="muted pad">{t('channels.noPosts')}</p>}
         {shown && shown.length > 0 && (
           <div class="posts" aria-label={t('channels.posts')} role="feed">
-            {shown.map((p) => (
-              <PostView key={p.id} post={p} channel={id} />
+            {shown.map(({ post, group }) => (
+              <PostView key={`${group?.id ?? id}:${post.id}`} post={post} channel={id} group={group?.name} />
             ))}
           </div>
         )}

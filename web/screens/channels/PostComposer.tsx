@@ -3,7 +3,8 @@
 // advertising mark, and a coupon (made on the server first: the post carries its id and title). Checked
 // with the server's own grammar (checkPost) before it is sent. Sent now, or scheduled: the server then
 // publishes it at the chosen time (this device's clock and time zone pick it; the server keeps the
-// instant). A scheduled post carries no photo or video.
+// instant). A scheduled post carries no photo or video. A post for one customer group goes to that group's
+// feed instead of the channel's, now (never scheduled) and to every language.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
@@ -56,11 +57,25 @@ function PickedPreview({ picked, onRemove }: { picked: PickedMedia; onRemove: ()
   )
 }
 
-/** `langs`: the languages the channel posts in, which a post may be kept to. */
-export function PostComposer({ id, langs }: { id: string; langs: readonly string[] }) {
+/**
+ * `langs`: the languages the channel posts in, which a post may be kept to. `groups`: the channel's
+ * customer groups, one of which a post may be for instead.
+ */
+export function PostComposer({
+  id,
+  langs,
+  groups = [],
+}: {
+  id: string
+  langs: readonly string[]
+  groups?: readonly { id: string; name: string }[]
+}) {
   const [text, setText] = useState('')
   // the languages the post is for; none ticked: everyone
   const [audience, setAudience] = useState<string[]>([])
+  // the customer group the post is for ('': the channel's own feed); a group that went counts as none
+  const [groupPick, setGroup] = useState('')
+  const group = groups.some((g) => g.id === groupPick) ? groupPick : ''
   const [buttons, setButtons] = useState<PostButton[]>([])
   const [ad, setAd] = useState(false)
   const [coupon, setCoupon] = useState<CouponDraft | null>(null)
@@ -124,10 +139,11 @@ export function PostComposer({ id, langs }: { id: string; langs: readonly string
         ...(buttons.length ? { buttons } : {}),
         ...(ad ? { ad: true } : {}),
         ...(ref ? { coupon: ref } : {}),
-        // in the channel's order, and only languages it still posts in
-        ...(audience.length ? { langs: langs.filter((l) => audience.includes(l)) } : {}),
+        // in the channel's order, and only languages it still posts in; a group's post is for all of its people
+        ...(audience.length && !group ? { langs: langs.filter((l) => audience.includes(l)) } : {}),
       }
-      if (later !== null) {
+      if (group) await postToChannel(group, post)
+      else if (later !== null) {
         const at = new Date(later).getTime()
         if (!Number.isFinite(at) || at <= Date.now()) return setError(t('scheduled.past'))
         await schedulePost(id, post, at)
@@ -138,6 +154,7 @@ export function PostComposer({ id, langs }: { id: string; langs: readonly string
       setButtons([])
       setAd(false)
       setAudience([])
+      setGroup('')
       setCoupon(null)
       setMade(null)
       setPicked(null)
@@ -224,29 +241,61 @@ export function PostComposer({ id, langs }: { id: string; langs: readonly string
         <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
         <span>{t('channels.adCheck')}</span>
       </label>
-      {langs.length > 1 && (
+      {(langs.length > 1 || groups.length > 0) && (
         <fieldset class="audience">
           <legend class="field__label">{t('channels.audience')}</legend>
-          <p class="muted">{audience.length ? t('channels.audienceSome') : t('channels.audienceAll')}</p>
-          {langs.map((l) => (
-            <label class="check" key={l}>
-              <input
-                type="checkbox"
-                checked={audience.includes(l)}
+          {groups.length > 0 && (
+            <label class="field">
+              <span class="field__label">{t('channels.groups.pick')}</span>
+              <select
+                value={group}
                 onChange={(e) => {
-                  const on = e.currentTarget.checked
-                  setAudience((all) => (on ? [...all, l] : all.filter((x) => x !== l)))
+                  const g = e.currentTarget.value
+                  setGroup(g)
+                  // a group's post goes out now, to the whole group
+                  if (g) setLater(null)
                 }}
-              />
-              <span>{languageName(l)}</span>
+              >
+                <option value="">{t('channels.groups.everyone')}</option>
+                {groups.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+              </select>
             </label>
-          ))}
+          )}
+          <p class="muted">
+            {group
+              ? t('channels.groups.audienceGroup')
+              : audience.length
+                ? t('channels.audienceSome')
+                : langs.length > 1
+                  ? t('channels.audienceAll')
+                  : t('channels.groups.audienceEveryone')}
+          </p>
+          {langs.length > 1 &&
+            langs.map((l) => (
+              <label class="check" key={l}>
+                <input
+                  type="checkbox"
+                  disabled={!!group}
+                  checked={!group && audience.includes(l)}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked
+                    setAudience((all) => (on ? [...all, l] : all.filter((x) => x !== l)))
+                  }}
+                />
+                <span>{languageName(l)}</span>
+              </label>
+            ))}
         </fieldset>
       )}
       {!picked && (
         <label class="check">
           <input
             type="checkbox"
+            disabled={!!group}
             checked={later !== null}
             onChange={(e) => setLater(e.currentTarget.checked ? localInput(Date.now() + 3_600_000) : null)}
           />

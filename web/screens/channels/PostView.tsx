@@ -25,8 +25,11 @@ function Buttons({ buttons, onTap }: { buttons?: PostButton[]; onTap?: () => voi
   )
 }
 
-/** `channel`: the post is in that channel's feed, where its views and taps count. */
-export function PostView({ post, channel }: { post: ChannelPost; channel?: string }) {
+/**
+ * `channel`: the post is in that channel's feed, or one of its customer groups' feeds, where its views and
+ * taps count. `group`: the name of the customer group whose feed it is in, marked as the post is for them.
+ */
+export function PostView({ post, channel, group }: { post: ChannelPost; channel?: string; group?: string }) {
   const [viewing, setViewing] = useState(false)
   const ref = useRef<HTMLElement>(null)
   useEffect(() => (channel && ref.current ? watchPost(ref.current, channel, post.id) : undefined), [channel, post.id])
@@ -36,6 +39,7 @@ export function PostView({ post, channel }: { post: ChannelPost; channel?: strin
     <article class="post" ref={ref}>
       <header class="post__head">
         {post.ad && <span class="post__ad">{t('channels.ad')}</span>}
+        {group !== undefined && <span class="post__ad post__group">{t('channels.forGroup', { group })}</span>}
         {post.langs && (
           <span class="post__ad">{t('channels.forLangs', { langs: formatList(post.langs.map((l) => languageName(l))) })}</span>
         )}
