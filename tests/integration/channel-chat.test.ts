@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { download, sendMedia, upload } from '../fixtures/media.ts'
-import { api, signIn, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
-import type { RunningServer } from '../../server/app.ts'
-import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
+import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { pushSuite } from '../fixtures/push-suite.ts'
 import type { PushPayload } from '../../protocol/push.ts'
-import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
+import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { bodies, connect, msgs, send, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
@@ -295,27 +294,14 @@ describe.each(backends())('chat with a channel (%s)', (backend) => {
 })
 
 describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
-  let server: RunningServer
-  let service: PushServiceFixture
-  const clients: SyncClient[] = []
+  const suite = pushSuite(backend, { coalesceMs: 200, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 })
+  const server = () => suite.server
   let n = 0
-  beforeAll(async () => {
-    service = await startPushService()
-    server = await startServerOn(await freshDatabaseUrl(backend), {
-      push: { allowHttp: true, coalesceMs: 200, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 },
-    })
-  })
-  afterAll(async () => {
-    for (const c of clients.splice(0)) c.destroy()
-    service?.release()
-    await server?.close()
-    await service?.close()
-  })
-  const user = (handle: string, name: string) => signUp(server, `${handle}${n++}_${backend.slice(0, 2)}`, name)
+  const user = (handle: string, name: string) => signUp(server(), `${handle}${n++}_${backend.slice(0, 2)}`, name)
   const device = async (s: Session, name: string) => {
-    const session = await signIn(server, s.user.handle, TEST_PASSWORD, name)
-    const sub = service.subscription(name)
-    expect((await api(server, session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status).toBe(200)
+    const session = await signIn(server(), s.user.handle, TEST_PASSWORD, name)
+    const sub = suite.service.subscription(name)
+    expect((await api(server(), session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status).toBe(200)
     return sub
   }
 
@@ -325,24 +311,26 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
     const adaPhone = await device(ada, `ada-phone-${backend}`)
     const umaPhone = await device(uma, `uma-phone-${backend}`)
     const ch = (
-      await api<Channel>(server, ann.token, 'POST', '/api/channels', {
+      await api<Channel>(server(), ann.token, 'POST', '/api/channels', {
         handle: `pushcafe${n++}`,
         name: 'Corner Café',
         category: 'food',
         langs: ['en'],
       })
     ).body
-    expect((await api(server, ann.token, 'POST', `/api/channels/${ch.id}/admins`, { handle: ada.user.handle })).status).toBe(200)
-    const convId = (await api<Chat>(server, uma.token, 'POST', `/api/channels/${ch.id}/chat`)).body.id
-    const umaPage = await connect(server, uma.token, pageDoc(convId, 0))
-    const annPage = await connect(server, ann.token, pageDoc(convId, 0))
-    clients.push(umaPage, annPage)
+    expect((await api(server(), ann.token, 'POST', `/api/channels/${ch.id}/admins`, { handle: ada.user.handle })).status).toBe(
+      200,
+    )
+    const convId = (await api<Chat>(server(), uma.token, 'POST', `/api/channels/${ch.id}/chat`)).body.id
+    const umaPage = await connect(server(), uma.token, pageDoc(convId, 0))
+    const annPage = await connect(server(), ann.token, pageDoc(convId, 0))
+    suite.keep(umaPage, annPage)
     const question = send(umaPage, uma.user.id, 'A table for two?')
     await until(() => bodies(annPage).length === 1, 'the admin has the question')
     // each admin's phone is told who wrote to which of their channels
     for (const phone of [annPhone, adaPhone]) {
-      await until(() => service.delivered(phone.name).length >= 1, "an admin's push")
-      expect(service.delivered(phone.name)[0]).toMatchObject({
+      await until(() => suite.service.delivered(phone.name).length >= 1, "an admin's push")
+      expect(suite.service.delivered(phone.name)[0]).toMatchObject({
         v: 1,
         chat: convId,
         msg: question.id,
@@ -353,9 +341,9 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
       } satisfies Partial<PushPayload>)
     }
     const answer = send(annPage, ann.user.id, 'Yes, at 8')
-    await until(() => service.delivered(umaPhone.name).length >= 1, "the user's push")
+    await until(() => suite.service.delivered(umaPhone.name).length >= 1, "the user's push")
     // (its count holds the user's own question too: this client never marked it read)
-    expect(service.delivered(umaPhone.name)[0]).toMatchObject({
+    expect(suite.service.delivered(umaPhone.name)[0]).toMatchObject({
       v: 1,
       chat: convId,
       msg: answer.id,
@@ -363,12 +351,12 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
       title: 'Corner Café',
       body: 'Yes, at 8',
     } satisfies Partial<PushPayload>)
-    expect(JSON.stringify(service.delivered(umaPhone.name))).not.toContain('Ann Admin')
+    expect(JSON.stringify(suite.service.delivered(umaPhone.name))).not.toContain('Ann Admin')
     // the answer is the channel's: no admin is pushed it, not its author, not the other admin
     const later = send(umaPage, uma.user.id, 'Great, thanks')
     for (const phone of [annPhone, adaPhone])
-      await until(() => service.delivered(phone.name).some((p) => p.msg === later.id), "the user's next message")
+      await until(() => suite.service.delivered(phone.name).some((p) => p.msg === later.id), "the user's next message")
     for (const phone of [annPhone, adaPhone])
-      expect(service.delivered(phone.name).map((p) => p.msg)).toEqual([question.id, later.id])
+      expect(suite.service.delivered(phone.name).map((p) => p.msg)).toEqual([question.id, later.id])
   })
 })

@@ -3,13 +3,13 @@
 // person who does not follow, a stranger cannot open the feed. The admins learn how many of the listed
 // people follow, rounded and nothing under 20, never who. Taking someone off the list, their unfollowing
 // and deleting the group close their sockets to the feed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/app.ts'
-import { api, signIn, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
-import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
+import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { backends } from '../fixtures/databases.ts'
+import { pushSuite } from '../fixtures/push-suite.ts'
 import { connect, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
-import { startPushService, type PushServiceFixture, type TestSubscription } from '../fixtures/push-service.ts'
+import type { TestSubscription } from '../fixtures/push-service.ts'
 import {
   CHANNEL_ROOTS,
   channelHeadDoc,
@@ -34,39 +34,27 @@ const post = (from: string, text: string): ChannelPost => ({
 })
 
 describe.each(backends())('customer groups (%s)', (backend) => {
-  let server: RunningServer
-  let service: PushServiceFixture
-  const clients: SyncClient[] = []
+  const suite = pushSuite(backend, { coalesceMs: 200, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 })
   let n = 0
 
-  beforeAll(async () => {
-    service = await startPushService()
-    server = await startServerOn(await freshDatabaseUrl(backend), {
-      push: { allowHttp: true, coalesceMs: 200, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 },
-    })
-  })
-  afterAll(async () => {
-    for (const c of clients.splice(0)) c.destroy()
-    await server?.close()
-    await service?.close()
-  })
-
   const tag = backend.slice(0, 2)
-  const user = (name: string) => signUp(server, `${name}${n++}_${tag}`, name)
-  const call = <T>(s: Session, method: string, path: string, body?: unknown) => api<T>(server, s.token, method, path, body)
+  const user = (name: string) => signUp(suite.server, `${name}${n++}_${tag}`, name)
+  const call = <T>(s: Session, method: string, path: string, body?: unknown) => api<T>(suite.server, s.token, method, path, body)
   const device = async (s: Session, name: string) => {
-    const session = await signIn(server, s.user.handle, TEST_PASSWORD, name)
-    const sub = service.subscription(`${name}-${backend}`)
-    expect((await api<PushState>(server, session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status).toBe(200)
+    const session = await signIn(suite.server, s.user.handle, TEST_PASSWORD, name)
+    const sub = suite.service.subscription(`${name}-${backend}`)
+    expect(
+      (await api<PushState>(suite.server, session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status,
+    ).toBe(200)
     return sub
   }
-  const delivered = (sub: TestSubscription) => service.delivered(sub.name) as unknown as ChannelPushPayload[]
+  const delivered = (sub: TestSubscription) => suite.service.delivered(sub.name) as unknown as ChannelPushPayload[]
   const open = async (s: Session, doc: string) => {
-    const c = await connect(server, s.token, doc, { ack: true })
-    clients.push(c)
+    const c = await connect(suite.server, s.token, doc, { ack: true })
+    suite.keep(c)
     return c
   }
-  const upgrade = (s: Session, doc: string) => upgradeStatus(`${syncUrl(server)}/${doc}?token=${s.token}`)
+  const upgrade = (s: Session, doc: string) => upgradeStatus(`${syncUrl(suite.server)}/${doc}?token=${s.token}`)
   const write = (c: SyncClient, p: ChannelPost) => c.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([p])
   const committed = (c: SyncClient) =>
     until(() => c.ackedClock() >= Y.getState(c.doc.store, c.doc.clientID), 'the posts are committed')

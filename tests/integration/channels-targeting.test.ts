@@ -3,13 +3,13 @@
 // preview leave it out, a Japanese follower's count it; only Japanese followers' devices are pushed it, and
 // a post for everyone right after it still reaches everyone. Languages the channel does not post in, or
 // that are not the app's, are refused whole.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/app.ts'
-import { api, signIn, signUp, TEST_PASSWORD, startServerOn } from '../fixtures/server.ts'
-import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
+import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { backends } from '../fixtures/databases.ts'
+import { pushSuite } from '../fixtures/push-suite.ts'
 import { connect, until, type SyncClient } from '../fixtures/sync-client.ts'
-import { startPushService, type PushServiceFixture, type TestSubscription } from '../fixtures/push-service.ts'
+import type { TestSubscription } from '../fixtures/push-service.ts'
 import {
   CHANNEL_ROOTS,
   channelHeadDoc,
@@ -37,60 +37,49 @@ const post = (from: string, text: string, extra: Partial<ChannelPost> = {}): Cha
 })
 
 describe.each(backends())('posts for some languages (%s)', (backend) => {
-  let server: RunningServer
-  let service: PushServiceFixture
-  const clients: SyncClient[] = []
+  const suite = pushSuite(backend, { coalesceMs: COALESCE_MS, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 })
   let n = 0
-
-  beforeAll(async () => {
-    service = await startPushService()
-    server = await startServerOn(await freshDatabaseUrl(backend), {
-      push: { allowHttp: true, coalesceMs: COALESCE_MS, concurrency: 2, timeoutMs: 30_000, retryBaseMs: 200 },
-    })
-  })
-  afterAll(async () => {
-    for (const c of clients.splice(0)) c.destroy()
-    await server?.close()
-    await service?.close()
-  })
 
   /** A user whose Sori language is `lang`. */
   const user = async (name: string, lang: string) => {
-    const s = await signUp(server, `${name}${n++}_${backend.slice(0, 2)}`, name)
-    expect((await api<Me>(server, s.token, 'PATCH', '/api/me', { lang })).body.lang).toBe(lang)
+    const s = await signUp(suite.server, `${name}${n++}_${backend.slice(0, 2)}`, name)
+    expect((await api<Me>(suite.server, s.token, 'PATCH', '/api/me', { lang })).body.lang).toBe(lang)
     return s
   }
   const device = async (s: Session, name: string, lang: string) => {
-    const session = await signIn(server, s.user.handle, TEST_PASSWORD, name)
-    const sub = service.subscription(`${name}-${backend}`)
-    expect((await api<PushState>(server, session.token, 'PUT', '/api/push/subscription', sub.body(lang, true))).status).toBe(200)
+    const session = await signIn(suite.server, s.user.handle, TEST_PASSWORD, name)
+    const sub = suite.service.subscription(`${name}-${backend}`)
+    expect(
+      (await api<PushState>(suite.server, session.token, 'PUT', '/api/push/subscription', sub.body(lang, true))).status,
+    ).toBe(200)
     return sub
   }
-  const delivered = (sub: TestSubscription) => service.delivered(sub.name) as unknown as ChannelPushPayload[]
+  const delivered = (sub: TestSubscription) => suite.service.delivered(sub.name) as unknown as ChannelPushPayload[]
   const open = async (s: Session, doc: string) => {
-    const c = await connect(server, s.token, doc, { ack: true })
-    clients.push(c)
+    const c = await connect(suite.server, s.token, doc, { ack: true })
+    suite.keep(c)
     return c
   }
   const write = (c: SyncClient, p: ChannelPost) => c.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([p])
   const committed = (c: SyncClient) =>
     until(() => c.ackedClock() >= Y.getState(c.doc.store, c.doc.clientID), 'the posts are committed')
   const meta = (head: SyncClient) => head.doc.getMap(CHANNEL_ROOTS.head.meta).toJSON() as ChannelHeadMeta
-  const followed = async (s: Session) => (await api<Channel[]>(server, s.token, 'GET', '/api/me/channels')).body[0]
+  const followed = async (s: Session) => (await api<Channel[]>(suite.server, s.token, 'GET', '/api/me/channels')).body[0]
 
   it('a post for Japanese readers counts and shows for them only, and is pushed to them only', async () => {
     const [ann, kim, aki] = [await user('ann', 'en'), await user('kim', 'ko'), await user('aki', 'ja')]
     const kimPhone = await device(kim, 'kim-phone', 'ko')
     const akiPhone = await device(aki, 'aki-phone', 'ja')
     const ch = (
-      await api<Channel>(server, ann.token, 'POST', '/api/channels', {
+      await api<Channel>(suite.server, ann.token, 'POST', '/api/channels', {
         handle: `shop${n++}_${backend.slice(0, 2)}`,
         name: 'Seoul Shop',
         category: 'shopping',
         langs: ['ko', 'ja'],
       })
     ).body
-    for (const s of [kim, aki]) expect((await api(server, s.token, 'POST', `/api/channels/${ch.id}/follow`)).status).toBe(200)
+    for (const s of [kim, aki])
+      expect((await api(suite.server, s.token, 'POST', `/api/channels/${ch.id}/follow`)).status).toBe(200)
     const page = await open(ann, channelPageDoc(ch.id, 0))
     const head = await open(kim, channelHeadDoc(ch.id))
 
@@ -136,7 +125,10 @@ describe.each(backends())('posts for some languages (%s)', (backend) => {
       'aki is pushed both',
     )
     await until(() => delivered(kimPhone).some((p) => p.body === 'New arrivals'), 'kim is pushed the post for everyone')
-    await until(() => server.push.stats().channelSweeps === 0 && server.push.stats().channelQueued === 0, 'the sweeps end')
+    await until(
+      () => suite.server.push.stats().channelSweeps === 0 && suite.server.push.stats().channelQueued === 0,
+      'the sweeps end',
+    )
     expect(delivered(akiPhone).map((p) => p.body)).toEqual(
       expect.arrayContaining(['Open today until 9', '東京店のお知らせ', '新商品', 'New arrivals']),
     )
@@ -153,7 +145,7 @@ describe.each(backends())('posts for some languages (%s)', (backend) => {
   it('languages the channel does not post in, or that are not the app’s, are refused whole', async () => {
     const ann = await user('ann', 'en')
     const ch = (
-      await api<Channel>(server, ann.token, 'POST', '/api/channels', {
+      await api<Channel>(suite.server, ann.token, 'POST', '/api/channels', {
         handle: `label${n++}_${backend.slice(0, 2)}`,
         name: 'Label',
         category: 'music',
@@ -177,12 +169,12 @@ describe.each(backends())('posts for some languages (%s)', (backend) => {
     expect(meta(head)).toMatchObject({ count: 0, targeted: [] })
 
     // the same for a post scheduled for later
-    const later = await api(server, ann.token, 'POST', `/api/channels/${ch.id}/scheduled`, {
+    const later = await api(suite.server, ann.token, 'POST', `/api/channels/${ch.id}/scheduled`, {
       at: Date.now() + 3_600_000,
       post: { kind: 'text', text: 'later', langs: ['ja'] },
     })
     expect(later.status).toBe(400)
-    const ok = await api(server, ann.token, 'POST', `/api/channels/${ch.id}/scheduled`, {
+    const ok = await api(suite.server, ann.token, 'POST', `/api/channels/${ch.id}/scheduled`, {
       at: Date.now() + 3_600_000,
       post: { kind: 'text', text: 'later', langs: ['en'] },
     })
