@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { download, sendMedia, upload } from '../fixtures/media.ts'
-import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { pushSuite } from '../fixtures/push-suite.ts'
 import type { PushPayload } from '../../protocol/push.ts'
 import { backends } from '../fixtures/databases.ts'
@@ -298,18 +298,12 @@ describe.each(backends())('pushes of a chat with a channel (%s)', (backend) => {
   const server = () => suite.server
   let n = 0
   const user = (handle: string, name: string) => signUp(server(), `${handle}${n++}_${backend.slice(0, 2)}`, name)
-  const device = async (s: Session, name: string) => {
-    const session = await signIn(server(), s.user.handle, TEST_PASSWORD, name)
-    const sub = suite.service.subscription(name)
-    expect((await api(server(), session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status).toBe(200)
-    return sub
-  }
 
   it("the user's devices get the channel's answer under the channel's name; every admin's devices get the user's words", async () => {
     const [ann, ada, uma] = [await user('ann', 'Ann Admin'), await user('ada', 'Ada Admin'), await user('uma', 'uma')]
-    const annPhone = await device(ann, `ann-phone-${backend}`)
-    const adaPhone = await device(ada, `ada-phone-${backend}`)
-    const umaPhone = await device(uma, `uma-phone-${backend}`)
+    const annPhone = await suite.device(ann, `ann-phone-${backend}`)
+    const adaPhone = await suite.device(ada, `ada-phone-${backend}`)
+    const umaPhone = await suite.device(uma, `uma-phone-${backend}`)
     const ch = (
       await api<Channel>(server(), ann.token, 'POST', '/api/channels', {
         handle: `pushcafe${n++}`,

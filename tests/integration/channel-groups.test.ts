@@ -5,7 +5,7 @@
 // and deleting the group close their sockets to the feed.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { pushSuite } from '../fixtures/push-suite.ts'
 import { connect, syncUrl, until, upgradeStatus, type SyncClient } from '../fixtures/sync-client.ts'
@@ -22,7 +22,7 @@ import {
 } from '../../protocol/channels.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { Session } from '../../protocol/api.ts'
-import type { ChannelPushPayload, PushState } from '../../protocol/push.ts'
+import type { ChannelPushPayload } from '../../protocol/push.ts'
 
 let seq = 0
 const post = (from: string, text: string): ChannelPost => ({
@@ -40,14 +40,6 @@ describe.each(backends())('customer groups (%s)', (backend) => {
   const tag = backend.slice(0, 2)
   const user = (name: string) => signUp(suite.server, `${name}${n++}_${tag}`, name)
   const call = <T>(s: Session, method: string, path: string, body?: unknown) => api<T>(suite.server, s.token, method, path, body)
-  const device = async (s: Session, name: string) => {
-    const session = await signIn(suite.server, s.user.handle, TEST_PASSWORD, name)
-    const sub = suite.service.subscription(`${name}-${backend}`)
-    expect(
-      (await api<PushState>(suite.server, session.token, 'PUT', '/api/push/subscription', sub.body('en', true))).status,
-    ).toBe(200)
-    return sub
-  }
   const delivered = (sub: TestSubscription) => suite.service.delivered(sub.name) as unknown as ChannelPushPayload[]
   const open = async (s: Session, doc: string) => {
     const c = await connect(suite.server, s.token, doc, { ack: true })
@@ -79,8 +71,8 @@ describe.each(backends())('customer groups (%s)', (backend) => {
       await user('oli'),
       await user('sam'),
     ]
-    const miaPhone = await device(mia, 'mia-phone')
-    const oliPhone = await device(oli, 'oli-phone')
+    const miaPhone = await suite.device(mia, `mia-phone-${backend}`)
+    const oliPhone = await suite.device(oli, `oli-phone-${backend}`)
     const ch = await channel(ann)
     await follow(mia, ch)
     await follow(oli, ch)

@@ -5,7 +5,7 @@
 // that are not the app's, are refused whole.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { api, signIn, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { pushSuite } from '../fixtures/push-suite.ts'
 import { connect, until, type SyncClient } from '../fixtures/sync-client.ts'
@@ -22,7 +22,7 @@ import {
 } from '../../protocol/channels.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import type { Me, Session } from '../../protocol/api.ts'
-import type { ChannelPushPayload, PushState } from '../../protocol/push.ts'
+import type { ChannelPushPayload } from '../../protocol/push.ts'
 
 const COALESCE_MS = 300
 
@@ -46,14 +46,6 @@ describe.each(backends())('posts for some languages (%s)', (backend) => {
     expect((await api<Me>(suite.server, s.token, 'PATCH', '/api/me', { lang })).body.lang).toBe(lang)
     return s
   }
-  const device = async (s: Session, name: string, lang: string) => {
-    const session = await signIn(suite.server, s.user.handle, TEST_PASSWORD, name)
-    const sub = suite.service.subscription(`${name}-${backend}`)
-    expect(
-      (await api<PushState>(suite.server, session.token, 'PUT', '/api/push/subscription', sub.body(lang, true))).status,
-    ).toBe(200)
-    return sub
-  }
   const delivered = (sub: TestSubscription) => suite.service.delivered(sub.name) as unknown as ChannelPushPayload[]
   const open = async (s: Session, doc: string) => {
     const c = await connect(suite.server, s.token, doc, { ack: true })
@@ -68,8 +60,8 @@ describe.each(backends())('posts for some languages (%s)', (backend) => {
 
   it('a post for Japanese readers counts and shows for them only, and is pushed to them only', async () => {
     const [ann, kim, aki] = [await user('ann', 'en'), await user('kim', 'ko'), await user('aki', 'ja')]
-    const kimPhone = await device(kim, 'kim-phone', 'ko')
-    const akiPhone = await device(aki, 'aki-phone', 'ja')
+    const kimPhone = await suite.device(kim, `kim-phone-${backend}`, 'ko')
+    const akiPhone = await suite.device(aki, `aki-phone-${backend}`, 'ja')
     const ch = (
       await api<Channel>(suite.server, ann.token, 'POST', '/api/channels', {
         handle: `shop${n++}_${backend.slice(0, 2)}`,
