@@ -1,61 +1,36 @@
-// Writing a post, for a channel's admins: text, a photo or a video (made ready on the device as a chat's,
-// uploaded for this channel, the text then its caption), up to five buttons that open web pages, and the
-// advertising mark, and a coupon (made on the server first: the post carries its id and title). Checked
-// with the server's own grammar (checkPost) before it is sent. Sent now, or scheduled: the server then
-// publishes it at the chosen time (this device's clock and time zone pick it; the server keeps the
-// instant). A scheduled post carries no photo or video. A post for one customer group goes to that group's
-// feed instead of the channel's, now (never scheduled) and to every language.
-import { useEffect, useRef, useState } from 'preact/hooks'
-import { MAX_BUTTON_LABEL_CHARS, MAX_POST_BUTTONS, MAX_POST_CHARS, type PostButton } from '../../../protocol/channels.ts'
+// Writing a post, for a channel's admins, of any kind: text, a photo (or a wide one) or a video (made ready
+// on the device as a chat's, uploaded for this channel, the text then its caption), a list of up to five
+// items, or a carousel of two to six cards; up to five buttons that open web pages, the advertising mark,
+// and a coupon (made on the server first: the post carries its id and title). Checked with the server's own
+// grammar (checkPost) before anything is sent, and shown as followers will see it. Sent now, or scheduled:
+// the server then publishes it at the chosen time (this device's clock and time zone pick it; the server
+// keeps the instant). A scheduled post carries no photo or video. A post for one customer group goes to
+// that group's feed instead of the channel's, now (never scheduled) and to every language.
+import { useRef, useState } from 'preact/hooks'
+import { MAX_POST_CHARS, type PostButton, type PostKind } from '../../../protocol/channels.ts'
+import type { PostCoupon } from '../../../protocol/coupons.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import { pickMedia, postToChannel, uploadChannelMedia, type PickedMedia } from '../../models/channel-actions.ts'
+import { me } from '../../models/index.ts'
 import { localInput, schedulePost } from '../../models/scheduled.ts'
-import { formatLongDate, formatTime, languageName } from '../../i18n/format.ts'
+import { formatLongDate, formatTime } from '../../i18n/format.ts'
 import { createCoupon } from '../../models/coupons.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { CouponFields, newDraft, readDraft, type CouponDraft } from '../coupons/CouponFields.tsx'
 import { couponError } from '../coupons/couponError.ts'
+import { AudienceFields } from './AudienceFields.tsx'
+import { ButtonFields } from './ButtonFields.tsx'
+import { CarouselFields } from './CarouselFields.tsx'
+import { KindPicker } from './KindPicker.tsx'
+import { ListFields } from './ListFields.tsx'
+import { mediaErrorText, PickedPreview } from './MediaPick.tsx'
+import { PostPreview } from './PostPreview.tsx'
+import { draftPost, draftProblem, firstCards, firstItems, isVisual, reasonText } from './postDraft.ts'
 
-/** The grammar's reason, said in the user's language. */
-function reasonText(why: string): string {
-  if (/label/.test(why)) return t('channels.error.label')
-  if (/link|url/i.test(why)) return t('channels.error.link')
-  if (/text/.test(why)) return t('channels.error.text')
-  return t('channels.error.other')
-}
-
-const MEDIA_REASONS: Record<string, string> = {
-  too_large: 'media.error.tooLarge',
-  quota_exceeded: 'media.error.quota',
-  not_an_image: 'media.error.notImage',
-}
-
-/** Why picked media could not be uploaded, said in the user's language. */
-function mediaErrorText(err: unknown): string {
-  const code = (err as { code?: unknown }).code
-  const key = typeof code === 'string' ? MEDIA_REASONS[code] : undefined
-  return key ? t(key) : errorText(err)
-}
-
-/** The picked photo (its object URL) or video (its label) above the text, and a way to take it out. */
-function PickedPreview({ picked, onRemove }: { picked: PickedMedia; onRemove: () => void }) {
-  const [url, setUrl] = useState<string | null>(null)
-  useEffect(() => {
-    if (picked.kind !== 'photo') return
-    const u = URL.createObjectURL(picked.file)
-    setUrl(u)
-    return () => URL.revokeObjectURL(u)
-  }, [picked])
-  return (
-    <div class="post-media-pick">
-      {url ? <img class="post-media-pick__img" src={url} alt={t('media.photo')} /> : <span>{t('media.video')}</span>}
-      <button type="button" class="btn btn--small" onClick={onRemove}>
-        {t('channels.removeMedia')}
-      </button>
-    </div>
-  )
-}
+/** Whether picked media suits a kind of post: a photo a photo or wide photo post, a video a video post. */
+const suits = (k: PostKind, p: PickedMedia) =>
+  k === 'video' ? p.kind === 'video' : (k === 'photo' || k === 'widePhoto') && p.kind === 'photo'
 
 /**
  * `langs`: the languages the channel posts in, which a post may be kept to. `groups`: the channel's
@@ -70,7 +45,10 @@ export function PostComposer({
   langs: readonly string[]
   groups?: readonly { id: string; name: string }[]
 }) {
+  const [kind, setKind] = useState<PostKind>('text')
   const [text, setText] = useState('')
+  const [items, setItems] = useState(firstItems)
+  const [cards, setCards] = useState(firstCards)
   // the languages the post is for; none ticked: everyone
   const [audience, setAudience] = useState<string[]>([])
   // the customer group the post is for ('': the channel's own feed); a group that went counts as none
@@ -90,8 +68,41 @@ export function PostComposer({
   // uploaded already by an attempt whose post failed: a retry posts it instead of uploading it again
   const [uploaded, setUploaded] = useState<{ picked: PickedMedia; media: MediaRef } | null>(null)
   const [progress, setProgress] = useState('')
+  // shown at once for a list or carousel, whose layout is the point; on a tap for the rest
+  const [previewing, setPreviewing] = useState(false)
   const picker = useRef<HTMLInputElement>(null)
-  const setButton = (i: number, b: Partial<PostButton>) => setButtons((all) => all.map((x, j) => (j === i ? { ...x, ...b } : x)))
+  const userId = me.value?.id ?? ''
+
+  /** The post as it goes out, given its media and coupon once they are on the server. */
+  const build = (media?: MediaRef, ref?: PostCoupon) =>
+    draftPost({
+      kind,
+      text,
+      items,
+      cards,
+      buttons,
+      ad,
+      // in the channel's order, and only languages it still posts in; a group's post is for all of its people
+      langs: audience.length && !group ? langs.filter((l) => audience.includes(l)) : [],
+      media,
+      coupon: ref,
+    })
+
+  function chooseKind(k: PostKind) {
+    setKind(k)
+    setError('')
+    if (picked && !suits(k, picked)) setPicked(null)
+    // a scheduled post carries no photo or video
+    if (isVisual(k)) setLater(null)
+    if (k === 'list' || k === 'carousel') setPreviewing(true)
+  }
+
+  function pick(p: PickedMedia | null) {
+    if (!p) return setError(t('media.error.other'))
+    setPicked(p)
+    // the kind follows what was picked: a video makes a video post, a photo a photo post unless a wide one
+    if (!suits(kind, p)) setKind(p.kind)
+  }
 
   async function send(e: Event) {
     e.preventDefault()
@@ -99,49 +110,37 @@ export function PostComposer({
     setDone('')
     setBusy(true)
     try {
-      let ref: { id: string; title: string } | undefined
-      if (coupon) {
-        if (made?.draft === coupon) ref = { id: made.id, title: made.title }
-        else {
-          const c = readDraft(coupon)
-          if (typeof c === 'string') return setError(c)
-          try {
-            const created = await createCoupon(id, c)
-            ref = { id: created.id, title: created.title }
-            setMade({ draft: coupon, ...ref })
-          } catch (err) {
-            return setError(couponError(err))
-          }
+      const reuse = coupon && made?.draft === coupon ? { id: made.id, title: made.title } : undefined
+      const newCoupon = coupon && !reuse ? readDraft(coupon) : null
+      if (typeof newCoupon === 'string') return setError(newCoupon)
+      const known = uploaded?.picked === picked ? uploaded?.media : undefined
+      // a bad draft stops here: before a coupon is made or a photo uploaded
+      const problem = draftProblem(build(known, reuse), userId, newCoupon?.title)
+      if (problem) return setError(problem)
+      let ref = reuse
+      if (newCoupon && coupon) {
+        try {
+          const created = await createCoupon(id, newCoupon)
+          ref = { id: created.id, title: created.title }
+          setMade({ draft: coupon, ...ref })
+        } catch (err) {
+          return setError(couponError(err))
         }
       }
-      let media: MediaRef | undefined
-      if (picked) {
-        if (uploaded?.picked === picked) media = uploaded.media
-        else {
-          try {
-            media = await uploadChannelMedia(id, picked, (sent) =>
-              setProgress(t('media.percent', { percent: Math.floor((100 * sent) / Math.max(1, picked.file.size)) })),
-            )
-            setUploaded({ picked, media })
-          } catch (err) {
-            return setError(mediaErrorText(err))
-          } finally {
-            setProgress('')
-          }
+      let media = known
+      if (picked && isVisual(kind) && !media) {
+        try {
+          media = await uploadChannelMedia(id, picked, (sent) =>
+            setProgress(t('media.percent', { percent: Math.floor((100 * sent) / Math.max(1, picked.file.size)) })),
+          )
+          setUploaded({ picked, media })
+        } catch (err) {
+          return setError(mediaErrorText(err))
+        } finally {
+          setProgress('')
         }
       }
-      // a photo or video takes the text as its caption, which may be empty
-      const caption = text.trim() || ref?.title || ''
-      const post = {
-        ...(picked && media
-          ? { kind: picked.kind, media, ...(caption ? { text: caption } : {}) }
-          : { kind: 'text' as const, text: caption }),
-        ...(buttons.length ? { buttons } : {}),
-        ...(ad ? { ad: true } : {}),
-        ...(ref ? { coupon: ref } : {}),
-        // in the channel's order, and only languages it still posts in; a group's post is for all of its people
-        ...(audience.length && !group ? { langs: langs.filter((l) => audience.includes(l)) } : {}),
-      }
+      const post = build(media, ref)
       if (group) await postToChannel(group, post)
       else if (later !== null) {
         const at = new Date(later).getTime()
@@ -149,7 +148,11 @@ export function PostComposer({
         await schedulePost(id, post, at)
       } else await postToChannel(id, post)
       const when = later === null ? null : new Date(later).getTime()
+      setKind('text')
       setText('')
+      setItems(firstItems())
+      setCards(firstCards())
+      setPreviewing(false)
       setLater(null)
       setButtons([])
       setAd(false)
@@ -169,11 +172,16 @@ export function PostComposer({
     }
   }
 
+  const visual = isVisual(kind)
+  // a coupon not made yet is not in the preview: its card would ask the server for it
+  const shownCoupon = coupon && made?.draft === coupon ? { id: made.id, title: made.title } : undefined
+  const empty = kind === 'text' ? !text.trim() && !coupon : visual && !picked
   return (
     <form class="card form" onSubmit={send} aria-labelledby="compose-title">
       <h2 class="card__title" id="compose-title">
         {t('channels.compose')}
       </h2>
+      <KindPicker kind={kind} onChange={chooseKind} />
       <label class="field">
         <span class="field__label">{t('channels.postText')}</span>
         <textarea rows={4} maxLength={MAX_POST_CHARS} value={text} onInput={(e) => setText(e.currentTarget.value)} />
@@ -181,6 +189,7 @@ export function PostComposer({
       {picked ? (
         <PickedPreview picked={picked} onRemove={() => setPicked(null)} />
       ) : (
+        (kind === 'text' || visual) &&
         later === null && (
           <button type="button" class="btn btn--small" onClick={() => picker.current?.click()}>
             {t('channels.addMedia')}
@@ -190,46 +199,19 @@ export function PostComposer({
       <input
         ref={picker}
         type="file"
-        accept="image/*,video/*"
+        accept={kind === 'video' ? 'video/*' : kind === 'text' ? 'image/*,video/*' : 'image/*'}
         hidden
         onChange={(e) => {
           const file = e.currentTarget.files?.[0]
           e.currentTarget.value = ''
           if (!file) return
           setError('')
-          void pickMedia(file).then((p) => (p ? setPicked(p) : setError(t('media.error.other'))))
+          void pickMedia(file).then(pick)
         }}
       />
-      {buttons.map((b, i) => (
-        <fieldset key={i} class="post-button-field">
-          <legend>{t('channels.buttonN', { n: i + 1 })}</legend>
-          <label class="field">
-            <span class="field__label">{t('channels.buttonLabel')}</span>
-            <input
-              maxLength={MAX_BUTTON_LABEL_CHARS}
-              value={b.label}
-              onInput={(e) => setButton(i, { label: e.currentTarget.value })}
-            />
-          </label>
-          <label class="field">
-            <span class="field__label">{t('channels.buttonUrl')}</span>
-            <input
-              type="url"
-              placeholder="https://"
-              value={b.url}
-              onInput={(e) => setButton(i, { url: e.currentTarget.value })}
-            />
-          </label>
-          <button type="button" class="btn btn--small" onClick={() => setButtons((all) => all.filter((_, j) => j !== i))}>
-            {t('channels.removeButton')}
-          </button>
-        </fieldset>
-      ))}
-      {buttons.length < MAX_POST_BUTTONS && (
-        <button type="button" class="btn btn--small" onClick={() => setButtons((all) => [...all, { label: '', url: '' }])}>
-          {t('channels.addButton')}
-        </button>
-      )}
+      {kind === 'list' && <ListFields items={items} onChange={setItems} />}
+      {kind === 'carousel' && <CarouselFields cards={cards} onChange={setCards} />}
+      <ButtonFields buttons={buttons} onChange={setButtons} />
       {coupon ? (
         <CouponFields draft={coupon} onChange={(d) => setCoupon((c) => c && { ...c, ...d })} onRemove={() => setCoupon(null)} />
       ) : (
@@ -241,57 +223,19 @@ export function PostComposer({
         <input type="checkbox" checked={ad} onChange={(e) => setAd(e.currentTarget.checked)} />
         <span>{t('channels.adCheck')}</span>
       </label>
-      {(langs.length > 1 || groups.length > 0) && (
-        <fieldset class="audience">
-          <legend class="field__label">{t('channels.audience')}</legend>
-          {groups.length > 0 && (
-            <label class="field">
-              <span class="field__label">{t('channels.groups.pick')}</span>
-              <select
-                value={group}
-                onChange={(e) => {
-                  const g = e.currentTarget.value
-                  setGroup(g)
-                  // a group's post goes out now, to the whole group
-                  if (g) setLater(null)
-                }}
-              >
-                <option value="">{t('channels.groups.everyone')}</option>
-                {groups.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <p class="muted">
-            {group
-              ? t('channels.groups.audienceGroup')
-              : audience.length
-                ? t('channels.audienceSome')
-                : langs.length > 1
-                  ? t('channels.audienceAll')
-                  : t('channels.groups.audienceEveryone')}
-          </p>
-          {langs.length > 1 &&
-            langs.map((l) => (
-              <label class="check" key={l}>
-                <input
-                  type="checkbox"
-                  disabled={!!group}
-                  checked={!group && audience.includes(l)}
-                  onChange={(e) => {
-                    const on = e.currentTarget.checked
-                    setAudience((all) => (on ? [...all, l] : all.filter((x) => x !== l)))
-                  }}
-                />
-                <span>{languageName(l)}</span>
-              </label>
-            ))}
-        </fieldset>
-      )}
-      {!picked && (
+      <AudienceFields
+        langs={langs}
+        groups={groups}
+        audience={audience}
+        group={group}
+        onAudience={setAudience}
+        onGroup={(g) => {
+          setGroup(g)
+          // a group's post goes out now, to the whole group
+          if (g) setLater(null)
+        }}
+      />
+      {!picked && !visual && (
         <label class="check">
           <input
             type="checkbox"
@@ -314,6 +258,12 @@ export function PostComposer({
           />
         </label>
       )}
+      <PostPreview
+        post={build(uploaded?.picked === picked ? uploaded?.media : undefined, shownCoupon)}
+        userId={userId}
+        open={previewing}
+        onToggle={() => setPreviewing((on) => !on)}
+      />
       <p class="form__error" role="alert">
         {error}
       </p>
@@ -321,7 +271,7 @@ export function PostComposer({
         <span class="muted" role="status">
           {progress || done}
         </span>
-        <button class="btn btn--primary" type="submit" disabled={busy || (!text.trim() && !coupon && !picked)}>
+        <button class="btn btn--primary" type="submit" disabled={busy || empty}>
           {later !== null ? t('scheduled.submit') : t('channels.post')}
         </button>
       </div>
