@@ -26,13 +26,18 @@ async function phoneJpeg(): Promise<Buffer> {
     .toBuffer()
 }
 
-/** Sends `bytes` as a PATCH body and drops the connection once `sent` of them are on their way. */
+/**
+ * Sends `bytes` as a PATCH body and ends the connection once `sent` of them are on their way, as a phone
+ * that lost its network mid-upload: the body stops short of its Content-Length. The connection ends
+ * with a FIN after those bytes, not a reset, which could drop bytes the server had not read yet: so the
+ * server holds exactly `sent` of them, however busy it is.
+ */
 function cutPatch(url: string, token: string, id: string, bytes: Buffer, sent: number): Promise<void> {
   return new Promise((resolve) => {
     const req = openPatch(url, token, id, bytes.length)
     req.on('error', () => resolve())
     req.on('close', () => resolve())
-    req.write(bytes.subarray(0, sent), () => req.destroy())
+    req.write(bytes.subarray(0, sent), () => req.socket?.end())
   })
 }
 
