@@ -7,12 +7,26 @@ const TICKS_PER_SECOND = 100
 
 /** User + system CPU time of a process, in µs (resolution 10 ms). */
 export function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return statCpu(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+}
+
+function statCpu(stat: string): number {
   // the command name (field 2) may hold spaces; fields after its closing paren are space-separated
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const utime = Number(fields[11])
   const stime = Number(fields[12])
   return ((utime + stime) * 1e6) / TICKS_PER_SECOND
+}
+
+/** User + system CPU time of a process's main thread (its event loop, for Node), in µs. */
+export function mainThreadCpuMicros(pid: number): number {
+  return statCpu(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'))
+}
+
+/** Time a process's main thread has run and has waited for a core while runnable (/proc schedstat), in µs. */
+export function mainThreadSched(pid: number): { ranUs: number; waitedUs: number } {
+  const [ran, waited] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number)
+  return { ranUs: ran / 1000, waitedUs: waited / 1000 }
 }
 
 /** Resident set size and its peak (VmRSS, VmHWM), and the RSS's anonymous, file-backed and shared parts, in bytes. */

@@ -7,7 +7,7 @@
 //   A frame that arrives while the loop is held waits in the kernel: no metric of the server's own
 //   (like Sori's "held" latency, which starts at the frame's arrival in JavaScript) can see that wait.
 'use strict'
-const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks')
+const { monitorEventLoopDelay, PerformanceObserver, performance, constants } = require('node:perf_hooks')
 const { readFileSync } = require('node:fs')
 
 /** CPU seconds of this thread alone (Linux: /proc/thread-self/stat; utime + stime in clock ticks of 10 ms), or NaN. */
@@ -60,7 +60,8 @@ if (process.send) {
   // 2 ms: fine enough to see the few-millisecond stalls that make up a 25 ms budget, cheap enough not to matter
   const loop = monitorEventLoopDelay({ resolution: 2 })
   loop.enable()
-  let gc = { count: 0, totalMs: 0, maxMs: 0 }
+  const fresh = () => ({ count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 })
+  let gc = fresh()
   // the share of the window the event loop was not waiting for I/O, and the share its thread was on a core:
   // the difference is time the loop had work but waited for a core (run queue)
   let elu = performance.eventLoopUtilization()
@@ -71,6 +72,11 @@ if (process.send) {
       gc.count++
       gc.totalMs += e.duration
       if (e.duration > gc.maxMs) gc.maxMs = e.duration
+      // a full (mark-compact) collection, as against a scavenge of the young generation
+      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        gc.majorCount++
+        if (e.duration > gc.majorMaxMs) gc.majorMaxMs = e.duration
+      }
     }
   }).observe({ entryTypes: ['gc'] })
   process.on('message', (m) => {
@@ -90,7 +96,7 @@ if (process.send) {
       },
     })
     loop.reset()
-    gc = { count: 0, totalMs: 0, maxMs: 0 }
+    gc = fresh()
     elu = performance.eventLoopUtilization()
     cpu0 = cpu1
     t0 = performance.now()

@@ -45,7 +45,8 @@ export interface Pauses {
   loopBusy: number
   /** the share of the window the main thread was on a core (NaN where /proc is missing) */
   mainOnCpu: number
-  gc: { count: number; totalMs: number; maxMs: number }
+  /** every collection, and of them the full (mark-compact) ones */
+  gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number }
 }
 
 const live = new Set<ChildProcess>()

@@ -2,9 +2,11 @@
 // Web Push sending, against a push endpoint on localhost (in this process, answering 201 at once):
 //   - pushes per second and server CPU per push, for one message in each of `groups` groups whose members
 //     have `subs` subscriptions between them (one device each): every push encrypted (aes128gcm), signed
-//     (VAPID) and POSTed by the server's worker pool, as it would be to a browser's push service;
-//   - message delivery latency p50/p99 between two live clients of a direct chat, without pushes in
-//     flight and while those `subs` pushes are being made and sent, and the ratio of the two.
+//     (VAPID) and POSTed by the server's sending thread, as it would be to a browser's push service;
+//   - message delivery latency p50/p99 between two live clients of a direct chat in three windows: no group
+//     messages; the control, one message in each group with every subscription taken away (the messages'
+//     own cost to the message path: 10,000 inbox entries); and the same messages with `subs` pushes made
+//     and sent. The ratio of the last two is what the pushes cost delivery.
 // The server runs as a child process (bench/lib/servers.ts), so its CPU is read from /proc without this
 // process's clients and endpoint mixed in. Prints figures; never fails on time.
 import { createECDH, randomBytes } from 'node:crypto'
@@ -24,7 +26,7 @@ import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { HOST, startSori } from '../lib/servers.ts'
 import { createGroup, inPool, signUpUsers, type BenchUser } from '../lib/sori-api.ts'
 import { SyncClient } from '../lib/sync-client.ts'
-import { cpuMicros } from '../lib/proc.ts'
+import { cpuMicros, mainThreadCpuMicros, mainThreadSched } from '../lib/proc.ts'
 import { fmt, percentile, ratio, Samples } from '../lib/stats.ts'
 
 const { values: a } = parseArgs({
@@ -68,6 +70,19 @@ server.listen(0, workerData.host, () => parentPort.postMessage(server.address().
 const endpointPort = await new Promise<number>((r) => endpointThread.once('message', r))
 const endpointUrl = `http://${HOST}:${endpointPort}`
 const received = (): number => Atomics.load(counter, 0)
+
+/** The server's CPU (µs, all threads and its event loop's thread) and how long its event loop waited for a core, since `from`. */
+function serverCpu(pid: number, from?: { all: number; loop: number; waited: number; t: number }) {
+  const now = { all: cpuMicros(pid), loop: mainThreadCpuMicros(pid), waited: mainThreadSched(pid).waitedUs, t: performance.now() }
+  if (!from) return { ...now, seconds: 0 }
+  return {
+    all: now.all - from.all,
+    loop: now.loop - from.loop,
+    waited: now.waited - from.waited,
+    t: now.t,
+    seconds: (now.t - from.t) / 1000,
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'sori-bench-push-'))
 const pg =
@@ -188,53 +203,75 @@ try {
 
   for (let i = 0; i < 50; i++) await probe() // warm-up
   await server.pauses() // the next window starts here
-  const cpuQuiet0 = cpuMicros(server.pid)
+  const quiet0 = serverCpu(server.pid)
   const quiet = await probes(SAMPLES)
-  const cpuPerProbe = (cpuMicros(server.pid) - cpuQuiet0) / quiet.length
-
-  // one message in each group: SUBS pushes, while the probes go on
+  const quietCpu = serverCpu(server.pid, quiet0)
   const quietLoop = await server.pauses()
-  await sleep(200)
-  await server.pauses()
-  const cpu0 = cpuMicros(server.pid)
+
+  /** One message in each group (the n-th of each), while the probes go on until `more` says stop. */
+  const groupWindow = async (n: number, more: () => boolean) => {
+    await sleep(200)
+    await server.pauses()
+    const cpu0 = serverCpu(server.pid)
+    for (const [i, c] of senders.entries())
+      c.write(() =>
+        c.doc
+          .getArray<ChatMessage>(ROOTS.page.msgs)
+          .push([{ id: `g${run}x${n}x${i}`, from: sender.id, ts: Date.now(), kind: 'text', body: `news ${n} ${i}` }]),
+      )
+    const samples = await probes(0, more)
+    return { samples, cpu: serverCpu(server.pid, cpu0), loop: await server.pauses() }
+  }
+
+  // the control first: the same messages to the same members with no subscription. What a message to 400
+  // people costs the message path (their inboxes, unread counts) is in both windows; pushes only in the second.
+  const db2 = await openDb(databaseUrl)
+  await db2.run('CREATE TABLE bench_subs AS SELECT * FROM push_subs', [])
+  await db2.run('DELETE FROM push_subs', [])
+  let left = SAMPLES
+  const control = await groupWindow(1, () => left-- > 0)
+  await db2.run('INSERT INTO push_subs SELECT * FROM bench_subs', [])
+  await db2.run('DROP TABLE bench_subs', [])
+  await db2.close()
+
+  // SUBS pushes, the probes going on until the endpoint has them all
   const t0 = performance.now()
   let t1 = 0
-  const done = (async () => {
-    while (received() < SUBS) await sleep(5)
-    t1 = performance.now()
-  })()
-  for (const [i, c] of senders.entries())
-    c.write(() =>
-      c.doc
-        .getArray<ChatMessage>(ROOTS.page.msgs)
-        .push([{ id: `g${run}x${i}`, from: sender.id, ts: Date.now(), kind: 'text', body: `news ${i}` }]),
-    )
-  const busy = await probes(0, () => received() < SUBS)
-  await done
-  const cpu1 = cpuMicros(server.pid)
-  const busyLoop = await server.pauses()
+  const withPushes = await groupWindow(2, () => {
+    if (received() < SUBS) return true
+    t1 ||= performance.now()
+    return false
+  })
+  const busy = withPushes.samples
   const seconds = (t1 - t0) / 1000
-  const cpuMs = (cpu1 - cpu0) / 1000
-  const probeCpuMs = (busy.length * cpuPerProbe) / 1000
 
-  const [q50, q99, b50, b99] = [percentile(quiet, 50), percentile(quiet, 99), percentile(busy, 50), percentile(busy, 99)]
+  // the control's CPU scaled to as many probes as the window with pushes had
+  const scale = busy.length / control.samples.length
+  const pushCpu = {
+    all: withPushes.cpu.all - control.cpu.all * scale,
+    loop: withPushes.cpu.loop - control.cpu.loop * scale,
+  }
+  const [q50, q99, b50, b99, c50, c99] = [quiet, busy, control.samples].flatMap((x) => [percentile(x, 50), percentile(x, 99)])
   console.log(`bench:push  ${a.backend}  node ${process.version}  ${cpus().length} cpus  load ${loadavg()[0].toFixed(2)}`)
   console.log(`pushes: ${SUBS} subscriptions in ${GROUPS} groups of ${per}, one message each, concurrency 16 (default)`)
   console.log(`  sent and answered:   ${received()} in ${fmt(seconds, 2)} s = ${fmt(SUBS / seconds, 0)} pushes/s`)
   console.log(
-    `  server CPU:          ${fmt(cpuMs, 0)} ms = ${fmt((cpuMs / SUBS) * 1000, 0)} µs per push (${fmt(((cpuMs - probeCpuMs) / SUBS) * 1000, 0)} µs without the ${busy.length} probe messages' own cost)`,
+    `  server CPU per push: ${fmt(pushCpu.all / SUBS, 0)} µs, of it ${fmt(pushCpu.loop / SUBS, 0)} µs on the event loop (the window with pushes less the control's, scaled to as many probes)`,
   )
   console.log(`delivery latency x → y (ms), ${PROBE_GAP_MS} ms between messages:`)
-  console.log(`  no pushes in flight:          n=${quiet.length}  p50 ${fmt(q50, 2)}  p99 ${fmt(q99, 2)}`)
-  console.log(`  while ${SUBS} pushes are sent: n=${busy.length}  p50 ${fmt(b50, 2)}  p99 ${fmt(b99, 2)}`)
-  console.log(`  ratio (with / without):       p50 ${ratio(b50, q50)}  p99 ${ratio(b99, q99)}`)
-  console.log(`server event loop delay of a 2 ms timer (ms), and GC:`)
-  for (const [what, l] of [
-    ['no pushes in flight', quietLoop],
-    ['while pushes are sent', busyLoop],
+  console.log(`  no group messages:                        n=${quiet.length}  p50 ${fmt(q50, 2)}  p99 ${fmt(q99, 2)}`)
+  console.log(`  group messages, ${SUBS} pushes sent:      n=${busy.length}  p50 ${fmt(b50, 2)}  p99 ${fmt(b99, 2)}`)
+  console.log(`  the same messages, no subscriptions:      n=${control.samples.length}  p50 ${fmt(c50, 2)}  p99 ${fmt(c99, 2)}`)
+  console.log(`  ratio, pushes / the same without pushes:  p50 ${ratio(b50, c50)}  p99 ${ratio(b99, c99)}`)
+  console.log(`  ratio, pushes / no group messages:        p50 ${ratio(b50, q50)}  p99 ${ratio(b99, q99)}`)
+  console.log(`server event loop (a 2 ms timer's delay, ms), its wait for a core while runnable, and GC:`)
+  for (const [what, l, c] of [
+    ['no group messages', quietLoop, quietCpu],
+    ['with pushes', withPushes.loop, withPushes.cpu],
+    ['control', control.loop, control.cpu],
   ] as const)
     console.log(
-      `  ${what.padEnd(22)} p50 ${fmt(l.loopP50, 2)}  p99 ${fmt(l.loopP99, 2)}  max ${fmt(l.loopMax, 2)}  busy ${fmt(l.loopBusy * 100, 0)}%  GC ${l.gc.count} pauses, max ${fmt(l.gc.maxMs, 1)} ms`,
+      `  ${what.padEnd(18)} p50 ${fmt(l.loopP50, 2)}  p99 ${fmt(l.loopP99, 2)}  max ${fmt(l.loopMax, 2)}  waited ${fmt(c.waited / 1000 / c.seconds, 0)} ms/s  GC ${l.gc.count} pauses, max ${fmt(l.gc.maxMs, 1)} ms (${l.gc.majorCount} full)`,
     )
   for (const c of [...senders, xc, yc]) c.close()
 } finally {

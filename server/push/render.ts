@@ -43,7 +43,8 @@ function localesDir(): string {
 
 let bundles: Map<string, { push: Bundle; app: string; plural: Intl.PluralRules }> | null = null
 
-function bundle(lang: string) {
+/** Reads the twelve bundles' push strings (once; at the latest with the first push). */
+export function loadBundles(): void {
   if (!bundles) {
     bundles = new Map()
     const dir = localesDir()
@@ -52,7 +53,11 @@ function bundle(lang: string) {
       bundles.set(l, { push: json.push, app: json.app.name, plural: new Intl.PluralRules(l) })
     }
   }
-  return bundles.get(lang) ?? bundles.get('en')!
+}
+
+function bundle(lang: string) {
+  if (!bundles) loadBundles()
+  return bundles!.get(lang) ?? bundles!.get('en')!
 }
 
 /** i18next's `{{name}}` interpolation and `_one`/`_other` plural keys, for the few strings a push needs. */

@@ -33,7 +33,7 @@ const http = require('node:http')
 const https = require('node:https')
 const webpush = require(workerData.webpush)
 // background work: on a busy machine the event loops that serve sockets go first
-try { setPriority(10) } catch {}
+try { setPriority(19) } catch {}
 const dns = require('node:dns')
 const net = require('node:net')
 // A push service is on the internet. An endpoint's name is checked when it is registered, but a name

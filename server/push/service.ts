@@ -22,9 +22,9 @@ import { hiddenFrom, mentions, noticesOf, type Notice } from './notices.ts'
 import type { PushOptions } from './options.ts'
 import { settingsOf, inDnd, type PrefsRow } from './prefs.ts'
 import { Fifo } from './queue.ts'
-import { renderPayload, type Latest } from './render.ts'
+import { loadBundles, renderPayload, type Latest } from './render.ts'
 import { startSender, type PushRequest } from './send.ts'
-import { subscriptionOf, subscriptionsOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
+import { subscribedSessions, subscriptionOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
 import { pushRequest, VapidSigner } from './vapid.ts'
 import { viewing } from './viewing.ts'
 import { attemptPush, type PushCounts } from './attempt.ts'
@@ -33,9 +33,9 @@ const log = logger('push')
 
 /** Retries of one push at most (within its TTL). */
 /** Longest stretch the event loop spends on pushes before it serves sockets again, ms. */
-const SLICE_MS = 2
-/** Users per query of subscriptions and settings. */
-const CHUNK = 200
+const SLICE_MS = 1
+/** Users planned together: one query of their subscriptions and one of their settings. */
+const CHUNK = 100
 /** Pushes made together: their subscriptions, chats and badges are read in one go. */
 const MAKE_BATCH = 64
 
@@ -107,6 +107,8 @@ export class PushService {
     readonly keys: VapidKeys,
     readonly opts: PushOptions,
   ) {
+    // read now, not on the event loop's turn that makes the first push (twelve bundles to parse)
+    loadBundles()
     this.vapid = new VapidSigner(keys)
     this.lane = new ChannelLane(db, opts, this.vapid, this.counts, () => this.pump())
     // slots of devices that have had no push for a while are forgotten
@@ -186,52 +188,51 @@ export class PushService {
 
   private async plan(notices: Notice[]): Promise<void> {
     const chats = this.chats!
-    const todo: { n: Notice; conv: ConvState; users: string[] }[] = []
-    const everyone = new Set<string>()
+    const todo: { n: Notice; conv: ConvState }[] = []
+    // user → the notices for them, in order
+    const byUser = new Map<string, number[]>()
+    const add = (u: string, i: number) => {
+      const list = byUser.get(u)
+      if (list) {
+        if (list[list.length - 1] !== i) list.push(i)
+      } else byUser.set(u, [i])
+    }
     for (const n of notices) {
       const conv = chats.convs.cached(n.conv) ?? (await chats.convs.get(n.conv))
       if (!conv) continue
-      const users: string[] = []
-      for (const u of conv.members.keys())
-        if (u !== n.author && !hiddenFrom(conv.hidden.get(u), n.author, n.pos)) {
-          users.push(u)
-          everyone.add(u)
-        }
+      const i = todo.push({ n, conv }) - 1
+      for (const u of conv.members.keys()) if (u !== n.author && !hiddenFrom(conv.hidden.get(u), n.author, n.pos)) add(u, i)
       // what a user writes to a channel reaches the admins who answer for it (an admin's answer, the user)
-      if (conv.channel && conv.members.has(n.author))
-        for (const a of conv.channel.admins)
-          if (answersFor(conv, a)) {
-            users.push(a)
-            everyone.add(a)
-          }
-      todo.push({ n, conv, users })
+      if (conv.channel && conv.members.has(n.author)) for (const a of conv.channel.admins) if (answersFor(conv, a)) add(a, i)
     }
-    if (everyone.size === 0) return
-    const subs = new Map<string, SubRow[]>()
-    const all = [...everyone]
-    for (let i = 0; i < all.length; i += CHUNK) {
+    // a chunk of users at a time, their rows dropped before the next: 10,000 recipients' rows kept alive
+    // across the turns would be copied by every young-generation GC meanwhile, pauses of 10 ms and more
+    const users = [...byUser.keys()]
+    for (let c = 0; c < users.length && !this.closed; c += CHUNK) {
       await this.turn()
-      for (const s of await subscriptionsOf(this.db, all.slice(i, i + CHUNK))) {
-        const list = subs.get(s.user_id)
-        if (list) list.push(s)
-        else subs.set(s.user_id, [s])
+      const devices = new Map<string, string[]>()
+      for (const s of await subscribedSessions(this.db, users.slice(c, c + CHUNK))) {
+        const list = devices.get(s.user_id)
+        if (list) list.push(s.session_id)
+        else devices.set(s.user_id, [s.session_id])
+      }
+      if (devices.size === 0) continue
+      const prefs = await this.prefsOf([...devices.keys()])
+      const now = Date.now()
+      for (const [u, sessions] of devices) {
+        await this.turn()
+        const p = prefs.get(u)
+        if (!p || inDnd(p.settings, now)) continue
+        for (const i of byUser.get(u)!) {
+          const { n, conv } = todo[i]
+          const me = readerOf(conv, u)
+          if (!me) continue
+          const mention = n.texts.some((text) => mentions(text, p.handle))
+          if (isMuted(me.muted, now) && !(mention && p.settings.mentions)) continue
+          for (const session of sessions) this.offer(session, u, conv.id, n, mention, p.settings)
+        }
       }
     }
-    if (subs.size === 0) return
-    const prefs = await this.prefsOf([...subs.keys()])
-    const now = Date.now()
-    for (const { n, conv, users } of todo)
-      for (const u of users) {
-        await this.turn()
-        const devices = subs.get(u)
-        const p = prefs.get(u)
-        const me = readerOf(conv, u)
-        if (!devices || !p || !me) continue
-        const mention = n.texts.some((text) => mentions(text, p.handle))
-        if (isMuted(me.muted, now) && !(mention && p.settings.mentions)) continue
-        if (inDnd(p.settings, now)) continue
-        for (const d of devices) this.offer(d, conv.id, n, mention, p.settings)
-      }
   }
 
   private async prefsOf(users: string[]): Promise<Map<string, { handle: string; settings: NotificationSettings }>> {
@@ -254,10 +255,10 @@ export class PushService {
     return viewing(this.chats!.engine.docs.inGroup(conv), session)
   }
 
-  private offer(d: SubRow, conv: string, n: Notice, mention: boolean, settings: NotificationSettings): void {
-    const key = `${d.session_id}\n${conv}`
+  private offer(session: string, user: string, conv: string, n: Notice, mention: boolean, settings: NotificationSettings): void {
+    const key = `${session}\n${conv}`
     let slot = this.slots.get(key)
-    if (this.reading(d.session_id, conv)) {
+    if (this.reading(session, conv)) {
       // reading the chat: what it would say is on the screen already
       if (slot) slot.latest = null
       return
@@ -265,8 +266,8 @@ export class PushService {
     if (!slot) {
       slot = {
         key,
-        session: d.session_id,
-        user: d.user_id,
+        session,
+        user,
         conv,
         latest: null,
         mention: false,
@@ -354,7 +355,6 @@ export class PushService {
 
   /** Makes the pushes of these slots (those that still have something to push) into `jobs`. */
   private async make(batch: Slot[]): Promise<void> {
-    // offers meanwhile only update `latest`, which is read after the last await: a push carries the newest
     try {
       await this.turn()
       const live = batch.filter((s) => s.latest && !this.reading(s.session, s.conv))
@@ -371,6 +371,9 @@ export class PushService {
       const badges = await badgesOf(chats, [...new Set(live.map((s) => s.user))])
       if (this.closed) return
       for (const s of live) {
+        // each push is checked and made as things are when it is made (the slot's latest, the chat's reads)
+        await this.turn()
+        if (this.closed) return
         const made = this.makeOne(s, subs.get(s.session), convs.get(s.conv) ?? null, badges.get(s.user) ?? 0)
         if (made) this.jobs.push({ slot: s, made, attempt: 0 })
       }

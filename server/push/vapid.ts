@@ -35,8 +35,18 @@ export class VapidSigner {
 }
 
 /** The Topic of a chat's pushes: a push service keeps only the latest undelivered push per topic. A hash, so it does not learn chat ids. */
-export const topicOf = (convId: string): string =>
-  createHash('sha256').update(`sori-push:${convId}`).digest('base64url').slice(0, 22)
+export function topicOf(convId: string): string {
+  let t = topics.get(convId)
+  if (t === undefined) {
+    // a burst of pushes is mostly a few chats' (a group's message to all its members): hashed once each
+    if (topics.size >= TOPICS_KEPT) topics.clear()
+    t = createHash('sha256').update(`sori-push:${convId}`).digest('base64url').slice(0, 22)
+    topics.set(convId, t)
+  }
+  return t
+}
+const topics = new Map<string, string>()
+const TOPICS_KEPT = 1024
 
 /**
  * One push to subscription `sub`: `payload` as JSON, with this server's VAPID header and the topic of
