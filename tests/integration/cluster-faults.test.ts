@@ -272,6 +272,35 @@ describe.skipIf(!backends().includes('postgres'))('several nodes: a node dies, d
     expect(await redis.exists(`${prefix}socks:${drained}`)).toBe(0)
     for (const w of [b, c, d]) w.c.destroy()
   })
+
+  it('SIGTERM of a node that relays sockets to another owner: they close with 4012, not a reset, and nothing is lost', async () => {
+    const [eve, fay] = [await user('re'), await user('rf')]
+    const chat = await group(cluster, [eve, fay], 'relay drain')
+    const page = pageDoc(chat.id, 0)
+    const f: Writer = { who: fay, c: await open(cluster, fay, page), sent: [], via: 'balancer' }
+    const ids = await nodeIds(cluster.nodes)
+    const owner = ids.indexOf((await redis.get(`${prefix}home:${chat.id}`)) ?? '')
+    expect(owner, 'the chat has a live owner').toBeGreaterThanOrEqual(0)
+    const relay = (owner + 1) % 3
+    // straight to a node that does not own the chat: it relays the socket to the owner
+    const e: Writer = { who: eve, c: await open(cluster.nodes[relay], eve, page), sent: [], via: relay }
+    for (const w of [e, f]) write(w, `before ${w.who.user.id}`)
+    for (const w of [e, f]) await until(() => w.sent.every((s) => acked(w, s)), 'acknowledged before the drain')
+
+    expect(await cluster.nodes[relay].term(60_000)).toBe(0)
+    await until(() => e.c.closes.length > 0, 'the relayed socket closed')
+    console.log(
+      `cluster-faults: SIGTERM of a relaying node: the relayed socket's close codes ${e.c.closes.map((x) => x.code).join('/')}`,
+    )
+    expect(e.c.closes[0].code).toBe(4012)
+    e.c.destroy()
+
+    // the owner still has the chat, and both messages once
+    const fresh = await open(cluster, eve, page, false)
+    const counts = idCounts(fresh)
+    for (const s of [...e.sent, ...f.sent]) expect(counts.get(s.id), s.id).toBe(1)
+    f.c.destroy()
+  })
 })
 
 describe.skipIf(!backends().includes('postgres'))('several nodes: Redis restarts, and idle documents leave it (postgres)', () => {
