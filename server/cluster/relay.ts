@@ -104,23 +104,29 @@ interface Relayed {
 /** How long a client has to answer a relay's close frame before its socket is cut. */
 const CLOSE_WAIT_MS = 1_000
 
-const relays = new Set<Relayed>()
+/** One server's relayed sockets. */
+export class Relays {
+  readonly open = new Set<Relayed>()
+  /** set by end(): a relay whose connection to the owner comes up after it is cut at once */
+  ended = false
 
-/**
- * Ends every socket this node relays with `code` (a drain: 4012, reconnect elsewhere), each at a boundary
- * between the owner's frames; waits until they are closed or `timeoutMs` has passed.
- */
-export async function endRelays(code: number, reason: string, timeoutMs = 2_000): Promise<void> {
-  const all = [...relays].map((r) => r.end(code, reason))
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([Promise.all(all), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))])
-  clearTimeout(timer)
-  // an owner that never finished its frame, or a client that never answered: cut
-  for (const r of relays) r.destroy()
+  /**
+   * Ends every socket relayed here with `code` (a drain: 4012, reconnect elsewhere), each at a boundary
+   * between the owner's frames; waits until they are closed or `timeoutMs` has passed.
+   */
+  async end(code: number, reason: string, timeoutMs = 2_000): Promise<void> {
+    this.ended = true
+    const all = [...this.open].map((r) => r.end(code, reason))
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.all(all), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))])
+    clearTimeout(timer)
+    // an owner that never finished its frame, or a client that never answered: cut
+    for (const r of this.open) r.destroy()
+  }
 }
 
 /** A relayed socket: connect to `address`; rejects (nothing was written to `socket`) when the owner refuses the connection. */
-export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, address: string): Promise<void> {
+export function relayUpgrade(relays: Relays, req: IncomingMessage, socket: Duplex, head: Buffer, address: string): Promise<void> {
   const colon = address.lastIndexOf(':')
   const host = address.slice(0, colon).replace(/^\[|\]$/g, '')
   const port = Number(address.slice(colon + 1))
@@ -136,6 +142,12 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     upstream.once('error', fail)
     upstream.once('connect', () => {
       connected = true
+      // the node is draining: a socket left open would hold its HTTP server (and its exit) until the client left
+      if (relays.ended) {
+        upstream.destroy()
+        socket.destroy()
+        return resolve()
+      }
       upstream.off('error', fail)
       upstream.on('error', () => socket.destroy())
       upstream.setNoDelay(true)
@@ -192,7 +204,7 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
           socket.destroy()
         },
       }
-      relays.add(relayed)
+      relays.open.add(relayed)
       // either side's end or reset ends the other: the client then reconnects (to whichever node)
       upstream.on('end', () => socket.end())
       upstream.on('close', () => {
@@ -201,7 +213,7 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
       socket.on('close', () => {
         closed = true
         upstream.destroy()
-        relays.delete(relayed)
+        relays.open.delete(relayed)
         whenClosed()
       })
       resolve()

@@ -1,7 +1,7 @@
 // The sync engine: the y-websocket protocol on /sync/<doc>, with authentication at the upgrade,
 // validation of every update, group commit, acknowledgements and fan-out (see docs/protocol.md). It knows
 // no domain: the kinds of documents and what their commits change are registered by one (kind.ts).
-import { endRelays } from '../cluster/relay.ts'
+import { Relays } from '../cluster/relay.ts'
 import { randomInt, randomUUID } from 'node:crypto'
 import { WebSocketServer } from 'ws'
 import { MAX_FRAME_BYTES } from '../../protocol/limits.ts'
@@ -128,7 +128,8 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
       return false
     },
   })
-  const handleUpgrade = createUpgradeHandler(ctx, wss)
+  const relays = new Relays()
+  const handleUpgrade = createUpgradeHandler(ctx, wss, relays)
 
   // one timer for every socket: a peer that stops answering pings is dropped
   const heartbeat = setInterval(() => {
@@ -201,7 +202,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
       await ctx.store.close()
       for (const d of ctx.docs.all()) ctx.docs.kill(d, CLOSE.RELOAD, 'server is shutting down')
       // the sockets relayed to other nodes' homes, too: their clients reconnect elsewhere as this node's own do
-      await endRelays(CLOSE.RELOAD, 'server is shutting down')
+      await relays.end(CLOSE.RELOAD, 'server is shutting down')
       await new Promise<void>((r) => wss.close(() => r()))
       await ctx.serverReady.catch(() => {})
       await cluster?.close()

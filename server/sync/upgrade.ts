@@ -15,7 +15,7 @@ import { CLOSE, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
 import { homeOf } from './homes.ts'
 import { NotOwner, type Route } from '../cluster/cluster.ts'
-import { RELAYED_HEADER, relayUpgrade } from '../cluster/relay.ts'
+import { RELAYED_HEADER, relayUpgrade, type Relays } from '../cluster/relay.ts'
 
 const STATUS: Record<number, string> = {
   401: 'Unauthorized',
@@ -99,7 +99,7 @@ const RELAY_ATTEMPTS = 3
 // headers, the head buffer) alive for as long as the socket lives.
 const ignoreError = () => {}
 
-export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
+export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer, relays: Relays) {
   return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, attempt = 0): void {
     if (attempt === 0) socket.on('error', ignoreError) // a reset during the async auth must not crash the process
     if (ctx.closing) return reject(socket, 503)
@@ -124,7 +124,7 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer) {
         if (typeof r === 'number') return reject(socket, r)
         if ('owner' in r) {
           const { node, address } = r.owner
-          relayUpgrade(req, socket, head, address).catch(async () => {
+          relayUpgrade(relays, req, socket, head, address).catch(async () => {
             // nothing listens at the owner's address: its process is gone, and its homes are free now
             await ctx.cluster?.unreachable(node, address)
             if (attempt + 1 >= RELAY_ATTEMPTS || ctx.closing) return reject(socket, 503)
