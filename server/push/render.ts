@@ -56,7 +56,7 @@ export function loadBundles(): void {
 }
 
 function bundle(lang: string) {
-  if (!bundles) loadBundles()
+  loadBundles()
   return bundles!.get(lang) ?? bundles!.get('en')!
 }
 

@@ -31,7 +31,6 @@ import { attemptPush, type PushCounts } from './attempt.ts'
 
 const log = logger('push')
 
-/** Retries of one push at most (within its TTL). */
 /** Longest stretch the event loop spends on pushes before it serves sockets again, ms. */
 const SLICE_MS = 1
 /** Users planned together: one query of their subscriptions and one of their settings. */

@@ -99,7 +99,6 @@ export async function deleteSubscription(db: Db, sessionId: string): Promise<voi
   await db.run('DELETE FROM push_subs WHERE session_id = ?', [sessionId])
 }
 
-/** The subscriptions of these users' live sessions. */
 /** The sessions of these users that have a subscription: what planning needs (the rest is read when a push is made). */
 export const subscribedSessions = (q: Queryable, userIds: string[]): Promise<{ session_id: string; user_id: string }[]> =>
   q.all(

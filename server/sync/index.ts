@@ -1,7 +1,6 @@
 // The sync engine: the y-websocket protocol on /sync/<doc>, with authentication at the upgrade,
 // validation of every update, group commit, acknowledgements and fan-out (see docs/protocol.md). It knows
 // no domain: the kinds of documents and what their commits change are registered by one (kind.ts).
-import { Relays } from '../cluster/relay.ts'
 import { randomInt, randomUUID } from 'node:crypto'
 import { WebSocketServer } from 'ws'
 import { MAX_FRAME_BYTES } from '../../protocol/limits.ts'
@@ -15,6 +14,7 @@ import { COMMIT_TURNS, GroupCommit, StaleHomes } from './commit.ts'
 import { DocRegistry } from './registry.ts'
 import { ServerWriter } from './server-write.ts'
 import { createUpgradeHandler } from './upgrade.ts'
+import { Relays } from '../cluster/relay.ts'
 import { TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
 import { envInt } from '../config.ts'
