@@ -23,10 +23,9 @@ export function mainThreadCpuMicros(pid: number): number {
   return statCpu(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'))
 }
 
-/** Time a process's main thread has run and has waited for a core while runnable (/proc schedstat), in µs. */
-export function mainThreadSched(pid: number): { ranUs: number; waitedUs: number } {
-  const [ran, waited] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number)
-  return { ranUs: ran / 1000, waitedUs: waited / 1000 }
+/** How long a process's main thread has waited for a core while runnable (/proc schedstat's second field), in µs. */
+export function mainThreadWaitMicros(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1000
 }
 
 /** Resident set size and its peak (VmRSS, VmHWM), and the RSS's anonymous, file-backed and shared parts, in bytes. */

@@ -60,7 +60,7 @@ if (process.send) {
   // 2 ms: fine enough to see the few-millisecond stalls that make up a 25 ms budget, cheap enough not to matter
   const loop = monitorEventLoopDelay({ resolution: 2 })
   loop.enable()
-  const fresh = () => ({ count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 })
+  const fresh = () => ({ count: 0, totalMs: 0, maxMs: 0, majorCount: 0 })
   let gc = fresh()
   // the share of the window the event loop was not waiting for I/O, and the share its thread was on a core:
   // the difference is time the loop had work but waited for a core (run queue)
@@ -73,10 +73,7 @@ if (process.send) {
       gc.totalMs += e.duration
       if (e.duration > gc.maxMs) gc.maxMs = e.duration
       // a full (mark-compact) collection, as against a scavenge of the young generation
-      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-        gc.majorCount++
-        if (e.duration > gc.majorMaxMs) gc.majorMaxMs = e.duration
-      }
+      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.majorCount++
     }
   }).observe({ entryTypes: ['gc'] })
   process.on('message', (m) => {

@@ -46,7 +46,7 @@ export interface Pauses {
   /** the share of the window the main thread was on a core (NaN where /proc is missing) */
   mainOnCpu: number
   /** every collection, and of them the full (mark-compact) ones */
-  gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number }
+  gc: { count: number; totalMs: number; maxMs: number; majorCount: number }
 }
 
 const live = new Set<ChildProcess>()
