@@ -27,13 +27,13 @@ export interface PushAnswer {
 }
 
 const WORKER = `
+// background work: on a busy machine the event loops that serve sockets go first (from the start: loading
+// web-push and its crypto is most of what the thread's first push costs)
+try { require('node:os').setPriority(19) } catch {}
 const { workerData, parentPort } = require('node:worker_threads')
-const { setPriority } = require('node:os')
 const http = require('node:http')
 const https = require('node:https')
 const webpush = require(workerData.webpush)
-// background work: on a busy machine the event loops that serve sockets go first
-try { setPriority(19) } catch {}
 const dns = require('node:dns')
 const net = require('node:net')
 // A push service is on the internet. An endpoint's name is checked when it is registered, but a name
