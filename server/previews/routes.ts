@@ -10,7 +10,7 @@ import { HttpError, badRequest, notFound } from '../http/errors.ts'
 import type { Router } from '../http/router.ts'
 import { logger } from '../log.ts'
 import { PreviewFailure, webUrl } from './fetch.ts'
-import { FETCHES_PER_MINUTE, FetchLimit } from './limit.ts'
+import { FETCHES_PER_MINUTE, takeFetch } from './limit.ts'
 import { makePicture, makePreview } from './make.ts'
 import { webOrigin } from '../../protocol/link.ts'
 import { domainsOf, type AppRow } from '../apps/view.ts'
@@ -69,7 +69,6 @@ export function previewRoutes(
   const { db } = ctx
   // read once, at start: each server keeps the configuration it started with
   const allowPrivate = previewPrivate()
-  const limit = new FetchLimit()
   const fetching = new Map<string, Promise<PreviewRow>>()
 
   async function fetchAndKeep(url: URL, hash: string, picture = false): Promise<PreviewRow> {
@@ -107,7 +106,7 @@ export function previewRoutes(
     if (kept) return kept
     let pending = fetching.get(hash)
     if (!pending) {
-      const wait = limit.take(userId)
+      const wait = await takeFetch(db, userId)
       if (wait)
         throw new HttpError(
           429,
@@ -117,8 +116,12 @@ export function previewRoutes(
             'Retry-After': String(wait),
           },
         )
-      pending = fetchAndKeep(url, hash, picture).finally(() => fetching.delete(hash))
-      fetching.set(hash, pending)
+      // another request may have begun the fetch while this one was counted
+      pending = fetching.get(hash)
+      if (!pending) {
+        pending = fetchAndKeep(url, hash, picture).finally(() => fetching.delete(hash))
+        fetching.set(hash, pending)
+      }
     }
     return pending
   }

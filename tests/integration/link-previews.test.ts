@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiError } from '../../protocol/api.ts'
 import { isPrivateAddress, pinnedLookup } from '../../server/http/public-address.ts'
 import type { LinkPreviewBody } from '../../server/previews/routes.ts'
-import { backends, type Backend } from '../fixtures/databases.ts'
+import { backends, freshDatabaseUrl, type Backend } from '../fixtures/databases.ts'
 import { PHONE_EXIF, getImage } from '../fixtures/photos.ts'
-import { api, signUp, startTestServer, type RunningServer } from '../fixtures/server.ts'
+import { api, signUp, startServerOn, startTestServer, type RunningServer } from '../fixtures/server.ts'
 
 /** A small web site on 127.0.0.1 that counts the requests to each path. */
 interface Site {
@@ -399,5 +399,40 @@ describe.each(backends())('link previews (%s)', (backend) => {
       req.end()
     })
     expect(body).toContain('<title>Plain page pinned</title>')
+  })
+})
+
+describe.runIf(backends().includes('postgres'))('link previews across two nodes (postgres)', () => {
+  let site: Site
+  const nodes: RunningServer[] = []
+  beforeAll(async () => {
+    site = await startSite((s, req, res) => void siteRoutes(s, req, res))
+    const databaseUrl = await freshDatabaseUrl('postgres')
+    const redisPrefix = `t${process.pid}${Math.random().toString(36).slice(2, 8)}:`
+    const before = process.env.SORI_PREVIEW_PRIVATE
+    process.env.SORI_PREVIEW_PRIVATE = '1'
+    try {
+      for (let i = 0; i < 2; i++)
+        nodes.push(await startServerOn(databaseUrl, { redisUrl: 'redis://127.0.0.1:6379', redisPrefix }))
+    } finally {
+      if (before === undefined) delete process.env.SORI_PREVIEW_PRIVATE
+      else process.env.SORI_PREVIEW_PRIVATE = before
+    }
+  })
+  afterAll(async () => {
+    for (const n of nodes) await n.close()
+    if (site) await closeSite(site)
+  })
+
+  it('the 60 new pages a minute are one budget, whichever node a request reaches', async () => {
+    const [one, two] = nodes
+    const { token } = await signUp(one, 'nodes_previewer')
+    for (let i = 0; i < 60; i++)
+      expect((await preview(i % 2 ? two : one, token, `${site.origin}/plain?n=x${i}`)).status).toBe(200)
+    for (const node of nodes) {
+      const over = await preview(node, token, `${site.origin}/plain?n=x60`)
+      expect(over.status).toBe(429)
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
   })
 })
