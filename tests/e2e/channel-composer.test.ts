@@ -80,7 +80,9 @@ test('an admin composes a list and a carousel with a preview; a bad card is refu
   await card1.getByLabel('Button text').fill('Order')
   await card1.getByLabel('Link', { exact: true }).fill('javascript:alert(1)')
   await card2.getByLabel('Title', { exact: true }).fill('Winter blend')
-  await expect.poll(() => preview.locator('.post__card strong').allTextContents()).toEqual(['Autumn blend', 'Winter blend'])
+  await expect
+    .poll(() => preview.locator('.post__card strong').allTextContents(), { timeout: 20_000 })
+    .toEqual(['Autumn blend', 'Winter blend'])
   expect(await preview.locator('.post__card').first().textContent()).toContain('Dark chocolate and fig')
   // the preview, as the feed, never shows a button that opens no web page
   expect(await preview.getByRole('link', { name: 'Order' }).count()).toBe(0)

@@ -71,7 +71,7 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   // a new post: live in his list, unread 1
   await writePost(a.page, 'Tickets on sale now')
   await row(b.page, '스타뮤직 공식채널').getByText('Tickets on sale now').waitFor({ timeout: 20_000 })
-  await expect.poll(() => row(b.page, '스타뮤직 공식채널').locator('.badge').textContent()).toBe('1')
+  await expect.poll(() => row(b.page, '스타뮤직 공식채널').locator('.badge').textContent(), { timeout: 20_000 }).toBe('1')
 
   // reading it: both posts, newest first; back in the list nothing is unread
   await row(b.page, '스타뮤직 공식채널').getByRole('link').click()

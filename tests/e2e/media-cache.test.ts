@@ -51,7 +51,7 @@ test('seen photos stay offline within the budget, least recently used go first, 
   await page.locator('a.chat-row', { hasText: 'Photo' }).waitFor()
   await page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
   await expect.poll(() => page.locator('.media-photo__img.is-shown').count(), { timeout: 20_000 }).toBe(2)
-  await expect.poll(() => cached(page)).toEqual([first.id, second.id].sort())
+  await expect.poll(() => cached(page), { timeout: 20_000 }).toEqual([first.id, second.id].sort())
 
   // offline, a reload still shows both
   await serviceWorkerControls(page)
@@ -68,7 +68,7 @@ test('seen photos stay offline within the budget, least recently used go first, 
   await page.evaluate((b) => localStorage.setItem('sori.mediaBudget', String(b)), Math.max(...sizes) * 1.5)
   const third = await sendPhoto(ann, chat.id, await jpeg(220))
   await expect.poll(() => page.locator('.media-photo__img.is-shown').count(), { timeout: 20_000 }).toBe(3)
-  await expect.poll(() => cached(page)).toEqual([third.id])
+  await expect.poll(() => cached(page), { timeout: 20_000 }).toEqual([third.id])
 
   // Settings: how much is kept, and clearing it
   await page.evaluate(() => (location.hash = '#/settings'))

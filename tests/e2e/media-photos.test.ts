@@ -175,7 +175,7 @@ test('a photo, a video, a voice note and a PDF go from one phone to another; off
   await b.page.getByRole('button', { name: 'Chat details' }).click()
   await b.page.getByRole('button', { name: 'Photos and videos' }).click()
   const grid = b.page.getByRole('list', { name: 'Photos and videos' })
-  await expect.poll(() => grid.getByRole('listitem').count()).toBe(3)
+  await expect.poll(() => grid.getByRole('listitem').count(), { timeout: 20_000 }).toBe(3)
   await expect(grid.getByRole('button').nth(1).getAttribute('aria-label')).resolves.toBe('Play video')
   await grid.getByRole('button').first().click()
   const full = b.page.getByRole('dialog', { name: 'Photo' })

@@ -58,7 +58,7 @@ test('"Latest messages" shows only while the latest message is out of view', asy
   await page.screenshot({ path: '/tmp/ui/shots/jump-scrolled-up.png' })
   await jump.click()
   await jump.waitFor({ state: 'detached' })
-  await expect.poll(() => message(page, 'line 39').isVisible()).toBe(true)
+  await expect.poll(() => message(page, 'line 39').isVisible(), { timeout: 20_000 }).toBe(true)
   await context.close()
 })
 
