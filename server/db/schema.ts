@@ -689,8 +689,8 @@ CREATE TABLE channel_group_members (
 CREATE INDEX channel_group_members_user ON channel_group_members(user_id)`,
   },
   {
-    // per-user budgets of work per window (server/http/budget.ts): link-preview fetches, channel insights.
-    // In the database, not in a node's memory, so that N nodes do not give a user N budgets
+    // per-user budgets of work per window (server/http/budget.ts): link-preview fetches. In the database,
+    // not in a node's memory, so that N nodes do not give a user N budgets
     id: 32,
     sql: `
 CREATE TABLE budgets (

@@ -1,16 +1,17 @@
-// Budgets of work per user and window (link previews fetched a minute, channel insight ids a minute), kept
-// in the database rather than in a node's memory: behind a round-robin balancer a user's requests reach
-// every node, and counts per node would give them a budget per node.
+// Budgets of work per user and window (link previews fetched a minute), kept in the database rather than
+// in a node's memory: behind a round-robin balancer a user's requests reach every node, and counts per
+// node would give them a budget per node.
 
 import type { Db } from '../db/db.ts'
 
-/** Rows of windows that ended this long ago go (now and then, with a request): no window is longer. */
+/** Rows of windows that began this long ago go (now and then, with a request): no window is longer. */
 const KEPT_MS = 60 * 60_000
 
 /**
- * Takes `n` of `limit` from `key`'s fixed window of `windowMs` (at most KEPT_MS), in one statement, so that requests on
- * several nodes at once cannot all slip in. A request that does not fit takes nothing. Returns 0 when
- * taken, else the seconds until the window ends (at least 1).
+ * Takes `n` of `limit` from `key`'s fixed window of `windowMs` (at most KEPT_MS): the row is made if
+ * absent, then one conditional update takes from it, so that requests on several nodes at once cannot
+ * all slip in (each update sees the one before). A request that does not fit takes nothing. Returns 0
+ * when taken, else the seconds until the window ends (at least 1).
  */
 export async function takeBudget(
   db: Db,
