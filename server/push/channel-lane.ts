@@ -19,9 +19,9 @@ import type { PushOptions } from './options.ts'
 import { settingsOf, inDnd, type PrefsRow } from './prefs.ts'
 import { Fifo } from './queue.ts'
 import { renderChannelPayload } from './render.ts'
-import type { PushRequest, PushSender } from './send.ts'
+import type { PushRequest } from './send.ts'
 import { subscriptionOf, type SubRow } from './subscriptions.ts'
-import { attemptPush, type PushCounts } from './attempt.ts'
+import { attemptPush, type Attempting, type PushCounts } from './attempt.ts'
 import { pushRequest, type VapidSigner } from './vapid.ts'
 
 const log = logger('push')
@@ -234,20 +234,17 @@ export class ChannelLane {
   }
 
   /** Sends a job (a worker of the service's pool), and retries 429, 5xx and timeouts within the TTL. */
-  async send(job: ChannelJob, sender: PushSender): Promise<void> {
+  async send(job: ChannelJob, attempting: Attempting): Promise<void> {
     if (job.attempt > 0) {
       const sub = await subscriptionOf(this.db, job.session)
       if (!sub || sub.endpoint !== job.endpoint || Date.now() >= job.expires) return
     }
-    const delay = await attemptPush(
-      { db: this.db, sender, vapid: this.vapid, opts: this.opts, counts: this.counts, closed: () => this.closed },
-      job,
-      'a channel push',
-    )
+    const delay = await attemptPush(attempting, job, job.attempt, 'a channel push')
     if (delay === null) return
     void this.sleep(delay).then(() => {
       if (this.closed) return
-      this.jobs.push({ ...job, attempt: job.attempt + 1 })
+      job.attempt++
+      this.jobs.push(job)
       this.wake()
     })
   }

@@ -70,6 +70,8 @@ function t(lang: string, key: string, vars: Record<string, string | number> = {}
 }
 
 const clip = (s: string, n: number): string => {
+  // no more UTF-16 units than n: no more code points either, and nothing to split
+  if (s.length <= n) return s
   const cps = [...s]
   return cps.length > n ? cps.slice(0, n - 1).join('') + '…' : s
 }
@@ -84,6 +86,20 @@ export interface RenderInput {
   mention: boolean
 }
 
+/** A title and body as worded for one language and chat: what a group's message says to each member alike. */
+interface Worded {
+  lang: string
+  chat: ChatFacts
+  title: string
+  body: string
+}
+
+/** per latest message, its wordings so far (a message to 400 members is worded once per language, not 400 times) */
+const worded = new WeakMap<Latest, Worded[]>()
+
+const sameChat = (a: ChatFacts, b: ChatFacts): boolean =>
+  a.id === b.id && a.kind === b.kind && a.title === b.title && a.members === b.members && a.sender === b.sender && a.via === b.via
+
 export function renderPayload(r: RenderInput): PushPayload {
   const { lang, chat } = r
   if (!r.previews)
@@ -95,6 +111,31 @@ export function renderPayload(r: RenderInput): PushPayload {
       title: bundle(lang).app,
       body: r.count > 1 ? t(lang, 'newMessages', { count: r.count }) : t(lang, 'newMessage'),
     }
+  let list = worded.get(r.latest)
+  let w = list?.find((x) => x.lang === lang && sameChat(x.chat, chat))
+  if (!w) {
+    const { title, body } = word(lang, chat, r.latest)
+    w = { lang, chat, title, body }
+    if (!list) worded.set(r.latest, (list = []))
+    // twelve languages, and an admin's wording per channel: a few at most; a bound all the same
+    if (list.length >= 32) list.length = 0
+    list.push(w)
+  }
+  const p: PushPayload = {
+    v: 1,
+    chat: chat.id,
+    count: r.count,
+    badge: r.badge,
+    title: w.title,
+    body: w.body,
+    kind: chat.kind,
+  }
+  if (r.latest.msg) p.msg = r.latest.msg.id
+  if (r.mention) p.mention = true
+  return p
+}
+
+function word(lang: string, chat: ChatFacts, latest: Latest): { title: string; body: string } {
   const group = chat.title || t(lang, 'untitledGroup', { count: chat.members })
   const title = clip(
     chat.via
@@ -104,23 +145,12 @@ export function renderPayload(r: RenderInput): PushPayload {
         : t(lang, 'inGroup', { name: chat.sender, chat: group }),
     120,
   )
-  const { msg, last } = r.latest
+  const { msg, last } = latest
   const text = msg?.body ?? last.preview
   const media = msg?.media?.kind ?? last.media
   let body = text
   if (media) body = text ? t(lang, 'withCaption', { kind: t(lang, media), caption: text }) : t(lang, media)
-  const p: PushPayload = {
-    v: 1,
-    chat: chat.id,
-    count: r.count,
-    badge: r.badge,
-    title,
-    body: clip(body, BODY_CHARS),
-    kind: chat.kind,
-  }
-  if (msg) p.msg = msg.id
-  if (r.mention) p.mention = true
-  return p
+  return { title, body: clip(body, BODY_CHARS) }
 }
 
 /**

@@ -27,7 +27,7 @@ import { startSender, type PushRequest } from './send.ts'
 import { subscribedSessions, subscriptionOf, subscriptionsOfSessions, type SubRow } from './subscriptions.ts'
 import { pushRequest, VapidSigner } from './vapid.ts'
 import { viewing } from './viewing.ts'
-import { attemptPush, type PushCounts } from './attempt.ts'
+import { attemptPush, type Attempting, type PushCounts } from './attempt.ts'
 
 const log = logger('push')
 
@@ -100,6 +100,8 @@ export class PushService {
   /** channel posts' pushes, after the chats' */
   private lane: ChannelLane
   private channelActive = 0
+  /** what an attempt needs, made once rather than for every push */
+  private attempting: Attempting
 
   constructor(
     private db: Db,
@@ -109,6 +111,14 @@ export class PushService {
     // read now, not on the event loop's turn that makes the first push (twelve bundles to parse)
     loadBundles()
     this.vapid = new VapidSigner(keys)
+    this.attempting = {
+      db,
+      sender: this.sender,
+      vapid: this.vapid,
+      opts,
+      counts: this.counts,
+      closed: () => this.closed,
+    }
     this.lane = new ChannelLane(db, opts, this.vapid, this.counts, () => this.pump())
     // slots of devices that have had no push for a while are forgotten
     this.sweeper = setInterval(() => this.sweep(), Math.max(10_000, opts.coalesceMs * 2))
@@ -303,16 +313,8 @@ export class PushService {
 
   private pump(): void {
     while (!this.closed && this.active < this.opts.concurrency && this.jobs.length) {
-      const job = this.jobs.shift()!
       this.active++
-      void this.send(job)
-        .catch((e) => {
-          if (!this.closed) log.error('a push failed', e)
-        })
-        .finally(() => {
-          this.active--
-          this.pump()
-        })
+      void this.run(this.jobs.shift()!)
     }
     // channel pushes only when no chat push waits, and one worker is always left for the next chat push
     const channelMax = Math.max(1, this.opts.concurrency - 1)
@@ -327,7 +329,7 @@ export class PushService {
       this.active++
       this.channelActive++
       void this.lane
-        .send(job, this.sender)
+        .send(job, this.attempting)
         .catch((e) => {
           if (!this.closed) log.error('a channel push failed', e)
         })
@@ -432,25 +434,35 @@ export class PushService {
     }
   }
 
-  private async send(job: Job): Promise<void> {
-    const { made } = job
-    if (job.attempt > 0) {
-      // a newer push of the chat replaces this one; a device signed out or subscribed anew gets none of it
-      if (job.slot.gen !== made.gen) return
-      const sub = await subscriptionOf(this.db, job.slot.session)
-      if (!sub || sub.endpoint !== made.endpoint) return
-      // past the TTL the push service would drop it anyway (SORI_PUSH_TTL=0: deliver now or never)
-      if (Date.now() >= made.expires) return
+  /**
+   * One worker's turn with a job: sent, and retried later after a 429, 5xx or timeout within the TTL. One
+   * async function for it all (each layer of them is a few hundred bytes of garbage a push).
+   */
+  private async run(job: Job): Promise<void> {
+    try {
+      const { made } = job
+      if (job.attempt > 0) {
+        // a newer push of the chat replaces this one; a device signed out or subscribed anew gets none of it
+        if (job.slot.gen !== made.gen) return
+        const sub = await subscriptionOf(this.db, job.slot.session)
+        if (!sub || sub.endpoint !== made.endpoint) return
+        // past the TTL the push service would drop it anyway (SORI_PUSH_TTL=0: deliver now or never)
+        if (Date.now() >= made.expires) return
+      }
+      const delay = await attemptPush(this.attempting, made, job.attempt, 'a push')
+      if (delay !== null) this.retryLater(job, delay)
+    } catch (e) {
+      if (!this.closed) log.error('a push failed', e)
+    } finally {
+      this.active--
+      this.pump()
     }
-    const delay = await attemptPush(
-      { db: this.db, sender: this.sender, vapid: this.vapid, opts: this.opts, counts: this.counts, closed: () => this.closed },
-      { ...made, attempt: job.attempt },
-      'a push',
-    )
-    if (delay === null) return
+  }
+
+  private retryLater(job: Job, delay: number): void {
     const t = setTimeout(() => {
       this.timers.delete(t)
-      this.jobs.push({ slot: job.slot, made, attempt: job.attempt + 1 })
+      this.jobs.push({ slot: job.slot, made: job.made, attempt: job.attempt + 1 })
       this.pump()
     }, delay)
     t.unref()

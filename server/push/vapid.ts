@@ -10,16 +10,23 @@ const JWT_SECONDS = 12 * 3600
 const RENEW_BEFORE_MS = 3600_000
 
 export class VapidSigner {
+  /** by the endpoint's text up to its path (scheme, host, port): a URL parsed for every push is ~500 B of garbage */
   private cache = new Map<string, { header: string; until: number }>()
 
   constructor(readonly keys: VapidKeys) {}
 
   /** `Authorization: vapid t=<JWT>, k=<public key>` for the push service at `endpoint`. */
   header(endpoint: string): string {
-    const audience = new URL(endpoint).origin
+    const scheme = endpoint.indexOf('://')
+    const path = scheme < 0 ? -1 : endpoint.indexOf('/', scheme + 3)
+    const key = path < 0 ? endpoint : endpoint.slice(0, path)
     const now = Date.now()
-    const hit = this.cache.get(audience)
+    const hit = this.cache.get(key)
     if (hit && hit.until > now) return hit.header
+    // the audience is the origin as a URL spells it (host in lower case, no default port)
+    const audience = new URL(endpoint).origin
+    // a few push services in practice; a bound all the same, as endpoints come from clients
+    if (this.cache.size >= 1024) this.cache.clear()
     const exp = Math.floor(now / 1000) + JWT_SECONDS
     const { Authorization } = webpush.getVapidHeaders(
       audience,
@@ -29,7 +36,7 @@ export class VapidSigner {
       'aes128gcm',
       exp,
     )
-    this.cache.set(audience, { header: Authorization, until: exp * 1000 - RENEW_BEFORE_MS })
+    this.cache.set(key, { header: Authorization, until: exp * 1000 - RENEW_BEFORE_MS })
     return Authorization
   }
 }
