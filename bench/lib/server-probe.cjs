@@ -78,6 +78,9 @@ if (process.send) {
   }).observe({ entryTypes: ['gc'] })
   process.on('message', (m) => {
     if (m !== 'pauses') return
+    // with BENCH_SERVER_OUT (servers.ts), a line between windows in the server's output: --trace-gc-nvp's
+    // lines of one window are those between two of these
+    if (process.env.BENCH_SERVER_OUT) process.stdout.write('BENCH_WINDOW_END\n')
     const ms = (ns) => ns / 1e6
     const busy = performance.eventLoopUtilization(elu).utilization
     const cpu1 = threadCpuS()

@@ -1,7 +1,7 @@
 // Starts the servers under test as child processes on 127.0.0.1, so their CPU and memory can be read
 // from /proc without the load generator's own work mixed in.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join, dirname } from 'node:path'
@@ -130,6 +130,13 @@ async function start(
     if (log.length > 200) log.shift()
   }
   let memWaiter: ((m: LiveMemory) => void) | null = null
+  // BENCH_SERVER_OUT=<file>: the server's stdout and stderr appended there as they come (with
+  // BENCH_SORI_NODE_FLAGS=--trace-gc-nvp, what each collection found; server-probe.cjs marks the windows)
+  const out = process.env.BENCH_SERVER_OUT
+  if (out) {
+    child.stdout!.on('data', (b: Buffer) => appendFileSync(out, b))
+    child.stderr!.on('data', (b: Buffer) => appendFileSync(out, b))
+  }
   child.stdout!.on('data', (b: Buffer) => {
     const m = /BENCH_MEM (\{.*\})/.exec(b.toString())
     if (m && memWaiter) memWaiter(JSON.parse(m[1]) as LiveMemory)
