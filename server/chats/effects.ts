@@ -4,6 +4,7 @@
 // (server/media/refs.ts) and the uses of link messages' share tickets (server/apps/uses.ts); the relational mirror of each chat's
 // latest message and page length at most every mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
 // meta follow (inbox-writer.ts, head-meta.ts).
+import type { ChatMessage } from '../../protocol/messages.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import type { Batch, CommitParticipant } from '../sync/commit.ts'
@@ -31,6 +32,8 @@ export class ChatBatch {
   readonly refs = new Map<string, BlobRef>()
   /** conv → the texts of the messages this batch appends, oldest first (a push looks for mentions in all) */
   readonly texts = new Map<string, string[]>()
+  /** conv → the last message this batch appends (for its push: read back from a long page, it costs a walk) */
+  readonly latest = new Map<string, ChatMessage>()
   /** the link messages this batch appends: their tickets' uses and the apps' webhook calls */
   readonly links: LinkUse[] = []
   /** set once the batch's transaction committed */

@@ -129,7 +129,7 @@ export class PushService {
   readonly committed = (part: ChatBatch, chats: ChatDomain): void => {
     if (this.closed) return
     this.chats = chats
-    const notices = noticesOf(part, chats)
+    const notices = noticesOf(part)
     if (notices.length === 0) return
     for (const n of notices) this.incoming.push(n)
     if (!this.planning) {

@@ -286,6 +286,7 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   const last = lastOf(appended[appended.length - 1])
   setLastMessage(conv, last)
   part.mirror.last.set(conv.id, last)
+  part.latest.set(conv.id, appended[appended.length - 1])
   let texts = part.texts.get(conv.id)
   if (!texts) part.texts.set(conv.id, (texts = []))
   for (const m of appended) {
