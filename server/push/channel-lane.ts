@@ -21,7 +21,7 @@ import { Fifo } from './queue.ts'
 import { renderChannelPayload } from './render.ts'
 import type { PushRequest } from './send.ts'
 import { subscriptionOf, type SubRow } from './subscriptions.ts'
-import { attemptPush, type Attempting, type PushCounts } from './attempt.ts'
+import { attemptPush, type Attempting } from './attempt.ts'
 import { pushRequest, type VapidSigner } from './vapid.ts'
 
 const log = logger('push')
@@ -86,7 +86,6 @@ export class ChannelLane {
     private db: Db,
     private opts: PushOptions,
     private vapid: VapidSigner,
-    private counts: PushCounts,
     /** there are jobs: the service's pump */
     private wake: () => void,
   ) {}

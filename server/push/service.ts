@@ -119,7 +119,7 @@ export class PushService {
       counts: this.counts,
       closed: () => this.closed,
     }
-    this.lane = new ChannelLane(db, opts, this.vapid, this.counts, () => this.pump())
+    this.lane = new ChannelLane(db, opts, this.vapid, () => this.pump())
     // slots of devices that have had no push for a while are forgotten
     this.sweeper = setInterval(() => this.sweep(), Math.max(10_000, opts.coalesceMs * 2))
     this.sweeper.unref()
