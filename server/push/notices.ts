@@ -30,10 +30,11 @@ export function noticesOf(part: ChatBatch): Notice[] {
     const latest: Latest = { last }
     let pos = -1
     if (at && at.length > 0) pos = at.page * PAGE_STRIDE + at.length - 1
-    // as the batch appended it: read back from the page by index, Yjs walks the page's items (on a page
-    // near its 1,000 messages that was a quarter of the server's CPU under bench:delivery's load)
+    // as the batch appended it (the message `last` describes): read back from the page by index, Yjs walks
+    // the page's items (on a page near its 1,000 messages that was a quarter of the server's CPU under
+    // bench:delivery's load)
     const m = part.latest.get(conv)
-    if (m && m.from === last.from) latest.msg = { id: m.id, body: messageText(m), kind: m.kind, media: m.media }
+    if (m) latest.msg = { id: m.id, body: messageText(m), kind: m.kind, media: m.media }
     out.push({ conv, author: last.from, latest, pos, texts: part.texts.get(conv) ?? [last.preview] })
   }
   return out
