@@ -1,6 +1,6 @@
 // Channels (Plus Friends): what the API answers about a channel, the names and roots of its documents,
 // the post grammar both sides check, and the limits. docs/protocol.md, "Channels (Plus Friends)".
-import { checkMediaRef, type MediaRef } from './messages.ts'
+import { checkMediaRef, withoutNul, type MediaRef } from './messages.ts'
 import { ENTITY_ID_RE, LANGS, MESSAGE_ID_RE } from './limits.ts'
 import { checkPostCoupon, type PostCoupon } from './coupons.ts'
 
@@ -439,10 +439,13 @@ export function checkPostEdit(v: unknown): string | null {
   return null
 }
 
-/** What a chat-list style preview of a post says: its text, else its first item's or card's title. */
+/**
+ * What a chat-list style preview of a post says: its text, else its first item's or card's title. Without
+ * NUL characters, which the server's Postgres columns cannot hold (a post may).
+ */
 export function postPreview(p: Pick<ChannelPost, 'text' | 'items' | 'cards'>): string {
   const s = p.text?.trim() || p.items?.[0]?.title || p.cards?.[0]?.title || ''
-  return s.slice(0, 100)
+  return withoutNul(s).slice(0, 100)
 }
 
 /**

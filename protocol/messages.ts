@@ -163,6 +163,9 @@ export function checkMessage(v: unknown, userId: string): string | null {
   return null
 }
 
+/** `s` without NUL characters, for text that a server stores in Postgres columns (which refuse them). */
+export const withoutNul = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s)
+
 /** What a message says in a chat list, a notification or a search: its body, or a link card's title. */
 export const messageText = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
   m.kind === 'link' && m.link ? linkPreview(m.link.template) : m.body

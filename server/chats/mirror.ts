@@ -12,7 +12,7 @@ import * as Y from 'yjs'
 import type { Db, Queryable } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
-import { MEDIA_KINDS, messageText, type ChatMessage } from '../../protocol/messages.ts'
+import { MEDIA_KINDS, messageText, withoutNul, type ChatMessage } from '../../protocol/messages.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import type { Store } from '../store/store.ts'
 import { emptyDoc } from '../sync/doc.ts'
@@ -24,8 +24,12 @@ export const MIRROR_MS = 1000
 /** Characters of a message kept as its chat's preview. */
 const PREVIEW_CHARS = 100
 
-/** A link message's preview is its card's title (messageText). */
-export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string => messageText(m).slice(0, PREVIEW_CHARS)
+/**
+ * A link message's preview is its card's title (messageText). Without NUL characters: a message may hold
+ * them, Postgres text may not, and a preview that cannot be stored would fail every commit that carries it.
+ */
+export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
+  withoutNul(messageText(m)).slice(0, PREVIEW_CHARS)
 
 /** A message as its chat's latest: a media message's preview is its caption, often empty, so it says its kind too. */
 export function lastOf(m: ChatMessage): LastMessage {
