@@ -1,7 +1,7 @@
 // What a committed link message changes beyond its page, written in the commit's own transaction (the
 // chats' commit participant, server/chats/effects.ts, calls this): the chat its ticket went to, and the
 // app's webhook call, due now, when the app has a webhook (the casts tell Postgres the parameters' types).
-import type { Queryable } from '../db/db.ts'
+import type { Tx } from '../db/db.ts'
 
 export interface LinkUse {
   ticket: string
@@ -12,13 +12,13 @@ export interface LinkUse {
   ts: number
 }
 
-export async function writeLinkUses(q: Queryable, uses: readonly LinkUse[]): Promise<void> {
+export function writeLinkUses(q: Tx, uses: readonly LinkUse[]): void {
   for (const u of uses) {
-    await q.run('INSERT INTO share_ticket_chats (ticket_id, conv_id) VALUES (?, ?) ON CONFLICT (ticket_id, conv_id) DO NOTHING', [
+    q.queue('INSERT INTO share_ticket_chats (ticket_id, conv_id) VALUES (?, ?) ON CONFLICT (ticket_id, conv_id) DO NOTHING', [
       u.ticket,
       u.convId,
     ])
-    await q.run(
+    q.queue(
       `INSERT INTO link_deliveries (app_id, template_id, args, chat_type, conv_id, message_id, ts, state, attempts, due, claimed)
        SELECT t.app_id, t.template_id, t.args, ?, ?, ?, CAST(? AS BIGINT), 'pending', 0, CAST(? AS BIGINT), 0
        FROM share_tickets t JOIN apps a ON a.id = t.app_id

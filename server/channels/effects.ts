@@ -8,7 +8,7 @@
 // the batch's latest post of each channel that is not an ad (and its latest for each set of languages
 // posts were targeted at) is told to the listeners of posts (the push
 // sender, server/push/channel-lane.ts), which page through the followers later, off this path.
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Tx } from '../db/db.ts'
 import { parseChannelDoc, postPreview, type ChannelPost, type TargetedPost } from '../../protocol/channels.ts'
 import type { CommitParticipant } from '../sync/commit.ts'
 import { writeBlobRefs, type BlobRef } from '../media/refs.ts'
@@ -124,19 +124,19 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
     return new ChannelBatch()
   }
 
-  async write(q: Queryable, dialect: Db['dialect'], part: ChannelBatch | undefined): Promise<void> {
+  async write(q: Tx, dialect: Db['dialect'], part: ChannelBatch | undefined): Promise<void> {
     if (!part) return
-    await writeBlobRefs(q, dialect, part.refs)
+    writeBlobRefs(q, dialect, part.refs)
     for (const [id, s] of part.channels)
-      await q.run(
+      q.queue(
         `UPDATE ${s.group ? 'channel_groups' : 'channels'} SET page = ?, page_len = ?, posts = ?, last_preview = ?, last_ts = ?, last_kind = ?, last_id = ?, targeted = ? WHERE id = ? AND posts <= ?`,
         [s.page, s.pageLen, s.count, s.preview, s.ts, s.kind, s.lastId, JSON.stringify(s.targeted), id, s.count],
       )
-    for (const id of part.published) await q.run("UPDATE channel_scheduled SET state = 'sent' WHERE id = ?", [id])
+    for (const id of part.published) q.queue("UPDATE channel_scheduled SET state = 'sent' WHERE id = ?", [id])
     for (let i = 0; i < part.counted.length; i += COUNTED_ROWS_PER_INSERT) {
       const rows = part.counted.slice(i, i + COUNTED_ROWS_PER_INSERT)
       // a post the server appends again (a scheduled one whose commit is retried) keeps its counters
-      await q.run(
+      q.queue(
         `INSERT INTO channel_posts (channel_id, post_id, ts, kind, preview) VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (channel_id, post_id) DO NOTHING`,
         rows.flatMap((r) => [r.channel, r.post, r.ts, r.kind, r.preview]),

@@ -5,7 +5,7 @@
 // latest message and page length at most every mirrorMs (mirror.ts); once committed, the members' inbox entries and, after a roll-over, the head's
 // meta follow (inbox-writer.ts, head-meta.ts).
 import type { ChatMessage } from '../../protocol/messages.ts'
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Tx } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import type { Batch, CommitParticipant } from '../sync/commit.ts'
 import type { SyncDoc } from '../sync/doc.ts'
@@ -70,14 +70,14 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
     return new ChatBatch()
   }
 
-  async write(q: Queryable, dialect: Db['dialect'], part: ChatBatch | undefined, flush: boolean): Promise<void> {
-    if (part) await writePagesAndReads(q, dialect, part)
+  async write(q: Tx, dialect: Db['dialect'], part: ChatBatch | undefined, flush: boolean): Promise<void> {
+    if (part) writePagesAndReads(q, dialect, part)
     // a closed page's final length goes with the commit that closes it
     const due = flush || this.forced || (part?.pages.size ?? 0) > 0 || performance.now() >= this.mirrorAt
     this.writing = due ? this.mirror.with(part?.mirror ?? NOTHING) : null
     if (!this.writing) return
     this.forced = false
-    if (this.mirrorMark || !this.writing.empty) await this.writing.write(q, dialect, this.mirrorMark)
+    if (this.mirrorMark || !this.writing.empty) this.writing.write(q, dialect, this.mirrorMark)
   }
 
   committed(part: ChatBatch | undefined): void {
@@ -154,17 +154,17 @@ export const chatBatch = (batch: Batch, effects: ChatEffects): ChatBatch => batc
 // One statement per table and chunk, not one per conversation: on Postgres every statement is a round
 // trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
 // both SQLite and Postgres; the casts tell Postgres the parameters' types.
-async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatBatch): Promise<void> {
+function writePagesAndReads(q: Tx, dialect: Db['dialect'], b: ChatBatch): void {
   for (const [conv, page] of b.pages) {
-    await q.run('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
-    await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [
+    q.queue('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])
+    q.queue('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, ?, 0) ON CONFLICT (conv_id, page) DO NOTHING', [
       conv,
       page,
     ])
   }
-  // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
+  // below SQLite's parameter limit; few distinct SQL texts on SQLite, few statements for Postgres to parse and plan
   for (const part of statementChunks(dialect, [...b.reads.values()], 128)) {
-    await q.run(
+    q.queue(
       'UPDATE members SET read_pos = v.column3 FROM (VALUES ' +
         part.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ') +
         ') AS v WHERE members.conv_id = v.column1 AND members.user_id = v.column2 AND members.read_pos < v.column3',
@@ -172,8 +172,8 @@ async function writePagesAndReads(q: Queryable, dialect: Db['dialect'], b: ChatB
     )
   }
   for (const [conv, pos] of b.channelReads)
-    await q.run('UPDATE convs SET channel_read = ? WHERE id = ? AND channel_read < ?', [pos, conv, pos])
-  await writeHidden(q, dialect, b.hidden)
-  if (b.refs.size) await writeBlobRefs(q, dialect, b.refs.values())
-  if (b.links.length) await writeLinkUses(q, b.links)
+    q.queue('UPDATE convs SET channel_read = ? WHERE id = ? AND channel_read < ?', [pos, conv, pos])
+  writeHidden(q, dialect, b.hidden)
+  if (b.refs.size) writeBlobRefs(q, dialect, b.refs.values())
+  if (b.links.length) writeLinkUses(q, b.links)
 }

@@ -13,7 +13,7 @@ import type * as Y from 'yjs'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { ChatMessage, InboxEntry } from '../../protocol/messages.ts'
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Tx } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { hasBlocked } from '../users/blocks.ts'
 import { AsyncLock } from '../db/lock.ts'
@@ -201,11 +201,11 @@ export function hiddenRows(conv: ConvState): HiddenRow[] {
 }
 
 /** Replaces the stored rows of each conversation with these (inside the group commit's transaction). */
-export async function writeHidden(q: Queryable, dialect: Db['dialect'], byConv: Map<string, HiddenRow[]>): Promise<void> {
+export function writeHidden(q: Tx, dialect: Db['dialect'], byConv: Map<string, HiddenRow[]>): void {
   for (const [conv, rows] of byConv) {
-    await q.run('DELETE FROM conv_hidden WHERE conv_id = ?', [conv])
+    q.queue('DELETE FROM conv_hidden WHERE conv_id = ?', [conv])
     for (const part of statementChunks(dialect, rows, 64)) {
-      await q.run(
+      q.queue(
         'INSERT INTO conv_hidden (conv_id, viewer_id, author_id, skip_pos, from_pos, to_pos, last_preview, last_from, last_ts, last_media) VALUES ' +
           part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
         part.flatMap((r) => [
@@ -268,7 +268,7 @@ export async function readHidden(db: Db, conv: ConvState, repair = true): Promis
   for (const [viewer, author] of blockers) repaired = openRange(conv, viewer, author, chatEnd(conv)) || repaired
   for (const viewer of conv.hidden.keys())
     if (!blockers.has(viewer)) repaired = closeRange(conv, viewer, chatEnd(conv)) || repaired
-  if (repaired) await db.tx((q) => writeHidden(q, db.dialect, new Map([[conv.id, hiddenRows(conv)]])))
+  if (repaired) await db.tx(async (q) => writeHidden(q, db.dialect, new Map([[conv.id, hiddenRows(conv)]])))
 }
 
 // ---- blocking and unblocking -------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 // ones whose effects may be missing; repairMirror() recomputes those chats from their page docs before
 // the server starts serving. In memory (ConvState) the values are always current.
 import * as Y from 'yjs'
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Tx } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
 import { MEDIA_KINDS, messageText, withoutNul, type ChatMessage } from '../../protocol/messages.ts'
@@ -82,14 +82,14 @@ export class MirrorChanges {
 
   /**
    * Writes the values and moves the mark to the newest stored update, inside the caller's transaction.
-   * One statement per table and chunk: on Postgres every statement is a round trip. VALUES columns are
+   * One statement per table and chunk, queued (Tx.queue): on Postgres they go out with the commit. VALUES columns are
    * named column1..N in both SQLite and Postgres; the casts tell Postgres the parameters' types.
    */
-  async write(q: Queryable, dialect: Db['dialect'], mark = true): Promise<void> {
-    // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
+  write(q: Tx, dialect: Db['dialect'], mark = true): void {
+    // below SQLite's parameter limit; few distinct SQL texts on SQLite, few statements for Postgres to parse and plan
     const chunks = <T>(rows: T[]) => statementChunks(dialect, rows, 128)
     for (const part of chunks([...this.pageLengths.values()])) {
-      await q.run(
+      q.queue(
         'INSERT INTO conv_pages (conv_id, page, length) VALUES ' +
           part.map(() => '(?, ?, ?)').join(', ') +
           ' ON CONFLICT (conv_id, page) DO UPDATE SET length = excluded.length',
@@ -97,21 +97,21 @@ export class MirrorChanges {
       )
     }
     for (const part of chunks([...this.last])) {
-      await q.run(
+      q.queue(
         'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4, last_media = v.column5 FROM (VALUES ' +
           part.map(() => '(?, ?, ?, CAST(? AS BIGINT), ?)').join(', ') +
           ') AS v WHERE convs.id = v.column1',
         part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts, l.media ?? '']),
       )
     }
-    if (mark) await markMirrored(q)
+    if (mark) markMirrored(q)
   }
 }
 
 /** Everything stored so far is mirrored (inside the transaction that wrote the mirror). */
-async function markMirrored(q: Queryable): Promise<void> {
+function markMirrored(q: Tx): void {
   // each MAX(id) is one look at the end of its table's b-tree
-  await q.run(
+  q.queue(
     "UPDATE sync_marks SET value = (SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM doc_updates UNION ALL SELECT MAX(id) FROM doc_journal) AS m) WHERE name = 'mirror'",
   )
 }
@@ -145,6 +145,6 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
     if (last && parsed.page >= Number(conv.page)) changes.last.set(parsed.convId, lastOf(last))
     y.destroy()
   }
-  await db.tx((q) => changes.write(q, db.dialect))
+  await db.tx(async (q) => changes.write(q, db.dialect))
   return rows.length
 }

@@ -3,8 +3,8 @@
 // statement cache holds them for the life of the process): chunks of any size made as many variants per
 // statement as sizes, each a compiled program, tens of MB in all (bench:memory). Powers of two
 // make at most eight variants per statement, at the cost of a few more statements per batch. Postgres
-// prepares nothing here (pg sends unnamed statements), and every statement is a round trip there, so the
-// hot paths chunk by dialect (statementChunks).
+// prepares nothing here (pg sends unnamed statements), and every statement is one more to parse and plan
+// there, so the hot paths chunk by dialect (statementChunks).
 
 /** Chunks of `rows` in order, each of a power-of-two length no larger than `max`. */
 export function* powerOfTwoChunks<T>(rows: readonly T[], max: number): Generator<T[]> {

@@ -10,10 +10,20 @@ export interface Queryable {
   run(sql: string, params?: Param[]): Promise<{ changes: number }>
 }
 
+/** A transaction's queries. */
+export interface Tx extends Queryable {
+  /**
+   * Runs a statement whose result the caller does not read. On Postgres it waits and goes out with the
+   * next statement awaited or with COMMIT, several statements in one round trip; if it fails, that
+   * statement or the commit fails with its error, and the transaction rolls back. On SQLite it runs at once.
+   */
+  queue(sql: string, params?: Param[]): void
+}
+
 export interface Db extends Queryable {
   readonly dialect: 'sqlite' | 'postgres'
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>
+  tx<T>(fn: (q: Tx) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 

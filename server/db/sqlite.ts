@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Db, Param, Queryable } from './db.ts'
+import type { Db, Param, Tx } from './db.ts'
 import { AsyncLock } from './lock.ts'
 import { checkpointSettings, startCheckpointer, type CheckpointOptions } from './checkpointer.ts'
 import { BUSY_MS, checkpoint, walLimit } from './wal-limit.ts'
@@ -53,7 +53,7 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     return st
   }
   const norm = (params: Param[] = []) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
-  const q: Queryable = {
+  const q: Tx = {
     async all<T>(s: string, p?: Param[]) {
       return stmt(s).all(...norm(p)) as T[]
     },
@@ -62,6 +62,9 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     },
     async run(s: string, p?: Param[]) {
       return { changes: stmt(s).run(...norm(p)).changes }
+    },
+    queue(s: string, p?: Param[]) {
+      stmt(s).run(...norm(p))
     },
   }
   return {

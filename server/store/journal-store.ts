@@ -12,7 +12,7 @@
 // The map stays bounded: a compaction turns a document's rows into one indexed row, a document with no
 // write for FOLD_IDLE_MS has its journal rows moved over as they are (a few documents per turn of the
 // event loop), and opening the store moves over whatever an earlier process left.
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Queryable, Tx } from '../db/db.ts'
 import { powerOfTwoChunks } from '../db/chunks.ts'
 import { logger } from '../log.ts'
 import type { DocWrite, Store, StoredRows } from './store.ts'
@@ -141,7 +141,7 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
       return (await read(doc)).map((r) => toBytes(r.data))
     },
 
-    async write(q: Queryable, writes: DocWrite[]) {
+    async write(q: Tx, writes: DocWrite[]) {
       if (closed) throw new Error('the document store is closed')
       const now = performance.now()
       const rows: Array<[number, string, Buffer]> = []
@@ -158,7 +158,7 @@ async function open(db: Db, opts: JournalOptions, unregister: () => void): Promi
           rows.push([id, w.doc, asBuffer(u)])
         }
       }
-      for (const part of powerOfTwoChunks(rows, CHUNK)) await q.run(insert(part.length), part.flat())
+      for (const part of powerOfTwoChunks(rows, CHUNK)) q.queue(insert(part.length), part.flat())
     },
 
     async rows(doc): Promise<StoredRows | null> {

@@ -6,7 +6,7 @@
 //   per-document row ids in memory.
 // - Postgres (table-store.ts): every update is a row of doc_updates, indexed by (doc, id); several nodes
 //   may share the database, so nothing lives only in one process's memory.
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Tx } from '../db/db.ts'
 import { createTableStore } from './table-store.ts'
 import { openJournalStore } from './journal-store.ts'
 
@@ -26,7 +26,7 @@ export interface Store {
   /** Every update stored for `doc`, oldest first. */
   load(doc: string): Promise<Uint8Array[]>
   /** Writes a batch inside a transaction the caller owns (see Db.tx). */
-  write(q: Queryable, writes: DocWrite[]): Promise<void>
+  write(q: Tx, writes: DocWrite[]): Promise<void>
   /** The rows stored for `doc` so far (for compaction); null when it has none. */
   rows(doc: string): Promise<StoredRows | null>
   /**

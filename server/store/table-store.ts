@@ -1,9 +1,9 @@
 // Documents' updates as rows of doc_updates, indexed by (doc, id): the store on Postgres (store.ts).
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Tx } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import type { DocWrite, Store } from './store.ts'
 
-/** Rows per INSERT statement at most: few round trips on Postgres (see db/chunks.ts for SQLite). */
+/** Rows per INSERT statement at most: few statements for Postgres to parse and plan (see db/chunks.ts for SQLite). */
 const CHUNK = 64
 
 export const toBytes = (v: unknown): Uint8Array => {
@@ -18,12 +18,12 @@ export function createTableStore(db: Db): Store {
   const insertSql = (n: number) =>
     (sqlByRows[n] ??= 'INSERT INTO doc_updates (doc, data) VALUES ' + Array.from({ length: n }, () => '(?, ?)').join(', '))
 
-  async function write(q: Queryable, writes: DocWrite[]): Promise<void> {
+  async function write(q: Tx, writes: DocWrite[]): Promise<void> {
     const rows: (string | Buffer)[] = []
     for (const w of writes) for (const u of w.updates) rows.push(w.doc, asBuffer(u))
     const pairs: Array<[string | Buffer, string | Buffer]> = []
     for (let i = 0; i < rows.length; i += 2) pairs.push([rows[i], rows[i + 1]])
-    for (const part of statementChunks(db.dialect, pairs, CHUNK)) await q.run(insertSql(part.length), part.flat())
+    for (const part of statementChunks(db.dialect, pairs, CHUNK)) q.queue(insertSql(part.length), part.flat())
   }
 
   return {

@@ -8,7 +8,7 @@
 // into other documents). Nothing is sent that is not stored. One transaction is in flight at a time, which keeps each document's order; a
 // failed commit closes the affected documents' sockets (4012) and evicts them, so their clients resync
 // from what is stored.
-import type { Db, Queryable } from '../db/db.ts'
+import type { Db, Queryable, Tx } from '../db/db.ts'
 import type { DocWrite, Store } from '../store/store.ts'
 import { encodeAck, encodeUpdate } from '../../protocol/frames.ts'
 import type { Bus, UpdateMessage } from '../bus/bus.ts'
@@ -57,7 +57,7 @@ export interface CommitParticipant<T> {
    * Writes inside the batch's transaction; `part` is undefined when nothing of the batch touched this
    * participant. `flush`: the server is draining, write whatever was deferred.
    */
-  write(q: Queryable, dialect: Db['dialect'], part: T | undefined, flush: boolean): Promise<void>
+  write(q: Tx, dialect: Db['dialect'], part: T | undefined, flush: boolean): Promise<void>
   /** the transaction committed, and the batch's updates were fanned out and acknowledged */
   committed?(part: T | undefined): void
   /** a transaction failed and these documents were dropped */
@@ -246,7 +246,7 @@ export class GroupCommit {
       await this.db.tx(async (q) => {
         if (this.hooks.fence) await this.hooks.fence(q, [...writes.keys()])
         await this.store.write(q, [...writes.values()])
-        await writeClaims(q, this.db.dialect, b)
+        writeClaims(q, this.db.dialect, b)
         for (const p of this.participants) await p.write(q, this.db.dialect, b.peek(p), b.flush)
       })
     } catch (e) {
@@ -334,11 +334,11 @@ export class GroupCommit {
   }
 }
 
-/** The clientID bindings the batch makes, in one statement per chunk (on Postgres every statement is a round trip). */
-async function writeClaims(q: Queryable, dialect: Db['dialect'], b: Batch): Promise<void> {
-  // below SQLite's parameter limit; few distinct SQL texts on SQLite, few round trips on Postgres
+/** The clientID bindings the batch makes, in one statement per chunk, queued with the rest of the commit. */
+function writeClaims(q: Tx, dialect: Db['dialect'], b: Batch): void {
+  // below SQLite's parameter limit; few distinct SQL texts on SQLite, few statements for Postgres to parse and plan
   for (const part of statementChunks(dialect, [...b.claims], 128)) {
-    await q.run('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
+    q.queue('INSERT INTO client_ids (client_id, user_id) VALUES ' + part.map(() => '(?, ?)').join(', '), part.flat())
   }
 }
 
