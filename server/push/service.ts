@@ -33,6 +33,12 @@ const log = logger('push')
 
 /** Longest stretch the event loop spends on pushes before it serves sockets again, ms. */
 const SLICE_MS = 1
+/**
+ * Committed messages wait this long to be planned together, ms: one look-up of the recipients' subscribed
+ * devices per round, not one per group commit (hundreds a second under load, each a query). Nobody sees
+ * it: a device's pushes of a chat are coalesced for seconds anyway.
+ */
+const PLAN_MS = 50
 /** Users planned together: one query of their subscriptions and one of their settings. */
 const CHUNK = 100
 /** Pushes made together: their subscriptions, chats and badges are read in one go. */
@@ -82,7 +88,9 @@ export class PushService {
   readonly vapid: VapidSigner
   private slots = new Map<string, Slot>()
   private incoming: Notice[] = []
+  /** a planning round is due or under way */
   private planning = false
+  private planTimer: NodeJS.Timeout | null = null
   /** slots due for a push, made MAKE_BATCH at a time (a few queries for the batch, not a few per push) */
   private due = new Fifo<Slot>()
   private making = false
@@ -132,10 +140,7 @@ export class PushService {
     const notices = noticesOf(part)
     if (notices.length === 0) return
     for (const n of notices) this.incoming.push(n)
-    if (!this.planning) {
-      this.planning = true
-      setImmediate(() => void this.planAll())
-    }
+    this.schedulePlan()
   }
 
   /** The channels' listener of committed posts (server/channels/sync.ts onChannelPosts). */
@@ -158,6 +163,7 @@ export class PushService {
     this.closed = true
     this.lane.close()
     clearInterval(this.sweeper)
+    if (this.planTimer) clearTimeout(this.planTimer)
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
     for (const s of this.slots.values()) if (s.timer) clearTimeout(s.timer)
@@ -177,21 +183,26 @@ export class PushService {
     this.sliceStart = performance.now()
   }
 
-  private async planAll(): Promise<void> {
+  private schedulePlan(): void {
+    if (this.planning || this.closed) return
+    this.planning = true
+    this.planTimer = setTimeout(() => {
+      this.planTimer = null
+      void this.planRound()
+    }, PLAN_MS)
+  }
+
+  /** Plans what came in since the last round; what comes in meanwhile waits for the next. */
+  private async planRound(): Promise<void> {
+    const batch = this.incoming
+    this.incoming = []
     try {
-      while (this.incoming.length && !this.closed) {
-        const batch = this.incoming
-        this.incoming = []
-        await this.plan(batch)
-      }
+      if (!this.closed) await this.plan(batch)
     } catch (e) {
       if (!this.closed) log.error('planning pushes failed', e)
     } finally {
       this.planning = false
-      if (this.incoming.length && !this.closed) {
-        this.planning = true
-        setImmediate(() => void this.planAll())
-      }
+      if (this.incoming.length) this.schedulePlan()
     }
   }
 
