@@ -37,6 +37,7 @@ class PgTx implements Tx {
     this.pending = []
     all.push(last)
     if (all.length === 1) return this.c.query(toPg(last.text), last.values as unknown[])
+    // the client's socket (not in pg's types): corked, the statements leave in one write, not one each
     const { stream } = (this.c as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection
     stream.cork()
     let answers: Promise<Result>[]
