@@ -151,9 +151,10 @@ export class ChatEffects implements CommitParticipant<ChatBatch> {
 /** The chats' share of `batch`, created on first use. */
 export const chatBatch = (batch: Batch, effects: ChatEffects): ChatBatch => batch.part(effects)
 
-// One statement per table and chunk, not one per conversation: on Postgres every statement is a round
-// trip, and a batch under load touches hundreds of conversations. VALUES columns are named column1..N in
-// both SQLite and Postgres; the casts tell Postgres the parameters' types.
+// One statement per table and chunk, not one per conversation: a batch under load touches hundreds of
+// conversations, and every statement is one more for the database to parse and plan (all of them are
+// queued: on Postgres they go out with the commit). VALUES columns are named column1..N in both SQLite and
+// Postgres; the casts tell Postgres the parameters' types.
 function writePagesAndReads(q: Tx, dialect: Db['dialect'], b: ChatBatch): void {
   for (const [conv, page] of b.pages) {
     q.queue('UPDATE convs SET page = ? WHERE id = ? AND page < ?', [page, conv, page])

@@ -22,7 +22,7 @@ type Statement = { text: string; values?: Param[] }
 class PgTx implements Tx {
   private pending: Statement[] = []
   /** BEGIN was sent: the connection is inside the transaction and must end it */
-  begun = false
+  private begun = false
 
   constructor(private c: pg.PoolClient) {}
 
