@@ -51,8 +51,11 @@ process.on('SIGUSR2', () => {
       require('node:path').join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `${process.pid}-${Date.now()}.heapsnapshot`),
     )
   const m = process.memoryUsage()
+  // each V8 space's committed and used bytes: which space holds committed pages that nothing lives in
+  const spaces = {}
+  for (const s of require('node:v8').getHeapSpaceStatistics()) spaces[s.space_name] = [s.space_size, s.space_used_size]
   process.stdout.write(
-    `BENCH_MEM ${JSON.stringify({ rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`,
+    `BENCH_MEM ${JSON.stringify({ rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, spaces })}\n`,
   )
 })
 

@@ -34,6 +34,8 @@ export interface LiveMemory {
   heapUsed: number
   external: number
   arrayBuffers: number
+  /** V8 space name → [committed, used] bytes */
+  spaces: Record<string, [number, number]>
 }
 
 /** Event-loop delay (ms) of a 2 ms timer, and the GC pauses, over one window. */

@@ -231,6 +231,14 @@ for (const name of which) {
         `after a full GC: RSS ${fmt(MB(live.rss))} MB, ${fmt(r.gcRssAboveMB)} MB above the post-GC baseline (${fmt(MB(base.rss))} MB), ` +
         `V8 heap + external ${fmt(r.gcHeapAboveMB)} MB above baseline (heap committed ${fmt(r.gcHeapTotalAboveMB)} MB); idle CPU ${fmt(idleCpu, 3)} cores`,
     )
+    const spaces = Object.entries(live.spaces)
+      .map(([space, [committed, used]]) => {
+        const [c0, u0] = base.spaces[space] ?? [0, 0]
+        return { space, committed: MB(committed - c0), used: MB(used - u0) }
+      })
+      .filter((s) => Math.abs(s.committed) >= 0.5 || Math.abs(s.used) >= 0.5)
+      .map((s) => `${s.space} ${fmt(s.committed)} / ${fmt(s.used)}`)
+    line(`  V8 spaces after the GC, committed / used MB above baseline: ${spaces.join(', ') || 'none above 0.5 MB'}`)
   } finally {
     for (const c of clients) c.close()
     if (server) await server.stop()
