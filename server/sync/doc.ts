@@ -11,9 +11,16 @@ import { log } from './log.ts'
 import { compactionDue } from './compaction.ts'
 import type { DocKind, RootSpec } from './kind.ts'
 
+/**
+ * A guid for the server's Y.Docs. Yjs uses a doc's guid only for subdocuments, which no kind accepts; left
+ * unset, each new Y.Doc draws a random UUID from 31 typed arrays of crypto randomness, garbage made again
+ * at every load, thaw and head-effect check.
+ */
+export const SERVER_GUID = 'sori'
+
 /** A Y.Doc with these roots instantiated, so that updates integrate into the right types. */
 export function emptyDoc(roots: readonly RootSpec[]): Y.Doc {
-  const y = new Y.Doc()
+  const y = new Y.Doc({ guid: SERVER_GUID })
   for (const [name, type] of roots) {
     if (type === 'array') y.getArray(name)
     else y.getMap(name)

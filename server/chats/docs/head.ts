@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
 import { PAGE_STRIDE } from '../../../protocol/limits.ts'
 import type { DocKind, RootRule, UpdateRules } from '../../sync/kind.ts'
+import { SERVER_GUID } from '../../sync/doc.ts'
 import type { Batch } from '../../sync/commit.ts'
 import type { ConvState } from '../convs.ts'
 import type { ChatDomain } from '../domain.ts'
@@ -67,7 +68,7 @@ export class HeadGrammar implements UpdateRules {
  * resolves by clientID order, possibly in favour of the deleted one.
  */
 export function checkHeadEffects(doc: Y.Doc, update: Uint8Array): string | null {
-  const scratch = new Y.Doc()
+  const scratch = new Y.Doc({ guid: SERVER_GUID })
   Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc))
   Y.applyUpdate(scratch, update)
   if (scratch.store.pendingStructs || scratch.store.pendingDs) return 'update leaves a gap'
