@@ -7,6 +7,8 @@ export interface Config {
   staticDir: string
   /** believe X-Forwarded-For for the client address (only behind a proxy that sets it) */
   trustProxy: boolean
+  /** compact V8's heap when quiet after a burst, giving the pages back (heap.ts); SORI_HEAP_COMPACT=0 turns it off */
+  heapCompact: boolean
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,6 +21,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || './data/sori.db',
     staticDir: env.SORI_STATIC || 'dist',
     trustProxy: env.SORI_TRUST_PROXY === '1',
+    heapCompact: env.SORI_HEAP_COMPACT !== '0',
   }
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { startServer } from './app.ts'
 import { readConfig } from './config.ts'
+import { startHeapCompactor } from './heap.ts'
 
 async function ensureBuilt(dir: string): Promise<boolean> {
   if (existsSync(join(dir, 'index.html'))) return true
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     staticDir: built ? config.staticDir : null,
     trustProxy: config.trustProxy,
   })
+  // a process-wide job, so here and not in startServer (tests run several servers in one process)
+  const compactor = config.heapCompact ? startHeapCompactor() : null
   const db = /^postgres(ql)?:/.test(config.databaseUrl) ? 'Postgres' : `SQLite ${config.databaseUrl}`
   console.log(
     `Sori is listening on http://${config.host}:${server.port} (${server.url}); ${db}${built ? '' : '; no app build, API only'}`,
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }
     stopping = true
+    compactor?.stop()
     console.log(`${signal}: closing sockets, flushing, closing the database...`)
     server.close().then(
       () => process.exit(0),

@@ -98,14 +98,14 @@ export class SyncDoc<K = unknown, S = unknown> {
     return this.frozen ? Y.diffUpdate(this.frozen, sv) : Y.encodeStateAsUpdate(this.ydoc, sv)
   }
 
-  /** Freezes the Y.Doc unless work on it is queued, running or uncommitted. */
-  freeze(): boolean {
-    if (!this.live || this.dead || this.running || this.uncommitted > 0 || this.head < this.queue.length) return false
+  /** Freezes the Y.Doc unless work on it is queued, running or uncommitted: the size of its encoded state, or 0 when it stays live. */
+  freeze(): number {
+    if (!this.live || this.dead || this.running || this.uncommitted > 0 || this.head < this.queue.length) return 0
     this.frozen = Y.encodeStateAsUpdate(this.live)
     this.live.destroy()
     this.live = null
     this.kind.frozen?.(this)
-    return true
+    return this.frozen.byteLength
   }
 
   destroy(): void {

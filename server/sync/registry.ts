@@ -6,9 +6,12 @@ import { SyncDoc } from './doc.ts'
 import { deliverCommitted } from './commit.ts'
 import type { Resolved } from './kind.ts'
 import { homeOf } from './homes.ts'
+import { noteGarbage } from '../heap.ts'
 
 /** Longest stretch of freezing between two turns of I/O, ms. */
 const FREEZE_SLICE_MS = 4
+/** heap bytes of a live Y.Doc per byte of its encoded state: about 6 to 9 for chat pages of short messages (bench:memory) */
+const LIVE_PER_FROZEN_BYTE = 8
 
 export class DocRegistry {
   private docs = new Map<string, SyncDoc>()
@@ -88,15 +91,20 @@ export class DocRegistry {
     const ms = this.ctx.opts.freezeMs
     if (ms <= 0) return { stop() {} }
     let stopped = false
-    const freezeSome = (due: SyncDoc[], from: number): void => {
+    const freezeSome = (due: SyncDoc[], from: number, frozenBytes: number): void => {
       const until = performance.now() + FREEZE_SLICE_MS
       let i = from
+      let bytes = frozenBytes
       while (i < due.length && performance.now() < until) {
         const d = due[i++]
+        const frozen = d.touched ? 0 : d.freeze()
+        bytes += frozen
         // frozen: nobody has used it for a sweep period, so its rows are merged now rather than while written
-        if (!d.touched && d.freeze() && d.compactionDue(true)) this.ctx.compactor.request(d.name)
+        if (frozen > 0 && d.compactionDue(true)) this.ctx.compactor.request(d.name)
       }
-      if (i < due.length && !stopped) setImmediate(() => freezeSome(due, i))
+      if (i < due.length && !stopped) setImmediate(() => freezeSome(due, i, bytes))
+      // the frozen docs' Y.Docs are garbage now, in old space: heap.ts may give their pages back
+      else noteGarbage(LIVE_PER_FROZEN_BYTE * bytes)
     }
     const timer = setInterval(() => {
       const due: SyncDoc[] = []
@@ -105,7 +113,7 @@ export class DocRegistry {
         // a doc nobody holds is dropped at idleMs: encoding it first would be work (and garbage) for nothing
         else if (!d.isFrozen && d.refs > 0) due.push(d)
       }
-      freezeSome(due, 0)
+      freezeSome(due, 0, 0)
     }, ms)
     timer.unref()
     return {
