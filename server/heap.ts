@@ -103,9 +103,8 @@ export function startHeapCompactor(opts: Partial<HeapCompactorOptions> = {}): { 
     const now = performance.eventLoopUtilization()
     const busy = performance.eventLoopUtilization(now, elu).utilization
     elu = now
-    const before = oldSpace()
     if (busy > o.quietUtilization || confirming) return
-    if (!inSeries && before.committed - reference + noted < o.worthBytes) return
+    if (!inSeries && oldSpace().committed - reference + noted < o.worthBytes) return
     const wait = lastAt + Math.max(MIN_GAP_MS, PAUSE_SHARE * lastPauseMs) - performance.now()
     if (wait > 0) return inSeries ? lookIn(wait) : undefined
     // quiet on average since the last look may still be busy right now (load that just began): the
@@ -113,12 +112,13 @@ export function startHeapCompactor(opts: Partial<HeapCompactorOptions> = {}): { 
     confirming = setTimeout(() => {
       confirming = null
       const busyNow = performance.eventLoopUtilization(performance.eventLoopUtilization(), now).utilization
-      if (busyNow <= o.quietUtilization) collect(before)
+      if (busyNow <= o.quietUtilization) collect()
     }, CONFIRM_MS)
     confirming.unref()
   }
 
-  const collect = (before: { committed: number; used: number }): void => {
+  const collect = (): void => {
+    const before = oldSpace()
     const t0 = performance.now()
     collectForMemory(gc)
     lastAt = performance.now()
