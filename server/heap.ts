@@ -7,14 +7,19 @@
 // was committed for 60 MB of live objects, and stayed so.
 //
 // So when the event loop has been nearly idle since the last look (and in the last half second), and
-// enough garbage may be there to be worth it (old space grown since the last time, or documents frozen:
-// their Y.Docs are garbage now), the compactor runs full collections in V8's optimize-for-memory mode,
-// one at a time: each moves the survivors of the emptiest pages (a few MB at most, so RSS does not first
+// enough garbage may be there to be worth it (old space grown since the last time, or documents frozen
+// or dropped: their Y.Docs are garbage now), the compactor runs full collections in V8's
+// optimize-for-memory mode, one at a time: each moves the survivors of the emptiest pages (a few MB at most, so RSS does not first
 // grow by the live heap, as it does when every page is compacted at once) and gives those pages back.
 // It goes on while the old space has that much free room and one of the last two collections freed
 // pages, spaced so that collections take at most 5% of the time: each stops the process for as long as
 // it marks the live heap (about 1–2 ms per MB here). As V8's own memory reducer would (it starts 8 s
 // after a collection), it looks every 5 s.
+//
+// Garbage it is not told of can die after a series: objects that outlive a freeze by a few seconds, or
+// whatever a quiet server drops on a timer. Only marking finds it, so, again as V8's memory reducer does,
+// a series that gave pages back is followed by one more collection when the process is quiet a while
+// later (followUpMs); that one starts a new series if it finds free room, up to MAX_FOLLOW_UPS in a row.
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { performance } from 'node:perf_hooks'
@@ -29,9 +34,18 @@ export interface HeapCompactorOptions {
   quietUtilization: number
   /** free room in the old space (or growth and noted garbage since the last time) worth a collection, bytes */
   worthBytes: number
+  /** how long after a series that gave pages back one more collection looks for garbage nobody noted, ms */
+  followUpMs: number
 }
 
-const DEFAULTS: HeapCompactorOptions = { checkMs: 5_000, quietUtilization: 0.1, worthBytes: 8 * 2 ** 20 }
+const DEFAULTS: HeapCompactorOptions = {
+  checkMs: 5_000,
+  quietUtilization: 0.1,
+  worthBytes: 8 * 2 ** 20,
+  followUpMs: 5_000,
+}
+/** follow-up collections in a row, each after a series that gave pages back (V8's memory reducer does 3) */
+const MAX_FOLLOW_UPS = 3
 /** collections take at most 1/PAUSE_SHARE of the time, and are MIN_GAP_MS apart at least */
 const PAUSE_SHARE = 20
 const MIN_GAP_MS = 1_000
@@ -89,6 +103,11 @@ export function startHeapCompactor(opts: Partial<HeapCompactorOptions> = {}): { 
   /** collections go on while there is free room and they free pages; how many in a row freed none */
   let inSeries = false
   let fruitless = 0
+  /** whether this series gave pages back */
+  let seriesFreed = false
+  /** from then on a quiet look collects, worth it or not; follow-ups left in this chain */
+  let followUpAt = Infinity
+  let followUps = 0
 
   const lookIn = (ms: number): void => {
     if (soon) return
@@ -104,7 +123,8 @@ export function startHeapCompactor(opts: Partial<HeapCompactorOptions> = {}): { 
     const busy = performance.eventLoopUtilization(now, elu).utilization
     elu = now
     if (busy > o.quietUtilization || confirming) return
-    if (!inSeries && oldSpace().committed - reference + noted < o.worthBytes) return
+    const followUp = performance.now() >= followUpAt
+    if (!inSeries && !followUp && oldSpace().committed - reference + noted < o.worthBytes) return
     const wait = lastAt + Math.max(MIN_GAP_MS, PAUSE_SHARE * lastPauseMs) - performance.now()
     if (wait > 0) return inSeries ? lookIn(wait) : undefined
     // quiet on average since the last look may still be busy right now (load that just began): the
@@ -118,6 +138,12 @@ export function startHeapCompactor(opts: Partial<HeapCompactorOptions> = {}): { 
   }
 
   const collect = (): void => {
+    if (!inSeries) {
+      // a series that garbage made worth it starts a new chain of follow-ups; a follow-up spends one
+      if (performance.now() < followUpAt) followUps = MAX_FOLLOW_UPS
+      followUpAt = Infinity
+      seriesFreed = false
+    }
     const before = oldSpace()
     const t0 = performance.now()
     collectForMemory(gc)
@@ -130,18 +156,23 @@ export function startHeapCompactor(opts: Partial<HeapCompactorOptions> = {}): { 
     // previous collection found alive on them, and that was before the burst's objects died
     const freed = after.committed < before.committed
     fruitless = freed ? 0 : fruitless + 1
+    seriesFreed ||= freed
     noted = 0
+    // right after a full collection, what is used is what lives: the rest is free room in committed pages
+    inSeries = fruitless < 2 && after.committed - after.used >= o.worthBytes
     log.info('old space collected for memory', {
       committedMB: [mb(before.committed), mb(after.committed)],
       liveMB: mb(after.used),
       pauseMs: +lastPauseMs.toFixed(1),
+      more: inSeries,
     })
-    // right after a full collection, what is used is what lives: the rest is free room in committed pages
-    inSeries = fruitless < 2 && after.committed - after.used >= o.worthBytes
-    if (inSeries) lookIn(PAUSE_SHARE * lastPauseMs)
-    else {
-      reference = after.committed
-      fruitless = 0
+    if (inSeries) return lookIn(PAUSE_SHARE * lastPauseMs)
+    reference = after.committed
+    fruitless = 0
+    if (seriesFreed && followUps > 0) {
+      followUps--
+      followUpAt = lastAt + o.followUpMs
+      lookIn(o.followUpMs)
     }
   }
 

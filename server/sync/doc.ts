@@ -50,6 +50,8 @@ export class SyncDoc<K = unknown, S = unknown> {
   idleTimer: NodeJS.Timeout | null = null
   /** rows stored (store/store.ts): see compaction.ts */
   rows = 0
+  /** encoded bytes the live Y.Doc was built from (loaded rows, thawed state, committed updates): its size, cheaply */
+  private liveBytes = 0
   dead = false
   /** updates applied in memory whose batch has not committed yet */
   uncommitted = 0
@@ -78,6 +80,7 @@ export class SyncDoc<K = unknown, S = unknown> {
     if (!this.live) {
       const y = emptyDoc(this.roots)
       if (this.frozen) Y.applyUpdate(y, this.frozen)
+      this.liveBytes = this.frozen?.byteLength ?? 0
       this.frozen = null
       this.live = y
     }
@@ -104,6 +107,7 @@ export class SyncDoc<K = unknown, S = unknown> {
     this.frozen = Y.encodeStateAsUpdate(this.live)
     this.live.destroy()
     this.live = null
+    this.liveBytes = 0
     this.kind.frozen?.(this)
     return this.frozen.byteLength
   }
@@ -117,6 +121,12 @@ export class SyncDoc<K = unknown, S = unknown> {
   /** Records rows stored for this doc. */
   stored(updates: Uint8Array[]): void {
     this.rows += updates.length
+    if (this.live) for (const u of updates) this.liveBytes += u.byteLength
+  }
+
+  /** The encoded bytes its live Y.Doc was built from; 0 while frozen. */
+  get liveSize(): number {
+    return this.live ? this.liveBytes : 0
   }
 
   /** The oldest `rowsIn` stored rows were merged into one (store/compactor.ts). */

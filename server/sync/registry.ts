@@ -11,7 +11,7 @@ import { noteGarbage } from '../heap.ts'
 /** Longest stretch of freezing between two turns of I/O, ms. */
 const FREEZE_SLICE_MS = 4
 /** heap bytes of a live Y.Doc per byte of its encoded state: about 6 to 9 for chat pages of short messages (bench:memory) */
-const LIVE_PER_FROZEN_BYTE = 8
+const LIVE_PER_ENCODED_BYTE = 8
 
 export class DocRegistry {
   private docs = new Map<string, SyncDoc>()
@@ -104,7 +104,7 @@ export class DocRegistry {
       }
       if (i < due.length && !stopped) setImmediate(() => freezeSome(due, i, bytes))
       // the frozen docs' Y.Docs are garbage now, in old space: heap.ts may give their pages back
-      else noteGarbage(LIVE_PER_FROZEN_BYTE * bytes)
+      else noteGarbage(LIVE_PER_ENCODED_BYTE * bytes)
     }
     const timer = setInterval(() => {
       const due: SyncDoc[] = []
@@ -158,7 +158,11 @@ export class DocRegistry {
       }
       // its next load has one row to load (the compactor works from the stored rows, not from this Y.Doc)
       if (doc.compactionDue(true)) this.ctx.compactor.request(doc.name)
+      const size = doc.liveSize
       this.drop(doc)
+      // its Y.Doc is garbage now, as a frozen doc's is (a server that wrote to thousands of docs at once
+      // drops them at once)
+      noteGarbage(LIVE_PER_ENCODED_BYTE * size)
     }, this.ctx.opts.idleMs)
     doc.idleTimer.unref()
   }
