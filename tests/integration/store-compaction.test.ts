@@ -1,5 +1,7 @@
 // Background compaction on the real backends: a document's stored rows become one row that loads to the
-// same document, retracted text does not survive it, and rows written while it runs are kept.
+// same document, retracted text does not survive it, and rows written while it runs are kept. The merge
+// worker thread does not outlive the work by long.
+import { readdirSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { openDb, type Db } from '../../server/db/db.ts'
@@ -9,6 +11,7 @@ import { chatRoots } from '../../server/chats/docs/roots.ts'
 import { parseDocName, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
+import { until } from '../fixtures/sync-client.ts'
 
 const DOC = pageDoc('conv1compact', 0)
 
@@ -23,19 +26,23 @@ describe.each(backends())('background compaction (%s)', (backend) => {
     db = compactor = opened = null
   })
 
-  async function setup() {
+  async function setup(mergerIdleMs?: number) {
     db = await openDb(await freshDatabaseUrl(backend))
     const store = (opened = await openStore(db))
     const done: Compacted[] = []
     const errors: unknown[] = []
-    compactor = new Compactor(store, {
-      rootsOf: (doc) => {
-        const p = parseDocName(doc)
-        return p ? chatRoots(p) : null
+    compactor = new Compactor(
+      store,
+      {
+        rootsOf: (doc) => {
+          const p = parseDocName(doc)
+          return p ? chatRoots(p) : null
+        },
+        done: (c) => done.push(c),
+        error: (_doc, e) => errors.push(e),
       },
-      done: (c) => done.push(c),
-      error: (_doc, e) => errors.push(e),
-    })
+      { mergerIdleMs },
+    )
     return { db, store, compactor, done, errors }
   }
 
@@ -124,5 +131,30 @@ describe.each(backends())('background compaction (%s)', (backend) => {
     compactor.request('not a document')
     await compactor.idle()
     expect(done.map((c) => c.doc)).toEqual([DOC])
+  })
+
+  it('stops its worker thread once idle, and starts one again for the next document', async () => {
+    const { db, store, compactor, done, errors } = await setup(300)
+    const threads = () => readdirSync('/proc/self/task').length
+    const w = writer(store, db)
+    const compactOnce = async () => {
+      for (let i = 0; i < 20; i++) {
+        w.say(done.length * 100 + i)
+        await w.flush()
+      }
+      compactor.request(DOC)
+      await compactor.idle()
+    }
+    await compactOnce()
+    expect(compactor.merging).toBe(true)
+    const withWorker = threads()
+    await until(() => !compactor.merging, 'the merge worker to stop', 10_000)
+    // the thread itself is gone, not only our reference to it
+    await until(() => threads() < withWorker, 'the worker thread to exit', 10_000)
+    await compactOnce()
+    expect(errors).toEqual([])
+    expect(done.map((c) => c.rowsIn)).toEqual([20, 21])
+    expect(await rowCount(db)).toBe(1)
+    expect((await loaded(store)).getArray(ROOTS.page.msgs).length).toBe(40)
   })
 })
