@@ -73,6 +73,13 @@ interface Result {
   gcHeapAboveMB: number
   /** V8 heap committed after the GC, above baseline (RSS follows this, not what is live in it) */
   gcHeapTotalAboveMB: number
+  /**
+   * V8's new space (the young generation) after the GC, above baseline: Sori's baseline, read after the
+   * sign-ups, holds a new space they grew to 32 MB, which V8 may give back when the server is quiet
+   */
+  newSpaceMB: number
+  /** aboveMB with the new space as it was at baseline: what the sockets and their chats cost */
+  aboveSameNewMB: number
 }
 
 line(
@@ -207,6 +214,7 @@ for (const name of which) {
     const codes = new Map<number, number>()
     for (const c of clients) if (c.ws.readyState !== 1) codes.set(c.closeCode, (codes.get(c.closeCode) ?? 0) + 1)
     if (codes.size) line(`  sockets closed by the server, by close code: ${[...codes].map(([k, v]) => `${k}: ${v}`).join(', ')}`)
+    const newSpaceMB = MB((live.spaces.new_space?.[0] ?? 0) - (base.spaces.new_space?.[0] ?? 0))
     const r: Result = {
       label: `${name} (${server.storage})`,
       baselineMB: MB(baseline),
@@ -221,6 +229,8 @@ for (const name of which) {
       gcRssAboveMB: MB(live.rss - base.rss),
       gcHeapAboveMB: MB(live.heapUsed + live.external - (base.heapUsed + base.external)),
       gcHeapTotalAboveMB: MB(live.heapTotal - base.heapTotal),
+      newSpaceMB,
+      aboveSameNewMB: MB(mem.rss - baseline) - newSpaceMB,
     }
     results.push(r)
     line(
@@ -261,6 +271,10 @@ if (sori && stock) {
   line(
     `  heap + external after GC        ${ratio(sori.gcHeapAboveMB, stock.gcHeapAboveMB)} (${fmt(sori.gcHeapAboveMB)} MB vs ${fmt(stock.gcHeapAboveMB)} MB)`,
   )
+  line(
+    `  RSS above baseline, new space   ${ratio(sori.aboveSameNewMB, stock.aboveSameNewMB)} (${fmt(sori.aboveSameNewMB)} MB vs ${fmt(stock.aboveSameNewMB)} MB; ` +
+      `V8's new space counted at its baseline size, which it left by ${fmt(sori.newSpaceMB)} and ${fmt(stock.newSpaceMB)} MB)`,
+  )
 }
 if (floor) {
   line()
@@ -268,7 +282,7 @@ if (floor) {
   for (const r of [sori, stock]) {
     if (!r) continue
     line(
-      `  ${r.label.padEnd(18)} RSS ${fmt(r.aboveMB - floor.aboveMB)} MB, after GC ${fmt(r.gcRssAboveMB - floor.gcRssAboveMB)} MB, heap + external ${fmt(r.gcHeapAboveMB - floor.gcHeapAboveMB)} MB`,
+      `  ${r.label.padEnd(18)} RSS ${fmt(r.aboveMB - floor.aboveMB)} MB (new space at its baseline size: ${fmt(r.aboveSameNewMB - floor.aboveSameNewMB)} MB), after GC ${fmt(r.gcRssAboveMB - floor.gcRssAboveMB)} MB, heap + external ${fmt(r.gcHeapAboveMB - floor.gcHeapAboveMB)} MB`,
     )
   }
 }
