@@ -9,8 +9,9 @@
 // So when the event loop has been nearly idle since the last look (and in the last half second), and
 // enough garbage may be there to be worth it (old space grown since the last time, or documents frozen
 // or dropped: their Y.Docs are garbage now), the compactor runs full collections in V8's
-// optimize-for-memory mode, one at a time: each moves the survivors of the emptiest pages (a few MB at most, so RSS does not first
-// grow by the live heap, as it does when every page is compacted at once) and gives those pages back.
+// optimize-for-memory mode, one at a time: each moves the survivors of the emptiest pages (a few MB at
+// most, so RSS does not first grow by the live heap, as it does when every page is compacted at once)
+// and gives those pages back.
 // It goes on while the old space has that much free room and one of the last two collections freed
 // pages, spaced so that collections take at most 5% of the time: each stops the process for as long as
 // it marks the live heap (about 1–2 ms per MB here). As V8's own memory reducer would (it starts 8 s

@@ -15,6 +15,11 @@
 // Both depend on the worker getting a core, which a loaded machine may not give it: the bound that holds
 // whatever the scheduling is `limitFrames`, past which the writing connection truncates the log without
 // waiting for the worker's report (wal-limit.ts).
+//
+// The worker runs only while there is something to checkpoint: the first write starts it, and once the
+// log is all copied back and nothing has been written for `idleMs` it closes its connection and exits.
+// A thread with its own V8 isolate and SQLite connection is about 7 MB of RSS that a server nobody
+// writes to would carry for nothing; starting it again takes milliseconds, off the event loop.
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 
@@ -29,14 +34,15 @@ db.pragma('busy_timeout = 5000')
 const timer = setInterval(() => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-    parentPort.postMessage({ log: r.log })
+    parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed })
   } catch (e) {
     parentPort.postMessage({ error: String(e && e.message) })
   }
 }, workerData.everyMs)
-parentPort.on('message', () => {
+// 'stop' (the database closes): empty the log first; 'idle': only let go, the log is copied back already
+parentPort.on('message', (m) => {
   clearInterval(timer)
-  try { db.pragma('wal_checkpoint(TRUNCATE)') } catch {}
+  if (m === 'stop') try { db.pragma('wal_checkpoint(TRUNCATE)') } catch {}
   db.close()
   process.exit(0)
 })
@@ -53,43 +59,76 @@ export interface CheckpointOptions {
    * lets the log run a little past `restartFrames` before it comes
    */
   limitFrames?: number
+  /** how long after the last write the worker exits, once its checkpoint has copied the whole log back, ms */
+  idleMs?: number
 }
 
 /** The options with their defaults. */
 export function checkpointSettings(opts: CheckpointOptions = {}): Required<CheckpointOptions> {
   const restartFrames = opts.restartFrames ?? 32_768
-  return { everyMs: opts.everyMs ?? 1000, restartFrames, limitFrames: opts.limitFrames ?? 2 * restartFrames }
+  return {
+    everyMs: opts.everyMs ?? 1000,
+    restartFrames,
+    limitFrames: opts.limitFrames ?? 2 * restartFrames,
+    idleMs: opts.idleMs ?? 30_000,
+  }
 }
 
 export interface Checkpointer {
+  /** A transaction wrote to the database: the worker starts if it is not running. */
+  wrote(): void
   stop(): Promise<void>
 }
 
-type FromWorker = { log: number; error?: undefined } | { error: string }
+type FromWorker = { log: number; checkpointed: number; error?: undefined } | { error: string }
 
 /** `restart()` is called (at most once per passive checkpoint) when the log holds `restartFrames` pages. */
 export function startCheckpointer(path: string, restart: () => void, opts: CheckpointOptions = {}): Checkpointer {
-  const { everyMs, restartFrames } = checkpointSettings(opts)
+  const { everyMs, restartFrames, idleMs } = checkpointSettings(opts)
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs, driver } })
+  let worker: Worker | null = null
   let stopped = false
-  worker.on('message', (m: FromWorker) => {
-    if (m.error !== undefined) console.error('sqlite checkpoint:', m.error)
-    else if (m.log >= restartFrames && !stopped) restart()
-  })
-  worker.on('error', (e) => console.error('sqlite checkpointer failed:', e.message))
-  worker.unref()
+  /** writes since the worker's last report, and how long its reports have found nothing to do */
+  let writes = 0
+  let quietMs = 0
+
+  const spawn = (): Worker => {
+    const w = new Worker(WORKER, { eval: true, workerData: { path, everyMs, driver } })
+    quietMs = 0
+    w.on('message', (m: FromWorker) => {
+      if (m.error !== undefined) return console.error('sqlite checkpoint:', m.error)
+      if (m.log >= restartFrames && !stopped) restart()
+      if (writes > 0 || m.checkpointed < m.log) {
+        writes = 0
+        quietMs = 0
+      } else if ((quietMs += everyMs) >= idleMs && worker === w) {
+        worker = null
+        w.postMessage('idle')
+      }
+    })
+    w.on('error', (e) => console.error('sqlite checkpointer failed:', e.message))
+    w.unref()
+    return w
+  }
+
   return {
+    wrote() {
+      writes++
+      if (!worker && !stopped) worker = spawn()
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         stopped = true
+        const w = worker
+        worker = null
+        if (!w) return resolve()
         // held until it has exited: unref'd, a process with nothing else to do would end before its answer,
         // leaving whoever awaits close() unsettled
-        worker.ref()
-        worker.once('exit', () => resolve())
-        worker.postMessage('stop')
+        w.ref()
+        w.once('exit', () => resolve())
+        w.postMessage('stop')
         setTimeout(() => {
-          void worker.terminate().then(() => resolve())
+          void w.terminate().then(() => resolve())
         }, 2000).unref()
       }),
   }

@@ -52,6 +52,13 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     }
     return st
   }
+  /** rows changed since the checkpointer last heard of it: a statement that changes none adds nothing to the log */
+  let changed = 0
+  const wrote = () => {
+    if (changed === 0) return
+    changed = 0
+    checkpointer?.wrote()
+  }
   const norm = (params: Param[] = []) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
   const q: Tx = {
     async all<T>(s: string, p?: Param[]) {
@@ -61,10 +68,12 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
       return stmt(s).get(...norm(p)) as T | undefined
     },
     async run(s: string, p?: Param[]) {
-      return { changes: stmt(s).run(...norm(p)).changes }
+      const { changes } = stmt(s).run(...norm(p))
+      changed += changes
+      return { changes }
     },
     queue(s: string, p?: Param[]) {
-      stmt(s).run(...norm(p))
+      changed += stmt(s).run(...norm(p)).changes
     },
   }
   return {
@@ -73,6 +82,7 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     get: (s, p) => (lock.idle() ? q.get(s, p) : lock.run(() => q.get(s, p))),
     run: (s, p) => {
       const r = lock.idle() ? q.run(s, p) : lock.run(() => q.run(s, p))
+      void r.then(wrote, () => {})
       if (limit?.exceeded()) void lock.run(() => limit.truncate())
       return r
     },
@@ -82,11 +92,13 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
         try {
           const r = await fn(q)
           sql.exec('COMMIT')
+          wrote()
           // still holding the lock: no transaction starts before the log is back under the limit
           if (limit?.exceeded()) await limit.truncate()
           return r
         } catch (e) {
           if (sql.inTransaction) sql.exec('ROLLBACK')
+          changed = 0
           throw e
         }
       }),

@@ -3,7 +3,8 @@
 // so the checkpointer restarts it once it holds `restartFrames` pages (server/db/checkpointer.ts); and
 // since that worker may not get a core on a loaded machine, the writing connection truncates the log
 // itself past `limitFrames` (server/db/wal-limit.ts). And closing waits for the checkpointer's worker,
-// even in a script that has nothing else to keep it alive.
+// even in a script that has nothing else to keep it alive. The worker runs only while there is something
+// to checkpoint.
 import { afterEach, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { execFile } from 'node:child_process'
@@ -13,6 +14,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openSqlite } from '../../server/db/sqlite.ts'
 import type { Db } from '../../server/db/db.ts'
+import { until } from '../fixtures/sync-client.ts'
+import { anyExited, threadIds, threadsSince } from '../fixtures/threads.ts'
 
 let db: Db | null = null
 afterEach(async () => {
@@ -66,6 +69,44 @@ describe('sqlite write-ahead log', () => {
       const maxWal = await write(db, path, 4000)
       expect(maxWal).toBeLessThan(16 * 1024 * 1024)
       expect(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(2000)
+    },
+  )
+
+  it(
+    'runs its worker only while there is something to checkpoint, and checkpoints again after a pause',
+    { timeout: 60_000 },
+    async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'sori-wal-')), 'idle.db')
+      const before = threadIds()
+      db = await openSqlite(path, { everyMs: 20, idleMs: 300 })
+      // opened, nothing written: no thread of its own
+      expect(threadsSince(before)).toEqual([])
+      // a statement that changes nothing adds nothing to the log: still no worker
+      await db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)')
+      await db.run('DELETE FROM t WHERE id < 0')
+      await new Promise((r) => setTimeout(r, 200))
+      expect(threadsSince(before)).toEqual([])
+      await db.run('INSERT INTO t (v) VALUES (?)', [randomBytes(16)])
+      await until(() => threadsSince(before).length > 0, 'the worker to start', 10_000)
+      const started = threadsSince(before)
+      await until(() => anyExited(started), 'the worker to exit once idle', 10_000)
+
+      // written after the pause: a worker starts again and copies the log back into the database file
+      const fileSize = statSync(path).size
+      await db.tx(async (q) => {
+        for (let i = 0; i < 64; i++) await q.run('INSERT INTO t (v) VALUES (?)', [randomBytes(32 * 1024)])
+      })
+      await until(() => statSync(path).size >= fileSize + 2 * 1024 * 1024, 'the database file to receive the log', 10_000)
+      await db.close()
+      db = null
+      // the log was emptied at close, and what was written is there
+      expect(walBytes(path)).toBe(0)
+      const again = await openSqlite(path)
+      try {
+        expect(Number((await again.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n)).toBe(65)
+      } finally {
+        await again.close()
+      }
     },
   )
 

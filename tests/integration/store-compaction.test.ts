@@ -1,7 +1,6 @@
 // Background compaction on the real backends: a document's stored rows become one row that loads to the
 // same document, retracted text does not survive it, and rows written while it runs are kept. The merge
 // worker thread does not outlive the work by long.
-import { readdirSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { openDb, type Db } from '../../server/db/db.ts'
@@ -12,6 +11,7 @@ import { parseDocName, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage, MessageEdit } from '../../protocol/messages.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { until } from '../fixtures/sync-client.ts'
+import { anyExited, threadIds, threadsSince } from '../fixtures/threads.ts'
 
 const DOC = pageDoc('conv1compact', 0)
 
@@ -135,7 +135,6 @@ describe.each(backends())('background compaction (%s)', (backend) => {
 
   it('stops its worker thread once idle, and starts one again for the next document', async () => {
     const { db, store, compactor, done, errors } = await setup(300)
-    const threads = () => readdirSync('/proc/self/task').length
     const w = writer(store, db)
     const compactOnce = async () => {
       for (let i = 0; i < 20; i++) {
@@ -145,12 +144,14 @@ describe.each(backends())('background compaction (%s)', (backend) => {
       compactor.request(DOC)
       await compactor.idle()
     }
+    const before = threadIds()
     await compactOnce()
     expect(compactor.merging).toBe(true)
-    const withWorker = threads()
+    const started = threadsSince(before)
+    expect(started.length).toBeGreaterThan(0)
     await until(() => !compactor.merging, 'the merge worker to stop', 10_000)
     // the thread itself is gone, not only our reference to it
-    await until(() => threads() < withWorker, 'the worker thread to exit', 10_000)
+    await until(() => anyExited(started), 'the worker thread to exit', 10_000)
     await compactOnce()
     expect(errors).toEqual([])
     expect(done.map((c) => c.rowsIn)).toEqual([20, 21])
