@@ -110,6 +110,30 @@ describe('sqlite write-ahead log', () => {
     },
   )
 
+  it('closes cleanly when its worker has already left: nothing written is lost and no log is left', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sori-wal-')), 'left.db')
+    const before = threadIds()
+    db = await openSqlite(path, { everyMs: 20, idleMs: 200 })
+    await db.run('CREATE TABLE t (v TEXT)')
+    await db.run("INSERT INTO t (v) VALUES ('before the pause')")
+    await until(() => threadsSince(before).length > 0, 'the worker to start', 10_000)
+    const started = threadsSince(before)
+    await until(() => anyExited(started), 'the worker to exit once idle', 10_000)
+    // changes no row, so no worker comes back for it: only the close can copy it into the database
+    await db.run('CREATE TABLE u (v TEXT)')
+    expect(walBytes(path)).toBeGreaterThan(0)
+    await db.close()
+    db = null
+    expect(walBytes(path)).toBe(0)
+    const again = await openSqlite(path)
+    try {
+      expect(await again.all('SELECT v FROM t')).toEqual([{ v: 'before the pause' }])
+      expect(await again.all("SELECT name FROM sqlite_master WHERE name = 'u'")).toEqual([{ name: 'u' }])
+    } finally {
+      await again.close()
+    }
+  })
+
   it('closes cleanly as the last thing a script does: the checkpointer worker is waited for', { timeout: 60_000 }, async () => {
     // a script with nothing else to do: the process must stay until close() has settled, and end with 0
     // (an unsettled top-level await ends it with 13, after the checkpoint that close() asks for is lost)
