@@ -88,8 +88,8 @@ export function startCheckpointer(path: string, restart: () => void, opts: Check
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   let worker: Worker | null = null
   let stopped = false
-  /** writes since the worker's last report, and how long its reports have found nothing to do */
-  let writes = 0
+  /** whether anything was written since the worker's last report, and how long its reports have found nothing to do */
+  let written = false
   let quietMs = 0
 
   const spawn = (): Worker => {
@@ -98,8 +98,8 @@ export function startCheckpointer(path: string, restart: () => void, opts: Check
     w.on('message', (m: FromWorker) => {
       if (m.error !== undefined) return console.error('sqlite checkpoint:', m.error)
       if (m.log >= restartFrames && !stopped) restart()
-      if (writes > 0 || m.checkpointed < m.log) {
-        writes = 0
+      if (written || m.checkpointed < m.log) {
+        written = false
         quietMs = 0
       } else if ((quietMs += everyMs) >= idleMs && worker === w) {
         worker = null
@@ -113,7 +113,7 @@ export function startCheckpointer(path: string, restart: () => void, opts: Check
 
   return {
     wrote() {
-      writes++
+      written = true
       if (!worker && !stopped) worker = spawn()
     },
     stop: () =>

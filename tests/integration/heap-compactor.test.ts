@@ -15,6 +15,8 @@ interface Sample {
 }
 
 const MB = 2 ** 20
+/** more free room in the old space than a collection for memory leaves */
+const roomy = (x: Sample) => x.committed - x.used >= 16 * MB
 
 function burst(mode: 'quiet' | 'busy', v8Flags: string[] = []) {
   const proc = spawn(process.execPath, [...v8Flags, '--import', 'tsx', 'tests/fixtures/heap-burst.ts', mode], {
@@ -55,7 +57,6 @@ describe('heap compactor', () => {
     expect(first.committed).toBeGreaterThan(200 * MB)
     // the old space comes down to little more than what lives (collections spaced to take 5% of the time)
     // (right after the burst its dead objects still count as used: what is used is what lives only after a collection)
-    const roomy = (x: Sample) => x.committed - x.used >= 16 * MB
     const shrunk = (x: Sample) => x.committed < first.committed / 2 && !roomy(x)
     await until(() => shrunk(b.samples[b.samples.length - 1]), 'the old space to shrink', 180_000)
     expect(b.collected.length).toBeGreaterThanOrEqual(1)
@@ -90,7 +91,6 @@ describe('heap compactor', () => {
     await until(() => b.samples.length > 0 || b.proc.exitCode !== null, 'the first report', 60_000)
     const first = b.samples[0]
     const latest = () => b.samples[b.samples.length - 1]
-    const roomy = (x: Sample) => x.committed - x.used >= 16 * MB
     // the burst's series is over: the old space shrank and the last collection said no more would follow
     await until(
       () =>

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { openSqlite } from '../../server/db/sqlite.ts'
 import type { Db } from '../../server/db/db.ts'
 import { until } from '../fixtures/sync-client.ts'
-import { anyExited, threadIds, threadsSince } from '../fixtures/threads.ts'
+import { threadIds, threadsSince, untilAThreadComesAndGoes } from '../fixtures/threads.ts'
 
 let db: Db | null = null
 afterEach(async () => {
@@ -87,9 +87,7 @@ describe('sqlite write-ahead log', () => {
       await new Promise((r) => setTimeout(r, 200))
       expect(threadsSince(before)).toEqual([])
       await db.run('INSERT INTO t (v) VALUES (?)', [randomBytes(16)])
-      await until(() => threadsSince(before).length > 0, 'the worker to start', 10_000)
-      const started = threadsSince(before)
-      await until(() => anyExited(started), 'the worker to exit once idle', 10_000)
+      await untilAThreadComesAndGoes(before, 'the worker')
 
       // written after the pause: a worker starts again and copies the log back into the database file
       const fileSize = statSync(path).size
@@ -116,9 +114,7 @@ describe('sqlite write-ahead log', () => {
     db = await openSqlite(path, { everyMs: 20, idleMs: 200 })
     await db.run('CREATE TABLE t (v TEXT)')
     await db.run("INSERT INTO t (v) VALUES ('before the pause')")
-    await until(() => threadsSince(before).length > 0, 'the worker to start', 10_000)
-    const started = threadsSince(before)
-    await until(() => anyExited(started), 'the worker to exit once idle', 10_000)
+    await untilAThreadComesAndGoes(before, 'the worker')
     // changes no row, so no worker comes back for it: only the close can copy it into the database
     await db.run('CREATE TABLE u (v TEXT)')
     expect(walBytes(path)).toBeGreaterThan(0)
