@@ -13,6 +13,7 @@ import { percentile } from '../lib/stats.ts'
 import { cpuMicros, memory, cpuByPid, cpuDelta, machineBusyMicros } from '../lib/proc.ts'
 import type { FromThread, ThreadInput, ThreadResult, ToThread } from './load-thread.ts'
 import { startCapture, type Capture } from '../lib/capture.ts'
+import { startPerf, type PerfPart, type PerfRecording } from '../lib/perf.ts'
 import { readFrames } from '../lib/pcap.ts'
 import { wireLatency, type WireLatency } from './wire.ts'
 import { redisDelta, redisInfo, type RedisChild } from './nodes.ts'
@@ -44,6 +45,8 @@ export interface LoadOptions {
   nice: number
   /** also measure latency on the wire from a packet capture of the loopback (capture.ts, wire.ts) */
   capture: boolean
+  /** also sample the server with Linux perf during the window, and split its CPU into parts (perf.ts) */
+  perf: boolean
 }
 
 /** One chat as the generator needs it: its id and, per member, the user id and token to connect as. */
@@ -126,6 +129,8 @@ export interface WindowResult {
   /** segments the kernel dropped from the capture, and streams cut short by a drop */
   captureDropped: number
   captureGaps: number
+  /** --perf: the server's CPU per message by part (perf.ts), µs; null without it */
+  perf: Record<PerfPart, number> | null
   /** Sori processes measured together (server CPU, RSS and commits are their sums) */
   nodes: number
   /** --nodes: the redis-server's CPU, its commands and its network bytes (in + out) per message; NaN without Redis */
@@ -225,6 +230,7 @@ export async function runWindow(
     return { w, ready: Promise.race([ready, result.then(() => {})]), result }
   })
   let capture: Capture | null = null
+  let perf: PerfRecording | null = null
   try {
     await Promise.all(threads.map((t) => t.ready))
     if (opts.nice > 0) niceWholeProcess(opts.nice)
@@ -241,11 +247,14 @@ export async function runWindow(
     const box0 = machineBusyMicros()
     await Promise.all(all.map(readMetrics))
     await Promise.all(all.map((s) => s.pauses()))
+    if (opts.perf) perf = await startPerf(server.pid)
     const t0 = performance.now()
     const wallFrom = Date.now()
     if (process.env.BENCH_STALLS) console.error(`BENCH_STALL window of ${server.label} from ${wallFrom}`)
     await sleep(opts.durationS * 1000)
     const cpu1 = sumOf(all, (s) => cpuMicros(s.pid))
+    const perfDone = perf?.stop(server.pid)
+    perf = null
     const redis1 = cluster ? { cpu: cpuMicros(cluster.redis.pid), info: await redisInfo(cluster.redis.port) } : null
     const gen1 = process.cpuUsage(gen0)
     const box1 = machineBusyMicros()
@@ -311,6 +320,13 @@ export async function runWindow(
     const redisUs = redis0 && redis1 ? redis1.cpu - redis0.cpu : 0
     const rd = redis0 && redis1 ? redisDelta(redis0.info, redis1.info) : null
     const perMsg = Math.max(1, msgs)
+    const profile = perfDone ? await perfDone : null
+    // perf recorded for its own span of the window: per message at the window's rate
+    const perfPerMsg = profile
+      ? (Object.fromEntries(
+          Object.entries(profile.us).map(([k, us]) => [k, us / Math.max(1, (msgs / threadWindowS) * profile.recordedS)]),
+        ) as Record<PerfPart, number>)
+      : null
     return {
       server: cluster ? `sori × ${all.length} nodes (${server.storage} + redis)` : `${server.label} (${server.storage})`,
       offered: opts.rate,
@@ -356,6 +372,7 @@ export async function runWindow(
       wireExpected: wire ? wire.expected : NaN,
       captureDropped: cap.dropped,
       captureGaps: cap.gaps,
+      perf: perfPerMsg,
       nodes: all.length,
       redisCpuPerMessageUs: rd ? redisUs / perMsg : NaN,
       redisCallsPerMessage: rd ? rd.calls / perMsg : NaN,
@@ -372,6 +389,7 @@ export async function runWindow(
       await capture.stop()
       capture.remove()
     }
+    if (perf) await perf.stop(server.pid).catch(() => {})
     await Promise.all(threads.map((t) => t.w.terminate()))
   }
 }

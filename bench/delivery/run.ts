@@ -1,6 +1,6 @@
 // npm run bench:delivery -- [--chats 100] [--members 4] [--rate 5000] [--warmup 3] [--duration 10]
 //   [--repeat 3] [--backend sqlite|postgres] [--users N] [--only sori|stock|relay] [--inbox] [--threads 1] [--pin] [--no-acks] [--nice 0]
-//   [--against <another checkout of Sori>] [--capture] [--relay] [--nodes 1] [--routed] [--stock-memory]
+//   [--against <another checkout of Sori>] [--capture] [--perf] [--relay] [--nodes 1] [--routed] [--stock-memory]
 // Delivery throughput, latency and server cost of Sori vs the stock y-websocket server (or vs another build
 // of Sori: --against; or, with --nodes N, Sori as N nodes on Postgres + Redis vs one node), same load, same run.
 // See bench/README.md for what each figure means.
@@ -16,6 +16,7 @@ import { freshPostgresSchema } from '../../tests/fixtures/databases.ts'
 import { median, fmt, ratio } from '../lib/stats.ts'
 import { pinSelf, cpuMicros } from '../lib/proc.ts'
 import { captureUnavailable } from '../lib/capture.ts'
+import { PERF_PARTS, perfUnavailable, type PerfPart } from '../lib/perf.ts'
 import { measureHostNoise } from '../lib/host-noise.ts'
 import { runWindow, type ChatSpec, type LoadOptions, type WindowResult } from './load.ts'
 import { onOneNode, place, routed, startNodes, type NodesUnderTest } from './nodes.ts'
@@ -40,6 +41,7 @@ const { values: a } = parseArgs({
     nice: { type: 'string', default: '0' },
     against: { type: 'string' },
     capture: { type: 'boolean', default: false },
+    perf: { type: 'boolean', default: false },
     relay: { type: 'boolean', default: false },
     'stock-memory': { type: 'boolean', default: false },
     nodes: { type: 'string', default: '1' },
@@ -65,10 +67,15 @@ const opts: LoadOptions = {
   acks: a.acks !== false,
   nice: num('nice', a.nice, 0, 19),
   capture: a.capture === true,
+  perf: a.perf === true,
 }
 if (opts.capture) {
   const why = captureUnavailable()
   if (why) throw new Error(`--capture: ${why}`)
+}
+if (opts.perf) {
+  const why = perfUnavailable()
+  if (why) throw new Error(`--perf: ${why}`)
 }
 const repeat = num('repeat', a.repeat, 1, 50)
 const users = num('users', a.users ?? String(R * M), M, 20_000)
@@ -86,8 +93,8 @@ if (N > 1) {
   if (backend !== 'postgres') throw new Error('--nodes: several nodes share Postgres; give --backend postgres')
   if (!process.env.DATABASE_URL)
     throw new Error('--nodes: set DATABASE_URL to the Postgres database to use (e.g. postgres://postgres@127.0.0.1:5432/test)')
-  if (against || a.only || a.relay || opts.capture)
-    throw new Error('--nodes compares N nodes with one: without --against, --only, --relay or --capture')
+  if (against || a.only || a.relay || opts.capture || opts.perf)
+    throw new Error('--nodes compares N nodes with one: without --against, --only, --relay, --capture or --perf')
 }
 // --relay: also the floor, a server that only forwards frames (relay-server.cjs), in the same rotation
 const which =
@@ -229,12 +236,13 @@ try {
   const med: Record<string, Row> = {}
   for (const name of which) {
     const rs = results[name]
-    const m = {} as Record<string, number | string>
+    const m = {} as Record<string, number | string | Row['perf']>
     for (const k of Object.keys(rs[0]) as Array<keyof Row>) {
       m[k] = typeof rs[0][k] === 'number' ? median(rs.map((r) => r[k] as number)) : rs[0][k]
     }
     // which commands: in each window's row
     m.redisTop = ''
+    m.perf = opts.perf ? medianParts(rs) : null
     med[name] = m as unknown as Row
     printRow(`median ${med[name].server}`, med[name])
   }
@@ -267,6 +275,7 @@ try {
     line(
       `  server RSS at window end          ${ratio(med.sori.rssMB, ref.rssMB)}   (${fmt(med.sori.rssMB)} MB vs ${fmt(ref.rssMB)} MB)`,
     )
+    if (med.sori.perf && ref.perf) printPartsTable(med.sori.perf, ref.perf, med.stock ? 'stock' : 'reference')
   }
 } finally {
   for (const s of Object.values(servers)) await s.stop()
@@ -291,6 +300,24 @@ async function settle(all: ServerChild[]): Promise<void> {
   line(`  (servers still busy after 30 s: ${all.map((s) => s.label).join(', ')})`)
 }
 
+/** Each part's median over the windows, µs per message. */
+function medianParts(rs: Row[]): Record<PerfPart, number> {
+  return Object.fromEntries(PERF_PARTS.map((p) => [p, median(rs.map((r) => r.perf?.[p] ?? NaN))])) as Record<PerfPart, number>
+}
+
+/** --perf: where the two servers' CPU per message goes, part by part (bench/lib/perf.ts). */
+function printPartsTable(sori: Record<PerfPart, number>, ref: Record<PerfPart, number>, refName: string): void {
+  const total = (x: Record<PerfPart, number>) => PERF_PARTS.reduce((s, p) => s + x[p], 0)
+  line()
+  line(`where the CPU per message goes (perf samples, medians of the windows; µs per message):`)
+  line(`  ${'part'.padEnd(14)} ${'sori'.padStart(8)} ${refName.padStart(10)} ${'difference'.padStart(11)}`)
+  for (const p of [...PERF_PARTS, 'all' as const]) {
+    const [x, y] = p === 'all' ? [total(sori), total(ref)] : [sori[p], ref[p]]
+    const diff = `${x - y >= 0 ? '+' : ''}${fmt(x - y)}`
+    line(`  ${p.padEnd(14)} ${fmt(x).padStart(8)} ${fmt(y).padStart(10)} ${diff.padStart(11)}`)
+  }
+}
+
 function printRow(label: string, r: Row): void {
   line(
     `${label}: achieved ${fmt(r.achieved, 0)}/${r.offered} msg/s, delivered ${fmt(r.deliveriesPerS, 0)}/s; ` +
@@ -310,6 +337,7 @@ function printRow(label: string, r: Row): void {
         : '') +
       `lost ${r.lost} dup ${r.duplicated}${r.server.startsWith('sori') ? ` unacked ${r.unacked}` : ''} closed ${r.closed} skipped ${r.skipped}; ` +
       `generator ${fmt(r.genCores, 2)} cores, loop p99 ${fmt(r.genLoopP99, 1)} ms; other processes ${fmt(r.otherCores, 2)} cores; ` +
+      (r.perf ? `perf µs/msg: ${PERF_PARTS.map((p) => `${p} ${fmt(r.perf![p])}`).join(', ')}; ` : '') +
       `host just before: ${fmt(100 * r.hostLost, 1)}% of the cores lost, ${fmt(r.hostOver5, 0)} gaps > 5 ms, longest ${fmt(r.hostMaxMs, 1)} ms`,
   )
 }
