@@ -253,7 +253,7 @@ export async function runWindow(
     if (process.env.BENCH_STALLS) console.error(`BENCH_STALL window of ${server.label} from ${wallFrom}`)
     await sleep(opts.durationS * 1000)
     const cpu1 = sumOf(all, (s) => cpuMicros(s.pid))
-    const perfDone = perf?.stop(server.pid)
+    const perfDone = perf?.stop()
     perf = null
     const redis1 = cluster ? { cpu: cpuMicros(cluster.redis.pid), info: await redisInfo(cluster.redis.port) } : null
     const gen1 = process.cpuUsage(gen0)
@@ -389,7 +389,7 @@ export async function runWindow(
       await capture.stop()
       capture.remove()
     }
-    if (perf) await perf.stop(server.pid).catch(() => {})
+    if (perf) await perf.stop().catch(() => {})
     await Promise.all(threads.map((t) => t.w.terminate()))
   }
 }

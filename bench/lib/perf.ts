@@ -45,8 +45,8 @@ export interface PerfProfile {
 }
 
 export interface PerfRecording {
-  /** Stops perf (it writes its file on SIGINT) and sorts the samples of `mainTid` and the other threads. */
-  stop(mainTid: number): Promise<PerfProfile>
+  /** Stops perf (it writes its file on SIGINT) and sorts the samples of the event loop and the other threads. */
+  stop(): Promise<PerfProfile>
 }
 
 /** Why perf cannot record here, or null when it can. */
@@ -57,7 +57,7 @@ export function perfUnavailable(): string | null {
   return null
 }
 
-/** Starts sampling every thread of `pid` at 999 Hz with call chains. */
+/** Starts sampling every thread of `pid` at 999 Hz with call chains (its event loop is the thread numbered `pid`). */
 export async function startPerf(pid: number): Promise<PerfRecording> {
   const dir = mkdtempSync(join(tmpdir(), 'sori-perf-'))
   const file = join(dir, 'perf.data')
@@ -72,13 +72,13 @@ export async function startPerf(pid: number): Promise<PerfRecording> {
   await new Promise((r) => setTimeout(r, 100))
   const from = performance.now()
   return {
-    async stop(mainTid) {
+    async stop() {
       const recordedS = (performance.now() - from) / 1000
       child.kill('SIGINT')
       const code = await exited
       try {
         if (code !== 0 && code !== null) throw new Error(`perf record exited (${code}): ${stderr.trim()}`)
-        return { us: await partsOf(file, mainTid), recordedS }
+        return { us: await partsOf(file, pid), recordedS }
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
