@@ -4,7 +4,8 @@
 // PushManager hands out the test service's subscription; each decrypted payload is then delivered into
 // the service worker through the DevTools protocol (ServiceWorker.deliverPushMessage), as Chromium
 // delivers a push. Checked: turned on from Settings; a muted chat pushes nothing; the notification in ko, th and de; one per chat,
-// replaced; the badge; a click opens the chat; previews off shows no text; reading the chat closes it.
+// replaced; the badge; a click opens the chat; previews off shows no text; reading the chat closes it;
+// a badge call that never settles does not hold the notification back.
 import sharp from 'sharp'
 import type * as Y from 'yjs'
 import { expect, test } from 'vitest'
@@ -164,3 +165,26 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   annWrites.destroy()
   await context.close()
 }, 180_000)
+
+test('a push shows its notification even when the platform’s badge call never settles', async () => {
+  await signUp(app.server, 'cat.push', 'Cat')
+  const sub = service().subscription('cat-phone')
+  const { p256dh, auth } = sub.body('en').keys
+  const { context, page } = await phone(app.browser)
+  await context.grantPermissions(['notifications'], { origin: app.server.url })
+  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
+  await signInInUi(page, app.server.url, 'cat.push')
+  await serviceWorkerControls(page)
+  const deliver = await pushDelivery(context, page, app.server.url)
+  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  await sw.evaluate(() => {
+    const g = self as unknown as { navigator: { setAppBadge: (n?: number) => Promise<void> } }
+    g.navigator.setAppBadge = () => new Promise<void>(() => {})
+  })
+  const payload: PushPayload = { v: 1, chat: 'nosuchchat01', title: 'Dan', body: 'are you there?', count: 1, badge: 1 }
+  await deliver(payload)
+  await expect
+    .poll(() => notifications(page), { timeout: 20_000 })
+    .toEqual([{ title: 'Dan', body: 'are you there?', tag: 'nosuchchat01' }])
+  await context.close()
+}, 60_000)

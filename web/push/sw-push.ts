@@ -44,7 +44,7 @@ export function readPush(data: PushMessageData | null): {
 async function show(event: PushEvent): Promise<void> {
   const p = readPush(event.data)
   const nav = self.navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> }
-  if (p.badge !== null) await (p.badge > 0 ? nav.setAppBadge?.(p.badge) : nav.clearAppBadge?.())?.catch(() => {})
+  // the notification first: a badge call that never settles (or throws) must not hold it back
   await self.registration.showNotification(p.title, {
     body: p.body,
     tag: p.chat ?? (p.channel ? `ch:${p.channel}` : 'sori'),
@@ -54,6 +54,12 @@ async function show(event: PushEvent): Promise<void> {
     badge: '/icons/icon-192.png',
     data: { chat: p.chat, channel: p.channel, count: p.count },
   } as NotificationOptions)
+  if (p.badge === null) return
+  try {
+    await (p.badge > 0 ? nav.setAppBadge?.(p.badge) : nav.clearAppBadge?.())
+  } catch {
+    /* no badge where the platform has none */
+  }
 }
 
 /** What a click opens: a chat, a channel, or the app. */
