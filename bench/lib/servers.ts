@@ -98,6 +98,15 @@ async function waitForPort(port: number, child: ChildProcess, log: string[], tim
   throw new Error(`server did not listen on ${HOST}:${port} within ${timeoutMs} ms:\n${log.join('')}`)
 }
 
+/**
+ * A server run under another program (bench:instructions runs it under valgrind): `prefix` is that
+ * program and its arguments, before node's path. Without the probe (server-probe.cjs), whose timers
+ * would add work that grows with the wall-clock time, not with the load.
+ */
+export interface Wrapper {
+  prefix: string[]
+}
+
 async function start(
   name: ServerChild['name'],
   label: string,
@@ -107,14 +116,19 @@ async function start(
   env: Record<string, string>,
   cleanup: () => void,
   fixedPort?: number,
+  wrapper?: Wrapper,
 ): Promise<ServerChild> {
   const port = fixedPort ?? (await freePort())
   // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (for finding hot spots)
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROFILE_DIR, label)}`] : []
-  const gc = ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'server-probe.cjs')]
+  const gc = wrapper ? [] : ['--expose-gc', '--require', join(ROOT, 'bench', 'lib', 'server-probe.cjs')]
   // BENCH_SERVER_CPUS=<list>: run the server on those cores only (taskset), see pinGenerator
   const pin = process.env.BENCH_SERVER_CPUS
-  const [cmd, pre] = pin ? ['taskset', ['-c', pin, process.execPath]] : [process.execPath, []]
+  const [cmd, pre] = wrapper
+    ? [wrapper.prefix[0], [...wrapper.prefix.slice(1), process.execPath]]
+    : pin
+      ? ['taskset', ['-c', pin, process.execPath]]
+      : [process.execPath, []]
   // BENCH_SERVER_NODE_FLAGS="--flag ...": extra Node/V8 flags for both servers (e.g. to try GC settings on both alike)
   // BENCH_SORI_NODE_FLAGS="--flag ...": extra flags for this checkout's Sori only (not stock, not --against's), to compare
   const own = label === 'sori' || label.startsWith('sori node') ? (process.env.BENCH_SORI_NODE_FLAGS ?? '') : ''
@@ -151,7 +165,8 @@ async function start(
     keep(b)
   })
   try {
-    await waitForPort(port, child, log, 60_000)
+    // under valgrind a server takes minutes to start
+    await waitForPort(port, child, log, wrapper ? 900_000 : 60_000)
   } catch (e) {
     child.kill('SIGKILL')
     live.delete(child)
@@ -219,6 +234,8 @@ export interface SoriNodeOptions {
   port?: number
   env?: Record<string, string>
   label?: string
+  /** run under another program (bench:instructions) */
+  wrapper?: Wrapper
 }
 
 /**
@@ -253,15 +270,27 @@ export async function startSori(databaseUrl?: string, checkout?: string, node?: 
     ? execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd, encoding: 'utf8' }).trim()
     : null
   const args = bundle ? ['--enable-source-maps', bundle] : ['--import', 'tsx', 'server/main.ts']
-  return start('sori', label, cwd, storage, args, env, () => rmSync(dir, { recursive: true, force: true }), node?.port)
+  const cleanup = () => rmSync(dir, { recursive: true, force: true })
+  return start('sori', label, cwd, storage, args, env, cleanup, node?.port, node?.wrapper)
 }
 
 /**
  * The stock y-websocket@1.5.4 server (bin/utils.js) with y-leveldb persistence in a fresh folder, or
  * (`memory`) keeping its documents in memory only, as bin/server.js does without YPERSISTENCE.
  */
-export async function startStock(memory = false): Promise<ServerChild> {
-  if (memory) return start('stock', 'stock', ROOT, 'memory', ['bench/delivery/stock-server.cjs'], { YPERSISTENCE: '' }, () => {})
+export async function startStock(memory = false, wrapper?: Wrapper): Promise<ServerChild> {
+  if (memory)
+    return start(
+      'stock',
+      'stock',
+      ROOT,
+      'memory',
+      ['bench/delivery/stock-server.cjs'],
+      { YPERSISTENCE: '' },
+      () => {},
+      undefined,
+      wrapper,
+    )
   const dir = mkdtempSync(join(tmpdir(), 'stock-bench-'))
   return start(
     'stock',
