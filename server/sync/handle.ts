@@ -134,11 +134,15 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     return refuse(conn, CLOSE.REFUSED, 'malformed update')
   }
   if (u.structs.length === 0 && u.ds.clients.size === 0) return
-  const authors = new Set<number>()
-  for (const st of u.structs) authors.add(st.id.client)
-  if (authors.size > MAX_UPDATE_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many clientIDs in one update')
-  const looked = new Map<number, string | null>()
-  const owner = (c: number) => ctx.bindings.cached(c) ?? looked.get(c)
+  // a few distinct clientIDs at most, one client's structs mostly one after another: an array does
+  const authors: number[] = []
+  for (let i = 0; i < u.structs.length && authors.length <= MAX_UPDATE_CLIENTS; i++) {
+    const c = u.structs[i].id.client
+    if ((i === 0 || u.structs[i - 1].id.client !== c) && !authors.includes(c)) authors.push(c)
+  }
+  if (authors.length > MAX_UPDATE_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many clientIDs in one update')
+  let looked: Map<number, string | null> | null = null
+  const owner = (c: number) => ctx.bindings.cached(c) ?? looked?.get(c)
   /** what the rules' `lacks` loaded for this update, once it has */
   let facts: { value: unknown } | null = null
   const run = (): void | Promise<void> => {
@@ -147,7 +151,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     const rules = doc.kind.rules(doc, conn.userId, facts?.value)
     const v = validateUpdate(u, { userId: conn.userId, doc: doc.ydoc, owner, rules })
     if (v.ok === 'owners') {
-      if (v.clients.some((c) => looked.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
+      if (v.clients.some((c) => looked?.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
       return lookup(v.clients).then(run)
     }
     if (v.ok === true && !v.noop) {
@@ -176,7 +180,8 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     const list = [...clients].filter((c) => owner(c) === undefined)
     try {
       const owners = await Promise.all(list.map((c) => ctx.bindings.lookup(c)))
-      list.forEach((c, i) => looked.set(c, owners[i]))
+      const l = (looked ??= new Map())
+      list.forEach((c, i) => l.set(c, owners[i]))
     } catch (e) {
       log.error('clientID lookup failed', e, { doc: conn.doc.name })
       conn.close(CLOSE.RELOAD, 'storage error; reconnect')
@@ -184,7 +189,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     }
   }
   // the authors' owners are needed anyway; deleted items' owners only if the deletion has an effect
-  const missing = [...authors].filter((c) => owner(c) === undefined)
+  const missing = authors.filter((c) => owner(c) === undefined)
   if (missing.length === 0) return run()
   return lookup(missing).then(run, () => {})
 }
@@ -244,7 +249,7 @@ function applyVerdict(
     ack = new Map()
     for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
   }
-  ctx.commit.add({ doc, update, sender: conn, ack, clients: [...clientsOf(u)], receivedAt: at })
+  ctx.commit.add({ doc, update, sender: conn, ack, clients: clientsOf(u), receivedAt: at })
   rules.applied?.(batch)
 }
 

@@ -77,11 +77,14 @@ function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): bo
 }
 
 /** Every clientID an update names (struct authors and deleted items' authors). */
-export function clientsOf(u: DecodedUpdate): Set<number> {
+export function clientsOf(u: DecodedUpdate): number[] {
+  // most updates: one author and no deletions
+  const first = u.structs.length ? u.structs[0].id.client : undefined
+  if (u.ds.clients.size === 0 && u.structs.every((st) => st.id.client === first)) return first === undefined ? [] : [first]
   const s = new Set<number>()
   for (const st of u.structs) s.add(st.id.client)
   for (const c of u.ds.clients.keys()) s.add(c)
-  return s
+  return [...s]
 }
 
 type Place = { root: string; sub: string | null }
@@ -136,34 +139,37 @@ function placeItems(structs: DecodedUpdate['structs'], serverLanding: (id: Y.ID)
 export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict {
   const { userId, doc, rules } = ctx
   const store = doc.store
-  const claims = new Set<number>()
-  const wrote = new Set<number>()
+  // an update is written by one clientID or a few: small arrays, and the collections most updates never
+  // need are made on first use (this runs for every update a server takes: bench:instructions)
+  let claims: Set<number> | null = null
+  const wrote: number[] = []
   let fresh = false
   let held = false
   /** per client: the next clock the server would hold after the update's structs so far */
   const expected = new Map<number, number>()
-  const landings: Landing[] = []
+  /** where the update's items land, for its own delete set: only an update with one needs them */
+  const landings: Landing[] | null = u.ds.clients.size > 0 ? [] : null
   /** map keys this update writes a new value to (root NUL key) */
-  const superseded = new Set<string>()
-  const deletedEntries: string[] = []
+  let superseded: Set<string> | null = null
+  let deletedEntries: string[] | null = null
   /** an entry of a map whose entries go only by being overwritten may be deleted only by this update's new value */
   const mayDelete = (root: string, sub: string | null): boolean => {
     if (sub === null) return false
     const rule = rules.root(root)
     if (!rule || rule.type !== 'map') return false
-    return rule.delete === 'any' || superseded.has(root + '\u0000' + sub)
+    return rule.delete === 'any' || (superseded?.has(root + '\u0000' + sub) ?? false)
   }
 
-  const unknownOwners = new Set<number>()
+  let unknownOwners: Set<number> | null = null
   const ownerOk = (client: number): boolean => {
     const o = ctx.owner(client)
     if (o === userId) return true
     if (o === undefined) {
-      unknownOwners.add(client)
+      ;(unknownOwners ??= new Set()).add(client)
       return true
     }
     if (o === null) {
-      claims.add(client)
+      ;(claims ??= new Set()).add(client)
       return true
     }
     return false
@@ -203,7 +209,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     const newLen = Math.max(0, Math.min(s.length, end - serverState))
     if (newLen > 0) {
       fresh = true
-      wrote.add(client)
+      // bounded by the update's authors (handle.ts refuses more than a few dozen)
+      if (wrote.at(-1) !== client && !wrote.includes(client)) wrote.push(client)
     }
     if (s instanceof Y.GC) {
       // a GC struct carries nothing: only as the remains of a client's own earlier items
@@ -234,7 +241,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     }
     const rule = rules.root(root)
     if (!rule) return refuse('root is not allowed')
-    landings.push({ client, clock: s.id.clock, len: s.length, root, sub })
+    landings?.push({ client, clock: s.id.clock, len: s.length, root, sub })
 
     const values = isAny ? (content as Y.ContentAny).arr : null
     if (rule.type === 'array') {
@@ -254,14 +261,15 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       }
     const last = s.id.clock + s.length - 1
     // a value this same update deletes supersedes nothing
-    if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) superseded.add(root + '\u0000' + sub)
+    if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) (superseded ??= new Set()).add(root + '\u0000' + sub)
     // a deleted item arriving as the newest entry of its key would erase the value
-    if (!values && newLen > 0 && rule.delete !== 'any') deletedEntries.push(root + '\u0000' + sub)
+    if (!values && newLen > 0 && rule.delete !== 'any') (deletedEntries ??= []).push(root + '\u0000' + sub)
     const err = rule.entry(sub, values ?? [], newLen > 0)
     if (err) return refuse(err)
   }
 
-  for (const k of deletedEntries) if (!superseded.has(k)) return refuse('deletes items that may not be deleted')
+  if (deletedEntries)
+    for (const k of deletedEntries) if (!superseded?.has(k)) return refuse('deletes items that may not be deleted')
 
   // delete set: only the user's own entries of the user-writable maps. A client's update carries every
   // deletion it knows of, so ranges the server has already deleted are no-ops and need no owner.
@@ -288,7 +296,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
         }
       }
       // the part this update brings (its structs passed the owner check above)
-      for (const l of landings) {
+      for (const l of landings!) {
         if (l.client !== client || l.clock >= end || l.clock + l.len <= r.clock) continue
         if (!mayDelete(l.root, l.sub)) return refuse('deletes items that may not be deleted')
         deletes = true
@@ -296,10 +304,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     }
   }
 
-  if (unknownOwners.size) return { ok: 'owners', clients: [...unknownOwners] }
+  if (unknownOwners) return { ok: 'owners', clients: [...(unknownOwners as Set<number>)] }
 
   const whole = rules.finish?.()
   if (whole) return refuse(whole.reason, whole.code)
 
-  return { ok: true, noop: !fresh && !deletes, held, claims: [...claims], wrote: [...wrote] }
+  return { ok: true, noop: !fresh && !deletes, held, claims: claims ? [...(claims as Set<number>)] : [], wrote }
 }

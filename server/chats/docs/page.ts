@@ -107,8 +107,9 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   /** message id → author, of the messages this update carries */
   private local = new Map<string, string>()
   private readonly msgs: RootRule
-  private readonly edits: RootRule
-  private readonly reacts: RootRule
+  // most updates append a message: the other roots' rules are made when an update writes there
+  private edits: RootRule | null = null
+  private reacts: RootRule | null = null
 
   constructor(private input: PageGrammarInput) {
     const { userId } = input
@@ -140,7 +141,12 @@ export class PageGrammar implements UpdateRules<PageFacts> {
         return null
       },
     }
-    this.edits = {
+  }
+
+  private editsRule(): RootRule {
+    const { input } = this
+    const { userId } = input
+    return {
       type: 'map',
       // a retraction stays: an edit goes only by being overwritten
       delete: 'overwrite',
@@ -159,7 +165,12 @@ export class PageGrammar implements UpdateRules<PageFacts> {
         return null
       },
     }
-    this.reacts = {
+  }
+
+  private reactsRule(): RootRule {
+    const { input } = this
+    const { userId } = input
+    return {
       type: 'map',
       // taking a reaction back deletes it; the engine lets a user delete only items of their own clientIDs
       delete: 'any',
@@ -177,8 +188,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
 
   root(name: string): RootRule | undefined {
     if (name === ROOTS.page.msgs) return this.msgs
-    if (name === ROOTS.page.edits) return this.edits
-    if (name === ROOTS.page.reacts) return this.reacts
+    if (name === ROOTS.page.edits) return (this.edits ??= this.editsRule())
+    if (name === ROOTS.page.reacts) return (this.reacts ??= this.reactsRule())
     if (name === ROOTS.page.sys) return SERVER
     return undefined
   }
