@@ -285,8 +285,18 @@ function indexed(doc: SyncDoc<PageKey, PageState>): {
 
 const messageAuthor = (doc: SyncDoc<PageKey, PageState>, id: string): string | undefined => indexed(doc).authors.get(id)
 
-/** What an applied append changes in the chat: page length, latest message, roll-over to the next page. */
-function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, appended: ChatMessage[], batch: Batch): void {
+/**
+ * What an applied append changes in the chat: page length, latest message, roll-over to the next page.
+ * `author` wrote every message of `appended` (the grammar checked `from`): the index keeps that one string,
+ * not each decoded message's copy of it, which would outlive the update in the old generation.
+ */
+function recordAppend(
+  effects: ChatEffects,
+  doc: SyncDoc<PageKey, PageState>,
+  author: string,
+  appended: ChatMessage[],
+  batch: Batch,
+): void {
   if (appended.length === 0) return
   const conv = doc.state.conv
   const page = doc.key.page
@@ -303,7 +313,7 @@ function recordAppend(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, ap
   for (const m of appended) {
     const text = messageText(m)
     if (text) texts.push(text)
-    doc.state.authors?.set(m.id, m.from)
+    doc.state.authors?.set(m.id, author)
     if (m.media) doc.state.blobs?.set(m.id, m.media.id)
     if (m.link) {
       doc.state.links?.add(m.id)
@@ -395,7 +405,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       })
       return Object.assign(g, {
         applied: (batch: Batch) => {
-          recordAppend(effects, doc, g.appended, batch)
+          recordAppend(effects, doc, userId, g.appended, batch)
           recordRefs(effects, doc, g, batch)
         },
       })
