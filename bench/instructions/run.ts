@@ -26,16 +26,16 @@ import {
 } from '../lib/callgrind.ts'
 import { HOST, startSori, startStock, type ServerChild } from '../lib/servers.ts'
 import { createGroup, signUpUsers } from '../lib/sori-api.ts'
-import { fmt } from '../lib/stats.ts'
+import { fmt, median } from '../lib/stats.ts'
 import { SyncClient } from '../lib/sync-client.ts'
 
 const { values: a } = parseArgs({
   options: {
-    chats: { type: 'string', default: '40' },
+    chats: { type: 'string', default: '80' },
     members: { type: 'string', default: '4' },
-    warmup: { type: 'string', default: '4000' },
+    warmup: { type: 'string', default: '10000' },
     messages: { type: 'string', default: '2000' },
-    windows: { type: 'string', default: '3' },
+    windows: { type: 'string', default: '5' },
     against: { type: 'string' },
     only: { type: 'string' },
     keep: { type: 'string' },
@@ -185,8 +185,11 @@ async function measure(label: string, start: (dir: string) => Promise<ServerChil
 
 const perMessage = (ir: number): string => fmt(ir / MESSAGES / 1000, 1) + 'k'
 /** per message over every window: a full collection falls into one window, not each */
+const steady = (c: CallgrindCounts): number => c.total - c.compiler
 const mean = (r: Result, p: CallgrindPart | 'total' | 'steady'): number =>
-  r.windows.reduce((s, c) => s + (p === 'steady' ? c.total - c.compiler : c[p]), 0) / r.windows.length / MESSAGES
+  r.windows.reduce((s, c) => s + (p === 'steady' ? steady(c) : c[p]), 0) / r.windows.length / MESSAGES
+/** a full collection falls into one window of several: the median window is what a message costs most of the time */
+const typical = (r: Result): number => median(r.windows.map(steady)) / MESSAGES
 type CallgrindPart = (typeof CALLGRIND_PARTS)[number]
 
 async function main(): Promise<void> {
@@ -230,13 +233,23 @@ async function main(): Promise<void> {
       )
     console.log(`| ${p} | ${cells.join(' | ')} |`)
   }
+  const cells = results.map((r) => fmt(typical(r) / 1000, 1))
+  if (results.length === 2)
+    cells.push(
+      (typical(results[0]) >= typical(results[1]) ? '+' : '') + fmt((typical(results[0]) - typical(results[1])) / 1000, 1),
+    )
+  console.log(`| steady, median window | ${cells.join(' | ')} |`)
   for (const r of results) {
     const totals = r.windows.map((c) => c.total / MESSAGES / 1000)
     console.log(`${r.label}: windows ${totals.map((t) => fmt(t, 1) + 'k').join(', ')}`)
   }
-  if (results.length === 2)
-    for (const p of ['total', 'steady'] as const)
-      console.log(`ratio ${results[0].label} / ${results[1].label}, ${p}: ${fmt(mean(results[0], p) / mean(results[1], p), 3)}x`)
+  if (results.length === 2) {
+    const [x, y] = results
+    const line = (what: string, a: number, b: number) => console.log(`ratio ${x.label} / ${y.label}, ${what}: ${fmt(a / b, 3)}x`)
+    line('total', mean(x, 'total'), mean(y, 'total'))
+    line('steady', mean(x, 'steady'), mean(y, 'steady'))
+    line('steady, median window', typical(x), typical(y))
+  }
   console.log(`(steady: the total less the compiler's, which is mostly warming up and falls into some windows only)`)
 }
 
