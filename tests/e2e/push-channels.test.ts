@@ -8,9 +8,8 @@ import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '.
 import type { ChannelPushPayload } from '../../protocol/push.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { connect, until } from '../fixtures/sync-client.ts'
-import { phone, signInInUi, tab } from './helpers.ts'
-import { fakePushManager, notifications, pushDelivery, pushHarness } from './push-setup.ts'
-import { serviceWorkerControls } from './offline-setup.ts'
+import { tab } from './helpers.ts'
+import { notifications, pushHarness, pushPhone } from './push-setup.ts'
 
 const { app, service } = pushHarness()
 
@@ -27,15 +26,7 @@ test('a channel post notifies with the channel’s name, one notification per ch
   ).body
   expect((await api(app.server, ben.token, 'POST', `/api/channels/${ch.id}/follow`)).status).toBe(200)
 
-  const sub = service().subscription('ben-channel-phone')
-  const { p256dh, auth } = sub.body('en').keys
-  const { context, page } = await phone(app.browser)
-  await context.grantPermissions(['notifications'], { origin: app.server.url })
-  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
-  await signInInUi(page, app.server.url, 'ben.chpush')
-  await serviceWorkerControls(page)
-  const deliver = await pushDelivery(context, page, app.server.url)
-  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  const { sub, context, page, deliver, sw } = await pushPhone(app, service(), 'ben-channel-phone', 'ben.chpush')
   await tab(page, 'Settings').click()
   await page.getByRole('button', { name: 'Turn on notifications' }).click()
   await page.getByText('Notifications are on for this device.').waitFor()

@@ -17,9 +17,8 @@ import type { PushPayload, PushState } from '../../protocol/push.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { sendMedia, upload } from '../fixtures/media.ts'
 import { connect, send, until } from '../fixtures/sync-client.ts'
-import { phone, signInInUi, tab } from './helpers.ts'
-import { fakePushManager, notifications, pushDelivery, pushHarness } from './push-setup.ts'
-import { serviceWorkerControls } from './offline-setup.ts'
+import { tab } from './helpers.ts'
+import { notifications, pushHarness, pushPhone } from './push-setup.ts'
 
 const { app, service } = pushHarness()
 
@@ -54,16 +53,8 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   let phoneToken = ''
   const state = async () => (await api<PushState>(app.server, phoneToken, 'GET', '/api/push/subscription')).body
 
-  const sub = service().subscription('ben-phone')
-  const { p256dh, auth } = sub.body('en').keys
-  const { context, page } = await phone(app.browser)
-  await context.grantPermissions(['notifications'], { origin: app.server.url })
-  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
-  await signInInUi(page, app.server.url, 'ben.push')
-  await serviceWorkerControls(page)
+  const { context, page, deliver, sw } = await pushPhone(app, service(), 'ben-phone', 'ben.push')
   phoneToken = await page.evaluate(() => (JSON.parse(localStorage.getItem('sori:session')!) as { token: string }).token)
-  const deliver = await pushDelivery(context, page, app.server.url)
-  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
   const badges = await recordBadges(sw)
   /** the next push the service delivered to Ben's phone, handed to his service worker */
   let seen = 0
@@ -168,15 +159,7 @@ test('a message notifies in the device language, one per chat, badge set, a clic
 
 test('a push shows its notification even when the platform’s badge call never settles', async () => {
   await signUp(app.server, 'cat.push', 'Cat')
-  const sub = service().subscription('cat-phone')
-  const { p256dh, auth } = sub.body('en').keys
-  const { context, page } = await phone(app.browser)
-  await context.grantPermissions(['notifications'], { origin: app.server.url })
-  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
-  await signInInUi(page, app.server.url, 'cat.push')
-  await serviceWorkerControls(page)
-  const deliver = await pushDelivery(context, page, app.server.url)
-  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  const { context, page, deliver, sw } = await pushPhone(app, service(), 'cat-phone', 'cat.push')
   await sw.evaluate(() => {
     const g = self as unknown as { navigator: { setAppBadge: (n?: number) => Promise<void> } }
     g.navigator.setAppBadge = () => new Promise<void>(() => {})

@@ -4,10 +4,11 @@
 // of reach here), delivery of a decrypted payload into the service worker as Chromium delivers a push
 // (DevTools protocol), and the notifications the worker shows.
 import { afterAll, beforeAll } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page, Worker } from 'playwright-core'
 import { startPushService, type PushServiceFixture } from '../fixtures/push-service.ts'
 import { until } from '../fixtures/sync-client.ts'
-import { appHarness, type AppHarness } from './helpers.ts'
+import { appHarness, phone, signInInUi, type AppHarness } from './helpers.ts'
+import { serviceWorkerControls } from './offline-setup.ts'
 
 /** The app harness with pushes going to a push service on localhost, at once (no coalescing wait). */
 export function pushHarness(): { app: AppHarness; service: () => PushServiceFixture } {
@@ -62,3 +63,32 @@ export const notifications = (page: Page) =>
   page.evaluate(async () =>
     (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
   )
+
+/**
+ * What each push test starts from: a phone signed in as `handle`, notifications allowed, its PushManager
+ * handing out the push service's subscription `name`, its service worker in control, and the delivery
+ * of pushes into that worker.
+ */
+export async function pushPhone(
+  app: AppHarness,
+  service: PushServiceFixture,
+  name: string,
+  handle: string,
+): Promise<{
+  sub: ReturnType<PushServiceFixture['subscription']>
+  context: BrowserContext
+  page: Page
+  deliver: (payload: object) => Promise<unknown>
+  sw: Worker
+}> {
+  const sub = service.subscription(name)
+  const { p256dh, auth } = sub.body('en').keys
+  const { context, page } = await phone(app.browser)
+  await context.grantPermissions(['notifications'], { origin: app.server.url })
+  await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
+  await signInInUi(page, app.server.url, handle)
+  await serviceWorkerControls(page)
+  const deliver = await pushDelivery(context, page, app.server.url)
+  const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  return { sub, context, page, deliver, sw }
+}
