@@ -23,6 +23,7 @@ import {
   callgrindWrapper,
   countInstructions,
   type CallgrindCounts,
+  type CallgrindPart,
 } from '../lib/callgrind.ts'
 import { HOST, startSori, startStock, type ServerChild } from '../lib/servers.ts'
 import { createGroup, signUpUsers } from '../lib/sori-api.ts'
@@ -190,7 +191,6 @@ const mean = (r: Result, p: CallgrindPart | 'total' | 'steady'): number =>
   r.windows.reduce((s, c) => s + (p === 'steady' ? steady(c) : c[p]), 0) / r.windows.length / MESSAGES
 /** a full collection falls into one window of several: the median window is what a message costs most of the time */
 const typical = (r: Result): number => median(r.windows.map(steady)) / MESSAGES
-type CallgrindPart = (typeof CALLGRIND_PARTS)[number]
 
 async function main(): Promise<void> {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
@@ -225,20 +225,15 @@ async function main(): Promise<void> {
   if (results.length === 2) head.push('difference')
   console.log(`| ${head.join(' | ')} |`)
   console.log(`|${head.map(() => '---').join('|')}|`)
-  for (const p of [...CALLGRIND_PARTS, 'total', 'steady'] as const) {
-    const cells = results.map((r) => fmt(mean(r, p) / 1000, 1))
-    if (results.length === 2)
-      cells.push(
-        (mean(results[0], p) >= mean(results[1], p) ? '+' : '') + fmt((mean(results[0], p) - mean(results[1], p)) / 1000, 1),
-      )
-    console.log(`| ${p} | ${cells.join(' | ')} |`)
+  /** one row: each result's figure, in thousands, and with two results their difference */
+  const row = (name: string, of: (r: Result) => number) => {
+    const v = results.map(of)
+    const cells = v.map((x) => fmt(x / 1000, 1))
+    if (v.length === 2) cells.push((v[0] >= v[1] ? '+' : '') + fmt((v[0] - v[1]) / 1000, 1))
+    console.log(`| ${name} | ${cells.join(' | ')} |`)
   }
-  const cells = results.map((r) => fmt(typical(r) / 1000, 1))
-  if (results.length === 2)
-    cells.push(
-      (typical(results[0]) >= typical(results[1]) ? '+' : '') + fmt((typical(results[0]) - typical(results[1])) / 1000, 1),
-    )
-  console.log(`| steady, median window | ${cells.join(' | ')} |`)
+  for (const p of [...CALLGRIND_PARTS, 'total', 'steady'] as const) row(p, (r) => mean(r, p))
+  row('steady, median window', typical)
   for (const r of results) {
     const totals = r.windows.map((c) => c.total / MESSAGES / 1000)
     console.log(`${r.label}: windows ${totals.map((t) => fmt(t, 1) + 'k').join(', ')}`)

@@ -43,13 +43,17 @@ export function partOf(object: string, fn: string): CallgrindPart {
   return 'other'
 }
 
+const noCounts = (): CallgrindCounts => ({
+  ...(Object.fromEntries(CALLGRIND_PARTS.map((p) => [p, 0])) as Record<CallgrindPart, number>),
+  total: 0,
+})
+
 /**
  * Self cost (Ir) of a callgrind dump, by part. The format compresses names as `(id) name` on first use
  * and `(id)` after; a `calls=` line's next cost line is the call's inclusive cost, not the caller's own.
  */
 export function readDump(text: string): CallgrindCounts {
-  const out = Object.fromEntries(CALLGRIND_PARTS.map((p) => [p, 0])) as CallgrindCounts
-  out.total = 0
+  const out = noCounts()
   const obs = new Map<string, string>()
   const fns = new Map<string, string>()
   const name = (table: Map<string, string>, v: string): string => {
@@ -149,7 +153,7 @@ export async function countInstructions(
     const texts = fresh.map((f) => readFileSync(join(dir, f), 'utf8'))
     // the dump is written whole before callgrind_control returns; check for its summary line anyway
     if (fresh.length && texts.every((t) => /^(totals|summary): /m.test(t))) {
-      const sum = readDump('')
+      const sum = noCounts()
       for (const c of texts.map(readDump)) for (const k of [...CALLGRIND_PARTS, 'total'] as const) sum[k] += c[k]
       return sum
     }

@@ -165,7 +165,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
         if (err) return refuse(conn, CLOSE.REFUSED, err)
       }
     }
-    return applyVerdict(ctx, conn, update, u, v, rules, at)
+    return applyVerdict(ctx, conn, update, u, authors, v, rules, at)
   }
   const loadFacts = async (load: () => Promise<unknown>): Promise<void> => {
     try {
@@ -199,6 +199,8 @@ function applyVerdict(
   conn: Conn,
   update: Uint8Array,
   u: DecodedUpdate,
+  /** the update's distinct struct authors (handleUpdate) */
+  authors: number[],
   v: Verdict,
   rules: UpdateRules,
   at: number,
@@ -249,7 +251,7 @@ function applyVerdict(
     ack = new Map()
     for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
   }
-  ctx.commit.add({ doc, update, sender: conn, ack, clients: clientsOf(u), receivedAt: at })
+  ctx.commit.add({ doc, update, sender: conn, ack, clients: clientsOf(authors, u), receivedAt: at })
   rules.applied?.(batch)
 }
 

@@ -76,13 +76,11 @@ function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): bo
   return false
 }
 
-/** Every clientID an update names (struct authors and deleted items' authors). */
-export function clientsOf(u: DecodedUpdate): number[] {
-  // most updates: one author and no deletions
-  const first = u.structs.length ? u.structs[0].id.client : undefined
-  if (u.ds.clients.size === 0 && u.structs.every((st) => st.id.client === first)) return first === undefined ? [] : [first]
-  const s = new Set<number>()
-  for (const st of u.structs) s.add(st.id.client)
+/** Every clientID an update names: its structs' `authors` (distinct) and its deleted items' authors. */
+export function clientsOf(authors: number[], u: DecodedUpdate): number[] {
+  // most updates delete nothing
+  if (u.ds.clients.size === 0) return authors
+  const s = new Set(authors)
   for (const c of u.ds.clients.keys()) s.add(c)
   return [...s]
 }
