@@ -56,12 +56,40 @@ export function decodeFrame(data: Uint8Array): Frame {
   }
 }
 
+// Node's pooled Buffer where there is one: a frame is a slice of a shared 8 KB pool, where a Uint8Array
+// of over 64 bytes (or lib0's encoder, which starts at 100) is an ArrayBuffer of its own, allocated and
+// later collected for every message (bench:instructions). Browsers make plain Uint8Arrays.
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafe(n: number): Uint8Array } }).Buffer
+const alloc = NodeBuffer ? (n: number) => NodeBuffer.allocUnsafe(n) : (n: number) => new Uint8Array(n)
+
+/** Bytes of lib0's varUint encoding of `n` (a non-negative safe integer). */
+function varUintSize(n: number): number {
+  let size = 1
+  while (n > 0x7f) {
+    size++
+    n = Math.floor(n / 0x80)
+  }
+  return size
+}
+
+/** Writes `n` as lib0's varUint at `at`; returns the offset after it. */
+function putVarUint(out: Uint8Array, at: number, n: number): number {
+  while (n > 0x7f) {
+    out[at++] = 0x80 | (n & 0x7f)
+    n = Math.floor(n / 0x80)
+  }
+  out[at++] = n
+  return at
+}
+
+// every byte is written (alloc's may hold old data): type, sub-type, length, payload
 function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MSG_SYNC)
-  encoding.writeVarUint(e, sub)
-  encoding.writeVarUint8Array(e, payload)
-  return encoding.toUint8Array(e)
+  const n = payload.byteLength
+  const out = alloc(2 + varUintSize(n) + n)
+  out[0] = MSG_SYNC
+  out[1] = sub
+  out.set(payload, putVarUint(out, 2, n))
+  return out
 }
 
 /** Sync step 1: a state vector, asking the other side for what it lacks. */
@@ -122,14 +150,12 @@ export const encodeAwarenessFrame = (changes: readonly AwarenessChange[]): Uint8
  * the clock up to which its structs are durably stored (Y.encodeStateVector's format).
  */
 export function encodeAck(clocks: ReadonlyMap<number, number>): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MSG_ACK)
-  encoding.writeVarUint(e, clocks.size)
-  for (const [client, clock] of clocks) {
-    encoding.writeVarUint(e, client)
-    encoding.writeVarUint(e, clock)
-  }
-  return encoding.toUint8Array(e)
+  let size = varUintSize(MSG_ACK) + varUintSize(clocks.size)
+  for (const [client, clock] of clocks) size += varUintSize(client) + varUintSize(clock)
+  const out = alloc(size)
+  let at = putVarUint(out, putVarUint(out, 0, MSG_ACK), clocks.size)
+  for (const [client, clock] of clocks) at = putVarUint(out, putVarUint(out, at, client), clock)
+  return out
 }
 
 /** Reads an ack's payload (after the message type has been read). */

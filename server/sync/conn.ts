@@ -76,11 +76,10 @@ export class Conn {
  * once for all of them (fanout-frame.ts), and not at all when no socket gets it.
  */
 export function broadcast(conns: Iterable<Conn>, message: Uint8Array, skip?: (c: Conn) => boolean): void {
-  let frame: Buffer | null | undefined
+  let frame: Buffer | undefined
   for (const c of conns) {
     if (skip?.(c)) continue
-    if (frame === undefined) frame = fanoutFrame(message)
-    if (frame) c.sendFrame(message, frame)
-    else c.send(message)
+    frame ??= fanoutFrame(message)
+    c.sendFrame(message, frame)
   }
 }
