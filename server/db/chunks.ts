@@ -6,22 +6,29 @@
 // prepares nothing here (pg sends unnamed statements), and every statement is one more to parse and plan
 // there, so the hot paths chunk by dialect (statementChunks).
 
+// Arrays, not generators: the commit path chunks a statement or two per transaction, most often of one
+// row: then the one chunk is the caller's own array (no caller changes its parts).
+
 /** Chunks of `rows` in order, each of a power-of-two length no larger than `max`. */
-export function* powerOfTwoChunks<T>(rows: readonly T[], max: number): Generator<T[]> {
+export function powerOfTwoChunks<T>(rows: T[], max: number): T[][] {
+  const n = rows.length
+  if (n <= 2 && n <= max) return n === 0 ? [] : [rows]
+  const out: T[][] = []
   let i = 0
-  while (i < rows.length) {
+  while (i < n) {
     let size = 1
-    while (size * 2 <= Math.min(max, rows.length - i)) size *= 2
-    yield rows.slice(i, i + size)
+    while (size * 2 <= Math.min(max, n - i)) size *= 2
+    out.push(rows.slice(i, i + size))
     i += size
   }
+  return out
 }
 
 /** Chunks for multi-row statements on `dialect`: powers of two on SQLite, as few as possible on Postgres. */
-export function* statementChunks<T>(dialect: 'sqlite' | 'postgres', rows: readonly T[], max: number): Generator<T[]> {
-  if (dialect === 'sqlite') {
-    yield* powerOfTwoChunks(rows, max)
-    return
-  }
-  for (let i = 0; i < rows.length; i += max) yield rows.slice(i, i + max)
+export function statementChunks<T>(dialect: 'sqlite' | 'postgres', rows: T[], max: number): T[][] {
+  if (dialect === 'sqlite') return powerOfTwoChunks(rows, max)
+  if (rows.length <= max) return rows.length === 0 ? [] : [rows]
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += max) out.push(rows.slice(i, i + max))
+  return out
 }

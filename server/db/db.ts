@@ -15,7 +15,9 @@ export interface Tx extends Queryable {
   /**
    * Runs a statement whose result the caller does not read. On Postgres it waits and goes out with the
    * next statement awaited or with COMMIT, several statements in one round trip; if it fails, that
-   * statement or the commit fails with its error, and the transaction rolls back. On SQLite it runs at once.
+   * statement or the commit fails with its error, and the transaction rolls back. On SQLite it runs at once,
+   * but for a transaction's first statement: that one waits for the next (a transaction of it alone runs
+   * it without BEGIN and COMMIT), and its error comes from whatever runs it.
    */
   queue(sql: string, params?: Param[]): void
 }

@@ -105,6 +105,22 @@ describe.each(backends())('queued statements in a transaction (%s)', (backend) =
     ])
   })
 
+  // on SQLite a transaction of one queued statement runs it without BEGIN and COMMIT (server/db/sqlite.ts)
+  it('commit a transaction of one queued statement, or fail it with its error and keep nothing', async () => {
+    const db = await open(backend)
+    await db.tx(async (q) => q.queue('INSERT INTO qt (id, t) VALUES (?, ?)', [1, 'alone']))
+    await expect(
+      db.tx(async (q) => q.queue('INSERT INTO qt (id, t) VALUES (?, ?), (?, ?)', [2, 'new', 1, 'dup'])),
+    ).rejects.toThrow(/UNIQUE|unique|duplicate/)
+    await expect(
+      db.tx(async (q) => {
+        q.queue('INSERT INTO qt (id, t) VALUES (?, ?)', [3, 'queued'])
+        throw new Error('changed its mind')
+      }),
+    ).rejects.toThrow('changed its mind')
+    expect((await rowsOf(db)).map((r) => [r.id, r.t])).toEqual([[1, 'alone']])
+  })
+
   if (backend === 'postgres') {
     it('refuse a NUL in text, as Postgres refuses it, and keep nothing of the transaction', async () => {
       const db = await open(backend)
