@@ -156,9 +156,17 @@ interface InboxRow {
   hides: unknown
 }
 
+/** Inbox doc names memoized at most (the memo starts over past it). */
+const NAMES_MAX = 20_000
+
 export class InboxWriter {
   private dirty = new Map<string, Set<string>>()
   private timer: NodeJS.Timeout | null = null
+  /**
+   * user → inbox doc name. touch() looks every member's inbox up for every message: a name made afresh
+   * is a new string that V8 hashes again at each lookup, where a kept one carries its hash.
+   */
+  private names = new Map<string, string>()
 
   constructor(
     private chats: ChatDomain,
@@ -235,7 +243,7 @@ export class InboxWriter {
   touch(convId: string, users: Iterable<string>): void {
     const shared = this.chats.engine.homes.shared
     for (const u of users) {
-      if (!shared && !this.chats.engine.docs.get(inboxDoc(u))) continue
+      if (!shared && !this.chats.engine.docs.get(this.inboxName(u))) continue
       let s = this.dirty.get(u)
       if (!s) this.dirty.set(u, (s = new Set()))
       s.add(convId)
@@ -247,6 +255,15 @@ export class InboxWriter {
       }, this.delayMs)
       this.timer.unref()
     }
+  }
+
+  private inboxName(userId: string): string {
+    let name = this.names.get(userId)
+    if (name === undefined) {
+      if (this.names.size >= NAMES_MAX) this.names.clear()
+      this.names.set(userId, (name = inboxDoc(userId)))
+    }
+    return name
   }
 
   flush(): void {
