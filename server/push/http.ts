@@ -55,6 +55,7 @@ export function createPushHandler(
     const me = await requireCaller(ctx, call)
     const sub = checkSubscription(await call.body(), push.opts.allowHttp)
     await putSubscription(db, me.userId, me.sessionId, sub)
+    await push.announce(me.userId)
     const body: PushState = { on: true, previews: sub.previews, lang: sub.lang }
     return { status: 200, body }
   })

@@ -15,6 +15,10 @@ export async function startPush(db: Db, sync: ChatSync, over: Partial<PushOption
   const opts = pushOptions(over)
   const push = new PushService(db, await loadVapidKeys(db, opts), opts)
   sync.onCommitted(push.committed)
+  // a subscription made on one node: every node's planning looks the user's devices up again
+  sync.homes.handleAll('push.subscribed', async ([userId]) => push.subscribed(userId))
+  sync.homes.onReconnect(() => push.forgetUnsubscribed())
+  push.announce = (userId) => sync.homes.broadcast('push.subscribed', [userId])
   onChannelPosts(sync, push.channelPosted)
   return push
 }

@@ -43,6 +43,10 @@ const PLAN_MS = 50
 const CHUNK = 100
 /** Pushes made together: their subscriptions, chats and badges are read in one go. */
 const MAKE_BATCH = 64
+/** How long planning takes a user whose devices had no subscription for unsubscribed still, ms. */
+const UNSUBSCRIBED_MS = 60_000
+/** Users remembered as unsubscribed at most (past it, the memory starts over). */
+const UNSUBSCRIBED_MAX = 100_000
 
 /** One device's pushes of one chat. */
 interface Slot {
@@ -110,6 +114,17 @@ export class PushService {
   private channelActive = 0
   /** what an attempt needs, made once rather than for every push */
   private attempting: Attempting
+  /**
+   * user → until when (Date.now()) planning takes them for unsubscribed. Most recipients of most messages
+   * have no subscribed device, and looking that up again in every round was a query per hundred
+   * recipients, the costliest statement of a message's (bench:instructions). A subscription made on any
+   * node ends it at once (subscribed()).
+   */
+  private unsubscribed = new Map<string, number>()
+  /** counts subscriptions made: a look-up that began before one marks nobody unsubscribed */
+  private subscriptions = 0
+  /** tells every node that a device of this user subscribed (index.ts; alone: this one) */
+  announce: (userId: string) => Promise<void> = async (userId) => this.subscribed(userId)
 
   constructor(
     private db: Db,
@@ -141,6 +156,18 @@ export class PushService {
     if (notices.length === 0) return
     for (const n of notices) this.incoming.push(n)
     this.schedulePlan()
+  }
+
+  /** A device of `userId` subscribed, here or on another node (index.ts): their devices are looked up again. */
+  subscribed(userId: string): void {
+    this.unsubscribed.delete(userId)
+    this.subscriptions++
+  }
+
+  /** Messages between nodes may have been lost: whoever was unsubscribed is looked up again. */
+  forgetUnsubscribed(): void {
+    this.unsubscribed.clear()
+    this.subscriptions++
   }
 
   /** The channels' listener of committed posts (server/channels/sync.ts onChannelPosts). */
@@ -230,11 +257,19 @@ export class PushService {
     const users = [...byUser.keys()]
     for (let c = 0; c < users.length && !this.closed; c += CHUNK) {
       await this.turn()
+      const asked = Date.now()
+      const ask = users.slice(c, c + CHUNK).filter((u) => !((this.unsubscribed.get(u) ?? 0) > asked))
+      if (ask.length === 0) continue
+      const seen = this.subscriptions
       const devices = new Map<string, string[]>()
-      for (const s of await subscribedSessions(this.db, users.slice(c, c + CHUNK))) {
+      for (const s of await subscribedSessions(this.db, ask)) {
         const list = devices.get(s.user_id)
         if (list) list.push(s.session_id)
         else devices.set(s.user_id, [s.session_id])
+      }
+      if (seen === this.subscriptions) {
+        if (this.unsubscribed.size + ask.length > UNSUBSCRIBED_MAX) this.unsubscribed.clear()
+        for (const u of ask) if (!devices.has(u)) this.unsubscribed.set(u, asked + UNSUBSCRIBED_MS)
       }
       if (devices.size === 0) continue
       const prefs = await this.prefsOf([...devices.keys()])

@@ -318,6 +318,20 @@ describe.each(backends())('web push (%s)', (backend) => {
     expect(delivered(f.sub).at(-1)).toMatchObject({ body: 'after the burst' })
   })
 
+  it('a member who turns notifications on after a message that found no device of theirs gets the next one', async () => {
+    const [ann, fay, gil] = [await user('ann'), await user('fay'), await user('gil')]
+    const g = await device(gil, `late-g-${backend}`, 'en')
+    const chat = await group(ann, 'Late', [fay, gil])
+    const page = await open(ann, pageDoc(chat.id, 0))
+    send(page, ann.user.id, 'before fay subscribed')
+    // gil's push says the round that planned this message is over: it found no device of fay's
+    await waitPushes(g.sub, 1)
+    const f = await device(fay, `late-f-${backend}`, 'en')
+    send(page, ann.user.id, 'after fay subscribed')
+    await waitPushes(f.sub, 1)
+    expect(delivered(f.sub)).toEqual([expect.objectContaining({ title: 'ann in Late', body: 'after fay subscribed', count: 2 })])
+  })
+
   it('bad bodies get 400 and change nothing', async () => {
     const [gus, hal] = [await user('gus'), await user('hal')]
     const g = await device(gus, `good-${backend}`, 'de')
