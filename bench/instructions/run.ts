@@ -5,8 +5,9 @@
 // writes --messages messages one after the other (each to the next chat, by its next member) and waits
 // for every member to have it and, on Sori, for its ack before it writes the next. One message in flight
 // at a time makes every message one group commit of one update, and the work the same from run to run:
-// the figures repeat to a fraction of a percent, on a busy machine too. What they leave out is time in the
-// kernel, and what batching under load saves (bench:delivery measures that, in seconds).
+// the figures repeat to a few percent, on a busy machine too. What they leave out is time in the kernel,
+// and what batching under load saves (bench:delivery measures that, in seconds; --burst N writes N
+// messages to as many chats at once, which the server commits in a group or two).
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,6 +41,7 @@ const { values: a } = parseArgs({
     against: { type: 'string' },
     only: { type: 'string' },
     keep: { type: 'string' },
+    burst: { type: 'string', default: '1' },
   },
 })
 const CHATS = Number(a.chats)
@@ -47,11 +49,17 @@ const MEMBERS = Number(a.members)
 const WARMUP = Number(a.warmup)
 const MESSAGES = Number(a.messages)
 const WINDOWS = Number(a.windows)
+/** messages written together, each to another chat, before the bench waits for them all */
+const BURST = Number(a.burst)
 const BODY_TAIL = ' lorem ipsum dolor sit amet, consectetur adipiscing elit'
 
 // every message goes to page 0: past PAGE_SIZE the chat's current page moves on and the server's work changes
 if ((WARMUP + WINDOWS * MESSAGES) / CHATS > PAGE_SIZE) {
   console.error(`bench:instructions: more than ${PAGE_SIZE} messages a chat; give more --chats or fewer messages`)
+  process.exit(2)
+}
+if (!(BURST >= 1 && BURST <= CHATS && MESSAGES % BURST === 0 && WARMUP % BURST === 0)) {
+  console.error('bench:instructions: --burst must be at most --chats and divide --messages and --warmup')
   process.exit(2)
 }
 if (!callgrindAvailable()) {
@@ -74,10 +82,10 @@ const poke = () => {
   wake = null
   w?.()
 }
-async function until(cond: () => boolean, what: string): Promise<void> {
+async function until(cond: () => boolean, what: () => string): Promise<void> {
   const deadline = Date.now() + 600_000
   while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`)
     await new Promise<void>((r) => {
       wake = r
       setTimeout(r, 1000)
@@ -118,6 +126,7 @@ async function connectChats(server: ServerChild, acks: boolean): Promise<Member[
       }
       member.client = new SyncClient(url, doc, {
         watchLocal: false,
+        onClose: poke,
         onAck: (sv) => {
           member.acked = Math.max(member.acked, sv.get(doc.clientID) ?? 0)
           poke()
@@ -132,24 +141,44 @@ async function connectChats(server: ServerChild, acks: boolean): Promise<Member[
   return out
 }
 
-/** Writes `n` messages one at a time, each waited for: every member has it, and its ack came (Sori). */
+/**
+ * Writes `n` messages BURST at a time (one at a time by default), each burst waited for: every member of
+ * each chat has its message, and its ack came (Sori).
+ */
 async function write(chats: Member[][], n: number, from: number, acks: boolean): Promise<void> {
-  for (let i = from; i < from + n; i++) {
-    const chat = chats[i % chats.length]
-    const m = chat[Math.floor(i / chats.length) % chat.length]
-    const length = m.arr.length + 1
-    const doc = m.client.doc
-    m.client.write(() =>
-      m.appender.append({
-        id: `m${doc.clientID.toString(36)}_${i.toString(36)}`,
-        from: m.userId,
-        ts: Date.now(),
-        kind: 'text',
-        body: `${i}${BODY_TAIL}`,
-      }),
+  for (let i = from; i < from + n; i += BURST) {
+    const sent: { chat: Member[]; m: Member; length: number; clock: number; i: number }[] = []
+    for (let k = i; k < i + BURST; k++) {
+      const chat = chats[k % chats.length]
+      const m = chat[Math.floor(k / chats.length) % chat.length]
+      const length = m.arr.length + 1
+      const doc = m.client.doc
+      m.client.write(() =>
+        m.appender.append({
+          id: `m${doc.clientID.toString(36)}_${k.toString(36)}`,
+          from: m.userId,
+          ts: Date.now(),
+          kind: 'text',
+          body: `${k}${BODY_TAIL}`,
+        }),
+      )
+      sent.push({ chat, m, length, clock: Y.getState(doc.store, doc.clientID), i: k })
+    }
+    const arrived = (x: (typeof sent)[number]) => x.chat.every((c) => c.arr.length >= x.length) && (!acks || x.m.acked >= x.clock)
+    await until(
+      () => {
+        // this client does not reconnect: a closed socket would wait out the deadline for nothing
+        for (const { chat, i: k } of sent) {
+          const closed = chat.find((x) => x.client.closeCode !== 0)
+          if (closed) throw new Error(`message ${k}: ${closed.userId}'s socket closed (code ${closed.client.closeCode})`)
+        }
+        return sent.every(arrived)
+      },
+      () => {
+        const x = sent.find((y) => !arrived(y))!
+        return `message ${x.i}: lengths ${x.chat.map((c) => c.arr.length).join(', ')} (want ${x.length}), ack ${x.m.acked} (want ${x.clock})`
+      },
     )
-    const clock = Y.getState(doc.store, doc.clientID)
-    await until(() => chat.every((x) => x.arr.length >= length) && (!acks || m.acked >= clock), `message ${i}`)
   }
 }
 
@@ -198,7 +227,7 @@ async function main(): Promise<void> {
     `bench:instructions  ${new Date().toISOString()}  node ${process.version}  valgrind ${execFileSync('valgrind', ['--version'], { encoding: 'utf8' }).trim()}  at ${commit}`,
   )
   console.log(
-    `load: ${CHATS} chats × ${MEMBERS} members, one message at a time (each delivered to every member${a.against ? '' : ', and acked on Sori'}), warm-up ${WARMUP}, ${WINDOWS} windows of ${MESSAGES}`,
+    `load: ${CHATS} chats × ${MEMBERS} members, ${BURST === 1 ? 'one message at a time' : `${BURST} messages at a time, to as many chats`} (each delivered to every member, and acked on Sori), warm-up ${WARMUP}, ${WINDOWS} windows of ${MESSAGES}`,
   )
   const results: Result[] = []
   const against = a.against ? resolve(a.against) : null
