@@ -7,13 +7,14 @@
 // there, so the hot paths chunk by dialect (statementChunks).
 
 // Arrays, not generators: the commit path chunks a statement or two per transaction, most often of one
-// row: then the one chunk is the caller's own array (no caller changes its parts).
+// row: then the one chunk is the caller's own array.
 
 /** Chunks of `rows` in order, each of a power-of-two length no larger than `max`. */
-export function powerOfTwoChunks<T>(rows: T[], max: number): T[][] {
+export function powerOfTwoChunks<T>(rows: readonly T[], max: number): (readonly T[])[] {
   const n = rows.length
-  if (n <= 2 && n <= max) return n === 0 ? [] : [rows]
-  const out: T[][] = []
+  // a power of two within max (one row, most often) is its own only chunk
+  if (n <= max && (n & (n - 1)) === 0) return n === 0 ? [] : [rows]
+  const out: (readonly T[])[] = []
   let i = 0
   while (i < n) {
     let size = 1
@@ -25,10 +26,10 @@ export function powerOfTwoChunks<T>(rows: T[], max: number): T[][] {
 }
 
 /** Chunks for multi-row statements on `dialect`: powers of two on SQLite, as few as possible on Postgres. */
-export function statementChunks<T>(dialect: 'sqlite' | 'postgres', rows: T[], max: number): T[][] {
+export function statementChunks<T>(dialect: 'sqlite' | 'postgres', rows: readonly T[], max: number): (readonly T[])[] {
   if (dialect === 'sqlite') return powerOfTwoChunks(rows, max)
   if (rows.length <= max) return rows.length === 0 ? [] : [rows]
-  const out: T[][] = []
+  const out: (readonly T[])[] = []
   for (let i = 0; i < rows.length; i += max) out.push(rows.slice(i, i + max))
   return out
 }

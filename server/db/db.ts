@@ -5,9 +5,9 @@ export type Row = Record<string, unknown>
 export type Param = string | number | bigint | boolean | null | Uint8Array
 
 export interface Queryable {
-  all<T = Row>(sql: string, params?: Param[]): Promise<T[]>
-  get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>
-  run(sql: string, params?: Param[]): Promise<{ changes: number }>
+  all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]>
+  get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined>
+  run(sql: string, params?: readonly Param[]): Promise<{ changes: number }>
 }
 
 /** A transaction's queries. */
@@ -19,7 +19,7 @@ export interface Tx extends Queryable {
    * but for a transaction's first statement: that one waits for the next (a transaction of it alone runs
    * it without BEGIN and COMMIT), and its error comes from whatever runs it.
    */
-  queue(sql: string, params?: Param[]): void
+  queue(sql: string, params?: readonly Param[]): void
 }
 
 export interface Db extends Queryable {

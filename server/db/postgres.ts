@@ -10,7 +10,7 @@ const toPg = (s: string) => {
 }
 
 type Result = pg.QueryResult<pg.QueryResultRow>
-type Statement = { text: string; values?: Param[] }
+type Statement = { text: string; values?: readonly Param[] }
 
 /**
  * A transaction on one connection. Every statement awaited alone is a round trip: a write and a read
@@ -26,7 +26,7 @@ class PgTx implements Tx {
 
   constructor(private c: pg.PoolClient) {}
 
-  queue(text: string, values?: Param[]): void {
+  queue(text: string, values?: readonly Param[]): void {
     this.pending.push({ text, values })
   }
 
@@ -52,13 +52,13 @@ class PgTx implements Tx {
     return (settled[settled.length - 1] as PromiseFulfilledResult<Result>).value
   }
 
-  async all<T>(text: string, values?: Param[]) {
+  async all<T>(text: string, values?: readonly Param[]) {
     return (await this.send({ text, values })).rows as T[]
   }
-  async get<T>(text: string, values?: Param[]) {
+  async get<T>(text: string, values?: readonly Param[]) {
     return (await this.send({ text, values })).rows[0] as T | undefined
   }
-  async run(text: string, values?: Param[]) {
+  async run(text: string, values?: readonly Param[]) {
     return { changes: (await this.send({ text, values })).rowCount ?? 0 }
   }
 
@@ -86,13 +86,13 @@ export async function openPostgres(url: string): Promise<Db> {
     client.on('error', (e) => console.error('postgres connection error:', e.message))
   })
   const q: Queryable = {
-    async all<T>(s: string, p?: Param[]) {
+    async all<T>(s: string, p?: readonly Param[]) {
       return (await pool.query(toPg(s), p as unknown[])).rows as T[]
     },
-    async get<T>(s: string, p?: Param[]) {
+    async get<T>(s: string, p?: readonly Param[]) {
       return (await pool.query(toPg(s), p as unknown[])).rows[0] as T | undefined
     },
-    async run(s: string, p?: Param[]) {
+    async run(s: string, p?: readonly Param[]) {
       return { changes: (await pool.query(toPg(s), p as unknown[])).rowCount ?? 0 }
     },
   }

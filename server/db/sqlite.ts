@@ -59,20 +59,20 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
     changed = 0
     checkpointer?.wrote()
   }
-  const norm = (params: Param[] = []) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
+  const norm = (params: readonly Param[] = []) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
   const q: Tx = {
-    async all<T>(s: string, p?: Param[]) {
+    async all<T>(s: string, p?: readonly Param[]) {
       return stmt(s).all(...norm(p)) as T[]
     },
-    async get<T>(s: string, p?: Param[]) {
+    async get<T>(s: string, p?: readonly Param[]) {
       return stmt(s).get(...norm(p)) as T | undefined
     },
-    async run(s: string, p?: Param[]) {
+    async run(s: string, p?: readonly Param[]) {
       const { changes } = stmt(s).run(...norm(p))
       changed += changes
       return { changes }
     },
-    queue(s: string, p?: Param[]) {
+    queue(s: string, p?: readonly Param[]) {
       changed += stmt(s).run(...norm(p)).changes
     },
   }
@@ -92,7 +92,7 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
         // transaction of one queued statement (a group commit of updates and nothing else) runs it alone,
         // which SQLite commits as atomically as inside BEGIN and COMMIT, without those two statements
         // (parsing them was a sixth of the store's instructions per commit: bench:instructions)
-        let first = null as [string, Param[] | undefined] | null
+        let first = null as [string, readonly Param[] | undefined] | null
         let begun = false
         const begin = () => {
           if (begun) return

@@ -77,7 +77,7 @@ export async function readBlobFacts(q: Queryable, ids: readonly string[]): Promi
   const found = new Map<string, BlobFact | null>(ids.map((id) => [id, null]))
   if (ids.length === 0) return found
   // few distinct SQL texts: SQLite keeps every one it prepared (server/db/chunks.ts)
-  for (const part of powerOfTwoChunks([...ids], 64))
+  for (const part of powerOfTwoChunks(ids, 64))
     for (const r of await q.all<BlobRow>(
       `SELECT id, uploader, conv_id, channel_id, kind, mime, size, width, height FROM blobs WHERE id IN (${part.map(() => '?').join(', ')})`,
       part,
