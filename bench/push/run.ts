@@ -6,11 +6,11 @@
 //   - message delivery latency p50/p99 between two live clients of a direct chat: first in the server's
 //     first burst of `subs` pushes (its sending thread starting, the push code running cold), then with no
 //     group messages, then in `rounds` rounds of two windows: the control, one message in each group with
-//     every subscription taken away (the messages' own cost to the message path: 10,000 inbox entries; the
-//     subscriptions come back through the API after it), and
-//     the same messages with `subs` pushes made and sent. The ratio of the two is what the pushes cost
-//     delivery; the median of the rounds' ratios is the figure (one window's p99 is its 3rd or 4th worst
-//     message, and swings with whatever else the machine does).
+//     every subscription taken away (the messages' own cost to the message path: 10,000 inbox entries;
+//     the subscriptions come back through the API after it), and the same messages with `subs` pushes
+//     made and sent. The ratio of the two is what the pushes cost delivery; the median of the rounds'
+//     ratios is the figure (one window's p99 is its 3rd or 4th worst message, and swings with whatever
+//     else the machine does).
 // The server runs as a child process (bench/lib/servers.ts), so its CPU is read from /proc without this
 // process's clients and endpoint mixed in. Prints figures; never fails on time.
 import { createECDH, randomBytes } from 'node:crypto'

@@ -13,12 +13,8 @@ export { createPushHandler } from './http.ts'
 /** Loads (or makes) the VAPID keys and hooks the sender to the commits of chats and of channel posts. */
 export async function startPush(db: Db, sync: ChatSync, over: Partial<PushOptions> = {}): Promise<PushService> {
   const opts = pushOptions(over)
-  const push = new PushService(db, await loadVapidKeys(db, opts), opts)
+  const push = new PushService(db, await loadVapidKeys(db, opts), opts, sync.homes)
   sync.onCommitted(push.committed)
-  // a subscription made on one node: every node's planning looks the user's devices up again
-  sync.homes.handleAll('push.subscribed', async ([userId]) => push.subscribed(userId))
-  sync.homes.onReconnect(() => push.forgetUnsubscribed())
-  push.announce = (userId) => sync.homes.broadcast('push.subscribed', [userId])
   onChannelPosts(sync, push.channelPosted)
   return push
 }

@@ -14,6 +14,7 @@ import type { ChatDomain } from '../chats/domain.ts'
 import type { ChatBatch } from '../chats/effects.ts'
 import { viewerUnread } from '../chats/hidden.ts'
 import type { Db } from '../db/db.ts'
+import type { Homes } from '../sync/homes.ts'
 import { logger } from '../log.ts'
 import { badgesOf, isMuted } from './badge.ts'
 import { ChannelLane, type ChannelJob } from './channel-lane.ts'
@@ -43,6 +44,8 @@ const PLAN_MS = 50
 const CHUNK = 100
 /** Pushes made together: their subscriptions, chats and badges are read in one go. */
 const MAKE_BATCH = 64
+/** What a node broadcasts when a device subscribed (announce). */
+const SUBSCRIBED = 'push.subscribed'
 /** How long planning takes a user whose devices had no subscription for unsubscribed still, ms. */
 const UNSUBSCRIBED_MS = 60_000
 /** Users remembered as unsubscribed at most (past it, the memory starts over). */
@@ -123,14 +126,20 @@ export class PushService {
   private unsubscribed = new Map<string, number>()
   /** counts subscriptions made: a look-up that began before one marks nobody unsubscribed */
   private subscriptions = 0
-  /** tells every node that a device of this user subscribed (index.ts; alone: this one) */
-  announce: (userId: string) => Promise<void> = async (userId) => this.subscribed(userId)
 
   constructor(
     private db: Db,
     readonly keys: VapidKeys,
     readonly opts: PushOptions,
+    /** the nodes: a subscription made on one ends every node's memory of the user as unsubscribed */
+    private homes: Homes,
   ) {
+    homes.handleAll(SUBSCRIBED, async ([userId]) => this.subscribed(userId))
+    // messages between nodes may have been lost: whoever was unsubscribed is looked up again
+    homes.onReconnect(() => {
+      this.unsubscribed.clear()
+      this.subscriptions++
+    })
     // read now, not on the event loop's turn that makes the first push (twelve bundles to parse)
     loadBundles()
     this.vapid = new VapidSigner(keys)
@@ -158,15 +167,13 @@ export class PushService {
     this.schedulePlan()
   }
 
-  /** A device of `userId` subscribed, here or on another node (index.ts): their devices are looked up again. */
-  subscribed(userId: string): void {
-    this.unsubscribed.delete(userId)
-    this.subscriptions++
+  /** A device of `userId` subscribed (http.ts): every node looks their devices up again. */
+  announce(userId: string): Promise<void> {
+    return this.homes.broadcast(SUBSCRIBED, [userId])
   }
 
-  /** Messages between nodes may have been lost: whoever was unsubscribed is looked up again. */
-  forgetUnsubscribed(): void {
-    this.unsubscribed.clear()
+  private subscribed(userId: string): void {
+    this.unsubscribed.delete(userId)
     this.subscriptions++
   }
 
