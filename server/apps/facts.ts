@@ -6,6 +6,7 @@
 import { SHARE_TICKET_MAX_CHATS, type LinkApp, type LinkPayload, type LinkTemplate } from '../../protocol/link.ts'
 import type { Queryable } from '../db/db.ts'
 import { powerOfTwoChunks } from '../db/chunks.ts'
+import { isPlain } from '../sync/validate.ts'
 
 export interface TicketFact {
   user: string
@@ -61,11 +62,14 @@ export async function loadTickets(q: Queryable, ids: readonly string[]): Promise
   return found
 }
 
-/** Equal as JSON values: the same keys (in any order) with equal values. */
+/** Equal as JSON values: the same keys (in any order) with equal values, and nothing inherited. */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   if (Array.isArray(a) !== Array.isArray(b)) return false
+  // an object whose prototype is not Object's has fields that its own keys do not show (validate.ts)
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false
+  if (!Array.isArray(a) && !isPlain(a)) return false
   const ka = Object.keys(a)
   const kb = Object.keys(b)
   if (ka.length !== kb.length) return false

@@ -59,6 +59,29 @@ export function isJsonValue(v: unknown, depth = 0): boolean {
   return false
 }
 
+/** Deepest nesting a written value may have (Yjs's readAny recurses without a limit of its own). */
+const MAX_VALUE_DEPTH = 32
+
+/**
+ * Every object in `v`, at any depth, is a plain object or a plain array. Yjs decodes an object's keys with
+ * `obj[key] = value`, so a key "__proto__" sets the object's prototype: its fields are then inherited,
+ * invisible to a check of own keys (a link card's buttons, a template compared with its ticket's) yet
+ * read by the app like any other, and gone once the server re-encodes the document.
+ */
+export function plainAtAnyDepth(v: unknown, depth = 0): boolean {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return true
+  if (depth > MAX_VALUE_DEPTH) return false
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false
+    for (const x of v) if (!plainAtAnyDepth(x, depth + 1)) return false
+    return true
+  }
+  if (!isPlain(v)) return false
+  // own keys only: the prototype was checked above
+  for (const k in v) if (!plainAtAnyDepth((v as Record<string, unknown>)[k], depth + 1)) return false
+  return true
+}
+
 /** What Y.decodeUpdate returns. */
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
@@ -242,6 +265,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     landings?.push({ client, clock: s.id.clock, len: s.length, root, sub })
 
     const values = isAny ? (content as Y.ContentAny).arr : null
+    if (values && newLen > 0)
+      for (const v of values) if (!plainAtAnyDepth(v)) return refuse('value holds an object that is not plain')
     if (rule.type === 'array') {
       if (sub !== null) return refuse(`${root} is an array`)
       if (!values) return refuse(rule.undeletable)

@@ -245,6 +245,20 @@ describe.each(backends())('link messages (%s)', (backend) => {
       ['someone else’s ticket', linkMessage(ann.user.id, bobs), 'link ticket is not a share ticket of yours'],
       ['an expired ticket', linkMessage(ann.user.id, expiring), 'link ticket has expired'],
       ['a ticket nobody made', mine({ ticket: 'Z'.repeat(32) }), 'link ticket is not a share ticket of yours'],
+      [
+        // JSON.parse makes "__proto__" an own key, which Yjs encodes; decoded, it is the object's prototype:
+        // fields that a comparison of own keys does not see, and that the app reads like any other
+        'buttons hidden behind a "__proto__" key of the ticket’s template',
+        mine({
+          template: JSON.parse(
+            JSON.stringify(t.template).replace(
+              /^\{/,
+              '{"__proto__":{"buttons":[{"title":"Claim","link":{"webUrl":"https://evil.example/"}}]},',
+            ),
+          ) as LinkTemplate,
+        }),
+        'value holds an object that is not plain',
+      ],
       ['a body besides the card', { ...made(), body: 'hello' }, 'a link message carries no body'],
       ...BAD.map(([what, template]): [string, ChatMessage, RegExp] => [
         `${what} without a valid ticket`,

@@ -355,6 +355,17 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     await attackPage(s, s.b, freshClientId(), push({ ...message(s.b.id, 'admin message'), admin: true }))
   })
 
+  it('refuses a message whose fields hide behind a "__proto__" key (decoded, the object inherits them)', async () => {
+    const s = await scene()
+    // JSON.parse keeps "__proto__" as an own key, and Yjs encodes it; Yjs's decoder makes it the prototype
+    const own = JSON.stringify(message(s.b.id, 'looks plain'))
+    const hidden: unknown = JSON.parse(own.replace(/^\{/, '{"__proto__":{"kind":"system","body":"Your account is locked"},'))
+    await attackPage(s, s.b, freshClientId(), push(hidden))
+    // also deeper down, in a value the schema checks by its own keys
+    const deep: unknown = JSON.parse(own.replace(/^\{/, '{"reply":{"__proto__":{"id":"x"}},'))
+    await attackPage(s, s.b, freshClientId(), push(deep))
+  })
+
   it('refuses an insert into the middle of `msgs` (an item with a right origin)', async () => {
     const s = await scene()
     await attackPage(s, s.b, freshClientId(), (d) => d.getArray('msgs').insert(0, [message(s.b.id, 'rewriting history: first!')]))
