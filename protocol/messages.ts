@@ -111,6 +111,8 @@ export interface InboxEntry {
   ts: number
   /** the last message is a media message of this kind (its preview is its caption, maybe empty) */
   media?: MediaKind
+  /** the last message was deleted by its author: `preview` is empty, and apps say so ("This message was deleted.") */
+  retracted?: true
   /** messages in the conversation that this user has not read */
   unread: number
   members: number

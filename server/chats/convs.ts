@@ -6,7 +6,7 @@ import type { Db } from '../db/db.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { readHidden, type HiddenView } from './hidden.ts'
-import { storedMedia, type LastMessage } from './mirror.ts'
+import { storedLastKind, storedMedia, type LastMessage } from './mirror.ts'
 
 export interface ConvMember {
   name: string
@@ -53,6 +53,8 @@ export interface ConvState {
   lastTs: number
   /** the latest message is a media message of this kind */
   lastMedia?: MediaKind
+  /** the latest message was retracted by its author */
+  lastRetracted?: true
   /** a group's photo: the sha256 of its content (absent or '': none) */
   photo?: string
   /** kind 'channel': the channel the member talks to */
@@ -124,7 +126,8 @@ export async function readConvChannel(db: Db, channelId: string, read: number, m
 /** The chat's latest message, as an inbox entry shows it. */
 export function lastMessage(conv: ConvState): LastMessage {
   const last: LastMessage = { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
-  if (conv.lastMedia) last.media = conv.lastMedia
+  if (conv.lastRetracted) last.retracted = true
+  else if (conv.lastMedia) last.media = conv.lastMedia
   return last
 }
 
@@ -134,6 +137,7 @@ export function setLastMessage(conv: ConvState, last: LastMessage): void {
   conv.lastFrom = last.from
   conv.lastTs = last.ts
   conv.lastMedia = last.media
+  conv.lastRetracted = last.retracted
 }
 
 /** Messages after read position `pos`, given every page's length. */
@@ -211,6 +215,7 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastFrom: c.last_from,
     lastTs: Number(c.last_ts),
     lastMedia: storedMedia(c.last_media),
+    lastRetracted: storedLastKind(c.last_media).retracted,
     photo: c.photo,
   }
   if (state.kind === 'channel' && c.channel_id)

@@ -6,7 +6,7 @@ import type { InboxEntry } from '../../protocol/messages.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import { answersFor, channelChatUser, lastMessage, unreadCount, type ConvState } from './convs.ts'
-import { storedMedia } from './mirror.ts'
+import { storedLastKind } from './mirror.ts'
 import { groupPhotoVersion, profilePhotoVersion } from './store.ts'
 import { hiddenField, viewerUnread } from './hidden.ts'
 import type { ChatDomain } from './domain.ts'
@@ -44,6 +44,7 @@ function answererEntry(conv: ConvState, userId: string): InboxEntry | null {
     members: conv.members.size,
   }
   if (last.media) e.media = last.media
+  if (last.retracted) e.retracted = true
   const photo = profilePhotoVersion(member.photo)
   if (photo) e.photo = photo
   return e
@@ -92,6 +93,7 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   if (peer) e.peer = peer
   if (conv.channel) e.channel = conv.channel.id
   if (last.media) e.media = last.media
+  if (last.retracted) e.retracted = true
   if (photo) e.photo = photo
   const field = hidden && hiddenField(hidden)
   if (field) e.hidden = field
@@ -332,8 +334,9 @@ function rowEntry(r: InboxRow): InboxEntry {
     members: Number(r.n),
   }
   if (r.kind === 'direct' && r.peer) e.peer = r.peer
-  const media = before ? undefined : storedMedia(r.last_media)
+  const { media, retracted } = before ? {} : storedLastKind(r.last_media)
   if (media) e.media = media
+  if (retracted) e.retracted = true
   const photo = r.kind === 'direct' ? profilePhotoVersion(r.peer_photo) : groupPhotoVersion(r.kind, r.photo)
   if (photo) e.photo = photo
   const muted = mutedField(Number(r.muted))

@@ -16,6 +16,7 @@ import { MEDIA_KINDS, messageText, withoutNul, type ChatMessage } from '../../pr
 import type { MediaKind } from '../../protocol/api.ts'
 import type { Store } from '../store/store.ts'
 import { emptyDoc } from '../sync/doc.ts'
+import { isPlain } from '../sync/validate.ts'
 import { PAGE_ROOTS } from './docs/roots.ts'
 
 /** How long the mirror may lag behind the committed messages, ms (SORI_MIRROR_MS). */
@@ -31,16 +32,34 @@ const PREVIEW_CHARS = 100
 export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
   withoutNul(messageText(m)).slice(0, PREVIEW_CHARS)
 
-/** A message as its chat's latest: a media message's preview is its caption, often empty, so it says its kind too. */
-export function lastOf(m: ChatMessage): LastMessage {
-  const last: LastMessage = { preview: previewOf(m), from: m.from, ts: m.ts }
+/**
+ * A message as its chat's latest: a media message's preview is its caption, often empty, so it says its kind
+ * too. With its entry of `edits` (if any): an edited message shows its new text, a retracted one nothing of
+ * what it said (the chat lists of everyone in the chat must not keep what its author took back).
+ */
+export function lastOf(m: ChatMessage, edit?: unknown): LastMessage {
+  // chat lists are sorted by it: an author's clock set to 2100 would keep their chat on top of everyone's
+  const ts = Math.min(m.ts, Date.now())
+  if (isPlain(edit) && edit.retracted === true) return { preview: '', from: m.from, ts, retracted: true }
+  const body = isPlain(edit) && typeof edit.body === 'string' ? edit.body : m.body
+  const last: LastMessage = { preview: previewOf({ ...m, body }), from: m.from, ts }
   if (m.kind === 'media' && m.media) last.media = m.media.kind
   return last
 }
 
+/** last_media of a latest message that was retracted. */
+const RETRACTED = 'retracted'
+
 /** A stored last_media column ('' for a text message) as LastMessage.media. */
 export const storedMedia = (v: string): MediaKind | undefined =>
   (MEDIA_KINDS as readonly string[]).includes(v) ? (v as MediaKind) : undefined
+
+/** What a stored last_media column says: a media kind, a retraction, or nothing. */
+export const storedLastKind = (v: string): Pick<LastMessage, 'media' | 'retracted'> =>
+  v === RETRACTED ? { retracted: true } : storedMedia(v) ? { media: storedMedia(v) } : {}
+
+/** LastMessage's media kind or retraction as its last_media column. */
+export const lastKindColumn = (l: Pick<LastMessage, 'media' | 'retracted'>): string => (l.retracted ? RETRACTED : (l.media ?? ''))
 
 export interface PageLength {
   conv: string
@@ -53,6 +72,8 @@ export interface LastMessage {
   ts: number
   /** set when it is a media message: its kind */
   media?: MediaKind
+  /** set when its author retracted it (preview '') */
+  retracted?: true
 }
 
 /** Mirror values not yet written: the latest per page and per conversation. */
@@ -101,7 +122,7 @@ export class MirrorChanges {
         'UPDATE convs SET last_preview = v.column2, last_from = v.column3, last_ts = v.column4, last_media = v.column5 FROM (VALUES ' +
           part.map(() => '(?, ?, ?, CAST(? AS BIGINT), ?)').join(', ') +
           ') AS v WHERE convs.id = v.column1',
-        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts, l.media ?? '']),
+        part.flatMap(([conv, l]) => [conv, l.preview, l.from, l.ts, lastKindColumn(l)]),
       )
     }
     if (mark) markMirrored(q)
@@ -142,7 +163,8 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
     changes.pageLengths.set(`${parsed.convId}:${parsed.page}`, { conv: parsed.convId, page: parsed.page, length: msgs.length })
     const last = msgs.length > 0 ? msgs.get(msgs.length - 1) : null
     // a later page's messages are newer than any of this page's
-    if (last && parsed.page >= Number(conv.page)) changes.last.set(parsed.convId, lastOf(last))
+    if (last && parsed.page >= Number(conv.page))
+      changes.last.set(parsed.convId, lastOf(last, y.getMap<unknown>(ROOTS.page.edits).get(last.id)))
     y.destroy()
   }
   await db.tx(async (q) => changes.write(q, db.dialect))

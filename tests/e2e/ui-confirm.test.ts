@@ -50,6 +50,14 @@ test('"Delete for everyone" asks first; Cancel keeps the message', async () => {
   await page.getByText('This message was deleted.').waitFor()
   expect(dialogs).toEqual([])
   await context.close()
+
+  // nor does Bo's chat list keep what Ann took back
+  const bos = await phone(app.browser)
+  await signInInUi(bos.page, app.server.url, 'bo.confirm')
+  const row = bos.page.locator('.chat-row', { hasText: 'Ann' })
+  await row.getByText('This message was deleted.').waitFor()
+  await expect(bos.page.getByText('The plan for Friday').count()).resolves.toBe(0)
+  await bos.context.close()
 })
 
 test('Block asks first, from the profile and from "Added me"', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
-import { connect, send, bodies, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
+import { connect, send, bodies, message, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { Chat, Session } from '../../protocol/api.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
@@ -97,5 +97,45 @@ describe.each(backends())('sync chat (%s)', (backend) => {
     // a fresh inbox connection (doc reloaded from storage) shows the same
     const again = await open(dan, inboxDoc(dan.user.id))
     expect(again.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)).toMatchObject({ unread: 1, preview: 'note 2' })
+  })
+
+  it('the chat list shows an edit of the latest message, and nothing of one its author deleted', async () => {
+    const [eve, fay] = [await user('eve'), await user('fay')]
+    const chat = (await api<Chat>(suite.server, eve.token, 'POST', '/api/chats/direct', { userId: fay.user.id })).body
+    const inbox = await open(fay, inboxDoc(fay.user.id))
+    const entry = () => inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)
+    const page = await open(eve, pageDoc(chat.id, 0), true)
+    send(page, eve.user.id, 'first')
+    send(page, eve.user.id, 'my password is hunter2')
+    await until(() => entry()?.preview === 'my password is hunter2', 'the latest message is the preview')
+    const [first, latest] = msgs(page).toArray()
+    const edits = page.doc.getMap(ROOTS.page.edits)
+
+    edits.set(latest.id, { body: 'my password is ********', ts: Date.now() })
+    await until(() => entry()?.preview === 'my password is ********', 'the preview shows the edit')
+    // an older message's edit is not the chat's latest
+    edits.set(first.id, { body: 'first, edited', ts: Date.now() })
+    await until(() => page.ackedClock() >= 4, 'the second edit is committed')
+    expect(entry()?.preview).toBe('my password is ********')
+
+    edits.set(latest.id, { retracted: true, ts: Date.now() })
+    await until(() => entry()?.retracted === true, 'the chat list says the message was deleted')
+    expect(entry()).toMatchObject({ preview: '', from: eve.user.id, unread: 2 })
+    // nor does the server keep the text for chat lists: not in the inbox loaded afresh, not in its tables
+    const again = await open(fay, inboxDoc(fay.user.id))
+    expect(again.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)).toMatchObject({ preview: '', retracted: true })
+    await until(async () => {
+      const row = await suite.server.db.get<{ last_preview: string }>('SELECT last_preview FROM convs WHERE id = ?', [chat.id])
+      return row?.last_preview === ''
+    }, 'the stored latest message holds no text')
+
+    send(page, eve.user.id, 'sorry, wrong chat')
+    await until(() => entry()?.preview === 'sorry, wrong chat', 'a new message is the latest again')
+    expect(entry()?.retracted).toBeUndefined()
+
+    // a clock set to 2100 does not keep the chat on top of Fay's list
+    msgs(page).push([{ ...message(eve.user.id, 'from the future'), ts: Date.UTC(2100, 0, 1) }])
+    await until(() => entry()?.preview === 'from the future', 'the message arrives')
+    expect(entry()!.ts).toBeLessThanOrEqual(Date.now())
   })
 })

@@ -335,6 +335,25 @@ function recordAppend(
 }
 
 /**
+ * An edit or retraction of the chat's latest message changes what chat lists show of it: its new text, or
+ * that it was deleted (never the text its author took back).
+ */
+function recordLastEdit(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, g: PageGrammar, batch: Batch): void {
+  if (g.edited.size === 0) return
+  const conv = doc.state.conv
+  const page = doc.key.page
+  // the newest page that holds messages (a page that has just rolled over holds none yet)
+  if (page !== conv.page && !(page === conv.page - 1 && !conv.pageLengths.get(conv.page))) return
+  const msgs = doc.ydoc.getArray<ChatMessage>(ROOTS.page.msgs)
+  if (msgs.length === 0) return
+  const m = msgs.get(msgs.length - 1)
+  if (!g.edited.has(m.id)) return
+  const last = lastOf(m, doc.ydoc.getMap<unknown>(ROOTS.page.edits).get(m.id))
+  setLastMessage(conv, last)
+  chatBatch(batch, effects).mirror.last.set(conv.id, last)
+}
+
+/**
  * The blobs an applied update's media messages name, and those whose messages it retracted (or, editing
  * a retraction over, brought back): in the batch's transaction, with the messages (server/media/refs.ts).
  */
@@ -406,6 +425,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       return Object.assign(g, {
         applied: (batch: Batch) => {
           recordAppend(effects, doc, userId, g.appended, batch)
+          recordLastEdit(effects, doc, g, batch)
           recordRefs(effects, doc, g, batch)
         },
       })

@@ -147,8 +147,8 @@ export function Chats() {
             const c = r.chat
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
-            // a photo or file without a caption is named by what it is
-            const said = c.preview ? isolate(c.preview) : c.media ? t(`media.${c.media}`) : ''
+            // a photo or file without a caption is named by what it is; a deleted message, as deleted
+            const said = c.retracted ? t('room.retracted') : c.preview ? isolate(c.preview) : c.media ? t(`media.${c.media}`) : ''
             const preview = said && c.kind === 'group' && c.from === myId ? t('chats.youPrefix', { text: said }) : said
             return (
               <li key={c.id} class="row row--split chat-item">
