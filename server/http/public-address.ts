@@ -27,14 +27,19 @@ export const BLOCKED_V4: ReadonlyArray<readonly [string, number]> = [
  * documentation, and every address that carries an IPv4 one (mapped, NAT64), which could carry a private one.
  */
 export const BLOCKED_V6: ReadonlyArray<readonly [string, number]> = [
-  ['::', 127],
+  // unspecified, loopback and IPv4-compatible (::a.b.c.d, deprecated: an IPv4 address by another name)
+  ['::', 96],
   ['100::', 64],
+  // Teredo and 6to4 carry an IPv4 address inside; a network that routes them could reach a private one
+  ['2001::', 32],
+  ['2002::', 16],
   ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
   ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
 ]
 
 const blocked = new BlockList()

@@ -320,6 +320,10 @@ describe.each(backends())('link previews (%s)', (backend) => {
       `http://localhost:${port}/`,
       `http://[::1]:${port}/`,
       `http://[::ffff:127.0.0.1]:${port}/`,
+      // IPv4 inside IPv6: IPv4-compatible, 6to4 and Teredo
+      `http://[::7f00:1]:${port}/`,
+      `http://[2002:7f00:1::]:${port}/`,
+      `http://[2001::1]:${port}/`,
       // the same loopback address, written as one number
       `http://2130706433:${port}/`,
       `http://10.0.0.1:${port}/`,
