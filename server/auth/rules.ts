@@ -33,10 +33,20 @@ export function cleanText(raw: string, min: number, max: number): string | null 
   return s
 }
 
+// Spaces, format characters (zero-width ones among them) and the fillers that render as nothing
+const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Zs}\u115F\u1160\u3164\uFFA0\u2800]*$/u
+
+/** Whether a text shows anything: a name of zero-width spaces or Hangul fillers looks like a deleted account's (''). */
+export const showsSomething = (s: string): boolean => !INVISIBLE.test(s)
+
 export function checkName(raw: string): string {
   const name = cleanText(raw, 1, MAX_NAME_CHARS)
-  if (name === null)
-    throw new HttpError(400, 'name_invalid', `A name is 1 to ${MAX_NAME_CHARS} characters, without control characters.`)
+  if (name === null || !showsSomething(name))
+    throw new HttpError(
+      400,
+      'name_invalid',
+      `A name is 1 to ${MAX_NAME_CHARS} characters, without control characters, and shows something.`,
+    )
   return name
 }
 
@@ -53,11 +63,11 @@ export function checkStatus(raw: string): string {
 
 export function checkTitle(raw: string): string {
   const title = cleanText(raw, 0, MAX_TITLE_CHARS)
-  if (title === null)
+  if (title === null || (title !== '' && !showsSomething(title)))
     throw new HttpError(
       400,
       'title_invalid',
-      `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters.`,
+      `A chat title is at most ${MAX_TITLE_CHARS} characters, without control characters; one that is not empty shows something.`,
     )
   return title
 }

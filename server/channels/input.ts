@@ -5,17 +5,17 @@ import {
   MAX_CHANNEL_NAME_CHARS,
   type ChannelCategory,
 } from '../../protocol/channels.ts'
-import { cleanText, LANGS } from '../auth/rules.ts'
+import { cleanText, LANGS, showsSomething } from '../auth/rules.ts'
 import { HttpError, badRequest } from '../http/errors.ts'
 import type { JsonObject } from '../http/input.ts'
 
 export function checkChannelName(raw: unknown): string {
   const name = typeof raw === 'string' ? cleanText(raw, 1, MAX_CHANNEL_NAME_CHARS) : null
-  if (name === null)
+  if (name === null || !showsSomething(name))
     throw new HttpError(
       400,
       'name_invalid',
-      `A channel name is 1 to ${MAX_CHANNEL_NAME_CHARS} characters, without control characters.`,
+      `A channel name is 1 to ${MAX_CHANNEL_NAME_CHARS} characters, without control characters, and shows something.`,
     )
   return name
 }

@@ -100,7 +100,9 @@ describe.each(backends())('accounts (%s)', (backend) => {
   it('checks names and passwords, keeps names in any script', async () => {
     const weak = await api<ApiError>(s, null, 'POST', '/api/signup', { handle: 'shortpw', name: 'S', password: 'short' })
     expect(weak.body.error.code).toBe('password_weak')
-    for (const name of ['', '   ', 'a\u0000b', 'line\nbreak', 'x'.repeat(41), 'evil\u202Egnp.exe']) {
+    // nor a name that shows nothing (zero-width characters, Hangul fillers): it would pass for a deleted account's
+    const invisible = ['\u200B', '\u2060\u2060', '\u3164', '\uFFA0\u115F', '\u00AD']
+    for (const name of ['', '   ', 'a\u0000b', 'line\nbreak', 'x'.repeat(41), 'evil\u202Egnp.exe', ...invisible]) {
       const r = await api<ApiError>(s, null, 'POST', '/api/signup', { handle: 'namecheck', name, password: TEST_PASSWORD })
       expect(r.body.error.code, JSON.stringify(name)).toBe('name_invalid')
     }

@@ -152,6 +152,7 @@ describe.each(backends())('chats (%s)', (backend) => {
     const cases: [string, string, unknown, number][] = [
       ['POST', '/api/chats/group', { title: 'x'.repeat(101), userIds: [] }, 400],
       ['POST', '/api/chats/group', { title: 'bad\u0007', userIds: [] }, 400],
+      ['POST', '/api/chats/group', { title: '\u3164\u200B', userIds: [] }, 400],
       ['POST', '/api/chats/group', { title: 'x', userIds: 'nope' }, 400],
       ['POST', '/api/chats/group', { title: 'x', userIds: ['nobodyhere00'] }, 404],
       ['POST', '/api/chats/group', { title: 'x', userIds: ['DROP TABLE'] }, 400],
