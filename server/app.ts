@@ -211,7 +211,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // a load balancer's check: 503 from the moment the node begins to drain
   let draining = false
   function health(res: ServerResponse): void {
-    res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+    res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
     res.end(JSON.stringify({ ok: !draining, node: cluster?.node ?? null }))
   }
 

@@ -131,6 +131,13 @@ describe.each(backends())('API input (%s)', (backend) => {
     expect((JSON.parse(empty.body.toString()) as ApiError).error.code).toBe('bad_request')
   })
 
+  it('answers health checks as JSON in UTF-8, like every other route', async () => {
+    const r = await fetch(`${s.url}/api/health`)
+    expect(r.status).toBe(200)
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(await r.json()).toEqual({ ok: true, node: null })
+  })
+
   it('answers a wrong or missing token with 401 and unknown routes with 404', async () => {
     await signUp(s, 'tokencheck')
     for (const token of ['x'.repeat(43), 'not a token', 'a'.repeat(500)]) {
