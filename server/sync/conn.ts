@@ -8,6 +8,8 @@ let nextId = 1
 
 /** Messages up to this size are sent as one buffer holding the whole frame, bytes. */
 const ONE_BUFFER_MAX = 16 * 1024
+/** Messages a socket may have waiting for the server's sync step 1 before it is told to resync. */
+const EARLY_MAX = 1024
 
 export class Conn {
   readonly id = nextId++
@@ -23,6 +25,11 @@ export class Conn {
   heldBytes = 0
   /** refuses the socket if its step 2 has not come HOLD_MS after it began holding */
   holdTimer: NodeJS.Timeout | null = null
+  /**
+   * What the document sent before the server's sync step 1 went out (it waits for the commits under way),
+   * in order: the step 1 is the first frame of every connection (docs/protocol.md); null once it went.
+   */
+  private early: Array<[Uint8Array, Buffer | null]> | null = []
 
   constructor(
     readonly ws: WebSocket,
@@ -33,9 +40,25 @@ export class Conn {
     private maxBuffered: number,
   ) {}
 
+  /** Sends the server's sync step 1, then whatever waited for it. */
+  greet(step1: Uint8Array): void {
+    const early = this.early
+    this.early = null
+    this.send(step1)
+    if (early) for (const [message, frame] of early) frame ? this.sendFrame(message, frame) : this.send(message)
+  }
+
+  /** Keeps a message for after the step 1: false when there is no step 1 to wait for any more. */
+  private wait(message: Uint8Array, frame: Buffer | null): boolean {
+    if (!this.early) return false
+    if (this.early.length >= EARLY_MAX) this.close(CLOSE.RESYNC, 'send queue is full; resync')
+    else this.early.push([message, frame])
+    return true
+  }
+
   /** Sends a message, or closes the socket so that it resyncs when it has fallen too far behind. */
   send(message: Uint8Array): void {
-    if (this.closed) return
+    if (this.closed || this.wait(message, null)) return
     // a small message goes as one buffer (one write, like a fan-out's frame); a big one, such as a
     // sync step 2 of a whole page, is not copied into a frame but written behind ws's header
     const frame = message.byteLength <= ONE_BUFFER_MAX ? fanoutFrame(message) : null
@@ -45,7 +68,7 @@ export class Conn {
 
   /** Sends `message` as `frame`, the whole WebSocket frame that `broadcast` built for it once. */
   sendFrame(message: Uint8Array, frame: Buffer): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN || !this.roomFor()) return
+    if (this.closed || this.wait(message, frame) || this.ws.readyState !== this.ws.OPEN || !this.roomFor()) return
     if (!writeFrame(this.ws, frame)) this.ws.send(message)
   }
 

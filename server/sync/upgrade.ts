@@ -195,7 +195,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
   doc.enqueue(async () => {
     if (doc.uncommitted > 0) await doc.lastCommit
     if (conn.closed || doc.dead) return
-    conn.send(encodeSyncStep1(doc.stateVector()))
+    conn.greet(encodeSyncStep1(doc.stateVector()))
     const aw = allAwareness(doc)
     if (aw) conn.send(aw)
   })
