@@ -247,7 +247,8 @@ function applyVerdict(
     return
   }
   let ack: Map<number, number> | null = null
-  if (conn.wantsAck) {
+  // an update of deletions only has no clock to acknowledge (docs/protocol.md: it gets no ack)
+  if (conn.wantsAck && v.wrote.length > 0) {
     ack = new Map()
     for (const c of v.wrote) ack.set(c, Y.getState(doc.ydoc.store, c))
   }
