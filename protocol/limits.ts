@@ -22,6 +22,8 @@ export const PAGE_STRIDE = 65_536
 export const MAX_AWARENESS_BYTES = 1_024
 /** Longest value of one inbox setting, as JSON. */
 export const MAX_SETTING_BYTES = 4_096
+/** Keys an inbox's settings may hold (a key per chat and per channel group is the most the app keeps). */
+export const MAX_SETTINGS = 5_000
 /** Members of one group chat. */
 export const MAX_GROUP_MEMBERS = 500
 export const MAX_TITLE_CHARS = 100

@@ -7,10 +7,10 @@ import type { UpdateRules } from '../../server/sync/kind.ts'
 import type { ConvState } from '../../server/chats/convs.ts'
 import { PageGrammar } from '../../server/chats/docs/page.ts'
 import { HeadGrammar } from '../../server/chats/docs/head.ts'
-import { INBOX_GRAMMAR } from '../../server/chats/docs/inbox.ts'
+import { inboxGrammar } from '../../server/chats/docs/inbox.ts'
 import { ROOTS } from '../../protocol/docs.ts'
 import { CLOSE } from '../../protocol/wire.ts'
-import { PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
+import { MAX_SETTINGS, PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
 import { reactKey, type ChatMessage } from '../../protocol/messages.ts'
 
 const ANN = 'annannannann'
@@ -80,7 +80,7 @@ class World {
       })
     }
     if (this.kind === 'head') return new HeadGrammar(userId, this.server, this.c)
-    return INBOX_GRAMMAR
+    return inboxGrammar(this.server.getMap(ROOTS.inbox.settings))
   }
 
   /** What `doc` wrote since it last synced with the server, validated as `userId`. */
@@ -385,6 +385,27 @@ describe('validateUpdate: head and inbox docs', () => {
     const c = w.client(ANN)
     c.getMap(ROOTS.inbox.settings).set('bin', new Uint8Array([1]))
     expect(w.check(c, ANN).ok).toBe(false)
+  })
+
+  it(`settings: at most ${MAX_SETTINGS} keys; one that is held may still change`, () => {
+    const w = new World('inbox', null)
+    const a = w.client(ANN)
+    a.transact(() => {
+      for (let i = 0; i < MAX_SETTINGS - 1; i++) a.getMap(ROOTS.inbox.settings).set(`k${i}`, i)
+    })
+    expect(w.check(a, ANN).ok).toBe(true)
+    // two new keys where one fits: the whole update is refused
+    a.getMap(ROOTS.inbox.settings).set('one', 1)
+    a.getMap(ROOTS.inbox.settings).set('two', 2)
+    expect(reason(w.check(a, ANN))).toBe(`an inbox holds at most ${MAX_SETTINGS} settings`)
+    const b = w.client(ANN)
+    b.getMap(ROOTS.inbox.settings).set('one', 1)
+    expect(w.check(b, ANN).ok).toBe(true)
+    const c = w.client(ANN)
+    c.getMap(ROOTS.inbox.settings).set('k0', 'changed')
+    expect(w.check(c, ANN).ok).toBe(true)
+    c.getMap(ROOTS.inbox.settings).set('three', 3)
+    expect(reason(w.check(c, ANN))).toBe(`an inbox holds at most ${MAX_SETTINGS} settings`)
   })
 
   it('server-bound clientIDs cannot be used by users', () => {
