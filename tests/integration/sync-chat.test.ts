@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
-import { connect, send, bodies, message, msgs, until, type SyncClient } from '../fixtures/sync-client.ts'
+import WebSocket from 'ws'
+import { connect, send, bodies, message, msgs, syncUrl, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { Chat, Session } from '../../protocol/api.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
@@ -97,6 +98,37 @@ describe.each(backends())('sync chat (%s)', (backend) => {
     // a fresh inbox connection (doc reloaded from storage) shows the same
     const again = await open(dan, inboxDoc(dan.user.id))
     expect(again.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)).toMatchObject({ unread: 1, preview: 'note 2' })
+  })
+
+  it("the server's sync step 1 is a connection's first frame, also on an inbox the server fills as it loads", async () => {
+    const [gil, hal] = [await user('gil'), await user('hal')]
+    // a chat with Hal before his inbox was ever loaded: loading it writes the chat's entry into it
+    await api<Chat>(suite.server, gil.token, 'POST', '/api/chats/direct', { userId: hal.user.id })
+    const ws = new WebSocket(`${syncUrl(suite.server)}/${inboxDoc(hal.user.id)}?token=${encodeURIComponent(hal.token)}`)
+    const frames: Buffer[] = []
+    ws.on('message', (data: Buffer) => frames.push(data))
+    // an empty step 1 of the client's own (state vector of no clients) asks for everything
+    ws.on('open', () => ws.send(Uint8Array.of(0, 0, 1, 0)))
+    await until(() => frames.length >= 2, 'the handshake')
+    ws.close()
+    // message type 0 (sync), sync step 1 (0)
+    expect([...frames[0].subarray(0, 2)]).toEqual([0, 0])
+  })
+
+  it('an update that only deletes is committed without an ack (it has no clock to acknowledge)', async () => {
+    const ivy = await user('ivy')
+    const mine = await open(ivy, inboxDoc(ivy.user.id), true)
+    const other = await open(ivy, inboxDoc(ivy.user.id))
+    const settings = (c: SyncClient) => c.doc.getMap(ROOTS.inbox.settings)
+    settings(mine).set('theme', 'dark')
+    await until(() => mine.acks.length === 1 && settings(other).get('theme') === 'dark', 'the setting is acked and synced')
+    settings(mine).delete('theme')
+    await until(() => !settings(other).has('theme'), 'the deletion reaches the other device')
+    // a write after it: its ack comes after any the deletion would have had
+    settings(mine).set('lang', 'ko')
+    await until(() => mine.acks.length >= 2, "the next write's ack")
+    expect(mine.acks).toHaveLength(2)
+    expect([...mine.acks[1].keys()]).toEqual([mine.doc.clientID])
   })
 
   it('the chat list shows an edit of the latest message, and nothing of one its author deleted', async () => {
