@@ -59,13 +59,21 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
         .toFormat(format, format === 'jpeg' ? { quality: 85 } : {})
         .toFile(out)
       return { path: out, mime, width: info.width, height: info.pageHeight ?? info.height }
-    } catch {
-      throw notAnImage()
+    } catch (e) {
+      throw /pixel limit/i.test(String(e)) ? tooManyPixels() : notAnImage()
     }
   }
   if (kind === 'voice') return { path, mime: voiceType(mime) }
   return { path, mime }
 }
+
+/** A readable image too big to decode: the same code as any unreadable one, with a message that says why. */
+export const tooManyPixels = () =>
+  new HttpError(
+    400,
+    'not_an_image',
+    `This photo has more than ${MAX_PHOTO_PIXELS / 1_000_000} megapixels; send a smaller one (the app resizes photos before sending).`,
+  )
 
 export const notAnImage = () =>
   new HttpError(400, 'not_an_image', 'This photo is not an image the server can read (JPEG, PNG, WebP, GIF or AVIF).')

@@ -14,7 +14,7 @@ import { ENTITY_ID_RE, MAX_PROFILE_PHOTO_BYTES, PROFILE_PHOTO_PX, PROFILE_PHOTO_
 import type { Queryable } from '../db/db.ts'
 import { HttpError, badRequest, notFound } from '../http/errors.ts'
 import { loadMe } from '../users/profiles.ts'
-import { MAX_PHOTO_PIXELS, PHOTO_TYPES, notAnImage, sniff } from './process.ts'
+import { MAX_PHOTO_PIXELS, PHOTO_TYPES, notAnImage, sniff, tooManyPixels } from './process.ts'
 import { checkUploadRate, type Media } from './uploads.ts'
 
 const tooLarge = () =>
@@ -66,8 +66,8 @@ async function square(path: string, out: string): Promise<void> {
       .flatten({ background: '#ffffff' })
       .jpeg({ quality: 85 })
       .toFile(out)
-  } catch {
-    throw notAnImage()
+  } catch (e) {
+    throw /pixel limit/i.test(String(e)) ? tooManyPixels() : notAnImage()
   }
 }
 

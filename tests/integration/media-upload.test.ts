@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
+import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { BlobInfo, Chat } from '../../protocol/api.ts'
@@ -174,6 +175,22 @@ describe.each(backends())('media uploads (%s)', (backend) => {
     const jpeg = (await phoneJpeg()).subarray(0, 200)
     const cut = (await announce(suite.server, a.token, chat.id, { kind: 'photo', size: jpeg.length })).body
     expect((await patch(suite.server, a.token, cut.id, 0, jpeg)).body?.error?.code).toBe('not_an_image')
+  })
+
+  it('a photo of more than 50 megapixels is refused, saying so', async () => {
+    const { a, chat } = await pair()
+    // a real PNG whose header says 10,000 × 10,000: refused from its header, before any pixel is decoded
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } })
+      .png()
+      .toBuffer()
+    const ihdr = png.subarray(12, 29) // "IHDR" and its 13 bytes
+    ihdr.writeUInt32BE(10_000, 4)
+    ihdr.writeUInt32BE(10_000, 8)
+    png.writeUInt32BE(crc32(ihdr), 29)
+    const { id } = (await announce(suite.server, a.token, chat.id, { kind: 'photo', size: png.length })).body
+    const r = await patch(suite.server, a.token, id, 0, png)
+    expect([r.status, r.body?.error?.code]).toEqual([400, 'not_an_image'])
+    expect(r.body?.error?.message).toMatch(/more than 50 megapixels/)
   })
 
   it('announcing: kind, size and membership are checked', async () => {
