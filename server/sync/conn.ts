@@ -40,6 +40,15 @@ export class Conn {
     private maxBuffered: number,
   ) {}
 
+  /** Reads nothing more from the socket for `ms` (its user's CPU budget is spent: cpu-budget.ts). */
+  rest(ms: number): void {
+    if (this.closed || this.ws.isPaused) return
+    this.ws.pause()
+    setTimeout(() => {
+      if (!this.closed) this.ws.resume()
+    }, ms)
+  }
+
   /** Sends the server's sync step 1, then whatever waited for it. */
   greet(step1: Uint8Array): void {
     const early = this.early

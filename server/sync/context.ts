@@ -12,6 +12,7 @@ import type { Conn } from './conn.ts'
 import type { Compactor } from '../store/compactor.ts'
 import type { Cluster } from '../cluster/cluster.ts'
 import type { Homes } from './homes.ts'
+import type { CpuBudget } from './cpu-budget.ts'
 
 export interface SyncOptions {
   /** how long a document without sockets stays in memory */
@@ -24,6 +25,8 @@ export interface SyncOptions {
   maxSocketsPerUser: number
   /** turns of the event loop one group commit collects updates for (commit.ts) */
   commitTurns: number
+  /** CPU one user's frames may take per second on this node, ms; two and a half times that at once (cpu-budget.ts) */
+  userCpuMsPerSecond: number
 }
 
 export interface SyncContext {
@@ -54,4 +57,6 @@ export interface SyncContext {
   cluster: Cluster | null
   /** where the server's own writes into a home run */
   homes: Homes
+  /** the CPU each user's frames may take (cpu-budget.ts) */
+  cpu: CpuBudget
 }

@@ -53,7 +53,14 @@ function parseFrame(data: Uint8Array): Parsed {
 /** Queues a frame on its document (frames of one document are handled one at a time, in order). */
 export function onFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void {
   const at = performance.now()
-  conn.doc.enqueue(() => handleFrame(ctx, conn, data, at))
+  conn.doc.enqueue(() => {
+    const t0 = performance.now()
+    const r = handleFrame(ctx, conn, data, at)
+    // what it took up to its first wait: the decoding, validating and applying (cpu-budget.ts)
+    const rest = ctx.cpu.charge(conn.userId, performance.now() - t0)
+    if (rest > 0) conn.rest(rest)
+    return r
+  })
 }
 
 function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number): void | Promise<void> {
