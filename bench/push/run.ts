@@ -1,16 +1,17 @@
-// npm run bench:push -- [--subs 10000] [--groups 25] [--samples 300] [--rounds 3] [--backend sqlite|postgres]
+// npm run bench:push -- [--subs 10000] [--groups 25] [--samples 300] [--probers 4] [--rounds 3] [--backend sqlite|postgres]
 // Web Push sending, against a push endpoint on localhost (in this process, answering 201 at once):
 //   - pushes per second and server CPU per push, for one message in each of `groups` groups whose members
 //     have `subs` subscriptions between them (one device each): every push encrypted (aes128gcm), signed
 //     (VAPID) and POSTed by the server's sending thread, as it would be to a browser's push service;
-//   - message delivery latency p50/p99 between two live clients of a direct chat: first in the server's
+//   - message delivery latency p50/p99 between live clients of `probers` direct chats, each sending one
+//     message at a time (so that a window's p99 rests on ~`probers` × 3 samples, not 3): first in the server's
 //     first burst of `subs` pushes (its sending thread starting, the push code running cold), then with no
 //     group messages, then in `rounds` rounds of two windows: the control, one message in each group with
 //     every subscription taken away (the messages' own cost to the message path: 10,000 inbox entries;
 //     the subscriptions come back through the API after it), and the same messages with `subs` pushes
 //     made and sent. The ratio of the two is what the pushes cost delivery; the median of the rounds'
-//     ratios is the figure (one window's p99 is its 3rd or 4th worst message, and swings with whatever
-//     else the machine does).
+//     ratios is the figure. With one prober a window's p99 was its 3rd or 4th worst message of ~300, and
+//     the rounds of one run swung from 0.61x to 1.54x.
 // The server runs as a child process (bench/lib/servers.ts), so its CPU is read from /proc without this
 // process's clients and endpoint mixed in. Prints figures; never fails on time.
 import { createECDH, randomBytes } from 'node:crypto'
@@ -38,13 +39,16 @@ const { values: a } = parseArgs({
     subs: { type: 'string', default: '10000' },
     groups: { type: 'string', default: '25' },
     samples: { type: 'string', default: '300' },
+    probers: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     backend: { type: 'string', default: 'sqlite' },
   },
 })
 const SUBS = Number(a.subs)
 const GROUPS = Number(a.groups)
+/** per prober, in a window of a fixed count */
 const SAMPLES = Number(a.samples)
+const PROBERS = Math.max(1, Number(a.probers))
 const ROUNDS = Math.max(1, Number(a.rounds))
 if (!(SUBS >= GROUPS && GROUPS >= 1 && SUBS / GROUPS <= 499))
   throw new Error('--subs / --groups must be 1..499 members per group')
@@ -147,7 +151,7 @@ try {
   })
   await db.close()
 
-  const [sender, x, ...peers] = await signUpUsers(port, 3 + ROUNDS, `pushbench${run}_`)
+  const [sender, x, ...peers] = await signUpUsers(port, 2 + (1 + ROUNDS) * PROBERS, `pushbench${run}_`)
   const per = SUBS / GROUPS
   const groups = await inPool(
     Array.from({ length: GROUPS }, (_, g) => g),
@@ -179,10 +183,9 @@ try {
   }
   const senders = await Promise.all(groups.map((g) => client(sender.token, pageDoc(g, 0))))
 
-  // delivery latency, x → y: one message at a time, PROBE_GAP_MS apart. A direct chat of x's for the first
-  // windows and one for each round: a chat's page holds 1,000 messages (PAGE_SIZE), and one chat would fill it.
-  const sentAt = new Map<string, number>()
-  let arrived: (() => void) | null = null
+  // delivery latency, x → y: each prober one message at a time, PROBE_GAP_MS apart, in a direct chat of x's.
+  // Fresh chats for the first windows and for each round: a chat's page holds 1,000 messages (PAGE_SIZE).
+  const waiting = new Map<string, { at: number; done: () => void }>()
   let current = new Samples()
   const pair = async (peer: BenchUser) => {
     const chat = await directWith(peer)
@@ -191,20 +194,25 @@ try {
     to.doc.getArray<ChatMessage>(ROOTS.page.msgs).observe((e) => {
       for (const item of e.changes.added)
         for (const m of item.content.getContent() as ChatMessage[]) {
-          const t = sentAt.get(m.id)
-          if (t === undefined) continue
-          current.push(performance.now() - t)
-          sentAt.delete(m.id)
-          arrived?.()
+          const w = waiting.get(m.id)
+          if (!w) continue
+          current.push(performance.now() - w.at)
+          waiting.delete(m.id)
+          w.done()
         }
     })
     return { from, to }
   }
-  const pairs = []
-  for (const peer of peers) pairs.push(await pair(peer))
-  let xc = pairs[0].from
+  /** the probers' chats: phase 0 for the first windows, phase r for round r */
+  const phases: { from: SyncClient; to: SyncClient }[][] = []
+  for (let ph = 0; ph <= ROUNDS; ph++) {
+    const list = []
+    for (let k = 0; k < PROBERS; k++) list.push(await pair(peers[ph * PROBERS + k]))
+    phases.push(list)
+  }
+  let writers = phases[0].map((p) => p.from)
   let seq = 0
-  const probe = async (): Promise<void> => {
+  const probe = async (xc: SyncClient): Promise<void> => {
     const m: ChatMessage = {
       id: `b${run}x${(seq++).toString(36)}`,
       from: x.id,
@@ -212,19 +220,27 @@ try {
       kind: 'text',
       body: `probe ${seq}`,
     }
-    const got = new Promise<void>((r) => (arrived = r))
-    sentAt.set(m.id, performance.now())
+    const got = new Promise<void>((r) => waiting.set(m.id, { at: performance.now(), done: r }))
     xc.write(() => xc.doc.getArray<ChatMessage>(ROOTS.page.msgs).push([m]))
     await Promise.race([got, sleep(30_000)])
     await sleep(PROBE_GAP_MS)
   }
+  /** The probers, each sending one message at a time, until they have sent `n` together and `more` says stop. */
   const probes = async (n: number, more: () => boolean = () => false): Promise<Float64Array> => {
     current = new Samples()
-    for (let i = 0; i < n || more(); i++) await probe()
+    let sent = 0
+    await Promise.all(
+      writers.map(async (xc) => {
+        while (sent < n || more()) {
+          sent++
+          await probe(xc)
+        }
+      }),
+    )
     return current.values().slice()
   }
 
-  for (let i = 0; i < 50; i++) await probe() // warm-up
+  await probes(50 * PROBERS) // warm-up
 
   /** One message in each group (the n-th of each), while the probes go on until `more` says stop. */
   const groupWindow = async (n: number, more: () => boolean) => {
@@ -264,7 +280,7 @@ try {
 
   await server.pauses() // the next window starts here
   const quiet0 = serverCpu(server.pid)
-  const quiet = await probes(SAMPLES)
+  const quiet = await probes(SAMPLES * PROBERS)
   const quietCpu = serverCpu(server.pid, quiet0)
   const quietLoop = await server.pauses()
 
@@ -272,13 +288,13 @@ try {
   const rounds: { control: Window; pushes: Window & { seconds: number } }[] = []
   let lastPushes = firstEnd
   for (let r = 1; r <= ROUNDS; r++) {
-    xc = pairs[r].from
+    writers = phases[r].map((p) => p.from)
     // the control: the same messages to the same members with no subscription. What a message to 400 people
     // costs the message path (their inboxes, unread counts) is in both windows; pushes only in the second.
     const db2 = await openDb(databaseUrl)
     await db2.run('DELETE FROM push_subs', [])
     await db2.close()
-    let left = SAMPLES
+    let left = SAMPLES * PROBERS
     const control = await groupWindow(2 * r - 1, () => left-- > 0)
     // back through the API, as a device resyncs its subscription on every start: the server remembers
     // whom the control found without a subscribed device until one subscribes (server/push/service.ts)
@@ -322,7 +338,7 @@ try {
   console.log(
     `  server CPU per push: ${fmt(pushCpu.all / pushed, 0)} µs, of it ${fmt(pushCpu.loop / pushed, 0)} µs on the event loop (the windows with pushes less the controls', scaled to as many probes)`,
   )
-  console.log(`delivery latency x → y (ms), ${PROBE_GAP_MS} ms between messages:`)
+  console.log(`delivery latency x → y (ms), ${PROBERS} probers, each ${PROBE_GAP_MS} ms after its last message arrived:`)
   console.log(`  no group messages:          n=${quiet.length}  p50 ${fmt(p(quiet, 50), 2)}  p99 ${fmt(p(quiet, 99), 2)}`)
   console.log(
     `  the server's first burst:   n=${first.samples.length}  p50 ${fmt(p(first.samples, 50), 2)}  p99 ${fmt(p(first.samples, 99), 2)}`,
@@ -352,7 +368,7 @@ try {
     console.log(
       `  ${what.padEnd(18)} p50 ${fmt(l.loopP50, 2)}  p99 ${fmt(l.loopP99, 2)}  max ${fmt(l.loopMax, 2)}  waited ${fmt(c.waited / 1000 / c.seconds, 0)} ms/s  GC ${l.gc.count} pauses, max ${fmt(l.gc.maxMs, 1)} ms (${l.gc.majorCount} full)`,
     )
-  for (const c of [...senders, ...pairs.flatMap((p) => [p.from, p.to])]) c.close()
+  for (const c of [...senders, ...phases.flat().flatMap((p) => [p.from, p.to])]) c.close()
 } finally {
   await server.stop()
   await endpointThread.terminate()
