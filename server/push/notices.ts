@@ -26,6 +26,9 @@ export function noticesOf(part: ChatBatch): Notice[] {
   }
   const out: Notice[] = []
   for (const [conv, last] of part.mirror.last) {
+    // only new messages are pushed: an edit or retraction of the latest one changes chat lists, not pushes
+    const m = part.latest.get(conv)
+    if (!m) continue
     const at = newest.get(conv)
     const latest: Latest = { last }
     let pos = -1
@@ -33,8 +36,7 @@ export function noticesOf(part: ChatBatch): Notice[] {
     // as the batch appended it (the message `last` describes): read back from the page by index, Yjs walks
     // the page's items (on a page near its 1,000 messages that was a quarter of the server's CPU under
     // bench:delivery's load)
-    const m = part.latest.get(conv)
-    if (m) latest.msg = { id: m.id, body: messageText(m), kind: m.kind, media: m.media }
+    latest.msg = { id: m.id, body: messageText(m), kind: m.kind, media: m.media }
     out.push({ conv, author: last.from, latest, pos, texts: part.texts.get(conv) ?? [last.preview] })
   }
   return out

@@ -445,6 +445,8 @@ export class PushService {
     const latest = slot.latest
     const me = conv && readerOf(conv, slot.user)
     if (!latest || !sub || !conv || !me || this.reading(slot.session, slot.conv)) return drop()
+    // its author took the chat's latest message back before its push went: nothing of it goes now
+    if (conv.lastRetracted) return drop()
     const now = Date.now()
     if (inDnd(slot.settings, now) || (isMuted(me.muted, now) && !(slot.mention && slot.settings.mentions))) return drop()
     const hidden = me.asChannel ? undefined : conv.hidden.get(slot.user)

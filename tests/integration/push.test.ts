@@ -318,6 +318,25 @@ describe.each(backends())('web push (%s)', (backend) => {
     expect(delivered(f.sub).at(-1)).toMatchObject({ body: 'after the burst' })
   })
 
+  it('a message its author takes back before its push goes is not pushed; an edit is no new message', async () => {
+    const [ann, fay] = [await user('ann'), await user('fay')]
+    const f = await device(fay, `retract-${backend}`, 'en')
+    const chat = await direct(ann, fay)
+    const page = await open(ann, pageDoc(chat.id, 0))
+    send(page, ann.user.id, 'hello')
+    await waitPushes(f.sub, 1)
+    // the next push of the chat waits COALESCE_MS after this one: meanwhile ann sends and takes it back
+    const secret = send(page, ann.user.id, 'my card number is 4111 1111 1111 1111')
+    page.doc.getMap(ROOTS.page.edits).set(secret.id, { retracted: true, ts: Date.now() })
+    const hello = msgs(page).get(0)
+    page.doc.getMap(ROOTS.page.edits).set(hello.id, { body: 'hello, edited', ts: Date.now() })
+    // past the time the retracted message's push would have gone
+    await new Promise((r) => setTimeout(r, 3 * COALESCE_MS))
+    send(page, ann.user.id, 'after')
+    await until(() => delivered(f.sub).some((p) => p.body === 'after'), "the next message's push")
+    expect(delivered(f.sub).map((p) => p.body)).toEqual(['hello', 'after'])
+  })
+
   it('a member who turns notifications on after a message that found no device of theirs gets the next one', async () => {
     const [ann, fay, gil] = [await user('ann'), await user('fay'), await user('gil')]
     const g = await device(gil, `late-g-${backend}`, 'en')

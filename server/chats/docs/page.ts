@@ -348,9 +348,16 @@ function recordLastEdit(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, 
   if (msgs.length === 0) return
   const m = msgs.get(msgs.length - 1)
   if (!g.edited.has(m.id)) return
-  const last = lastOf(m, doc.ydoc.getMap<unknown>(ROOTS.page.edits).get(m.id))
+  const edit = doc.ydoc.getMap<unknown>(ROOTS.page.edits).get(m.id)
+  const last = lastOf(m, edit)
   setLastMessage(conv, last)
-  chatBatch(batch, effects).mirror.last.set(conv.id, last)
+  const part = chatBatch(batch, effects)
+  part.mirror.last.set(conv.id, last)
+  // a message appended in this same batch is pushed as it now reads, or not at all (push/notices.ts)
+  if (part.latest.get(conv.id)?.id === m.id) {
+    if (last.retracted) part.latest.delete(conv.id)
+    else if (isPlain(edit) && typeof edit.body === 'string') part.latest.set(conv.id, { ...m, body: edit.body })
+  }
 }
 
 /**
