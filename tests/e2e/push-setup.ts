@@ -48,14 +48,26 @@ export async function pushDelivery(
   origin: string,
 ): Promise<(payload: object) => Promise<unknown>> {
   const cdp = await context.newCDPSession(page)
-  const registrations: string[] = []
+  const { targetInfo } = await cdp.send('Target.getTargetInfo')
+  // the registration whose active worker controls this page: the last one announced need not be it
+  let registration: string | null = null
+  const scopes = new Map<string, string>()
   cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
-    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrations.push(r.registrationId)
+    for (const r of e.registrations) if (!r.isDeleted) scopes.set(r.registrationId, r.scopeURL)
+  })
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions)
+      if (
+        v.status === 'activated' &&
+        v.controlledClients?.includes(targetInfo.targetId) &&
+        scopes.get(v.registrationId)?.startsWith(origin)
+      )
+        registration = v.registrationId
   })
   await cdp.send('ServiceWorker.enable')
-  await until(() => registrations.length > 0, 'the service worker registration')
+  await until(() => registration !== null, 'the registration of the worker that controls the page')
   return (payload) =>
-    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registrations.at(-1)!, data: JSON.stringify(payload) })
+    cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration!, data: JSON.stringify(payload) })
 }
 
 /** The notifications the service worker shows now. */
