@@ -1,6 +1,7 @@
 // Channels (Plus Friends): what the API answers about a channel, the names and roots of its documents,
 // the post grammar both sides check, and the limits. docs/protocol.md, "Channels (Plus Friends)".
 import { checkMediaRef, withoutNul, type MediaRef } from './messages.ts'
+import type { MediaKind } from './api.ts'
 import { ENTITY_ID_RE, LANGS, MESSAGE_ID_RE } from './limits.ts'
 import { checkPostCoupon, type PostCoupon } from './coupons.ts'
 
@@ -104,6 +105,10 @@ export interface ChannelChatItem {
   /** who wrote it: the user's id, or the id of the admin who answered */
   from: string
   ts: number
+  /** it is a media message of this kind (its preview is its caption, maybe empty) */
+  media?: MediaKind
+  /** its author deleted it: `preview` is empty */
+  retracted?: true
   /** messages after the read position the channel's admins share */
   unread: number
 }

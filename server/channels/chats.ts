@@ -10,7 +10,8 @@ import { newId } from '../api/ids.ts'
 import { openOnce } from '../api/unique.ts'
 import { HttpError, badRequest } from '../http/errors.ts'
 import type { Router } from '../http/router.ts'
-import { unreadCount } from '../chats/convs.ts'
+import { lastMessage, unreadCount } from '../chats/convs.ts'
+import { storedLastKind } from '../chats/mirror.ts'
 import { addMembers, insertConv, loadChat } from '../chats/store.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { ChannelSync } from './sync.ts'
@@ -24,6 +25,7 @@ interface ListRow {
   last_preview: string
   last_from: string
   last_ts: number
+  last_media: string
   created: number
   user_id: string
   name: string
@@ -73,7 +75,7 @@ export function channelChatRoutes(r: Router, ctx: ApiContext, channels: ChannelS
     await requireAdmin(db, userId, channelId)
     // a user who blocked the channel, or whose chat is still empty, is not listed
     const rows = await db.all<ListRow>(
-      `SELECT c.id, c.last_preview, c.last_from, c.last_ts, c.created, u.id AS user_id, u.name, u.handle, u.photo,
+      `SELECT c.id, c.last_preview, c.last_from, c.last_ts, c.last_media, c.created, u.id AS user_id, u.name, u.handle, u.photo,
         (SELECT COALESCE(SUM(CASE WHEN p.page * ${PAGE_STRIDE} >= c.channel_read THEN p.length
                                   WHEN p.page * ${PAGE_STRIDE} + p.length > c.channel_read THEN p.page * ${PAGE_STRIDE} + p.length - c.channel_read
                                   ELSE 0 END), 0) FROM conv_pages p WHERE p.conv_id = c.id) AS unread
@@ -98,6 +100,9 @@ export function channelChatRoutes(r: Router, ctx: ApiContext, channels: ChannelS
         ts,
         unread: cached?.channel ? unreadCount(cached.pageLengths, cached.channel.read) : Number(row.unread),
       }
+      const { media, retracted } = live ? lastMessage(live) : storedLastKind(row.last_media)
+      if (media) item.media = media
+      if (retracted) item.retracted = true
       if (row.photo) item.user.photo = row.photo.slice(0, PROFILE_PHOTO_VERSION_CHARS)
       items.push(item)
     }

@@ -96,6 +96,11 @@ describe.each(backends())('chat with a channel (%s)', (backend) => {
             unread: 2,
           },
         ])
+    // the user takes the latest back: the admins' list keeps nothing of it, and says so
+    page.doc.getMap(ROOTS.page.edits).set(msgs(page).get(1).id, { retracted: true, ts: Date.now() })
+    await expect
+      .poll(async () => (await chats(ada, ch.id))[0], { timeout: 20_000 })
+      .toMatchObject({ preview: '', from: uma.user.id, retracted: true, unread: 2 })
     // nobody else may list them: not a follower, not the user
     expect((await call(abe, 'GET', `/api/channels/${ch.id}/chats`)).status).toBe(403)
     expect((await call(uma, 'GET', `/api/channels/${ch.id}/chats`)).status).toBe(403)

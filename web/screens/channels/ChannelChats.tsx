@@ -73,7 +73,15 @@ export default function ChannelChats({ id }: { id: string }) {
                       </time>
                     </span>
                     <span class="row__line">
-                      <span class="row__sub">{isolate(c.preview)}</span>
+                      <span class="row__sub">
+                        {c.retracted
+                          ? t('room.retracted')
+                          : c.preview
+                            ? isolate(c.preview)
+                            : c.media
+                              ? t(`media.${c.media}`)
+                              : ''}
+                      </span>
                       <UnreadBadge count={c.unread} />
                     </span>
                   </span>
