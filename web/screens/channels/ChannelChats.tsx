@@ -11,6 +11,7 @@ import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
+import { latestLine } from '../../components/latest-line.ts'
 import { UnreadBadge } from '../../components/UnreadBadge.tsx'
 
 /** how often the list is asked for again while it is on the screen, ms */
@@ -73,15 +74,7 @@ export default function ChannelChats({ id }: { id: string }) {
                       </time>
                     </span>
                     <span class="row__line">
-                      <span class="row__sub">
-                        {c.retracted
-                          ? t('room.retracted')
-                          : c.preview
-                            ? isolate(c.preview)
-                            : c.media
-                              ? t(`media.${c.media}`)
-                              : ''}
-                      </span>
+                      <span class="row__sub">{latestLine(c)}</span>
                       <UnreadBadge count={c.unread} />
                     </span>
                   </span>

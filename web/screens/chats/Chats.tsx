@@ -18,6 +18,7 @@ import { formatChatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
+import { latestLine } from '../../components/latest-line.ts'
 import type { ChatActions as ChatActionsSheet } from './ChatActions.tsx'
 import { UnreadBadge } from '../../components/UnreadBadge.tsx'
 
@@ -147,8 +148,7 @@ export function Chats() {
             const c = r.chat
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
-            // a photo or file without a caption is named by what it is; a deleted message, as deleted
-            const said = c.retracted ? t('room.retracted') : c.preview ? isolate(c.preview) : c.media ? t(`media.${c.media}`) : ''
+            const said = latestLine(c)
             const preview = said && c.kind === 'group' && c.from === myId ? t('chats.youPrefix', { text: said }) : said
             return (
               <li key={c.id} class="row row--split chat-item">
