@@ -6,7 +6,7 @@ import type { Db } from '../db/db.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { readHidden, type HiddenView } from './hidden.ts'
-import { storedLastKind, storedMedia, type LastMessage } from './mirror.ts'
+import { storedLastKind, type LastMessage } from './mirror.ts'
 
 export interface ConvMember {
   name: string
@@ -170,6 +170,7 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     [id],
   )
   if (!c) return null
+  const lastKind = storedLastKind(c.last_media)
   const [members, pages, former] = await Promise.all([
     db.all<{
       user_id: string
@@ -214,8 +215,8 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastPreview: c.last_preview,
     lastFrom: c.last_from,
     lastTs: Number(c.last_ts),
-    lastMedia: storedMedia(c.last_media),
-    lastRetracted: storedLastKind(c.last_media).retracted,
+    lastMedia: lastKind.media,
+    lastRetracted: lastKind.retracted,
     photo: c.photo,
   }
   if (state.kind === 'channel' && c.channel_id)

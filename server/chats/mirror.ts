@@ -40,11 +40,18 @@ export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): strin
 export function lastOf(m: ChatMessage, edit?: unknown): LastMessage {
   // chat lists are sorted by it: an author's clock set to 2100 would keep their chat on top of everyone's
   const ts = Math.min(m.ts, Date.now())
-  if (isPlain(edit) && edit.retracted === true) return { preview: '', from: m.from, ts, retracted: true }
-  const body = isPlain(edit) && typeof edit.body === 'string' ? edit.body : m.body
-  const last: LastMessage = { preview: previewOf({ ...m, body }), from: m.from, ts }
+  const now = asEdited(m, edit)
+  if (!now) return { preview: '', from: m.from, ts, retracted: true }
+  const last: LastMessage = { preview: previewOf(now), from: m.from, ts }
   if (m.kind === 'media' && m.media) last.media = m.media.kind
   return last
+}
+
+/** A message as its entry of `edits` (if any) leaves it: with the edited body, or null when it was retracted. */
+export function asEdited(m: ChatMessage, edit: unknown): ChatMessage | null {
+  if (!isPlain(edit)) return m
+  if (edit.retracted === true) return null
+  return typeof edit.body === 'string' ? { ...m, body: edit.body } : m
 }
 
 /** last_media of a latest message that was retracted. */
@@ -55,8 +62,11 @@ export const storedMedia = (v: string): MediaKind | undefined =>
   (MEDIA_KINDS as readonly string[]).includes(v) ? (v as MediaKind) : undefined
 
 /** What a stored last_media column says: a media kind, a retraction, or nothing. */
-export const storedLastKind = (v: string): Pick<LastMessage, 'media' | 'retracted'> =>
-  v === RETRACTED ? { retracted: true } : storedMedia(v) ? { media: storedMedia(v) } : {}
+export function storedLastKind(v: string): Pick<LastMessage, 'media' | 'retracted'> {
+  if (v === RETRACTED) return { retracted: true }
+  const media = storedMedia(v)
+  return media ? { media } : {}
+}
 
 /** LastMessage's media kind or retraction as its last_media column. */
 export const lastKindColumn = (l: Pick<LastMessage, 'media' | 'retracted'>): string => (l.retracted ? RETRACTED : (l.media ?? ''))

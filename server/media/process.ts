@@ -60,20 +60,25 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
         .toFile(out)
       return { path: out, mime, width: info.width, height: info.pageHeight ?? info.height }
     } catch (e) {
-      throw /pixel limit/i.test(String(e)) ? tooManyPixels() : notAnImage()
+      throw unreadable(e)
     }
   }
   if (kind === 'voice') return { path, mime: voiceType(mime) }
   return { path, mime }
 }
 
-/** A readable image too big to decode: the same code as any unreadable one, with a message that says why. */
-export const tooManyPixels = () =>
-  new HttpError(
-    400,
-    'not_an_image',
-    `This photo has more than ${MAX_PHOTO_PIXELS / 1_000_000} megapixels; send a smaller one (the app resizes photos before sending).`,
-  )
+/**
+ * What sharp's failure on a photo says to the sender: an image too big to decode gets the same code as any
+ * unreadable one, with a message that says why.
+ */
+export const unreadable = (e: unknown) =>
+  /pixel limit/i.test(String(e))
+    ? new HttpError(
+        400,
+        'not_an_image',
+        `This photo has more than ${MAX_PHOTO_PIXELS / 1_000_000} megapixels; send a smaller one (the app resizes photos before sending).`,
+      )
+    : notAnImage()
 
 export const notAnImage = () =>
   new HttpError(400, 'not_an_image', 'This photo is not an image the server can read (JPEG, PNG, WebP, GIF or AVIF).')

@@ -14,7 +14,7 @@ import { ENTITY_ID_RE, MAX_PROFILE_PHOTO_BYTES, PROFILE_PHOTO_PX, PROFILE_PHOTO_
 import type { Queryable } from '../db/db.ts'
 import { HttpError, badRequest, notFound } from '../http/errors.ts'
 import { loadMe } from '../users/profiles.ts'
-import { MAX_PHOTO_PIXELS, PHOTO_TYPES, notAnImage, sniff, tooManyPixels } from './process.ts'
+import { MAX_PHOTO_PIXELS, PHOTO_TYPES, notAnImage, sniff, unreadable } from './process.ts'
 import { checkUploadRate, type Media } from './uploads.ts'
 
 const tooLarge = () =>
@@ -67,7 +67,7 @@ async function square(path: string, out: string): Promise<void> {
       .jpeg({ quality: 85 })
       .toFile(out)
   } catch (e) {
-    throw /pixel limit/i.test(String(e)) ? tooManyPixels() : notAnImage()
+    throw unreadable(e)
   }
 }
 

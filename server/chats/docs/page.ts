@@ -35,7 +35,7 @@ import type { ConvState } from '../convs.ts'
 import type { ChatDomain } from '../domain.ts'
 import { PAGE_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
-import { lastOf } from '../mirror.ts'
+import { asEdited, lastOf } from '../mirror.ts'
 import { setLastMessage } from '../convs.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
@@ -355,8 +355,9 @@ function recordLastEdit(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, 
   part.mirror.last.set(conv.id, last)
   // a message appended in this same batch is pushed as it now reads, or not at all (push/notices.ts)
   if (part.latest.get(conv.id)?.id === m.id) {
-    if (last.retracted) part.latest.delete(conv.id)
-    else if (isPlain(edit) && typeof edit.body === 'string') part.latest.set(conv.id, { ...m, body: edit.body })
+    const now = asEdited(m, edit)
+    if (now) part.latest.set(conv.id, now)
+    else part.latest.delete(conv.id)
   }
 }
 
