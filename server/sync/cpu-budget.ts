@@ -5,10 +5,10 @@
 // slows the sender down) until the budget has refilled; nothing is refused or lost. Honest use is far
 // below it: a chat message takes about 50 µs.
 
-/** CPU a user's frames may take at once, ms. */
-export const CPU_BURST_MS = 250
-/** CPU a user's frames may take per second after that, ms (a tenth of a core). */
+/** CPU a user's frames may take per second, ms (a tenth of a core). */
 export const CPU_PER_SECOND_MS = 100
+/** What they may take at once: so many seconds' worth. */
+const BURST_SECONDS = 2.5
 /** Users remembered before those whose budget is full again are let go. */
 const USERS_MAX = 10_000
 
@@ -16,8 +16,8 @@ export class CpuBudget {
   private users = new Map<string, { left: number; at: number }>()
 
   constructor(
-    private burstMs = CPU_BURST_MS,
     private perSecondMs = CPU_PER_SECOND_MS,
+    private burstMs = perSecondMs * BURST_SECONDS,
   ) {}
 
   /** Charges `ms` to `userId`; returns how long their socket should rest before it reads again, ms (0: not at all). */

@@ -23,7 +23,7 @@ import { Compactor } from '../store/compactor.ts'
 import { DocKinds } from './kind.ts'
 import type { Cluster } from '../cluster/cluster.ts'
 import { clusterHomes, homeOf, localHomes } from './homes.ts'
-import { CPU_BURST_MS, CPU_PER_SECOND_MS, CpuBudget } from './cpu-budget.ts'
+import { CPU_PER_SECOND_MS, CpuBudget } from './cpu-budget.ts'
 
 export type { SyncDeps, SyncEngine, SyncServer } from './types.ts'
 
@@ -65,7 +65,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     userSockets: new Map(),
     closing: false,
     cluster: extras.cluster ?? null,
-    cpu: new CpuBudget((opts.userCpuMsPerSecond * CPU_BURST_MS) / CPU_PER_SECOND_MS, opts.userCpuMsPerSecond),
+    cpu: new CpuBudget(opts.userCpuMsPerSecond),
   } as unknown as SyncContext // the parts below need the context themselves; completed right away
   ctx.serverReady = db
     .run('INSERT INTO client_ids (client_id, user_id) VALUES (?, ?)', [serverClient, SYSTEM_USER])

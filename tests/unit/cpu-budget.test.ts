@@ -5,7 +5,7 @@ import { CpuBudget } from '../../server/sync/cpu-budget.ts'
 
 describe('CpuBudget', () => {
   it('lets a burst through, then asks the socket to rest as long as the overdraft takes to refill', () => {
-    const b = new CpuBudget(250, 100)
+    const b = new CpuBudget(100, 250)
     expect(b.charge('ann', 200, 0)).toBe(0)
     expect(b.charge('ann', 50, 0)).toBe(0)
     // 10 ms over: at 100 ms per second that is 100 ms of rest
@@ -19,7 +19,7 @@ describe('CpuBudget', () => {
   })
 
   it('refills no further than the burst, however long a user was quiet', () => {
-    const b = new CpuBudget(250, 100)
+    const b = new CpuBudget(100, 250)
     expect(b.charge('ann', 250, 0)).toBe(0)
     expect(b.charge('ann', 250, 3_600_000)).toBe(0)
     expect(b.charge('ann', 1, 3_600_000)).toBeCloseTo(10)
