@@ -45,13 +45,13 @@ test('a channel post notifies with the channel’s name, one notification per ch
   write('chpostone1', 'Live at 9 tonight')
   expect(await nextPush()).toEqual({ v: 1, channel: ch.id, title: 'Ann Radio', body: 'Live at 9 tonight' })
   await expect
-    .poll(() => notifications(page), { timeout: 20_000 })
+    .poll(() => notifications(sw), { timeout: 20_000 })
     .toEqual([{ title: 'Ann Radio', body: 'Live at 9 tonight', tag: `ch:${ch.id}` }])
   // the next post replaces the channel's notification
   write('chposttwo22', 'Moved to 10')
   expect((await nextPush()).body).toBe('Moved to 10')
   await expect
-    .poll(() => notifications(page), { timeout: 20_000 })
+    .poll(() => notifications(sw), { timeout: 20_000 })
     .toEqual([{ title: 'Ann Radio', body: 'Moved to 10', tag: `ch:${ch.id}` }])
 
   // a click opens the channel in this window

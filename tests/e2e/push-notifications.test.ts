@@ -4,15 +4,15 @@
 // PushManager hands out the test service's subscription; each decrypted payload is then delivered into
 // the service worker through the DevTools protocol (ServiceWorker.deliverPushMessage), as Chromium
 // delivers a push. Checked: turned on from Settings; a muted chat pushes nothing; the notification in ko, th and de; one per chat,
-// replaced; the badge; a click opens the chat; previews off shows no text; reading the chat closes it;
-// a badge call that never settles does not hold the notification back.
+// replaced; the badge; a click opens the chat; previews off shows no text; a chat read on another device
+// loses its notification here, and only it; a badge call that never settles does not hold the notification back.
 import sharp from 'sharp'
 import type * as Y from 'yjs'
 import { expect, test } from 'vitest'
 import type { Worker } from 'playwright-core'
 import type { Chat } from '../../protocol/api.ts'
-import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
-import type { InboxEntry } from '../../protocol/messages.ts'
+import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { readPosition, type InboxEntry } from '../../protocol/messages.ts'
 import type { PushPayload, PushState } from '../../protocol/push.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { sendMedia, upload } from '../fixtures/media.ts'
@@ -100,7 +100,7 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   const first = await nextPush()
   // the first push: 'first' came before notifications were on, 'still' while muted
   expect(first).toMatchObject({ chat: chat.id, title: 'Ann', body: '안녕 벤', count: 3 })
-  await expect.poll(() => notifications(page), { timeout: 20_000 }).toEqual([{ title: 'Ann', body: '안녕 벤', tag: chat.id }])
+  await expect.poll(() => notifications(sw), { timeout: 20_000 }).toEqual([{ title: 'Ann', body: '안녕 벤', tag: chat.id }])
   expect(first.badge).toBe(3)
   expect(await badges()).toEqual([3])
 
@@ -108,7 +108,7 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   await sendPhoto()
   const second = await nextPush()
   expect(second).toMatchObject({ body: '사진', count: 4, badge: 4 })
-  await expect.poll(() => notifications(page), { timeout: 20_000 }).toEqual([{ title: 'Ann', body: '사진', tag: chat.id }])
+  await expect.poll(() => notifications(sw), { timeout: 20_000 }).toEqual([{ title: 'Ann', body: '사진', tag: chat.id }])
   expect(await badges()).toEqual([3, 4])
 
   // Thai and German
@@ -116,12 +116,12 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   await expect.poll(async () => (await state()).lang, { timeout: 20_000 }).toBe('th')
   await sendPhoto()
   expect((await nextPush()).body).toBe('รูปภาพ')
-  await expect.poll(async () => (await notifications(page))[0]?.body, { timeout: 20_000 }).toBe('รูปภาพ')
+  await expect.poll(async () => (await notifications(sw))[0]?.body, { timeout: 20_000 }).toBe('รูปภาพ')
   await page.locator('#language-picker').selectOption('de')
   await expect.poll(async () => (await state()).lang, { timeout: 20_000 }).toBe('de')
   await sendPhoto()
   expect((await nextPush()).body).toBe('Foto')
-  await expect.poll(async () => (await notifications(page))[0]?.body, { timeout: 20_000 }).toBe('Foto')
+  await expect.poll(async () => (await notifications(sw))[0]?.body, { timeout: 20_000 }).toBe('Foto')
 
   // previews off: the push holds no sender and no text, and so does the notification
   await page.getByRole('checkbox', { name: 'Absender und Text anzeigen' }).uncheck()
@@ -129,8 +129,8 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   await say('geheim 1234')
   const hidden = await nextPush()
   expect(JSON.stringify(hidden)).not.toMatch(/geheim|Ann/)
-  await expect.poll(async () => (await notifications(page))[0]?.body, { timeout: 20_000 }).toBe('7 neue Nachrichten')
-  expect(JSON.stringify(await notifications(page))).not.toMatch(/geheim|Ann/)
+  await expect.poll(async () => (await notifications(sw))[0]?.body, { timeout: 20_000 }).toBe('7 neue Nachrichten')
+  expect(JSON.stringify(await notifications(sw))).not.toMatch(/geheim|Ann/)
 
   // a click opens the chat in this window; reading it closes the notification and clears the badge
   await sw.evaluate(async () => {
@@ -141,7 +141,7 @@ test('a message notifies in the device language, one per chat, badge set, a clic
   })
   await page.waitForURL(`**/#/chat/${chat.id}`)
   await page.getByText('geheim 1234', { exact: true }).waitFor()
-  await expect.poll(() => notifications(page), { timeout: 20_000 }).toEqual([])
+  await expect.poll(() => notifications(sw), { timeout: 20_000 }).toEqual([])
 
   // while the chat is on the screen nothing is pushed; once it is not, the next message is
   const before = service().delivered('ben-phone').length
@@ -159,7 +159,7 @@ test('a message notifies in the device language, one per chat, badge set, a clic
 
 test('a push shows its notification even when the platform’s badge call never settles', async () => {
   await signUp(app.server, 'cat.push', 'Cat')
-  const { context, page, deliver, sw } = await pushPhone(app, service(), 'cat-phone', 'cat.push')
+  const { context, deliver, sw } = await pushPhone(app, service(), 'cat-phone', 'cat.push')
   await sw.evaluate(() => {
     const g = self as unknown as { navigator: { setAppBadge: (n?: number) => Promise<void> } }
     g.navigator.setAppBadge = () => new Promise<void>(() => {})
@@ -167,7 +167,31 @@ test('a push shows its notification even when the platform’s badge call never 
   const payload: PushPayload = { v: 1, chat: 'nosuchchat01', title: 'Dan', body: 'are you there?', count: 1, badge: 1 }
   await deliver(payload)
   await expect
-    .poll(() => notifications(page), { timeout: 20_000 })
+    .poll(() => notifications(sw), { timeout: 20_000 })
     .toEqual([{ title: 'Dan', body: 'are you there?', tag: 'nosuchchat01' }])
+  await context.close()
+}, 60_000)
+
+test('a chat read on another device loses its notification here, and the other chats keep theirs', async () => {
+  const eve = await signUp(app.server, 'eve.push', 'Eve')
+  const fay = await signUp(app.server, 'fay.push', 'Fay')
+  await api(app.server, eve.token, 'POST', '/api/friends', { userId: fay.user.id })
+  const chat = (await api<Chat>(app.server, eve.token, 'POST', '/api/chats/direct', { userId: fay.user.id })).body
+  const { context, page, deliver, sw } = await pushPhone(app, service(), 'fay-phone', 'fay.push')
+  const eveWrites = await connect(app.server, eve.token, pageDoc(chat.id, 0), { ack: true })
+  send(eveWrites, eve.user.id, 'lunch?')
+  await page.locator('.chat-item', { hasText: 'lunch?' }).waitFor()
+  // the pushes the server would send for it and for a chat this device has not loaded
+  await deliver({ v: 1, chat: chat.id, title: 'Eve', body: 'lunch?', count: 1, badge: 2 } satisfies PushPayload)
+  await deliver({ v: 1, chat: 'otherchat002', title: 'Gus', body: 'ping', count: 1, badge: 2 } satisfies PushPayload)
+  const shown = async () => (await notifications(sw)).map((n) => n.tag).sort()
+  expect(await shown()).toEqual([chat.id, 'otherchat002'].sort())
+
+  // Fay reads the chat on her laptop: the phone's chat list hears it from the inbox, and the worker closes
+  const laptop = await connect(app.server, fay.token, headDoc(chat.id))
+  laptop.doc.getMap<number>(ROOTS.head.reads).set(fay.user.id, readPosition(0, 1))
+  await expect.poll(shown, { timeout: 20_000 }).toEqual(['otherchat002'])
+  laptop.destroy()
+  eveWrites.destroy()
   await context.close()
 }, 60_000)

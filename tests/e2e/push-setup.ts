@@ -70,11 +70,56 @@ export async function pushDelivery(
     cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration!, data: JSON.stringify(payload) })
 }
 
-/** The notifications the service worker shows now. */
-export const notifications = (page: Page) =>
-  page.evaluate(async () =>
-    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
+type Shows = { calls: number; settled: number }
+
+/**
+ * Counts the worker's showNotification calls and how many have settled, by wrapping the method (the push
+ * handler under test calls straight through it, unchanged). Chromium's getNotifications() deletes every
+ * stored notification not yet on screen that was created before the call, so the tests read only when
+ * no notification is on its way (see web/push/sw-push.ts), as the app's worker does.
+ */
+async function watchShows(sw: Worker): Promise<void> {
+  await sw.evaluate(() => {
+    const g = self as unknown as ServiceWorkerGlobalScope & { shows?: Shows }
+    if (g.shows) return
+    const shows: Shows = { calls: 0, settled: 0 }
+    g.shows = shows
+    const original = g.registration.showNotification.bind(g.registration)
+    g.registration.showNotification = (title, options) => {
+      shows.calls++
+      return original(title, options).finally(() => void shows.settled++)
+    }
+  })
+}
+
+/** Resolves in the worker once `settled` shows have settled and none is on its way (false after 20 s). */
+const showsSettle = (sw: Worker, settled: number) =>
+  sw.evaluate(
+    (target) =>
+      new Promise<boolean>((resolve) => {
+        const shows = (self as unknown as { shows: Shows }).shows
+        const deadline = Date.now() + 20_000
+        const check = () => {
+          if (shows.settled >= target && shows.settled === shows.calls) resolve(true)
+          else if (Date.now() > deadline) resolve(false)
+          else setTimeout(check, 5)
+        }
+        check()
+      }),
+    settled,
   )
+
+/** The notifications the service worker shows now, read in the worker when none is on its way. */
+export async function notifications(sw: Worker): Promise<Array<{ title: string; body: string; tag: string }>> {
+  if (!(await showsSettle(sw, 0))) throw new Error('a notification was still on its way after 20 s')
+  return sw.evaluate(async () =>
+    (await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()).map((n) => ({
+      title: n.title,
+      body: n.body,
+      tag: n.tag,
+    })),
+  )
+}
 
 /**
  * What each push test starts from: a phone signed in as `handle`, notifications allowed, its PushManager
@@ -90,7 +135,7 @@ export async function pushPhone(
   sub: ReturnType<PushServiceFixture['subscription']>
   context: BrowserContext
   page: Page
-  deliver: (payload: object) => Promise<unknown>
+  deliver: (payload: object) => Promise<void>
   sw: Worker
 }> {
   const sub = service.subscription(name)
@@ -100,7 +145,14 @@ export async function pushPhone(
   await page.addInitScript(fakePushManager, { endpoint: sub.endpoint, p256dh, auth })
   await signInInUi(page, app.server.url, handle)
   await serviceWorkerControls(page)
-  const deliver = await pushDelivery(context, page, app.server.url)
+  const push = await pushDelivery(context, page, app.server.url)
   const sw = context.serviceWorkers().find((w) => w.url().startsWith(app.server.url))!
+  await watchShows(sw)
+  // a push is delivered once its notification is on screen (or its show failed)
+  const deliver = async (payload: object) => {
+    const before = await sw.evaluate(() => (self as unknown as { shows: Shows }).shows.settled)
+    await push(payload)
+    if (!(await showsSettle(sw, before + 1))) throw new Error('the push showed no notification within 20 s')
+  }
   return { sub, context, page, deliver, sw }
 }

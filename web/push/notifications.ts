@@ -1,21 +1,22 @@
-// While someone is signed in: the server's copy of the mutes follows the chat settings (mutes.ts), the app badge follows the chat list's unread total, a chat read (on this
-// device or another: the inbox says so) loses its notification, and the subscription is handed to the
+// While someone is signed in: the server's copy of the mutes follows the chat settings (mutes.ts), the
+// app badge follows the chat list's unread total, a chat read (on this device or another: the inbox says
+// so) loses its notification (the service worker closes it), and the subscription is handed to the
 // server again at start and when the language changes (the server words pushes in it).
 import { effect } from '@preact/signals'
-import { chatList, unreadTotal } from '../models/inbox.ts'
+import { chatList, chatListLoaded, unreadTotal } from '../models/inbox.ts'
 import { lang } from '../i18n/lang.ts'
 import { syncMutes } from './mutes.ts'
 import { pushSupport, resync } from './subscription.ts'
 
 type BadgeNavigator = Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> }
 
-/** Closes the notifications of chats with nothing unread. */
-async function closeRead(unread: ReadonlyMap<string, number>): Promise<void> {
-  const reg = await navigator.serviceWorker?.getRegistration()
-  for (const n of (await reg?.getNotifications()) ?? []) {
-    const chat = (n.data as { chat?: unknown } | null)?.chat
-    if (typeof chat === 'string' && unread.get(chat) === 0) n.close()
-  }
+/**
+ * Tells the service worker which chats have nothing unread now, so it closes their notifications
+ * (web/push/sw-push.ts says why the worker reads them and the page does not).
+ */
+async function tellRead(chats: string[]): Promise<void> {
+  const worker = (await navigator.serviceWorker?.getRegistration())?.active
+  worker?.postMessage({ type: 'sori-read', chats })
 }
 
 export function startNotifications(userId: string): () => void {
@@ -23,10 +24,17 @@ export function startNotifications(userId: string): () => void {
   const stopMutes = syncMutes()
   if (pushSupport() === 'unsupported') return stopMutes
   const nav = navigator as BadgeNavigator
+  // the chats that had something unread at the last look: only those becoming read are news to the
+  // worker (at the start, every read chat is: it may have been read on another device meanwhile)
+  let unread: Set<string> | null = null
   const stopBadge = effect(() => {
     const total = unreadTotal.value
     void (total > 0 ? nav.setAppBadge?.(total) : nav.clearAppBadge?.())?.catch(() => {})
-    void closeRead(new Map(chatList.value.map((c) => [c.id, c.unread]))).catch(() => {})
+    const list = chatList.value
+    if (!chatListLoaded.value) return
+    const read = list.filter((c) => c.unread === 0 && (unread === null || unread.has(c.id))).map((c) => c.id)
+    unread = new Set(list.filter((c) => c.unread > 0).map((c) => c.id))
+    if (read.length) void tellRead(read).catch(() => {})
   })
   let first = true
   const stopLang = effect(() => {

@@ -6,6 +6,12 @@
 // (its tag), replaced as messages arrive; a click opens the chat, in an open window when there is one.
 // A channel's post (`channel` instead of `chat`) is one notification per channel (tag `ch:<id>`), whose
 // click opens the channel; it carries no count or badge, so the app badge stays as it is.
+//
+// The notifications of chats read since are closed here, on the page's word (`sori-read`), and never by
+// the page itself: Chromium's getNotifications() deletes every stored notification not yet on screen that
+// was created before the call, so a read that starts while a push's notification is between its creation
+// and its display loses that notification for good. The worker shows every notification, so it alone can
+// read only when none is on its way.
 import type { ChannelPushPayload, PushPayload } from '../../protocol/push.ts'
 
 declare const self: ServiceWorkerGlobalScope
@@ -41,11 +47,50 @@ export function readPush(data: PushMessageData | null): {
   }
 }
 
+/** Notifications this worker has asked for and that are not on screen yet. */
+let showing = 0
+let shown: Array<() => void> = []
+
+/** Resolves once no notification is on its way to the screen. */
+function noneShowing(): Promise<void> {
+  return showing === 0 ? Promise.resolve() : new Promise((resolve) => shown.push(resolve))
+}
+
+async function showNotification(title: string, options: NotificationOptions): Promise<void> {
+  showing++
+  try {
+    await self.registration.showNotification(title, options)
+  } finally {
+    if (--showing === 0) {
+      const waiting = shown
+      shown = []
+      for (const resolve of waiting) resolve()
+    }
+  }
+}
+
+/** The page's word that these chats have nothing unread (read here or on another device): their notifications close. */
+export async function closeRead(chats: readonly string[]): Promise<void> {
+  const read = new Set(chats)
+  await noneShowing()
+  for (const n of await self.registration.getNotifications()) {
+    const chat = (n.data as { chat?: unknown } | null)?.chat
+    if (typeof chat === 'string' && read.has(chat)) n.close()
+  }
+}
+
+/** A `sori-read` message's chats (from a page of this origin), or null for anything else. */
+export function readChats(data: unknown): string[] | null {
+  const d = data as { type?: unknown; chats?: unknown } | null
+  if (d?.type !== 'sori-read' || !Array.isArray(d.chats)) return null
+  return d.chats.filter((c): c is string => typeof c === 'string' && CHAT_ID.test(c))
+}
+
 async function show(event: PushEvent): Promise<void> {
   const p = readPush(event.data)
   const nav = self.navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> }
   // the notification first: a badge call that never settles (or throws) must not hold it back
-  await self.registration.showNotification(p.title, {
+  await showNotification(p.title, {
     body: p.body,
     tag: p.chat ?? (p.channel ? `ch:${p.channel}` : 'sori'),
     // a replaced notification alerts again: it is a new message
@@ -80,6 +125,10 @@ async function open(to: Target): Promise<void> {
 
 export function handlePushes(): void {
   self.addEventListener('push', (event) => event.waitUntil(show(event)))
+  self.addEventListener('message', (event) => {
+    const chats = readChats(event.data)
+    if (chats?.length) event.waitUntil(closeRead(chats))
+  })
   self.addEventListener('notificationclick', (event) => {
     event.notification.close()
     const d = event.notification.data as { chat?: unknown; channel?: unknown } | null
