@@ -2,7 +2,7 @@
 // service on localhost (the setup of push-notifications.test.ts: the page's PushManager hands out the test
 // service's subscription, and the decrypted payload is delivered into the service worker through the
 // DevTools protocol, as Chromium delivers a push). Checked: the notification names the channel, shows the
-// post, is tagged per channel, and a click opens the channel in the open window.
+// post, is tagged per channel, closes once the channel is read, and a click opens the channel in the open window.
 import { expect, test } from 'vitest'
 import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
 import type { ChannelPushPayload } from '../../protocol/push.ts'
@@ -13,7 +13,7 @@ import { notifications, pushHarness, pushPhone } from './push-setup.ts'
 
 const { app, service } = pushHarness()
 
-test('a channel post notifies with the channel’s name, one notification per channel, and a click opens the channel', async () => {
+test('a channel post notifies with the channel’s name, one notification per channel, which reading the channel closes, and a click opens the channel', async () => {
   const ann = await signUp(app.server, 'ann.chpush', 'Ann')
   const ben = await signUp(app.server, 'ben.chpush', 'Ben')
   const ch = (
@@ -54,14 +54,22 @@ test('a channel post notifies with the channel’s name, one notification per ch
     .poll(() => notifications(sw), { timeout: 20_000 })
     .toEqual([{ title: 'Ann Radio', body: 'Moved to 10', tag: `ch:${ch.id}` }])
 
+  // read here, the channel loses its notification (closed by the worker on the page's word)
+  await page.evaluate((id) => (location.hash = `#/channel/${id}`), ch.id)
+  await page.getByText('Moved to 10').first().waitFor()
+  await expect.poll(() => notifications(sw), { timeout: 20_000 }).toEqual([])
+  await tab(page, 'Chats').click()
+
   // a click opens the channel in this window
+  write('chpostthree', 'Doors at 9:30')
+  expect((await nextPush()).body).toBe('Doors at 9:30')
   await sw.evaluate(async () => {
     const g = self as unknown as ServiceWorkerGlobalScope
     const [n] = await g.registration.getNotifications()
     g.dispatchEvent(new NotificationEvent('notificationclick', { notification: n! }))
   })
   await page.waitForURL(`**/#/channel/${ch.id}`)
-  await page.getByText('Moved to 10').first().waitFor()
+  await page.getByText('Doors at 9:30').first().waitFor()
   annWrites.destroy()
   await context.close()
 })

@@ -1,8 +1,9 @@
 // While someone is signed in: the server's copy of the mutes follows the chat settings (mutes.ts), the
-// app badge follows the chat list's unread total, a chat read (on this device or another: the inbox says
-// so) loses its notification (the service worker closes it), and the subscription is handed to the
+// app badge follows the chat list's unread total, a chat or channel read (on this device or another: the
+// inbox says so) loses its notification (the service worker closes it), and the subscription is handed to the
 // server again at start and when the language changes (the server words pushes in it).
 import { effect } from '@preact/signals'
+import { channelList } from '../models/channel-list.ts'
 import { chatList, chatListLoaded, unreadTotal } from '../models/inbox.ts'
 import { lang } from '../i18n/lang.ts'
 import { syncMutes } from './mutes.ts'
@@ -14,9 +15,22 @@ type BadgeNavigator = Navigator & { setAppBadge?: (n?: number) => Promise<void>;
  * Tells the service worker which chats have nothing unread now, so it closes their notifications
  * (web/push/sw-push.ts says why the worker reads them and the page does not).
  */
-async function tellRead(chats: string[]): Promise<void> {
+async function tellRead(read: { chats?: string[]; channels?: string[] }): Promise<void> {
   const worker = (await navigator.serviceWorker?.getRegistration())?.active
-  worker?.postMessage({ type: 'sori-read', chats })
+  worker?.postMessage({ type: 'sori-read', chats: read.chats ?? [], channels: read.channels ?? [] })
+}
+
+/**
+ * Follows a list's unread counts and says which of its items have become read since the last look (at the
+ * first look, every read one: it may have been read on another device meanwhile).
+ */
+function readTracker(): (list: ReadonlyArray<{ id: string; unread: number }>) => string[] {
+  let unread: Set<string> | null = null
+  return (list) => {
+    const read = list.filter((c) => c.unread === 0 && (unread === null || unread.has(c.id))).map((c) => c.id)
+    unread = new Set(list.filter((c) => c.unread > 0).map((c) => c.id))
+    return read
+  }
 }
 
 export function startNotifications(userId: string): () => void {
@@ -24,17 +38,25 @@ export function startNotifications(userId: string): () => void {
   const stopMutes = syncMutes()
   if (pushSupport() === 'unsupported') return stopMutes
   const nav = navigator as BadgeNavigator
-  // the chats that had something unread at the last look: only those becoming read are news to the
-  // worker (at the start, every read chat is: it may have been read on another device meanwhile)
-  let unread: Set<string> | null = null
   const stopBadge = effect(() => {
     const total = unreadTotal.value
     void (total > 0 ? nav.setAppBadge?.(total) : nav.clearAppBadge?.())?.catch(() => {})
+  })
+  // only the chats and channels that became read are news to the worker
+  const readChats = readTracker()
+  const stopChats = effect(() => {
     const list = chatList.value
     if (!chatListLoaded.value) return
-    const read = list.filter((c) => c.unread === 0 && (unread === null || unread.has(c.id))).map((c) => c.id)
-    unread = new Set(list.filter((c) => c.unread > 0).map((c) => c.id))
-    if (read.length) void tellRead(read).catch(() => {})
+    const chats = readChats(list)
+    if (chats.length) void tellRead({ chats }).catch(() => {})
+  })
+  const readChannels = readTracker()
+  const stopChannels = effect(() => {
+    // filled once the channels' code has started; empty until then
+    const list = channelList.value
+    if (!list.length) return
+    const channels = readChannels(list)
+    if (channels.length) void tellRead({ channels }).catch(() => {})
   })
   let first = true
   const stopLang = effect(() => {
@@ -47,6 +69,8 @@ export function startNotifications(userId: string): () => void {
   return () => {
     stopMutes()
     stopBadge()
+    stopChats()
+    stopChannels()
     stopLang()
   }
 }

@@ -7,7 +7,7 @@
 // A channel's post (`channel` instead of `chat`) is one notification per channel (tag `ch:<id>`), whose
 // click opens the channel; it carries no count or badge, so the app badge stays as it is.
 //
-// The notifications of chats read since are closed here, on the page's word (`sori-read`), and never by
+// The notifications of chats and channels read since are closed here, on the page's word (`sori-read`), and never by
 // the page itself: Chromium's getNotifications() deletes every stored notification not yet on screen that
 // was created before the call, so a read that starts while a push's notification is between its creation
 // and its display loses that notification for good. The worker shows every notification, so it alone can
@@ -69,21 +69,31 @@ async function showNotification(title: string, options: NotificationOptions): Pr
   }
 }
 
-/** The page's word that these chats have nothing unread (read here or on another device): their notifications close. */
-export async function closeRead(chats: readonly string[]): Promise<void> {
-  const read = new Set(chats)
+/** What the page says has nothing unread now (read here or on another device): their notifications close. */
+export interface Read {
+  chats: string[]
+  channels: string[]
+}
+
+export async function closeRead(read: Read): Promise<void> {
+  const chats = new Set(read.chats)
+  const channels = new Set(read.channels)
   await noneShowing()
   for (const n of await self.registration.getNotifications()) {
-    const chat = (n.data as { chat?: unknown } | null)?.chat
-    if (typeof chat === 'string' && read.has(chat)) n.close()
+    const d = n.data as { chat?: unknown; channel?: unknown } | null
+    if ((typeof d?.chat === 'string' && chats.has(d.chat)) || (typeof d?.channel === 'string' && channels.has(d.channel)))
+      n.close()
   }
 }
 
-/** A `sori-read` message's chats (from a page of this origin), or null for anything else. */
-export function readChats(data: unknown): string[] | null {
-  const d = data as { type?: unknown; chats?: unknown } | null
-  if (d?.type !== 'sori-read' || !Array.isArray(d.chats)) return null
-  return d.chats.filter((c): c is string => typeof c === 'string' && CHAT_ID.test(c))
+/** A `sori-read` message (from a page of this origin), or null for anything else. */
+export function asRead(data: unknown): Read | null {
+  const d = data as { type?: unknown; chats?: unknown; channels?: unknown } | null
+  if (d?.type !== 'sori-read') return null
+  const ids = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((c): c is string => typeof c === 'string' && CHAT_ID.test(c)) : []
+  const read = { chats: ids(d.chats), channels: ids(d.channels) }
+  return read.chats.length || read.channels.length ? read : null
 }
 
 async function show(event: PushEvent): Promise<void> {
@@ -126,8 +136,8 @@ async function open(to: Target): Promise<void> {
 export function handlePushes(): void {
   self.addEventListener('push', (event) => event.waitUntil(show(event)))
   self.addEventListener('message', (event) => {
-    const chats = readChats(event.data)
-    if (chats?.length) event.waitUntil(closeRead(chats))
+    const read = asRead(event.data)
+    if (read) event.waitUntil(closeRead(read))
   })
   self.addEventListener('notificationclick', (event) => {
     event.notification.close()
