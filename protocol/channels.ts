@@ -51,13 +51,13 @@ export interface Channel {
  * One of a channel's customer groups, as its admins see it (GET/POST /api/channels/:id/groups, PUT/DELETE
  * /api/channels/:id/groups/:groupId): people the brand lists from its own customers, by their Sori IDs.
  * A group has a feed of its own, documents `ch:<groupId>` and `ch:<groupId>:<page>` as a channel's, which
- * only the channel's admins and the group's people who follow the channel may open. Nobody is named here.
+ * only the channel's admins and the group's people who follow the channel may open. Nobody is named here,
+ * nor counted: how many listed people follow would tell an admin who lists people they control and one
+ * more whether that one follows.
  */
 export interface ChannelGroup {
   id: string
   name: string
-  /** listed people who use Sori and follow the channel, rounded like `Channel.followers`; null under FOLLOWER_COHORT_MIN */
-  reach: number | null
   /** posts written to its feed */
   posts: number
   created: number

@@ -2,7 +2,7 @@
 // the channel's running count, current page and latest post are written in the posts' own transaction
 // (so the count a head shows is never ahead of or behind the posts stored), and so are the blobs its photo
 // and video posts name (blob_refs, keyed by the channel's id), then its head's `meta`
-// follows. Each appended post (ads too) gets its row of counters in channel_posts, in the same transaction
+// follows. Each post appended to a channel's own feed (ads too, a group's not) gets its row of counters in channel_posts, in the same transaction
 // (insights.ts counts its views and taps there). O(1) per channel and O(posts) per batch: followers are
 // neither written nor even looked up. Once committed,
 // the batch's latest post of each channel that is not an ad (and its latest for each set of languages
@@ -72,7 +72,7 @@ export class ChannelBatch {
   readonly published: string[] = []
   /** the blobs the batch's posts name (or, retracted, no longer name), under the channel's id */
   readonly refs: BlobRef[] = []
-  /** every post the batch appends, ads too: its row of counters (channel_posts) */
+  /** every post the batch appends to a channel's own feed, ads too: its row of counters (channel_posts) */
   readonly counted: CountedPost[] = []
 
   /**
@@ -80,8 +80,11 @@ export class ChannelBatch {
    * newest for each set of languages posts were targeted at.
    */
   posted(c: ChannelState, appended: readonly ChannelPost[]): void {
-    for (const x of appended)
-      this.counted.push({ channel: c.channelId, post: x.id, ts: x.ts, kind: x.kind, preview: postPreview(x) })
+    // a group's posts get no counters: its readers are a list the admins wrote, so a view counted there
+    // could tell them whether one listed person follows and reads (docs/protocol.md, "Customer groups")
+    if (!c.group)
+      for (const x of appended)
+        this.counted.push({ channel: c.channelId, post: x.id, ts: x.ts, kind: x.kind, preview: postPreview(x) })
     for (const p of appended) {
       if (p.ad === true) continue
       const n: ChannelPostNotice = {

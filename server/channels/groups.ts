@@ -1,18 +1,12 @@
 // A channel's customer groups ("friend groups"): its admins list people from their own customer list by
 // Sori ID, and post to the group's own feed (documents ch:<group id>…, counted like a channel's: state.ts),
 // which only the channel's admins and the group's people who follow the channel may open
-// (group-members.ts). The brand brings the list; Sori adds nothing of its own data to it. What the admins
-// get back is how many of the listed people follow the channel, rounded and nothing under 20, never who:
-// no endpoint names a member. IDs nobody has are not kept.
+// (group-members.ts). The brand brings the list; Sori adds nothing of its own data to it, and tells the
+// admins nothing back about it: not who follows, nor how many (see GROUP_COLUMNS), nor how often its
+// posts were seen (effects.ts). IDs nobody has are not kept.
 //   GET/POST /api/channels/:id/groups, PUT/DELETE /api/channels/:id/groups/:groupId (admins);
 //   the caller's own groups travel in Channel.groups (view.ts myGroups).
-import {
-  MAX_CHANNEL_GROUPS,
-  MAX_GROUP_HANDLES,
-  MAX_GROUP_NAME_CHARS,
-  roundFollowers,
-  type ChannelGroup,
-} from '../../protocol/channels.ts'
+import { MAX_CHANNEL_GROUPS, MAX_GROUP_HANDLES, MAX_GROUP_NAME_CHARS, type ChannelGroup } from '../../protocol/channels.ts'
 import { ENTITY_ID_RE, HANDLE_RE } from '../../protocol/limits.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
@@ -30,7 +24,6 @@ interface GroupRow {
   name: string
   posts: number
   created: number
-  reach: number
 }
 
 const noGroup = () => notFound('No such group.')
@@ -66,14 +59,13 @@ async function setMembers(q: Queryable, dialect: Db['dialect'], groupId: string,
     )
 }
 
-const GROUP_COLUMNS = `g.id, g.name, g.posts, g.created,
-  (SELECT COUNT(*) FROM channel_group_members m JOIN follows f ON f.user_id = m.user_id AND f.channel_id = g.channel_id
-    WHERE m.group_id = g.id) AS reach`
+// No count of the listed people who follow: an admin who lists people they control with one more
+// could read that one's follow off any count, rounded or not (docs/protocol.md, "Customer groups").
+const GROUP_COLUMNS = 'g.id, g.name, g.posts, g.created'
 
 const toGroup = (r: GroupRow): ChannelGroup => ({
   id: r.id,
   name: r.name,
-  reach: roundFollowers(Number(r.reach)),
   posts: Number(r.posts),
   created: Number(r.created),
 })

@@ -217,7 +217,7 @@ export const channelChats = (id: string): Promise<ChannelChatItem[]> =>
 
 const groupsPath = (id: string) => `/api/channels/${encodeURIComponent(id)}/groups`
 
-/** A channel's customer groups, as its admins see them: reach rounded, nobody named. */
+/** A channel's customer groups, as its admins see them: names and post counts, nobody named or counted. */
 export const channelGroups = (id: string): Promise<ChannelGroup[]> => api('GET', groupsPath(id))
 export const createGroup = (id: string, body: Required<ChannelGroupBody>): Promise<ChannelGroup> =>
   api('POST', groupsPath(id), body)

@@ -1,7 +1,7 @@
 // A channel's customer groups, for its admins: people the brand lists from its own customers by their Sori
-// IDs, each group with a feed of its own that the composer can post to. The server never says who of the
-// listed people use Sori or follow: only how many follow, rounded, and nothing under the cohort minimum
-// (docs/protocol.md, "Follower counts"). It keeps no list it could give back either, so editing a group
+// IDs, each group with a feed of its own that the composer can post to. The server says nothing of the
+// listed people: not who uses Sori or follows, nor how many, nor how many saw a group's posts
+// (docs/protocol.md, "Customer groups"). It keeps no list it could give back either, so editing a group
 // replaces its list rather than showing it.
 import { useEffect, useState } from 'preact/hooks'
 import {
@@ -21,10 +21,6 @@ import { formatList, formatNumber } from '../../i18n/format.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
-
-/** A rounded-down reach: "1,200+", or "Fewer than 20" when the server withholds it. */
-const reachText = (n: number | null): string =>
-  n === null ? t('channelStats.fewerThan20') : t('channelStats.atLeast', { n: formatNumber(n) })
 
 /**
  * The name and list of IDs of a new group (`group` absent), or a group's new name and, if given, new
@@ -130,10 +126,6 @@ function GroupItem({
         <UserText text={group.name} />
       </p>
       <dl class="channel-groups__figures">
-        <div>
-          <dt class="muted">{t('channels.groups.reach')}</dt>
-          <dd>{reachText(group.reach)}</dd>
-        </div>
         <div>
           <dt class="muted">{t('channels.groups.posts')}</dt>
           <dd>{formatNumber(group.posts)}</dd>
