@@ -51,8 +51,11 @@ export function removeConnAwareness(doc: SyncDoc, conn: Conn): Uint8Array | null
   return gone.length ? encodeAwarenessFrame(gone) : null
 }
 
-export function allAwareness(doc: SyncDoc): Uint8Array | null {
+/** The states `conn` may see: every socket's, or only its own where the kind keeps them apart. */
+export function allAwareness(doc: SyncDoc, conn: Conn): Uint8Array | null {
+  const own = doc.kind.ownAwareness === true
   const all: AwarenessChange[] = []
-  for (const [client, e] of doc.awareness) if (e.state !== 'null') all.push({ client, clock: e.clock, state: e.state })
+  for (const [client, e] of doc.awareness)
+    if (e.state !== 'null' && (!own || e.conn === conn)) all.push({ client, clock: e.clock, state: e.state })
   return all.length ? encodeAwarenessFrame(all) : null
 }

@@ -80,7 +80,7 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
     case 'awareness':
       return handleAwareness(ctx, conn, p.changes)
     case 'query': {
-      const f = allAwareness(conn.doc)
+      const f = allAwareness(conn.doc, conn)
       if (f) conn.send(f)
       return
     }
@@ -308,7 +308,8 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
     if (applied.length === 0) return
     // the sender too: the stock client counts its own echoed state as a sign of life (30 s watchdog)
     const frame = encodeAwarenessFrame(applied)
-    broadcast(doc.conns, frame)
+    if (doc.kind.ownAwareness) conn.send(frame)
+    else broadcast(doc.conns, frame)
   }
   if (!lookups) return go()
   return Promise.all(lookups).then(go, (e) => {

@@ -64,6 +64,12 @@ export interface Access {
 export interface DocKind<K = unknown, S = unknown, F = unknown> {
   /** for logs */
   readonly name: string
+  /**
+   * Each socket's awareness states are its own: echoed to it (a stock client's sign of life), never sent
+   * to the document's other sockets. For documents whose readers must not learn of each other, nor their
+   * writers of them (a channel's followers and its admins).
+   */
+  readonly ownAwareness?: boolean
   /** the key of `doc` when it names a document of this kind, else null */
   match(doc: string): K | null
   /** the root types every copy instantiates (so updates integrate into the right types) */

@@ -185,7 +185,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     ctx.cluster?.socketsChanged(a.userId)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
-      if (gone) broadcast(doc.conns, gone)
+      if (gone && !doc.kind.ownAwareness) broadcast(doc.conns, gone)
     }
     ctx.docs.release(doc)
   })
@@ -196,7 +196,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     if (doc.uncommitted > 0) await doc.lastCommit
     if (conn.closed || doc.dead) return
     conn.greet(encodeSyncStep1(doc.stateVector()))
-    const aw = allAwareness(doc)
+    const aw = allAwareness(doc, conn)
     if (aw) conn.send(aw)
   })
 }

@@ -13,6 +13,8 @@ const SERVER: RootRule = { type: 'server' }
 export function channelHeadKind(channels: ChannelDomain): DocKind<HeadKey, HeadState> {
   return {
     name: 'channelHead',
+    // an admin must not see who has the channel open (docs/protocol.md, "Awareness")
+    ownAwareness: true,
     match(name) {
       const p = parseChannelDoc(name)
       return p?.kind === 'channelHead' ? { channelId: p.channelId } : null

@@ -247,6 +247,8 @@ export function recordPosts(
 export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects): DocKind<PageKey, PageState, PostFacts> {
   return {
     name: 'channelPage',
+    // an admin must not see who reads the channel (docs/protocol.md, "Awareness")
+    ownAwareness: true,
     match(name) {
       const p = parseChannelDoc(name)
       return p?.kind === 'channelPage' ? { channelId: p.channelId, page: p.page } : null
