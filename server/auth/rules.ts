@@ -85,5 +85,16 @@ export function checkLang(lang: string): string {
   return lang
 }
 
-/** A device label, as shown in the list of signed-in devices (GET /api/sessions). */
-export const cleanDevice = (raw: string | undefined): string => (raw === undefined ? '' : (cleanText(raw, 0, 100) ?? ''))
+const MAX_DEVICE_CHARS = 100
+
+/**
+ * A device label, as shown in the list of signed-in devices (GET /api/sessions): cut to 100 characters (a
+ * browser's user agent is often longer), and none at all when it holds control characters.
+ */
+export function cleanDevice(raw: string | undefined): string {
+  if (raw === undefined) return ''
+  const s = raw.normalize('NFC').trim()
+  // cut by UTF-16 units, then off any half surrogate pair the cut left
+  const cut = s.length > MAX_DEVICE_CHARS ? s.slice(0, MAX_DEVICE_CHARS).replace(/[\uD800-\uDBFF]$/, '') : s
+  return cleanText(cut, 0, MAX_DEVICE_CHARS) ?? ''
+}

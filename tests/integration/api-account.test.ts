@@ -118,6 +118,22 @@ describe.each(backends())('account (%s)', (backend) => {
     expect((await api(suite.server, phone.token, 'DELETE', `/api/sessions/${other.id}`)).status).toBe(404)
   })
 
+  it("a device label over 100 characters is cut to 100 (a browser's user agent often is), one with control characters dropped", async () => {
+    const h = handle('label')
+    await signUp(suite.server, h)
+    const ua =
+      'Mozilla/5.0 (Linux; Android 14; SM-A155F Build/UP1A.231005.007) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36'
+    const long = await signIn(suite.server, h, TEST_PASSWORD, ua)
+    const emoji = await signIn(suite.server, h, TEST_PASSWORD, `${'x'.repeat(99)}😀 more`)
+    const bad = await signIn(suite.server, h, TEST_PASSWORD, 'tab\there')
+    const label = async (s: Session) =>
+      (await api<DeviceSessions>(suite.server, s.token, 'GET', '/api/sessions')).body.sessions.find((d) => d.current)!.device
+    expect(await label(long)).toBe(ua.slice(0, 100))
+    // never half of a character
+    expect(await label(emoji)).toBe('x'.repeat(99))
+    expect(await label(bad)).toBe('')
+  })
+
   it("exports the user's data and nothing of chats they are not in", async () => {
     const [ann, bob, cat] = [
       await signUp(suite.server, handle('ann'), 'Ann'),
