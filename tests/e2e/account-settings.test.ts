@@ -33,6 +33,9 @@ test('change the password, then sign in with the new one (and not the old)', asy
   // this device stays signed in
   await page.getByRole('button', { name: 'Sign out of this device' }).click()
 
+  // an empty form asks for what is missing, without asking the server
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByText('Enter your ID and password.').waitFor()
   await page.getByLabel('ID', { exact: true }).fill('pw.change')
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()

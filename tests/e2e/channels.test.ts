@@ -33,7 +33,12 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await tab(a.page, 'Friends').click()
   await a.page.getByRole('link', { name: 'Channels' }).click()
   await a.page.getByRole('link', { name: 'Create a channel' }).click()
+  // what is missing is said in the app's words, not the browser's bubble
+  await a.page.getByRole('button', { name: 'Create', exact: true }).click()
+  await a.page.getByText('IDs are 3–20 characters: a–z, 0–9, dot or underscore.').waitFor()
   await a.page.getByLabel('Channel ID').fill('starmusic')
+  await a.page.getByRole('button', { name: 'Create', exact: true }).click()
+  await a.page.getByText('Give the channel a name.').waitFor()
   await a.page.getByLabel('Name', { exact: true }).fill('스타뮤직 공식채널')
   await a.page.getByLabel('About').fill('New songs every Friday')
   await a.page.getByLabel('Category').selectOption('music')

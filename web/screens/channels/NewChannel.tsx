@@ -7,6 +7,7 @@ import {
   MAX_CHANNEL_NAME_CHARS,
   type ChannelCategory,
 } from '../../../protocol/channels.ts'
+import { HANDLE_RE } from '../../../protocol/limits.ts'
 import { createChannel } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { back, go } from '../../app/router.ts'
@@ -26,8 +27,11 @@ export default function NewChannel() {
 
   async function create(e: Event) {
     e.preventDefault()
-    setBusy(true)
     setError('')
+    // said in the app's language, where the browser's own bubble would speak the browser's
+    if (!HANDLE_RE.test(handle.trim().replace(/^@/, '').toLowerCase())) return setError(t('errors.handle_invalid'))
+    if (!name.trim()) return setError(t('channels.noName'))
+    setBusy(true)
     try {
       const c = await createChannel({
         handle: handle.trim(),
@@ -54,20 +58,14 @@ export default function NewChannel() {
           {t('channels.create')}
         </h1>
       </header>
-      <form class="form form--screen" onSubmit={create}>
+      <form class="form form--screen" noValidate onSubmit={create}>
         <label class="field">
           <span class="field__label">{t('channels.handle')}</span>
-          <input
-            required
-            autoCapitalize="none"
-            value={handle}
-            placeholder="mychannel"
-            onInput={(e) => setHandle(e.currentTarget.value)}
-          />
+          <input autoCapitalize="none" value={handle} placeholder="mychannel" onInput={(e) => setHandle(e.currentTarget.value)} />
         </label>
         <label class="field">
           <span class="field__label">{t('channels.name')}</span>
-          <input required maxLength={MAX_CHANNEL_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input maxLength={MAX_CHANNEL_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         <label class="field">
           <span class="field__label">{t('channels.about')}</span>

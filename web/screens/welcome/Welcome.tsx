@@ -21,6 +21,11 @@ export function Welcome() {
     e.preventDefault()
     setError('')
     const h = handle.trim().toLowerCase()
+    // nothing to ask the server about (and no attempt to spend of the sign-in throttle)
+    if (mode === 'signin' && (!h || !password)) {
+      setError(t('welcome.fillIn'))
+      return
+    }
     if (mode === 'signup' && !HANDLE_RE.test(h)) {
       setError(t('errors.handle_invalid'))
       return
