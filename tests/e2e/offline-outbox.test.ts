@@ -59,6 +59,8 @@ describe('offline outbox', () => {
     )
     const afterReload = await shown(page)
     for (const b of mine) expect(afterReload.filter((x) => x.body === b)).toEqual([{ body: b, state: 'waiting' }])
+    // nobody can have read what has not left the phone: no unread count beside the clock
+    expect(await page.locator('[data-state="waiting"] .msg__unread').count()).toBe(0)
     expect(bob.bodies().filter((b) => mine.includes(b))).toEqual([])
 
     // written after the reload: a new Yjs clientID whose first item follows the five
@@ -71,6 +73,8 @@ describe('offline outbox', () => {
     env.net.restore()
     await context.setOffline(false)
     await untilShown(page, (m) => mine.every((b) => m.some((x) => x.body === b && x.state === 'sent')), 30_000)
+    // sent, and Bob has not read it: its "1"
+    await page.locator('[data-msg-id]', { hasText: later }).locator('.msg__unread', { hasText: '1' }).waitFor()
     await bob.until((bodies) => mine.every((b) => bodies.includes(b)))
     const stored = await storedBodies(env.f.server.url, env.f.bob, env.f.chat.id)
     for (const b of [...history, ...mine]) {

@@ -1,5 +1,6 @@
 // Signed out from another device ("sign out everywhere"): the sockets close with 4401, the app goes
-// back to the welcome screen and forgets this account's local data (history and outbox).
+// back to the welcome screen and forgets this account's local data (history, outbox, the channels it
+// follows and the posts it saw).
 import { expect, test } from 'vitest'
 import { api, signIn } from '../fixtures/server.ts'
 import { offlineHarness, openChat, PageClient, signInUi, untilShown } from './offline-setup.ts'
@@ -18,6 +19,10 @@ test('signing out everywhere returns this device to the welcome screen and clear
   const dbName = `sori-${env.f.alice.user.id}`
   const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))
   expect(await databases()).toContain(dbName)
+  // what the app keeps under this account's id (its channels, the posts it saw), the session aside
+  const kept = () =>
+    page.evaluate((id) => Object.keys(localStorage).filter((k) => k !== 'sori:session' && k.includes(id)), env.f.alice.user.id)
+  await expect.poll(kept, { timeout: 10_000 }).toContain(`sori.channels.${env.f.alice.user.id}`)
 
   // another device of Alice's signs out everywhere
   const other = await signIn(env.f.server, env.f.alice.user.handle)
@@ -26,6 +31,7 @@ test('signing out everywhere returns this device to the welcome screen and clear
   await page.locator('#welcome-form').waitFor({ timeout: 15_000 })
   await expect.poll(databases, { timeout: 10_000 }).not.toContain(dbName)
   expect(await page.evaluate(() => localStorage.getItem('sori:session'))).toBeNull()
+  expect(await kept()).toEqual([])
   // and a reload does not bring the account back
   await page.reload()
   await page.locator('#welcome-form').waitFor()

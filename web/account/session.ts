@@ -56,12 +56,26 @@ export async function signedOut(): Promise<void> {
   if (!id) return
   stashClear(dbName(id))
   snapshotClear(id)
+  forgetAccountKeys(id)
   void clearMediaCache()
   void import('../push/subscription.ts').then((m) => m.forgetPush()).catch(() => {})
   // loaded on demand: the sign-in screen, which this module serves too, does without Dexie and Yjs
   await import('dexie')
     .then(({ default: Dexie }) => Dexie.delete(dbName(id)))
     .catch((e) => console.warn('sori: could not delete local data', e))
+}
+
+/**
+ * The keys the channel models keep per account (`sori.channels.<id>`, `sori.channels.seen.<id>`,
+ * `sori.insights.<id>`): which channels it follows and which posts it saw are not for the next person on
+ * this device.
+ */
+function forgetAccountKeys(id: string): void {
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('sori.') && k.endsWith(`.${id}`)) localStorage.removeItem(k)
+  } catch {
+    /* storage unavailable: nothing kept */
+  }
 }
 
 export async function signOut(all = false): Promise<void> {

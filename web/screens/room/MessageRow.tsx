@@ -83,14 +83,16 @@ export function MessageRow({
   channel,
 }: Props) {
   const name = personName(author)
+  const waiting = mine && m.state === 'waiting'
   const meta = (
     <span class="msg__meta">
-      {m.unread > 0 && !m.retracted && (
+      {/* nobody can have read what has not left this phone: the count comes once it is sent */}
+      {m.unread > 0 && !m.retracted && !waiting && (
         <span class="msg__unread" aria-label={t('room.unreadBy', { count: m.unread })}>
           {m.unread}
         </span>
       )}
-      {mine && m.state === 'waiting' ? (
+      {waiting ? (
         <span class="msg__waiting" title={t('room.waiting')}>
           <IconClock />
           <span class="visually-hidden">{t('room.waiting')}</span>
