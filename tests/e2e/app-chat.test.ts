@@ -21,6 +21,9 @@ test('two users add each other and chat; the unread count falls live', async () 
 
   // Alice writes first: the message is hers, and Bora has not read it ("1")
   await openDirectInUi(a.page, 'Bora')
+  // the new chat is in Bora's list before anyone writes, saying so rather than showing a blank line
+  await tab(b.page, 'Chats').click()
+  await b.page.locator('.chat-row', { hasText: 'Alice' }).locator('.row__sub', { hasText: 'No messages yet' }).waitFor()
   await sendInUi(a.page, 'Hello Bora!')
   const mine = message(a.page, 'Hello Bora!')
   await mine.waitFor()

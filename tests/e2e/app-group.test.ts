@@ -107,6 +107,8 @@ test('the owner removes a member, who loses the chat at once', async () => {
   await d.page.getByRole('button', { name: 'Remove', exact: true }).click()
   await d.page.getByRole('dialog').getByText('2 members').waitFor()
   await d.page.getByRole('button', { name: 'Close' }).click()
+  // a group of two is still a group: its header says how many, as the chat list does
+  await d.page.getByRole('heading', { name: /Band/ }).getByLabel('2 members').waitFor()
 
   // Eve's open room says so at once, and takes no more messages; what Dan says next does not reach her
   await e.page.getByText('You are no longer a member of this chat.').waitFor()

@@ -149,7 +149,13 @@ export function Chats() {
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
             const said = latestLine(c)
-            const preview = said && c.kind === 'group' && c.from === myId ? t('chats.youPrefix', { text: said }) : said
+            // nobody has written yet (or not since this user joined): said so, not a blank line
+            const preview =
+              !said && !c.from
+                ? t('chats.noMessages')
+                : said && c.kind === 'group' && c.from === myId
+                  ? t('chats.youPrefix', { text: said })
+                  : said
             return (
               <li key={c.id} class="row row--split chat-item">
                 <a

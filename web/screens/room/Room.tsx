@@ -169,7 +169,7 @@ export default function Room({ convId }: { convId: string }) {
         </button>
         <h1 class="topbar__title" id="room-title">
           <UserText class="topbar__text" text={title} />
-          {memberCount > 2 && (
+          {chat?.kind === 'group' && (
             <span class="topbar__count" aria-label={t('chats.members', { count: memberCount })}>
               {memberCount}
             </span>
