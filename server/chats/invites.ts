@@ -173,6 +173,14 @@ export function inviteRoutes(r: Router, ctx: ApiContext): void {
     const added = await db.tx(async (q) => {
       // checked again inside the transaction: the link may have been turned off meanwhile
       await usable(q, userId, token)
+      // the owner's removal holds against any link, one made before it included: only a member adding
+      // them again brings them back
+      const former = await q.get<{ removed: number }>('SELECT removed FROM former_members WHERE conv_id = ? AND user_id = ?', [
+        convId,
+        userId,
+      ])
+      if (Number(former?.removed ?? 0) === 1)
+        throw forbidden('You were removed from this group: a member can add you again, a link cannot.')
       // a newcomer does not see what was said before they came (admit.ts)
       const { newcomers, since } = await admitToGroup(q, ctx.sync, convId, [userId])
       if ((await memberCount(q, convId)) > MAX_GROUP_MEMBERS)

@@ -178,7 +178,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
       if (conv.owner !== userId) throw forbidden('Only the owner of a group chat can remove members.')
       if (target === userId) throw badRequest('Leave the chat instead of removing yourself.')
       if (!ENTITY_ID_RE.test(target) || !(await isMember(q, convId, target))) throw notFound('That person is not in this chat.')
-      await removeMember(q, convId, target)
+      await removeMember(q, convId, target, true)
     })
     await chatChanged(ctx, convId)
     await systemLine(convId, { event: 'removed', actor: userId, target })

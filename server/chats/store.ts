@@ -58,12 +58,14 @@ export async function addMembers(q: Queryable, convId: string, userIds: string[]
  * what they wrote. A group whose owner goes passes to the member who has been in it longest, so a group
  * always has someone who can remove members.
  */
-export async function removeMember(q: Queryable, convId: string, userId: string): Promise<void> {
+/** `userId` is no longer in the chat: they left, or (`removed`) its owner removed them. */
+export async function removeMember(q: Queryable, convId: string, userId: string, removed = false): Promise<void> {
   const r = await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
   if (r.changes)
     await q.run(
-      'INSERT INTO former_members (conv_id, user_id, left_at) VALUES (?, ?, ?) ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = excluded.left_at',
-      [convId, userId, Date.now()],
+      `INSERT INTO former_members (conv_id, user_id, left_at, removed) VALUES (?, ?, ?, ?)
+        ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = excluded.left_at, removed = excluded.removed`,
+      [convId, userId, Date.now(), removed ? 1 : 0],
     )
   await q.run(
     `UPDATE convs SET owner = COALESCE((SELECT m.user_id FROM members m WHERE m.conv_id = convs.id ORDER BY m.joined, m.user_id LIMIT 1), '')

@@ -699,4 +699,10 @@ CREATE TABLE budgets (
   used BIGINT NOT NULL
 )`,
   },
+  {
+    // whom a group's owner removed (not who left): an invite link does not bring them back
+    // (server/chats/invites.ts); a member adding them does, and drops the row (store.ts addMembers)
+    id: 33,
+    sql: `ALTER TABLE former_members ADD COLUMN removed INTEGER NOT NULL DEFAULT 0`,
+  },
 ]

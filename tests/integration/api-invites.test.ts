@@ -60,6 +60,33 @@ describe.each(backends())('invite links (%s)', (backend) => {
     expect((await api<InvitePreview>(s, ki.token, 'GET', `/api/invites/${inv.token}`)).body.done).toBe(true)
   })
 
+  it("someone the owner removed cannot come back through a link, one made before included; a member's invitation brings them back", async () => {
+    const [ina, jo, ki] = await trio()
+    const chat = await group(ina, [jo, ki])
+    const members = async () =>
+      (await api<Chat>(s, ina.token, 'GET', `/api/chats/${chat.id}`)).body.members.map((m) => m.id).sort()
+    // a link Ki could keep, and one made after the removal
+    const before = await link(jo, { kind: 'group', convId: chat.id })
+    expect((await api(s, ina.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: ki.user.id })).status).toBe(200)
+    const after = await link(jo, { kind: 'group', convId: chat.id })
+    for (const inv of [before, after]) {
+      const r = await api(s, ki.token, 'POST', `/api/invites/${inv.token}/accept`)
+      expect(r.status).toBe(403)
+      expect(code(r)).toBe('forbidden')
+    }
+    expect(await members()).toEqual([ina.user.id, jo.user.id].sort())
+    expect((await api(s, ki.token, 'GET', `/api/chats/${chat.id}`)).status).toBe(403)
+
+    // Jo adds Ki again: a member's choice, which the link could not make
+    await api(s, jo.token, 'POST', '/api/friends', { userId: ki.user.id })
+    expect((await api(s, jo.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [ki.user.id] })).status).toBe(200)
+    expect(await members()).toEqual([ina.user.id, jo.user.id, ki.user.id].sort())
+    // who left of their own accord may come back through a link
+    expect((await api(s, ki.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
+    expect((await api(s, ki.token, 'POST', `/api/invites/${after.token}/accept`)).status).toBe(200)
+    expect(await members()).toEqual([ina.user.id, jo.user.id, ki.user.id].sort())
+  })
+
   it('only members make group links, and only for groups', async () => {
     const [ina, jo, ki] = await trio()
     const chat = await group(ina, [jo])
