@@ -72,7 +72,8 @@ export function inviteRoutes(r: Router, ctx: ApiContext): void {
       throw badRequest(`days is a whole number from 1 to ${MAX_DAYS}.`)
     let target = userId
     if (kind === 'group') {
-      const convId = typeof b.convId === 'string' ? b.convId : ''
+      if (typeof b.convId !== 'string') throw badRequest('A group link needs "convId", the group.')
+      const convId = b.convId
       const conv = ENTITY_ID_RE.test(convId) ? await convRow(db, convId) : undefined
       if (!conv) throw notFound('No such chat.')
       if (!(await isMember(db, convId, userId))) throw forbidden('You are not a member of this chat.')

@@ -95,6 +95,9 @@ describe.each(backends())('invite links (%s)', (backend) => {
     const direct = (await api<Chat>(s, ina.token, 'POST', '/api/chats/direct', { userId: jo.user.id })).body
     expect((await api(s, ina.token, 'POST', '/api/invites', { kind: 'group', convId: direct.id })).status).toBe(400)
     expect((await api(s, ina.token, 'POST', '/api/invites', { kind: 'friend', days: 31 })).status).toBe(400)
+    // a group link without its group is a malformed request, not an unknown chat
+    expect((await api(s, ina.token, 'POST', '/api/invites', { kind: 'group' })).status).toBe(400)
+    expect((await api(s, ina.token, 'POST', '/api/invites', { kind: 'group', convId: 'nosuchchat01' })).status).toBe(404)
   })
 
   it('expired and revoked links answer 410, unknown ones 404', async () => {
