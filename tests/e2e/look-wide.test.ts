@@ -1,4 +1,5 @@
-// A wide window (1280×800) shows the chat list beside the open chat; a phone keeps one screen at a time.
+// A wide window (1280×800) shows the chat list beside the open chat, or beside Settings or a new group;
+// a phone keeps one screen at a time.
 // The tab's title carries the unread total, and goes back to plain "Sori" once everything is read.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -76,6 +77,19 @@ test('at 1280×800 the list and the open chat are side by side; the title counts
   // a new message while another chat is open counts again
   await writeMessages(app.server.url, lu.token, `c:${chats.lu.id}:0`, [text('wide-lu-3', lu.user.id, 'Or five')])
   await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('(1) Sori')
+
+  // Settings, a channel's directory, a new group: each opens beside the list, which stays
+  await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click()
+  await page.locator('.shell__main').getByRole('heading', { name: 'Settings' }).waitFor()
+  await expect(luRow.isVisible()).resolves.toBe(true)
+  await page.screenshot({ path: '/tmp/look/shots/wide-settings.png' })
+  await page.evaluate(() => (location.hash = '#/new-group'))
+  await page.locator('.shell__main').getByRole('heading', { name: 'New group' }).waitFor()
+  await expect(luRow.isVisible()).resolves.toBe(true)
+  // the Friends tab puts its list on the left
+  await page.getByRole('navigation').getByRole('link', { name: 'Friends' }).click()
+  await page.locator('.shell__side').getByRole('heading', { name: 'Friends', exact: true }).waitFor()
+  await page.getByText('Choose a chat to open it here.').waitFor()
   await context.close()
 
   // a phone keeps one screen at a time: the chat covers the list and the tab bar

@@ -1,7 +1,8 @@
 // The signed-in app: connection strip, the current route and the tab bar. A chunk of its own, with the
 // data layer and the sync chunk (Yjs, Dexie) behind it, so that the sign-in screen loads none of them.
 // Chats (the first screen after sign-in) comes with it; every other screen is a lazy chunk.
-// On a wide screen (from 900 px) the list and its tab bar stay on the left and the open chat is beside it.
+// On a wide screen (from 900 px) a list (chats, friends or search) and its tab bar stay on the left and
+// whatever is opened from them (a chat, a channel, settings, a new group...) is beside it.
 import '../models/index.ts'
 import { signal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
@@ -44,6 +45,11 @@ if (route.peek().name === 'share') Share.preload()
 const wideQuery = matchMedia('(min-width: 900px)')
 const wide = signal(wideQuery.matches)
 wideQuery.addEventListener('change', () => (wide.value = wideQuery.matches))
+
+/** The screens that are lists: on a wide screen the one last shown stays on the left. */
+type ListName = 'chats' | 'friends' | 'search'
+const isList = (name: RouteName): name is ListName => name === 'chats' || name === 'friends' || name === 'search'
+let lastList: ListName = isList(route.peek().name) ? (route.peek().name as ListName) : 'chats'
 
 /** The unread total in the tab's title, so that a tab in the background shows that something came. */
 function useUnreadTitle(): void {
@@ -134,21 +140,23 @@ export default function SignedIn() {
       </div>
     )
   if (wide.value) {
-    // the open chat is the main pane; any other screen takes the list's place on the left
-    const chat = name === 'chat'
+    // a list stays on the left; what is opened from it is the main pane
+    if (isList(name)) lastList = name
+    const opened = !isList(name)
+    const side = isList(name) ? name : lastList
     return (
-      <div class={`shell shell--wide ${chat ? 'shell--room' : ''}`}>
+      <div class={`shell shell--wide ${name === 'chat' ? 'shell--room' : ''}`}>
         <ConnectionStrip />
         <UpdatePrompt />
         <div class="shell__panes">
-          <div class="shell__side" id={chat ? undefined : 'main'} role={chat ? undefined : 'main'}>
-            {/* one element in both cases, so that the list keeps its scroll when a chat opens */}
-            <Screen name={chat ? 'chats' : name} arg={chat ? '' : arg} />
+          <div class="shell__side" id={opened ? undefined : 'main'} role={opened ? undefined : 'main'}>
+            {/* one element in every case, so that the list keeps its scroll when something opens */}
+            <Screen name={side} arg={isList(name) ? arg : ''} />
             <TabBar />
           </div>
-          <div class="shell__main" id={chat ? 'main' : undefined} role={chat ? 'main' : undefined}>
-            {chat ? (
-              <Room key={arg} convId={arg} />
+          <div class="shell__main" id={opened ? 'main' : undefined} role={opened ? 'main' : undefined}>
+            {opened ? (
+              <Screen name={name} arg={arg} />
             ) : (
               // outside any landmark and only a hint: screen readers have the list itself
               <div class="pane-empty" aria-hidden="true">
