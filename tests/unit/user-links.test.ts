@@ -37,3 +37,17 @@ test('no other scheme becomes a link, however it is spelled', () => {
   // an address inside another scheme's text starts where "http" starts, and is only that address
   expect(links('javascript:https://example.com')).toEqual([['https://example.com', 'https://example.com/']])
 })
+
+test('an address written from "www." is a link to its https address; an e-mail host is not', () => {
+  expect(links('look at www.wikipedia.org, then WWW.Example.com/a.')).toEqual([
+    ['www.wikipedia.org', 'https://www.wikipedia.org/'],
+    ['WWW.Example.com/a', 'https://www.example.com/a'],
+  ])
+  expect(links('mail me at kim@www.example.com or see awww.example.com and a.www.example.com')).toEqual([])
+  expect(links('www.')).toEqual([])
+  expect(
+    linkRuns('go to www.example.com now')
+      .map((r) => r.text)
+      .join(''),
+  ).toBe('go to www.example.com now')
+})

@@ -18,9 +18,10 @@ export const neutral = (s: string): string => s.replace(BIDI_CONTROLS, '')
  */
 export const isolate = (s: string): string => `\u2068${neutral(s)}\u2069`
 
-// an http(s) address up to whitespace or a character that cannot stand unescaped in one; any other
-// scheme (javascript:, data:, file:, intent:) never becomes a link
-const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"'`]+/gi
+// an http(s) address, or one that starts "www." as people write them (opened as https), up to
+// whitespace or a character that cannot stand unescaped in one; any other scheme (javascript:, data:,
+// file:, intent:) never becomes a link, nor does the host of an e-mail address
+const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"'`]+|(?<![@\w.\-/])www\.[^\s<>"'`]+/gi
 // punctuation that closes the sentence around an address more often than it belongs to it
 const TRAILING = /[.,:;!?)\]}»”’]+$/
 
@@ -32,7 +33,7 @@ export function linkRuns(text: string): { text: string; href?: string }[] {
     const found = m[0].replace(TRAILING, '')
     let href: string | null = null
     try {
-      const url = new URL(found)
+      const url = new URL(/^www\./i.test(found) ? `https://${found}` : found)
       if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) href = url.href
     } catch {
       // not an address after all: stays text
