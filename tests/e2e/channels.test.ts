@@ -126,6 +126,14 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await c.page.evaluate(() => (location.hash = '#/c/nochannelhere'))
   await c.page.getByText('No channels found.').waitFor()
 
+  // in German, where no channel posts yet, the directory is empty and offers every language
+  await c.page.evaluate(() => (location.hash = '#/settings'))
+  await c.page.locator('#language-picker').selectOption('de')
+  await c.page.evaluate(() => (location.hash = '#/channels'))
+  await c.page.getByText('Keine Kanäle gefunden.').waitFor()
+  await c.page.getByRole('button', { name: 'Kanäle in allen Sprachen zeigen' }).click()
+  await c.page.getByRole('list').getByText('스타뮤직 공식채널').waitFor()
+
   await a.context.close()
   await b.context.close()
   await c.context.close()

@@ -88,7 +88,17 @@ export default function Directory() {
             {error}
           </p>
         </div>
-        {list && list.length === 0 && <p class="muted pad">{t('channels.none')}</p>}
+        {list && list.length === 0 && (
+          <div class="pad">
+            <p class="muted">{t('channels.none')}</p>
+            {/* a language few channels post in yet: the way out of an empty directory */}
+            {inMine && !q.trim() && (
+              <button type="button" class="btn" onClick={() => setInMine(false)}>
+                {t('channels.everyLanguage')}
+              </button>
+            )}
+          </div>
+        )}
         {list && list.length > 0 && (
           <ul class="list" aria-label={t('channels.title')}>
             {list.map((c) => (
