@@ -100,12 +100,20 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const title = checkTitle(str(b, 'title'))
     const raw = strArray(b, 'userIds', MAX_GROUP_MEMBERS)
     const id = newId()
-    await db.tx(async (q) => {
+    const others = await db.tx(async (q) => {
       const others = await invitees(q, userId, raw)
       if (others.length + 1 > MAX_GROUP_MEMBERS) throw badRequest(`A group chat has at most ${MAX_GROUP_MEMBERS} members.`)
       await insertConv(q, { id, kind: 'group', title, directKey: null }, [userId, ...others])
+      return others
     })
     await chatChanged(ctx, id)
+    // who made the group and brought whom, as every later invitation says it
+    await writeSystemLines(
+      ctx.sync,
+      id,
+      0,
+      others.map((target) => ({ event: 'invited' as const, actor: userId, target })),
+    )
     return { status: 201, body: await chatFor(userId, id) }
   })
 

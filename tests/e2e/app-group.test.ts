@@ -41,6 +41,12 @@ test('create, invite, rename, leave', async () => {
   await sendInUi(a.page, 'Welcome, Cho!')
   await c.page.locator('.chat-row', { hasText: 'Trip' }).click()
   await message(c.page, 'Welcome, Cho!').waitFor()
+  // in Cho's list of members he comes first, marked as himself; the others follow by name
+  await c.page.getByRole('button', { name: 'Chat details' }).click()
+  await expect
+    .poll(() => c.page.getByRole('dialog').locator('.list .row__title').allTextContents())
+    .toEqual(['Cho (you)', 'Ana', 'Ben'])
+  await c.page.getByRole('button', { name: 'Close' }).click()
 
   // Ana renames it; Ben's header follows
   await a.page.getByRole('button', { name: 'Chat details' }).click()

@@ -1,4 +1,4 @@
-// A group's system lines (invited, left, removed, renamed) are written by the server into the page's
+// A group's system lines (invited, at its creation too; left, removed, renamed) are written by the server into the page's
 // `sys` root, as ids without text; no member can write one, neither as a message nor into `sys`.
 import { describe, expect, it } from 'vitest'
 import { api, signUp } from '../fixtures/server.ts'
@@ -27,24 +27,27 @@ describe.each(backends())('system lines (%s)', (backend) => {
     const a0 = await connect(suite.server, ann.token, pageDoc(chat.id, 0))
     suite.keep(a0)
     const sys = (c: typeof a0) => c.doc.getArray<SystemLine>(ROOTS.page.sys).toArray()
+    // the group's creation says who brought whom, as any invitation does
+    await until(() => sys(a0).length === 1, 'the creation line')
+    expect(sys(a0)[0]).toMatchObject({ kind: 'system', event: 'invited', actor: ann.user.id, target: bob.user.id, at: 0 })
 
     // into a group without messages: no new page, the line goes on page 0
     expect((await api(suite.server, ann.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [cy.user.id] })).status).toBe(
       200,
     )
-    await until(() => sys(a0).length === 1, 'the invitation line')
-    expect(sys(a0)[0]).toMatchObject({ kind: 'system', event: 'invited', actor: ann.user.id, target: cy.user.id, at: 0 })
+    await until(() => sys(a0).length === 2, 'the invitation line')
+    expect(sys(a0)[1]).toMatchObject({ kind: 'system', event: 'invited', actor: ann.user.id, target: cy.user.id, at: 0 })
 
     send(a0, ann.user.id, 'hello')
     expect((await api(suite.server, bob.token, 'PATCH', `/api/chats/${chat.id}`, { title: 'renamed' })).status).toBe(200)
-    await until(() => sys(a0).length === 2, 'the rename line')
-    expect(sys(a0)[1]).toMatchObject({ event: 'renamed', actor: bob.user.id, title: 'renamed', at: 1 })
+    await until(() => sys(a0).length === 3, 'the rename line')
+    expect(sys(a0)[2]).toMatchObject({ event: 'renamed', actor: bob.user.id, title: 'renamed', at: 1 })
 
     expect((await api(suite.server, ann.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: cy.user.id })).status).toBe(200)
     expect((await api(suite.server, bob.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
-    await until(() => sys(a0).length === 4, 'the remove and leave lines')
-    expect(sys(a0)[2]).toMatchObject({ event: 'removed', actor: ann.user.id, target: cy.user.id })
-    expect(sys(a0)[3]).toMatchObject({ event: 'left', actor: bob.user.id })
+    await until(() => sys(a0).length === 5, 'the remove and leave lines')
+    expect(sys(a0)[3]).toMatchObject({ event: 'removed', actor: ann.user.id, target: cy.user.id })
+    expect(sys(a0)[4]).toMatchObject({ event: 'left', actor: bob.user.id })
 
     // the chat has messages now: dan's invitation opens page 1, and dan sees the line there
     expect((await api(suite.server, ann.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [dan.user.id] })).status).toBe(
@@ -92,6 +95,10 @@ describe.each(backends())('system lines (%s)', (backend) => {
     const look = await connect(suite.server, ann.token, pageDoc(chat.id, 0))
     suite.keep(look)
     expect(look.doc.getArray(ROOTS.page.msgs).length).toBe(0)
-    expect(look.doc.getArray(ROOTS.page.sys).length).toBe(0)
+    // only the server's own line of the group's creation
+    await until(() => look.doc.getArray(ROOTS.page.sys).length === 1, 'the creation line')
+    expect(look.doc.getArray<SystemLine>(ROOTS.page.sys).toArray()).toEqual([
+      expect.objectContaining({ event: 'invited', actor: ann.user.id, target: bob.user.id }),
+    ])
   })
 })

@@ -199,7 +199,8 @@ export function MembersSheet({
       </button>
       <h3 class="section-title">{t('members.title', { count: chat.members.length })}</h3>
       <ul class="list">
-        {sortByName(chat.members).map((p) => (
+        {/* me first, as the members list of every messenger puts you; the others by name */}
+        {[...chat.members.filter((p) => p.id === myId), ...sortByName(chat.members.filter((p) => p.id !== myId))].map((p) => (
           <li key={p.id} class="row row--split">
             <button class="row row--open" onClick={() => setViewing(p)}>
               <Avatar id={p.id} name={p.name} size={40} photo={p.photo} />
