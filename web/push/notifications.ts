@@ -21,16 +21,19 @@ async function tellRead(read: { chats?: string[]; channels?: string[] }): Promis
 }
 
 /**
- * Follows a list's unread counts and says which of its items have become read since the last look (at the
- * first look, every read one: it may have been read on another device meanwhile).
+ * Follows a list's unread counts (`list()`: null until it is loaded) and tells the worker which of its
+ * items have become read since the last look: only those are news to it (at the first look every read
+ * one is, as it may have been read on another device meanwhile).
  */
-function readTracker(): (list: ReadonlyArray<{ id: string; unread: number }>) => string[] {
+function tellWhenRead(what: 'chats' | 'channels', list: () => ReadonlyArray<{ id: string; unread: number }> | null): () => void {
   let unread: Set<string> | null = null
-  return (list) => {
-    const read = list.filter((c) => c.unread === 0 && (unread === null || unread.has(c.id))).map((c) => c.id)
-    unread = new Set(list.filter((c) => c.unread > 0).map((c) => c.id))
-    return read
-  }
+  return effect(() => {
+    const items = list()
+    if (!items) return
+    const read = items.filter((c) => c.unread === 0 && (unread === null || unread.has(c.id))).map((c) => c.id)
+    unread = new Set(items.filter((c) => c.unread > 0).map((c) => c.id))
+    if (read.length) void tellRead({ [what]: read }).catch(() => {})
+  })
 }
 
 export function startNotifications(userId: string): () => void {
@@ -42,22 +45,9 @@ export function startNotifications(userId: string): () => void {
     const total = unreadTotal.value
     void (total > 0 ? nav.setAppBadge?.(total) : nav.clearAppBadge?.())?.catch(() => {})
   })
-  // only the chats and channels that became read are news to the worker
-  const readChats = readTracker()
-  const stopChats = effect(() => {
-    const list = chatList.value
-    if (!chatListLoaded.value) return
-    const chats = readChats(list)
-    if (chats.length) void tellRead({ chats }).catch(() => {})
-  })
-  const readChannels = readTracker()
-  const stopChannels = effect(() => {
-    // filled once the channels' code has started; empty until then
-    const list = channelList.value
-    if (!list.length) return
-    const channels = readChannels(list)
-    if (channels.length) void tellRead({ channels }).catch(() => {})
-  })
+  const stopChats = tellWhenRead('chats', () => (chatListLoaded.value ? chatList.value : null))
+  // filled once the channels' code has started; empty until then
+  const stopChannels = tellWhenRead('channels', () => (channelList.value.length ? channelList.value : null))
   let first = true
   const stopLang = effect(() => {
     void lang.value
