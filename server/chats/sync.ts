@@ -14,6 +14,7 @@ import { channelChanged, channelChatsChanged } from './channel-changed.ts'
 import { blockChanged } from './hidden.ts'
 import { userRenamed } from './user-renamed.ts'
 import { inboxEmptied } from './account-deleted.ts'
+import { returnOnMessage } from './direct-return.ts'
 import { registerSystemLines } from './system-lines.ts'
 import { inboxKind, type InboxKey } from './docs/inbox.ts'
 import type { SyncDoc } from '../sync/doc.ts'
@@ -79,6 +80,7 @@ export function attachChats(
   chats.meta = new HeadMeta(chats)
   const effects = new ChatEffects(chats, opts.mirrorMs, opts.mirrorMark)
   engine.participate(effects)
+  effects.listeners.push(returnOnMessage(chats))
   engine.register(inboxKind(chats))
   engine.register(headKind(chats, effects))
   engine.register(pageKind(chats, effects))

@@ -1,7 +1,7 @@
 // Chatting through the sync server with stock y-websocket clients: direct chats, groups, read
 // positions in the head doc, and the inbox entries the server writes.
 import { describe, expect, it } from 'vitest'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import WebSocket from 'ws'
@@ -42,6 +42,47 @@ describe.each(backends())('sync chat (%s)', (backend) => {
     expect(meta.get('kind')).toBe('direct')
     expect(meta.get('members')).toEqual([ann.user.id, bob.user.id].sort())
     expect(meta.get('page')).toBe(0)
+  })
+
+  it("a 1:1 chat one of the two left comes back to them with the other's next message, unless they blocked the writer or are gone", async () => {
+    const [ann, bob, cat, dan] = [await user('ann'), await user('bob'), await user('cat'), await user('dan')]
+    const chatWith = async (a: Session, b: Session) =>
+      (await api<Chat>(suite.server, a.token, 'POST', '/api/chats/direct', { userId: b.user.id })).body
+    const entryOf = async (s: Session, convId: string) => {
+      const inbox = await open(s, inboxDoc(s.user.id))
+      return () => inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(convId)
+    }
+
+    // Bob leaves; Ann writes on: the chat is back in Bob's list with her message, and he is a member again
+    const ab = await chatWith(ann, bob)
+    const bobEntry = await entryOf(bob, ab.id)
+    expect((await api(suite.server, bob.token, 'POST', `/api/chats/${ab.id}/leave`)).status).toBe(204)
+    await until(() => bobEntry() === undefined, "the chat leaves Bob's list")
+    const a = await open(ann, pageDoc(ab.id, 0), true)
+    send(a, ann.user.id, 'are you there?')
+    await until(() => bobEntry()?.preview === 'are you there?', "the chat comes back to Bob's list with Ann's message")
+    expect(bobEntry()).toMatchObject({ unread: 1, from: ann.user.id })
+    expect((await api(suite.server, bob.token, 'GET', `/api/chats/${ab.id}`)).status).toBe(200)
+
+    // Cat blocked Ann and left: Ann's messages do not bring the chat back to her
+    const ac = await chatWith(ann, cat)
+    expect((await api(suite.server, cat.token, 'POST', `/api/friends/${ann.user.id}/block`)).status).toBe(204)
+    expect((await api(suite.server, cat.token, 'POST', `/api/chats/${ac.id}/leave`)).status).toBe(204)
+    // Dan deleted his account: nothing brings him back
+    const ad = await chatWith(ann, dan)
+    expect((await api(suite.server, dan.token, 'DELETE', '/api/me', { password: TEST_PASSWORD })).status).toBe(204)
+    const c = await open(ann, pageDoc(ac.id, 0), true)
+    const d = await open(ann, pageDoc(ad.id, 0), true)
+    send(c, ann.user.id, 'hello?')
+    send(d, ann.user.id, 'hello?')
+    await until(() => c.ackedClock() >= 1 && d.ackedClock() >= 1, "Ann's messages are committed")
+    // a third message to Bob's chat, committed after them, is the fence: its return was handled by then
+    send(a, ann.user.id, 'fence')
+    await until(() => bobEntry()?.preview === 'fence', 'the fence reached Bob')
+    const members = async (id: string) =>
+      (await api<Chat>(suite.server, ann.token, 'GET', `/api/chats/${id}`)).body.members.map((m) => m.id)
+    expect(await members(ac.id)).toEqual([ann.user.id])
+    expect(await members(ad.id)).toEqual([ann.user.id])
   })
 
   it('a group of five: everyone sees everything, and read counts fall as members read', async () => {
