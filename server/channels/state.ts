@@ -136,13 +136,6 @@ export class ChannelStates {
     return this.cache.get(id)?.state
   }
 
-  /** The cached feeds of channel `channelId`'s customer groups. */
-  cachedGroupsOf(channelId: string): string[] {
-    const out: string[] = []
-    for (const [id, c] of this.cache) if (c.state.group && c.state.channelId === channelId) out.push(id)
-    return out
-  }
-
   /** Holds the channel in the cache until `release`; null when there is no such channel. */
   async acquire(id: string): Promise<ChannelState | null> {
     const c = this.cache.get(id)

@@ -76,9 +76,12 @@ export function attachChannels(engine: SyncEngine, db: Db): ChannelSync {
   engine.homes.handle('channel.changed', async ([channelId]) => {
     if (channels.states.cached(channelId)) await channels.states.refresh(channelId)
     await channels.heads.writeFor(channelId)
-    // its customer groups' feeds have its name, admins and state too (those loaded on this node)
-    for (const id of channels.states.cachedGroupsOf(channelId)) {
-      await channels.states.refresh(id)
+    // its customer groups' feeds have its name, admins and state too. Every one is written, loaded or
+    // not: writing only the loaded ones would tell an admin, by the server's writes in a group's head,
+    // whether one of its listed people has the feed open (docs/protocol.md, "Customer groups")
+    const groups = await db.all<{ id: string }>('SELECT id FROM channel_groups WHERE channel_id = ?', [channelId])
+    for (const { id } of groups) {
+      if (channels.states.cached(id)) await channels.states.refresh(id)
       await channels.heads.writeFor(id)
     }
   })

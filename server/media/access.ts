@@ -21,7 +21,18 @@ export async function readableBlob(q: Queryable, userId: string, id: string): Pr
         WHERE c.id = ? AND c.disabled = 0 AND r.blob_id = ? LIMIT 1`,
       [b.channel_id, id],
     )
-    return posted ? b : undefined
+    if (posted) return b
+    // a post to one of its customer groups: for the channel's admins and the group's people who follow it
+    const inGroup = await q.get(
+      `SELECT 1 AS x FROM channel_groups g JOIN channels c ON c.id = g.channel_id JOIN blob_refs r ON r.conv_id = g.id
+        WHERE g.channel_id = ? AND c.disabled = 0 AND r.blob_id = ?
+          AND (EXISTS (SELECT 1 FROM channel_admins a WHERE a.channel_id = g.channel_id AND a.user_id = ?)
+            OR EXISTS (SELECT 1 FROM channel_group_members m JOIN follows f ON f.user_id = m.user_id AND f.channel_id = g.channel_id
+              WHERE m.group_id = g.id AND m.user_id = ?))
+        LIMIT 1`,
+      [b.channel_id, id, userId, userId],
+    )
+    return inGroup ? b : undefined
   }
   const seen = await q.get(
     `SELECT 1 AS x FROM members m JOIN blob_refs r ON r.conv_id = m.conv_id AND r.page >= m.since_page

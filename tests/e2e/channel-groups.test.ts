@@ -5,8 +5,9 @@
 // The admin then renames the group and deletes it.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import type { Channel } from '../../protocol/channels.ts'
+import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
 import { api, signUp } from '../fixtures/server.ts'
+import { connect, until } from '../fixtures/sync-client.ts'
 import { appHarness, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
@@ -104,6 +105,28 @@ test('a post for a customer group reaches its people only, marked with the group
   await o.page.getByText('No posts yet.').waitFor({ timeout: 20_000 })
   expect(await o.page.locator('.post').count()).toBe(0)
   expect(await o.page.content()).not.toContain('Tasting night')
+
+  // a post for everyone, and Mia on a new device, which has counted nothing yet: her app reports she saw
+  // the channel's post, and never the group's, though both are on her screen
+  const feed = await connect(app.server, admin.token, channelPageDoc(ch.id, 0), { ack: true })
+  feed.doc
+    .getArray<ChannelPost>(CHANNEL_ROOTS.page.posts)
+    .push([{ id: 'publicpost01', from: admin.user.id, ts: Date.now(), kind: 'text', text: 'Open to all on Saturday' }])
+  await until(() => feed.ackedClock() > 0, 'the post committed')
+  const m2 = await phone(app.browser)
+  const reported: string[] = []
+  m2.page.on('request', (r) => {
+    if (r.url().endsWith(`/api/channels/${ch.id}/insights`))
+      reported.push(...((r.postDataJSON() as { views?: string[] }).views ?? []))
+  })
+  await signInInUi(m2.page, app.server.url, 'mia.harbor')
+  await row(m2.page).click()
+  await m2.page.locator('.post', { hasText: 'Open to all on Saturday' }).waitFor({ timeout: 20_000 })
+  await m2.page.locator('.post', { hasText: 'Tasting night for our regulars on Friday' }).waitFor({ timeout: 20_000 })
+  await expect.poll(() => reported, { timeout: 20_000 }).toContain('publicpost01')
+  expect(reported.filter((id) => id !== 'publicpost01')).toEqual([])
+  feed.destroy()
+  await m2.context.close()
 
   // the admin renames the group (its list kept), then deletes it after saying so
   await a.page.getByRole('button', { name: 'Customer groups' }).click()

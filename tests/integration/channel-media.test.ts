@@ -8,7 +8,14 @@ import sharp from 'sharp'
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import type { Chat, Session } from '../../protocol/api.ts'
-import { CHANNEL_ROOTS, channelHeadDoc, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
+import {
+  CHANNEL_ROOTS,
+  channelHeadDoc,
+  channelPageDoc,
+  type Channel,
+  type ChannelGroup,
+  type ChannelPost,
+} from '../../protocol/channels.ts'
 import type { MediaRef } from '../../protocol/messages.ts'
 import { CLOSE } from '../../protocol/wire.ts'
 import { releaseUnreferenced, sweepContent } from '../../server/media/collector.ts'
@@ -137,6 +144,25 @@ describe.each(backends())('channel media (%s)', (backend) => {
     expect([removed.status, removed.body.photo]).toEqual([200, null])
     await until(() => meta(head).get('photo') === null, 'the head without a photo')
     expect((await getPhoto(suite.server, fan.token, ch.id)).status).toBe(404)
+  })
+
+  it("a photo posted to a customer group is for the channel's admins and the group's people who follow, nobody else", async () => {
+    const [admin, mia, fan, stranger] = [await user('adm'), await user('mia'), await user('fan'), await user('str')]
+    const ch = await channel(admin)
+    for (const who of [mia, fan]) expect((await call(who, 'POST', `/api/channels/${ch.id}/follow`)).status).toBe(200)
+    const group = await call<ChannelGroup>(admin, 'POST', `/api/channels/${ch.id}/groups`, {
+      name: 'VIP',
+      handles: [mia.user.handle],
+    })
+    expect(group.status).toBe(201)
+    const blob = (await channelUpload(suite.server, admin.token, ch.id, 'photo', await png(60, 40))).blob!
+    expect(await verdict(admin, group.body.id, photoPost(admin.user.id, mediaRef(blob), 'For our regulars'))).toBeNull()
+    for (const who of [admin, mia]) expect((await download(suite.server, who.token, blob.id)).status, who.user.handle).toBe(200)
+    for (const who of [fan, stranger])
+      expect((await download(suite.server, who.token, blob.id)).status, who.user.handle).toBe(404)
+    // Mia unfollows: the group's posts are no longer hers to read
+    expect((await call(mia, 'DELETE', `/api/channels/${ch.id}/follow`)).status).toBe(200)
+    expect((await download(suite.server, mia.token, blob.id)).status).toBe(404)
   })
 
   it('a photo post must name an upload for this channel; once posted anyone signed in reads it, and the collector keeps it', async () => {

@@ -233,7 +233,9 @@ export default function ChannelHome({ id }: { id: string }) {
         {shown && shown.length > 0 && (
           <div class="posts" aria-label={t('channels.posts')} role="feed">
             {shown.map(({ post, group }) => (
-              <PostView key={`${group?.id ?? id}:${post.id}`} post={post} channel={id} group={group?.name} />
+              // a customer group's post is never counted: its readers are a list the admins wrote, and a
+              // view reported under the channel could land on a channel post of the same id
+              <PostView key={`${group?.id ?? id}:${post.id}`} post={post} channel={group ? undefined : id} group={group?.name} />
             ))}
           </div>
         )}

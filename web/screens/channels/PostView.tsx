@@ -26,8 +26,9 @@ function Buttons({ buttons, onTap }: { buttons?: PostButton[]; onTap?: () => voi
 }
 
 /**
- * `channel`: the post is in that channel's feed, or one of its customer groups' feeds, where its views and
- * taps count. `group`: the name of the customer group whose feed it is in, marked as the post is for them.
+ * `channel`: the post is in that channel's own feed, where its views and taps count (a customer group's
+ * post is given none: nothing of it is counted). `group`: the name of the customer group whose feed it is
+ * in, marked as the post is for them.
  */
 export function PostView({ post, channel, group }: { post: ChannelPost; channel?: string; group?: string }) {
   const [viewing, setViewing] = useState(false)
