@@ -1,13 +1,13 @@
 // What committed posts change beyond their pages, as one commit participant (server/sync/commit.ts):
 // the channel's running count, current page and latest post are written in the posts' own transaction
 // (so the count a head shows is never ahead of or behind the posts stored), and so are the blobs its photo
-// and video posts name (blob_refs, keyed by the channel's id), then its head's `meta`
-// follows. Each post appended to a channel's own feed (ads too, a group's not) gets its row of counters in channel_posts, in the same transaction
-// (insights.ts counts its views and taps there). O(1) per channel and O(posts) per batch: followers are
-// neither written nor even looked up. Once committed,
-// the batch's latest post of each channel that is not an ad (and its latest for each set of languages
-// posts were targeted at) is told to the listeners of posts (the push
-// sender, server/push/channel-lane.ts), which page through the followers later, off this path.
+// and video posts name (blob_refs, keyed by the feed's id: the channel's, or a customer group's), then its
+// head's `meta` follows. Each post appended to a channel's own feed (ads too, a group's not) gets its row
+// of counters in channel_posts, in the same transaction (insights.ts counts its views and taps there).
+// O(1) per channel and O(posts) per batch: followers are neither written nor even looked up. Once
+// committed, the batch's latest post of each channel that is not an ad (and its latest for each set of
+// languages posts were targeted at) is told to the listeners of posts (the push sender,
+// server/push/channel-lane.ts), which page through the followers later, off this path.
 import type { Db, Tx } from '../db/db.ts'
 import { parseChannelDoc, postPreview, type ChannelPost, type TargetedPost } from '../../protocol/channels.ts'
 import type { CommitParticipant } from '../sync/commit.ts'
@@ -70,7 +70,7 @@ export class ChannelBatch {
   readonly posts = new Map<string, ChannelPostNotice>()
   /** scheduled posts (their ids) the server appended in this batch: marked sent in its transaction */
   readonly published: string[] = []
-  /** the blobs the batch's posts name (or, retracted, no longer name), under the channel's id */
+  /** the blobs the batch's posts name (or, retracted, no longer name), under their feed's id */
   readonly refs: BlobRef[] = []
   /** every post the batch appends to a channel's own feed, ads too: its row of counters (channel_posts) */
   readonly counted: CountedPost[] = []

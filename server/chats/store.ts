@@ -54,11 +54,11 @@ export async function addMembers(q: Queryable, convId: string, userIds: string[]
 }
 
 /**
- * Takes `userId` out of a conversation; they stay a former member, whose name the chat keeps showing on
- * what they wrote. A group whose owner goes passes to the member who has been in it longest, so a group
+ * Takes `userId` out of a conversation: they left, or (`removed`) the group's owner removed them, which
+ * an invite link does not undo (invites.ts). They stay a former member, whose name the chat keeps showing
+ * on what they wrote. A group whose owner goes passes to the member who has been in it longest, so a group
  * always has someone who can remove members.
  */
-/** `userId` is no longer in the chat: they left, or (`removed`) its owner removed them. */
 export async function removeMember(q: Queryable, convId: string, userId: string, removed = false): Promise<void> {
   const r = await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
   if (r.changes)

@@ -3,7 +3,7 @@
 import { MAX_AWARENESS_BYTES } from '../../protocol/limits.ts'
 import { encodeAwarenessFrame, type AwarenessChange } from '../../protocol/frames.ts'
 import type { SyncDoc } from './doc.ts'
-import type { Conn } from './conn.ts'
+import { broadcast, type Conn } from './conn.ts'
 
 /** An error text, or null when the state may be published by `userId`. */
 export function checkAwarenessState(state: string, userId: string): string | null {
@@ -49,6 +49,16 @@ export function removeConnAwareness(doc: SyncDoc, conn: Conn): Uint8Array | null
     if (cur.state !== 'null') gone.push({ client, clock: cur.clock + 1, state: 'null' })
   }
   return gone.length ? encodeAwarenessFrame(gone) : null
+}
+
+/**
+ * Sends `frame`, a change of `from`'s states, to the sockets that may see it: every socket of the
+ * document (the sender too: the stock client counts its own echo as a sign of life), or only `from` where
+ * the kind keeps each socket's states its own (DocKind.ownAwareness; a closed `from` then hears nothing).
+ */
+export function relayAwareness(doc: SyncDoc, from: Conn, frame: Uint8Array): void {
+  if (doc.kind.ownAwareness) from.send(frame)
+  else broadcast(doc.conns, frame)
 }
 
 /** The states `conn` may see: every socket's, or only its own where the kind keeps them apart. */

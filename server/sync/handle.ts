@@ -11,10 +11,10 @@ import {
   type AwarenessChange,
 } from '../../protocol/frames.ts'
 import type { SyncContext } from './context.ts'
-import { broadcast, type Conn } from './conn.ts'
+import type { Conn } from './conn.ts'
 import { clientsOf, validateUpdate, type DecodedUpdate, type Verdict } from './validate.ts'
 import type { UpdateRules } from './kind.ts'
-import { applyAwareness, allAwareness, checkAwarenessState } from './awareness.ts'
+import { applyAwareness, allAwareness, checkAwarenessState, relayAwareness } from './awareness.ts'
 import { log } from './log.ts'
 
 export function refuse(conn: Conn, code: number, reason: string): void {
@@ -306,10 +306,7 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
     }
     const applied = applyAwareness(doc, conn, changes)
     if (applied.length === 0) return
-    // the sender too: the stock client counts its own echoed state as a sign of life (30 s watchdog)
-    const frame = encodeAwarenessFrame(applied)
-    if (doc.kind.ownAwareness) conn.send(frame)
-    else broadcast(doc.conns, frame)
+    relayAwareness(doc, conn, encodeAwarenessFrame(applied))
   }
   if (!lookups) return go()
   return Promise.all(lookups).then(go, (e) => {

@@ -8,9 +8,9 @@ import { encodeSyncStep1 } from '../../protocol/frames.ts'
 import type { Resolved } from './kind.ts'
 import type { SyncContext } from './context.ts'
 import type { SyncDoc } from './doc.ts'
-import { Conn, broadcast } from './conn.ts'
+import { Conn } from './conn.ts'
 import { onFrame, refuse } from './handle.ts'
-import { allAwareness, removeConnAwareness } from './awareness.ts'
+import { allAwareness, relayAwareness, removeConnAwareness } from './awareness.ts'
 import { CLOSE, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
 import { homeOf } from './homes.ts'
@@ -185,7 +185,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     ctx.cluster?.socketsChanged(a.userId)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
-      if (gone && !doc.kind.ownAwareness) broadcast(doc.conns, gone)
+      if (gone) relayAwareness(doc, conn, gone)
     }
     ctx.docs.release(doc)
   })

@@ -12,8 +12,8 @@ import { pushSupport, resync } from './subscription.ts'
 type BadgeNavigator = Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> }
 
 /**
- * Tells the service worker which chats have nothing unread now, so it closes their notifications
- * (web/push/sw-push.ts says why the worker reads them and the page does not).
+ * Tells the service worker which chats and channels have nothing unread now, so it closes their
+ * notifications (web/push/sw-push.ts says why the worker reads them and the page does not).
  */
 async function tellRead(read: { chats?: string[]; channels?: string[] }): Promise<void> {
   const worker = (await navigator.serviceWorker?.getRegistration())?.active

@@ -7,11 +7,11 @@
 // A channel's post (`channel` instead of `chat`) is one notification per channel (tag `ch:<id>`), whose
 // click opens the channel; it carries no count or badge, so the app badge stays as it is.
 //
-// The notifications of chats and channels read since are closed here, on the page's word (`sori-read`), and never by
-// the page itself: Chromium's getNotifications() deletes every stored notification not yet on screen that
-// was created before the call, so a read that starts while a push's notification is between its creation
-// and its display loses that notification for good. The worker shows every notification, so it alone can
-// read only when none is on its way.
+// The notifications of chats and channels read since are closed here, on the page's word (`sori-read`),
+// and never by the page itself: Chromium's getNotifications() deletes every stored notification not yet
+// on screen that was created before the call, so a read that starts while a push's notification is
+// between its creation and its display loses that notification for good. The worker shows every
+// notification, so it alone can read only when none is on its way.
 import type { ChannelPushPayload, PushPayload } from '../../protocol/push.ts'
 
 declare const self: ServiceWorkerGlobalScope
