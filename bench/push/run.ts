@@ -1,5 +1,5 @@
 // npm run bench:push -- [--subs 10000] [--groups 25] [--samples 300] [--probers 4] [--rounds 3] [--backend sqlite|postgres]
-// Web Push sending, against a push endpoint on localhost (in this process, answering 201 at once):
+// Web Push sending, against a push endpoint on localhost (a process of its own at the lowest priority, answering 201 at once):
 //   - pushes per second and server CPU per push, for one message in each of `groups` groups whose members
 //     have `subs` subscriptions between them (one device each): every push encrypted (aes128gcm), signed
 //     (VAPID) and POSTed by the server's sending thread, as it would be to a browser's push service;
@@ -15,7 +15,7 @@
 // The server runs as a child process (bench/lib/servers.ts), so its CPU is read from /proc without this
 // process's clients and endpoint mixed in. Prints figures; never fails on time.
 import { createECDH, randomBytes } from 'node:crypto'
-import { Worker } from 'node:worker_threads'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -55,31 +55,47 @@ if (!(SUBS >= GROUPS && GROUPS >= 1 && SUBS / GROUPS <= 499))
 /** between two latency probes: a steady trickle of messages, not a flood */
 const PROBE_GAP_MS = 10
 
-// the push endpoint: takes every POST and answers 201 as a push service does. In a thread of its own at the
-// lowest priority: a real push service runs elsewhere, so its work should not take the cores from the
-// server's event loop or from the clients whose latency is measured.
-const counter = new Int32Array(new SharedArrayBuffer(4))
-const endpointThread = new Worker(
-  `
-const { workerData, parentPort } = require('node:worker_threads')
+// the push endpoint: takes every POST and answers 201 as a push service does. A real push service runs
+// elsewhere, so its work should not take the cores from the server's event loop or from the clients whose
+// latency is measured: it runs in a process of its own started at the lowest priority (under `nice`, so that
+// every thread it has, V8's collector's included, inherits it; a worker thread of this process shared this
+// process's collector threads, which ran at normal priority). It reports how many requests it has answered.
+const endpointProc = spawn(
+  'nice',
+  [
+    '-n',
+    '19',
+    process.execPath,
+    '-e',
+    `
 const { createServer } = require('node:http')
-try { require('node:os').setPriority(19) } catch {}
-const count = new Int32Array(workerData.counter)
+let count = 0
+let told = 0
 const server = createServer((req, res) => {
   req.resume()
   req.on('end', () => {
-    Atomics.add(count, 0, 1)
+    count++
     res.writeHead(201)
     res.end()
   })
 })
-server.listen(0, workerData.host, () => parentPort.postMessage(server.address().port))
+setInterval(() => { if (count !== told) process.send((told = count)) }, 5)
+server.listen(0, ${JSON.stringify(HOST)}, () => process.send({ port: server.address().port }))
+process.on('disconnect', () => process.exit(0))
 `,
-  { eval: true, workerData: { counter: counter.buffer, host: HOST } },
+  ],
+  { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
 )
-const endpointPort = await new Promise<number>((r) => endpointThread.once('message', r))
+let answered = 0
+const endpointPort = await new Promise<number>((resolve, reject) => {
+  endpointProc.once('error', reject)
+  endpointProc.on('message', (m: number | { port: number }) => {
+    if (typeof m === 'number') answered = m
+    else resolve(m.port)
+  })
+})
 const endpointUrl = `http://${HOST}:${endpointPort}`
-const received = (): number => Atomics.load(counter, 0)
+const received = (): number => answered
 
 /** The server's CPU (µs, all threads and its event loop's thread) and how long its event loop waited for a core, since `from`. */
 function serverCpu(pid: number, from?: { all: number; loop: number; waited: number; t: number }) {
@@ -371,7 +387,7 @@ try {
   for (const c of [...senders, ...phases.flat().flatMap((p) => [p.from, p.to])]) c.close()
 } finally {
   await server.stop()
-  await endpointThread.terminate()
+  endpointProc.kill()
   await pg?.drop()
   rmSync(dir, { recursive: true, force: true })
 }

@@ -17,7 +17,8 @@
 // waiting for the worker's report (wal-limit.ts).
 //
 // The worker runs only while there is something to checkpoint: the first write starts it, and once the
-// log is all copied back and nothing has been written for `idleMs` it closes its connection and exits.
+// log is all copied back and nothing has been written for `idleMs` it empties the log file (the one moment
+// when taking the write lock for the length of a truncation holds up nobody), closes its connection and exits.
 // A thread with its own V8 isolate and SQLite connection is about 7 MB of RSS that a server nobody
 // writes to would carry for nothing; starting it again takes milliseconds, off the event loop.
 import { Worker } from 'node:worker_threads'
@@ -39,10 +40,12 @@ const timer = setInterval(() => {
     parentPort.postMessage({ error: String(e && e.message) })
   }
 }, workerData.everyMs)
-// 'stop' (the database closes): empty the log first; 'idle': only let go, the log is copied back already
+// 'stop' (the database closes): empty the log; 'idle': the log is copied back already, and the file, which
+// keeps its size while writes come (sqlite.ts), is emptied unless a write has just begun (busy: left as it is)
 parentPort.on('message', (m) => {
   clearInterval(timer)
-  if (m === 'stop') try { db.pragma('wal_checkpoint(TRUNCATE)') } catch {}
+  if (m === 'idle') db.pragma('busy_timeout = 0')
+  try { db.pragma('wal_checkpoint(TRUNCATE)') } catch {}
   db.close()
   process.exit(0)
 })

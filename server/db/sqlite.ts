@@ -18,8 +18,10 @@ export async function openSqlite(path: string, checkpoints: CheckpointOptions = 
   sql.pragma(`synchronous = ${process.env.SORI_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`)
   sql.pragma(`busy_timeout = ${BUSY_MS}`)
   sql.pragma('foreign_keys = ON')
-  // the WAL file is cut back to this when the log starts over (checkpointer.ts)
-  sql.pragma('journal_size_limit = 67108864')
+  // No journal_size_limit: with one, the first commit after the log starts over cuts the file back, and
+  // freeing 64 MB of cached pages took that commit 22 ms on the event loop (BENCHMARKS.md, bench:push).
+  // While the server is busy the file keeps its size and is written again from its start, which costs less
+  // than growing it; the checkpointer's worker empties it once writes have stopped (checkpointer.ts).
   const lock = new AsyncLock()
   let restartQueued = false
   // between two transactions: copies what the last passive checkpoint left so that the next commit

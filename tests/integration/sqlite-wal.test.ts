@@ -73,7 +73,7 @@ describe('sqlite write-ahead log', () => {
   )
 
   it(
-    'runs its worker only while there is something to checkpoint, and checkpoints again after a pause',
+    'runs its worker only while there is something to checkpoint, empties the log when writes stop, and checkpoints again after a pause',
     { timeout: 60_000 },
     async () => {
       const path = join(mkdtempSync(join(tmpdir(), 'sori-wal-')), 'idle.db')
@@ -88,6 +88,8 @@ describe('sqlite write-ahead log', () => {
       expect(threadsSince(before)).toEqual([])
       await db.run('INSERT INTO t (v) VALUES (?)', [randomBytes(16)])
       await untilAThreadComesAndGoes(before, 'the worker')
+      // the log file, which keeps its size while writes come, was emptied when they stopped
+      expect(walBytes(path)).toBe(0)
 
       // written after the pause: a worker starts again and copies the log back into the database file
       const fileSize = statSync(path).size
