@@ -56,6 +56,20 @@ describe.each(backends())('API input (%s)', (backend) => {
     expect(Number((await s.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM users'))?.n)).toBe(0)
   })
 
+  it('ignores a field it does not name, as a client of a later version sends (docs/protocol.md, Errors)', async () => {
+    const r = await api<{ token: string; user: { handle: string; name: string } }>(s, null, 'POST', '/api/signup', {
+      handle: 'later_client',
+      name: 'Later',
+      password: TEST_PASSWORD,
+      avatarColour: 'teal',
+    })
+    expect(r.status, JSON.stringify(r.body)).toBe(201)
+    expect(r.body.user).toMatchObject({ handle: 'later_client', name: 'Later' })
+    const direct = await api<ApiError>(s, r.body.token, 'POST', '/api/chats/direct', { userId: 'nobody000000', pinned: true })
+    // judged on the fields it names: an unknown user, not the extra field
+    expect(direct.status).toBe(404)
+  })
+
   it('refuses a 100 KB body with 413 too_large, with or without Content-Length, and keeps serving', async () => {
     const big = JSON.stringify({ handle: 'bigbody', name: 'B', password: TEST_PASSWORD, pad: 'x'.repeat(100 * 1024) })
     const r = await api<ApiError>(s, null, 'POST', '/api/signup', big)
