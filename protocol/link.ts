@@ -287,12 +287,44 @@ function checkEvent(v: unknown): string | null {
   return null
 }
 
+/** Whether `s` has no lone surrogate (String.prototype.isWellFormed, which older phones' browsers lack). */
+function wellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0xd800 || c > 0xdfff) continue
+    if (c > 0xdbff) return false
+    const d = s.charCodeAt(++i)
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false
+  }
+  return true
+}
+
+/**
+ * Why `v` would not arrive as it was sent in a chat message, or null. A Yjs update carries text as UTF-8,
+ * where a lone surrogate (a string cut through an emoji) becomes U+FFFD, and decodes a key "__proto__" as
+ * the object's prototype: the message would then differ from its ticket's template and be refused after
+ * the share screen had taken it.
+ */
+function unfaithful(v: unknown, depth = 0): string | null {
+  if (typeof v === 'string')
+    return wellFormed(v) ? null : `the text "${v.slice(0, 40)}" holds half of a character (cut through an emoji?)`
+  if (typeof v !== 'object' || v === null || depth > 8) return null
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '__proto__') return 'a template may not have a key "__proto__"'
+    const err = unfaithful(k, depth) ?? unfaithful(x, depth + 1)
+    if (err) return err
+  }
+  return null
+}
+
 /**
  * Returns an error text, or null when `t` is a well-formed template within the limits whose every URL is
  * of one of `domains` (the app's registered origins; null: URLs are checked for their scheme only).
  */
 export function checkTemplate(t: unknown, domains: readonly string[] | null): string | null {
   if (!isObj(t)) return 'the template is not an object'
+  const odd = unfaithful(t)
+  if (odd) return odd
   if (!(LINK_TEMPLATE_TYPES as readonly unknown[]).includes(t.type))
     return `the template type must be one of ${LINK_TEMPLATE_TYPES.join(', ')}`
   const type = t.type as LinkTemplateType

@@ -24,8 +24,9 @@ export function appName(v: unknown): string {
   if (typeof v !== 'string' || v.trim().length === 0) throw badRequest('An app needs a name.')
   const name = v.trim()
   if ([...name].length > APP_NAME_MAX) throw badRequest(`An app's name is at most ${APP_NAME_MAX} characters.`)
-  if (/[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u.test(name))
-    throw badRequest("An app's name has no control or direction characters.")
+  // \p{Cs}: half of a character, which a chat message carries as U+FFFD (so the card would not match its ticket)
+  if (/[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u.test(name))
+    throw badRequest("An app's name has no control or direction characters, and no half of a character.")
   return name
 }
 

@@ -19,6 +19,8 @@ let meet: ExampleSite
 let sori = ''
 /** an app whose domain is Sori's own origin, so that a Sori page can open the share screen (see the last test) */
 let benchKey = ''
+let devToken = ''
+let battleAppId = ''
 let ann: { context: BrowserContext; page: Page }
 let ben: { context: BrowserContext; page: Page }
 
@@ -33,6 +35,8 @@ beforeAll(async () => {
     launchUrl: `${battle.origin}/?{params}`,
   })
   battle.setAppKey(battleApp.appKey)
+  devToken = dev.token
+  battleAppId = battleApp.id
   const meetApp = await registerApp(app.server, dev.token, { name: 'Meet', domains: [meet.origin] })
   meet.setAppKey(meetApp.appKey)
   benchKey = (await registerApp(app.server, dev.token, { name: 'Bench', domains: [sori] })).appKey
@@ -116,6 +120,29 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
   await expect.poll(() => game.locator('#result').textContent(), { timeout: 20_000 }).toBe('You lose. They played Rock.')
   await game.close()
 }, 180_000)
+
+test("an app opened by a scheme of its own, which may not be installed: the card offers the button's web page", async () => {
+  const patch = (launchUrl: string) => api(app.server, devToken, 'PATCH', `/api/apps/${battleAppId}`, { launchUrl })
+  expect((await patch('battle://open?{params}')).status).toBe(200)
+  try {
+    // a new page load asks for the app's launch URL again
+    await ben.page.reload()
+    const invite = card(ben.page, 'Rock, paper, scissors: battle me!')
+    await invite.waitFor({ timeout: 20_000 })
+    await invite.getByRole('button', { name: 'Play', exact: true }).click()
+    const offer = invite.getByRole('link', { name: /^Open \W?Battle\W? on the web$/ })
+    await offer.waitFor({ timeout: 10_000 })
+    const [web] = await Promise.all([ben.context.waitForEvent('page', { timeout: 15_000 }), offer.click()])
+    await web.waitForLoadState()
+    // the button's mobileWebUrl (Ben is on a phone): the same battle, on the game's web page
+    expect(web.url()).toMatch(new RegExp(`^${battle.origin.replace(/[.]/g, '\\.')}/\\?battle=[a-z0-9]{10}$`))
+    expect(await web.evaluate(() => [window.opener === null, document.referrer])).toEqual([true, ''])
+    await web.close()
+  } finally {
+    await patch(`${battle.origin}/?{params}`)
+    await ben.page.reload()
+  }
+}, 120_000)
 
 test('a meeting place shared from Meet on a phone arrives as a location card', async () => {
   // Ben on his phone: the share screen opens in a new tab of the phone's size

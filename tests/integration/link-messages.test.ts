@@ -222,6 +222,34 @@ describe.each(backends())('link messages (%s)', (backend) => {
     expect((await ticket(ann.token, { appKey: app.appKey, origin: ORIGIN, template: invite })).status).toBe(404)
   })
 
+  it('refuses a ticket whose card would not arrive as written: a title cut through an emoji, a "__proto__" key', async () => {
+    const { ann, bob, app, chat } = await setup()
+    // the SDK's string bug: 'Battle me 😀'.slice(0, -1) leaves half of the emoji, which a message carries as U+FFFD
+    const cut = await ticket(ann.token, {
+      appKey: app.appKey,
+      origin: ORIGIN,
+      template: feed({ title: 'Battle me 😀'.slice(0, -1) }),
+    })
+    expect(cut.status).toBe(400)
+    expect(cut.body.error.message).toContain('half of a character')
+    // a key a message's decoding would turn into the object's prototype (sent as raw JSON: a literal can't hold it)
+    const proto = JSON.stringify({ appKey: app.appKey, origin: ORIGIN, template: invite }).replace(
+      '"params":{"battle":"42"}',
+      '"params":{"battle":"42","__proto__":"x"}',
+    )
+    expect(proto).toContain('__proto__')
+    const p = await api<ApiError>(suite.server, ann.token, 'POST', '/api/share/tickets', proto)
+    expect(p.status).toBe(400)
+    expect(p.body.error.message).toContain('__proto__')
+    // a whole emoji is fine, and its card arrives
+    const t = await goodTicket(ann.token, app.appKey, feed({ title: 'Battle me 😀' }))
+    const a = await open(ann.token, pageDoc(chat.id, 0))
+    const b = await open(bob.token, pageDoc(chat.id, 0))
+    msgs(a).push([linkMessage(ann.user.id, t)])
+    await until(() => msgs(b).length === 1, 'bob to get the card')
+    expect(msgs(b).get(0).link?.template).toEqual(feed({ title: 'Battle me 😀' }))
+  })
+
   it('refuses, applying nothing, a card that does not repeat a live ticket of its sender’s exactly', async () => {
     const { ann, bob, dev, app, chat } = await setup()
     const t = await goodTicket(ann.token, app.appKey)

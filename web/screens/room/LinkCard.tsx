@@ -1,7 +1,8 @@
 // A Sori Link card (protocol/link.ts): what an app's page sent into the chat through Sori's share screen,
 // drawn from its template (feed, list, location, commerce, text, calendar) with the sending app named
 // under it. A tap opens the app: its launch URL with the button's params, else the mobile web URL on a
-// phone, else the web URL (KakaoLink's order). The app learns only what its own page put in the card:
+// phone, else the web URL (KakaoLink's order); where the launch URL is the app's own scheme, which opens
+// nothing when the app is not installed, the card also offers the web URL. The app learns only what its own page put in the card:
 // Sori adds no session, identity or referrer, and the new page gets no handle on this one.
 //
 // Pictures: a chat never loads a third party's image directly (it would tell the app who reads the chat,
@@ -82,6 +83,10 @@ function openable(url: string | undefined): string | null {
   }
 }
 
+/** The web page of a link: the mobile one on a phone, else the other. */
+const webUrl = (target: LinkTarget, onPhone: boolean): string | null =>
+  openable(onPhone ? (target.mobileWebUrl ?? target.webUrl) : (target.webUrl ?? target.mobileWebUrl))
+
 /**
  * Where a tap goes (KakaoLink's order): a link with params opens the app's launch URL with them, else the
  * mobile web URL on a phone, else the web URL. (A link without params names a web page, as Kakao's links
@@ -89,18 +94,24 @@ function openable(url: string | undefined): string | null {
  */
 function targetUrl(target: LinkTarget, launchUrl: string | null, onPhone: boolean): string | null {
   if (launchUrl && target.params) return openable(launchUrl.replace('{params}', new URLSearchParams(target.params).toString()))
-  const web = onPhone ? (target.mobileWebUrl ?? target.webUrl) : (target.webUrl ?? target.mobileWebUrl)
-  return openable(web)
+  return webUrl(target, onPhone)
 }
 
 /** Opens the app at `target`; false when the app was turned off (its card stays, and says so). */
-async function openTarget(appId: string, target: LinkTarget): Promise<boolean> {
+async function openTarget(appId: string, target: LinkTarget, offer: (url: string) => void): Promise<boolean> {
   const app = await appInfo(appId)
   if (app?.disabled) return false
   // offline (no answer): the web URL still opens
-  const url = targetUrl(target, app ? app.launchUrl : null, phone())
+  const onPhone = phone()
+  const url = targetUrl(target, app ? app.launchUrl : null, onPhone)
+  if (!url) return true
   // no opener, no referrer: the app's page can neither reach back into Sori nor learn where it was opened from
-  if (url) window.open(url, '_blank', 'noopener,noreferrer')
+  window.open(url, '_blank', 'noopener,noreferrer')
+  // An app's own scheme (battle://...) opens the app, or nothing where none is installed, and no browser
+  // says which: the card then offers the link's web page, for a tap of its own. (An http(s) launch URL
+  // is a web page wherever no app takes it.)
+  const web = webUrl(target, onPhone)
+  if (!/^https?:/i.test(url) && web) offer(web)
   return true
 }
 
@@ -213,7 +224,12 @@ const Part = ({ class: cls, children }: { class: string; onTap: () => void; chil
 export function LinkCard({ link, preview }: { link: LinkPayload; preview?: boolean }) {
   const { template: tpl, app } = link
   const [gone, setGone] = useState(false)
-  const open = (target: LinkTarget) => () => void openTarget(app.id, target).then((opened) => setGone(!opened))
+  // the web page of a link whose app may not have opened (openTarget)
+  const [offered, setOffered] = useState<string | null>(null)
+  const open = (target: LinkTarget) => () => {
+    setOffered(null)
+    void openTarget(app.id, target, setOffered).then((opened) => setGone(!opened))
+  }
   // in the preview, the card's parts are text to read, not controls
   const Tap = preview ? Part : Control
   const buttons: LinkButton[] = tpl.buttons ?? []
@@ -250,6 +266,11 @@ export function LinkCard({ link, preview }: { link: LinkPayload; preview?: boole
               </a>
             ))}
         </span>
+      )}
+      {offered && (
+        <a class="sori-link__web" href={offered} target="_blank" rel="noopener noreferrer">
+          {t('link.openWeb', { app: isolate(app.name) })}
+        </a>
       )}
       {gone && (
         <span class="sori-link__gone" role="status">
