@@ -155,7 +155,7 @@ const unknownField = (o: Record<string, unknown>, allowed: readonly string[]) =>
  * literal) and a port, nothing else (no credentials, no backslash, no percent-encoding, no whitespace), so
  * that the origin read here is the one a browser goes to.
  */
-const WEB_URL_RE = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(?:[/?#][^\s\p{Cc}\\]*)?$/u
+const WEB_URL_RE = /^([Hh][Tt][Tt][Pp][Ss]?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(?:[/?#][^\s\p{Cc}\\]*)?$/u
 
 /**
  * Where `url` points when it is an http(s) URL of at most LINK_URL_MAX characters (see WEB_URL_RE): its

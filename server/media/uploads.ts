@@ -84,7 +84,10 @@ export function cleanName(raw: string | undefined): string {
   if (!raw) return ''
   const base = raw.split(/[/\\]/).pop() ?? ''
   // eslint-disable-next-line no-control-regex -- control characters are what this removes
-  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
+  // (U+061C, the Arabic letter mark, is a direction mark as U+200E/F are)
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
+  // "." and ".." name a folder, not a file
+  if (/^\.+$/.test(clean)) return ''
   // cut by code points, so that no half of a surrogate pair is left at the end
   return [...clean].reduce((s, ch) => (s.length + ch.length <= MAX_MEDIA_NAME_CHARS ? s + ch : s), '')
 }

@@ -241,6 +241,8 @@ describe.each(backends())('link messages (%s)', (backend) => {
     const p = await api<ApiError>(suite.server, ann.token, 'POST', '/api/share/tickets', proto)
     expect(p.status).toBe(400)
     expect(p.body.error.message).toContain('__proto__')
+    // a scheme and host in capitals are the same origin, as in a browser
+    await goodTicket(ann.token, app.appKey, feed({ link: { webUrl: 'HTTPS://Battle.Example/b/42' } }))
     // a whole emoji is fine, and its card arrives
     const t = await goodTicket(ann.token, app.appKey, feed({ title: 'Battle me 😀' }))
     const a = await open(ann.token, pageDoc(chat.id, 0))

@@ -223,6 +223,11 @@ describe.each(backends())('media uploads (%s)', (backend) => {
       `../../etc/\u202e${'가'.repeat(300)}.txt`,
     )
     expect(named.name).toBe('가'.repeat(200))
+    // an Arabic letter mark turns the name around as the other direction marks do; a folder's name is none
+    const marked = await upload(suite.server, a.token, chat.id, 'file', Buffer.from('hi'), `invoice\u061c\u202egpj.exe`)
+    expect(marked.name).toBe('invoicegpj.exe')
+    for (const dots of ['..', '.', '../..'])
+      expect((await upload(suite.server, a.token, chat.id, 'file', Buffer.from('hi'), dots)).name ?? '', dots).toBe('')
   })
 
   it('PATCH: only the uploader, only offset+octet-stream, never past the declared size', async () => {
