@@ -83,8 +83,8 @@ const isKind = (k: unknown): k is MediaKind => typeof k === 'string' && (KINDS a
 export function cleanName(raw: string | undefined): string {
   if (!raw) return ''
   const base = raw.split(/[/\\]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   // (U+061C, the Arabic letter mark, is a direction mark as U+200E/F are)
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
   // "." and ".." name a folder, not a file
   if (/^\.+$/.test(clean)) return ''

@@ -90,6 +90,17 @@ test('at 1280×800 the list and the open chat are side by side; the title counts
   await page.getByRole('navigation').getByRole('link', { name: 'Friends' }).click()
   await page.locator('.shell__side').getByRole('heading', { name: 'Friends', exact: true }).waitFor()
   await page.getByText('Choose a chat to open it here.').waitFor()
+  // the tab that is lit is the list's on the left, whatever opened beside it: a chat from Friends, channels
+  const tab = (name: string) => page.getByRole('navigation').getByRole('link', { name }).getAttribute('aria-current')
+  await expect(tab('Friends')).resolves.toBe('page')
+  await page.evaluate(() => (location.hash = '#/channels'))
+  await page.locator('.shell__main').getByRole('heading', { name: 'Channels' }).waitFor()
+  await expect(tab('Friends')).resolves.toBe('page')
+  await expect(tab('Chats')).resolves.toBe(null)
+  await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click()
+  await page.locator('.shell__main').getByRole('heading', { name: 'Settings' }).waitFor()
+  await expect(tab('Settings')).resolves.toBe('page')
+  await expect(tab('Friends')).resolves.toBe(null)
   await context.close()
 
   // a phone keeps one screen at a time: the chat covers the list and the tab bar

@@ -152,7 +152,7 @@ export default function SignedIn() {
           <div class="shell__side" id={opened ? undefined : 'main'} role={opened ? undefined : 'main'}>
             {/* one element in every case, so that the list keeps its scroll when something opens */}
             <Screen name={side} arg={isList(name) ? arg : ''} />
-            <TabBar />
+            <TabBar list={side} />
           </div>
           <div class="shell__main" id={opened ? 'main' : undefined} role={opened ? 'main' : undefined}>
             {opened ? (

@@ -13,9 +13,10 @@ const TABS: Array<[RouteName, string, ComponentType]> = [
   ['settings', 'nav.settings', IconSettings],
 ]
 
-export function TabBar() {
-  // on a wide screen the bar stays beside an open chat, which belongs to Chats
-  const current = route.value.name === 'chat' ? 'chats' : route.value.name
+/** `list`: on a wide screen, the list beside what is open, whose tab is the current one unless a tab's own screen is open */
+export function TabBar({ list }: { list?: RouteName } = {}) {
+  const name = route.value.name
+  const current = TABS.some(([tab]) => tab === name) ? name : (list ?? (name === 'chat' ? 'chats' : name))
   // muted chats keep their own count but stay out of the total
   const unread = unreadTotal.value
   return (

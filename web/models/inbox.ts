@@ -1,10 +1,11 @@
 // The chat list, from the user's inbox doc u:<me> (server-written; stored in Dexie, so it shows offline).
-import { computed, signal, type ReadonlySignal } from '@preact/signals'
+import { computed, effect, signal, type ReadonlySignal } from '@preact/signals'
 import type * as Y from 'yjs'
 import { inboxDoc } from '../../protocol/docs.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import { messagesAt } from '../kinds/index.ts'
 import { inboxChats } from '../kinds/inbox.ts'
+import { connection } from '../sync/connection.ts'
 import { openDoc } from '../sync/docs.ts'
 import { unsentDocs } from '../sync/outbox.ts'
 import { bindChatSettings, unreadCount } from './chat-settings.ts'
@@ -17,6 +18,13 @@ export interface ChatListItem extends InboxEntry {
 export const chatList = signal<ChatListItem[]>([])
 /** false until the stored inbox has been read (lets the UI tell "no chats" from "not loaded yet") */
 export const chatListLoaded = signal(false)
+/**
+ * The list is known: the server's (synced once) or this device's (not empty). Before that an empty list
+ * says nothing: on a new device the chats are on their way, and "no chats yet" would be wrong.
+ */
+export const chatListKnown = signal(false)
+/** Whether an empty list is "no chats yet": it is known, or the phone is offline (nothing more will come now). */
+export const chatListEmptyShown: ReadonlySignal<boolean> = computed(() => chatListKnown.value || connection.value === 'offline')
 
 /** Chats holding messages (or edits) written on this device that the server has not acknowledged yet. */
 export const unsentChats: ReadonlySignal<ReadonlySet<string>> = computed(() => {
@@ -48,9 +56,15 @@ export function startInbox(userId: string): () => void {
   void ref.loaded.then(() => {
     read()
     chatListLoaded.value = true
+    if (chats.size > 0) chatListKnown.value = true
+  })
+  const stopKnown = effect(() => {
+    if (ref.synced.value) chatListKnown.value = true
   })
   const stopLive = ref.live()
   return () => {
+    stopKnown()
+    chatListKnown.value = false
     chats.unobserve(onChange)
     stopSettings()
     stopLive()

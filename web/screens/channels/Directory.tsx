@@ -34,12 +34,18 @@ export default function Directory() {
     }
   }, [q, category, inMine])
 
+  /** channels whose follow or unfollow is under way: their button takes no second tap */
+  const [pending, setPending] = useState<ReadonlySet<string>>(new Set())
   async function toggle(c: Channel) {
+    if (pending.has(c.id)) return
+    setPending((p) => new Set([...p, c.id]))
     try {
       const next = await follow(c.id, !c.following)
       setList((l) => l?.map((x) => (x.id === c.id ? next : x)) ?? null)
     } catch (e) {
       setError(errorText(e))
+    } finally {
+      setPending((p) => new Set([...p].filter((id) => id !== c.id)))
     }
   }
 
@@ -116,7 +122,12 @@ export default function Directory() {
                   </span>
                 </a>
                 {!c.blocked && !c.admin && (
-                  <button class={c.following ? 'btn btn--small' : 'btn btn--small btn--primary'} onClick={() => void toggle(c)}>
+                  <button
+                    class={c.following ? 'btn btn--small' : 'btn btn--small btn--primary'}
+                    disabled={pending.has(c.id)}
+                    aria-busy={pending.has(c.id)}
+                    onClick={() => void toggle(c)}
+                  >
                     {c.following ? t('channels.unfollow') : t('channels.follow')}
                   </button>
                 )}

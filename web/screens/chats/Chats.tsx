@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import {
   channelList,
   chatList,
+  chatListEmptyShown,
   chatSettings,
   listsOf,
   me,
@@ -135,12 +136,17 @@ export function Chats() {
           <p>{t('chats.archivedEmpty')}</p>
         </div>
       ) : list.length === 0 && archived.length === 0 && channels.length === 0 ? (
-        <div class="empty">
-          <p>{t('chats.empty')}</p>
-          <a class="btn btn--primary" href="#/friends">
-            {t('chats.findFriends')}
-          </a>
-        </div>
+        // not "no chats yet" before the list is known (a new device's chats are on their way), unless offline
+        !chatListEmptyShown.value ? (
+          <div class="empty" aria-busy="true" />
+        ) : (
+          <div class="empty">
+            <p>{t('chats.empty')}</p>
+            <a class="btn btn--primary" href="#/friends">
+              {t('chats.findFriends')}
+            </a>
+          </div>
+        )
       ) : (
         <ul class="list" aria-label={archivedView ? t('chats.archived') : t('chats.title')}>
           {rows.map((r) => {

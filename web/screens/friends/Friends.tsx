@@ -25,6 +25,8 @@ export default function Friends() {
   const [open, setOpen] = useState<Profile | null>(null)
   const [blocking, setBlocking] = useState<Profile | null>(null)
   const [sharing, setSharing] = useState(false)
+  // a request under way: its button shows it and takes no second tap (a slow network takes seconds)
+  const [busy, setBusy] = useState(false)
 
   const friendIds = new Set((data?.friends ?? []).map((p) => p.id))
   const list = sortByName(data?.friends ?? [])
@@ -40,18 +42,25 @@ export default function Friends() {
       setError(t('errors.handle_invalid'))
       return
     }
+    setBusy(true)
     try {
       setFound((await findByHandle(h)) ?? 'none')
     } catch (err) {
       setError(errorText(err))
+    } finally {
+      setBusy(false)
     }
   }
   async function act(fn: () => Promise<void>) {
+    if (busy) return
     setError('')
+    setBusy(true)
     try {
       await fn()
     } catch (err) {
       setError(errorText(err))
+    } finally {
+      setBusy(false)
     }
   }
 
@@ -103,7 +112,7 @@ export default function Friends() {
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
           />
-          <button class="btn btn--primary" type="submit">
+          <button class="btn btn--primary" type="submit" disabled={busy} aria-busy={busy}>
             {t('friends.find')}
           </button>
         </form>
@@ -126,6 +135,7 @@ export default function Friends() {
               ) : (
                 <button
                   class="btn btn--small btn--primary"
+                  disabled={busy}
                   onClick={() =>
                     act(async () => {
                       await addFriend(found.id)
@@ -157,6 +167,7 @@ export default function Friends() {
                   <span class="row__actions">
                     <button
                       class="btn btn--small btn--primary"
+                      disabled={busy}
                       onClick={() => act(() => addFriend(p.id))}
                       aria-label={t('friends.addBackName', { name: neutral(p.name) })}
                     >
@@ -164,6 +175,7 @@ export default function Friends() {
                     </button>
                     <button
                       class="btn btn--small"
+                      disabled={busy}
                       onClick={() => act(() => hideFriend(p.id))}
                       aria-label={t('friends.hideName', { name: neutral(p.name) })}
                     >
@@ -227,6 +239,7 @@ export default function Friends() {
                   </button>
                   <button
                     class="btn btn--small"
+                    disabled={busy}
                     onClick={() => act(() => unblockFriend(p.id))}
                     aria-label={t('friends.unblockName', { name: neutral(personName(p)) })}
                   >

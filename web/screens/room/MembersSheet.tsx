@@ -205,10 +205,19 @@ export function MembersSheet({
             <button class="row row--open" onClick={() => setViewing(p)}>
               <Avatar id={p.id} name={p.name} size={40} photo={p.photo} />
               <span class="row__body">
-                <span class="row__title">
-                  <UserText text={p.name} />
-                  {p.id === myId && <span class="muted"> {t('members.you')}</span>}
-                </span>
+                {p.id === myId ? (
+                  // the marker stays whole however long the name, which is what gets cut
+                  <span class="row__title row__title--tagged">
+                    <span class="row__name">
+                      <UserText text={p.name} />
+                    </span>
+                    <span class="muted row__tag"> {t('members.you')}</span>
+                  </span>
+                ) : (
+                  <span class="row__title">
+                    <UserText text={p.name} />
+                  </span>
+                )}
                 <span class="row__sub">
                   @{p.handle}
                   {group && p.id === chat.owner && <> · {t('members.owner')}</>}
