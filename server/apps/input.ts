@@ -18,7 +18,25 @@ export const TEMPLATES_PER_APP = 50
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1'])
 
 /** Schemes a launch URL may never have: they run script, read local data or name the browser's own objects. */
-const FORBIDDEN_SCHEMES = new Set(['javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'filesystem', 'view-source'])
+const FORBIDDEN_SCHEMES = new Set([
+  'javascript',
+  'livescript',
+  'mocha',
+  'data',
+  'file',
+  'vbscript',
+  'blob',
+  'about',
+  'filesystem',
+  'view-source',
+  'jar',
+  'resource',
+  'chrome',
+  'chrome-extension',
+  'moz-extension',
+  'edge',
+  'opera',
+])
 
 export function appName(v: unknown): string {
   if (typeof v !== 'string' || v.trim().length === 0) throw badRequest('An app needs a name.')

@@ -63,23 +63,30 @@ export function isJsonValue(v: unknown, depth = 0): boolean {
 const MAX_VALUE_DEPTH = 32
 
 /**
- * Every object in `v`, at any depth, is a plain object or a plain array. Yjs decodes an object's keys with
- * `obj[key] = value`, so a key "__proto__" sets the object's prototype: its fields are then inherited,
- * invisible to a check of own keys (a link card's buttons, a template compared with its ticket's) yet
- * read by the app like any other, and gone once the server re-encodes the document.
+ * Why `v` may not be written, or null: every object in it, at any depth, must be a plain object or a plain
+ * array, at most MAX_VALUE_DEPTH deep. Yjs decodes an object's keys with `obj[key] = value`, so a key
+ * "__proto__" sets the object's prototype: its fields are then inherited, invisible to a check of own keys
+ * (a link card's buttons, a template compared with its ticket's) yet read by the app like any other, and
+ * gone once the server re-encodes the document.
  */
-export function plainAtAnyDepth(v: unknown, depth = 0): boolean {
-  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return true
-  if (depth > MAX_VALUE_DEPTH) return false
+export function valueFault(v: unknown, depth = 0): string | null {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return null
+  if (depth > MAX_VALUE_DEPTH) return `value is nested deeper than ${MAX_VALUE_DEPTH} levels`
   if (Array.isArray(v)) {
-    if (Object.getPrototypeOf(v) !== Array.prototype) return false
-    for (const x of v) if (!plainAtAnyDepth(x, depth + 1)) return false
-    return true
+    if (Object.getPrototypeOf(v) !== Array.prototype) return 'value holds an object that is not plain'
+    for (const x of v) {
+      const err = valueFault(x, depth + 1)
+      if (err) return err
+    }
+    return null
   }
-  if (!isPlain(v)) return false
+  if (!isPlain(v)) return 'value holds an object that is not plain'
   // own keys only: the prototype was checked above
-  for (const k in v) if (!plainAtAnyDepth((v as Record<string, unknown>)[k], depth + 1)) return false
-  return true
+  for (const k in v) {
+    const err = valueFault((v as Record<string, unknown>)[k], depth + 1)
+    if (err) return err
+  }
+  return null
 }
 
 /** What Y.decodeUpdate returns. */
@@ -266,7 +273,10 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
     const values = isAny ? (content as Y.ContentAny).arr : null
     if (values && newLen > 0)
-      for (const v of values) if (!plainAtAnyDepth(v)) return refuse('value holds an object that is not plain')
+      for (const v of values) {
+        const fault = valueFault(v)
+        if (fault) return refuse(fault)
+      }
     if (rule.type === 'array') {
       if (sub !== null) return refuse(`${root} is an array`)
       if (!values) return refuse(rule.undeletable)

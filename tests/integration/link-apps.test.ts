@@ -153,6 +153,8 @@ describe.each(backends())('link apps (%s)', (backend) => {
       ['a file: launch URL', { ...base, launchUrl: 'file:///etc/passwd?{params}' }],
       ['a vbscript: launch URL', { ...base, launchUrl: 'vbscript:msgbox({params})' }],
       ['a blob: launch URL', { ...base, launchUrl: 'blob:https://ok.example/{params}' }],
+      ['a livescript: launch URL', { ...base, launchUrl: 'LiveScript:alert({params})' }],
+      ["a browser's own page", { ...base, launchUrl: 'chrome://settings/?{params}' }],
       ['a launch URL without {params}', { ...base, launchUrl: 'battle://open' }],
       ['an http launch URL on the internet', { ...base, launchUrl: 'http://ok.example/play?{params}' }],
       ['an http webhook', { ...base, webhookUrl: 'http://hooks.example/sori' }],

@@ -77,10 +77,12 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     expect(raw.acks().some((sv) => sv.has(attackerClient))).toBe(false)
   }
 
+  /** The attack, refused as expectRefusedOnPage says; the socket it came on, closed, to read the reason from. */
   async function attackPage(s: Scene, attacker: User, client: number, mutate: (d: Y.Doc) => void, docName = s.page) {
     const raw = await rawOpen(docName, attacker)
     const { update } = await craft(raw, client, mutate)
     await expectRefusedOnPage(s, raw, update, client)
+    return raw
   }
 
   const push =
@@ -364,6 +366,14 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     // also deeper down, in a value the schema checks by its own keys
     const deep: unknown = JSON.parse(own.replace(/^\{/, '{"reply":{"__proto__":{"id":"x"}},'))
     await attackPage(s, s.b, freshClientId(), push(deep))
+  })
+
+  it('refuses a value nested deeper than 32 levels, and says so', async () => {
+    const s = await scene()
+    let nested: unknown = 'bottom'
+    for (let i = 0; i < 40; i++) nested = { down: nested }
+    const raw = await attackPage(s, s.b, freshClientId(), push({ ...message(s.b.id, 'deep'), reply: nested }))
+    expect((await raw.closeCode()).reason).toBe('value is nested deeper than 32 levels')
   })
 
   it('refuses an insert into the middle of `msgs` (an item with a right origin)', async () => {

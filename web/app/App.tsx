@@ -43,7 +43,9 @@ export function App() {
   useFocusHeading(user ? `${route.value.name}/${route.value.arg}` : 'welcome')
   if (!user) {
     return (
-      <div class="shell shell--welcome">
+      // a field in focus: someone is signing in, so the signed-in app's chunk starts coming now rather than
+      // after the tap (seconds of a blank screen on a slow network); a visit that only looks loads none of it
+      <div class="shell shell--welcome" onFocusIn={() => SignedIn.preload()}>
         <UpdatePrompt />
         <Welcome />
       </div>

@@ -72,7 +72,20 @@ function Picture({ appId, url }: { appId: string; url: string }) {
 const phone = (): boolean => matchMedia('(pointer: coarse)').matches
 
 /** Schemes a card never opens, whatever the app registered: they would run in or read from Sori's page. */
-const NEVER = new Set(['javascript:', 'data:', 'vbscript:', 'blob:', 'file:', 'about:'])
+const NEVER = new Set([
+  'javascript:',
+  'livescript:',
+  'mocha:',
+  'data:',
+  'vbscript:',
+  'blob:',
+  'file:',
+  'about:',
+  'filesystem:',
+  'view-source:',
+  'chrome:',
+  'chrome-extension:',
+])
 
 function openable(url: string | undefined): string | null {
   if (!url) return null
