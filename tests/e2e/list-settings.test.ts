@@ -225,3 +225,34 @@ test('leaving a group from the list asks first', async () => {
   expect(listed.body.map((c) => c.id)).not.toContain(group.id)
   await context.close()
 })
+
+test('a new device never says "No chats yet" while its chats are on their way', async () => {
+  const kim = await signUp(app.server, 'kim.first', 'Kim')
+  const lee = await signUp(app.server, 'lee.first', 'Lee')
+  const chat = await friends(kim, lee)
+  await say(lee, chat.id, 'Welcome back')
+
+  const { context, page } = await phone(app.browser)
+  // the sync sockets open but hear nothing from the server, as on a network that is slow to answer
+  const held: Array<{ close(): Promise<void> }> = []
+  let holding = true
+  await page.routeWebSocket(/\/sync\//, (ws) => {
+    if (holding) held.push(ws)
+    else ws.connectToServer()
+  })
+  // anything that ever reads "No chats yet" is noted, however briefly it was there
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.body?.textContent?.includes('No chats yet')) (window as unknown as { sawEmpty: boolean }).sawEmpty = true
+    }).observe(document, { childList: true, subtree: true, characterData: true })
+  })
+  await signInInUi(page, app.server.url, 'kim.first')
+  await expect.poll(() => held.length, { timeout: 20_000 }).toBeGreaterThan(0)
+  await page.locator('.empty[aria-busy="true"]').waitFor()
+  // the server answers: the sockets reconnect, unheld, and the chat comes
+  holding = false
+  for (const ws of held) await ws.close()
+  await row(page, 'Lee').getByText('Welcome back').waitFor({ timeout: 20_000 })
+  expect(await page.evaluate(() => (window as unknown as { sawEmpty?: boolean }).sawEmpty ?? false)).toBe(false)
+  await context.close()
+})
