@@ -99,6 +99,9 @@ export const COUPON_CELL_RE = /^[0-9b-hjkmnp-z]{1,5}$/
 export const MAX_COUPON_TITLE_CHARS = 60
 export const MAX_COUPON_TERMS_CHARS = 500
 export const MAX_COUPON_QUANTITY = 1_000_000
+/** The earliest `validFrom` (no "valid from Jan 1, 1970"), and how far after now `validTo` may be. */
+export const COUPON_EARLIEST = Date.UTC(2020, 0, 1)
+export const COUPON_LONGEST_MS = 5 * 366 * 24 * 3_600_000
 export const MAX_COUPON_STORES = 50
 export const MAX_STORE_NAME_CHARS = 60
 /** How long a code shown at a store is good for. */

@@ -31,4 +31,9 @@ export const CLOSE = {
   RESYNC: 4008,
   /** the server is shutting down or the document was reloaded after a storage error (not permanent) */
   RELOAD: 4012,
+  /**
+   * an update over a rate limit (a channel's posts a minute): nothing it carried was applied; reconnect
+   * after some seconds and send it again, as it will then pass (not permanent)
+   */
+  SLOW_DOWN: 4029,
 } as const

@@ -1,6 +1,8 @@
 // Checking the body of POST /api/channels/:id/coupons. Every failure is a 400 naming the field.
 import {
   COUPON_CELL_RE,
+  COUPON_EARLIEST,
+  COUPON_LONGEST_MS,
   MAX_COUPON_QUANTITY,
   MAX_COUPON_STORES,
   MAX_COUPON_TERMS_CHARS,
@@ -40,6 +42,9 @@ export function checkNewCoupon(b: JsonObject): CheckedCoupon {
   const validTo = ms(b.validTo, 'validTo')
   if (validTo <= validFrom) throw badRequest('"validTo" must come after "validFrom".')
   if (validTo <= Date.now()) throw badRequest('"validTo" is in the past.')
+  // times a shop means: followers would read "valid from Jan 1, 1970", or a date their grandchildren see
+  if (validFrom < COUPON_EARLIEST) throw badRequest('"validFrom" is before 2020.')
+  if (validTo > Date.now() + COUPON_LONGEST_MS) throw badRequest('"validTo" is more than 5 years away.')
   const q = b.quantity
   if (typeof q !== 'number' || !Number.isSafeInteger(q) || q < 1 || q > MAX_COUPON_QUANTITY)
     throw badRequest(`"quantity" must be a whole number from 1 to ${MAX_COUPON_QUANTITY}.`)

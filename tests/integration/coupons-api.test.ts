@@ -105,7 +105,7 @@ describe.each(backends())('coupons (%s)', (backend) => {
       (
         await call(other, 'POST', `/api/channels/${ch.id}/coupons`, {
           title: 'mine',
-          validFrom: 0,
+          validFrom: Date.now(),
           validTo: Date.now() + day,
           quantity: 1,
         })
@@ -120,6 +120,8 @@ describe.each(backends())('coupons (%s)', (backend) => {
       ['too many', { quantity: 1_000_001 }],
       ['a fraction', { quantity: 1.5 }],
       ['to before from', { validTo: Date.now() - 1, validFrom: Date.now() - day }],
+      ['from 1970', { validFrom: 0 }],
+      ['to a century ahead', { validTo: Date.now() + 100 * 365 * day }],
       ['a precise location', { stores: [{ name: 'A', cell: 'wydm6xyz' }] }],
       ['coordinates', { stores: [{ name: 'A', cell: '37.49,127.02' }] }],
       ['an unknown field', { remaining: 3 }],

@@ -8,6 +8,7 @@
 // spares duplicate sockets.
 import { effect, signal } from '@preact/signals'
 import type { WebsocketProvider } from 'y-websocket'
+import { CLOSE } from '../../protocol/wire.ts'
 import { chatOf } from '../kinds/index.ts'
 import { dropMark, watchUnsent } from '../store/outbox.ts'
 import { stashedDocs } from '../store/stash.ts'
@@ -117,8 +118,9 @@ export function startOutbox(dbName: string): () => void {
       const onClose = (event: CloseEvent | null): void => {
         const code = event?.code ?? 0
         if (code >= 4400 && code < 4500) giveUp()
-        // a failure that is not the network's: the server keeps refusing this doc at the upgrade
-        else if (connection.peek() === 'online' && ++failures >= GIVE_UP_FAILURES) giveUp()
+        // a failure that is not the network's: the server keeps refusing this doc at the upgrade (a rate
+        // limit is not one: what it refused is sent again once the limit lets it through)
+        else if (code !== CLOSE.SLOW_DOWN && connection.peek() === 'online' && ++failures >= GIVE_UP_FAILURES) giveUp()
       }
       const onStatus = ({ status }: { status: string }): void => {
         if (status === 'connected') failures = 0

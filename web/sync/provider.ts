@@ -106,18 +106,26 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
 /**
  * y-websocket retries after exactly 2^n × 100 ms, so every client of a server that went away (a node
  * restarting or draining: 4012) would come back in the same instant. The retry is ours instead, at a
- * random point of that interval (at least 100 ms; within 1 s after a 4012); y-websocket's own timer finds
+ * random point of that interval (at least 100 ms; within 1 s after a 4012; 5–15 s after a 4029); y-websocket's own timer finds
  * `shouldConnect` false and does nothing.
  */
 function jitteredRetry(p: WebsocketProvider, code: number): void {
-  const cap = code === CLOSE.RELOAD ? 1000 : Math.min(2 ** (p.wsUnsuccessfulReconnects + 1) * 100, p.maxBackoffTime)
+  // over a rate limit (4029), what was refused is sent again when the socket is back: some seconds later,
+  // so that it passes, and not in step with the other tabs and devices of the same channel's admins
+  const slow = code === CLOSE.SLOW_DOWN
+  const cap = slow
+    ? 10_000
+    : code === CLOSE.RELOAD
+      ? 1000
+      : Math.min(2 ** (p.wsUnsuccessfulReconnects + 1) * 100, p.maxBackoffTime)
+  const floor = slow ? 5_000 : 100
   p.shouldConnect = false
   const timer = setTimeout(
     () => {
       retries.delete(p)
       p.connect()
     },
-    100 + Math.random() * cap,
+    floor + Math.random() * cap,
   )
   retries.set(p, timer)
 }

@@ -136,7 +136,7 @@ export class PostGrammar implements UpdateRules<PostFacts> {
       return { code: CLOSE.REFUSED, reason: 'page is full' }
     const { perMinute } = this.rate
     if (perMinute > 0 && this.rate.recent() + n > perMinute)
-      return { code: CLOSE.REFUSED, reason: `a channel posts at most ${perMinute} times a minute` }
+      return { code: CLOSE.SLOW_DOWN, reason: `a channel posts at most ${perMinute} times a minute` }
     this.lacking = []
     this.lackingBlobs = []
     const facts = this.lookups.facts

@@ -143,7 +143,12 @@ export default function ChannelHome({ id }: { id: string }) {
               )}
             </div>
           </div>
-          {channel?.description && <p class="channel-card__about">{channel.description}</p>}
+          {/* a shop's description often holds its web address: a link, wrapped anywhere so that it never widens the page */}
+          {channel?.description && (
+            <p class="channel-card__about">
+              <UserText text={channel.description} links />
+            </p>
+          )}
           {channel?.admin && (
             <PhotoButtons
               hasPhoto={!!photo}

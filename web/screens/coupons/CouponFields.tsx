@@ -3,6 +3,8 @@
 // and the stores it is valid at, if only some: each store's place goes out as its ~5 km geohash cell
 // (a shop's place is public; followers' devices compare their own position with it, and never send it).
 import {
+  COUPON_EARLIEST,
+  COUPON_LONGEST_MS,
   MAX_COUPON_QUANTITY,
   MAX_COUPON_STORES,
   MAX_COUPON_TERMS_CHARS,
@@ -44,8 +46,15 @@ export function readDraft(d: CouponDraft, now = Date.now()): NewCoupon | string 
   if (!title || title.length > MAX_COUPON_TITLE_CHARS) return t('coupons.error.title')
   const validFrom = dayStartMs(d.from)
   const validTo = dayEndMs(d.to)
-  if (!Number.isFinite(validFrom) || !Number.isFinite(validTo) || validTo <= validFrom || validTo <= now)
+  if (
+    !Number.isFinite(validFrom) ||
+    !Number.isFinite(validTo) ||
+    validTo <= validFrom ||
+    validTo <= now ||
+    validFrom < COUPON_EARLIEST
+  )
     return t('coupons.error.dates')
+  if (validTo > now + COUPON_LONGEST_MS) return t('coupons.error.tooFar')
   const quantity = Number(d.quantity)
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_COUPON_QUANTITY) return t('coupons.error.quantity')
   const stores: CouponStore[] = []
