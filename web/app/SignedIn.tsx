@@ -32,6 +32,7 @@ const ChannelStats = lazy(() => withLaterStrings(import('../screens/channels/Cha
 const ChannelGroups = lazy(() => withLaterStrings(import('../screens/channels/ChannelGroups.tsx')))
 const ChannelChats = lazy(() => withLaterStrings(import('../screens/channels/ChannelChats.tsx')))
 const NewChannel = lazy(() => withLaterStrings(import('../screens/channels/NewChannel.tsx')))
+const EditChannel = lazy(() => withLaterStrings(import('../screens/channels/EditChannel.tsx')))
 const ChannelByHandle = lazy(() => withLaterStrings(import('../screens/channels/ByHandle.tsx')))
 const MyCoupons = lazy(() => withLaterStrings(import('../screens/coupons/MyCoupons.tsx')))
 const Redeem = lazy(() => withLaterStrings(import('../screens/coupons/Redeem.tsx')))
@@ -89,6 +90,8 @@ function Screen({ name, arg }: { name: RouteName; arg: string }) {
       return <ChannelChats key={arg} id={arg} />
     case 'new-channel':
       return <NewChannel />
+    case 'channel-edit':
+      return <EditChannel key={arg} id={arg} />
     case 'c':
       return <ChannelByHandle key={arg} handle={arg} />
     case 'coupons':

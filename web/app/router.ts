@@ -17,6 +17,7 @@ export type RouteName =
   | 'channel-stats'
   | 'channel-chats'
   | 'channel-groups'
+  | 'channel-edit'
   | 'new-channel'
   | 'coupons'
   | 'redeem'
@@ -46,6 +47,8 @@ const NAMES: readonly RouteName[] = [
   'channel-chats',
   // a channel's customer groups, for its admins
   'channel-groups',
+  // a channel's name, about, category, languages and admins, for its admins
+  'channel-edit',
   'new-channel',
   'coupons',
   'redeem',

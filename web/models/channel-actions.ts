@@ -68,6 +68,25 @@ export const createChannel = (b: {
   langs: string[]
 }) => api<Channel>('POST', '/api/channels', b)
 
+/** What an admin may change of a channel (its @ID stays). */
+export const updateChannel = (
+  id: string,
+  b: { name?: string; description?: string; category?: ChannelCategory; langs?: string[] },
+): Promise<Channel> => api<Channel>('PATCH', `/api/channels/${encodeURIComponent(id)}`, b)
+
+/** One of a channel's admins, as its admins see them. */
+export interface ChannelAdmin {
+  id: string
+  handle: string
+  name: string
+}
+const adminsPath = (id: string) => `/api/channels/${encodeURIComponent(id)}/admins`
+export const channelAdmins = (id: string): Promise<ChannelAdmin[]> => api<ChannelAdmin[]>('GET', adminsPath(id))
+export const addChannelAdmin = (id: string, handle: string): Promise<ChannelAdmin[]> =>
+  api<ChannelAdmin[]>('POST', adminsPath(id), { handle })
+export const removeChannelAdmin = (id: string, userId: string): Promise<ChannelAdmin[]> =>
+  api<ChannelAdmin[]>('DELETE', `${adminsPath(id)}/${encodeURIComponent(userId)}`)
+
 /** A channel's posts, newest first, from its current page and the one before (live while open). */
 export function watchPosts(id: string, onChange: (posts: ChannelPost[], head: ChannelHead | null) => void): () => void {
   const head = openDoc(channelHeadDoc(id))

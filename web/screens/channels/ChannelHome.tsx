@@ -229,6 +229,11 @@ export default function ChannelHome({ id }: { id: string }) {
                   {t('channels.groups.title')}
                 </button>
               )}
+              {channel.admin && (
+                <button class="btn btn--small" onClick={() => go('channel-edit', id)}>
+                  {t('channels.edit.title')}
+                </button>
+              )}
             </div>
           )}
         </div>
