@@ -35,6 +35,8 @@ test('a post for a customer group reaches its people only, marked with the group
   await a.page.getByRole('button', { name: 'Customer groups' }).click()
   await a.page.getByRole('heading', { name: 'Customer groups' }).waitFor()
   await a.page.getByText('Sori tells you nothing about the people you list').waitFor()
+  // and the group's name is no secret from its people
+  await a.page.getByText('The people in a group see its name on its posts').first().waitFor()
   await a.page.getByText('No groups yet.').waitFor()
   await a.page.getByLabel('Group name').fill('VIP members')
   // something that cannot be an ID is named, and nothing is made

@@ -72,7 +72,16 @@ function GroupForm({
     <form class="form stack" onSubmit={submit}>
       <label class="field">
         <span class="field__label">{t('channels.groups.name')}</span>
-        <input maxLength={MAX_GROUP_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          maxLength={MAX_GROUP_NAME_CHARS}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          aria-describedby={`${prefix}-name-shown`}
+        />
+        {/* a group called "Late payers" would say so to the people in it */}
+        <span class="field__hint" id={`${prefix}-name-shown`}>
+          {t('channels.groups.nameShown')}
+        </span>
       </label>
       <div class="field">
         <label class="field__label" for={`${prefix}-ids`}>

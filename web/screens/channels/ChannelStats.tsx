@@ -182,7 +182,9 @@ export default function ChannelStats({ id }: { id: string }) {
             <UserText text={channel.name} /> <span class="muted">@{channel.handle}</span>
           </p>
         )}
-        <p class="pad muted channel-stats__note">{t('channelStats.note')}</p>
+        <p class="pad muted channel-stats__note">
+          {t('channelStats.note')} {t('channelStats.when')}
+        </p>
         {error && (
           <p class="pad form__error" role="alert">
             {error}
