@@ -97,6 +97,9 @@ test('a coupon of one is posted, saved and shown by two people, redeemed once, t
   const mine = b.page.getByRole('list', { name: 'My coupons' }).locator('li', { hasText: 'Free coffee' })
   await mine.getByText('Used', { exact: true }).waitFor()
   expect(await mine.getByRole('button', { name: 'Use' }).count()).toBe(0)
+  // and its post in the channel says so too, where it still said "Saved"
+  await go(b.page, `#/channel/${channelId}`)
+  await b.page.locator('.post .coupon', { hasText: 'Free coffee' }).getByText('Used', { exact: true }).waitFor()
 
   await a.context.close()
   await b.context.close()

@@ -6,7 +6,7 @@ import type { Coupon, PostCoupon } from '../../../protocol/coupons.ts'
 import { ensureMyCoupons, getCoupon, here, locate, myCoupons, nearStore, saveCoupon } from '../../models/coupons.ts'
 import { t } from '../../app/t.ts'
 import { couponError } from './couponError.ts'
-import { validText } from './dates.ts'
+import { STATE_KEYS, validText } from './dates.ts'
 
 export function CouponCard({ of: p }: { of: PostCoupon }) {
   const [coupon, setCoupon] = useState<Coupon | null>(null)
@@ -22,7 +22,8 @@ export function CouponCard({ of: p }: { of: PostCoupon }) {
     return () => void (live = false)
   }, [p.id])
 
-  const saved = myCoupons.value?.some((m) => m.coupon.id === p.id) ?? false
+  // mine: saved, used or expired, as My coupons says
+  const mine = myCoupons.value?.find((m) => m.coupon.id === p.id)
   const stores = coupon?.stores ?? []
   const pos = here.value
   const hidden = stores.length > 0 && (!pos || !nearStore(pos.lat, pos.lon, stores))
@@ -58,9 +59,9 @@ export function CouponCard({ of: p }: { of: PostCoupon }) {
           <p class="muted">{validText(coupon.validFrom, coupon.validTo)}</p>
           {coupon.soldOut && <p class="coupon__note">{t('coupons.soldOut')}</p>}
           <div class="coupon__actions">
-            {saved ? (
+            {mine ? (
               <span class="coupon__saved" role="status">
-                {t('coupons.saved')}
+                {t(STATE_KEYS[mine.state])}
               </span>
             ) : (
               <button class="btn btn--small btn--primary" disabled={busy} onClick={() => void run(() => saveCoupon(p.id))}>
