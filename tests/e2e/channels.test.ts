@@ -91,8 +91,17 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   // muted with one tap on its home (its posts still come; only their pushes stop), and turned back on
   await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
   await b.page.getByRole('button', { name: 'Mute', exact: true }).click()
+  // the chat list marks it muted, as it marks a muted chat
+  await b.page.getByRole('button', { name: 'Unmute' }).waitFor()
+  await b.page.evaluate(() => (location.hash = '#/chats'))
+  await row(b.page, '스타뮤직 공식채널').getByRole('img', { name: 'Muted' }).waitFor()
+  await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
   await b.page.getByRole('button', { name: 'Unmute' }).click()
   await b.page.getByRole('button', { name: 'Mute', exact: true }).waitFor()
+  await b.page.evaluate(() => (location.hash = '#/chats'))
+  await row(b.page, '스타뮤직 공식채널').waitFor()
+  await expect.poll(() => row(b.page, '스타뮤직 공식채널').getByRole('img', { name: 'Muted' }).count()).toBe(0)
+  await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
 
   // reported to Sori's team: a reason, a note, a thank-you; the operator has it, the channel never sees it
   await b.page.getByRole('button', { name: 'Report', exact: true }).click()

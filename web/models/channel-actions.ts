@@ -56,6 +56,8 @@ export async function reportChannel(id: string, reason: ReportReason, note: stri
 /** Mutes a channel I follow until I turn it back on (its posts still come; only their pushes stop). */
 export async function muteChannel(id: string, on: boolean): Promise<Channel> {
   await api('PUT', `/api/channels/${encodeURIComponent(id)}/mute`, { until: on ? MUTED_FOREVER : null })
+  // the chat list marks a muted channel, from the followed list
+  await refreshFollowed().catch(() => {})
   return await getChannel(id)
 }
 export const blockChannel = (id: string, on: boolean): Promise<Channel> => relation(id, 'block', on)

@@ -13,6 +13,8 @@ export interface ChannelListItem {
   preview: string
   ts: number
   unread: number
+  /** the user muted its pushes (until a time still to come, or until turned back on) */
+  muted: boolean
 }
 
 /** newest first */

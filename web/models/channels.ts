@@ -206,6 +206,7 @@ export function startChannels(userId: string): () => void {
           photo: (head ? head.photo : c.photo) ?? undefined,
           ...rowLatest(row),
           unread,
+          muted: c.muted === -1 || (c.muted !== undefined && c.muted > Date.now()),
         }
       })
       .sort((a, b) => b.ts - a.ts)

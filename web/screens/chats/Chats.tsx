@@ -80,13 +80,18 @@ function ChannelRow({ c }: { c: ChannelListItem }) {
           <span class="row__line">
             <span class="row__title">{isolate(c.name)}</span>
             <span class="row__tag">{t('chats.channelMark')}</span>
+            {c.muted && (
+              <span class="row__mark" role="img" aria-label={t('chats.muted')} title={t('chats.muted')}>
+                <IconMuted />
+              </span>
+            )}
             <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
               {c.ts ? formatChatTime(c.ts) : ''}
             </time>
           </span>
           <span class="row__line">
             <span class="row__sub">{c.preview ? isolate(c.preview) : ''}</span>
-            <UnreadBadge count={c.unread} />
+            <UnreadBadge count={c.unread} class={c.muted ? 'badge--muted' : ''} />
           </span>
         </span>
       </a>
