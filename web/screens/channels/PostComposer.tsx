@@ -177,7 +177,9 @@ export function PostComposer({
   const shownCoupon = coupon && made?.draft === coupon ? { id: made.id, title: made.title } : undefined
   const empty = kind === 'text' ? !text.trim() && !coupon : visual && !picked
   return (
-    <form class="card form" onSubmit={send} aria-labelledby="compose-title">
+    // noValidate: every problem is said in the app's words by send(), and the messages of a try before are
+    // cleared; the browser's own bubbles (a quantity of 0, a time past) left them standing
+    <form class="card form" noValidate onSubmit={send} aria-labelledby="compose-title">
       <h2 class="card__title" id="compose-title">
         {t('channels.compose')}
       </h2>
