@@ -49,6 +49,10 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
     const description = b.description === undefined ? '' : checkDescription(b.description)
     const category = checkCategory(b.category)
     const langs = checkLangs(b.langs)
+    // another person's Sori ID is theirs: a channel "@mina.k" made by someone else would pass for Mina
+    // (both read "@mina.k"); a user's own ID is free for their own channel
+    const person = await db.get<{ id: string }>('SELECT id FROM users WHERE handle = ?', [handle])
+    if (person && person.id !== userId) throw handleTaken()
     const id = newId()
     const now = Date.now()
     try {

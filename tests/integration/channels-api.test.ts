@@ -74,12 +74,20 @@ describe.each(backends())('channel API (%s)', (backend) => {
     const bob = await user('bob')
     expect((await call(bob, 'GET', `/api/channels/${r.body.id}`)).body.admin).toBe(false)
 
-    // the same handle, in another case: taken (channels have a namespace of their own: a user's handle is free)
+    // the same handle, in another case: taken
     expect(
       (await call(bob, 'POST', '/api/channels', { handle: handle.toUpperCase(), name: 'x', category: 'music', langs: ['en'] }))
         .status,
     ).toBe(409)
+    // a user's own Sori ID is free for their own channel; another person's is not, as it would pass for them
     expect((await create(bob, { handle: bob.user.handle })).handle).toBe(bob.user.handle)
+    const posing = await call<{ error: { code: string } }>(bob, 'POST', '/api/channels', {
+      handle: ann.user.handle,
+      name: 'Ann',
+      category: 'other',
+      langs: ['en'],
+    })
+    expect([posing.status, posing.body.error.code]).toEqual([409, 'handle_taken'])
     const base = { handle: `bad${n++}_${tag}`, name: 'Bad', category: 'music', langs: ['en'] }
     const bad: Array<[string, Record<string, unknown>, string]> = [
       ['a short handle', { handle: 'ab' }, 'handle_invalid'],
