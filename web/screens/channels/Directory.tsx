@@ -1,7 +1,7 @@
 // Channels to follow: the directory (by category), and search by name or @ID in any script. Following
 // is one tap here or on the channel's home.
 import { useEffect, useState } from 'preact/hooks'
-import { CHANNEL_CATEGORIES, type Channel, type ChannelCategory } from '../../../protocol/channels.ts'
+import type { Channel, ChannelCategory } from '../../../protocol/channels.ts'
 import { follow, searchChannels } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
 import { lang } from '../../i18n/lang.ts'
@@ -11,6 +11,7 @@ import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
 import { followersText, VerifiedMark } from './labels.tsx'
+import { CategoryField } from './ChannelFields.tsx'
 
 export default function Directory() {
   const [q, setQ] = useState('')
@@ -73,17 +74,7 @@ export default function Directory() {
               onInput={(e) => setQ(e.currentTarget.value)}
             />
           </label>
-          <label class="field">
-            <span class="field__label">{t('channels.category')}</span>
-            <select value={category} onChange={(e) => setCategory(e.currentTarget.value as ChannelCategory | '')}>
-              <option value="">{t('channels.allCategories')}</option>
-              {CHANNEL_CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {t(`channels.categories.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CategoryField any value={category} onChange={setCategory} />
           {!q.trim() && (
             <label class="check">
               <input type="checkbox" checked={inMine} onChange={(e) => setInMine(e.currentTarget.checked)} />

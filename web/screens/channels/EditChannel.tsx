@@ -2,13 +2,7 @@
 // in (posts for some of them only are offered once it has two), and who runs it with them. Its @ID stays
 // what it was made with: followers and "Add channel" buttons find it by that.
 import { useEffect, useState } from 'preact/hooks'
-import {
-  CHANNEL_CATEGORIES,
-  MAX_CHANNEL_DESCRIPTION_CHARS,
-  MAX_CHANNEL_NAME_CHARS,
-  type Channel,
-  type ChannelCategory,
-} from '../../../protocol/channels.ts'
+import type { Channel } from '../../../protocol/channels.ts'
 import { HANDLE_RE } from '../../../protocol/limits.ts'
 import {
   addChannelAdmin,
@@ -26,12 +20,11 @@ import { LOCALES, NATIVE_NAMES } from '../../i18n/locales.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
+import { AboutFields, type AboutValues } from './ChannelFields.tsx'
 
 export default function EditChannel({ id }: { id: string }) {
   const [channel, setChannel] = useState<Channel | null>(null)
-  const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const [category, setCategory] = useState<ChannelCategory>('other')
+  const [about, setAbout] = useState<AboutValues>({ name: '', description: '', category: 'other' })
   const [langs, setLangs] = useState<string[]>([])
   const [status, setStatus] = useState('')
   const [error, setError] = useState('')
@@ -40,9 +33,7 @@ export default function EditChannel({ id }: { id: string }) {
     getChannel(id).then(
       (c) => {
         setChannel(c)
-        setName(c.name)
-        setDescription(c.description)
-        setCategory(c.category)
+        setAbout({ name: c.name, description: c.description, category: c.category })
         setLangs(c.langs)
       },
       (e: unknown) => setError(errorText(e)),
@@ -53,11 +44,16 @@ export default function EditChannel({ id }: { id: string }) {
     e.preventDefault()
     setError('')
     setStatus('')
-    if (!name.trim()) return setError(t('channels.noName'))
+    if (!about.name.trim()) return setError(t('channels.noName'))
     if (langs.length === 0) return setError(t('channels.edit.noLanguage'))
     setBusy(true)
     try {
-      const c = await updateChannel(id, { name: name.trim(), description: description.trim(), category, langs })
+      const c = await updateChannel(id, {
+        name: about.name.trim(),
+        description: about.description.trim(),
+        category: about.category,
+        langs,
+      })
       setChannel(c)
       setStatus(t('channels.edit.saved'))
     } catch (err) {
@@ -85,29 +81,7 @@ export default function EditChannel({ id }: { id: string }) {
         ) : (
           <form class="form form--screen" noValidate onSubmit={save}>
             {channel && <p class="muted">@{channel.handle}</p>}
-            <label class="field">
-              <span class="field__label">{t('channels.name')}</span>
-              <input maxLength={MAX_CHANNEL_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-            </label>
-            <label class="field">
-              <span class="field__label">{t('channels.about')}</span>
-              <textarea
-                rows={4}
-                maxLength={MAX_CHANNEL_DESCRIPTION_CHARS}
-                value={description}
-                onInput={(e) => setDescription(e.currentTarget.value)}
-              />
-            </label>
-            <label class="field">
-              <span class="field__label">{t('channels.category')}</span>
-              <select value={category} onChange={(e) => setCategory(e.currentTarget.value as ChannelCategory)}>
-                {CHANNEL_CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`channels.categories.${c}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <AboutFields values={about} onChange={setAbout} rows={4} />
             <fieldset class="field lang-field">
               <legend class="field__label">{t('channels.edit.languages')}</legend>
               <p class="muted">{t('channels.edit.languagesNote')}</p>

@@ -1,12 +1,6 @@
 // Creating a channel: its @ID, name, what it is about, its category and language. Its creator is its
 // first admin and lands on its home, where posts are written.
 import { useState } from 'preact/hooks'
-import {
-  CHANNEL_CATEGORIES,
-  MAX_CHANNEL_DESCRIPTION_CHARS,
-  MAX_CHANNEL_NAME_CHARS,
-  type ChannelCategory,
-} from '../../../protocol/channels.ts'
 import { HANDLE_RE } from '../../../protocol/limits.ts'
 import { createChannel } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
@@ -15,12 +9,11 @@ import { errorText } from '../../app/errors.ts'
 import { lang } from '../../i18n/lang.ts'
 import { LOCALES, NATIVE_NAMES } from '../../i18n/locales.ts'
 import { IconBack } from '../../components/icons.tsx'
+import { AboutFields, type AboutValues } from './ChannelFields.tsx'
 
 export default function NewChannel() {
   const [handle, setHandle] = useState('')
-  const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const [category, setCategory] = useState<ChannelCategory>('other')
+  const [about, setAbout] = useState<AboutValues>({ name: '', description: '', category: 'other' })
   const [language, setLanguage] = useState<string>(lang.value)
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
@@ -30,14 +23,14 @@ export default function NewChannel() {
     setError('')
     // said in the app's language, where the browser's own bubble would speak the browser's
     if (!HANDLE_RE.test(handle.trim().replace(/^@/, '').toLowerCase())) return setError(t('errors.handle_invalid'))
-    if (!name.trim()) return setError(t('channels.noName'))
+    if (!about.name.trim()) return setError(t('channels.noName'))
     setBusy(true)
     try {
       const c = await createChannel({
         handle: handle.trim(),
-        name: name.trim(),
-        description: description.trim(),
-        category,
+        name: about.name.trim(),
+        description: about.description.trim(),
+        category: about.category,
         langs: [language],
       })
       go('channel', c.id, true)
@@ -63,29 +56,7 @@ export default function NewChannel() {
           <span class="field__label">{t('channels.handle')}</span>
           <input autoCapitalize="none" value={handle} placeholder="mychannel" onInput={(e) => setHandle(e.currentTarget.value)} />
         </label>
-        <label class="field">
-          <span class="field__label">{t('channels.name')}</span>
-          <input maxLength={MAX_CHANNEL_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span class="field__label">{t('channels.about')}</span>
-          <textarea
-            rows={3}
-            maxLength={MAX_CHANNEL_DESCRIPTION_CHARS}
-            value={description}
-            onInput={(e) => setDescription(e.currentTarget.value)}
-          />
-        </label>
-        <label class="field">
-          <span class="field__label">{t('channels.category')}</span>
-          <select value={category} onChange={(e) => setCategory(e.currentTarget.value as ChannelCategory)}>
-            {CHANNEL_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`channels.categories.${c}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AboutFields values={about} onChange={setAbout} />
         <label class="field">
           <span class="field__label">{t('channels.language')}</span>
           <select value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
