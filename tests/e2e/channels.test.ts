@@ -65,7 +65,17 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await b.page.getByLabel('Search channels').fill('뮤직')
   const found = b.page.getByRole('list', { name: 'Channels' }).locator('li', { hasText: '스타뮤직 공식채널' })
   await found.getByText('@starmusic').waitFor()
-  await found.getByRole('button', { name: 'Follow', exact: true }).click()
+  // the small button takes a thumb's 44 px: a tap just above or below what it draws is its own (measured and
+  // tapped in one go, so that a list still settling cannot move it in between)
+  const followButton = found.getByRole('button', { name: 'Follow', exact: true })
+  const edges = await followButton.evaluate((b) => {
+    const r = b.getBoundingClientRect()
+    const at = (y: number) => document.elementFromPoint(r.x + r.width / 2, y)?.closest('button') === b
+    return { height: r.height, above: at(r.top - 3), below: at(r.bottom + 3) }
+  })
+  expect(edges.height).toBeLessThan(44)
+  expect(edges).toMatchObject({ above: true, below: true })
+  await followButton.click()
   await found.getByRole('button', { name: 'Unfollow' }).waitFor()
 
   // in his chat list like a chat: the latest post, nothing unread of what was there before he followed
