@@ -174,6 +174,30 @@ export function webOrigin(url: string): string | null {
   return `${scheme}://${host}${port === null || port === dflt ? '' : `:${port}`}`
 }
 
+/**
+ * Schemes no link of a card ever opens, and no app's launch URL may have, whatever the app registered:
+ * they run script, read local data or name the browser's own objects.
+ */
+export const UNSAFE_SCHEMES: ReadonlySet<string> = new Set([
+  'javascript',
+  'livescript',
+  'mocha',
+  'data',
+  'file',
+  'vbscript',
+  'blob',
+  'about',
+  'filesystem',
+  'view-source',
+  'jar',
+  'resource',
+  'chrome',
+  'chrome-extension',
+  'moz-extension',
+  'edge',
+  'opera',
+])
+
 /** Bytes of `s` in UTF-8 (protocol/ runs without TextEncoder's types). */
 function utf8Length(s: string): number {
   let n = 0

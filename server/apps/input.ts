@@ -1,7 +1,7 @@
 // What an app's owner may register (docs/protocol.md, "Sori Link"): a name, the exact origins its pages
 // are served from, a launch URL template that opens the app (never a scheme that runs or reads something
 // in the browser), and an https webhook. Every failure is a 400 naming what is wrong.
-import { LINK_URL_MAX } from '../../protocol/link.ts'
+import { LINK_URL_MAX, UNSAFE_SCHEMES } from '../../protocol/link.ts'
 import { linkPrivate } from '../config.ts'
 import { badRequest } from '../http/errors.ts'
 import { isPrivateHostLiteral } from '../http/public-address.ts'
@@ -16,27 +16,6 @@ export const TEMPLATES_PER_APP = 50
 
 /** Hosts a page may be served from over plain http: the developer's own machine. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1'])
-
-/** Schemes a launch URL may never have: they run script, read local data or name the browser's own objects. */
-const FORBIDDEN_SCHEMES = new Set([
-  'javascript',
-  'livescript',
-  'mocha',
-  'data',
-  'file',
-  'vbscript',
-  'blob',
-  'about',
-  'filesystem',
-  'view-source',
-  'jar',
-  'resource',
-  'chrome',
-  'chrome-extension',
-  'moz-extension',
-  'edge',
-  'opera',
-])
 
 export function appName(v: unknown): string {
   if (typeof v !== 'string' || v.trim().length === 0) throw badRequest('An app needs a name.')
@@ -82,7 +61,7 @@ export function launchUrl(v: unknown): string {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(v)
   if (!m) throw badRequest('launchUrl must start with a scheme, e.g. https: or battle:.')
   const scheme = m[1].toLowerCase()
-  if (FORBIDDEN_SCHEMES.has(scheme)) throw badRequest(`A launch URL may not be a ${scheme}: URL.`)
+  if (UNSAFE_SCHEMES.has(scheme)) throw badRequest(`A launch URL may not be a ${scheme}: URL.`)
   if (/[\s\p{Cc}]/u.test(v)) throw badRequest('launchUrl has no spaces or control characters.')
   if (scheme === 'http' || scheme === 'https') {
     let u: URL

@@ -10,7 +10,15 @@
 // (GET /api/previews/picture), which the card shows once it is there.
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import type { AppPublic, LinkButton, LinkContent, LinkPayload, LinkTarget, LinkTemplate } from '../../../protocol/link.ts'
+import {
+  UNSAFE_SCHEMES,
+  type AppPublic,
+  type LinkButton,
+  type LinkContent,
+  type LinkPayload,
+  type LinkTarget,
+  type LinkTemplate,
+} from '../../../protocol/link.ts'
 import { api } from '../../account/api.ts'
 import { t } from '../../app/t.ts'
 import { formatNumber } from '../../i18n/format.ts'
@@ -71,26 +79,10 @@ function Picture({ appId, url }: { appId: string; url: string }) {
 
 const phone = (): boolean => matchMedia('(pointer: coarse)').matches
 
-/** Schemes a card never opens, whatever the app registered: they would run in or read from Sori's page. */
-const NEVER = new Set([
-  'javascript:',
-  'livescript:',
-  'mocha:',
-  'data:',
-  'vbscript:',
-  'blob:',
-  'file:',
-  'about:',
-  'filesystem:',
-  'view-source:',
-  'chrome:',
-  'chrome-extension:',
-])
-
 function openable(url: string | undefined): string | null {
   if (!url) return null
   try {
-    return NEVER.has(new URL(url).protocol) ? null : url
+    return UNSAFE_SCHEMES.has(new URL(url).protocol.slice(0, -1)) ? null : url
   } catch {
     return null
   }
