@@ -22,7 +22,7 @@ export const chatListLoaded = signal(false)
  * The list is known: the server's (synced once) or this device's (not empty). Before that an empty list
  * says nothing: on a new device the chats are on their way, and "no chats yet" would be wrong.
  */
-export const chatListKnown = signal(false)
+const chatListKnown = signal(false)
 /** Whether an empty list is "no chats yet": it is known, or the phone is offline (nothing more will come now). */
 export const chatListEmptyShown: ReadonlySignal<boolean> = computed(() => chatListKnown.value || connection.value === 'offline')
 

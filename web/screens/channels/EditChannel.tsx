@@ -19,7 +19,8 @@ import { errorText } from '../../app/errors.ts'
 import { LOCALES, NATIVE_NAMES } from '../../i18n/locales.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
-import { isolate, UserText } from '../../components/UserText.tsx'
+import { isolate } from '../../components/UserText.tsx'
+import { TaggedTitle } from '../../components/RowMarks.tsx'
 import { AboutFields, type AboutValues } from './ChannelFields.tsx'
 
 export default function EditChannel({ id }: { id: string }) {
@@ -165,10 +166,7 @@ function Admins({ id }: { id: string }) {
         {(admins ?? []).map((a) => (
           <li key={a.id} class="row row--split">
             <span class="row__body">
-              <span class="row__title">
-                <UserText text={a.name} />
-                {a.id === myId && <span class="muted"> {t('members.you')}</span>}
-              </span>
+              <TaggedTitle name={a.name} tag={a.id === myId ? t('members.you') : undefined} />
               <span class="row__sub">@{a.handle}</span>
             </span>
             {admins && admins.length > 1 && (

@@ -22,6 +22,7 @@ import { isolate } from '../../components/UserText.tsx'
 import { latestLine } from '../../components/latest-line.ts'
 import type { ChatActions as ChatActionsSheet } from './ChatActions.tsx'
 import { UnreadBadge } from '../../components/UnreadBadge.tsx'
+import { RowMark } from '../../components/RowMarks.tsx'
 
 // the sheet of a chat's actions is a chunk of its own: the list's first paint does not need it
 let ChatActions: typeof ChatActionsSheet | null = null
@@ -81,9 +82,9 @@ function ChannelRow({ c }: { c: ChannelListItem }) {
             <span class="row__title">{isolate(c.name)}</span>
             <span class="row__tag">{t('chats.channelMark')}</span>
             {c.muted && (
-              <span class="row__mark" role="img" aria-label={t('chats.muted')} title={t('chats.muted')}>
+              <RowMark label={t('chats.muted')}>
                 <IconMuted />
-              </span>
+              </RowMark>
             )}
             <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
               {c.ts ? formatChatTime(c.ts) : ''}
@@ -200,14 +201,14 @@ export function Chats() {
                         </span>
                       )}
                       {settings.get(c.id)?.pinned !== undefined && (
-                        <span class="row__mark" role="img" aria-label={t('chats.pinned')} title={t('chats.pinned')}>
+                        <RowMark label={t('chats.pinned')}>
                           <IconPin />
-                        </span>
+                        </RowMark>
                       )}
                       {muted && (
-                        <span class="row__mark" role="img" aria-label={t('chats.muted')} title={t('chats.muted')}>
+                        <RowMark label={t('chats.muted')}>
                           <IconMuted />
-                        </span>
+                        </RowMark>
                       )}
                       <time class="row__time" dateTime={new Date(c.ts).toISOString()}>
                         {c.ts ? formatChatTime(c.ts) : ''}

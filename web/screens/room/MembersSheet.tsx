@@ -14,6 +14,7 @@ import { PhotoButtons } from '../../components/PhotoButtons.tsx'
 import { FriendPicker } from '../../components/FriendPicker.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
+import { TaggedTitle } from '../../components/RowMarks.tsx'
 import { ProfileBody } from '../profile/ProfileSheet.tsx'
 import { InviteBody } from '../invite/InviteSheet.tsx'
 
@@ -205,19 +206,7 @@ export function MembersSheet({
             <button class="row row--open" onClick={() => setViewing(p)}>
               <Avatar id={p.id} name={p.name} size={40} photo={p.photo} />
               <span class="row__body">
-                {p.id === myId ? (
-                  // the marker stays whole however long the name, which is what gets cut
-                  <span class="row__title row__title--tagged">
-                    <span class="row__name">
-                      <UserText text={p.name} />
-                    </span>
-                    <span class="muted row__tag"> {t('members.you')}</span>
-                  </span>
-                ) : (
-                  <span class="row__title">
-                    <UserText text={p.name} />
-                  </span>
-                )}
+                <TaggedTitle name={p.name} tag={p.id === myId ? t('members.you') : undefined} />
                 <span class="row__sub">
                   @{p.handle}
                   {group && p.id === chat.owner && <> · {t('members.owner')}</>}
