@@ -37,3 +37,11 @@ export const CLOSE = {
    */
   SLOW_DOWN: 4029,
 } as const
+
+/**
+ * The close reasons (with 4400) of an append to a page that takes no more: one two or more before the
+ * current one, or one past PAGE_HARD_LIMIT. Nothing is wrong with the messages themselves: a client
+ * that wrote them offline writes them again into the current page (docs/protocol.md, Pages).
+ */
+export const PAGE_CLOSED = 'page is closed'
+export const PAGE_FULL = 'page is full'

@@ -11,11 +11,12 @@ import { closeDb, dbName, openDb } from '../store/db.ts'
 import { indexPage } from '../store/message-index.ts'
 import { startBackground } from '../sync/background.ts'
 import { trackConnection } from '../sync/connection.ts'
-import { closeAllDocs, onDocOpen } from '../sync/docs.ts'
+import { closeAllDocs, onDocOpen, onRefused } from '../sync/docs.ts'
 import { startOutbox } from '../sync/outbox.ts'
 import { forgetChatInfos } from './chats.ts'
 import { friends, loadCachedFriends, refreshFriends } from './friends.ts'
 import { chatList, chatListLoaded, startInbox } from './inbox.ts'
+import { rehomeRefused } from './rehome.ts'
 
 export { me, signUp, signIn, signOut, updateMe, setMyPhoto, api, ApiFailure } from '../account/session.ts'
 export { connection } from '../sync/connection.ts'
@@ -51,6 +52,9 @@ export { openDirect, createGroup, invite, rename, setGroupPhoto, removeMember, l
 // search.ts): kept out of what the chat list loads, only their types are here
 export type { Conversation, MessageView } from './conversation.ts'
 export type { SearchWatch } from './search.ts'
+
+// what the server refused as written into a page that took no more goes into the current one
+onRefused(rehomeRefused)
 
 // docs open only while someone is signed in (their database is open), so this holds from the start
 onDocOpen((name, doc, loaded) => {

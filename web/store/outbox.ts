@@ -15,7 +15,7 @@ export type Clocks = Map<number, number>
 
 const MARK = 'outbox:'
 export const ackKey = (doc: string): string => `ack:${doc}`
-const markKey = (doc: string): string => MARK + doc
+export const markKey = (doc: string): string => MARK + doc
 
 type Pairs = [number, number][]
 

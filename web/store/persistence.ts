@@ -10,7 +10,7 @@
 // stores them, so that they are sent whichever screen is open, and after a restart.
 import * as Y from 'yjs'
 import { db } from './db.ts'
-import { clocksOf, markUnsent, type Clocks } from './outbox.ts'
+import { ackKey, clocksOf, markKey, markUnsent, type Clocks } from './outbox.ts'
 import { guardWrite } from './storage.ts'
 import { stashAdd, stashDrop, stashTake } from './stash.ts'
 
@@ -160,5 +160,21 @@ export async function isStored(name: string): Promise<boolean> {
       .equals(name)
       .count()
       .catch(() => 0)) ?? 0) > 0
+  )
+}
+
+/**
+ * Forgets this device's copy of a doc (its rows, what the server was known to store of it, its outbox
+ * mark and what tabs kept of it), so that it is next read from the server alone.
+ */
+export async function forgetStored(name: string): Promise<void> {
+  const store = db()
+  if (!store) return
+  stashTake(store.name, name).forget()
+  await guardWrite(() =>
+    store.transaction('rw', store.updates, store.kv, async () => {
+      await store.updates.where('doc').equals(name).delete()
+      await store.kv.bulkDelete([markKey(name), ackKey(name)])
+    }),
   )
 }

@@ -6,7 +6,7 @@ import { CLOSE } from '../../protocol/wire.ts'
 import { me, signedOut } from '../account/session.ts'
 import { chatOf } from '../kinds/index.ts'
 import { recordAck, storedAck } from '../store/outbox.ts'
-import { persist, type Persistence } from '../store/persistence.ts'
+import { forgetStored, persist, type Persistence } from '../store/persistence.ts'
 import { connect, disconnect, type Ack } from './provider.ts'
 
 interface Entry {
@@ -25,6 +25,8 @@ interface Entry {
   acked: Ack
   ackVersion: Signal<number>
   synced: Signal<boolean>
+  /** this copy was set aside (resetDoc): it never connects again, and a new open starts afresh */
+  stale: boolean
 }
 
 export interface DocRef {
@@ -61,6 +63,20 @@ export const onDocOpen = (fn: OpenHook): void => {
   openHooks.add(fn)
 }
 
+/** A doc whose update the server refused (4400), with the reason it gave. */
+export interface RefusedDoc {
+  readonly name: string
+  readonly doc: Y.Doc
+  readonly reason: string
+  /** true when the server stores the struct (client, clock) */
+  isAcked(client: number, clock: number): boolean
+}
+/** run when the server refuses an update of a doc (the models recover what they can: rehome.ts) */
+const refusalHooks = new Set<(r: RefusedDoc) => void>()
+export const onRefused = (fn: (r: RefusedDoc) => void): void => {
+  refusalHooks.add(fn)
+}
+
 /** Merges what the server is known to store; `heard`: news from a socket, to be stored (not the stored copy). */
 function mergeAck(e: Entry, sv: Ack, heard = true): void {
   let grew = false
@@ -76,7 +92,12 @@ function mergeAck(e: Entry, sv: Ack, heard = true): void {
   if (heard) void recordAck(e.name, sv)
 }
 
-function refused(e: Entry, code: number): void {
+function refused(e: Entry, code: number, reason: string): void {
+  if (code === CLOSE.REFUSED) {
+    const r: RefusedDoc = { name: e.name, doc: e.doc, reason, isAcked: (client, clock) => (e.acked.get(client) ?? 0) > clock }
+    for (const h of refusalHooks) h(r)
+    return
+  }
   if (code === CLOSE.UNAUTHORIZED) {
     void signedOut()
     return
@@ -90,7 +111,7 @@ function refused(e: Entry, code: number): void {
 }
 
 function startProvider(e: Entry): void {
-  if (e.provider || e.starting) return
+  if (e.provider || e.starting || e.stale) return
   e.starting = true
   void e.loaded.then(() => {
     e.starting = false
@@ -101,7 +122,7 @@ function startProvider(e: Entry): void {
 function createProvider(e: Entry): void {
   const userId = me.peek()?.id
   if (e.provider || !userId) return
-  const p = connect(e.name, e.doc, userId, { ack: (sv) => mergeAck(e, sv), refused: (code) => refused(e, code) })
+  const p = connect(e.name, e.doc, userId, { ack: (sv) => mergeAck(e, sv), refused: (code, reason) => refused(e, code, reason) })
   p.on('sync', (s: boolean) => {
     e.synced.value = s
   })
@@ -122,7 +143,7 @@ function stopProvider(e: Entry): void {
 function drop(e: Entry): void {
   stopProvider(e)
   e.store.destroy()
-  entries.delete(e.name)
+  if (entries.get(e.name) === e) entries.delete(e.name)
   // let pending writes land before the doc goes
   void e.store.flush().then(() => e.doc.destroy())
 }
@@ -173,6 +194,7 @@ export function openDoc(name: string): DocRef {
       ackVersion: signal(0),
       synced: signal(false),
       loaded: Promise.resolve(),
+      stale: false,
     }
     entry.loaded = Promise.all([
       store.loaded,
@@ -186,6 +208,23 @@ export function openDoc(name: string): DocRef {
   }
   e.refs++
   return makeRef(e)
+}
+
+/**
+ * Sets this device's copy of `doc` aside, for a copy the server will not take (it holds updates it
+ * refused): the copy is disconnected for good (who still holds it keeps reading it), and forgotten in
+ * storage, so that the next open of `name` reads the doc from the server alone.
+ */
+export async function resetDoc(name: string, doc: Y.Doc): Promise<void> {
+  const e = entries.get(name)
+  if (!e || e.doc !== doc) return
+  e.stale = true
+  stopProvider(e)
+  e.store.destroy()
+  entries.delete(name)
+  // what was written before still lands first, and is then forgotten with the rest
+  await e.store.flush()
+  await forgetStored(name)
 }
 
 /** Closes every doc (sign-out, or switching accounts). */

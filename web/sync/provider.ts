@@ -15,8 +15,8 @@ export type Ack = Map<number, number>
 export interface ProviderHooks {
   /** the server durably holds every struct (client, clock) with clock < sv.get(client) */
   ack(sv: Ack): void
-  /** the server closed with a permanent code (4401, 4403, 4400, 4404) */
-  refused(code: number): void
+  /** the server closed with a permanent code (4401, 4403, 4400, 4404), and said why */
+  refused(code: number, reason: string): void
 }
 
 const syncUrl = (): string => `${location.origin.replace(/^http/, 'ws')}/sync`
@@ -96,7 +96,7 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
   p.on('connection-close', (event) => {
     const code = event?.code ?? 0
     if (code === CLOSE.REFUSED) console.error(`sori: the server refused an update to ${name}`, event?.reason)
-    if (code >= 4400 && code < 4500) hooks.refused(code)
+    if (code >= 4400 && code < 4500) hooks.refused(code, String(event?.reason ?? ''))
     else if (p.shouldConnect) jitteredRetry(p, code)
   })
   p.connect()

@@ -21,7 +21,7 @@ import {
   type ChannelPost,
   type TargetedPost,
 } from '../../../protocol/channels.ts'
-import { CLOSE } from '../../../protocol/wire.ts'
+import { CLOSE, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
 import type { SyncDoc } from '../../sync/doc.ts'
@@ -131,9 +131,9 @@ export class PostGrammar implements UpdateRules<PostFacts> {
     if (n === 0) return null
     const c = this.channel
     if (c.disabled) return { code: CLOSE.FORBIDDEN, reason: 'channel is disabled' }
-    if (this.page < c.page - 1) return { code: CLOSE.REFUSED, reason: 'page is closed' }
+    if (this.page < c.page - 1) return { code: CLOSE.REFUSED, reason: PAGE_CLOSED }
     if (this.doc.getArray(CHANNEL_ROOTS.page.posts).length + n > CHANNEL_PAGE_HARD_LIMIT)
-      return { code: CLOSE.REFUSED, reason: 'page is full' }
+      return { code: CLOSE.REFUSED, reason: PAGE_FULL }
     const { perMinute } = this.rate
     if (perMinute > 0 && this.rate.recent() + n > perMinute)
       return { code: CLOSE.SLOW_DOWN, reason: `a channel posts at most ${perMinute} times a minute` }

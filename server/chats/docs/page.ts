@@ -26,7 +26,7 @@ import {
 } from '../../../protocol/messages.ts'
 import type { LinkPayload } from '../../../protocol/link.ts'
 import { PAGE_HARD_LIMIT, PAGE_SIZE } from '../../../protocol/limits.ts'
-import { CLOSE } from '../../../protocol/wire.ts'
+import { CLOSE, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
 import type { SyncDoc } from '../../sync/doc.ts'
@@ -200,9 +200,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
     if (this.newMsgs === 0) return null
     const { conv, page, doc } = this.input
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
-    if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: 'page is closed' }
-    if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT)
-      return { code: CLOSE.REFUSED, reason: 'page is full' }
+    if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: PAGE_CLOSED }
+    if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT) return { code: CLOSE.REFUSED, reason: PAGE_FULL }
     this.lacking = []
     for (const m of this.media) {
       const blob = this.input.blob(m.media.id)

@@ -1,0 +1,101 @@
+// Messages written offline into a page that took no more by the time they arrived. While this device
+// was away the chat moved on two pages (the others wrote a thousand messages, or two invitations came:
+// each one into a chat that holds messages starts a page), and the server refused the old page's update
+// (4400, "page is closed" or "page is full"). Nothing is wrong with the messages themselves: they are
+// written again, with the same ids, at the end of the current page, and this device's copy of the old
+// page is set aside, so that it never offers them there again and is read from the server next time.
+// What else that copy held unsent (an edit, a reaction in the same update) is lost with it.
+import * as Y from 'yjs'
+import { headDoc, pageDoc } from '../../protocol/docs.ts'
+import type { ChatMessage } from '../../protocol/messages.ts'
+import { PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
+import { me } from '../account/session.ts'
+import { currentPage, headMeta } from '../kinds/head.ts'
+import { messagesAt } from '../kinds/index.ts'
+import { messageItems, pageMsgs } from '../kinds/page.ts'
+import { db } from '../store/db.ts'
+import { FROM_STORE } from '../store/persistence.ts'
+import { openDoc, resetDoc, whenSynced, type RefusedDoc } from '../sync/docs.ts'
+
+/** how long the chat's head and current page may take to come in from the server */
+const SYNC_MS = 10_000
+
+/** Runs `fn` holding the lock `name` (at once where the browser has no Web Locks). */
+function withLock(name: string, fn: () => Promise<boolean>): Promise<boolean> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  // the lock's promise resolves with what fn's promise resolves with (the DOM types nest them)
+  return locks ? locks.request(name, fn).then((r) => r) : fn()
+}
+
+const idsIn = (doc: Y.Doc): Set<string> => new Set([...messageItems(pageMsgs(doc))].map((m) => m.value.id))
+
+/**
+ * Appends `msgs` to the current page of chat `conv`, unless it is `from` or before (the server must
+ * have moved on) or a message is there already (another tab of this device did it). False when the
+ * chat's head could not be read from the server: nothing was written.
+ */
+async function appendToCurrent(conv: string, from: number, msgs: ChatMessage[]): Promise<boolean> {
+  const head = openDoc(headDoc(conv))
+  const stopHead = head.live()
+  try {
+    await head.loaded
+    if (!(await whenSynced(head, SYNC_MS))) return false
+    const n = currentPage(headMeta(head.doc))
+    if (n <= from) return false
+    const page = openDoc(pageDoc(conv, n))
+    const stopPage = page.live()
+    // a page between the refused one and the current one may hold them from an earlier recovery
+    const before = n - 1 > from ? openDoc(pageDoc(conv, n - 1)) : null
+    try {
+      await Promise.all([page.loaded, before?.loaded])
+      await whenSynced(page, SYNC_MS)
+      const have = new Set([...idsIn(page.doc), ...(before ? idsIn(before.doc) : [])])
+      const now = Date.now()
+      const add = msgs.filter((m) => !have.has(m.id)).map((m) => ({ ...m, ts: now }))
+      const list = pageMsgs(page.doc)
+      if (add.length) list.insert(list.length, add)
+      return true
+    } finally {
+      stopPage()
+      page.release()
+      before?.release()
+    }
+  } finally {
+    stopHead()
+    head.release()
+  }
+}
+
+/** Moves my unsent messages out of a page the server refused as closed or full (docs.ts calls it). */
+export function rehomeRefused(r: RefusedDoc): void {
+  if (r.reason !== PAGE_CLOSED && r.reason !== PAGE_FULL) return
+  const at = messagesAt(r.name)
+  const myId = me.peek()?.id
+  if (!at || !myId) return
+  const unsent = [...messageItems(pageMsgs(r.doc))].filter((m) => m.value.from === myId && !r.isAcked(m.client, m.clock))
+  if (unsent.length === 0) return
+  const lock = `sori-rehome:${db()?.name ?? ''}:${at.conv}`
+  void withLock(lock, () =>
+    appendToCurrent(
+      at.conv,
+      at.page,
+      unsent.map((m) => m.value),
+    ),
+  )
+    .then(async (moved) => {
+      if (!moved) return
+      // out of the old copy's view (neither stored nor sent: the copy is set aside next), last first
+      Y.transact(
+        r.doc,
+        () => {
+          const list = pageMsgs(r.doc)
+          const gone = new Set(unsent.map((m) => `${m.client}:${m.clock}`))
+          const at = [...messageItems(list)].filter((m) => gone.has(`${m.client}:${m.clock}`)).map((m) => m.index)
+          for (const i of at.reverse()) list.delete(i, 1)
+        },
+        FROM_STORE,
+      )
+      await resetDoc(r.name, r.doc)
+    })
+    .catch((e: unknown) => console.warn(`sori: moving the messages refused by ${r.name} failed`, e))
+}
