@@ -267,6 +267,13 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       root = at.root
       sub = at.sub
     }
+    if (s.id.clock < serverState) {
+      // Yjs integrates only the part the server lacks, and puts it right after the part it holds, whatever
+      // the update says of the whole item: a part held under another root or key must not let the rest be
+      // judged here and land there (a message checked for `msgs` and stored under a reaction's key)
+      const heldAt = serverLanding(Y.createID(client, serverState - 1))
+      if (!heldAt || heldAt.root !== root || heldAt.sub !== sub) return refuse('item continues one held elsewhere')
+    }
     const rule = rules.root(root)
     if (!rule) return refuse('root is not allowed')
     landings?.push({ client, clock: s.id.clock, len: s.length, root, sub })

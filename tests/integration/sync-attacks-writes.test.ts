@@ -376,6 +376,33 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     expect((await raw.closeCode()).reason).toBe('value is nested deeper than 32 levels')
   })
 
+  it("refuses an item that continues one the server holds under another key (messages spliced in after the sender's reaction)", async () => {
+    const s = await scene()
+    const client = freshClientId()
+    const raw = await rawOpen(s.page, s.b)
+    // b reacts under a new clientID (accepted), keeping the page as it was before
+    let before = null as Uint8Array | null
+    const { update: reaction } = await craft(raw, client, (d) => {
+      before = Y.encodeStateAsUpdate(d)
+      d.getMap('reacts').set(`${s.m1.id}:${s.b.id}`, 'like')
+    })
+    raw.sendUpdate(reaction)
+    await until(() => raw.acks().some((sv) => (sv.get(client) ?? 0) >= 1), "an acknowledgement for b's reaction")
+    await until(() => s.A.doc.getMap('reacts').has(`${s.m1.id}:${s.b.id}`), "b's reaction reaching a")
+    // then, from that earlier state, the same clientID appends two messages: one item whose first value
+    // the server holds (the reaction) and whose second Yjs would put after it, under the reaction's key
+    const d = new Y.Doc()
+    d.clientID = client
+    if (!before) throw new Error('no state before the reaction')
+    Y.applyUpdate(d, before)
+    const sv = Y.encodeStateVector(d)
+    push(message(s.b.id, 'first (held)'), message(s.b.id, 'GHOST: your account is locked'))(d)
+    const spliced = Y.encodeStateAsUpdate(d, sv)
+    const attack = await rawOpen(s.page, s.b)
+    await expectRefusedOnPage(s, attack, spliced, client)
+    expect(s.C.doc.getMap('reacts').get(`${s.m1.id}:${s.b.id}`)).toBe('like')
+  })
+
   it('refuses an insert into the middle of `msgs` (an item with a right origin)', async () => {
     const s = await scene()
     await attackPage(s, s.b, freshClientId(), (d) => d.getArray('msgs').insert(0, [message(s.b.id, 'rewriting history: first!')]))

@@ -77,6 +77,29 @@ describe.each(backends())('resending held structs (%s)', (backend) => {
     }
   })
 
+  it('takes the new part of an item whose first part it holds (a stored copy in which two messages merged)', async () => {
+    const { ann, page, bobSide } = await scene()
+    const raw = await Raw.open(wsBase, page, { token: ann.token, ack: true })
+    const writer = new Y.Doc()
+    await raw.sync(writer)
+    const client = freshClientId()
+    writer.clientID = client
+    const sent: Uint8Array[] = []
+    writer.on('update', (u: Uint8Array) => sent.push(u))
+    writer.getArray<ChatMessage>(ROOTS.page.msgs).push([message(ann.id, 'first')])
+    raw.sendUpdate(sent[0])
+    await until(() => raw.acks().some((sv) => (sv.get(client) ?? 0) >= 1), 'the first message acknowledged')
+    // written offline: Yjs merges it with the first into one item, and the copy goes whole
+    writer.getArray<ChatMessage>(ROOTS.page.msgs).push([message(ann.id, 'second')])
+    const whole = Y.encodeStateAsUpdate(writer)
+    expect(Y.decodeUpdate(whole).structs.some((st) => st.id.client === client && st.length === 2)).toBe(true)
+    raw.sendUpdate(whole)
+    await until(() => msgs(bobSide.doc).some((m) => m.body === 'second'), 'bob receives the second message')
+    expect(msgs(bobSide.doc).map((m) => m.body)).toEqual(['from bob', 'first', 'second'])
+    expect(raw.isClosed).toBe(false)
+    raw.close()
+  })
+
   it('never stores or forwards content sent under IDs the server already holds', async () => {
     const { ann, bob, page, bobSide, bobsMessage } = await scene()
     const bobClient = [...Y.decodeStateVector(Y.encodeStateVector(bobSide.doc)).keys()][0]
