@@ -13,6 +13,7 @@ import { setSecurityHeaders } from './http/security-headers.ts'
 import { staticFiles } from './http/static.ts'
 import { HTTP_TIMEOUTS } from './http/timeouts.ts'
 import { createSync } from './sync/index.ts'
+import { reject } from './sync/upgrade.ts'
 import { repairMirror } from './chats/mirror.ts'
 import { Cluster } from './cluster/cluster.ts'
 import { holdNodeLock } from './db/node-lock.ts'
@@ -174,10 +175,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy())
     const path = (req.url ?? '').split('?')[0]
-    if (!path.startsWith('/sync/')) {
-      socket.destroy()
-      return
-    }
+    // a WebSocket anywhere else is told there is none there
+    if (!path.startsWith('/sync/')) return reject(socket, 404)
     try {
       sync.handleUpgrade(req, socket, head)
     } catch (e) {

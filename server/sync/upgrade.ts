@@ -18,6 +18,7 @@ import { NotOwner, type Route } from '../cluster/cluster.ts'
 import { RELAYED_HEADER, relayUpgrade, type Relays } from '../cluster/relay.ts'
 
 const STATUS: Record<number, string> = {
+  400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
@@ -26,7 +27,8 @@ const STATUS: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-function reject(socket: Duplex, status: number): void {
+/** Answers an upgrade request with an HTTP error and closes its connection. */
+export function reject(socket: Duplex, status: number): void {
   if (socket.destroyed) return
   const text = STATUS[status] ?? 'Error'
   socket.once('finish', () => socket.destroy())
@@ -114,7 +116,11 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer, rel
     }
     const resolved = ctx.kinds.resolve(name)
     if (!resolved) return reject(socket, 404)
-    const token = url.searchParams.get('token') || protocolToken(req.headers['sec-websocket-protocol'])
+    const inQuery = url.searchParams.get('token')
+    const offered = protocolToken(req.headers['sec-websocket-protocol'])
+    // two different tokens: which account is meant is anyone's guess (and the answer would name the other)
+    if (inQuery && offered && inQuery !== offered) return reject(socket, 400)
+    const token = inQuery || offered
     if (!token) return reject(socket, 401)
     const wantsAck = url.searchParams.get('ack') === '1'
 

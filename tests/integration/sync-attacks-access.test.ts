@@ -3,6 +3,7 @@
 // but keeps writing. Refused at the HTTP upgrade (401/403/404) before any WebSocket exists, or on a
 // live socket with 4401/4403; nothing written after losing access reaches anyone.
 import { describe, it, expect } from 'vitest'
+import WebSocket from 'ws'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import {
@@ -50,6 +51,36 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     ).toBe(401)
     expect(await upgradeStatus(srv.wsBase, g.page, { protocols: ['sori.token.' + 'y'.repeat(43)] })).toBe(401)
     expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: 'x'.repeat(43) })).toBe(401)
+  })
+
+  it('answers 400 at the upgrade to two different tokens (query and subprotocol), and takes two copies of one', async () => {
+    const g = await group()
+    for (const [query, offered] of [
+      [g.a.token, g.b.token],
+      [g.b.token, g.a.token],
+      ['x'.repeat(43), g.a.token],
+    ])
+      expect(await upgradeStatus(srv.wsBase, g.page, { token: query, protocols: [`sori.token.${offered}`] })).toBe(400)
+    expect(await upgradeStatus(srv.wsBase, g.page, { token: g.a.token, protocols: [`sori.token.${g.a.token}`] })).toBe(101)
+  })
+
+  it('answers 404 to a WebSocket upgrade anywhere but /sync/<doc>', async () => {
+    const g = await group()
+    const statusOf = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(srv.wsBase + path, [`sori.token.${g.a.token}`])
+        ws.on('unexpected-response', (req, res) => {
+          resolve(res.statusCode ?? 0)
+          res.resume()
+          req.destroy()
+        })
+        ws.once('open', () => {
+          ws.close()
+          resolve(101)
+        })
+        ws.once('error', reject)
+      })
+    for (const path of ['/', '/sync', '/SYNC/' + g.page, '/api/me']) expect(await statusOf(path), path).toBe(404)
   })
 
   it('accepts the token as a `sori.token.<token>` subprotocol (control)', async () => {
