@@ -74,6 +74,8 @@ export class ChannelBatch {
   readonly refs: BlobRef[] = []
   /** every post the batch appends to a channel's own feed, ads too: its row of counters (channel_posts) */
   readonly counted: CountedPost[] = []
+  /** channel id → posts of its own feed the batch retracts: their counters' preview is emptied */
+  readonly uncounted = new Map<string, string[]>()
 
   /**
    * Notes the channel's newest appended post that is not an ad (advertising is never pushed), and its
@@ -99,6 +101,14 @@ export class ChannelBatch {
       if (c.group) n.group = c.id
       this.posts.set(noticeKey(n), n)
     }
+  }
+
+  /** Notes posts of the channel's own feed that the batch retracts (a group's have no counters). */
+  retracted(c: ChannelState, ids: ReadonlySet<string>): void {
+    if (c.group || ids.size === 0) return
+    const list = this.uncounted.get(c.channelId) ?? []
+    list.push(...ids)
+    this.uncounted.set(c.channelId, list)
   }
 
   record(c: ChannelState): void {
@@ -145,6 +155,15 @@ export class ChannelEffects implements CommitParticipant<ChannelBatch> {
         rows.flatMap((r) => [r.channel, r.post, r.ts, r.kind, r.preview]),
       )
     }
+    // the statistics show a retracted post as the head does: without its words
+    for (const [channel, ids] of part.uncounted)
+      for (let i = 0; i < ids.length; i += COUNTED_ROWS_PER_INSERT) {
+        const chunk = ids.slice(i, i + COUNTED_ROWS_PER_INSERT)
+        q.queue(
+          `UPDATE channel_posts SET preview = '' WHERE channel_id = ? AND post_id IN (${chunk.map(() => '?').join(', ')})`,
+          [channel, ...chunk],
+        )
+      }
   }
 
   committed(part: ChannelBatch | undefined): void {

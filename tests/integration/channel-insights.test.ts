@@ -155,6 +155,32 @@ describe.each(backends())('channel post views and clicks (%s)', (backend) => {
     )
   })
 
+  it('a retracted post stays in the statistics without its words, as in the chat list', async () => {
+    const admin = await user('adm')
+    const ch = await channel(admin)
+    const now = Date.now()
+    const [first, second] = [
+      textPost(admin, 'Sale ends Friday', { ts: now - 2_000 }),
+      textPost(admin, 'Typo in this one', { ts: now - 1_000 }),
+    ]
+    await publish(admin, ch, [first, second])
+    const c = await connect(suite.server, admin.token, channelPageDoc(ch.id, 0))
+    suite.keep(c)
+    // the older one, not the latest: the head's preview does not change, only the statistics can tell
+    c.doc.getMap(CHANNEL_ROOTS.page.edits).set(first.id, { retracted: true, ts: Date.now() })
+    await until(
+      async () => (await stats(admin, ch.id)).recent.find((p) => p.id === first.id)?.preview === '',
+      'the retraction reaches the statistics',
+    )
+    const s = await stats(admin, ch.id)
+    expect(s.recent.map((p) => [p.id, p.preview])).toEqual([
+      [second.id, 'Typo in this one'],
+      [first.id, ''],
+    ])
+    expect(JSON.stringify(s)).not.toContain('Sale ends Friday')
+    c.destroy()
+  })
+
   it("unknown ids and another channel's posts count nothing; malformed reports are 400 and count nothing", async () => {
     const [admin, other, reader] = [await user('adm'), await user('oth'), await user('rdr')]
     const ch = await channel(admin)

@@ -239,6 +239,7 @@ export function recordPosts(
   if (hidesTargeted()) c.targeted = c.targeted.map((t) => (retracted.has(t.id) ? { ...t, preview: '', retracted: true } : t))
   const part = batch.part(effects)
   part.refs.push(...refs)
+  part.retracted(c, retracted)
   if (!shown) return
   part.record(c)
   if (appended.length > 0) part.posted(c, appended)
