@@ -45,3 +45,8 @@ export const CLOSE = {
  */
 export const PAGE_CLOSED = 'page is closed'
 export const PAGE_FULL = 'page is full'
+/**
+ * The close reason (with 4400) of a write into a channel's feed by someone who is not, or no longer, one
+ * of its admins: nothing of it will ever be taken, and a client forgets its copy of the feed's page.
+ */
+export const NOT_ADMIN = "only the channel's admins write into it"

@@ -14,7 +14,7 @@ const HEAD_SYNC_MS = 5_000
 export type NewMessage = Pick<ChatMessage, 'kind' | 'body' | 'media' | 'link'> & { id?: string }
 
 /** Resolves true once the server holds the struct (client, clock) of `ref`, false after `ms`. */
-function whenAcked(ref: DocRef, client: number, clock: number, ms: number): Promise<boolean> {
+export function whenAcked(ref: DocRef, client: number, clock: number, ms: number): Promise<boolean> {
   if (ref.isAcked(client, clock)) return Promise.resolve(true)
   return new Promise((resolve) => {
     const timer = setTimeout(() => {

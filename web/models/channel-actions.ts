@@ -2,6 +2,7 @@
 // and search, a channel's home (its posts, live), follow, mute, block and report, making a channel, and an
 // admin's post; a user's chat with a channel and the channel's list of them. Apart from models/channels.ts, which the chat list needs at start, so that none of this
 // (the post grammar included) is downloaded before a channel screen opens.
+import * as Y from 'yjs'
 import {
   CHANNEL_ROOTS,
   channelHeadDoc,
@@ -21,7 +22,9 @@ import type { Chat, UploadCreated } from '../../protocol/api.ts'
 import type { MediaRef } from '../../protocol/messages.ts'
 import { api, ApiFailure, getToken } from '../account/api.ts'
 import { me } from '../account/session.ts'
-import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
+import { NOT_ADMIN } from '../../protocol/wire.ts'
+import { onRefused, openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
+import { whenAcked } from './append.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { followed, readHead, refreshFollowed, setSeen, type ChannelHead } from './channels.ts'
 import { forgetChannelSeen } from './chat-settings.ts'
@@ -200,7 +203,13 @@ export async function uploadChannelMedia(id: string, picked: PickedMedia, onProg
   return media
 }
 
-/** Appends a post of mine (an admin's) to the channel's current page; the server checks the grammar too. */
+/** how long posting waits for the server to take the post or refuse it, before it leaves it to the outbox */
+const POST_ANSWER_MS = 5_000
+
+/**
+ * Appends a post of mine (an admin's) to the channel's current page; the server checks the grammar too.
+ * Fails with code `not_admin` when the server refuses it because I am no longer one of the admins.
+ */
 export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | 'from' | 'ts'>): Promise<void> {
   const userId = me.peek()?.id
   if (!userId) return
@@ -213,10 +222,24 @@ export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | '
     await head.loaded
     await whenSynced(head, 5000)
     const page = openDoc(channelPageDoc(id, readHead(head.doc)?.page ?? 0))
+    // connected while the server's answer is awaited: a refusal is said in the composer, not left waiting
+    const stopPage = page.live()
+    let stopWatch = (): void => undefined
+    const refused = new Promise<string>((resolve) => {
+      stopWatch = onRefused((r) => {
+        if (r.name === page.name) resolve(r.reason)
+      })
+    })
     try {
       await page.loaded
+      const clock = Y.getState(page.doc.store, page.doc.clientID)
       page.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([full])
+      // offline or slow: it goes when it can (the outbox), and "posted" is what the admin asked for
+      const why = await Promise.race([whenAcked(page, page.doc.clientID, clock, POST_ANSWER_MS).then(() => null), refused])
+      if (why === NOT_ADMIN) throw Object.assign(new Error(why), { code: 'not_admin' })
     } finally {
+      stopWatch()
+      stopPage()
       page.release()
     }
   } finally {

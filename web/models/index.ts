@@ -16,7 +16,7 @@ import { startOutbox } from '../sync/outbox.ts'
 import { forgetChatInfos } from './chats.ts'
 import { friends, loadCachedFriends, refreshFriends } from './friends.ts'
 import { chatList, chatListLoaded, startInbox } from './inbox.ts'
-import { rehomeRefused } from './rehome.ts'
+import { recoverRefused } from './refused.ts'
 
 export { me, signUp, signIn, signOut, updateMe, setMyPhoto, api, ApiFailure } from '../account/session.ts'
 export { connection } from '../sync/connection.ts'
@@ -53,8 +53,9 @@ export { openDirect, createGroup, invite, rename, setGroupPhoto, removeMember, l
 export type { Conversation, MessageView } from './conversation.ts'
 export type { SearchWatch } from './search.ts'
 
-// what the server refused as written into a page that took no more goes into the current one
-onRefused(rehomeRefused)
+// what the server refused as written into a page that took no more goes into the current one; what it
+// will never take is forgotten
+onRefused(recoverRefused)
 
 // docs open only while someone is signed in (their database is open), so this holds from the start
 onDocOpen((name, doc, loaded) => {

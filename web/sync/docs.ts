@@ -73,8 +73,9 @@ export interface RefusedDoc {
 }
 /** run when the server refuses an update of a doc (the models recover what they can: rehome.ts) */
 const refusalHooks = new Set<(r: RefusedDoc) => void>()
-export const onRefused = (fn: (r: RefusedDoc) => void): void => {
+export const onRefused = (fn: (r: RefusedDoc) => void): (() => void) => {
   refusalHooks.add(fn)
+  return () => refusalHooks.delete(fn)
 }
 
 /** Merges what the server is known to store; `heard`: news from a socket, to be stored (not the stored copy). */

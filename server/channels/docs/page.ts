@@ -21,7 +21,7 @@ import {
   type ChannelPost,
   type TargetedPost,
 } from '../../../protocol/channels.ts'
-import { CLOSE, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
+import { CLOSE, NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
 import type { SyncDoc } from '../../sync/doc.ts'
@@ -50,8 +50,6 @@ export interface PageState {
   /** the ids of the page's posts, built on first use, dropped when the doc freezes */
   ids: Set<string> | null
 }
-
-const NOT_ADMIN = "only the channel's admins write into it"
 
 /** The grammar of one update to a channel page by `userId`; once it passed, `appended` holds its new posts. */
 export class PostGrammar implements UpdateRules<PostFacts> {

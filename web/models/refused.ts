@@ -1,3 +1,5 @@
+// Updates the server refused (4400) for reasons the app can do something about.
+//
 // Messages written offline into a page that took no more by the time they arrived. While this device
 // was away the chat moved on two pages (the others wrote a thousand messages, or two invitations came:
 // each one into a chat that holds messages starts a page), and the server refused the old page's update
@@ -5,10 +7,15 @@
 // written again, with the same ids, at the end of the current page, and this device's copy of the old
 // page is set aside, so that it never offers them there again and is read from the server next time.
 // What else that copy held unsent (an edit, a reaction in the same update) is lost with it.
+//
+// A channel's feed refuses a post of someone who is no longer one of its admins (4400, NOT_ADMIN): it
+// will never be taken, so this device's copy of that page is set aside the same way, the post with it,
+// rather than offered again on every start.
 import * as Y from 'yjs'
 import { headDoc, pageDoc } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
+import { CHANNEL_ROOTS } from '../../protocol/channels.ts'
+import { NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
 import { me } from '../account/session.ts'
 import { currentPage, headMeta } from '../kinds/head.ts'
 import { messagesAt } from '../kinds/index.ts'
@@ -66,15 +73,33 @@ async function appendToCurrent(conv: string, from: number, msgs: ChatMessage[]):
   }
 }
 
-/** Moves my unsent messages out of a page the server refused as closed or full (docs.ts calls it). */
-export function rehomeRefused(r: RefusedDoc): void {
-  if (r.reason !== PAGE_CLOSED && r.reason !== PAGE_FULL) return
+/** Removes from `list` (in this copy only: neither stored nor sent) the items the server does not hold. */
+function dropUnsent<T>(r: RefusedDoc, list: Y.Array<T>, unsent: (client: number, clock: number) => boolean): void {
+  Y.transact(
+    r.doc,
+    () => {
+      const at: number[] = []
+      let index = 0
+      for (let it = list._start; it; it = it.right) {
+        if (it.deleted || !it.countable) continue
+        for (let k = 0; k < it.length; k++, index++) if (unsent(it.id.client, it.id.clock + k)) at.push(index)
+      }
+      // last first, so that the earlier indexes still hold
+      for (const i of at.reverse()) list.delete(i, 1)
+    },
+    FROM_STORE,
+  )
+}
+
+/** Moves my unsent messages out of a page the server refused as closed or full. */
+function rehome(r: RefusedDoc): void {
   const at = messagesAt(r.name)
   const myId = me.peek()?.id
   if (!at || !myId) return
   const unsent = [...messageItems(pageMsgs(r.doc))].filter((m) => m.value.from === myId && !r.isAcked(m.client, m.clock))
   if (unsent.length === 0) return
   const lock = `sori-rehome:${db()?.name ?? ''}:${at.conv}`
+  const moved = new Set(unsent.map((m) => `${m.client}:${m.clock}`))
   void withLock(lock, () =>
     appendToCurrent(
       at.conv,
@@ -82,20 +107,19 @@ export function rehomeRefused(r: RefusedDoc): void {
       unsent.map((m) => m.value),
     ),
   )
-    .then(async (moved) => {
-      if (!moved) return
-      // out of the old copy's view (neither stored nor sent: the copy is set aside next), last first
-      Y.transact(
-        r.doc,
-        () => {
-          const list = pageMsgs(r.doc)
-          const gone = new Set(unsent.map((m) => `${m.client}:${m.clock}`))
-          const at = [...messageItems(list)].filter((m) => gone.has(`${m.client}:${m.clock}`)).map((m) => m.index)
-          for (const i of at.reverse()) list.delete(i, 1)
-        },
-        FROM_STORE,
-      )
+    .then(async (done) => {
+      if (!done) return
+      dropUnsent(r, pageMsgs(r.doc), (client, clock) => moved.has(`${client}:${clock}`))
       await resetDoc(r.name, r.doc)
     })
     .catch((e: unknown) => console.warn(`sori: moving the messages refused by ${r.name} failed`, e))
+}
+
+/** What the server refused and can be recovered from (docs.ts calls it for every 4400). */
+export function recoverRefused(r: RefusedDoc): void {
+  if (r.reason === PAGE_CLOSED || r.reason === PAGE_FULL) rehome(r)
+  else if (r.reason === NOT_ADMIN) {
+    dropUnsent(r, r.doc.getArray(CHANNEL_ROOTS.page.posts), (client, clock) => !r.isAcked(client, clock))
+    void resetDoc(r.name, r.doc)
+  }
 }
