@@ -94,6 +94,14 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
   await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Invitation sent to 1 chat')
   expect(context.pages()).toHaveLength(1)
 
+  // what she sent is no news to her: her chat list shows the card read (it counted as unread once)
+  const own = await context.newPage()
+  await own.goto(sori)
+  const row = own.locator('.chat-row', { hasText: 'Ben' })
+  await row.getByText('battle me!', { exact: false }).waitFor({ timeout: 20_000 })
+  await expect.poll(() => row.locator('.badge').count(), { timeout: 20_000 }).toBe(0)
+  await own.close()
+
   // Ben's chat with Ann shows the card, from the app Sori names
   await signInInUi(ben.page, sori, 'ben.link')
   await ben.page.locator('.chat-row', { hasText: 'Ann' }).click()

@@ -2,9 +2,9 @@
 // its current page, which the outbox sends whatever screen is open (also when written offline).
 import * as Y from 'yjs'
 import { headDoc, pageDoc } from '../../protocol/docs.ts'
-import type { ChatMessage } from '../../protocol/messages.ts'
+import { readPosition, type ChatMessage } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
-import { currentPage, headMeta } from '../kinds/head.ts'
+import { currentPage, headMeta, headReads } from '../kinds/head.ts'
 import { newMessageId, pageMsgs } from '../kinds/page.ts'
 import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 
@@ -28,6 +28,17 @@ export function whenAcked(ref: DocRef, client: number, clock: number, ms: number
       resolve(true)
     })
   })
+}
+
+/**
+ * Moves my read position in a chat (its head `head`) past my own message, the `length`th of page `page`:
+ * a sender has read up to what they wrote (docs/protocol.md, "Your own messages count too"), or it would
+ * count as unread in their own chat list.
+ */
+export function readPastOwn(head: Y.Doc, userId: string, page: number, length: number): void {
+  const reads = headReads(head)
+  const pos = readPosition(page, length)
+  if (pos > (reads.get(userId) ?? 0)) reads.set(userId, pos)
 }
 
 /**
@@ -61,6 +72,7 @@ export async function appendToChat(convId: string, m: NewMessage, ackMs = 0): Pr
       // the insert's struct: this client's next clock
       const clock = Y.getState(page.doc.store, page.doc.clientID)
       msgs.insert(msgs.length, [msg])
+      readPastOwn(head.doc, userId, n, msgs.length)
       return ackMs > 0 ? await whenAcked(page, page.doc.clientID, clock, ackMs) : true
     } finally {
       stopPage?.()

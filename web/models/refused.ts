@@ -22,6 +22,7 @@ import { messagesAt } from '../kinds/index.ts'
 import { messageItems, pageMsgs } from '../kinds/page.ts'
 import { db } from '../store/db.ts'
 import { FROM_STORE } from '../store/persistence.ts'
+import { readPastOwn } from './append.ts'
 import { openDoc, resetDoc, whenSynced, type RefusedDoc } from '../sync/docs.ts'
 
 /** how long the chat's head and current page may take to come in from the server */
@@ -60,7 +61,9 @@ async function appendToCurrent(conv: string, from: number, msgs: ChatMessage[]):
       const now = Date.now()
       const add = msgs.filter((m) => !have.has(m.id)).map((m) => ({ ...m, ts: now }))
       const list = pageMsgs(page.doc)
+      const myId = me.peek()?.id
       if (add.length) list.insert(list.length, add)
+      if (add.length && myId) readPastOwn(head.doc, myId, n, list.length)
       return true
     } finally {
       stopPage()

@@ -4,7 +4,7 @@ import { chatList, chatListLoaded } from '../../models/index.ts'
 import { sortByName } from '../../i18n/format.ts'
 import { t } from '../../app/t.ts'
 import { Avatar } from '../../components/Avatar.tsx'
-import { UserText } from '../../components/UserText.tsx'
+import { isolate, UserText } from '../../components/UserText.tsx'
 import { useFriends } from '../../components/useFriends.ts'
 import { chatTitle } from '../chats/Chats.tsx'
 
@@ -24,14 +24,14 @@ function Row({
   pick: Choice
   title: string
   sub?: string
-  avatar: { id: string; photo?: string; group?: boolean }
+  avatar: { id: string; photo?: string; group?: boolean; channel?: boolean }
   picked: boolean
   full: boolean
   onToggle: (p: Choice) => void
 }) {
   return (
     <label class="row picker__row">
-      <Avatar id={avatar.id} name={title} size={40} photo={avatar.photo} group={avatar.group} />
+      <Avatar id={avatar.id} name={title} size={40} photo={avatar.photo} group={avatar.group} channel={avatar.channel} />
       <span class="row__body">
         <UserText class="row__title" text={title} />
         {sub && <span class="row__sub">{sub}</span>}
@@ -70,7 +70,14 @@ export function ChatChoice({ picked, max, onChange }: { picked: Choice[]; max: n
               key={c.id}
               pick={{ chat: c.id }}
               title={chatTitle(c)}
-              avatar={{ id: c.peer ?? c.id, photo: c.photo, group: c.kind === 'group' }}
+              // a channel's chat with a customer: what goes there is sent as the channel, which the row says
+              sub={c.asChannel ? t('chats.answeringFor', { channel: isolate(c.asChannel) }) : undefined}
+              avatar={{
+                id: c.peer ?? c.channel ?? c.id,
+                photo: c.photo,
+                group: c.kind === 'group',
+                channel: c.kind === 'channel' && !!c.channel && !c.asChannel,
+              }}
               picked={keys.has(`c:${c.id}`)}
               full={full}
               onToggle={toggle}
