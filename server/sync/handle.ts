@@ -1,6 +1,7 @@
 // One incoming frame from a socket: the y-websocket sync and awareness protocols, with every update
 // validated before it is applied, and its effects collected into the current group-commit batch.
 import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
 import { CLOSE } from '../../protocol/wire.ts'
 import {
   decodeAwareness,
@@ -129,6 +130,15 @@ async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
   conn.send(encodeSyncStep2(diff))
 }
 
+/** How many client sections an update (v1) says it has: its first number. */
+function sectionCount(update: Uint8Array): number {
+  try {
+    return decoding.readVarUint(decoding.createDecoder(update))
+  } catch {
+    return -1
+  }
+}
+
 /** Distinct authors' clientIDs one update may carry (a device writes with one; a few after reloads). */
 const MAX_UPDATE_CLIENTS = 64
 
@@ -141,13 +151,20 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     return refuse(conn, CLOSE.REFUSED, 'malformed update')
   }
   if (u.structs.length === 0 && u.ds.clients.size === 0) return
-  // a few distinct clientIDs at most, one client's structs mostly one after another: an array does
+  // a few distinct clientIDs at most, each client's structs in one section: an array does
   const authors: number[] = []
+  let sections = 0
   for (let i = 0; i < u.structs.length && authors.length <= MAX_UPDATE_CLIENTS; i++) {
     const c = u.structs[i].id.client
-    if ((i === 0 || u.structs[i - 1].id.client !== c) && !authors.includes(c)) authors.push(c)
+    if (i > 0 && u.structs[i - 1].id.client === c) continue
+    sections++
+    if (!authors.includes(c)) authors.push(c)
   }
   if (authors.length > MAX_UPDATE_CLIENTS) return refuse(conn, CLOSE.REFUSED, 'too many clientIDs in one update')
+  // Y.decodeUpdate lists every section, but Yjs integrates only a client's last: what the grammar would
+  // judge is then not what is applied (the first section's structs vanish, or wait as a gap)
+  if (sections !== authors.length || sections !== sectionCount(update))
+    return refuse(conn, CLOSE.REFUSED, 'a clientID in more than one section')
   let looked: Map<number, string | null> | null = null
   const owner = (c: number) => ctx.bindings.cached(c) ?? looked?.get(c)
   /** what the rules' `lacks` loaded for this update, once it has */

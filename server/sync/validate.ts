@@ -118,10 +118,16 @@ export function clientsOf(authors: number[], u: DecodedUpdate): number[] {
 type Place = { root: string; sub: string | null }
 
 /**
- * Where each item of an update lands (root and key), resolving origins through the update's own items
- * in any order, then through the server's copy. Items whose origin is nowhere are left out.
+ * Where each item of an update lands (root and key), resolving origins through the server's copy where
+ * it holds them, else through the update's own items in any order. Items whose origin is nowhere are left
+ * out. An origin the server holds is never resolved through the update's copy of it: that copy is not
+ * judged (it is trimmed off), and Yjs puts the item after the server's, wherever the copy claims it is.
  */
-function placeItems(structs: DecodedUpdate['structs'], serverLanding: (id: Y.ID) => Place | null): Map<Y.Item, Place> {
+function placeItems(
+  structs: DecodedUpdate['structs'],
+  holds: (id: Y.ID) => boolean,
+  serverLanding: (id: Y.ID) => Place | null,
+): Map<Y.Item, Place> {
   const placed = new Map<Y.Item, Place>()
   const byClient = new Map<number, Y.Item[]>()
   const waiting: Y.Item[] = []
@@ -153,8 +159,13 @@ function placeItems(structs: DecodedUpdate['structs'], serverLanding: (id: Y.ID)
     const next: Y.Item[] = []
     for (const it of pending) {
       const origin = it.origin as Y.ID
+      if (holds(origin)) {
+        const at = serverLanding(origin)
+        if (at) placed.set(it, at)
+        continue
+      }
       const host = inUpdate(origin)
-      const at = host ? placed.get(host) : serverLanding(origin)
+      const at = host && placed.get(host)
       if (at) placed.set(it, at)
       else if (host) next.push(it)
     }
@@ -162,6 +173,40 @@ function placeItems(structs: DecodedUpdate['structs'], serverLanding: (id: Y.ID)
     pending = next
   }
   return placed
+}
+
+/**
+ * Whether Yjs can integrate every struct of the update: one client's structs go in clock order, and an
+ * item only once its origin is there (held by the server, or integrated before it). Simulated as Yjs does
+ * it, taking any client whose next struct can go, until none can.
+ */
+function integrable(structs: DecodedUpdate['structs'], serverState: (client: number) => number): boolean {
+  // one client's structs are consecutive, in clock order (handle.ts refuses a client in two sections)
+  const queues: DecodedUpdate['structs'][] = []
+  for (let i = 0; i < structs.length; i++) {
+    if (i === 0 || structs[i - 1].id.client !== structs[i].id.client) queues.push([])
+    queues[queues.length - 1].push(structs[i])
+  }
+  if (queues.length === 0) return true
+  /** per client: the clock up to which its structs are in (the server's, then the update's) */
+  const reached = new Map<number, number>()
+  const has = (id: Y.ID): boolean => id.clock < Math.max(reached.get(id.client) ?? 0, serverState(id.client))
+  const next = queues.map(() => 0)
+  for (let progress = true; progress;) {
+    progress = false
+    for (let q = 0; q < queues.length; q++) {
+      const list = queues[q]
+      while (next[q] < list.length) {
+        const s = list[next[q]]
+        // only items name an origin; a right origin is refused on its own
+        if (s instanceof Y.Item && s.origin && !has(s.origin)) break
+        reached.set(s.id.client, s.id.clock + s.length)
+        next[q]++
+        progress = true
+      }
+    }
+  }
+  return next.every((n, q) => n === queues[q].length)
 }
 
 export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict {
@@ -214,7 +259,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   // decodeUpdate lists clients by descending clientID, so an item's origin may stand later in the update
   // (a doc reloaded offline writes under a new random clientID after its old one): place every item first
-  const placed = placeItems(u.structs, serverLanding)
+  const placed = placeItems(u.structs, (id) => id.clock < Y.getState(store, id.client), serverLanding)
 
   for (const s of u.structs) {
     const client = s.id.client
@@ -310,6 +355,11 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   if (deletedEntries)
     for (const k of deletedEntries) if (!superseded?.has(k)) return refuse('deletes items that may not be deleted')
+
+  // what Yjs cannot integrate in any order (an origin later in its own client, a cycle between clients)
+  // would stay pending in every copy: judged as appended, shown nowhere, let in later by another update.
+  // (Gaps were answered above: an update may wait for the step 2 that fills them.)
+  if (fresh && !integrable(u.structs, (client) => Y.getState(store, client))) return refuse('update cannot be integrated')
 
   // delete set: only the user's own entries of the user-writable maps. A client's update carries every
   // deletion it knows of, so ranges the server has already deleted are no-ops and need no owner.

@@ -1,0 +1,126 @@
+// Attacks through the structure of an update rather than its values: what the grammar judges must be what
+// Yjs integrates. Each update is written by hand (hand-update.ts), as no Yjs client would write it, and
+// must be refused (4400) with nothing changed for anyone and the chat still served:
+// - an item whose origin is a struct the server holds, restated by the update under another key: judged
+//   there, Yjs would put it after the server's struct (another member's edit, reaction or read position);
+// - one clientID in two sections: Y.decodeUpdate lists both, Yjs integrates only the last;
+// - origins that no order satisfies (a cycle between two clients, an origin later in its own client):
+//   left pending in every copy, or an exception in the middle of applying.
+import { describe, it, expect } from 'vitest'
+import * as Y from 'yjs'
+import { backends } from '../fixtures/databases.ts'
+import { attackHarness } from '../fixtures/attack-harness.ts'
+import { handUpdate, mapItemId } from '../fixtures/hand-update.ts'
+import { freshClientId, freshLook, message, messageId, stock, until } from '../fixtures/attacks.ts'
+import { CLOSE } from '../../protocol/index.ts'
+
+describe.each(backends())('sync attacks through the structure of an update (%s)', (backend) => {
+  const srv = attackHarness(backend)
+  const { keep, rawOpen, scene } = srv
+
+  it("refuses an item placed after another member's edit, which the update restates under the attacker's message", async () => {
+    const s = await scene()
+    s.A.doc.getMap('edits').set(s.m1.id, { body: 'hello from a (edited)', ts: Date.now() })
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), "a's edit reaching c")
+    const held = mapItemId(s.A.doc.getMap('edits') as never, s.m1.id)
+    const raw = await rawOpen(s.page, s.b)
+    const x = freshClientId()
+    const mine = message(s.b.id, 'hi')
+    const update = handUpdate([
+      // a's edit, claimed to be an edit of b's own message
+      { client: held[0], clock: held[1], items: [{ parent: 'edits', sub: mine.id, values: [{ body: 'whatever', ts: 1 }] }] },
+      {
+        client: x,
+        clock: 0,
+        items: [
+          { parent: 'msgs', values: [mine] },
+          { origin: held, values: [{ body: 'a now says: I will never pay you back', ts: Date.now() }] },
+        ],
+      },
+    ])
+    await srv.expectRefusedOnPage(s, raw, update, x)
+    expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ body: 'hello from a (edited)' })
+  })
+
+  it("refuses a value placed after another member's read position, which the update restates as the attacker's", async () => {
+    const s = await scene()
+    const aHead = keep(await stock(srv.wsBase, s.head, s.a.token, { clientID: s.aClient }))
+    aHead.doc.getMap<number>('reads').set(s.a.id, 1)
+    const cHead = keep(await stock(srv.wsBase, s.head, s.c.token))
+    await until(() => cHead.doc.getMap('reads').get(s.a.id) === 1, "a's read position reaching c")
+    const held = mapItemId(aHead.doc.getMap('reads') as never, s.a.id)
+    const raw = await rawOpen(s.head, s.b)
+    const x = freshClientId()
+    raw.sendUpdate(
+      handUpdate([
+        { client: held[0], clock: held[1], items: [{ parent: 'reads', sub: s.b.id, values: [1] }] },
+        { client: x, clock: 0, items: [{ origin: held, values: [65_536] }] },
+      ]),
+    )
+    expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
+    const fresh = await freshLook(srv.wsBase, s.head, s.c.token)
+    expect(fresh.doc.getMap('reads').get(s.a.id)).toBe(1)
+    expect(fresh.clients.has(x)).toBe(false)
+    expect(cHead.doc.getMap('reads').get(s.a.id)).toBe(1)
+  })
+
+  it('refuses one clientID in two sections (a message Yjs would never apply, behind a reaction it would)', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = freshClientId()
+    const phantom = message(s.b.id, 'PHANTOM: this message is in no document')
+    const update = handUpdate([
+      { client: x, clock: 0, items: [{ parent: 'msgs', values: [phantom] }] },
+      { client: x, clock: 0, items: [{ parent: 'reacts', sub: `${phantom.id}:${s.b.id}`, values: ['like'] }] },
+    ])
+    expect(Y.decodeUpdate(update).structs).toHaveLength(2)
+    await srv.expectRefusedOnPage(s, raw, update, x)
+  })
+
+  it('refuses items whose origins go round in a circle between two clientIDs', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const [x, z] = [freshClientId(), freshClientId()]
+    const m = (body: string) => message(s.b.id, body, { id: messageId() })
+    const update = handUpdate([
+      {
+        client: x,
+        clock: 0,
+        items: [
+          { origin: [z, 1], values: [m('x0')] },
+          { parent: 'msgs', values: [m('x1')] },
+        ],
+      },
+      {
+        client: z,
+        clock: 0,
+        items: [
+          { parent: 'msgs', values: [m('z0')] },
+          { origin: [x, 1], values: [m('z1: shown in the chat list, in nobody’s chat')] },
+        ],
+      },
+    ])
+    await srv.expectRefusedOnPage(s, raw, update, x)
+  })
+
+  it('refuses an item whose origin is a later struct of its own clientID, and the chat stays served', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = freshClientId()
+    const update = handUpdate([
+      {
+        client: x,
+        clock: 0,
+        items: [
+          { parent: 'msgs', values: [message(s.b.id, 'first')] },
+          { origin: [x, 2], values: [message(s.b.id, 'after what comes next')] },
+          { parent: 'msgs', values: [message(s.b.id, 'third')] },
+        ],
+      },
+    ])
+    await srv.expectRefusedOnPage(s, raw, update, x)
+    // the document was not dropped: nobody else was disconnected
+    expect(s.A.closes).toEqual([])
+    expect(s.C.closes).toEqual([])
+  })
+})
