@@ -107,6 +107,27 @@ describe('the outbox, whichever screen is open', () => {
     }
   })
 
+  test('signing out with a message waiting asks first; cancelled, the message goes out once online', async () => {
+    const context = await newContext()
+    const page = await signedIn(context)
+    // the Settings screen's code comes from the service worker's cache when offline
+    await serviceWorkerControls(page)
+    await openChat(page, env.net.url, env.f.chat.id)
+    await goOffline(context, page)
+    const body = 'written offline, then Settings'
+    await writeOffline(page, body)
+    await page.evaluate(() => (location.hash = '#/settings'))
+    await page.getByRole('button', { name: 'Sign out of this device' }).click()
+    const sheet = page.getByRole('dialog', { name: 'Sign out of this device' })
+    await sheet.getByText('Some messages on this device have not been sent yet. If you sign out now, they are lost.').waitFor()
+    await sheet.getByRole('button', { name: 'Cancel' }).click()
+    await sheet.waitFor({ state: 'detached' })
+    await page.getByRole('heading', { name: 'Settings' }).waitFor()
+
+    await goOnline(context)
+    await deliveredOnce(body)
+  })
+
   test('written offline, tab closed, app reopened at the chat list: delivered once', async () => {
     const context = await newContext()
     const page = await signedIn(context)

@@ -12,6 +12,7 @@ import {
   type DeviceSession,
 } from '../../account/account.ts'
 import { t } from '../../app/t.ts'
+import { unsentChats } from '../../models/index.ts'
 import { errorText } from '../../app/errors.ts'
 import { formatChatTime } from '../../i18n/format.ts'
 import { ConfirmSheet } from '../../components/Confirm.tsx'
@@ -170,7 +171,11 @@ function Devices() {
       {asking && (
         <ConfirmSheet
           title={t('account.signOutDevice')}
-          text={t('account.signOutDeviceConfirm', { device: label(asking) })}
+          text={
+            asking.current && unsentChats.value.size > 0
+              ? t('settings.signOutUnsent')
+              : t('account.signOutDeviceConfirm', { device: label(asking) })
+          }
           action={t('account.signOutDevice')}
           busy={busy}
           onConfirm={() => void signOut(asking)}

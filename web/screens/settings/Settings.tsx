@@ -1,6 +1,6 @@
 // Settings: profile, language, theme, storage, sign out (this device or all).
 import { useEffect, useState } from 'preact/hooks'
-import { me, updateMe, setMyPhoto, signOut, storageEstimate, storageProblem } from '../../models/index.ts'
+import { me, updateMe, setMyPhoto, signOut, storageEstimate, storageProblem, unsentChats } from '../../models/index.ts'
 import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes as bytes } from '../../i18n/format.ts'
@@ -22,7 +22,8 @@ export default function Settings() {
   const [saved, setSaved] = useState('')
   const [error, setError] = useState('')
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null)
-  const [asking, setAsking] = useState(false)
+  /** which sign-out waits for a yes: of every device, or of this one while messages wait to be sent */
+  const [asking, setAsking] = useState<'all' | 'this' | null>(null)
   useEffect(() => {
     storageEstimate().then(setStorage, () => {})
   }, [])
@@ -40,7 +41,7 @@ export default function Settings() {
     }
   }
   async function out(all: boolean) {
-    setAsking(false)
+    setAsking(null)
     try {
       await signOut(all)
     } catch (err) {
@@ -141,10 +142,11 @@ export default function Settings() {
             {t('settings.account')}
           </h2>
           <div class="stack">
-            <button class="btn btn--block" onClick={() => out(false)}>
+            {/* what waits to be sent lives only on this device: signing out deletes it */}
+            <button class="btn btn--block" onClick={() => (unsentChats.value.size > 0 ? setAsking('this') : out(false))}>
               {t('settings.signOut')}
             </button>
-            <button class="btn btn--block btn--danger" onClick={() => setAsking(true)}>
+            <button class="btn btn--block btn--danger" onClick={() => setAsking('all')}>
               {t('settings.signOutAll')}
             </button>
           </div>
@@ -152,11 +154,15 @@ export default function Settings() {
       </div>
       {asking && (
         <ConfirmSheet
-          title={t('settings.signOutAll')}
-          text={t('settings.signOutAllConfirm')}
-          action={t('settings.signOutAll')}
-          onConfirm={() => void out(true)}
-          onCancel={() => setAsking(false)}
+          title={t(asking === 'all' ? 'settings.signOutAll' : 'settings.signOut')}
+          text={
+            unsentChats.value.size > 0
+              ? t('settings.signOutUnsent')
+              : t(asking === 'all' ? 'settings.signOutAllConfirm' : 'settings.signOut')
+          }
+          action={t(asking === 'all' ? 'settings.signOutAll' : 'settings.signOut')}
+          onConfirm={() => void out(asking === 'all')}
+          onCancel={() => setAsking(null)}
         />
       )}
     </section>
