@@ -138,6 +138,8 @@ test('a message goes to the phone’s share sheet; an app’s card is forwarded 
   // the card, forwarded to Cy: the same app and template, a ticket of Ben's own
   await page.locator('.msg__bubble:has(.sori-link)').click({ button: 'right' })
   expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0)
+  // the sheet quotes the card by its title (it has no text of its own)
+  expect(await page.locator('.sheet__quote').textContent()).toContain('Battle me!')
   await page.getByRole('button', { name: 'Forward', exact: true }).click()
   await page.getByRole('list', { name: 'Forward to' }).getByRole('button', { name: 'Cy' }).click()
   await until(() => cyMsgs().some((m) => m.kind === 'link'), 'the card reaches Cy', 30_000)

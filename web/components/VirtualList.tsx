@@ -145,7 +145,9 @@ export function VirtualList<T>(p: Props<T>) {
   }, [n, p.recheck])
 
   function onScroll() {
-    const el = scroller.current!
+    // a scroll event can still come as the list goes (leaving the room): nothing is left to measure
+    const el = scroller.current
+    if (!el) return
     const atBottom = isAtBottom(el)
     if (atBottom !== stick.current) {
       stick.current = atBottom

@@ -8,8 +8,7 @@ import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { UserText } from '../../components/UserText.tsx'
-import { mediaLabel } from './media-label.ts'
-import { linkPreview } from '../../../protocol/link.ts'
+import { quotedText } from './quoted.ts'
 import { chatTitle } from '../chats/Chats.tsx'
 
 export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: string; onClose: () => void }) {
@@ -35,7 +34,7 @@ export function ForwardSheet({ m, convId, onClose }: { m: MessageView; convId: s
   return (
     <Sheet title={t('room.forwardTo')} onClose={onClose}>
       <p class="sheet__quote">
-        <UserText text={m.body || (m.media ? mediaLabel(m.media) : m.link ? linkPreview(m.link.template) : '')} />
+        <UserText text={quotedText(m)} />
       </p>
       <p class="form__error" role="alert">
         {error}

@@ -9,7 +9,7 @@ import { blobUrl, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClose } from '../../components/icons.tsx'
-import { mediaLabel } from './media-label.ts'
+import { mediaLabel } from './quoted.ts'
 
 /** the box a photo is shown in, at most this wide and tall (CSS px), keeping its shape */
 const MAX_W = 240

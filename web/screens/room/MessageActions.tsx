@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
-import { mediaLabel } from './media-label.ts'
+import { quotedText } from './quoted.ts'
 import { Sheet } from '../../components/Sheet.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { UserText } from '../../components/UserText.tsx'
@@ -31,7 +31,7 @@ const canShare = typeof navigator !== 'undefined' && typeof navigator.share === 
  * device has them and the browser takes files (else the caption or the media's name alone).
  */
 async function shareOut(m: MessageView): Promise<void> {
-  const text = m.body || (m.media ? mediaLabel(m.media) : '')
+  const text = quotedText(m)
   let files: File[] | undefined
   if (m.media) {
     const url = await import('../../media/blob-url.ts').then((b) => b.blobUrl(m.media!.id)).catch(() => null)
@@ -60,7 +60,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
     onClose()
   }
   // a photo or file without a caption is quoted by what it is
-  const text = m.body || (m.media ? mediaLabel(m.media) : '')
+  const text = quotedText(m)
   const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const forward = then(onForward)

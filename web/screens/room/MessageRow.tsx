@@ -13,10 +13,9 @@ import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
 import { ReactionChips } from './reactions.tsx'
 import { MediaContent } from './media-lazy.tsx'
-import { mediaLabel } from './media-label.ts'
+import { quotedText } from './quoted.ts'
 import { LinkPreview } from './LinkPreview.tsx'
 import { LinkCard } from './LinkCard.tsx'
-import { linkPreview } from '../../../protocol/link.ts'
 
 interface Props {
   m: MessageView
@@ -114,21 +113,7 @@ export function MessageRow({
         <span class="msg__quote">
           <span class="msg__quote-name">{t('room.replyTo', { name: isolate(repliedAuthor) })}</span>
           <span class="msg__quote-text">
-            {replied ? (
-              replied.retracted ? (
-                t('room.retracted')
-              ) : (
-                <UserText
-                  text={
-                    replied.link
-                      ? linkPreview(replied.link.template)
-                      : replied.body || (replied.media ? mediaLabel(replied.media) : '')
-                  }
-                />
-              )
-            ) : (
-              t('room.olderMessage')
-            )}
+            {replied ? replied.retracted ? t('room.retracted') : <UserText text={quotedText(replied)} /> : t('room.olderMessage')}
           </span>
         </span>
       )}
