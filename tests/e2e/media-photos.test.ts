@@ -161,9 +161,10 @@ test('a photo, a video, a voice note and a PDF go from one phone to another; off
   // offline: the pick waits in the outbox, and goes once the connection is back
   await a.context.setOffline(true)
   await pick(a.page, [{ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: photo }])
-  await a.page.locator('#app .msg--out').waitFor()
+  // marked as waiting, as a text is, rather than a bar standing at 0%
+  await a.page.locator('#app .msg--out').getByText('Waiting to send').waitFor()
   await a.page.reload()
-  await a.page.locator('#app .msg--out').waitFor()
+  await a.page.locator('#app .msg--out').getByText('Waiting to send').waitFor()
   await a.context.setOffline(false)
   await a.page.locator('#app .msg--out').waitFor({ state: 'detached' })
   await expect.poll(() => b.page.getByRole('button', { name: 'View photo' }).count(), { timeout: 20_000 }).toBe(2)

@@ -8,7 +8,8 @@ import type { OutgoingView } from '../../models/media-outbox.ts'
 import { blobUrl, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
-import { IconClose } from '../../components/icons.tsx'
+import { IconClock, IconClose } from '../../components/icons.tsx'
+import { connection } from '../../models/index.ts'
 import { mediaLabel } from './quoted.ts'
 
 /** the box a photo is shown in, at most this wide and tall (CSS px), keeping its shape */
@@ -202,6 +203,12 @@ export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: ()
           <button type="button" class="media-out__remove" onClick={onRemove}>
             {t('media.remove')}
           </button>
+        </span>
+      ) : connection.value === 'offline' ? (
+        // nothing moves until the phone is back online: the same mark as a text waiting to be sent
+        <span class="media-out__progress msg__waiting">
+          <IconClock />
+          <span>{t('room.waiting')}</span>
         </span>
       ) : (
         <span class="media-out__progress">

@@ -175,14 +175,12 @@ export default function Room({ convId }: { convId: string }) {
             </span>
           )}
         </h1>
-        <button
-          class="icon-btn"
-          onClick={() => setDetails(true)}
-          aria-label={t('room.details')}
-          disabled={!chat || chat.kind === 'channel'}
-        >
-          <IconMenu />
-        </button>
+        {/* a chat with a channel has no members to list nor photos of a group: no details to open */}
+        {chat?.kind !== 'channel' && (
+          <button class="icon-btn" onClick={() => setDetails(true)} aria-label={t('room.details')} disabled={!chat}>
+            <IconMenu />
+          </button>
+        )}
       </header>
 
       {rows.length === 0 ? (
