@@ -4,6 +4,7 @@
 // and plays and seeks; a voice note held and let go plays on the other side; a file arrives with its name and a download; what is picked offline is sent once
 // when the connection is back; a "photo" that is no picture is refused with a message the sender can
 // read, and can be removed.
+import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import sharp from 'sharp'
 import type { Page } from 'playwright-core'
@@ -102,6 +103,11 @@ test('a photo, a video, a voice note and a PDF go from one phone to another; off
   await benMsg.getByRole('button', { name: 'View photo' }).click()
   const viewer = b.page.getByRole('dialog', { name: 'Photo' })
   await viewer.waitFor()
+  // it can be kept: the photo as the server holds it, under a name of its own
+  const [saved] = await Promise.all([b.page.waitForEvent('download'), viewer.getByRole('button', { name: 'Download' }).click()])
+  expect(saved.suggestedFilename()).toMatch(/^sori-\d{4}-\d\d-\d\d-[A-Za-z0-9_-]{8}\.jpg$/)
+  const kept = readFileSync(await saved.path())
+  expect(kept.equals(got.bytes)).toBe(true)
   await b.page.keyboard.press('Escape')
   await viewer.waitFor({ state: 'detached' })
 

@@ -85,6 +85,11 @@ function Photo({ src, thumb, w, h, alt }: { src: string | null; thumb?: string; 
   )
 }
 
+/** A name for a photo or video saved from a chat: Sori, the day it is saved, and its type's extension. */
+const fileName = (m: Pick<MediaRef, 'id' | 'mime'>): string =>
+  `sori-${new Date().toISOString().slice(0, 10)}-${m.id.slice(0, 8)}.${EXTENSIONS[m.mime] ?? m.mime.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin'}`
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'video/quicktime': 'mov', 'image/svg+xml': 'svg' }
+
 /** Fetches the blob (from the cache when it is there) and saves it under `name`. */
 async function save(id: string, name: string): Promise<void> {
   const url = await blobUrl(id)
@@ -273,6 +278,10 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
       {!src && placeholder(item.thumb) && <img class="viewer__img" src={placeholder(item.thumb)} alt="" aria-hidden="true" />}
       <button class="icon-btn viewer__close" onClick={onClose} aria-label={t('app.close')}>
         <IconClose />
+      </button>
+      {/* kept on the phone, as any messenger's viewer offers (a video too: its bytes, from the cache or the server) */}
+      <button class="btn viewer__save" onClick={() => void save(item.id, item.name ?? fileName(item))}>
+        {t('media.download')}
       </button>
       {items.length > 1 && (
         <div class="viewer__nav">
