@@ -117,6 +117,16 @@ test('a chat muted for an hour keeps its count, greyed with a muted mark, and le
   await act(page, 'Eli', 'Turn notifications back on')
   await tab(page, 'Chats').getByLabel('2 unread messages').waitFor()
   await expect(row(page, 'Eli').getByRole('img', { name: 'Muted' }).count()).resolves.toBe(0)
+
+  // and from inside the chat: its details sheet mutes it too
+  await row(page, 'Eli').getByRole('link').click()
+  await page.getByRole('button', { name: 'Chat details' }).click()
+  const sheet = page.getByRole('dialog', { name: 'Eli' })
+  await sheet.getByRole('button', { name: 'Mute until turned back on' }).click()
+  await sheet.getByRole('button', { name: 'Turn notifications back on' }).waitFor()
+  await page.keyboard.press('Escape')
+  await page.getByRole('button', { name: 'Back', exact: true }).click()
+  await row(page, 'Eli').getByRole('img', { name: 'Muted' }).waitFor()
   await context.close()
 })
 

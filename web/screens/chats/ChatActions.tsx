@@ -1,23 +1,12 @@
 // What can be done to a chat from the list: mute, pin, archive, and leave (a group, asked first) or
 // delete from the list (a 1:1 chat: it comes back with the next message).
 import { useState } from 'preact/hooks'
-import {
-  archiveChat,
-  chatSettings,
-  hideChat,
-  leave,
-  muteChat,
-  mutedNow,
-  MUTE_8_HOURS,
-  MUTE_HOUR,
-  pinChat,
-  unmuteChat,
-  type ChatListItem,
-} from '../../models/index.ts'
+import { archiveChat, chatSettings, hideChat, leave, pinChat, type ChatListItem } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { Confirm } from '../../components/Confirm.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
+import { MuteChoices } from './MuteChoices.tsx'
 import { UserText } from '../../components/UserText.tsx'
 
 export function ChatActions({ chat, title, onClose }: { chat: ChatListItem; title: string; onClose: () => void }) {
@@ -25,7 +14,6 @@ export function ChatActions({ chat, title, onClose }: { chat: ChatListItem; titl
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const settings = chatSettings.value.get(chat.id)
-  const muted = mutedNow(chat.id)
   const done = (fn: () => void) => () => {
     fn()
     onClose()
@@ -54,23 +42,7 @@ export function ChatActions({ chat, title, onClose }: { chat: ChatListItem; titl
         />
       ) : (
         <div class="stack">
-          {muted ? (
-            <button class="btn btn--block" onClick={done(() => unmuteChat(chat.id))}>
-              {t('chats.unmute')}
-            </button>
-          ) : (
-            <>
-              <button class="btn btn--block" onClick={done(() => muteChat(chat.id, MUTE_HOUR))}>
-                {t('chats.muteHour')}
-              </button>
-              <button class="btn btn--block" onClick={done(() => muteChat(chat.id, MUTE_8_HOURS))}>
-                {t('chats.mute8Hours')}
-              </button>
-              <button class="btn btn--block" onClick={done(() => muteChat(chat.id, 'forever'))}>
-                {t('chats.muteForever')}
-              </button>
-            </>
-          )}
+          <MuteChoices id={chat.id} onDone={onClose} />
           <button class="btn btn--block" onClick={done(() => pinChat(chat.id, settings?.pinned === undefined))}>
             {settings?.pinned === undefined ? t('chats.pin') : t('chats.unpin')}
           </button>

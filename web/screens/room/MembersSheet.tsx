@@ -15,6 +15,7 @@ import { FriendPicker } from '../../components/FriendPicker.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import { TaggedTitle } from '../../components/RowMarks.tsx'
+import { MuteChoices } from '../chats/MuteChoices.tsx'
 import { ProfileBody } from '../profile/ProfileSheet.tsx'
 import { InviteBody } from '../invite/InviteSheet.tsx'
 
@@ -198,6 +199,11 @@ export function MembersSheet({
       <button class="btn btn--block" onClick={onGallery}>
         {t('media.gallery')}
       </button>
+      {/* as from the chat list's sheet: a chat is muted where people look for it, inside it */}
+      <h3 class="section-title">{t('notify.title')}</h3>
+      <div class="stack">
+        <MuteChoices id={chat.id} />
+      </div>
       <h3 class="section-title">{t('members.title', { count: chat.members.length })}</h3>
       <ul class="list">
         {/* me first, as the members list of every messenger puts you; the others by name */}
