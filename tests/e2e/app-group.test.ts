@@ -41,6 +41,12 @@ test('create, invite, rename, leave', async () => {
   await sendInUi(a.page, 'Welcome, Cho!')
   await c.page.locator('.chat-row', { hasText: 'Trip' }).click()
   await message(c.page, 'Welcome, Cho!').waitFor()
+  // a tap on Ana's picture opens her profile, from which Cho can add her
+  await c.page.locator('.msg__avatar').getByRole('button', { name: 'Ana' }).first().click()
+  const profile = c.page.getByRole('dialog', { name: 'Profile' })
+  await profile.getByText('@ana').waitFor()
+  await profile.getByRole('button', { name: 'Add friend' }).waitFor()
+  await profile.getByRole('button', { name: 'Close' }).click()
   // in Cho's list of members he comes first, marked as himself; the others follow by name
   await c.page.getByRole('button', { name: 'Chat details' }).click()
   await expect

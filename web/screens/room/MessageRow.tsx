@@ -33,6 +33,8 @@ interface Props {
   onView?: (media: import('../../../protocol/messages.ts').MediaRef) => void
   /** the message is a channel's (in a chat with it): this channel's id, whose photo `author` carries */
   channel?: string
+  /** opens the author's profile (a tap on their picture, as in every messenger) */
+  onAuthor?: (p: Profile) => void
 }
 
 /**
@@ -73,6 +75,7 @@ export function MessageRow({
   first,
   last,
   author,
+  onAuthor,
   replied,
   repliedAuthor,
   onOpen,
@@ -132,7 +135,14 @@ export function MessageRow({
     >
       {!mine && (
         <span class="msg__avatar">
-          {first && <Avatar id={channel ?? m.from} name={name} size={36} photo={author?.photo} channel={!!channel} />}
+          {first &&
+            (author && onAuthor && !channel ? (
+              <button type="button" class="msg__avatar-btn" onClick={() => onAuthor(author)} aria-label={neutral(name)}>
+                <Avatar id={m.from} name={name} size={36} photo={author.photo} />
+              </button>
+            ) : (
+              <Avatar id={channel ?? m.from} name={name} size={36} photo={author?.photo} channel={!!channel} />
+            ))}
         </span>
       )}
       <div class="msg__col">

@@ -27,6 +27,8 @@ import { GalleryGrid, MediaViewer, OutgoingContent } from './media-lazy.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
 import { chatMedia } from '../../models/gallery.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
+import type { Profile } from '../../../protocol/api.ts'
+import { ProfileSheet } from '../profile/ProfileSheet.tsx'
 
 /** The chat, open while the room is. */
 function useConversation(convId: string): Conversation {
@@ -70,6 +72,8 @@ export default function Room({ convId }: { convId: string }) {
   const [sentTick, setSentTick] = useState(0)
   const [showJump, setShowJump] = useState(false)
   const [viewing, setViewing] = useState<{ items: MediaRef[]; start: number } | null>(null)
+  /** whose profile is open, from a tap on their picture */
+  const [profile, setProfile] = useState<Profile | null>(null)
   const [gallery, setGallery] = useState<MediaRef[] | null>(null)
 
   /** full screen among the chat's photos and videos, oldest first (only this one while they are not indexed yet) */
@@ -140,6 +144,7 @@ export default function Room({ convId }: { convId: string }) {
         onOpen={setActions}
         onReact={(m, r) => conv.react(m.id, r)}
         onView={(media) => void view(media)}
+        onAuthor={setProfile}
       />
     )
   }
@@ -252,6 +257,7 @@ export default function Room({ convId }: { convId: string }) {
         </Sheet>
       )}
       {viewing && <MediaViewer items={viewing.items} start={viewing.start} onClose={() => setViewing(null)} />}
+      {profile && <ProfileSheet person={profile} onClose={() => setProfile(null)} />}
 
       {actions && (
         <MessageActions
