@@ -40,6 +40,12 @@ export interface NeedOwners {
 }
 export type Verdict = Accepted | Refused | NeedOwners
 
+/** The highest clock a struct may reach: a client writing a struct every millisecond for 24 days. */
+const MAX_CLOCK = 2 ** 31
+
+/** Values one map item may carry: overwrites of one key by one client, merged (without gc); a few in practice. */
+const MAX_MAP_ITEM_VALUES = 64
+
 const refuse = (reason: string, code: number = CLOSE.REFUSED): Refused => ({ ok: false, code, reason })
 const gap = (): Refused => ({ ok: false, code: CLOSE.REFUSED, reason: 'update leaves a gap', gap: true })
 
@@ -225,6 +231,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   /** map keys this update writes a new value to (root NUL key) */
   let superseded: Set<string> | null = null
   let deletedEntries: string[] | null = null
+  /** per key of a map whose values go only by being overwritten: this update's new items for it */
+  let overwrites: Map<string, { client: number; last: number; origin: Y.ID | null; live: boolean }[]> | null = null
   /** an entry of a map whose entries go only by being overwritten may be deleted only by this update's new value */
   const mayDelete = (root: string, sub: string | null): boolean => {
     if (sub === null) return false
@@ -271,6 +279,11 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       if (s.id.clock + s.length <= serverState) continue
     }
     if (!ownerOk(client)) return refuse('clientID belongs to another user')
+    // Yjs never writes an empty struct, and one breaks its own lookups (findIndexSS divides by the last
+    // struct's length) and its next append (whose origin would be the clock before it)
+    if (s.length <= 0) return refuse('struct is empty')
+    // far beyond what any client writes, and past 2^53 a clock no longer counts (clock + 1 === clock)
+    if (s.id.clock + s.length > MAX_CLOCK) return refuse('clock is out of range')
     const exp = expected.get(client) ?? serverState
     if (s.id.clock > exp) return gap()
     const end = s.id.clock + s.length
@@ -340,11 +353,21 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (sub === null) return refuse(`${root} is a map`)
     // successive overwrites of one key by one client travel as one item when the client runs without gc:
     // then every value but the last must be deleted by this update, and every value must pass the checks
+    if (values && values.length > MAX_MAP_ITEM_VALUES) return refuse('map item holds too many values')
     if (values)
       for (let k = 0; k < values.length - 1; k++) {
         if (!inDeleteSet(u.ds, client, s.id.clock + k)) return refuse('map item holds one value')
       }
     const last = s.id.clock + s.length - 1
+    if (rule.delete !== 'any' && newLen > 0) {
+      const origin = s.id.clock < serverState ? Y.createID(client, serverState - 1) : (s.origin as Y.ID | null)
+      const live = values !== null && !inDeleteSet(u.ds, client, last)
+      const key = root + '\u0000' + sub
+      const list = (overwrites ??= new Map()).get(key)
+      const entry = { client, last, origin, live }
+      if (list) list.push(entry)
+      else overwrites.set(key, [entry])
+    }
     // a value this same update deletes supersedes nothing
     if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) (superseded ??= new Set()).add(root + '\u0000' + sub)
     // a deleted item arriving as the newest entry of its key would erase the value
@@ -355,6 +378,18 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   if (deletedEntries)
     for (const k of deletedEntries) if (!superseded?.has(k)) return refuse('deletes items that may not be deleted')
+  // Several new items for one such key must follow one another (each after the one before, as a client's
+  // successive overwrites do) and end with a live value: Yjs orders items with the same origin by clientID,
+  // so a deleted one beside the new value could come last and erase the key (a retraction taken back)
+  if (overwrites)
+    for (const list of overwrites.values()) {
+      if (list.length < 2) continue
+      const follows = (e: (typeof list)[number], o: Y.ID | null) => o !== null && o.client === e.client && o.clock === e.last
+      const tails = list.filter((e) => !list.some((x) => follows(e, x.origin)))
+      const heads = list.filter((x) => !list.some((e) => follows(e, x.origin)))
+      if (tails.length !== 1 || heads.length !== 1 || !tails[0].live)
+        return refuse('values for one key do not follow one another')
+    }
 
   // what Yjs cannot integrate in any order (an origin later in its own client, a cycle between clients)
   // would stay pending in every copy: judged as appended, shown nowhere, let in later by another update.

@@ -5,13 +5,16 @@
 //   there, Yjs would put it after the server's struct (another member's edit, reaction or read position);
 // - one clientID in two sections: Y.decodeUpdate lists both, Yjs integrates only the last;
 // - origins that no order satisfies (a cycle between two clients, an origin later in its own client):
-//   left pending in every copy, or an exception in the middle of applying.
+//   left pending in every copy, or an exception in the middle of applying;
+// - an empty struct (it breaks Yjs's own lookups), clocks out of range, a map item of thousands of values;
+// - values the server holds, restated as other people's message ids (to edit their messages as one's own);
+// - a deleted value beside a new one for a key whose values go only by being overwritten (a retraction).
 import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import { handUpdate, mapItemId } from '../fixtures/hand-update.ts'
-import { freshClientId, freshLook, message, messageId, stock, until } from '../fixtures/attacks.ts'
+import { freshClientId, freshLook, message, messageId, stock, until, type PageScene, type Raw } from '../fixtures/attacks.ts'
 import { CLOSE } from '../../protocol/index.ts'
 
 describe.each(backends())('sync attacks through the structure of an update (%s)', (backend) => {
@@ -122,5 +125,96 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
     // the document was not dropped: nobody else was disconnected
     expect(s.A.closes).toEqual([])
     expect(s.C.closes).toEqual([])
+  })
+
+  /** b's own clientID, bound by a message of b's the server acknowledged; returns it */
+  async function bound(s: PageScene, raw: Raw): Promise<number> {
+    const x = freshClientId()
+    raw.sendUpdate(handUpdate([{ client: x, clock: 0, items: [{ parent: 'msgs', values: [message(s.b.id, 'mine')] }] }]))
+    await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) >= 1), "b's message acknowledged")
+    return x
+  }
+
+  it('refuses an empty item after a reaction, and the chat stays served', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = freshClientId()
+    const update = handUpdate([
+      {
+        client: x,
+        clock: 0,
+        items: [
+          { parent: 'reacts', sub: `${s.m1.id}:${s.b.id}`, values: ['like'] },
+          { origin: [x, 0], values: [] },
+        ],
+      },
+    ])
+    await srv.expectRefusedOnPage(s, raw, update, x)
+    expect(s.A.closes).toEqual([])
+    expect(s.C.closes).toEqual([])
+  })
+
+  it("refuses an edit of another member's message whose id the update gives a value the server holds of the attacker's", async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = await bound(s, raw)
+    const update = handUpdate([
+      {
+        client: x,
+        clock: 0,
+        items: [
+          // b's message, which the server holds, restated as one with a's message's id; then a new one
+          { parent: 'msgs', values: [message(s.b.id, 'restated', { id: s.m1.id }), message(s.b.id, 'new')] },
+          { parent: 'edits', sub: s.m1.id, values: [{ body: 'a now says: I owe b everything', ts: Date.now() }] },
+        ],
+      },
+    ])
+    const attack = await rawOpen(s.page, s.b)
+    await srv.expectRefusedOnPage(s, attack, update, x)
+    expect(s.C.doc.getMap('edits').has(s.m1.id)).toBe(false)
+  })
+
+  it('refuses a struct reaching past the clocks any client writes', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = await bound(s, raw)
+    const attack = await rawOpen(s.page, s.b)
+    await srv.expectRefusedOnPage(s, attack, handUpdate([{ client: x, clock: 1, items: [{ gc: 2 ** 40 }] }]), x)
+  })
+
+  it('refuses a map item of thousands of values, each but the last deleted, without stalling the chat', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = freshClientId()
+    const n = 5_000
+    const update = handUpdate(
+      [
+        {
+          client: x,
+          clock: 0,
+          items: [{ parent: 'reacts', sub: `${s.m1.id}:${s.b.id}`, values: Array.from({ length: n }, () => 'like') }],
+        },
+      ],
+      // one range a value, last first: the slowest order to look them up
+      [[x, Array.from({ length: n - 1 }, (_, i): [number, number] => [n - 2 - i, 1])]],
+    )
+    await srv.expectRefusedOnPage(s, raw, update, x)
+  })
+
+  it('refuses a deleted value beside a new one for a retraction (Yjs would make the deleted one the value)', async () => {
+    const s = await scene()
+    s.A.doc.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), "a's retraction reaching c")
+    const r = mapItemId(s.A.doc.getMap('edits') as never, s.m1.id)
+    // a herself, taking her retraction back: both new items follow the retraction, the deleted one with the
+    // higher clientID, which Yjs puts last
+    const [lo, hi] = [freshClientId(), freshClientId()].sort((p, q) => p - q)
+    const raw = await rawOpen(s.page, s.a)
+    const update = handUpdate([
+      { client: hi, clock: 0, items: [{ origin: r, deleted: 1 }] },
+      { client: lo, clock: 0, items: [{ origin: r, values: [{ retracted: true, ts: Date.now() }] }] },
+    ])
+    await srv.expectRefusedOnPage(s, raw, update, lo)
+    expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ retracted: true })
   })
 })

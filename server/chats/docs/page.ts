@@ -132,12 +132,11 @@ export class PageGrammar implements UpdateRules<PageFacts> {
             if (m.kind === 'media') this.media.push(m as MediaMessage)
             if (m.kind === 'link') this.links.push(m as LinkMessage)
             this.local.set(m.id, userId)
+            if (m.kind === 'link') this.localLinks.add(m.id)
           }
         }
-        for (const v of values) {
-          this.local.set((v as ChatMessage).id, userId)
-          if ((v as ChatMessage).kind === 'link') this.localLinks.add((v as ChatMessage).id)
-        }
+        // the values the server holds already are not judged (they are trimmed off): what the update says of
+        // them names nobody's message (their authors are the server's to tell, messageAuthor)
         return null
       },
     }
