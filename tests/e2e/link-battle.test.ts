@@ -127,6 +127,15 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
   await expect.poll(() => page.locator('#result').textContent(), { timeout: 20_000 }).toBe('You win! They played Scissors.')
   await expect.poll(() => game.locator('#result').textContent(), { timeout: 20_000 }).toBe('You lose. They played Rock.')
   await game.close()
+
+  // the card is found by its title in search, as a message is by its words
+  await ben.page.evaluate(() => (location.hash = '#/search'))
+  await ben.page.getByLabel('Search messages').first().fill('scissors')
+  const hit = ben.page.locator('.search__hit', { hasText: 'Rock, paper, scissors: battle me!' })
+  await hit.waitFor({ timeout: 20_000 })
+  // and the hit opens the chat at the card
+  await hit.click()
+  await card(ben.page, 'Rock, paper, scissors: battle me!').waitFor({ timeout: 20_000 })
 }, 180_000)
 
 test("an app opened by a scheme of its own, which may not be installed: the card offers the button's web page", async () => {

@@ -1,5 +1,6 @@
 // Keeps Dexie's flat `messages` table (list rendering, search) in step with the page docs this tab has
 // open: one call per page doc when it opens (the models wire that to the doc registry).
+import { linkPreview } from '../../protocol/link.ts'
 import type * as Y from 'yjs'
 import { edited, messageItems, pageEdits, pageMsgs } from '../kinds/page.ts'
 import { db, type MessageRow } from './db.ts'
@@ -30,7 +31,9 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     const rows: MessageRow[] = []
     for (const { value: m, index } of messageItems(msgs)) {
       const { body, retracted } = edited(m, edits.get(m.id))
-      const row: MessageRow = { id: m.id, conv, page, index, from: m.from, ts: m.ts, body, retracted, tokens: [] }
+      // a card has no text of its own: it is found, and listed, by its title
+      const text = m.link && !retracted ? linkPreview(m.link.template) : body
+      const row: MessageRow = { id: m.id, conv, page, index, from: m.from, ts: m.ts, body: text, retracted, tokens: [] }
       if (m.media && !retracted) row.media = m.media
       rows.push(row)
     }
