@@ -37,6 +37,11 @@ export type RootRule =
 export interface UpdateRules<F = unknown> {
   /** the rule for a root, undefined when the kind has no such root */
   root(name: string): RootRule | undefined
+  /**
+   * The user writes nothing into this document (a channel's head; a channel's feed to who is not its
+   * admin): even structs that carry nothing (GC, the remains of one's own items) are refused.
+   */
+  readOnly?: boolean
   /** after every struct and deletion passed: checks of the update as a whole */
   finish?(): Refusal | null
   /**

@@ -301,6 +301,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (s instanceof Y.GC) {
       // a GC struct carries nothing: only as the remains of a client's own earlier items
       if (ctx.owner(client) !== userId) return refuse('GC struct under a new clientID')
+      if (rules.readOnly) return refuse('this document is written by others only')
       continue
     }
     if (!(s instanceof Y.Item)) return refuse('unknown struct')

@@ -14,7 +14,18 @@ import * as Y from 'yjs'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
 import { handUpdate, mapItemId } from '../fixtures/hand-update.ts'
-import { freshClientId, freshLook, message, messageId, stock, until, type PageScene, type Raw } from '../fixtures/attacks.ts'
+import {
+  freshClientId,
+  freshLook,
+  http,
+  message,
+  messageId,
+  stock,
+  until,
+  type PageScene,
+  type Raw,
+} from '../fixtures/attacks.ts'
+import { channelHeadDoc, channelPageDoc, type Channel } from '../../protocol/channels.ts'
 import { CLOSE } from '../../protocol/index.ts'
 
 describe.each(backends())('sync attacks through the structure of an update (%s)', (backend) => {
@@ -216,5 +227,28 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
     ])
     await srv.expectRefusedOnPage(s, raw, update, lo)
     expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ retracted: true })
+  })
+
+  it("refuses structs that carry nothing in a channel's head or feed from someone who may not write there", async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    // b's own clientID, bound by a message in the group
+    const x = await bound(s, raw)
+    const made = await http<Channel>(srv.base, 'POST', '/api/channels', s.a.token, {
+      handle: `gc${Date.now().toString(36)}`,
+      name: 'Quiet channel',
+      category: 'news',
+      langs: ['en'],
+    })
+    expect(made.status).toBe(201)
+    for (const doc of [channelHeadDoc(made.body.id), channelPageDoc(made.body.id, 0)]) {
+      const attack = await rawOpen(doc, s.b)
+      attack.sendUpdate(handUpdate([{ client: x, clock: 0, items: [{ gc: 20 }] }]))
+      expect((await attack.closeCode()).code).toBe(CLOSE.REFUSED)
+      expect(attack.acks().some((sv) => sv.has(x))).toBe(false)
+      const fresh = new Y.Doc()
+      await (await rawOpen(doc, s.a)).sync(fresh)
+      expect(Y.decodeStateVector(Y.encodeStateVector(fresh)).has(x)).toBe(false)
+    }
   })
 })

@@ -29,6 +29,6 @@ export function channelHeadKind(channels: ChannelDomain): DocKind<HeadKey, HeadS
     release: (key) => channels.states.release(key.channelId),
     // meta is reconciled with the relational data before any socket syncs
     loaded: (doc) => doc.enqueue(() => channels.heads.write(doc)),
-    rules: () => ({ root: (name) => (name === CHANNEL_ROOTS.head.meta ? SERVER : undefined) }),
+    rules: () => ({ root: (name) => (name === CHANNEL_ROOTS.head.meta ? SERVER : undefined), readOnly: true }),
   }
 }

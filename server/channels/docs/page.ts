@@ -284,7 +284,11 @@ export function channelPageKind(channels: ChannelDomain, effects: ChannelEffects
           loadBlobs: (blobIds) => readBlobFacts(channels.db, blobIds),
         },
       )
-      return Object.assign(g, { applied: (batch: Batch) => recordPosts(channels, effects, doc, g.appended, g.retracted, batch) })
+      return Object.assign(g, {
+        applied: (batch: Batch) => recordPosts(channels, effects, doc, g.appended, g.retracted, batch),
+        // a follower writes nothing here, not even structs that carry nothing
+        readOnly: !doc.state.channel.admins.has(userId),
+      })
     },
   }
 }
