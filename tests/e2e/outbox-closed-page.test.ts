@@ -20,6 +20,18 @@ afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined)
 })
 
+/** Waits until `body` is on Alice's screen once, sent (not also where it was first written). */
+const shownOnceSent = (page: Page, body: string) =>
+  untilShown(
+    page,
+    (m) =>
+      count(
+        m.map((x) => x.body),
+        body,
+      ) === 1 && m.some((x) => x.body === body && x.state === 'sent'),
+    DELIVERY_MS,
+  )
+
 /** Bob's client on page `n` of `chat`, synced. */
 async function bobOn(chat: Chat, n: number): Promise<PageClient> {
   const c = new PageClient(env.f.server.url, env.f.bob, chat.id, n)
@@ -73,16 +85,8 @@ describe('a message written offline into a page that closed meanwhile', () => {
     await context.setOffline(false)
     const bob = await bobOn(group, 2)
     await bob.until((b) => b.includes(body), DELIVERY_MS)
-    // on Alice's phone: sent, and shown once (not also where it was first written)
-    await untilShown(
-      page,
-      (m) =>
-        count(
-          m.map((x) => x.body),
-          body,
-        ) === 1 && m.some((x) => x.body === body && x.state === 'sent'),
-      DELIVERY_MS,
-    )
+    // on Alice's phone: sent, and shown once
+    await shownOnceSent(page, body)
 
     // the chat is not stuck behind it: the next message goes out too
     const next = 'landed'
@@ -94,15 +98,7 @@ describe('a message written offline into a page that closed meanwhile', () => {
     // and after a reload, once, sent, with nothing left waiting in the chat list
     await page.reload()
     await openChat(page, env.net.url, group.id)
-    await untilShown(
-      page,
-      (m) =>
-        count(
-          m.map((x) => x.body),
-          body,
-        ) === 1 && m.some((x) => x.body === body && x.state === 'sent'),
-      DELIVERY_MS,
-    )
+    await shownOnceSent(page, body)
     await page.getByRole('button', { name: 'Back', exact: true }).click()
     await page.getByRole('heading', { name: 'Chats' }).waitFor()
     await expect
