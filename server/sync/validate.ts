@@ -233,6 +233,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   let deletedEntries: string[] | null = null
   /** per key of a map whose values go only by being overwritten: this update's new items for it */
   let overwrites: Map<string, { client: number; last: number; origin: Y.ID | null; live: boolean }[]> | null = null
+  /** values the server holds of such keys that this update's delete set takes away */
+  let overwritten: { key: string; client: number; last: number }[] | null = null
   /** an entry of a map whose entries go only by being overwritten may be deleted only by this update's new value */
   const mayDelete = (root: string, sub: string | null): boolean => {
     if (sub === null) return false
@@ -415,9 +417,18 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
           if (!(st instanceof Y.Item) || st.deleted) continue // already deleted (or garbage collected)
           if (!ownerOk(client)) return refuse("deletes another user's items")
           const parent = st.parent as Y.AbstractType<unknown> | null
-          if (!parent || parent._item !== null || !mayDelete(Y.findRootTypeKey(parent), st.parentSub)) {
+          const root = parent && parent._item === null ? Y.findRootTypeKey(parent) : ''
+          if (!parent || parent._item !== null || !mayDelete(root, st.parentSub)) {
             return refuse('deletes items that may not be deleted')
           }
+          // a value that goes only by being overwritten: the new one must come after it (below)
+          const rule = rules.root(root)
+          if (rule?.type === 'map' && rule.delete === 'overwrite')
+            (overwritten ??= []).push({
+              key: root + '\u0000' + st.parentSub,
+              client: st.id.client,
+              last: st.id.clock + st.length - 1,
+            })
           deletes = true
         }
       }
@@ -429,6 +440,16 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       }
     }
   }
+
+  // An overwritten value goes only for a new one placed right after it (its origin), ending live: a new value
+  // placed anywhere else, which Yjs may file before the old one and delete at once, would leave the key empty
+  if (overwritten)
+    for (const o of overwritten) {
+      const list = overwrites?.get(o.key) ?? []
+      const after = list.some((e) => e.origin !== null && e.origin.client === o.client && e.origin.clock === o.last)
+      const tail = list.find((e) => !list.some((x) => x.origin?.client === e.client && x.origin.clock === e.last))
+      if (!after || !tail?.live) return refuse('deletes items that may not be deleted')
+    }
 
   if (unknownOwners) return { ok: 'owners', clients: [...(unknownOwners as Set<number>)] }
 

@@ -231,6 +231,23 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
     expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ retracted: true })
   })
 
+  it('refuses a new value for a retraction placed before it, with the retraction deleted (Yjs drops both)', async () => {
+    const s = await scene()
+    s.A.doc.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })
+    await until(() => s.C.doc.getMap('edits').has(s.m1.id), "a's retraction reaching c")
+    const [client, clock] = mapItemId(s.A.doc.getMap('edits') as never, s.m1.id)
+    // a herself: a value with no origin (filed before the retraction under a lower clientID, and deleted by
+    // Yjs at once) and a delete set that takes the retraction away
+    const lo = 1 + (freshClientId() % 1000)
+    const raw = await rawOpen(s.page, s.a)
+    const update = handUpdate(
+      [{ client: lo, clock: 0, items: [{ parent: 'edits', sub: s.m1.id, values: [{ retracted: true, ts: Date.now() }] }] }],
+      [[client, [[clock, 1]]]],
+    )
+    await srv.expectRefusedOnPage(s, raw, update, lo)
+    expect(s.C.doc.getMap('edits').get(s.m1.id)).toMatchObject({ retracted: true })
+  })
+
   it("refuses structs that carry nothing in a channel's head or feed from someone who may not write there", async () => {
     const s = await scene()
     const raw = await rawOpen(s.page, s.b)
