@@ -179,8 +179,15 @@ export function PostComposer({
   return (
     // noValidate: every problem is said in the app's words by send(), and the messages of a try before are
     // cleared; the browser's own bubbles (a quantity of 0, a time past) left them standing
-    // "Posted." is about the last post: gone once the next one is being written
-    <form class="card form" noValidate onSubmit={send} onInput={() => done && setDone('')} aria-labelledby="compose-title">
+    // "Posted." is about the last post: gone once the next one is being written. In the next task: a render
+    // between a checkbox's input and change events would set it back before its own handler saw it
+    <form
+      class="card form"
+      noValidate
+      onSubmit={send}
+      onInput={() => done && setTimeout(() => setDone(''))}
+      aria-labelledby="compose-title"
+    >
       <h2 class="card__title" id="compose-title">
         {t('channels.compose')}
       </h2>
