@@ -106,6 +106,11 @@ interface Landing {
   sub: string | null
 }
 
+/** Whether an item whose origin is `o` comes right after the value `v` (client, last clock) */
+function follows(v: { client: number; last: number }, o: Y.ID | null): boolean {
+  return o !== null && o.client === v.client && o.clock === v.last
+}
+
 function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): boolean {
   const ranges = ds.clients.get(client)
   if (ranges) for (const r of ranges) if (clock >= r.clock && clock < r.clock + r.len) return true
@@ -387,7 +392,6 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   if (overwrites)
     for (const list of overwrites.values()) {
       if (list.length < 2) continue
-      const follows = (e: (typeof list)[number], o: Y.ID | null) => o !== null && o.client === e.client && o.clock === e.last
       const tails = list.filter((e) => !list.some((x) => follows(e, x.origin)))
       const heads = list.filter((x) => !list.some((e) => follows(e, x.origin)))
       if (tails.length !== 1 || heads.length !== 1 || !tails[0].live)
@@ -446,8 +450,8 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   if (overwritten)
     for (const o of overwritten) {
       const list = overwrites?.get(o.key) ?? []
-      const after = list.some((e) => e.origin !== null && e.origin.client === o.client && e.origin.clock === o.last)
-      const tail = list.find((e) => !list.some((x) => x.origin?.client === e.client && x.origin.clock === e.last))
+      const after = list.some((e) => follows(o, e.origin))
+      const tail = list.find((e) => !list.some((x) => follows(e, x.origin)))
       if (!after || !tail?.live) return refuse('deletes items that may not be deleted')
     }
 
