@@ -34,6 +34,8 @@ export class ChatBatch {
   readonly texts = new Map<string, string[]>()
   /** conv → the last message this batch appends (for its push: read back from a long page, it costs a walk) */
   readonly latest = new Map<string, ChatMessage>()
+  /** chats whose message of `latest` landed before the page's end: `mirror.last` is their older, unchanged one */
+  offTail: Set<string> | null = null
   /** the link messages this batch appends: their tickets' uses and the apps' webhook calls */
   readonly links: LinkUse[] = []
   /** set once the batch's transaction committed */

@@ -4,6 +4,7 @@ import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import { messageText } from '../../protocol/messages.ts'
 import type { ChatBatch } from '../chats/effects.ts'
 import type { HiddenView } from '../chats/hidden.ts'
+import { lastOf } from '../chats/mirror.ts'
 import type { Latest } from './render.ts'
 
 export interface Notice {
@@ -30,14 +31,15 @@ export function noticesOf(part: ChatBatch): Notice[] {
     const m = part.latest.get(conv)
     if (!m) continue
     const at = newest.get(conv)
-    const latest: Latest = { last }
+    // a message that landed before the page's end is pushed as itself; the chat list keeps its older last one
+    const latest: Latest = { last: part.offTail?.has(conv) ? lastOf(m) : last }
     let pos = -1
     if (at && at.length > 0) pos = at.page * PAGE_STRIDE + at.length - 1
     // as the batch appended it (the message `last` describes): read back from the page by index, Yjs walks
     // the page's items (on a page near its 1,000 messages that was a quarter of the server's CPU under
     // bench:delivery's load)
     latest.msg = { id: m.id, body: messageText(m), kind: m.kind, media: m.media }
-    out.push({ conv, author: last.from, latest, pos, texts: part.texts.get(conv) ?? [last.preview] })
+    out.push({ conv, author: latest.last.from, latest, pos, texts: part.texts.get(conv) ?? [last.preview] })
   }
   return out
 }

@@ -18,9 +18,14 @@ export interface Refusal {
 export type RootRule =
   /**
    * An array that only grows at its end; its items can never be deleted. `append` checks one item's
-   * values, the last `fresh` of which the server does not hold yet (an error text, or null).
+   * values, the last `fresh` of which the server does not hold yet (an error text, or null); the item's
+   * last value has the id (`client`, `last`).
    */
-  | { type: 'array'; append(values: readonly unknown[], fresh: number): string | null; undeletable: string }
+  | {
+      type: 'array'
+      append(values: readonly unknown[], fresh: number, client: number, last: number): string | null
+      undeletable: string
+    }
   /**
    * A map whose entries the user writes. `entry` checks one item written under `key`: its successive
    * values (none for a deleted item), `fresh` when the server does not hold it yet. `delete: 'any'`: the

@@ -353,7 +353,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     if (rule.type === 'array') {
       if (sub !== null) return refuse(`${root} is an array`)
       if (!values) return refuse(rule.undeletable)
-      const err = rule.append(values, newLen)
+      const err = rule.append(values, newLen, client, s.id.clock + s.length - 1)
       if (err) return refuse(err)
       continue
     }

@@ -20,13 +20,14 @@ import {
   http,
   message,
   messageId,
+  msgs,
   stock,
   until,
   type PageScene,
   type Raw,
 } from '../fixtures/attacks.ts'
 import { channelHeadDoc, channelPageDoc, type Channel } from '../../protocol/channels.ts'
-import { CLOSE } from '../../protocol/index.ts'
+import { CLOSE, inboxDoc, type ChatMessage } from '../../protocol/index.ts'
 
 describe.each(backends())('sync attacks through the structure of an update (%s)', (backend) => {
   const srv = attackHarness(backend)
@@ -269,5 +270,31 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
       await (await rawOpen(doc, s.a)).sync(fresh)
       expect(Y.decodeStateVector(Y.encodeStateVector(fresh)).has(x)).toBe(false)
     }
+  })
+
+  // Yjs places an item whose origin is an older message (and nothing on its right) right after that
+  // message when the message after it has a higher clientID: an append, as an offline member's can be
+  it("keeps a chat list's preview on the newest message when an appended one lands in the middle of the page", async () => {
+    const s = await scene()
+    const inbox = inboxDoc(s.c.id)
+    const I = keep(await stock(srv.wsBase, inbox, s.c.token))
+    const entry = () => I.doc.getMap('chats').get(s.convId) as { preview?: string; unread?: number } | undefined
+    const newest = message(s.a.id, 'the newest message')
+    s.A.doc.getArray<ChatMessage>('msgs').push([message(s.a.id, 'an older message'), newest])
+    await until(() => entry()?.preview === newest.body, "the inbox entry showing a's newest message")
+    const unread = entry()?.unread ?? 0
+    const a = s.A.doc.clientID
+    const raw = await rawOpen(s.page, s.b)
+    const x = 1 + Math.floor(Math.random() * (a - 1)) // lower than a's, so the item goes before a's newest
+    const slipped = message(s.b.id, 'slipped in before the newest')
+    raw.sendUpdate(
+      handUpdate([{ client: x, clock: 0, items: [{ origin: [a, Y.getState(s.A.doc.store, a) - 2], values: [slipped] }] }]),
+    )
+    await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) >= 1), "the server's acknowledgement")
+    await until(() => (entry()?.unread ?? 0) > unread, "c's unread count counting b's message")
+    expect(msgs(s.A.doc).map((m) => m.id).slice(-2)).toEqual([slipped.id, newest.id])
+    expect(entry()?.preview).toBe(newest.body)
+    const fresh = await freshLook(srv.wsBase, inbox, s.c.token)
+    expect((fresh.json.chats as Record<string, { preview: string }>)[s.convId].preview).toBe(newest.body)
   })
 })

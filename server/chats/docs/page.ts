@@ -13,7 +13,7 @@
 // A link message (Sori Link) must match the share ticket it names, which its author made
 // (server/apps/facts.ts: looked up for every update that carries one); its commit counts the ticket's use
 // and queues the app's webhook call (server/apps/uses.ts). It can be retracted, never edited.
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
 import {
   checkEdit,
@@ -36,7 +36,7 @@ import type { ChatDomain } from '../domain.ts'
 import { PAGE_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
 import { asEdited, lastOf } from '../mirror.ts'
-import { setLastMessage } from '../convs.ts'
+import { lastMessage, setLastMessage } from '../convs.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
 import { mediaMismatch, type BlobFact, type BlobLookup } from '../../media/facts.ts'
@@ -97,6 +97,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   readonly media: MediaMessage[] = []
   readonly links: LinkMessage[] = []
   readonly edited = new Set<string>()
+  /** the id of the last value of an item that appends messages (where to look for the page's end) */
+  appendedAt: Y.ID | null = null
   private newMsgs = 0
   /** blobs the update's media messages name that neither memory nor a lookup knows yet */
   private lacking: string[] = []
@@ -116,13 +118,14 @@ export class PageGrammar implements UpdateRules<PageFacts> {
     this.msgs = {
       type: 'array',
       undeletable: 'messages cannot be deleted',
-      append: (values, fresh) => {
+      append: (values, fresh, client, last) => {
         for (const v of values) {
           const err = checkMessage(v, userId)
           if (err) return err
           if (!isPlain(v)) return 'message is not a plain object'
         }
         if (fresh > 0) {
+          this.appendedAt = { client, clock: last }
           this.newMsgs += fresh
           for (const v of values.slice(values.length - fresh)) {
             const m = v as ChatMessage
@@ -292,20 +295,32 @@ function recordAppend(
   effects: ChatEffects,
   doc: SyncDoc<PageKey, PageState>,
   author: string,
-  appended: ChatMessage[],
+  g: PageGrammar,
   batch: Batch,
 ): void {
-  if (appended.length === 0) return
+  const { appended } = g
+  if (appended.length === 0 || !g.appendedAt) return
   const conv = doc.state.conv
   const page = doc.key.page
   const part = chatBatch(batch, effects)
   const length = doc.ydoc.getArray(ROOTS.page.msgs).length
   conv.pageLengths.set(page, length)
   part.mirror.pageLengths.set(`${conv.id}:${page}`, { conv: conv.id, page, length })
-  const last = lastOf(appended[appended.length - 1])
-  setLastMessage(conv, last)
-  part.mirror.last.set(conv.id, last)
-  part.latest.set(conv.id, appended[appended.length - 1])
+  // An append lands after the message it names, not always at the end (two members writing at once, one
+  // offline; Yjs orders them by clientID): the chat list shows the page's last message, as its members do.
+  // (Found from the appended item: the page's items by index would be a walk from its start.)
+  const tailId = pageTail(doc.ydoc, g.appendedAt)
+  const newest = appended.find((m) => m.id === tailId)
+  if (newest) {
+    const last = lastOf(newest)
+    setLastMessage(conv, last)
+    part.mirror.last.set(conv.id, last)
+  } else {
+    // the chat got a message all the same: its inbox entries' counts and its push (push/notices.ts)
+    part.mirror.last.set(conv.id, lastMessage(conv))
+    ;(part.offTail ??= new Set()).add(conv.id)
+  }
+  part.latest.set(conv.id, newest ?? appended[appended.length - 1])
   let texts = part.texts.get(conv.id)
   if (!texts) part.texts.set(conv.id, (texts = []))
   for (const m of appended) {
@@ -330,6 +345,16 @@ function recordAppend(
     if (!conv.pageLengths.has(page + 1)) conv.pageLengths.set(page + 1, 0)
     part.pages.set(conv.id, page + 1)
   }
+}
+
+/** The id of the page's last message, found from the item at `from` onwards. */
+function pageTail(doc: Y.Doc, from: Y.ID): unknown {
+  if (Y.getState(doc.store, from.client) <= from.clock) return undefined // not integrated: never after validation
+  let item: Y.Item | null = Y.getItem(doc.store, from)
+  let tail: Y.Item | null = null
+  for (; item; item = item.right) if (!item.deleted && item.countable) tail = item
+  const values = tail?.content.getContent()
+  return (values?.[values.length - 1] as { id?: unknown } | undefined)?.id
 }
 
 /**
@@ -430,7 +455,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       })
       return Object.assign(g, {
         applied: (batch: Batch) => {
-          recordAppend(effects, doc, userId, g.appended, batch)
+          recordAppend(effects, doc, userId, g, batch)
           recordLastEdit(effects, doc, g, batch)
           recordRefs(effects, doc, g, batch)
         },
