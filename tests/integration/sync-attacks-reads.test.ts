@@ -19,7 +19,8 @@ import {
   until,
   type Stock,
 } from '../fixtures/attacks.ts'
-import { CLOSE, readPosition, type ChatMessage } from '../../protocol/index.ts'
+import { CLOSE, inboxDoc, readPosition, type ChatMessage } from '../../protocol/index.ts'
+import { handUpdate } from '../fixtures/hand-update.ts'
 
 describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
   const srv = attackHarness(backend)
@@ -191,5 +192,25 @@ describe.each(backends())('sync attacks on read positions (%s)', (backend) => {
   it('refuses an unknown root in the head doc', async () => {
     const h = await headScene()
     await expectRefusedOnHead(h, (d) => d.getMap('admins').set(h.s.b.id, true))
+  })
+
+  // a value with no origin for a key held already goes, in Yjs, before the held value when its clientID is
+  // lower: overwritten at once. The unread counts the server keeps must follow what the document holds.
+  it('counts unread messages from the read position the document holds, not from one Yjs set aside', async () => {
+    const { s, pageNo, HB, reads } = await headScene()
+    const I = keep(await stock(srv.wsBase, inboxDoc(s.b.id), s.b.token))
+    const entry = () => I.doc.getMap('chats').get(s.convId) as { preview?: string; unread?: number } | undefined
+    await until(() => entry()?.unread === 1, "b's inbox counting one unread message")
+    const raw = await rawOpen(s.head, s.b)
+    const x = 1 + Math.floor(Math.random() * (HB.doc.clientID - 1)) // lower than b's own device's
+    raw.sendUpdate(
+      handUpdate([{ client: x, clock: 0, items: [{ parent: 'reads', sub: s.b.id, values: [readPosition(pageNo, 3)] }] }]),
+    )
+    await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) >= 1), "the server's acknowledgement")
+    expect(reads(HB).get(s.b.id)).toBe(readPosition(pageNo, 2))
+    const next = message(s.a.id, 'one more')
+    s.A.doc.getArray<ChatMessage>('msgs').push([next])
+    await until(() => entry()?.preview === next.body, "a's next message in b's inbox")
+    expect(entry()?.unread).toBe(2)
   })
 })

@@ -118,7 +118,13 @@ export function headKind(chats: ChatDomain, effects: ChatEffects): DocKind<HeadK
     loaded: (doc) => doc.enqueue(() => chats.meta.write(doc)),
     rules(doc, userId) {
       const g = new HeadGrammar(userId, doc.ydoc, doc.state.conv)
-      return Object.assign(g, { applied: (batch: Batch) => recordRead(effects, doc.state.conv, userId, g.readPos, batch) })
+      return Object.assign(g, {
+        // what the document holds now: a value Yjs placed before the one held (no origin, a lower clientID)
+        // was overwritten as it landed, and the member's devices keep the older position
+        applied: (batch: Batch) =>
+          g.readPos !== null &&
+          recordRead(effects, doc.state.conv, userId, doc.ydoc.getMap<number>(ROOTS.head.reads).get(userId) ?? null, batch),
+      })
     },
   }
 }
