@@ -292,7 +292,11 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
     )
     await until(() => raw.acks().some((sv) => (sv.get(x) ?? 0) >= 1), "the server's acknowledgement")
     await until(() => (entry()?.unread ?? 0) > unread, "c's unread count counting b's message")
-    expect(msgs(s.A.doc).map((m) => m.id).slice(-2)).toEqual([slipped.id, newest.id])
+    expect(
+      msgs(s.A.doc)
+        .map((m) => m.id)
+        .slice(-2),
+    ).toEqual([slipped.id, newest.id])
     expect(entry()?.preview).toBe(newest.body)
     const fresh = await freshLook(srv.wsBase, inbox, s.c.token)
     expect((fresh.json.chats as Record<string, { preview: string }>)[s.convId].preview).toBe(newest.body)
