@@ -128,6 +128,27 @@ describe('the outbox, whichever screen is open', () => {
     await deliveredOnce(body)
   })
 
+  test('a sign-out question left open while the waiting message goes out stops warning, without saying its title twice', async () => {
+    const context = await newContext()
+    const page = await signedIn(context)
+    await serviceWorkerControls(page)
+    await openChat(page, env.net.url, env.f.chat.id)
+    await goOffline(context, page)
+    const body = 'written offline, the question left open'
+    await writeOffline(page, body)
+    await page.evaluate(() => (location.hash = '#/settings'))
+    await page.getByRole('button', { name: 'Sign out of this device' }).click()
+    const sheet = page.getByRole('dialog', { name: 'Sign out of this device' })
+    const question = sheet.locator('.confirm__text')
+    await sheet.getByText('Some messages on this device have not been sent yet. If you sign out now, they are lost.').waitFor()
+
+    await goOnline(context)
+    await deliveredOnce(body)
+    await expect.poll(() => question.textContent(), { timeout: DELIVERY_MS }).toBe('')
+    await sheet.getByRole('button', { name: 'Cancel' }).click()
+    await sheet.waitFor({ state: 'detached' })
+  })
+
   test('written offline, tab closed, app reopened at the chat list: delivered once', async () => {
     const context = await newContext()
     const page = await signedIn(context)

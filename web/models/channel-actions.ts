@@ -23,6 +23,7 @@ import type { MediaRef } from '../../protocol/messages.ts'
 import { api, ApiFailure, getToken } from '../account/api.ts'
 import { me } from '../account/session.ts'
 import { NOT_ADMIN } from '../../protocol/wire.ts'
+import { connection } from '../sync/connection.ts'
 import { onRefused, openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { whenAcked } from './append.ts'
 import { newMessageId } from '../kinds/page.ts'
@@ -220,7 +221,8 @@ export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | '
   const stop = head.live()
   try {
     await head.loaded
-    await whenSynced(head, 5000)
+    // offline nothing would answer: the stored head says where the post goes
+    if (connection.peek() !== 'offline') await whenSynced(head, 5000)
     const page = openDoc(channelPageDoc(id, readHead(head.doc)?.page ?? 0))
     // connected while the server's answer is awaited: a refusal is said in the composer, not left waiting
     const stopPage = page.live()
@@ -234,7 +236,9 @@ export async function postToChannel(id: string, post: Omit<ChannelPost, 'id' | '
       await page.loaded
       const clock = Y.getState(page.doc.store, page.doc.clientID)
       page.doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([full])
-      // offline or slow: it goes when it can (the outbox), and "posted" is what the admin asked for
+      // offline or slow: it goes when it can (the outbox), and "posted" is what the admin asked for; a
+      // refusal then comes later, and refused.ts sets the post aside
+      if (connection.peek() === 'offline') return
       const why = await Promise.race([whenAcked(page, page.doc.clientID, clock, POST_ANSWER_MS).then(() => null), refused])
       if (why === NOT_ADMIN) throw Object.assign(new Error(why), { code: 'not_admin' })
     } finally {

@@ -1,11 +1,12 @@
 // One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
 import { computed, signal, type Signal } from '@preact/signals'
 import { headDoc } from '../../protocol/docs.ts'
-import { isHidden, reactKey, readPosition, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
+import { isHidden, reactKey, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
 import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { openDoc } from '../sync/docs.ts'
+import { readUpTo } from './append.ts'
 import { openPages, type Page } from './conversation-pages.ts'
 import { chatList } from './inbox.ts'
 import { messageViews, unreadCounter, type MessageView } from './message-views.ts'
@@ -161,8 +162,7 @@ export function openConversation(convId: string): Conversation {
         msgs.insert(msgs.length, [m])
         // the sender has read up to their own message (docs/protocol.md), written in the same task so
         // that a tab closed right after keeps both (the stash is synchronous), not after the next render
-        const pos = readPosition(pages.newest, msgs.length)
-        if (pos > (reads.get(userId) ?? 0)) reads.set(userId, pos)
+        readUpTo(head.doc, userId, pages.newest, msgs.length)
       })
     },
     edit(id, body) {
@@ -183,9 +183,7 @@ export function openConversation(convId: string): Conversation {
     markRead() {
       const last = messages.value[messages.value.length - 1]
       if (!last || !userId) return
-      const pos = readPosition(last.page, last.index + 1)
-      // only forward: another device may already have read further
-      if (pos > (reads.get(userId) ?? 0)) reads.set(userId, pos)
+      readUpTo(head.doc, userId, last.page, last.index + 1)
     },
     setTyping: (on) => typing.set(on),
     close() {

@@ -12,69 +12,16 @@
 // will never be taken, so this device's copy of that page is set aside the same way, the post with it,
 // rather than offered again on every start.
 import * as Y from 'yjs'
-import { headDoc, pageDoc } from '../../protocol/docs.ts'
-import type { ChatMessage } from '../../protocol/messages.ts'
 import { CHANNEL_ROOTS } from '../../protocol/channels.ts'
 import { NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
 import { me } from '../account/session.ts'
-import { currentPage, headMeta } from '../kinds/head.ts'
 import { messagesAt } from '../kinds/index.ts'
 import { messageItems, pageMsgs } from '../kinds/page.ts'
 import { db } from '../store/db.ts'
 import { FROM_STORE } from '../store/persistence.ts'
-import { readPastOwn } from './append.ts'
-import { openDoc, resetDoc, whenSynced, type RefusedDoc } from '../sync/docs.ts'
-
-/** how long the chat's head and current page may take to come in from the server */
-const SYNC_MS = 10_000
-
-/** Runs `fn` holding the lock `name` (at once where the browser has no Web Locks). */
-function withLock(name: string, fn: () => Promise<boolean>): Promise<boolean> {
-  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-  // the lock's promise resolves with what fn's promise resolves with (the DOM types nest them)
-  return locks ? locks.request(name, fn).then((r) => r) : fn()
-}
-
-const idsIn = (doc: Y.Doc): Set<string> => new Set([...messageItems(pageMsgs(doc))].map((m) => m.value.id))
-
-/**
- * Appends `msgs` to the current page of chat `conv`, unless it is `from` or before (the server must
- * have moved on) or a message is there already (another tab of this device did it). False when the
- * chat's head could not be read from the server: nothing was written.
- */
-async function appendToCurrent(conv: string, from: number, msgs: ChatMessage[]): Promise<boolean> {
-  const head = openDoc(headDoc(conv))
-  const stopHead = head.live()
-  try {
-    await head.loaded
-    if (!(await whenSynced(head, SYNC_MS))) return false
-    const n = currentPage(headMeta(head.doc))
-    if (n <= from) return false
-    const page = openDoc(pageDoc(conv, n))
-    const stopPage = page.live()
-    // a page between the refused one and the current one may hold them from an earlier recovery
-    const before = n - 1 > from ? openDoc(pageDoc(conv, n - 1)) : null
-    try {
-      await Promise.all([page.loaded, before?.loaded])
-      await whenSynced(page, SYNC_MS)
-      const have = new Set([...idsIn(page.doc), ...(before ? idsIn(before.doc) : [])])
-      const now = Date.now()
-      const add = msgs.filter((m) => !have.has(m.id)).map((m) => ({ ...m, ts: now }))
-      const list = pageMsgs(page.doc)
-      const myId = me.peek()?.id
-      if (add.length) list.insert(list.length, add)
-      if (add.length && myId) readPastOwn(head.doc, myId, n, list.length)
-      return true
-    } finally {
-      stopPage()
-      page.release()
-      before?.release()
-    }
-  } finally {
-    stopHead()
-    head.release()
-  }
-}
+import { resetDoc, type RefusedDoc } from '../sync/docs.ts'
+import { withLock } from '../sync/lock.ts'
+import { appendMessages } from './append.ts'
 
 /** Removes from `list` (in this copy only: neither stored nor sent) the items the server does not hold. */
 function dropUnsent<T>(r: RefusedDoc, list: Y.Array<T>, unsent: (client: number, clock: number) => boolean): void {
@@ -103,13 +50,8 @@ function rehome(r: RefusedDoc): void {
   if (unsent.length === 0) return
   const lock = `sori-rehome:${db()?.name ?? ''}:${at.conv}`
   const moved = new Set(unsent.map((m) => `${m.client}:${m.clock}`))
-  void withLock(lock, () =>
-    appendToCurrent(
-      at.conv,
-      at.page,
-      unsent.map((m) => m.value),
-    ),
-  )
+  const msgs = unsent.map((m) => m.value)
+  void withLock(lock, () => appendMessages(at.conv, msgs, { after: at.page, repeated: true }))
     .then(async (done) => {
       if (!done) return
       dropUnsent(r, pageMsgs(r.doc), (client, clock) => moved.has(`${client}:${clock}`))

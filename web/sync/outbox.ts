@@ -14,6 +14,7 @@ import { dropMark, watchUnsent } from '../store/outbox.ts'
 import { stashedDocs } from '../store/stash.ts'
 import { connection } from './connection.ts'
 import { lostChats, openDoc } from './docs.ts'
+import { withLock } from './lock.ts'
 
 /** The docs holding updates written on this device that the server has not acknowledged (any tab's). */
 export const unsentDocs = signal<ReadonlySet<string>>(new Set())
@@ -27,13 +28,6 @@ const GRACE_MS = 3_000
 const GIVE_UP_FAILURES = 8
 
 const lost = (name: string): boolean => lostChats.peek().has(chatOf(name) ?? '')
-
-/** Runs `fn` holding the lock `name` (or at once, where the browser has no Web Locks). */
-function withLock(name: string, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
-  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-  if (!locks) return fn()
-  return locks.request(name, { signal }, fn).then(() => undefined)
-}
 
 /** Starts the outbox of the account whose database is `dbName`; returns a function that stops it. */
 export function startOutbox(dbName: string): () => void {
@@ -94,12 +88,16 @@ export function startOutbox(dbName: string): () => void {
   function flush(name: string): void {
     const ctl = new AbortController()
     waiting.set(name, ctl)
-    withLock(`sori-outbox:${dbName}:${name}`, ctl.signal, () => {
-      waiting.delete(name)
-      // another tab may have sent it while this one waited for the lock
-      if (stopped || ctl.signal.aborted || !unsentDocs.peek().has(name)) return Promise.resolve()
-      return hold(name)
-    })
+    withLock(
+      `sori-outbox:${dbName}:${name}`,
+      () => {
+        waiting.delete(name)
+        // another tab may have sent it while this one waited for the lock
+        if (stopped || ctl.signal.aborted || !unsentDocs.peek().has(name)) return Promise.resolve()
+        return hold(name)
+      },
+      ctl.signal,
+    )
       .catch(() => undefined)
       .finally(() => {
         if (waiting.get(name) === ctl) waiting.delete(name)

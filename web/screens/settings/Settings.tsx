@@ -158,7 +158,10 @@ export default function Settings() {
           text={
             unsentChats.value.size > 0
               ? t('settings.signOutUnsent')
-              : t(asking === 'all' ? 'settings.signOutAllConfirm' : 'settings.signOut')
+              : asking === 'all'
+                ? t('settings.signOutAllConfirm')
+                : // this device was asked about only for its unsent messages, sent meanwhile: the title says the rest
+                  ''
           }
           action={t(asking === 'all' ? 'settings.signOutAll' : 'settings.signOut')}
           onConfirm={() => void out(asking === 'all')}
