@@ -6,7 +6,7 @@
 import '../models/index.ts'
 import { signal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
-import { chatList, unreadTotal } from '../models/index.ts'
+import { chatList, unreadWithChannels } from '../models/index.ts'
 import { route, type RouteName } from './router.ts'
 import { lazy } from './lazy.tsx'
 import { withLaterStrings } from '../i18n/index.ts'
@@ -54,7 +54,7 @@ let lastList: ListName = isList(route.peek().name) ? (route.peek().name as ListN
 
 /** The unread total in the tab's title, so that a tab in the background shows that something came. */
 function useUnreadTitle(): void {
-  const unread = unreadTotal.value
+  const unread = unreadWithChannels.value
   const name = t('app.name')
   useEffect(() => {
     document.title = unread > 0 ? `(${unreadFigure(unread)}) ${name}` : name

@@ -1,7 +1,7 @@
 // The bottom tab bar: within reach of a thumb; links, so that they work with a keyboard and a screen reader.
 import type { ComponentType } from 'preact'
 import { route, type RouteName } from '../app/router.ts'
-import { unreadTotal } from '../models/index.ts'
+import { unreadWithChannels } from '../models/index.ts'
 import { t } from '../app/t.ts'
 import { IconChat, IconPerson, IconSearch, IconSettings } from './icons.tsx'
 import { UnreadBadge } from './UnreadBadge.tsx'
@@ -18,7 +18,7 @@ export function TabBar({ list }: { list?: RouteName } = {}) {
   const name = route.value.name
   const current = TABS.some(([tab]) => tab === name) ? name : (list ?? (name === 'chat' ? 'chats' : name))
   // muted chats keep their own count but stay out of the total
-  const unread = unreadTotal.value
+  const unread = unreadWithChannels.value
   return (
     <nav class="tabbar" aria-label={t('nav.label')}>
       {TABS.map(([name, key, Icon]) => (

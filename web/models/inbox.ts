@@ -9,6 +9,7 @@ import { connection } from '../sync/connection.ts'
 import { openDoc } from '../sync/docs.ts'
 import { unsentDocs } from '../sync/outbox.ts'
 import { bindChatSettings, unreadCount } from './chat-settings.ts'
+import { channelList } from './channel-list.ts'
 
 export interface ChatListItem extends InboxEntry {
   id: string
@@ -36,8 +37,18 @@ export const unsentChats: ReadonlySignal<ReadonlySet<string>> = computed(() => {
   return chats
 })
 
-/** Unread messages in chats that are neither muted nor taken off the list: the tab bar's and title's total. */
+/**
+ * Unread messages in chats that are neither muted nor taken off the list: the app's badge, which pushes set
+ * too (the server counts the same chats; it knows nothing of what a follower read of a channel).
+ */
 export const unreadTotal: ReadonlySignal<number> = computed(() => unreadCount(chatList.value))
+
+/** The chats tab's and the window title's total: the chats', and the posts of followed channels not muted. */
+export const unreadWithChannels: ReadonlySignal<number> = computed(() => {
+  let n = unreadTotal.value
+  for (const c of channelList.value) if (!c.muted) n += c.unread
+  return n
+})
 
 export function startInbox(userId: string): () => void {
   const ref = openDoc(inboxDoc(userId))

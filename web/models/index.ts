@@ -23,7 +23,15 @@ export { connection } from '../sync/connection.ts'
 export { lostChats } from '../sync/docs.ts'
 export { storageEstimate, storageProblem } from '../store/storage.ts'
 export { snapshotDrop, snapshotPut } from '../store/room-snapshot.ts'
-export { chatList, chatListEmptyShown, chatListLoaded, unsentChats, unreadTotal, type ChatListItem } from './inbox.ts'
+export {
+  chatList,
+  chatListEmptyShown,
+  chatListLoaded,
+  unsentChats,
+  unreadTotal,
+  unreadWithChannels,
+  type ChatListItem,
+} from './inbox.ts'
 export { channelList, type ChannelListItem } from './channel-list.ts'
 export {
   chatSettings,

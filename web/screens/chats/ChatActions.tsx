@@ -63,3 +63,6 @@ export function ChatActions({ chat, title, onClose }: { chat: ChatListItem; titl
     </Sheet>
   )
 }
+
+// one chunk for every sheet of the chat list's rows
+export { ChannelActions } from './ChannelActions.tsx'

@@ -16,21 +16,25 @@ import {
 import { t } from '../../app/t.ts'
 import { route } from '../../app/router.ts'
 import { formatChatTime } from '../../i18n/format.ts'
+import { withLaterStrings } from '../../i18n/index.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
 import { latestLine } from '../../components/latest-line.ts'
-import type { ChatActions as ChatActionsSheet } from './ChatActions.tsx'
+import type { ChannelActions as ChannelActionsSheet, ChatActions as ChatActionsSheet } from './ChatActions.tsx'
 import { UnreadBadge } from '../../components/UnreadBadge.tsx'
 import { RowMark } from '../../components/RowMarks.tsx'
 
 // the sheet of a chat's actions is a chunk of its own: the list's first paint does not need it
 let ChatActions: typeof ChatActionsSheet | null = null
+let ChannelActions: typeof ChannelActionsSheet | null = null
 let loadingActions: Promise<boolean> | null = null
 const loadActions = (): Promise<boolean> =>
-  (loadingActions ??= import('./ChatActions.tsx').then(
+  // a channel's sheet speaks with the channels' strings, which come with the screens behind a tap
+  (loadingActions ??= withLaterStrings(import('./ChatActions.tsx')).then(
     (m) => {
       ChatActions = m.ChatActions
+      ChannelActions = m.ChannelActions
       return true
     },
     () => {
@@ -39,8 +43,8 @@ const loadActions = (): Promise<boolean> =>
     },
   ))
 
-/** The actions sheet's component once its chunk is in (fetched when a chat's actions are first asked for). */
-function useActionsSheet(wanted: boolean, failed: () => void): typeof ChatActionsSheet | null {
+/** The sheets' chunk, once it is in (fetched when a row's actions are first asked for); true when it is. */
+function useActionsSheet(wanted: boolean, failed: () => void): boolean {
   const [, setLoaded] = useState(0)
   useEffect(() => {
     if (!wanted || ChatActions) return
@@ -52,7 +56,7 @@ function useActionsSheet(wanted: boolean, failed: () => void): typeof ChatAction
       live = false
     }
   }, [wanted])
-  return ChatActions
+  return ChatActions !== null
 }
 
 /** The chats with the followed channels among them by time; pinned chats stay first. */
@@ -72,15 +76,21 @@ function withChannels(
 }
 
 /** A followed channel's row: like a chat's, with the channel mark; it opens the channel's home. */
-function ChannelRow({ c }: { c: ChannelListItem }) {
+function ChannelRow({ c, onActions }: { c: ChannelListItem; onActions: () => void }) {
   return (
     <li class="row row--split chat-item channel-item">
-      <a class="row chat-row" href={`#/channel/${c.id}`}>
+      <a
+        class="row chat-row"
+        href={`#/channel/${c.id}`}
+        onContextMenu={(e) => {
+          e.preventDefault()
+          onActions()
+        }}
+      >
         <Avatar id={c.id} name={c.name} size={48} photo={c.photo} channel />
         <span class="row__body">
           <span class="row__line">
             <span class="row__title">{isolate(c.name)}</span>
-            <span class="row__tag">{t('chats.channelMark')}</span>
             {c.muted && (
               <RowMark label={t('chats.muted')}>
                 <IconMuted />
@@ -91,11 +101,21 @@ function ChannelRow({ c }: { c: ChannelListItem }) {
             </time>
           </span>
           <span class="row__line">
+            {/* on the second line, where it leaves the name its room on a phone */}
+            <span class="row__tag">{t('chats.channelMark')}</span>
             <span class="row__sub">{c.preview ? isolate(c.preview) : ''}</span>
             <UnreadBadge count={c.unread} class={c.muted ? 'badge--muted' : ''} />
           </span>
         </span>
       </a>
+      <button
+        class="icon-btn chat-item__more"
+        aria-label={t('chats.options', { name: c.name })}
+        aria-haspopup="dialog"
+        onClick={onActions}
+      >
+        <IconMore />
+      </button>
     </li>
   )
 }
@@ -110,6 +130,7 @@ export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members' | '
 export function Chats() {
   const [archivedView, setArchivedView] = useState(false)
   const [acting, setActing] = useState<string | null>(null)
+  const [actingChannel, setActingChannel] = useState<string | null>(null)
   const { main, archived } = listsOf(chatList.value)
   const list = archivedView ? archived : main
   const unsent = unsentChats.value
@@ -117,8 +138,12 @@ export function Chats() {
   const myId = me.value?.id
   const open = route.value.name === 'chat' ? route.value.arg : ''
   const actingOn = acting ? chatList.value.find((c) => c.id === acting) : undefined
-  const Actions = useActionsSheet(!!actingOn, () => setActing(null))
   const channels = archivedView ? [] : channelList.value
+  const actingOnChannel = actingChannel ? channels.find((c) => c.id === actingChannel) : undefined
+  const sheets = useActionsSheet(!!actingOn || !!actingOnChannel, () => {
+    setActing(null)
+    setActingChannel(null)
+  })
   const rows = withChannels(list, channels, (id) => settings.get(id)?.pinned !== undefined)
   return (
     <section class="screen" aria-labelledby="chats-title">
@@ -156,7 +181,10 @@ export function Chats() {
       ) : (
         <ul class="list" aria-label={archivedView ? t('chats.archived') : t('chats.title')}>
           {rows.map((r) => {
-            if ('channel' in r) return <ChannelRow key={`ch:${r.channel.id}`} c={r.channel} />
+            if ('channel' in r) {
+              const id = r.channel.id
+              return <ChannelRow key={`ch:${id}`} c={r.channel} onActions={() => setActingChannel(id)} />
+            }
             const c = r.chat
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
@@ -251,7 +279,12 @@ export function Chats() {
           )}
         </ul>
       )}
-      {actingOn && Actions && <Actions chat={actingOn} title={chatTitle(actingOn)} onClose={() => setActing(null)} />}
+      {actingOn && sheets && ChatActions && (
+        <ChatActions chat={actingOn} title={chatTitle(actingOn)} onClose={() => setActing(null)} />
+      )}
+      {actingOnChannel && sheets && ChannelActions && (
+        <ChannelActions channel={actingOnChannel} onClose={() => setActingChannel(null)} />
+      )}
     </section>
   )
 }
