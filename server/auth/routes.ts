@@ -113,7 +113,18 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     if (!ok || !user) throw wrongCredentials()
     await clearKey(db, hKey)
     await forgiveAttempt(db, aKey)
-    const token = await createSession(db, user.id, device)
+    // The password checked must still be the account's when the session is made: a change of password (or a
+    // deletion) between the two signed every other device out, and would have missed this one. On Postgres
+    // the row is locked against that change until the session is in, so the change sees it and ends it.
+    const token = await db.tx(async (q) =>
+      (await q.get(
+        `SELECT 1 AS x FROM users WHERE id = ? AND pass = ? AND deleted = 0${db.dialect === 'postgres' ? ' FOR SHARE' : ''}`,
+        [user.id, user.pass],
+      ))
+        ? createSession(q, user.id, device)
+        : null,
+    )
+    if (!token) throw wrongCredentials()
     const me = await loadMe(db, user.id)
     if (!me) throw wrongCredentials()
     const body: Session = { token, user: me }

@@ -86,6 +86,23 @@ describe.each(backends())('account (%s)', (backend) => {
     expect((await api(suite.server, null, 'POST', '/api/signin', { handle: h, password: TEST_PASSWORD })).status).toBe(401)
   })
 
+  // A sign-in checks the password, then makes a session: a change of password that lands between the two
+  // signs every other device out, and must sign that one out too (whoever knew the old password keeps no way in)
+  it('a sign-in with the old password that ends after a change of password gets no lasting session', async () => {
+    const outcomes: number[] = []
+    for (const lead of [30, 50, 65, 80, 95, 110]) {
+      const h = handle('pwrace')
+      const up = await signUp(suite.server, h)
+      const change = api(suite.server, up.token, 'POST', '/api/me/password', { current: TEST_PASSWORD, password: NEW_PASSWORD })
+      await new Promise((r) => setTimeout(r, lead))
+      const signin = await api<Session>(suite.server, null, 'POST', '/api/signin', { handle: h, password: TEST_PASSWORD })
+      expect((await change).status).toBe(204)
+      if (signin.status === 200) outcomes.push((await api(suite.server, signin.body.token, 'GET', '/api/me')).status)
+      else expect(signin.status).toBe(401)
+    }
+    expect(outcomes.filter((s) => s !== 401)).toEqual([])
+  })
+
   it('lists the devices with this one marked current; signing out another revokes its token and closes its sockets', async () => {
     const h = handle('devices')
     const phone = await signUp(suite.server, h)
