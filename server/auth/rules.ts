@@ -24,7 +24,8 @@ export function checkHandle(raw: string): string {
 }
 
 // C0/C1 controls, line/paragraph separators, and bidi overrides/isolates (they let a name disguise itself)
-const FORBIDDEN = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
+// \p{Cs}: half of a character (a lone surrogate), stored as U+FFFD, longer than what was checked
+const FORBIDDEN = /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
 
 /** Trimmed, NFC, without control characters, at most `max` UTF-16 code units; null when unacceptable. */
 export function cleanText(raw: string, min: number, max: number): string | null {
@@ -33,8 +34,9 @@ export function cleanText(raw: string, min: number, max: number): string | null 
   return s
 }
 
-// Spaces, format characters (zero-width ones among them) and the fillers that render as nothing
-const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Zs}\u115F\u1160\u3164\uFFA0\u2800]*$/u
+// Spaces, format characters (zero-width ones among them), what Unicode lets a font draw as nothing
+// (variation selectors, the grapheme joiner...), marks with no letter to go on, and the fillers
+const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}\p{M}\u115F\u1160\u3164\uFFA0\u2800]*$/u
 
 /** Whether a text shows anything: a name of zero-width spaces or Hangul fillers looks like a deleted account's (''). */
 export const showsSomething = (s: string): boolean => !INVISIBLE.test(s)

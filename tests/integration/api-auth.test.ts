@@ -101,8 +101,22 @@ describe.each(backends())('accounts (%s)', (backend) => {
     const weak = await api<ApiError>(s, null, 'POST', '/api/signup', { handle: 'shortpw', name: 'S', password: 'short' })
     expect(weak.body.error.code).toBe('password_weak')
     // nor a name that shows nothing (zero-width characters, Hangul fillers): it would pass for a deleted account's
-    const invisible = ['\u200B', '\u2060\u2060', '\u3164', '\uFFA0\u115F', '\u00AD']
-    for (const name of ['', '   ', 'a\u0000b', 'line\nbreak', 'x'.repeat(41), 'evil\u202Egnp.exe', ...invisible]) {
+    // (and the other characters Unicode says may be drawn as nothing, and marks with nothing to go on)
+    const invisible = [
+      '\u200B',
+      '\u2060\u2060',
+      '\u3164',
+      '\uFFA0\u115F',
+      '\u00AD',
+      '\u034F',
+      '\u17B4',
+      '\uFE0F',
+      '\uFE00'.repeat(3),
+      '\u0301',
+    ]
+    // half a character: it would be stored as U+FFFD, three bytes each, past the length that was checked
+    const halves = ['\uD800'.repeat(40), 'Ann\uDC00']
+    for (const name of ['', '   ', 'a\u0000b', 'line\nbreak', 'x'.repeat(41), 'evil\u202Egnp.exe', ...invisible, ...halves]) {
       const r = await api<ApiError>(s, null, 'POST', '/api/signup', { handle: 'namecheck', name, password: TEST_PASSWORD })
       expect(r.body.error.code, JSON.stringify(name)).toBe('name_invalid')
     }
