@@ -6,7 +6,7 @@ import { attachChannels } from '../channels/sync.ts'
 import { channelRoutes } from '../channels/routes.ts'
 import { operatorRoutes } from '../operator/routes.ts'
 import { inviteRoutes } from '../chats/invites.ts'
-import { readJson } from '../http/body.ts'
+import { hasBody, readJson } from '../http/body.ts'
 import { HttpError } from '../http/errors.ts'
 import { redactUrl } from '../http/log.ts'
 import { sendError, sendJson } from '../http/respond.ts'
@@ -45,7 +45,10 @@ export function createApi(ctx: ApiContext): (req: IncomingMessage, res: ServerRe
       if (await previewImages(req, res, url)) return
       const m = router.match(req.method ?? 'GET', url.pathname)
       if (!m) throw new HttpError(404, 'not_found', `There is no ${req.method} ${url.pathname} in this API.`)
-      let body: Promise<unknown> | null = null
+      // a body is JSON within the cap whatever the route (docs/protocol.md), read or not: a form post to a
+      // route that takes none is refused, not carried out
+      let body: Promise<unknown> | null = hasBody(req) ? readJson(req) : null
+      if (body) await body
       const reply = await m.handler({ req, url, params: m.params, body: () => (body ??= readJson(req)) })
       sendJson(res, reply.status, reply.body, reply.headers)
     } catch (e) {

@@ -30,7 +30,7 @@ export function isJsonType(header: string | undefined): boolean {
 }
 
 /** Whether the request carries a body: a length above 0, or a chunked one (however short it turns out). */
-const hasBody = (req: IncomingMessage): boolean =>
+export const hasBody = (req: IncomingMessage): boolean =>
   Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
 
 /**

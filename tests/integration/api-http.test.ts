@@ -126,6 +126,19 @@ describe.each(backends())('API input (%s)', (backend) => {
     const patch = await raw(s.url, '/api/me', { 'Content-Type': 'text/plain', ...auth }, 'PATCH', Buffer.from('{"status":"x"}'))
     expect(patch.status).toBe(415)
     expect((await api<{ status: string }>(s, u.token, 'GET', '/api/me')).body.status).toBe('')
+    // a route that takes no body refuses one of another type too, and does nothing (a form post to sign out)
+    const form = await raw(s.url, '/api/signout', { 'Content-Type': 'text/plain', ...auth }, 'POST', Buffer.from('hello'))
+    expect(form.status).toBe(415)
+    expect((await api(s, u.token, 'GET', '/api/me')).status).toBe(200)
+    const big = await raw(
+      s.url,
+      '/api/signout',
+      { 'Content-Type': 'application/json', ...auth },
+      'POST',
+      Buffer.alloc(70_000, 32),
+    )
+    expect(big.status).toBe(413)
+    expect((await api(s, u.token, 'GET', '/api/me')).status).toBe(200)
     // the JSON type in any case, with a UTF-8 charset or none, is read
     const accepted = [
       'application/json',
