@@ -3,9 +3,6 @@
 // sees the post under "Recent posts" of the statistics, its counts withheld as "Fewer than 20".
 import { expect, test } from 'vitest'
 import type { Page, Request } from 'playwright-core'
-import * as Y from 'yjs'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
 import {
   CHANNEL_ROOTS,
   channelPageDoc,
@@ -15,8 +12,7 @@ import {
   type ChannelStats,
 } from '../../protocol/channels.ts'
 import { api, signUp } from '../fixtures/server.ts'
-import { countExitListener } from '../fixtures/exit-listeners.ts'
-import { appHarness, phone, signInInUi } from './helpers.ts'
+import { appHarness, stockClient, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 
@@ -62,23 +58,14 @@ test('a shown post is reported once per device, a tap on its button every time, 
     kind: 'text',
     text: `Store news ${i}. ${'Opening hours, new arrivals and events in every store this week. '.repeat(8)}`,
   }))
-  const doc = new Y.Doc()
-  const provider = countExitListener(
-    new WebsocketProvider(app.server.url.replace(/^http/, 'ws') + '/sync', channelPageDoc(ch.id, 0), doc, {
-      params: { token: admin.token },
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-    }),
-  )
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  const { doc, close } = await stockClient(app.server.url, admin.token, channelPageDoc(ch.id, 0))
   doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([target, ...fillers])
   await expect
     .poll(async () => (await api<ChannelStats>(app.server, admin.token, 'GET', `/api/channels/${ch.id}/stats`)).body.posts, {
       timeout: 20_000,
     })
     .toBe(4)
-  provider.destroy()
-  doc.destroy()
+  close()
 
   const b = await phone(app.browser)
   const sent = reports(b.page, ch.id)

@@ -2,13 +2,9 @@
 // badge (unless muted), and its ⋯ button mutes it or unfollows it in one tap, without opening it.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import * as Y from 'yjs'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
 import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
 import { api, signUp } from '../fixtures/server.ts'
-import { countExitListener } from '../fixtures/exit-listeners.ts'
-import { appHarness, phone, signInInUi } from './helpers.ts'
+import { appHarness, stockClient, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 const row = (page: Page, name: string) => page.locator('.channel-item', { hasText: name })
@@ -31,15 +27,7 @@ test("a channel's unread posts count in the Chats tab; its row's ⋯ mutes and u
   await signInInUi(page, app.server.url, 'ben.rowact')
   await row(page, 'Row Brand').waitFor({ timeout: 20_000 })
   // two posts, from the channel's console (a stock Yjs client)
-  const doc = new Y.Doc()
-  const provider = countExitListener(
-    new WebsocketProvider(app.server.url.replace(/^http/, 'ws') + '/sync', channelPageDoc(ch.id, 0), doc, {
-      params: { token: admin.token },
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-    }),
-  )
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  const { doc, close } = await stockClient(app.server.url, admin.token, channelPageDoc(ch.id, 0))
   const post = (n: number): ChannelPost => ({
     id: `row${n}x${Date.now().toString(36)}`,
     from: admin.user.id,
@@ -54,8 +42,7 @@ test("a channel's unread posts count in the Chats tab; its row's ⋯ mutes and u
   await expect.poll(() => row(page, 'Row Brand').locator('.badge').textContent(), { timeout: 20_000 }).toBe('2')
   // no chat holds a message: the tab's count is the channel's
   await expect.poll(() => tabBadge(page).textContent(), { timeout: 10_000 }).toBe('2')
-  provider.destroy()
-  doc.destroy()
+  close()
 
   await row(page, 'Row Brand')
     .getByRole('button', { name: /Row Brand/ })

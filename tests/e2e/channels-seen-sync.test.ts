@@ -3,13 +3,9 @@
 // nothing, live. The position travels in Ben's own inbox doc: the channel's admin learns nothing of it.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import * as Y from 'yjs'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
 import { CHANNEL_ROOTS, channelPageDoc, type Channel, type ChannelPost } from '../../protocol/channels.ts'
 import { api, signUp } from '../fixtures/server.ts'
-import { countExitListener } from '../fixtures/exit-listeners.ts'
-import { appHarness, phone, signInInUi } from './helpers.ts'
+import { appHarness, stockClient, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 const row = (page: Page, name: string) => page.locator('.channel-item', { hasText: name })
@@ -34,15 +30,7 @@ test('reading a channel on one device clears its unread count on the others', as
   for (const d of [phoneB, laptopB]) await row(d.page, 'Seen Brand').waitFor({ timeout: 20_000 })
 
   // two posts, from the channel's console (a stock Yjs client)
-  const doc = new Y.Doc()
-  const provider = countExitListener(
-    new WebsocketProvider(app.server.url.replace(/^http/, 'ws') + '/sync', channelPageDoc(ch.id, 0), doc, {
-      params: { token: admin.token },
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-    }),
-  )
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  const { doc, close } = await stockClient(app.server.url, admin.token, channelPageDoc(ch.id, 0))
   const post = (n: number): ChannelPost => ({
     id: `seen${n}x${Date.now().toString(36)}`,
     from: admin.user.id,
@@ -56,8 +44,7 @@ test('reading a channel on one device clears its unread count on the others', as
     await d.page.reload()
     await expect.poll(() => row(d.page, 'Seen Brand').locator('.badge').textContent(), { timeout: 20_000 }).toBe('2')
   }
-  provider.destroy()
-  doc.destroy()
+  close()
 
   // read on the phone: the laptop, left as it was, counts nothing unread
   await row(phoneB.page, 'Seen Brand').getByRole('link').click()

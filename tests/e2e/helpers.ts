@@ -163,10 +163,10 @@ export const message = (page: Page, text: string) =>
   page.locator('.msg:not(#boot .msg)', { has: page.locator('.msg__text', { hasText: text }) })
 
 /**
- * Appends messages to a page doc as `userId`, through a stock y-websocket client in Node, in one
- * transaction (how the tests seed history and play the other side of a chat without a second browser).
+ * A stock y-websocket client in Node, synced with `docName` (a channel's console, the other side of a chat
+ * without a second browser); `close` ends it.
  */
-export async function writeMessages(serverUrl: string, token: string, docName: string, msgs: ChatMessage[]): Promise<void> {
+export async function stockClient(serverUrl: string, token: string, docName: string): Promise<{ doc: Y.Doc; close: () => void }> {
   const doc = new Y.Doc()
   const provider = countExitListener(
     new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', docName, doc, {
@@ -176,9 +176,20 @@ export async function writeMessages(serverUrl: string, token: string, docName: s
     }),
   )
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  return {
+    doc,
+    close: () => {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+/** Appends messages to a page doc as `userId`, through a stock client, in one transaction (how tests seed history). */
+export async function writeMessages(serverUrl: string, token: string, docName: string, msgs: ChatMessage[]): Promise<void> {
+  const { doc, close } = await stockClient(serverUrl, token, docName)
   doc.transact(() => doc.getArray<ChatMessage>('msgs').push(msgs))
   // give the socket a moment to hand the update over before closing it
   await new Promise((r) => setTimeout(r, 200))
-  provider.destroy()
-  doc.destroy()
+  close()
 }
