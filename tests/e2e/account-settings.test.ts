@@ -32,6 +32,9 @@ test('change the password, then sign in with the new one (and not the old)', asy
   await page.getByText('Password changed. Your other devices were signed out.').waitFor()
   // this device stays signed in
   await page.getByRole('button', { name: 'Sign out of this device' }).click()
+  await page.locator('#welcome-form').waitFor()
+  // signing out oneself needs no explaining
+  expect(await page.getByText('This device was signed out', { exact: false }).count()).toBe(0)
 
   // an empty form asks for what is missing, without asking the server
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()

@@ -1,6 +1,6 @@
 // Signed out from another device ("sign out everywhere"): the sockets close with 4401, the app goes
 // back to the welcome screen and forgets this account's local data (history, outbox, the channels it
-// follows and the posts it saw).
+// follows and the posts it saw), and says why.
 import { expect, test } from 'vitest'
 import { api, signIn } from '../fixtures/server.ts'
 import { offlineHarness, openChat, PageClient, signInUi, untilShown } from './offline-setup.ts'
@@ -29,12 +29,16 @@ test('signing out everywhere returns this device to the welcome screen and clear
   expect((await api(env.f.server, other.token, 'POST', '/api/signout-all')).status).toBe(204)
 
   await page.locator('#welcome-form').waitFor({ timeout: 15_000 })
+  // the welcome screen says why, with the account's ID ready to sign in again
+  await page.getByRole('status').getByText('This device was signed out, from another device or by a password change.').waitFor()
+  expect(await page.getByLabel('ID', { exact: true }).inputValue()).toBe(env.f.alice.user.handle)
   await expect.poll(databases, { timeout: 10_000 }).not.toContain(dbName)
   expect(await page.evaluate(() => localStorage.getItem('sori:session'))).toBeNull()
   expect(await kept()).toEqual([])
   // and a reload does not bring the account back
   await page.reload()
   await page.locator('#welcome-form').waitFor()
+  expect(await page.getByRole('status').count()).toBe(0)
   bob.destroy()
   await context.close()
 })

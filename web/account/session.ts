@@ -25,6 +25,10 @@ const saved = loadSession()
 setToken(saved?.token ?? null)
 
 export const me = signal<Me | null>(saved?.user ?? null)
+/** The ID of the account the server signed out of this device (another device, a new password): the welcome screen says so */
+export const endedElsewhere = signal<string | null>(null)
+/** this device is signing out itself: the sockets the server then closes (4401) are not news to tell */
+let leaving = false
 
 function save(s: Session | null): void {
   if (s) localStorage.setItem(KEY, JSON.stringify(s))
@@ -34,6 +38,8 @@ function save(s: Session | null): void {
 }
 
 async function started(s: Session): Promise<void> {
+  endedElsewhere.value = null
+  leaving = false
   save(s)
   void requestPersistence()
 }
@@ -50,8 +56,9 @@ export async function signIn(b: SignInBody): Promise<void> {
  * Forgets this account on this device: the session and its local database (history, outbox, caches).
  * Setting `me` to null first stops every provider and closes the database (see models/index.ts).
  */
-export async function signedOut(): Promise<void> {
+export async function signedOut(byServer = false): Promise<void> {
   const id = me.value?.id
+  if (byServer && !leaving && me.value) endedElsewhere.value = me.value.handle
   save(null)
   if (!id) return
   stashClear(dbName(id))
@@ -79,11 +86,15 @@ function forgetAccountKeys(id: string): void {
 }
 
 export async function signOut(all = false): Promise<void> {
+  leaving = true
   try {
     await api('POST', all ? '/api/signout-all' : '/api/signout')
   } catch (e) {
     // signing out of this device works offline too (the token is forgotten); "all devices" needs the server
-    if (all) throw e
+    if (all) {
+      leaving = false
+      throw e
+    }
   }
   await signedOut()
 }
@@ -101,4 +112,4 @@ export async function setMyPhoto(photo: Blob | null): Promise<void> {
   if (s && s.user.id === user.id) save({ token: s.token, user })
 }
 
-onUnauthorized(() => void signedOut())
+onUnauthorized(() => void signedOut(true))

@@ -100,7 +100,7 @@ function refused(e: Entry, code: number, reason: string): void {
     return
   }
   if (code === CLOSE.UNAUTHORIZED) {
-    void signedOut()
+    void signedOut(true)
     return
   }
   if (code === CLOSE.FORBIDDEN) {

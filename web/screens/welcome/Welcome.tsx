@@ -1,7 +1,7 @@
 // Sign up / sign in. The language picker sits on top so that someone who cannot read the current
 // language can switch before anything else.
 import { useState } from 'preact/hooks'
-import { signIn, signUp } from '../../account/session.ts'
+import { endedElsewhere, signIn, signUp } from '../../account/session.ts'
 import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../../../protocol/limits.ts'
 import { t, language } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -11,7 +11,8 @@ type Mode = 'signin' | 'signup'
 
 export function Welcome() {
   const [mode, setMode] = useState<Mode>('signin')
-  const [handle, setHandle] = useState('')
+  // signed out by the server: the account it was, to sign in again
+  const [handle, setHandle] = useState(endedElsewhere.peek() ?? '')
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState('')
@@ -65,6 +66,11 @@ export function Welcome() {
         <h1 class="welcome__title">{t('app.name')}</h1>
         <p class="welcome__tagline">{t('welcome.tagline')}</p>
       </div>
+      {endedElsewhere.value && (
+        <p class="welcome__notice" role="status">
+          {t('welcome.signedOutElsewhere')}
+        </p>
+      )}
       <div class="segmented" role="tablist" aria-label={t('welcome.modeLabel')}>
         <button
           type="button"
