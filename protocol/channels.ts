@@ -1,6 +1,6 @@
 // Channels (Plus Friends): what the API answers about a channel, the names and roots of its documents,
 // the post grammar both sides check, and the limits. docs/protocol.md, "Channels (Plus Friends)".
-import { checkMediaRef, withoutNul, type MediaRef } from './messages.ts'
+import { checkMediaRef, cutText, withoutNul, type MediaRef } from './messages.ts'
 import type { MediaKind } from './api.ts'
 import { ENTITY_ID_RE, LANGS, MESSAGE_ID_RE } from './limits.ts'
 import { checkPostCoupon, type PostCoupon } from './coupons.ts'
@@ -450,7 +450,7 @@ export function checkPostEdit(v: unknown): string | null {
  */
 export function postPreview(p: Pick<ChannelPost, 'text' | 'items' | 'cards'>): string {
   const s = p.text?.trim() || p.items?.[0]?.title || p.cards?.[0]?.title || ''
-  return withoutNul(s).slice(0, 100)
+  return cutText(withoutNul(s), 100)
 }
 
 /**

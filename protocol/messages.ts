@@ -168,6 +168,13 @@ export function checkMessage(v: unknown, userId: string): string | null {
 /** `s` without NUL characters, for text that a server stores in Postgres columns (which refuse them). */
 export const withoutNul = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s)
 
+/** The first `n` UTF-16 code units of `s`, one fewer when the last would be half of a character (an emoji). */
+export function cutText(s: string, n: number): string {
+  if (s.length <= n) return s
+  const c = s.charCodeAt(n - 1)
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? n - 1 : n)
+}
+
 /** What a message says in a chat list, a notification or a search: its body, or a link card's title. */
 export const messageText = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
   m.kind === 'link' && m.link ? linkPreview(m.link.template) : m.body

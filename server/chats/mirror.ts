@@ -12,7 +12,7 @@ import * as Y from 'yjs'
 import type { Db, Tx } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
-import { MEDIA_KINDS, messageText, withoutNul, type ChatMessage } from '../../protocol/messages.ts'
+import { MEDIA_KINDS, cutText, messageText, withoutNul, type ChatMessage } from '../../protocol/messages.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import type { Store } from '../store/store.ts'
 import { emptyDoc } from '../sync/doc.ts'
@@ -30,7 +30,7 @@ const PREVIEW_CHARS = 100
  * them, Postgres text may not, and a preview that cannot be stored would fail every commit that carries it.
  */
 export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
-  withoutNul(messageText(m)).slice(0, PREVIEW_CHARS)
+  cutText(withoutNul(messageText(m)), PREVIEW_CHARS)
 
 /**
  * A message as its chat's latest: a media message's preview is its caption, often empty, so it says its kind

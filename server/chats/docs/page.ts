@@ -35,7 +35,7 @@ import type { ConvState } from '../convs.ts'
 import type { ChatDomain } from '../domain.ts'
 import { PAGE_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
-import { asEdited, lastOf } from '../mirror.ts'
+import { asEdited, lastOf, type LastMessage } from '../mirror.ts'
 import { lastMessage, setLastMessage } from '../convs.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
@@ -312,7 +312,7 @@ function recordAppend(
   const tailId = pageTail(doc.ydoc, g.appendedAt)
   const newest = appended.find((m) => m.id === tailId)
   if (newest) {
-    const last = lastOf(newest)
+    const last = latestOf(conv, newest, undefined, true)
     setLastMessage(conv, last)
     part.mirror.last.set(conv.id, last)
   } else {
@@ -347,6 +347,17 @@ function recordAppend(
   }
 }
 
+/**
+ * `m` as the chat's latest message, its time never before the chat's start nor its last one's, and after it
+ * when `m` is new: chat lists are sorted by it, and a chat hidden from a list comes back when it moves past
+ * the time it was hidden at (docs/protocol.md); an author's clock running late would leave it hidden.
+ */
+function latestOf(conv: ConvState, m: ChatMessage, edit: unknown, isNew: boolean): LastMessage {
+  const last = lastOf(m, edit)
+  last.ts = Math.max(last.ts, conv.lastTs + (isNew ? 1 : 0), conv.created)
+  return last
+}
+
 /** The id of the page's last message, found from the item at `from` onwards. */
 function pageTail(doc: Y.Doc, from: Y.ID): unknown {
   if (Y.getState(doc.store, from.client) <= from.clock) return undefined // not integrated: never after validation
@@ -372,7 +383,7 @@ function recordLastEdit(effects: ChatEffects, doc: SyncDoc<PageKey, PageState>, 
   const m = msgs.get(msgs.length - 1)
   if (!g.edited.has(m.id)) return
   const edit = doc.ydoc.getMap<unknown>(ROOTS.page.edits).get(m.id)
-  const last = lastOf(m, edit)
+  const last = latestOf(conv, m, edit, false)
   setLastMessage(conv, last)
   const part = chatBatch(batch, effects)
   part.mirror.last.set(conv.id, last)
