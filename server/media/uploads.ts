@@ -156,7 +156,9 @@ export async function createUpload(
     throw badRequest('"size" must be a whole number of bytes, at least 1.')
   const max = MAX_MEDIA_BYTES[kind]
   if (size > max) throw new HttpError(413, 'too_large', `A ${kind} may be at most ${max / 1024 / 1024} MiB.`)
-  const name = cleanName(optStr(o, 'name'))
+  // a file is known by its name; a photo's, a video's or a voice message's (a camera's date and place, often)
+  // would tell the chat what its metadata, taken away, no longer does
+  const name = kind === 'file' ? cleanName(optStr(o, 'name')) : ''
   const now = Date.now()
 
   await checkUploadRate(m, userId, now)
@@ -205,6 +207,16 @@ export async function uploadOffset(m: Media, userId: string, id: string): Promis
   throw noUpload()
 }
 
+const busy = () =>
+  new HttpError(
+    409,
+    'upload_busy',
+    'Another request is writing this upload. Ask for its offset (HEAD) once it ends, then go on.',
+    {
+      'Retry-After': '1',
+    },
+  )
+
 const offsetMismatch = (current: number) =>
   new HttpError(409, 'offset_mismatch', `The server has ${current} bytes of this upload: send from there.`, {
     'Upload-Offset': String(current),
@@ -233,11 +245,13 @@ export async function patchUpload(
     throw noUpload()
   }
   const size = Number(u.size)
+  const now = Date.now()
+  // another PATCH is writing it: how far it got is known when it ends (HEAD then says), not now
+  if (Number(u.busy_until) > now) throw busy()
   if (offset !== Number(u.received)) throw offsetMismatch(Number(u.received))
   const length = declaredLength(req)
   if (length !== null && offset + length > size) throw tooLong(size)
 
-  const now = Date.now()
   const lease = await m.db.run(
     'UPDATE uploads SET busy_until = ?, updated = ? WHERE id = ? AND received = ? AND busy_until < ?',
     [now + LEASE_MS, now, id, offset, now],
@@ -245,10 +259,8 @@ export async function patchUpload(
   if (!lease.changes) {
     const again = await ownUpload(m, userId, id)
     if (!again) throw noUpload()
-    if (Number(again.received) !== offset) throw offsetMismatch(Number(again.received))
-    throw new HttpError(409, 'upload_busy', 'Another request is writing this upload. Ask for its offset (HEAD), then go on.', {
-      'Retry-After': '1',
-    })
+    if (Number(again.busy_until) <= now && Number(again.received) !== offset) throw offsetMismatch(Number(again.received))
+    throw busy()
   }
 
   let written = 0

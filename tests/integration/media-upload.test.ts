@@ -62,11 +62,14 @@ describe.each(backends())('media uploads (%s)', (backend) => {
     expect(before.exif?.includes(GPS_TAG)).toBe(true)
     expect(original.includes('Exif')).toBe(true)
 
-    const blob = await upload(suite.server, a.token, chat.id, 'photo', original)
+    // named as a camera names it: the name says when (and a phone's gallery app, where) it was taken
+    const blob = await upload(suite.server, a.token, chat.id, 'photo', original, 'IMG_20261206_Jeju.jpg')
     expect(blob).toMatchObject({ kind: 'photo', mime: 'image/jpeg', width: 30, height: 40 })
+    expect(blob.name).toBeUndefined()
     await sendMedia(suite.server, a, chat.id, blob)
     const got = await download(suite.server, b.token, blob.id)
     expect(got.status).toBe(200)
+    expect(got.headers.get('content-disposition') ?? '').not.toContain('Jeju')
     expect(got.headers.get('content-type')).toBe('image/jpeg')
     expect(got.bytes.length).toBe(blob.size)
     const after = await sharp(got.bytes).metadata()
@@ -106,6 +109,26 @@ describe.each(backends())('media uploads (%s)', (backend) => {
       expect(got.bytes.includes('Kim Minji'), mime).toBe(false)
       expect((await sharp(got.bytes).metadata()).exif, mime).toBeUndefined()
     }
+  })
+
+  it('while a PATCH is still writing an upload, any other PATCH is told it is busy, whatever its offset', async () => {
+    const { a, chat } = await pair()
+    const bytes = randomBytes(300_000)
+    const up = await announce(suite.server, a.token, chat.id, { kind: 'file', size: bytes.length, name: 'slow.bin' })
+    const open = openPatch(suite.server.url, a.token, up.body.id, bytes.length)
+    open.on('error', () => {})
+    open.write(bytes.subarray(0, 100_000))
+    // the open request holds the upload (its lease, in the uploads table)
+    const held = async () =>
+      Number((await suite.server.db.get<{ b: number }>('SELECT busy_until AS b FROM uploads WHERE id = ?', [up.body.id]))?.b) >
+      Date.now()
+    await expect.poll(held, { timeout: 10_000 }).toBe(true)
+    // a client that guesses where the open one got to is not sent back to an offset that is out of date
+    for (const at of [100_000, 50_000, 0]) {
+      const r = await patch(suite.server, a.token, up.body.id, at, bytes.subarray(at))
+      expect([r.status, r.body?.error?.code], String(at)).toEqual([409, 'upload_busy'])
+    }
+    open.destroy()
   })
 
   it('an upload cut off halfway resumes from what arrived and becomes one blob, once', async () => {
