@@ -162,7 +162,7 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
   for (const { doc } of rows) {
     const parsed = parseDocName(doc)
     if (!parsed || parsed.kind !== 'page') continue
-    const conv = await db.get<{ page: number }>('SELECT page FROM convs WHERE id = ?', [parsed.convId])
+    const conv = await db.get<{ page: number; last_ts: number }>('SELECT page, last_ts FROM convs WHERE id = ?', [parsed.convId])
     if (!conv) continue
     const y = emptyDoc(PAGE_ROOTS)
     const updates = await store.load(doc)
@@ -173,8 +173,12 @@ export async function repairMirror(db: Db, store: Store): Promise<number> {
     changes.pageLengths.set(`${parsed.convId}:${parsed.page}`, { conv: parsed.convId, page: parsed.page, length: msgs.length })
     const last = msgs.length > 0 ? msgs.get(msgs.length - 1) : null
     // a later page's messages are newer than any of this page's
-    if (last && parsed.page >= Number(conv.page))
-      changes.last.set(parsed.convId, lastOf(last, y.getMap<unknown>(ROOTS.page.edits).get(last.id)))
+    if (last && parsed.page >= Number(conv.page)) {
+      const l = lastOf(last, y.getMap<unknown>(ROOTS.page.edits).get(last.id))
+      // a chat's time only moves forward (docs/page.ts, latestOf)
+      l.ts = Math.max(l.ts, Number(conv.last_ts))
+      changes.last.set(parsed.convId, l)
+    }
     y.destroy()
   }
   await db.tx(async (q) => changes.write(q, db.dialect))
