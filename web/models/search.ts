@@ -5,6 +5,7 @@ import { isHidden } from '../../protocol/messages.ts'
 import type { SearchResult } from '../search/query.ts'
 import { db } from '../store/db.ts'
 import { chatList } from './inbox.ts'
+import { checkedHits, filterHits } from './search-fresh.ts'
 
 export interface SearchWatch {
   next(result: SearchResult): void
@@ -18,18 +19,10 @@ const queryCode = () => Promise.all([import('../search/query.ts'), import('../se
 /** The results without the messages the chats' inbox entries say are hidden from me (someone I blocked). */
 function withoutHidden(result: SearchResult): SearchResult {
   const hidden = new Map(chatList.peek().map((c) => [c.id, c.hidden]))
-  let dropped = 0
-  const groups = result.groups.flatMap((g) => {
-    const h = hidden.get(g.conv)
-    if (!h) return [g]
-    const hits = g.hits.filter((r) => !isHidden(h, r.from, r.page, r.index))
-    dropped += g.hits.length - hits.length
-    return hits.length ? [{ ...g, newest: hits[0].ts, hits }] : []
+  return filterHits(result, (r) => {
+    const h = hidden.get(r.conv)
+    return !h || !isHidden(h, r.from, r.page, r.index)
   })
-  if (!dropped) return result
-  // a chat's place is that of its newest hit (hits are newest first)
-  groups.sort((a, b) => b.newest - a.newest)
-  return { ...result, groups, total: result.total - dropped }
 }
 
 /**
@@ -45,8 +38,16 @@ export function localSearch(): ((query: string, lang: string, watch: SearchWatch
     void queryCode().then(
       ([{ searchMessages }, { dexieIndex }]) => {
         if (stopped) return
+        let last: SearchResult | null = null
+        // shown again as each page its hits are on is checked with the server (search-fresh.ts)
+        const show = (): void => {
+          if (last && !stopped) watch.next(checkedHits(withoutHidden(last), show))
+        }
         sub = liveQuery(() => searchMessages(dexieIndex(store.messages), query, lang)).subscribe({
-          next: (result) => watch.next(withoutHidden(result)),
+          next: (result) => {
+            last = result
+            show()
+          },
           error: (e) => watch.error(e),
         })
       },
