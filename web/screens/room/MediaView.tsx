@@ -68,7 +68,8 @@ function Photo({ src, thumb, w, h, alt }: { src: string | null; thumb?: string; 
   const size = box(w, h)
   const ph = placeholder(thumb)
   return (
-    <span class="media-photo" style={{ width: `${size.width}px`, height: `${size.height}px` }}>
+    // its shape as an aspect-ratio, not a height: a bubble narrower than the box scales it down (max-width, app.css)
+    <span class="media-photo" style={{ width: `${size.width}px`, aspectRatio: `${size.width} / ${size.height}` }}>
       {/* under the picture while it fades in */}
       {ph && <img class="media-photo__ph" src={ph} alt="" aria-hidden="true" />}
       {src && (
