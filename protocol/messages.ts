@@ -207,8 +207,11 @@ export function parseReactKey(key: string): { messageId: string; userId: string 
   return MESSAGE_ID_RE.test(messageId) && ENTITY_ID_RE.test(userId) ? { messageId, userId } : null
 }
 
-/** What a system line of a group's timeline tells: who was invited, left, was removed, or renamed the group. */
-export const SYSTEM_EVENTS = ['invited', 'left', 'removed', 'renamed'] as const
+/**
+ * What a system line of a group's timeline tells: who was invited, joined by an invite link, left, was
+ * removed, or renamed the group.
+ */
+export const SYSTEM_EVENTS = ['invited', 'joined', 'left', 'removed', 'renamed'] as const
 export type SystemEvent = (typeof SYSTEM_EVENTS)[number]
 
 /**
@@ -223,7 +226,7 @@ export interface SystemLine {
   /** how many messages the page held when it was written */
   at: number
   event: SystemEvent
-  /** who did it (for 'left', who left) */
+  /** who did it (for 'joined' and 'left', who joined or left) */
   actor: string
   /** 'invited', 'removed': who */
   target?: string

@@ -190,7 +190,8 @@ export function inviteRoutes(r: Router, ctx: ApiContext): void {
     })
     if (added !== null) {
       await chatChanged(ctx, convId)
-      await writeSystemLines(ctx.sync, convId, added, [{ event: 'invited', actor: row.creator, target: userId }])
+      // nobody invited them: they came by the link (whoever made it may not even be in the chat's thoughts)
+      await writeSystemLines(ctx.sync, convId, added, [{ event: 'joined', actor: userId }])
     }
     const chat = await loadChat(db, userId, convId)
     if (!chat) throw unknown()

@@ -37,9 +37,13 @@ test('a group link: QR code, join, and the chat opens with the newcomer in it', 
   await c.page.getByText(/Ana.* invited you to this group chat\./).waitFor()
   await c.page.getByRole('button', { name: 'Join' }).click()
   await c.page.getByRole('heading', { name: /Picnic/ }).waitFor()
+  // nobody invited him: the line says how he came
+  await c.page.getByText('You joined with the invite link').waitFor()
   await sendInUi(c.page, 'Hi all, Cid here')
   await a.page.getByRole('button', { name: 'Close' }).click()
   await message(a.page, 'Hi all, Cid here').waitFor()
+  await a.page.getByText(/Cid.* joined with the invite link/).waitFor()
+  expect(await a.page.getByText(/invited Cid/).count()).toBe(0)
   await c.page.getByRole('button', { name: 'Chat details' }).click()
   await c.page.getByRole('dialog').getByText('3 members').waitFor()
 

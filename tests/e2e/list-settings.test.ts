@@ -266,3 +266,38 @@ test('a new device never says "No chats yet" while its chats are on their way', 
   expect(await page.evaluate(() => (window as unknown as { sawEmpty?: boolean }).sawEmpty ?? false)).toBe(false)
   await context.close()
 })
+
+test('a member who read a group and leaves it from the list no longer has it, after a reload too', async () => {
+  const ann = await signUp(app.server, 'ann.left', 'Ann')
+  const bo = await signUp(app.server, 'bo.left', 'Bo')
+  const cy = await signUp(app.server, 'cy.left', 'Cy')
+  await befriend(ann, bo)
+  await befriend(ann, cy)
+  const group = (
+    await api<Chat>(app.server, ann.token, 'POST', '/api/chats/group', {
+      title: 'Hiking crew',
+      userIds: [bo.user.id, cy.user.id],
+    })
+  ).body
+  await say(ann, group.id, 'Saturday at 8?')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'bo.left')
+  // Bo reads it in the chat, and comes back to the list
+  await row(page, 'Hiking crew').locator('.chat-row').click()
+  await page.getByText('Saturday at 8?').waitFor()
+  await page.goBack()
+  await row(page, 'Hiking crew').waitFor()
+  await act(page, 'Hiking crew', 'Leave chat')
+  await sheet(page).getByRole('button', { name: 'Leave chat' }).click()
+  await sheet(page).waitFor({ state: 'detached' })
+  await row(page, 'Hiking crew').waitFor({ state: 'detached' })
+  // the others are told, and write on
+  await say(ann, group.id, 'Bo left, so just us two')
+  await page.reload()
+  await page.locator('.tabbar').waitFor()
+  await page.waitForTimeout(1_500)
+  expect(await titles(page)).not.toContain('Hiking crew')
+  expect(await page.locator('.tabbar__badge').count()).toBe(0)
+  await context.close()
+})

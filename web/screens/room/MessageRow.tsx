@@ -61,7 +61,11 @@ export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: 
           ? byMe
             ? t('room.system.renamedByMe', { title: isolate(line.title ?? '') })
             : t('room.system.renamed', { actor, title: isolate(line.title ?? '') })
-          : t('room.system.left', { actor })
+          : line.event === 'joined'
+            ? byMe
+              ? t('room.system.joinedMe')
+              : t('room.system.joined', { actor })
+            : t('room.system.left', { actor })
   return (
     <div class="day-sep sys-line" role="note" data-sys-id={line.id}>
       <span>{text}</span>
