@@ -146,6 +146,17 @@ test('an archived chat moves to Archived and stays there when a message comes', 
   await waitForOrder(page, ['Hal'])
 
   await say(gus, withGus.id, 'Still there?')
+  // the Archived row says that unread messages wait there: Old news and Still there?
+  await expect
+    .poll(
+      () =>
+        page
+          .getByRole('button', { name: /^Archived/ })
+          .locator('.badge')
+          .textContent(),
+      { timeout: 10_000 },
+    )
+    .toBe('2')
   await page.getByRole('button', { name: /^Archived/ }).click()
   await page.getByRole('heading', { name: 'Archived' }).waitFor()
   await row(page, 'Gus').getByText('Still there?').waitFor()

@@ -37,6 +37,7 @@ export {
   chatSettings,
   listsOf,
   mutedNow,
+  unreadCount,
   muteChat,
   unmuteChat,
   pinChat,

@@ -9,6 +9,7 @@ import {
   listsOf,
   me,
   mutedNow,
+  unreadCount,
   unsentChats,
   type ChannelListItem,
   type ChatListItem,
@@ -274,6 +275,8 @@ export function Chats() {
               <button class="row row--button chat-archived" onClick={() => setArchivedView(true)}>
                 <span class="row__title">{t('chats.archived')}</span>
                 <span class="row__count">{archived.length}</span>
+                {/* an archived chat stays there when a message comes: its count shows here, not nowhere */}
+                <UnreadBadge count={unreadCount(archived)} />
               </button>
             </li>
           )}
