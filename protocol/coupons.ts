@@ -48,6 +48,8 @@ export interface MyCoupon {
   state: MyCouponState
   /** when I saved it, ms */
   saved: number
+  /** the name of the channel it is from (its store, its brand), as it is now */
+  channelName: string
 }
 
 /** POST /api/coupons/:id/code: what the user shows at the store (as text or a QR code). */

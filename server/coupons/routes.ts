@@ -141,8 +141,8 @@ export function couponRoutes(r: Router, ctx: ApiContext): void {
 
   /** My saved coupons (or the one of them), latest saved first, with what became of each. */
   async function myCoupons(userId: string, only?: string): Promise<MyCoupon[]> {
-    const rows = await db.all<CouponRow & { saved: number | string }>(
-      `SELECT ${COUPON_COLUMNS}, s.created AS saved FROM coupon_saves s
+    const rows = await db.all<CouponRow & { saved: number | string; channel_name: string }>(
+      `SELECT ${COUPON_COLUMNS}, s.created AS saved, c.name AS channel_name FROM coupon_saves s
        JOIN coupons k ON k.id = s.coupon_id JOIN channels c ON c.id = k.channel_id
        WHERE s.user_id = ? AND c.disabled = 0 ${only ? 'AND k.id = ?' : ''}
        ORDER BY s.created DESC, k.id`,
@@ -166,7 +166,7 @@ export function couponRoutes(r: Router, ctx: ApiContext): void {
     return rows.map((row, i): MyCoupon => {
       const coupon: Coupon = toCoupon(row)
       const state = used.has(`${row.id}\n${pseudonyms[i]}`) ? 'redeemed' : now >= coupon.validTo ? 'expired' : 'saved'
-      return { coupon, state, saved: Number(row.saved) }
+      return { coupon, state, saved: Number(row.saved), channelName: row.channel_name }
     })
   }
 }

@@ -89,7 +89,7 @@ test('a coupon of one is posted, saved and shown by two people, redeemed once, t
   await a.page.getByRole('button', { name: 'Redeem a coupon' }).click()
   const check = async (code: string, answer: string): Promise<void> => {
     await a.page.getByLabel('Code', { exact: true }).fill(code)
-    await a.page.getByRole('button', { name: 'Check', exact: true }).click()
+    await a.page.getByRole('button', { name: 'Redeem', exact: true }).click()
     await a.page.locator('.redeem-result', { hasText: answer }).waitFor()
   }
   await check('not-a-code', 'This is not a valid code for a coupon of this channel.')
@@ -97,9 +97,17 @@ test('a coupon of one is posted, saved and shown by two people, redeemed once, t
   await check(benCode, 'This coupon was already used.')
   await check(catCode, 'This coupon is sold out.')
 
-  // Ben's My coupons shows it as used, with no "Use" any more
-  await b.page.getByRole('dialog').getByRole('button', { name: 'Back' }).click()
+  // the code screen says which shop it is for
+  await b.page.getByRole('dialog').getByText('Bean Café').waitFor()
+  // the code on Ben's phone turns to "Used" by itself, and no longer shows a code; Cat's still counts down
+  const benScreen = b.page.getByRole('dialog')
+  await benScreen.getByRole('status').getByText('Used', { exact: true }).waitFor({ timeout: 15_000 })
+  expect(await benScreen.getByRole('timer').count()).toBe(0)
+  await c.page.getByRole('dialog').getByRole('timer').waitFor()
+  // Ben's My coupons shows it as used, with no "Use" any more, and whose coupon it is
+  await benScreen.getByRole('button', { name: 'Back' }).click()
   const mine = b.page.getByRole('list', { name: 'My coupons' }).locator('li', { hasText: 'Free coffee' })
+  await mine.locator('.coupon__channel', { hasText: 'Bean Café' }).waitFor()
   await mine.getByText('Used', { exact: true }).waitFor()
   expect(await mine.getByRole('button', { name: 'Use' }).count()).toBe(0)
   // and its post in the channel says so too, where it still said "Saved"

@@ -132,7 +132,8 @@ describe.each(backends())('coupons (%s)', (backend) => {
 
     const saved = await call<MyCoupon>(fan, 'POST', `/api/coupons/${c.id}/save`)
     expect(saved.status).toBe(200)
-    expect(saved.body).toMatchObject({ coupon: c, state: 'saved' })
+    // and whose coupon it is, by the channel's name (it says nothing about the fan to anyone)
+    expect(saved.body).toMatchObject({ coupon: c, state: 'saved', channelName: ch.name })
     expect((await call(fan, 'POST', `/api/coupons/${c.id}/save`)).status).toBe(200)
     expect((await call<MyCoupon[]>(fan, 'GET', '/api/me/coupons')).body.map((m) => [m.coupon.id, m.state])).toEqual([
       [c.id, 'saved'],

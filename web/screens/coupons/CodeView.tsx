@@ -2,6 +2,9 @@
 // says nothing of the user: the code holds the coupon, a pseudonym for this coupon only, and its expiry.
 import { useEffect, useState } from 'preact/hooks'
 import type { Coupon, CouponCode } from '../../../protocol/coupons.ts'
+import { myCoupons, refreshMyCoupons } from '../../models/coupons.ts'
+import { connection } from '../../models/index.ts'
+import { isolate } from '../../components/UserText.tsx'
 import { t } from '../../app/t.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { QrCode } from '../invite/QrCode.tsx'
@@ -11,23 +14,37 @@ const left = (ms: number): string => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
 
+/** how often the screen asks whether the store has redeemed the code */
+const ASK_MS = 3_000
+
 export function CodeView({
   coupon,
   code,
+  channel,
   onNew,
   onClose,
 }: {
   coupon: Coupon
   code: CouponCode
+  /** the channel's name: which store the code is for */
+  channel: string
   onNew: () => void
   onClose: () => void
 }) {
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(timer)
+    // the staff's phone redeems it: this one learns so by asking, and says it was used
+    const ask = setInterval(() => {
+      if (connection.peek() !== 'offline') void refreshMyCoupons().catch(() => {})
+    }, ASK_MS)
+    return () => {
+      clearInterval(timer)
+      clearInterval(ask)
+    }
   }, [])
-  const expired = now >= code.exp
+  const used = myCoupons.value?.find((c) => c.coupon.id === coupon.id)?.state === 'redeemed'
+  const expired = !used && now >= code.exp
   return (
     <div class="coupon-code" role="dialog" aria-modal="true" aria-labelledby="coupon-code-title">
       <header class="topbar">
@@ -39,18 +56,29 @@ export function CodeView({
         </h1>
       </header>
       <div class="coupon-code__body">
-        <p class="muted">{t('coupons.showAtStore')}</p>
-        {expired ? (
+        <p class="coupon-code__channel">{isolate(channel)}</p>
+        {used ? (
+          <p class="coupon-code__used" role="status">
+            {t('coupons.state.used')}
+          </p>
+        ) : (
+          <p class="muted">{t('coupons.showAtStore')}</p>
+        )}
+        {used ? null : expired ? (
           <div class="qr coupon-code__expired" role="img" aria-label={t('coupons.codeExpired')} />
         ) : (
           <QrCode text={code.code} label={t('coupons.qr')} />
         )}
-        <output class="coupon-code__text" aria-label={t('coupons.codeText')}>
-          {code.code}
-        </output>
-        <p class="coupon-code__left" role="timer" aria-live="off">
-          {expired ? t('coupons.codeExpired') : t('coupons.left', { time: left(code.exp - now) })}
-        </p>
+        {!used && (
+          <output class="coupon-code__text" aria-label={t('coupons.codeText')}>
+            {code.code}
+          </output>
+        )}
+        {!used && (
+          <p class="coupon-code__left" role="timer" aria-live="off">
+            {expired ? t('coupons.codeExpired') : t('coupons.left', { time: left(code.exp - now) })}
+          </p>
+        )}
         {expired && (
           <button class="btn btn--primary" onClick={onNew}>
             {t('coupons.newCode')}

@@ -10,20 +10,21 @@ import { couponError } from './couponError.ts'
 import { STATE_KEYS, validText } from './dates.ts'
 import { formatDate } from '../../i18n/format.ts'
 import { CodeView } from './CodeView.tsx'
+import { isolate } from '../../components/UserText.tsx'
 
 export default function MyCoupons() {
   const [error, setError] = useState('')
   const [busy, setBusy] = useState('')
-  const [showing, setShowing] = useState<{ coupon: Coupon; code: CouponCode } | null>(null)
+  const [showing, setShowing] = useState<{ coupon: Coupon; code: CouponCode; channel: string } | null>(null)
   useEffect(() => {
     refreshMyCoupons().catch((e: unknown) => setError(couponError(e)))
   }, [])
 
-  async function use(coupon: Coupon) {
+  async function use(coupon: Coupon, channel: string) {
     setBusy(coupon.id)
     setError('')
     try {
-      setShowing({ coupon, code: await couponCode(coupon.id) })
+      setShowing({ coupon, code: await couponCode(coupon.id), channel })
     } catch (e) {
       setError(couponError(e))
       // it may have been used or sold out meanwhile: show what is true now
@@ -38,7 +39,8 @@ export default function MyCoupons() {
       <CodeView
         coupon={showing.coupon}
         code={showing.code}
-        onNew={() => void use(showing.coupon)}
+        channel={showing.channel}
+        onNew={() => void use(showing.coupon, showing.channel)}
         onClose={() => {
           setShowing(null)
           void refreshMyCoupons().catch(() => {})
@@ -64,9 +66,11 @@ export default function MyCoupons() {
         {list && list.length === 0 && <p class="muted pad">{t('coupons.none')}</p>}
         {list && list.length > 0 && (
           <ul class="coupon-list" aria-label={t('coupons.mine')}>
-            {list.map(({ coupon, state }) => (
+            {list.map(({ coupon, state, channelName }) => (
               <li key={coupon.id} class={`coupon coupon--${state}`}>
                 <span class="coupon__tag">{t(STATE_KEYS[state])}</span>
+                {/* whose it is: coupons of several shops look alike */}
+                <span class="coupon__channel">{isolate(channelName)}</span>
                 <strong class="coupon__title">{coupon.title}</strong>
                 {coupon.terms && <p class="coupon__terms">{coupon.terms}</p>}
                 <p class="muted">{validText(coupon.validFrom, coupon.validTo)}</p>
@@ -81,7 +85,7 @@ export default function MyCoupons() {
                     <button
                       class="btn btn--small btn--primary"
                       disabled={busy === coupon.id || coupon.soldOut || coupon.validFrom > Date.now()}
-                      onClick={() => void use(coupon)}
+                      onClick={() => void use(coupon, channelName)}
                     >
                       {t('coupons.use')}
                     </button>

@@ -70,7 +70,7 @@ export default function Redeem({ channelId }: { channelId: string }) {
             </button>
           )}
           <button class="btn btn--primary" type="submit" disabled={busy || !code.trim()}>
-            {t('coupons.check')}
+            {t('coupons.redeemCode')}
           </button>
         </div>
         {scanning && (
