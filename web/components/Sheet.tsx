@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { t } from '../app/t.ts'
+import { useBackCloses } from '../app/layers.ts'
 import { IconClose } from './icons.tsx'
 
 export function Sheet({
@@ -16,6 +17,7 @@ export function Sheet({
   children: ComponentChildren
 }) {
   const ref = useRef<HTMLDialogElement>(null)
+  useBackCloses(onClose)
   useEffect(() => {
     const d = ref.current
     if (d && !d.open) d.showModal()
