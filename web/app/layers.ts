@@ -1,16 +1,13 @@
 // What lies over a screen (a sheet, the photo viewer) is closed by the phone's Back, as in a native app,
 // not the screen under it: opening one adds a history entry at the same address, Back takes that entry
 // away and closes it, and closing it otherwise takes the entry away too. A navigation from inside one
-// (router.ts, go) takes the layer's entry's place, so that Back from there returns to the screen; so does
-// a layer that replaces another (a message's sheet giving way to the forward sheet).
-import { useLayoutEffect, useRef } from 'preact/hooks'
+// (router.ts, go) takes the layer's entry's place, so that Back from there returns to the screen.
+import { useEffect, useRef } from 'preact/hooks'
 
 const KEY = 'soriLayer'
 let seq = 0
 /** open layers, the topmost last */
 const open: { id: number; close: () => void }[] = []
-/** a layer just closed, whose entry goes unless another layer takes it over in the same turn */
-let leaving: number | null = null
 
 const stateId = (): number | undefined => (history.state as Record<string, unknown> | null)?.[KEY] as number | undefined
 
@@ -27,26 +24,18 @@ export const onLayerEntry = (): boolean => open.length > 0 && stateId() === open
 export function useBackCloses(onClose: () => void): void {
   const close = useRef(onClose)
   close.current = onClose
-  // layout effects: a layer that replaces another mounts in the same turn as that one unmounts
-  useLayoutEffect(() => {
+  useEffect(() => {
     const id = ++seq
-    const state = { ...(history.state as object | null), [KEY]: id }
-    if (leaving !== null && stateId() === leaving) history.replaceState(state, '')
-    else history.pushState(state, '')
-    leaving = null
+    history.pushState({ ...(history.state as object | null), [KEY]: id }, '')
     open.push({ id, close: () => close.current() })
     return () => {
       const at = open.findIndex((l) => l.id === id)
       if (at < 0) return // Back closed it: its entry is gone already
       open.splice(at, 1)
-      // closed by its button, Escape or an action: its entry goes, unless what closed it navigated or opened
-      // another layer in the same turn
-      leaving = id
-      queueMicrotask(() => {
-        if (leaving !== id) return
-        leaving = null
+      // closed by its button, Escape or an action: its entry goes, unless the action navigated meanwhile
+      setTimeout(() => {
         if (stateId() === id) history.back()
-      })
+      }, 0)
     }
   }, [])
 }
