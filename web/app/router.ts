@@ -3,7 +3,6 @@
 import { signal } from '@preact/signals'
 import { ENTITY_ID_RE, HANDLE_RE } from '../../protocol/limits.ts'
 import { APP_ID_RE, APP_KEY_RE } from '../../protocol/link-ids.ts'
-import { onLayerEntry } from './layers.ts'
 
 export type RouteName =
   | 'chats'
@@ -107,10 +106,7 @@ addEventListener('hashchange', () => {
 
 export function go(name: RouteName, arg = '', replace = false): void {
   const hash = `#/${name}${arg ? '/' + encodeURIComponent(arg) : ''}`
-  // from a sheet: in its entry's place (layers.ts), so that Back returns to the screen under it
-  const fromLayer = !replace && onLayerEntry()
-  if (fromLayer) navigated = true
-  if (replace || fromLayer) {
+  if (replace) {
     history.replaceState(null, '', hash)
     route.value = parseRoute(hash)
   } else location.hash = hash

@@ -3,7 +3,6 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { t } from '../app/t.ts'
-import { useBackCloses } from '../app/layers.ts'
 import { IconClose } from './icons.tsx'
 
 export function Sheet({
@@ -17,7 +16,6 @@ export function Sheet({
   children: ComponentChildren
 }) {
   const ref = useRef<HTMLDialogElement>(null)
-  useBackCloses(onClose)
   useEffect(() => {
     const d = ref.current
     if (d && !d.open) d.showModal()

@@ -7,7 +7,6 @@ import type { MediaRef } from '../../../protocol/messages.ts'
 import type { OutgoingView } from '../../models/media-outbox.ts'
 import { blobUrl, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
-import { useBackCloses } from '../../app/layers.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClock, IconClose } from '../../components/icons.tsx'
 import { connection } from '../../models/index.ts'
@@ -228,10 +227,9 @@ export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: ()
 }
 
 /** One photo or video full screen, over everything, among `items` (oldest first): Previous and Next, the
- * arrow keys or a swipe go through them; Escape, Back or the close button closes it. */
+ * arrow keys or a swipe go through them; Escape or the close button closes it. */
 export function MediaViewer({ items, start, onClose }: { items: readonly MediaRef[]; start: number; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null)
-  useBackCloses(onClose)
   const [at, setAt] = useState(start)
   const downX = useRef<number | null>(null)
   const item = items[at]
