@@ -78,10 +78,15 @@ export function filterHits(
  */
 export function checkedHits(result: SearchResult, again: () => void): SearchResult {
   const online = connection.peek() !== 'offline'
-  return filterHits(result, (r) => {
+  // each page once, however many of its hits: `again` shows the results anew, once per page checked
+  const pending = new Map<string, { conv: string; page: number }>()
+  const shown = filterHits(result, (r) => {
     if (retracted.has(r.id)) return false
-    if (checked.has(`${r.conv}:${r.page}`) || !online) return true
-    void check(r.conv, r.page).then(again)
+    const key = `${r.conv}:${r.page}`
+    if (checked.has(key) || !online) return true
+    pending.set(key, r)
     return false
   })
+  for (const { conv, page } of pending.values()) void check(conv, page).then(again)
+  return shown
 }
