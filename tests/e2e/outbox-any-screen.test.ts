@@ -107,19 +107,25 @@ describe('the outbox, whichever screen is open', () => {
     }
   })
 
-  test('signing out with a message waiting asks first; cancelled, the message goes out once online', async () => {
+  /** Offline, `body` written and waiting, Settings' "Sign out of this device" pressed: the sheet, warning. */
+  async function askSignOutWithUnsent(body: string) {
     const context = await newContext()
     const page = await signedIn(context)
     // the Settings screen's code comes from the service worker's cache when offline
     await serviceWorkerControls(page)
     await openChat(page, env.net.url, env.f.chat.id)
     await goOffline(context, page)
-    const body = 'written offline, then Settings'
     await writeOffline(page, body)
     await page.evaluate(() => (location.hash = '#/settings'))
     await page.getByRole('button', { name: 'Sign out of this device' }).click()
     const sheet = page.getByRole('dialog', { name: 'Sign out of this device' })
     await sheet.getByText('Some messages on this device have not been sent yet. If you sign out now, they are lost.').waitFor()
+    return { context, page, sheet }
+  }
+
+  test('signing out with a message waiting asks first; cancelled, the message goes out once online', async () => {
+    const body = 'written offline, then Settings'
+    const { context, page, sheet } = await askSignOutWithUnsent(body)
     await sheet.getByRole('button', { name: 'Cancel' }).click()
     await sheet.waitFor({ state: 'detached' })
     await page.getByRole('heading', { name: 'Settings' }).waitFor()
@@ -129,18 +135,9 @@ describe('the outbox, whichever screen is open', () => {
   })
 
   test('a sign-out question left open while the waiting message goes out stops warning, without saying its title twice', async () => {
-    const context = await newContext()
-    const page = await signedIn(context)
-    await serviceWorkerControls(page)
-    await openChat(page, env.net.url, env.f.chat.id)
-    await goOffline(context, page)
     const body = 'written offline, the question left open'
-    await writeOffline(page, body)
-    await page.evaluate(() => (location.hash = '#/settings'))
-    await page.getByRole('button', { name: 'Sign out of this device' }).click()
-    const sheet = page.getByRole('dialog', { name: 'Sign out of this device' })
+    const { context, sheet } = await askSignOutWithUnsent(body)
     const question = sheet.locator('.confirm__text')
-    await sheet.getByText('Some messages on this device have not been sent yet. If you sign out now, they are lost.').waitFor()
 
     await goOnline(context)
     await deliveredOnce(body)
