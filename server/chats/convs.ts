@@ -59,6 +59,8 @@ export interface ConvState {
   photo?: string
   /** kind 'channel': the channel the member talks to */
   channel?: ConvChannel
+  /** a direct chat only one of the two opened: that one (convs.opened_by); it is not listed for the other while empty */
+  openedBy?: string
 }
 
 /** The one member of a channel chat (undefined once they left or deleted their account). */
@@ -165,8 +167,9 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     photo: string
     channel_id: string | null
     channel_read: number
+    opened_by: string
   }>(
-    'SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media, photo, channel_id, channel_read FROM convs WHERE id = ?',
+    'SELECT kind, title, page, created, last_preview, last_from, last_ts, last_media, photo, channel_id, channel_read, opened_by FROM convs WHERE id = ?',
     [id],
   )
   if (!c) return null
@@ -218,6 +221,8 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastMedia: lastKind.media,
     lastRetracted: lastKind.retracted,
     photo: c.photo,
+    // always set: refresh() assigns this state over the cached one
+    openedBy: c.kind === 'direct' && c.opened_by ? c.opened_by : undefined,
   }
   if (state.kind === 'channel' && c.channel_id)
     state.channel = await readConvChannel(db, c.channel_id, Number(c.channel_read), channelChatUser(state))

@@ -53,6 +53,9 @@ function answererEntry(conv: ConvState, userId: string): InboxEntry | null {
 export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   const me = conv.members.get(userId)
   if (!me) return answererEntry(conv, userId)
+  // a 1:1 chat the other one opened is not on this one's list until it holds a message this one sees
+  const hidden = conv.hidden.get(userId)
+  if (conv.openedBy && conv.openedBy !== userId && (hidden ? !hidden.last.ts : !wroteSince(conv.pageLengths, 0))) return null
   let peer: string | undefined
   let title = conv.title
   let photo = groupPhotoVersion(conv.kind, conv.photo)
@@ -77,7 +80,6 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
         }
   }
   // someone who blocked the other member sees neither their messages since nor any sign of them
-  const hidden = conv.hidden.get(userId)
   let last = hidden?.last ?? lastMessage(conv)
   // nor does who joined a group see its latest message from before they came, until someone writes
   if (me.since && !wroteSince(conv.pageLengths, me.since)) last = { preview: '', from: '', ts: me.joined ?? 0 }
@@ -156,6 +158,7 @@ interface InboxRow {
   unread: unknown
   /** the user blocks or blocked the other member: the entry needs the chat's hidden ranges */
   hides: unknown
+  opened_by: string
 }
 
 /** Inbox doc names memoized at most (the memo starts over past it). */
@@ -179,7 +182,7 @@ export class InboxWriter {
   async reconcile(doc: SyncDoc<InboxKey>): Promise<void> {
     const userId = doc.key.userId
     const rows = await this.chats.db.all<InboxRow>(
-      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, c.last_media, c.photo, m.read_pos,
+      `SELECT c.id, c.kind, c.title, c.created, c.last_preview, c.last_from, c.last_ts, c.last_media, c.photo, c.opened_by, m.read_pos,
         (SELECT COUNT(*) FROM members x WHERE x.conv_id = c.id) AS n,
         COALESCE((SELECT x.user_id FROM members x WHERE x.conv_id = c.id AND x.user_id <> m.user_id ORDER BY x.user_id LIMIT 1),
                  (SELECT f.user_id FROM former_members f WHERE f.conv_id = c.id AND f.user_id <> m.user_id ORDER BY f.user_id LIMIT 1)) AS peer,
@@ -202,7 +205,7 @@ export class InboxWriter {
       // a channel chat's entry shows the channel, which the row does not hold
       const cached =
         this.chats.convs.cached(r.id) ?? (Number(r.hides) || r.kind === 'channel' ? await this.chats.convs.get(r.id) : null)
-      const e = cached ? entryFor(cached, userId) : rowEntry(r)
+      const e = cached ? entryFor(cached, userId) : unopened(r, userId) ? null : rowEntry(r)
       if (e) want.set(r.id, e)
     }
     // the chats of the channels this user answers for, the latest first (the tables' latest message may
@@ -321,6 +324,10 @@ export class InboxWriter {
     doc.enqueue(() => this.applyEntries(doc, want, false))
   }
 }
+
+/** A 1:1 chat the other one opened and nobody wrote in (entryFor's rule, from the tables). */
+const unopened = (r: InboxRow, userId: string): boolean =>
+  r.kind === 'direct' && r.opened_by !== '' && r.opened_by !== userId && Number(r.wrote_since) === 0
 
 function rowEntry(r: InboxRow): InboxEntry {
   const before = Number(r.since_page) > 0 && Number(r.wrote_since) === 0

@@ -83,7 +83,12 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const open = () =>
       db.tx(async (q) => {
         const existing = await q.get<{ id: string }>('SELECT id FROM convs WHERE direct_key = ?', [key])
-        if (existing) return { id: existing.id, changed: (await addMembers(q, existing.id, [userId, other])) > 0 }
+        if (existing) {
+          const added = await addMembers(q, existing.id, [userId, other])
+          // the other one opened it first: now it is on both lists
+          const both = await q.run("UPDATE convs SET opened_by = '' WHERE id = ? AND opened_by = ?", [existing.id, other])
+          return { id: existing.id, changed: added > 0 || both.changes > 0 }
+        }
         const id = newId()
         await insertConv(q, { id, kind: 'direct', title: '', directKey: key }, [userId, other])
         return { id, changed: true }

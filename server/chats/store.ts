@@ -17,8 +17,10 @@ interface ConvRow {
   channel_id: string | null
 }
 
-/** Creates a conversation with its first page and its members. */
-/** A new conversation; a group's owner is its creator, `memberIds[0]`. */
+/**
+ * Creates a conversation with its first page and its members. A group's owner is its creator, `memberIds[0]`;
+ * a direct chat's opener is, until the other opens it too or someone writes (`opened_by`).
+ */
 export async function insertConv(
   q: Queryable,
   conv: { id: string; kind: 'direct' | 'group' | 'channel'; title: string; directKey: string | null; channelId?: string },
@@ -27,8 +29,17 @@ export async function insertConv(
   const now = Date.now()
   const owner = conv.kind === 'group' ? memberIds[0] : ''
   await q.run(
-    'INSERT INTO convs (id, kind, title, direct_key, page, created, owner, channel_id) VALUES (?, ?, ?, ?, 0, ?, ?, ?)',
-    [conv.id, conv.kind, conv.title, conv.directKey, now, owner, conv.channelId ?? null],
+    'INSERT INTO convs (id, kind, title, direct_key, page, created, owner, channel_id, opened_by) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
+    [
+      conv.id,
+      conv.kind,
+      conv.title,
+      conv.directKey,
+      now,
+      owner,
+      conv.channelId ?? null,
+      conv.kind === 'direct' ? memberIds[0] : '',
+    ],
   )
   await q.run('INSERT INTO conv_pages (conv_id, page, length) VALUES (?, 0, 0)', [conv.id])
   await addMembers(q, conv.id, memberIds)

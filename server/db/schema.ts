@@ -705,4 +705,10 @@ CREATE TABLE budgets (
     id: 33,
     sql: `ALTER TABLE former_members ADD COLUMN removed INTEGER NOT NULL DEFAULT 0`,
   },
+  {
+    // who opened a 1:1 chat, while the other has not (POST /api/chats/direct): until its first message it is
+    // on the opener's list only, as in KakaoTalk (server/chats/inbox-writer.ts); '' once both opened it
+    id: 34,
+    sql: `ALTER TABLE convs ADD COLUMN opened_by TEXT NOT NULL DEFAULT ''`,
+  },
 ]

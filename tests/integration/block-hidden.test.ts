@@ -37,7 +37,8 @@ describe.each(backends())('blocks in direct chats (%s)', (backend) => {
     const ari = await signUp(server, `ari_${tag}`, 'Ari')
     await api(server, dana.token, 'POST', '/api/friends', { userId: ari.user.id })
     await api(server, ari.token, 'POST', '/api/friends', { userId: dana.user.id })
-    const chat = (await api<Chat>(server, ari.token, 'POST', '/api/chats/direct', { userId: dana.user.id })).body
+    // Dana opened it: it is on her list before anyone writes
+    const chat = (await api<Chat>(server, dana.token, 'POST', '/api/chats/direct', { userId: ari.user.id })).body
     return { dana, ari, chat, page: pageDoc(chat.id, chat.page) }
   }
   async function open(s: Session, doc: string, opts: Parameters<typeof connect>[3] = {}): Promise<SyncClient> {

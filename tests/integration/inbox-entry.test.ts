@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { backends } from '../fixtures/databases.ts'
 import { attackHarness } from '../fixtures/attack-harness.ts'
-import { message, stock, until, type PageScene } from '../fixtures/attacks.ts'
-import { inboxDoc, type ChatMessage, type InboxEntry } from '../../protocol/index.ts'
+import { http, message, newGroup, newUser, ok, stock, until, type PageScene, type User } from '../fixtures/attacks.ts'
+import { inboxDoc, type Chat, type ChatMessage, type InboxEntry } from '../../protocol/index.ts'
 
 describe.each(backends())('inbox entries (%s)', (backend) => {
   const srv = attackHarness(backend)
@@ -38,5 +38,46 @@ describe.each(backends())('inbox entries (%s)', (backend) => {
     s.A.doc.getArray<ChatMessage>('msgs').push([m])
     await until(() => entry()?.preview.startsWith('aaa') === true, 'the long message in the inbox')
     expect(entry()!.preview).toBe('a'.repeat(99))
+  })
+
+  describe('a 1:1 chat nobody wrote in', () => {
+    async function inboxes(...users: User[]) {
+      const docs = await Promise.all(users.map(async (u) => srv.keep(await stock(srv.wsBase, inboxDoc(u.id), u.token))))
+      return docs.map((d) => (id: string) => d.doc.getMap('chats').get(id) as InboxEntry | undefined)
+    }
+    const openDirect = (by: User, other: User) =>
+      ok(http<Chat>(srv.base, 'POST', '/api/chats/direct', by.token, { userId: other.id }), 'open a 1:1 chat')
+
+    it("is on the list of whoever opened it only, and on the other's with its first message", async () => {
+      const [a, b] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b')])
+      const [ofA, ofB] = await inboxes(a, b)
+      const direct = await openDirect(a, b)
+      await until(() => ofA(direct.id) !== undefined, "the chat on its opener's list")
+      // a chat made after it reaches b's list: the 1:1 chat's entry, had it one, was written before
+      const group = await newGroup(srv.base, a, [b], 'after the 1:1 chat')
+      await until(() => ofB(group.id) !== undefined, "the later group on b's list")
+      expect(ofB(direct.id)).toBeUndefined()
+      const A = srv.keep(await stock(srv.wsBase, `c:${direct.id}:${direct.page}`, a.token))
+      const m = message(a.id, 'hi b')
+      A.doc.getArray<ChatMessage>('msgs').push([m])
+      await until(() => ofB(direct.id)?.preview === m.body, "the first message bringing the chat to b's list")
+      expect(ofB(direct.id)).toMatchObject({ kind: 'direct', peer: a.id, unread: 1 })
+    })
+
+    it('is on both lists once the other opens it too, and after the inbox loads again', async () => {
+      const [a, b] = await Promise.all([newUser(srv.base, 'a'), newUser(srv.base, 'b')])
+      const direct = await openDirect(a, b)
+      // loaded after the chat was made: the entries come from the tables
+      const [ofB] = await inboxes(b)
+      const group = await newGroup(srv.base, a, [b], 'after the 1:1 chat')
+      await until(() => ofB(group.id) !== undefined, "the later group on b's list")
+      expect(ofB(direct.id)).toBeUndefined()
+      expect((await openDirect(b, a)).id).toBe(direct.id)
+      await until(() => ofB(direct.id) !== undefined, "the chat on b's list once b opened it")
+      expect(ofB(direct.id)).toMatchObject({ kind: 'direct', peer: a.id, preview: '', unread: 0 })
+      const [again] = await inboxes(b)
+      await until(() => again(group.id) !== undefined, "b's list loaded again")
+      expect(again(direct.id)).toMatchObject({ kind: 'direct', peer: a.id })
+    })
   })
 })

@@ -23,8 +23,9 @@ describe.each(backends())('names in chats (%s)', (backend) => {
       await signUp(suite.server, `nm_bob_${tag}`, 'Bob'),
       await signUp(suite.server, `nm_cal_${tag}`, 'Cal'),
     ]
-    const withBob = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
-    const withCal = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: cal.user.id })).body
+    // Bob and Cal opened them: they are on their lists before anyone writes
+    const withBob = (await api<Chat>(suite.server, bob.token, 'POST', '/api/chats/direct', { userId: ann.user.id })).body
+    const withCal = (await api<Chat>(suite.server, cal.token, 'POST', '/api/chats/direct', { userId: ann.user.id })).body
     // Ann has both chats open: the server holds both conversations in memory
     const aHeads = [
       await connect(suite.server, ann.token, headDoc(withBob.id)),

@@ -133,8 +133,8 @@ describe.each(backends())('profile photos (%s)', (backend) => {
     const chat = (await api<Chat>(suite.server, a.token, 'POST', '/api/chats/group', { title: 'Hike', userIds: [b.user.id] }))
       .body
     const link = (await api<InviteLink>(suite.server, a.token, 'POST', '/api/invites', { kind: 'friend' })).body
-    // b's chat list, live: the direct chat's entry carries a's photo; the group's does not
-    const direct = (await api<Chat>(suite.server, a.token, 'POST', '/api/chats/direct', { userId: b.user.id })).body
+    // b's chat list, live: the direct chat (b opened it) carries a's photo; the group's does not
+    const direct = (await api<Chat>(suite.server, b.token, 'POST', '/api/chats/direct', { userId: a.user.id })).body
     const inbox = await connect(suite.server, b.token, inboxDoc(b.user.id))
     suite.keep(inbox)
     const entries = (doc: Y.Doc) => doc.getMap<InboxEntry>(ROOTS.inbox.chats)

@@ -278,11 +278,12 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
     const s = await scene()
     const inbox = inboxDoc(s.c.id)
     const I = keep(await stock(srv.wsBase, inbox, s.c.token))
-    const entry = () => I.doc.getMap('chats').get(s.convId) as { preview?: string; unread?: number } | undefined
+    const entry = () => I.doc.getMap('chats').get(s.convId) as { preview?: string; unread?: number; ts?: number } | undefined
     const newest = message(s.a.id, 'the newest message')
     s.A.doc.getArray<ChatMessage>('msgs').push([message(s.a.id, 'an older message'), newest])
     await until(() => entry()?.preview === newest.body, "the inbox entry showing a's newest message")
     const unread = entry()?.unread ?? 0
+    const ts = entry()?.ts ?? 0
     const a = s.A.doc.clientID
     const raw = await rawOpen(s.page, s.b)
     const x = 1 + Math.floor(Math.random() * (a - 1)) // lower than a's, so the item goes before a's newest
@@ -298,6 +299,8 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
         .slice(-2),
     ).toEqual([slipped.id, newest.id])
     expect(entry()?.preview).toBe(newest.body)
+    // still a new message in the chat: its time moves on (lists sort by it; a chat deleted from one comes back)
+    expect(entry()?.ts).toBeGreaterThan(ts)
     const fresh = await freshLook(srv.wsBase, inbox, s.c.token)
     expect((fresh.json.chats as Record<string, { preview: string }>)[s.convId].preview).toBe(newest.body)
   })

@@ -121,7 +121,8 @@ describe.each(backends())('sync chat (%s)', (backend) => {
 
   it('inbox entries carry the preview and unread counters, which fall as the user reads', async () => {
     const [cat, dan] = [await user('cat'), await user('dan')]
-    const chat = (await api<Chat>(suite.server, cat.token, 'POST', '/api/chats/direct', { userId: dan.user.id })).body
+    // Dan opened it: it is on his list before anyone writes
+    const chat = (await api<Chat>(suite.server, dan.token, 'POST', '/api/chats/direct', { userId: cat.user.id })).body
     const inbox = await open(dan, inboxDoc(dan.user.id))
     const entry = () => inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)
     await until(() => entry() !== undefined, 'the new chat appears in the inbox')
@@ -143,8 +144,8 @@ describe.each(backends())('sync chat (%s)', (backend) => {
 
   it("the server's sync step 1 is a connection's first frame, also on an inbox the server fills as it loads", async () => {
     const [gil, hal] = [await user('gil'), await user('hal')]
-    // a chat with Hal before his inbox was ever loaded: loading it writes the chat's entry into it
-    await api<Chat>(suite.server, gil.token, 'POST', '/api/chats/direct', { userId: hal.user.id })
+    // a chat Hal opened before his inbox was ever loaded: loading it writes the chat's entry into it
+    await api<Chat>(suite.server, hal.token, 'POST', '/api/chats/direct', { userId: gil.user.id })
     const ws = new WebSocket(`${syncUrl(suite.server)}/${inboxDoc(hal.user.id)}?token=${encodeURIComponent(hal.token)}`)
     const frames: Buffer[] = []
     ws.on('message', (data: Buffer) => frames.push(data))

@@ -316,8 +316,11 @@ function recordAppend(
     setLastMessage(conv, last)
     part.mirror.last.set(conv.id, last)
   } else {
-    // the chat got a message all the same: its inbox entries' counts and its push (push/notices.ts)
-    part.mirror.last.set(conv.id, lastMessage(conv))
+    // the chat got a message all the same: its inbox entries' counts, its push (push/notices.ts), and its
+    // time, which moves on as for any new message (it sorts chat lists and brings a hidden chat back)
+    const last = { ...lastMessage(conv), ts: latestOf(conv, appended[appended.length - 1]!, undefined, true).ts }
+    setLastMessage(conv, last)
+    part.mirror.last.set(conv.id, last)
     ;(part.offTail ??= new Set()).add(conv.id)
   }
   part.latest.set(conv.id, newest ?? appended[appended.length - 1])
