@@ -46,6 +46,19 @@ const MAX_CLOCK = 2 ** 31
 /** Values one map item may carry: overwrites of one key by one client, merged (without gc); a few in practice. */
 const MAX_MAP_ITEM_VALUES = 64
 
+/**
+ * How far before the end of its key's values a new map value may land: past the values written after its
+ * origin (by other devices while this one was offline), or past all of them for a value with no origin.
+ * Yjs walks those for each new value; values placed before many others, one update after another, would
+ * make each update cost as much as all before it, and each load of the document too.
+ */
+export const MAX_MAP_PLACE = 256
+/**
+ * Runs of new values of one key in one update (each run a device's successive sets). One in practice; a few
+ * when a device resends what a dropped connection lost together with what it wrote after news from the server.
+ */
+export const MAX_KEY_RUNS = 4
+
 const refuse = (reason: string, code: number = CLOSE.REFUSED): Refused => ({ ok: false, code, reason })
 const gap = (): Refused => ({ ok: false, code: CLOSE.REFUSED, reason: 'update leaves a gap', gap: true })
 
@@ -109,6 +122,26 @@ interface Landing {
 /** Whether an item whose origin is `o` comes right after the value `v` (client, last clock) */
 function follows(v: { client: number; last: number }, o: Y.ID | null): boolean {
   return o !== null && o.client === v.client && o.clock === v.last
+}
+
+/**
+ * Whether a new value of `root`'s key `sub` whose origin is `origin` lands at most MAX_MAP_PLACE values
+ * before the end of the key's values the server holds (what Yjs walks to integrate it).
+ */
+function landsNearEnd(doc: Y.Doc, root: string, sub: string, origin: Y.ID | null): boolean {
+  let n = 0
+  if (origin === null) {
+    // the values of a key are a list whose last one the map holds; one with no origin goes before them all
+    const type = doc.share.get(root)
+    for (let o: Y.Item | null = type?._map.get(sub) ?? null; o !== null; o = o.left) if (++n > MAX_MAP_PLACE) return false
+    return true
+  }
+  // an origin in the update itself stands at the end of what the server holds
+  if (origin.clock >= Y.getState(doc.store, origin.client)) return true
+  const item = Y.getItem(doc.store, origin) as Y.Item | Y.GC
+  if (!(item instanceof Y.Item)) return true
+  for (let o = item.right; o !== null; o = o.right) if (++n > MAX_MAP_PLACE) return false
+  return true
 }
 
 function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): boolean {
@@ -238,6 +271,9 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   let deletedEntries: string[] | null = null
   /** per key of a map whose values go only by being overwritten: this update's new items for it */
   let overwrites: Map<string, { client: number; last: number; origin: Y.ID | null; live: boolean }[]> | null = null
+  /** per key of any map: this update's new items for it (its values must form one run, placed near the end) */
+  let keyed: Map<string, { root: string; sub: string; items: { client: number; last: number; origin: Y.ID | null }[] }> | null =
+    null
   /** values the server holds of such keys that this update's delete set takes away */
   let overwritten: { key: string; client: number; last: number }[] | null = null
   /** an entry of a map whose entries go only by being overwritten may be deleted only by this update's new value */
@@ -367,14 +403,19 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
         if (!inDeleteSet(u.ds, client, s.id.clock + k)) return refuse('map item holds one value')
       }
     const last = s.id.clock + s.length - 1
-    if (rule.delete !== 'any' && newLen > 0) {
+    if (newLen > 0) {
       const origin = s.id.clock < serverState ? Y.createID(client, serverState - 1) : (s.origin as Y.ID | null)
-      const live = values !== null && !inDeleteSet(u.ds, client, last)
       const key = root + '\u0000' + sub
-      const list = (overwrites ??= new Map()).get(key)
-      const entry = { client, last, origin, live }
-      if (list) list.push(entry)
-      else overwrites.set(key, [entry])
+      const k = (keyed ??= new Map()).get(key)
+      if (k) k.items.push({ client, last, origin })
+      else keyed.set(key, { root, sub, items: [{ client, last, origin }] })
+      if (rule.delete !== 'any') {
+        const live = values !== null && !inDeleteSet(u.ds, client, last)
+        const list = (overwrites ??= new Map()).get(key)
+        const entry = { client, last, origin, live }
+        if (list) list.push(entry)
+        else overwrites.set(key, [entry])
+      }
     }
     // a value this same update deletes supersedes nothing
     if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) (superseded ??= new Set()).add(root + '\u0000' + sub)
@@ -386,6 +427,15 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
 
   if (deletedEntries)
     for (const k of deletedEntries) if (!superseded?.has(k)) return refuse('deletes items that may not be deleted')
+  // A client's new values of one key follow one another (each set after the one before): a run or a few per
+  // key and update, each starting near the end of the key's values (landsNearEnd)
+  if (keyed)
+    for (const { root, sub, items } of keyed.values()) {
+      const heads = items.length === 1 ? items : items.filter((x) => !items.some((e) => follows(e, x.origin)))
+      if (heads.length > MAX_KEY_RUNS) return refuse('values for one key do not follow one another')
+      for (const h of heads)
+        if (!landsNearEnd(doc, root, sub, h.origin)) return refuse('value lands too far before the end of its key')
+    }
   // Several new items for one such key must follow one another (each after the one before, as a client's
   // successive overwrites do) and end with a live value: Yjs orders items with the same origin by clientID,
   // so a deleted one beside the new value could come last and erase the key (a retraction taken back)

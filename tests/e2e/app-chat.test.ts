@@ -21,9 +21,16 @@ test('two users add each other and chat; the unread count falls live', async () 
 
   // Alice writes first: the message is hers, and Bora has not read it ("1")
   await openDirectInUi(a.page, 'Bora')
-  // the new chat is in Bora's list before anyone writes, saying so rather than showing a blank line
+  // the new chat is in Alice's list before anyone writes, saying so rather than showing a blank line…
+  await a.page.getByRole('button', { name: 'Back' }).click()
+  await tab(a.page, 'Chats').click()
+  const opened = a.page.locator('.chat-row', { hasText: 'Bora' })
+  await opened.locator('.row__sub', { hasText: 'No messages yet' }).waitFor()
+  // …and not in Bora's, until it holds a message (the list was written for both when the chat was made)
   await tab(b.page, 'Chats').click()
-  await b.page.locator('.chat-row', { hasText: 'Alice' }).locator('.row__sub', { hasText: 'No messages yet' }).waitFor()
+  await b.page.getByRole('heading', { name: 'Chats' }).waitFor()
+  expect(await b.page.locator('.chat-row', { hasText: 'Alice' }).count()).toBe(0)
+  await opened.click()
   await sendInUi(a.page, 'Hello Bora!')
   const mine = message(a.page, 'Hello Bora!')
   await mine.waitFor()

@@ -21,7 +21,8 @@ test('a photo forwarded to another chat shows there, as a blob of that chat with
   await api(app.server, ben.token, 'POST', '/api/friends', { userId: ana.user.id })
   await api(app.server, ben.token, 'POST', '/api/friends', { userId: cy.user.id })
   const withAna = (await api<Chat>(app.server, ana.token, 'POST', '/api/chats/direct', { userId: ben.user.id })).body
-  const withCy = (await api<Chat>(app.server, cy.token, 'POST', '/api/chats/direct', { userId: ben.user.id })).body
+  // Ben opened his chat with Cy (nobody wrote in it yet): it is on his list, to forward to
+  const withCy = (await api<Chat>(app.server, ben.token, 'POST', '/api/chats/direct', { userId: cy.user.id })).body
   const bytes = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#2a7' } })
     .jpeg()
     .toBuffer()

@@ -36,7 +36,14 @@ test('a message forwarded to another chat arrives there once, as a message of th
   const targets = a.page.getByRole('list', { name: 'Forward to' })
   // the chat it comes from is not offered
   expect(await targets.getByRole('button', { name: 'Ben' }).count()).toBe(0)
+  // each chat with its picture, as in the chat list
+  await expect.poll(() => targets.getByRole('button', { name: 'Cy' }).locator('.avatar').count()).toBe(1)
   await targets.getByRole('button', { name: 'Cy' }).click()
+  // the room says where it went
+  await a.page
+    .getByRole('status')
+    .filter({ hasText: /Forwarded to .*Cy/ })
+    .waitFor()
 
   // Cy sees it in the open chat, from Ana
   const arrived = message(c.page, 'Meet at 7 by the fountain')

@@ -86,7 +86,8 @@ test('a message goes to the phone’s share sheet; an app’s card is forwarded 
   await api(app.server, ben.token, 'POST', '/api/friends', { userId: ann.user.id })
   await api(app.server, ben.token, 'POST', '/api/friends', { userId: cy.user.id })
   const withAnn = (await api<Chat>(app.server, ann.token, 'POST', '/api/chats/direct', { userId: ben.user.id })).body
-  const withCy = (await api<Chat>(app.server, cy.token, 'POST', '/api/chats/direct', { userId: ben.user.id })).body
+  // Ben opened his chat with Cy (nobody wrote in it yet): it is on his list, to forward to
+  const withCy = (await api<Chat>(app.server, ben.token, 'POST', '/api/chats/direct', { userId: cy.user.id })).body
   // Ann's game sent a card into her chat with Ben
   const game = (
     await api<AppWithSecret>(app.server, ann.token, 'POST', '/api/apps', { name: 'Battle', domains: ['https://game.example'] })

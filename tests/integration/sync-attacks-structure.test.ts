@@ -215,6 +215,59 @@ describe.each(backends())('sync attacks through the structure of an update (%s)'
     await srv.expectRefusedOnPage(s, raw, update, x)
   })
 
+  // Yjs walks every value of a key before a new one with no origin, and every value after a new one's origin:
+  // thousands of them, update after update, made each update (and each load of the page) cost seconds
+  it('refuses more than a few runs of values for one key in one update', async () => {
+    const s = await scene()
+    const raw = await rawOpen(s.page, s.b)
+    const x = freshClientId()
+    const key = `${s.m1.id}:${s.b.id}`
+    const update = handUpdate([
+      { client: x, clock: 0, items: Array.from({ length: 5 }, () => ({ parent: 'reacts', sub: key, values: ['like'] })) },
+    ])
+    await refusedAndServed(s, raw, update, x)
+  })
+
+  it('refuses a value that lands before hundreds of values of its key, and takes one at the end', async () => {
+    const s = await scene()
+    const key = `${s.m1.id}:${s.b.id}`
+    // b's reaction set 288 times, each by a new device after the one before: honest values, one after another
+    const chain = Array.from({ length: 288 }, () => freshClientId())
+    for (let i = 0; i < chain.length; i += 32) {
+      const raw = await rawOpen(s.page, s.b)
+      const part = chain.slice(i, i + 32)
+      raw.sendUpdate(
+        handUpdate(
+          part.map((client, j) => ({
+            client,
+            clock: 0,
+            items: [
+              i + j === 0
+                ? { parent: 'reacts', sub: key, values: ['like'] }
+                : { origin: [chain[i + j - 1], 0], values: ['like'] },
+            ],
+          })),
+        ),
+      )
+      await until(() => raw.acks().some((sv) => sv.has(part.at(-1)!)), `values ${i} to ${i + 31} acknowledged`)
+    }
+    // right after the first one, and with no origin: before all the others
+    for (const item of [{ origin: [chain[0], 0] as [number, number] }, { parent: 'reacts', sub: key }]) {
+      const x = freshClientId()
+      await refusedAndServed(
+        s,
+        await rawOpen(s.page, s.b),
+        handUpdate([{ client: x, clock: 0, items: [{ ...item, values: ['love'] }] }]),
+        x,
+      )
+    }
+    // after the last one, as a device that saw it writes
+    const raw = await rawOpen(s.page, s.b)
+    const y = freshClientId()
+    raw.sendUpdate(handUpdate([{ client: y, clock: 0, items: [{ origin: [chain.at(-1)!, 0], values: ['love'] }] }]))
+    await until(() => s.C.doc.getMap('reacts').get(key) === 'love', "b's latest reaction reaching c")
+  })
+
   it('refuses a deleted value beside a new one for a retraction (Yjs would make the deleted one the value)', async () => {
     const s = await scene()
     s.A.doc.getMap('edits').set(s.m1.id, { retracted: true, ts: Date.now() })

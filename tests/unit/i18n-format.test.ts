@@ -30,6 +30,9 @@ describe('formatters follow the locale', () => {
     // Korean uses a 12-hour clock (the day-period word comes from the ICU in use)
     expect(formatTime(at(24, 14, 5), 'ko')).toMatch(/^(오후|PM)\s?2:05$/)
     expect(formatTime(at(24, 14, 5), 'zh-Hant')).toBe('下午2:05')
+    // a 24-hour clock writes the hour with two digits where the locale does (a German "2:05" reads as odd)
+    expect(formatTime(at(24, 2, 5), 'de')).toBe('02:05')
+    expect(formatTime(at(24, 2, 5), 'fr')).toBe('02:05')
   })
   it('shows a date, not a weekday, for older messages', () => {
     expect(formatChatTime(at(2, 9), 'ja', now)).toBe('11月2日')

@@ -33,7 +33,7 @@ const pluralBases = new Set(
 const SAME_AS_ENGLISH_OK: Record<string, string[]> = {
   '*': ['Sori'],
   de: ['Chats', 'Optional', 'Video'],
-  fr: ['Message', 'Messages', '{{count}} message', '{{count}} messages', 'Photo'],
+  fr: ['Message', 'Messages', '{{count}} message', '{{count}} messages', 'Photo', 'Notifications', 'Invitation'],
   it: ['Password', 'Account', 'Video', 'File'],
   tr: ['Video'],
 }
