@@ -25,9 +25,8 @@ const dayStart = (ts: number) => {
 /** Whole calendar days from `ts` to `now` (0 today, 1 yesterday), robust to DST. */
 export const daysAgo = (ts: number, now = Date.now()) => Math.round((dayStart(now) - dayStart(ts)) / DAY)
 
-/** "14:05" / "오후 2:05" / "2:05 PM": the locale's own clock. */
-export const formatTime = (ts: number, locale: string = lang.value) =>
-  dtf(locale, { hour: 'numeric', minute: '2-digit' }).format(ts)
+/** "02:05" / "오전 2:05" / "2:05 AM": the locale's own clock (its short time, with the hour's leading zero where the locale writes one). */
+export const formatTime = (ts: number, locale: string = lang.value) => dtf(locale, { timeStyle: 'short' }).format(ts)
 
 /** A calendar date; the year is shown only when it is not this year. */
 export function formatDate(ts: number, locale: string = lang.value, now = Date.now()): string {

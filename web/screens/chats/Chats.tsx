@@ -128,6 +128,21 @@ export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members' | '
   return c.peer ? t('app.deletedAccount') : t('chats.directUntitled')
 }
 
+/** A chat's picture: the group's photo, the other person's, or the channel's (the server keeps them live in the entry). */
+export function ChatAvatar({ c, title, size }: { c: ChatListItem; title: string; size: number }) {
+  return (
+    <Avatar
+      id={c.peer ?? c.channel ?? c.id}
+      name={title}
+      size={size}
+      photo={c.photo}
+      group={c.kind === 'group'}
+      // an admin's chat with a user shows the user; the user's own, the channel
+      channel={c.kind === 'channel' && !!c.channel && !c.asChannel}
+    />
+  )
+}
+
 export function Chats() {
   const [archivedView, setArchivedView] = useState(false)
   const [acting, setActing] = useState<string | null>(null)
@@ -210,16 +225,7 @@ export function Chats() {
                     setActing(c.id)
                   }}
                 >
-                  <Avatar
-                    id={c.peer ?? c.channel ?? c.id}
-                    name={title}
-                    size={48}
-                    // the group's photo, the other person's, or the channel's (the server keeps them live in the entry)
-                    photo={c.photo}
-                    group={c.kind === 'group'}
-                    // an admin's chat with a user shows the user; the user's own, the channel
-                    channel={c.kind === 'channel' && !!c.channel && !c.asChannel}
-                  />
+                  <ChatAvatar c={c} title={title} size={48} />
                   <span class="row__body">
                     <span class="row__line">
                       <span class="row__title">{isolate(title)}</span>

@@ -200,7 +200,8 @@ export function MembersSheet({
         {t('media.gallery')}
       </button>
       {/* as from the chat list's sheet: a chat is muted where people look for it, inside it */}
-      <h3 class="section-title">{t('notify.title')}</h3>
+      {/* a core string: the settings' 'notify' strings come with the screens that load them */}
+      <h3 class="section-title">{t('room.notifications')}</h3>
       <div class="stack">
         <MuteChoices id={chat.id} />
       </div>

@@ -68,6 +68,13 @@ export default function Room({ convId }: { convId: string }) {
   const [mode, setMode] = useState<Mode>({ kind: 'new' })
   const [actions, setActions] = useState<MessageView | null>(null)
   const [forwarding, setForwarding] = useState<MessageView | null>(null)
+  /** where the last forward went, said for a few seconds */
+  const [forwarded, setForwarded] = useState<string | null>(null)
+  useEffect(() => {
+    if (forwarded === null) return
+    const timer = setTimeout(() => setForwarded(null), 4000)
+    return () => clearTimeout(timer)
+  }, [forwarded])
   const [details, setDetails] = useState(false)
   const [sentTick, setSentTick] = useState(0)
   const [showJump, setShowJump] = useState(false)
@@ -231,6 +238,11 @@ export default function Room({ convId }: { convId: string }) {
               : t('channelChat.adminNote', { channel: isolate(channel.name) })}
         </p>
       )}
+      {forwarded !== null && (
+        <p class="room__note room__done" role="status">
+          {t('room.forwarded', { name: isolate(forwarded) })}
+        </p>
+      )}
       {(lost || peerDeleted) && (
         <p class="room__lost" role="status">
           {lost ? t('room.lost') : t('room.peerDeleted')}
@@ -271,7 +283,17 @@ export default function Room({ convId }: { convId: string }) {
           onClose={() => setActions(null)}
         />
       )}
-      {forwarding && <ForwardSheet m={forwarding} convId={convId} onClose={() => setForwarding(null)} />}
+      {forwarding && (
+        <ForwardSheet
+          m={forwarding}
+          convId={convId}
+          onClose={() => setForwarding(null)}
+          onSent={(to) => {
+            setForwarding(null)
+            setForwarded(to)
+          }}
+        />
+      )}
       {details && chat && (
         <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} onGallery={() => void openGallery()} />
       )}

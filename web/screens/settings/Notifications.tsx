@@ -15,20 +15,21 @@ export function Notifications({ userId }: { userId: string }) {
   const [state, setState] = useState<PushState | null>(null)
   const [settings, setSettings] = useState<NotificationSettings | null>(null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
+  // worded when shown, so that it follows a change of language
+  const [error, setError] = useState<(() => string) | null>(null)
   useEffect(() => {
-    if (support !== 'unsupported') pushState().then(setState, (e: unknown) => setError(errorText(e)))
+    if (support !== 'unsupported') pushState().then(setState, (e: unknown) => setError(() => () => errorText(e)))
     api<NotificationSettings>('GET', '/api/me/notifications').then(setSettings, () => {})
   }, [])
 
   async function run(work: () => Promise<void>) {
     setBusy(true)
-    setError('')
+    setError(null)
     try {
       await work()
     } catch (e) {
       if ((e as Error).message === 'blocked') setSupport(pushSupport())
-      else setError(t('notify.failed'))
+      else setError(() => () => t('notify.failed'))
     } finally {
       setBusy(false)
     }
@@ -38,7 +39,7 @@ export function Notifications({ userId }: { userId: string }) {
     try {
       setSettings(await api<NotificationSettings>('PUT', '/api/me/notifications', next))
     } catch (e) {
-      setError(errorText(e))
+      setError(() => () => errorText(e))
     }
   }
   const dnd = settings?.dnd ?? null
@@ -91,7 +92,7 @@ export function Notifications({ userId }: { userId: string }) {
           </>
         )}
         <p class="form__error" role="alert">
-          {error}
+          {error?.()}
         </p>
         {settings && (
           <>
