@@ -11,6 +11,13 @@ const ONE_BUFFER_MAX = 16 * 1024
 /** Messages a socket may have waiting for the server's sync step 1 before it is told to resync. */
 const EARLY_MAX = 1024
 
+/**
+ * Each user's open sockets on this node. A large message (a whole page's sync step 2, up to tens of MB) is
+ * queued whole even on a socket that reads nothing: what a user's sockets hold queued together is bounded
+ * here, or 256 sockets that never read would hold gigabytes.
+ */
+const byUser = new Map<string, Set<Conn>>()
+
 export class Conn {
   readonly id = nextId++
   closed = false
@@ -38,7 +45,16 @@ export class Conn {
     readonly sessionId: string,
     readonly wantsAck: boolean,
     private maxBuffered: number,
-  ) {}
+    private maxUserBuffered: number,
+  ) {
+    let mine = byUser.get(userId)
+    if (!mine) byUser.set(userId, (mine = new Set()))
+    mine.add(this)
+    ws.once('close', () => {
+      mine.delete(this)
+      if (mine.size === 0 && byUser.get(userId) === mine) byUser.delete(userId)
+    })
+  }
 
   /** Reads nothing more from the socket for `ms` (its user's CPU budget is spent: cpu-budget.ts). */
   rest(ms: number): void {
@@ -72,7 +88,19 @@ export class Conn {
     // sync step 2 of a whole page, is not copied into a frame but written behind ws's header
     const frame = message.byteLength <= ONE_BUFFER_MAX ? fanoutFrame(message) : null
     if (frame) this.sendFrame(message, frame)
-    else if (this.roomFor()) this.ws.send(message)
+    else if (this.roomFor() && this.userRoomFor(message.byteLength)) this.ws.send(message)
+  }
+
+  /**
+   * false, and the socket closed so that it resyncs later, when the user's sockets hold too much queued
+   * already (with nothing queued, a message goes however large: a big page must reach an honest phone)
+   */
+  private userRoomFor(bytes: number): boolean {
+    let queued = 0
+    for (const c of byUser.get(this.userId) ?? []) queued += c.ws.bufferedAmount
+    if (queued === 0 || queued + bytes <= this.maxUserBuffered) return true
+    this.close(CLOSE.RESYNC, 'send queue is full; resync')
+    return false
   }
 
   /** Sends `message` as `frame`, the whole WebSocket frame that `broadcast` built for it once. */

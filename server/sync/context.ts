@@ -21,6 +21,8 @@ export interface SyncOptions {
   freezeMs: number
   /** a socket with more than this many bytes queued is closed to resync */
   maxBuffered: number
+  /** bytes one user's sockets on this node may have queued together before a large message closes the socket it is for */
+  maxUserBuffered: number
   /** open sockets one user may hold on this node; more are refused at the upgrade with 429 */
   maxSocketsPerUser: number
   /** turns of the event loop one group commit collects updates for (commit.ts) */

@@ -39,6 +39,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     idleMs: envInt('SORI_DOC_IDLE_MS', 30_000),
     freezeMs: envInt('SORI_DOC_FREEZE_MS', 10_000),
     maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
+    maxUserBuffered: envInt('SORI_MAX_USER_BUFFERED', 64 * 1024 * 1024),
     maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
     commitTurns: envInt('SORI_COMMIT_TURNS', COMMIT_TURNS),
     userCpuMsPerSecond: envInt('SORI_USER_CPU_MS', CPU_PER_SECOND_MS),

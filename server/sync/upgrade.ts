@@ -161,7 +161,7 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer, rel
 
 function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean): void {
   const doc = a.doc
-  const conn = new Conn(ws, doc, a.userId, a.sessionId, wantsAck, ctx.opts.maxBuffered)
+  const conn = new Conn(ws, doc, a.userId, a.sessionId, wantsAck, ctx.opts.maxBuffered, ctx.opts.maxUserBuffered)
   doc.conns.add(conn)
   ctx.userSockets.set(a.userId, (ctx.userSockets.get(a.userId) ?? 0) + 1)
   ctx.cluster?.socketsChanged(a.userId)
