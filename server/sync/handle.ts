@@ -54,14 +54,20 @@ function parseFrame(data: Uint8Array): Parsed {
 /** Queues a frame on its document (frames of one document are handled one at a time, in order). */
 export function onFrame(ctx: SyncContext, conn: Conn, data: Uint8Array): void {
   const at = performance.now()
-  conn.doc.enqueue(() => {
-    const t0 = performance.now()
-    const r = handleFrame(ctx, conn, data, at)
-    // what it took up to its first wait: the decoding, validating and applying (cpu-budget.ts)
+  // what it takes up to its first wait: the decoding, validating and applying (cpu-budget.ts); the work
+  // after a wait is charged where it runs (charged)
+  conn.doc.enqueue(() => charged(ctx, conn, () => handleFrame(ctx, conn, data, at)))
+}
+
+/** Runs `work` (the synchronous part of a frame's handling) and charges its time to the socket's user. */
+function charged<T>(ctx: SyncContext, conn: Conn, work: () => T): T {
+  const t0 = performance.now()
+  try {
+    return work()
+  } finally {
     const rest = ctx.cpu.charge(conn.userId, performance.now() - t0)
     if (rest > 0) conn.rest(rest)
-    return r
-  })
+  }
 }
 
 function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number): void | Promise<void> {
@@ -74,7 +80,7 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
   }
   switch (p.t) {
     case 'step1':
-      return syncStep1(conn, p.sv)
+      return syncStep1(ctx, conn, p.sv)
     case 'update':
       if (p.step2 && !conn.answered) return answered(ctx, conn, p.update, at)
       return handleUpdate(ctx, conn, p.update, at)
@@ -117,17 +123,20 @@ async function answered(ctx: SyncContext, conn: Conn, update: Uint8Array, at: nu
 }
 
 /** Answers a state vector with what the client lacks, once what it would include is committed. */
-async function syncStep1(conn: Conn, sv: Uint8Array): Promise<void> {
+async function syncStep1(ctx: SyncContext, conn: Conn, sv: Uint8Array): Promise<void> {
   const doc = conn.doc
   if (doc.uncommitted > 0) await doc.lastCommit
   if (conn.closed || doc.dead) return
-  let diff: Uint8Array
-  try {
-    diff = doc.diff(sv)
-  } catch {
-    return refuse(conn, CLOSE.REFUSED, 'malformed state vector')
-  }
-  conn.send(encodeSyncStep2(diff))
+  // a whole page encoded for each step 1 a socket sends: charged like the frame it answers
+  charged(ctx, conn, () => {
+    let diff: Uint8Array
+    try {
+      diff = doc.diff(sv)
+    } catch {
+      return refuse(conn, CLOSE.REFUSED, 'malformed state vector')
+    }
+    conn.send(encodeSyncStep2(diff))
+  })
 }
 
 /** How many client sections an update (v1) says it has: its first number. */
@@ -176,13 +185,13 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     const v = validateUpdate(u, { userId: conn.userId, doc: doc.ydoc, owner, rules })
     if (v.ok === 'owners') {
       if (v.clients.some((c) => looked?.has(c))) return refuse(conn, CLOSE.REFUSED, 'clientIDs could not be resolved')
-      return lookup(v.clients).then(run)
+      return lookup(v.clients).then(later)
     }
     if (v.ok === true && !v.noop) {
       const load = rules.lacks?.()
       if (load) {
         if (facts) return refuse(conn, CLOSE.REFUSED, 'facts the update refers to could not be resolved')
-        return loadFacts(load).then(run, () => {})
+        return loadFacts(load).then(later, () => {})
       }
       if (rules.effects) {
         const err = rules.effects(doc.ydoc, update)
@@ -191,6 +200,9 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
     }
     return applyVerdict(ctx, conn, update, u, authors, v, rules, at)
   }
+  // after a wait (owners, facts): charged where it runs, or an update under a new clientID each time would
+  // be validated and applied on nobody's budget
+  const later = (): void | Promise<void> => charged(ctx, conn, run)
   const loadFacts = async (load: () => Promise<unknown>): Promise<void> => {
     try {
       facts = { value: await load() }
@@ -215,7 +227,7 @@ function handleUpdate(ctx: SyncContext, conn: Conn, update: Uint8Array, at: numb
   // the authors' owners are needed anyway; deleted items' owners only if the deletion has an effect
   const missing = authors.filter((c) => owner(c) === undefined)
   if (missing.length === 0) return run()
-  return lookup(missing).then(run, () => {})
+  return lookup(missing).then(later, () => {})
 }
 
 function applyVerdict(
