@@ -15,6 +15,9 @@ import { sayViewing } from './viewing.ts'
 
 export type { MessageView } from './message-views.ts'
 
+/** Where a message is: its page and its id. */
+export type MessageAt = Pick<MessageView, 'page' | 'id'>
+
 export interface Conversation {
   messages: Signal<MessageView[]>
   hasOlder: Signal<boolean>
@@ -24,10 +27,14 @@ export interface Conversation {
   authors: Signal<ReadonlyMap<string, string>>
   loadOlder(): Promise<void>
   send(body: string, replyTo?: string): void
-  edit(id: string, body: string): void
-  retract(id: string): void
+  /**
+   * A message is named by its page and id: ids are unique within a page only (docs/protocol.md), and
+   * another member could give a message of theirs on a later page the id of one of mine.
+   */
+  edit(m: MessageAt, body: string): void
+  retract(m: MessageAt): void
   /** puts my reaction on a message (replacing the one I had), or takes mine back with null */
-  react(id: string, reaction: Reaction | null): void
+  react(m: MessageAt, reaction: Reaction | null): void
   markRead(): void
   typing: Signal<string[]>
   setTyping(on: boolean): void
@@ -139,10 +146,16 @@ export function openConversation(convId: string): Conversation {
         if (!closed) fn()
       })
   }
+  /** the page of a message shown, and the message */
+  const shownAt = (at: MessageAt): { p: Page; v: MessageView } | null => {
+    const v = messages.peek().find((m) => m.page === at.page && m.id === at.id && !m.system)
+    const p = v && pages.get(v.page)
+    return p && v ? { p, v } : null
+  }
   /** the page of one of my own messages, for editing it */
-  const myPage = (id: string): Page | null => {
-    const v = views.get(id)
-    return (v?.from === userId && pages.get(v.page)) || null
+  const myPage = (at: MessageAt): Page | null => {
+    const s = shownAt(at)
+    return s?.v.from === userId ? s.p : null
   }
 
   return {
@@ -165,18 +178,17 @@ export function openConversation(convId: string): Conversation {
         readUpTo(head.doc, userId, pages.newest, msgs.length)
       })
     },
-    edit(id, body) {
-      const p = myPage(id)
-      if (p && body) p.edits.set(id, { body, ts: Date.now() })
+    edit(at, body) {
+      const p = myPage(at)
+      if (p && body) p.edits.set(at.id, { body, ts: Date.now() })
     },
-    retract(id) {
-      myPage(id)?.edits.set(id, { retracted: true, ts: Date.now() })
+    retract(at) {
+      myPage(at)?.edits.set(at.id, { retracted: true, ts: Date.now() })
     },
-    react(id, reaction) {
-      const v = views.get(id)
-      const p = v && pages.get(v.page)
+    react(at, reaction) {
+      const p = shownAt(at)?.p
       if (!p || !userId) return
-      const key = reactKey(id, userId)
+      const key = reactKey(at.id, userId)
       if (reaction) p.reacts.set(key, reaction)
       else p.reacts.delete(key)
     },

@@ -144,11 +144,13 @@ export function messageViews(
     const lines = p.sys.length > 0 ? systemLines(p.sys) : []
     let next = 0
     const push = (v: MessageView): void => {
-      const old = known.get(v.id)
+      // by page and id: an id is unique within its page only
+      const key = `${v.page}:${v.id}`
+      const old = known.get(key)
       if (old && sameView(old, v)) out.push(old)
       else {
         out.push(v)
-        known.set(v.id, v)
+        known.set(key, v)
       }
     }
     for (const item of messageItems(p.msgs)) {

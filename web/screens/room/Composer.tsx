@@ -9,7 +9,9 @@ import { isolate, UserText } from '../../components/UserText.tsx'
 import { RecordingBar, useVoiceRecorder } from './VoiceRecorder.tsx'
 
 export type Mode =
-  { kind: 'new' } | { kind: 'reply'; id: string; name: string; text: string } | { kind: 'edit'; id: string; text: string }
+  | { kind: 'new' }
+  | { kind: 'reply'; id: string; name: string; text: string }
+  | { kind: 'edit'; id: string; page: number; text: string }
 
 interface Props {
   mode: Mode

@@ -65,7 +65,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const forward = then(onForward)
   const share = then(() => void shareOut(m))
-  const edit = then(() => onMode({ kind: 'edit', id: m.id, text: m.body }))
+  const edit = then(() => onMode({ kind: 'edit', id: m.id, page: m.page, text: m.body }))
   const [confirming, setConfirming] = useState(false)
   if (confirming) {
     return (

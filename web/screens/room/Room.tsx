@@ -102,7 +102,7 @@ export default function Room({ convId }: { convId: string }) {
   }
 
   function send(text: string) {
-    if (mode.kind === 'edit') conv.edit(mode.id, text)
+    if (mode.kind === 'edit') conv.edit(mode, text)
     else conv.send(text, mode.kind === 'reply' ? mode.id : undefined)
     if (mode.kind !== 'edit') setSentTick((n) => n + 1)
     setMode({ kind: 'new' })
@@ -149,7 +149,7 @@ export default function Room({ convId }: { convId: string }) {
         replied={replied}
         repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
         onOpen={setActions}
-        onReact={(m, r) => conv.react(m.id, r)}
+        onReact={(m, r) => conv.react(m, r)}
         onView={(media) => void view(media)}
         onAuthor={setProfile}
       />
@@ -277,8 +277,8 @@ export default function Room({ convId }: { convId: string }) {
           mine={actions.from === myId}
           author={nameOf(actions.from)}
           onMode={setMode}
-          onRetract={() => conv.retract(actions.id)}
-          onReact={(r) => conv.react(actions.id, r)}
+          onRetract={() => conv.retract(actions)}
+          onReact={(r) => conv.react(actions, r)}
           onForward={() => setForwarding(actions)}
           onClose={() => setActions(null)}
         />

@@ -29,7 +29,8 @@ export function toRows(messages: readonly MessageView[]): Row[] {
     const next = messages[i + 1]
     const first = !prev || !!prev.system || prev.from !== m.from || minute(prev.ts) !== minute(m.ts) || dayKey(prev.ts) !== day
     const last = !next || !!next.system || next.from !== m.from || minute(next.ts) !== minute(m.ts) || dayKey(next.ts) !== day
-    rows.push({ kind: 'msg', key: m.id, m, first, last })
+    // an id is unique within its page only
+    rows.push({ kind: 'msg', key: `${m.page}:${m.id}`, m, first, last })
   }
   return rows
 }
