@@ -13,6 +13,7 @@ import type { Compactor } from '../store/compactor.ts'
 import type { Cluster } from '../cluster/cluster.ts'
 import type { Homes } from './homes.ts'
 import type { CpuBudget } from './cpu-budget.ts'
+import type { ClaimQuota } from './claim-quota.ts'
 
 export interface SyncOptions {
   /** how long a document without sockets stays in memory */
@@ -61,4 +62,6 @@ export interface SyncContext {
   homes: Homes
   /** the CPU each user's frames may take (cpu-budget.ts) */
   cpu: CpuBudget
+  /** the clientIDs new to a document each user may write into it (claim-quota.ts) */
+  claimQuota: ClaimQuota
 }

@@ -269,6 +269,11 @@ function applyVerdict(
   }
   // the held part was not judged: only the server's own copy of it may ever be stored or sent on
   if (v.held) update = Y.diffUpdate(update, Y.encodeStateVector(doc.ydoc))
+  // a clientID that writes into a document stays in it for good: a user brings only so many new ones (claim-quota.ts)
+  let newcomers = 0
+  for (const c of v.wrote) if (Y.getState(doc.ydoc.store, c) === 0) newcomers++
+  if (newcomers > 0 && !ctx.claimQuota.take(userId, doc.name, newcomers))
+    return refuse(conn, CLOSE.SLOW_DOWN, 'too many new clientIDs; wait')
   const batch = ctx.commit.batch()
   for (const c of v.claims) {
     ctx.bindings.claim(c, userId)

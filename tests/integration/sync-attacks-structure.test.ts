@@ -29,6 +29,10 @@ import {
 import { channelHeadDoc, channelPageDoc, type Channel } from '../../protocol/channels.ts'
 import { CLOSE, inboxDoc, type ChatMessage } from '../../protocol/index.ts'
 
+// read by the server as it starts: one test here writes a key's values under hundreds of clientIDs
+// (sync-claim-quota.test.ts tests the limit itself)
+process.env.SORI_CLAIMS_PER_DOC = '1000'
+
 describe.each(backends())('sync attacks through the structure of an update (%s)', (backend) => {
   const srv = attackHarness(backend)
   const { keep, rawOpen, scene } = srv
