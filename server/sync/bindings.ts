@@ -5,6 +5,12 @@ import type { Db } from '../db/db.ts'
 /** The owner of the server's own writes (not a valid user id, so no user can ever be it). */
 export const SYSTEM_USER = '!server'
 
+/**
+ * Bindings cached at most: past it the oldest tenth goes (long committed: a claim is committed within
+ * the group commit it joined). Every clientID ever written with would otherwise stay in memory.
+ */
+const KNOWN_MAX = 200_000
+
 export class Bindings {
   /** committed or pending bindings */
   private known = new Map<number, string>()
@@ -30,7 +36,7 @@ export class Bindings {
           // a pending binding made meanwhile wins over "not found"
           const now = this.known.get(client)
           if (now !== undefined) return now
-          if (r) this.known.set(client, r.user_id)
+          if (r) this.remember(client, r.user_id)
           return r ? r.user_id : null
         },
         (e) => {
@@ -45,6 +51,17 @@ export class Bindings {
 
   /** Claims an unbound clientID for `userId` in memory; the caller persists it in its commit. */
   claim(client: number, userId: string): void {
+    this.remember(client, userId)
+  }
+
+  private remember(client: number, userId: string): void {
+    if (this.known.size >= KNOWN_MAX) {
+      let drop = KNOWN_MAX / 10
+      for (const k of this.known.keys()) {
+        if (drop-- <= 0) break
+        this.known.delete(k)
+      }
+    }
     this.known.set(client, userId)
   }
 
