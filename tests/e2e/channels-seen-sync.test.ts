@@ -59,3 +59,42 @@ test('reading a channel on one device clears its unread count on the others', as
   await phoneB.context.close()
   await laptopB.context.close()
 })
+
+test('a device that signs in after the follow counts what the channel posted since as unread', async () => {
+  const admin = await signUp(app.server, 'ann.seen2', 'Ann')
+  await signUp(app.server, 'ben.seen2', 'Ben')
+  const ch = (
+    await api<Channel>(app.server, admin.token, 'POST', '/api/channels', {
+      handle: 'seenlater',
+      name: 'Seen Later',
+      category: 'brand',
+      langs: ['en'],
+    })
+  ).body
+  const { doc, close } = await stockClient(app.server.url, admin.token, channelPageDoc(ch.id, 0))
+  const post = (n: number): ChannelPost => ({
+    id: `later${n}x${Date.now().toString(36)}`,
+    from: admin.user.id,
+    ts: Date.now(),
+    kind: 'text',
+    text: `Update ${n}`,
+  })
+  // a post from before the follow: not unread anywhere
+  doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([post(0)])
+
+  // Ben follows on his phone, which never opens the channel
+  const phoneB = await phone(app.browser)
+  await signInInUi(phoneB.page, app.server.url, 'ben.seen2')
+  await phoneB.page.goto(`${app.server.url}/#/c/seenlater`)
+  await phoneB.page.getByRole('button', { name: 'Follow', exact: true }).click()
+  await phoneB.page.getByRole('button', { name: 'Unfollow' }).waitFor()
+  await phoneB.context.close()
+
+  // two posts, then his laptop signs in for the first time: they are unread there
+  doc.getArray<ChannelPost>(CHANNEL_ROOTS.page.posts).push([post(1), post(2)])
+  close()
+  const laptopB = await phone(app.browser)
+  await signInInUi(laptopB.page, app.server.url, 'ben.seen2')
+  await expect.poll(() => row(laptopB.page, 'Seen Later').locator('.badge').textContent(), { timeout: 20_000 }).toBe('2')
+  await laptopB.context.close()
+})

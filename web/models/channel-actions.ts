@@ -28,7 +28,7 @@ import { onRefused, openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 import { whenAcked } from './append.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { followed, readHead, refreshFollowed, setSeen, type ChannelHead } from './channels.ts'
-import { forgetChannelSeen } from './chat-settings.ts'
+import { forgetChannelSeen, shareChannelSeen } from './chat-settings.ts'
 
 export const searchChannels = (q: string, category: ChannelCategory | '', language = '', offset = 0): Promise<ChannelList> => {
   const p = new URLSearchParams()
@@ -43,7 +43,12 @@ export const getChannel = (id: string): Promise<Channel> => api<Channel>('GET', 
 
 async function relation(id: string, path: 'follow' | 'block', on: boolean): Promise<Channel> {
   const c = await api<Channel>(on ? 'POST' : 'DELETE', `/api/channels/${encodeURIComponent(id)}/${path}`)
-  if (path === 'follow' && on) setSeen(id, null)
+  if (path === 'follow' && on) {
+    setSeen(id, null)
+    // where my devices start counting: what the channel holds now (those that see it later start here too,
+    // and count what it posts meanwhile as unread)
+    shareChannelSeen(id, c.latest.count)
+  }
   if (!on || path === 'block')
     // its customer groups' reading positions go with it
     for (const feed of [id, ...(followed.peek().find((f) => f.id === id)?.groups ?? []).map((g) => g.id)]) forgetChannelSeen(feed)

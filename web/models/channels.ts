@@ -14,6 +14,7 @@ import { readLocal, writeLocal } from '../store/local-json.ts'
 import { openDoc, type DocRef } from '../sync/docs.ts'
 import { channelList } from './channel-list.ts'
 import { channelsSeen, shareChannelSeen } from './chat-settings.ts'
+import { inboxSynced } from './inbox.ts'
 
 /** What a channel's head says (meta). */
 export interface ChannelHead {
@@ -138,6 +139,13 @@ const headOf = (c: Channel): ChannelHead => ({
  * heads of the channels that posted last live over sockets, so that their posts show within moments.
  * A socket per followed channel would not do: someone may follow hundreds.
  */
+/**
+ * Whether this device may fix where it starts counting feed `id`'s posts: it has no figure yet, and the
+ * inbox has synced, so that another device's figure (chseen) is in; started from the count before that,
+ * the posts made since the follow would never count as unread here.
+ */
+const startable = (id: string): boolean => typeof seen.peek()[id] !== 'number' && inboxSynced.peek()
+
 export function startChannels(userId: string): () => void {
   followed.value = readLocal<Channel[]>(listKey(userId), [])
   seen.value = readLocal<Record<string, number | null>>(seenKey(userId), {})
@@ -151,10 +159,9 @@ export function startChannels(userId: string): () => void {
       if (!h || h.count < c.latest.count) known.set(c.id, headOf(c))
       // a photo changed without a post: the list says so for the heads that are not live
       else if (!open.has(c.id) && h.photo !== c.photo) known.set(c.id, { ...h, photo: c.photo })
-      if (typeof seen.peek()[c.id] !== 'number') setSeen(c.id, channelsSeen.peek().get(c.id) ?? c.latest.count)
+      if (startable(c.id)) setSeen(c.id, channelsSeen.peek().get(c.id) ?? c.latest.count)
       // a group this device had not seen yet: what its feed held before is not unread either
-      for (const g of c.groups ?? [])
-        if (typeof seen.peek()[g.id] !== 'number') setSeen(g.id, channelsSeen.peek().get(g.id) ?? g.latest.count)
+      for (const g of c.groups ?? []) if (startable(g.id)) setSeen(g.id, channelsSeen.peek().get(g.id) ?? g.latest.count)
     }
     heads.value = known
     const recent = [...list].sort((a, b) => b.latest.ts - a.latest.ts).slice(0, LIVE_HEADS)
@@ -172,7 +179,7 @@ export function startChannels(userId: string): () => void {
         if (!h) return
         heads.value = new Map(heads.peek()).set(id, h)
         // followed before this device saw the channel: what was there is not "unread"
-        if (typeof seen.peek()[id] !== 'number') setSeen(id, channelsSeen.peek().get(id) ?? h.count)
+        if (startable(id)) setSeen(id, channelsSeen.peek().get(id) ?? h.count)
       }
       const meta = ref.doc.getMap(CHANNEL_ROOTS.head.meta)
       meta.observe(read)
@@ -189,6 +196,15 @@ export function startChannels(userId: string): () => void {
     }
   }
   const stopSync = followed.subscribe(sync)
+  // the figures held back until the inbox synced: the list's now, and the live heads'
+  const stopSynced = inboxSynced.subscribe((on) => {
+    if (!on) return
+    sync()
+    for (const [id, o] of open) {
+      const h = readHead(o.ref.doc)
+      if (h && startable(id)) setSeen(id, channelsSeen.peek().get(id) ?? h.count)
+    }
+  })
   const refresh = (): void => {
     if (document.visibilityState === 'visible') void refreshFollowed().catch(() => {})
   }
@@ -216,6 +232,7 @@ export function startChannels(userId: string): () => void {
     clearInterval(timer)
     document.removeEventListener('visibilitychange', refresh)
     stopSync()
+    stopSynced()
     stopList()
     channelList.value = []
     for (const o of open.values()) o.stop()

@@ -24,6 +24,9 @@ export const chatListLoaded = signal(false)
  * says nothing: on a new device the chats are on their way, and "no chats yet" would be wrong.
  */
 const chatListKnown = signal(false)
+/** The inbox has synced with the server since the app started: its settings (what other devices wrote) are in. */
+const synced = signal(false)
+export const inboxSynced: ReadonlySignal<boolean> = synced
 /** Whether an empty list is "no chats yet": it is known, or the phone is offline (nothing more will come now). */
 export const chatListEmptyShown: ReadonlySignal<boolean> = computed(() => chatListKnown.value || connection.value === 'offline')
 
@@ -70,12 +73,16 @@ export function startInbox(userId: string): () => void {
     if (chats.size > 0) chatListKnown.value = true
   })
   const stopKnown = effect(() => {
-    if (ref.synced.value) chatListKnown.value = true
+    if (ref.synced.value) {
+      chatListKnown.value = true
+      synced.value = true
+    }
   })
   const stopLive = ref.live()
   return () => {
     stopKnown()
     chatListKnown.value = false
+    synced.value = false
     chats.unobserve(onChange)
     stopSettings()
     stopLive()
