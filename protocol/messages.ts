@@ -91,6 +91,9 @@ export function checkMediaRef(v: unknown): string | null {
 export type MessageEdit = { body: string; ts: number } | { retracted: true; ts: number }
 
 /** Value of the inbox doc's `chats` Y.Map, keyed by conversation id. Written by the server only. */
+/** Names an untitled group's inbox entry carries at most (InboxEntry.names). */
+export const UNTITLED_NAMES = 4
+
 export interface InboxEntry {
   kind: 'direct' | 'group' | 'channel'
   /** group title; for direct chats the other member's display name; for a chat with a channel its name */
@@ -116,6 +119,11 @@ export interface InboxEntry {
   /** messages in the conversation that this user has not read */
   unread: number
   members: number
+  /**
+   * A group with no title: the names of up to UNTITLED_NAMES of its other members, who joined first
+   * first, for apps to call it by ("Jonas, Mina and Ayu"). Rewritten live as members come, go or rename.
+   */
+  names?: string[]
   /**
    * A group's photo version (as Chat.photo), in a direct chat the other person's profile photo
    * version (as Profile.photo), in a chat with a channel the channel's; absent when there is none. Rewritten live when it changes.

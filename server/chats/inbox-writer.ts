@@ -2,7 +2,7 @@
 // cached state (or the relational tables). Writes for new messages and read positions are coalesced for
 // inboxDelayMs and made only into loaded inbox docs; an inbox doc is reconciled in full when it loads.
 import { inboxDoc, ROOTS } from '../../protocol/docs.ts'
-import type { InboxEntry } from '../../protocol/messages.ts'
+import { UNTITLED_NAMES, type InboxEntry } from '../../protocol/messages.ts'
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
 import type { SyncDoc } from '../sync/doc.ts'
 import { answersFor, channelChatUser, lastMessage, unreadCount, type ConvState } from './convs.ts'
@@ -93,6 +93,7 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
     members: conv.members.size,
   }
   if (peer) e.peer = peer
+  if (conv.kind === 'group' && !conv.title) e.names = untitledNames(conv, userId)
   if (conv.channel) e.channel = conv.channel.id
   if (last.media) e.media = last.media
   if (last.retracted) e.retracted = true
@@ -102,6 +103,13 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   const muted = mutedField(me.muted)
   if (muted) e.muted = muted
   return e
+}
+
+/** An untitled group's name for `userId`: its other members' names, who joined first first. */
+function untitledNames(conv: ConvState, userId: string): string[] {
+  const others = [...conv.members].filter(([id]) => id !== userId)
+  others.sort(([a, x], [b, y]) => (x.joined ?? 0) - (y.joined ?? 0) || (a < b ? -1 : a > b ? 1 : 0))
+  return others.slice(0, UNTITLED_NAMES).map(([, m]) => m.name)
 }
 
 /** A member's mute as the inbox entry's `muted` (undefined when not muted, or muted until a time past). */
@@ -133,7 +141,11 @@ function sameEntry(a: unknown, b: InboxEntry): boolean {
   if (typeof a !== 'object' || a === null) return false
   const o = a as Record<string, unknown>
   if (Object.keys(o).length !== Object.keys(b).length) return false
-  return ENTRY_KEYS.every((k) => o[k] === b[k]) && JSON.stringify(o.hidden) === JSON.stringify(b.hidden)
+  return (
+    ENTRY_KEYS.every((k) => o[k] === b[k]) &&
+    JSON.stringify(o.hidden) === JSON.stringify(b.hidden) &&
+    JSON.stringify(o.names) === JSON.stringify(b.names)
+  )
 }
 
 interface InboxRow {
@@ -203,8 +215,10 @@ export class InboxWriter {
     const want = new Map<string, InboxEntry>()
     for (const r of rows) {
       // a channel chat's entry shows the channel, which the row does not hold
+      // an untitled group's entry names its members, which the row does not hold either
       const cached =
-        this.chats.convs.cached(r.id) ?? (Number(r.hides) || r.kind === 'channel' ? await this.chats.convs.get(r.id) : null)
+        this.chats.convs.cached(r.id) ??
+        (Number(r.hides) || r.kind === 'channel' || (r.kind === 'group' && !r.title) ? await this.chats.convs.get(r.id) : null)
       const e = cached ? entryFor(cached, userId) : unopened(r, userId) ? null : rowEntry(r)
       if (e) want.set(r.id, e)
     }

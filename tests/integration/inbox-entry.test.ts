@@ -80,4 +80,26 @@ describe.each(backends())('inbox entries (%s)', (backend) => {
       expect(again(direct.id)).toMatchObject({ kind: 'direct', peer: a.id })
     })
   })
+
+  it('names an untitled group by its other members, and follows their names and who is in it', async () => {
+    const [a, b, c, d] = await Promise.all(['a', 'b', 'c', 'd'].map((p) => newUser(srv.base, p)))
+    const group = await newGroup(srv.base, a, [b, c], '')
+    const I = srv.keep(await stock(srv.wsBase, inboxDoc(b.id), b.token))
+    const entry = () => I.doc.getMap('chats').get(group.id) as InboxEntry | undefined
+    await until(() => entry() !== undefined, "the group in b's inbox")
+    expect(entry()!.title).toBe('')
+    expect([...(entry()!.names ?? [])].sort()).toEqual([a.name, c.name].sort())
+    // c changes their name: b's list says so
+    await ok(http(srv.base, 'PATCH', '/api/me', c.token, { name: 'Cyrus' }), 'rename')
+    await until(() => entry()?.names?.includes('Cyrus') === true, "c's new name in b's list")
+    // d comes in, after the others
+    await ok(http(srv.base, 'POST', '/api/friends', a.token, { userId: d.id }), 'add friend')
+    await ok(http(srv.base, 'POST', `/api/chats/${group.id}/invite`, a.token, { userIds: [d.id] }), 'invite')
+    await until(() => entry()?.names?.length === 3, "d in b's list")
+    expect(entry()!.names![2]).toBe(d.name)
+    // a titled group goes by its title alone
+    const titled = await newGroup(srv.base, a, [b], 'Hiking')
+    await until(() => I.doc.getMap('chats').has(titled.id), 'the titled group')
+    expect(I.doc.getMap('chats').get(titled.id)).not.toHaveProperty('names')
+  })
 })

@@ -16,7 +16,7 @@ import {
 } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
 import { route } from '../../app/router.ts'
-import { formatChatTime } from '../../i18n/format.ts'
+import { formatChatTime, formatList } from '../../i18n/format.ts'
 import { withLaterStrings } from '../../i18n/index.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
@@ -121,8 +121,10 @@ function ChannelRow({ c, onActions }: { c: ChannelListItem; onActions: () => voi
   )
 }
 
-export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members' | 'peer'>): string {
+export function chatTitle(c: Pick<ChatListItem, 'title' | 'kind' | 'members' | 'peer' | 'names'>): string {
   if (c.title) return c.title
+  // an untitled group goes by its members' names, as its room's header calls it
+  if (c.kind === 'group' && c.names?.length) return formatList(c.names)
   if (c.kind === 'group') return t('chats.groupUntitled', { count: c.members })
   // a direct chat names the other person; with no name, they deleted their account (docs/protocol.md)
   return c.peer ? t('app.deletedAccount') : t('chats.directUntitled')
@@ -229,8 +231,8 @@ export function Chats() {
                   <span class="row__body">
                     <span class="row__line">
                       <span class="row__title">{isolate(title)}</span>
-                      {/* an untitled group's title already says how many */}
-                      {c.kind === 'group' && c.title && (
+                      {/* "Group (3 members)" already says how many; a title or members' names do not */}
+                      {c.kind === 'group' && (c.title || !!c.names?.length) && (
                         <span class="row__count" aria-label={t('chats.members', { count: c.members })}>
                           {c.members}
                         </span>

@@ -31,8 +31,9 @@ function roomTitle(chat: Chat | null, entry: ChatListItem | undefined, myId: str
     const user = chat.members[0]
     return !user || user.id === myId ? entry?.title || chat.channel?.name || '' : user.name
   }
-  // the inbox entry is live (the server rewrites it on rename and invite); the chat info is fetched
-  const liveTitle = chat.kind === 'group' && entry?.title ? entry.title : ''
+  // the inbox entry is live (the server rewrites it on rename and invite); the chat info is fetched. An
+  // untitled group goes by the members' names it lists, as the chat list calls it
+  const liveTitle = chat.kind === 'group' && (entry?.title || entry?.names?.length) ? chatTitle(entry) : ''
   const others = chat.members.filter((p) => p.id !== myId)
   return liveTitle || chat.title || (chat.kind === 'direct' ? (others[0]?.name ?? '') : formatList(others.map((p) => p.name)))
 }
