@@ -1,7 +1,8 @@
 // Chat membership over HTTP (create, invite, rename, remove, leave) and chat infos cached in Dexie.
 import { signal, type Signal } from '@preact/signals'
 import type { Chat } from '../../protocol/api.ts'
-import { api } from '../account/api.ts'
+import { api, ApiFailure } from '../account/api.ts'
+import { loseChat } from '../sync/docs.ts'
 import { db, kvGet } from '../store/db.ts'
 import { guardWrite } from '../store/storage.ts'
 import { chatSettings, forgetChatSettings, updateChatSettings } from './chat-settings.ts'
@@ -67,8 +68,9 @@ export function chatInfo(convId: string): Signal<Chat | null> {
 async function refresh(convId: string): Promise<void> {
   try {
     remember(await api<Chat>('GET', at(convId)))
-  } catch {
-    // offline or no longer a member: the cached copy stays (lost access shows through lostChats)
+  } catch (e) {
+    // offline: the cached copy stays. Not (or no longer) a member: the chat is lost, and its sockets stop
+    if (e instanceof ApiFailure && (e.status === 403 || e.status === 404)) loseChat(convId)
   }
 }
 

@@ -6,7 +6,7 @@ import type { InboxEntry } from '../../protocol/messages.ts'
 import { messagesAt } from '../kinds/index.ts'
 import { inboxChats } from '../kinds/inbox.ts'
 import { connection } from '../sync/connection.ts'
-import { openDoc } from '../sync/docs.ts'
+import { foundChat, openDoc } from '../sync/docs.ts'
 import { unsentDocs } from '../sync/outbox.ts'
 import { bindChatSettings, unreadCount } from './chat-settings.ts'
 import { channelList } from './channel-list.ts'
@@ -63,6 +63,10 @@ export function startInbox(userId: string): () => void {
       if (entry && typeof entry === 'object') list.push({ ...entry, id })
     })
     list.sort((a, b) => b.ts - a.ts)
+    // a chat lost here that the server lists again (invited back) is open again; one still listed when it
+    // was lost is not (the entry's removal may come just after)
+    const before = new Set(chatList.peek().map((c) => c.id))
+    for (const c of list) if (!before.has(c.id)) foundChat(c.id)
     chatList.value = list
   }
   const onChange = (_e: Y.YMapEvent<InboxEntry>): void => read()

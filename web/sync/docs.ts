@@ -105,10 +105,27 @@ function refused(e: Entry, code: number, reason: string): void {
   }
   if (code === CLOSE.FORBIDDEN) {
     const conv = chatOf(e.name)
-    if (!conv) return
-    lostChats.value = new Set([...lostChats.value, conv])
-    for (const other of entries.values()) if (chatOf(other.name) === conv) stopProvider(other)
+    if (conv) loseChat(conv)
   }
+}
+
+/**
+ * A chat this user cannot open (the server said so: a 4403 close, or 403/404 for its details): its sockets
+ * stop, rather than being refused again every few seconds while its screen says so.
+ */
+export function loseChat(conv: string): void {
+  if (lostChats.peek().has(conv)) return
+  lostChats.value = new Set([...lostChats.value, conv])
+  for (const e of entries.values()) if (chatOf(e.name) === conv) stopProvider(e)
+}
+
+/** A lost chat that came back (invited again): its documents in use sync again. */
+export function foundChat(conv: string): void {
+  if (!lostChats.peek().has(conv)) return
+  const next = new Set(lostChats.peek())
+  next.delete(conv)
+  lostChats.value = next
+  for (const e of entries.values()) if (chatOf(e.name) === conv && e.liveRefs > 0) startProvider(e)
 }
 
 function startProvider(e: Entry): void {
