@@ -146,7 +146,10 @@ test('a photo, a video, a voice note and a PDF go from one phone to another; off
   const micBox = (await mic.boundingBox())!
   await a.page.mouse.move(micBox.x + micBox.width / 2, micBox.y + micBox.height / 2)
   await a.page.mouse.down()
-  await a.page.getByText(/^Recording 0:0[1-9]$/).waitFor()
+  await a.page
+    .getByRole('group', { name: /^Recording 0:0[1-9]$/ })
+    .getByText(/^0:0[1-9]$/)
+    .waitFor()
   await a.page.screenshot({ path: '/tmp/ui/shots/media-recording.png' })
   await a.page.mouse.up()
   const note = b.page.getByRole('button', { name: 'Play voice note' })

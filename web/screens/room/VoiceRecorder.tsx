@@ -102,8 +102,10 @@ export function RecordingBar({ elapsed, onSend, onCancel }: { elapsed: string; o
   return (
     <div class="composer__row composer__row--rec" role="group" aria-label={t('media.recording', { time: elapsed })}>
       <span class="rec-dot" aria-hidden="true" />
+      {/* the dot and the running time say it (the group's label says it in words): "Aufnahme 0:01" left
+          no room for the buttons on a phone */}
       <span class="rec-time" aria-live="off">
-        {t('media.recording', { time: elapsed })}
+        {elapsed}
       </span>
       <button type="button" class="btn" onClick={onCancel}>
         {t('app.cancel')}
