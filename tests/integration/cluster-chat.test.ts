@@ -68,7 +68,8 @@ describe.skipIf(!backends().includes('postgres'))('several nodes: chat (postgres
 
   it('the inbox on another node shows the preview and the unread count, and follows reads', async () => {
     const [cat, dan] = [await user('ic'), await user('id')]
-    const chat = (await api<Chat>(cluster, cat.token, 'POST', '/api/chats/direct', { userId: dan.user.id })).body
+    // dan opened it: it is on his list before anyone writes
+    const chat = (await api<Chat>(cluster, dan.token, 'POST', '/api/chats/direct', { userId: cat.user.id })).body
     // dan's inbox on node 1, the chat's page (where cat writes) on node 0, dan's head on node 2
     const inbox = await open(dan, inboxDoc(dan.user.id), 1)
     const entry = () => inbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)
