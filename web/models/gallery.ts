@@ -9,9 +9,15 @@ export interface GalleryItem {
   from: string
   ts: number
   media: MediaRef
+  page: number
+  index: number
 }
 
-export async function chatMedia(convId: string): Promise<GalleryItem[]> {
+/**
+ * `convId`'s photos and videos, newest first: the index's, and `shown` (the messages on screen, which the
+ * index may not hold yet: it is written in the background, behind what just arrived).
+ */
+export async function chatMedia(convId: string, shown: readonly GalleryItem[] = []): Promise<GalleryItem[]> {
   const store = db()
   if (!store) return []
   const rows = await store.messages
@@ -20,8 +26,10 @@ export async function chatMedia(convId: string): Promise<GalleryItem[]> {
     .filter((r) => !r.retracted && (r.media?.kind === 'photo' || r.media?.kind === 'video'))
     .toArray()
   const hidden = chatList.peek().find((c) => c.id === convId)?.hidden
-  return rows
+  const items = rows
     .filter((r) => !isHidden(hidden, r.from, r.page, r.index))
-    .sort((a, b) => b.page - a.page || b.index - a.index)
-    .map((r) => ({ msgId: r.id, from: r.from, ts: r.ts, media: r.media! }))
+    .map((r): GalleryItem => ({ msgId: r.id, from: r.from, ts: r.ts, media: r.media!, page: r.page, index: r.index }))
+  const have = new Set(items.map((g) => `${g.page}:${g.msgId}`))
+  for (const g of shown) if (!have.has(`${g.page}:${g.msgId}`)) items.push(g)
+  return items.sort((a, b) => b.page - a.page || b.index - a.index)
 }

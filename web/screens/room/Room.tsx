@@ -18,6 +18,7 @@ import { Composer, type Mode } from './Composer.tsx'
 import { MembersSheet } from './MembersSheet.tsx'
 import { MessageActions } from './MessageActions.tsx'
 import { ForwardSheet } from './ForwardSheet.tsx'
+import { StrangerBanner } from './StrangerBanner.tsx'
 import { useRoomChat } from './chat.ts'
 import { useChannelBlocked } from './channel-block.ts'
 import { useAnnouncement, useMarkRead } from './reading.ts'
@@ -25,7 +26,7 @@ import { useJumpTarget, useOlderPages } from './older.ts'
 import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
 import { GalleryGrid, MediaViewer, OutgoingContent } from './media-lazy.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
-import { chatMedia } from '../../models/gallery.ts'
+import { chatMedia, type GalleryItem } from '../../models/gallery.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
@@ -43,6 +44,8 @@ export default function Room({ convId }: { convId: string }) {
   const messages = conv.messages.value
   const newest = messages[messages.length - 1]
   const { chat, members: current, title, memberCount, lost, known, peerDeleted, channel } = useRoomChat(convId, messages, myId)
+  /** the other person of a 1:1 chat, while they are not among my friends (StrangerBanner) */
+  const stranger = chat?.kind === 'direct' && !lost && !peerDeleted ? chat.members.find((p) => p.id !== myId) : undefined
   const blockedChannel = useChannelBlocked(channel && channel.user === myId ? channel.id : null)
   // whoever left keeps their name and avatar on what they wrote
   const members = withAuthors(current, conv.authors.value)
@@ -83,15 +86,23 @@ export default function Room({ convId }: { convId: string }) {
   const [profile, setProfile] = useState<Profile | null>(null)
   const [gallery, setGallery] = useState<MediaRef[] | null>(null)
 
-  /** full screen among the chat's photos and videos, oldest first (only this one while they are not indexed yet) */
+  /** the chat's photos and videos, newest first: the local index's and those on screen (not indexed yet, maybe) */
+  const allMedia = async (): Promise<MediaRef[]> => {
+    const shown: GalleryItem[] = []
+    for (const m of messages)
+      if (!m.retracted && (m.media?.kind === 'photo' || m.media?.kind === 'video'))
+        shown.push({ msgId: m.id, from: m.from, ts: m.ts, media: m.media, page: m.page, index: m.index })
+    return (await chatMedia(convId, shown)).map((g) => g.media)
+  }
+  /** full screen among the chat's photos and videos, oldest first */
   async function view(media: MediaRef) {
-    const all = (await chatMedia(convId)).map((g) => g.media).reverse()
+    const all = (await allMedia()).reverse()
     const at = all.findIndex((m) => m.id === media.id)
     setViewing(at < 0 ? { items: [media], start: 0 } : { items: all, start: at })
   }
   async function openGallery() {
     setDetails(false)
-    setGallery((await chatMedia(convId)).map((g) => g.media))
+    setGallery(await allMedia())
   }
   const [dragging, setDragging] = useState(false)
 
@@ -195,6 +206,7 @@ export default function Room({ convId }: { convId: string }) {
         )}
       </header>
 
+      {stranger && <StrangerBanner person={stranger} />}
       {rows.length === 0 ? (
         <p class="room__empty">{older.hasOlder || !known ? t('app.loading') : t('room.empty')}</p>
       ) : (

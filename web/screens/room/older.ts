@@ -56,7 +56,8 @@ export function useJumpTarget(
   useEffect(() => {
     if (!target) return
     if (byId.has(target.id)) {
-      setScrollTo({ key: target.id, nonce: Date.now() })
+      // the list's rows are keyed by page and id (rows.ts)
+      setScrollTo({ key: `${byId.get(target.id)?.page ?? target.page}:${target.id}`, nonce: Date.now() })
       setHighlight(target.id)
       jumpTarget.value = null
       return
