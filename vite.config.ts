@@ -42,6 +42,8 @@ export default defineConfig({
         theme_color: '#FEE500',
         background_color: '#FFFFFF',
         display: 'standalone',
+        // the app's identity for the browser, whatever start_url may become
+        id: '/',
         start_url: '/',
         scope: '/',
         icons: [
@@ -63,8 +65,9 @@ export default defineConfig({
         },
         shortcuts: [
           {
-            name: 'New chat',
-            short_name: 'New chat',
+            // what the screen it opens is called
+            name: 'New group chat',
+            short_name: 'New group',
             url: '/#/new-group',
             icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
           },

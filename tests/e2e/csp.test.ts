@@ -117,8 +117,10 @@ test('the app works under its Content-Security-Policy, and injected script does 
   const cdp = await a.context.newCDPSession(a.page)
   const manifest = await cdp.send('Page.getAppManifest')
   expect(manifest.errors).toEqual([])
-  expect(JSON.parse(manifest.data ?? '{}')).toMatchObject({ name: 'Sori', start_url: '/' })
+  expect(JSON.parse(manifest.data ?? '{}')).toMatchObject({ name: 'Sori', id: '/', start_url: '/' })
   await cdp.detach()
+  // linked once (the build adds the link; a second one in index.html came before it)
+  expect(await a.page.locator('link[rel="manifest"]').count()).toBe(1)
 
   expect(cspA.events).toEqual([])
   expect(cspB.events).toEqual([])
