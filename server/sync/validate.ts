@@ -144,6 +144,15 @@ function landsNearEnd(doc: Y.Doc, root: string, sub: string, origin: Y.ID | null
   return true
 }
 
+/** One key's new items in an update (validateUpdate). */
+interface KeyedItems {
+  root: string
+  sub: string
+  /** its map's values go only by being overwritten */
+  overwrite: boolean
+  items: { client: number; last: number; origin: Y.ID | null; live: boolean }[]
+}
+
 function inDeleteSet(ds: DecodedUpdate['ds'], client: number, clock: number): boolean {
   const ranges = ds.clients.get(client)
   if (ranges) for (const r of ranges) if (clock >= r.clock && clock < r.clock + r.len) return true
@@ -269,11 +278,11 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   /** map keys this update writes a new value to (root NUL key) */
   let superseded: Set<string> | null = null
   let deletedEntries: string[] | null = null
-  /** per key of a map whose values go only by being overwritten: this update's new items for it */
-  let overwrites: Map<string, { client: number; last: number; origin: Y.ID | null; live: boolean }[]> | null = null
-  /** per key of any map: this update's new items for it (its values must form one run, placed near the end) */
-  let keyed: Map<string, { root: string; sub: string; items: { client: number; last: number; origin: Y.ID | null }[] }> | null =
-    null
+  /**
+   * per key of any map (root NUL key): this update's new items for it, which must form a run or a few placed
+   * near the key's end, and for a map whose values go only by being overwritten, one run ending live
+   */
+  let keyed: Map<string, KeyedItems> | null = null
   /** values the server holds of such keys that this update's delete set takes away */
   let overwritten: { key: string; client: number; last: number }[] | null = null
   /** an entry of a map whose entries go only by being overwritten may be deleted only by this update's new value */
@@ -405,22 +414,17 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
     const last = s.id.clock + s.length - 1
     if (newLen > 0) {
       const origin = s.id.clock < serverState ? Y.createID(client, serverState - 1) : (s.origin as Y.ID | null)
+      const live = values !== null && !inDeleteSet(u.ds, client, last)
       const key = root + '\u0000' + sub
+      const entry = { client, last, origin, live }
       const k = (keyed ??= new Map()).get(key)
-      if (k) k.items.push({ client, last, origin })
-      else keyed.set(key, { root, sub, items: [{ client, last, origin }] })
-      if (rule.delete !== 'any') {
-        const live = values !== null && !inDeleteSet(u.ds, client, last)
-        const list = (overwrites ??= new Map()).get(key)
-        const entry = { client, last, origin, live }
-        if (list) list.push(entry)
-        else overwrites.set(key, [entry])
-      }
+      if (k) k.items.push(entry)
+      else keyed.set(key, { root, sub, overwrite: rule.delete !== 'any', items: [entry] })
+      // a value this same update deletes supersedes nothing
+      if (live) (superseded ??= new Set()).add(key)
+      // a deleted item arriving as the newest entry of its key would erase the value
+      if (!values && rule.delete !== 'any') (deletedEntries ??= []).push(key)
     }
-    // a value this same update deletes supersedes nothing
-    if (values && newLen > 0 && !inDeleteSet(u.ds, client, last)) (superseded ??= new Set()).add(root + '\u0000' + sub)
-    // a deleted item arriving as the newest entry of its key would erase the value
-    if (!values && newLen > 0 && rule.delete !== 'any') (deletedEntries ??= []).push(root + '\u0000' + sub)
     const err = rule.entry(sub, values ?? [], newLen > 0)
     if (err) return refuse(err)
   }
@@ -436,12 +440,13 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       for (const h of heads)
         if (!landsNearEnd(doc, root, sub, h.origin)) return refuse('value lands too far before the end of its key')
     }
-  // Several new items for one such key must follow one another (each after the one before, as a client's
-  // successive overwrites do) and end with a live value: Yjs orders items with the same origin by clientID,
-  // so a deleted one beside the new value could come last and erase the key (a retraction taken back)
-  if (overwrites)
-    for (const list of overwrites.values()) {
-      if (list.length < 2) continue
+  // Several new items for one key of a map whose values go only by being overwritten must follow one another
+  // (each after the one before, as a client's successive overwrites do) and end with a live value: Yjs orders
+  // items with the same origin by clientID, so a deleted one beside the new value could come last and erase
+  // the key (a retraction taken back)
+  if (keyed)
+    for (const { overwrite, items: list } of keyed.values()) {
+      if (!overwrite || list.length < 2) continue
       const tails = list.filter((e) => !list.some((x) => follows(e, x.origin)))
       const heads = list.filter((x) => !list.some((e) => follows(e, x.origin)))
       if (tails.length !== 1 || heads.length !== 1 || !tails[0].live)
@@ -499,7 +504,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
   // placed anywhere else, which Yjs may file before the old one and delete at once, would leave the key empty
   if (overwritten)
     for (const o of overwritten) {
-      const list = overwrites?.get(o.key) ?? []
+      const list = keyed?.get(o.key)?.items ?? []
       const after = list.some((e) => follows(o, e.origin))
       const tail = list.find((e) => !list.some((x) => follows(e, x.origin)))
       if (!after || !tail?.live) return refuse('deletes items that may not be deleted')
