@@ -134,18 +134,20 @@ const headOf = (c: Channel): ChannelHead => ({
 })
 
 /**
+ * Fixes where this device starts counting feed `id`'s posts, if it has no figure yet: another device's
+ * (chseen), else `count`. Only once the inbox has synced, so that another device's figure is in: started
+ * from the count before that, the posts made since the follow would never count as unread here.
+ */
+function startAt(id: string, count: number): void {
+  if (typeof seen.peek()[id] !== 'number' && inboxSynced.peek()) setSeen(id, channelsSeen.peek().get(id) ?? count)
+}
+
+/**
  * Keeps the followed channels' latest posts current while someone is signed in: the list from the
  * server (every channel's latest post, asked for again every minute while the app is in view), and the
  * heads of the channels that posted last live over sockets, so that their posts show within moments.
  * A socket per followed channel would not do: someone may follow hundreds.
  */
-/**
- * Whether this device may fix where it starts counting feed `id`'s posts: it has no figure yet, and the
- * inbox has synced, so that another device's figure (chseen) is in; started from the count before that,
- * the posts made since the follow would never count as unread here.
- */
-const startable = (id: string): boolean => typeof seen.peek()[id] !== 'number' && inboxSynced.peek()
-
 export function startChannels(userId: string): () => void {
   followed.value = readLocal<Channel[]>(listKey(userId), [])
   seen.value = readLocal<Record<string, number | null>>(seenKey(userId), {})
@@ -159,9 +161,9 @@ export function startChannels(userId: string): () => void {
       if (!h || h.count < c.latest.count) known.set(c.id, headOf(c))
       // a photo changed without a post: the list says so for the heads that are not live
       else if (!open.has(c.id) && h.photo !== c.photo) known.set(c.id, { ...h, photo: c.photo })
-      if (startable(c.id)) setSeen(c.id, channelsSeen.peek().get(c.id) ?? c.latest.count)
+      startAt(c.id, c.latest.count)
       // a group this device had not seen yet: what its feed held before is not unread either
-      for (const g of c.groups ?? []) if (startable(g.id)) setSeen(g.id, channelsSeen.peek().get(g.id) ?? g.latest.count)
+      for (const g of c.groups ?? []) startAt(g.id, g.latest.count)
     }
     heads.value = known
     const recent = [...list].sort((a, b) => b.latest.ts - a.latest.ts).slice(0, LIVE_HEADS)
@@ -179,7 +181,7 @@ export function startChannels(userId: string): () => void {
         if (!h) return
         heads.value = new Map(heads.peek()).set(id, h)
         // followed before this device saw the channel: what was there is not "unread"
-        if (startable(id)) setSeen(id, channelsSeen.peek().get(id) ?? h.count)
+        startAt(id, h.count)
       }
       const meta = ref.doc.getMap(CHANNEL_ROOTS.head.meta)
       meta.observe(read)
@@ -202,7 +204,7 @@ export function startChannels(userId: string): () => void {
     sync()
     for (const [id, o] of open) {
       const h = readHead(o.ref.doc)
-      if (h && startable(id)) setSeen(id, channelsSeen.peek().get(id) ?? h.count)
+      if (h) startAt(id, h.count)
     }
   })
   const refresh = (): void => {
