@@ -30,6 +30,12 @@ const WORKER = `
 // background work: on a busy machine the event loops that serve sockets go first (from the start: loading
 // web-push and its crypto is most of what the thread's first push costs)
 try { require('node:os').setPriority(19) } catch {}
+// and on Linux below every normal thread (SCHED_IDLE): a thread that is only niced still holds its core for a
+// scheduler slice when an event loop wakes wanting it; one at SCHED_IDLE gives it up at once
+try {
+  const tid = require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()
+  require('node:child_process').execFile('chrt', ['--idle', '--pid', '0', tid], () => {})
+} catch {}
 const { workerData, parentPort } = require('node:worker_threads')
 const http = require('node:http')
 const https = require('node:https')
