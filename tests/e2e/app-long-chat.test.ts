@@ -46,6 +46,7 @@ test('10,000 messages: bounded DOM, older pages load when scrolling up', async (
 
   const { context, page } = await phone(app.browser)
   await page.goto(app.server.url)
+  await page.getByRole('tab', { name: 'Sign in' }).click()
   await page.getByLabel('ID', { exact: true }).fill('reader')
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()

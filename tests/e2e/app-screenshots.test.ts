@@ -31,7 +31,7 @@ test('the main screens at 360×640', async () => {
 
   const { context, page } = await phone(app.browser)
   await page.goto(app.server.url)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+  await page.getByRole('button', { name: 'Create account', exact: true }).waitFor()
   await expect(page.getByLabel('Language').isVisible()).resolves.toBe(true)
   await page.screenshot(shot('welcome'))
 

@@ -17,6 +17,7 @@ const row = (page: Page) => page.locator('.channel-item', { hasText: 'Tokyo Reco
 /** Signs in through the welcome screen; the app then speaks the account's language. */
 async function signInAs(page: Page, handle: string, chatsTitle: string): Promise<void> {
   await page.goto(app.server.url)
+  await page.getByRole('tab', { name: 'Sign in' }).click()
   await page.getByLabel('ID', { exact: true }).fill(handle)
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()

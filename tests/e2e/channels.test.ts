@@ -135,6 +135,7 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   const c = await phone(app.browser)
   await signUp(app.server, 'cy.fan', 'Cy')
   await c.page.goto(`${app.server.url}/#/c/starmusic`)
+  await c.page.getByRole('tab', { name: 'Sign in' }).click()
   await c.page.getByLabel('ID', { exact: true }).fill('cy.fan')
   await c.page.getByLabel('Password').fill(TEST_PASSWORD)
   await c.page.getByRole('button', { name: 'Sign in', exact: true }).click()

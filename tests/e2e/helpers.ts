@@ -123,6 +123,8 @@ export async function signUpInUi(page: Page, url: string, handle: string, name: 
 /** Signs in through the welcome screen (an account made through the API) and waits for the chat list. */
 export async function signInInUi(page: Page, url: string, handle: string): Promise<void> {
   await page.goto(url)
+  // a device nobody has signed in on opens on "Sign up"
+  await page.getByRole('tab', { name: 'Sign in' }).click()
   await page.getByLabel('ID', { exact: true }).fill(handle)
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()

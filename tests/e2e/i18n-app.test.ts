@@ -80,7 +80,7 @@ test('switching the language changes the text on screen with no reload, and foll
   await expect.poll(async () => (await api<Me>(app.server, token, 'GET', '/api/me')).body.lang, { timeout: 10_000 }).toBe('de')
   const other = await phone(app.browser)
   await other.page.goto(app.server.url)
-  await other.page.getByRole('tab', { name: 'Sign in' }).waitFor()
+  await other.page.getByRole('tab', { name: 'Sign in' }).click()
   await other.page.getByLabel('ID', { exact: true }).fill('lang.switch')
   await other.page.getByLabel('Password').fill('correct horse 1')
   await other.page.locator('#welcome-form button[type=submit]').click()

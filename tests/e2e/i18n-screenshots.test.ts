@@ -83,6 +83,7 @@ test('the chat list in twelve languages', async () => {
 
   const { context, page } = await phone(app.browser)
   await page.goto(app.server.url)
+  await page.locator('#tab-signin').click()
   await page.getByLabel('ID', { exact: true }).fill('mina')
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.locator('#welcome-form button[type=submit]').click()

@@ -76,6 +76,7 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Battle a friend' }).click()])
   expect(new URL(popup.url()).origin).toBe(sori)
   // signed out in Sori: she signs in, and lands back on the share screen
+  await popup.getByRole('tab', { name: 'Sign in' }).click()
   await popup.getByLabel('ID', { exact: true }).fill('ann.link')
   await popup.getByLabel('Password').fill(TEST_PASSWORD)
   await popup.getByRole('button', { name: 'Sign in', exact: true }).click()
@@ -130,7 +131,7 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
 
   // the card is found by its title in search, as a message is by its words
   await ben.page.evaluate(() => (location.hash = '#/search'))
-  await ben.page.getByLabel('Search messages').first().fill('scissors')
+  await ben.page.getByLabel('Search friends, chats and messages').first().fill('scissors')
   const hit = ben.page.locator('.search__hit', { hasText: 'Rock, paper, scissors: battle me!' })
   await hit.waitFor({ timeout: 20_000 })
   // and the hit opens the chat at the card

@@ -120,7 +120,7 @@ test('dark follows the system, the pick in Settings overrides it and survives a 
 test('the welcome screen is dark and readable on a dark system', async () => {
   const { context, page } = await phoneIn(app.browser, 'dark')
   await page.goto(app.server.url)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+  await page.getByRole('button', { name: 'Create account', exact: true }).waitFor()
   for (const selector of ['.welcome__title', '.welcome__tagline', '.field__label']) {
     const { fg, bg } = await colours(page.locator(selector))
     expect(luminance(bg), selector).toBeLessThan(0.05)

@@ -255,6 +255,7 @@ export async function storedBodies(serverUrl: string, session: Session, convId: 
 
 export async function signInUi(page: Page, baseUrl: string, s: Session): Promise<void> {
   await page.goto(baseUrl + '/')
+  await page.locator('#tab-signin').click()
   await page.locator('input[name=handle]').fill(s.user.handle)
   await page.locator('input[name=password]').fill(TEST_PASSWORD)
   await page.locator('#welcome-form button[type=submit]').click()

@@ -11,6 +11,8 @@ import { requestPersistence } from '../store/storage.ts'
 export { api, ApiFailure } from './api.ts'
 
 const KEY = 'sori:session'
+/** an account has been signed in on this device before: its welcome screen opens on "Sign in", not "Sign up" */
+const USED_KEY = 'sori:used'
 
 function loadSession(): Session | null {
   try {
@@ -21,8 +23,18 @@ function loadSession(): Session | null {
   }
 }
 
+function markUsed(): void {
+  try {
+    localStorage.setItem(USED_KEY, '1')
+  } catch {
+    /* storage unavailable: the welcome screen offers "Sign up" first */
+  }
+}
+
 const saved = loadSession()
 setToken(saved?.token ?? null)
+// (a device signed in before this key existed)
+if (saved) markUsed()
 
 export const me = signal<Me | null>(saved?.user ?? null)
 /** The ID of the account the server signed out of this device (another device, a new password): the welcome screen says so */
@@ -41,7 +53,17 @@ async function started(s: Session): Promise<void> {
   endedElsewhere.value = null
   leaving = false
   save(s)
+  markUsed()
   void requestPersistence()
+}
+
+/** Whether an account was ever signed in on this device (someone new to Sori is offered "Sign up" first). */
+export function usedBefore(): boolean {
+  try {
+    return localStorage.getItem(USED_KEY) !== null
+  } catch {
+    return false
+  }
 }
 
 export async function signUp(b: SignUpBody): Promise<void> {

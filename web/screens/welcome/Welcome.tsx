@@ -1,7 +1,7 @@
 // Sign up / sign in. The language picker sits on top so that someone who cannot read the current
 // language can switch before anything else.
 import { useState } from 'preact/hooks'
-import { endedElsewhere, signIn, signUp } from '../../account/session.ts'
+import { endedElsewhere, signIn, signUp, usedBefore } from '../../account/session.ts'
 import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../../../protocol/limits.ts'
 import { t, language } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -10,7 +10,8 @@ import { LanguagePicker } from '../../i18n/picker.tsx'
 type Mode = 'signin' | 'signup'
 
 export function Welcome() {
-  const [mode, setMode] = useState<Mode>('signin')
+  // someone new to Sori (nobody has signed in on this device) is most likely here to make an account
+  const [mode, setMode] = useState<Mode>(() => (usedBefore() || endedElsewhere.peek() ? 'signin' : 'signup'))
   // signed out by the server: the account it was, to sign in again
   const [handle, setHandle] = useState(endedElsewhere.peek() ?? '')
   const [name, setName] = useState('')
