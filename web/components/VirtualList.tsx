@@ -22,8 +22,11 @@ interface Props<T> {
   canAnchor?: (item: T) => boolean
   /** a change of this value re-checks "near the top" (e.g. after an older page finished loading) */
   recheck?: unknown
-  /** scrolls this row into view (a third from the top) when `key` or `nonce` changes */
-  scrollTo?: { key: string; nonce: number } | null
+  /**
+   * scrolls this row into view when `key` or `nonce` changes: a third from the top, or with `top` at the top
+   * (as far as the rows below it allow: with little below it, the list ends at the bottom)
+   */
+  scrollTo?: { key: string; nonce: number; top?: boolean } | null
   /** a change of this value scrolls to the bottom (e.g. after I send) */
   bottomSignal?: unknown
   class?: string
@@ -32,6 +35,8 @@ interface Props<T> {
 
 const NEAR_TOP_PX = 600
 const AT_BOTTOM_PX = 48
+/** room left above a row scrolled to the top */
+const TOP_GAP_PX = 8
 
 export function VirtualList<T>(p: Props<T>) {
   const scroller = useRef<HTMLDivElement>(null)
@@ -133,7 +138,7 @@ export function VirtualList<T>(p: Props<T>) {
     if (i < 0) return
     stick.current = false
     p.onAtBottom?.(false)
-    anchor.current = { key: target.key, delta: Math.round(el.clientHeight / 3) }
+    anchor.current = { key: target.key, delta: target.top ? TOP_GAP_PX : Math.round(el.clientHeight / 3) }
     el.scrollTop = offsets[i] - anchor.current.delta
     setView({ top: el.scrollTop, height: el.clientHeight })
   }, [p.scrollTo?.key, p.scrollTo?.nonce])

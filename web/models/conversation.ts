@@ -1,11 +1,11 @@
 // One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
 import { computed, signal, type Signal } from '@preact/signals'
 import { headDoc } from '../../protocol/docs.ts'
-import { isHidden, reactKey, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
+import { isHidden, reactKey, readPage, readPosition, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
 import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'
-import { openDoc } from '../sync/docs.ts'
+import { openDoc, whenSynced } from '../sync/docs.ts'
 import { readUpTo } from './append.ts'
 import { openPages, type Page } from './conversation-pages.ts'
 import { chatList } from './inbox.ts'
@@ -36,6 +36,11 @@ export interface Conversation {
   /** puts my reaction on a message (replacing the one I had), or takes mine back with null */
   react(m: MessageAt, reaction: Reaction | null): void
   markRead(): void
+  /**
+   * The first message of someone else's that was new to me as the chat opened (after where I had read up
+   * to, including those the server brings on opening); null when there was none, undefined until known.
+   */
+  newFrom: Signal<MessageAt | null | undefined>
   typing: Signal<string[]>
   setTyping(on: boolean): void
   close(): void
@@ -43,6 +48,8 @@ export interface Conversation {
 
 /** a newest page shorter than this (it just rolled over) is topped up with the page before, at open */
 const SHORT_PAGE = 50
+/** what the server brings of the newest page within this after opening is new "as the chat opened" */
+const OPENING_SYNC_MS = 30_000
 
 /** Calls `fn` once in a microtask however often this is called before then; never once `stopped()`. */
 function batched(fn: () => void, stopped: () => boolean): () => void {
@@ -72,6 +79,15 @@ export function openConversation(convId: string): Conversation {
   const messages = signal<MessageView[]>([])
   const hasOlder = signal(false)
   const settled = signal(false)
+  const newFrom = signal<MessageAt | null | undefined>(undefined)
+  /** where I had read up to as the chat opened: taken from the head's stored copy, before anything marks read */
+  let readAtOpen: number | null = null
+  /** a read asked for before readAtOpen was known, done once it is */
+  let readWanted = false
+  /** until the newest page has synced with the server once since the chat opened (or stopped waiting for it) */
+  let opening = true
+  /** the head's stored copy is in */
+  let headIn = false
   const authors = signal<ReadonlyMap<string, string>>(new Map())
   const views = new Map<string, MessageView>()
   let closed = false
@@ -89,8 +105,25 @@ export function openConversation(convId: string): Conversation {
       views,
     )
     const h = hidden.peek()
-    messages.value = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
+    const shown = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
+    if (headIn && readAtOpen === null) readAtOpen = reads.get(userId) ?? 0
+    if (newFrom.peek() === undefined && readAtOpen !== null && newestLoaded) {
+      // (nothing before the page I joined on was ever mine to read)
+      const at = Math.max(readAtOpen, readPosition(firstPage(meta, userId), 0))
+      const first = shown.find((m) => !m.system && m.from !== userId && readPosition(m.page, m.index) >= at)
+      // where I left off is in a page not open (more than a page is new): the line would sit under
+      // messages that are new too, so there is none, and the room opens at the newest as it always did
+      if (first && readPage(at) < pages.oldest()) newFrom.value = null
+      else if (first) newFrom.value = { page: first.page, id: first.id }
+      // nothing new in the stored copy: maybe in what the server brings; after that, what comes is live
+      else if (!opening) newFrom.value = null
+    }
+    messages.value = shown
     hasOlder.value = newestLoaded && pages.oldest() > firstPage(meta, userId)
+    if (readWanted && readAtOpen !== null) {
+      readWanted = false
+      markRead()
+    }
   }
   const schedule = batched(render, () => closed)
   const pages = openPages(convId, schedule)
@@ -116,7 +149,10 @@ export function openConversation(convId: string): Conversation {
   }
   meta.observe(onMeta)
   reads.observe(schedule)
-  const ready = head.loaded.then(onMeta)
+  const ready = head.loaded.then(() => {
+    headIn = true
+    onMeta()
+  })
 
   async function loadOlder(): Promise<void> {
     await ready
@@ -133,6 +169,12 @@ export function openConversation(convId: string): Conversation {
       settled.value = true
       schedule()
       const p = pages.get(pages.newest)
+      if (p)
+        void whenSynced(p.ref, OPENING_SYNC_MS).then(() => {
+          opening = false
+          schedule()
+        })
+      else opening = false
       if (!closed && p && p.msgs.length < SHORT_PAGE && pages.newest > firstPage(meta, userId)) return loadOlder()
     })
     .catch(() => undefined)
@@ -158,11 +200,22 @@ export function openConversation(convId: string): Conversation {
     return s?.v.from === userId ? s.p : null
   }
 
+  function markRead(): void {
+    const last = messages.peek()[messages.peek().length - 1]
+    if (!last || !userId) return
+    if (readAtOpen === null) {
+      readWanted = true
+      return
+    }
+    readUpTo(head.doc, userId, last.page, last.index + 1)
+  }
+
   return {
     messages,
     hasOlder,
     settled,
     authors,
+    newFrom,
     typing: typingShown,
     loadOlder,
     send(body, replyTo) {
@@ -192,11 +245,7 @@ export function openConversation(convId: string): Conversation {
       if (reaction) p.reacts.set(key, reaction)
       else p.reacts.delete(key)
     },
-    markRead() {
-      const last = messages.value[messages.value.length - 1]
-      if (!last || !userId) return
-      readUpTo(head.doc, userId, last.page, last.index + 1)
-    },
+    markRead,
     setTyping: (on) => typing.set(on),
     close() {
       if (closed) return

@@ -1,6 +1,6 @@
 // A chat room: the virtualized message list, typing indicator, composer, and the members sheet; or,
 // for the address of a chat that does not exist or is not mine, one screen that says so.
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
 import { me } from '../../models/index.ts'
 import { outgoing, removeOutgoing, sendFiles, sendVoice } from '../../models/media-outbox.ts'
@@ -12,7 +12,7 @@ import { formatList, formatLongDate } from '../../i18n/format.ts'
 import { VirtualList } from '../../components/VirtualList.tsx'
 import { IconBack, IconMenu } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
-import { outRows, toRows, type Row } from './rows.ts'
+import { outRows, toRows, UNREAD_KEY, withUnreadLine, type Row } from './rows.ts'
 import { MessageRow, SystemLineRow } from './MessageRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
 import { MembersSheet } from './MembersSheet.tsx'
@@ -30,6 +30,7 @@ import { chatMedia, type GalleryItem } from '../../models/gallery.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
+import { jumpTarget } from '../../search/jump.ts'
 
 /** The chat, open while the room is. */
 function useConversation(convId: string): Conversation {
@@ -58,14 +59,21 @@ export default function Room({ convId }: { convId: string }) {
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
   const sent = useComputed(() => toRows(conv.messages.value)).value
   const waiting = outRows(outgoing.value, convId, byId)
+  const newFrom = conv.newFrom.value
+  const newKey = newFrom ? `${newFrom.page}:${newFrom.id}` : null
   const rows = useMemo(
-    () => (waiting.length ? [...sent, ...waiting] : sent),
-    [sent, waiting.map((r) => r.key).join(), outgoing.value],
+    () => withUnreadLine(waiting.length ? [...sent, ...waiting] : sent, newKey),
+    [sent, waiting.map((r) => r.key).join(), outgoing.value, newKey],
   )
-  const onBottom = useMarkRead(conv, newest)
+  useMarkRead(conv, newest)
   const announce = useAnnouncement(newest, myId, members)
   const older = useOlderPages(conv, messages)
-  const { scrollTo, highlight } = useJumpTarget(convId, conv, messages, byId, older)
+  const jump = useJumpTarget(convId, conv, messages, byId, older)
+  const { highlight } = jump
+  const [showJump, setShowJump] = useState(false)
+  const toNew = useNewMessagesScroll(rows, convId, showJump)
+  // whichever was asked for last
+  const scrollTo = toNew && (!jump.scrollTo || toNew.nonce > jump.scrollTo.nonce) ? toNew : jump.scrollTo
   useRoomSnapshot(myId, convId, messages.length > 0, known && !older.hasOlder, rows)
 
   const [mode, setMode] = useState<Mode>({ kind: 'new' })
@@ -80,7 +88,6 @@ export default function Room({ convId }: { convId: string }) {
   }, [forwarded])
   const [details, setDetails] = useState(false)
   const [sentTick, setSentTick] = useState(0)
-  const [showJump, setShowJump] = useState(false)
   const [viewing, setViewing] = useState<{ items: MediaRef[]; start: number } | null>(null)
   /** whose profile is open, from a tap on their picture */
   const [profile, setProfile] = useState<Profile | null>(null)
@@ -128,6 +135,12 @@ export default function Room({ convId }: { convId: string }) {
   if (lost && conv.settled.value && messages.length === 0 && !older.hasOlder) return <Unavailable />
 
   const renderRow = (r: Row) => {
+    if (r.kind === 'unread')
+      return (
+        <div class="new-sep" role="separator">
+          <span>{t('room.newMessages')}</span>
+        </div>
+      )
     if (r.kind === 'day')
       return (
         <div class="day-sep">
@@ -222,10 +235,7 @@ export default function Room({ convId }: { convId: string }) {
           scrollTo={scrollTo}
           recheck={older.loaded}
           canAnchor={(r) => r.kind === 'msg'}
-          onAtBottom={(b) => {
-            onBottom(b)
-            setShowJump(!b)
-          }}
+          onAtBottom={(b) => setShowJump(!b)}
         />
       )}
       {showJump && messages.length > 0 && (
@@ -311,6 +321,24 @@ export default function Room({ convId }: { convId: string }) {
       )}
     </section>
   )
+}
+
+/**
+ * Opens the list at the "new messages" line, once, when it first shows (with the messages the server
+ * brings on opening, it can come a moment after the room): unless a search result is being opened, or
+ * the reader has scrolled up by then.
+ */
+function useNewMessagesScroll(rows: Row[], convId: string, scrolledUp: boolean) {
+  const [to, setTo] = useState<{ key: string; nonce: number; top: boolean } | null>(null)
+  const done = useRef(false)
+  const shown = rows.some((r) => r.key === UNREAD_KEY)
+  useEffect(() => {
+    if (done.current || !shown) return
+    done.current = true
+    if (scrolledUp || jumpTarget.peek()?.conv === convId) return
+    setTo({ key: UNREAD_KEY, nonce: Date.now(), top: true })
+  }, [shown])
+  return to
 }
 
 function Unavailable() {

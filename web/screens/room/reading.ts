@@ -7,21 +7,20 @@ import { personName } from '../../app/names.ts'
 
 const visible = (): boolean => document.visibilityState === 'visible'
 
-/** Marks what is on screen read; the returned function is told whenever the list reaches or leaves the bottom. */
-export function useMarkRead(conv: Conversation, newest: MessageView | undefined): (atBottom: boolean) => void {
-  const atBottom = useRef(true)
+/**
+ * Marks the chat read while it is open and the page visible, as KakaoTalk does: all of it as it opens (the
+ * list may open at the "new messages" line, with more below) and whatever arrives while it stays open,
+ * wherever the list is scrolled. The server does not push a message to a device viewing its chat either.
+ */
+export function useMarkRead(conv: Conversation, newest: MessageView | undefined): void {
   useEffect(() => {
     const read = () => {
-      if (atBottom.current && visible()) conv.markRead()
+      if (visible()) conv.markRead()
     }
     read()
     document.addEventListener('visibilitychange', read)
     return () => document.removeEventListener('visibilitychange', read)
   }, [conv, newest?.id])
-  return (b) => {
-    atBottom.current = b
-    if (b && visible()) conv.markRead()
-  }
 }
 
 /** The text for a polite live region: the newest message when someone else wrote it after the room opened. */

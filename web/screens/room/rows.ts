@@ -8,6 +8,10 @@ export type Row =
   | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
   /** a photo or file in the outbox, after the chat's messages */
   | { kind: 'out'; key: string; v: OutgoingView }
+  /** "new messages": before the first message of someone else's that was new as the room opened */
+  | { kind: 'unread'; key: typeof UNREAD_KEY }
+
+export const UNREAD_KEY = 'unread'
 
 const minute = (ts: number) => Math.floor(ts / 60_000)
 const dayKey = (ts: number) => {
@@ -38,4 +42,18 @@ export function toRows(messages: readonly MessageView[]): Row[] {
 /** The outbox's files of this chat that are not in it yet, as rows after its messages. */
 export function outRows(outgoing: readonly OutgoingView[], convId: string, inChat: ReadonlyMap<string, unknown>): Row[] {
   return outgoing.filter((v) => v.conv === convId && !inChat.has(v.msgId)).map((v) => ({ kind: 'out', key: 'o' + v.msgId, v }))
+}
+
+/** The rows with the "new messages" line before the message at `key`'s row (and its day's date, if it opens a day). */
+export function withUnreadLine(rows: Row[], key: string | null): Row[] {
+  const i = key === null ? -1 : rows.findIndex((r) => r.key === key)
+  if (i < 0) return rows
+  const at = i > 0 && rows[i - 1].kind === 'day' ? i - 1 : i
+  const out = [...rows.slice(0, at), { kind: 'unread', key: UNREAD_KEY } as Row, ...rows.slice(at)]
+  // the line cuts a sender's run in two: the name and picture again below it, the time above it
+  const next = out[i + 1]
+  if (next.kind === 'msg' && !next.first) out[i + 1] = { ...next, first: true }
+  const prev = out[at - 1]
+  if (prev?.kind === 'msg' && !prev.last) out[at - 1] = { ...prev, last: true }
+  return out
 }

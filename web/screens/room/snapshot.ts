@@ -14,6 +14,8 @@ function capture(): string | null {
   // the outbox's files are drawn from the outbox, with their progress as it is then
   const gone = '.vlist > [aria-hidden="true"], dialog, [role="dialog"], [role="alert"], .msg--out'
   for (const el of copy.querySelectorAll(gone)) el.remove()
+  // what was new as the room opened is not new at the next start
+  for (const el of copy.querySelectorAll('.new-sep')) el.closest('.vlist__row')?.remove()
   for (const el of copy.querySelectorAll('[style]')) {
     el.setAttribute('data-boot-style', el.getAttribute('style') ?? '')
     el.removeAttribute('style')
