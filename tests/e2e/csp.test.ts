@@ -89,7 +89,7 @@ test('the app works under its Content-Security-Policy, and injected script does 
   // the other screens: search, settings, friends, a new group
   await a.page.getByRole('button', { name: 'Back' }).click()
   await tab(a.page, 'Search').click()
-  await a.page.getByLabel('Search messages').fill('Received')
+  await a.page.getByLabel('Search friends, chats and messages').fill('Received')
   await a.page.locator('.msg__text, mark', { hasText: 'Received' }).first().waitFor()
   await tab(a.page, 'Settings').click()
   await a.page.getByRole('button', { name: 'Sign out of this device' }).waitFor()

@@ -112,7 +112,11 @@ test('someone who left a group keeps their name and avatar letter on their messa
   // and search names the author of the hit as well
   await a.page.getByRole('button', { name: 'Back' }).click()
   await tab(a.page, 'Search').click()
-  await a.page.getByRole('searchbox', { name: 'Search messages' }).or(a.page.getByLabel('Search messages')).first().fill('here')
+  await a.page
+    .getByRole('searchbox', { name: 'Search friends, chats and messages' })
+    .or(a.page.getByLabel('Search friends, chats and messages'))
+    .first()
+    .fill('here')
   const hit = a.page.locator('.search__hit', { hasText: 'Cho was here' })
   await hit.locator('.search__author', { hasText: /Cho/ }).waitFor()
   await expect(a.page.locator('.search__author', { hasText: 'Someone' }).count()).resolves.toBe(0)

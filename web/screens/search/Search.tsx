@@ -1,7 +1,7 @@
-// Search: every message stored on this device (works offline), results grouped by chat with the
-// hit marked; a hit opens its chat at that message.
+// Search: friends and chats by name, then every message stored on this device (all of it works offline),
+// messages grouped by chat with the hit marked; a hit opens its chat at that message.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { chatInfo, chatList, me, type ChatListItem } from '../../models/index.ts'
+import { chatInfo, chatList, friends, me, type ChatListItem } from '../../models/index.ts'
 import { localSearch } from '../../models/search.ts'
 import { go, route } from '../../app/router.ts'
 import { t } from '../../i18n/index.ts'
@@ -10,7 +10,10 @@ import { formatChatTime } from '../../i18n/format.ts'
 import { personName } from '../../app/names.ts'
 import { highlight, type SearchResult, type SearchRow } from '../../search/query.ts'
 import { jumpTarget } from '../../search/jump.ts'
-import { chatTitle } from '../chats/Chats.tsx'
+import { ChatAvatar, chatTitle } from '../chats/Chats.tsx'
+import { byName } from '../../search/names.ts'
+import { ProfileSheet } from '../profile/ProfileSheet.tsx'
+import type { Profile } from '../../../protocol/api.ts'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import { Avatar } from '../../components/Avatar.tsx'
 import './search.css'
@@ -73,6 +76,8 @@ export default function Search() {
   }
 
   const result = state.kind === 'done' ? state.result : state.kind === 'searching' ? state.last : null
+  const named = useNames(query, locale)
+  const nothing = state.kind === 'done' && state.result.total === 0 && named.people.length + named.chats.length === 0
   return (
     <section class="screen search" aria-labelledby="search-title">
       <header class="topbar">
@@ -105,12 +110,14 @@ export default function Search() {
         )}
       </form>
       <div class="screen__scroll search__results" aria-busy={state.kind === 'searching'}>
+        <Names people={named.people} chats={named.chats} />
         <p class="search__status" role="status" aria-live="polite">
           {state.kind === 'idle' && t('search.hint')}
           {state.kind === 'unavailable' && t('search.unavailable')}
           {state.kind === 'failed' && t('search.failed')}
           {state.kind === 'searching' && !result && t('search.searching')}
-          {state.kind === 'done' && state.result.total === 0 && t('search.noResults', { query: state.query })}
+          {nothing && t('search.nothing', { query: state.query })}
+          {state.kind === 'done' && state.result.total === 0 && !nothing && t('search.noResults', { query: state.query })}
           {result && result.total > 0 && t('search.results', { count: result.total })}
         </p>
         {result && result.total > 0 && <Results result={result} locale={locale} />}
@@ -119,6 +126,75 @@ export default function Search() {
         )}
       </div>
     </section>
+  )
+}
+
+/** Friends whose name or ID, and chats whose name, hold the query (a 1:1 chat only when its person is not listed above it). */
+function useNames(query: string, locale: string): { people: Profile[]; chats: ChatListItem[] } {
+  const list = friends.value?.friends
+  const all = chatList.value
+  return useMemo(() => {
+    if (!query.trim()) return { people: [], chats: [] }
+    const people = byName(list ?? [], (p) => [p.name, p.handle], query, locale)
+    const shown = new Set(people.map((p) => p.id))
+    const chats = byName(
+      all.filter((c) => !(c.kind === 'direct' && c.peer && shown.has(c.peer))),
+      (c) => [chatTitle(c)],
+      query,
+      locale,
+    )
+    return { people, chats }
+  }, [query, locale, list, all])
+}
+
+function Names({ people, chats }: { people: Profile[]; chats: ChatListItem[] }) {
+  const [open, setOpen] = useState<Profile | null>(null)
+  return (
+    <>
+      {people.length > 0 && (
+        <section class="search__names" aria-labelledby="search-friends">
+          <h2 class="search__section" id="search-friends">
+            {t('search.friends')}
+          </h2>
+          <ul class="search__list">
+            {people.map((p) => (
+              <li key={p.id}>
+                <button type="button" class="row row--button search__name" onClick={() => setOpen(p)}>
+                  <Avatar id={p.id} name={personName(p)} size={40} photo={p.photo} />
+                  <span class="row__body">
+                    <UserText class="row__title" text={personName(p)} />
+                    <span class="row__sub">@{p.handle}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {chats.length > 0 && (
+        <section class="search__names" aria-labelledby="search-chats">
+          <h2 class="search__section" id="search-chats">
+            {t('search.chats')}
+          </h2>
+          <ul class="search__list">
+            {chats.map((c) => {
+              const title = chatTitle(c)
+              return (
+                <li key={c.id}>
+                  <a class="row search__name" href={`#/chat/${c.id}`}>
+                    <ChatAvatar c={c} title={title} size={40} />
+                    <span class="row__body">
+                      <UserText class="row__title" text={title} />
+                    </span>
+                  </a>
+                </li>
+              )
+            })}
+          </ul>
+        </section>
+      )}
+      {open && <ProfileSheet person={open} onClose={() => setOpen(null)} />}
+    </>
   )
 }
 
