@@ -11,6 +11,7 @@ import { openPages, type Page } from './conversation-pages.ts'
 import { chatList } from './inbox.ts'
 import { messageViews, unreadCounter, type MessageView } from './message-views.ts'
 import { watchTyping } from './typing.ts'
+import { deletedHere, hereKey } from './deleted-here.ts'
 import { sayViewing } from './viewing.ts'
 
 export type { MessageView } from './message-views.ts'
@@ -88,6 +89,8 @@ export function openConversation(convId: string): Conversation {
   let opening = true
   /** the head's stored copy is in */
   let headIn = false
+  /** the newest message, also when it is deleted on this device: what reading the chat reads up to */
+  let lastRead: MessageView | undefined
   const authors = signal<ReadonlyMap<string, string>>(new Map())
   const views = new Map<string, MessageView>()
   let closed = false
@@ -105,7 +108,11 @@ export function openConversation(convId: string): Conversation {
       views,
     )
     const h = hidden.peek()
-    const shown = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
+    const unblocked = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
+    // reading reaches the newest message, shown or deleted on this device
+    lastRead = unblocked[unblocked.length - 1]
+    const gone = deletedHere.peek()
+    const shown = gone.size ? unblocked.filter((m) => m.system || !gone.has(hereKey(convId, m.page, m.id))) : unblocked
     if (headIn && readAtOpen === null) readAtOpen = reads.get(userId) ?? 0
     if (newFrom.peek() === undefined && readAtOpen !== null && newestLoaded) {
       // (nothing before the page I joined on was ever mine to read)
@@ -130,6 +137,7 @@ export function openConversation(convId: string): Conversation {
   const typing = watchTyping(head, userId)
   const stopViewing = sayViewing(head)
   const stopHidden = hidden.subscribe(schedule)
+  const stopDeleted = deletedHere.subscribe(schedule)
   const typingShown = computed(() => {
     const h = hidden.value
     const blocked = h?.ranges.some(([, end]) => end === null) ? h.author : null
@@ -201,7 +209,7 @@ export function openConversation(convId: string): Conversation {
   }
 
   function markRead(): void {
-    const last = messages.peek()[messages.peek().length - 1]
+    const last = lastRead
     if (!last || !userId) return
     if (readAtOpen === null) {
       readWanted = true
@@ -251,6 +259,7 @@ export function openConversation(convId: string): Conversation {
       if (closed) return
       closed = true
       stopHidden()
+      stopDeleted()
       typing.close()
       stopViewing()
       meta.unobserve(onMeta)

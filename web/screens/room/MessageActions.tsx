@@ -1,5 +1,5 @@
-// What can be done with one message: react, reply, copy, forward, and for my own edit or retract
-// (asked first: it cannot be undone).
+// What can be done with one message: react, reply, copy, forward, delete it on this device, and for my
+// own edit or retract (the deletions asked first: neither can be undone).
 import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
@@ -18,6 +18,8 @@ interface Props {
   author: string
   onMode: (mode: Mode) => void
   onRetract: () => void
+  /** deletes it on this device only */
+  onDeleteHere: () => void
   onReact: (reaction: Reaction | null) => void
   onForward: () => void
   onClose: () => void
@@ -53,7 +55,7 @@ async function shareOut(m: MessageView): Promise<void> {
   }
 }
 
-export function MessageActions({ m, mine, author, onMode, onRetract, onReact, onForward, onClose }: Props) {
+export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHere, onReact, onForward, onClose }: Props) {
   // every action closes the sheet
   const then = (fn: () => void) => () => {
     fn()
@@ -66,14 +68,16 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
   const forward = then(onForward)
   const share = then(() => void shareOut(m))
   const edit = then(() => onMode({ kind: 'edit', id: m.id, page: m.page, text: m.body }))
-  const [confirming, setConfirming] = useState(false)
+  const [confirming, setConfirming] = useState<'retract' | 'here' | null>(null)
   if (confirming) {
+    const [action, question, done] =
+      confirming === 'retract'
+        ? [t('room.retract'), t('room.retractConfirm'), onRetract]
+        : [t('room.deleteHere'), t('room.deleteHereConfirm'), onDeleteHere]
     return (
-      <Sheet title={t('room.retract')} onClose={onClose}>
-        <p class="sheet__quote">
-          <UserText text={text} />
-        </p>
-        <Confirm text={t('room.retractConfirm')} action={t('room.retract')} onConfirm={then(onRetract)} onCancel={onClose} />
+      <Sheet title={action} onClose={onClose}>
+        <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={text} />}</p>
+        <Confirm text={question} action={action} onConfirm={then(done)} onCancel={onClose} />
       </Sheet>
     )
   }
@@ -107,8 +111,11 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onReact, on
             {t('room.edit')}
           </button>
         )}
+        <button class="btn btn--block btn--danger" onClick={() => setConfirming('here')}>
+          {t('room.deleteHere')}
+        </button>
         {mine && !m.retracted && (
-          <button class="btn btn--block btn--danger" onClick={() => setConfirming(true)}>
+          <button class="btn btn--block btn--danger" onClick={() => setConfirming('retract')}>
             {t('room.retract')}
           </button>
         )}

@@ -27,6 +27,7 @@ import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
 import { GalleryGrid, MediaViewer, OutgoingContent } from './media-lazy.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
 import { chatMedia, type GalleryItem } from '../../models/gallery.ts'
+import { deletedHere, deleteHere, hereKey } from '../../models/deleted-here.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
@@ -99,7 +100,8 @@ export default function Room({ convId }: { convId: string }) {
     for (const m of messages)
       if (!m.retracted && (m.media?.kind === 'photo' || m.media?.kind === 'video'))
         shown.push({ msgId: m.id, from: m.from, ts: m.ts, media: m.media, page: m.page, index: m.index })
-    return (await chatMedia(convId, shown)).map((g) => g.media)
+    const gone = deletedHere.peek()
+    return (await chatMedia(convId, shown)).filter((g) => !gone.has(hereKey(convId, g.page, g.msgId))).map((g) => g.media)
   }
   /** full screen among the chat's photos and videos, oldest first */
   async function view(media: MediaRef) {
@@ -300,6 +302,7 @@ export default function Room({ convId }: { convId: string }) {
           author={nameOf(actions.from)}
           onMode={setMode}
           onRetract={() => conv.retract(actions)}
+          onDeleteHere={() => deleteHere(convId, actions.page, actions.id)}
           onReact={(r) => conv.react(actions, r)}
           onForward={() => setForwarding(actions)}
           onClose={() => setActions(null)}

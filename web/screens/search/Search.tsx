@@ -12,6 +12,7 @@ import { highlight, type SearchResult, type SearchRow } from '../../search/query
 import { jumpTarget } from '../../search/jump.ts'
 import { ChatAvatar, chatTitle } from '../chats/Chats.tsx'
 import { byName } from '../../search/names.ts'
+import { deletedHere, hereKey } from '../../models/deleted-here.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
 import type { Profile } from '../../../protocol/api.ts'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
@@ -54,7 +55,7 @@ export default function Search() {
     const timer = setTimeout(() => {
       stop = search(q, locale, {
         next: (result) => {
-          if (seq.current === mine) setState({ kind: 'done', result, query: q })
+          if (seq.current === mine) setState({ kind: 'done', result: withoutDeletedHere(result, deletedHere.peek()), query: q })
         },
         error: (e) => {
           console.warn('sori: search', e)
@@ -127,6 +128,20 @@ export default function Search() {
       </div>
     </section>
   )
+}
+
+/** The result less the messages deleted on this device. */
+function withoutDeletedHere(r: SearchResult, gone: ReadonlySet<string>): SearchResult {
+  if (gone.size === 0) return r
+  let removed = 0
+  const groups = r.groups
+    .map((g) => {
+      const hits = g.hits.filter((h) => !gone.has(hereKey(h.conv, h.page, h.id)))
+      removed += g.hits.length - hits.length
+      return { ...g, hits }
+    })
+    .filter((g) => g.hits.length > 0)
+  return { ...r, groups, total: r.total - removed }
 }
 
 /** Friends whose name or ID, and chats whose name, hold the query (a 1:1 chat only when its person is not listed above it). */
