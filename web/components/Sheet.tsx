@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { t } from '../app/t.ts'
 import { IconClose } from './icons.tsx'
+import { useBackCloses } from '../app/back-closes.ts'
 
 export function Sheet({
   title,
@@ -16,6 +17,7 @@ export function Sheet({
   children: ComponentChildren
 }) {
   const ref = useRef<HTMLDialogElement>(null)
+  useBackCloses(onClose)
   useEffect(() => {
     const d = ref.current
     if (d && !d.open) d.showModal()

@@ -9,6 +9,7 @@ import { blobUrl, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClock, IconClose } from '../../components/icons.tsx'
+import { useBackCloses } from '../../app/back-closes.ts'
 import { connection } from '../../models/index.ts'
 import { mediaLabel } from './quoted.ts'
 
@@ -236,6 +237,7 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
   const photo = useBlobUrl(item?.kind === 'photo' ? item.id : null)
   const video = usePlayable(item?.kind === 'video' ? item.id : null)
   const src = item?.kind === 'video' ? video.src : photo
+  useBackCloses(onClose)
   useEffect(() => {
     const d = ref.current
     if (d && !d.open) d.showModal()

@@ -1,0 +1,62 @@
+// The phone's Back closes the sheet on top, as a native app's does, instead of leaving the screen under it;
+// a sheet closed in the app leaves nothing behind in the history, so the next Back leaves the screen.
+import { expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import type { Chat } from '../../protocol/api.ts'
+import { pageDoc } from '../../protocol/docs.ts'
+import { api, signUp } from '../fixtures/server.ts'
+import { connect, send } from '../fixtures/sync-client.ts'
+import { appHarness, message, phone, signInInUi } from './helpers.ts'
+
+const app = appHarness()
+
+const inChat = (page: Page, id: string) => expect.poll(() => new URL(page.url()).hash).toBe(`#/chat/${id}`)
+
+test('Back closes the open sheet (or the one it led to), then leaves the chat; a sheet closed by its button takes no Back', async () => {
+  const ann = await signUp(app.server, 'ann.back', 'Ann')
+  const bo = await signUp(app.server, 'bo.back', 'Bo')
+  await api(app.server, ann.token, 'POST', '/api/friends', { userId: bo.user.id })
+  const chat = (await api<Chat>(app.server, bo.token, 'POST', '/api/chats/direct', { userId: ann.user.id })).body
+  const boPage = await connect(app.server, bo.token, pageDoc(chat.id, 0))
+  send(boPage, bo.user.id, 'Back button check')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'ann.back')
+  await page.locator('.chat-row', { hasText: 'Bo' }).click()
+  await message(page, 'Back button check').waitFor()
+  const sheet = page.getByRole('dialog')
+
+  // a message's actions, then Back: the sheet closes, the chat stays
+  await page.locator('.msg__bubble', { hasText: 'Back button check' }).click()
+  await sheet.getByRole('button', { name: 'Reply' }).waitFor()
+  await page.goBack()
+  await sheet.waitFor({ state: 'detached' })
+  await inChat(page, chat.id)
+  await message(page, 'Back button check').waitFor()
+
+  // the chat's details, the same way
+  await page.getByRole('button', { name: 'Chat details' }).click()
+  await sheet.getByText('Bo').first().waitFor()
+  await page.goBack()
+  await sheet.waitFor({ state: 'detached' })
+  await inChat(page, chat.id)
+
+  // a sheet that leads to another (Forward): one Back closes the one shown
+  await page.locator('.msg__bubble', { hasText: 'Back button check' }).click()
+  await sheet.getByRole('button', { name: 'Forward' }).click()
+  await sheet.getByRole('heading', { name: 'Forward to' }).waitFor()
+  await page.goBack()
+  await sheet.waitFor({ state: 'detached' })
+  await inChat(page, chat.id)
+
+  // closed by its own button: the next Back leaves the chat at once
+  await page.locator('.msg__bubble', { hasText: 'Back button check' }).click()
+  await sheet.getByRole('button', { name: 'Close' }).click()
+  await sheet.waitFor({ state: 'detached' })
+  await page.goBack()
+  await page.getByRole('heading', { name: 'Chats' }).waitFor()
+  expect(await page.getByRole('dialog').count()).toBe(0)
+
+  boPage.destroy()
+  await context.close()
+})

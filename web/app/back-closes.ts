@@ -1,0 +1,64 @@
+// The phone's Back button (and the browser's) closes the sheet or viewer on top instead of leaving the
+// screen under it, as a native app's does. Each one open adds a history entry of the same address
+// (`{ sori: 'layer', depth }`, no hashchange, so the router does not notice); Back takes the entry away,
+// and the popstate closes every layer above what is left. A layer closed in the app takes its own entry
+// back out, so that history keeps one entry per screen; a layer that replaces it at once (a sheet that
+// leads to another) takes the entry over instead.
+import { useLayoutEffect, useRef } from 'preact/hooks'
+
+interface Layer {
+  depth: number
+  close: () => void
+}
+
+const open: Layer[] = []
+/** the depth of a layer just closed in the app, whose entry is still the current one */
+let closing: number | null = null
+
+const depthOf = (state: unknown): number =>
+  typeof state === 'object' && state !== null && (state as { sori?: unknown }).sori === 'layer'
+    ? Number((state as { depth?: unknown }).depth) || 0
+    : 0
+
+addEventListener('popstate', (e: PopStateEvent) => {
+  const depth = depthOf(e.state)
+  let closed = false
+  while (open.length > 0 && open[open.length - 1].depth > depth) {
+    open.pop()!.close()
+    closed = true
+  }
+  // an entry whose layer is gone (it went with a move to another screen): nothing to show there, step past it
+  if (!closed && depth > 0 && !open.some((l) => l.depth === depth)) history.back()
+})
+
+/** Takes the entry of a layer closed in the app out of the history, unless another layer took it over. */
+function settle(): void {
+  if (closing !== null && depthOf(history.state) === closing) history.back()
+  closing = null
+}
+
+/** Makes Back close this layer (a sheet, the media viewer) while it is mounted; `onClose` closes it. */
+export function useBackCloses(onClose: () => void): void {
+  const close = useRef(onClose)
+  close.current = onClose
+  // a layout effect: a layer that replaces another in one render registers before the microtask that
+  // would take the other's entry away
+  useLayoutEffect(() => {
+    const current = depthOf(history.state)
+    const reuse = closing !== null && closing === current
+    const depth = reuse ? current : Math.max(open[open.length - 1]?.depth ?? 0, current) + 1
+    const layer: Layer = { depth, close: () => close.current() }
+    open.push(layer)
+    if (reuse) closing = null
+    else history.pushState({ sori: 'layer', depth }, '')
+    return () => {
+      const i = open.indexOf(layer)
+      if (i < 0) return // Back closed it: its entry is gone already
+      open.splice(i, 1)
+      // the app moved to another screen meanwhile: the entry is not the current one, and stays
+      if (depthOf(history.state) !== depth) return
+      closing = depth
+      queueMicrotask(settle)
+    }
+  }, [])
+}
