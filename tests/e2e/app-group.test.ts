@@ -125,6 +125,8 @@ test('the owner removes a member, who loses the chat at once', async () => {
   // Eve's open room says so at once, and takes no more messages; what Dan says next does not reach her
   await e.page.getByText('You are no longer a member of this chat.').waitFor()
   await expect(e.page.getByRole('textbox', { name: 'Message' }).isDisabled()).resolves.toBe(true)
+  // nor does her header go on counting the group's members
+  expect(await e.page.locator('.topbar__count').count()).toBe(0)
   await sendInUi(d.page, 'Eve is out')
   const f = await phone(app.browser)
   await signInInUi(f.page, app.server.url, 'fay')

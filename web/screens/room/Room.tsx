@@ -207,7 +207,8 @@ export default function Room({ convId }: { convId: string }) {
         </button>
         <h1 class="topbar__title" id="room-title">
           <UserText class="topbar__text" text={title} />
-          {chat?.kind === 'group' && (
+          {/* (no count for a group I am no longer in: it is not mine to know) */}
+          {chat?.kind === 'group' && !lost && (
             <span class="topbar__count" aria-label={t('chats.members', { count: memberCount })}>
               {memberCount}
             </span>
