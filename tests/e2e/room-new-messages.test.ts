@@ -108,6 +108,14 @@ test('a chat opens at the first message new to me, under a "New messages" line, 
   await expect.poll(() => inView(page, 'Bo again 2')).toBe(true)
   expect(await page.getByRole('button', { name: 'Latest messages' }).count()).toBe(0)
 
+  // a new device of Ann's has no copy of where she read up to, but the server has: no line there either
+  const other = await phone(app.browser)
+  await signInInUi(other.page, app.server.url, 'ann.newline')
+  await openChat(other.page, chat.id)
+  await expect.poll(() => inView(other.page, 'Bo again 2')).toBe(true)
+  expect(await line(other.page).count()).toBe(0)
+  await other.context.close()
+
   boPage.destroy()
   await context.close()
 })

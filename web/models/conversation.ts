@@ -87,7 +87,7 @@ export function openConversation(convId: string): Conversation {
   let readWanted = false
   /** until the newest page has synced with the server once since the chat opened (or stopped waiting for it) */
   let opening = true
-  /** the head's stored copy is in */
+  /** where I had read up to is known: in the head's stored copy, or else in the server's */
   let headIn = false
   /** the newest message, also when it is deleted on this device: what reading the chat reads up to */
   let lastRead: MessageView | undefined
@@ -157,10 +157,14 @@ export function openConversation(convId: string): Conversation {
   }
   meta.observe(onMeta)
   reads.observe(schedule)
-  const ready = head.loaded.then(() => {
-    headIn = true
-    onMeta()
-  })
+  const ready = head.loaded.then(onMeta)
+  // a head this device never stored (a new device) does not know where I had read up to: the server's does
+  void head.loaded
+    .then(() => reads.has(userId) || whenSynced(head, OPENING_SYNC_MS))
+    .then(() => {
+      headIn = true
+      schedule()
+    })
 
   async function loadOlder(): Promise<void> {
     await ready
