@@ -18,6 +18,7 @@ test('a message deleted on this device is gone from its room and search here, an
   const chat = (await api<Chat>(app.server, bo.token, 'POST', '/api/chats/direct', { userId: ann.user.id })).body
   const boPage = await connect(app.server, bo.token, pageDoc(chat.id, 0))
   send(boPage, bo.user.id, 'Spoiler: the butler did it')
+  send(boPage, bo.user.id, 'Popcorn?')
   send(boPage, bo.user.id, 'See you at the cinema')
 
   const { context, page } = await phone(app.browser)
@@ -53,13 +54,27 @@ test('a message deleted on this device is gone from its room and search here, an
       .some((m) => m.body === 'Spoiler: the butler did it'),
   ).toBe(true)
   const fresh = await connect(app.server, ann.token, pageDoc(chat.id, 0))
-  await until(() => fresh.doc.getArray<ChatMessage>(ROOTS.page.msgs).length === 2, "Ann's copy from the server")
+  await until(() => fresh.doc.getArray<ChatMessage>(ROOTS.page.msgs).length === 3, "Ann's copy from the server")
   expect(fresh.doc.getMap(ROOTS.page.edits).size).toBe(0)
   fresh.destroy()
   const other = await phone(app.browser)
   await signInInUi(other.page, app.server.url, 'ann.here')
   await other.page.locator('.chat-row', { hasText: 'Bo' }).click()
   await message(other.page, 'the butler did it').waitFor()
+
+  // the chat's latest message deleted here: the chat list shows the one before it, which this device still has
+  await page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
+  await page.locator('.msg__bubble', { hasText: 'See you at the cinema' }).click()
+  await sheet.getByRole('button', { name: 'Delete on this device' }).click()
+  await sheet.getByRole('button', { name: 'Delete on this device' }).click()
+  await expect.poll(() => message(page, 'See you at the cinema').count()).toBe(0)
+  await page.evaluate(() => (location.hash = '#/chats'))
+  const row = page.locator('.chat-row', { hasText: 'Bo' })
+  await row.locator('.row__sub', { hasText: 'Popcorn?' }).waitFor()
+  expect(await row.textContent()).not.toContain('See you at the cinema')
+  // and the other device, which deleted nothing, the latest
+  await other.page.evaluate(() => (location.hash = '#/chats'))
+  await other.page.locator('.chat-row', { hasText: 'Bo' }).locator('.row__sub', { hasText: 'See you at the cinema' }).waitFor()
   await other.context.close()
 
   boPage.destroy()

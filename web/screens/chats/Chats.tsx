@@ -22,6 +22,7 @@ import { Avatar } from '../../components/Avatar.tsx'
 import { IconBack, IconClock, IconMore, IconMuted, IconPin, IconPlus } from '../../components/icons.tsx'
 import { isolate } from '../../components/UserText.tsx'
 import { latestLine } from '../../components/latest-line.ts'
+import { withLocalLatest } from '../../models/local-latest.ts'
 import type { ChannelActions as ChannelActionsSheet, ChatActions as ChatActionsSheet } from './ChatActions.tsx'
 import { UnreadBadge } from '../../components/UnreadBadge.tsx'
 import { RowMark } from '../../components/RowMarks.tsx'
@@ -203,7 +204,8 @@ export function Chats() {
               const id = r.channel.id
               return <ChannelRow key={`ch:${id}`} c={r.channel} onActions={() => setActingChannel(id)} />
             }
-            const c = r.chat
+            // (its latest message as this device has it, where the server's cannot be right)
+            const c = withLocalLatest(r.chat)
             const title = chatTitle(c)
             const muted = mutedNow(c.id)
             const said = latestLine(c)
