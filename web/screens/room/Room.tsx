@@ -285,7 +285,8 @@ export default function Room({ convId }: { convId: string }) {
           setSentTick((n) => n + 1)
         }}
       />
-      {gallery && !viewing && (
+      {/* kept under the viewer it opened: closing the viewer (or Back) goes back to it */}
+      {gallery && (
         <Sheet title={t('media.gallery')} onClose={() => setGallery(null)}>
           <GalleryGrid
             items={gallery}
