@@ -39,8 +39,8 @@ test('search finds friends by name or ID and chats by name, above the messages',
   await box.fill('muller')
   await friendsFound.getByRole('button', { name: /Jonas Müller/ }).waitFor()
   expect(await chatsFound.count()).toBe(0)
-  // by ID, and in Hangul
-  await box.fill('jonas.sea')
+  // by ID (typed as it is shown, with its @), and in Hangul
+  await box.fill('@jonas.sea')
   await friendsFound.getByRole('button', { name: /Jonas Müller/ }).waitFor()
   await box.fill('민지')
   await friendsFound.getByRole('button', { name: /김민지/ }).waitFor()

@@ -10,7 +10,8 @@ export const MAX_NAME_HITS = 20
  * accents), in their order, at most MAX_NAME_HITS.
  */
 export function byName<T>(items: readonly T[], names: (x: T) => readonly string[], query: string, lang: string): T[] {
-  const q = fold(query.trim(), lang)
+  // an ID is shown as @handle, and may be typed so
+  const q = fold(query.trim().replace(/^@/, ''), lang)
   if (!q) return []
   const out: T[] = []
   for (const x of items) {
