@@ -6,6 +6,7 @@ import { me } from '../account/session.ts'
 import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { openDoc, whenSynced } from '../sync/docs.ts'
+import { connection } from '../sync/connection.ts'
 import { readUpTo } from './append.ts'
 import { openPages, type Page } from './conversation-pages.ts'
 import { chatList } from './inbox.ts'
@@ -49,6 +50,8 @@ export interface Conversation {
 
 /** a newest page shorter than this (it just rolled over) is topped up with the page before, at open */
 const SHORT_PAGE = 50
+/** how long a chat opened on a device that never stored its head waits for the server's copy of where I read up to */
+const READS_WAIT_MS = 3_000
 /** what the server brings of the newest page within this after opening is new "as the chat opened" */
 const OPENING_SYNC_MS = 30_000
 
@@ -160,7 +163,7 @@ export function openConversation(convId: string): Conversation {
   const ready = head.loaded.then(onMeta)
   // a head this device never stored (a new device) does not know where I had read up to: the server's does
   void head.loaded
-    .then(() => reads.has(userId) || whenSynced(head, OPENING_SYNC_MS))
+    .then(() => reads.has(userId) || connection.peek() === 'offline' || whenSynced(head, READS_WAIT_MS))
     .then(() => {
       headIn = true
       schedule()
