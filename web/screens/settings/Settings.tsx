@@ -135,8 +135,6 @@ export default function Settings() {
           </a>
         </section>
 
-        <Account />
-
         <section class="card" aria-labelledby="account-title">
           <h2 class="card__title" id="account-title">
             {t('settings.account')}
@@ -151,6 +149,9 @@ export default function Settings() {
             </button>
           </div>
         </section>
+
+        {/* the password, and deleting the account for good: last, below signing out */}
+        <Account />
       </div>
       {asking && (
         <ConfirmSheet
