@@ -100,6 +100,8 @@ test('removing a friend asks first, and they are gone after a reload', async () 
   await sheet(page).getByRole('button', { name: '1:1 chat' }).waitFor()
   await page.keyboard.press('Escape')
   await sheet(page).waitFor({ state: 'detached' })
+  // the closed sheet's history entry is gone (a reload during that step back would be cut short)
+  await page.waitForFunction(() => !(history.state as { sori?: string } | null)?.sori)
   await page.reload()
   await friendRow(page, 'Dee').waitFor()
 

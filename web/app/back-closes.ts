@@ -14,13 +14,27 @@ interface Layer {
 const open: Layer[] = []
 /** the depth of a layer just closed in the app, whose entry is still the current one */
 let closing: number | null = null
+/** our own step back (settle) is under way; `moved`: the app went to another screen, or opened a layer, meanwhile */
+let stepping: { moved: boolean } | null = null
 
 const depthOf = (state: unknown): number =>
   typeof state === 'object' && state !== null && (state as { sori?: unknown }).sori === 'layer'
     ? Number((state as { depth?: unknown }).depth) || 0
     : 0
 
+// the app moved on (a link, `location.hash = …`) before our step back was taken: that step lands on the closed
+// layer's entry, behind the new screen, and is undone (the new screen comes back)
+addEventListener('hashchange', () => {
+  if (stepping) stepping.moved = true
+})
+
 addEventListener('popstate', (e: PopStateEvent) => {
+  const step = stepping
+  stepping = null
+  if (step?.moved) {
+    history.forward()
+    return
+  }
   const depth = depthOf(e.state)
   let closed = false
   while (open.length > 0 && open[open.length - 1].depth > depth) {
@@ -33,7 +47,10 @@ addEventListener('popstate', (e: PopStateEvent) => {
 
 /** Takes the entry of a layer closed in the app out of the history, unless another layer took it over. */
 function settle(): void {
-  if (closing !== null && depthOf(history.state) === closing) history.back()
+  if (closing !== null && depthOf(history.state) === closing) {
+    stepping = { moved: false }
+    history.back()
+  }
   closing = null
 }
 
@@ -50,7 +67,11 @@ export function useBackCloses(onClose: () => void): void {
     const layer: Layer = { depth, close: () => close.current() }
     open.push(layer)
     if (reuse) closing = null
-    else history.pushState({ sori: 'layer', depth }, '')
+    else {
+      // (a step back under way would land below this layer's entry and close it: it is undone too)
+      if (stepping) stepping.moved = true
+      history.pushState({ sori: 'layer', depth }, '')
+    }
     return () => {
       const i = open.indexOf(layer)
       if (i < 0) return // Back closed it: its entry is gone already
