@@ -67,5 +67,8 @@ describe('formatBytes', () => {
     expect(formatBytes(15, 'fr').replace(/\s/g, ' ')).toBe('15 octets')
     expect(formatBytes(1_500_000, 'en')).toBe('1.5 MB')
     expect(formatBytes(2_000_000_000, 'de').replace(/\s/g, ' ')).toBe('2 GB')
+    // ICU says "0 byte" in Traditional Chinese: the word is ours
+    expect(formatBytes(0, 'zh-Hant')).toBe('0 位元組')
+    expect(formatBytes(2_000, 'zh-Hant')).not.toContain('byte')
   })
 })

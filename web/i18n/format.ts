@@ -70,6 +70,8 @@ export function formatBytes(bytes: number, locale: string = lang.value): string 
     v /= 1000
     i++
   }
+  // ICU has no Traditional Chinese name for a byte (it says "15 byte"); Taiwan and Hong Kong write 位元組
+  if (i === 0 && /^zh-(Hant|TW|HK|MO)/i.test(locale)) return `${formatNumber(v, locale)} 位元組`
   return formatNumber(v, locale, {
     style: 'unit',
     unit: units[i],
