@@ -161,6 +161,12 @@ test('an archived chat moves to Archived and stays there when a message comes', 
   await page.getByRole('heading', { name: 'Archived' }).waitFor()
   await row(page, 'Gus').getByText('Still there?').waitFor()
   await expect(titles(page)).resolves.toEqual(['Gus'])
+  // the Chats tab leaves Archived for the list, as it leaves any screen; Archived is one tap away again
+  await tab(page, 'Chats').click()
+  await page.getByRole('heading', { name: 'Chats' }).waitFor()
+  await waitForOrder(page, ['Hal'])
+  await page.getByRole('button', { name: /^Archived/ }).click()
+  await page.getByRole('heading', { name: 'Archived' }).waitFor()
 
   await act(page, 'Gus', 'Move out of Archived')
   await page.getByText('No archived chats.').waitFor()

@@ -15,7 +15,7 @@ import {
   type ChatListItem,
 } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
-import { route } from '../../app/router.ts'
+import { back, go, route } from '../../app/router.ts'
 import { formatChatTime, formatList } from '../../i18n/format.ts'
 import { withLaterStrings } from '../../i18n/index.ts'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -147,7 +147,8 @@ export function ChatAvatar({ c, title, size }: { c: ChatListItem; title: string;
 }
 
 export function Chats() {
-  const [archivedView, setArchivedView] = useState(false)
+  // an address of its own (#/chats/archived): the Chats tab and Back leave it, as they leave any screen
+  const archivedView = route.value.name === 'chats' && route.value.arg === 'archived'
   const [acting, setActing] = useState<string | null>(null)
   const [actingChannel, setActingChannel] = useState<string | null>(null)
   const { main, archived } = listsOf(chatList.value)
@@ -168,7 +169,7 @@ export function Chats() {
     <section class="screen" aria-labelledby="chats-title">
       <header class="topbar">
         {archivedView && (
-          <button class="icon-btn" onClick={() => setArchivedView(false)} aria-label={t('app.back')}>
+          <button class="icon-btn" onClick={() => back()} aria-label={t('app.back')}>
             <IconBack />
           </button>
         )}
@@ -282,7 +283,7 @@ export function Chats() {
           })}
           {!archivedView && archived.length > 0 && (
             <li>
-              <button class="row row--button chat-archived" onClick={() => setArchivedView(true)}>
+              <button class="row row--button chat-archived" onClick={() => go('chats', 'archived')}>
                 <span class="row__title">{t('chats.archived')}</span>
                 <span class="row__count">{archived.length}</span>
                 {/* an archived chat stays there when a message comes: its count shows here, not nowhere */}
