@@ -273,6 +273,7 @@ export function PostComposer({
         userId={userId}
         open={previewing}
         onToggle={() => setPreviewing((on) => !on)}
+        couponToMake={coupon && !shownCoupon ? coupon.title : undefined}
       />
       <p class="form__error" role="alert">
         {error}

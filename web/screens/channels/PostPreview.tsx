@@ -4,6 +4,7 @@
 import type { ScheduledDraft } from '../../../protocol/scheduled.ts'
 import { t } from '../../app/t.ts'
 import { PostView } from './PostView.tsx'
+import { isolate } from '../../components/UserText.tsx'
 import { asSent, isVisual } from './postDraft.ts'
 
 export function PostPreview({
@@ -11,11 +12,14 @@ export function PostPreview({
   userId,
   open,
   onToggle,
+  couponToMake,
 }: {
   post: ScheduledDraft
   userId: string
   open: boolean
   onToggle: () => void
+  /** the title of a coupon the post carries that is made only as it is sent (its card asks the server for it) */
+  couponToMake?: string
 }) {
   return (
     <section class="post-preview" aria-labelledby="compose-preview">
@@ -28,6 +32,9 @@ export function PostPreview({
         </button>
       </div>
       {open && isVisual(post.kind) && !post.media && <p class="muted">{t('channels.previewNoMedia')}</p>}
+      {open && couponToMake !== undefined && (
+        <p class="muted">{t('channels.previewNoCoupon', { title: isolate(couponToMake) })}</p>
+      )}
       {open && <PostView post={asSent(post, userId)} />}
     </section>
   )
