@@ -19,7 +19,8 @@ export default function Settings() {
   const user = me.value
   const [name, setName] = useState(user?.name ?? '')
   const [status, setStatus] = useState(user?.status ?? '')
-  const [saved, setSaved] = useState('')
+  // whether to say "Saved", worded when shown (a change of language rewords it)
+  const [saved, setSaved] = useState(false)
   const [error, setError] = useState('')
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null)
   /** which sign-out waits for a yes: of every device, or of this one while messages wait to be sent */
@@ -32,10 +33,10 @@ export default function Settings() {
   async function save(e: Event) {
     e.preventDefault()
     setError('')
-    setSaved('')
+    setSaved(false)
     try {
       await updateMe({ name: name.trim() || user!.name, status: status.trim() })
-      setSaved(t('settings.saved'))
+      setSaved(true)
     } catch (err) {
       setError(errorText(err))
     }
@@ -92,7 +93,7 @@ export default function Settings() {
           </p>
           <div class="form__row">
             <span class="muted" role="status">
-              {saved}
+              {saved ? t('settings.saved') : ''}
             </span>
             <button class="btn btn--primary" type="submit">
               {t('settings.save')}
