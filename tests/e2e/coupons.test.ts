@@ -95,8 +95,14 @@ test('a coupon of one is posted, saved and shown by two people, redeemed once, t
     await a.page.getByRole('button', { name: 'Redeem', exact: true }).click()
     await a.page.locator('.redeem-result', { hasText: answer }).waitFor()
   }
+  // the hint offers scanning only where the screen has a Scan button (a browser that reads QR codes)
+  await a.page.getByLabel('Code', { exact: true }).waitFor()
+  const scanner = await a.page.getByRole('button', { name: 'Scan', exact: true }).count()
+  await a.page
+    .getByText(scanner ? 'Scan or paste the code the customer shows you.' : 'Paste or type the code the customer shows you.')
+    .waitFor()
   await check('not-a-code', 'This is not a valid code for a coupon of this channel.')
-  await check(benCode, 'Valid: Free coffee')
+  await check(benCode, 'Redeemed: Free coffee')
   await check(benCode, 'This coupon was already used.')
   await check(catCode, 'This coupon is sold out.')
 

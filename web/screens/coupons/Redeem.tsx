@@ -50,7 +50,8 @@ export default function Redeem({ channelId }: { channelId: string }) {
           void redeem(code)
         }}
       >
-        <p class="muted">{t('coupons.redeemHint')}</p>
+        {/* scanning is offered where the browser can read a QR code */}
+        <p class="muted">{canScan() ? t('coupons.redeemHint') : t('coupons.redeemHintNoScan')}</p>
         <label class="field">
           <span class="field__label">{t('coupons.code')}</span>
           <textarea
