@@ -114,7 +114,13 @@ test('a chat muted for an hour keeps its count, greyed with a muted mark, and le
   await row(page, 'Eli').getByRole('img', { name: 'Muted' }).waitFor()
   await expect(tab(page, 'Chats').locator('.badge').count()).resolves.toBe(0)
 
-  await act(page, 'Eli', 'Turn notifications back on')
+  // the sheet says until when
+  await page.getByRole('button', { name: 'Options for Eli' }).click()
+  await page
+    .getByRole('dialog')
+    .getByText(/^Muted until \d{1,2}:\d{2}\s?(AM|PM)\.$/)
+    .waitFor()
+  await page.getByRole('dialog').getByRole('button', { name: 'Turn notifications back on', exact: true }).click()
   await tab(page, 'Chats').getByLabel('2 unread messages').waitFor()
   await expect(row(page, 'Eli').getByRole('img', { name: 'Muted' }).count()).resolves.toBe(0)
 
