@@ -14,8 +14,11 @@ interface Layer {
 const open: Layer[] = []
 /** the depth of a layer just closed in the app, whose entry is still the current one */
 let closing: number | null = null
-/** our own step back (settle) is under way; `moved`: the app went to another screen, or opened a layer, meanwhile */
-let stepping: { moved: boolean } | null = null
+/**
+ * Our own step back (settle) is under way, from the entry of the layer at `depth`; `moved`: the app went to
+ * another screen, or opened a layer, meanwhile.
+ */
+let stepping: { depth: number; moved: boolean } | null = null
 
 const depthOf = (state: unknown): number =>
   typeof state === 'object' && state !== null && (state as { sori?: unknown }).sori === 'layer'
@@ -31,11 +34,13 @@ addEventListener('hashchange', () => {
 addEventListener('popstate', (e: PopStateEvent) => {
   const step = stepping
   stepping = null
-  if (step?.moved) {
+  const depth = depthOf(e.state)
+  // landed on the closed layer's own entry (or above): something came after it, which the step must not undo.
+  // The hashchange of a move may come only after this popstate, hence both checks
+  if (step && (step.moved || depth >= step.depth)) {
     history.forward()
     return
   }
-  const depth = depthOf(e.state)
   let closed = false
   while (open.length > 0 && open[open.length - 1].depth > depth) {
     open.pop()!.close()
@@ -48,7 +53,7 @@ addEventListener('popstate', (e: PopStateEvent) => {
 /** Takes the entry of a layer closed in the app out of the history, unless another layer took it over. */
 function settle(): void {
   if (closing !== null && depthOf(history.state) === closing) {
-    stepping = { moved: false }
+    stepping = { depth: closing, moved: false }
     history.back()
   }
   closing = null
