@@ -60,3 +60,41 @@ test('Back closes the open sheet (or the one it led to), then leaves the chat; a
   boPage.destroy()
   await context.close()
 })
+
+test('a sheet closed as the app moves to another screen does not take the user back off that screen', async () => {
+  const cy = await signUp(app.server, 'cy.back', 'Cy')
+  const di = await signUp(app.server, 'di.back', 'Di')
+  await api(app.server, cy.token, 'POST', '/api/friends', { userId: di.user.id })
+  const chat = (await api<Chat>(app.server, di.token, 'POST', '/api/chats/direct', { userId: cy.user.id })).body
+  const diPage = await connect(app.server, di.token, pageDoc(chat.id, 0))
+  send(diPage, di.user.id, 'Moving on')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'cy.back')
+  await page.locator('.chat-row', { hasText: 'Di' }).click()
+  await message(page, 'Moving on').waitFor()
+  await page.locator('.msg__bubble', { hasText: 'Moving on' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Reply' }).waitFor()
+  // the sheet closes, and the moment it is gone (its step back asked for, not yet taken) the app goes to Settings
+  await page.evaluate(() => {
+    const w = window as unknown as { pops: number }
+    w.pops = 0
+    addEventListener('popstate', () => w.pops++)
+    const o = new MutationObserver(() => {
+      if (document.querySelector('dialog.sheet')) return
+      o.disconnect()
+      location.hash = '#/settings'
+    })
+    o.observe(document.body, { childList: true, subtree: true })
+    ;(document.querySelector('dialog.sheet') as HTMLDialogElement).close()
+  })
+  // the move's own popstate and the step back's have come: the app is on Settings, and stays there
+  await page.waitForFunction(() => (window as unknown as { pops: number }).pops >= 2)
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/settings')
+  await page.getByRole('heading', { name: 'Settings' }).waitFor()
+  // and Back from there goes to the chat, as from any screen
+  await page.goBack()
+  await message(page, 'Moving on').waitFor()
+  diPage.destroy()
+  await context.close()
+})

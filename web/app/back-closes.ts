@@ -15,29 +15,44 @@ const open: Layer[] = []
 /** the depth of a layer just closed in the app, whose entry is still the current one */
 let closing: number | null = null
 /**
- * Our own step back (settle) is under way, from the entry of the layer at `depth`; `moved`: the app went to
- * another screen, or opened a layer, meanwhile.
+ * Our own step back (settle) is under way, from the entry of the layer at `depth` on the screen at `url`.
+ * `movedTo`: the app went to another screen meanwhile (that address); `opened`: it opened a layer meanwhile.
  */
-let stepping: { depth: number; moved: boolean } | null = null
+let stepping: { depth: number; url: string; movedTo: string | null; opened: boolean } | null = null
+/** a step back that never lands (a browser may drop it) is forgotten after this, ms */
+const STEP_FORGOTTEN_MS = 2000
 
 const depthOf = (state: unknown): number =>
   typeof state === 'object' && state !== null && (state as { sori?: unknown }).sori === 'layer'
     ? Number((state as { depth?: unknown }).depth) || 0
     : 0
 
-// the app moved on (a link, `location.hash = …`) before our step back was taken: that step lands on the closed
-// layer's entry, behind the new screen, and is undone (the new screen comes back)
+/**
+ * While our step back is under way, the app may move to another screen (a link, `location.hash = …`): its
+ * popstate and hashchange come at another address. The step then still lands on the old screen (Chromium
+ * counts it from the entry it was asked on), and the app is sent where it went.
+ */
+function movedMeanwhile(): boolean {
+  if (!stepping || location.href === stepping.url) return false
+  stepping.movedTo = location.hash
+  return true
+}
+
 addEventListener('hashchange', () => {
-  if (stepping) stepping.moved = true
+  movedMeanwhile()
 })
 
 addEventListener('popstate', (e: PopStateEvent) => {
+  if (movedMeanwhile()) return
   const step = stepping
   stepping = null
   const depth = depthOf(e.state)
-  // landed on the closed layer's own entry (or above): something came after it, which the step must not undo.
-  // The hashchange of a move may come only after this popstate, hence both checks
-  if (step && (step.moved || depth >= step.depth)) {
+  if (step?.movedTo != null) {
+    location.hash = step.movedTo
+    return
+  }
+  // landed on the closed layer's own entry (or above): a layer opened after it, which the step must not close
+  if (step && (step.opened || depth >= step.depth)) {
     history.forward()
     return
   }
@@ -53,7 +68,11 @@ addEventListener('popstate', (e: PopStateEvent) => {
 /** Takes the entry of a layer closed in the app out of the history, unless another layer took it over. */
 function settle(): void {
   if (closing !== null && depthOf(history.state) === closing) {
-    stepping = { depth: closing, moved: false }
+    const step = { depth: closing, url: location.href, movedTo: null, opened: false }
+    stepping = step
+    setTimeout(() => {
+      if (stepping === step) stepping = null
+    }, STEP_FORGOTTEN_MS)
     history.back()
   }
   closing = null
@@ -74,7 +93,7 @@ export function useBackCloses(onClose: () => void): void {
     if (reuse) closing = null
     else {
       // (a step back under way would land below this layer's entry and close it: it is undone too)
-      if (stepping) stepping.moved = true
+      if (stepping) stepping.opened = true
       history.pushState({ sori: 'layer', depth }, '')
     }
     return () => {
