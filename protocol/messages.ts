@@ -187,6 +187,15 @@ export function cutText(s: string, n: number): string {
 export const messageText = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
   m.kind === 'link' && m.link ? linkPreview(m.link.template) : m.body
 
+/** Characters of a message kept as its chat's preview (the inbox entry's `preview`). */
+export const PREVIEW_CHARS = 100
+
+/**
+ * A message's text (messageText) as its chat's preview. Without NUL characters: a message may hold them,
+ * Postgres text may not, and a preview that cannot be stored would fail every commit that carries it.
+ */
+export const previewText = (text: string): string => cutText(withoutNul(text), PREVIEW_CHARS)
+
 /** Returns an error text, or null when `v` is a valid edit value. */
 export function checkEdit(v: unknown): string | null {
   if (!isObj(v)) return 'edit is not an object'
@@ -217,9 +226,9 @@ export function parseReactKey(key: string): { messageId: string; userId: string 
 
 /**
  * What a system line of a group's timeline tells: who was invited, joined by an invite link, left, was
- * removed, or renamed the group.
+ * removed, renamed the group, or changed or removed its photo.
  */
-export const SYSTEM_EVENTS = ['invited', 'joined', 'left', 'removed', 'renamed'] as const
+export const SYSTEM_EVENTS = ['invited', 'joined', 'left', 'removed', 'renamed', 'photoChanged', 'photoRemoved'] as const
 export type SystemEvent = (typeof SYSTEM_EVENTS)[number]
 
 /**

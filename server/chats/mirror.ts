@@ -12,7 +12,7 @@ import * as Y from 'yjs'
 import type { Db, Tx } from '../db/db.ts'
 import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
-import { MEDIA_KINDS, cutText, messageText, withoutNul, type ChatMessage } from '../../protocol/messages.ts'
+import { MEDIA_KINDS, messageText, previewText, type ChatMessage } from '../../protocol/messages.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import type { Store } from '../store/store.ts'
 import { emptyDoc } from '../sync/doc.ts'
@@ -22,15 +22,8 @@ import { PAGE_ROOTS } from './docs/roots.ts'
 /** How long the mirror may lag behind the committed messages, ms (SORI_MIRROR_MS). */
 export const MIRROR_MS = 1000
 
-/** Characters of a message kept as its chat's preview. */
-const PREVIEW_CHARS = 100
-
-/**
- * A link message's preview is its card's title (messageText). Without NUL characters: a message may hold
- * them, Postgres text may not, and a preview that cannot be stored would fail every commit that carries it.
- */
-export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string =>
-  cutText(withoutNul(messageText(m)), PREVIEW_CHARS)
+/** A message's preview: a link message's is its card's title (messageText). */
+export const previewOf = (m: Pick<ChatMessage, 'kind' | 'body' | 'link'>): string => previewText(messageText(m))
 
 /**
  * A message as its chat's latest: a media message's preview is its caption, often empty, so it says its kind

@@ -9,8 +9,11 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { countExitListener } from '../fixtures/exit-listeners.ts'
 import { afterAll, beforeAll } from 'vitest'
+import type { Chat, Session } from '../../protocol/api.ts'
+import { pageDoc } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { startTestServer, TEST_PASSWORD, testDist, type RunningServer } from '../fixtures/server.ts'
+import { api, signUp, startTestServer, TEST_PASSWORD, testDist, type RunningServer } from '../fixtures/server.ts'
+import { connect, send, type SyncClient } from '../fixtures/sync-client.ts'
 
 const SOURCES = ['web', 'locales', 'public', 'protocol', 'index.html', 'vite.config.ts']
 
@@ -157,6 +160,25 @@ export async function openDirectInUi(page: Page, friendName: string): Promise<vo
 export async function sendInUi(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text)
   await page.getByRole('button', { name: 'Send', exact: true }).click()
+}
+
+/**
+ * Two new accounts, `me` with `them` as a friend, and their 1:1 chat in which `them` wrote `texts` (through
+ * a sync client on its first page that stays connected: destroy `theirPage` at the end).
+ */
+export async function friendWrote(
+  server: RunningServer,
+  me: { handle: string; name: string },
+  them: { handle: string; name: string },
+  texts: string[],
+): Promise<{ me: Session; them: Session; chat: Chat; theirPage: SyncClient }> {
+  const mine = await signUp(server, me.handle, me.name)
+  const theirs = await signUp(server, them.handle, them.name)
+  await api(server, mine.token, 'POST', '/api/friends', { userId: theirs.user.id })
+  const chat = (await api<Chat>(server, theirs.token, 'POST', '/api/chats/direct', { userId: mine.user.id })).body
+  const theirPage = await connect(server, theirs.token, pageDoc(chat.id, 0))
+  for (const text of texts) send(theirPage, theirs.user.id, text)
+  return { me: mine, them: theirs, chat, theirPage }
 }
 
 /** The bubble holding `text` (a locator for the whole message row). */

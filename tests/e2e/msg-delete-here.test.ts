@@ -2,24 +2,23 @@
 // leaves this device's room, search and gallery, after a reload too; the server, the others in the chat and
 // my other devices keep it.
 import { expect, test } from 'vitest'
-import type { Chat } from '../../protocol/api.ts'
 import { pageDoc, ROOTS } from '../../protocol/docs.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
-import { api, signUp } from '../fixtures/server.ts'
-import { connect, send, until } from '../fixtures/sync-client.ts'
-import { appHarness, message, phone, signInInUi } from './helpers.ts'
+import { connect, until } from '../fixtures/sync-client.ts'
+import { appHarness, friendWrote, message, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 
 test('a message deleted on this device is gone from its room and search here, and nowhere else', async () => {
-  const ann = await signUp(app.server, 'ann.here', 'Ann')
-  const bo = await signUp(app.server, 'bo.here', 'Bo')
-  await api(app.server, ann.token, 'POST', '/api/friends', { userId: bo.user.id })
-  const chat = (await api<Chat>(app.server, bo.token, 'POST', '/api/chats/direct', { userId: ann.user.id })).body
-  const boPage = await connect(app.server, bo.token, pageDoc(chat.id, 0))
-  send(boPage, bo.user.id, 'Spoiler: the butler did it')
-  send(boPage, bo.user.id, 'Popcorn?')
-  send(boPage, bo.user.id, 'See you at the cinema')
+  const {
+    me: ann,
+    chat,
+    theirPage: boPage,
+  } = await friendWrote(app.server, { handle: 'ann.here', name: 'Ann' }, { handle: 'bo.here', name: 'Bo' }, [
+    'Spoiler: the butler did it',
+    'Popcorn?',
+    'See you at the cinema',
+  ])
 
   const { context, page } = await phone(app.browser)
   await signInInUi(page, app.server.url, 'ann.here')

@@ -2,23 +2,19 @@
 // a sheet closed in the app leaves nothing behind in the history, so the next Back leaves the screen.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import type { Chat } from '../../protocol/api.ts'
-import { pageDoc } from '../../protocol/docs.ts'
-import { api, signUp } from '../fixtures/server.ts'
-import { connect, send } from '../fixtures/sync-client.ts'
-import { appHarness, message, phone, signInInUi } from './helpers.ts'
+import { appHarness, friendWrote, message, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 
 const inChat = (page: Page, id: string) => expect.poll(() => new URL(page.url()).hash).toBe(`#/chat/${id}`)
 
 test('Back closes the open sheet (or the one it led to), then leaves the chat; a sheet closed by its button takes no Back', async () => {
-  const ann = await signUp(app.server, 'ann.back', 'Ann')
-  const bo = await signUp(app.server, 'bo.back', 'Bo')
-  await api(app.server, ann.token, 'POST', '/api/friends', { userId: bo.user.id })
-  const chat = (await api<Chat>(app.server, bo.token, 'POST', '/api/chats/direct', { userId: ann.user.id })).body
-  const boPage = await connect(app.server, bo.token, pageDoc(chat.id, 0))
-  send(boPage, bo.user.id, 'Back button check')
+  const { chat, theirPage } = await friendWrote(
+    app.server,
+    { handle: 'ann.back', name: 'Ann' },
+    { handle: 'bo.back', name: 'Bo' },
+    ['Back button check'],
+  )
 
   const { context, page } = await phone(app.browser)
   await signInInUi(page, app.server.url, 'ann.back')
@@ -57,17 +53,14 @@ test('Back closes the open sheet (or the one it led to), then leaves the chat; a
   await page.getByRole('heading', { name: 'Chats' }).waitFor()
   expect(await page.getByRole('dialog').count()).toBe(0)
 
-  boPage.destroy()
+  theirPage.destroy()
   await context.close()
 })
 
 test('a sheet closed as the app moves to another screen does not take the user back off that screen', async () => {
-  const cy = await signUp(app.server, 'cy.back', 'Cy')
-  const di = await signUp(app.server, 'di.back', 'Di')
-  await api(app.server, cy.token, 'POST', '/api/friends', { userId: di.user.id })
-  const chat = (await api<Chat>(app.server, di.token, 'POST', '/api/chats/direct', { userId: cy.user.id })).body
-  const diPage = await connect(app.server, di.token, pageDoc(chat.id, 0))
-  send(diPage, di.user.id, 'Moving on')
+  const { theirPage } = await friendWrote(app.server, { handle: 'cy.back', name: 'Cy' }, { handle: 'di.back', name: 'Di' }, [
+    'Moving on',
+  ])
 
   const { context, page } = await phone(app.browser)
   await signInInUi(page, app.server.url, 'cy.back')
@@ -95,6 +88,6 @@ test('a sheet closed as the app moves to another screen does not take the user b
   // and Back from there goes to the chat, as from any screen
   await page.goBack()
   await message(page, 'Moving on').waitFor()
-  diPage.destroy()
+  theirPage.destroy()
   await context.close()
 })

@@ -4,7 +4,7 @@
 import { effect, signal } from '@preact/signals'
 import { liveQuery } from 'dexie'
 import type { MediaKind } from '../../protocol/api.ts'
-import { cutText, withoutNul } from '../../protocol/messages.ts'
+import { previewText } from '../../protocol/messages.ts'
 import { db, type MessageRow } from '../store/db.ts'
 import { deletedHere, hereKey } from './deleted-here.ts'
 import { unsentChats, type ChatListItem } from './inbox.ts'
@@ -18,8 +18,6 @@ interface Local {
 
 /** this many of a chat's newest messages are looked at: a device rarely deletes more in a row */
 const LOOK_BACK = 50
-/** as the server cuts a preview (server/chats/mirror.ts) */
-const PREVIEW_CHARS = 100
 
 const local = signal<ReadonlyMap<string, Local>>(new Map())
 // the entry names its message by author and preview only (its time may be moved on a little by the server)
@@ -54,7 +52,7 @@ effect(() => {
           entry.newest = r
           break
         }
-        entry.deleted.add(said(r.from, cutText(withoutNul(r.body), PREVIEW_CHARS)))
+        entry.deleted.add(said(r.from, previewText(r.body)))
       }
       out.set(conv, entry)
     }
@@ -73,7 +71,7 @@ export function withLocalLatest(c: ChatListItem): ChatListItem {
   const media: MediaKind | undefined = n.media?.kind
   return {
     ...c,
-    preview: cutText(withoutNul(n.body), PREVIEW_CHARS),
+    preview: previewText(n.body),
     from: n.from,
     ts: Math.max(c.ts, n.ts),
     media,

@@ -4,6 +4,7 @@ import { liveQuery } from 'dexie'
 import { isHidden } from '../../protocol/messages.ts'
 import type { SearchResult } from '../search/query.ts'
 import { db } from '../store/db.ts'
+import { deletedHere, hereKey } from './deleted-here.ts'
 import { chatList } from './inbox.ts'
 import { checkedHits, filterHits } from './search-fresh.ts'
 
@@ -16,12 +17,16 @@ export interface SearchWatch {
 // signed-in start loads
 const queryCode = () => Promise.all([import('../search/query.ts'), import('../search/dexie-index.ts')])
 
-/** The results without the messages the chats' inbox entries say are hidden from me (someone I blocked). */
+/**
+ * The results without the messages the chats' inbox entries say are hidden from me (someone I blocked) and
+ * those I deleted on this device.
+ */
 function withoutHidden(result: SearchResult): SearchResult {
   const hidden = new Map(chatList.peek().map((c) => [c.id, c.hidden]))
+  const gone = deletedHere.peek()
   return filterHits(result, (r) => {
     const h = hidden.get(r.conv)
-    return !h || !isHidden(h, r.from, r.page, r.index)
+    return (!h || !isHidden(h, r.from, r.page, r.index)) && !gone.has(hereKey(r.conv, r.page, r.id))
   })
 }
 

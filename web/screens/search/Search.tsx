@@ -12,7 +12,6 @@ import { highlight, type SearchResult, type SearchRow } from '../../search/query
 import { jumpTarget } from '../../search/jump.ts'
 import { ChatAvatar, chatTitle } from '../chats/Chats.tsx'
 import { byName } from '../../search/names.ts'
-import { deletedHere, hereKey } from '../../models/deleted-here.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
 import type { Profile } from '../../../protocol/api.ts'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
@@ -55,7 +54,7 @@ export default function Search() {
     const timer = setTimeout(() => {
       stop = search(q, locale, {
         next: (result) => {
-          if (seq.current === mine) setState({ kind: 'done', result: withoutDeletedHere(result, deletedHere.peek()), query: q })
+          if (seq.current === mine) setState({ kind: 'done', result, query: q })
         },
         error: (e) => {
           console.warn('sori: search', e)
@@ -78,6 +77,7 @@ export default function Search() {
 
   const result = state.kind === 'done' ? state.result : state.kind === 'searching' ? state.last : null
   const named = useNames(query, locale)
+  // with a friend or chat found by name and no message, nothing says what was not found
   const nothing = state.kind === 'done' && state.result.total === 0 && named.people.length + named.chats.length === 0
   return (
     <section class="screen search" aria-labelledby="search-title">
@@ -118,7 +118,6 @@ export default function Search() {
           {state.kind === 'failed' && t('search.failed')}
           {state.kind === 'searching' && !result && t('search.searching')}
           {nothing && t('search.nothing', { query: state.query })}
-          {state.kind === 'done' && state.result.total === 0 && !nothing && t('search.noResults', { query: state.query })}
           {result && result.total > 0 && t('search.results', { count: result.total })}
         </p>
         {result && result.total > 0 && <Results result={result} locale={locale} />}
@@ -128,20 +127,6 @@ export default function Search() {
       </div>
     </section>
   )
-}
-
-/** The result less the messages deleted on this device. */
-function withoutDeletedHere(r: SearchResult, gone: ReadonlySet<string>): SearchResult {
-  if (gone.size === 0) return r
-  let removed = 0
-  const groups = r.groups
-    .map((g) => {
-      const hits = g.hits.filter((h) => !gone.has(hereKey(h.conv, h.page, h.id)))
-      removed += g.hits.length - hits.length
-      return { ...g, hits }
-    })
-    .filter((g) => g.hits.length > 0)
-  return { ...r, groups, total: r.total - removed }
 }
 
 /** Friends whose name or ID, and chats whose name, hold the query (a 1:1 chat only when its person is not listed above it). */
