@@ -5,6 +5,8 @@ import { VitePWA } from 'vite-plugin-pwa'
 import { bootScript } from './web/boot/plugin.ts'
 import { sdkScript } from './web/sdk/plugin.ts'
 import { localeParts } from './web/i18n/parts-plugin.ts'
+import { manifest } from './web/manifest/manifest.ts'
+import { localeManifests } from './web/manifest/plugin.ts'
 
 // The PWA build: Preact, lazy route chunks, and a Workbox service worker (web/sw.ts) whose precache
 // manifest vite-plugin-pwa injects. Registration is ours (web/app/sw-register.ts), after first render.
@@ -23,6 +25,7 @@ export default defineConfig({
     // Sori Link's SDK for apps' pages: /sdk/v1/sori.js and .mjs, outside the app (and its precache)
     sdkScript(),
     localeParts(),
+    localeManifests(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'web',
@@ -34,51 +37,8 @@ export default defineConfig({
         globIgnores: ['sdk/**'],
       },
       includeAssets: ['robots.txt', 'icons/icon.svg'],
-      manifest: {
-        name: 'Sori',
-        short_name: 'Sori',
-        description: 'Chat with friends, online or offline.',
-        lang: 'en',
-        theme_color: '#FEE500',
-        background_color: '#FFFFFF',
-        display: 'standalone',
-        // the app's identity for the browser, whatever start_url may become
-        id: '/',
-        start_url: '/',
-        scope: '/',
-        icons: [
-          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
-          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
-        // Sori in the phone's share sheet: the service worker keeps what comes (web/share-in/sw-share.ts)
-        share_target: {
-          action: '/share-target',
-          method: 'POST',
-          enctype: 'multipart/form-data',
-          params: {
-            title: 'title',
-            text: 'text',
-            url: 'url',
-            files: [{ name: 'files', accept: ['image/*', 'video/*', 'audio/*', '*/*'] }],
-          },
-        },
-        shortcuts: [
-          {
-            // what the screen it opens is called
-            name: 'New group chat',
-            short_name: 'New group',
-            url: '/#/new-group',
-            icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
-          },
-          {
-            name: 'Friends',
-            short_name: 'Friends',
-            url: '/#/friends',
-            icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }],
-          },
-        ],
-      },
+      // English for a page that has not chosen its language yet; each language's own from localeManifests
+      manifest: manifest('en'),
     }),
   ],
   build: {

@@ -52,6 +52,8 @@ const COMPRESSIBLE = new Set([
 ])
 /** Files whose name does not change between deploys: the browser must revalidate them. */
 const NO_CACHE = new Set(['/index.html', '/sw.js', '/manifest.webmanifest'])
+/** the manifest in each language (web/manifest) */
+const MANIFEST_RE = /^\/manifest-[A-Za-z-]+\.webmanifest$/
 
 interface Gz {
   mtimeMs: number
@@ -121,7 +123,7 @@ export function staticFiles(dir: string): StaticFiles {
         ...APP_HEADERS,
         'Cache-Control': served.startsWith('/assets/')
           ? 'public, max-age=31536000, immutable'
-          : NO_CACHE.has(served)
+          : NO_CACHE.has(served) || MANIFEST_RE.test(served)
             ? 'no-cache'
             : 'public, max-age=3600',
         ETag: etag,

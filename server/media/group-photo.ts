@@ -1,7 +1,7 @@
 // Group photos (docs/protocol.md, "Group photos"): made and kept as profile photos are (profile-photo.ts),
 // named by convs.photo. Any member of a group may set or remove it, as any member may rename it; only
-// members may fetch it. A change is carried into every member's inbox entry (chatChanged), without a
-// system line.
+// members may fetch it. A change is carried into every member's inbox entry (chatChanged), and the
+// group's timeline says who changed or removed it, as it says who renamed it.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Chat } from '../../protocol/api.ts'
 import { ENTITY_ID_RE } from '../../protocol/limits.ts'
@@ -9,6 +9,7 @@ import { chatChanged, type ApiContext } from '../api/context.ts'
 import { memberOf } from '../chats/member-of.ts'
 import { usableInvite } from '../chats/invites.ts'
 import { loadChat } from '../chats/store.ts'
+import { writeSystemLines } from '../chats/system-lines.ts'
 import type { Queryable } from '../db/db.ts'
 import { badRequest, notFound } from '../http/errors.ts'
 import { sendPhoto, storePhoto } from './profile-photo.ts'
@@ -23,14 +24,17 @@ async function groupOf(q: Queryable, userId: string, convId: string) {
 
 /** Names `hash` ('' for none) as the group's photo, if the caller is still a member; tells the members. */
 async function setGroupPhoto(ctx: ApiContext, userId: string, convId: string, hash: string): Promise<Chat> {
-  const changed = await ctx.db.tx(async (q) => {
+  const page = await ctx.db.tx(async (q) => {
     // checked again: the caller may have left while the photo was being received
     const conv = await groupOf(q, userId, convId)
-    if (conv.photo === hash) return false
+    if (conv.photo === hash) return null
     await q.run('UPDATE convs SET photo = ? WHERE id = ?', [hash, convId])
-    return true
+    return Number(conv.page)
   })
-  if (changed) await chatChanged(ctx, convId)
+  if (page !== null) {
+    await chatChanged(ctx, convId)
+    await writeSystemLines(ctx.sync, convId, page, [{ event: hash ? 'photoChanged' : 'photoRemoved', actor: userId }])
+  }
   const chat = await loadChat(ctx.db, userId, convId)
   if (!chat) throw notFound('No such chat.')
   return chat

@@ -125,6 +125,15 @@ test('an admin composes a list and a carousel with a preview; a bad card is refu
   expect(listed[0].post.text).toBeUndefined()
   expect(await feed.count()).toBe(2)
 
+  // a photo post cannot wait, and the form says why rather than hiding the choice
+  await kind('Photo').click()
+  const later = composer.getByRole('checkbox', { name: 'Schedule for later' })
+  expect(await later.isDisabled()).toBe(true)
+  expect(await later.isChecked()).toBe(false)
+  await composer.getByText('A post with a photo or video goes out as soon as you post it.').waitFor()
+  await kind('Text').click()
+  expect(await later.isDisabled()).toBe(false)
+
   // the follower: both posts, with their items and cards, and nothing of the refused drafts
   await b.page.reload()
   await expect.poll(() => row(b.page).locator('.badge').textContent(), { timeout: 20_000 }).toBe('2')

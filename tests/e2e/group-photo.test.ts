@@ -51,12 +51,18 @@ test('a member sets the group photo, every member sees it in the chat list, anot
   await benRow.locator('img.avatar--photo').waitFor()
   await b.page.screenshot({ path: '/tmp/ui/shots/group-photo-list.png' })
 
-  // Ben takes it away; Ann's list shows the initial again
+  // the timeline says who changed it, as it says who renamed the group
   await b.page.evaluate((id) => (location.hash = `#/chat/${id}`), hikers.id)
+  // (the names are isolated from the sentence: U+2068 … U+2069 around them)
+  await b.page.locator('.sys-line', { hasText: /^\u2068Ann\u2069 changed the group photo$/ }).waitFor()
+
+  // Ben takes it away; Ann's list shows the initial again
   await b.page.getByRole('button', { name: 'Chat details' }).click()
   await b.page.getByRole('dialog').getByRole('button', { name: 'Remove group photo' }).click()
   await b.page.getByRole('dialog').getByRole('button', { name: 'Add a group photo' }).waitFor()
   await a.page.keyboard.press('Escape')
+  await a.page.locator('.sys-line', { hasText: /^\u2068Ben\u2069 removed the group photo$/ }).waitFor()
+  expect(await a.page.locator('.sys-line', { hasText: 'You changed the group photo' }).count()).toBe(1)
   await a.page.evaluate(() => (location.hash = '#/chats'))
   const annRow = a.page.locator('a.chat-row', { hasText: 'Hikers' })
   await annRow.waitFor()

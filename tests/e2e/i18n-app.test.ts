@@ -74,6 +74,19 @@ test('switching the language changes the text on screen with no reload, and foll
   await expect(tab(page, 'Freunde').isVisible()).resolves.toBe(true)
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('de')
+  // and what the phone shows of the app outside it (installing, the icon's shortcuts) is German too
+  const cdp = await context.newCDPSession(page)
+  await expect
+    .poll(async () => {
+      const m = JSON.parse((await cdp.send('Page.getAppManifest')).data ?? '{}') as {
+        lang?: string
+        description?: string
+        shortcuts?: { name: string }[]
+      }
+      return [m.lang, m.description, m.shortcuts?.map((x) => x.name)]
+    })
+    .toEqual(['de', 'Chatte mit Freunden – online oder offline.', ['Neuer Gruppenchat', 'Freunde']])
+  await cdp.detach()
 
   // the account has it (PATCH /api/me), so another device signs in in German
   const { token } = await sessionOf(page)

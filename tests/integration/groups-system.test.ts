@@ -1,6 +1,8 @@
-// A group's system lines (invited, at its creation too; left, removed, renamed) are written by the server into the page's
+// A group's system lines (invited, at its creation too; left, removed, renamed, its photo changed or removed) are written by the server into the page's
 // `sys` root, as ids without text; no member can write one, neither as a message nor into `sys`.
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { putImage } from '../fixtures/photos.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
@@ -43,11 +45,24 @@ describe.each(backends())('system lines (%s)', (backend) => {
     await until(() => sys(a0).length === 3, 'the rename line')
     expect(sys(a0)[2]).toMatchObject({ event: 'renamed', actor: bob.user.id, title: 'renamed', at: 1 })
 
+    // the group's photo: set by one member, removed by another; removing none again says nothing
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#2f9e44' } })
+      .png()
+      .toBuffer()
+    expect((await putImage(suite.server, cy.token, `/api/chats/${chat.id}/photo`, png, 'image/png')).status).toBe(200)
+    await until(() => sys(a0).length === 4, 'the photo line')
+    expect(sys(a0)[3]).toMatchObject({ event: 'photoChanged', actor: cy.user.id, at: 1 })
+    expect((await api(suite.server, ann.token, 'DELETE', `/api/chats/${chat.id}/photo`)).status).toBe(200)
+    await until(() => sys(a0).length === 5, 'the photo removal line')
+    expect(sys(a0)[4]).toMatchObject({ event: 'photoRemoved', actor: ann.user.id })
+    expect(sys(a0)[4]).not.toHaveProperty('target')
+    expect((await api(suite.server, ann.token, 'DELETE', `/api/chats/${chat.id}/photo`)).status).toBe(200)
+
     expect((await api(suite.server, ann.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: cy.user.id })).status).toBe(200)
     expect((await api(suite.server, bob.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
-    await until(() => sys(a0).length === 5, 'the remove and leave lines')
-    expect(sys(a0)[3]).toMatchObject({ event: 'removed', actor: ann.user.id, target: cy.user.id })
-    expect(sys(a0)[4]).toMatchObject({ event: 'left', actor: bob.user.id })
+    await until(() => sys(a0).length === 7, 'the remove and leave lines')
+    expect(sys(a0)[5]).toMatchObject({ event: 'removed', actor: ann.user.id, target: cy.user.id })
+    expect(sys(a0)[6]).toMatchObject({ event: 'left', actor: bob.user.id })
 
     // the chat has messages now: dan's invitation opens page 1, and dan sees the line there
     expect((await api(suite.server, ann.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [dan.user.id] })).status).toBe(

@@ -102,3 +102,8 @@ export const IconMic = () => (
     <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
   </svg>
 )
+export const IconDown = () => (
+  <svg {...base}>
+    <path d="M6 9l6 6 6-6" />
+  </svg>
+)

@@ -9,6 +9,7 @@ import { lang } from './lang.ts'
 import { pickLocale } from './detect.ts'
 import { type Locale, isLocale } from './locales.ts'
 import type { Part } from './parts.ts'
+import { manifestFile } from '../manifest/manifest.ts'
 
 export { LOCALES, NATIVE_NAMES, type Locale, isLocale } from './locales.ts'
 export { pickLocale } from './detect.ts'
@@ -79,7 +80,10 @@ export const withLaterStrings = <T>(load: Promise<T>): Promise<T> => Promise.all
 
 function applied(lng: Locale): void {
   lang.value = lng
-  if (typeof document !== 'undefined') document.documentElement.lang = lng
+  if (typeof document === 'undefined') return
+  document.documentElement.lang = lng
+  // what the phone shows of the app outside it (install dialog, the icon's shortcuts) in the same language
+  document.querySelector('link[rel="manifest"]')?.setAttribute('href', '/' + manifestFile(lng))
 }
 
 let started: Promise<void> | null = null

@@ -100,6 +100,8 @@ export function PostComposer({
   function pick(p: PickedMedia | null) {
     if (!p) return setError(t('media.error.other'))
     setPicked(p)
+    // a scheduled post carries no photo or video
+    setLater(null)
     // the kind follows what was picked: a video makes a video post, a photo a photo post unless a wide one
     if (!suits(kind, p)) setKind(p.kind)
   }
@@ -173,6 +175,9 @@ export function PostComposer({
   }
 
   const visual = isVisual(kind)
+  // why this post cannot wait: its photo or video would not be kept until then (the server refuses it); a
+  // group's post goes out now too, which the group's own hint says (channels.groups.audienceGroup)
+  const mediaNow = !group && (picked || visual) ? t('scheduled.mediaNow') : null
   // a coupon not made yet is not in the preview: its card would ask the server for it
   const shownCoupon = coupon && made?.draft === coupon ? { id: made.id, title: made.title } : undefined
   const empty = kind === 'text' ? !text.trim() && !coupon : visual && !picked
@@ -245,16 +250,21 @@ export function PostComposer({
           if (g) setLater(null)
         }}
       />
-      {!picked && !visual && (
-        <label class="check">
-          <input
-            type="checkbox"
-            disabled={!!group}
-            checked={later !== null}
-            onChange={(e) => setLater(e.currentTarget.checked ? localInput(Date.now() + 3_600_000) : null)}
-          />
-          <span>{t('scheduled.later')}</span>
-        </label>
+      {/* shown even when it cannot be used, with why: a choice that vanishes leaves the writer guessing */}
+      <label class="check">
+        <input
+          type="checkbox"
+          disabled={!!group || mediaNow !== null}
+          aria-describedby={mediaNow ? 'schedule-now-only' : undefined}
+          checked={later !== null}
+          onChange={(e) => setLater(e.currentTarget.checked ? localInput(Date.now() + 3_600_000) : null)}
+        />
+        <span>{t('scheduled.later')}</span>
+      </label>
+      {mediaNow && (
+        <p class="field__hint" id="schedule-now-only">
+          {mediaNow}
+        </p>
       )}
       {later !== null && (
         <label class="field">

@@ -65,7 +65,15 @@ export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: 
             ? byMe
               ? t('room.system.joinedMe')
               : t('room.system.joined', { actor })
-            : t('room.system.left', { actor })
+            : line.event === 'photoChanged'
+              ? byMe
+                ? t('room.system.photoChangedByMe')
+                : t('room.system.photoChanged', { actor })
+              : line.event === 'photoRemoved'
+                ? byMe
+                  ? t('room.system.photoRemovedByMe')
+                  : t('room.system.photoRemoved', { actor })
+                : t('room.system.left', { actor })
   return (
     <div class="day-sep sys-line" role="note" data-sys-id={line.id}>
       <span>{text}</span>

@@ -10,7 +10,7 @@ import { personName } from '../../app/names.ts'
 import { back, go } from '../../app/router.ts'
 import { formatList, formatLongDate } from '../../i18n/format.ts'
 import { VirtualList } from '../../components/VirtualList.tsx'
-import { IconBack, IconMenu } from '../../components/icons.tsx'
+import { IconBack, IconDown, IconMenu } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
 import { outRows, toRows, UNREAD_KEY, withUnreadLine, type Row } from './rows.ts'
 import { MessageRow, SystemLineRow } from './MessageRow.tsx'
@@ -242,8 +242,14 @@ export default function Room({ convId }: { convId: string }) {
         />
       )}
       {showJump && messages.length > 0 && (
-        <button class="jump" onClick={() => setSentTick((n) => n + 1)}>
-          {t('room.jumpToLatest')}
+        // a round arrow, as small as a thumb's target: a wide pill hid the read counts beside the bubbles under it
+        <button
+          class="jump"
+          aria-label={t('room.jumpToLatest')}
+          title={t('room.jumpToLatest')}
+          onClick={() => setSentTick((n) => n + 1)}
+        >
+          <IconDown />
         </button>
       )}
 
