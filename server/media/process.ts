@@ -1,10 +1,12 @@
 // What an upload becomes once its last byte is in: its type sniffed from the bytes (never the one the
-// client names), and a photo decoded and written again without any metadata (EXIF with GPS, XMP, IPTC,
-// ICC), turned upright first by its EXIF orientation.
+// client names), a photo decoded and written again without any metadata (EXIF with GPS, XMP, IPTC,
+// ICC), turned upright first by its EXIF orientation, and an MP4 or QuickTime video's or voice note's
+// metadata boxes blanked (mp4-metadata.ts).
 import { fileTypeFromFile } from 'file-type'
 import { loadSharp } from './sharp.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { HttpError } from '../http/errors.ts'
+import { blankMp4Metadata, MP4_TYPES } from './mp4-metadata.ts'
 
 /** Decoding a larger image is refused: a small file can claim a huge canvas (a decompression bomb). */
 export const MAX_PHOTO_PIXELS = 50_000_000
@@ -63,6 +65,8 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
       throw unreadable(e)
     }
   }
+  // a phone's video or voice memo says where it was made; a file is the sender's, byte for byte
+  if ((kind === 'video' || kind === 'voice') && MP4_TYPES.has(mime)) await blankMp4Metadata(path)
   if (kind === 'voice') return { path, mime: voiceType(mime) }
   return { path, mime }
 }

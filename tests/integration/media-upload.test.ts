@@ -14,6 +14,7 @@ import { announce, download, offsetOf, openPatch, patch, sendMedia, upload } fro
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { PHONE_EXIF } from '../fixtures/photos.ts'
+import { boxTypes, phoneMp4, VIDEO_LOCATION } from '../fixtures/mp4.ts'
 
 /** The GPS IFD pointer (tag 0x8825) of a little-endian EXIF block. */
 const GPS_TAG = Buffer.from([0x25, 0x88])
@@ -213,6 +214,39 @@ describe.each(backends())('media uploads (%s)', (backend) => {
     expect(rest.status).toBe(201)
     // random bytes are no known type: a video of unknown type is still a video, served as a download
     expect(rest.body).toMatchObject({ kind: 'video', size: bytes.length, mime: 'application/octet-stream' })
+  })
+
+  it("a phone's video loses where it was made: its metadata boxes are blanked, and it keeps its length and offsets", async () => {
+    const { a, b, chat } = await pair()
+    const { bytes, mdatPayloadAt } = phoneMp4()
+    expect(bytes.includes(VIDEO_LOCATION)).toBe(true)
+    const sent = await upload(suite.server, a.token, chat.id, 'video', bytes)
+    expect(sent).toMatchObject({ kind: 'video', mime: 'video/mp4', size: bytes.length })
+    await sendMedia(suite.server, a, chat.id, sent)
+    const got = (await download(suite.server, b.token, sent.id)).bytes
+    expect(got.length).toBe(bytes.length)
+    expect(got.includes(VIDEO_LOCATION)).toBe(false)
+    expect(got.includes('com.apple.quicktime.location')).toBe(false)
+    expect(boxTypes(got)).toEqual([
+      'ftyp',
+      'moov',
+      'moov/mvhd',
+      'moov/trak',
+      'moov/trak/tkhd',
+      'moov/trak/mdia',
+      'moov/trak/free',
+      'moov/free',
+      'moov/free',
+      'free',
+      'mdat',
+    ])
+    // the media itself, and the table that points at it, are untouched
+    expect(got.subarray(mdatPayloadAt).equals(bytes.subarray(mdatPayloadAt))).toBe(true)
+    expect(got.readUInt32BE(got.indexOf('stco') + 12)).toBe(mdatPayloadAt)
+    // a file is the sender's, byte for byte
+    const asFile = await upload(suite.server, a.token, chat.id, 'file', bytes)
+    await sendMedia(suite.server, a, chat.id, asFile)
+    expect((await download(suite.server, b.token, asFile.id)).bytes.equals(bytes)).toBe(true)
   })
 
   it('a photo that is really HTML is refused, and its upload is gone', async () => {
