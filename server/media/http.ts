@@ -2,6 +2,7 @@
 //   POST  /api/chats/:convId/uploads   announce an upload (JSON)
 //   HEAD  /api/uploads/:id             how many bytes the server has
 //   PATCH /api/uploads/:id             the next bytes (application/offset+octet-stream)
+//   DELETE /api/uploads/:id            cancels it: what it received goes, and its share of the quota
 //   GET   /api/blobs/:id               the bytes, with ranges (HEAD too)
 //   POST  /api/blobs/:id/forward       the blob as a new one of the caller in another chat (forward.ts)
 //   PUT/DELETE /api/me/photo, GET /api/users/:id/photo   profile photos (profile-photo.ts)
@@ -23,7 +24,7 @@ import { forwardBlob } from './forward.ts'
 import { deleteChannelPhoto, putChannelPhoto, sendChannelPhoto } from './channel-photo.ts'
 import { deleteGroupPhoto, putGroupPhoto, sendGroupPhoto, sendInvitePhoto } from './group-photo.ts'
 import { deleteProfilePhoto, putProfilePhoto, sendProfilePhoto } from './profile-photo.ts'
-import { createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
+import { cancelUpload, createUpload, patchUpload, uploadOffset, type BlobRow, type Media } from './uploads.ts'
 
 /** Types a browser may render from this origin; anything else is served as a download of unknown type. */
 export const SAFE_TYPES: ReadonlySet<string> = new Set([
@@ -104,6 +105,12 @@ export function createMediaHandler(
         const me = await requireCaller(ctx, call)
         const { offset, size } = await uploadOffset(media, me.userId, seg(2))
         sendJson(res, 204, undefined, { 'Upload-Offset': String(offset), 'Upload-Length': String(size) })
+      }
+    else if (segs.length === 3 && segs[1] === 'uploads' && method === 'DELETE')
+      route = async (call) => {
+        const me = await requireCaller(ctx, call)
+        await cancelUpload(media, me.userId, seg(2))
+        sendJson(res, 204, undefined)
       }
     else if (segs.length === 3 && segs[1] === 'uploads' && method === 'PATCH')
       route = async (call) => {

@@ -222,6 +222,23 @@ const offsetMismatch = (current: number) =>
     'Upload-Offset': String(current),
   })
 
+/**
+ * DELETE /api/uploads/:id: the upload and what it received go, and the quota it held with them. None open of
+ * the caller's (never was, finished, cancelled before, someone else's) is no error: a DELETE sent again after
+ * a lost answer ends the same. One a PATCH is writing is `409 upload_busy`: the lease keeps a PATCH and a
+ * DELETE from running at once (the DELETE takes the row only while nobody holds it).
+ */
+export async function cancelUpload(m: Media, userId: string, id: string): Promise<void> {
+  const u = await ownUpload(m, userId, id)
+  if (!u) return
+  const gone = await m.db.run('DELETE FROM uploads WHERE id = ? AND uploader = ? AND busy_until < ?', [id, userId, Date.now()])
+  if (!gone.changes) {
+    if (await ownUpload(m, userId, id)) throw busy()
+    return
+  }
+  await dropParts(m.db, u)
+}
+
 export type PatchResult = { done: false; offset: number } | { done: true; blob: BlobInfo }
 
 /**

@@ -1,4 +1,5 @@
-// Media limits on a real server: the storage quota counts stored blobs and open uploads, the upload rate
+// Media limits on a real server: the storage quota counts stored blobs and open uploads (a cancelled one no
+// more), the upload rate
 // answers 429 with Retry-After, a PATCH that stalls is cut by the server's request timeout and what it
 // delivered counts, and a large body is streamed to disk, not held in memory.
 import { randomBytes } from 'node:crypto'
@@ -11,6 +12,7 @@ import { REQUEST_TIMEOUT_MS } from '../../server/http/timeouts.ts'
 import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { announce, offsetOf, openPatch, patch } from '../fixtures/media.ts'
 import { api, signUp, startServerOn } from '../fixtures/server.ts'
+import { until } from '../fixtures/sync-client.ts'
 
 /** Opens a PATCH announcing `total` bytes, writes `write(req)`'s bytes, and resolves when the server ends it. */
 function rawPatch(url: string, token: string, id: string, total: number, write: (req: ClientRequest) => Promise<void>) {
@@ -55,6 +57,51 @@ describe.each(backends())('media limits (%s)', (backend) => {
     expect([over.status, over.body.error?.code]).toEqual([403, 'quota_exceeded'])
     expect((await patch(server, me.token, first.body.id, 0, randomBytes(600_000))).status).toBe(201)
     expect((await announce(server, me.token, chat.id, { kind: 'file', size: 500_000 })).body.error?.code).toBe('quota_exceeded')
+    expect((await announce(server, me.token, chat.id, { kind: 'file', size: 400_000 })).status).toBe(201)
+  })
+
+  it('DELETE cancels an open upload: its bytes and its share of the quota go; not while a PATCH writes it, nor anyone else', async () => {
+    const { me, chat } = await chatOf()
+    const other = await signUp(server, handle('oth'))
+    const cancel = (token: string, id: string) => api(server, token, 'DELETE', `/api/uploads/${id}`)
+
+    // a PATCH is writing it (it holds the upload's lease): the DELETE is refused until it ends
+    const done = await announce(server, me.token, chat.id, { kind: 'file', size: 600_000 })
+    const bytes = randomBytes(600_000)
+    const open = openPatch(server.url, me.token, done.body.id, bytes.length)
+    const answered = new Promise<number>((resolve) =>
+      open.on('response', (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      }),
+    )
+    open.write(bytes.subarray(0, 100_000))
+    const leased = async () =>
+      Number(
+        (await server.db.get<{ busy_until: number }>('SELECT busy_until FROM uploads WHERE id = ?', [done.body.id]))?.busy_until,
+      ) > Date.now()
+    await until(leased, 'the open PATCH holds the upload')
+    const refused = await cancel(me.token, done.body.id)
+    expect([refused.status, (refused.body as { error?: { code: string } }).error?.code]).toEqual([409, 'upload_busy'])
+    open.end(bytes.subarray(100_000))
+    expect(await answered).toBe(201)
+    // done, it is a blob: nothing open to cancel, and the blob stays
+    expect((await cancel(me.token, done.body.id)).status).toBe(204)
+    expect(await offsetOf(server, me.token, done.body.id)).toEqual({ status: 204, offset: bytes.length })
+
+    const up = await announce(server, me.token, chat.id, { kind: 'file', size: 400_000 })
+    expect(up.status).toBe(201)
+    expect((await patch(server, me.token, up.body.id, 0, randomBytes(100_000))).status).toBe(204)
+    // someone else's DELETE changes nothing (and says nothing about whether it exists)
+    expect((await cancel(other.token, up.body.id)).status).toBe(204)
+    expect(await offsetOf(server, me.token, up.body.id)).toEqual({ status: 204, offset: 100_000 })
+
+    expect((await cancel(me.token, up.body.id)).status).toBe(204)
+    expect((await offsetOf(server, me.token, up.body.id)).status).toBe(404)
+    expect((await patch(server, me.token, up.body.id, 100_000, randomBytes(10))).status).toBe(404)
+    // sent again after a lost answer: the same
+    expect((await cancel(me.token, up.body.id)).status).toBe(204)
+    // its 400,000 bytes are free again: with them still held, this would be over the 1 MB quota
     expect((await announce(server, me.token, chat.id, { kind: 'file', size: 400_000 })).status).toBe(201)
   })
 

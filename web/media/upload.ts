@@ -31,6 +31,16 @@ export interface UploadJob {
   uploadId?: string
   saveId(id: string): Promise<void>
   onProgress(sent: number): void
+  /** aborted when the user cancels the send: the request under way stops, and upload() throws UploadCancelled */
+  signal?: AbortSignal
+}
+
+/** The user cancelled the send (UploadJob.signal). */
+export class UploadCancelled extends Error {
+  constructor() {
+    super('upload cancelled')
+    this.name = 'UploadCancelled'
+  }
 }
 
 interface Answer {
@@ -46,9 +56,17 @@ function request(
   body: Blob | string | null,
   headers: Record<string, string>,
   onSent?: (n: number) => void,
+  signal?: AbortSignal,
 ): Promise<Answer> {
-  return new Promise((resolve) => {
+  if (signal?.aborted) return Promise.reject(new UploadCancelled())
+  return new Promise((resolve, reject) => {
     const x = new XMLHttpRequest()
+    const cancel = () => {
+      x.abort()
+      reject(new UploadCancelled())
+    }
+    signal?.addEventListener('abort', cancel, { once: true })
+    x.onloadend = () => signal?.removeEventListener('abort', cancel)
     x.open(method, url)
     x.setRequestHeader('authorization', `Bearer ${token}`)
     for (const [k, v] of Object.entries(headers)) x.setRequestHeader(k, v)
@@ -71,13 +89,16 @@ function request(
 
 const codeOf = (a: Answer) => ((a.body as { error?: { code?: string } } | null)?.error?.code ?? String(a.status)) || 'network'
 
-/** Uploads the whole file; resolves with the stored blob, or throws UploadFailure (status 0: offline). */
+/**
+ * Uploads the whole file; resolves with the stored blob, or throws UploadFailure (status 0: offline) or
+ * UploadCancelled.
+ */
 export async function upload(job: UploadJob): Promise<BlobInfo> {
   const size = job.file.size
   let id = job.uploadId
   let offset = 0
   if (id) {
-    const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {})
+    const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {}, undefined, job.signal)
     if (head.status === 204 && head.offset !== null) offset = head.offset
     else if (head.status === 0) throw new UploadFailure(0, 'network')
     else id = undefined // expired or unknown: announce it again
@@ -85,9 +106,15 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
   if (!id) {
     const body: Record<string, unknown> = { kind: job.kind, size }
     if (job.name) body.name = job.name
-    const a = await request('POST', `/api/chats/${job.convId}/uploads`, job.token, JSON.stringify(body), {
-      'content-type': 'application/json',
-    })
+    const a = await request(
+      'POST',
+      `/api/chats/${job.convId}/uploads`,
+      job.token,
+      JSON.stringify(body),
+      { 'content-type': 'application/json' },
+      undefined,
+      job.signal,
+    )
     if (a.status !== 201) throw new UploadFailure(a.status, codeOf(a))
     id = (a.body as UploadCreated).id
     await job.saveId(id)
@@ -102,6 +129,7 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
       job.file.slice(offset, end),
       { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
       (n) => job.onProgress(offset + n),
+      job.signal,
     )
     if (a.status === 201) {
       job.onProgress(size)
@@ -120,10 +148,23 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
     }
     if (a.status === 409 || a.status >= 500) {
       await new Promise((r) => setTimeout(r, 1000 * tries))
-      const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {})
+      const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {}, undefined, job.signal)
       if (head.status === 204 && head.offset !== null) offset = head.offset
       continue
     }
     throw new UploadFailure(a.status, codeOf(a))
+  }
+}
+
+/**
+ * Cancels upload `id` on the server, which frees its share of the quota (an open upload holds all it
+ * announced for 24 hours). Best effort: a PATCH the server has not seen end yet is answered 409 for a
+ * moment, so it asks a few times; offline, the server's expiry does it.
+ */
+export async function cancelUpload(id: string, token: string): Promise<void> {
+  for (let tries = 0; tries < 4; tries++) {
+    const a = await request('DELETE', `/api/uploads/${id}`, token, null, {})
+    if (a.status !== 409) return
+    await new Promise((r) => setTimeout(r, 500 * 2 ** tries))
   }
 }

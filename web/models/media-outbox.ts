@@ -54,7 +54,7 @@ export function dropView(msgId: string): void {
 }
 
 /** the file being uploaded now, which cannot be taken back */
-export const sending: { id: string | null } = { id: null }
+export const sending: { id: string | null; abort: AbortController | null } = { id: null, abort: null }
 
 /**
  * Puts picked files in the outbox of chat `convId`, photos resized on the way (off the main thread).
@@ -69,11 +69,18 @@ export async function sendVoice(convId: string, file: Blob, dur: number): Promis
   await (await import('./media-send.ts')).queueVoice(convId, file, dur)
 }
 
-/** Takes a file out of the outbox before it is sent (or after it was refused). */
+/**
+ * Takes a file out of the outbox: one waiting, one being sent (its upload stops, and the server is told to
+ * drop what it has), or one that was refused.
+ */
 export async function removeOutgoing(msgId: string): Promise<void> {
-  if (sending.id === msgId) return // being sent: it will be in the chat in a moment
-  await db()?.outgoing.delete(msgId)
+  // being sent: the sender stops it and cleans up (media-send.ts)
+  if (sending.id === msgId) return sending.abort?.abort()
+  const d = db()
+  const row = await d?.outgoing.get(msgId)
+  await d?.outgoing.delete(msgId)
   dropView(msgId)
+  if (row?.uploadId) void import('./media-send.ts').then((m) => m.dropUpload(row.uploadId!))
 }
 
 /** Sends what waits, unless offline (the next connection calls again). */

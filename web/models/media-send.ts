@@ -9,7 +9,7 @@ import { getToken } from '../account/api.ts'
 import { newMessageId } from '../kinds/page.ts'
 import { preparePhoto } from '../media/prepare.ts'
 import { videoMeta } from '../media/video-meta.ts'
-import { upload, UploadFailure } from '../media/upload.ts'
+import { cancelUpload, upload, UploadCancelled, UploadFailure } from '../media/upload.ts'
 import { keepSent } from '../media/blob-url.ts'
 import { db, type OutgoingRow } from '../store/db.ts'
 import { appendToChat } from './append.ts'
@@ -89,10 +89,19 @@ async function drain(): Promise<void> {
     const row = (await d.outgoing.orderBy('created').toArray()).find((r) => !r.failed)
     if (!row) return
     sending.id = row.msgId
+    const abort = (sending.abort = new AbortController())
     try {
-      await sendOne(row)
+      await sendOne(row, abort.signal)
       retryMs = RETRY_FIRST_MS
     } catch (e) {
+      if (e instanceof UploadCancelled) {
+        // cancelled by the user: gone from the outbox, and from the server
+        const uploadId = (await d.outgoing.get(row.msgId))?.uploadId
+        await d.outgoing.delete(row.msgId)
+        dropView(row.msgId)
+        if (uploadId) void dropUpload(uploadId)
+        continue
+      }
       if (e instanceof UploadFailure && e.permanent) {
         await d.outgoing.update(row.msgId, { failed: e.code })
         updateView(row.msgId, { failed: e.code })
@@ -106,11 +115,18 @@ async function drain(): Promise<void> {
       return
     } finally {
       sending.id = null
+      sending.abort = null
     }
   }
 }
 
-async function sendOne(row: OutgoingRow): Promise<void> {
+/** Tells the server to drop an upload this device gave up (best effort: see cancelUpload). */
+export async function dropUpload(uploadId: string): Promise<void> {
+  const token = getToken()
+  if (token) await cancelUpload(uploadId, token).catch(() => {})
+}
+
+async function sendOne(row: OutgoingRow, signal: AbortSignal): Promise<void> {
   const d = db()
   const token = getToken()
   if (!d || !token) throw new UploadFailure(0, 'signed-out')
@@ -123,7 +139,11 @@ async function sendOne(row: OutgoingRow): Promise<void> {
     uploadId: row.uploadId,
     saveId: async (id) => void (await d.outgoing.update(row.msgId, { uploadId: id })),
     onProgress: (sent) => updateView(row.msgId, { sent }),
+    signal,
   })
+  // cancelled as the last piece went: the blob is made, but no message names it (the server's collector
+  // drops it)
+  if (signal.aborted) throw new UploadCancelled()
   const media: MediaRef = { id: info.id, kind: info.kind, mime: info.mime, size: info.size }
   // a photo's size is the server's (it encoded it again); a video's is what the device measured
   const w = info.width ?? row.w

@@ -192,6 +192,19 @@ const REASONS: Record<string, string> = {
 }
 
 /** A picked file not yet in the chat: its preview, how far it is, or why the server refused it. */
+/** Stops a send: a long video on a slow connection need not be waited out, nor deleted once it is in the chat. */
+const CancelSend = ({ onCancel }: { onCancel: () => void }) => (
+  <button
+    type="button"
+    class="media-out__cancel"
+    aria-label={t('media.cancelSend')}
+    title={t('media.cancelSend')}
+    onClick={onCancel}
+  >
+    <IconClose />
+  </button>
+)
+
 export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: () => void }) {
   const percent = v.size > 0 ? Math.floor((100 * v.sent) / v.size) : 0
   return (
@@ -216,11 +229,13 @@ export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: ()
         <span class="media-out__progress msg__waiting">
           <IconClock />
           <span>{t('room.waiting')}</span>
+          <CancelSend onCancel={onRemove} />
         </span>
       ) : (
         <span class="media-out__progress">
           <progress max={100} value={percent} aria-label={t('media.sending')} />
           <span>{t('media.percent', { percent })}</span>
+          <CancelSend onCancel={onRemove} />
         </span>
       )}
     </>
