@@ -22,9 +22,14 @@ export function optStr(o: JsonObject, key: string): string | undefined {
   return v
 }
 
+/**
+ * An array of strings, its duplicates dropped (first one kept), of at most `max` different entries. The
+ * request body's own limit bounds how many come in.
+ */
 export function strArray(o: JsonObject, key: string, max: number): string[] {
   const v = o[key]
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw badRequest(`"${key}" must be an array of strings.`)
-  if (v.length > max) throw badRequest(`"${key}" may hold at most ${max} entries.`)
-  return v as string[]
+  const unique = [...new Set(v as string[])]
+  if (unique.length > max) throw badRequest(`"${key}" may hold at most ${max} different entries.`)
+  return unique
 }

@@ -37,16 +37,17 @@ export function reject(socket: Duplex, status: number): void {
   )
 }
 
-/** The token offered as a subprotocol `sori.token.<token>`, if any. */
-export function protocolToken(header: string | string[] | undefined): string | null {
+/** The tokens offered as subprotocols `sori.token.<token>`, in order. */
+export function protocolTokens(header: string | string[] | undefined): string[] {
   const value = Array.isArray(header) ? header.join(',') : header
-  if (!value) return null
+  if (!value) return []
+  const out: string[] = []
   for (const p of value.split(',')) {
     const t = p.trim()
     if (t.startsWith(TOKEN_PROTOCOL_PREFIX) && t.length > TOKEN_PROTOCOL_PREFIX.length)
-      return t.slice(TOKEN_PROTOCOL_PREFIX.length)
+      out.push(t.slice(TOKEN_PROTOCOL_PREFIX.length))
   }
-  return null
+  return out
 }
 
 interface Admitted {
@@ -116,11 +117,12 @@ export function createUpgradeHandler(ctx: SyncContext, wss: WebSocketServer, rel
     }
     const resolved = ctx.kinds.resolve(name)
     if (!resolved) return reject(socket, 404)
-    const inQuery = url.searchParams.get('token')
-    const offered = protocolToken(req.headers['sec-websocket-protocol'])
-    // two different tokens: which account is meant is anyone's guess (and the answer would name the other)
-    if (inQuery && offered && inQuery !== offered) return reject(socket, 400)
-    const token = inQuery || offered
+    // in the query, as subprotocols, or both: two different tokens anywhere are refused, since which account
+    // is meant is anyone's guess (and taking the first would let the order of the two decide)
+    const tokens = new Set([...url.searchParams.getAll('token'), ...protocolTokens(req.headers['sec-websocket-protocol'])])
+    tokens.delete('')
+    if (tokens.size > 1) return reject(socket, 400)
+    const [token] = tokens
     if (!token) return reject(socket, 401)
     const wantsAck = url.searchParams.get('ack') === '1'
 

@@ -177,4 +177,14 @@ describe.each(backends())('chats (%s)', (backend) => {
     expect(mine.find((c) => c.id === g.id)).toMatchObject({ title: 'ok' })
     expect(memberIds(mine.find((c) => c.id === g.id)!)).toEqual([a.user.id, b.user.id].sort())
   })
+
+  it("ignores duplicate ids in a group's list: a long list of one person is a group of two", async () => {
+    const [a, b] = await users(2)
+    const dups = await api<Chat>(s, a.token, 'POST', '/api/chats/group', {
+      title: 'dups',
+      userIds: Array.from({ length: MAX_GROUP_MEMBERS + 1 }, () => b.user.id),
+    })
+    expect(dups.status).toBe(201)
+    expect(dups.body.members.map((m) => m.id).sort()).toEqual([a.user.id, b.user.id].sort())
+  })
 })

@@ -53,7 +53,7 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: 'x'.repeat(43) })).toBe(401)
   })
 
-  it('answers 400 at the upgrade to two different tokens (query and subprotocol), and takes two copies of one', async () => {
+  it('answers 400 at the upgrade to two different tokens (query, subprotocols, or both), and takes two copies of one', async () => {
     const g = await group()
     for (const [query, offered] of [
       [g.a.token, g.b.token],
@@ -62,6 +62,18 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     ])
       expect(await upgradeStatus(srv.wsBase, g.page, { token: query, protocols: [`sori.token.${offered}`] })).toBe(400)
     expect(await upgradeStatus(srv.wsBase, g.page, { token: g.a.token, protocols: [`sori.token.${g.a.token}`] })).toBe(101)
+    // two of the same kind: two subprotocols, or the query's token twice, in either order
+    for (const [first, second] of [
+      [g.a.token, g.b.token],
+      [g.b.token, g.a.token],
+    ]) {
+      expect(await upgradeStatus(srv.wsBase, g.page, { protocols: [`sori.token.${first}`, `sori.token.${second}`] })).toBe(400)
+      const query = new URLSearchParams([
+        ['token', first],
+        ['token', second],
+      ])
+      expect(await upgradeStatus(srv.wsBase, `${g.page}?${query}`)).toBe(400)
+    }
   })
 
   it('answers 404 to a WebSocket upgrade anywhere but /sync/<doc>', async () => {
