@@ -162,9 +162,22 @@ export async function sendInUi(page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: 'Send', exact: true }).click()
 }
 
+/** Two new accounts, `me` with `them` as a friend, and their 1:1 chat (opened by `them`). */
+export async function friendsWithChat(
+  server: RunningServer,
+  me: { handle: string; name: string },
+  them: { handle: string; name: string },
+): Promise<{ me: Session; them: Session; chat: Chat }> {
+  const mine = await signUp(server, me.handle, me.name)
+  const theirs = await signUp(server, them.handle, them.name)
+  await api(server, mine.token, 'POST', '/api/friends', { userId: theirs.user.id })
+  const chat = (await api<Chat>(server, theirs.token, 'POST', '/api/chats/direct', { userId: mine.user.id })).body
+  return { me: mine, them: theirs, chat }
+}
+
 /**
- * Two new accounts, `me` with `them` as a friend, and their 1:1 chat in which `them` wrote `texts` (through
- * a sync client on its first page that stays connected: destroy `theirPage` at the end).
+ * friendsWithChat, and `them` wrote `texts` in the chat (through a sync client on its first page that stays
+ * connected: destroy `theirPage` at the end).
  */
 export async function friendWrote(
   server: RunningServer,
@@ -172,13 +185,19 @@ export async function friendWrote(
   them: { handle: string; name: string },
   texts: string[],
 ): Promise<{ me: Session; them: Session; chat: Chat; theirPage: SyncClient }> {
-  const mine = await signUp(server, me.handle, me.name)
-  const theirs = await signUp(server, them.handle, them.name)
-  await api(server, mine.token, 'POST', '/api/friends', { userId: theirs.user.id })
-  const chat = (await api<Chat>(server, theirs.token, 'POST', '/api/chats/direct', { userId: mine.user.id })).body
-  const theirPage = await connect(server, theirs.token, pageDoc(chat.id, 0))
-  for (const text of texts) send(theirPage, theirs.user.id, text)
-  return { me: mine, them: theirs, chat, theirPage }
+  const f = await friendsWithChat(server, me, them)
+  const theirPage = await connect(server, f.them.token, pageDoc(f.chat.id, 0))
+  for (const text of texts) send(theirPage, f.them.user.id, text)
+  return { ...f, theirPage }
+}
+
+/** Picks `file` in the chat's "Send a photo or file" chooser. */
+export async function pickFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Send a photo or file' }).click(),
+  ])
+  await chooser.setFiles([file])
 }
 
 /** The bubble holding `text` (a locator for the whole message row). */

@@ -2,17 +2,16 @@
 // the chat, and the server drops what it had received (an open upload holds its whole size of the quota).
 import { randomBytes } from 'node:crypto'
 import { expect, test } from 'vitest'
-import type { Chat } from '../../protocol/api.ts'
-import { api, signUp } from '../fixtures/server.ts'
-import { appHarness, phone, signInInUi } from './helpers.ts'
+import { appHarness, friendsWithChat, phone, pickFile, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 
 test('cancelling a file while it is sent: gone from the chat and from the server', async () => {
-  const gil = await signUp(app.server, 'gil.cancel', 'Gil')
-  const hal = await signUp(app.server, 'hal.cancel', 'Hal')
-  await api(app.server, gil.token, 'POST', '/api/friends', { userId: hal.user.id })
-  const chat = (await api<Chat>(app.server, gil.token, 'POST', '/api/chats/direct', { userId: hal.user.id })).body
+  const { me: gil, chat } = await friendsWithChat(
+    app.server,
+    { handle: 'gil.cancel', name: 'Gil' },
+    { handle: 'hal.cancel', name: 'Hal' },
+  )
 
   const { context, page } = await phone(app.browser)
   // the second piece is held on its way, so that the send is surely under way when it is cancelled
@@ -30,11 +29,7 @@ test('cancelling a file while it is sent: gone from the chat and from the server
   await signInInUi(page, app.server.url, 'gil.cancel')
   await page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
   await page.getByRole('textbox', { name: 'Message' }).waitFor()
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: 'Send a photo or file' }).click(),
-  ])
-  await chooser.setFiles([{ name: 'holiday.bin', mimeType: 'application/octet-stream', buffer: randomBytes(2 * 1024 * 1024) }])
+  await pickFile(page, { name: 'holiday.bin', mimeType: 'application/octet-stream', buffer: randomBytes(2 * 1024 * 1024) })
   const bubble = page.locator('#app .msg--out')
   await bubble.waitFor()
   await expect.poll(() => seen.patches, { timeout: 30_000 }).toBe(2)

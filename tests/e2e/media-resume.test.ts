@@ -3,17 +3,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
-import type { Chat } from '../../protocol/api.ts'
-import { api, signUp } from '../fixtures/server.ts'
-import { appHarness, phone, signInInUi } from './helpers.ts'
+import { appHarness, friendsWithChat, phone, pickFile, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 
 test('an upload cut at half resumes and completes once', async () => {
-  const eva = await signUp(app.server, 'eva.resume', 'Eva')
-  const fin = await signUp(app.server, 'fin.resume', 'Fin')
-  await api(app.server, eva.token, 'POST', '/api/friends', { userId: fin.user.id })
-  const chat = (await api<Chat>(app.server, eva.token, 'POST', '/api/chats/direct', { userId: fin.user.id })).body
+  const { chat } = await friendsWithChat(app.server, { handle: 'eva.resume', name: 'Eva' }, { handle: 'fin.resume', name: 'Fin' })
   const bytes = randomBytes(3 * 1024 * 1024)
 
   const { context, page } = await phone(app.browser)
@@ -31,11 +26,7 @@ test('an upload cut at half resumes and completes once', async () => {
   await signInInUi(page, app.server.url, 'eva.resume')
   await page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
   await page.getByRole('textbox', { name: 'Message' }).waitFor()
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: 'Send a photo or file' }).click(),
-  ])
-  await chooser.setFiles([{ name: 'setlist.bin', mimeType: 'application/octet-stream', buffer: bytes }])
+  await pickFile(page, { name: 'setlist.bin', mimeType: 'application/octet-stream', buffer: bytes })
   await page.locator('#app .msg--out').waitFor()
   await page.locator('#app .msg--out').waitFor({ state: 'detached', timeout: 30_000 })
   await page.locator('.msg--mine .media-file', { hasText: 'setlist.bin' }).waitFor()
