@@ -53,12 +53,20 @@ test('"Latest messages" shows only while the latest message is out of view', asy
   )
   await message(page, 'line 39').waitFor()
   await page.locator('.room__list').evaluate((el) => el.scrollTo(0, 0))
-  const jump = page.getByRole('button', { name: 'Latest messages' })
+  const jump = page.getByRole('button', { name: 'Latest messages', exact: true })
   await jump.waitFor()
+  // what arrives meanwhile is counted on it
+  await writeMessages(app.server.url, other.token, `c:${chat.id}:0`, [
+    text('jump-new-1', other.id, 'are you there?'),
+    text('jump-new-2', other.id, 'hello?'),
+  ])
+  const counted = page.getByRole('button', { name: 'Latest messages, 2 new' })
+  await counted.waitFor()
+  expect(await counted.locator('.jump__count').textContent()).toBe('2')
   await page.screenshot({ path: '/tmp/ui/shots/jump-scrolled-up.png' })
-  await jump.click()
-  await jump.waitFor({ state: 'detached' })
-  await expect.poll(() => message(page, 'line 39').isVisible(), { timeout: 20_000 }).toBe(true)
+  await counted.click()
+  await counted.waitFor({ state: 'detached' })
+  await expect.poll(() => message(page, 'hello?').isVisible(), { timeout: 20_000 }).toBe(true)
   await context.close()
 })
 

@@ -10,7 +10,8 @@ import { RecordingBar, useVoiceRecorder } from './VoiceRecorder.tsx'
 
 export type Mode =
   | { kind: 'new' }
-  | { kind: 'reply'; id: string; name: string; text: string }
+  // mine: a reply to my own message, said as such ("Replying to yourself"), not with my name for myself
+  | { kind: 'reply'; id: string; name: string; mine: boolean; text: string }
   | { kind: 'edit'; id: string; page: number; text: string }
 
 interface Props {
@@ -74,7 +75,13 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
       {mode.kind !== 'new' && (
         <div class="composer__mode">
           <span class="composer__mode-text">
-            <strong>{mode.kind === 'reply' ? t('room.replyingTo', { name: isolate(mode.name) }) : t('room.editing')}</strong>
+            <strong>
+              {mode.kind === 'reply'
+                ? mode.mine
+                  ? t('room.replyingToMine')
+                  : t('room.replyingTo', { name: isolate(mode.name) })
+                : t('room.editing')}
+            </strong>
             <UserText class="composer__mode-quote" text={mode.text} />
           </span>
           <button

@@ -63,7 +63,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHer
   }
   // a photo or file without a caption is quoted by what it is
   const text = quotedText(m)
-  const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, text }))
+  const reply = then(() => onMode({ kind: 'reply', id: m.id, name: author, mine, text }))
   const copy = then(() => void navigator.clipboard?.writeText(m.body))
   const forward = then(onForward)
   const share = then(() => void shareOut(m))

@@ -25,6 +25,8 @@ interface Props {
   author: Profile | undefined
   replied: MessageView | undefined
   repliedAuthor: string
+  /** the replied-to message is mine: "Reply to you", not my name for myself in the sentence for others */
+  repliedMine?: boolean
   onOpen: (m: MessageView) => void
   onReact: (m: MessageView, reaction: Reaction | null) => void
   /** the message a search result pointed at */
@@ -90,6 +92,7 @@ export function MessageRow({
   onAuthor,
   replied,
   repliedAuthor,
+  repliedMine,
   onOpen,
   onReact,
   highlight,
@@ -126,7 +129,9 @@ export function MessageRow({
     <>
       {m.replyTo && (
         <span class="msg__quote">
-          <span class="msg__quote-name">{t('room.replyTo', { name: isolate(repliedAuthor) })}</span>
+          <span class="msg__quote-name">
+            {repliedMine ? t('room.replyToYou') : t('room.replyTo', { name: isolate(repliedAuthor) })}
+          </span>
           <span class="msg__quote-text">
             {replied ? replied.retracted ? t('room.retracted') : <UserText text={quotedText(replied)} /> : t('room.olderMessage')}
           </span>

@@ -11,6 +11,7 @@ import { back, go } from '../../app/router.ts'
 import { formatList, formatLongDate } from '../../i18n/format.ts'
 import { VirtualList } from '../../components/VirtualList.tsx'
 import { IconBack, IconDown, IconMenu } from '../../components/icons.tsx'
+import { useArrivedBelow } from './arrived-below.ts'
 import { isolate, UserText } from '../../components/UserText.tsx'
 import { outRows, toRows, UNREAD_KEY, withUnreadLine, type Row } from './rows.ts'
 import { MessageRow, SystemLineRow } from './MessageRow.tsx'
@@ -72,6 +73,7 @@ export default function Room({ convId }: { convId: string }) {
   const jump = useJumpTarget(convId, conv, messages, byId, older)
   const { highlight } = jump
   const [showJump, setShowJump] = useState(false)
+  const arrived = useArrivedBelow(messages, myId, showJump)
   const toNew = useNewMessagesScroll(rows, convId, showJump)
   // whichever was asked for last
   const scrollTo = toNew && (!jump.scrollTo || toNew.nonce > jump.scrollTo.nonce) ? toNew : jump.scrollTo
@@ -174,6 +176,7 @@ export default function Room({ convId }: { convId: string }) {
         channel={channel && asChannel(r.m.from) ? channel.id : undefined}
         replied={replied}
         repliedAuthor={replied ? nameOf(replied.from) : t('room.someone')}
+        repliedMine={replied?.from === myId}
         onOpen={setActions}
         onReact={(m, r) => conv.react(m, r)}
         onView={(media) => void view(media)}
@@ -245,11 +248,16 @@ export default function Room({ convId }: { convId: string }) {
         // a round arrow, as small as a thumb's target: a wide pill hid the read counts beside the bubbles under it
         <button
           class="jump"
-          aria-label={t('room.jumpToLatest')}
+          aria-label={arrived ? t('room.jumpToLatestNew', { count: arrived }) : t('room.jumpToLatest')}
           title={t('room.jumpToLatest')}
           onClick={() => setSentTick((n) => n + 1)}
         >
           <IconDown />
+          {arrived > 0 && (
+            <span class="jump__count" aria-hidden="true">
+              {arrived > 99 ? '99+' : arrived}
+            </span>
+          )}
         </button>
       )}
 
