@@ -88,6 +88,8 @@ test('a friend link adds its maker as a friend', async () => {
   // someone new scans it: after signing up they are asked about Eun, not sent to the chat list
   const g = await phone(app.browser)
   await g.page.goto(link)
+  // the sign-up form says what waits behind it
+  await g.page.getByRole('status').getByText('You have an invitation. Sign up or sign in to open it.').waitFor()
   await g.page.getByRole('tab', { name: 'Sign up' }).click()
   await g.page.getByLabel('ID', { exact: true }).fill('gus')
   await g.page.getByLabel('Display name').fill('Gus')
@@ -96,6 +98,10 @@ test('a friend link adds its maker as a friend', async () => {
   await g.page.getByText('Add this person as a friend?').waitFor()
   await g.page.getByRole('button', { name: 'Add friend' }).click()
   await g.page.locator('.row--button', { hasText: 'Eun' }).waitFor()
+  // the app was opened at the link: Back goes to the chat list rather than out of the app
+  await g.page.goBack()
+  await g.page.getByRole('heading', { name: 'Chats' }).waitFor()
+  expect(new URL(g.page.url()).hash).toBe('#/chats')
 
   for (const x of [e, f, g]) await x.context.close()
 })

@@ -112,6 +112,17 @@ export function go(name: RouteName, arg = '', replace = false): void {
   } else location.hash = hash
 }
 
+/**
+ * Leaves a screen the app may have been opened at from outside (an invite link, a channel's link, a share)
+ * for the screen it led to, in its place. Opened there, the app gets the chat list under it: Back from the
+ * chat joined then stays in the app instead of leaving it (a phone closes an app whose history is empty).
+ */
+export function arrive(name: RouteName, arg = ''): void {
+  if (navigated) return go(name, arg, true)
+  history.replaceState(null, '', '#/chats')
+  go(name, arg)
+}
+
 /** Back to where the user came from inside the app, or to `fallback` on a cold start. */
 export function back(fallback: RouteName = 'chats'): void {
   if (navigated) history.back()

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { searchChannels } from '../../models/channel-actions.ts'
 import { t } from '../../app/t.ts'
-import { back, go } from '../../app/router.ts'
+import { arrive, back } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { IconBack } from '../../components/icons.tsx'
 
@@ -14,7 +14,7 @@ export default function ByHandle({ handle }: { handle: string }) {
     searchChannels(`@${want}`, '').then(
       (r) => {
         const c = r.channels.find((x) => x.handle === want)
-        if (c) go('channel', c.id, true)
+        if (c) arrive('channel', c.id)
         else setMissing(t('channels.none'))
       },
       (e: unknown) => setMissing(errorText(e)),

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { InvitePreview } from '../../../protocol/api.ts'
 import { acceptInvite, previewInvite } from '../../models/invites.ts'
-import { back, go } from '../../app/router.ts'
+import { arrive, back } from '../../app/router.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -25,8 +25,8 @@ export default function Invite({ token }: { token: string }) {
     setError('')
     try {
       const convId = await acceptInvite(token)
-      if (convId) go('chat', convId, true)
-      else go('friends', '', true)
+      if (convId) arrive('chat', convId)
+      else arrive('friends')
     } catch (e) {
       setError(errorText(e))
       setBusy(false)

@@ -7,7 +7,7 @@ import { appendToChat } from '../../models/append.ts'
 import { sendFiles } from '../../models/media-outbox.ts'
 import { dropShared, readShared, sharedText, type Shared } from '../../share-in/store.ts'
 import { t } from '../../app/t.ts'
-import { back, go } from '../../app/router.ts'
+import { arrive, back } from '../../app/router.ts'
 import { errorText } from '../../app/errors.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { UserText } from '../../components/UserText.tsx'
@@ -32,7 +32,7 @@ export default function ShareIn({ id }: { id: string }) {
       if (text && shared.blobs.length === 0) await appendToChat(convId, { id: `sh${shared.id}`, kind: 'text', body: text })
       if (shared.blobs.length > 0) await sendFiles(convId, shared.blobs, text)
       await dropShared(shared.id)
-      go('chat', convId, true)
+      arrive('chat', convId)
     } catch (e) {
       setError(errorText(e))
       setBusy(false)

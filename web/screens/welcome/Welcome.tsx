@@ -6,8 +6,16 @@ import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } fro
 import { t, language } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { LanguagePicker } from '../../i18n/picker.tsx'
+import { route, type RouteName } from '../../app/router.ts'
 
 type Mode = 'signin' | 'signup'
+
+/** What the screen the user was going to waits for (welcome.for*), by route. */
+const GOING: Partial<Record<RouteName, 'welcome.forInvite' | 'welcome.forChannel' | 'welcome.forShare'>> = {
+  invite: 'welcome.forInvite',
+  c: 'welcome.forChannel',
+  share: 'welcome.forShare',
+}
 
 export function Welcome() {
   // someone new to Sori (nobody has signed in on this device) is most likely here to make an account
@@ -67,6 +75,12 @@ export function Welcome() {
         <h1 class="welcome__title">{t('app.name')}</h1>
         <p class="welcome__tagline">{t('welcome.tagline')}</p>
       </div>
+      {GOING[route.value.name] && (
+        // opened from a link while signed out: say what signing in leads to, so the form is not a dead end
+        <p class="welcome__notice" role="status">
+          {t(GOING[route.value.name]!)}
+        </p>
+      )}
       {endedElsewhere.value && (
         <p class="welcome__notice" role="status">
           {t('welcome.signedOutElsewhere')}
