@@ -74,6 +74,24 @@ test('at 1280×800 the list and the open chat are side by side; the title counts
   await expect(luRow.getAttribute('aria-current')).resolves.toBe(null)
   await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('Sori')
 
+  // a sheet is a dialog in the middle of a wide window, not hanging off its bottom edge
+  await page.getByRole('button', { name: 'Chat details' }).click()
+  const viewport = page.viewportSize()!
+  // the space above and below it, once it has slid in
+  const margins = async () => {
+    const d = await box(page, 'dialog.sheet[open]')
+    return [d.y, viewport.height - (d.y + d.height)]
+  }
+  await expect
+    .poll(async () => {
+      const [above, below] = await margins()
+      return above > 20 && below > 20 && Math.abs(above - below) < 4
+    })
+    .toBe(true)
+  await page.screenshot({ path: '/tmp/look/shots/wide-details.png' })
+  await page.keyboard.press('Escape')
+  await page.locator('dialog.sheet').waitFor({ state: 'detached' })
+
   // a new message while another chat is open counts again
   await writeMessages(app.server.url, lu.token, `c:${chats.lu.id}:0`, [text('wide-lu-3', lu.user.id, 'Or five')])
   await expect.poll(() => page.title(), { timeout: 20_000 }).toBe('(1) Sori')
