@@ -101,6 +101,8 @@ test('a chat muted for an hour keeps its count, greyed with a muted mark, and le
   await signInInUi(page, app.server.url, 'dee.mute')
   await row(page, 'Eli').getByLabel('2 unread messages').waitFor()
   await tab(page, 'Chats').getByLabel('2 unread messages').waitFor()
+  // and the tab says so in its name, not as a bare figure
+  await page.getByRole('navigation').getByRole('link', { name: 'Chats 2 unread messages', exact: true }).waitFor()
   await page.waitForFunction(() => document.title === '(2) Sori', undefined, { timeout: 30_000 })
 
   await act(page, 'Eli', 'Mute for 1 hour')

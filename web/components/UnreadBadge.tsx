@@ -7,7 +7,9 @@ export const unreadFigure = (n: number): string => (n > 999 ? '999+' : String(n)
 export function UnreadBadge({ count, class: cls = '' }: { count: number; class?: string }) {
   if (count <= 0) return null
   return (
-    <span class={cls ? `badge ${cls}` : 'badge'} aria-label={t('chats.unread', { count })}>
+    // role img: its label is part of the name of the link or row it sits in ("Chats, 3 unread messages"); a
+    // plain span's label is not, and the name said the bare figure ("Chats 3")
+    <span class={cls ? `badge ${cls}` : 'badge'} role="img" aria-label={t('chats.unread', { count })}>
       {unreadFigure(count)}
     </span>
   )
