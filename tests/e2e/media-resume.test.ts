@@ -33,6 +33,14 @@ test('an upload cut at half resumes and completes once', async () => {
   expect(seen.cut).toBe(1)
   expect(seen.announce).toBe(1)
 
+  // and the file is found by its name
+  await page.evaluate(() => (location.hash = '#/search'))
+  await page.locator('.search-form input[type=search]').fill('setlist')
+  await page
+    .locator('.search__hit', { hasText: 'setlist.bin' })
+    .locator('mark', { hasText: 'setlist' })
+    .waitFor({ timeout: 20_000 })
+
   // the other side gets one message naming one blob with exactly these bytes
   const f = await phone(app.browser)
   await signInInUi(f.page, app.server.url, 'fin.resume')

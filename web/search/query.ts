@@ -6,6 +6,7 @@
 //
 // The index is reached through TokenIndex, so that the same logic runs over Dexie in the app and over
 // an in-memory index in bench/search.
+import type { MediaRef } from '../../protocol/messages.ts'
 import { NO_SPACE_SCRIPT, fold, queryWords } from './tokenize.ts'
 
 export interface SearchRow {
@@ -18,6 +19,8 @@ export interface SearchRow {
   body: string
   retracted: boolean
   tokens: string[]
+  /** a media message's: a file is found by its name too (search/text.ts) */
+  media?: MediaRef
 }
 
 export interface TokenIndex {

@@ -1,6 +1,7 @@
 // Keeps Dexie's flat `messages` table (list rendering, search) in step with the page docs this tab has
 // open: one call per page doc when it opens (the models wire that to the doc registry).
 import { linkPreview } from '../../protocol/link.ts'
+import { searchText } from '../search/text.ts'
 import type * as Y from 'yjs'
 import { edited, messageItems, pageEdits, pageMsgs } from '../kinds/page.ts'
 import { db, type MessageRow } from './db.ts'
@@ -55,7 +56,7 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     if (!changed.length) return
     const tok = await tokenize()
     const words = lang()
-    for (const r of changed) r.tokens = r.retracted ? [] : tok(r.body, words)
+    for (const r of changed) r.tokens = r.retracted ? [] : tok(searchText(r), words)
     await guardWrite(() => store.messages.bulkPut(changed))
     for (const r of changed) known!.set(r.id, sig(r))
   }

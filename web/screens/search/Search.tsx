@@ -10,6 +10,7 @@ import { formatChatTime } from '../../i18n/format.ts'
 import { personName } from '../../app/names.ts'
 import { highlight, type SearchResult, type SearchRow } from '../../search/query.ts'
 import { jumpTarget } from '../../search/jump.ts'
+import { searchText } from '../../search/text.ts'
 import { ChatAvatar, chatTitle } from '../chats/Chats.tsx'
 import { byName } from '../../search/names.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
@@ -263,7 +264,7 @@ function Hit({ hit, words, locale, author }: { hit: SearchRow; words: string[]; 
           {author && <span class="search__author">{t('search.author', { name: isolate(author) })} </span>}
           {/* the body is one isolate, its parts neutralised one by one (the marks split it) */}
           <bdi>
-            {snippet(highlight(hit.body, words, locale)).map((p, i) =>
+            {snippet(highlight(searchText(hit), words, locale)).map((p, i) =>
               p.hit ? <mark key={i}>{neutral(p.text)}</mark> : neutral(p.text),
             )}
           </bdi>
