@@ -8,7 +8,7 @@ import { inboxDoc } from '../../protocol/docs.ts'
 import { me } from '../account/session.ts'
 import { messagesAt } from '../kinds/index.ts'
 import { closeDb, dbName, openDb } from '../store/db.ts'
-import { indexPage } from '../store/message-index.ts'
+import { indexPage, preloadIndexing } from '../store/message-index.ts'
 import { startBackground } from '../sync/background.ts'
 import { trackConnection } from '../sync/connection.ts'
 import { closeAllDocs, onDocOpen, onRefused } from '../sync/docs.ts'
@@ -107,6 +107,8 @@ function start(userId: string): () => void {
   const idle = (fn: () => void) =>
     'requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 5000 }) : setTimeout(fn, 2000)
   idle(() => void refreshFriends().catch(() => {}))
+  // the message index's tokenizer, here before the phone may go offline (store/message-index.ts)
+  idle(preloadIndexing)
   const stops = [
     trackConnection(inboxDoc(userId)),
     startInbox(userId),

@@ -9,10 +9,31 @@ import { guardWrite } from './storage.ts'
 
 const DELAY_MS = 300
 
+/** after a pass that failed (the tokenizer's code could not be fetched: offline before it came) */
+const RETRY_MS = 3000
+/** passes tried in a row before a page is left unindexed until its next change (ten minutes) */
+const MAX_RETRIES = 200
+
 type Tokenize = (text: string, lang: string) => string[]
 let tokenizer: Promise<Tokenize> | null = null
-// the tokenizer (Intl.Segmenter and folding) is not needed for the first screen: load it lazily
-const tokenize = (): Promise<Tokenize> => (tokenizer ??= import('../search/tokenize.ts').then((m) => m.tokenize))
+/**
+ * The tokenizer (Intl.Segmenter and folding) is not needed for the first screen: it loads lazily, as soon
+ * as a chat is open (preloadIndexing), so that it is here when the phone goes offline. A load that failed
+ * is tried again next time rather than kept.
+ */
+const tokenize = (): Promise<Tokenize> =>
+  (tokenizer ??= import('../search/tokenize.ts').then(
+    (m) => m.tokenize,
+    (e: unknown) => {
+      tokenizer = null
+      throw e
+    },
+  ))
+
+/** Fetches the tokenizer now, if it is not here yet (a chat was opened, or the app is idle after starting). */
+export function preloadIndexing(): void {
+  tokenize().catch(() => {})
+}
 
 const sig = (r: MessageRow): string => `${r.index}\u0000${r.ts}\u0000${r.retracted}\u0000${r.body}`
 
@@ -21,6 +42,7 @@ const sig = (r: MessageRow): string => `${r.index}\u0000${r.ts}\u0000${r.retract
  * every change, until the doc is destroyed. `lang` folds the words (the account's language).
  */
 export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promise<void>, lang: () => string): void {
+  preloadIndexing()
   const msgs = pageMsgs(doc)
   const edits = pageEdits(doc)
   /** what the table holds for this page: id → signature */
@@ -61,12 +83,27 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     for (const r of changed) known!.set(r.id, sig(r))
   }
 
+  let destroyed = false
+  let failures = 0
+  const attempt = (rows: MessageRow[]): void => {
+    running = running
+      .then(() => run(rows))
+      .then(
+        () => void (failures = 0),
+        (e: unknown) => {
+          if (failures++ === 0) console.warn('sori: message index', e)
+          // tried again (the chat list's latest message and search read this table, offline too): what was
+          // not written is still unknown to `known`, so a later pass writes it; a doc already let go of
+          // has only these rows
+          if (failures < MAX_RETRIES) setTimeout(() => attempt(destroyed ? rows : rowsNow()), RETRY_MS)
+        },
+      )
+  }
   const now = (): void => {
     clearTimeout(timer)
     timer = undefined
     // rows are read now (the doc may be destroyed next); the writes queue behind each other
-    const rows = rowsNow()
-    running = running.then(() => run(rows)).catch((e) => console.warn('sori: message index', e))
+    attempt(rowsNow())
   }
   const later = (): void => {
     timer ??= setTimeout(now, DELAY_MS)
@@ -83,5 +120,6 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
     msgs.unobserve(later)
     edits.unobserve(later)
     if (timer !== undefined) now()
+    destroyed = true
   })
 }
