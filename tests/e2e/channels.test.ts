@@ -36,7 +36,9 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   // what is missing is said in the app's words, not the browser's bubble
   await a.page.getByRole('button', { name: 'Create', exact: true }).click()
   await a.page.getByText('IDs are 3–20 characters: a–z, 0–9, dot or underscore.').waitFor()
-  await a.page.getByLabel('Channel ID').fill('starmusic')
+  // the rules of an ID are there before anything is refused
+  await a.page.getByText('3–20 letters a–z, digits, dots or underscores. People find the channel by it').waitFor()
+  await a.page.getByLabel('Channel ID', { exact: true }).fill('starmusic')
   await a.page.getByRole('button', { name: 'Create', exact: true }).click()
   await a.page.getByText('Give the channel a name.').waitFor()
   await a.page.getByLabel('Name', { exact: true }).fill('스타뮤직 공식채널')

@@ -52,10 +52,25 @@ export default function NewChannel() {
         </h1>
       </header>
       <form class="form form--screen" noValidate onSubmit={create}>
-        <label class="field">
-          <span class="field__label">{t('channels.handle')}</span>
-          <input autoCapitalize="none" value={handle} placeholder="mychannel" onInput={(e) => setHandle(e.currentTarget.value)} />
-        </label>
+        <div class="field">
+          <label class="field__label" for="channel-handle">
+            {t('channels.handle')}
+          </label>
+          <input
+            id="channel-handle"
+            autoCapitalize="none"
+            spellcheck={false}
+            maxLength={21}
+            value={handle}
+            placeholder="mychannel"
+            aria-describedby="channel-handle-hint"
+            onInput={(e) => setHandle(e.currentTarget.value)}
+          />
+          {/* the rules before a refusal, as sign-up says them */}
+          <span class="field__hint" id="channel-handle-hint">
+            {t('channels.handleHint')}
+          </span>
+        </div>
         <AboutFields values={about} onChange={setAbout} />
         <label class="field">
           <span class="field__label">{t('channels.language')}</span>
