@@ -13,7 +13,7 @@ const HEAD_SYNC_MS = 5_000
 /** how long the head and page may take to come in when only the server's word will do (`after`) */
 const SYNC_MS = 10_000
 
-export type NewMessage = Pick<ChatMessage, 'kind' | 'body' | 'media' | 'link'> & { id?: string }
+export type NewMessage = Pick<ChatMessage, 'kind' | 'body' | 'media' | 'link' | 'replyTo'> & { id?: string }
 
 /** Resolves true once the server holds the struct (client, clock) of `ref`, false after `ms`. */
 export function whenAcked(ref: DocRef, client: number, clock: number, ms: number): Promise<boolean> {
@@ -116,5 +116,6 @@ export async function appendToChat(convId: string, m: NewMessage, ackMs = 0): Pr
   const msg: Omit<ChatMessage, 'ts'> = { id: m.id ?? newMessageId(), from: userId, kind: m.kind, body: m.body }
   if (m.media) msg.media = m.media
   if (m.link) msg.link = m.link
+  if (m.replyTo) msg.replyTo = m.replyTo
   return appendMessages(convId, [msg], { ackMs, repeated: !!m.id })
 }

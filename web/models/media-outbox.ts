@@ -6,11 +6,14 @@ import { effect, signal } from '@preact/signals'
 import type { MediaKind } from '../../protocol/api.ts'
 import { db, type OutgoingRow } from '../store/db.ts'
 import { connection } from '../sync/connection.ts'
+import { newMessageId } from '../kinds/page.ts'
 
 export interface OutgoingView {
   msgId: string
   conv: string
-  kind: MediaKind
+  kind: MediaKind | 'text'
+  /** a waiting text's words */
+  body?: string
   name?: string
   size: number
   w?: number
@@ -33,11 +36,12 @@ export function viewOf(r: OutgoingRow): OutgoingView {
     conv: r.conv,
     kind: r.kind,
     size: r.file.size,
-    url: URL.createObjectURL(r.file),
+    url: r.kind === 'text' ? '' : URL.createObjectURL(r.file),
     created: r.created,
     sent: 0,
   }
   if (r.name) v.name = r.name
+  if (r.kind === 'text') v.body = r.body
   if (r.w && r.h) Object.assign(v, { w: r.w, h: r.h })
   if (r.failed) v.failed = r.failed
   return v
@@ -62,6 +66,25 @@ export const sending: { id: string | null; abort: AbortController | null } = { i
  */
 export async function sendFiles(convId: string, files: readonly File[], caption = ''): Promise<void> {
   await (await import('./media-send.ts')).queueFiles(convId, files, caption)
+}
+
+/**
+ * Whether a text sent now in chat `convId` must wait in the outbox: something sent before it is still on
+ * its way there (a photo uploading, or a text waiting behind one), and the chat gets messages in the order
+ * they were sent, as KakaoTalk keeps them.
+ */
+export const waitsInOutbox = (convId: string): boolean => outgoing.peek().some((v) => v.conv === convId && !v.failed)
+
+/** Puts text `body` in the outbox of chat `convId`, behind what waits there (waitsInOutbox). */
+export async function queueText(convId: string, body: string, replyTo?: string): Promise<void> {
+  const d = db()
+  if (!d || !body) return
+  const row: OutgoingRow = { msgId: newMessageId(), conv: convId, kind: 'text', file: new Blob(), body, created: Date.now() }
+  if (replyTo) row.replyTo = replyTo
+  // shown at once, stored after: the list shows what was sent in its order
+  outgoing.value = [...outgoing.value, viewOf(row)]
+  await d.outgoing.put(row)
+  kick()
 }
 
 /** Puts a recorded voice note (`dur` ms) in the outbox of chat `convId`. */

@@ -130,9 +130,17 @@ async function sendOne(row: OutgoingRow, signal: AbortSignal): Promise<void> {
   const d = db()
   const token = getToken()
   if (!d || !token) throw new UploadFailure(0, 'signed-out')
+  if (row.kind === 'text') {
+    // its turn: what was sent before it is in the chat (or was refused, or taken back)
+    await appendToChat(row.conv, { id: row.msgId, kind: 'text', body: row.body, replyTo: row.replyTo })
+    await d.outgoing.delete(row.msgId)
+    dropView(row.msgId)
+    return
+  }
+  const kind = row.kind
   const info = await upload({
     convId: row.conv,
-    kind: row.kind,
+    kind,
     file: row.file,
     name: row.name,
     token,

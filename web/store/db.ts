@@ -32,8 +32,14 @@ export interface OutgoingRow {
   /** the id its message will have: appending it twice is seen and skipped */
   msgId: string
   conv: string
-  kind: import('../../protocol/api.ts').MediaKind
+  /**
+   * 'text': a text written while a photo or file of the same chat was still on its way, which waits here
+   * behind it so that the chat gets them in the order they were sent (its `file` is empty)
+   */
+  kind: import('../../protocol/api.ts').MediaKind | 'text'
   file: Blob
+  /** a waiting text's reply */
+  replyTo?: string
   name?: string
   /** what the device measured (a photo after resizing) */
   w?: number

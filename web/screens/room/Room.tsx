@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useComputed } from '@preact/signals'
 import { me } from '../../models/index.ts'
-import { outgoing, removeOutgoing, sendFiles, sendVoice } from '../../models/media-outbox.ts'
+import { outgoing, queueText, removeOutgoing, sendFiles, sendVoice, waitsInOutbox } from '../../models/media-outbox.ts'
+import { WaitingText } from './WaitingText.tsx'
 import { openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'
@@ -124,8 +125,11 @@ export default function Room({ convId }: { convId: string }) {
   }
 
   function send(text: string) {
+    const replyTo = mode.kind === 'reply' ? mode.id : undefined
     if (mode.kind === 'edit') conv.edit(mode, text)
-    else conv.send(text, mode.kind === 'reply' ? mode.id : undefined)
+    // behind a photo still on its way: it waits its turn, so that the others get them in this order
+    else if (waitsInOutbox(convId)) void queueText(convId, text, replyTo)
+    else conv.send(text, replyTo)
     if (mode.kind !== 'edit') setSentTick((n) => n + 1)
     setMode({ kind: 'new' })
   }
@@ -151,6 +155,7 @@ export default function Room({ convId }: { convId: string }) {
           <span>{formatLongDate(r.ts)}</span>
         </div>
       )
+    if (r.kind === 'out' && r.v.kind === 'text') return <WaitingText v={r.v} onRemove={() => void removeOutgoing(r.v.msgId)} />
     if (r.kind === 'out')
       return (
         <div class="msg msg--mine msg--first msg--last msg--media msg--out" data-out-id={r.v.msgId}>
