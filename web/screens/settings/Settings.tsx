@@ -126,16 +126,6 @@ export default function Settings() {
           <MediaStorage />
         </section>
 
-        {/* Sori Link: the apps whose pages share into Sori */}
-        <section class="card" aria-labelledby="developers-title">
-          <h2 class="card__title" id="developers-title">
-            {t('apps.developers')}
-          </h2>
-          <a class="btn btn--block" href="#/apps">
-            {t('apps.title')}
-          </a>
-        </section>
-
         <section class="card" aria-labelledby="account-title">
           <h2 class="card__title" id="account-title">
             {t('settings.account')}
@@ -151,8 +141,18 @@ export default function Settings() {
           </div>
         </section>
 
-        {/* the password, and deleting the account for good: last, below signing out */}
+        {/* the password, and deleting the account for good: below signing out */}
         <Account />
+
+        {/* Sori Link: the apps whose pages share into Sori; for the few who make one, so at the very end */}
+        <section class="card" aria-labelledby="developers-title">
+          <h2 class="card__title" id="developers-title">
+            {t('apps.developers')}
+          </h2>
+          <a class="btn btn--block" href="#/apps">
+            {t('apps.title')}
+          </a>
+        </section>
       </div>
       {asking && (
         <ConfirmSheet
