@@ -37,7 +37,7 @@ test('a reply quotes its message, to the other by name and to its author as "you
   await a.page.locator('.composer__mode strong', { hasText: /^Replying to yourself$/ }).waitFor()
   await sendInUi(a.page, 'Or eight')
   await message(a.page, 'Or eight')
-    .locator('.msg__quote-name', { hasText: /^Reply to you$/ })
+    .locator('.msg__quote-name', { hasText: /^Reply to yourself$/ })
     .waitFor()
 
   // Bo, in Korean: Ann's answer is a reply to him ("나에게 답장"), not to "나 님"

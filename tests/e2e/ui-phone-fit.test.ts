@@ -133,6 +133,16 @@ test('on a 360 px phone: a received photo, the forward sheet, channel rows, a lo
     expect((await boxOf(box)).height).toBeLessThanOrEqual(44)
     await page.screenshot({ path: `${SHOTS}/fit-composer-${lng}.png` })
   }
+
+  // "Added me" in German: Hinzufügen, Ausblenden and Blockieren all on the screen (one goes below if need be)
+  await page.evaluate(() => (location.hash = '#/settings'))
+  await page.locator('.language-picker__select').first().selectOption('de')
+  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('de')
+  await page.evaluate(() => (location.hash = '#/friends'))
+  const request = page.getByRole('region', { name: /Haben mich hinzugefügt/ })
+  for (const name of ['Hinzufügen', 'Ausblenden', 'Blockieren'])
+    expectWithin(await boxOf(request.locator('button', { hasText: name })), { x: 0, width: 360 })
+  await page.screenshot({ path: `${SHOTS}/fit-added-me-de.png` })
   await page.context().close()
 
   // Ann, the channel's admin, on its chats: the title ("Chats with …") on one line under the top

@@ -25,7 +25,7 @@ interface Props {
   author: Profile | undefined
   replied: MessageView | undefined
   repliedAuthor: string
-  /** the replied-to message is mine: "Reply to you", not my name for myself in the sentence for others */
+  /** the replied-to message is mine: "Reply to you" (or "to yourself"), not my name for myself in the sentence for others */
   repliedMine?: boolean
   onOpen: (m: MessageView) => void
   onReact: (m: MessageView, reaction: Reaction | null) => void
@@ -130,7 +130,11 @@ export function MessageRow({
       {m.replyTo && (
         <span class="msg__quote">
           <span class="msg__quote-name">
-            {repliedMine ? t('room.replyToYou') : t('room.replyTo', { name: isolate(repliedAuthor) })}
+            {repliedMine
+              ? mine
+                ? t('room.replyToSelf')
+                : t('room.replyToYou')
+              : t('room.replyTo', { name: isolate(repliedAuthor) })}
           </span>
           <span class="msg__quote-text">
             {replied ? replied.retracted ? t('room.retracted') : <UserText text={quotedText(replied)} /> : t('room.olderMessage')}
