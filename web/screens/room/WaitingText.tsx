@@ -17,14 +17,16 @@ export function WaitingText({ v, onRemove }: { v: OutgoingView; onRemove: () => 
               <span class="visually-hidden">{t('room.waiting')}</span>
             </span>
           </span>
-          <div class="msg__bubble">
+          <div class="msg__bubble" id={`out-text-${v.msgId}`}>
             <span class="visually-hidden">{t('room.you')}: </span>
             <UserText class="msg__text" text={v.body ?? ''} />
           </div>
+          {/* described by its words: beside a file's own Cancel, a screen reader tells the two apart */}
           <button
             type="button"
             class="media-out__cancel"
             aria-label={t('media.cancelSend')}
+            aria-describedby={`out-text-${v.msgId}`}
             title={t('media.cancelSend')}
             onClick={onRemove}
           >
