@@ -57,7 +57,7 @@ export function dropView(msgId: string): void {
   outgoing.value = outgoing.value.filter((x) => x.msgId !== msgId)
 }
 
-/** the file being uploaded now, which cannot be taken back */
+/** what is being sent now, and how to stop it (removeOutgoing: the user cancelled it) */
 export const sending: { id: string | null; abort: AbortController | null } = { id: null, abort: null }
 
 /**
