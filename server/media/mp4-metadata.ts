@@ -21,22 +21,33 @@ interface Box {
   size: number
 }
 
+/**
+ * The box at `at` from `head`, its first bytes (16, or what there is), in a run of boxes that ends at `end`;
+ * null where it is not whole. A size of 0 runs to `end`. The same for a file read piece by piece and for a
+ * box read whole.
+ */
+function header(head: Buffer, at: number, end: number): Box | null {
+  if (head.length < 8) return null
+  let size = head.readUInt32BE(0)
+  const type = head.toString('latin1', 4, 8)
+  let headerSize = 8
+  if (size === 1) {
+    if (head.length < 16) return null
+    size = Number(head.readBigUInt64BE(8))
+    headerSize = 16
+  } else if (size === 0) size = end - at
+  if (size < headerSize || at + size > end) return null
+  return { type, start: at, headerSize, size }
+}
+
 /** The boxes in buf[from, to), or as many as are whole; sizes that run past `to` end the walk. */
 function boxesIn(buf: Buffer, from: number, to: number): Box[] {
   const out: Box[] = []
-  let at = from
-  while (at + 8 <= to) {
-    let size = buf.readUInt32BE(at)
-    const type = buf.toString('latin1', at + 4, at + 8)
-    let headerSize = 8
-    if (size === 1) {
-      if (at + 16 > to) break
-      size = Number(buf.readBigUInt64BE(at + 8))
-      headerSize = 16
-    } else if (size === 0) size = to - at
-    if (size < headerSize || at + size > to) break
-    out.push({ type, start: at, headerSize, size })
-    at += size
+  for (let at = from; at < to;) {
+    const b = header(buf.subarray(at, Math.min(at + 16, to)), at, to)
+    if (!b) break
+    out.push(b)
+    at += b.size
   }
   return out
 }
@@ -67,23 +78,13 @@ export async function blankMp4Metadata(path: string): Promise<number> {
   try {
     const { size: fileSize } = await fh.stat()
     let n = 0
-    let at = 0
     const head = Buffer.alloc(16)
-    while (at + 8 <= fileSize) {
+    for (let at = 0; at < fileSize;) {
       const { bytesRead } = await fh.read(head, 0, 16, at)
-      if (bytesRead < 8) break
-      let size = head.readUInt32BE(0)
-      const type = head.toString('latin1', 4, 8)
-      let headerSize = 8
-      if (size === 1) {
-        if (bytesRead < 16) break
-        size = Number(head.readBigUInt64BE(8))
-        headerSize = 16
-      } else if (size === 0) size = fileSize - at
-      if (size < headerSize || at + size > fileSize) break
-      if (METADATA.has(type) || (type === 'moov' && size <= MAX_MOOV))
-        n += await rewrite(fh, { type, start: at, headerSize, size })
-      at += size
+      const b = header(head.subarray(0, bytesRead), at, fileSize)
+      if (!b) break
+      if (METADATA.has(b.type) || (b.type === 'moov' && b.size <= MAX_MOOV)) n += await rewrite(fh, b)
+      at += b.size
     }
     return n
   } finally {
