@@ -6,7 +6,7 @@ import { bootScript } from './web/boot/plugin.ts'
 import { sdkScript } from './web/sdk/plugin.ts'
 import { localeParts } from './web/i18n/parts-plugin.ts'
 import { manifest } from './web/manifest/manifest.ts'
-import { localeManifests } from './web/manifest/plugin.ts'
+import { localeManifests, wordsFor } from './web/manifest/plugin.ts'
 
 // The PWA build: Preact, lazy route chunks, and a Workbox service worker (web/sw.ts) whose precache
 // manifest vite-plugin-pwa injects. Registration is ours (web/app/sw-register.ts), after first render.
@@ -38,7 +38,7 @@ export default defineConfig({
       },
       includeAssets: ['robots.txt', 'icons/icon.svg'],
       // English for a page that has not chosen its language yet; each language's own from localeManifests
-      manifest: manifest('en'),
+      manifest: manifest('en', wordsFor('en')),
     }),
   ],
   build: {

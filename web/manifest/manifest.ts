@@ -1,38 +1,19 @@
 // The web app manifest, and the same in each of the twelve languages: what a phone shows of Sori outside
 // it (the install dialog's description, the home screen icon's long-press shortcuts) speaks the language
 // chosen in the app. The build writes one file per language (plugin.ts); the page links the one of its
-// language (web/i18n/index.ts, manifestHref).
+// language (web/i18n/index.ts).
 import type { ManifestOptions } from 'vite-plugin-pwa'
 
 export const manifestFile = (lng: string): string => `manifest-${lng}.webmanifest`
 
-/** The strings a manifest holds, from a locale bundle (missing keys fall back to English's). */
-interface Words {
+/** The strings a manifest holds, in its language (plugin.ts takes them from the locale bundles). */
+export interface Words {
   description: string
   newGroup: string
   friends: string
 }
 
-export function wordsOf(bundle: Record<string, unknown>): Partial<Words> {
-  const at = (section: string, key: string): string | undefined => {
-    const s = bundle[section]
-    const v = s && typeof s === 'object' ? (s as Record<string, unknown>)[key] : undefined
-    return typeof v === 'string' ? v : undefined
-  }
-  const out: Partial<Words> = {}
-  const description = at('welcome', 'tagline')
-  const newGroup = at('chats', 'newGroup')
-  const friends = at('nav', 'friends')
-  if (description) out.description = description
-  if (newGroup) out.newGroup = newGroup
-  if (friends) out.friends = friends
-  return out
-}
-
-const ENGLISH: Words = { description: 'Chat with friends, online or offline.', newGroup: 'New group chat', friends: 'Friends' }
-
-export function manifest(lang: string, words: Partial<Words> = {}): Partial<ManifestOptions> {
-  const w = { ...ENGLISH, ...words }
+export function manifest(lang: string, w: Words): Partial<ManifestOptions> {
   const icon = [{ src: '/icons/icon-192.png', sizes: '192x192' }]
   return {
     name: 'Sori',
