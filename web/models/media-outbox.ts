@@ -97,13 +97,22 @@ export async function sendVoice(convId: string, file: Blob, dur: number): Promis
  * drop what it has), or one that was refused.
  */
 export async function removeOutgoing(msgId: string): Promise<void> {
-  // being sent: the sender stops it and cleans up (media-send.ts)
+  // being sent: the sender stops it and gives it up (media-send.ts)
   if (sending.id === msgId) return sending.abort?.abort()
-  const d = db()
-  const row = await d?.outgoing.get(msgId)
-  await d?.outgoing.delete(msgId)
+  await giveUp(msgId)
+}
+
+/** Takes `msgId` out of the outbox and out of the list the room shows (sent, or given up). */
+export async function forget(msgId: string): Promise<void> {
+  await db()?.outgoing.delete(msgId)
   dropView(msgId)
-  if (row?.uploadId) void import('./media-send.ts').then((m) => m.dropUpload(row.uploadId!))
+}
+
+/** Forgets a message the user gave up, and has the server drop the upload it began (media-send.ts, dropUpload). */
+export async function giveUp(msgId: string): Promise<void> {
+  const uploadId = (await db()?.outgoing.get(msgId))?.uploadId
+  await forget(msgId)
+  if (uploadId) void import('./media-send.ts').then((m) => m.dropUpload(uploadId))
 }
 
 /** Sends what waits, unless offline (the next connection calls again). */

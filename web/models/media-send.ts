@@ -13,7 +13,7 @@ import { cancelUpload, upload, UploadCancelled, UploadFailure } from '../media/u
 import { keepSent } from '../media/blob-url.ts'
 import { db, type OutgoingRow } from '../store/db.ts'
 import { appendToChat } from './append.ts'
-import { dropView, kick, outgoing, sending, updateView, viewOf } from './media-outbox.ts'
+import { forget, giveUp, kick, outgoing, sending, updateView, viewOf } from './media-outbox.ts'
 
 /** after a failed try: 2 s, then doubling up to 30 s; a new connection tries at once */
 const RETRY_FIRST_MS = 2_000
@@ -96,10 +96,7 @@ async function drain(): Promise<void> {
     } catch (e) {
       if (e instanceof UploadCancelled) {
         // cancelled by the user: gone from the outbox, and from the server
-        const uploadId = (await d.outgoing.get(row.msgId))?.uploadId
-        await d.outgoing.delete(row.msgId)
-        dropView(row.msgId)
-        if (uploadId) void dropUpload(uploadId)
+        await giveUp(row.msgId)
         continue
       }
       if (e instanceof UploadFailure && e.permanent) {
@@ -133,9 +130,7 @@ async function sendOne(row: OutgoingRow, signal: AbortSignal): Promise<void> {
   if (row.kind === 'text') {
     // its turn: what was sent before it is in the chat (or was refused, or taken back)
     await appendToChat(row.conv, { id: row.msgId, kind: 'text', body: row.body, replyTo: row.replyTo })
-    await d.outgoing.delete(row.msgId)
-    dropView(row.msgId)
-    return
+    return forget(row.msgId)
   }
   const kind = row.kind
   const info = await upload({
@@ -163,6 +158,5 @@ async function sendOne(row: OutgoingRow, signal: AbortSignal): Promise<void> {
   if (info.name) media.name = info.name
   await appendToChat(row.conv, { id: row.msgId, kind: 'media', body: row.body, media })
   await keepSent(info.id, row.file, info.mime)
-  await d.outgoing.delete(row.msgId)
-  dropView(row.msgId)
+  await forget(row.msgId)
 }
