@@ -9,6 +9,7 @@ import { blobUrl, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClock, IconClose } from '../../components/icons.tsx'
+import { CancelSend } from './CancelSend.tsx'
 import { useBackCloses } from '../../app/back-closes.ts'
 import { connection } from '../../models/index.ts'
 import { mediaLabel } from './quoted.ts'
@@ -192,19 +193,6 @@ const REASONS: Record<string, string> = {
 }
 
 /** A picked file not yet in the chat: its preview, how far it is, or why the server refused it. */
-/** Stops a send: a long video on a slow connection need not be waited out, nor deleted once it is in the chat. */
-const CancelSend = ({ onCancel }: { onCancel: () => void }) => (
-  <button
-    type="button"
-    class="media-out__cancel"
-    aria-label={t('media.cancelSend')}
-    title={t('media.cancelSend')}
-    onClick={onCancel}
-  >
-    <IconClose />
-  </button>
-)
-
 export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: () => void }) {
   const percent = v.size > 0 ? Math.floor((100 * v.sent) / v.size) : 0
   return (

@@ -1,7 +1,8 @@
 // A text that waits in the outbox behind a photo or file of the same chat still on its way (media-outbox.ts,
 // waitsInOutbox): drawn as a message of mine waiting to be sent, under the photo it follows, and it can be
 // taken back before it goes.
-import { IconClock, IconClose } from '../../components/icons.tsx'
+import { IconClock } from '../../components/icons.tsx'
+import { CancelSend } from './CancelSend.tsx'
 import { UserText } from '../../components/UserText.tsx'
 import type { OutgoingView } from '../../models/media-outbox.ts'
 import { t } from '../../app/t.ts'
@@ -22,16 +23,7 @@ export function WaitingText({ v, onRemove }: { v: OutgoingView; onRemove: () => 
             <UserText class="msg__text" text={v.body ?? ''} />
           </div>
           {/* described by its words: beside a file's own Cancel, a screen reader tells the two apart */}
-          <button
-            type="button"
-            class="media-out__cancel"
-            aria-label={t('media.cancelSend')}
-            aria-describedby={`out-text-${v.msgId}`}
-            title={t('media.cancelSend')}
-            onClick={onRemove}
-          >
-            <IconClose />
-          </button>
+          <CancelSend onCancel={onRemove} describedBy={`out-text-${v.msgId}`} />
         </div>
       </div>
     </div>
