@@ -55,8 +55,7 @@ function request(
   token: string,
   body: Blob | string | null,
   headers: Record<string, string>,
-  onSent?: (n: number) => void,
-  signal?: AbortSignal,
+  { onSent, signal }: { onSent?: (n: number) => void; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   if (signal?.aborted) return Promise.reject(new UploadCancelled())
   return new Promise((resolve, reject) => {
@@ -98,7 +97,7 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
   let id = job.uploadId
   let offset = 0
   if (id) {
-    const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {}, undefined, job.signal)
+    const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {}, { signal: job.signal })
     if (head.status === 204 && head.offset !== null) offset = head.offset
     else if (head.status === 0) throw new UploadFailure(0, 'network')
     else id = undefined // expired or unknown: announce it again
@@ -112,8 +111,7 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
       job.token,
       JSON.stringify(body),
       { 'content-type': 'application/json' },
-      undefined,
-      job.signal,
+      { signal: job.signal },
     )
     if (a.status !== 201) throw new UploadFailure(a.status, codeOf(a))
     id = (a.body as UploadCreated).id
@@ -128,8 +126,7 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
       job.token,
       job.file.slice(offset, end),
       { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
-      (n) => job.onProgress(offset + n),
-      job.signal,
+      { onSent: (n) => job.onProgress(offset + n), signal: job.signal },
     )
     if (a.status === 201) {
       job.onProgress(size)
@@ -148,7 +145,7 @@ export async function upload(job: UploadJob): Promise<BlobInfo> {
     }
     if (a.status === 409 || a.status >= 500) {
       await new Promise((r) => setTimeout(r, 1000 * tries))
-      const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {}, undefined, job.signal)
+      const head = await request('HEAD', `/api/uploads/${id}`, job.token, null, {}, { signal: job.signal })
       if (head.status === 204 && head.offset !== null) offset = head.offset
       continue
     }
