@@ -1,7 +1,7 @@
 // The "New messages" line among a chat room's rows: above the first new message (and above its day's date
 // when that message opens a day), splitting a sender's run so that both halves read as whole.
 import { describe, expect, it } from 'vitest'
-import { toRows, withUnreadLine, type Row } from '../../web/screens/room/rows.ts'
+import { albumSpans, toRows, withUnreadLine, type Row } from '../../web/screens/room/rows.ts'
 import type { MessageView } from '../../web/models/index.ts'
 
 const DAY = 86_400_000
@@ -42,5 +42,81 @@ describe('withUnreadLine', () => {
     const rows = toRows([msg('a', 'bo', noon, 0)])
     expect(withUnreadLine(rows, null)).toBe(rows)
     expect(withUnreadLine(rows, '1:a')).toBe(rows)
+  })
+})
+
+function photo(id: string, from: string, ts: number, index: number, extra: Partial<MessageView> = {}): MessageView {
+  return {
+    ...msg(id, from, ts, index),
+    body: '',
+    media: { id: 'b' + id, kind: 'photo', mime: 'image/jpeg', size: 9, w: 4, h: 3 },
+    ...extra,
+  }
+}
+
+const albums = (rows: Row[]) =>
+  rows.map((r) => (r.kind === 'album' ? `[${r.ms.map((m) => m.id).join(' ')}]` : r.kind === 'msg' ? r.m.id : r.kind))
+
+describe('albums', () => {
+  it('draws photos one person sent one after another as one album, keyed by its first', () => {
+    const rows = toRows([
+      msg('t', 'bo', noon, 0),
+      photo('a', 'bo', noon + 1000, 1),
+      photo('b', 'bo', noon + 2000, 2),
+      photo('c', 'bo', noon + 3000, 3),
+    ])
+    expect(albums(rows)).toEqual(['day', 't', '[a b c]'])
+    expect(rows[2].key).toBe('0:a')
+  })
+
+  it("leaves apart a photo with words, a reply, a reaction, an edit or a retraction, someone else's, and one sent later", () => {
+    const rows = toRows([
+      photo('a', 'bo', noon, 0),
+      photo('b', 'bo', noon + 1000, 1, { body: 'look' }),
+      photo('c', 'bo', noon + 2000, 2),
+      photo('d', 'bo', noon + 3000, 3, { replyTo: 'a' }),
+      photo('e', 'bo', noon + 4000, 4, { reactions: [{ reaction: 'like', count: 1, mine: false }] } as Partial<MessageView>),
+      photo('f', 'bo', noon + 5000, 5, { edited: true }),
+      photo('g', 'bo', noon + 6000, 6, { retracted: true }),
+      photo('h', 'al', noon + 7000, 7),
+      photo('i', 'bo', noon + 8000, 8),
+      photo('j', 'bo', noon + 8000 + 61_000, 9),
+    ])
+    expect(albums(rows)).toEqual(['day', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
+  })
+
+  it('holds thirty photos at most, and starts another at the "new messages" line', () => {
+    const many = Array.from({ length: 33 }, (_, i) => photo('p' + i, 'bo', noon + i * 100, i))
+    const rows = toRows(many)
+    expect(rows.map((r) => (r.kind === 'album' ? r.ms.length : r.kind))).toEqual(['day', 30, 3])
+    const split = toRows(many.slice(0, 5), '0:p2')
+    expect(albums(split)).toEqual(['day', '[p0 p1]', '[p2 p3 p4]'])
+    expect(albums(withUnreadLine(split, '0:p2'))).toEqual(['day', '[p0 p1]', 'unread', '[p2 p3 p4]'])
+  })
+
+  it('lays the grid out in rows of three or two, never a photo alone in a row', () => {
+    const rowsOf = (n: number) => {
+      const out: number[] = []
+      let used = 6
+      for (const s of albumSpans(n)) {
+        if (used + s > 6) {
+          out.push(0)
+          used = 0
+        }
+        out[out.length - 1]++
+        used += s
+      }
+      return out
+    }
+    expect([2, 3, 4, 5, 6, 7, 8, 30].map(rowsOf)).toEqual([
+      [2],
+      [3],
+      [2, 2],
+      [3, 2],
+      [3, 3],
+      [3, 2, 2],
+      [3, 3, 2],
+      Array(10).fill(3),
+    ])
   })
 })

@@ -13,6 +13,7 @@ import { CancelSend } from './CancelSend.tsx'
 import { useBackCloses } from '../../app/back-closes.ts'
 import { connection } from '../../models/index.ts'
 import { mediaLabel } from './quoted.ts'
+import { albumSpans } from './rows.ts'
 
 /** the box a photo is shown in, at most this wide and tall (CSS px), keeping its shape */
 const MAX_W = 240
@@ -181,6 +182,71 @@ function PhotoContent({ media, onView }: { media: MediaRef; onView: (media: Medi
   return (
     <button type="button" class="media-open" onClick={() => onView(media)} aria-label={t('media.viewPhoto')}>
       <Photo src={src} thumb={media.thumb} w={media.w} h={media.h} alt={alt} />
+    </button>
+  )
+}
+
+/** Photos sent together, as a grid in one bubble: a tap opens one full screen, a long press its message's actions. */
+export function AlbumGrid({
+  items,
+  onView,
+  onActions,
+}: {
+  items: readonly { msgId: string; media: MediaRef }[]
+  onView: (media: MediaRef) => void
+  onActions: (index: number) => void
+}) {
+  const spans = albumSpans(items.length)
+  return (
+    <span class="album">
+      {items.map((it, i) => (
+        <AlbumTile key={it.msgId} {...it} span={spans[i]} onView={onView} onActions={() => onActions(i)} />
+      ))}
+    </span>
+  )
+}
+
+function AlbumTile({
+  msgId,
+  media,
+  span,
+  onView,
+  onActions,
+}: {
+  msgId: string
+  media: MediaRef
+  span: number
+  onView: (media: MediaRef) => void
+  onActions: () => void
+}) {
+  const src = useBlobUrl(media.id)
+  const [shown, setShown] = useState(false)
+  const ph = placeholder(media.thumb)
+  return (
+    <button
+      type="button"
+      class="media-open album__tile"
+      style={{ gridColumn: `span ${span}` }}
+      data-msg-id={msgId}
+      onClick={() => onView(media)}
+      onContextMenu={(e) => {
+        e.preventDefault()
+        e.stopPropagation()
+        onActions()
+      }}
+      aria-label={t('media.viewPhoto')}
+    >
+      <span class="media-photo">
+        {ph && <img class="media-photo__ph" src={ph} alt="" aria-hidden="true" />}
+        {src && (
+          <img
+            class={`media-photo__img ${shown ? 'is-shown' : ''}`}
+            src={src}
+            alt={t('media.photo')}
+            onLoad={() => setShown(true)}
+          />
+        )}
+      </span>
     </button>
   )
 }

@@ -83,6 +83,62 @@ export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: 
   )
 }
 
+/** Beside a bubble: how many have not read it, and its time (on a run's last) or the clock while it waits. */
+export function Meta({ unread, waiting, ts, last }: { unread: number; waiting: boolean; ts: number; last: boolean }) {
+  return (
+    <span class="msg__meta">
+      {/* nobody can have read what has not left this phone: the count comes once it is sent */}
+      {unread > 0 && !waiting && (
+        <span class="msg__unread" aria-label={t('room.unreadBy', { count: unread })}>
+          {unread}
+        </span>
+      )}
+      {waiting ? (
+        <span class="msg__waiting" title={t('room.waiting')}>
+          <IconClock />
+          <span class="visually-hidden">{t('room.waiting')}</span>
+        </span>
+      ) : (
+        last && (
+          <time class="msg__time" dateTime={new Date(ts).toISOString()}>
+            {formatTime(ts)}
+          </time>
+        )
+      )}
+    </span>
+  )
+}
+
+/** Someone else's picture beside the first bubble of their run (a button to their profile), room kept for it on the others. */
+export function SenderPicture({
+  first,
+  from,
+  name,
+  author,
+  onAuthor,
+  channel,
+}: {
+  first: boolean
+  from: string
+  name: string
+  author: Profile | undefined
+  onAuthor?: (p: Profile) => void
+  channel?: string
+}) {
+  return (
+    <span class="msg__avatar">
+      {first &&
+        (author && onAuthor && !channel ? (
+          <button type="button" class="msg__avatar-btn" onClick={() => onAuthor(author)} aria-label={neutral(name)}>
+            <Avatar id={from} name={name} size={36} photo={author.photo} />
+          </button>
+        ) : (
+          <Avatar id={channel ?? from} name={name} size={36} photo={author?.photo} channel={!!channel} />
+        ))}
+    </span>
+  )
+}
+
 export function MessageRow({
   m,
   mine,
@@ -101,28 +157,7 @@ export function MessageRow({
 }: Props) {
   const name = personName(author)
   const waiting = mine && m.state === 'waiting'
-  const meta = (
-    <span class="msg__meta">
-      {/* nobody can have read what has not left this phone: the count comes once it is sent */}
-      {m.unread > 0 && !m.retracted && !waiting && (
-        <span class="msg__unread" aria-label={t('room.unreadBy', { count: m.unread })}>
-          {m.unread}
-        </span>
-      )}
-      {waiting ? (
-        <span class="msg__waiting" title={t('room.waiting')}>
-          <IconClock />
-          <span class="visually-hidden">{t('room.waiting')}</span>
-        </span>
-      ) : (
-        last && (
-          <time class="msg__time" dateTime={new Date(m.ts).toISOString()}>
-            {formatTime(m.ts)}
-          </time>
-        )
-      )}
-    </span>
-  )
+  const meta = <Meta unread={m.retracted ? 0 : m.unread} waiting={waiting} ts={m.ts} last={last} />
   const body = m.retracted ? (
     <span class="msg__retracted">{t('room.retracted')}</span>
   ) : (
@@ -154,18 +189,7 @@ export function MessageRow({
       data-msg-id={m.id}
       data-state={mine ? m.state : undefined}
     >
-      {!mine && (
-        <span class="msg__avatar">
-          {first &&
-            (author && onAuthor && !channel ? (
-              <button type="button" class="msg__avatar-btn" onClick={() => onAuthor(author)} aria-label={neutral(name)}>
-                <Avatar id={m.from} name={name} size={36} photo={author.photo} />
-              </button>
-            ) : (
-              <Avatar id={channel ?? m.from} name={name} size={36} photo={author?.photo} channel={!!channel} />
-            ))}
-        </span>
-      )}
+      {!mine && <SenderPicture first={first} from={m.from} name={name} author={author} onAuthor={onAuthor} channel={channel} />}
       <div class="msg__col">
         {!mine && first && <UserText class="msg__name" text={name} />}
         <div class="msg__line">

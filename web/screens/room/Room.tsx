@@ -1,7 +1,6 @@
 // A chat room: the virtualized message list, typing indicator, composer, and the members sheet; or,
 // for the address of a chat that does not exist or is not mine, one screen that says so.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { useComputed } from '@preact/signals'
 import { me } from '../../models/index.ts'
 import { outgoing, queueText, removeOutgoing, sendFiles, sendVoice, waitsInOutbox } from '../../models/media-outbox.ts'
 import { WaitingText } from './WaitingText.tsx'
@@ -16,6 +15,7 @@ import { useArrivedBelow } from './arrived-below.ts'
 import { isolate, UserText } from '../../components/UserText.tsx'
 import { outRows, toRows, UNREAD_KEY, withUnreadLine, type Row } from './rows.ts'
 import { MessageRow, SystemLineRow } from './MessageRow.tsx'
+import { AlbumRow } from './AlbumRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
 import { MembersSheet } from './MembersSheet.tsx'
 import { MessageActions } from './MessageActions.tsx'
@@ -60,10 +60,10 @@ export default function Room({ convId }: { convId: string }) {
       if (asChannel(m.from) && !members.has(m.from))
         members.set(m.from, { id: channel.id, handle: '', name: channel.name, status: '', photo: channel.photo })
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
-  const sent = useComputed(() => toRows(conv.messages.value)).value
-  const waiting = outRows(outgoing.value, convId, byId)
   const newFrom = conv.newFrom.value
   const newKey = newFrom ? `${newFrom.page}:${newFrom.id}` : null
+  const sent = useMemo(() => toRows(messages, newKey), [messages, newKey])
+  const waiting = outRows(outgoing.value, convId, byId)
   const rows = useMemo(
     () => withUnreadLine(waiting.length ? [...sent, ...waiting] : sent, newKey),
     [sent, waiting.map((r) => r.key).join(), outgoing.value, newKey],
@@ -168,6 +168,20 @@ export default function Room({ convId }: { convId: string }) {
           </div>
         </div>
       )
+    if (r.kind === 'album')
+      return (
+        <AlbumRow
+          ms={r.ms}
+          mine={r.ms[0].from === myId}
+          first={r.first}
+          last={r.last}
+          author={members.get(r.ms[0].from)}
+          channel={channel && asChannel(r.ms[0].from) ? channel.id : undefined}
+          onOpen={setActions}
+          onView={(media) => void view(media)}
+          onAuthor={setProfile}
+        />
+      )
     if (r.m.system) return <SystemLineRow line={r.m.system} myId={myId} nameOf={(id) => personName(members.get(id))} />
     const replied = r.m.replyTo ? byId.get(r.m.replyTo) : undefined
     return (
@@ -245,7 +259,7 @@ export default function Room({ convId }: { convId: string }) {
           bottomSignal={sentTick}
           scrollTo={scrollTo}
           recheck={older.loaded}
-          canAnchor={(r) => r.kind === 'msg'}
+          canAnchor={(r) => r.kind === 'msg' || r.kind === 'album'}
           onAtBottom={(b) => setShowJump(!b)}
         />
       )}

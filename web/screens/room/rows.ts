@@ -1,11 +1,15 @@
 // Turns the loaded messages into list rows: a day separator where the local date changes, and
 // sender-and-minute groups (the name and avatar show on a group's first message, the time on its last).
+// Photos sent one after another by one person, without words, read as one album (KakaoTalk's bundle):
+// a grid in one bubble rather than a screenful of pictures each.
 import type { MessageView } from '../../models/index.ts'
 import type { OutgoingView } from '../../models/media-outbox.ts'
 
 export type Row =
   | { kind: 'day'; key: string; ts: number }
   | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
+  /** photos sent together: still a message each (own actions, unread count), drawn as one grid; `key` is the first's */
+  | { kind: 'album'; key: string; ms: MessageView[]; first: boolean; last: boolean }
   /** a photo or file in the outbox, after the chat's messages */
   | { kind: 'out'; key: string; v: OutgoingView }
   /** "new messages": before the first message of someone else's that was new as the room opened */
@@ -19,7 +23,42 @@ const dayKey = (ts: number) => {
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`
 }
 
-export function toRows(messages: readonly MessageView[]): Row[] {
+/** Most photos in one album (KakaoTalk's bundle holds 30). */
+export const ALBUM_MAX = 30
+/** Photos further apart than this were not sent together, ms. */
+const ALBUM_GAP_MS = 60_000
+
+/** How many of a 6-column grid's columns each of `n` photos takes: rows of three, with two pairs (or one)
+ * closing an album whose count three does not divide, so that no photo sits alone in a row. */
+export function albumSpans(n: number): number[] {
+  if (n <= 2) return Array<number>(n).fill(3)
+  if (n === 4) return [3, 3, 3, 3]
+  const spans = Array<number>(n).fill(2)
+  const pairs = n % 3 === 2 ? 2 : n % 3 === 1 ? 4 : 0
+  for (let i = n - pairs; i < n; i++) spans[i] = 3
+  return spans
+}
+
+/** A photo and nothing else: no words, reply, reactions or edit of its own to show beside it. */
+const albumPhoto = (m: MessageView): boolean =>
+  m.media?.kind === 'photo' &&
+  !m.body &&
+  !m.replyTo &&
+  !m.link &&
+  !m.system &&
+  !m.retracted &&
+  !m.edited &&
+  m.reactions.length === 0
+
+/** `m` can join the album that ends with `prev`. */
+const joins = (album: readonly MessageView[], prev: MessageView, m: MessageView): boolean =>
+  album.length < ALBUM_MAX && prev.from === m.from && m.ts - prev.ts <= ALBUM_GAP_MS && dayKey(prev.ts) === dayKey(m.ts)
+
+/**
+ * `newKey`: the message the "new messages" line goes above (withUnreadLine), which therefore starts an
+ * album of its own rather than sitting inside one.
+ */
+export function toRows(messages: readonly MessageView[], newKey: string | null = null): Row[] {
   const rows: Row[] = []
   let prevDay = ''
   for (let i = 0; i < messages.length; i++) {
@@ -34,7 +73,20 @@ export function toRows(messages: readonly MessageView[]): Row[] {
     const first = !prev || !!prev.system || prev.from !== m.from || minute(prev.ts) !== minute(m.ts) || dayKey(prev.ts) !== day
     const last = !next || !!next.system || next.from !== m.from || minute(next.ts) !== minute(m.ts) || dayKey(next.ts) !== day
     // an id is unique within its page only
-    rows.push({ kind: 'msg', key: `${m.page}:${m.id}`, m, first, last })
+    const key = `${m.page}:${m.id}`
+    const open = rows[rows.length - 1]
+    if (albumPhoto(m) && key !== newKey && prev && albumPhoto(prev)) {
+      if (open.kind === 'album' && joins(open.ms, prev, m)) {
+        open.ms.push(m)
+        open.last = last
+        continue
+      }
+      if (open.kind === 'msg' && open.m === prev && joins([prev], prev, m)) {
+        rows[rows.length - 1] = { kind: 'album', key: open.key, ms: [prev, m], first: open.first, last }
+        continue
+      }
+    }
+    rows.push({ kind: 'msg', key, m, first, last })
   }
   return rows
 }
@@ -52,8 +104,8 @@ export function withUnreadLine(rows: Row[], key: string | null): Row[] {
   const out = [...rows.slice(0, at), { kind: 'unread', key: UNREAD_KEY } as Row, ...rows.slice(at)]
   // the line cuts a sender's run in two: the name and picture again below it, the time above it
   const next = out[i + 1]
-  if (next.kind === 'msg' && !next.first) out[i + 1] = { ...next, first: true }
+  if ((next.kind === 'msg' || next.kind === 'album') && !next.first) out[i + 1] = { ...next, first: true }
   const prev = out[at - 1]
-  if (prev?.kind === 'msg' && !prev.last) out[at - 1] = { ...prev, last: true }
+  if ((prev?.kind === 'msg' || prev?.kind === 'album') && !prev.last) out[at - 1] = { ...prev, last: true }
   return out
 }

@@ -1,0 +1,80 @@
+// Photos picked together arrive as one album: a grid in one bubble with one unread count, for the sender
+// and the receiver; each photo still opens full screen where it sits and has its own actions.
+import sharp from 'sharp'
+import { expect, test } from 'vitest'
+import { appHarness, friendsWithChat, phone, signInInUi, started } from './helpers.ts'
+import type { Page } from 'playwright-core'
+
+const app = appHarness()
+
+const colour = (i: number) =>
+  sharp({ create: { width: 400, height: 300, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: 120 } } })
+    .jpeg()
+    .toBuffer()
+
+async function openChat(page: Page, id: string) {
+  await page.evaluate((c) => (location.hash = `#/chat/${c}`), id)
+  await page.getByRole('textbox', { name: 'Message' }).waitFor()
+}
+
+test('five photos picked at once are one album of rows of three and two, each its own message', async () => {
+  const { chat } = await friendsWithChat(app.server, { handle: 'ivy.album', name: 'Ivy' }, { handle: 'jon.album', name: 'Jon' })
+  const ivy = await phone(app.browser)
+  const jon = await phone(app.browser)
+  await signInInUi(ivy.page, app.server.url, 'ivy.album')
+  await signInInUi(jon.page, app.server.url, 'jon.album')
+  await openChat(ivy.page, chat.id)
+
+  const files = await Promise.all(
+    [1, 2, 3, 4, 5].map(async (i) => ({ name: `IMG_000${i}.jpg`, mimeType: 'image/jpeg', buffer: await colour(i) })),
+  )
+  const [chooser] = await Promise.all([
+    ivy.page.waitForEvent('filechooser'),
+    ivy.page.getByRole('button', { name: 'Send a photo or file' }).click(),
+  ])
+  await chooser.setFiles(files)
+
+  // Ivy: once all five are sent, one bubble of five, not read by Jon yet
+  const mine = ivy.page.locator('#app .msg--mine.msg--album')
+  await expect.poll(() => mine.locator('.album__tile').count(), { timeout: 60_000 }).toBe(5)
+  await mine.and(ivy.page.locator('[data-state="sent"]')).waitFor({ timeout: 30_000 })
+  expect(await ivy.page.locator('#app .msg--out').count()).toBe(0)
+  expect(await mine.count()).toBe(1)
+  expect(await mine.locator('.album__tile').count()).toBe(5)
+  expect(await ivy.page.locator('#app .msg--media').count()).toBe(1)
+  await expect.poll(() => mine.locator('.msg__unread').textContent()).toBe('1')
+
+  // Jon: the same album, named for a screen reader, rows of three and two
+  await openChat(jon.page, chat.id)
+  const theirs = jon.page.getByRole('group', { name: 'Ivy: 5 photos' })
+  await theirs.waitFor()
+  const tiles = theirs.locator('.album__tile')
+  await expect.poll(() => theirs.locator('.media-photo__img.is-shown').count(), { timeout: 30_000 }).toBe(5)
+  const boxes = await Promise.all([0, 1, 2, 3, 4].map(async (i) => started(await tiles.nth(i).boundingBox(), 'tile')))
+  expect(new Set(boxes.slice(0, 3).map((b) => Math.round(b.y))).size).toBe(1)
+  expect(new Set(boxes.slice(3).map((b) => Math.round(b.y))).size).toBe(1)
+  expect(boxes[3].y).toBeGreaterThan(boxes[0].y + boxes[0].height - 1)
+  expect(boxes[3].width).toBeGreaterThan(boxes[0].width * 1.3)
+  await jon.page.screenshot({ path: '/tmp/ui/shots/media-album.png' })
+  // Jon has read them: Ivy's count goes
+  await mine.locator('.msg__unread').waitFor({ state: 'detached' })
+
+  // a tap opens that photo full screen, among the chat's five
+  await tiles.nth(3).click()
+  const viewer = jon.page.locator('dialog.viewer')
+  await viewer.getByText('4 of 5').waitFor()
+  await viewer.getByRole('button', { name: 'Close' }).click()
+  await viewer.waitFor({ state: 'detached' })
+
+  // a long press gives that photo's own actions: Ivy takes back the second, the album keeps the other four
+  const second = await mine.locator('.album__tile').nth(1).getAttribute('data-msg-id')
+  await mine.locator('.album__tile').nth(1).click({ button: 'right' })
+  await ivy.page.getByRole('dialog', { name: 'Message' }).getByRole('button', { name: 'Delete for everyone' }).click()
+  await ivy.page.getByRole('dialog', { name: 'Delete for everyone' }).getByRole('button', { name: 'Delete for everyone' }).click()
+  await jon.page.locator(`#app .msg[data-msg-id="${second}"] .msg__retracted`).waitFor()
+  await expect.poll(() => jon.page.locator('#app .media-photo').count()).toBe(4)
+  expect(await jon.page.locator('#app .album__tile').count()).toBe(3)
+
+  await ivy.context.close()
+  await jon.context.close()
+})
