@@ -274,4 +274,11 @@ export function isHidden(hidden: InboxEntry['hidden'], from: string, page: numbe
   return hidden.ranges.some(([start, end]) => pos >= start && (end === null || pos < end))
 }
 
+/**
+ * Whom the user whose inbox entry says `hidden` blocks now (a range still open), or undefined: their
+ * typing, edits and reactions are not shown to that user while the block lasts.
+ */
+export const blockedNow = (hidden: InboxEntry['hidden']): string | undefined =>
+  hidden?.ranges.some(([, end]) => end === null) ? hidden.author : undefined
+
 export const isEntityId = (v: unknown): v is string => typeof v === 'string' && ENTITY_ID_RE.test(v)

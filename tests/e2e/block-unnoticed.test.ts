@@ -1,12 +1,16 @@
 // Blocking as KakaoTalk does it, in two browsers against the real server: the blocked person notices
 // nothing (their chat stays open, what they write shows as sent), and nothing they write while blocked
 // reaches the blocker: not in the chat, not in the chat list's preview, order or badge, not in search,
-// and not after the block is lifted either. What they write after that arrives as usual.
+// and not after the block is lifted either. What they write after that arrives as usual. While the block
+// lasts, their edits and reactions do not show either.
 import { expect, test } from 'vitest'
+import * as Y from 'yjs'
 import type { Chat, Session } from '../../protocol/api.ts'
-import { pageDoc } from '../../protocol/docs.ts'
+import { pageDoc, ROOTS } from '../../protocol/docs.ts'
+import { reactKey } from '../../protocol/messages.ts'
 import { api, signUp } from '../fixtures/server.ts'
-import { appHarness, message, openDirectInUi, phone, sendInUi, signInInUi, writeMessages } from './helpers.ts'
+import { bodies, connect, msgs, send, until } from '../fixtures/sync-client.ts'
+import { appHarness, friendsWithChat, message, openDirectInUi, phone, sendInUi, signInInUi, writeMessages } from './helpers.ts'
 
 const app = appHarness()
 
@@ -109,4 +113,54 @@ test('the blocked person notices nothing, and what they write while blocked neve
   await ariRow.locator('.row__sub', { hasText: 'Back again' }).waitFor()
   await a.context.close()
   await d.context.close()
+})
+
+test("while the block lasts, the blocked person's edits and reactions do not reach the blocker either", async () => {
+  const s = app.server
+  const {
+    me: eun,
+    them: bo,
+    chat,
+  } = await friendsWithChat(s, { handle: 'eun.block', name: 'Eun' }, { handle: 'bo.block', name: 'Bo' })
+  // Bo writes from a client with acks: what it writes is known to be stored
+  const bos = await connect(s, bo.token, pageDoc(chat.id, 0), { ack: true })
+  const plan = send(bos, bo.user.id, 'See you at seven')
+  const e = await phone(app.browser)
+  await signInInUi(e.page, s.url, 'eun.block')
+  await e.page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
+  await message(e.page, 'See you at seven').waitFor()
+  await sendInUi(e.page, 'Fine')
+  await e.page.locator('.msg[data-state="sent"]', { hasText: 'Fine' }).waitFor()
+  const fine = await until(() => bodies(bos).includes('Fine'), "Eun's message at Bo's").then(() =>
+    msgs(bos)
+      .toArray()
+      .find((m) => m.body === 'Fine')!,
+  )
+
+  expect((await api(s, eun.token, 'POST', `/api/friends/${bo.user.id}/block`)).status).toBe(204)
+  // Bo rewrites his message and laughs at hers; the server takes both (he notices nothing)
+  bos.doc.transact(() => {
+    bos.doc.getMap(ROOTS.page.edits).set(plan.id, { body: 'You will regret this', ts: Date.now() })
+    bos.doc.getMap(ROOTS.page.reacts).set(reactKey(fine.id, bo.user.id), 'laugh')
+  })
+  await until(() => bos.ackedClock() >= Y.getState(bos.doc.store, bos.doc.clientID), "Bo's edit stored")
+  expect(bos.closes).toEqual([])
+
+  // once Eun's next message is stored, her copy of the chat holds Bo's edit: she still reads what he first wrote
+  await sendInUi(e.page, 'Bye')
+  await e.page.locator('.msg[data-state="sent"]', { hasText: 'Bye' }).waitFor()
+  await expect(message(e.page, 'See you at seven').count()).resolves.toBe(1)
+  await expect(e.page.getByText('You will regret this').count()).resolves.toBe(0)
+  await expect(message(e.page, 'See you at seven').locator('.msg__edited').count()).resolves.toBe(0)
+  await expect(e.page.locator('#app .reacts__chip').count()).resolves.toBe(0)
+  // nor does search find his new words
+  await e.page.evaluate(() => (location.hash = '#/search'))
+  const box = e.page.locator('.search-form input[type=search]')
+  await box.fill('bye')
+  await e.page.locator('.search__hit', { hasText: 'Bye' }).waitFor()
+  await box.fill('regret')
+  await e.page.getByText('Nothing found').waitFor()
+  await expect(e.page.locator('.search__hit').count()).resolves.toBe(0)
+  bos.destroy()
+  await e.context.close()
 })

@@ -36,11 +36,12 @@ export interface ReactionCount {
 }
 
 /** Message id → its reactions in REACTIONS order (entries the server would refuse are skipped). */
-export function reactionsByMessage(reacts: Y.Map<Reaction>, userId: string): Map<string, ReactionCount[]> {
+/** `ignored`: someone whose reactions are not counted (a person the reader blocks, while the block lasts). */
+export function reactionsByMessage(reacts: Y.Map<Reaction>, userId: string, ignored?: string): Map<string, ReactionCount[]> {
   const counts = new Map<string, Map<Reaction, ReactionCount>>()
   for (const [key, value] of reacts) {
     const k = parseReactKey(key)
-    if (!k || !isReaction(value)) continue
+    if (!k || !isReaction(value) || k.userId === ignored) continue
     let of = counts.get(k.messageId)
     if (!of) counts.set(k.messageId, (of = new Map()))
     const c = of.get(value) ?? { reaction: value, count: 0, mine: false }

@@ -1,7 +1,7 @@
 // One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
 import { computed, signal, type Signal } from '@preact/signals'
 import { headDoc } from '../../protocol/docs.ts'
-import { isHidden, reactKey, readPage, readPosition, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
+import { blockedNow, isHidden, reactKey, readPage, readPosition, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
 import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'
@@ -104,13 +104,14 @@ export function openConversation(convId: string): Conversation {
   // someone I blocked: what they wrote while blocked is not shown (my inbox entry says which, hidden.ts)
   const hidden = computed(() => chatList.value.find((c) => c.id === convId)?.hidden)
   const render = (): void => {
+    const h = hidden.peek()
     const all = messageViews(
       pages.sorted(),
       userId,
       unreadCounter(memberIds(meta.get('members')), reads, (id) => firstPage(meta, id)),
       views,
+      blockedNow(h),
     )
-    const h = hidden.peek()
     const unblocked = h ? all.filter((m) => !isHidden(h, m.from, m.page, m.index)) : all
     // reading reaches the newest message, shown or deleted on this device
     lastRead = unblocked[unblocked.length - 1]
@@ -142,8 +143,7 @@ export function openConversation(convId: string): Conversation {
   const stopHidden = hidden.subscribe(schedule)
   const stopDeleted = deletedHere.subscribe(schedule)
   const typingShown = computed(() => {
-    const h = hidden.value
-    const blocked = h?.ranges.some(([, end]) => end === null) ? h.author : null
+    const blocked = blockedNow(hidden.value)
     return blocked ? typing.who.value.filter((id) => id !== blocked) : typing.who.value
   })
 

@@ -85,9 +85,11 @@ function viewOf(
   userId: string,
   unread: (key: number, from: string) => number,
   reactions: Map<string, ReactionCount[]>,
+  blocked: string | undefined,
 ): MessageView {
   const { value: m, client, clock, index } = item
-  const shown = edited(m, p.edits.get(m.id))
+  // as first written: a blocked person's edits could otherwise carry to me what they write meanwhile
+  const shown = edited(m, m.from === blocked ? undefined : p.edits.get(m.id))
   const v: MessageView = {
     id: m.id,
     from: m.from,
@@ -131,16 +133,19 @@ function sameReactions(a: ReactionCount[], b: ReactionCount[]): boolean {
 /**
  * The views of every message of `pages` (oldest first), as user `userId` sees them. `known` holds the
  * views handed out before: an unchanged message keeps its object, so the UI can skip re-rendering it.
+ * `blocked`: the other member of a direct chat while `userId` blocks them: their edits and reactions are
+ * left out (their messages written meanwhile are hidden by the caller).
  */
 export function messageViews(
   pages: readonly Page[],
   userId: string,
   unread: (key: number, from: string) => number,
   known: Map<string, MessageView>,
+  blocked?: string,
 ): MessageView[] {
   const out: MessageView[] = []
   for (const p of pages) {
-    const reactions = p.reacts.size > 0 ? reactionsByMessage(p.reacts, userId) : new Map<string, ReactionCount[]>()
+    const reactions = p.reacts.size > 0 ? reactionsByMessage(p.reacts, userId, blocked) : new Map<string, ReactionCount[]>()
     const lines = p.sys.length > 0 ? systemLines(p.sys) : []
     let next = 0
     const push = (v: MessageView): void => {
@@ -155,7 +160,7 @@ export function messageViews(
     }
     for (const item of messageItems(p.msgs)) {
       while (next < lines.length && lines[next].at <= item.index) push(lineView(p, lines[next++]))
-      push(viewOf(p, item, userId, unread, reactions))
+      push(viewOf(p, item, userId, unread, reactions, blocked))
     }
     while (next < lines.length) push(lineView(p, lines[next++]))
   }

@@ -1,7 +1,7 @@
 // Search over the messages stored on this device (works offline): web/search's query over the local
 // message index, as a live query, so that messages arriving (or being indexed) join the results shown.
 import { liveQuery } from 'dexie'
-import { isHidden } from '../../protocol/messages.ts'
+import { blockedNow, isHidden } from '../../protocol/messages.ts'
 import type { SearchResult } from '../search/query.ts'
 import { db } from '../store/db.ts'
 import { deletedHere, hereKey } from './deleted-here.ts'
@@ -18,15 +18,17 @@ export interface SearchWatch {
 const queryCode = () => Promise.all([import('../search/query.ts'), import('../search/dexie-index.ts')])
 
 /**
- * The results without the messages the chats' inbox entries say are hidden from me (someone I blocked) and
- * those I deleted on this device.
+ * The results without the messages the chats' inbox entries say are hidden from me (someone I blocked; and
+ * while I block them, their edited messages, whose words may be written since) and those I deleted on this
+ * device.
  */
 function withoutHidden(result: SearchResult): SearchResult {
   const hidden = new Map(chatList.peek().map((c) => [c.id, c.hidden]))
   const gone = deletedHere.peek()
   return filterHits(result, (r) => {
     const h = hidden.get(r.conv)
-    return (!h || !isHidden(h, r.from, r.page, r.index)) && !gone.has(hereKey(r.conv, r.page, r.id))
+    if (h && (isHidden(h, r.from, r.page, r.index) || (r.edited && r.from === blockedNow(h)))) return false
+    return !gone.has(hereKey(r.conv, r.page, r.id))
   })
 }
 

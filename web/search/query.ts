@@ -21,6 +21,8 @@ export interface SearchRow {
   tokens: string[]
   /** a media message's: a file is found by its name too (search/text.ts) */
   media?: MediaRef
+  /** `body` is an edit */
+  edited?: true
 }
 
 export interface TokenIndex {

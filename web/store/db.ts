@@ -23,6 +23,8 @@ export interface MessageRow {
   tokens: string[]
   /** a media message's photo, video, voice note or file (the chat's gallery reads it) */
   media?: import('../../protocol/messages.ts').MediaRef
+  /** `body` is its author's edit, not what they first wrote */
+  edited?: true
 }
 /**
  * A photo or file picked to send and not sent yet: the media outbox (models/media-outbox.ts). It stays

@@ -35,7 +35,8 @@ export function preloadIndexing(): void {
   tokenize().catch(() => {})
 }
 
-const sig = (r: MessageRow): string => `${r.index}\u0000${r.ts}\u0000${r.retracted}\u0000${r.body}`
+// (an edited row's mark only where there is one: the rows stored before it existed are written again only if edited)
+const sig = (r: MessageRow): string => `${r.index}\u0000${r.ts}\u0000${r.retracted}\u0000${r.body}${r.edited ? '\u0000e' : ''}`
 
 /**
  * Indexes page `page` of chat `conv` held by `doc` once its stored state is `loaded`, and again after
@@ -53,11 +54,12 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
   const rowsNow = (): MessageRow[] => {
     const rows: MessageRow[] = []
     for (const { value: m, index } of messageItems(msgs)) {
-      const { body, retracted } = edited(m, edits.get(m.id))
+      const { body, retracted, edited: changed } = edited(m, edits.get(m.id))
       // a card has no text of its own: it is found, and listed, by its title
       const text = m.link && !retracted ? linkPreview(m.link.template) : body
       const row: MessageRow = { id: m.id, conv, page, index, from: m.from, ts: m.ts, body: text, retracted, tokens: [] }
       if (m.media && !retracted) row.media = m.media
+      if (changed && !retracted) row.edited = true
       rows.push(row)
     }
     return rows
