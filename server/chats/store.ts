@@ -72,12 +72,21 @@ export async function addMembers(q: Queryable, convId: string, userIds: string[]
  */
 export async function removeMember(q: Queryable, convId: string, userId: string, removed = false): Promise<void> {
   const r = await q.run('DELETE FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId])
-  if (r.changes)
+  const now = Date.now()
+  if (r.changes) {
     await q.run(
       `INSERT INTO former_members (conv_id, user_id, left_at, removed) VALUES (?, ?, ?, ?)
         ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = excluded.left_at, removed = excluded.removed`,
-      [convId, userId, Date.now(), removed ? 1 : 0],
+      [convId, userId, now, removed ? 1 : 0],
     )
+    // their links into the group go off for good: coming back does not turn them on again (an owner who
+    // removed someone for spreading links would otherwise get every one of them back with the person)
+    await q.run("UPDATE invites SET revoked = ? WHERE kind = 'group' AND target = ? AND creator = ? AND revoked = 0", [
+      now,
+      convId,
+      userId,
+    ])
+  }
   await q.run(
     `UPDATE convs SET owner = COALESCE((SELECT m.user_id FROM members m WHERE m.conv_id = convs.id ORDER BY m.joined, m.user_id LIMIT 1), '')
       WHERE id = ? AND owner = ?`,

@@ -87,6 +87,33 @@ describe.each(backends())('invite links (%s)', (backend) => {
     expect(await members()).toEqual([ina.user.id, jo.user.id, ki.user.id].sort())
   })
 
+  it("a maker's group link goes off when they leave or are removed, and stays off when they come back", async () => {
+    const [ina, jo, ki] = await trio()
+    const chat = await group(ina, [jo])
+    const removedOnes = await link(jo, { kind: 'group', convId: chat.id })
+    const leaversOne = await link(ina, { kind: 'group', convId: chat.id })
+    expect((await api(s, ina.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: jo.user.id })).status).toBe(200)
+    let r = await api(s, ki.token, 'GET', `/api/invites/${removedOnes.token}`)
+    expect([r.status, code(r)]).toEqual([410, 'invite_revoked'])
+    // the owner adds Jo again: the link Jo made before stays off, for a preview and for joining
+    await api(s, ina.token, 'POST', '/api/friends', { userId: jo.user.id })
+    expect((await api(s, ina.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [jo.user.id] })).status).toBe(200)
+    r = await api(s, ki.token, 'GET', `/api/invites/${removedOnes.token}`)
+    expect([r.status, code(r)]).toEqual([410, 'invite_revoked'])
+    r = await api(s, ki.token, 'POST', `/api/invites/${removedOnes.token}/accept`)
+    expect([r.status, code(r)]).toEqual([410, 'invite_revoked'])
+    // the same for one who left of their own accord and was invited back
+    expect((await api(s, ina.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
+    await api(s, jo.token, 'POST', '/api/friends', { userId: ina.user.id })
+    expect((await api(s, jo.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [ina.user.id] })).status).toBe(200)
+    r = await api(s, ki.token, 'POST', `/api/invites/${leaversOne.token}/accept`)
+    expect([r.status, code(r)]).toEqual([410, 'invite_revoked'])
+    expect((await api(s, ki.token, 'GET', `/api/chats/${chat.id}`)).status).toBe(403)
+    // a link made since works
+    const fresh = await link(jo, { kind: 'group', convId: chat.id })
+    expect((await api(s, ki.token, 'POST', `/api/invites/${fresh.token}/accept`)).status).toBe(200)
+  })
+
   it('only members make group links, and only for groups', async () => {
     const [ina, jo, ki] = await trio()
     const chat = await group(ina, [jo])
