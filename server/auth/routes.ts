@@ -48,6 +48,9 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     const device = cleanDevice(optStr(b, 'device'))
     await freeExpiredHandle(db, handle, ctx.handleGraceDays)
     if (await db.get('SELECT 1 AS x FROM users WHERE handle = ?', [handle])) throw handleTaken()
+    // a channel's ID is the channel's: an account "@starmusic" would pass for it in every chat (channels do
+    // the same the other way round: channels/routes.ts)
+    if (await db.get('SELECT 1 AS x FROM channels WHERE handle = ?', [handle])) throw handleTaken()
     // counted only for sign-ups that could succeed, so that a taken handle costs nothing
     if (ctx.signupsPerHour > 0) {
       const wait = await countSignup(db, remoteAddress(call.req, ctx.trustProxy), ctx.signupsPerHour)

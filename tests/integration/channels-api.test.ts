@@ -88,6 +88,15 @@ describe.each(backends())('channel API (%s)', (backend) => {
       langs: ['en'],
     })
     expect([posing.status, posing.body.error.code]).toEqual([409, 'handle_taken'])
+    // …and the other way round: nobody can sign up with a channel's ID, in any case, to pass for it
+    for (const taken of [handle, handle.toUpperCase()]) {
+      const r = await call<{ error: { code: string } }>(null, 'POST', '/api/signup', {
+        handle: taken,
+        name: 'SMTOWN Official',
+        password: TEST_PASSWORD,
+      })
+      expect([r.status, r.body.error.code]).toEqual([409, 'handle_taken'])
+    }
     const base = { handle: `bad${n++}_${tag}`, name: 'Bad', category: 'music', langs: ['en'] }
     const bad: Array<[string, Record<string, unknown>, string]> = [
       ['a short handle', { handle: 'ab' }, 'handle_invalid'],
