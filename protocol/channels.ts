@@ -4,6 +4,7 @@ import { checkMediaRef, cutText, withoutNul, type MediaRef } from './messages.ts
 import type { MediaKind } from './api.ts'
 import { ENTITY_ID_RE, LANGS, MESSAGE_ID_RE } from './limits.ts'
 import { checkPostCoupon, type PostCoupon } from './coupons.ts'
+import { isSafeLine, isSafeText, isSafeUrl, showsSomething } from './text.ts'
 
 /** What GET /api/channels/:id (and every list of channels) answers. */
 export interface Channel {
@@ -354,17 +355,18 @@ export const CHANNEL_ROOTS = {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const onlyKeys = (o: Record<string, unknown>, allowed: readonly string[]) => Object.keys(o).every((k) => allowed.includes(k))
 const isTs = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-// control characters, line separators and bidi overrides have no place in a label or a title
-const CONTROLS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
+// control characters, line separators and bidi overrides have no place in a label or a title, and one of
+// only zero-width characters would be a button that says nothing
 const isLine = (v: unknown, min: number, max: number) =>
-  typeof v === 'string' && v.length >= min && v.length <= max && !CONTROLS.test(v) && v.trim().length >= min
+  typeof v === 'string' && v.length >= min && v.length <= max && isSafeLine(v) && (min === 0 || showsSomething(v))
 
 // scheme, a host (letters of any script, digits, '-', '.'; no user:password@), an optional port, then
 // anything but whitespace and controls
 const HTTP_URL_RE = /^https?:\/\/[\p{L}\p{N}](?:[\p{L}\p{N}.-]*[\p{L}\p{N}])?(?::[0-9]{1,5})?(?:[/?#][^\s\p{Cc}]*)?$/iu
 
 /** An absolute http: or https: URL: what a button or item may open (never javascript:, data:, ...). */
-export const isHttpUrl = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_URL_CHARS && HTTP_URL_RE.test(v)
+export const isHttpUrl = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= MAX_URL_CHARS && HTTP_URL_RE.test(v) && isSafeUrl(v)
 
 function checkButtons(v: unknown): string | null {
   if (!Array.isArray(v) || v.length > MAX_POST_BUTTONS) return `buttons are not a list of at most ${MAX_POST_BUTTONS}`
@@ -381,6 +383,7 @@ function checkEntry(v: unknown, extra: 'url' | 'buttons'): string | null {
   if (!isLine(v.title, 1, MAX_ITEM_TITLE_CHARS)) return 'title is empty or too long'
   if (v.description !== undefined && (typeof v.description !== 'string' || v.description.length > MAX_ITEM_DESCRIPTION_CHARS))
     return 'description is too long'
+  if (v.description !== undefined && !isSafeText(v.description)) return 'description holds control or text-direction characters'
   if (extra === 'url' && v.url !== undefined && !isHttpUrl(v.url)) return 'item link is not an http(s) URL'
   if (extra === 'buttons' && v.buttons !== undefined) return checkButtons(v.buttons)
   return null
@@ -398,7 +401,8 @@ export function checkPost(v: unknown, userId: string): string | null {
   const kind = v.kind as PostKind
   if (v.text !== undefined && (typeof v.text !== 'string' || v.text.length > MAX_POST_CHARS))
     return `post text is over ${MAX_POST_CHARS} characters`
-  if (kind === 'text' && (typeof v.text !== 'string' || v.text.trim().length === 0)) return 'a text post needs text'
+  if (v.text !== undefined && !isSafeText(v.text)) return 'post text holds control or text-direction characters'
+  if (kind === 'text' && (typeof v.text !== 'string' || !showsSomething(v.text))) return 'a text post needs text'
   const visual = kind === 'photo' || kind === 'widePhoto' || kind === 'video'
   if (visual) {
     const err = checkMediaRef(v.media)

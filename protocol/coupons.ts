@@ -1,5 +1,6 @@
 // Coupons of channels (Plus Friends): what the API answers, the reference a post carries, the limits, and
 // the shape of a redemption code. docs/protocol.md, "Channels (Plus Friends)" → "Coupons".
+import { isSafeLine, showsSomething } from './text.ts'
 
 /** A store where a coupon is valid. `cell`: a coarse area the device compares its own position with. */
 export interface CouponStore {
@@ -111,20 +112,13 @@ export const COUPON_CODE_MS = 5 * 60_000
 /** Coupons a user may keep saved at once. */
 export const MAX_SAVED_COUPONS = 500
 
-const CONTROLS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
-
 /** Returns an error text, or null when `v` is a valid `coupon` field of a post. */
 export function checkPostCoupon(v: unknown): string | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'coupon is not an object'
   const o = v as Record<string, unknown>
   if (!Object.keys(o).every((k) => k === 'id' || k === 'title')) return 'coupon has unknown fields'
   if (typeof o.id !== 'string' || !COUPON_ID_RE.test(o.id)) return 'coupon id is malformed'
-  if (
-    typeof o.title !== 'string' ||
-    o.title.trim().length === 0 ||
-    o.title.length > MAX_COUPON_TITLE_CHARS ||
-    CONTROLS.test(o.title)
-  )
+  if (typeof o.title !== 'string' || !showsSomething(o.title) || o.title.length > MAX_COUPON_TITLE_CHARS || !isSafeLine(o.title))
     return 'coupon title is empty or too long'
   return null
 }

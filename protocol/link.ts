@@ -4,6 +4,7 @@
 // Sori's own share screen, and Sori's app writes a `link` message carrying the ticket; the server checks
 // the message against the ticket, so that no one can forge an app's name, icon or template.
 import { APP_ID_RE, APP_KEY_RE, LINK_TEMPLATE_ID_RE, SHARE_TICKET_ID_RE } from './link-ids.ts'
+import { isSafeLine, isSafeText, isSafeUrl, showsSomething } from './text.ts'
 
 /** Where a tap on a card or a button goes: the app's launch URL with `params`, else mobileWebUrl on a phone, else webUrl. */
 export interface LinkTarget {
@@ -233,16 +234,23 @@ function checkUrl(v: unknown, what: string, domains: readonly string[] | null): 
   if (v === undefined) return null
   if (typeof v !== 'string') return `${what} is not a string`
   if (v.length > LINK_URL_MAX) return `${what} is over ${LINK_URL_MAX} characters`
+  if (!isSafeUrl(v)) return `${what} holds a space, a control character or an invisible one`
   const origin = webOrigin(v)
   if (!origin) return `${what} ${v.slice(0, 100)} is not an http(s) URL`
   if (domains && !domains.includes(origin)) return `${what} ${origin} is outside the app's domains`
   return null
 }
 
-function checkString(v: unknown, what: string, max: number, optional = false): string | null {
+/**
+ * A text of the card, shown to whoever gets it: present (and showing something: not only zero-width or
+ * blank characters), at most `max` characters, without control or direction characters; `lines`: it may
+ * hold line breaks (a description, an address).
+ */
+function checkString(v: unknown, what: string, max: number, optional = false, lines = false): string | null {
   if (v === undefined && optional) return null
-  if (typeof v !== 'string' || v.trim().length === 0) return `${what} is missing`
+  if (typeof v !== 'string' || !showsSomething(v)) return `${what} is missing`
   if ([...v].length > max) return `${what} is over ${max} characters`
+  if (!(lines ? isSafeText(v) : isSafeLine(v))) return `${what} holds control or text-direction characters`
   return null
 }
 
@@ -252,7 +260,7 @@ function checkContent(v: unknown, what: string, domains: readonly string[] | nul
   if (extra) return `${what} has an unknown field "${extra}"`
   return (
     checkString(v.title, `${what}'s title`, LINK_TITLE_MAX) ??
-    checkString(v.description, `${what}'s description`, LINK_DESCRIPTION_MAX, true) ??
+    checkString(v.description, `${what}'s description`, LINK_DESCRIPTION_MAX, true, true) ??
     checkUrl(v.imageUrl, `${what}'s imageUrl`, domains) ??
     checkTarget(v.link, `${what}'s link`, domains)
   )
@@ -300,7 +308,7 @@ function checkEvent(v: unknown): string | null {
   const time = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= EVENT_MIN && x <= EVENT_MAX
   const err =
     checkString(v.title, "event's title", LINK_TITLE_MAX) ??
-    checkString(v.location, "event's location", LINK_DESCRIPTION_MAX, true)
+    checkString(v.location, "event's location", LINK_DESCRIPTION_MAX, true, true)
   if (err) return err
   if (!time(v.start)) return "event's start must be a time (ms since epoch)"
   if (v.end !== undefined) {
@@ -377,16 +385,14 @@ export function checkTemplate(t: unknown, domains: readonly string[] | null): st
     case 'location':
       err =
         checkContent(t.content, 'content', domains) ??
-        checkString(t.address, 'address', LINK_DESCRIPTION_MAX) ??
+        checkString(t.address, 'address', LINK_DESCRIPTION_MAX, false, true) ??
         checkString(t.addressTitle, 'addressTitle', LINK_TITLE_MAX, true)
       break
     case 'commerce':
       err = checkContent(t.content, 'content', domains) ?? checkCommerce(t.commerce)
       break
     case 'text':
-      if (typeof t.text !== 'string' || t.text.trim().length === 0) return "a text template's text is missing"
-      if ([...t.text].length > LINK_TEXT_MAX) return `a text template's text is over ${LINK_TEXT_MAX} characters`
-      err = checkTarget(t.link, 'link', domains)
+      err = checkString(t.text, "a text template's text", LINK_TEXT_MAX, false, true) ?? checkTarget(t.link, 'link', domains)
       break
     case 'calendar':
       err = checkContent(t.content, 'content', domains) ?? checkEvent(t.event)

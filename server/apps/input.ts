@@ -2,6 +2,7 @@
 // are served from, a launch URL template that opens the app (never a scheme that runs or reads something
 // in the browser), and an https webhook. Every failure is a 400 naming what is wrong.
 import { LINK_URL_MAX, UNSAFE_SCHEMES } from '../../protocol/link.ts'
+import { isSafeLine, isSafeUrl, showsSomething } from '../../protocol/text.ts'
 import { linkPrivate } from '../config.ts'
 import { badRequest } from '../http/errors.ts'
 import { isPrivateHostLiteral } from '../http/public-address.ts'
@@ -22,8 +23,9 @@ export function appName(v: unknown): string {
   const name = v.trim()
   if ([...name].length > APP_NAME_MAX) throw badRequest(`An app's name is at most ${APP_NAME_MAX} characters.`)
   // \p{Cs}: half of a character, which a chat message carries as U+FFFD (so the card would not match its ticket)
-  if (/[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u.test(name))
-    throw badRequest("An app's name has no control or direction characters, and no half of a character.")
+  if (!isSafeLine(name)) throw badRequest("An app's name has no control or direction characters, and no half of a character.")
+  // its name heads every card it sends: one of zero-width characters would be a card from nobody
+  if (!showsSomething(name)) throw badRequest('An app needs a name.')
   return name
 }
 
@@ -40,6 +42,10 @@ export function appOrigin(v: unknown): string {
     throw badRequest(`${u.protocol} is not allowed: an app's domains are http(s) origins.`)
   if (u.origin !== v)
     throw badRequest(`${v.slice(0, 100)} is not an origin: write scheme://host[:port], without a path or a slash at the end.`)
+  // a host name of letters, digits, dots and hyphens (an international one in its xn-- form), or an IP
+  // address: "https://*.example" is a valid URL, but no page is ever served from it
+  if (!/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(u.hostname))
+    throw badRequest(`${v.slice(0, 100)} is not an origin: its host is a name such as battle.example (no wildcards).`)
   if (u.protocol === 'http:' && !LOCAL_HOSTS.has(u.hostname))
     throw badRequest(`${v} must be https: plain http is allowed only for localhost and 127.0.0.1.`)
   return v
@@ -62,7 +68,7 @@ export function launchUrl(v: unknown): string {
   if (!m) throw badRequest('launchUrl must start with a scheme, e.g. https: or battle:.')
   const scheme = m[1].toLowerCase()
   if (UNSAFE_SCHEMES.has(scheme)) throw badRequest(`A launch URL may not be a ${scheme}: URL.`)
-  if (/[\s\p{Cc}]/u.test(v)) throw badRequest('launchUrl has no spaces or control characters.')
+  if (!isSafeUrl(v)) throw badRequest('launchUrl has no spaces, control characters or invisible ones.')
   if (scheme === 'http' || scheme === 'https') {
     let u: URL
     try {

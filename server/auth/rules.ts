@@ -9,6 +9,7 @@ import {
   LANGS,
 } from '../../protocol/limits.ts'
 import { HttpError } from '../http/errors.ts'
+import { isSafeLine, showsSomething } from '../../protocol/text.ts'
 
 export { LANGS }
 
@@ -23,23 +24,15 @@ export function checkHandle(raw: string): string {
   return handle
 }
 
-// C0/C1 controls, line/paragraph separators, and bidi overrides/isolates (they let a name disguise itself)
-// \p{Cs}: half of a character (a lone surrogate), stored as U+FFFD, longer than what was checked
-const FORBIDDEN = /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
-
-/** Trimmed, NFC, without control characters, at most `max` UTF-16 code units; null when unacceptable. */
+/**
+ * Trimmed, NFC, without control, separator or direction characters (they let a name disguise itself), nor
+ * half of a character; at most `max` UTF-16 code units; null when unacceptable.
+ */
 export function cleanText(raw: string, min: number, max: number): string | null {
   const s = raw.normalize('NFC').trim()
-  if (s.length < min || s.length > max || FORBIDDEN.test(s)) return null
+  if (s.length < min || s.length > max || !isSafeLine(s)) return null
   return s
 }
-
-// Spaces, format characters (zero-width ones among them), what Unicode lets a font draw as nothing
-// (variation selectors, the grapheme joiner...), marks with no letter to go on, and the fillers
-const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}\p{M}\u115F\u1160\u3164\uFFA0\u2800]*$/u
-
-/** Whether a text shows anything: a name of zero-width spaces or Hangul fillers looks like a deleted account's (''). */
-export const showsSomething = (s: string): boolean => !INVISIBLE.test(s)
 
 export function checkName(raw: string): string {
   const name = cleanText(raw, 1, MAX_NAME_CHARS)

@@ -5,7 +5,8 @@ import {
   MAX_CHANNEL_NAME_CHARS,
   type ChannelCategory,
 } from '../../protocol/channels.ts'
-import { cleanText, LANGS, showsSomething } from '../auth/rules.ts'
+import { cleanText, LANGS } from '../auth/rules.ts'
+import { showsSomething } from '../../protocol/text.ts'
 import { HttpError, badRequest } from '../http/errors.ts'
 import type { JsonObject } from '../http/input.ts'
 

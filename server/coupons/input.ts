@@ -11,17 +11,16 @@ import {
   type CouponStore,
   type NewCoupon,
 } from '../../protocol/coupons.ts'
+import { isSafeLine, isSafeText, showsSomething } from '../../protocol/text.ts'
 import { badRequest } from '../http/errors.ts'
 import type { JsonObject } from '../http/input.ts'
-
-const CONTROLS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u
 
 /** A new coupon once checked: its stores always said, maybe none. */
 export type CheckedCoupon = NewCoupon & { stores: CouponStore[] }
 
 function line(v: unknown, field: string, max: number): string {
   const s = typeof v === 'string' ? v.trim() : ''
-  if (s.length === 0 || s.length > max || CONTROLS.test(s))
+  if (!showsSomething(s) || s.length > max || !isSafeLine(s))
     throw badRequest(`"${field}" must be 1 to ${max} characters on one line.`)
   return s
 }
@@ -37,6 +36,8 @@ export function checkNewCoupon(b: JsonObject): CheckedCoupon {
   const title = line(b.title, 'title', MAX_COUPON_TITLE_CHARS)
   if (b.terms !== undefined && (typeof b.terms !== 'string' || b.terms.length > MAX_COUPON_TERMS_CHARS))
     throw badRequest(`"terms" is at most ${MAX_COUPON_TERMS_CHARS} characters.`)
+  if (typeof b.terms === 'string' && !isSafeText(b.terms))
+    throw badRequest('"terms" may hold line breaks, but no other control or text-direction characters.')
   const terms = typeof b.terms === 'string' ? b.terms : ''
   const validFrom = ms(b.validFrom, 'validFrom')
   const validTo = ms(b.validTo, 'validTo')

@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../db/db.ts'
 import { badRequest } from '../http/errors.ts'
 import { isPrivateHostLiteral } from '../http/public-address.ts'
 import { asObject, str } from '../http/input.ts'
+import { isSafeUrl } from '../../protocol/text.ts'
 
 export interface SubRow {
   session_id: string
@@ -34,6 +35,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 export function checkEndpoint(raw: string, allowHttp: boolean): string {
   if (raw.length > PUSH_ENDPOINT_MAX_CHARS) throw badRequest(`"endpoint" is at most ${PUSH_ENDPOINT_MAX_CHARS} characters.`)
+  // what a browser hands out is a plain URL: a backslash, a space or an invisible character is read
+  // differently by different parsers ("https://fcm.example\@10.0.0.1/")
+  if (raw.includes('\\') || !isSafeUrl(raw))
+    throw badRequest('"endpoint" must be an https:// URL, without backslashes or spaces.')
   let u: URL
   try {
     u = new URL(raw)

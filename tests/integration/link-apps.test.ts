@@ -160,6 +160,10 @@ describe.each(backends())('link apps (%s)', (backend) => {
       ['an http webhook', { ...base, webhookUrl: 'http://hooks.example/sori' }],
       ['a loopback webhook', { ...base, webhookUrl: 'https://127.0.0.1/sori' }],
       ['an unknown field', { ...base, secret: 'mine' }],
+      ['a name of a zero-width space', { ...base, name: '\u200B' }],
+      ['a name turned around', { ...base, name: '\u202Eelttab' }],
+      ['a wildcard domain', { ...base, domains: ['https://*.example'] }],
+      ['a launch URL with an invisible character', { ...base, launchUrl: 'https://ok.example/\u202E{params}' }],
     ]
     for (const [what, body] of cases) {
       const r = await api<ApiError>(suite.server, me.token, 'POST', '/api/apps', body)

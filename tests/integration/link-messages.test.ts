@@ -32,12 +32,19 @@ const invite: LinkTemplate = {
 const feed = (content: Partial<Extract<LinkTemplate, { type: 'feed' }>['content']>, extra: object = {}): LinkTemplate =>
   ({ ...invite, content: { ...invite.content, ...content }, ...extra }) as LinkTemplate
 
-/** The four templates the server never lets through: refused for a ticket, and as a message. */
+/** Templates the server never lets through: refused for a ticket, and as a message. */
 const BAD: Array<[string, unknown]> = [
   ['a javascript: URL', feed({ link: { webUrl: 'javascript:alert(document.cookie)' } })],
   ['a URL outside the app’s domains', feed({}, { buttons: [{ title: 'Play', link: { webUrl: 'https://evil.example/steal' } }] })],
   ['3 buttons', feed({}, { buttons: [1, 2, 3].map((i) => ({ title: `B${i}`, link: { webUrl: `${ORIGIN}/${i}` } })) })],
   ['a 201-character text', { type: 'text', text: 'x'.repeat(201), link: { webUrl: ORIGIN } }],
+  // what would disguise a card or say nothing: a right-to-left override, a NUL, a title of a zero-width space
+  ['a title turned around', feed({ title: '\u202Eexe.gnp' })],
+  ['a title with a NUL', feed({ title: 'Play\u0000now' })],
+  ['a title of nothing visible', feed({ title: '\u200B' })],
+  ['a description with a bell', feed({ description: 'Ring\u0007' })],
+  ['a button title turned around', feed({}, { buttons: [{ title: '\u202EPlay', link: { webUrl: ORIGIN } }] })],
+  ['a link with an invisible character', feed({ link: { webUrl: `${ORIGIN}/\u202Egame` } })],
 ]
 
 describe.each(backends())('link messages (%s)', (backend) => {
@@ -243,6 +250,8 @@ describe.each(backends())('link messages (%s)', (backend) => {
     expect(p.body.error.message).toContain('__proto__')
     // a scheme and host in capitals are the same origin, as in a browser
     await goodTicket(ann.token, app.appKey, feed({ link: { webUrl: 'HTTPS://Battle.Example/b/42' } }))
+    // a description may span lines
+    await goodTicket(ann.token, app.appKey, feed({ description: 'Round one\nRound two' }))
     // a whole emoji is fine, and its card arrives
     const t = await goodTicket(ann.token, app.appKey, feed({ title: 'Battle me 😀' }))
     const a = await open(ann.token, pageDoc(chat.id, 0))

@@ -373,6 +373,9 @@ describe.each(backends())('web push (%s)', (backend) => {
       { ...good, endpoint: 'https://localhost/push' },
       { ...good, endpoint: 'ftp://push.example.com/x' },
       { ...good, endpoint: 'https://user:pw@push.example.com/x' },
+      // read as push.example.com by one parser and as 10.0.0.1 by another
+      { ...good, endpoint: 'https://push.example.com\\@10.0.0.1/x' },
+      { ...good, endpoint: 'https://push.example.com/x y' },
       { ...good, endpoint: `https://push.example.com/${'a'.repeat(2100)}` },
       { ...good, endpoint: 42 },
       { ...good, keys: undefined },

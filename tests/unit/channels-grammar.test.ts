@@ -1,7 +1,7 @@
 // The checks protocol/channels.ts gives both the server and clients: follower rounding (never exact,
 // nothing under 20), which links a button may open, and the search form of handles and names.
 import { describe, expect, it } from 'vitest'
-import { isHttpUrl, parseChannelDoc, roundFollowers, searchForm } from '../../protocol/channels.ts'
+import { checkPost, isHttpUrl, parseChannelDoc, roundFollowers, searchForm } from '../../protocol/channels.ts'
 
 describe('channel grammar', () => {
   it('rounds follower counts down to two significant digits in steps of ten, nothing under 20', () => {
@@ -40,10 +40,29 @@ describe('channel grammar', () => {
       'https://user:pw@example.com',
       'https://example.com/a b',
       'https://example.com/\n',
+      'https://example.com/\u202Egnp.exe',
+      'https://example.com/\u200B',
       ' https://example.com',
       `https://example.com/${'a'.repeat(2_000)}`,
     ])
       expect(isHttpUrl(bad), bad).toBe(false)
+  })
+
+  it('takes posts whose words show as written, and refuses text that disguises itself or shows nothing', () => {
+    const post = (extra: object) => ({ id: 'post12345', from: 'u1', ts: 1, kind: 'text', text: 'Sale today', ...extra })
+    expect(checkPost(post({}), 'u1')).toBeNull()
+    expect(checkPost(post({ text: 'Sale today\n10% off\tall day' }), 'u1')).toBeNull()
+    const button = (label: string, url = 'https://shop.example/sale') => post({ buttons: [{ label, url }] })
+    for (const [what, p] of [
+      ['a text of a zero-width space', post({ text: '\u200B' })],
+      ['a text of Hangul fillers', post({ text: '\u3164\u3164' })],
+      ['a text with a NUL', post({ text: 'Sale\u0000' })],
+      ['a text turned around', post({ text: 'Sale \u202Eyadot' })],
+      ['a button label of a zero-width space', button('\u200B')],
+      ['a button label turned around', button('\u202EBuy')],
+      ['a button link turned around', button('Buy', 'https://shop.example/\u202Egnp.exe')],
+    ] as const)
+      expect(checkPost(p, 'u1'), what).toMatch(/./)
   })
 
   it('puts handles and names in one form for search', () => {
