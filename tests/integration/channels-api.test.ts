@@ -180,6 +180,9 @@ describe.each(backends())('channel API (%s)', (backend) => {
     expect(rest.next).toBeNull()
     for (const q of ['category=weapons', 'lang=xx', 'limit=0', 'limit=51', 'offset=-1', `q=${'x'.repeat(101)}`])
       expect((await call(me, 'GET', `/api/channels?${q}`)).status, q).toBe(400)
+    // the refusal names the parameter that was sent
+    const lang = await call<{ error: { message: string } }>(me, 'GET', '/api/channels?lang=xx')
+    expect(lang.body.error.message).toMatch(/^"lang" must be one of ko, en/)
   })
 
   it('admins edit the channel and its admins; others may not; a channel never goes without an admin', async () => {
