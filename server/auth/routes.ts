@@ -6,7 +6,7 @@ import { newId } from '../api/ids.ts'
 import { isUniqueViolation } from '../api/unique.ts'
 import { HttpError } from '../http/errors.ts'
 import { asObject, optStr, str } from '../http/input.ts'
-import { remoteAddress } from '../http/remote.ts'
+import { addressBlock, remoteAddress } from '../http/remote.ts'
 import type { Router } from '../http/router.ts'
 import { loadMe } from '../users/profiles.ts'
 import { freeExpiredHandle } from '../users/delete-account.ts'
@@ -53,7 +53,7 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     if (await db.get('SELECT 1 AS x FROM channels WHERE handle = ?', [handle])) throw handleTaken()
     // counted only for sign-ups that could succeed, so that a taken handle costs nothing
     if (ctx.signupsPerHour > 0) {
-      const wait = await countSignup(db, remoteAddress(call.req, ctx.trustProxy), ctx.signupsPerHour)
+      const wait = await countSignup(db, addressBlock(remoteAddress(call.req, ctx.trustProxy)), ctx.signupsPerHour)
       if (wait > 0) {
         const s = Math.ceil(wait / 1000)
         throw new HttpError(
@@ -95,7 +95,7 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     const password = str(b, 'password')
     const device = cleanDevice(optStr(b, 'device'))
     const hKey = handleKey(handle)
-    const aKey = addressKey(remoteAddress(call.req, ctx.trustProxy))
+    const aKey = addressKey(addressBlock(remoteAddress(call.req, ctx.trustProxy)))
     // the address first: a locked address does not get to count attempts against anyone's handle
     const aWait = await reserveAttempt(db, aKey, ADDRESS_LIMIT)
     if (aWait) throw tooMany(aWait)
