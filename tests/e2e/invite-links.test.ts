@@ -105,3 +105,17 @@ test('a friend link adds its maker as a friend', async () => {
 
   for (const x of [e, f, g]) await x.context.close()
 })
+
+test('a link cut short or mistyped says it does not work, rather than opening the chat list', async () => {
+  await signUp(app.server, 'hal', 'Hal')
+  const h = await phone(app.browser)
+  await signInInUi(h.page, app.server.url, 'hal')
+  // an invite link missing its end, as a chat app may cut a long line
+  await h.page.goto(`${app.server.url}/#/invite/Xq3bT9`)
+  await h.page.getByText('This invite link does not work. Ask for a new one.').waitFor()
+  // a share window opened with a mistyped app key
+  await h.page.goto(`${app.server.url}/#/share/bogusappkey123`)
+  await h.page.getByText('This app is not registered with Sori.').waitFor()
+  await expect(h.page.getByRole('heading', { name: 'Chats' }).count()).resolves.toBe(0)
+  await h.context.close()
+})

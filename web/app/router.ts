@@ -2,7 +2,7 @@
 // work from the service worker's precached index.html when offline.
 import { signal } from '@preact/signals'
 import { ENTITY_ID_RE, HANDLE_RE } from '../../protocol/limits.ts'
-import { APP_ID_RE, APP_KEY_RE } from '../../protocol/link-ids.ts'
+import { APP_ID_RE } from '../../protocol/link-ids.ts'
 
 export type RouteName =
   | 'chats'
@@ -62,8 +62,8 @@ const NAMES: readonly RouteName[] = [
   'apps',
   'app',
 ]
-// an invite link's token (docs/protocol.md: Invites)
-const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
+/** an invite link's token (docs/protocol.md: Invites); its screen says when an address holds anything else */
+export const INVITE_TOKEN_RE = /^[A-Za-z0-9_-]{24}$/
 // what the service worker kept of a share into Sori (web/share-in/store.ts)
 const SHARE_ID_RE = /^[A-Za-z0-9_-]{8,40}$/
 
@@ -86,9 +86,7 @@ export function parseRoute(hash: string): Route {
       name === 'channel-groups' ||
       name === 'redeem') &&
       !ENTITY_ID_RE.test(arg)) ||
-    (name === 'invite' && !INVITE_TOKEN_RE.test(arg)) ||
     (name === 'c' && !HANDLE_RE.test(arg.toLowerCase())) ||
-    (name === 'share' && !APP_KEY_RE.test(arg)) ||
     (name === 'share-in' && !SHARE_ID_RE.test(arg) && arg !== 'none') ||
     (name === 'app' && !APP_ID_RE.test(arg))
   )

@@ -1,7 +1,15 @@
 // One open chat: the head doc and the newest page live, older pages on demand, as MessageViews.
 import { computed, signal, type Signal } from '@preact/signals'
 import { headDoc } from '../../protocol/docs.ts'
-import { blockedNow, isHidden, reactKey, readPage, readPosition, type ChatMessage, type Reaction } from '../../protocol/messages.ts'
+import {
+  blockedNow,
+  isHidden,
+  reactKey,
+  readPage,
+  readPosition,
+  type ChatMessage,
+  type Reaction,
+} from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
 import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
 import { newMessageId } from '../kinds/page.ts'

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { InvitePreview } from '../../../protocol/api.ts'
 import { acceptInvite, previewInvite } from '../../models/invites.ts'
-import { arrive, back } from '../../app/router.ts'
+import { arrive, back, INVITE_TOKEN_RE } from '../../app/router.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { Avatar } from '../../components/Avatar.tsx'
@@ -15,6 +15,8 @@ export default function Invite({ token }: { token: string }) {
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
+    // a token mistyped or cut short (an address opened by hand) is no link: said at once, nothing asked
+    if (!INVITE_TOKEN_RE.test(token)) return setError(t('invite.unknown'))
     previewInvite(token).then(setPreview, (e: unknown) =>
       setError(e && typeof e === 'object' && 'status' in e && e.status === 404 ? t('invite.unknown') : errorText(e)),
     )

@@ -5,6 +5,7 @@
 // user picks. The page hears back how many chats it went to, or that the user cancelled; nothing else.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { SHARE_TICKET_MAX_CHATS, type AppPublic, type ShareTicket } from '../../../protocol/link.ts'
+import { APP_KEY_RE } from '../../../protocol/link-ids.ts'
 import { api, ApiFailure } from '../../account/api.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -43,6 +44,8 @@ export default function Share({ appKey }: { appKey: string }) {
   const answered = useRef(false)
 
   useEffect(() => {
+    // a key mistyped or cut short (an address opened by hand) names no app: said at once, nothing asked
+    if (!APP_KEY_RE.test(appKey)) return setState({ step: 'failed', text: t('share.unknownApp') })
     let live = true
     let stop = () => {}
     api<AppPublic>('GET', `/api/apps/key/${encodeURIComponent(appKey)}`).then(
