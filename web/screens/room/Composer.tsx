@@ -145,7 +145,8 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
             placeholder={t('room.placeholder')}
             maxLength={MAX_MESSAGE_CHARS}
             disabled={disabled}
-            enterkeyhint="send"
+            // an on-screen keyboard's Enter starts a new line here (the Send button sends): its key says so
+            enterkeyhint="enter"
             onInput={(e) => input(e.currentTarget.value)}
             onPaste={(e) => {
               const files = [...(e.clipboardData?.files ?? [])]
