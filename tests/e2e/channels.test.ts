@@ -32,6 +32,12 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   // Ann makes a channel from the Friends tab
   await tab(a.page, 'Friends').click()
   await a.page.getByRole('link', { name: 'Channels' }).click()
+  // there are none yet: the directory says so, rather than that a search found nothing
+  await a.page.getByText('No channels in your language yet.').waitFor()
+  await a.page.getByLabel('In my language').uncheck()
+  await a.page.getByText('No channels yet. Brands, shops and stars open theirs here.').waitFor()
+  await a.page.getByLabel('Search').fill('music')
+  await a.page.getByText('No channels found.').waitFor()
   await a.page.getByRole('link', { name: 'Create a channel' }).click()
   // what is missing is said in the app's words, not the browser's bubble
   await a.page.getByRole('button', { name: 'Create', exact: true }).click()
@@ -152,7 +158,7 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await c.page.evaluate(() => (location.hash = '#/settings'))
   await c.page.locator('#language-picker').selectOption('de')
   await c.page.evaluate(() => (location.hash = '#/channels'))
-  await c.page.getByText('Keine Kanäle gefunden.').waitFor()
+  await c.page.getByText('Noch keine Kanäle in deiner Sprache.').waitFor()
   await c.page.getByRole('button', { name: 'Kanäle in allen Sprachen zeigen' }).click()
   await c.page.getByRole('list').getByText('스타뮤직 공식채널').waitFor()
 

@@ -87,7 +87,10 @@ export default function Directory() {
         </div>
         {list && list.length === 0 && (
           <div class="pad">
-            <p class="muted">{t('channels.none')}</p>
+            {/* nothing asked for but the directory (in my language): it is empty, not the search */}
+            <p class="muted">
+              {q.trim() || category ? t('channels.none') : inMine ? t('channels.noneInMine') : t('channels.noneYet')}
+            </p>
             {/* a language few channels post in yet: the way out of an empty directory */}
             {inMine && !q.trim() && (
               <button type="button" class="btn" onClick={() => setInMine(false)}>
