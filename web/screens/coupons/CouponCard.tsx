@@ -7,6 +7,7 @@ import { ensureMyCoupons, getCoupon, here, locate, myCoupons, nearStore, saveCou
 import { t } from '../../app/t.ts'
 import { couponError } from './couponError.ts'
 import { STATE_KEYS, validText } from './dates.ts'
+import { storesNote } from './stores-note.ts'
 
 export function CouponCard({ of: p }: { of: PostCoupon }) {
   const [coupon, setCoupon] = useState<Coupon | null>(null)
@@ -44,7 +45,7 @@ export function CouponCard({ of: p }: { of: PostCoupon }) {
     <section class="coupon" aria-label={t('coupons.coupon')}>
       <span class="coupon__tag">{t('coupons.coupon')}</span>
       <strong class="coupon__title">{coupon?.title ?? p.title}</strong>
-      {stores.length > 0 && <p class="coupon__note">{t('coupons.nearbyOnly')}</p>}
+      {stores.length > 0 && <p class="coupon__note">{storesNote(stores)}</p>}
       {coupon && hidden && (
         <>
           {pos && <p class="muted">{t('coupons.notNear')}</p>}

@@ -11,6 +11,7 @@ import { STATE_KEYS, validText } from './dates.ts'
 import { formatDate } from '../../i18n/format.ts'
 import { CodeView } from './CodeView.tsx'
 import { isolate } from '../../components/UserText.tsx'
+import { storesNote } from './stores-note.ts'
 
 export default function MyCoupons() {
   const [error, setError] = useState('')
@@ -74,7 +75,7 @@ export default function MyCoupons() {
                 <strong class="coupon__title">{coupon.title}</strong>
                 {coupon.terms && <p class="coupon__terms">{coupon.terms}</p>}
                 <p class="muted">{validText(coupon.validFrom, coupon.validTo)}</p>
-                {state === 'saved' && coupon.stores.length > 0 && <p class="coupon__note">{t('coupons.nearbyOnly')}</p>}
+                {state === 'saved' && coupon.stores.length > 0 && <p class="coupon__note">{storesNote(coupon.stores)}</p>}
                 {state === 'saved' && (
                   <div class="coupon__actions">
                     {coupon.soldOut && <span class="coupon__note">{t('coupons.soldOut')}</span>}
