@@ -6,9 +6,9 @@ import type { MediaRef } from '../../../protocol/messages.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'
-import { neutral, UserText } from '../../components/UserText.tsx'
+import { neutral } from '../../components/UserText.tsx'
 import { AlbumGrid } from './media-lazy.tsx'
-import { Meta, SenderPicture } from './MessageRow.tsx'
+import { MessageFrame, Meta, SenderPicture } from './MessageRow.tsx'
 
 interface Props {
   ms: readonly MessageView[]
@@ -30,32 +30,26 @@ export function AlbumRow({ ms, mine, first, last, author, onOpen, onView, channe
   const unread = Math.max(...ms.map((m) => m.unread))
   const meta = <Meta unread={unread} waiting={waiting} ts={newest.ts} last={last} />
   return (
-    <div
-      class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} msg--media msg--album`}
-      data-msg-id={ms[0].id}
-      data-state={mine ? (waiting ? 'waiting' : 'sent') : undefined}
-    >
-      {!mine && (
+    <MessageFrame
+      class={`${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} msg--media msg--album`}
+      msgId={ms[0].id}
+      state={mine ? (waiting ? 'waiting' : 'sent') : undefined}
+      mine={mine}
+      first={first}
+      name={name}
+      picture={
         <SenderPicture first={first} from={newest.from} name={name} author={author} onAuthor={onAuthor} channel={channel} />
-      )}
-      <div class="msg__col">
-        {!mine && first && <UserText class="msg__name" text={name} />}
-        <div class="msg__line">
-          {mine && meta}
-          <div
-            class="msg__bubble"
-            role="group"
-            aria-label={`${mine ? t('room.you') : neutral(name)}: ${t('room.album', { count: ms.length })}`}
-          >
-            <AlbumGrid
-              items={ms.map((m) => ({ msgId: m.id, media: m.media! }))}
-              onView={onView}
-              onActions={(i) => onOpen(ms[i])}
-            />
-          </div>
-          {!mine && meta}
+      }
+      meta={meta}
+      bubble={
+        <div
+          class="msg__bubble"
+          role="group"
+          aria-label={`${mine ? t('room.you') : neutral(name)}: ${t('room.album', { count: ms.length })}`}
+        >
+          <AlbumGrid items={ms.map((m) => ({ msgId: m.id, media: m.media! }))} onView={onView} onActions={(i) => onOpen(ms[i])} />
         </div>
-      </div>
-    </div>
+      }
+    />
   )
 }

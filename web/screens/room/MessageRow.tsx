@@ -2,6 +2,7 @@
 // on the right in yellow; beside the bubble the count of members who have not read it and the time
 // (or "waiting" while the server has not acknowledged it); under it, the reactions. The bubble opens the
 // message's actions through a button laid over it, so that links in the text stay links of their own.
+import type { JSX } from 'preact'
 import type { MessageView } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
@@ -184,42 +185,72 @@ export function MessageRow({
     </>
   )
   return (
-    <div
-      class={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''} ${m.media && !m.retracted ? 'msg--media' : ''}`}
-      data-msg-id={m.id}
-      data-state={mine ? m.state : undefined}
-    >
-      {!mine && <SenderPicture first={first} from={m.from} name={name} author={author} onAuthor={onAuthor} channel={channel} />}
-      <div class="msg__col">
-        {!mine && first && <UserText class="msg__name" text={name} />}
-        <div class="msg__line">
-          {mine && meta}
-          <div
-            class="msg__bubble"
-            onContextMenu={(e) => {
-              // a long press (or right click) opens the actions of a message whose photo or card takes the tap
-              if (!m.media && !m.link) return
-              e.preventDefault()
-              onOpen(m)
-            }}
-          >
-            <button
-              type="button"
-              class="msg__open"
-              onClick={() => onOpen(m)}
-              aria-haspopup="dialog"
-              aria-label={t('room.actions')}
-            />
-            {!mine && !first ? (
-              <span class="visually-hidden">{neutral(name)}: </span>
-            ) : mine ? (
-              <span class="visually-hidden">{t('room.you')}: </span>
-            ) : null}
-            {body}
-          </div>
-          {!mine && meta}
+    <MessageFrame
+      class={`${first ? 'msg--first' : ''} ${last ? 'msg--last' : ''} ${highlight ? 'msg--highlight' : ''} ${m.media && !m.retracted ? 'msg--media' : ''}`}
+      msgId={m.id}
+      state={mine ? m.state : undefined}
+      mine={mine}
+      first={first}
+      name={name}
+      picture={<SenderPicture first={first} from={m.from} name={name} author={author} onAuthor={onAuthor} channel={channel} />}
+      meta={meta}
+      bubble={
+        <div
+          class="msg__bubble"
+          onContextMenu={(e) => {
+            // a long press (or right click) opens the actions of a message whose photo or card takes the tap
+            if (!m.media && !m.link) return
+            e.preventDefault()
+            onOpen(m)
+          }}
+        >
+          <button
+            type="button"
+            class="msg__open"
+            onClick={() => onOpen(m)}
+            aria-haspopup="dialog"
+            aria-label={t('room.actions')}
+          />
+          {!mine && !first ? (
+            <span class="visually-hidden">{neutral(name)}: </span>
+          ) : mine ? (
+            <span class="visually-hidden">{t('room.you')}: </span>
+          ) : null}
+          {body}
         </div>
-        <ReactionChips m={m} onReact={(r) => onReact(m, r)} />
+      }
+      under={<ReactionChips m={m} onReact={(r) => onReact(m, r)} />}
+    />
+  )
+}
+
+/**
+ * A message's row, KakaoTalk's layout for any kind of bubble: someone else's picture and name beside and
+ * above the first bubble of their run; the count and time beside the bubble, on the side facing the middle.
+ */
+export function MessageFrame(p: {
+  class: string
+  msgId: string
+  state: string | undefined
+  mine: boolean
+  first: boolean
+  name: string
+  picture: JSX.Element
+  meta: JSX.Element
+  bubble: JSX.Element
+  under?: JSX.Element
+}) {
+  return (
+    <div class={`msg ${p.mine ? 'msg--mine' : 'msg--theirs'} ${p.class}`} data-msg-id={p.msgId} data-state={p.state}>
+      {!p.mine && p.picture}
+      <div class="msg__col">
+        {!p.mine && p.first && <UserText class="msg__name" text={p.name} />}
+        <div class="msg__line">
+          {p.mine && p.meta}
+          {p.bubble}
+          {!p.mine && p.meta}
+        </div>
+        {p.under}
       </div>
     </div>
   )
