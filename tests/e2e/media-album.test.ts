@@ -25,8 +25,15 @@ test('five photos picked at once are one album of rows of three and two, each it
   await signInInUi(jon.page, app.server.url, 'jon.album')
   await openChat(ivy.page, chat.id)
 
+  // the uploads wait until the test has seen them on their way
+  let release = () => {}
+  const held = new Promise<void>((r) => (release = r))
+  await ivy.context.route(/\/api\/uploads\/[^/]+$/, async (route) => {
+    if (route.request().method() === 'PATCH') await held
+    return route.continue()
+  })
   const files = await Promise.all(
-    [1, 2, 3, 4, 5].map(async (i) => ({ name: `IMG_000${i}.jpg`, mimeType: 'image/jpeg', buffer: await colour(i) })),
+    [1, 2, 3, 4, 5, 6].map(async (i) => ({ name: `IMG_000${i}.jpg`, mimeType: 'image/jpeg', buffer: await colour(i) })),
   )
   const [chooser] = await Promise.all([
     ivy.page.waitForEvent('filechooser'),
@@ -34,8 +41,18 @@ test('five photos picked at once are one album of rows of three and two, each it
   ])
   await chooser.setFiles(files)
 
+  // on their way they are already the album they will be: six tiles, each with its progress and its Cancel
+  const going = ivy.page.locator('#app .msg--out.msg--album')
+  await expect.poll(() => going.locator('.album__tile').count(), { timeout: 30_000 }).toBe(6)
+  expect(await going.locator('progress').count()).toBe(6)
+  await ivy.page.screenshot({ path: '/tmp/ui/shots/media-album-sending.png' })
+  // Ivy thinks better of the last one
+  await going.getByRole('button', { name: 'Cancel sending', description: '6 of 6' }).click()
+  await expect.poll(() => going.locator('.album__tile').count()).toBe(5)
+  release()
+
   // Ivy: once all five are sent, one bubble of five, not read by Jon yet
-  const mine = ivy.page.locator('#app .msg--mine.msg--album')
+  const mine = ivy.page.locator('#app .msg--mine.msg--album:not(.msg--out)')
   await expect.poll(() => mine.locator('.album__tile').count(), { timeout: 60_000 }).toBe(5)
   await mine.and(ivy.page.locator('[data-state="sent"]')).waitFor({ timeout: 30_000 })
   expect(await ivy.page.locator('#app .msg--out').count()).toBe(0)

@@ -296,6 +296,40 @@ export function OutgoingContent({ v, onRemove }: { v: OutgoingView; onRemove: ()
   )
 }
 
+/** Photos picked together and on their way, as the album they will be: each with how far it is, and its own Cancel. */
+export function OutgoingAlbum({ vs, onRemove }: { vs: readonly OutgoingView[]; onRemove: (msgId: string) => void }) {
+  const spans = albumSpans(vs.length)
+  const offline = connection.value === 'offline'
+  return (
+    <span class="album">
+      {vs.map((v, i) => (
+        <span key={v.msgId} class="album__tile album__tile--out" style={{ gridColumn: `span ${spans[i]}` }} data-out-id={v.msgId}>
+          <img class="album__img" src={v.url} alt={t('media.photo')} />
+          {/* which one a Cancel stops, for a screen reader: "2 of 5" */}
+          <span class="visually-hidden" id={`out-${v.msgId}`}>
+            {t('media.position', { n: i + 1, total: vs.length })}
+          </span>
+          {offline ? (
+            <span class="album__state msg__waiting" title={t('room.waiting')}>
+              <IconClock />
+            </span>
+          ) : (
+            <progress
+              class="album__progress"
+              max={100}
+              value={v.size > 0 ? Math.floor((100 * v.sent) / v.size) : 0}
+              aria-label={t('media.sending')}
+            />
+          )}
+          <span class="album__cancel">
+            <CancelSend onCancel={() => onRemove(v.msgId)} describedBy={`out-${v.msgId}`} />
+          </span>
+        </span>
+      ))}
+    </span>
+  )
+}
+
 /** One photo or video full screen, over everything, among `items` (oldest first): Previous and Next, the
  * arrow keys or a swipe go through them; Escape or the close button closes it. */
 export function MediaViewer({ items, start, onClose }: { items: readonly MediaRef[]; start: number; onClose: () => void }) {

@@ -26,7 +26,7 @@ import { useChannelBlocked } from './channel-block.ts'
 import { useAnnouncement, useMarkRead } from './reading.ts'
 import { useJumpTarget, useOlderPages } from './older.ts'
 import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
-import { GalleryGrid, MediaViewer, OutgoingContent } from './media-lazy.tsx'
+import { GalleryGrid, MediaViewer, OutgoingAlbum, OutgoingContent } from './media-lazy.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
 import { chatMedia, type GalleryItem } from '../../models/gallery.ts'
 import { deletedHere, deleteHere, hereKey } from '../../models/deleted-here.ts'
@@ -156,6 +156,18 @@ export default function Room({ convId }: { convId: string }) {
         </div>
       )
     if (r.kind === 'out' && r.v.kind === 'text') return <WaitingText v={r.v} onRemove={() => void removeOutgoing(r.v.msgId)} />
+    if (r.kind === 'outAlbum')
+      return (
+        <div class="msg msg--mine msg--first msg--last msg--media msg--out msg--album" data-out-id={r.vs[0].msgId}>
+          <div class="msg__col">
+            <div class="msg__line">
+              <div class="msg__bubble" role="group" aria-label={`${t('room.you')}: ${t('room.album', { count: r.vs.length })}`}>
+                <OutgoingAlbum vs={r.vs} onRemove={(id) => void removeOutgoing(id)} />
+              </div>
+            </div>
+          </div>
+        </div>
+      )
     if (r.kind === 'out')
       return (
         <div class="msg msg--mine msg--first msg--last msg--media msg--out" data-out-id={r.v.msgId}>

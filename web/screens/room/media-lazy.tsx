@@ -4,7 +4,7 @@ import type { ComponentProps, FunctionComponent } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import type * as View from './MediaView.tsx'
 
-type Parts = Pick<typeof View, 'MediaContent' | 'OutgoingContent' | 'GalleryGrid' | 'MediaViewer' | 'AlbumGrid'>
+type Parts = Pick<typeof View, 'MediaContent' | 'OutgoingContent' | 'GalleryGrid' | 'MediaViewer' | 'AlbumGrid' | 'OutgoingAlbum'>
 
 let loaded: typeof View | null = null
 let pending: Promise<typeof View> | null = null
@@ -28,4 +28,5 @@ export const MediaContent = part('MediaContent', 'media-pending')
 export const OutgoingContent = part('OutgoingContent', 'media-pending')
 export const GalleryGrid = part('GalleryGrid')
 export const AlbumGrid = part('AlbumGrid', 'media-pending')
+export const OutgoingAlbum = part('OutgoingAlbum', 'media-pending')
 export const MediaViewer = part('MediaViewer')

@@ -12,6 +12,8 @@ export type Row =
   | { kind: 'album'; key: string; ms: MessageView[]; first: boolean; last: boolean }
   /** a photo or file in the outbox, after the chat's messages */
   | { kind: 'out'; key: string; v: OutgoingView }
+  /** photos picked together and still on their way: one grid, as they will be once sent */
+  | { kind: 'outAlbum'; key: string; vs: OutgoingView[] }
   /** "new messages": before the first message of someone else's that was new as the room opened */
   | { kind: 'unread'; key: typeof UNREAD_KEY }
 
@@ -91,9 +93,19 @@ export function toRows(messages: readonly MessageView[], newKey: string | null =
   return rows
 }
 
-/** The outbox's files of this chat that are not in it yet, as rows after its messages. */
+/** The outbox's files of this chat that are not in it yet, as rows after its messages; photos in a row as albums. */
 export function outRows(outgoing: readonly OutgoingView[], convId: string, inChat: ReadonlyMap<string, unknown>): Row[] {
-  return outgoing.filter((v) => v.conv === convId && !inChat.has(v.msgId)).map((v) => ({ kind: 'out', key: 'o' + v.msgId, v }))
+  const rows: Row[] = []
+  const photo = (v: OutgoingView) => v.kind === 'photo' && !v.failed
+  for (const v of outgoing) {
+    if (v.conv !== convId || inChat.has(v.msgId)) continue
+    const open = rows[rows.length - 1]
+    if (photo(v) && open?.kind === 'outAlbum' && open.vs.length < ALBUM_MAX) open.vs.push(v)
+    else if (photo(v) && open?.kind === 'out' && photo(open.v))
+      rows[rows.length - 1] = { kind: 'outAlbum', key: 'oa' + open.v.msgId, vs: [open.v, v] }
+    else rows.push({ kind: 'out', key: 'o' + v.msgId, v })
+  }
+  return rows
 }
 
 /** The rows with the "new messages" line before the message at `key`'s row (and its day's date, if it opens a day). */
