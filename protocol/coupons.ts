@@ -56,6 +56,8 @@ export interface MyCoupon {
 /** POST /api/coupons/:id/code: what the user shows at the store (as text or a QR code). */
 export interface CouponCode {
   code: string
+  /** the same code as eight digits, for a till that cannot scan it: good at this coupon's channel until `exp` */
+  short: string
   /** ms since epoch: the code is refused from then on; ask for a new one */
   exp: number
 }

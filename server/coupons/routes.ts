@@ -19,6 +19,8 @@ import { requireAdmin, requireChannel } from '../channels/access.ts'
 import { checkNewCoupon } from './input.ts'
 import { loadCouponKeys, type CouponKeys } from './keys.ts'
 import { makeCode, readCode } from './code.ts'
+import { codeOfShort, issueShortCode, SHORT_CODE_GUESSES, shortDigits } from './short-code.ts'
+import { forgiveAttempt, reserveAttempt } from '../auth/throttle.ts'
 import { alreadyRedeemed, redeem, soldOut } from './redeem.ts'
 import { COUPON_COLUMNS, couponRow, noCoupon, toCoupon, type CouponRow } from './view.ts'
 import { newCouponId } from './ids.ts'
@@ -109,15 +111,29 @@ export function couponRoutes(r: Router, ctx: ApiContext): void {
     if (await redeemed(k, coupon.id, userId)) throw alreadyRedeemed()
     if (coupon.soldOut) throw soldOut()
     const exp = Math.min(now + COUPON_CODE_MS, coupon.validTo)
-    const body: CouponCode = { code: makeCode(k, coupon.id, userId, exp), exp }
+    const code = makeCode(k, coupon.id, userId, exp)
+    const body: CouponCode = { code, short: await issueShortCode(db, coupon.channelId, code, exp), exp }
     return { status: 200, body }
   })
 
   r.post('/api/channels/:id/redeem', async (call) => {
     const { userId } = await requireCaller(ctx, call)
     const channelId = call.params.id
-    const raw = asObject(await call.body()).code
+    let raw = asObject(await call.body()).code
     await requireAdmin(db, userId, channelId)
+    // the eight digits a till typed stand for a code of this channel's, with a limit on wrong guesses
+    const digits = typeof raw === 'string' ? shortDigits(raw) : null
+    if (digits !== null) {
+      const key = `k:${channelId}`
+      const wait = await reserveAttempt(db, key, SHORT_CODE_GUESSES)
+      if (wait > 0)
+        throw new HttpError(429, 'too_many_attempts', 'Too many wrong numbers. Scan the code, or try again later.', {
+          'Retry-After': String(Math.ceil(wait / 1000)),
+        })
+      raw = await codeOfShort(db, channelId, digits)
+      if (raw === null) throw codeInvalid()
+      await forgiveAttempt(db, key)
+    }
     const code = readCode(await keys(), raw)
     if (!code) throw codeInvalid()
     const row = await db.get<CouponRow>(`SELECT ${COUPON_COLUMNS} FROM coupons k WHERE k.id = ?`, [code.c])

@@ -711,4 +711,18 @@ CREATE TABLE budgets (
     id: 34,
     sql: `ALTER TABLE convs ADD COLUMN opened_by TEXT NOT NULL DEFAULT ''`,
   },
+  {
+    // a coupon code's eight digits, for a till that cannot scan its QR code (server/coupons/short-code.ts):
+    // per channel, the signed code they stand for, until it expires (minutes)
+    id: 35,
+    sql: `
+CREATE TABLE coupon_short_codes (
+  channel_id TEXT NOT NULL,
+  short TEXT NOT NULL,
+  code TEXT NOT NULL,
+  expires BIGINT NOT NULL,
+  PRIMARY KEY (channel_id, short)
+);
+CREATE INDEX coupon_short_codes_expires ON coupon_short_codes(expires)`,
+  },
 ]

@@ -274,6 +274,33 @@ describe.each(backends())('coupons (%s)', (backend) => {
     expect(mine.map((m) => [m.coupon.id, m.state])).toEqual([[c.id, 'redeemed']])
   })
 
+  it("a code's eight digits redeem it at its own channel only, once; wrong digits are limited", async () => {
+    const [admin, fan, buddy, rival] = [await user('adm'), await user('fan'), await user('bud'), await user('riv')]
+    const ch = await channel(admin)
+    const c = await coupon(admin, ch.id)
+    const { code, short } = await codeFor(fan, c.id)
+    expect(short).toMatch(/^[0-9]{8}$/)
+    // each code its own digits
+    const other = await codeFor(buddy, c.id)
+    expect(other.short).not.toBe(short)
+    // another channel's admin cannot use them, nor can a typo
+    const theirs = await channel(rival)
+    expect((await redeem(rival, theirs.id, short)).body.error.code).toBe('code_invalid')
+    const typo = short.slice(0, 7) + ((Number(short[7]) + 1) % 10)
+    expect((await redeem(admin, ch.id, typo)).body.error.code).toBe('code_invalid')
+    // read out in two groups of four: the same code
+    const ok = await redeem(admin, ch.id, `${short.slice(0, 4)} ${short.slice(4)}`)
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200)
+    expect(ok.body.coupon.id).toBe(c.id)
+    // the digits are that signed code: used once, whichever form comes again
+    expect((await redeem(admin, ch.id, short)).body.error.code).toBe('already_redeemed')
+    expect((await redeem(admin, ch.id, code)).body.error.code).toBe('already_redeemed')
+    // guessing: after 20 wrong numbers in a row the channel waits, the right digits included
+    for (let i = 0; i < 19; i++) await redeem(admin, ch.id, String(10_000_000 + i))
+    const locked = await redeem(admin, ch.id, other.short)
+    expect([locked.status, locked.body.error.code]).toEqual([429, 'too_many_attempts'])
+  })
+
   it('200 people redeeming a coupon of 50 at once: exactly 50 succeed; one person at two tills at once: once', async () => {
     const [admin, staff] = [await user('adm'), await user('stf')]
     const ch = await channel(admin)

@@ -1,5 +1,5 @@
-// The code shown at the store, full screen: a QR code, the same code as text, and the minutes left. It
-// says nothing of the user: the code holds the coupon, a pseudonym for this coupon only, and its expiry.
+// The code shown at the store, full screen: a QR code, the same code as text and as eight digits to type
+// in, and the minutes left. It says nothing of the user: the code holds the coupon, a pseudonym for this coupon only, and its expiry.
 import { useEffect, useState } from 'preact/hooks'
 import type { Coupon, CouponCode } from '../../../protocol/coupons.ts'
 import { myCoupons, refreshMyCoupons } from '../../models/coupons.ts'
@@ -73,6 +73,15 @@ export function CodeView({
           <output class="coupon-code__text" aria-label={t('coupons.codeText')}>
             {code.code}
           </output>
+        )}
+        {/* for a till that cannot scan: eight digits, read out or typed in two groups of four */}
+        {!used && !expired && code.short && (
+          <p class="coupon-code__short">
+            <span class="muted">{t('coupons.shortCode')}</span>
+            <output class="coupon-code__digits" aria-label={t('coupons.shortCode')}>
+              {`${code.short.slice(0, 4)} ${code.short.slice(4)}`}
+            </output>
+          </p>
         )}
         {!used && (
           <p class="coupon-code__left" role="timer" aria-live="off">
