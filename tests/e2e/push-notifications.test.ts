@@ -17,7 +17,8 @@ import type { PushPayload, PushState } from '../../protocol/push.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { sendMedia, upload } from '../fixtures/media.ts'
 import { connect, send, until } from '../fixtures/sync-client.ts'
-import { tab } from './helpers.ts'
+import { phone, signInInUi, tab } from './helpers.ts'
+import { serviceWorkerControls } from './offline-setup.ts'
 import { notifications, pushHarness, pushPhone } from './push-setup.ts'
 
 const { app, service } = pushHarness()
@@ -195,3 +196,17 @@ test('a chat read on another device loses its notification here, and the other c
   eveWrites.destroy()
   await context.close()
 }, 60_000)
+
+test("where the browser's own push service says no, Settings says so rather than to try again later", async () => {
+  // no stand-in PushManager here: Chromium's, in a window like a private one, refuses to subscribe
+  await signUp(app.server, 'pia.push', 'Pia')
+  const { context, page } = await phone(app.browser)
+  await context.grantPermissions(['notifications'], { origin: app.server.url })
+  await signInInUi(page, app.server.url, 'pia.push')
+  await serviceWorkerControls(page)
+  await tab(page, 'Settings').click()
+  await page.getByRole('button', { name: 'Turn on notifications' }).click()
+  await page.getByText(/^This browser would not set up notifications here\. A private window cannot receive them/).waitFor()
+  await expect(page.getByText('Try again later').count()).resolves.toBe(0)
+  await context.close()
+})

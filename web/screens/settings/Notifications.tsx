@@ -3,7 +3,7 @@
 // a mention notifies in a muted chat.
 import { useEffect, useState } from 'preact/hooks'
 import type { NotificationSettings, PushState } from '../../../protocol/push.ts'
-import { api } from '../../account/api.ts'
+import { api, ApiFailure } from '../../account/api.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
 import { pushState, pushSupport, setPreviews, turnOff, turnOn } from '../../push/subscription.ts'
@@ -29,6 +29,10 @@ export function Notifications({ userId }: { userId: string }) {
       await work()
     } catch (e) {
       if ((e as Error).message === 'blocked') setSupport(pushSupport())
+      // the browser's own push service said no (a private window, a browser without one): trying again
+      // later would not help, so the words say what might
+      else if (e instanceof DOMException) setError(() => () => t('notify.browserFailed'))
+      else if (e instanceof ApiFailure) setError(() => () => errorText(e))
       else setError(() => () => t('notify.failed'))
     } finally {
       setBusy(false)
