@@ -120,23 +120,42 @@ function jitteredRetry(p: WebsocketProvider, code: number): void {
       : Math.min(2 ** (p.wsUnsuccessfulReconnects + 1) * 100, p.maxBackoffTime)
   const floor = slow ? 5_000 : 100
   p.shouldConnect = false
-  const timer = setTimeout(
-    () => {
-      retries.delete(p)
-      p.connect()
-    },
-    floor + Math.random() * cap,
-  )
-  retries.set(p, timer)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const retry = (from: number, span: number): void => {
+    clearTimeout(timer)
+    timer = setTimeout(
+      () => {
+        removeEventListener('online', back)
+        retries.delete(p)
+        p.connect()
+      },
+      from + Math.random() * span,
+    )
+  }
+  const back = (): void => retry(floor, cap)
+  // with no network at all, a try a second only spends a phone's battery (and fills the console with
+  // failed sockets): the network's return is what starts the next one, and a slow try every half a minute
+  // covers a device that says it is offline when its server is not (a laptop running Sori itself)
+  if (navigator.onLine) back()
+  else {
+    addEventListener('online', back, { once: true })
+    retry(OFFLINE_RETRY_MS / 2, OFFLINE_RETRY_MS)
+  }
+  retries.set(p, () => {
+    removeEventListener('online', back)
+    clearTimeout(timer)
+  })
 }
 
+/** While the device says it has no network, ms between tries, about (from half of it to one and a half). */
+const OFFLINE_RETRY_MS = 30_000
+
 /** A jittered retry waiting to connect; a deliberate connect or disconnect cancels it (`cancelRetry`). */
-const retries = new WeakMap<WebsocketProvider, ReturnType<typeof setTimeout>>()
+const retries = new WeakMap<WebsocketProvider, () => void>()
 
 /** Cancels a waiting jittered retry (before the app connects or disconnects a provider itself). */
 export function cancelRetry(p: WebsocketProvider): void {
-  const t = retries.get(p)
-  if (t !== undefined) clearTimeout(t)
+  retries.get(p)?.()
   retries.delete(p)
 }
 
