@@ -365,6 +365,10 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
         downX.current = null
         if (Math.abs(dx) > 50) go(dx < 0 ? 1 : -1)
       }}
+      // the browser took the gesture over (a pinch, a vertical pan): no swipe
+      onPointerCancel={() => (downX.current = null)}
+      // a picture dragged with the mouse would start the browser's drag of the image, and no pointerup come
+      onDragStart={(e) => e.preventDefault()}
     >
       {src &&
         (item.kind === 'video' ? (
@@ -379,7 +383,7 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
             playsInline
           />
         ) : (
-          <img key={item.id} class="viewer__img" src={src} alt={alt} />
+          <img key={item.id} class="viewer__img" src={src} alt={alt} draggable={false} />
         ))}
       {!src && placeholder(item.thumb) && <img class="viewer__img" src={placeholder(item.thumb)} alt="" aria-hidden="true" />}
       <button class="icon-btn viewer__close" onClick={onClose} aria-label={t('app.close')}>
