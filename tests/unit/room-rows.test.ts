@@ -94,6 +94,23 @@ describe('albums', () => {
     expect(albums(withUnreadLine(split, '0:p2'))).toEqual(['day', '[p0 p1]', 'unread', '[p2 p3 p4]'])
   })
 
+  it('closes over a photo taken back from an album, and shows the deleted one when fewer than two are left', () => {
+    const gone = { retracted: true }
+    const four = toRows([
+      photo('a', 'bo', noon, 0),
+      photo('b', 'bo', noon + 1000, 1, gone),
+      photo('c', 'bo', noon + 2000, 2),
+      photo('d', 'bo', noon + 3000, 3),
+    ])
+    expect(albums(four)).toEqual(['day', '[a c d]'])
+    // the first taken back: the album is keyed by the first still there
+    const later = toRows([photo('a', 'bo', noon, 0, gone), photo('b', 'bo', noon + 1000, 1), photo('c', 'bo', noon + 2000, 2)])
+    expect(albums(later)).toEqual(['day', '[b c]'])
+    expect(later[1].key).toBe('0:b')
+    const one = toRows([photo('a', 'bo', noon, 0), photo('b', 'bo', noon + 1000, 1, gone)])
+    expect(albums(one)).toEqual(['day', 'a', 'b'])
+  })
+
   it('lays the grid out in rows of three or two, never a photo alone in a row', () => {
     const rowsOf = (n: number) => {
       const out: number[] = []

@@ -52,22 +52,35 @@ const albumPhoto = (m: MessageView): boolean =>
   !m.edited &&
   m.reactions.length === 0
 
-/** `m` can join the album that ends with `prev`. */
-const joins = (album: readonly MessageView[], prev: MessageView, m: MessageView): boolean =>
-  album.length < ALBUM_MAX && prev.from === m.from && m.ts - prev.ts <= ALBUM_GAP_MS && dayKey(prev.ts) === dayKey(m.ts)
+/**
+ * A photo taken back from among photos sent together: the album closes over the gap, as KakaoTalk's
+ * bundle does, rather than breaking in three around a "deleted" bubble.
+ */
+const takenBack = (m: MessageView): boolean => m.retracted && m.media?.kind === 'photo' && !m.replyTo && !m.system
+
+type MsgRow = Extract<Row, { kind: 'msg' }>
+
+/** `r` goes on the run of photos that ends with `prev`. */
+const continues = (prev: Row, r: Row, newKey: string | null): boolean =>
+  prev.kind === 'msg' &&
+  r.kind === 'msg' &&
+  (albumPhoto(r.m) || takenBack(r.m)) &&
+  r.key !== newKey &&
+  r.m.from === prev.m.from &&
+  r.m.ts - prev.m.ts <= ALBUM_GAP_MS
 
 /**
  * `newKey`: the message the "new messages" line goes above (withUnreadLine), which therefore starts an
  * album of its own rather than sitting inside one.
  */
 export function toRows(messages: readonly MessageView[], newKey: string | null = null): Row[] {
-  const rows: Row[] = []
+  const plain: Row[] = []
   let prevDay = ''
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]
     const day = dayKey(m.ts)
     if (day !== prevDay) {
-      rows.push({ kind: 'day', key: 'd' + day, ts: m.ts })
+      plain.push({ kind: 'day', key: 'd' + day, ts: m.ts })
       prevDay = day
     }
     const prev = messages[i - 1]
@@ -75,20 +88,35 @@ export function toRows(messages: readonly MessageView[], newKey: string | null =
     const first = !prev || !!prev.system || prev.from !== m.from || minute(prev.ts) !== minute(m.ts) || dayKey(prev.ts) !== day
     const last = !next || !!next.system || next.from !== m.from || minute(next.ts) !== minute(m.ts) || dayKey(next.ts) !== day
     // an id is unique within its page only
-    const key = `${m.page}:${m.id}`
-    const open = rows[rows.length - 1]
-    if (albumPhoto(m) && key !== newKey && prev && albumPhoto(prev)) {
-      if (open.kind === 'album' && joins(open.ms, prev, m)) {
-        open.ms.push(m)
-        open.last = last
-        continue
-      }
-      if (open.kind === 'msg' && open.m === prev && joins([prev], prev, m)) {
-        rows[rows.length - 1] = { kind: 'album', key: open.key, ms: [prev, m], first: open.first, last }
-        continue
-      }
+    plain.push({ kind: 'msg', key: `${m.page}:${m.id}`, m, first, last })
+  }
+  // runs of one person's photos sent together (a day's date ends one): two or more still there are albums
+  const rows: Row[] = []
+  for (let i = 0; i < plain.length;) {
+    const r = plain[i]
+    if (r.kind !== 'msg' || !(albumPhoto(r.m) || takenBack(r.m))) {
+      rows.push(r)
+      i++
+      continue
     }
-    rows.push({ kind: 'msg', key, m, first, last })
+    let j = i + 1
+    while (j < plain.length && continues(plain[j - 1], plain[j], newKey)) j++
+    const run = plain.slice(i, j) as MsgRow[]
+    const shown = run.filter((x) => albumPhoto(x.m))
+    if (shown.length < 2) rows.push(...run)
+    else
+      for (let k = 0; k < shown.length; k += ALBUM_MAX) {
+        const part = shown.slice(k, k + ALBUM_MAX)
+        const end = k + ALBUM_MAX >= shown.length
+        rows.push({
+          kind: 'album',
+          key: part[0].key,
+          ms: part.map((x) => x.m),
+          first: k === 0 && run[0].first,
+          last: end && run[run.length - 1].last,
+        })
+      }
+    i = j
   }
   return rows
 }
