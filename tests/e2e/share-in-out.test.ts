@@ -11,6 +11,7 @@ import type { AppWithSecret, ShareTicket } from '../../protocol/link.ts'
 import type { ChatMessage } from '../../protocol/messages.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { connect, until } from '../fixtures/sync-client.ts'
+import { sendMedia, upload } from '../fixtures/media.ts'
 import { appHarness, phone, signInInUi } from './helpers.ts'
 import { serviceWorkerControls } from './offline-setup.ts'
 
@@ -123,8 +124,10 @@ test('a message goes to the phone’s share sheet; an app’s card is forwarded 
   await page.addInitScript(() => {
     const w = window as unknown as { shared: unknown[] }
     w.shared = []
+    // (a phone's share sheet: what it was handed, files by name, type and size)
+    navigator.canShare = () => true
     navigator.share = async (data?: ShareData) => {
-      w.shared.push(data)
+      w.shared.push(data?.files ? { files: data.files.map((f) => [f.name, f.type, f.size]) } : data)
     }
   })
   await signInInUi(page, app.server.url, 'ben.shout')
@@ -135,6 +138,17 @@ test('a message goes to the phone’s share sheet; an app’s card is forwarded 
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { shared: unknown[] }).shared))
     .toEqual([{ text: 'Meet at six?' }])
+  // a photo goes to the share sheet as the picture itself, not only its name
+  const picture = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } })
+    .jpeg()
+    .toBuffer()
+  const blob = await upload(app.server, ann.token, withAnn.id, 'photo', picture)
+  await sendMedia(app.server, ann, withAnn.id, blob)
+  await page.locator('.msg--theirs .media-photo__img.is-shown').click({ button: 'right' })
+  await page.getByRole('button', { name: 'Share…' }).click()
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { shared: unknown[] }).shared[1]))
+    .toEqual({ files: [[`sori-${blob.id}.jpeg`, 'image/jpeg', blob.size]] })
 
   // the card, forwarded to Cy: the same app and template, a ticket of Ben's own
   await page.locator('.msg__bubble:has(.sori-link)').click({ button: 'right' })

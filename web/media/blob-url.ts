@@ -178,6 +178,15 @@ export async function noteKept(id: string, size: number): Promise<void> {
   await evict()
 }
 
+/**
+ * Blob `id`'s bytes (the cache's copy, else the server's), or null when they cannot be had now. Not through
+ * its object URL: the page's Content-Security-Policy lets fetch reach this origin only, not blob: URLs.
+ */
+export async function blobOf(id: string): Promise<Blob | null> {
+  const got = await fetchCached(await openCache(), `/api/blobs/${id}`)
+  return got ? await got.res.blob().catch(() => null) : null
+}
+
 /** An object URL of blob `id`, or null when it cannot be had now (offline and not cached, or refused). */
 export function blobUrl(id: string): Promise<string | null> {
   return once(urls, id, () => load(id))

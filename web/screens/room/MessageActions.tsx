@@ -36,13 +36,7 @@ async function shareOut(m: MessageView): Promise<void> {
   const text = quotedText(m)
   let files: File[] | undefined
   if (m.media) {
-    const url = await import('../../media/blob-url.ts').then((b) => b.blobUrl(m.media!.id)).catch(() => null)
-    const blob = url
-      ? await fetch(url).then(
-          (r) => r.blob(),
-          () => null,
-        )
-      : null
+    const blob = await import('../../media/blob-url.ts').then((b) => b.blobOf(m.media!.id)).catch(() => null)
     const file = blob
       ? new File([blob], m.media.name ?? `sori-${m.media.id}.${blob.type.split('/')[1] ?? 'bin'}`, { type: blob.type })
       : null
