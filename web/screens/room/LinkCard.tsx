@@ -26,19 +26,29 @@ import { lang } from '../../i18n/lang.ts'
 import { isolate, UserText } from '../../components/UserText.tsx'
 import { serverPicture } from '../../media/server-picture.ts'
 
-/** the apps asked for in this page load: a launch URL rarely changes, and asking once per tap would be slow */
-const apps = new Map<string, Promise<AppPublic | null>>()
+/**
+ * The apps asked for lately: a launch URL rarely changes, and asking at every tap would be slow. Kept a
+ * minute, so that an app turned off (or back on) is seen as such; a turned-off answer not at all, so that
+ * the next tap asks again.
+ */
+const apps = new Map<string, { p: Promise<AppPublic | null>; at: number }>()
+const APP_KEPT_MS = 60_000
 
 function appInfo(id: string): Promise<AppPublic | null> {
-  let p = apps.get(id)
-  if (!p) {
-    p = api<AppPublic>('GET', `/api/apps/${encodeURIComponent(id)}/public`).catch(() => {
+  const kept = apps.get(id)
+  if (kept && Date.now() - kept.at < APP_KEPT_MS) return kept.p
+  const p = api<AppPublic>('GET', `/api/apps/${encodeURIComponent(id)}/public`).then(
+    (app) => {
+      if (app.disabled) apps.delete(id)
+      return app
+    },
+    () => {
       // asked again at the next tap: offline now, or the app is gone
       apps.delete(id)
       return null
-    })
-    apps.set(id, p)
-  }
+    },
+  )
+  apps.set(id, { p, at: Date.now() })
   return p
 }
 
