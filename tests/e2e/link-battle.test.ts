@@ -150,6 +150,12 @@ test("an app opened by a scheme of its own, which may not be installed: the card
     await invite.getByRole('button', { name: 'Play', exact: true }).click()
     const offer = invite.getByRole('link', { name: /^Open \W?Battle\W? on the web$/ })
     await offer.waitFor({ timeout: 10_000 })
+    // it reads as a link, not as more of the card's text: small, underlined, in the link colour
+    const look = await offer.evaluate((a) => {
+      const s = getComputedStyle(a)
+      return [s.fontSize, s.textDecorationLine, s.color !== getComputedStyle(a.closest('.sori-link')!).color]
+    })
+    expect(look).toEqual(['13px', 'underline', true])
     const [web] = await Promise.all([ben.context.waitForEvent('page', { timeout: 15_000 }), offer.click()])
     await web.waitForLoadState()
     // the button's mobileWebUrl (Ben is on a phone): the same battle, on the game's web page
