@@ -19,6 +19,8 @@ let game: ExampleSite
 let stranger: ExampleSite
 let sori = ''
 let appKey = ''
+let appId = ''
+let devToken = ''
 let context: BrowserContext
 
 const template = (origin: string, text = 'A forged invitation') => ({ type: 'text', text, link: { webUrl: `${origin}/` } })
@@ -28,7 +30,10 @@ beforeAll(async () => {
   game = await startBattle(sori)
   stranger = await startBattle(sori)
   const dev = await signUp(app.server, 'dev.guard', 'Developer')
-  appKey = (await registerApp(app.server, dev.token, { name: 'Battle', domains: [game.origin] })).appKey
+  const registered = await registerApp(app.server, dev.token, { name: 'Battle', domains: [game.origin] })
+  appKey = registered.appKey
+  appId = registered.id
+  devToken = dev.token
   game.setAppKey(appKey)
   stranger.setAppKey(appKey)
   const ann = await signUp(app.server, 'ann.guard', 'Ann')
@@ -144,3 +149,21 @@ test('a card posted to the share screen by a third origin is ignored', async () 
   expect(await share.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true)
   await Promise.all([share.close(), popup.close(), third.close(), other.close(), page.close()])
 }, 90_000)
+
+test('a page of an app turned off is told so in the console, with where to turn it back on', async () => {
+  expect((await api(app.server, devToken, 'POST', `/api/apps/${appId}/disable`)).status).toBe(200)
+  try {
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    await page.goto(game.origin)
+    await expect
+      .poll(() => errors.find((e) => e.startsWith('Sori: ')), { timeout: 20_000 })
+      .toBe(`Sori: no app has the key ${appKey}, or its app is turned off (My apps, in Sori's Settings).`)
+    await page.close()
+  } finally {
+    await api(app.server, devToken, 'DELETE', `/api/apps/${appId}/disable`)
+  }
+}, 60_000)

@@ -71,7 +71,8 @@ export function createSori(defaultOrigin: string): SoriApi {
     soriOrigin = new URL(options.origin ?? defaultOrigin).origin
     refusal = fetch(`${soriOrigin}/api/apps/key/${encodeURIComponent(key)}`, { credentials: 'omit' }).then(
       async (res) => {
-        if (res.status === 404) return `no app has the key ${key}`
+        // (Sori answers the same for a key no app has and for an app turned off: its owner turns it back on in My apps)
+        if (res.status === 404) return `no app has the key ${key}, or its app is turned off (My apps, in Sori's Settings)`
         if (!res.ok) return `the app could not be checked (HTTP ${res.status})`
         const app = (await res.json()) as AppPublic
         if (app.disabled) return `the app "${app.name}" is disabled`
