@@ -266,6 +266,8 @@ export interface InvitePreview {
   from: Profile
   /** already in the group, or already a friend */
   done: boolean
+  /** kind 'group': the group's owner removed me from it: no link brings me back (a member may add me) */
+  removed?: true
 }
 export type InviteAccepted = { kind: 'group'; chat: Chat } | { kind: 'friend'; user: Profile }
 

@@ -142,6 +142,12 @@ export function inviteRoutes(r: Router, ctx: ApiContext): void {
       const photo = groupPhotoVersion(conv.kind, conv.photo)
       if (photo) body.group.photo = photo
       body.done = await isMember(db, conv.id, userId)
+      // said before Join is tapped, which would only be refused
+      if (
+        !body.done &&
+        (await db.get('SELECT 1 AS x FROM former_members WHERE conv_id = ? AND user_id = ? AND removed = 1', [conv.id, userId]))
+      )
+        body.removed = true
     } else {
       body.done =
         row.creator === userId ||

@@ -119,3 +119,21 @@ test('a link cut short or mistyped says it does not work, rather than opening th
   await expect(h.page.getByRole('heading', { name: 'Chats' }).count()).resolves.toBe(0)
   await h.context.close()
 })
+
+test("someone the group's owner removed is told so by the group's link, which offers no Join", async () => {
+  const [ivo, jan] = [await signUp(app.server, 'ivo', 'Ivo'), await signUp(app.server, 'jan', 'Jan')]
+  const group = (await api<Chat>(app.server, ivo.token, 'POST', '/api/chats/group', { title: 'Hikes', userIds: [jan.user.id] }))
+    .body
+  const link = (await api<{ token: string }>(app.server, ivo.token, 'POST', '/api/invites', { kind: 'group', convId: group.id }))
+    .body
+  expect((await api(app.server, ivo.token, 'POST', `/api/chats/${group.id}/remove`, { userId: jan.user.id })).status).toBe(200)
+  const j = await phone(app.browser)
+  await signInInUi(j.page, app.server.url, 'jan')
+  await j.page.goto(`${app.server.url}/#/invite/${link.token}`)
+  await j.page
+    .getByRole('status')
+    .getByText('The group’s owner removed you from this group, so its link cannot bring you back. A member can add you again.')
+    .waitFor()
+  expect(await j.page.getByRole('button', { name: 'Join' }).count()).toBe(0)
+  await j.context.close()
+})

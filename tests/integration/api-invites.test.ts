@@ -69,6 +69,10 @@ describe.each(backends())('invite links (%s)', (backend) => {
     const before = await link(jo, { kind: 'group', convId: chat.id })
     expect((await api(s, ina.token, 'POST', `/api/chats/${chat.id}/remove`, { userId: ki.user.id })).status).toBe(200)
     const after = await link(jo, { kind: 'group', convId: chat.id })
+    // the preview says so before Join is tried, to Ki only
+    const seen = await api<InvitePreview>(s, ki.token, 'GET', `/api/invites/${after.token}`)
+    expect([seen.body.done, seen.body.removed]).toEqual([false, true])
+    expect((await api<InvitePreview>(s, ina.token, 'GET', `/api/invites/${after.token}`)).body.removed).toBeUndefined()
     for (const inv of [before, after]) {
       const r = await api(s, ki.token, 'POST', `/api/invites/${inv.token}/accept`)
       expect(r.status).toBe(403)
@@ -81,6 +85,7 @@ describe.each(backends())('invite links (%s)', (backend) => {
     await api(s, jo.token, 'POST', '/api/friends', { userId: ki.user.id })
     expect((await api(s, jo.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: [ki.user.id] })).status).toBe(200)
     expect(await members()).toEqual([ina.user.id, jo.user.id, ki.user.id].sort())
+    expect((await api<InvitePreview>(s, ki.token, 'GET', `/api/invites/${after.token}`)).body.removed).toBeUndefined()
     // who left of their own accord may come back through a link
     expect((await api(s, ki.token, 'POST', `/api/chats/${chat.id}/leave`)).status).toBe(204)
     expect((await api(s, ki.token, 'POST', `/api/invites/${after.token}/accept`)).status).toBe(200)

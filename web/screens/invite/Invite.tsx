@@ -6,6 +6,7 @@ import { acceptInvite, previewInvite } from '../../models/invites.ts'
 import { arrive, back, INVITE_TOKEN_RE } from '../../app/router.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
+import { ApiFailure } from '../../account/api.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
 
@@ -30,7 +31,8 @@ export default function Invite({ token }: { token: string }) {
       if (convId) arrive('chat', convId)
       else arrive('friends')
     } catch (e) {
-      setError(errorText(e))
+      // (the group's owner removed me meanwhile: the link cannot bring me back)
+      setError(e instanceof ApiFailure && e.status === 403 && group ? t('invite.removed') : errorText(e))
       setBusy(false)
     }
   }
@@ -51,6 +53,7 @@ export default function Invite({ token }: { token: string }) {
             <UserText class="invite__name" text={group.title} />
             <p class="muted">{t('members.title', { count: group.members })}</p>
             <p>{t('invite.fromGroup', { name: isolate(preview.from.name) })}</p>
+            {preview.removed && <p role="status">{t('invite.removed')}</p>}
           </div>
         )}
         {preview && !group && (
@@ -65,7 +68,7 @@ export default function Invite({ token }: { token: string }) {
           {error}
         </p>
         <div class="stack">
-          {preview && (group || !preview.done) && (
+          {preview && !preview.removed && (group || !preview.done) && (
             <button class="btn btn--primary btn--block" disabled={busy} onClick={() => void accept()}>
               {group ? t(preview.done ? 'invite.open' : 'invite.join') : t('invite.add')}
             </button>
