@@ -57,8 +57,14 @@ test('create, invite, rename, leave', async () => {
   // Ana renames it; Ben's header follows
   await a.page.getByRole('button', { name: 'Chat details' }).click()
   await a.page.getByRole('button', { name: 'Rename chat' }).click()
-  await a.page.getByLabel('Chat name').fill('Trip to Busan')
-  await a.page.getByRole('button', { name: 'Save' }).click()
+  // the name field has the focus (the button that led there is gone), and the keyboard can do the rest
+  await expect.poll(() => a.page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title')
+  await a.page.keyboard.press('ControlOrMeta+a')
+  await a.page.keyboard.type('Trip to Busan')
+  await a.page.keyboard.press('Enter')
+  // back in the details, the focus is in the sheet, not lost on the page behind it
+  await a.page.getByRole('button', { name: 'Rename chat' }).waitFor()
+  expect(await a.page.evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true)
   await a.page.getByRole('button', { name: 'Close' }).click()
   await a.page.getByRole('heading', { name: /Trip to Busan/ }).waitFor()
   await b.page.getByRole('heading', { name: /Trip to Busan/ }).waitFor()

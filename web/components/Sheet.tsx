@@ -10,11 +10,17 @@ export function Sheet({
   title,
   onClose,
   children,
+  view,
 }: {
   /** a string, or an element when it holds user text (a <UserText>) */
   title: ComponentChildren
   onClose: () => void
   children: ComponentChildren
+  /**
+   * which of its views a sheet of several shows (details → rename): a new one takes the focus to its first
+   * field, else its first button, as opening the sheet does; the control that led there is gone with the view
+   */
+  view?: string
 }) {
   const ref = useRef<HTMLDialogElement>(null)
   useBackCloses(onClose)
@@ -23,6 +29,16 @@ export function Sheet({
     if (d && !d.open) d.showModal()
     return () => d?.close()
   }, [])
+  const shown = useRef(view)
+  useEffect(() => {
+    if (shown.current === view) return
+    shown.current = view
+    const body = ref.current?.querySelector('.sheet__body')
+    // the first of them that is on screen (a file input behind its button is not)
+    const first = (selector: string) =>
+      [...(body?.querySelectorAll<HTMLElement>(selector) ?? [])].find((el) => el.offsetParent !== null && !el.matches(':disabled'))
+    ;(first('input:not([type=hidden]), textarea, select') ?? first('button, a[href]'))?.focus()
+  }, [view])
   return (
     <dialog
       ref={ref}

@@ -40,6 +40,8 @@ export function MembersSheet({
   const [viewing, setViewing] = useState<Profile | null>(null)
   const [sharing, setSharing] = useState(false)
   const myId = me.value?.id
+  // which view is on screen, for the sheet to take the focus into a new one
+  const shown = sharing ? 'link' : viewing ? 'profile' : typeof view === 'object' ? 'remove' : view
   const group = chat.kind === 'group'
   const owner = group && chat.owner === myId
 
@@ -58,20 +60,20 @@ export function MembersSheet({
 
   if (sharing)
     return (
-      <Sheet title={t('invite.groupLink')} onClose={onClose}>
+      <Sheet title={t('invite.groupLink')} onClose={onClose} view={shown}>
         <InviteBody kind="group" convId={chat.id} />
       </Sheet>
     )
   if (viewing) {
     return (
-      <Sheet title={t('friends.profile')} onClose={onClose}>
+      <Sheet title={t('friends.profile')} onClose={onClose} view={shown}>
         <ProfileBody person={viewing} onClose={onClose} onBack={() => setViewing(null)} />
       </Sheet>
     )
   }
   if (view === 'leave') {
     return (
-      <Sheet title={t('members.leave')} onClose={onClose}>
+      <Sheet title={t('members.leave')} onClose={onClose} view={shown}>
         <Confirm
           text={t('members.leaveConfirm')}
           action={t('members.leave')}
@@ -94,7 +96,7 @@ export function MembersSheet({
   if (typeof view === 'object') {
     const person = view
     return (
-      <Sheet title={t('members.removeNamed', { name: isolate(person.name) })} onClose={onClose}>
+      <Sheet title={t('members.removeNamed', { name: isolate(person.name) })} onClose={onClose} view={shown}>
         <Confirm
           text={t('members.removeConfirm', { name: isolate(person.name) })}
           action={t('members.remove')}
@@ -113,7 +115,7 @@ export function MembersSheet({
   }
   if (view === 'invite') {
     return (
-      <Sheet title={t('members.invite')} onClose={onClose}>
+      <Sheet title={t('members.invite')} onClose={onClose} view={shown}>
         <FriendPicker picked={picked} onChange={setPicked} exclude={chat.members.map((m) => m.id)} />
         <p class="form__error" role="alert">
           {error}
@@ -143,7 +145,7 @@ export function MembersSheet({
   }
   if (view === 'rename') {
     return (
-      <Sheet title={t('members.rename')} onClose={onClose}>
+      <Sheet title={t('members.rename')} onClose={onClose} view={shown}>
         <form
           class="form"
           onSubmit={(e) => {
@@ -179,7 +181,7 @@ export function MembersSheet({
     )
   }
   return (
-    <Sheet title={<UserText text={title} />} onClose={onClose}>
+    <Sheet title={<UserText text={title} />} onClose={onClose} view={shown}>
       {group && (
         <div class="card__head">
           <Avatar id={chat.id} name={title} size={56} photo={chat.photo} group />

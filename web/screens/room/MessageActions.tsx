@@ -69,14 +69,14 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHer
         ? [t('room.retract'), t('room.retractConfirm'), onRetract]
         : [t('room.deleteHere'), t('room.deleteHereConfirm'), onDeleteHere]
     return (
-      <Sheet title={action} onClose={onClose}>
+      <Sheet title={action} onClose={onClose} view={confirming}>
         <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={text} />}</p>
         <Confirm text={question} action={action} onConfirm={then(done)} onCancel={onClose} />
       </Sheet>
     )
   }
   return (
-    <Sheet title={t('room.actions')} onClose={onClose}>
+    <Sheet title={t('room.actions')} onClose={onClose} view="actions">
       <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={text} />}</p>
       {!m.retracted && <ReactionPicker m={m} onReact={(r) => then(() => onReact(r))()} />}
       <div class="stack">
