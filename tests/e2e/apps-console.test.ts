@@ -6,7 +6,7 @@ import sharp from 'sharp'
 import type { Page } from 'playwright-core'
 import type { AppPublic } from '../../protocol/link.ts'
 import { api, signUp } from '../fixtures/server.ts'
-import { appHarness, phone, signInInUi } from './helpers.ts'
+import { appHarness, phone, signInInUi, tab } from './helpers.ts'
 
 const app = appHarness()
 
@@ -31,6 +31,9 @@ test('a developer registers an app, keeps its secret once, edits it, rotates its
   await page.evaluate(() => (location.hash = '#/settings'))
   await page.getByRole('link', { name: 'My apps' }).click()
   await page.getByText('No apps yet.').waitFor()
+  // the tab it was reached from stays the current one
+  await expect(tab(page, 'Settings').getAttribute('aria-current')).resolves.toBe('page')
+  expect(await page.locator('.tabbar [aria-current="page"]').count()).toBe(1)
   await page.getByRole('button', { name: 'Register an app' }).click()
   await page.getByLabel('App name').fill('Battle Cats')
   await page.getByLabel('Web domains').fill('https://battle.example\nhttp://localhost:5173')

@@ -13,10 +13,21 @@ const TABS: Array<[RouteName, string, ComponentType]> = [
   ['settings', 'nav.settings', IconSettings],
 ]
 
+/** The tab a screen is reached from, where it is not a tab's own: My apps from Settings, channels and coupons from Friends. */
+const PARENT: Partial<Record<RouteName, RouteName>> = {
+  chat: 'chats',
+  'new-group': 'chats',
+  apps: 'settings',
+  app: 'settings',
+  channels: 'friends',
+  'new-channel': 'friends',
+  coupons: 'friends',
+}
+
 /** `list`: on a wide screen, the list beside what is open, whose tab is the current one unless a tab's own screen is open */
 export function TabBar({ list }: { list?: RouteName } = {}) {
   const name = route.value.name
-  const current = TABS.some(([tab]) => tab === name) ? name : (list ?? (name === 'chat' ? 'chats' : name))
+  const current = TABS.some(([tab]) => tab === name) ? name : (list ?? PARENT[name] ?? name)
   // muted chats keep their own count but stay out of the total
   const unread = unreadWithChannels.value
   return (
