@@ -200,7 +200,14 @@ export function AlbumGrid({
   return (
     <span class="album">
       {items.map((it, i) => (
-        <AlbumTile key={it.msgId} {...it} span={spans[i]} onView={onView} onActions={() => onActions(i)} />
+        <AlbumTile
+          key={it.msgId}
+          {...it}
+          span={spans[i]}
+          label={`${t('media.viewPhoto')}, ${t('media.position', { n: i + 1, total: items.length })}`}
+          onView={onView}
+          onActions={() => onActions(i)}
+        />
       ))}
     </span>
   )
@@ -210,12 +217,15 @@ function AlbumTile({
   msgId,
   media,
   span,
+  label,
   onView,
   onActions,
 }: {
   msgId: string
   media: MediaRef
   span: number
+  /** "View photo, 2 of 5": which of them, for a screen reader */
+  label: string
   onView: (media: MediaRef) => void
   onActions: () => void
 }) {
@@ -234,7 +244,7 @@ function AlbumTile({
         e.stopPropagation()
         onActions()
       }}
-      aria-label={t('media.viewPhoto')}
+      aria-label={label}
     >
       <span class="media-photo">
         {ph && <img class="media-photo__ph" src={ph} alt="" aria-hidden="true" />}

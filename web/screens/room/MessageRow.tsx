@@ -90,7 +90,8 @@ export function Meta({ unread, waiting, ts, last }: { unread: number; waiting: b
     <span class="msg__meta">
       {/* nobody can have read what has not left this phone: the count comes once it is sent */}
       {unread > 0 && !waiting && (
-        <span class="msg__unread" aria-label={t('room.unreadBy', { count: unread })}>
+        // an image of its number, for a screen reader: a span's own label would not be read
+        <span class="msg__unread" role="img" aria-label={t('room.unreadBy', { count: unread })}>
           {unread}
         </span>
       )}
