@@ -60,6 +60,8 @@ test('five photos picked at once are one album of rows of three and two, each it
   expect(await mine.locator('.album__tile').count()).toBe(5)
   expect(await ivy.page.locator('#app .msg--media').count()).toBe(1)
   await expect.poll(() => mine.locator('.msg__unread').textContent()).toBe('1')
+  // (read out as what it is)
+  await mine.getByRole('img', { name: 'Not read by 1 member' }).waitFor()
 
   // Jon: the same album, named for a screen reader, rows of three and two
   await openChat(jon.page, chat.id)
@@ -77,7 +79,7 @@ test('five photos picked at once are one album of rows of three and two, each it
   await mine.locator('.msg__unread').waitFor({ state: 'detached' })
 
   // a tap opens that photo full screen, among the chat's five
-  await tiles.nth(3).click()
+  await theirs.getByRole('button', { name: 'View photo, 4 of 5' }).click()
   const viewer = jon.page.locator('dialog.viewer')
   await viewer.getByText('4 of 5').waitFor()
   // a finger's swipe to the left shows the next one (the touch goes to the viewer, not to the browser's panning)
