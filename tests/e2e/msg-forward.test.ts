@@ -58,6 +58,25 @@ test('a message forwarded to another chat arrives there once, as a message of th
   await a.page.getByRole('button', { name: 'Back' }).click()
   await a.page.locator('.chat-row', { hasText: 'Cy' }).locator('.row__sub', { hasText: 'Meet at 7' }).waitFor({ timeout: 20_000 })
 
+  // a friend Ana has no chat with yet is offered too: picking Dee starts their chat, with the message in it
+  const dee = await signUp(app.server, 'dee.fwd', 'Dee')
+  await api(app.server, ana.token, 'POST', '/api/friends', { userId: dee.user.id })
+  await a.page.locator('.chat-row', { hasText: 'Ben' }).click()
+  await a.page.locator('.msg__bubble', { hasText: 'Meet at 7' }).click()
+  await a.page.getByRole('button', { name: 'Forward', exact: true }).click()
+  const friends = a.page.getByRole('list', { name: 'Friends' })
+  // (Cy has a chat: offered once, as a chat)
+  expect(await friends.getByRole('button', { name: /Cy/ }).count()).toBe(0)
+  await friends.getByRole('button', { name: /Dee/ }).click()
+  await a.page
+    .getByRole('status')
+    .filter({ hasText: /Forwarded to .*Dee/ })
+    .waitFor()
+  const withDee = (await api<Chat[]>(app.server, dee.token, 'GET', '/api/chats')).body.find((c) => c.kind === 'direct')!
+  await expect
+    .poll(() => storedBodies(app.server.url, dee, withDee.id), { timeout: 20_000 })
+    .toEqual(['Meet at 7 by the fountain'])
+
   await a.context.close()
   await c.context.close()
 })

@@ -1,8 +1,12 @@
-// Where to forward a message: the other chats, newest first; picking one sends it there as a new message
+// Where to forward a message: the other chats, newest first, then friends I have no 1:1 chat with yet
+// (picking one starts it, as KakaoTalk's forward lists friends); picking sends it there as a new message
 // of mine. A photo, a file or an app's card needs the server (made the other chat's, or a share ticket
-// of mine): the sheet stays open on failure. The room says where it went.
+// of mine), and so does starting a chat: the sheet stays open on failure. The room says where it went.
 import { useState } from 'preact/hooks'
-import { chatList, type MessageView } from '../../models/index.ts'
+import { chatList, openDirect, type MessageView } from '../../models/index.ts'
+import { sortByName } from '../../i18n/format.ts'
+import { Avatar } from '../../components/Avatar.tsx'
+import { useFriends } from '../../components/useFriends.ts'
 import { forward } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -24,8 +28,25 @@ export function ForwardSheet({
   onSent: (to: string) => void
 }) {
   const others = chatList.value.filter((c) => c.id !== convId)
+  const friendsState = useFriends()
+  const withChat = new Set(chatList.value.filter((c) => c.kind === 'direct' && c.peer).map((c) => c.peer))
+  const friends = friendsState.status === 'ready' ? sortByName(friendsState.data.friends).filter((f) => !withChat.has(f.id)) : []
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
+  /** a friend without a chat: it is started first (on the server: online only) */
+  async function sendToFriend(friend: string, name: string) {
+    setBusy(true)
+    setError('')
+    let to: string
+    try {
+      to = await openDirect(friend)
+    } catch (e) {
+      setError(errorText(e))
+      setBusy(false)
+      return
+    }
+    await send(to, name)
+  }
   async function send(to: string, title: string) {
     if (!m.media && !m.link) {
       // a text goes through the outbox, offline too
@@ -51,9 +72,8 @@ export function ForwardSheet({
       <p class="form__error" role="alert">
         {error}
       </p>
-      {others.length === 0 ? (
-        <p>{t('room.forwardNone')}</p>
-      ) : (
+      {others.length === 0 && friends.length === 0 && friendsState.status !== 'loading' && <p>{t('room.forwardNone')}</p>}
+      {others.length > 0 && (
         <ul class="list forward-list" aria-label={t('room.forwardTo')}>
           {others.map((c) => {
             const title = chatTitle(c)
@@ -66,6 +86,21 @@ export function ForwardSheet({
               </li>
             )
           })}
+        </ul>
+      )}
+      {friends.length > 0 && (
+        <ul class="list forward-list" aria-label={t('share.friends')}>
+          {friends.map((f) => (
+            <li key={f.id}>
+              <button type="button" class="row row--button" disabled={busy} onClick={() => void sendToFriend(f.id, f.name)}>
+                <Avatar id={f.id} name={f.name} size={40} photo={f.photo} />
+                <span class="row__body">
+                  <UserText class="row__title" text={f.name} />
+                  <span class="row__sub">@{f.handle}</span>
+                </span>
+              </button>
+            </li>
+          ))}
         </ul>
       )}
     </Sheet>
