@@ -78,6 +78,19 @@ test('five photos picked at once are one album of rows of three and two, each it
   // Jon has read them: Ivy's count goes
   await mine.locator('.msg__unread').waitFor({ state: 'detached' })
 
+  // a finger held on a photo opens its actions (iOS fires no contextmenu), and lifting it opens nothing else
+  const cdpHold = await jon.context.newCDPSession(jon.page)
+  const box = (await tiles.nth(0).boundingBox())!
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+  await cdpHold.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] })
+  const sheet = jon.page.getByRole('dialog', { name: 'Message' })
+  await sheet.waitFor()
+  await cdpHold.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await sheet.getByRole('button', { name: 'Reply' }).waitFor()
+  expect(await jon.page.locator('dialog.viewer').count()).toBe(0)
+  await sheet.getByRole('button', { name: 'Close' }).click()
+  await sheet.waitFor({ state: 'detached' })
+
   // a tap opens that photo full screen, among the chat's five
   await theirs.getByRole('button', { name: 'View photo, 4 of 5' }).click()
   const viewer = jon.page.locator('dialog.viewer')

@@ -11,6 +11,7 @@ import { formatBytes } from '../../i18n/format.ts'
 import { IconClock, IconClose } from '../../components/icons.tsx'
 import { CancelSend } from './CancelSend.tsx'
 import { useBackCloses } from '../../app/back-closes.ts'
+import { useLongPress } from '../../components/long-press.ts'
 import { connection } from '../../models/index.ts'
 import { mediaLabel } from './quoted.ts'
 import { albumSpans } from './rows.ts'
@@ -232,12 +233,14 @@ function AlbumTile({
   const src = useBlobUrl(media.id)
   const [shown, setShown] = useState(false)
   const ph = placeholder(media.thumb)
+  const hold = useLongPress(onActions)
   return (
     <button
       type="button"
       class="media-open album__tile"
       style={{ gridColumn: `span ${span}` }}
       data-msg-id={msgId}
+      {...hold}
       onClick={() => onView(media)}
       onContextMenu={(e) => {
         e.preventDefault()

@@ -13,6 +13,7 @@ import { IconClock } from '../../components/icons.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
 import { ReactionChips } from './reactions.tsx'
+import { useLongPress } from '../../components/long-press.ts'
 import { MediaContent } from './media-lazy.tsx'
 import { quotedText } from './quoted.ts'
 import { LinkPreview } from './LinkPreview.tsx'
@@ -159,6 +160,8 @@ export function MessageRow({
 }: Props) {
   const name = personName(author)
   const waiting = mine && m.state === 'waiting'
+  // a photo or card takes the tap: a finger held on it opens the actions (iOS fires no contextmenu)
+  const hold = useLongPress(() => onOpen(m))
   const meta = <Meta unread={m.retracted ? 0 : m.unread} waiting={waiting} ts={m.ts} last={last} />
   const body = m.retracted ? (
     <span class="msg__retracted">{t('room.retracted')}</span>
@@ -198,6 +201,7 @@ export function MessageRow({
       bubble={
         <div
           class="msg__bubble"
+          {...(m.media || m.link ? hold : {})}
           onContextMenu={(e) => {
             // a long press (or right click) opens the actions of a message whose photo or card takes the tap
             if (!m.media && !m.link) return
