@@ -91,6 +91,16 @@ export default function Share({ appKey }: { appKey: string }) {
     answered.current = true
     window.close()
   }
+  // Escape cancels, as it closes any dialog (not while a send is on its way)
+  const onEscape = useRef(cancel)
+  onEscape.current = () => state.step !== 'sending' && cancel()
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) onEscape.current()
+    }
+    addEventListener('keydown', key)
+    return () => removeEventListener('keydown', key)
+  }, [])
 
   async function send() {
     if (state.step !== 'pick' || picked.length === 0) return
