@@ -147,7 +147,10 @@ test("an app opened by a scheme of its own, which may not be installed: the card
     await ben.page.reload()
     const invite = card(ben.page, 'Rock, paper, scissors: battle me!')
     await invite.waitFor({ timeout: 20_000 })
-    await invite.getByRole('button', { name: 'Play', exact: true }).click()
+    // its buttons look as the share screen's preview promised: the card's button weight and size
+    const play = invite.getByRole('button', { name: 'Play', exact: true })
+    expect(await play.evaluate((b) => [getComputedStyle(b).fontWeight, getComputedStyle(b).fontSize])).toEqual(['600', '14px'])
+    await play.click()
     const offer = invite.getByRole('link', { name: /^Open \W?Battle\W? on the web$/ })
     await offer.waitFor({ timeout: 10_000 })
     // it reads as a link, not as more of the card's text: small, underlined, in the link colour
