@@ -36,7 +36,9 @@ export function Sheet({
     const body = ref.current?.querySelector('.sheet__body')
     // the first of them that is on screen (a file input behind its button is not)
     const first = (selector: string) =>
-      [...(body?.querySelectorAll<HTMLElement>(selector) ?? [])].find((el) => el.offsetParent !== null && !el.matches(':disabled'))
+      [...(body?.querySelectorAll<HTMLElement>(selector) ?? [])].find(
+        (el) => el.offsetParent !== null && !el.matches(':disabled'),
+      )
     ;(first('input:not([type=hidden]), textarea, select') ?? first('button, a[href]'))?.focus()
   }, [view])
   return (

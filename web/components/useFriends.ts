@@ -3,8 +3,9 @@
 // that never had the list (it was offline whenever it could have fetched it) is told apart from one
 // whose list is empty, so that nobody is told "no friends yet" when it is only "not loaded yet".
 import { useEffect, useState } from 'preact/hooks'
-import type { Friends } from '../../protocol/api.ts'
-import { connection, friends, refreshFriends } from '../models/index.ts'
+import type { Friends, Profile } from '../../protocol/api.ts'
+import { chatList, connection, friends, refreshFriends } from '../models/index.ts'
+import { sortByName } from '../i18n/format.ts'
 
 export type FriendsState =
   | { status: 'loading' }
@@ -33,4 +34,15 @@ export function useFriends(): FriendsState {
   }, [online])
   if (data) return { status: 'ready', data }
   return { status: failed ? 'unloaded' : 'loading' }
+}
+
+/**
+ * My friends with no 1:1 chat with me yet, by name (where a message can go besides the chats: picking one
+ * starts the chat), and whether the list is still loading.
+ */
+export function useFriendsWithoutChat(): { friends: Profile[]; loading: boolean } {
+  const state = useFriends()
+  if (state.status !== 'ready') return { friends: [], loading: state.status === 'loading' }
+  const withChat = new Set(chatList.value.filter((c) => c.kind === 'direct' && c.peer).map((c) => c.peer))
+  return { friends: sortByName(state.data.friends).filter((f) => !withChat.has(f.id)), loading: false }
 }

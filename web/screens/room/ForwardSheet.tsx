@@ -4,9 +4,8 @@
 // of mine), and so does starting a chat: the sheet stays open on failure. The room says where it went.
 import { useState } from 'preact/hooks'
 import { chatList, openDirect, type MessageView } from '../../models/index.ts'
-import { sortByName } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
-import { useFriends } from '../../components/useFriends.ts'
+import { useFriendsWithoutChat } from '../../components/useFriends.ts'
 import { forward } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -28,9 +27,7 @@ export function ForwardSheet({
   onSent: (to: string) => void
 }) {
   const others = chatList.value.filter((c) => c.id !== convId)
-  const friendsState = useFriends()
-  const withChat = new Set(chatList.value.filter((c) => c.kind === 'direct' && c.peer).map((c) => c.peer))
-  const friends = friendsState.status === 'ready' ? sortByName(friendsState.data.friends).filter((f) => !withChat.has(f.id)) : []
+  const { friends, loading } = useFriendsWithoutChat()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   /** a friend without a chat: it is started first (on the server: online only) */
@@ -72,7 +69,7 @@ export function ForwardSheet({
       <p class="form__error" role="alert">
         {error}
       </p>
-      {others.length === 0 && friends.length === 0 && friendsState.status !== 'loading' && <p>{t('room.forwardNone')}</p>}
+      {others.length === 0 && friends.length === 0 && !loading && <p>{t('room.forwardNone')}</p>}
       {others.length > 0 && (
         <ul class="list forward-list" aria-label={t('room.forwardTo')}>
           {others.map((c) => {

@@ -1,11 +1,10 @@
 // Where a shared card goes: checkboxes of the user's chats (newest first), then of friends without a 1:1
 // chat yet (picking one starts it). Real checkboxes, as the friend picker's: keyboard and screen reader work.
 import { chatList, chatListLoaded } from '../../models/index.ts'
-import { sortByName } from '../../i18n/format.ts'
 import { t } from '../../app/t.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
-import { useFriends } from '../../components/useFriends.ts'
+import { useFriendsWithoutChat } from '../../components/useFriends.ts'
 import { chatTitle } from '../chats/Chats.tsx'
 
 /** A pick: a chat by its id, or a friend (whose 1:1 chat is opened when the card is sent). */
@@ -49,7 +48,7 @@ function Row({
 }
 
 export function ChatChoice({ picked, max, onChange }: { picked: Choice[]; max: number; onChange: (p: Choice[]) => void }) {
-  const friendsState = useFriends()
+  const { friends, loading } = useFriendsWithoutChat()
   const chats = chatList.value
   const keys = new Set(picked.map(pickKey))
   const full = picked.length >= max
@@ -57,8 +56,6 @@ export function ChatChoice({ picked, max, onChange }: { picked: Choice[]; max: n
     const k = pickKey(p)
     onChange(keys.has(k) ? picked.filter((x) => pickKey(x) !== k) : [...picked, p])
   }
-  const withChat = new Set(chats.filter((c) => c.kind === 'direct' && c.peer).map((c) => c.peer))
-  const friends = friendsState.status === 'ready' ? sortByName(friendsState.data.friends).filter((f) => !withChat.has(f.id)) : []
   if (!chatListLoaded.value) return <p class="empty">{t('app.loading')}</p>
   return (
     <>
@@ -102,9 +99,7 @@ export function ChatChoice({ picked, max, onChange }: { picked: Choice[]; max: n
           ))}
         </fieldset>
       )}
-      {chats.length === 0 && friendsState.status !== 'loading' && friends.length === 0 && (
-        <p class="empty">{t('share.nobody')}</p>
-      )}
+      {chats.length === 0 && !loading && friends.length === 0 && <p class="empty">{t('share.nobody')}</p>}
     </>
   )
 }
