@@ -86,7 +86,7 @@ export function ForwardSheet({
         </ul>
       )}
       {friends.length > 0 && (
-        <ul class="list forward-list" aria-label={t('share.friends')}>
+        <ul class="list forward-list" aria-label={t('nav.friends')}>
           {friends.map((f) => (
             <li key={f.id}>
               <button type="button" class="row row--button" disabled={busy} onClick={() => void sendToFriend(f.id, f.name)}>
