@@ -275,6 +275,13 @@ export function isHidden(hidden: InboxEntry['hidden'], from: string, page: numbe
 }
 
 /**
+ * `@handle` in a message's text, for `handle` (compared case-insensitively): not inside a longer handle
+ * nor an e-mail address. Group 1 is what comes before the @ (the start, or one character).
+ */
+export const mentionPattern = (handle: string, flags = 'i'): RegExp =>
+  new RegExp(`(^|[^A-Za-z0-9._@])@${handle.replace(/[.]/g, '\\.')}(?![A-Za-z0-9_]|\\.[A-Za-z0-9_])`, flags)
+
+/**
  * Whom the user whose inbox entry says `hidden` blocks now (a range still open), or undefined: their
  * typing, edits and reactions are not shown to that user while the block lasts.
  */

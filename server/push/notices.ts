@@ -1,7 +1,7 @@
 // What a committed batch of the chats means for pushes: per chat that got messages, its latest one and
 // who wrote it. Taken from the batch on the commit's path (no I/O), acted on later (service.ts).
 import { PAGE_STRIDE } from '../../protocol/limits.ts'
-import { messageText } from '../../protocol/messages.ts'
+import { mentionPattern, messageText } from '../../protocol/messages.ts'
 import type { ChatBatch } from '../chats/effects.ts'
 import type { HiddenView } from '../chats/hidden.ts'
 import { lastOf } from '../chats/mirror.ts'
@@ -53,6 +53,5 @@ export function hiddenFrom(v: HiddenView | undefined, author: string, pos: numbe
 /** Whether `body` names `handle` as `@handle` (not as part of a longer handle or an e-mail address). */
 export function mentions(body: string, handle: string): boolean {
   if (!handle || !body.includes('@')) return false
-  const h = handle.replace(/[.]/g, '\\.')
-  return new RegExp(`(^|[^A-Za-z0-9._@])@${h}(?![A-Za-z0-9_]|\\.[A-Za-z0-9_])`, 'i').test(body)
+  return mentionPattern(handle).test(body)
 }

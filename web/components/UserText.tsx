@@ -4,6 +4,8 @@
 // reads "invoice_exe.pdf", and an override left open in one string reverses what follows it. Only the
 // rendering changes: stored, copied and quoted text stays exactly as it was sent. Message bodies may
 // carry links: only http(s) addresses become one, found in the neutralised text.
+import type { ComponentChildren } from 'preact'
+import { mentionPattern } from '../../protocol/messages.ts'
 
 // U+202A–U+202E (LRE RLE PDF LRO RLO) and U+2066–U+2069 (LRI RLI FSI PDI); the marks U+200E/U+200F
 // and U+061C stay: they only nudge neutral characters and cannot reverse a run
@@ -47,11 +49,39 @@ export function linkRuns(text: string): { text: string; href?: string }[] {
   return runs
 }
 
+/** A plain run with `@mine` marked, as the server finds a mention of me (protocol/messages.ts). */
+function marked(text: string, mine: string | undefined): ComponentChildren {
+  if (!mine || !text.includes('@')) return text
+  const out: ComponentChildren[] = []
+  let at = 0
+  for (const m of text.matchAll(mentionPattern(mine, 'gi'))) {
+    const start = m.index + m[1]!.length
+    const end = start + 1 + mine.length
+    if (start > at) out.push(text.slice(at, start))
+    out.push(<mark class="mention">{text.slice(start, end)}</mark>)
+    at = end
+  }
+  if (at === 0) return text
+  if (at < text.length) out.push(text.slice(at))
+  return out
+}
+
 /**
  * One user-provided string as an isolated run (a <bdi>, which is `unicode-bidi: isolate`). With `links`,
- * its http(s) addresses open in a new tab that cannot reach back to this one.
+ * its http(s) addresses open in a new tab that cannot reach back to this one, and `mention` (my handle)
+ * is marked where it names me, as the notification that mention brings does.
  */
-export function UserText({ text, class: cls, links }: { text: string; class?: string; links?: boolean }) {
+export function UserText({
+  text,
+  class: cls,
+  links,
+  mention,
+}: {
+  text: string
+  class?: string
+  links?: boolean
+  mention?: string
+}) {
   const shown = neutral(text)
   if (!links) return <bdi class={cls}>{shown}</bdi>
   return (
@@ -62,7 +92,7 @@ export function UserText({ text, class: cls, links }: { text: string; class?: st
             {r.text}
           </a>
         ) : (
-          r.text
+          marked(r.text, mention)
         ),
       )}
     </bdi>

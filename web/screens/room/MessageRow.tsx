@@ -14,6 +14,7 @@ import { isolate, neutral, UserText } from '../../components/UserText.tsx'
 import type { Reaction, SystemLine } from '../../../protocol/messages.ts'
 import { ReactionChips } from './reactions.tsx'
 import { useLongPress } from '../../components/long-press.ts'
+import { me } from '../../models/index.ts'
 import { MediaContent } from './media-lazy.tsx'
 import { quotedText } from './quoted.ts'
 import { LinkPreview } from './LinkPreview.tsx'
@@ -183,7 +184,9 @@ export function MessageRow({
       )}
       {m.media && <MediaContent media={m.media} onView={onView ?? (() => {})} />}
       {m.link && <LinkCard link={m.link} />}
-      {!m.link && (!m.media || m.body) && <UserText class="msg__text" text={m.body} links />}
+      {!m.link && (!m.media || m.body) && (
+        <UserText class="msg__text" text={m.body} links mention={mine ? undefined : me.value?.handle} />
+      )}
       {!m.media && <LinkPreview text={m.body} />}
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}
     </>
