@@ -2,11 +2,10 @@
 // GET /api/me/channels. Follows and blocks: follow.ts; admins and statistics: admins.ts; users' chats with
 // the channel: chats.ts.
 import { CHANNEL_LIST_LIMIT, searchForm, type Channel, type ChannelList } from '../../protocol/channels.ts'
-import { LANGS } from '../../protocol/limits.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
 import { isUniqueViolation } from '../api/unique.ts'
-import { checkHandle } from '../auth/rules.ts'
+import { checkHandle, checkLang } from '../auth/rules.ts'
 import { HttpError, badRequest } from '../http/errors.ts'
 import { asObject } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
@@ -94,8 +93,7 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
     const lang = p.get('lang')
     if (lang) {
       where.push("(',' || c.langs || ',') LIKE ?")
-      if (!(LANGS as readonly string[]).includes(lang)) throw badRequest(`"lang" must be one of ${LANGS.join(', ')}.`)
-      params.push(`%,${lang},%`)
+      params.push(`%,${checkLang(lang)},%`)
     }
     const limit = intParam(p.get('limit'), CHANNEL_LIST_LIMIT, 1, CHANNEL_LIST_LIMIT, 'limit')
     const offset = intParam(p.get('offset'), 0, 0, 10_000, 'offset')
