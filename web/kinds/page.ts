@@ -35,8 +35,10 @@ export interface ReactionCount {
   mine: boolean
 }
 
-/** Message id → its reactions in REACTIONS order (entries the server would refuse are skipped). */
-/** `ignored`: someone whose reactions are not counted (a person the reader blocks, while the block lasts). */
+/**
+ * Message id → its reactions in REACTIONS order (entries the server would refuse are skipped). `ignored`:
+ * someone whose reactions are not counted (a person the reader blocks, while the block lasts).
+ */
 export function reactionsByMessage(reacts: Y.Map<Reaction>, userId: string, ignored?: string): Map<string, ReactionCount[]> {
   const counts = new Map<string, Map<Reaction, ReactionCount>>()
   for (const [key, value] of reacts) {
