@@ -67,13 +67,31 @@ function usePlayable(id: string | null): { src: string | null; onError: () => vo
   return { src: stream ?? whole, onError: () => stream && setFailed(id) }
 }
 
-function Photo({ src, thumb, w, h, alt }: { src: string | null; thumb?: string; w?: number; h?: number; alt: string }) {
+/** `tile`: the photo fills a square its container sizes (an album's), rather than a box of its own shape. */
+function Photo({
+  src,
+  thumb,
+  w,
+  h,
+  alt,
+  tile,
+}: {
+  src: string | null
+  thumb?: string
+  w?: number
+  h?: number
+  alt: string
+  tile?: boolean
+}) {
   const [shown, setShown] = useState(false)
-  const size = box(w, h)
+  const size = tile ? null : box(w, h)
   const ph = placeholder(thumb)
   return (
     // its shape as an aspect-ratio, not a height: a bubble narrower than the box scales it down (max-width, app.css)
-    <span class="media-photo" style={{ width: `${size.width}px`, aspectRatio: `${size.width} / ${size.height}` }}>
+    <span
+      class="media-photo"
+      style={size ? { width: `${size.width}px`, aspectRatio: `${size.width} / ${size.height}` } : undefined}
+    >
       {/* under the picture while it fades in */}
       {ph && <img class="media-photo__ph" src={ph} alt="" aria-hidden="true" />}
       {src && (
@@ -81,8 +99,8 @@ function Photo({ src, thumb, w, h, alt }: { src: string | null; thumb?: string; 
           class={`media-photo__img ${shown ? 'is-shown' : ''}`}
           src={src}
           alt={alt}
-          width={size.width}
-          height={size.height}
+          width={size?.width}
+          height={size?.height}
           onLoad={() => setShown(true)}
         />
       )}
@@ -231,8 +249,6 @@ function AlbumTile({
   onActions: () => void
 }) {
   const src = useBlobUrl(media.id)
-  const [shown, setShown] = useState(false)
-  const ph = placeholder(media.thumb)
   const hold = useLongPress(onActions)
   return (
     <button
@@ -249,17 +265,7 @@ function AlbumTile({
       }}
       aria-label={label}
     >
-      <span class="media-photo">
-        {ph && <img class="media-photo__ph" src={ph} alt="" aria-hidden="true" />}
-        {src && (
-          <img
-            class={`media-photo__img ${shown ? 'is-shown' : ''}`}
-            src={src}
-            alt={t('media.photo')}
-            onLoad={() => setShown(true)}
-          />
-        )}
-      </span>
+      <Photo src={src} thumb={media.thumb} alt={t('media.photo')} tile />
     </button>
   )
 }

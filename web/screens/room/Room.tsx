@@ -1,5 +1,6 @@
 // A chat room: the virtualized message list, typing indicator, composer, and the members sheet; or,
 // for the address of a chat that does not exist or is not mine, one screen that says so.
+import type { ComponentChildren } from 'preact'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { me } from '../../models/index.ts'
 import { outgoing, queueText, removeOutgoing, sendFiles, sendVoice, waitsInOutbox } from '../../models/media-outbox.ts'
@@ -158,27 +159,15 @@ export default function Room({ convId }: { convId: string }) {
     if (r.kind === 'out' && r.v.kind === 'text') return <WaitingText v={r.v} onRemove={() => void removeOutgoing(r.v.msgId)} />
     if (r.kind === 'outAlbum')
       return (
-        <div class="msg msg--mine msg--first msg--last msg--media msg--out msg--album" data-out-id={r.vs[0].msgId}>
-          <div class="msg__col">
-            <div class="msg__line">
-              <div class="msg__bubble" role="group" aria-label={`${t('room.you')}: ${t('room.album', { count: r.vs.length })}`}>
-                <OutgoingAlbum vs={r.vs} onRemove={(id) => void removeOutgoing(id)} />
-              </div>
-            </div>
-          </div>
-        </div>
+        <OutgoingBubble id={r.vs[0].msgId} album label={`${t('room.you')}: ${t('room.album', { count: r.vs.length })}`}>
+          <OutgoingAlbum vs={r.vs} onRemove={(id) => void removeOutgoing(id)} />
+        </OutgoingBubble>
       )
     if (r.kind === 'out')
       return (
-        <div class="msg msg--mine msg--first msg--last msg--media msg--out" data-out-id={r.v.msgId}>
-          <div class="msg__col">
-            <div class="msg__line">
-              <div class="msg__bubble">
-                <OutgoingContent v={r.v} onRemove={() => void removeOutgoing(r.v.msgId)} />
-              </div>
-            </div>
-          </div>
-        </div>
+        <OutgoingBubble id={r.v.msgId}>
+          <OutgoingContent v={r.v} onRemove={() => void removeOutgoing(r.v.msgId)} />
+        </OutgoingBubble>
       )
     if (r.kind === 'album')
       return (
@@ -389,6 +378,31 @@ function useNewMessagesScroll(rows: Row[], convId: string, scrolledUp: boolean) 
     setTo({ key: UNREAD_KEY, nonce: Date.now(), top: true })
   }, [shown])
   return to
+}
+
+/** What the outbox holds, as my bubble after the chat's messages: a file, or photos picked together (`album`). */
+function OutgoingBubble({
+  id,
+  album,
+  label,
+  children,
+}: {
+  id: string
+  album?: boolean
+  label?: string
+  children: ComponentChildren
+}) {
+  return (
+    <div class={`msg msg--mine msg--first msg--last msg--media msg--out ${album ? 'msg--album' : ''}`} data-out-id={id}>
+      <div class="msg__col">
+        <div class="msg__line">
+          <div class="msg__bubble" role={label ? 'group' : undefined} aria-label={label}>
+            {children}
+          </div>
+        </div>
+      </div>
+    </div>
+  )
 }
 
 function Unavailable() {
