@@ -1,5 +1,6 @@
 // The code shown at the store, full screen: a QR code, the same code as text and as eight digits to type
-// in, and the minutes left. It says nothing of the user: the code holds the coupon, a pseudonym for this coupon only, and its expiry.
+// in, and the minutes left. It says nothing of the user: the code holds the coupon, a pseudonym for this
+// coupon only, and its expiry.
 import { useEffect, useState } from 'preact/hooks'
 import type { Coupon, CouponCode } from '../../../protocol/coupons.ts'
 import { myCoupons, refreshMyCoupons } from '../../models/coupons.ts'

@@ -34,7 +34,6 @@ const ALBUM_GAP_MS = 60_000
  * closing an album whose count three does not divide, so that no photo sits alone in a row. */
 export function albumSpans(n: number): number[] {
   if (n <= 2) return Array<number>(n).fill(3)
-  if (n === 4) return [3, 3, 3, 3]
   const spans = Array<number>(n).fill(2)
   const pairs = n % 3 === 2 ? 2 : n % 3 === 1 ? 4 : 0
   for (let i = n - pairs; i < n; i++) spans[i] = 3
