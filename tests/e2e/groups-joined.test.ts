@@ -64,3 +64,30 @@ test('who joins sees their invitation and no earlier messages; the others see th
   expect(refused).toEqual([])
   for (const x of [a, c]) await x.context.close()
 })
+
+test('friends invited together read as one line, in each language', async () => {
+  const [ana, ben, ...more] = [
+    await signUp(app.server, 'gt_ana', 'Ana'),
+    await signUp(app.server, 'gt_ben', 'Ben'),
+    await signUp(app.server, 'gt_cho', 'Cho'),
+    await signUp(app.server, 'gt_dan', 'Dan'),
+    await signUp(app.server, 'gt_eve', 'Eve'),
+  ]
+  const chat = (await api<Chat>(app.server, ana.token, 'POST', '/api/chats/group', { title: 'Band', userIds: [ben.user.id] }))
+    .body
+  expect((await api(app.server, ben.token, 'PATCH', '/api/me', { lang: 'de' })).status).toBe(200)
+  const ids = more.map((p) => p.user.id)
+  expect((await api(app.server, ana.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: ids })).status).toBe(200)
+
+  const a = await phone(app.browser)
+  await signInInUi(a.page, app.server.url, 'gt_ana')
+  await a.page.locator('.chat-row', { hasText: 'Band' }).click()
+  await line(a.page, 'You invited Cho, Dan, and Eve').waitFor()
+  const b = await phone(app.browser)
+  await signInInUi(b.page, app.server.url, 'gt_ben')
+  await b.page.locator('.chat-row', { hasText: 'Band' }).click()
+  await line(b.page, 'Ana hat Cho, Dan und Eve eingeladen').waitFor()
+  // one line for the three, and one for Ben's own invitation when the group was made
+  await expect(b.page.locator('.sys-line').count()).resolves.toBe(2)
+  for (const x of [a, b]) await x.context.close()
+})

@@ -137,3 +137,50 @@ describe('albums', () => {
     ])
   })
 })
+
+function invited(id: string, actor: string, target: string, ts: number, at = 3): MessageView {
+  return {
+    ...msg(id, actor, ts, at - 1),
+    body: '',
+    system: { id, kind: 'system', ts, at, event: 'invited', actor, target },
+  }
+}
+
+const lines = (rows: Row[]) =>
+  rows.flatMap((r) => (r.kind === 'msg' && r.m.system ? [(r.invitedToo ?? [r.m.system]).map((l) => l.target).join('+')] : []))
+
+describe('invitations sent together', () => {
+  it('read as one line: a new group of four, or friends picked together', () => {
+    const rows = toRows(
+      [invited('s1', 'ana', 'ben', noon), invited('s2', 'ana', 'cho', noon), invited('s3', 'ana', 'dan', noon)],
+      null,
+      'eve',
+    )
+    expect(lines(rows)).toEqual(['ben+cho+dan'])
+  })
+
+  it('stay apart when someone else invited, at another time, after a message, or the line names me', () => {
+    expect(lines(toRows([invited('s1', 'ana', 'ben', noon), invited('s2', 'bo', 'cho', noon)], null, 'eve'))).toEqual([
+      'ben',
+      'cho',
+    ])
+    expect(lines(toRows([invited('s1', 'ana', 'ben', noon), invited('s2', 'ana', 'cho', noon + 1)], null, 'eve'))).toEqual([
+      'ben',
+      'cho',
+    ])
+    expect(lines(toRows([invited('s1', 'ana', 'ben', noon, 3), invited('s2', 'ana', 'cho', noon, 4)], null, 'eve'))).toEqual([
+      'ben',
+      'cho',
+    ])
+    // "Ana invited you" is mine to read on its own; whom she invited with me is another line
+    expect(lines(toRows([invited('s1', 'ana', 'ben', noon), invited('s2', 'ana', 'cho', noon)], null, 'ben'))).toEqual([
+      'ben',
+      'cho',
+    ])
+    expect(
+      lines(
+        toRows([invited('s1', 'ana', 'ben', noon), msg('m', 'ana', noon, 2), invited('s2', 'ana', 'cho', noon)], null, 'eve'),
+      ),
+    ).toEqual(['ben', 'cho'])
+  })
+})

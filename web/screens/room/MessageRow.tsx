@@ -7,7 +7,7 @@ import type { MessageView } from '../../models/index.ts'
 import type { Profile } from '../../../protocol/api.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'
-import { formatTime } from '../../i18n/format.ts'
+import { formatList, formatTime } from '../../i18n/format.ts'
 import { Avatar } from '../../components/Avatar.tsx'
 import { IconClock } from '../../components/icons.tsx'
 import { isolate, neutral, UserText } from '../../components/UserText.tsx'
@@ -44,11 +44,21 @@ interface Props {
 
 /**
  * A group's system line, centred in the timeline in the reader's language ("Mina invited Joon"); the
- * names are isolated so that neither can reorder the sentence around it.
+ * names are isolated so that neither can reorder the sentence around it. `lines`: one, or the
+ * invitations one person sent together ("Mina invited Joon, Sora and Ji").
  */
-export function SystemLineRow({ line, myId, nameOf }: { line: SystemLine; myId: string; nameOf: (id: string) => string }) {
+export function SystemLineRow({
+  lines,
+  myId,
+  nameOf,
+}: {
+  lines: readonly SystemLine[]
+  myId: string
+  nameOf: (id: string) => string
+}) {
+  const line = lines[0]
   const actor = isolate(nameOf(line.actor))
-  const target = line.target ? isolate(nameOf(line.target)) : ''
+  const target = formatList(lines.flatMap((l) => (l.target ? [isolate(nameOf(l.target))] : [])))
   // what I did reads "You invited …", in each language's own sentence rather than a name swapped for "you"
   const byMe = line.actor === myId
   const text =

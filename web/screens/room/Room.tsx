@@ -63,7 +63,7 @@ export default function Room({ convId }: { convId: string }) {
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
   const newFrom = conv.newFrom.value
   const newKey = newFrom ? `${newFrom.page}:${newFrom.id}` : null
-  const sent = useMemo(() => toRows(messages, newKey), [messages, newKey])
+  const sent = useMemo(() => toRows(messages, newKey, myId), [messages, newKey, myId])
   const waiting = outRows(outgoing.value, convId, byId)
   const rows = useMemo(
     () => withUnreadLine(waiting.length ? [...sent, ...waiting] : sent, newKey),
@@ -183,7 +183,8 @@ export default function Room({ convId }: { convId: string }) {
           onAuthor={setProfile}
         />
       )
-    if (r.m.system) return <SystemLineRow line={r.m.system} myId={myId} nameOf={(id) => personName(members.get(id))} />
+    if (r.m.system)
+      return <SystemLineRow lines={r.invitedToo ?? [r.m.system]} myId={myId} nameOf={(id) => personName(members.get(id))} />
     const replied = r.m.replyTo ? byId.get(r.m.replyTo) : undefined
     return (
       <MessageRow

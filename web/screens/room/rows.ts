@@ -2,12 +2,13 @@
 // sender-and-minute groups (the name and avatar show on a group's first message, the time on its last).
 // Photos sent one after another by one person, without words, read as one album (KakaoTalk's bundle):
 // a grid in one bubble rather than a screenful of pictures each.
+import type { SystemLine } from '../../../protocol/messages.ts'
 import type { MessageView } from '../../models/index.ts'
 import type { OutgoingView } from '../../models/media-outbox.ts'
 
 export type Row =
   | { kind: 'day'; key: string; ts: number }
-  | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean }
+  | { kind: 'msg'; key: string; m: MessageView; first: boolean; last: boolean; invitedToo?: SystemLine[] }
   /** photos sent together: still a message each (own actions, unread count), drawn as one grid; `key` is the first's */
   | { kind: 'album'; key: string; ms: MessageView[]; first: boolean; last: boolean }
   /** a photo or file in the outbox, after the chat's messages */
@@ -39,6 +40,21 @@ export function albumSpans(n: number): number[] {
   for (let i = n - pairs; i < n; i++) spans[i] = 3
   return spans
 }
+
+/**
+ * `line` tells of the same invitation as `prev`: one person inviting several at once (a new group of
+ * five, or friends picked together) reads as one line, as in KakaoTalk, not one per friend. The server
+ * writes the lines of one act together, with one time; a line naming the reader stays its own ("Mina
+ * invited you").
+ */
+const sameInvite = (prev: SystemLine, line: SystemLine, myId: string): boolean =>
+  prev.event === 'invited' &&
+  line.event === 'invited' &&
+  prev.actor === line.actor &&
+  prev.target !== myId &&
+  line.target !== myId &&
+  prev.at === line.at &&
+  line.ts === prev.ts
 
 /** A photo and nothing else: no words, reply, reactions or edit of its own to show beside it. */
 const albumPhoto = (m: MessageView): boolean =>
@@ -72,11 +88,19 @@ const continues = (prev: Row, r: Row, newKey: string | null): boolean =>
  * `newKey`: the message the "new messages" line goes above (withUnreadLine), which therefore starts an
  * album of its own rather than sitting inside one.
  */
-export function toRows(messages: readonly MessageView[], newKey: string | null = null): Row[] {
+export function toRows(messages: readonly MessageView[], newKey: string | null = null, myId = ''): Row[] {
   const plain: Row[] = []
   let prevDay = ''
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]
+    const open = plain[plain.length - 1]
+    if (m.system && open?.kind === 'msg' && open.m.system) {
+      const lines = open.invitedToo ?? [open.m.system]
+      if (sameInvite(lines[lines.length - 1], m.system, myId)) {
+        open.invitedToo = [...lines, m.system]
+        continue
+      }
+    }
     const day = dayKey(m.ts)
     if (day !== prevDay) {
       plain.push({ kind: 'day', key: 'd' + day, ts: m.ts })
