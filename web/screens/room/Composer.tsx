@@ -1,12 +1,15 @@
 // The composer: a textarea that grows with its text, Enter to send where there is a hardware keyboard
 // (Shift+Enter for a new line; never while an IME is composing Hangul, kana or pinyin), a send button
-// for thumbs. It also shows what is being replied to or edited.
+// for thumbs. It also shows what is being replied to or edited, and in a group the members an "@" could name.
 import { useEffect, useRef, useState } from 'preact/hooks'
+import type { Profile } from '../../../protocol/api.ts'
 import { MAX_MESSAGE_CHARS } from '../../../protocol/limits.ts'
 import { t } from '../../app/t.ts'
 import { IconClose, IconMic, IconPlus, IconSend } from '../../components/icons.tsx'
 import { isolate, UserText } from '../../components/UserText.tsx'
 import { RecordingBar, useVoiceRecorder } from './VoiceRecorder.tsx'
+import { mentionAt, mentionMatches, withMention, type MentionAt } from './mentions.ts'
+import { MENTION_LIST_ID, MentionList, mentionOptionId } from './MentionList.tsx'
 
 export type Mode =
   | { kind: 'new' }
@@ -24,14 +27,34 @@ interface Props {
   /** a voice note recorded (`dur` ms) */
   onVoice: (blob: Blob, dur: number) => void
   disabled?: boolean
+  /** a group's other members, whom "@" offers to mention */
+  mentionable?: readonly Profile[]
 }
 
 const MAX_HEIGHT = 140
 const desktopKeyboard = () => matchMedia('(hover: hover) and (pointer: fine)').matches
 
-export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoice, disabled }: Props) {
+export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoice, disabled, mentionable }: Props) {
   const voice = useVoiceRecorder(onVoice)
   const [text, setText] = useState('')
+  const [mention, setMention] = useState<MentionAt | null>(null)
+  const [active, setActive] = useState(0)
+  const offered = mention && mentionable ? mentionMatches(mentionable, mention.query) : []
+  const current = Math.min(active, offered.length - 1)
+  const caretMoved = () => {
+    const el = area.current
+    setMention(el && mentionable?.length ? mentionAt(el.value, el.selectionStart) : null)
+    setActive(0)
+  }
+  function pick(p: Profile) {
+    const el = area.current
+    if (!mention || !el) return
+    const next = withMention(text, mention, p.handle)
+    input(next.text)
+    setMention(null)
+    // after the render that puts the text in: the caret goes after the name and its space
+    requestAnimationFrame(() => el.setSelectionRange(next.caret, next.caret))
+  }
   const area = useRef<HTMLTextAreaElement>(null)
   const picker = useRef<HTMLInputElement>(null)
   const typingTimer = useRef(0)
@@ -65,6 +88,7 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
     if (!body || body.length > MAX_MESSAGE_CHARS) return
     onSend(body)
     setText('')
+    setMention(null)
     clearTimeout(typingTimer.current)
     onTyping(false)
     area.current?.focus()
@@ -72,6 +96,7 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
 
   return (
     <div class="composer">
+      {offered.length > 0 && <MentionList people={offered} active={current} onPick={pick} />}
       {mode.kind !== 'new' && (
         <div class="composer__mode">
           <span class="composer__mode-text">
@@ -147,7 +172,17 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
             disabled={disabled}
             // an on-screen keyboard's Enter starts a new line here (the Send button sends): its key says so
             enterkeyhint="enter"
-            onInput={(e) => input(e.currentTarget.value)}
+            aria-autocomplete={mentionable ? 'list' : undefined}
+            aria-controls={offered.length > 0 ? MENTION_LIST_ID : undefined}
+            aria-activedescendant={offered.length > 0 ? mentionOptionId(offered[current]) : undefined}
+            onInput={(e) => {
+              input(e.currentTarget.value)
+              caretMoved()
+            }}
+            onClick={caretMoved}
+            onKeyUp={(e) => {
+              if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) caretMoved()
+            }}
             onPaste={(e) => {
               const files = [...(e.clipboardData?.files ?? [])]
               if (files.length === 0) return
@@ -155,6 +190,24 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
               onFiles(files)
             }}
             onKeyDown={(e) => {
+              if (offered.length > 0 && !e.isComposing) {
+                const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0
+                if (step) {
+                  e.preventDefault()
+                  setActive((current + step + offered.length) % offered.length)
+                  return
+                }
+                if (e.key === 'Enter' || e.key === 'Tab') {
+                  e.preventDefault()
+                  pick(offered[current])
+                  return
+                }
+                if (e.key === 'Escape') {
+                  e.preventDefault()
+                  setMention(null)
+                  return
+                }
+              }
               if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229 && desktopKeyboard()) {
                 e.preventDefault()
                 submit()

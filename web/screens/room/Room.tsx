@@ -50,6 +50,10 @@ export default function Room({ convId }: { convId: string }) {
   const newest = messages[messages.length - 1]
   const { chat, members: current, title, memberCount, lost, known, peerDeleted, channel } = useRoomChat(convId, messages, myId)
   /** the other person of a 1:1 chat, while they are not among my friends (StrangerBanner) */
+  const mentionable = useMemo(
+    () => (chat?.kind === 'group' && !lost ? chat.members.filter((p) => p.id !== myId && p.handle) : undefined),
+    [chat, lost, myId],
+  )
   const stranger = chat?.kind === 'direct' && !lost && !peerDeleted ? chat.members.find((p) => p.id !== myId) : undefined
   const blockedChannel = useChannelBlocked(channel && channel.user === myId ? channel.id : null)
   // whoever left keeps their name and avatar on what they wrote
@@ -310,6 +314,7 @@ export default function Room({ convId }: { convId: string }) {
       )}
       <Composer
         disabled={lost || peerDeleted || blockedChannel}
+        mentionable={mentionable}
         mode={mode}
         onCancelMode={() => setMode({ kind: 'new' })}
         onSend={send}
