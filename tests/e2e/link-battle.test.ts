@@ -75,7 +75,10 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
 
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Battle a friend' }).click()])
   expect(new URL(popup.url()).origin).toBe(sori)
-  // signed out in Sori: she signs in, and lands back on the share screen
+  // signed out in Sori: the form says which app is sending; she signs in, and lands back on the share screen
+  await expect
+    .poll(() => read(popup.getByRole('status')), { timeout: 20_000 })
+    .toBe('Battle wants to send something to a chat. Sign up or sign in to choose the chat.')
   await popup.getByRole('tab', { name: 'Sign in' }).click()
   await popup.getByLabel('ID', { exact: true }).fill('ann.link')
   await popup.getByLabel('Password').fill(TEST_PASSWORD)

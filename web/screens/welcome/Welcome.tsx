@@ -1,6 +1,10 @@
 // Sign up / sign in. The language picker sits on top so that someone who cannot read the current
 // language can switch before anything else.
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
+import type { AppPublic } from '../../../protocol/link.ts'
+import { APP_KEY_RE } from '../../../protocol/link-ids.ts'
+import { api } from '../../account/api.ts'
+import { isolate } from '../../components/UserText.tsx'
 import { endedElsewhere, signIn, signUp, usedBefore } from '../../account/session.ts'
 import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../../../protocol/limits.ts'
 import { t, language } from '../../app/t.ts'
@@ -17,7 +21,28 @@ const GOING: Partial<Record<RouteName, 'welcome.forInvite' | 'welcome.forChannel
   share: 'welcome.forShare',
 }
 
+/** The name of the app whose share window this is (`#/share/<appKey>`), once the server said it. */
+function useSharingApp(): string {
+  const { name, arg } = route.value
+  const [app, setApp] = useState('')
+  useEffect(() => {
+    setApp('')
+    if (name !== 'share' || !APP_KEY_RE.test(arg)) return
+    let live = true
+    // public (the SDK reads it from any page); an unknown key leaves the general words
+    api<AppPublic>('GET', `/api/apps/key/${encodeURIComponent(arg)}`).then(
+      (a) => live && !a.disabled && setApp(a.name),
+      () => {},
+    )
+    return () => {
+      live = false
+    }
+  }, [name, arg])
+  return app
+}
+
 export function Welcome() {
+  const sharingApp = useSharingApp()
   // someone new to Sori (nobody has signed in on this device) is most likely here to make an account
   const [mode, setMode] = useState<Mode>(() => (usedBefore() || endedElsewhere.peek() ? 'signin' : 'signup'))
   // signed out by the server: the account it was, to sign in again
@@ -78,7 +103,7 @@ export function Welcome() {
       {GOING[route.value.name] && (
         // opened from a link while signed out: say what signing in leads to, so the form is not a dead end
         <p class="welcome__notice" role="status">
-          {t(GOING[route.value.name]!)}
+          {sharingApp ? t('welcome.forShareFrom', { app: isolate(sharingApp) }) : t(GOING[route.value.name]!)}
         </p>
       )}
       {endedElsewhere.value && (
