@@ -49,7 +49,11 @@ test('delete my account: gone for me, its messages stay for the others as a dele
 
   await sheet.getByLabel('Current password').fill(TEST_PASSWORD)
   await sheet.getByRole('button', { name: 'Delete my account for good' }).click()
-  // back at the welcome screen, and the account signs in no more
+  // back at the welcome screen, told what happened (not that another device signed it out), and the
+  // account signs in no more
+  await d.page.getByRole('status').getByText('Your account was deleted. Thank you for using Sori.').waitFor({ timeout: 20_000 })
+  await expect(d.page.getByText(/signed out/).count()).resolves.toBe(0)
+  await d.page.getByRole('tab', { name: 'Sign in' }).click()
   await d.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor({ timeout: 20_000 })
   await d.page.getByLabel('ID', { exact: true }).fill('del_dee')
   await d.page.getByLabel('Password').fill(TEST_PASSWORD)

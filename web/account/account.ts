@@ -1,7 +1,7 @@
 // The account's own settings through /api: password, signed-in devices, the data export, deleting it.
 import type { ChangePasswordBody, DataExport, DeviceSession, DeviceSessions } from '../../protocol/api.ts'
 import { api } from './api.ts'
-import { signedOut } from './session.ts'
+import { accountDeleted, endHere } from './session.ts'
 
 export type { DeviceSession } from '../../protocol/api.ts'
 
@@ -12,8 +12,9 @@ export const listDevices = async (): Promise<DeviceSession[]> => (await api<Devi
 
 /** Signs out one device; signing out this one forgets the account here as the sign-out button does. */
 export async function signOutDevice(d: DeviceSession): Promise<void> {
-  await api('DELETE', `/api/sessions/${encodeURIComponent(d.id)}`)
-  if (d.current) await signedOut()
+  const call = () => api('DELETE', `/api/sessions/${encodeURIComponent(d.id)}`)
+  if (d.current) await endHere(call)
+  else await call()
 }
 
 /**
@@ -21,8 +22,10 @@ export async function signOutDevice(d: DeviceSession): Promise<void> {
  * as signing out does; the other devices are signed out by the server.
  */
 export async function deleteAccount(password: string): Promise<void> {
-  await api('DELETE', '/api/me', { password })
-  await signedOut()
+  await endHere(async () => {
+    await api('DELETE', '/api/me', { password })
+    accountDeleted.value = true
+  })
 }
 
 /** A short name for a device's label (its browser's user agent): "Chrome · Android", or '' when unknown. */

@@ -39,6 +39,8 @@ if (saved) markUsed()
 export const me = signal<Me | null>(saved?.user ?? null)
 /** The ID of the account the server signed out of this device (another device, a new password): the welcome screen says so */
 export const endedElsewhere = signal<string | null>(null)
+/** The account was deleted from this device: the welcome screen says so (not "signed out elsewhere") */
+export const accountDeleted = signal(false)
 /** this device is signing out itself: the sockets the server then closes (4401) are not news to tell */
 let leaving = false
 
@@ -51,6 +53,7 @@ function save(s: Session | null): void {
 
 async function started(s: Session): Promise<void> {
   endedElsewhere.value = null
+  accountDeleted.value = false
   leaving = false
   save(s)
   markUsed()
@@ -117,6 +120,22 @@ export async function signOut(all = false): Promise<void> {
       leaving = false
       throw e
     }
+  }
+  await signedOut()
+}
+
+/**
+ * Ends this device's session by `call` (a request that signs it out or deletes the account): the server
+ * closes this device's sockets as it answers, which is then not news from elsewhere. Nothing changes here
+ * when the request fails.
+ */
+export async function endHere(call: () => Promise<unknown>): Promise<void> {
+  leaving = true
+  try {
+    await call()
+  } catch (e) {
+    leaving = false
+    throw e
   }
   await signedOut()
 }

@@ -5,7 +5,7 @@ import type { AppPublic } from '../../../protocol/link.ts'
 import { APP_KEY_RE } from '../../../protocol/link-ids.ts'
 import { api } from '../../account/api.ts'
 import { isolate } from '../../components/UserText.tsx'
-import { endedElsewhere, signIn, signUp, usedBefore } from '../../account/session.ts'
+import { accountDeleted, endedElsewhere, signIn, signUp, usedBefore } from '../../account/session.ts'
 import { HANDLE_RE, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../../../protocol/limits.ts'
 import { t, language } from '../../app/t.ts'
 import { errorText } from '../../app/errors.ts'
@@ -104,6 +104,11 @@ export function Welcome() {
         // opened from a link while signed out: say what signing in leads to, so the form is not a dead end
         <p class="welcome__notice" role="status">
           {sharingApp ? t('welcome.forShareFrom', { app: isolate(sharingApp) }) : t(GOING[route.value.name]!)}
+        </p>
+      )}
+      {accountDeleted.value && (
+        <p class="welcome__notice" role="status">
+          {t('welcome.accountDeleted')}
         </p>
       )}
       {endedElsewhere.value && (
