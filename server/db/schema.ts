@@ -725,4 +725,10 @@ CREATE TABLE coupon_short_codes (
 );
 CREATE INDEX coupon_short_codes_expires ON coupon_short_codes(expires)`,
   },
+  {
+    // what someone blocked was before the block ('friend', 'hidden' or ''): unblocking puts them back
+    // there (server/users/friends.ts), as a friend blocked by mistake is a friend again
+    id: 36,
+    sql: `ALTER TABLE friends ADD COLUMN before_block TEXT NOT NULL DEFAULT ''`,
+  },
 ]

@@ -81,7 +81,12 @@ export function friendRoutes(r: Router, ctx: ApiContext): void {
     const { userId } = await requireCaller(ctx, call)
     const other = await target(userId, call.params.id)
     if ((await stateOf(userId, other)) !== 'blocked') {
-      await setState(userId, other, 'blocked')
+      // (the right-hand sides read the row as it was: what they were is kept for the unblock)
+      await db.run(
+        `INSERT INTO friends (user_id, friend_id, state, created, before_block) VALUES (?, ?, 'blocked', ?, '')
+         ON CONFLICT (user_id, friend_id) DO UPDATE SET before_block = friends.state, state = 'blocked'`,
+        [userId, other, Date.now()],
+      )
       await blockChanged(userId, other)
     }
     return { status: 204 }
@@ -90,7 +95,15 @@ export function friendRoutes(r: Router, ctx: ApiContext): void {
   r.post('/api/friends/:id/unblock', async (call) => {
     const { userId } = await requireCaller(ctx, call)
     const other = await target(userId, call.params.id, true)
-    const r = await db.run("DELETE FROM friends WHERE user_id = ? AND friend_id = ? AND state = 'blocked'", [userId, other])
+    // back to what they were: a friend (or hidden) before the block is one again; anyone else is no one
+    const back = await db.run(
+      `UPDATE friends SET state = before_block, before_block = ''
+       WHERE user_id = ? AND friend_id = ? AND state = 'blocked' AND before_block IN ('friend', 'hidden')`,
+      [userId, other],
+    )
+    const r = back.changes
+      ? back
+      : await db.run("DELETE FROM friends WHERE user_id = ? AND friend_id = ? AND state = 'blocked'", [userId, other])
     if (r.changes) await blockChanged(userId, other)
     return { status: 204 }
   })

@@ -119,10 +119,34 @@ describe.each(backends())('friends (%s)', (backend) => {
     expect((await api(s, amy.token, 'POST', `/api/friends/${bo.user.id}/unblock`)).status).toBe(204)
     f = await friends(amy)
     expect(f.blocked).toEqual([])
-    // Bo added her, so after the block is lifted he is under "added me" again
-    expect(ids(f.addedMe)).toEqual([bo.user.id])
+    // Bo was her friend before the block: he is one again, not someone who merely "added me"
+    expect(ids(f.friends)).toEqual([bo.user.id])
+    expect(f.addedMe).toEqual([])
     expect((await api<Profile>(s, bo.token, 'GET', `/api/users/${amy.user.handle}`)).body.status).toBe('secret plans')
     expect((await api<Chat>(s, bo.token, 'POST', '/api/chats/direct', { userId: amy.user.id })).status).toBe(200)
+  })
+
+  it('unblocking puts someone back where they were before the block: a friend, hidden, or only "added me"', async () => {
+    const [amy, bo, cy] = await trio()
+    const dee = await signUp(s, `dee${n}`, 'Dee')
+    await api(s, amy.token, 'POST', '/api/friends', { userId: bo.user.id })
+    await api(s, amy.token, 'POST', '/api/friends', { userId: cy.user.id })
+    await api(s, amy.token, 'POST', `/api/friends/${cy.user.id}/hide`)
+    // Dee added Amy; Amy never added Dee
+    await api(s, dee.token, 'POST', '/api/friends', { userId: amy.user.id })
+    for (const p of [bo, cy, dee]) expect((await api(s, amy.token, 'POST', `/api/friends/${p.user.id}/block`)).status).toBe(204)
+    // a second block keeps what they were before the first
+    expect((await api(s, amy.token, 'POST', `/api/friends/${bo.user.id}/block`)).status).toBe(204)
+    let f = await friends(amy)
+    expect(ids(f.blocked).sort()).toEqual([bo.user.id, cy.user.id, dee.user.id].sort())
+    expect([f.friends, f.hidden, f.addedMe]).toEqual([[], [], []])
+    for (const p of [bo, cy, dee]) expect((await api(s, amy.token, 'POST', `/api/friends/${p.user.id}/unblock`)).status).toBe(204)
+    f = await friends(amy)
+    expect([ids(f.friends), ids(f.hidden), ids(f.addedMe), f.blocked]).toEqual([[bo.user.id], [cy.user.id], [dee.user.id], []])
+    // and blocked again after being unblocked, a friend is still one when the block is lifted
+    await api(s, amy.token, 'POST', `/api/friends/${bo.user.id}/block`)
+    await api(s, amy.token, 'POST', `/api/friends/${bo.user.id}/unblock`)
+    expect(ids((await friends(amy)).friends)).toEqual([bo.user.id])
   })
 
   it("a block leaves the blocked person's sockets to the 1:1 chat's messages open (they must not notice); unblocking changes nothing for them either", async () => {
