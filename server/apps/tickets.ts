@@ -36,6 +36,8 @@ interface TicketRow {
   template_id: string
   args: string
   expires: number | string
+  /** 1: made by forwarding a card someone sent (its args are the sender's, not the forwarder's to read) */
+  forwarded: number | string
 }
 
 function toTicket(r: TicketRow): ShareTicket {
@@ -47,7 +49,7 @@ function toTicket(r: TicketRow): ShareTicket {
     expires: Number(r.expires),
   }
   if (r.template_id) t.templateId = r.template_id
-  if (r.args) t.args = JSON.parse(r.args) as Record<string, string>
+  if (r.args && !Number(r.forwarded)) t.args = JSON.parse(r.args) as Record<string, string>
   return t
 }
 
@@ -102,6 +104,7 @@ async function insertTicket(
   templateId: string | undefined,
   args: Record<string, string> | undefined,
   now: number,
+  forwarded = false,
 ): Promise<ShareTicket> {
   const live = await db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM share_tickets WHERE user_id = ? AND expires > ?', [
     userId,
@@ -118,11 +121,12 @@ async function insertTicket(
     template_id: templateId ?? '',
     args: args ? JSON.stringify(args) : '',
     expires: now + SHARE_TICKET_TTL_MS,
+    forwarded: forwarded ? 1 : 0,
   }
   await db.run(
-    `INSERT INTO share_tickets (id, user_id, app_id, origin, app, template, template_id, args, expires, created)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [row.id, userId, app.id, row.origin, row.app, row.template, row.template_id, row.args, row.expires, now],
+    `INSERT INTO share_tickets (id, user_id, app_id, origin, app, template, template_id, args, expires, created, forwarded)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [row.id, userId, app.id, row.origin, row.app, row.template, row.template_id, row.args, row.expires, now, row.forwarded],
   )
   return toTicket(row)
 }
@@ -131,7 +135,8 @@ async function insertTicket(
  * POST /api/share/tickets/forward { ticket, convId }: a ticket of the caller's own for a card they received,
  * so that they can forward it. The card is in chat `convId`, which the caller is a member of and the ticket
  * went to: who can name both has seen the card. The new ticket repeats the origin, template and args (the
- * app's name and icon as they are now), checked again against the app's domains as they are now.
+ * app's name and icon as they are now), checked again against the app's domains as they are now. The args
+ * go on to the app's webhook as they came, and are not shown to the forwarder: they are the sender's.
  */
 export async function forwardTicket(db: Queryable, userId: string, body: unknown, now = Date.now()): Promise<ShareTicket> {
   const o = asObject(body)
@@ -140,7 +145,7 @@ export async function forwardTicket(db: Queryable, userId: string, body: unknown
   await memberOf(db, userId, o.convId)
   const was = SHARE_TICKET_ID_RE.test(o.ticket)
     ? await db.get<TicketRow & { app_id: string }>(
-        `SELECT t.id, t.user_id, t.app_id, t.origin, t.app, t.template, t.template_id, t.args, t.expires
+        `SELECT t.id, t.user_id, t.app_id, t.origin, t.app, t.template, t.template_id, t.args, t.expires, t.forwarded
          FROM share_tickets t JOIN share_ticket_chats c ON c.ticket_id = t.id WHERE t.id = ? AND c.conv_id = ?`,
         [o.ticket, o.convId],
       )
@@ -160,6 +165,7 @@ export async function forwardTicket(db: Queryable, userId: string, body: unknown
     was.template_id || undefined,
     was.args ? (JSON.parse(was.args) as Record<string, string>) : undefined,
     now,
+    true,
   )
 }
 
@@ -167,7 +173,7 @@ export async function forwardTicket(db: Queryable, userId: string, body: unknown
 export async function readTicket(db: Queryable, userId: string, id: string): Promise<ShareTicket> {
   const row = SHARE_TICKET_ID_RE.test(id)
     ? await db.get<TicketRow>(
-        'SELECT id, user_id, origin, app, template, template_id, args, expires FROM share_tickets WHERE id = ? AND user_id = ?',
+        'SELECT id, user_id, origin, app, template, template_id, args, expires, forwarded FROM share_tickets WHERE id = ? AND user_id = ?',
         [id, userId],
       )
     : undefined

@@ -731,4 +731,10 @@ CREATE INDEX coupon_short_codes_expires ON coupon_short_codes(expires)`,
     id: 36,
     sql: `ALTER TABLE friends ADD COLUMN before_block TEXT NOT NULL DEFAULT ''`,
   },
+  {
+    // a share ticket made by forwarding a card (server/apps/tickets.ts): its args, the sender's, go on to
+    // the app's webhook and are not shown to the forwarder
+    id: 37,
+    sql: `ALTER TABLE share_tickets ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0`,
+  },
 ]

@@ -166,6 +166,30 @@ describe.each(backends())('link webhook (%s)', (backend) => {
       }
     })
 
+    it('a card forwarded keeps its args for the app, unseen by the forwarder', async () => {
+      const hook = await hookServer([])
+      try {
+        const { bob, app, chat, t } = await sendCard(suite, hook.url, { room: 'r-9', seat: 'north' })
+        await until(() => hook.hits.length >= 1, "the call for Ann's card")
+        const fwd = await api<ShareTicket>(suite.server, bob.token, 'POST', '/api/share/tickets/forward', {
+          ticket: t.id,
+          convId: chat.id,
+        })
+        expect(fwd.status).toBe(201)
+        expect(fwd.body).not.toHaveProperty('args')
+        expect(JSON.stringify(fwd.body)).not.toContain('north')
+        const read = await api<ShareTicket>(suite.server, bob.token, 'GET', `/api/share/tickets/${fwd.body.id}`)
+        expect(read.status).toBe(200)
+        expect(read.body).not.toHaveProperty('args')
+        const m = await post(suite, bob, chat.id, fwd.body)
+        await until(() => hook.hits.length >= 2, "the call for Bob's forwarded card")
+        const call = hook.hits.map((h) => verify(h, app.secret)).find((c) => c.messageId === m.id)
+        expect(call?.args).toEqual({ room: 'r-9', seat: 'north' })
+      } finally {
+        hook.server.close()
+      }
+    })
+
     it('a rotated secret signs the calls from then on; a 404 is not tried again', async () => {
       const hook = await hookServer([404])
       try {
