@@ -32,9 +32,21 @@ const pluralBases = new Set(
 /** Names and symbols, and words that the language itself uses unchanged (checked by a native reader). */
 const SAME_AS_ENGLISH_OK: Record<string, string[]> = {
   '*': ['Sori'],
-  de: ['Chats', 'Optional', 'Video'],
-  fr: ['Message', 'Messages', '{{count}} message', '{{count}} messages', 'Photo', 'Notifications', 'Invitation'],
-  it: ['Password', 'Account', 'Video', 'File'],
+  de: ['Chat', 'Chats', 'Optional', 'Video', 'Link', 'Code'],
+  fr: [
+    'Message',
+    'Messages',
+    '{{count}} message',
+    '{{count}} messages',
+    'Photo',
+    '{{count}} photo',
+    '{{count}} photos',
+    'Notifications',
+    'Invitation',
+    'Coupon',
+    'Secret',
+  ],
+  it: ['Password', 'Account', 'Video', 'File', 'Link', 'Coupon'],
   tr: ['Video'],
 }
 /** "A few" unlisted identical values are tolerated (short labels happen to coincide); more fail. */
