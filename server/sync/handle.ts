@@ -325,18 +325,15 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
   for (const c of changes) if (ctx.bindings.cached(c.client) === undefined) (lookups ??= []).push(ctx.bindings.lookup(c.client))
   const go = () => {
     if (conn.closed || doc.dead) return
-    const claims: number[] = []
+    // an announcement binds nothing: only a write does (a binding is for good, and announcements cost
+    // nothing to make: 3,200 clientIDs taken in 4 s by one account, each one a write refused to whoever
+    // drew it later). A clientID another user wrote with, or that another user's socket announces here
+    // now, is theirs.
     for (const c of changes) {
       const owner = ctx.bindings.cached(c.client)
-      if (owner === undefined || owner === null) claims.push(c.client)
-      else if (owner !== conn.userId) return refuse(conn, CLOSE.REFUSED, 'awareness clientID belongs to another user')
-    }
-    if (claims.length) {
-      const batch = ctx.commit.batch()
-      for (const c of claims) {
-        ctx.bindings.claim(c, conn.userId)
-        batch.claims.set(c, conn.userId)
-      }
+      const cur = doc.awareness.get(c.client)
+      if ((owner && owner !== conn.userId) || (cur?.conn && cur.conn.userId !== conn.userId))
+        return refuse(conn, CLOSE.REFUSED, 'awareness clientID belongs to another user')
     }
     const applied = applyAwareness(doc, conn, changes)
     if (applied.length === 0) return

@@ -85,6 +85,33 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
 
+  // A binding is for good: were announcements to bind, one account could take thousands of clientIDs a
+  // second at no cost, and whoever drew one later could never write (4400 "clientID belongs to another user").
+  it('binds nothing by an announcement: another user may later write with that clientID', async () => {
+    const sc = await scene()
+    const squatted = freshClientId()
+    const squatter = await attack(sc, frameAwareness(squatted, 1, { user: { id: sc.b.id }, typing: true }))
+    await until(() => stateAt(sc.A, squatted)?.user?.id === sc.b.id, "b's announcement relayed")
+    squatter.close()
+    await until(() => stateAt(sc.A, squatted) === null || stateAt(sc.A, squatted) === undefined, "b's state gone with b's socket")
+    const C = await rawOpen(sc.page, sc.c, true)
+    C.sendUpdate((await craft(C, squatted, (d) => d.getArray('msgs').push([message(sc.c.id, 'mine')]))).update)
+    await until(() => C.isClosed || C.acks().some((sv) => (sv.get(squatted) ?? 0) > 0), "c's message with that clientID")
+    expect(C.isClosed).toBe(false)
+  })
+
+  it("refuses an announcement under a clientID another user's open socket announces in the document", async () => {
+    const sc = await scene()
+    const held = freshClientId()
+    const B = await attack(sc, frameAwareness(held, 1, { user: { id: sc.b.id }, typing: true }))
+    await until(() => stateAt(sc.A, held)?.user?.id === sc.b.id, "b's announcement relayed")
+    const C = await rawOpen(sc.page, sc.c)
+    C.send(frameAwareness(held, 2, { user: { id: sc.c.id }, typing: false }))
+    expect((await C.closeCode()).code).toBe(CLOSE.REFUSED)
+    expect(stateAt(sc.A, held)).toEqual({ user: { id: sc.b.id }, typing: true })
+    expect(B.isOpen).toBe(true)
+  })
+
   it("does not let anyone erase another user's presence (a newer null state for their clientID)", async () => {
     const sc = await scene()
     await attack(sc, frameAwareness(sc.aClient, 1_000, null))
