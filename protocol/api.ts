@@ -44,6 +44,9 @@ export type ErrorCode =
   | 'too_many_tickets'
   | 'too_many_apps'
   | 'too_many_groups'
+  // groups (docs/protocol.md, "Chats"): per account and hour
+  | 'too_many_new_groups'
+  | 'too_many_invitations'
 
 /** The signed-in user. */
 export interface Me {

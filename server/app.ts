@@ -1,4 +1,5 @@
 // One HTTP server: the JSON API under /api/, the sync endpoint /sync/<doc> (WebSocket upgrade), and the built PWA.
+import { DEFAULT_GROUP_LIMITS, type GroupLimits } from './chats/group-limits.ts'
 import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -48,6 +49,8 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** default SORI_SIGNUPS_PER_HOUR, else 20; 0: no limit */
   signupsPerHour?: number
+  /** default SORI_GROUPS_PER_HOUR and SORI_GROUP_ADDS_PER_HOUR, else DEFAULT_GROUP_LIMITS; 0: no limit */
+  groupLimits?: GroupLimits
   /** default SORI_HANDLE_GRACE_DAYS, else 30 */
   handleGraceDays?: number
   /** serve GET /api/metrics; default SORI_METRICS=1 */
@@ -119,6 +122,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     authenticate,
     trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1',
     signupsPerHour,
+    groupLimits: opts.groupLimits ?? {
+      groupsPerHour: envInt('SORI_GROUPS_PER_HOUR', DEFAULT_GROUP_LIMITS.groupsPerHour),
+      addsPerHour: envInt('SORI_GROUP_ADDS_PER_HOUR', DEFAULT_GROUP_LIMITS.addsPerHour),
+    },
     handleGraceDays: opts.handleGraceDays ?? envInt('SORI_HANDLE_GRACE_DAYS', HANDLE_GRACE_DAYS),
     metrics: opts.metrics ?? process.env.SORI_METRICS === '1',
   }

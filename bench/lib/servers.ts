@@ -259,6 +259,9 @@ export async function startSori(databaseUrl?: string, checkout?: string, node?: 
     SORI_STATIC: dir,
     NODE_ENV: 'production',
     SORI_SIGNUPS_PER_HOUR: '0',
+    // one account makes every group of the load (thousands of members each)
+    SORI_GROUPS_PER_HOUR: '0',
+    SORI_GROUP_ADDS_PER_HOUR: '0',
     SORI_METRICS: '1',
     SORI_BLOB_DIR: join(dir, 'blobs'),
     ...node?.env,

@@ -1,4 +1,5 @@
 // What every API handler can reach.
+import type { GroupLimits } from '../chats/group-limits.ts'
 import type { Db } from '../db/db.ts'
 import { HttpError } from '../http/errors.ts'
 import type { Call } from '../http/router.ts'
@@ -13,6 +14,8 @@ export interface ApiContext {
   trustProxy: boolean
   /** sign-ups per address per hour (SORI_SIGNUPS_PER_HOUR; 0: no limit) */
   signupsPerHour: number
+  /** groups made and people added to groups per account and hour (chats/group-limits.ts) */
+  groupLimits: GroupLimits
   /** days a deleted account's handle stays taken (SORI_HANDLE_GRACE_DAYS) */
   handleGraceDays: number
   /** serve GET /api/metrics (SORI_METRICS=1) */

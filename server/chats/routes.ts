@@ -1,5 +1,6 @@
 // GET /api/chats, GET/PATCH /api/chats/:id, POST /api/chats/direct, /api/chats/group,
 // /api/chats/:id/invite, /api/chats/:id/leave
+import { takeGroupBudget } from './group-limits.ts'
 import type { Chat } from '../../protocol/api.ts'
 import { ENTITY_ID_RE, MAX_GROUP_MEMBERS } from '../../protocol/limits.ts'
 import { checkTitle } from '../auth/rules.ts'
@@ -104,6 +105,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const b = asObject(await call.body())
     const title = checkTitle(str(b, 'title'))
     const raw = strArray(b, 'userIds', MAX_GROUP_MEMBERS)
+    await takeGroupBudget(db, ctx.groupLimits, userId, true, new Set(raw).size)
     const id = newId()
     const others = await db.tx(async (q) => {
       const others = await invitees(q, userId, raw)
@@ -126,6 +128,7 @@ export function chatRoutes(r: Router, ctx: ApiContext): void {
     const { userId } = await requireCaller(ctx, call)
     const convId = call.params.id
     const raw = strArray(asObject(await call.body()), 'userIds', MAX_GROUP_MEMBERS)
+    await takeGroupBudget(db, ctx.groupLimits, userId, false, new Set(raw).size)
     const added = await db.tx(async (q) => {
       const conv = await memberOf(userId, convId, q)
       if (conv.kind !== 'group') throw badRequest('Only group chats take invitations; start a group chat instead.')
