@@ -16,6 +16,14 @@ export const PAGE_SIZE = 1_000
  * what was the current page are not lost when they arrive after the roll-over.
  */
 export const PAGE_HARD_LIMIT = 1_200
+/**
+ * A page also rolls over when its messages' text reaches this many characters (UTF-16 units), and takes
+ * no message past PAGE_MAX_TEXT_CHARS: a page of a thousand 10,000-character messages is 30 MB that every
+ * member's device and the server load whole. Pages of ordinary chats (a few dozen characters a
+ * message) never come near.
+ */
+export const PAGE_ROLL_TEXT_CHARS = 500_000
+export const PAGE_MAX_TEXT_CHARS = 1_000_000
 /** Read positions are encoded as page * PAGE_STRIDE + messagesReadInThatPage. */
 export const PAGE_STRIDE = 65_536
 /** Longest awareness state, as JSON. */

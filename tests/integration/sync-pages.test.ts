@@ -6,7 +6,9 @@ import { backends } from '../fixtures/databases.ts'
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { connect, message, msgs, syncUrl, until, upgradeStatus } from '../fixtures/sync-client.ts'
 import { headDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
-import { PAGE_SIZE } from '../../protocol/limits.ts'
+import * as Y from 'yjs'
+import { MAX_MESSAGE_CHARS, PAGE_MAX_TEXT_CHARS, PAGE_ROLL_TEXT_CHARS, PAGE_SIZE } from '../../protocol/limits.ts'
+import { CLOSE, PAGE_FULL } from '../../protocol/wire.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 describe.each(backends())('sync pages (%s)', (backend) => {
@@ -65,5 +67,42 @@ describe.each(backends())('sync pages (%s)', (backend) => {
 
     // a page past the current one does not exist yet: refused at the upgrade
     expect(await upgradeStatus(`${syncUrl(suite.server)}/${pageDoc(chat.id, 7)}?token=${bob.token}`)).toBe(403)
+  })
+})
+
+describe.each(backends())('sync pages of long messages (%s)', (backend) => {
+  const suite = serverSuite(backend)
+
+  it(`a page of long messages rolls over at ${PAGE_ROLL_TEXT_CHARS} characters and takes none past ${PAGE_MAX_TEXT_CHARS}`, async () => {
+    const tag = backend.slice(0, 2)
+    const [ann, bob] = [await signUp(suite.server, `pl_ann_${tag}`), await signUp(suite.server, `pl_bob_${tag}`)]
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const head = await connect(suite.server, ann.token, headDoc(chat.id))
+    suite.keep(head)
+    const meta = head.doc.getMap(ROOTS.head.meta)
+    const p = await connect(suite.server, ann.token, pageDoc(chat.id, 0), { ack: true })
+    suite.keep(p)
+    const long = (i: number) => message(ann.user.id, `${i} ${'가'.repeat(MAX_MESSAGE_CHARS - 8)}`)
+    // 60 of 10,000 characters: the page rolls over on the 50th, as it would on its 1,000th short message
+    for (let i = 0; i < 60; i += 10) {
+      msgs(p).push(Array.from({ length: 10 }, (_, k) => long(i + k)))
+      const want = Y.getState(p.doc.store, p.doc.clientID)
+      await until(() => p.ackedClock() >= want, 'ten long messages acknowledged')
+    }
+    await until(() => meta.get('page') === 1, 'the roll-over reaching the head doc')
+    // the page before the current one still takes what was written offline, up to the bound
+    for (let i = 60; i < 100; i += 10) {
+      msgs(p).push(Array.from({ length: 10 }, (_, k) => long(i + k)))
+      const want = Y.getState(p.doc.store, p.doc.clientID)
+      await until(() => p.ackedClock() >= want, 'ten more acknowledged')
+    }
+    expect(p.closes).toEqual([])
+    msgs(p).push([long(100)])
+    await until(() => p.closes.length > 0, 'the page to refuse one more')
+    expect(p.closes[0]).toEqual({ code: CLOSE.REFUSED, reason: PAGE_FULL })
+    // and what it holds is what it took
+    const c = await connect(suite.server, bob.token, pageDoc(chat.id, 0))
+    expect(msgs(c).length).toBe(100)
+    c.destroy()
   })
 })

@@ -25,7 +25,7 @@ import {
   type MediaRef,
 } from '../../../protocol/messages.ts'
 import type { LinkPayload } from '../../../protocol/link.ts'
-import { PAGE_HARD_LIMIT, PAGE_SIZE } from '../../../protocol/limits.ts'
+import { PAGE_HARD_LIMIT, PAGE_MAX_TEXT_CHARS, PAGE_ROLL_TEXT_CHARS, PAGE_SIZE } from '../../../protocol/limits.ts'
 import { CLOSE, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
@@ -57,6 +57,8 @@ export interface PageState {
   blobs: Map<string, string> | null
   /** ids of the link messages; built and dropped with `authors` */
   links: Set<string> | null
+  /** the characters of its messages' text (PAGE_ROLL_TEXT_CHARS); counted on first use, dropped with `authors` */
+  textChars: number | null
 }
 
 /** What an update's second validation has: the blobs and the share tickets its messages name. */
@@ -83,6 +85,8 @@ export interface PageGrammarInput {
   ticket?(id: string): TicketFact | null | undefined
   /** looks the share tickets up, for this update (absent: there are none, so every link message is refused) */
   loadTickets?(ids: string[]): Promise<TicketLookup>
+  /** the characters of the text of the messages the server holds (absent: not counted) */
+  textChars?(): number
 }
 
 type MediaMessage = ChatMessage & { media: MediaRef }
@@ -100,6 +104,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   /** the id of the last value of an item that appends messages (where to look for the page's end) */
   appendedAt: Y.ID | null = null
   private newMsgs = 0
+  /** characters of the new messages' text */
+  private newChars = 0
   /** blobs the update's media messages name that neither memory nor a lookup knows yet */
   private lacking: string[] = []
   /** tickets the update's link messages name that no lookup for it knows yet */
@@ -129,6 +135,7 @@ export class PageGrammar implements UpdateRules<PageFacts> {
           this.newMsgs += fresh
           for (const v of values.slice(values.length - fresh)) {
             const m = v as ChatMessage
+            this.newChars += m.body.length
             // an id names one message: edits and retractions find their target by it
             if (this.local.has(m.id) || input.messageAuthor(m.id) !== undefined) return 'message id is taken'
             this.appended.push(m)
@@ -204,6 +211,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
     if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: PAGE_CLOSED }
     if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT) return { code: CLOSE.REFUSED, reason: PAGE_FULL }
+    if (this.input.textChars && this.input.textChars() + this.newChars > PAGE_MAX_TEXT_CHARS)
+      return { code: CLOSE.REFUSED, reason: PAGE_FULL }
     this.lacking = []
     for (const m of this.media) {
       const blob = this.input.blob(m.media.id)
@@ -343,11 +352,25 @@ function recordAppend(
     }
   }
   if (hiddenAfterAppend(conv, page, doc.ydoc.getArray(ROOTS.page.msgs), appended)) part.hidden.set(conv.id, hiddenRows(conv))
-  if (page === conv.page && length >= PAGE_SIZE) {
+  // (the update is in the server's copy now: counted afresh, the copy holds it; else it is added)
+  const chars =
+    doc.state.textChars === null ? textChars(doc) : doc.state.textChars + appended.reduce((n, m) => n + m.body.length, 0)
+  doc.state.textChars = chars
+  if (page === conv.page && (length >= PAGE_SIZE || chars >= PAGE_ROLL_TEXT_CHARS)) {
     conv.page = page + 1
     if (!conv.pageLengths.has(page + 1)) conv.pageLengths.set(page + 1, 0)
     part.pages.set(conv.id, page + 1)
   }
+}
+
+/** The characters of the text of the page's messages in the server's copy (counted once, then kept up). */
+function textChars(doc: SyncDoc<PageKey, PageState>): number {
+  if (doc.state.textChars === null) {
+    let n = 0
+    for (const m of doc.ydoc.getArray<ChatMessage>(ROOTS.page.msgs)) n += typeof m.body === 'string' ? m.body.length : 0
+    doc.state.textChars = n
+  }
+  return doc.state.textChars
 }
 
 /**
@@ -440,7 +463,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       ),
     async open(key) {
       const conv = await chats.convs.acquire(key.convId)
-      return conv ? { conv, authors: null, blobs: null, links: null } : null
+      return conv ? { conv, authors: null, blobs: null, links: null, textChars: null } : null
     },
     release: (key) => chats.convs.release(key.convId),
     loaded(doc) {
@@ -452,6 +475,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
       doc.state.authors = null
       doc.state.blobs = null
       doc.state.links = null
+      doc.state.textChars = null
     },
     closed: (doc) => doc.key.page < doc.state.conv.page,
     rules(doc, userId, facts) {
@@ -466,6 +490,7 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
         isLink: (id) => indexed(doc).links.has(id),
         ticket: (id) => facts?.tickets.get(id),
         loadTickets: (ids) => loadTickets(chats.db, ids),
+        textChars: () => textChars(doc),
       })
       return Object.assign(g, {
         applied: (batch: Batch) => {
