@@ -147,7 +147,7 @@ export function openConversation(convId: string): Conversation {
   const schedule = batched(render, () => closed)
   const pages = openPages(convId, schedule)
   const typing = watchTyping(head, userId)
-  const stopViewing = sayViewing(head)
+  const stopViewing = sayViewing(head, userId)
   const stopHidden = hidden.subscribe(schedule)
   const stopDeleted = deletedHere.subscribe(schedule)
   const typingShown = computed(() => {

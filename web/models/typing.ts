@@ -1,6 +1,7 @@
 // Who is typing in a chat, and saying that I am: through the awareness of the chat head's provider.
 import { effect, signal, type Signal } from '@preact/signals'
 import type { DocRef } from '../sync/docs.ts'
+import { sayOwn } from '../sync/own-state.ts'
 
 export interface Typing {
   /** ids of the other members typing now, sorted */
@@ -49,12 +50,13 @@ export function watchTyping(head: DocRef, userId: string): Typing {
       const a = awareness()
       clearTimeout(timer)
       if (!a) return
-      if ((a.getLocalState() as { typing?: boolean } | null)?.typing !== on) a.setLocalStateField('typing', on)
-      if (on) timer = setTimeout(() => a.setLocalStateField('typing', false), TYPING_MS)
+      sayOwn(a, userId, 'typing', on)
+      if (on) timer = setTimeout(() => sayOwn(a, userId, 'typing', false), TYPING_MS)
     },
     close() {
       clearTimeout(timer)
-      if (typingNow()) awareness()?.setLocalStateField('typing', false)
+      const a = awareness()
+      if (a && typingNow()) sayOwn(a, userId, 'typing', false)
       stopWatch()
     },
   }

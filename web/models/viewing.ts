@@ -3,11 +3,12 @@
 // "Notifications (Web Push)"). A room open in a hidden tab or on a locked phone is not on screen.
 import { effect } from '@preact/signals'
 import type { DocRef } from '../sync/docs.ts'
+import { sayOwn } from '../sync/own-state.ts'
 
-export function sayViewing(head: DocRef): () => void {
+export function sayViewing(head: DocRef, userId: string): () => void {
   const say = (on: boolean): void => {
     const a = head.provider()?.awareness
-    if (a && (a.getLocalState() as { viewing?: boolean } | null)?.viewing !== on) a.setLocalStateField('viewing', on)
+    if (a) sayOwn(a, userId, 'viewing', on)
   }
   const onVisibility = (): void => say(document.visibilityState === 'visible')
   // the head's provider starts once Dexie's copy is in (and starts again after a lost access)

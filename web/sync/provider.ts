@@ -36,8 +36,8 @@ function storedBy(frame: Uint8Array): Ack | null {
 
 export function connect(name: string, doc: Y.Doc, userId: string, hooks: ProviderHooks): WebsocketProvider {
   const awareness = new Awareness(doc)
-  // the server refuses awareness that claims another user; every doc carries who we are
-  awareness.setLocalState({ user: { id: userId } })
+  // nothing said until the chat is on screen or someone types in it (own-state.ts); y-protocols starts at {}
+  awareness.setLocalState(null)
   const token = getToken()
   const p = new WebsocketProvider(syncUrl(), name, doc, {
     connect: false,
