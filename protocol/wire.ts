@@ -50,3 +50,9 @@ export const PAGE_FULL = 'page is full'
  * of its admins: nothing of it will ever be taken, and a client forgets its copy of the feed's page.
  */
 export const NOT_ADMIN = "only the channel's admins write into it"
+/**
+ * The close reason (with 4400) of an update whose clientID another user wrote with first (a clash of
+ * random 32-bit ids, rare but not impossible): the client writes what it had unsent again from a fresh
+ * Y.Doc, whose clientID is new (docs/protocol.md, Validation).
+ */
+export const CLIENT_TAKEN = 'clientID belongs to another user'

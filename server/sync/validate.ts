@@ -4,7 +4,7 @@
 // copy of the document; each root's rule comes from the document's kind (kind.ts). Anything outside the
 // grammar is refused: Yjs can hide deleted structs in an update, so this never diffs effects.
 import * as Y from 'yjs'
-import { CLOSE } from '../../protocol/wire.ts'
+import { CLIENT_TAKEN, CLOSE } from '../../protocol/wire.ts'
 import type { Refusal, UpdateRules } from './kind.ts'
 
 export interface ValidateContext {
@@ -330,7 +330,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       held = true
       if (s.id.clock + s.length <= serverState) continue
     }
-    if (!ownerOk(client)) return refuse('clientID belongs to another user')
+    if (!ownerOk(client)) return refuse(CLIENT_TAKEN)
     // Yjs never writes an empty struct, and one breaks its own lookups (findIndexSS divides by the last
     // struct's length) and its next append (whose origin would be the clock before it)
     if (s.length <= 0) return refuse('struct is empty')

@@ -4,7 +4,7 @@ import type * as Y from 'yjs'
 import { pageDoc } from '../../protocol/docs.ts'
 import type { ChatMessage, MessageEdit, Reaction } from '../../protocol/messages.ts'
 import { pageEdits, pageMsgs, pageReacts, pageSys } from '../kinds/page.ts'
-import { openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
+import { onReset, openDoc, whenSynced, type DocRef } from '../sync/docs.ts'
 
 export interface Page {
   n: number
@@ -75,6 +75,17 @@ export function openPages(convId: string, changed: () => void): Pages {
 
   const oldest = (): number => (pages.size > 0 ? Math.min(...pages.keys()) : -1)
 
+  // a page set aside (its copy's clientID was someone else's: models/refused.ts) is shown from its fresh copy
+  const stopReset = onReset((name) => {
+    const p = [...pages.values()].find((x) => x.ref.name === name)
+    if (!p) return
+    const live = p.stopLive !== null
+    drop(p.n, p)
+    const q = open(p.n)
+    if (live) q.stopLive = q.ref.live()
+    changed()
+  })
+
   return {
     get newest() {
       return newest
@@ -106,6 +117,7 @@ export function openPages(convId: string, changed: () => void): Pages {
       for (const [k, p] of pages) if (k < n) drop(k, p)
     },
     close() {
+      stopReset()
       for (const [k, p] of pages) drop(k, p)
     },
   }

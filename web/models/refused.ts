@@ -11,9 +11,13 @@
 // A channel's feed refuses a post of someone who is no longer one of its admins (4400, NOT_ADMIN): it
 // will never be taken, so this device's copy of that page is set aside the same way, the post with it,
 // rather than offered again on every start.
+//
+// Any document refuses an update whose clientID another user wrote with first (CLIENT_TAKEN: two random
+// 32-bit ids that met). Nothing under that id will ever be taken: this device's copy is set aside, and my
+// unsent messages of a page are written again from a fresh copy, whose clientID is new.
 import * as Y from 'yjs'
 import { CHANNEL_ROOTS } from '../../protocol/channels.ts'
-import { NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
+import { CLIENT_TAKEN, NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
 import { me } from '../account/session.ts'
 import { messagesAt } from '../kinds/index.ts'
 import { messageItems, pageMsgs } from '../kinds/page.ts'
@@ -60,9 +64,28 @@ function rehome(r: RefusedDoc): void {
     .catch((e: unknown) => console.warn(`sori: moving the messages refused by ${r.name} failed`, e))
 }
 
+/** Starts a copy of a doc whose clientID is another user's afresh, my unsent messages in it written again. */
+function renew(r: RefusedDoc): void {
+  const at = messagesAt(r.name)
+  const myId = me.peek()?.id
+  const unsent =
+    at && myId ? [...messageItems(pageMsgs(r.doc))].filter((m) => m.value.from === myId && !r.isAcked(m.client, m.clock)) : []
+  const lock = `sori-rehome:${db()?.name ?? ''}:${at?.conv ?? r.name}`
+  void withLock(lock, async () => {
+    await resetDoc(r.name, r.doc)
+    if (at && unsent.length > 0)
+      await appendMessages(
+        at.conv,
+        unsent.map((m) => m.value),
+        { repeated: true },
+      )
+  }).catch((e: unknown) => console.warn(`sori: writing again what ${r.name} refused failed`, e))
+}
+
 /** What the server refused and can be recovered from (docs.ts calls it for every 4400). */
 export function recoverRefused(r: RefusedDoc): void {
   if (r.reason === PAGE_CLOSED || r.reason === PAGE_FULL) rehome(r)
+  else if (r.reason === CLIENT_TAKEN) renew(r)
   else if (r.reason === NOT_ADMIN) {
     dropUnsent(r, r.doc.getArray(CHANNEL_ROOTS.page.posts), (client, clock) => !r.isAcked(client, clock))
     void resetDoc(r.name, r.doc)

@@ -243,6 +243,14 @@ export async function resetDoc(name: string, doc: Y.Doc): Promise<void> {
   // what was written before still lands first, and is then forgotten with the rest
   await e.store.flush()
   await forgetStored(name)
+  for (const fn of resetHooks) fn(name)
+}
+
+/** run when a doc was set aside by resetDoc: whoever shows it opens it again (a fresh copy, from the server) */
+const resetHooks = new Set<(name: string) => void>()
+export const onReset = (fn: (name: string) => void): (() => void) => {
+  resetHooks.add(fn)
+  return () => resetHooks.delete(fn)
 }
 
 /** Closes every doc (sign-out, or switching accounts). */
