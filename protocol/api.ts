@@ -47,6 +47,8 @@ export type ErrorCode =
   // groups (docs/protocol.md, "Chats"): per account and hour
   | 'too_many_new_groups'
   | 'too_many_invitations'
+  // GET /api/users/:handle, per account and hour
+  | 'too_many_lookups'
 
 /** The signed-in user. */
 export interface Me {

@@ -14,6 +14,8 @@ export interface ApiContext {
   trustProxy: boolean
   /** sign-ups per address per hour (SORI_SIGNUPS_PER_HOUR; 0: no limit) */
   signupsPerHour: number
+  /** GET /api/users/:handle per account and hour (SORI_LOOKUPS_PER_HOUR; 0: no limit) */
+  lookupsPerHour: number
   /** groups made and people added to groups per account and hour (chats/group-limits.ts) */
   groupLimits: GroupLimits
   /** days a deleted account's handle stays taken (SORI_HANDLE_GRACE_DAYS) */

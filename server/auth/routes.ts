@@ -4,6 +4,7 @@ import type { ApiContext } from '../api/context.ts'
 import { requireCaller } from '../api/context.ts'
 import { newId } from '../api/ids.ts'
 import { isUniqueViolation } from '../api/unique.ts'
+import { takeBudget } from '../http/budget.ts'
 import { HttpError } from '../http/errors.ts'
 import { asObject, optStr, str } from '../http/input.ts'
 import { addressBlock, remoteAddress } from '../http/remote.ts'
@@ -27,6 +28,8 @@ import {
 import { MAX_PASSWORD_CHARS } from '../../protocol/limits.ts'
 
 const handleTaken = () => new HttpError(409, 'handle_taken', 'That handle is taken. Choose another one.')
+/** Sign-ups refused for a taken ID, per address (an IPv6 /64) and hour: far above someone choosing a name. */
+const TAKEN_PER_HOUR = 60
 const wrongCredentials = () => new HttpError(401, 'wrong_credentials', 'The handle or the password is wrong.')
 const tooMany = (ms: number) => {
   const s = Math.ceil(ms / 1000)
@@ -47,11 +50,27 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     const lang = langIn === undefined ? 'en' : checkLang(langIn)
     const device = cleanDevice(optStr(b, 'device'))
     await freeExpiredHandle(db, handle, ctx.handleGraceDays)
-    if (await db.get('SELECT 1 AS x FROM users WHERE handle = ?', [handle])) throw handleTaken()
-    // a channel's ID is the channel's: an account "@starmusic" would pass for it in every chat (channels do
-    // the same the other way round: channels/routes.ts)
-    if (await db.get('SELECT 1 AS x FROM channels WHERE handle = ?', [handle])) throw handleTaken()
-    // counted only for sign-ups that could succeed, so that a taken handle costs nothing
+    const taken =
+      !!(await db.get('SELECT 1 AS x FROM users WHERE handle = ?', [handle])) ||
+      // a channel's ID is the channel's: an account "@starmusic" would pass for it in every chat (channels
+      // do the same the other way round: channels/routes.ts)
+      !!(await db.get('SELECT 1 AS x FROM channels WHERE handle = ?', [handle]))
+    if (taken) {
+      // a taken ID answers without signing in: one address asking for thousands would list who is on Sori
+      if (ctx.signupsPerHour > 0) {
+        const block = addressBlock(remoteAddress(call.req, ctx.trustProxy))
+        const s = await takeBudget(db, `taken:${block}`, 1, TAKEN_PER_HOUR, 3_600_000)
+        if (s)
+          throw new HttpError(
+            429,
+            'too_many_attempts',
+            `Too many IDs tried from this address. Try again in ${Math.ceil(s / 60)} minutes.`,
+            { 'Retry-After': String(s) },
+          )
+      }
+      throw handleTaken()
+    }
+    // counted only for sign-ups that could succeed (taken IDs have a count of their own, above)
     if (ctx.signupsPerHour > 0) {
       const wait = await countSignup(db, addressBlock(remoteAddress(call.req, ctx.trustProxy)), ctx.signupsPerHour)
       if (wait > 0) {

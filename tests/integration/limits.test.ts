@@ -1,5 +1,6 @@
-// Limits that keep one address or one account from using up the server: sign-ups per address per hour,
-// open sockets per user. Both refuse with 429 and change nothing else.
+// Limits that keep one address or one account from using up the server, or from listing who is on it:
+// sign-ups per address per hour (and sign-ups refused for a taken ID), ID lookups per account per hour,
+// open sockets per user. Each refuses with 429 and changes nothing else.
 import { describe, expect, it } from 'vitest'
 import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { backends } from '../fixtures/databases.ts'
@@ -11,7 +12,7 @@ import { inboxDoc } from '../../protocol/docs.ts'
 process.env.SORI_MAX_SOCKETS_PER_USER = '5'
 
 describe.each(backends())('limits (%s)', (backend) => {
-  const suite = serverSuite(backend, { signupsPerHour: 3 })
+  const suite = serverSuite(backend, { signupsPerHour: 3, lookupsPerHour: 4 })
   const tag = backend.slice(0, 2)
 
   it('an address may create a few accounts an hour; the next is refused with 429 and creates nothing', async () => {
@@ -35,6 +36,35 @@ describe.each(backends())('limits (%s)', (backend) => {
     expect((await api(suite.server, null, 'POST', '/api/signin', { handle: `su1_${tag}`, password: TEST_PASSWORD })).status).toBe(
       200,
     )
+  })
+
+  it('an address may try only so many taken IDs an hour: a list of who is on Sori would cost nothing', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 62; i++)
+      statuses.push(
+        (await api(suite.server, null, 'POST', '/api/signup', { handle: `su1_${tag}`, name: 'x', password: TEST_PASSWORD }))
+          .status,
+      )
+    // sixty an hour (the test before tried one already)
+    expect(statuses.filter((st) => st === 409).length).toBeGreaterThanOrEqual(59)
+    expect(statuses.filter((st) => st === 409).length).toBeLessThanOrEqual(60)
+    expect(statuses.slice(statuses.indexOf(429))).toEqual(Array(statuses.length - statuses.indexOf(429)).fill(429))
+  })
+
+  it('an account may look up only so many IDs an hour, found or not; another account is not held back', async () => {
+    await suite.server.db.run("DELETE FROM login_failures WHERE key LIKE 's:%'")
+    const [ana, bo] = [await signUp(suite.server, `lk_ana_${tag}`), await signUp(suite.server, `lk_bo_${tag}`)]
+    const look = (who: typeof ana, handle: string) =>
+      api<{ error?: { code: string } }>(suite.server, who.token, 'GET', `/api/users/${handle}`)
+    expect((await look(ana, `lk_bo_${tag}`)).status).toBe(200)
+    expect((await look(ana, 'nobody_here')).status).toBe(404)
+    expect((await look(ana, `lk_bo_${tag}`)).status).toBe(200)
+    expect((await look(ana, `lk_bo_${tag}`)).status).toBe(200)
+    const fifth = await look(ana, `lk_bo_${tag}`)
+    expect(fifth.status).toBe(429)
+    expect(fifth.body.error?.code).toBe('too_many_lookups')
+    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await look(bo, `lk_ana_${tag}`)).status).toBe(200)
   })
 
   it('one user may hold a bounded number of sockets; more are refused at the upgrade, others are not', async () => {
