@@ -3,6 +3,12 @@
 
 /** A client sends its session token as the WebSocket subprotocol `sori.token.<token>` (or `?token=`). */
 export const TOKEN_PROTOCOL_PREFIX = 'sori.token.'
+/**
+ * Offered beside `sori.token.<token>`, the subprotocol the server selects instead of the token's: a
+ * browser needs one of those it offered selected, and the token then stays out of the answer's headers
+ * (and of any proxy's log of them).
+ */
+export const SORI_PROTOCOL = 'sori'
 
 /** y-websocket message types (first varUint of every frame). */
 export const MSG_SYNC = 0

@@ -15,7 +15,7 @@ import { DocRegistry } from './registry.ts'
 import { ServerWriter } from './server-write.ts'
 import { createUpgradeHandler } from './upgrade.ts'
 import { Relays } from '../cluster/relay.ts'
-import { TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
+import { SORI_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
 import { envInt } from '../config.ts'
 import { LatencyWindow } from './latency.ts'
@@ -129,7 +129,10 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     maxPayload: MAX_FRAME_BYTES,
     perMessageDeflate: false,
     clientTracking: false,
+    // `sori` where offered, so that the token is not echoed in the answer's headers; the token's
+    // subprotocol for a client that offers only that (a browser needs one of its own selected)
     handleProtocols: (protocols) => {
+      if (protocols.has(SORI_PROTOCOL)) return SORI_PROTOCOL
       for (const p of protocols) if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p
       return false
     },

@@ -53,6 +53,22 @@ describe.each(backends())('sync access attacks (%s)', (backend) => {
     expect(await upgradeStatus(srv.wsBase, inboxDoc(g.a.id), { token: 'x'.repeat(43) })).toBe(401)
   })
 
+  it("keeps the token out of the upgrade's answer when the client offers `sori` beside it", async () => {
+    const g = await group()
+    /** the subprotocol the server's 101 answer selects, for a socket offering `protocols` */
+    const selected = (protocols: string[]) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const ws = new WebSocket(`${srv.wsBase}/sync/${g.page}`, protocols)
+        ws.once('upgrade', (res) => resolve(res.headers['sec-websocket-protocol']))
+        ws.once('open', () => ws.close())
+        ws.once('error', reject)
+      })
+    expect(await selected(['sori', `sori.token.${g.a.token}`])).toBe('sori')
+    expect(await selected([`sori.token.${g.a.token}`, 'sori'])).toBe('sori')
+    // offered alone (an older client), the token's subprotocol is selected: a browser needs one of its own
+    expect(await selected([`sori.token.${g.a.token}`])).toBe(`sori.token.${g.a.token}`)
+  })
+
   it('answers 400 at the upgrade to two different tokens (query, subprotocols, or both), and takes two copies of one', async () => {
     const g = await group()
     for (const [query, offered] of [

@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import { decodeFrame, encodeAck, encodeAwarenessPayload, readAck } from '../../protocol/frames.ts'
-import { CLOSE, MSG_ACK, MSG_QUERY_AWARENESS, MSG_SYNC, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
+import { CLOSE, MSG_ACK, MSG_QUERY_AWARENESS, MSG_SYNC, SORI_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { getToken } from '../account/api.ts'
 import { FROM_STORE } from '../store/persistence.ts'
 
@@ -43,7 +43,7 @@ export function connect(name: string, doc: Y.Doc, userId: string, hooks: Provide
     connect: false,
     awareness,
     params: { ack: '1' },
-    protocols: token ? [TOKEN_PROTOCOL_PREFIX + token] : [],
+    protocols: token ? [SORI_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token] : [],
   })
   // y-websocket sends every doc update not from itself; what Dexie loads (the whole stored state, with
   // its delete set) is not news to the server: step 2 sends whatever the server lacks
