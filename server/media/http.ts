@@ -34,6 +34,8 @@ export const SAFE_TYPES: ReadonlySet<string> = new Set([
   'image/gif',
   'image/avif',
   'video/mp4',
+  // an iPhone's .mov: the same codecs as its MP4s, played by the browsers that play those
+  'video/quicktime',
   'video/webm',
   'audio/webm',
   'audio/ogg',

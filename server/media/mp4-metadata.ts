@@ -7,8 +7,11 @@ import { open, type FileHandle } from 'node:fs/promises'
 
 /** Boxes that hold metadata, not media: blanked wherever they are looked for. */
 const METADATA = new Set(['udta', 'meta', 'uuid'])
-/** Boxes looked into for metadata: the movie and its tracks (a track's `udta` can hold a location too). */
-const LOOK_INTO = new Set(['moov', 'trak'])
+/**
+ * Boxes looked into for metadata: the movie, its tracks, and their media and media information (a
+ * track's `udta` can hold a location too, and QuickTime writes one inside `mdia` as well).
+ */
+const LOOK_INTO = new Set(['moov', 'trak', 'mdia', 'minf'])
 /** A `moov` larger than this is left as it is rather than read into memory (a phone's is a few hundred KB). */
 const MAX_MOOV = 64 * 1024 * 1024
 

@@ -109,11 +109,22 @@ describe.each(backends())('media access and serving (%s)', (backend) => {
       .png()
       .toBuffer()
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    // an iPhone's .mov: a QuickTime file type box, then its media
+    const mov = Buffer.concat([
+      Buffer.from([0, 0, 0, 20]),
+      Buffer.from('ftypqt  ', 'latin1'),
+      Buffer.from([0, 0, 2, 0]),
+      Buffer.from('qt  ', 'latin1'),
+      Buffer.from([0, 0, 0, 40]),
+      Buffer.from('mdat', 'latin1'),
+      Buffer.alloc(32, 7),
+    ])
     const cases = [
       [html, 'file', 'page.html', 'application/octet-stream', 'attachment'],
       [svg, 'file', 'logo.svg', 'application/octet-stream', 'attachment'],
       [png, 'file', 'shot.png', 'image/png', 'inline'],
       [pdf, 'file', 'ticket.pdf', 'application/pdf', 'inline'],
+      [mov, 'video', '', 'video/quicktime', 'inline'],
       // a "video" of HTML is no video
       [html, 'video', '', 'application/octet-stream', 'attachment'],
     ] as const
