@@ -4,7 +4,7 @@
 // that is no web link is refused before anything is sent.
 import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { signUp, TEST_PASSWORD } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import { appHarness, phone, signInInUi, tab } from './helpers.ts'
 
 const app = appHarness()
@@ -166,3 +166,40 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
   await b.context.close()
   await c.context.close()
 }, 120_000)
+
+test('in French, a followed channel keeps its name whole and its follower count readable beside a narrow Unfollow', async () => {
+  const shop = await signUp(app.server, 'dupont.shop', 'Dupont')
+  await signUp(app.server, 'eve.fr', 'Ève')
+  await api(app.server, shop.token, 'POST', '/api/channels', {
+    handle: 'boulangerie.dupont',
+    name: 'Boulangerie Dupont',
+    category: 'food',
+    langs: ['fr'],
+  })
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'eve.fr')
+  await page.evaluate(() => (location.hash = '#/settings'))
+  await page.locator('#language-picker').selectOption('fr')
+  await page.evaluate(() => (location.hash = '#/channels'))
+  const item = page.getByRole('list', { name: 'Chaînes' }).locator('li', { hasText: 'Boulangerie Dupont' })
+  await item.getByRole('button', { name: 'S’abonner', exact: true }).click()
+  const unfollow = item.getByRole('button', { name: 'Se désabonner', exact: true })
+  await unfollow.waitFor()
+
+  // the button stays narrow (its label on two lines) rather than taking a third of a 360 px row
+  expect((await unfollow.boundingBox())!.width).toBeLessThanOrEqual(104)
+  // "Boulangerie" is on one line: the name breaks between its words, never inside one
+  const wordLines = await item.locator('.row__title').evaluate((el) => {
+    const text = el.firstChild!
+    const range = document.createRange()
+    const at = (text.textContent ?? '').indexOf('Boulangerie')
+    range.setStart(text, at)
+    range.setEnd(text, at + 'Boulangerie'.length)
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size
+  })
+  expect(wordLines).toBe(1)
+  // the follower count is shown whole, not cut to "Moins de 20 …"
+  const count = item.getByText('Moins de 20 abonnés', { exact: true })
+  expect(await count.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+  await context.close()
+})

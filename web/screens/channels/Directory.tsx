@@ -105,15 +105,15 @@ export default function Directory() {
               <li key={c.id} class="row row--split directory-row">
                 <a class="row" href={`#/channel/${c.id}`}>
                   <Avatar id={c.id} name={c.name} size={48} photo={c.photo ?? undefined} channel />
-                  {/* on a phone the Follow button takes a third of the row: the name may take two lines, and
-                      the handle and the followers a line each, rather than being cut short */}
+                  {/* on a phone the Follow button is kept narrow (its label may take two lines): the name may
+                      take two lines, broken between words, and the followers wrap rather than being cut short */}
                   <span class="row__body">
                     <span class="row__line">
                       <span class="row__title">{isolate(c.name)}</span>
                       {c.verified && <VerifiedMark />}
                     </span>
                     <span class="row__sub">@{c.handle}</span>
-                    <span class="row__sub">{followersText(c.followers)}</span>
+                    <span class="row__sub row__sub--wrap">{followersText(c.followers)}</span>
                   </span>
                 </a>
                 {!c.blocked && !c.admin && (
