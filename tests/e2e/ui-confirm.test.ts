@@ -49,6 +49,15 @@ test('"Delete for everyone" asks first; Cancel keeps the message', async () => {
   await sheet(page).getByRole('button', { name: 'Delete for everyone' }).click()
   await page.getByText('This message was deleted.').waitFor()
   expect(dialogs).toEqual([])
+  // set in italics, but never in Chinese, Japanese or Korean, whose fonts have none (the browser would slant them)
+  const fontStyle = () => page.locator('.msg__retracted').evaluate((e) => getComputedStyle(e).fontStyle)
+  expect(await fontStyle()).toBe('italic')
+  for (const lng of ['zh-Hans', 'zh-Hant', 'ja', 'ko']) {
+    await page.evaluate((l) => {
+      document.documentElement.lang = l
+    }, lng)
+    expect(await fontStyle(), lng).toBe('normal')
+  }
   await context.close()
 
   // nor does Bo's chat list keep what Ann took back
