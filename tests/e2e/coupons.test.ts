@@ -34,7 +34,13 @@ async function saveAndUse(page: Page, channelId: string): Promise<string> {
   const view = page.getByRole('dialog', { name: 'Free coffee' })
   await view.locator('svg[aria-label="QR code of the coupon"]').waitFor()
   expect(await view.getByRole('timer').textContent()).toMatch(/^Good for [45]:\d\d$/)
-  const code = (await view.getByLabel('Coupon code').textContent()) ?? ''
+  // the long code is not printed under the QR code (the QR code, the digits and the timer are what a till
+  // uses): "Copy code" puts it on the clipboard, for a shop that pastes it
+  expect(await view.getByLabel('Coupon code').count()).toBe(0)
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin })
+  await view.getByRole('button', { name: 'Copy code' }).click()
+  await view.getByText('Copied.', { exact: true }).waitFor()
+  const code = await page.evaluate(() => navigator.clipboard.readText())
   expect(code).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
   return code
 }

@@ -1,5 +1,5 @@
-// The code shown at the store, full screen: a QR code, the same code as text and as eight digits to type
-// in, and the minutes left. It says nothing of the user: the code holds the coupon, a pseudonym for this
+// The code shown at the store, full screen: a QR code, the same code as eight digits to type in, and the
+// minutes left (the code as text is copied with a button, for pasting). It says nothing of the user: the code holds the coupon, a pseudonym for this
 // coupon only, and its expiry.
 import { useEffect, useState } from 'preact/hooks'
 import type { Coupon, CouponCode } from '../../../protocol/coupons.ts'
@@ -13,6 +13,44 @@ import { QrCode } from '../invite/QrCode.tsx'
 const left = (ms: number): string => {
   const s = Math.max(0, Math.ceil(ms / 1000))
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}
+
+// no clipboard outside a secure context (plain http on a LAN): said as a failure, and the code is shown to select
+const copyText = (text: string): Promise<void> =>
+  'clipboard' in navigator ? navigator.clipboard.writeText(text) : Promise.reject(new Error('no clipboard'))
+
+/** "Copy code", and what came of it; the code itself shows only when it could not be copied */
+function CopyCode({ code }: { code: string }) {
+  const [done, setDone] = useState<'' | 'ok' | 'failed'>('')
+  useEffect(() => {
+    if (done !== 'ok') return
+    const timer = setTimeout(() => setDone(''), 2000)
+    return () => clearTimeout(timer)
+  }, [done])
+  return (
+    <div class="coupon-code__copy">
+      <button
+        type="button"
+        class="btn btn--small"
+        onClick={() =>
+          copyText(code).then(
+            () => setDone('ok'),
+            () => setDone('failed'),
+          )
+        }
+      >
+        {t('coupons.copyCode')}
+      </button>
+      <span class="muted" role="status">
+        {done === 'ok' ? t('apps.copied') : done === 'failed' ? t('apps.copyFailed') : ''}
+      </span>
+      {done === 'failed' && (
+        <output class="coupon-code__text" aria-label={t('coupons.codeText')}>
+          {code}
+        </output>
+      )}
+    </div>
+  )
 }
 
 /** how often the screen asks whether the store has redeemed the code */
@@ -70,11 +108,6 @@ export function CodeView({
         ) : (
           <QrCode text={code.code} label={t('coupons.qr')} />
         )}
-        {!used && (
-          <output class="coupon-code__text" aria-label={t('coupons.codeText')}>
-            {code.code}
-          </output>
-        )}
         {/* for a till that cannot scan: eight digits, read out or typed in two groups of four */}
         {!used && !expired && code.short && (
           <p class="coupon-code__short">
@@ -89,6 +122,9 @@ export function CodeView({
             {expired ? t('coupons.codeExpired') : t('coupons.left', { time: left(code.exp - now) })}
           </p>
         )}
+        {/* the long code is for pasting (a shop with neither a scanner nor the digits), not for reading:
+            copied with a tap, and shown only where the phone cannot copy it */}
+        {!used && !expired && <CopyCode code={code.code} />}
         {expired && (
           <button class="btn btn--primary" onClick={onNew}>
             {t('coupons.newCode')}
