@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { LOCALES } from '../../web/i18n/locales.ts'
+import { HANDLE_RE } from '../../protocol/limits.ts'
 
 type Flat = Record<string, unknown>
 const flatten = (o: Record<string, unknown>, prefix = '', out: Flat = {}): Flat => {
@@ -98,6 +99,10 @@ describe('locale bundles', () => {
       if (want.join() !== got.join()) wrong.push(`${k}: ${JSON.stringify(v)}`)
     }
     expect(wrong).toEqual([])
+  })
+
+  it.each(LOCALES)('%s shows an example channel ID that is a valid ID', (lng) => {
+    expect(bundles[lng]['channels.handlePlaceholder']).toMatch(HANDLE_RE)
   })
 
   it.each(LOCALES)('%s bundle is at most 12 KB gzip', (lng) => {

@@ -62,7 +62,7 @@ export default function NewChannel() {
             spellcheck={false}
             maxLength={21}
             value={handle}
-            placeholder="mychannel"
+            placeholder={t('channels.handlePlaceholder')}
             aria-describedby="channel-handle-hint"
             onInput={(e) => setHandle(e.currentTarget.value)}
           />
