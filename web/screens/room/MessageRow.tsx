@@ -153,6 +153,28 @@ export function SenderPicture({
   )
 }
 
+/** at most this many characters of a message name its button for a screen reader */
+const GIST = 40
+
+/** The first words of a message (its text, or what stands for a photo, file or card), cut to GIST characters. */
+export function messageGist(m: Pick<MessageView, 'body' | 'media' | 'link' | 'retracted'>): string {
+  if (m.retracted) return t('room.retracted')
+  const text = neutral(quotedText(m)).replace(/\s+/g, ' ').trim()
+  const chars = Array.from(text)
+  if (chars.length <= GIST) return text
+  const head = chars.slice(0, GIST - 1).join('')
+  return `${head.trimEnd()}…`
+}
+
+/**
+ * The name of the button over a bubble, which tells messages apart in a screen reader's list of buttons:
+ * "Message from Ann: See you at…", "Your message: On my way".
+ */
+function openLabel(m: MessageView, mine: boolean, name: string): string {
+  const text = messageGist(m)
+  return mine ? t('room.messageMine', { text }) : t('room.messageFrom', { name: neutral(name), text })
+}
+
 export function MessageRow({
   m,
   mine,
@@ -227,7 +249,7 @@ export function MessageRow({
             class="msg__open"
             onClick={() => onOpen(m)}
             aria-haspopup="dialog"
-            aria-label={t('room.actions')}
+            aria-label={openLabel(m, mine, name)}
           />
           {!mine && !first ? (
             <span class="visually-hidden">{neutral(name)}: </span>
