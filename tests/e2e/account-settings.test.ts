@@ -61,6 +61,11 @@ test('see two signed-in devices and sign out the other one', async () => {
   await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(3) // sign-up's session (the API's) and two browsers
   await expect(items.filter({ hasText: 'This device' }).count()).resolves.toBe(1)
   const others = items.filter({ hasNotText: 'This device' })
+  // two browsers of one kind are both "Chrome · Linux": a screen reader hears which button is this device's
+  const current = items.filter({ hasText: 'This device' }).getByRole('button')
+  expect(await current.getAttribute('aria-label')).toMatch(/^Sign out: This device, \S/)
+  expect(await a.page.getByRole('button', { name: /^Sign out: This device, / }).count()).toBe(1)
+  expect(await others.getByRole('button', { name: /^Sign out: (?!This device)/ }).count()).toBe(2)
 
   // sign out every other device, one at a time, through the app's own question
   for (let left = 2; left > 0; left--) {

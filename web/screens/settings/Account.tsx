@@ -161,7 +161,12 @@ function Devices() {
                 </span>
                 {d.push && <span class="muted">{t('account.getsNotifications')}</span>}
               </div>
-              <button class="btn" onClick={() => setAsking(d)} aria-label={`${t('account.signOutDevice')}: ${label(d)}`}>
+              {/* named for a screen reader so that two devices of one kind ("Chrome · Linux") are told apart */}
+              <button
+                class="btn"
+                onClick={() => setAsking(d)}
+                aria-label={`${t('account.signOutDevice')}: ${d.current ? `${t('account.thisDevice')}, ${label(d)}` : label(d)}`}
+              >
                 {t('account.signOutDevice')}
               </button>
             </li>
