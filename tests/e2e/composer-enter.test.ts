@@ -44,6 +44,17 @@ test('Enter starts a new line on a phone and sends at a desktop keyboard', async
   await signInInUi(d, app.server.url, 'pia.enter')
   await openChat(d, chat.id)
   const field = d.getByRole('textbox', { name: 'Message' })
+  // reached with the keyboard, the box shows the blue focus ring the buttons show, not only a darker border
+  const ring = (el: Element) => {
+    const s = getComputedStyle(el)
+    return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`
+  }
+  await field.focus()
+  await d.keyboard.press('Shift+Tab')
+  expect(await d.getByRole('button', { name: 'Record a voice note' }).evaluate(ring)).toBe('solid 3px rgb(26, 115, 232)')
+  await d.keyboard.press('Tab')
+  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true)
+  expect(await field.evaluate(ring)).toBe('solid 3px rgb(26, 115, 232)')
   await field.fill('Two lines')
   await field.press('End')
   await field.press('Shift+Enter')
