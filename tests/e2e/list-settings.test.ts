@@ -116,11 +116,11 @@ test('a chat muted for an hour keeps its count, greyed with a muted mark, and le
   await row(page, 'Eli').getByRole('img', { name: 'Muted' }).waitFor()
   await expect(tab(page, 'Chats').locator('.badge').count()).resolves.toBe(0)
 
-  // the sheet says until when
+  // the sheet says until when (an hour before midnight, until tomorrow)
   await page.getByRole('button', { name: 'Options for Eli' }).click()
   await page
     .getByRole('dialog')
-    .getByText(/^Muted until \d{1,2}:\d{2}\s?(AM|PM)\.$/)
+    .getByText(/^Muted until (tomorrow )?\d{1,2}:\d{2}\s?(AM|PM)\.$/)
     .waitFor()
   await page.getByRole('dialog').getByRole('button', { name: 'Turn notifications back on', exact: true }).click()
   await tab(page, 'Chats').getByLabel('2 unread messages').waitFor()
@@ -135,6 +135,35 @@ test('a chat muted for an hour keeps its count, greyed with a muted mark, and le
   await page.keyboard.press('Escape')
   await page.getByRole('button', { name: 'Back', exact: true }).click()
   await row(page, 'Eli').getByRole('img', { name: 'Muted' }).waitFor()
+  await context.close()
+})
+
+test('"Muted until" says "tomorrow" when the mute ends after midnight, and the date when further away', async () => {
+  const fay = await signUp(app.server, 'fay.mute', 'Fay')
+  const gus = await signUp(app.server, 'gus.mute', 'Gus')
+  const chat = await friends(fay, gus)
+  await say(gus, chat.id, 'Up late?')
+
+  const { context, page } = await phone(app.browser)
+  await signInInUi(page, app.server.url, 'fay.mute')
+  await row(page, 'Gus').getByLabel('1 unread message').waitFor()
+  // 20:00 on the phone's clock: eight hours on ends at 4 in the morning
+  await page.clock.setFixedTime(new Date(2026, 11, 7, 20, 0))
+  await act(page, 'Gus', 'Mute for 8 hours')
+  await row(page, 'Gus').getByRole('img', { name: 'Muted' }).waitFor()
+  await page.getByRole('button', { name: 'Options for Gus' }).click()
+  await sheet(page)
+    .getByText(/^Muted until tomorrow 4:00\sAM\.$/)
+    .waitFor()
+  await page.keyboard.press('Escape')
+  await sheet(page).waitFor({ state: 'detached' })
+
+  // seen two days earlier (a phone whose clock was set back), the end is a date, not a bare time
+  await page.clock.setFixedTime(new Date(2026, 11, 5, 20, 0))
+  await page.getByRole('button', { name: 'Options for Gus' }).click()
+  await sheet(page)
+    .getByText(/^Muted until Dec 8, 4:00\sAM\.$/)
+    .waitFor()
   await context.close()
 })
 
