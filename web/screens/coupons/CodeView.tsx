@@ -9,36 +9,19 @@ import { isolate } from '../../components/UserText.tsx'
 import { t } from '../../app/t.ts'
 import { IconBack } from '../../components/icons.tsx'
 import { QrCode } from '../invite/QrCode.tsx'
+import { useCopy } from '../../components/use-copy.ts'
 
 const left = (ms: number): string => {
   const s = Math.max(0, Math.ceil(ms / 1000))
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
 
-// no clipboard outside a secure context (plain http on a LAN): said as a failure, and the code is shown to select
-const copyText = (text: string): Promise<void> =>
-  'clipboard' in navigator ? navigator.clipboard.writeText(text) : Promise.reject(new Error('no clipboard'))
-
 /** "Copy code", and what came of it; the code itself shows only when it could not be copied */
 function CopyCode({ code }: { code: string }) {
-  const [done, setDone] = useState<'' | 'ok' | 'failed'>('')
-  useEffect(() => {
-    if (done !== 'ok') return
-    const timer = setTimeout(() => setDone(''), 2000)
-    return () => clearTimeout(timer)
-  }, [done])
+  const { done, copy } = useCopy()
   return (
     <div class="coupon-code__copy">
-      <button
-        type="button"
-        class="btn btn--small"
-        onClick={() =>
-          copyText(code).then(
-            () => setDone('ok'),
-            () => setDone('failed'),
-          )
-        }
-      >
+      <button type="button" class="btn btn--small" onClick={() => copy(code)}>
         {t('coupons.copyCode')}
       </button>
       <span class="muted" role="status">
