@@ -49,6 +49,12 @@ test('an admin sets the channel photo and posts a photo with a caption; a follow
   await choose(a.page, 'Add photo / video', { name: 'cover.png', mimeType: 'image/png', buffer: cover })
   await a.page.locator('.post-media-pick img').waitFor()
   await a.page.getByLabel('Text', { exact: true }).fill('The new album cover')
+  // the preview shows the photo picked, from this phone, before it is uploaded
+  await a.page.getByRole('button', { name: 'Show preview' }).click()
+  const previewed = a.page.locator('.post-preview .post', { hasText: 'The new album cover' }).locator('img.post__draft-media')
+  await previewed.waitFor()
+  await expect(previewed.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).resolves.toBeGreaterThan(0)
+  await a.page.getByRole('button', { name: 'Hide preview' }).click()
   await a.page.getByRole('button', { name: 'Post', exact: true }).click()
   await a.page.getByText('Posted.').waitFor({ timeout: 20_000 })
   await a.page.locator('.post', { hasText: 'The new album cover' }).locator('img.media-photo__img.is-shown').waitFor()

@@ -283,7 +283,8 @@ export function PostComposer({
         userId={userId}
         open={previewing}
         onToggle={() => setPreviewing((on) => !on)}
-        couponToMake={coupon && !shownCoupon ? coupon.title : undefined}
+        picked={picked}
+        couponToMake={coupon && !shownCoupon ? coupon : undefined}
       />
       <p class="form__error" role="alert">
         {error}

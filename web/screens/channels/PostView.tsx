@@ -3,6 +3,7 @@
 // list or cards, and its buttons, which open web pages in a new tab (only http(s) addresses, checked
 // again here though the server refuses anything else), and its coupon, if it carries one. In a channel's
 // feed it counts for the channel's statistics when shown and when a button or link is tapped (post-insights.ts).
+import type { JSX } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { isHttpUrl, type ChannelPost, type PostButton } from '../../../protocol/channels.ts'
 import { MediaContent, MediaViewer } from '../room/media-lazy.tsx'
@@ -30,7 +31,18 @@ function Buttons({ buttons, onTap }: { buttons?: PostButton[]; onTap?: () => voi
  * post is given none: nothing of it is counted). `group`: the name of the customer group whose feed it is
  * in, marked as the post is for them.
  */
-export function PostView({ post, channel, group }: { post: ChannelPost; channel?: string; group?: string }) {
+export function PostView({
+  post,
+  channel,
+  group,
+  draft,
+}: {
+  post: ChannelPost
+  channel?: string
+  group?: string
+  /** a draft's preview: the photo or video picked and not uploaded yet, and the coupon not made yet */
+  draft?: { media?: { kind: 'photo' | 'video'; url: string }; coupon?: JSX.Element }
+}) {
   const [viewing, setViewing] = useState(false)
   const ref = useRef<HTMLElement>(null)
   useEffect(() => (channel && ref.current ? watchPost(ref.current, channel, post.id) : undefined), [channel, post.id])
@@ -54,6 +66,15 @@ export function PostView({ post, channel, group }: { post: ChannelPost; channel?
         </div>
       )}
       {media && viewing && <MediaViewer items={[media]} start={0} onClose={() => setViewing(false)} />}
+      {!media && draft?.media && (
+        <div class={post.kind === 'widePhoto' ? 'post__media post__media--wide' : 'post__media'}>
+          {draft.media.kind === 'photo' ? (
+            <img class="post__draft-media" src={draft.media.url} alt={t('media.photo')} />
+          ) : (
+            <video class="post__draft-media" src={draft.media.url} controls muted playsInline aria-label={t('media.video')} />
+          )}
+        </div>
+      )}
       {post.text && <p class="post__text">{post.text}</p>}
       {post.items && (
         <ul class="post__list">
@@ -82,7 +103,7 @@ export function PostView({ post, channel, group }: { post: ChannelPost; channel?
           ))}
         </div>
       )}
-      {post.coupon && <CouponCard of={post.coupon} />}
+      {post.coupon ? <CouponCard of={post.coupon} /> : draft?.coupon}
       <Buttons buttons={post.buttons} onTap={onTap} />
     </article>
   )

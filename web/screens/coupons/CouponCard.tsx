@@ -9,6 +9,18 @@ import { couponError } from './couponError.ts'
 import { STATE_KEYS, validText } from './dates.ts'
 import { storesNote } from './stores-note.ts'
 
+/** A coupon drafted with a post, as its card will read once the post is sent (the post's preview): no Save. */
+export function DraftCouponCard({ title, terms, validFrom, validTo }: Pick<Coupon, 'title' | 'terms' | 'validFrom' | 'validTo'>) {
+  return (
+    <section class="coupon" aria-label={t('coupons.coupon')}>
+      <span class="coupon__tag">{t('coupons.coupon')}</span>
+      <strong class="coupon__title">{title}</strong>
+      {terms && <p class="coupon__terms">{terms}</p>}
+      <p class="muted">{validText(validFrom, validTo)}</p>
+    </section>
+  )
+}
+
 export function CouponCard({ of: p }: { of: PostCoupon }) {
   const [coupon, setCoupon] = useState<Coupon | null>(null)
   const [error, setError] = useState('')
