@@ -24,6 +24,8 @@ export const PAGE_HARD_LIMIT = 1_200
  */
 export const PAGE_ROLL_TEXT_CHARS = 500_000
 export const PAGE_MAX_TEXT_CHARS = 1_000_000
+/** Photos of one sender further apart than this were not sent together (an album: InboxEntry.photos), ms. */
+export const ALBUM_GAP_MS = 60_000
 /** Read positions are encoded as page * PAGE_STRIDE + messagesReadInThatPage. */
 export const PAGE_STRIDE = 65_536
 /** Longest awareness state, as JSON. */

@@ -114,6 +114,11 @@ export interface InboxEntry {
   ts: number
   /** the last message is a media message of this kind (its preview is its caption, maybe empty) */
   media?: MediaKind
+  /**
+   * the last message is a photo without words that ends an album: this many (2 or more) of one sender's
+   * photos without words, each less than ALBUM_GAP_MS after the one before ("3 photos" in a chat list)
+   */
+  photos?: number
   /** the last message was deleted by its author: `preview` is empty, and apps say so ("This message was deleted.") */
   retracted?: true
   /** messages in the conversation that this user has not read */

@@ -55,6 +55,8 @@ export interface ConvState {
   lastMedia?: MediaKind
   /** the latest message was retracted by its author */
   lastRetracted?: true
+  /** the latest message ends an album of this many photos */
+  lastPhotos?: number
   /** a group's photo: the sha256 of its content (absent or '': none) */
   photo?: string
   /** kind 'channel': the channel the member talks to */
@@ -130,6 +132,7 @@ export function lastMessage(conv: ConvState): LastMessage {
   const last: LastMessage = { preview: conv.lastPreview, from: conv.lastFrom, ts: conv.lastTs }
   if (conv.lastRetracted) last.retracted = true
   else if (conv.lastMedia) last.media = conv.lastMedia
+  if (conv.lastPhotos && !conv.lastRetracted) last.photos = conv.lastPhotos
   return last
 }
 
@@ -140,6 +143,7 @@ export function setLastMessage(conv: ConvState, last: LastMessage): void {
   conv.lastTs = last.ts
   conv.lastMedia = last.media
   conv.lastRetracted = last.retracted
+  conv.lastPhotos = last.photos
 }
 
 /** Messages after read position `pos`, given every page's length. */
@@ -220,6 +224,7 @@ export async function readConv(db: Db, id: string, repair = true): Promise<ConvS
     lastTs: Number(c.last_ts),
     lastMedia: lastKind.media,
     lastRetracted: lastKind.retracted,
+    lastPhotos: lastKind.photos,
     photo: c.photo,
     // always set: refresh() assigns this state over the cached one
     openedBy: c.kind === 'direct' && c.opened_by ? c.opened_by : undefined,

@@ -44,6 +44,7 @@ function answererEntry(conv: ConvState, userId: string): InboxEntry | null {
     members: conv.members.size,
   }
   if (last.media) e.media = last.media
+  if (last.photos) e.photos = last.photos
   if (last.retracted) e.retracted = true
   const photo = profilePhotoVersion(member.photo)
   if (photo) e.photo = photo
@@ -96,6 +97,7 @@ export function entryFor(conv: ConvState, userId: string): InboxEntry | null {
   if (conv.kind === 'group' && !conv.title) e.names = untitledNames(conv, userId)
   if (conv.channel) e.channel = conv.channel.id
   if (last.media) e.media = last.media
+  if (last.photos) e.photos = last.photos
   if (last.retracted) e.retracted = true
   if (photo) e.photo = photo
   const field = hidden && hiddenField(hidden)
@@ -355,8 +357,9 @@ function rowEntry(r: InboxRow): InboxEntry {
     members: Number(r.n),
   }
   if (r.kind === 'direct' && r.peer) e.peer = r.peer
-  const { media, retracted } = before ? {} : storedLastKind(r.last_media)
+  const { media, retracted, photos } = before ? {} : storedLastKind(r.last_media)
   if (media) e.media = media
+  if (photos) e.photos = photos
   if (retracted) e.retracted = true
   const photo = r.kind === 'direct' ? profilePhotoVersion(r.peer_photo) : groupPhotoVersion(r.kind, r.photo)
   if (photo) e.photo = photo

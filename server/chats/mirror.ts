@@ -14,6 +14,7 @@ import { statementChunks } from '../db/chunks.ts'
 import { parseDocName, ROOTS } from '../../protocol/docs.ts'
 import { MEDIA_KINDS, messageText, previewText, type ChatMessage } from '../../protocol/messages.ts'
 import type { MediaKind } from '../../protocol/api.ts'
+import { ALBUM_GAP_MS } from '../../protocol/limits.ts'
 import type { Store } from '../store/store.ts'
 import { emptyDoc } from '../sync/doc.ts'
 import { isPlain } from '../sync/validate.ts'
@@ -54,15 +55,34 @@ const RETRACTED = 'retracted'
 export const storedMedia = (v: string): MediaKind | undefined =>
   (MEDIA_KINDS as readonly string[]).includes(v) ? (v as MediaKind) : undefined
 
-/** What a stored last_media column says: a media kind, a retraction, or nothing. */
-export function storedLastKind(v: string): Pick<LastMessage, 'media' | 'retracted'> {
+/** An album's photos in a last_media column: `photo*<n>` (the column held a kind only before albums). */
+const ALBUM_COLUMN = /^photo\*([2-9]|[1-9][0-9]+)$/
+
+/** What a stored last_media column says: a media kind (and an album's count), a retraction, or nothing. */
+export function storedLastKind(v: string): Pick<LastMessage, 'media' | 'retracted' | 'photos'> {
   if (v === RETRACTED) return { retracted: true }
+  const album = ALBUM_COLUMN.exec(v)
+  if (album) return { media: 'photo', photos: Number(album[1]) }
   const media = storedMedia(v)
   return media ? { media } : {}
 }
 
 /** LastMessage's media kind or retraction as its last_media column. */
-export const lastKindColumn = (l: Pick<LastMessage, 'media' | 'retracted'>): string => (l.retracted ? RETRACTED : (l.media ?? ''))
+export const lastKindColumn = (l: Pick<LastMessage, 'media' | 'retracted' | 'photos'>): string =>
+  l.retracted ? RETRACTED : l.media === 'photo' && l.photos ? `photo*${l.photos}` : (l.media ?? '')
+
+/** A photo without words: what an album is made of. */
+const albumPhoto = (m: ChatMessage): boolean => m.kind === 'media' && m.media?.kind === 'photo' && !m.body && !m.replyTo
+
+/**
+ * `next`, the message that follows `prev` as the chat's latest, with the count of the album it ends: a photo
+ * without words from the sender of a photo without words (or of an album) less than ALBUM_GAP_MS before.
+ */
+export function withAlbum(prev: LastMessage, m: ChatMessage, next: LastMessage): LastMessage {
+  if (!albumPhoto(m) || prev.media !== 'photo' || prev.preview || prev.retracted || prev.from !== m.from) return next
+  if (m.ts - prev.ts > ALBUM_GAP_MS || m.ts < prev.ts - ALBUM_GAP_MS) return next
+  return { ...next, photos: (prev.photos ?? 1) + 1 }
+}
 
 export interface PageLength {
   conv: string
@@ -77,6 +97,8 @@ export interface LastMessage {
   media?: MediaKind
   /** set when its author retracted it (preview '') */
   retracted?: true
+  /** a photo without words that ends an album of this many (InboxEntry.photos) */
+  photos?: number
 }
 
 /** Mirror values not yet written: the latest per page and per conversation. */

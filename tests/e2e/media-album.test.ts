@@ -63,6 +63,9 @@ test('five photos picked at once are one album of rows of three and two, each it
   // (read out as what it is)
   await mine.getByRole('img', { name: 'Not read by 1 member' }).waitFor()
 
+  // Jon's chat list says what came, as KakaoTalk does: five photos, not "Photo"
+  await jon.page.locator('.chat-row', { hasText: 'Ivy' }).getByText('5 photos', { exact: true }).waitFor({ timeout: 30_000 })
+
   // Jon: the same album, named for a screen reader, rows of three and two
   await openChat(jon.page, chat.id)
   const theirs = jon.page.getByRole('group', { name: 'Ivy: 5 photos' })

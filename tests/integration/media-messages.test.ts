@@ -79,6 +79,35 @@ describe.each(backends())('media messages (%s)', (backend) => {
     expect(entry()).not.toHaveProperty('media')
   })
 
+  it('photos sent together are one album in the chat list ("3 photos"); one with words, or a text, ends it', async () => {
+    const { ann, bob, chat } = await group()
+    const bobsInbox = await open(bob.token, inboxDoc(bob.user.id))
+    const entry = () => bobsInbox.doc.getMap<InboxEntry>(ROOTS.inbox.chats).get(chat.id)
+    const annsPage = await open(ann.token, pageDoc(chat.id, 0))
+    const blobs: BlobInfo[] = []
+    for (const k of [1, 2, 3, 4]) blobs.push(await upload(suite.server, ann.token, chat.id, 'photo', await png(10 + k, 10)))
+    // three at once (one update), as the app sends photos picked together
+    msgs(annsPage).push(blobs.slice(0, 3).map((b) => mediaMessage(ann.user.id, mediaRef(b))))
+    await until(() => entry()?.photos === 3, "bob's chat list has the album")
+    expect(entry()).toMatchObject({ preview: '', from: ann.user.id, media: 'photo', photos: 3 })
+    // one more, on its own a moment later: the same album
+    await sendMedia(suite.server, ann, chat.id, blobs[3])
+    await until(() => entry()?.photos === 4, 'the fourth photo joins the album')
+    // a text ends it; a photo after it is one photo again
+    send(annsPage, ann.user.id, 'from the trip')
+    await until(() => entry()?.preview === 'from the trip', 'the text')
+    expect(entry()).not.toHaveProperty('photos')
+    const alone = await upload(suite.server, ann.token, chat.id, 'photo', await png(9, 9))
+    await sendMedia(suite.server, ann, chat.id, alone)
+    await until(() => entry()?.media === 'photo', 'one photo')
+    expect(entry()).not.toHaveProperty('photos')
+    // and a photo from Bob after Ann's is his own, not her album's
+    const bobs = await upload(suite.server, bob.token, chat.id, 'photo', await png(8, 8))
+    await sendMedia(suite.server, bob, chat.id, bobs)
+    await until(() => entry()?.from === bob.user.id, "bob's photo")
+    expect(entry()).not.toHaveProperty('photos')
+  })
+
   it('refuses, closing the socket and applying nothing, a media message that does not match an upload of its author to this chat', async () => {
     const { ann, bob, chat } = await group()
     const other = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/group', { title: 'Elsewhere', userIds: [] })).body

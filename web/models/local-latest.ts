@@ -67,7 +67,7 @@ export function withLocalLatest(c: ChatListItem): ChatListItem {
   const unsentNewer = !!l.newest && unsentChats.value.has(c.id) && l.newest.ts > c.ts
   if (!unsentNewer && !l.deleted.has(said(c.from, c.preview))) return c
   const n = l.newest
-  if (!n) return { ...c, preview: '', from: '', media: undefined, retracted: undefined }
+  if (!n) return { ...c, preview: '', from: '', media: undefined, retracted: undefined, photos: undefined }
   const media: MediaKind | undefined = n.media?.kind
   return {
     ...c,
@@ -76,5 +76,6 @@ export function withLocalLatest(c: ChatListItem): ChatListItem {
     ts: Math.max(c.ts, n.ts),
     media,
     retracted: n.retracted || undefined,
+    photos: undefined,
   }
 }

@@ -35,7 +35,7 @@ import type { ConvState } from '../convs.ts'
 import type { ChatDomain } from '../domain.ts'
 import { PAGE_ROOTS } from './roots.ts'
 import { chatAccess } from './access.ts'
-import { asEdited, lastOf, type LastMessage } from '../mirror.ts'
+import { asEdited, lastOf, withAlbum, type LastMessage } from '../mirror.ts'
 import { lastMessage, setLastMessage } from '../convs.ts'
 import { chatBatch, type ChatEffects } from '../effects.ts'
 import { hiddenAfterAppend, hiddenRows } from '../hidden.ts'
@@ -321,7 +321,12 @@ function recordAppend(
   const tailId = pageTail(doc.ydoc, g.appendedAt)
   const newest = appended.find((m) => m.id === tailId)
   if (newest) {
-    const last = latestOf(conv, newest, undefined, true)
+    // the appended messages one after another, each after the latest before it: an album's count
+    let last = lastMessage(conv)
+    for (const m of appended) {
+      last = withAlbum(last, m, latestOf(conv, m, undefined, true))
+      if (m === newest) break
+    }
     setLastMessage(conv, last)
     part.mirror.last.set(conv.id, last)
   } else {

@@ -4,6 +4,7 @@
 // a grid in one bubble rather than a screenful of pictures each.
 import type { SystemLine } from '../../../protocol/messages.ts'
 import type { MessageView } from '../../models/index.ts'
+import { ALBUM_GAP_MS } from '../../../protocol/limits.ts'
 import type { OutgoingView } from '../../models/media-outbox.ts'
 
 export type Row =
@@ -28,8 +29,6 @@ const dayKey = (ts: number) => {
 
 /** Most photos in one album (KakaoTalk's bundle holds 30). */
 export const ALBUM_MAX = 30
-/** Photos further apart than this were not sent together, ms. */
-const ALBUM_GAP_MS = 60_000
 
 /** How many of a 6-column grid's columns each of `n` photos takes: rows of three, with two pairs (or one)
  * closing an album whose count three does not divide, so that no photo sits alone in a row. */
