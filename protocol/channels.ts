@@ -108,6 +108,8 @@ export interface ChannelChatItem {
   ts: number
   /** it is a media message of this kind (its preview is its caption, maybe empty) */
   media?: MediaKind
+  /** it ends an album of this many photos (as InboxEntry.photos) */
+  photos?: number
   /** its author deleted it: `preview` is empty */
   retracted?: true
   /** messages after the read position the channel's admins share */

@@ -100,8 +100,9 @@ export function channelChatRoutes(r: Router, ctx: ApiContext, channels: ChannelS
         ts,
         unread: cached?.channel ? unreadCount(cached.pageLengths, cached.channel.read) : Number(row.unread),
       }
-      const { media, retracted } = live ? lastMessage(live) : storedLastKind(row.last_media)
+      const { media, retracted, photos } = live ? lastMessage(live) : storedLastKind(row.last_media)
       if (media) item.media = media
+      if (photos) item.photos = photos
       if (retracted) item.retracted = true
       if (row.photo) item.user.photo = row.photo.slice(0, PROFILE_PHOTO_VERSION_CHARS)
       items.push(item)
