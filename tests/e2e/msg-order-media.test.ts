@@ -37,9 +37,15 @@ test('a text sent while a file uploads arrives after the file, in the order it w
   await expect.poll(() => waiting.count()).toBe(2)
   expect(await waiting.nth(1).locator('.msg__text').textContent()).toBe('That is where we meet')
   await waiting.nth(1).getByTitle('Waiting to send').waitFor()
+  // its Cancel sits before its clock, and its bubble keeps to the edge where it will stay once sent
+  const waitingBox = (await waiting.nth(1).locator('.msg__bubble').boundingBox())!
+  const cancelBox = (await waiting.nth(1).getByRole('button', { name: 'Cancel sending' }).boundingBox())!
+  expect(cancelBox.x + cancelBox.width).toBeLessThanOrEqual(waitingBox.x)
 
   release()
   await message(page, 'That is where we meet').and(page.locator('[data-state="sent"]')).waitFor({ timeout: 30_000 })
+  const sentBox = (await message(page, 'That is where we meet').locator('.msg__bubble').boundingBox())!
+  expect(Math.abs(sentBox.x + sentBox.width - (waitingBox.x + waitingBox.width))).toBeLessThan(2)
   await expect.poll(() => waiting.count(), { timeout: 30_000 }).toBe(0)
 
   // the chat holds them in that order, for Jon too

@@ -12,6 +12,9 @@ export function WaitingText({ v, onRemove }: { v: OutgoingView; onRemove: () => 
     <div class="msg msg--mine msg--first msg--last msg--out" data-out-id={v.msgId}>
       <div class="msg__col">
         <div class="msg__line">
+          {/* before its clock, as a sent text's time is: the bubble keeps to the edge, as every bubble of mine
+              does; described by its words, so that beside a file's own Cancel a screen reader tells the two apart */}
+          <CancelSend onCancel={onRemove} describedBy={`out-text-${v.msgId}`} />
           <span class="msg__meta">
             <span class="msg__waiting" title={t('room.waiting')}>
               <IconClock />
@@ -22,8 +25,6 @@ export function WaitingText({ v, onRemove }: { v: OutgoingView; onRemove: () => 
             <span class="visually-hidden">{t('room.you')}: </span>
             <UserText class="msg__text" text={v.body ?? ''} />
           </div>
-          {/* described by its words: beside a file's own Cancel, a screen reader tells the two apart */}
-          <CancelSend onCancel={onRemove} describedBy={`out-text-${v.msgId}`} />
         </div>
       </div>
     </div>
