@@ -27,4 +27,9 @@ export interface ChatDomain {
   meta: HeadMeta
   /** the stored blobs that media messages name (server/media/facts.ts) */
   blobs: BlobFacts
+  /**
+   * characters of message text at which a page rolls over, and past which it takes no message
+   * (PAGE_ROLL_TEXT_CHARS, PAGE_MAX_TEXT_CHARS; SORI_PAGE_ROLL_TEXT_CHARS, SORI_PAGE_MAX_TEXT_CHARS)
+   */
+  pageText: { roll: number; max: number }
 }

@@ -3,6 +3,7 @@
 import type { Db } from '../db/db.ts'
 import { inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import { envInt } from '../config.ts'
+import { PAGE_MAX_TEXT_CHARS, PAGE_ROLL_TEXT_CHARS } from '../../protocol/limits.ts'
 import type { SyncEngine } from '../sync/types.ts'
 import { Convs, type ConvState } from './convs.ts'
 import type { ChatDomain, ChatOptions } from './domain.ts'
@@ -75,7 +76,11 @@ export function attachChats(
     mirrorMark: true,
     ...options,
   }
-  const chats = { engine, db, convs: new Convs(db), blobs } as ChatDomain // the writers need the domain themselves
+  const pageText = {
+    roll: envInt('SORI_PAGE_ROLL_TEXT_CHARS', PAGE_ROLL_TEXT_CHARS),
+    max: envInt('SORI_PAGE_MAX_TEXT_CHARS', PAGE_MAX_TEXT_CHARS),
+  }
+  const chats = { engine, db, convs: new Convs(db), blobs, pageText } as ChatDomain // the writers need the domain themselves
   chats.inbox = new InboxWriter(chats, opts.inboxDelayMs)
   chats.meta = new HeadMeta(chats)
   const effects = new ChatEffects(chats, opts.mirrorMs, opts.mirrorMark)

@@ -18,6 +18,10 @@ import type { Chat } from '../../protocol/api.ts'
 // one user's sockets, past which a large message (a whole page) closes the socket it is for
 process.env.SORI_MAX_BUFFERED = String(64 * 1024)
 process.env.SORI_MAX_USER_BUFFERED = String(4 * 1024 * 1024)
+// pages of many megabytes, the load these bounds are for: a page holds 1,000,000 characters of text at most
+// otherwise (sync-pages.test.ts), a page of 800 messages of 10,000 here
+process.env.SORI_PAGE_ROLL_TEXT_CHARS = String(100_000_000)
+process.env.SORI_PAGE_MAX_TEXT_CHARS = String(100_000_000)
 
 describe.each(backends())('sync backpressure (%s)', (backend) => {
   const suite = serverSuite(backend)

@@ -25,7 +25,7 @@ import {
   type MediaRef,
 } from '../../../protocol/messages.ts'
 import type { LinkPayload } from '../../../protocol/link.ts'
-import { PAGE_HARD_LIMIT, PAGE_MAX_TEXT_CHARS, PAGE_ROLL_TEXT_CHARS, PAGE_SIZE } from '../../../protocol/limits.ts'
+import { PAGE_HARD_LIMIT, PAGE_MAX_TEXT_CHARS, PAGE_SIZE } from '../../../protocol/limits.ts'
 import { CLOSE, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
@@ -87,6 +87,8 @@ export interface PageGrammarInput {
   loadTickets?(ids: string[]): Promise<TicketLookup>
   /** the characters of the text of the messages the server holds (absent: not counted) */
   textChars?(): number
+  /** no message past this many characters of text in the page (PAGE_MAX_TEXT_CHARS unless configured) */
+  textMax?: number
 }
 
 type MediaMessage = ChatMessage & { media: MediaRef }
@@ -211,7 +213,7 @@ export class PageGrammar implements UpdateRules<PageFacts> {
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
     if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: PAGE_CLOSED }
     if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT) return { code: CLOSE.REFUSED, reason: PAGE_FULL }
-    if (this.input.textChars && this.input.textChars() + this.newChars > PAGE_MAX_TEXT_CHARS)
+    if (this.input.textChars && this.input.textChars() + this.newChars > (this.input.textMax ?? PAGE_MAX_TEXT_CHARS))
       return { code: CLOSE.REFUSED, reason: PAGE_FULL }
     this.lacking = []
     for (const m of this.media) {
@@ -306,6 +308,7 @@ function recordAppend(
   author: string,
   g: PageGrammar,
   batch: Batch,
+  rollTextChars: number,
 ): void {
   const { appended } = g
   if (appended.length === 0 || !g.appendedAt) return
@@ -361,7 +364,7 @@ function recordAppend(
   const chars =
     doc.state.textChars === null ? textChars(doc) : doc.state.textChars + appended.reduce((n, m) => n + m.body.length, 0)
   doc.state.textChars = chars
-  if (page === conv.page && (length >= PAGE_SIZE || chars >= PAGE_ROLL_TEXT_CHARS)) {
+  if (page === conv.page && (length >= PAGE_SIZE || chars >= rollTextChars)) {
     conv.page = page + 1
     if (!conv.pageLengths.has(page + 1)) conv.pageLengths.set(page + 1, 0)
     part.pages.set(conv.id, page + 1)
@@ -496,10 +499,11 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
         ticket: (id) => facts?.tickets.get(id),
         loadTickets: (ids) => loadTickets(chats.db, ids),
         textChars: () => textChars(doc),
+        textMax: chats.pageText.max,
       })
       return Object.assign(g, {
         applied: (batch: Batch) => {
-          recordAppend(effects, doc, userId, g, batch)
+          recordAppend(effects, doc, userId, g, batch, chats.pageText.roll)
           recordLastEdit(effects, doc, g, batch)
           recordRefs(effects, doc, g, batch)
         },
