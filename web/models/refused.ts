@@ -20,7 +20,7 @@ import { CHANNEL_ROOTS } from '../../protocol/channels.ts'
 import { CLIENT_TAKEN, NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
 import { me } from '../account/session.ts'
 import { messagesAt } from '../kinds/index.ts'
-import { messageItems, pageMsgs } from '../kinds/page.ts'
+import { messageItems, pageMsgs, type MessageItem } from '../kinds/page.ts'
 import { db } from '../store/db.ts'
 import { FROM_STORE } from '../store/persistence.ts'
 import { resetDoc, type RefusedDoc } from '../sync/docs.ts'
@@ -45,14 +45,22 @@ function dropUnsent<T>(r: RefusedDoc, list: Y.Array<T>, unsent: (client: number,
   )
 }
 
+/** My messages of the refused page that the server does not hold (none for a doc that is not a page). */
+function myUnsent(r: RefusedDoc): MessageItem[] {
+  const myId = me.peek()?.id
+  if (!messagesAt(r.name) || !myId) return []
+  return [...messageItems(pageMsgs(r.doc))].filter((m) => m.value.from === myId && !r.isAcked(m.client, m.clock))
+}
+
+/** One tab at a time writes again what one chat (or doc) refused. */
+const rewriteLock = (key: string): string => `sori-rehome:${db()?.name ?? ''}:${key}`
+
 /** Moves my unsent messages out of a page the server refused as closed or full. */
 function rehome(r: RefusedDoc): void {
   const at = messagesAt(r.name)
-  const myId = me.peek()?.id
-  if (!at || !myId) return
-  const unsent = [...messageItems(pageMsgs(r.doc))].filter((m) => m.value.from === myId && !r.isAcked(m.client, m.clock))
-  if (unsent.length === 0) return
-  const lock = `sori-rehome:${db()?.name ?? ''}:${at.conv}`
+  const unsent = myUnsent(r)
+  if (!at || unsent.length === 0) return
+  const lock = rewriteLock(at.conv)
   const moved = new Set(unsent.map((m) => `${m.client}:${m.clock}`))
   const msgs = unsent.map((m) => m.value)
   void withLock(lock, () => appendMessages(at.conv, msgs, { after: at.page, repeated: true }))
@@ -67,11 +75,8 @@ function rehome(r: RefusedDoc): void {
 /** Starts a copy of a doc whose clientID is another user's afresh, my unsent messages in it written again. */
 function renew(r: RefusedDoc): void {
   const at = messagesAt(r.name)
-  const myId = me.peek()?.id
-  const unsent =
-    at && myId ? [...messageItems(pageMsgs(r.doc))].filter((m) => m.value.from === myId && !r.isAcked(m.client, m.clock)) : []
-  const lock = `sori-rehome:${db()?.name ?? ''}:${at?.conv ?? r.name}`
-  void withLock(lock, async () => {
+  const unsent = myUnsent(r)
+  void withLock(rewriteLock(at?.conv ?? r.name), async () => {
     await resetDoc(r.name, r.doc)
     if (at && unsent.length > 0)
       await appendMessages(
