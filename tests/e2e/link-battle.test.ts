@@ -70,8 +70,9 @@ test('Ann invites Ben to a battle through Sori; his Play opens the same battle',
   const { page, context } = ann
   await page.goto(battle.origin)
   await page.getByRole('button', { name: 'Start a battle' }).click()
+  // the game's server answers with the battle's id, which the page then shows
+  await expect.poll(() => page.locator('#battle-id').textContent(), { timeout: 20_000 }).toMatch(/^[a-z0-9]{10}$/)
   const battleId = (await page.locator('#battle-id').textContent()) ?? ''
-  expect(battleId).toMatch(/^[a-z0-9]{10}$/)
 
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Battle a friend' }).click()])
   expect(new URL(popup.url()).origin).toBe(sori)

@@ -19,7 +19,7 @@ export interface GalleryItem {
  */
 export async function chatMedia(convId: string, shown: readonly GalleryItem[] = []): Promise<GalleryItem[]> {
   const store = db()
-  if (!store) return []
+  if (!store) return newestFirst([...shown])
   const rows = await store.messages
     .where('conv')
     .equals(convId)
@@ -31,5 +31,7 @@ export async function chatMedia(convId: string, shown: readonly GalleryItem[] = 
     .map((r): GalleryItem => ({ msgId: r.id, from: r.from, ts: r.ts, media: r.media!, page: r.page, index: r.index }))
   const have = new Set(items.map((g) => `${g.page}:${g.msgId}`))
   for (const g of shown) if (!have.has(`${g.page}:${g.msgId}`)) items.push(g)
-  return items.sort((a, b) => b.page - a.page || b.index - a.index)
+  return newestFirst(items)
 }
+
+export const newestFirst = (items: GalleryItem[]): GalleryItem[] => items.sort((a, b) => b.page - a.page || b.index - a.index)

@@ -29,7 +29,7 @@ import { useJumpTarget, useOlderPages } from './older.ts'
 import { dropBootPaint, useRoomSnapshot } from './snapshot.ts'
 import { GalleryGrid, MediaViewer, OutgoingAlbum, OutgoingContent } from './media-lazy.tsx'
 import { Sheet } from '../../components/Sheet.tsx'
-import { chatMedia, type GalleryItem } from '../../models/gallery.ts'
+import { chatMedia, newestFirst, type GalleryItem } from '../../models/gallery.ts'
 import { deletedHere, deleteHere, hereKey } from '../../models/deleted-here.ts'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import type { Profile } from '../../../protocol/api.ts'
@@ -102,14 +102,23 @@ export default function Room({ convId }: { convId: string }) {
   const [profile, setProfile] = useState<Profile | null>(null)
   const [gallery, setGallery] = useState<MediaRef[] | null>(null)
 
-  /** the chat's photos and videos, newest first: the local index's and those on screen (not indexed yet, maybe) */
-  const allMedia = async (): Promise<MediaRef[]> => {
+  /** the photos and videos among the messages on screen (the local index may not hold them yet) */
+  const shownMedia = (): GalleryItem[] => {
     const shown: GalleryItem[] = []
     for (const m of messages)
       if (!m.retracted && (m.media?.kind === 'photo' || m.media?.kind === 'video'))
         shown.push({ msgId: m.id, from: m.from, ts: m.ts, media: m.media, page: m.page, index: m.index })
+    return shown
+  }
+  /** without what was deleted on this device */
+  const notDeleted = (items: readonly GalleryItem[]): MediaRef[] => {
     const gone = deletedHere.peek()
-    return (await chatMedia(convId, shown)).filter((g) => !gone.has(hereKey(convId, g.page, g.msgId))).map((g) => g.media)
+    return items.filter((g) => !gone.has(hereKey(convId, g.page, g.msgId))).map((g) => g.media)
+  }
+  /** the chat's photos and videos, newest first: the local index's and those on screen; on screen only if the index fails */
+  const allMedia = async (): Promise<MediaRef[]> => {
+    const shown = shownMedia()
+    return notDeleted(await chatMedia(convId, shown).catch(() => newestFirst(shown)))
   }
   /** full screen among the chat's photos and videos, oldest first */
   async function view(media: MediaRef) {
@@ -117,9 +126,16 @@ export default function Room({ convId }: { convId: string }) {
     const at = all.findIndex((m) => m.id === media.id)
     setViewing(at < 0 ? { items: [media], start: 0 } : { items: all, start: at })
   }
-  async function openGallery() {
+  /**
+   * The details sheet gives way to the gallery in one render (the gallery takes over its Back entry, where a
+   * step back still under way could close the gallery); it opens on what is on screen, and the older ones the
+   * index holds follow.
+   */
+  function openGallery() {
+    const opened = notDeleted(newestFirst(shownMedia()))
     setDetails(false)
-    setGallery(await allMedia())
+    setGallery(opened)
+    void allMedia().then((all) => setGallery((g) => (g === opened ? all : g)))
   }
   const [dragging, setDragging] = useState(false)
 
@@ -361,9 +377,7 @@ export default function Room({ convId }: { convId: string }) {
           }}
         />
       )}
-      {details && chat && (
-        <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} onGallery={() => void openGallery()} />
-      )}
+      {details && chat && <MembersSheet chat={chat} title={title} onClose={() => setDetails(false)} onGallery={openGallery} />}
     </section>
   )
 }
