@@ -6,7 +6,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -173,6 +173,20 @@ export function offlineHarness(): OfflineHarness {
 }
 
 /** A user's view of one page doc through the stock y-websocket client (Node). */
+/**
+ * What one test opens beside the harness (browser contexts, raw page clients), closed after each test with
+ * the network put back as it was.
+ */
+export function perTest(env: OfflineHarness): { contexts: BrowserContext[]; clients: PageClient[] } {
+  const opened = { contexts: [] as BrowserContext[], clients: [] as PageClient[] }
+  afterEach(async () => {
+    env.net.restore()
+    for (const c of opened.clients.splice(0)) c.destroy()
+    for (const c of opened.contexts.splice(0)) await c.close().catch(() => undefined)
+  })
+  return opened
+}
+
 export class PageClient {
   readonly doc = new Y.Doc()
   readonly provider: WebsocketProvider

@@ -2,25 +2,19 @@
 // who writes with it. Two ids may meet: a message written offline under an id someone else wrote with
 // meanwhile is refused ("clientID belongs to another user"). The app then writes it again from a fresh
 // copy, under a new id: it is delivered once, and the chat is not stuck behind it.
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterEach, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import type { Chat } from '../../protocol/api.ts'
 import { pageDoc } from '../../protocol/docs.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { connect, message, msgs, until } from '../fixtures/sync-client.ts'
-import { count, offlineHarness, openChat, PageClient, sendUi, signInSynced, untilShown } from './offline-setup.ts'
+import { count, offlineHarness, openChat, PageClient, perTest, sendUi, signInSynced, untilShown } from './offline-setup.ts'
 
 const DELIVERY_MS = 60_000
 
 const env = offlineHarness()
-const contexts: BrowserContext[] = []
-const clients: PageClient[] = []
-afterEach(async () => {
-  env.net.restore()
-  for (const c of clients.splice(0)) c.destroy()
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined)
-})
+const { contexts, clients } = perTest(env)
 
 /** The clientIDs of the updates this device wrote into `doc` and the server has not acknowledged (its outbox mark). */
 const unsentClients = (page: Page, userId: string, doc: string): Promise<number[]> =>

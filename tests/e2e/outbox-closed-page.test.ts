@@ -2,23 +2,17 @@
 // which starts a page in a chat that holds messages) is refused in the page it was written in ("page
 // is closed"): the app writes it again at the end of the current page, so it is delivered once, and the
 // chat's later messages are not held up behind it.
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterEach, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
 import type { Chat } from '../../protocol/api.ts'
 import { api, signUp } from '../fixtures/server.ts'
-import { count, offlineHarness, openChat, PageClient, sendUi, signInSynced, untilShown } from './offline-setup.ts'
+import { count, offlineHarness, openChat, PageClient, perTest, sendUi, signInSynced, untilShown } from './offline-setup.ts'
 
 /** A liveness bound, far beyond what delivery takes on a loaded machine. */
 const DELIVERY_MS = 60_000
 
 const env = offlineHarness()
-const contexts: BrowserContext[] = []
-const clients: PageClient[] = []
-afterEach(async () => {
-  env.net.restore()
-  for (const c of clients.splice(0)) c.destroy()
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined)
-})
+const { contexts, clients } = perTest(env)
 
 /** Waits until `body` is on Alice's screen once, sent (not also where it was first written). */
 const shownOnceSent = (page: Page, body: string) =>
