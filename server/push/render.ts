@@ -149,7 +149,10 @@ function word(lang: string, chat: ChatFacts, latest: Latest): { title: string; b
   const text = msg?.body ?? last.preview
   const media = msg?.media?.kind ?? last.media
   let body = text
-  if (media) body = text ? t(lang, 'withCaption', { kind: t(lang, media), caption: text }) : t(lang, media)
+  // photos sent together: the album's count, as the chat list says it ("5 photos")
+  const album = !text && media === 'photo' && (last.photos ?? 1) > 1 ? last.photos! : 0
+  if (album) body = t(lang, 'photos', { count: album })
+  else if (media) body = text ? t(lang, 'withCaption', { kind: t(lang, media), caption: text }) : t(lang, media)
   return { title, body: clip(body, BODY_CHARS) }
 }
 

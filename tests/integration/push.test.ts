@@ -11,13 +11,15 @@ import { backends, freshDatabaseUrl } from '../fixtures/databases.ts'
 import { connect, bodies, message, msgs, send, until, type SyncClient } from '../fixtures/sync-client.ts'
 import { startPushService, type PushServiceFixture, type TestSubscription } from '../fixtures/push-service.ts'
 import { headDoc, inboxDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
-import type { Chat, DeviceSessions, Session } from '../../protocol/api.ts'
+import type { BlobInfo, Chat, DeviceSessions, Session } from '../../protocol/api.ts'
 import type { InboxEntry } from '../../protocol/messages.ts'
 import type { NotificationSettings, PushKey, PushPayload, PushState } from '../../protocol/push.ts'
 import { renderPayload } from '../../server/push/render.ts'
 import { loadVapidKeys } from '../../server/push/keys.ts'
 import { pushOptions } from '../../server/push/options.ts'
 import { openDb } from '../../server/db/db.ts'
+import sharp from 'sharp'
+import { mediaMessage, mediaRef, upload } from '../fixtures/media.ts'
 
 const bundle = (lang: string) =>
   (JSON.parse(readFileSync(`locales/${lang}.json`, 'utf8')) as { push: Record<string, string> }).push
@@ -316,6 +318,30 @@ describe.each(backends())('web push (%s)', (backend) => {
     await until(() => delivered(f.sub).some((p) => p.count === 6), 'a push with the count 6')
     expect(delivered(f.sub).length).toBe(pushes.length + 1)
     expect(delivered(f.sub).at(-1)).toMatchObject({ body: 'after the burst' })
+  })
+
+  it('photos sent together are pushed as one album: "3 photos", in the subscriber’s language', async () => {
+    const [ann, fay] = [await user('ann'), await user('fay')]
+    const f = await device(fay, `album-${backend}`, 'de')
+    const chat = await direct(ann, fay)
+    const page = await open(ann, pageDoc(chat.id, 0))
+    const blobs: BlobInfo[] = []
+    const png = (w: number) =>
+      sharp({ create: { width: w, height: 10, channels: 3, background: '#2a6' } })
+        .png()
+        .toBuffer()
+    for (const w of [11, 12, 13]) blobs.push(await upload(server, ann.token, chat.id, 'photo', await png(w)))
+    // one update, as the app sends photos picked together
+    msgs(page).push(blobs.map((b) => mediaMessage(ann.user.id, mediaRef(b))))
+    await until(() => delivered(f.sub).some((p) => p.count === 3), 'a push with the count 3')
+    expect(delivered(f.sub).at(-1)).toMatchObject({ count: 3, body: fill(bundle('de').photos_other, { count: '3' }) })
+    // words end the album: the next photo with a caption says so
+    const more = await upload(server, ann.token, chat.id, 'photo', await png(14))
+    msgs(page).push([mediaMessage(ann.user.id, mediaRef(more), 'am Meer')])
+    await until(() => delivered(f.sub).some((p) => p.count === 4), 'a push with the count 4')
+    expect(delivered(f.sub).at(-1)).toMatchObject({
+      body: fill(bundle('de').withCaption, { kind: bundle('de').photo, caption: 'am Meer' }),
+    })
   })
 
   it('a message its author takes back before its push goes is not pushed; an edit is no new message', async () => {
