@@ -42,15 +42,18 @@ export const BLOCKED_V6: ReadonlyArray<readonly [string, number]> = [
   ['64:ff9b:1::', 48],
 ]
 
-const blocked = new BlockList()
-for (const [a, n] of BLOCKED_V4) blocked.addSubnet(a, n, 'ipv4')
-for (const [a, n] of BLOCKED_V6) blocked.addSubnet(a, n, 'ipv6')
+// One list per family: Node's BlockList checks an IPv4 address against IPv6 rules too, as the mapped
+// ::ffff:a.b.c.d, so one list holding ::ffff:0:0/96 took every IPv4 address for a private one.
+const blockedV4 = new BlockList()
+for (const [a, n] of BLOCKED_V4) blockedV4.addSubnet(a, n, 'ipv4')
+const blockedV6 = new BlockList()
+for (const [a, n] of BLOCKED_V6) blockedV6.addSubnet(a, n, 'ipv6')
 
 /** An IP address (v4 or v6, without brackets) that is not on the public internet; anything that is no IP address counts as one too. */
 export function isPrivateAddress(ip: string): boolean {
   const v = isIP(ip)
   if (v === 0) return true
-  return blocked.check(ip, v === 6 ? 'ipv6' : 'ipv4')
+  return v === 6 ? blockedV6.check(ip, 'ipv6') : blockedV4.check(ip, 'ipv4')
 }
 
 /** A URL's hostname that names this machine or a private network without any lookup: localhost names and private IP literals. */

@@ -47,13 +47,16 @@ const net = require('node:net')
 // so that nobody can make the server POST into the network it runs in. (http:// endpoints exist only
 // on loopback, with SORI_PUSH_ALLOW_HTTP=1 for tests, and keep the plain agent.)
 // (the ranges are server/http/public-address.ts's, handed over in workerData)
-const blocked = new net.BlockList()
-for (const [a, n] of workerData.blockedV4) blocked.addSubnet(a, n, 'ipv4')
-for (const [a, n] of workerData.blockedV6) blocked.addSubnet(a, n, 'ipv6')
+// (one list per family: BlockList checks an IPv4 address against IPv6 rules too, as ::ffff:a.b.c.d)
+const blockedV4 = new net.BlockList()
+for (const [a, n] of workerData.blockedV4) blockedV4.addSubnet(a, n, 'ipv4')
+const blockedV6 = new net.BlockList()
+for (const [a, n] of workerData.blockedV6) blockedV6.addSubnet(a, n, 'ipv6')
+const isBlocked = (a) => (a.family === 6 ? blockedV6.check(a.address, 'ipv6') : blockedV4.check(a.address, 'ipv4'))
 function publicLookup(host, opts, cb) {
   dns.lookup(host, { ...opts, all: true }, (err, addrs) => {
     if (err) return cb(err)
-    if (addrs.some((a) => blocked.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')))
+    if (addrs.some(isBlocked))
       return cb(new Error(host + ' resolves to a private address: not a push service'))
     if (opts && opts.all) cb(null, addrs)
     else cb(null, addrs[0].address, addrs[0].family)
@@ -130,17 +133,23 @@ export interface PushSender {
  * The sender, whose worker thread (with web-push and its crypto) starts at the first push: a server that
  * never sends one does not carry it (about 10 MB of a starting server's memory).
  */
-export function startSender(): PushSender {
+export function startSender(ranges: BlockedRanges = { v4: BLOCKED_V4, v6: BLOCKED_V6 }): PushSender {
   let sender: PushSender | null = null
   return {
-    send: (r, timeoutMs) => (sender ??= spawnSender()).send(r, timeoutMs),
+    send: (r, timeoutMs) => (sender ??= spawnSender(ranges)).send(r, timeoutMs),
     close: () => sender?.close() ?? Promise.resolve(),
   }
 }
 
-function spawnSender(): PushSender {
+/** The address ranges a push may not go to: server/http/public-address.ts's (a test narrows them). */
+export interface BlockedRanges {
+  v4: ReadonlyArray<readonly [string, number]>
+  v6: ReadonlyArray<readonly [string, number]>
+}
+
+function spawnSender(ranges: BlockedRanges): PushSender {
   const webpush = createRequire(import.meta.url).resolve('web-push')
-  const worker = new Worker(WORKER, { eval: true, workerData: { webpush, blockedV4: BLOCKED_V4, blockedV6: BLOCKED_V6 } })
+  const worker = new Worker(WORKER, { eval: true, workerData: { webpush, blockedV4: ranges.v4, blockedV6: ranges.v6 } })
   worker.unref()
   const waiting = new Map<number, (a: Reply) => void>()
   let next = 0
