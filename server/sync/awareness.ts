@@ -25,15 +25,47 @@ export function checkAwarenessState(state: string, userId: string): string | nul
   return null
 }
 
+/**
+ * The clientIDs this node's open sockets announce, and whose. An announcement binds nothing for good, but
+ * while a socket announces a clientID, every member of its document can read it: a first write under it
+ * by anyone else (in any document: a binding holds in all of them) would take it from under the announcer.
+ */
+export class Announced {
+  private readonly by = new Map<number, { userId: string; sockets: number }>()
+
+  /** the user whose socket announces `client` now, if one does */
+  userOf(client: number): string | undefined {
+    return this.by.get(client)?.userId
+  }
+
+  add(client: number, userId: string): void {
+    const a = this.by.get(client)
+    if (a) a.sockets++
+    else this.by.set(client, { userId, sockets: 1 })
+  }
+
+  /** `conn`'s announcements end with it */
+  drop(conn: Conn): void {
+    for (const client of conn.awarenessClients) {
+      const a = this.by.get(client)
+      if (!a) continue
+      if (--a.sockets === 0) this.by.delete(client)
+    }
+  }
+}
+
 /** Records changes newer than what the doc holds; returns those. */
-export function applyAwareness(doc: SyncDoc, conn: Conn, changes: AwarenessChange[]): AwarenessChange[] {
+export function applyAwareness(doc: SyncDoc, conn: Conn, changes: AwarenessChange[], announced: Announced): AwarenessChange[] {
   const applied: AwarenessChange[] = []
   for (const c of changes) {
     const cur = doc.awareness.get(c.client)
     if (cur && c.clock <= cur.clock) continue
     applied.push(c)
     doc.awareness.set(c.client, { clock: c.clock, state: c.state, conn })
-    conn.awarenessClients.add(c.client)
+    if (!conn.awarenessClients.has(c.client)) {
+      conn.awarenessClients.add(c.client)
+      announced.add(c.client, conn.userId)
+    }
   }
   return applied
 }

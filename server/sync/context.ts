@@ -14,6 +14,7 @@ import type { Cluster } from '../cluster/cluster.ts'
 import type { Homes } from './homes.ts'
 import type { CpuBudget } from './cpu-budget.ts'
 import type { ClaimQuota } from './claim-quota.ts'
+import type { Announced } from './awareness.ts'
 
 export interface SyncOptions {
   /** how long a document without sockets stays in memory */
@@ -64,4 +65,6 @@ export interface SyncContext {
   cpu: CpuBudget
   /** the clientIDs new to a document each user may write into it (claim-quota.ts) */
   claimQuota: ClaimQuota
+  /** the clientIDs this node's sockets announce in awareness, and whose */
+  announced: Announced
 }

@@ -2,7 +2,7 @@
 // validated before it is applied, and its effects collected into the current group-commit batch.
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import { CLOSE } from '../../protocol/wire.ts'
+import { CLIENT_TAKEN, CLOSE } from '../../protocol/wire.ts'
 import {
   decodeAwareness,
   decodeFrame,
@@ -269,6 +269,11 @@ function applyVerdict(
   }
   // the held part was not judged: only the server's own copy of it may ever be stored or sent on
   if (v.held) update = Y.diffUpdate(update, Y.encodeStateVector(doc.ydoc))
+  // a clientID another user's socket announces is theirs to write with first (awareness.ts, Announced)
+  for (const c of v.claims) {
+    const announcer = ctx.announced.userOf(c)
+    if (announcer !== undefined && announcer !== userId) return refuse(conn, CLOSE.REFUSED, CLIENT_TAKEN)
+  }
   // a clientID that writes into a document stays in it for good: a user brings only so many new ones (claim-quota.ts)
   let newcomers = 0
   for (const c of v.wrote) if (Y.getState(doc.ydoc.store, c) === 0) newcomers++
@@ -327,15 +332,20 @@ function handleAwareness(ctx: SyncContext, conn: Conn, all: AwarenessChange[]): 
     if (conn.closed || doc.dead) return
     // an announcement binds nothing: only a write does (a binding is for good, and announcements cost
     // nothing to make: 3,200 clientIDs taken in 4 s by one account, each one a write refused to whoever
-    // drew it later). A clientID another user wrote with, or that another user's socket announces here
-    // now, is theirs.
+    // drew it later). A clientID another user wrote with, or that another user's socket announces (here
+    // or in another document of this node) now, is theirs.
     for (const c of changes) {
       const owner = ctx.bindings.cached(c.client)
       const cur = doc.awareness.get(c.client)
-      if ((owner && owner !== conn.userId) || (cur?.conn && cur.conn.userId !== conn.userId))
+      const announcer = ctx.announced.userOf(c.client)
+      if (
+        (owner && owner !== conn.userId) ||
+        (cur?.conn && cur.conn.userId !== conn.userId) ||
+        (announcer && announcer !== conn.userId)
+      )
         return refuse(conn, CLOSE.REFUSED, 'awareness clientID belongs to another user')
     }
-    const applied = applyAwareness(doc, conn, changes)
+    const applied = applyAwareness(doc, conn, changes, ctx.announced)
     if (applied.length === 0) return
     relayAwareness(doc, conn, encodeAwarenessFrame(applied))
   }

@@ -25,6 +25,7 @@ import type { Cluster } from '../cluster/cluster.ts'
 import { clusterHomes, homeOf, localHomes } from './homes.ts'
 import { CPU_PER_SECOND_MS, CpuBudget } from './cpu-budget.ts'
 import { ClaimQuota, CLAIMS_PER_DOC, CLAIMS_PER_USER } from './claim-quota.ts'
+import { Announced } from './awareness.ts'
 
 export type { SyncDeps, SyncEngine, SyncServer } from './types.ts'
 
@@ -68,6 +69,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     closing: false,
     cluster: extras.cluster ?? null,
     cpu: new CpuBudget(opts.userCpuMsPerSecond),
+    announced: new Announced(),
     claimQuota: new ClaimQuota(envInt('SORI_CLAIMS_PER_DOC', CLAIMS_PER_DOC), envInt('SORI_CLAIMS_PER_USER', CLAIMS_PER_USER)),
   } as unknown as SyncContext // the parts below need the context themselves; completed right away
   ctx.serverReady = db

@@ -191,6 +191,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     if (n > 0) ctx.userSockets.set(a.userId, n)
     else ctx.userSockets.delete(a.userId)
     ctx.cluster?.socketsChanged(a.userId)
+    ctx.announced.drop(conn)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
       if (gone) relayAwareness(doc, conn, gone)

@@ -21,7 +21,7 @@ import {
   type Stock,
   type User,
 } from '../fixtures/attacks.ts'
-import { CLOSE, MAX_AWARENESS_BYTES, pageDoc } from '../../protocol/index.ts'
+import { CLIENT_TAKEN, CLOSE, MAX_AWARENESS_BYTES, pageDoc } from '../../protocol/index.ts'
 
 type State = { user?: { id?: string }; typing?: boolean; tag?: string } | undefined
 
@@ -109,6 +109,27 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     C.send(frameAwareness(held, 2, { user: { id: sc.c.id }, typing: false }))
     expect((await C.closeCode()).code).toBe(CLOSE.REFUSED)
     expect(stateAt(sc.A, held)).toEqual({ user: { id: sc.b.id }, typing: true })
+    expect(B.isOpen).toBe(true)
+  })
+
+  // a member reads the clientID of another's typing state and writes with it first (anywhere: a binding
+  // holds in every document): the other's next write under it would be refused, again and again
+  it("refuses a first write, in any document, under a clientID another user's open socket announces", async () => {
+    const sc = await scene()
+    const held = freshClientId()
+    const B = await attack(sc, frameAwareness(held, 1, { user: { id: sc.b.id }, typing: true }))
+    await until(() => stateAt(sc.C, held)?.user?.id === sc.b.id, "b's announcement seen by c")
+    // c writes with it in another chat of c's
+    const other = await newGroup(srv.base, sc.c, [sc.a])
+    const C = await rawOpen(pageDoc(other.id, other.page), sc.c, true)
+    C.sendUpdate((await craft(C, held, (d) => d.getArray('msgs').push([message(sc.c.id, 'taken?')]))).update)
+    const closed = await C.closeCode()
+    expect(closed).toEqual({ code: CLOSE.REFUSED, reason: CLIENT_TAKEN })
+    // and b still writes with it, where b announced it
+    const Bw = await rawOpen(sc.page, sc.b, true)
+    Bw.sendUpdate((await craft(Bw, held, (d) => d.getArray('msgs').push([message(sc.b.id, 'still mine')]))).update)
+    await until(() => Bw.isClosed || Bw.acks().some((sv) => (sv.get(held) ?? 0) > 0), "b's message under its clientID")
+    expect(Bw.isClosed).toBe(false)
     expect(B.isOpen).toBe(true)
   })
 
