@@ -28,11 +28,16 @@ export function useAnnouncement(newest: MessageView | undefined, myId: string, m
   const [announce, setAnnounce] = useState('')
   const lastAnnounced = useRef<string | undefined>(undefined)
   useEffect(() => {
-    if (!newest || newest.id === lastAnnounced.current) return
+    if (!newest) return
+    if (newest.id === lastAnnounced.current) {
+      // deleted for everyone: its words leave the page, the live region's copy too
+      if (newest.retracted) setAnnounce('')
+      return
+    }
     const firstLoad = lastAnnounced.current === undefined
     lastAnnounced.current = newest.id
     if (firstLoad || newest.from === myId || newest.retracted || newest.system) return
     setAnnounce(`${personName(members.get(newest.from))}: ${newest.body}`)
-  }, [newest?.id])
+  }, [newest?.id, newest?.retracted])
   return announce
 }
