@@ -10,7 +10,9 @@ function capture(): string | null {
   if (!app || !list) return null
   // only the newest messages: a room opens at the bottom, so a paint scrolled elsewhere would jump
   if (list.scrollHeight - list.scrollTop - list.clientHeight > 48) return null
-  const copy = app.cloneNode(true) as HTMLElement
+  // copied into a document of no window: a copy in this one would load its images again (as the page
+  // closes, where the browser takes those loads for connections the page's policy refuses)
+  const copy = document.implementation.createHTMLDocument('').importNode(app, true)
   // the outbox's files are drawn from the outbox, with their progress as it is then
   const gone = '.vlist > [aria-hidden="true"], dialog, [role="dialog"], [role="alert"], .msg--out'
   for (const el of copy.querySelectorAll(gone)) el.remove()
