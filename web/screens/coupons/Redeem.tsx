@@ -17,9 +17,14 @@ export default function Redeem({ channelId }: { channelId: string }) {
   const input = useRef<HTMLTextAreaElement>(null)
   useEffect(() => input.current?.focus(), [])
 
+  /** a code on its way: a double tap, or a scanner that reads the code again, asks nothing more (its
+   * "already used" would replace the answer that the code was just accepted) */
+  const pending = useRef(false)
+
   async function redeem(text: string) {
     const c = text.trim()
-    if (!c) return
+    if (!c || pending.current) return
+    pending.current = true
     setBusy(true)
     setResult(null)
     try {
@@ -29,6 +34,7 @@ export default function Redeem({ channelId }: { channelId: string }) {
     } catch (e) {
       setResult({ ok: false, text: couponError(e) })
     } finally {
+      pending.current = false
       setBusy(false)
     }
   }
