@@ -211,7 +211,7 @@ test('a coupon of nearby stores shows only near one of them, and the position ne
   const card = d.page.locator('.post .coupon', { hasText: 'Croissant for 1 euro' })
   // it says which stores, so that someone far away knows where to go
   // (the name between the invisible isolates that keep it from reordering the sentence)
-  await card.getByText(/^Only near its stores: \u2068León centre\u2069$/).waitFor({ timeout: 20_000 })
+  await card.getByText(/^Only near its store: \u2068León centre\u2069$/).waitFor({ timeout: 20_000 })
   provider.destroy()
   doc.destroy()
   expect(await card.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0)

@@ -1,7 +1,7 @@
 // Joining a group in the browser: the newcomer sees who invited them and nothing said before they came
 // (the server refuses them the earlier page); everyone sees the group's system lines in their language.
 import { expect, test } from 'vitest'
-import { api, signUp } from '../fixtures/server.ts'
+import { api, signUp, TEST_PASSWORD } from '../fixtures/server.ts'
 import type { Chat } from '../../protocol/api.ts'
 import { appHarness, message, phone, sendInUi, signInInUi } from './helpers.ts'
 
@@ -66,16 +66,22 @@ test('who joins sees their invitation and no earlier messages; the others see th
 })
 
 test('friends invited together read as one line, in each language', async () => {
-  const [ana, ben, ...more] = [
+  const [ana, ben, fay, ...more] = [
     await signUp(app.server, 'gt_ana', 'Ana'),
     await signUp(app.server, 'gt_ben', 'Ben'),
+    await signUp(app.server, 'gt_fay', 'Fay'),
     await signUp(app.server, 'gt_cho', 'Cho'),
     await signUp(app.server, 'gt_dan', 'Dan'),
     await signUp(app.server, 'gt_eve', 'Eve'),
   ]
-  const chat = (await api<Chat>(app.server, ana.token, 'POST', '/api/chats/group', { title: 'Band', userIds: [ben.user.id] }))
-    .body
+  const chat = (
+    await api<Chat>(app.server, ana.token, 'POST', '/api/chats/group', {
+      title: 'Band',
+      userIds: [ben.user.id, fay.user.id],
+    })
+  ).body
   expect((await api(app.server, ben.token, 'PATCH', '/api/me', { lang: 'de' })).status).toBe(200)
+  expect((await api(app.server, fay.token, 'PATCH', '/api/me', { lang: 'ko' })).status).toBe(200)
   const ids = more.map((p) => p.user.id)
   expect((await api(app.server, ana.token, 'POST', `/api/chats/${chat.id}/invite`, { userIds: ids })).status).toBe(200)
 
@@ -87,7 +93,17 @@ test('friends invited together read as one line, in each language', async () => 
   await signInInUi(b.page, app.server.url, 'gt_ben')
   await b.page.locator('.chat-row', { hasText: 'Band' }).click()
   await line(b.page, 'Ana hat Cho, Dan und Eve eingeladen').waitFor()
-  // one line for the three, and one for Ben's own invitation when the group was made
-  await expect(b.page.locator('.sys-line').count()).resolves.toBe(2)
-  for (const x of [a, b]) await x.context.close()
+  // one line for the three, and for the group's making one of Ben's own invitation and one of Fay's
+  await expect(b.page.locator('.sys-line').count()).resolves.toBe(3)
+  // in Korean each name is called with 님, and the sentence needs no particle for either form of a name
+  // (signed in, the app speaks the account's language: its headings are Korean from then on)
+  const f = await phone(app.browser)
+  await f.page.goto(app.server.url)
+  await f.page.getByRole('tab', { name: 'Sign in' }).click()
+  await f.page.getByLabel('ID', { exact: true }).fill('gt_fay')
+  await f.page.getByLabel('Password').fill(TEST_PASSWORD)
+  await f.page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await f.page.locator('.chat-row', { hasText: 'Band' }).click()
+  await line(f.page, 'Ana님이 Cho님, Dan님 및 Eve님을 초대했습니다').waitFor()
+  for (const x of [a, b, f]) await x.context.close()
 })

@@ -11,6 +11,6 @@ const NAMED = 3
 export function storesNote(stores: readonly CouponStore[]): string {
   const names = stores.map((s) => isolate(s.name))
   return names.length <= NAMED
-    ? t('coupons.atStores', { stores: formatList(names) })
+    ? t('coupons.atStores', { stores: formatList(names), count: names.length })
     : t('coupons.atStoresMore', { stores: formatList(names.slice(0, NAMED)), count: names.length - NAMED })
 }

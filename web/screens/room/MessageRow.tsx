@@ -58,7 +58,10 @@ export function SystemLineRow({
 }) {
   const line = lines[0]
   const actor = isolate(nameOf(line.actor))
-  const target = formatList(lines.flatMap((l) => (l.target ? [isolate(nameOf(l.target))] : [])))
+  // each name as the language calls a person in a sentence (Korean 님, Japanese さん), then as a list
+  const target = formatList(
+    lines.flatMap((l) => (l.target ? [t('room.system.person', { name: isolate(nameOf(l.target)) })] : [])),
+  )
   // what I did reads "You invited …", in each language's own sentence rather than a name swapped for "you"
   const byMe = line.actor === myId
   const text =
