@@ -142,11 +142,10 @@ export async function addFriendInUi(page: Page, handle: string): Promise<void> {
   await tab(page, 'Friends').click()
   await page.getByLabel('Find a friend by ID').fill(handle)
   await page.getByRole('button', { name: 'Find', exact: true }).click()
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
-  await page
-    .getByRole('heading', { name: /^Friends/ })
-    .first()
-    .waitFor()
+  const add = page.getByRole('button', { name: 'Add', exact: true })
+  await add.click()
+  // the server has the friend once the search's answer gives way
+  await add.waitFor({ state: 'detached' })
 }
 
 /** Opens the 1:1 chat with a friend from the Friends tab (profile sheet → "1:1 chat"). */

@@ -110,7 +110,12 @@ export default function Friends() {
             spellcheck={false}
             placeholder={t('friends.searchPlaceholder')}
             value={query}
-            onInput={(e) => setQuery(e.currentTarget.value)}
+            onInput={(e) => {
+              // an answer about what was typed before ("Nobody has that ID") no longer applies
+              setQuery(e.currentTarget.value)
+              setFound(null)
+              setError('')
+            }}
           />
           <button class="btn btn--primary" type="submit" disabled={busy} aria-busy={busy}>
             {t('friends.find')}
