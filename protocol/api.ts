@@ -47,8 +47,10 @@ export type ErrorCode =
   // groups (docs/protocol.md, "Chats"): per account and hour
   | 'too_many_new_groups'
   | 'too_many_invitations'
-  // GET /api/users/:handle, per account and hour
+  // ID lookups (GET /api/users/:handle, a channel made or an admin added by ID), per account and hour
   | 'too_many_lookups'
+  // POST /api/channels, per account and hour
+  | 'too_many_channels'
 
 /** The signed-in user. */
 export interface Me {

@@ -51,6 +51,8 @@ export interface ServerOptions {
   signupsPerHour?: number
   /** default SORI_LOOKUPS_PER_HOUR, else 120; 0: no limit */
   lookupsPerHour?: number
+  /** default SORI_CHANNELS_PER_HOUR, else 20; 0: no limit */
+  channelsPerHour?: number
   /** default SORI_GROUPS_PER_HOUR and SORI_GROUP_ADDS_PER_HOUR, else DEFAULT_GROUP_LIMITS; 0: no limit */
   groupLimits?: GroupLimits
   /** default SORI_HANDLE_GRACE_DAYS, else 30 */
@@ -125,6 +127,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     trustProxy: opts.trustProxy ?? process.env.SORI_TRUST_PROXY === '1',
     signupsPerHour,
     lookupsPerHour: opts.lookupsPerHour ?? envInt('SORI_LOOKUPS_PER_HOUR', 120),
+    channelsPerHour: opts.channelsPerHour ?? envInt('SORI_CHANNELS_PER_HOUR', 20),
     groupLimits: opts.groupLimits ?? {
       groupsPerHour: envInt('SORI_GROUPS_PER_HOUR', DEFAULT_GROUP_LIMITS.groupsPerHour),
       addsPerHour: envInt('SORI_GROUP_ADDS_PER_HOUR', DEFAULT_GROUP_LIMITS.addsPerHour),

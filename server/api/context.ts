@@ -16,6 +16,8 @@ export interface ApiContext {
   signupsPerHour: number
   /** GET /api/users/:handle per account and hour (SORI_LOOKUPS_PER_HOUR; 0: no limit) */
   lookupsPerHour: number
+  /** channels made per account and hour (SORI_CHANNELS_PER_HOUR; 0: no limit) */
+  channelsPerHour: number
   /** groups made and people added to groups per account and hour (chats/group-limits.ts) */
   groupLimits: GroupLimits
   /** days a deleted account's handle stays taken (SORI_HANDLE_GRACE_DAYS) */

@@ -14,7 +14,9 @@ import { ENTITY_ID_RE } from '../../protocol/limits.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
 import { normalizeHandle } from '../auth/rules.ts'
 import type { Queryable } from '../db/db.ts'
-import { badRequest, notFound } from '../http/errors.ts'
+import { badRequest, HttpError, notFound } from '../http/errors.ts'
+import { hasBlocked } from '../users/blocks.ts'
+import { takeLookup } from '../users/lookups.ts'
 import { asObject, str } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import type { ChannelSync } from './sync.ts'
@@ -62,11 +64,16 @@ export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): 
     const { userId } = await requireCaller(ctx, call)
     const id = call.params.id
     const handle = normalizeHandle(str(asObject(await call.body()), 'handle')).replace(/^@/, '')
+    await requireAdmin(db, userId, id)
+    // found or not, the answer tells whether the ID is someone's: a lookup
+    await takeLookup(ctx, userId)
     const added = await db.tx(async (q) => {
       await requireAdmin(q, userId, id)
       await lockChannel(q, id)
       const user = await q.get<{ id: string }>('SELECT id FROM users WHERE handle = ? AND deleted = 0', [handle])
       if (!user) throw notFound('No such user.')
+      // an admin gets the channel's customers' messages and pushes: nobody who blocked me is made one by me
+      if (await hasBlocked(q, user.id, userId)) throw new HttpError(403, 'blocked', 'This person is not accepting this from you.')
       const n = await q.get<{ n: number }>('SELECT COUNT(*) AS n FROM channel_admins WHERE channel_id = ?', [id])
       const res = await q.run(
         'INSERT INTO channel_admins (channel_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT (channel_id, user_id) DO NOTHING',

@@ -2,8 +2,8 @@
 import { HANDLE_RE } from '../../protocol/limits.ts'
 import { checkLang, checkName, checkStatus, normalizeHandle } from '../auth/rules.ts'
 import { requireCaller, type ApiContext } from '../api/context.ts'
-import { takeBudget } from '../http/budget.ts'
-import { badRequest, HttpError, notFound } from '../http/errors.ts'
+import { takeLookup } from './lookups.ts'
+import { badRequest, notFound } from '../http/errors.ts'
 import { asObject, optStr } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
 import { logger } from '../log.ts'
@@ -80,13 +80,7 @@ export function userRoutes(r: Router, ctx: ApiContext): void {
     const { userId } = await requireCaller(ctx, call)
     // an ID found tells who is on Sori, with their name and photo: a person adds a few friends an hour,
     // not hundreds a second (KakaoTalk counts ID searches too)
-    if (ctx.lookupsPerHour > 0) {
-      const s = await takeBudget(db, `lookup:${userId}`, 1, ctx.lookupsPerHour, 3_600_000)
-      if (s)
-        throw new HttpError(429, 'too_many_lookups', `Too many IDs looked up. Try again in ${Math.ceil(s / 60)} minutes.`, {
-          'Retry-After': String(s),
-        })
-    }
+    await takeLookup(ctx, userId)
     const handle = normalizeHandle(call.params.handle)
     const p = HANDLE_RE.test(handle) ? await profileByHandle(db, userId, handle) : undefined
     if (!p) throw notFound('No one has that handle.')

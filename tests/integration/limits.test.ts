@@ -12,7 +12,7 @@ import { inboxDoc } from '../../protocol/docs.ts'
 process.env.SORI_MAX_SOCKETS_PER_USER = '5'
 
 describe.each(backends())('limits (%s)', (backend) => {
-  const suite = serverSuite(backend, { signupsPerHour: 3, lookupsPerHour: 4 })
+  const suite = serverSuite(backend, { signupsPerHour: 3, lookupsPerHour: 4, channelsPerHour: 2 })
   const tag = backend.slice(0, 2)
 
   it('an address may create a few accounts an hour; the next is refused with 429 and creates nothing', async () => {
@@ -65,6 +65,71 @@ describe.each(backends())('limits (%s)', (backend) => {
     expect(fifth.body.error?.code).toBe('too_many_lookups')
     expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(0)
     expect((await look(bo, `lk_ana_${tag}`)).status).toBe(200)
+  })
+
+  it('a channel made with an ID and an admin added by ID are lookups too: no route lists who is on Sori for free', async () => {
+    await suite.server.db.run("DELETE FROM login_failures WHERE key LIKE 's:%'")
+    const cy = await signUp(suite.server, `lk_cy_${tag}`)
+    await signUp(suite.server, `lk_dee_${tag}`)
+    const channel = (handle: string) =>
+      api<{ id: string; error?: { code: string } }>(suite.server, cy.token, 'POST', '/api/channels', {
+        handle,
+        name: 'Shop',
+        category: 'shopping',
+        langs: ['en'],
+      })
+    const mine = await channel(`lk_shop_${tag}`)
+    expect(mine.status).toBe(201)
+    // someone's ID: taken (a lookup's answer, and one of the four)
+    expect((await channel(`lk_dee_${tag}`)).status).toBe(409)
+    const admin = (handle: string) => api(suite.server, cy.token, 'POST', `/api/channels/${mine.body.id}/admins`, { handle })
+    expect((await admin('nobody_here')).status).toBe(404)
+    expect((await admin(`lk_dee_${tag}`)).status).toBe(200)
+    // four spent: the fifth answer of any of them is refused
+    const fifth = await admin(`lk_dee_${tag}`)
+    expect(fifth.status).toBe(429)
+    expect((fifth.body as { error?: { code: string } }).error?.code).toBe('too_many_lookups')
+    expect((await channel(`lk_shop2_${tag}`)).status).toBe(429)
+    expect((await api(suite.server, cy.token, 'GET', `/api/users/lk_dee_${tag}`)).status).toBe(429)
+  })
+
+  it('an account makes a few channels an hour (each keeps its ID from everyone); the next is refused and made nowhere', async () => {
+    await suite.server.db.run("DELETE FROM login_failures WHERE key LIKE 's:%'")
+    const eli = await signUp(suite.server, `ch_eli_${tag}`)
+    const make = (handle: string) =>
+      api<{ error?: { code: string } }>(suite.server, eli.token, 'POST', '/api/channels', {
+        handle,
+        name: 'Stall',
+        category: 'shopping',
+        langs: ['en'],
+      })
+    expect((await make(`ch_one_${tag}`)).status).toBe(201)
+    expect((await make(`ch_two_${tag}`)).status).toBe(201)
+    const third = await make(`ch_three_${tag}`)
+    expect(third.status).toBe(429)
+    expect(third.body.error?.code).toBe('too_many_channels')
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await suite.server.db.get('SELECT 1 AS x FROM channels WHERE handle = ?', [`ch_three_${tag}`])).toBeUndefined()
+  })
+
+  it('nobody is made an admin of a channel by someone they blocked', async () => {
+    await suite.server.db.run("DELETE FROM login_failures WHERE key LIKE 's:%'")
+    const [fox, gil] = [await signUp(suite.server, `bl_fox_${tag}`), await signUp(suite.server, `bl_gil_${tag}`)]
+    const ch = await api<{ id: string }>(suite.server, fox.token, 'POST', '/api/channels', {
+      handle: `bl_shop_${tag}`,
+      name: 'Deals',
+      category: 'shopping',
+      langs: ['en'],
+    })
+    expect(ch.status).toBe(201)
+    expect((await api(suite.server, gil.token, 'POST', `/api/friends/${fox.user.id}/block`)).status).toBe(204)
+    const r = await api<{ error?: { code: string } }>(suite.server, fox.token, 'POST', `/api/channels/${ch.body.id}/admins`, {
+      handle: `bl_gil_${tag}`,
+    })
+    expect(r.status).toBe(403)
+    expect(r.body.error?.code).toBe('blocked')
+    const admins = await api<{ id: string }[]>(suite.server, fox.token, 'GET', `/api/channels/${ch.body.id}/admins`)
+    expect(admins.body.map((a) => a.id)).toEqual([fox.user.id])
   })
 
   it('one user may hold a bounded number of sockets; more are refused at the upgrade, others are not', async () => {
