@@ -165,7 +165,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       sendError(res, 400, 'bad_request', 'Malformed URL.')
       return
     }
-    if (url.pathname === '/api/health') return health(res)
+    // a probe GETs (or HEADs) it; any other method is an unknown route, as everywhere in the API
+    if (url.pathname === '/api/health' && (req.method === 'GET' || req.method === 'HEAD')) return health(res)
     if (url.pathname.startsWith('/api/') && (await mediaRoutes(req, res, url))) return
     if (url.pathname.startsWith('/api/') && (await pushRoutes(req, res, url))) return
     if (url.pathname.startsWith('/api/apps/') && (await appIcons(req, res, url))) return

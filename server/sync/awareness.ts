@@ -16,6 +16,8 @@ export function checkAwarenessState(state: string, userId: string): string | nul
     return 'awareness state is not JSON'
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'awareness state is not an object'
+  // as in updates: a client that merges a state into its own objects would take it for their prototype
+  if (holdsProtoKey(v)) return 'awareness state has a __proto__ key'
   const user = (v as Record<string, unknown>).user
   if (user !== undefined) {
     if (typeof user !== 'object' || user === null || Array.isArray(user)) return 'awareness user is malformed'
@@ -52,6 +54,14 @@ export class Announced {
       if (--a.sockets === 0) this.by.delete(client)
     }
   }
+}
+
+/** Whether a parsed JSON value has a `__proto__` key at any depth (a state is at most 1 KB: a short walk). */
+function holdsProtoKey(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false
+  if (Array.isArray(v)) return v.some(holdsProtoKey)
+  for (const k of Object.keys(v)) if (k === '__proto__' || holdsProtoKey((v as Record<string, unknown>)[k])) return true
+  return false
 }
 
 /** Records changes newer than what the doc holds; returns those. */

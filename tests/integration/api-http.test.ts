@@ -163,6 +163,9 @@ describe.each(backends())('API input (%s)', (backend) => {
     expect(r.status).toBe(200)
     expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect(await r.json()).toEqual({ ok: true, node: null })
+    expect((await fetch(`${s.url}/api/health`, { method: 'HEAD' })).status).toBe(200)
+    // it is read, never written: another method is an unknown route
+    for (const method of ['POST', 'PUT', 'DELETE']) expect((await fetch(`${s.url}/api/health`, { method })).status).toBe(404)
   })
 
   it('answers a wrong or missing token with 401 and unknown routes with 404', async () => {

@@ -78,6 +78,20 @@ describe.each(backends())('sync awareness attacks (%s)', (backend) => {
     expect((await raw.closeCode()).code).toBe(CLOSE.REFUSED)
   })
 
+  it('refuses an awareness state with a __proto__ key, at any depth, as updates are', async () => {
+    const sc = await scene()
+    for (const json of [
+      `{"user":{"id":"${sc.b.id}"},"__proto__":{"admin":true}}`,
+      `{"user":{"id":"${sc.b.id}","__proto__":{"x":1}}}`,
+    ]) {
+      const client = freshClientId()
+      // JSON.parse keeps "__proto__" as a key of its own, which JSON.stringify writes back
+      const raw = await attack(sc, frameAwareness(client, 1, JSON.parse(json)))
+      for (const w of [sc.A, sc.C]) expect(stateAt(w, client)).toBeUndefined()
+      expect(await raw.closeCode()).toEqual({ code: CLOSE.REFUSED, reason: 'awareness state has a __proto__ key' })
+    }
+  })
+
   it('refuses an awareness state under a clientID bound to another user, even when it names the sender', async () => {
     const sc = await scene()
     const raw = await attack(sc, frameAwareness(sc.aClient, 1_000, { user: { id: sc.b.id }, typing: false }))
