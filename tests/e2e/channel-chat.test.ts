@@ -72,6 +72,8 @@ test('a user asks a channel in its chat; an admin answers as the channel', async
   const entry = u.page.locator('.chat-row', { hasText: 'Corner Café' })
   await entry.getByText('Yes, see you at 7!').waitFor({ timeout: 20_000 })
   expect(await u.page.locator('.chat-row', { hasText: 'Ann Admin' }).count()).toBe(0)
+  // marked as her chat with it, apart from the channel's row of posts (marked "Channel")
+  expect(await entry.locator('.row__tag').allTextContents()).toEqual(['1:1 chat'])
   // and in Ann's, read
   await a.page.evaluate(() => (location.hash = '#/chats'))
   await mine.getByText('Yes, see you at 7!').waitFor({ timeout: 20_000 })

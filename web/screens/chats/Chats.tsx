@@ -265,6 +265,8 @@ export function Chats() {
                       {c.asChannel && (
                         <span class="row__tag row__tag--via">{t('chats.answeringFor', { channel: isolate(c.asChannel) })}</span>
                       )}
+                      {/* my chat with a channel, told apart from the channel's own row of posts */}
+                      {c.kind === 'channel' && !c.asChannel && <span class="row__tag">{t('chats.channelChatMark')}</span>}
                       <span class="row__sub">{preview}</span>
                       <UnreadBadge count={c.unread} class={muted ? 'badge--muted' : ''} />
                     </span>
