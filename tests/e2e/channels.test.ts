@@ -108,6 +108,17 @@ test('a channel is created and posts; a user finds it, follows it, reads it in t
 
   // muted with one tap on its home (its posts still come; only their pushes stop), and turned back on
   await row(b.page, '스타뮤직 공식채널').getByRole('link').click()
+  // its actions: Unfollow across, the others two by two, of one width (long words made a ragged stack)
+  const widths = await Promise.all(
+    ['Unfollow', 'Chat', 'Mute', 'Block', 'Report'].map((name) =>
+      b.page
+        .getByRole('button', { name, exact: true })
+        .boundingBox()
+        .then((box) => Math.round(box!.width)),
+    ),
+  )
+  expect(widths.slice(2).every((w) => w === widths[1])).toBe(true)
+  expect(widths[0]).toBeGreaterThan(2 * widths[1])
   await b.page.getByRole('button', { name: 'Mute', exact: true }).click()
   // the chat list marks it muted, as it marks a muted chat
   await b.page.getByRole('button', { name: 'Unmute' }).waitFor()

@@ -164,25 +164,18 @@ export default function ChannelHome({ id }: { id: string }) {
           <p class="form__error" role="alert">
             {error}
           </p>
+          {/* following first and across, then the rest two by two: even rows in every language */}
           {channel && !channel.admin && (
-            <div class="form__row form__row--start">
+            <div class="channel-actions">
               {!channel.blocked && (
                 <button
-                  class={channel.following ? 'btn' : 'btn btn--primary'}
+                  class={channel.following ? 'btn channel-actions__main' : 'btn btn--primary channel-actions__main'}
                   disabled={busy}
                   onClick={() => void act(() => follow(id, !channel.following))}
                 >
                   {channel.following ? t('channels.unfollow') : t('channels.follow')}
                 </button>
               )}
-              {channel.following && (
-                <button class="btn" disabled={busy} onClick={() => void act(() => muteChannel(id, !channel.muted))}>
-                  {channel.muted ? t('channels.unmute') : t('channels.mute')}
-                </button>
-              )}
-              <button class="btn" disabled={busy} onClick={() => void act(() => blockChannel(id, !channel.blocked))}>
-                {channel.blocked ? t('channels.unblock') : t('channels.block')}
-              </button>
               {!channel.blocked && (
                 <button
                   class="btn"
@@ -197,6 +190,14 @@ export default function ChannelHome({ id }: { id: string }) {
                   {t('channelChat.chat')}
                 </button>
               )}
+              {channel.following && (
+                <button class="btn" disabled={busy} onClick={() => void act(() => muteChannel(id, !channel.muted))}>
+                  {channel.muted ? t('channels.unmute') : t('channels.mute')}
+                </button>
+              )}
+              <button class="btn" disabled={busy} onClick={() => void act(() => blockChannel(id, !channel.blocked))}>
+                {channel.blocked ? t('channels.unblock') : t('channels.block')}
+              </button>
               <button class="btn" onClick={() => setReporting(true)}>
                 {t('channels.report')}
               </button>
