@@ -1,6 +1,6 @@
 // Sign up / sign in. The language picker sits on top so that someone who cannot read the current
 // language can switch before anything else.
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { AppPublic } from '../../../protocol/link.ts'
 import { APP_KEY_RE } from '../../../protocol/link-ids.ts'
 import { api } from '../../account/api.ts'
@@ -50,24 +50,31 @@ export function Welcome() {
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState('')
+  /** the fields a sign-up was refused for, all of them at once (one a try left the next for the next try) */
+  const [invalid, setInvalid] = useState<{ handle?: boolean; password?: boolean }>({})
+  const handleBox = useRef<HTMLInputElement>(null)
+  const passwordBox = useRef<HTMLInputElement>(null)
   const [busy, setBusy] = useState(false)
 
   async function submit(e: Event) {
     e.preventDefault()
     setError('')
+    setInvalid({})
     const h = handle.trim().toLowerCase()
     // nothing to ask the server about (and no attempt to spend of the sign-in throttle)
     if (mode === 'signin' && (!h || !password)) {
       setError(t('welcome.fillIn'))
       return
     }
-    if (mode === 'signup' && !HANDLE_RE.test(h)) {
-      setError(t('errors.handle_invalid'))
-      return
-    }
-    if (mode === 'signup' && password.length < MIN_PASSWORD_CHARS) {
-      setError(t('errors.password_weak'))
-      return
+    if (mode === 'signup') {
+      const bad = { handle: !HANDLE_RE.test(h), password: password.length < MIN_PASSWORD_CHARS }
+      if (bad.handle || bad.password) {
+        setInvalid(bad)
+        setError([bad.handle && t('errors.handle_invalid'), bad.password && t('errors.password_weak')].filter(Boolean).join(' '))
+        // the first field to fix, on the screen (a phone's form is taller than its screen) with its hint
+        ;(bad.handle ? handleBox : passwordBox).current?.focus()
+        return
+      }
     }
     setBusy(true)
     try {
@@ -160,8 +167,10 @@ export function Welcome() {
               spellcheck={false}
               required
               maxLength={20}
+              ref={handleBox}
               value={handle}
               onInput={(e) => setHandle(e.currentTarget.value)}
+              aria-invalid={invalid.handle || undefined}
               aria-describedby={signup ? 'handle-hint' : undefined}
             />
             {signup && (
@@ -193,8 +202,10 @@ export function Welcome() {
               autocomplete={signup ? 'new-password' : 'current-password'}
               required
               maxLength={MAX_PASSWORD_CHARS}
+              ref={passwordBox}
               value={password}
               onInput={(e) => setPassword(e.currentTarget.value)}
+              aria-invalid={invalid.password || undefined}
               aria-describedby={signup ? 'password-hint' : undefined}
             />
             {signup && (
