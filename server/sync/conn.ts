@@ -30,7 +30,7 @@ export class Conn {
   /** updates with a gap that came before that answer, held until it is in (handle.ts) */
   held: Uint8Array[] = []
   heldBytes = 0
-  /** refuses the socket if its step 2 has not come HOLD_MS after it began holding */
+  /** refuses the socket if its step 2 has not come SyncOptions.holdMs after it began holding */
   holdTimer: NodeJS.Timeout | null = null
   /**
    * What the document sent before the server's sync step 1 went out (it waits for the commits under way),

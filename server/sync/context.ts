@@ -25,6 +25,10 @@ export interface SyncOptions {
   maxBuffered: number
   /** bytes one user's sockets on this node may have queued together before a large message closes the socket it is for */
   maxUserBuffered: number
+  /** bytes of updates one user's sockets on this node may hold together before their step 2s (handle.ts) */
+  maxUserHeld: number
+  /** how long a socket may hold updates before its step 2, ms (handle.ts, HOLD_MS) */
+  holdMs: number
   /** open sockets one user may hold on this node; more are refused at the upgrade with 429 */
   maxSocketsPerUser: number
   /** turns of the event loop one group commit collects updates for (commit.ts) */
@@ -56,6 +60,8 @@ export interface SyncContext {
   sessions: Map<string, Set<Conn>>
   /** user id → open sockets (for maxSocketsPerUser) */
   userSockets: Map<string, number>
+  /** user id → bytes their sockets hold before their step 2s (for maxUserHeld) */
+  heldByUser: Map<string, number>
   closing: boolean
   /** one node of several (server/cluster/), null on its own */
   cluster: Cluster | null

@@ -102,11 +102,20 @@ function handleFrame(ctx: SyncContext, conn: Conn, data: Uint8Array, at: number)
 const HOLD_MAX = 64
 const HOLD_MAX_BYTES = 1024 * 1024
 /**
- * How long a socket may hold updates without sending its step 2, ms. The server's step 1 went out before
- * any of the socket's frames was handled, so an honest client answers within a round trip; one that
- * never does is refused like any gap.
+ * How long a socket may hold updates without sending its step 2, ms (SyncOptions.holdMs). The server's
+ * step 1 went out before any of the socket's frames was handled, so an honest client answers within a
+ * round trip; one that never does is refused like any gap.
  */
 export const HOLD_MS = 5_000
+
+/** Gives back what `conn` held to its user's total (its step 2 came, or it closed). */
+export function releaseHeld(ctx: SyncContext, conn: Conn): void {
+  if (conn.heldBytes === 0) return
+  const left = (ctx.heldByUser.get(conn.userId) ?? 0) - conn.heldBytes
+  if (left > 0) ctx.heldByUser.set(conn.userId, left)
+  else ctx.heldByUser.delete(conn.userId)
+  conn.heldBytes = 0
+}
 
 /** The client's first step 2, then what it sent ahead of it. */
 async function answered(ctx: SyncContext, conn: Conn, update: Uint8Array, at: number): Promise<void> {
@@ -115,7 +124,7 @@ async function answered(ctx: SyncContext, conn: Conn, update: Uint8Array, at: nu
   if (conn.holdTimer) clearTimeout(conn.holdTimer)
   const held = conn.held
   conn.held = []
-  conn.heldBytes = 0
+  releaseHeld(ctx, conn)
   for (const u of held) {
     if (conn.closed || conn.doc.dead) return
     await handleUpdate(ctx, conn, u, at)
@@ -245,13 +254,23 @@ function applyVerdict(
   const userId = conn.userId
   if (v.ok === 'owners') return
   if (!v.ok) {
-    if (v.gap && !conn.answered && conn.held.length < HOLD_MAX && conn.heldBytes + update.byteLength <= HOLD_MAX_BYTES) {
+    // held: so much a socket, and so much all of a user's sockets on this node (256 sockets of 1 MiB each,
+    // held for 5 s again and again, would pin 256 MiB)
+    const userHeld = ctx.heldByUser.get(userId) ?? 0
+    if (
+      v.gap &&
+      !conn.answered &&
+      conn.held.length < HOLD_MAX &&
+      conn.heldBytes + update.byteLength <= HOLD_MAX_BYTES &&
+      userHeld + update.byteLength <= ctx.opts.maxUserHeld
+    ) {
       conn.held.push(update)
       conn.heldBytes += update.byteLength
+      ctx.heldByUser.set(userId, userHeld + update.byteLength)
       if (!conn.holdTimer) {
         conn.holdTimer = setTimeout(() => {
           if (!conn.answered) refuse(conn, v.code, v.reason)
-        }, HOLD_MS)
+        }, ctx.opts.holdMs)
         conn.holdTimer.unref()
       }
       return

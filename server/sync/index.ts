@@ -26,6 +26,7 @@ import { clusterHomes, homeOf, localHomes } from './homes.ts'
 import { CPU_PER_SECOND_MS, CpuBudget } from './cpu-budget.ts'
 import { ClaimQuota, CLAIMS_PER_DOC, CLAIMS_PER_USER } from './claim-quota.ts'
 import { Announced } from './awareness.ts'
+import { HOLD_MS } from './handle.ts'
 
 export type { SyncDeps, SyncEngine, SyncServer } from './types.ts'
 
@@ -42,6 +43,8 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     freezeMs: envInt('SORI_DOC_FREEZE_MS', 10_000),
     maxBuffered: envInt('SORI_MAX_BUFFERED', 4 * 1024 * 1024),
     maxUserBuffered: envInt('SORI_MAX_USER_BUFFERED', 64 * 1024 * 1024),
+    maxUserHeld: envInt('SORI_MAX_USER_HELD', 4 * 1024 * 1024),
+    holdMs: envInt('SORI_HOLD_MS', HOLD_MS),
     maxSocketsPerUser: envInt('SORI_MAX_SOCKETS_PER_USER', 256),
     commitTurns: envInt('SORI_COMMIT_TURNS', COMMIT_TURNS),
     userCpuMsPerSecond: envInt('SORI_USER_CPU_MS', CPU_PER_SECOND_MS),
@@ -66,6 +69,7 @@ export function createSync(deps: SyncDeps, extras: SyncExtras = {}): SyncEngine 
     serverReady: Promise.resolve(),
     sessions: new Map(),
     userSockets: new Map(),
+    heldByUser: new Map(),
     closing: false,
     cluster: extras.cluster ?? null,
     cpu: new CpuBudget(opts.userCpuMsPerSecond),

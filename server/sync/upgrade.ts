@@ -9,7 +9,7 @@ import type { Resolved } from './kind.ts'
 import type { SyncContext } from './context.ts'
 import type { SyncDoc } from './doc.ts'
 import { Conn } from './conn.ts'
-import { onFrame, refuse } from './handle.ts'
+import { onFrame, refuse, releaseHeld } from './handle.ts'
 import { allAwareness, relayAwareness, removeConnAwareness } from './awareness.ts'
 import { CLOSE, TOKEN_PROTOCOL_PREFIX } from '../../protocol/wire.ts'
 import { log } from './log.ts'
@@ -192,6 +192,7 @@ function connect(ctx: SyncContext, ws: WebSocket, a: Admitted, wantsAck: boolean
     else ctx.userSockets.delete(a.userId)
     ctx.cluster?.socketsChanged(a.userId)
     ctx.announced.drop(conn)
+    releaseHeld(ctx, conn)
     if (!doc.dead) {
       const gone = removeConnAwareness(doc, conn)
       if (gone) relayAwareness(doc, conn, gone)
