@@ -70,12 +70,17 @@ test('typing "@" in a group offers its members; a tap or Enter writes their hand
   await box.press('Backspace')
   await page.locator('.composer__send').click()
   await message(page, 'Lunch? @mp_cho and @mp_ben').and(page.locator('[data-state="sent"]')).waitFor()
+  // whom it mentions stands out in the sender's bubble too (not as a mention of her)
+  expect(await message(page, 'Lunch?').locator('mark.mention--other').allTextContents()).toEqual(['@mp_cho', '@mp_ben'])
   await context.close()
 
   // Cho reads it with her mention marked
   const c = await phone(app.browser)
   await signInInUi(c.page, app.server.url, 'mp_cho')
   await c.page.evaluate((id) => (location.hash = `#/chat/${id}`), chat.id)
-  await expect.poll(() => message(c.page, 'Lunch?').locator('mark.mention').allTextContents()).toEqual(['@mp_cho'])
+  await expect
+    .poll(() => message(c.page, 'Lunch?').locator('mark.mention:not(.mention--other)').allTextContents())
+    .toEqual(['@mp_cho'])
+  expect(await message(c.page, 'Lunch?').locator('mark.mention--other').allTextContents()).toEqual(['@mp_ben'])
   await c.context.close()
 })

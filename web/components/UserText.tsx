@@ -5,7 +5,6 @@
 // rendering changes: stored, copied and quoted text stays exactly as it was sent. Message bodies may
 // carry links: only http(s) addresses become one, found in the neutralised text.
 import type { ComponentChildren } from 'preact'
-import { mentionPattern } from '../../protocol/messages.ts'
 
 // U+202A–U+202E (LRE RLE PDF LRO RLO) and U+2066–U+2069 (LRI RLI FSI PDI); the marks U+200E/U+200F
 // and U+061C stay: they only nudge neutral characters and cannot reverse a run
@@ -49,16 +48,38 @@ export function linkRuns(text: string): { text: string; href?: string }[] {
   return runs
 }
 
-/** A plain run with `@mine` marked, as the server finds a mention of me (protocol/messages.ts). */
-function marked(text: string, mine: string | undefined): ComponentChildren {
-  if (!mine || !text.includes('@')) return text
+/** `@` and the handle characters after it, not inside a longer handle nor an e-mail address. */
+export const MENTION_RE = /(^|[^A-Za-z0-9._@])@([A-Za-z0-9._]+)/g
+
+/**
+ * The handle `@run` mentions, as protocol/messages.ts's mentionPattern finds one: the whole run, or the
+ * run without dots that end it (a sentence's full stop), whichever is a handle to mark.
+ */
+export function mentioned(run: string, known: (h: string) => boolean): string | null {
+  for (let h = run.toLowerCase(); h; h = h.slice(0, -1)) {
+    if (known(h)) return h
+    if (!h.endsWith('.')) return null
+  }
+  return null
+}
+
+/**
+ * A plain run with its mentions marked, as the server finds them (protocol/messages.ts): `@mine` as a
+ * mention of me, the handles in `others` (the chat's members) as mentions of them.
+ */
+function marked(text: string, mine: string | undefined, others: ReadonlySet<string> | undefined): ComponentChildren {
+  if ((!mine && !others?.size) || !text.includes('@')) return text
+  const me = mine?.toLowerCase()
   const out: ComponentChildren[] = []
   let at = 0
-  for (const m of text.matchAll(mentionPattern(mine, 'gi'))) {
+  for (const m of text.matchAll(MENTION_RE)) {
+    const handle = mentioned(m[2]!, (h) => h === me || !!others?.has(h))
+    if (!handle) continue
+    const own = handle === me
     const start = m.index + m[1]!.length
-    const end = start + 1 + mine.length
+    const end = start + 1 + handle.length
     if (start > at) out.push(text.slice(at, start))
-    out.push(<mark class="mention">{text.slice(start, end)}</mark>)
+    out.push(<mark class={own ? 'mention' : 'mention mention--other'}>{text.slice(start, end)}</mark>)
     at = end
   }
   if (at === 0) return text
@@ -68,19 +89,23 @@ function marked(text: string, mine: string | undefined): ComponentChildren {
 
 /**
  * One user-provided string as an isolated run (a <bdi>, which is `unicode-bidi: isolate`). With `links`,
- * its http(s) addresses open in a new tab that cannot reach back to this one, and `mention` (my handle)
- * is marked where it names me, as the notification that mention brings does.
+ * its http(s) addresses open in a new tab that cannot reach back to this one, `mention` (my handle) is
+ * marked where it names me, as the notification that mention brings does, and `mentions` where they
+ * name another member.
  */
 export function UserText({
   text,
   class: cls,
   links,
   mention,
+  mentions,
 }: {
   text: string
   class?: string
   links?: boolean
   mention?: string
+  /** the other handles to mark where they are mentioned (lower case): the chat's members */
+  mentions?: ReadonlySet<string>
 }) {
   const shown = neutral(text)
   if (!links) return <bdi class={cls}>{shown}</bdi>
@@ -92,7 +117,7 @@ export function UserText({
             {r.text}
           </a>
         ) : (
-          marked(r.text, mention)
+          marked(r.text, mention, mentions)
         ),
       )}
     </bdi>

@@ -40,6 +40,8 @@ interface Props {
   channel?: string
   /** opens the author's profile (a tap on their picture, as in every messenger) */
   onAuthor?: (p: Profile) => void
+  /** the chat's members' handles (lower case), marked where a message mentions them */
+  handles?: ReadonlySet<string>
 }
 
 /**
@@ -193,6 +195,7 @@ export function MessageRow({
   highlight,
   onView,
   channel,
+  handles,
 }: Props) {
   const name = personName(author)
   const waiting = mine && m.state === 'waiting'
@@ -220,7 +223,14 @@ export function MessageRow({
       {m.media && <MediaContent media={m.media} onView={onView ?? (() => {})} />}
       {m.link && <LinkCard link={m.link} />}
       {!m.link && (!m.media || m.body) && (
-        <UserText class="msg__text" text={m.body} links mention={mine ? undefined : me.value?.handle} />
+        <UserText
+          class="msg__text"
+          text={m.body}
+          links
+          // a mention of me in someone's message is news to me; the others' are marked as anyone's
+          mention={mine ? undefined : me.value?.handle}
+          mentions={handles}
+        />
       )}
       {!m.media && <LinkPreview text={m.body} />}
       {m.edited && <span class="msg__edited">{t('room.edited')}</span>}

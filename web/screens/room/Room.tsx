@@ -65,6 +65,9 @@ export default function Room({ convId }: { convId: string }) {
       if (asChannel(m.from) && !members.has(m.from))
         members.set(m.from, { id: channel.id, handle: '', name: channel.name, status: '', photo: channel.photo })
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages])
+  // the members' handles, marked where messages mention them (mine is marked apart: a mention of me)
+  const handles = new Set<string>()
+  for (const p of members.values()) if (p.handle && p.id !== myId) handles.add(p.handle.toLowerCase())
   const newFrom = conv.newFrom.value
   const newKey = newFrom ? `${newFrom.page}:${newFrom.id}` : null
   const sent = useMemo(() => toRows(messages, newKey, myId), [messages, newKey, myId])
@@ -222,6 +225,7 @@ export default function Room({ convId }: { convId: string }) {
         onReact={(m, r) => conv.react(m, r)}
         onView={(media) => void view(media)}
         onAuthor={setProfile}
+        handles={handles}
       />
     )
   }
