@@ -64,6 +64,8 @@ export function adminRoutes(r: Router, ctx: ApiContext, channels: ChannelSync): 
     const { userId } = await requireCaller(ctx, call)
     const id = call.params.id
     const handle = normalizeHandle(str(asObject(await call.body()), 'handle')).replace(/^@/, '')
+    // an admin's call, before it counts: someone else learns nothing here and spends nothing (checked
+    // again under the channel's lock)
     await requireAdmin(db, userId, id)
     // found or not, the answer tells whether the ID is someone's: a lookup
     await takeLookup(ctx, userId)

@@ -7,7 +7,7 @@ import { newId } from '../api/ids.ts'
 import { isUniqueViolation } from '../api/unique.ts'
 import { checkHandle, checkLang } from '../auth/rules.ts'
 import { HttpError, badRequest } from '../http/errors.ts'
-import { takeBudget } from '../http/budget.ts'
+import { takeHourly } from '../http/budget.ts'
 import { takeLookup } from '../users/lookups.ts'
 import { asObject } from '../http/input.ts'
 import type { Router } from '../http/router.ts'
@@ -51,20 +51,14 @@ export function channelRoutes(r: Router, ctx: ApiContext, channels: ChannelSync)
     const description = b.description === undefined ? '' : checkDescription(b.description)
     const category = checkCategory(b.category)
     const langs = checkLangs(b.langs)
-    // another person's Sori ID is theirs: a channel "@mina.k" made by someone else would pass for Mina
-    // (both read "@mina.k"); a user's own ID is free for their own channel
     // whether someone has that ID is a lookup's answer, and counts as one
     await takeLookup(ctx, userId)
+    // another person's Sori ID is theirs: a channel "@mina.k" made by someone else would pass for Mina
+    // (both read "@mina.k"); a user's own ID is free for their own channel
     const person = await db.get<{ id: string }>('SELECT id FROM users WHERE handle = ?', [handle])
     if (person && person.id !== userId) throw handleTaken()
     // a channel keeps its ID from everyone for good: an account makes a few, not every name it can think of
-    if (ctx.channelsPerHour > 0) {
-      const s = await takeBudget(db, `channels:${userId}`, 1, ctx.channelsPerHour, 3_600_000)
-      if (s)
-        throw new HttpError(429, 'too_many_channels', `Too many channels made. Try again in ${Math.ceil(s / 60)} minutes.`, {
-          'Retry-After': String(s),
-        })
-    }
+    await takeHourly(db, `channels:${userId}`, ctx.channelsPerHour, 'too_many_channels', 'Too many channels made.')
     const id = newId()
     const now = Date.now()
     try {

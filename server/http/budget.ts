@@ -2,7 +2,9 @@
 // in a node's memory: behind a round-robin balancer a user's requests reach every node, and counts per
 // node would give them a budget per node.
 
+import type { ErrorCode } from '../../protocol/api.ts'
 import type { Db } from '../db/db.ts'
+import { HttpError } from './errors.ts'
 
 /** Rows of windows that began this long ago go (now and then, with a request): no window is longer. */
 const KEPT_MS = 60 * 60_000
@@ -34,4 +36,14 @@ export async function takeBudget(
   if (taken) return 0
   const row = await db.get<{ window_start: number | string }>('SELECT window_start FROM budgets WHERE key = ?', [key])
   return Math.max(1, Math.ceil((Number(row?.window_start ?? now) + windowMs - now) / 1000))
+}
+
+/**
+ * Takes one of `limit` from `key`'s hour, or answers 429 `code` with Retry-After ("`what` Try again in N
+ * minutes."); a `limit` of 0 is no limit.
+ */
+export async function takeHourly(db: Db, key: string, limit: number, code: ErrorCode, what: string): Promise<void> {
+  if (limit <= 0) return
+  const s = await takeBudget(db, key, 1, limit, 3_600_000)
+  if (s) throw new HttpError(429, code, `${what} Try again in ${Math.ceil(s / 60)} minutes.`, { 'Retry-After': String(s) })
 }
