@@ -119,10 +119,8 @@ export default function Room({ convId }: { convId: string }) {
     return items.filter((g) => !gone.has(hereKey(convId, g.page, g.msgId))).map((g) => g.media)
   }
   /** the chat's photos and videos, newest first: the local index's and those on screen; on screen only if the index fails */
-  const allMedia = async (): Promise<MediaRef[]> => {
-    const shown = shownMedia()
-    return notDeleted(await chatMedia(convId, shown).catch(() => newestFirst(shown)))
-  }
+  const allMedia = async (shown = shownMedia()): Promise<MediaRef[]> =>
+    notDeleted(await chatMedia(convId, shown).catch(() => newestFirst([...shown])))
   /** full screen among the chat's photos and videos, oldest first */
   async function view(media: MediaRef) {
     const all = (await allMedia()).reverse()
@@ -135,10 +133,11 @@ export default function Room({ convId }: { convId: string }) {
    * index holds follow.
    */
   function openGallery() {
-    const opened = notDeleted(newestFirst(shownMedia()))
+    const shown = shownMedia()
+    const opened = notDeleted(newestFirst([...shown]))
     setDetails(false)
     setGallery(opened)
-    void allMedia().then((all) => setGallery((g) => (g === opened ? all : g)))
+    void allMedia(shown).then((all) => setGallery((g) => (g === opened ? all : g)))
   }
   const [dragging, setDragging] = useState(false)
 
