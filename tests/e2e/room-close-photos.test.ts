@@ -3,29 +3,29 @@
 // under the page's connect-src: errors in the console of a chat of photos at every close.
 import { expect, test } from 'vitest'
 import sharp from 'sharp'
-import type { Chat } from '../../protocol/api.ts'
 import { pageDoc } from '../../protocol/docs.ts'
-import type { ChatMessage } from '../../protocol/messages.ts'
-import { api, signUp } from '../fixtures/server.ts'
 import { mediaMessage, mediaRef, upload } from '../fixtures/media.ts'
-import { appHarness, phone, signInInUi, stockClient } from './helpers.ts'
+import { connect, msgs } from '../fixtures/sync-client.ts'
+import { appHarness, friendsWithChat, phone, signInInUi } from './helpers.ts'
 
 const app = appHarness()
 
 test('closing a chat of photos refuses no load: its look is kept without loading the photos again', async () => {
   const s = app.server
-  const minji = await signUp(s, 'minji.cp', 'Minji')
-  const junho = await signUp(s, 'junho.cp', 'Junho')
-  const chat = (await api<Chat>(s, junho.token, 'POST', '/api/chats/direct', { userId: minji.user.id })).body
-  const junhos = await stockClient(s.url, junho.token, pageDoc(chat.id, chat.page))
-  const photos: ChatMessage[] = []
+  const { them: junho, chat } = await friendsWithChat(
+    s,
+    { handle: 'minji.cp', name: 'Minji' },
+    { handle: 'junho.cp', name: 'Junho' },
+  )
+  const junhos = await connect(s, junho.token, pageDoc(chat.id, 0))
+  const photos = []
   for (const width of [40, 50, 60]) {
     const jpeg = await sharp({ create: { width, height: 30, channels: 3, background: '#2a6' } })
       .jpeg()
       .toBuffer()
     photos.push(mediaMessage(junho.user.id, mediaRef(await upload(s, junho.token, chat.id, 'photo', jpeg))))
   }
-  junhos.doc.getArray<ChatMessage>('msgs').push(photos)
+  msgs(junhos).push(photos)
 
   const { page, context } = await phone(app.browser)
   const errors: string[] = []
@@ -39,5 +39,5 @@ test('closing a chat of photos refuses no load: its look is kept without loading
   await page.close({ runBeforeUnload: true })
   await context.close()
   expect(errors).toEqual([])
-  junhos.close()
+  junhos.destroy()
 })
