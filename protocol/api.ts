@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'offset_mismatch'
   | 'upload_busy'
   | 'not_an_image'
+  | 'malformed_media'
   // coupons (docs/protocol.md, "Coupons")
   | 'already_redeemed'
   | 'sold_out'

@@ -62,3 +62,17 @@ export const NOT_ADMIN = "only the channel's admins write into it"
  * Y.Doc, whose clientID is new (docs/protocol.md, Validation).
  */
 export const CLIENT_TAKEN = 'clientID belongs to another user'
+/**
+ * The close reason (with 4400) of an update that deletes a message the server holds. A message is
+ * withdrawn only before the server has it (it then arrives deleted: docs/protocol.md, Withdrawing a
+ * message); a client whose withdrawal came too late keeps the message as sent, and writes what else it
+ * had unsent again from a fresh copy of the page.
+ */
+export const MESSAGE_HELD = 'messages cannot be deleted'
+/**
+ * The close reasons (with 4400) of a read position the server does not take: lower than the one it
+ * holds, or past the chat's current page. A client sets its copy of the head aside and takes the
+ * server's (a position moved back after a withdrawal the server had already counted, say).
+ */
+export const READ_OUT_OF_RANGE = 'read position is out of range'
+export const READ_WOULD_FALL = 'read position would fall'

@@ -6,7 +6,7 @@ import { fileTypeFromFile } from 'file-type'
 import { loadSharp } from './sharp.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { HttpError } from '../http/errors.ts'
-import { blankMp4Metadata, MP4_TYPES } from './mp4-metadata.ts'
+import { blankMp4Metadata, MalformedMp4, MP4_TYPES } from './mp4-metadata.ts'
 
 /** Decoding a larger image is refused: a small file can claim a huge canvas (a decompression bomb). */
 export const MAX_PHOTO_PIXELS = 50_000_000
@@ -66,7 +66,18 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
     }
   }
   // a phone's video or voice memo says where it was made; a file is the sender's, byte for byte
-  if ((kind === 'video' || kind === 'voice') && MP4_TYPES.has(mime)) await blankMp4Metadata(path)
+  if ((kind === 'video' || kind === 'voice') && MP4_TYPES.has(mime)) {
+    try {
+      await blankMp4Metadata(path)
+    } catch (e) {
+      if (!(e instanceof MalformedMp4)) throw e
+      throw new HttpError(
+        400,
+        'malformed_media',
+        `This ${kind === 'voice' ? 'recording' : 'video'} is not one the server can read (${e.message}).`,
+      )
+    }
+  }
   if (kind === 'voice') return { path, mime: voiceType(mime) }
   return { path, mime }
 }

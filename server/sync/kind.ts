@@ -17,7 +17,7 @@ export interface Refusal {
 /** What a user may write into one root of a document, checked on the decoded update (validate.ts). */
 export type RootRule =
   /**
-   * An array that only grows at its end; its items can never be deleted. `append` checks one item's
+   * An array that only grows at its end; the items the server holds can never be deleted. `append` checks one item's
    * values, the last `fresh` of which the server does not hold yet (an error text, or null); the item's
    * last value has the id (`client`, `last`).
    */
@@ -25,6 +25,11 @@ export type RootRule =
       type: 'array'
       append(values: readonly unknown[], fresh: number, client: number, last: number): string | null
       undeletable: string
+      /**
+       * an item the server holds no part of may arrive deleted, its content gone (a message withdrawn
+       * before it was sent: nobody can have seen it)
+       */
+      withdraw?: boolean
     }
   /**
    * A map whose entries the user writes. `entry` checks one item written under `key`: its successive

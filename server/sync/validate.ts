@@ -117,6 +117,8 @@ interface Landing {
   len: number
   root: string
   sub: string | null
+  /** an item of an array withdrawn before the server had it: it arrives deleted */
+  withdrawn?: boolean
 }
 
 /** Whether an item whose origin is `o` comes right after the value `v` (client, last clock) */
@@ -397,7 +399,13 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       }
     if (rule.type === 'array') {
       if (sub !== null) return refuse(`${root} is an array`)
-      if (!values) return refuse(rule.undeletable)
+      if (!values) {
+        // withdrawn before it was sent: its content already gone (Yjs with gc writes a deleted item so),
+        // and no part of it held, so no one can have had it
+        if (!rule.withdraw || newLen !== s.length) return refuse(rule.undeletable)
+        if (landings) landings[landings.length - 1].withdrawn = true
+        continue
+      }
       const err = rule.append(values, newLen, client, s.id.clock + s.length - 1)
       if (err) return refuse(err)
       continue
@@ -477,11 +485,11 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
           if (!ownerOk(client)) return refuse("deletes another user's items")
           const parent = st.parent as Y.AbstractType<unknown> | null
           const root = parent && parent._item === null ? Y.findRootTypeKey(parent) : ''
+          const rule = parent && parent._item === null ? rules.root(root) : undefined
           if (!parent || parent._item !== null || !mayDelete(root, st.parentSub)) {
-            return refuse('deletes items that may not be deleted')
+            return refuse(rule?.type === 'array' ? rule.undeletable : 'deletes items that may not be deleted')
           }
           // a value that goes only by being overwritten: the new one must come after it (below)
-          const rule = rules.root(root)
           if (rule?.type === 'map' && rule.delete === 'overwrite')
             (overwritten ??= []).push({
               key: root + '\u0000' + st.parentSub,
@@ -494,7 +502,7 @@ export function validateUpdate(u: DecodedUpdate, ctx: ValidateContext): Verdict 
       // the part this update brings (its structs passed the owner check above)
       for (const l of landings!) {
         if (l.client !== client || l.clock >= end || l.clock + l.len <= r.clock) continue
-        if (!mayDelete(l.root, l.sub)) return refuse('deletes items that may not be deleted')
+        if (!l.withdrawn && !mayDelete(l.root, l.sub)) return refuse('deletes items that may not be deleted')
         deletes = true
       }
     }

@@ -14,7 +14,7 @@ import { announce, download, offsetOf, openPatch, patch, sendMedia, upload } fro
 import { serverSuite } from '../fixtures/server-suite.ts'
 import { api, signUp } from '../fixtures/server.ts'
 import { PHONE_EXIF } from '../fixtures/photos.ts'
-import { boxTypes, phoneMp4, VIDEO_LOCATION } from '../fixtures/mp4.ts'
+import { box, boxTypes, phoneMp4, VIDEO_LOCATION } from '../fixtures/mp4.ts'
 
 /** The GPS IFD pointer (tag 0x8825) of a little-endian EXIF block. */
 const GPS_TAG = Buffer.from([0x25, 0x88])
@@ -247,6 +247,33 @@ describe.each(backends())('media uploads (%s)', (backend) => {
     const asFile = await upload(suite.server, a.token, chat.id, 'file', bytes)
     await sendMedia(suite.server, a, chat.id, asFile)
     expect((await download(suite.server, b.token, asFile.id)).bytes.equals(bytes)).toBe(true)
+  })
+
+  it('a video of countless tiny boxes, or of boxes nested without end, is refused and gone; a long recording in fragments is not', async () => {
+    const { a, b, chat } = await pair()
+    const ftyp = box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1'))
+    const refused = async (bytes: Buffer) => {
+      const { id } = (await announce(suite.server, a.token, chat.id, { kind: 'video', size: bytes.length })).body
+      const r = await patch(suite.server, a.token, id, 0, bytes)
+      expect([r.status, r.body?.error?.code]).toEqual([400, 'malformed_media'])
+      expect((await offsetOf(suite.server, a.token, id)).status).toBe(404)
+    }
+    // 150,000 empty boxes after the file type: a walk of each would cost the server seconds a megabyte
+    await refused(Buffer.concat([ftyp, Buffer.alloc(8 * 150_000).fill(Buffer.from('\0\0\0\x08free', 'latin1'))]))
+    // moov in moov, 20,000 deep: the walk into it once overflowed the stack and answered 500
+    let nested = box('udta', Buffer.from(VIDEO_LOCATION, 'latin1'))
+    for (let i = 0; i < 20_000; i++) nested = box('moov', nested)
+    await refused(Buffer.concat([ftyp, nested]))
+    // a recording cut into 2,000 fragments (as a browser records MP4) goes through, its location blanked
+    const moov = box('moov', box('mvhd', Buffer.alloc(100)), box('udta', Buffer.from(VIDEO_LOCATION, 'latin1')))
+    const fragment = Buffer.concat([box('moof', box('mfhd', Buffer.alloc(8))), box('mdat', Buffer.alloc(32, 7))])
+    const fragmented = Buffer.concat([ftyp, moov, ...Array.from({ length: 2_000 }, () => fragment)])
+    const sent = await upload(suite.server, a.token, chat.id, 'video', fragmented)
+    expect(sent).toMatchObject({ kind: 'video', mime: 'video/mp4', size: fragmented.length })
+    await sendMedia(suite.server, a, chat.id, sent)
+    const got = (await download(suite.server, b.token, sent.id)).bytes
+    expect(got.length).toBe(fragmented.length)
+    expect(got.includes(VIDEO_LOCATION)).toBe(false)
   })
 
   it('a photo that is really HTML is refused, and its upload is gone', async () => {

@@ -248,13 +248,25 @@ describe.each(backends())('sync attacks through updates (%s)', (backend) => {
     await attackPage(s, s.b, bClient, (d) => d.getArray('msgs').delete(idx, 1))
   })
 
-  it('refuses an update that inserts a message and deletes it in the same breath (a hidden struct)', async () => {
+  it('takes a forged message deleted in the same breath as withdrawn: its words, and its author, reach nobody', async () => {
+    // a message withdrawn before it was sent arrives so (sync-withdraw.test.ts): its content is gone
     const s = await scene()
-    await attackPage(s, s.b, freshClientId(), (d) => {
+    const before = look(s.A.doc, s.page).json
+    const raw = await rawOpen(s.page, s.b)
+    const client = freshClientId()
+    const { update } = await craft(raw, client, (d) => {
       const arr = d.getArray('msgs')
       arr.push([message(s.a.id, 'forged, then hidden')])
       arr.delete(arr.length - 1, 1)
     })
+    raw.sendUpdate(update)
+    await until(() => raw.acks().some((sv) => (sv.get(client) ?? 0) >= 1), 'an acknowledgement')
+    const marker = await fence(s.C, s.c.id, [s.A])
+    const expected = { ...before, msgs: [...(before.msgs as unknown[]), marker] }
+    for (const w of [s.A, s.C]) expect(look(w.doc, s.page).json).toEqual(expected)
+    const fresh = await freshLook(srv.wsBase, s.page, s.c.token)
+    expect(fresh.json).toEqual(expected)
+    expect(Buffer.from(Y.encodeStateAsUpdate(fresh.doc)).includes(Buffer.from('forged, then hidden'))).toBe(false)
   })
 
   it("refuses deleting another user's edit", async () => {

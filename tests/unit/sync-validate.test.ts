@@ -9,7 +9,7 @@ import { PageGrammar } from '../../server/chats/docs/page.ts'
 import { HeadGrammar } from '../../server/chats/docs/head.ts'
 import { inboxGrammar } from '../../server/chats/docs/inbox.ts'
 import { ROOTS } from '../../protocol/docs.ts'
-import { CLOSE } from '../../protocol/wire.ts'
+import { CLOSE, MESSAGE_HELD } from '../../protocol/wire.ts'
 import { MAX_SETTINGS, PAGE_HARD_LIMIT, PAGE_STRIDE } from '../../protocol/limits.ts'
 import { reactKey, type ChatMessage } from '../../protocol/messages.ts'
 
@@ -197,7 +197,28 @@ describe('validateUpdate: page docs', () => {
     expect(w.check(a, ANN).ok).toBe(true)
     const sv = Y.encodeStateVector(w.server)
     a.getArray(ROOTS.page.msgs).delete(0, 1)
-    expect(reason(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)))).toBe('deletes items that may not be deleted')
+    // the reason a client reads as "it had been sent after all" (models/refused.ts)
+    expect(reason(w.check(a, ANN, Y.encodeStateAsUpdate(a, sv)))).toBe(MESSAGE_HELD)
+  })
+
+  it('takes a message of mine withdrawn before the server had it, its words gone; not one that keeps them', () => {
+    const w = new World('page')
+    const a = w.client(ANN)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN)])
+    expect(w.check(a, ANN).ok).toBe(true)
+    const sv = Y.encodeStateVector(w.server)
+    a.getArray(ROOTS.page.msgs).push([msg(ANN, 'sent by mistake')])
+    a.getArray(ROOTS.page.msgs).delete(1, 1)
+    const update = Y.encodeStateAsUpdate(a, sv)
+    expect(Buffer.from(update).includes(Buffer.from('sent by mistake'))).toBe(false)
+    expect(w.check(a, ANN, update).ok).toBe(true)
+    // a Y.Doc without gc sends the deleted message with its words: the server would keep them
+    const keeps = new Y.Doc({ gc: false })
+    Y.applyUpdate(keeps, Y.encodeStateAsUpdate(w.server))
+    w.owners.set(keeps.clientID, ANN)
+    keeps.getArray(ROOTS.page.msgs).push([msg(ANN, 'kept words')])
+    keeps.getArray(ROOTS.page.msgs).delete(1, 1)
+    expect(reason(w.check(keeps, ANN, Y.encodeStateAsUpdate(keeps, sv)))).toBe('deletes items that may not be deleted')
   })
 
   it('edits: own messages only, valid values only', () => {

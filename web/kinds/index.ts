@@ -36,3 +36,9 @@ export function messagesAt(name: string): { conv: string; page: number } | null 
   const k = kindOf(name)
   return k?.kind.messages?.(k.d) ?? null
 }
+
+/** The chat whose head `name` is, or null when it is not a chat's head. */
+export function headOf(name: string): string | null {
+  const d = parseDocName(name)
+  return d?.kind === 'head' ? d.convId : null
+}

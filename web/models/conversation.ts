@@ -12,8 +12,8 @@ import {
 } from '../../protocol/messages.ts'
 import { me } from '../account/session.ts'
 import { currentPage, firstPage, headMeta, headReads, memberIds, memberNames } from '../kinds/head.ts'
-import { newMessageId } from '../kinds/page.ts'
-import { openDoc, whenSynced } from '../sync/docs.ts'
+import { messageItems, newMessageId } from '../kinds/page.ts'
+import { onReset, openDoc, whenSynced } from '../sync/docs.ts'
 import { connection } from '../sync/connection.ts'
 import { readUpTo } from './append.ts'
 import { openPages, type Page } from './conversation-pages.ts'
@@ -24,6 +24,18 @@ import { deletedHere, hereKey } from './deleted-here.ts'
 import { sayViewing } from './viewing.ts'
 
 export type { MessageView } from './message-views.ts'
+
+/**
+ * Calls `fn` when chat `convId`'s head is set aside for the server's copy (models/refused.ts): an open
+ * chat is opened again on the fresh copy. Returns a function that stops it.
+ */
+export function onHeadReset(convId: string, fn: () => void): () => void {
+  const name = headDoc(convId)
+  const stop = onReset((n) => {
+    if (n === name) fn()
+  })
+  return () => void stop()
+}
 
 /** Where a message is: its page and its id. */
 export type MessageAt = Pick<MessageView, 'page' | 'id'>
@@ -43,6 +55,14 @@ export interface Conversation {
    */
   edit(m: MessageAt, body: string): void
   retract(m: MessageAt): void
+  /**
+   * Whether one of my messages can be taken back before it is sent: the server does not hold it and its
+   * page has no open socket (once one is open, it may be on its way). Not one I reacted to or edited:
+   * those would reach the server naming a message it never gets.
+   */
+  canWithdraw(m: MessageAt): boolean
+  /** Takes such a message back (docs/protocol.md, Withdrawing a message); false when it cannot be. */
+  withdraw(m: MessageAt): boolean
   /** puts my reaction on a message (replacing the one I had), or takes mine back with null */
   react(m: MessageAt, reaction: Reaction | null): void
   markRead(): void
@@ -217,6 +237,13 @@ export function openConversation(convId: string): Conversation {
     const p = v && pages.get(v.page)
     return p && v ? { p, v } : null
   }
+  /** one of my messages that can be taken back before it is sent (canWithdraw), and its page */
+  const withdrawable = (at: MessageAt): { p: Page; v: MessageView } | null => {
+    const s = shownAt(at)
+    if (!s || s.v.from !== userId || s.v.state !== 'waiting' || s.p.ref.provider()?.wsconnected) return null
+    if (s.p.edits.has(at.id) || s.p.reacts.has(reactKey(at.id, userId))) return null
+    return s
+  }
   /** the page of one of my own messages, for editing it */
   const myPage = (at: MessageAt): Page | null => {
     const s = shownAt(at)
@@ -260,6 +287,22 @@ export function openConversation(convId: string): Conversation {
     },
     retract(at) {
       myPage(at)?.edits.set(at.id, { retracted: true, ts: Date.now() })
+    },
+    canWithdraw: (at) => withdrawable(at) !== null,
+    withdraw(at) {
+      const s = withdrawable(at)
+      if (!s) return false
+      const { p } = s
+      const item = [...messageItems(p.msgs)].find((m) => m.value.id === at.id)
+      if (!item) return false
+      p.msgs.delete(item.index, 1)
+      // I had read up to my own message: my read position goes back to the page's end, unless the
+      // server already holds it there (a read position never falls, and the server refuses one that does)
+      const mine = reads.get(userId) ?? 0
+      const end = readPosition(p.n, p.msgs.length)
+      const held = reads._map.get(userId)
+      if (mine > end && readPage(mine) === p.n && held && !head.isAcked(held.id.client, held.id.clock)) reads.set(userId, end)
+      return true
     },
     react(at, reaction) {
       const p = shownAt(at)?.p

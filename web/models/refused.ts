@@ -12,14 +12,31 @@
 // will never be taken, so this device's copy of that page is set aside the same way, the post with it,
 // rather than offered again on every start.
 //
+// A page refuses the deletion of a message it holds (MESSAGE_HELD): a message I took back before it was
+// sent had reached the server after all, its acknowledgement lost on the way. It stays, as sent, and the
+// room says so; this device's copy of the page is set aside, and my other unsent messages of it are
+// written again once the server's copy is in (those it holds already are not).
+//
+// A head refuses a read position lower than the one it holds: mine moved back after a withdrawal of a
+// message the server had counted after all. This device's copy of the head is set aside for the server's.
+//
 // Any document refuses an update whose clientID another user wrote with first (CLIENT_TAKEN: two random
 // 32-bit ids that met). Nothing under that id will ever be taken: this device's copy is set aside, and my
 // unsent messages of a page are written again from a fresh copy, whose clientID is new.
+import { signal } from '@preact/signals'
 import * as Y from 'yjs'
 import { CHANNEL_ROOTS } from '../../protocol/channels.ts'
-import { CLIENT_TAKEN, NOT_ADMIN, PAGE_CLOSED, PAGE_FULL } from '../../protocol/wire.ts'
+import {
+  CLIENT_TAKEN,
+  MESSAGE_HELD,
+  NOT_ADMIN,
+  PAGE_CLOSED,
+  PAGE_FULL,
+  READ_OUT_OF_RANGE,
+  READ_WOULD_FALL,
+} from '../../protocol/wire.ts'
 import { me } from '../account/session.ts'
-import { messagesAt } from '../kinds/index.ts'
+import { headOf, messagesAt } from '../kinds/index.ts'
 import { messageItems, pageMsgs, type MessageItem } from '../kinds/page.ts'
 import { db } from '../store/db.ts'
 import { FROM_STORE } from '../store/persistence.ts'
@@ -87,9 +104,28 @@ function renew(r: RefusedDoc): void {
   }).catch((e: unknown) => console.warn(`sori: writing again what ${r.name} refused failed`, e))
 }
 
+/** A chat where a message I took back had reached the server before (it stays, as sent): its room says so. */
+export const alreadySent = signal<{ conv: string; at: number } | null>(null)
+
+/** Sets aside a page that refused a message's withdrawal; my other unsent messages are written again. */
+function retake(r: RefusedDoc): void {
+  const at = messagesAt(r.name)
+  if (!at) return
+  alreadySent.value = { conv: at.conv, at: Date.now() }
+  const unsent = myUnsent(r).map((m) => m.value)
+  void withLock(rewriteLock(at.conv), async () => {
+    await resetDoc(r.name, r.doc)
+    // "after" the page before: only the server's copies of the head and the page decide what is missing
+    if (unsent.length > 0) await appendMessages(at.conv, unsent, { after: at.page - 1, repeated: true })
+  }).catch((e: unknown) => console.warn(`sori: writing again what ${r.name} refused failed`, e))
+}
+
 /** What the server refused and can be recovered from (docs.ts calls it for every 4400). */
 export function recoverRefused(r: RefusedDoc): void {
   if (r.reason === PAGE_CLOSED || r.reason === PAGE_FULL) rehome(r)
+  else if (r.reason === MESSAGE_HELD) retake(r)
+  // a head's only writes of mine are where I read up to, which the next read writes again
+  else if ((r.reason === READ_OUT_OF_RANGE || r.reason === READ_WOULD_FALL) && headOf(r.name)) void resetDoc(r.name, r.doc)
   else if (r.reason === CLIENT_TAKEN) renew(r)
   else if (r.reason === NOT_ADMIN) {
     dropUnsent(r, r.doc.getArray(CHANNEL_ROOTS.page.posts), (client, clock) => !r.isAcked(client, clock))

@@ -48,6 +48,10 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
   const edits = pageEdits(doc)
   /** what the table holds for this page: id → signature */
   let known: Map<string, string> | null = null
+  /** how many messages the table holds for this page, as of the last pass */
+  let counted = 0
+  /** a pass of this session found messages in the doc (an empty copy may be one still to be filled) */
+  let passed = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let running: Promise<void> = Promise.resolve()
 
@@ -75,7 +79,19 @@ export function indexPage(conv: string, page: number, doc: Y.Doc, loaded: Promis
         .toArray()
         .catch(() => [])
       known = new Map(stored.map((r) => [r.id, sig(r)]))
+      counted = stored.length
     }
+    // a message withdrawn before it was sent left the page: the ones after it moved up one, and the last
+    // row is past its end (an empty copy, set aside and not yet filled from the server, is not one)
+    if (rows.length < counted && (rows.length > 0 || passed)) {
+      const ids = new Set(rows.map((r) => r.id))
+      await guardWrite(() =>
+        store.messages.where('[conv+page+index]').between([conv, page, rows.length], [conv, page, Infinity]).delete(),
+      )
+      for (const id of [...known.keys()]) if (!ids.has(id)) known.delete(id)
+    }
+    if (rows.length > 0 || passed) counted = rows.length
+    if (rows.length > 0) passed = true
     const changed = rows.filter((r) => known!.get(r.id) !== sig(r))
     if (!changed.length) return
     const tok = await tokenize()

@@ -5,6 +5,7 @@
 import * as Y from 'yjs'
 import { parseDocName, ROOTS } from '../../../protocol/docs.ts'
 import { PAGE_STRIDE } from '../../../protocol/limits.ts'
+import { READ_OUT_OF_RANGE, READ_WOULD_FALL } from '../../../protocol/wire.ts'
 import type { DocKind, RootRule, UpdateRules } from '../../sync/kind.ts'
 import { SERVER_GUID } from '../../sync/doc.ts'
 import type { Batch } from '../../sync/commit.ts'
@@ -40,7 +41,7 @@ export class HeadGrammar implements UpdateRules {
         const max = ((conv?.page ?? 0) + 1) * PAGE_STRIDE
         for (const value of values) {
           if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < floor || value > max) {
-            return 'read position is out of range'
+            return READ_OUT_OF_RANGE
           }
           floor = value
         }
@@ -76,7 +77,7 @@ export function checkHeadEffects(doc: Y.Doc, update: Uint8Array): string | null 
   const after = scratch.getMap<number>(ROOTS.head.reads)
   for (const [user, pos] of before) {
     const now = after.get(user)
-    if (now === undefined || now < pos) return 'read position would fall'
+    if (now === undefined || now < pos) return READ_WOULD_FALL
   }
   if (JSON.stringify(scratch.getMap(ROOTS.head.meta).toJSON()) !== JSON.stringify(doc.getMap(ROOTS.head.meta).toJSON())) {
     return 'meta is written by the server only'

@@ -1,6 +1,7 @@
 // Chat pages `c:<conv>:<n>`: the messages of one chat, PAGE_SIZE at a time. Members append messages
 // (their own, with fresh ids), edit or retract their own messages, and put one reaction of their own on
-// any message of the page (which they may take back); no message is ever deleted. A
+// any message of the page (which they may take back); no message the server holds is ever deleted (one
+// withdrawn before it was sent arrives deleted, its words gone, and counts as none). A
 // committed append moves the chat's page length, latest message and, when the page is full, its current
 // page (effects.ts); a page before the current one takes no new messages once the one after it has. A
 // member blocked in a direct chat appends like anyone (they must not notice): what they write is hidden
@@ -26,7 +27,7 @@ import {
 } from '../../../protocol/messages.ts'
 import type { LinkPayload } from '../../../protocol/link.ts'
 import { PAGE_HARD_LIMIT, PAGE_MAX_TEXT_CHARS, PAGE_SIZE } from '../../../protocol/limits.ts'
-import { CLOSE, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
+import { CLOSE, MESSAGE_HELD, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
 import type { SyncDoc } from '../../sync/doc.ts'
@@ -125,7 +126,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
     const { userId } = input
     this.msgs = {
       type: 'array',
-      undeletable: 'messages cannot be deleted',
+      undeletable: MESSAGE_HELD,
+      withdraw: true,
       append: (values, fresh, client, last) => {
         for (const v of values) {
           const err = checkMessage(v, userId)

@@ -8,6 +8,7 @@ const MEDIA_REASONS: Record<string, string> = {
   too_large: 'media.error.tooLarge',
   quota_exceeded: 'media.error.quota',
   not_an_image: 'media.error.notImage',
+  malformed_media: 'media.error.notVideo',
 }
 
 /** Why picked media could not be uploaded, said in the user's language. */

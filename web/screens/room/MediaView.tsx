@@ -275,6 +275,7 @@ const REASONS: Record<string, string> = {
   quota_exceeded: 'media.error.quota',
   too_many_uploads: 'media.error.rate',
   not_an_image: 'media.error.notImage',
+  malformed_media: 'media.error.notVideo',
 }
 
 /** A picked file not yet in the chat: its preview, how far it is, or why the server refused it. */

@@ -1,5 +1,6 @@
 // What can be done with one message: react, reply, copy, forward, delete it on this device, and for my
-// own edit or retract (the deletions asked first: neither can be undone).
+// own edit or retract (the deletions asked first: neither can be undone). One of mine still waiting to be
+// sent is not there for the others yet: it can only be taken back, while it is not on its way.
 import { useState } from 'preact/hooks'
 import type { MessageView } from '../../models/index.ts'
 import { t } from '../../app/t.ts'
@@ -18,6 +19,8 @@ interface Props {
   author: string
   onMode: (mode: Mode) => void
   onRetract: () => void
+  /** takes back my message waiting to be sent; null when it cannot be (it may be on its way) */
+  onWithdraw: (() => void) | null
   /** deletes it on this device only */
   onDeleteHere: () => void
   onReact: (reaction: Reaction | null) => void
@@ -49,7 +52,18 @@ async function shareOut(m: MessageView): Promise<void> {
   }
 }
 
-export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHere, onReact, onForward, onClose }: Props) {
+export function MessageActions({
+  m,
+  mine,
+  author,
+  onMode,
+  onRetract,
+  onWithdraw,
+  onDeleteHere,
+  onReact,
+  onForward,
+  onClose,
+}: Props) {
   // every action closes the sheet
   const then = (fn: () => void) => () => {
     fn()
@@ -63,6 +77,8 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHer
   const share = then(() => void shareOut(m))
   const edit = then(() => onMode({ kind: 'edit', id: m.id, page: m.page, text: m.body }))
   const [confirming, setConfirming] = useState<'retract' | 'here' | null>(null)
+  // a reaction, an edit or a deletion of a message the server does not have would name one it never gets
+  const waiting = mine && m.state === 'waiting'
   if (confirming) {
     const [action, question, done] =
       confirming === 'retract'
@@ -78,7 +94,7 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHer
   return (
     <Sheet title={t('room.actions')} onClose={onClose} view="actions">
       <p class="sheet__quote">{m.retracted ? t('room.retracted') : <UserText text={text} />}</p>
-      {!m.retracted && <ReactionPicker m={m} onReact={(r) => then(() => onReact(r))()} />}
+      {!m.retracted && !waiting && <ReactionPicker m={m} onReact={(r) => then(() => onReact(r))()} />}
       <div class="stack">
         {!m.retracted && (
           <button class="btn btn--block" onClick={reply}>
@@ -100,15 +116,22 @@ export function MessageActions({ m, mine, author, onMode, onRetract, onDeleteHer
             {t('room.share')}
           </button>
         )}
-        {mine && !m.retracted && !m.media && !m.link && (
+        {mine && !waiting && !m.retracted && !m.media && !m.link && (
           <button class="btn btn--block" onClick={edit}>
             {t('room.edit')}
           </button>
         )}
-        <button class="btn btn--block btn--danger" onClick={() => setConfirming('here')}>
-          {t('room.deleteHere')}
-        </button>
-        {mine && !m.retracted && (
+        {waiting && onWithdraw && (
+          <button class="btn btn--block btn--danger" onClick={then(onWithdraw)}>
+            {t('media.cancelSend')}
+          </button>
+        )}
+        {!waiting && (
+          <button class="btn btn--block btn--danger" onClick={() => setConfirming('here')}>
+            {t('room.deleteHere')}
+          </button>
+        )}
+        {mine && !waiting && !m.retracted && (
           <button class="btn btn--block btn--danger" onClick={() => setConfirming('retract')}>
             {t('room.retract')}
           </button>

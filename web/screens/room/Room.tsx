@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { me } from '../../models/index.ts'
 import { outgoing, queueText, removeOutgoing, sendFiles, sendVoice, waitsInOutbox } from '../../models/media-outbox.ts'
 import { WaitingText } from './WaitingText.tsx'
-import { openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
+import { onHeadReset, openConversation, withAuthors, type Conversation, type MessageView } from '../../models/room.ts'
 import { t } from '../../app/t.ts'
 import { personName } from '../../app/names.ts'
 import { back, go } from '../../app/router.ts'
@@ -20,6 +20,7 @@ import { AlbumRow } from './AlbumRow.tsx'
 import { Composer, type Mode } from './Composer.tsx'
 import { MembersSheet } from './MembersSheet.tsx'
 import { MessageActions } from './MessageActions.tsx'
+import { useAlreadySent } from './already-sent.ts'
 import { ForwardSheet } from './ForwardSheet.tsx'
 import { StrangerBanner } from './StrangerBanner.tsx'
 import { useRoomChat } from './chat.ts'
@@ -36,9 +37,12 @@ import type { Profile } from '../../../protocol/api.ts'
 import { ProfileSheet } from '../profile/ProfileSheet.tsx'
 import { jumpTarget } from '../../search/jump.ts'
 
-/** The chat, open while the room is. */
+/** The chat, open while the room is (opened again when its head is set aside for the server's copy). */
 function useConversation(convId: string): Conversation {
-  const conv = useMemo(() => openConversation(convId), [convId])
+  const [opened, setOpened] = useState(0)
+  useEffect(() => onHeadReset(convId, () => setOpened((n) => n + 1)), [convId])
+  // `opened` only says when to open it again
+  const conv = useMemo(() => openConversation(convId), [convId, opened])
   useEffect(() => () => conv.close(), [conv])
   return conv
 }
@@ -98,6 +102,7 @@ export default function Room({ convId }: { convId: string }) {
     const timer = setTimeout(() => setForwarded(null), 4000)
     return () => clearTimeout(timer)
   }, [forwarded])
+  const alreadySent = useAlreadySent(convId)
   const [details, setDetails] = useState(false)
   const [sentTick, setSentTick] = useState(0)
   const [viewing, setViewing] = useState<{ items: MediaRef[]; start: number } | null>(null)
@@ -326,6 +331,11 @@ export default function Room({ convId }: { convId: string }) {
           {t('room.forwarded', { name: isolate(forwarded) })}
         </p>
       )}
+      {alreadySent && (
+        <p class="room__note" role="status">
+          {t('room.alreadySent')}
+        </p>
+      )}
       {(lost || peerDeleted) && (
         <p class="room__lost" role="status">
           {lost ? t('room.lost') : t('room.peerDeleted')}
@@ -363,6 +373,7 @@ export default function Room({ convId }: { convId: string }) {
           author={nameOf(actions.from)}
           onMode={setMode}
           onRetract={() => conv.retract(actions)}
+          onWithdraw={conv.canWithdraw(actions) ? () => conv.withdraw(actions) : null}
           onDeleteHere={() => deleteHere(convId, actions.page, actions.id)}
           onReact={(r) => conv.react(actions, r)}
           onForward={() => setForwarding(actions)}
