@@ -17,8 +17,8 @@ export const PAGE_SIZE = 1_000
  */
 export const PAGE_HARD_LIMIT = 1_200
 /**
- * A page also rolls over when its messages' text reaches this many characters (UTF-16 units), and takes
- * no message past PAGE_MAX_TEXT_CHARS: a page of a thousand 10,000-character messages is 30 MB that every
+ * A page also rolls over when its messages' text (with their edits') reaches this many characters (UTF-16
+ * units), and takes no message or edit past PAGE_MAX_TEXT_CHARS: a page of a thousand 10,000-character messages is 30 MB that every
  * member's device and the server load whole. Pages of ordinary chats (a few dozen characters a
  * message) never come near.
  */

@@ -52,6 +52,11 @@ export const CLOSE = {
 export const PAGE_CLOSED = 'page is closed'
 export const PAGE_FULL = 'page is full'
 /**
+ * The close reason (with 4400) of an edit that would take a page's text (its messages' and their edits')
+ * past PAGE_MAX_TEXT_CHARS: a page every member's device loads whole stays bounded.
+ */
+export const PAGE_TEXT_FULL = 'edits take the page past its text limit'
+/**
  * The close reason (with 4400) of a write into a channel's feed by someone who is not, or no longer, one
  * of its admins: nothing of it will ever be taken, and a client forgets its copy of the feed's page.
  */

@@ -8,7 +8,7 @@ import { connect, message, msgs, syncUrl, until, upgradeStatus } from '../fixtur
 import { headDoc, pageDoc, ROOTS } from '../../protocol/docs.ts'
 import * as Y from 'yjs'
 import { MAX_MESSAGE_CHARS, PAGE_MAX_TEXT_CHARS, PAGE_ROLL_TEXT_CHARS, PAGE_SIZE } from '../../protocol/limits.ts'
-import { CLOSE, PAGE_FULL } from '../../protocol/wire.ts'
+import { CLOSE, PAGE_FULL, PAGE_TEXT_FULL } from '../../protocol/wire.ts'
 import type { Chat } from '../../protocol/api.ts'
 
 describe.each(backends())('sync pages (%s)', (backend) => {
@@ -104,5 +104,43 @@ describe.each(backends())('sync pages of long messages (%s)', (backend) => {
     const c = await connect(suite.server, bob.token, pageDoc(chat.id, 0))
     expect(msgs(c).length).toBe(100)
     c.destroy()
+  })
+
+  it(`edits count toward a page's ${PAGE_MAX_TEXT_CHARS} characters: one-letter messages edited long fill no page past it, and a retraction always goes`, async () => {
+    const tag = backend.slice(0, 2)
+    const [ann, bob] = [await signUp(suite.server, `pe_ann_${tag}`), await signUp(suite.server, `pe_bob_${tag}`)]
+    const chat = (await api<Chat>(suite.server, ann.token, 'POST', '/api/chats/direct', { userId: bob.user.id })).body
+    const p = await connect(suite.server, ann.token, pageDoc(chat.id, 0), { ack: true })
+    suite.keep(p)
+    const short = Array.from({ length: 110 }, () => message(ann.user.id, 'x'))
+    msgs(p).push(short)
+    await until(() => p.ackedClock() >= Y.getState(p.doc.store, p.doc.clientID), 'the short messages acknowledged')
+    const edits = p.doc.getMap<{ body?: string; retracted?: true; ts: number }>(ROOTS.page.edits)
+    // a hundred edits of nearly 10,000 characters: the page's bound, all but reached by edits alone
+    const long = '가'.repeat(MAX_MESSAGE_CHARS - 2)
+    for (let i = 0; i < 100; i += 10) {
+      p.doc.transact(() => {
+        for (let k = i; k < i + 10; k++) edits.set(short[k].id, { body: long, ts: Date.now() })
+      })
+      const want = Y.getState(p.doc.store, p.doc.clientID)
+      await until(() => p.ackedClock() >= want, 'ten long edits acknowledged')
+    }
+    // editing one of them again replaces its text rather than adding to it
+    edits.set(short[0].id, { body: long.slice(1) + '!', ts: Date.now() })
+    await until(() => p.ackedClock() >= Y.getState(p.doc.store, p.doc.clientID), 'an edit of an edit acknowledged')
+    expect(p.closes).toEqual([])
+    edits.set(short[100].id, { body: long, ts: Date.now() })
+    await until(() => p.closes.length > 0, 'the page to refuse one more long edit')
+    expect(p.closes[0]).toEqual({ code: CLOSE.REFUSED, reason: PAGE_TEXT_FULL })
+    p.destroy()
+    // what it holds is what it took; a retraction, which takes text away, still goes
+    const q = await connect(suite.server, ann.token, pageDoc(chat.id, 0), { ack: true })
+    suite.keep(q)
+    const held = q.doc.getMap<{ body?: string; retracted?: true; ts: number }>(ROOTS.page.edits)
+    expect(held.size).toBe(100)
+    expect(held.has(short[100].id)).toBe(false)
+    held.set(short[5].id, { retracted: true, ts: Date.now() })
+    await until(() => q.ackedClock() >= Y.getState(q.doc.store, q.doc.clientID), 'the retraction acknowledged')
+    expect(q.closes).toEqual([])
   })
 })

@@ -27,7 +27,7 @@ import {
 } from '../../../protocol/messages.ts'
 import type { LinkPayload } from '../../../protocol/link.ts'
 import { PAGE_HARD_LIMIT, PAGE_MAX_TEXT_CHARS, PAGE_SIZE } from '../../../protocol/limits.ts'
-import { CLOSE, MESSAGE_HELD, PAGE_CLOSED, PAGE_FULL } from '../../../protocol/wire.ts'
+import { CLOSE, MESSAGE_HELD, PAGE_CLOSED, PAGE_FULL, PAGE_TEXT_FULL } from '../../../protocol/wire.ts'
 import type { DocKind, Refusal, RootRule, UpdateRules } from '../../sync/kind.ts'
 import type { Batch } from '../../sync/commit.ts'
 import type { SyncDoc } from '../../sync/doc.ts'
@@ -109,6 +109,8 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   private newMsgs = 0
   /** characters of the new messages' text */
   private newChars = 0
+  /** characters of the text of the edits the update writes (their last values), less those they replace */
+  private newEditChars = 0
   /** blobs the update's media messages name that neither memory nor a lookup knows yet */
   private lacking: string[] = []
   /** tickets the update's link messages name that no lookup for it knows yet */
@@ -174,7 +176,14 @@ export class PageGrammar implements UpdateRules<PageFacts> {
           // the card is the ticket's: its author may take it back, not rewrite it
           if (link && !('retracted' in value)) return 'a link message cannot be edited'
         }
-        if (fresh) this.edited.add(key)
+        if (fresh) {
+          this.edited.add(key)
+          // net of the text it replaces
+          const last = values[values.length - 1] as { body?: unknown } | undefined
+          const held = input.doc.getMap<{ body?: unknown }>(ROOTS.page.edits).get(key)
+          if (typeof last?.body === 'string') this.newEditChars += last.body.length
+          if (typeof held?.body === 'string') this.newEditChars -= held.body.length
+        }
         return null
       },
     }
@@ -210,13 +219,16 @@ export class PageGrammar implements UpdateRules<PageFacts> {
   finish(): Refusal | null {
     const side = channelSideRefusal(this.input.conv, this.input.userId, this.newMsgs)
     if (side) return side
+    // an edit's text counts as a message's does: else edits of one-letter messages fill a page past its bound
+    const max = this.input.textMax ?? PAGE_MAX_TEXT_CHARS
+    if (this.newEditChars > 0 && this.input.textChars && this.input.textChars() + this.newChars + this.newEditChars > max)
+      return { code: CLOSE.REFUSED, reason: PAGE_TEXT_FULL }
     if (this.newMsgs === 0) return null
     const { conv, page, doc } = this.input
     if (!conv) return { code: CLOSE.FORBIDDEN, reason: 'conversation is unknown' }
     if (page < conv.page - 1) return { code: CLOSE.REFUSED, reason: PAGE_CLOSED }
     if (doc.getArray(ROOTS.page.msgs).length + this.newMsgs > PAGE_HARD_LIMIT) return { code: CLOSE.REFUSED, reason: PAGE_FULL }
-    if (this.input.textChars && this.input.textChars() + this.newChars > (this.input.textMax ?? PAGE_MAX_TEXT_CHARS))
-      return { code: CLOSE.REFUSED, reason: PAGE_FULL }
+    if (this.input.textChars && this.input.textChars() + this.newChars > max) return { code: CLOSE.REFUSED, reason: PAGE_FULL }
     this.lacking = []
     for (const m of this.media) {
       const blob = this.input.blob(m.media.id)
@@ -373,11 +385,16 @@ function recordAppend(
   }
 }
 
-/** The characters of the text of the page's messages in the server's copy (counted once, then kept up). */
+/**
+ * The characters of the text of the page's messages and of their edits in the server's copy (counted once,
+ * then kept up by appends; counted again after an edit, which replaces a text of its own).
+ */
 function textChars(doc: SyncDoc<PageKey, PageState>): number {
   if (doc.state.textChars === null) {
     let n = 0
     for (const m of doc.ydoc.getArray<ChatMessage>(ROOTS.page.msgs)) n += typeof m.body === 'string' ? m.body.length : 0
+    for (const e of doc.ydoc.getMap<unknown>(ROOTS.page.edits).values())
+      if (isPlain(e) && typeof (e as { body?: unknown }).body === 'string') n += (e as { body: string }).body.length
     doc.state.textChars = n
   }
   return doc.state.textChars
@@ -507,6 +524,8 @@ export function pageKind(chats: ChatDomain, effects: ChatEffects): DocKind<PageK
         applied: (batch: Batch) => {
           recordAppend(effects, doc, userId, g, batch, chats.pageText.roll)
           recordLastEdit(effects, doc, g, batch)
+          // an edit replaced a text of its own: the page's characters are counted again when next asked
+          if (g.edited.size > 0) doc.state.textChars = null
           recordRefs(effects, doc, g, batch)
         },
       })
