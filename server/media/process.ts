@@ -4,6 +4,7 @@
 // metadata boxes blanked (mp4-metadata.ts).
 import { fileTypeFromFile } from 'file-type'
 import { loadSharp } from './sharp.ts'
+import { decoders } from './decode-queue.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { HttpError } from '../http/errors.ts'
 import { blankMp4Metadata, MalformedMp4, MP4_TYPES } from './mp4-metadata.ts'
@@ -44,8 +45,11 @@ export interface Processed {
   height?: number
 }
 
-/** Sniffs the upload at `path`; a photo is re-encoded to `out`. 400 not_an_image for a photo that is none. */
-export async function processUpload(kind: MediaKind, path: string, out: string): Promise<Processed> {
+/**
+ * Sniffs the upload at `path`; a photo is re-encoded to `out`, when it is `who`'s turn to decode
+ * (decode-queue.ts). 400 not_an_image for a photo that is none.
+ */
+export async function processUpload(kind: MediaKind, path: string, out: string, who: string): Promise<Processed> {
   const mime = await sniff(path)
   if (kind === 'photo') {
     const format = PHOTO_TYPES[mime]
@@ -56,10 +60,12 @@ export async function processUpload(kind: MediaKind, path: string, out: string):
       // JPEG through libjpeg-turbo at 85: a 5 MP photo costs ~70 ms of CPU, where mozjpeg at 90 took ~500
       // for a file 5% smaller (bench:media)
       const sharp = await loadSharp()
-      const info = await sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, animated, failOn: 'error' })
-        .autoOrient()
-        .toFormat(format, format === 'jpeg' ? { quality: 85 } : {})
-        .toFile(out)
+      const info = await decoders.run(who, () =>
+        sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, animated, failOn: 'error' })
+          .autoOrient()
+          .toFormat(format, format === 'jpeg' ? { quality: 85 } : {})
+          .toFile(out),
+      )
       return { path: out, mime, width: info.width, height: info.pageHeight ?? info.height }
     } catch (e) {
       throw unreadable(e)

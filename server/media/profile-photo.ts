@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { loadSharp } from './sharp.ts'
+import { decoders } from './decode-queue.ts'
 import type { Me } from '../../protocol/api.ts'
 import { ENTITY_ID_RE, MAX_PROFILE_PHOTO_BYTES, PROFILE_PHOTO_PX, PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import type { Queryable } from '../db/db.ts'
@@ -45,27 +46,32 @@ async function receive(req: IncomingMessage, path: string): Promise<void> {
   }
 }
 
-/** The photo at `path` as the square JPEG that is kept, written to `out`; 400 not_an_image for anything else. */
-async function square(path: string, out: string): Promise<void> {
+/**
+ * The photo at `path` as the square JPEG that is kept, written to `out`, when it is `who`'s turn to decode
+ * (decode-queue.ts); 400 not_an_image for anything else.
+ */
+async function square(path: string, out: string, who: string): Promise<void> {
   if (!PHOTO_TYPES[await sniff(path)]) throw notAnImage()
   try {
     // an animated GIF or WebP gives its first frame
     const sharp = await loadSharp()
-    const image = sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
-    const meta = await image.metadata()
-    const width = meta.width
-    const height = meta.pageHeight ?? meta.height
-    if (!width || !height) throw notAnImage()
-    // the short side does not change when the photo is turned upright; a small photo is not enlarged
-    const side = Math.min(PROFILE_PHOTO_PX, width, height)
-    // as in process.ts: sharp writes no metadata unless asked, and the ICC profile is applied (to sRGB)
-    await image
-      .autoOrient()
-      .resize(side, side, { fit: 'cover', position: 'centre' })
-      // a transparent PNG, WebP or GIF goes onto white rather than black
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 85 })
-      .toFile(out)
+    await decoders.run(who, async () => {
+      const image = sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
+      const meta = await image.metadata()
+      const width = meta.width
+      const height = meta.pageHeight ?? meta.height
+      if (!width || !height) throw notAnImage()
+      // the short side does not change when the photo is turned upright; a small photo is not enlarged
+      const side = Math.min(PROFILE_PHOTO_PX, width, height)
+      // as in process.ts: sharp writes no metadata unless asked, and the ICC profile is applied (to sRGB)
+      await image
+        .autoOrient()
+        .resize(side, side, { fit: 'cover', position: 'centre' })
+        // a transparent PNG, WebP or GIF goes onto white rather than black
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 85 })
+        .toFile(out)
+    })
   } catch (e) {
     throw unreadable(e)
   }
@@ -90,7 +96,7 @@ export async function storePhoto(m: Media, userId: string, req: IncomingMessage)
   const out = `${path}.out`
   try {
     await receive(req, path)
-    await square(path, out)
+    await square(path, out, userId)
     return (await m.store.put(out)).hash
   } finally {
     await rm(path, { force: true })

@@ -6,7 +6,8 @@ let loading: Promise<typeof Sharp> | null = null
 
 export function loadSharp(): Promise<typeof Sharp> {
   return (loading ??= import('sharp').then(({ default: sharp }) => {
-    // one image at a time per process and no cache of decoded images: a busy server stays within its memory
+    // one thread an image and no cache of decoded images: a busy server stays within its memory (how many
+    // images at once, and whose: decode-queue.ts)
     sharp.concurrency(1)
     sharp.cache(false)
     return sharp

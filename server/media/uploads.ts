@@ -337,7 +337,7 @@ async function complete(m: Media, u: UploadRow): Promise<BlobInfo> {
   try {
     let processed
     try {
-      processed = await processUpload(u.kind, local.path, out)
+      processed = await processUpload(u.kind, local.path, out, u.uploader)
     } catch (e) {
       // a photo that is no image never will be: the upload goes, and its quota with it
       if (e instanceof HttpError) await dropUpload(m.db, u)
