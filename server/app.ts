@@ -22,6 +22,7 @@ import { attachChats, type ChatSync } from './chats/sync.ts'
 import { openStore } from './store/store.ts'
 import { HANDLE_GRACE_DAYS } from './users/delete-account.ts'
 import { mediaDir, openBlobStore, partialsFor } from './media/blob-store.ts'
+import { claimMediaFolder } from './media/folder-owner.ts'
 import { startCollector } from './media/collector.ts'
 import { BlobFacts } from './media/facts.ts'
 import { createMediaHandler } from './media/http.ts'
@@ -137,6 +138,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const api = createApi(ctx)
   const dir = opts.mediaDir ?? mediaDir(opts.databaseUrl)
+  await claimMediaFolder(db, dir)
   const blobStore = await openBlobStore(db, dir, opts.blobs ? { ...process.env, SORI_BLOBS: opts.blobs } : process.env)
   const media: Media = {
     db,

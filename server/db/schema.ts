@@ -737,4 +737,15 @@ CREATE INDEX coupon_short_codes_expires ON coupon_short_codes(expires)`,
     id: 37,
     sql: `ALTER TABLE share_tickets ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0`,
   },
+  {
+    // which database this is (one row, a random token): a media folder names the database it belongs to
+    // (server/media/folder-owner.ts), so that two databases never share one and delete each other's media
+    id: 38,
+    sql: `
+CREATE TABLE instance (
+  id INTEGER PRIMARY KEY,
+  token TEXT NOT NULL,
+  created BIGINT NOT NULL
+)`,
+  },
 ]

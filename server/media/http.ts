@@ -190,6 +190,10 @@ export function createMediaHandler(
         res.destroy()
       } else if (e instanceof HttpError) {
         sendError(res, e.status, e.code, e.message, e.headers)
+      } else if ((e as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        // its row is there but its bytes are not (a store emptied or restored without them): gone, not a fault
+        console.error(`${method} ${redactUrl(req.url)}: the stored content is missing`)
+        sendError(res, 404, 'not_found', 'This file is no longer on the server.')
       } else {
         console.error(`${method} ${redactUrl(req.url)} failed:`, e)
         sendError(res, 500, 'internal', 'Something went wrong on the server. Try again.')

@@ -94,9 +94,13 @@ export function openPages(convId: string, changed: () => void): Pages {
     sorted: () => [...pages.keys()].sort((a, b) => a - b).map((n) => pages.get(n) as Page),
     oldest,
     open,
-    // the previous newest page stays live, since late messages written offline may still land there
+    // the previous newest page stays live, since late messages written offline may still land there; pages
+    // further back are let go when the chat moved on two pages or more (a device that was away, or a head
+    // that came from the server after the stored one): the list shows pages without a gap between them,
+    // and the page before the new newest is loaded as any older page is
     follow(n) {
       if (n === newest) return
+      if (newest >= 0 && n > newest + 1) for (const [k, p] of pages) if (k < n) drop(k, p)
       newest = n
       const p = open(n)
       p.stopLive ??= p.ref.live()

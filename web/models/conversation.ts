@@ -178,7 +178,10 @@ export function openConversation(convId: string): Conversation {
   // the newest page follows the head's meta.page (it rolls over every PAGE_SIZE messages)
   const onMeta = (): void => {
     if (!closed) {
+      const was = pages.newest
       pages.follow(currentPage(meta))
+      // moved on two pages or more: the new newest page alone is open, and may hold next to nothing
+      if (was >= 0 && pages.newest > was + 1) void topUp()
       // opened before the head said where I joined (a device that never synced it): let go of earlier pages
       pages.dropBelow(firstPage(meta, userId))
     }
@@ -201,6 +204,15 @@ export function openConversation(convId: string): Conversation {
     await ready
     // the server refuses the pages before the one I joined on
     if (!closed && pages.oldest() > firstPage(meta, userId)) await pages.loadOlder()
+  }
+
+  /** the newest page, when it is alone and short once its stored copy and the server's are in, brings the one before */
+  async function topUp(): Promise<void> {
+    const p = pages.get(pages.newest)
+    if (!p) return
+    await p.ref.loaded
+    await whenSynced(p.ref, OPENING_SYNC_MS)
+    if (!closed && pages.get(pages.newest) === p && pages.oldest() === p.n && p.msgs.length < SHORT_PAGE) await loadOlder()
   }
 
   // a page that just rolled over shows next to nothing: bring in the previous one (Dexie first)
