@@ -14,7 +14,8 @@ test('a sign-up with a bad ID and a short password says both, marks both, and ta
   await page.getByRole('button', { name: 'Create account' }).click()
   const alert = page.getByRole('alert').filter({ hasText: 'IDs are' })
   await alert.waitFor()
-  expect(await alert.textContent()).toBe('IDs are 3–20 characters: a–z, 0–9, dot or underscore. That password is too short.')
+  // a line each
+  expect(await alert.innerText()).toBe('IDs are 3–20 characters: a–z, 0–9, dot or underscore.\nThat password is too short.')
   const id = page.getByLabel('ID', { exact: true })
   const password = page.getByLabel('Password')
   expect([await id.getAttribute('aria-invalid'), await password.getAttribute('aria-invalid')]).toEqual(['true', 'true'])
@@ -25,5 +26,25 @@ test('a sign-up with a bad ID and a short password says both, marks both, and ta
   await expect.poll(() => id.getAttribute('aria-invalid')).toBe(null)
   expect(await password.getAttribute('aria-invalid')).toBe('true')
   expect(await password.evaluate((el) => el === document.activeElement)).toBe(true)
+  await context.close()
+})
+
+test('in Japanese the two errors are a line each, with no Latin space between the sentences', async () => {
+  const context = await app.browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'ja-JP', hasTouch: true })
+  const page = await context.newPage()
+  await page.goto(app.server.url)
+  await page
+    .getByRole('button', { name: '新規登録' })
+    .or(page.getByRole('tab', { name: '新規登録' }))
+    .first()
+    .waitFor()
+  await page.locator('input[autocomplete="username"]').fill('A!')
+  await page.locator('input[type="password"]').fill('short')
+  await page.locator('form button[type="submit"]').click()
+  const alert = page.getByRole('alert').filter({ hasText: 'パスワードが短すぎます' })
+  await alert.waitFor()
+  expect(await alert.innerText()).toBe(
+    'IDは3～20文字で、a–z、0–9、ピリオド、アンダースコアのみ使えます。\nパスワードが短すぎます。',
+  )
   await context.close()
 })

@@ -3,6 +3,7 @@
 // cache. Handed out as object URLs, one per blob while the page lives. The cache stays within a budget
 // the user picks in Settings: past it, the blobs used least recently go (they are fetched again when
 // seen again). Files waiting to be sent are not in it (the outbox keeps them), so they never go.
+import { signal } from '@preact/signals'
 import { getToken } from '../account/api.ts'
 import { db } from '../store/db.ts'
 import { MEDIA_CACHE as CACHE } from './cache-name.ts'
@@ -86,6 +87,12 @@ async function kept(id: string, size: number): Promise<void> {
     .catch(() => {})
 }
 
+/**
+ * Blobs the server answered 404 for: their message is there, their bytes are not (deleted with an account
+ * or lost by the server). Shown as gone, not as loading for ever.
+ */
+export const goneBlobs = signal<ReadonlySet<string>>(new Set())
+
 /** A cache's copy of `key`, else the server's (with the session's token); null offline and not cached, or refused. */
 async function fetchCached(cache: Cache | null, key: string): Promise<{ res: Response; cached: boolean } | null> {
   const hit = (await cache?.match(key)) ?? null
@@ -93,6 +100,8 @@ async function fetchCached(cache: Cache | null, key: string): Promise<{ res: Res
   const token = getToken()
   if (!token) return null
   const res = await fetch(key, { headers: { authorization: `Bearer ${token}` } }).catch(() => null)
+  const gone = res?.status === 404 ? /^\/api\/blobs\/([^/?]+)$/.exec(key)?.[1] : undefined
+  if (gone && !goneBlobs.peek().has(gone)) goneBlobs.value = new Set([...goneBlobs.peek(), gone])
   return res?.ok ? { res, cached: false } : null
 }
 

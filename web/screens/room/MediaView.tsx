@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { thumbHashToDataURL } from 'thumbhash'
 import type { MediaRef } from '../../../protocol/messages.ts'
 import type { OutgoingView } from '../../models/media-outbox.ts'
-import { blobUrl, streamUrl } from '../../media/blob-url.ts'
+import { blobUrl, goneBlobs, streamUrl } from '../../media/blob-url.ts'
 import { t } from '../../app/t.ts'
 import { formatBytes } from '../../i18n/format.ts'
 import { IconClock, IconClose } from '../../components/icons.tsx'
@@ -41,6 +41,9 @@ function placeholder(thumb: string | undefined): string | undefined {
   return url
 }
 
+/** Whether the server said blob `id` is gone (404): said so, rather than loading for ever. */
+const isGone = (id: string | null | undefined): boolean => !!id && goneBlobs.value.has(id)
+
 /** The blob's object URL once it is here (null while loading or when it cannot be had). */
 function useBlobUrl(id: string | null): string | null {
   const [url, setUrl] = useState<string | null>(null)
@@ -75,6 +78,7 @@ function Photo({
   h,
   alt,
   tile,
+  gone,
 }: {
   src: string | null
   thumb?: string
@@ -82,6 +86,8 @@ function Photo({
   h?: number
   alt: string
   tile?: boolean
+  /** the server no longer has it */
+  gone?: boolean
 }) {
   const [shown, setShown] = useState(false)
   const size = tile ? null : box(w, h)
@@ -104,6 +110,7 @@ function Photo({
           onLoad={() => setShown(true)}
         />
       )}
+      {gone && !src && <span class="media-gone">{t('media.gone')}</span>}
     </span>
   )
 }
@@ -128,10 +135,14 @@ function FileCard({ name, size, id }: { name: string; size: number; id: string |
     <span class="media-file">
       <span class="media-file__name">{name}</span>
       <span class="media-file__size">{formatBytes(size)}</span>
-      {id && (
-        <button type="button" class="media-file__get" onClick={() => void save(id, name)}>
-          {t('media.download')}
-        </button>
+      {id && isGone(id) ? (
+        <span class="media-file__gone">{t('media.gone')}</span>
+      ) : (
+        id && (
+          <button type="button" class="media-file__get" onClick={() => void save(id, name)}>
+            {t('media.download')}
+          </button>
+        )
       )}
     </span>
   )
@@ -146,7 +157,9 @@ function formatDuration(ms: number): string {
 function Video({ media }: { media: MediaRef }) {
   const [play, setPlay] = useState(false)
   const { src, onError } = usePlayable(play ? media.id : null)
+  const gone = isGone(media.id)
   const size = box(media.w, media.h)
+  if (gone) return <Photo src={null} thumb={media.thumb} w={media.w} h={media.h} alt={t('media.video')} gone />
   if (play && src)
     return (
       <video
@@ -197,10 +210,11 @@ export function MediaContent({ media, onView }: { media: MediaRef; onView: (medi
 
 function PhotoContent({ media, onView }: { media: MediaRef; onView: (media: MediaRef) => void }) {
   const src = useBlobUrl(media.id)
+  const gone = isGone(media.id)
   const alt = t('media.photo')
   return (
     <button type="button" class="media-open" onClick={() => onView(media)} aria-label={t('media.viewPhoto')}>
-      <Photo src={src} thumb={media.thumb} w={media.w} h={media.h} alt={alt} />
+      <Photo src={src} thumb={media.thumb} w={media.w} h={media.h} alt={alt} gone={gone} />
     </button>
   )
 }
@@ -265,7 +279,7 @@ function AlbumTile({
       }}
       aria-label={label}
     >
-      <Photo src={src} thumb={media.thumb} alt={t('media.photo')} tile />
+      <Photo src={src} thumb={media.thumb} alt={t('media.photo')} tile gone={isGone(media.id)} />
     </button>
   )
 }
@@ -406,6 +420,7 @@ export function MediaViewer({ items, start, onClose }: { items: readonly MediaRe
           <img key={item.id} class="viewer__img" src={src} alt={alt} draggable={false} />
         ))}
       {!src && placeholder(item.thumb) && <img class="viewer__img" src={placeholder(item.thumb)} alt="" aria-hidden="true" />}
+      {!src && isGone(item.id) && <p class="viewer__gone">{t('media.gone')}</p>}
       <button class="icon-btn viewer__close" onClick={onClose} aria-label={t('app.close')}>
         <IconClose />
       </button>

@@ -311,7 +311,13 @@ export default function Room({ convId }: { convId: string }) {
       )}
 
       <div class="typing" aria-live="polite">
-        {typingNames.length > 0 ? t('room.typing', { names: formatList(typingNames), count: typingNames.length }) : ''}
+        {typingNames.length > 0
+          ? t('room.typing', {
+              // each name as the language calls a person ("민지님", "ミンジさん"), as the system lines do
+              names: formatList(typingNames.map((name) => t('room.system.person', { name }))),
+              count: typingNames.length,
+            })
+          : ''}
       </div>
       <div class="visually-hidden" aria-live="polite">
         {announce}

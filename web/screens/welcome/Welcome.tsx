@@ -70,7 +70,7 @@ export function Welcome() {
       const bad = { handle: !HANDLE_RE.test(h), password: password.length < MIN_PASSWORD_CHARS }
       if (bad.handle || bad.password) {
         setInvalid(bad)
-        setError([bad.handle && t('errors.handle_invalid'), bad.password && t('errors.password_weak')].filter(Boolean).join(' '))
+        setError([bad.handle && t('errors.handle_invalid'), bad.password && t('errors.password_weak')].filter(Boolean).join('\n'))
         // the first field to fix, on the screen (a phone's form is taller than its screen) with its hint
         ;(bad.handle ? handleBox : passwordBox).current?.focus()
         return
