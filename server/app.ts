@@ -138,8 +138,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const api = createApi(ctx)
   const dir = opts.mediaDir ?? mediaDir(opts.databaseUrl)
-  await claimMediaFolder(db, dir)
   const blobStore = await openBlobStore(db, dir, opts.blobs ? { ...process.env, SORI_BLOBS: opts.blobs } : process.env)
+  // (blobs in Postgres leave only partial uploads on disk, which a client sends again; a database in memory
+  // keeps nothing to lose)
+  if (blobStore.kind !== 'postgres' && opts.databaseUrl !== ':memory:') await claimMediaFolder(db, dir)
   const media: Media = {
     db,
     store: blobStore,

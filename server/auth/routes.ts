@@ -97,7 +97,8 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
           lang,
           Date.now(),
         ])
-        return createSession(q, id, device)
+        // a new account has no other session to end
+        return (await createSession(q, id, device)).token
       })
     } catch (e) {
       // two sign-ups raced for the same handle
@@ -138,7 +139,7 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
     // The password checked must still be the account's when the session is made: a change of password (or a
     // deletion) between the two signed every other device out, and would have missed this one. On Postgres
     // the row is locked against that change until the session is in, so the change sees it and ends it.
-    const token = await db.tx(async (q) =>
+    const made = await db.tx(async (q) =>
       (await q.get(
         `SELECT 1 AS x FROM users WHERE id = ? AND pass = ? AND deleted = 0${db.dialect === 'postgres' ? ' FOR SHARE' : ''}`,
         [user.id, user.pass],
@@ -146,7 +147,10 @@ export function authRoutes(r: Router, ctx: ApiContext): void {
         ? createSession(q, user.id, device)
         : null,
     )
-    if (!token) throw wrongCredentials()
+    if (!made) throw wrongCredentials()
+    // the device used longest ago, past the number an account may be signed in on
+    if (made.ended.length) ctx.sync.sessionsRevoked(made.ended)
+    const { token } = made
     const me = await loadMe(db, user.id)
     if (!me) throw wrongCredentials()
     const body: Session = { token, user: me }

@@ -7,7 +7,7 @@ import { forgetSubscriptions, forgetUserSubscriptions } from '../push/forget.ts'
 /** `seen` is refreshed at most this often, so authenticating stays a read. */
 const SEEN_EVERY_MS = 5 * 60_000
 
-export async function createSession(q: Queryable, userId: string, device: string): Promise<string> {
+export async function createSession(q: Queryable, userId: string, device: string): Promise<{ token: string; ended: string[] }> {
   const token = newToken()
   const now = Date.now()
   await q.run('INSERT INTO sessions (token_hash, user_id, device, created, seen) VALUES (?, ?, ?, ?, ?)', [
@@ -17,7 +17,26 @@ export async function createSession(q: Queryable, userId: string, device: string
     now,
     now,
   ])
-  return token
+  return { token, ended: await trimSessions(q, userId) }
+}
+
+/**
+ * An account is signed in on this many devices at most: signing in on one more signs out the one used
+ * longest ago (a script signing in again and again would otherwise pile up sessions, each a token that
+ * works until someone signs it out).
+ */
+export const MAX_SESSIONS = 50
+
+/** Ends the sessions of `userId` past MAX_SESSIONS, least recently seen first; returns their ids. */
+async function trimSessions(q: Queryable, userId: string): Promise<string[]> {
+  const rows = await q.all<{ token_hash: string }>(
+    'SELECT token_hash FROM sessions WHERE user_id = ? ORDER BY seen DESC, created DESC',
+    [userId],
+  )
+  const ended = rows.slice(MAX_SESSIONS).map((r) => r.token_hash)
+  for (const id of ended) await q.run('DELETE FROM sessions WHERE token_hash = ?', [id])
+  await forgetSubscriptions(q, ended)
+  return ended
 }
 
 /** Who a token belongs to; null when it is malformed, unknown or signed out. Used by the API and the sync server. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { ApiError, Me, Profile, Session } from '../../protocol/api.ts'
 import { backends } from '../fixtures/databases.ts'
+import { MAX_SESSIONS } from '../../server/auth/sessions.ts'
 import { api, signIn, signUp, startTestServer, TEST_PASSWORD, type RunningServer } from '../fixtures/server.ts'
 
 describe.each(backends())('accounts (%s)', (backend) => {
@@ -58,6 +59,19 @@ describe.each(backends())('accounts (%s)', (backend) => {
     const theirsClosed = closed(theirs)
     await api(s, other.token, 'POST', '/api/signout-all')
     expect(await theirsClosed).toBe(4401)
+  })
+
+  it(`an account is signed in on ${MAX_SESSIONS} devices at most: one more signs out the one used longest ago`, async () => {
+    const first = await signUp(s, 'many.devices')
+    // the first device is in use; the second is not
+    const second = await signIn(s, 'many.devices', TEST_PASSWORD, 'old tablet')
+    await s.db.run('UPDATE sessions SET seen = seen + 60000 WHERE user_id = ? AND device <> ?', [first.user.id, 'old tablet'])
+    const later: Session[] = []
+    for (let i = 0; i < MAX_SESSIONS - 1; i++) later.push(await signIn(s, 'many.devices', TEST_PASSWORD, `device ${i}`))
+    expect((await api(s, second.token, 'GET', '/api/me')).status).toBe(401)
+    for (const t of [first.token, later[0].token, later.at(-1)!.token])
+      expect((await api(s, t, 'GET', '/api/me')).status).toBe(200)
+    expect((await api<{ sessions: unknown[] }>(s, first.token, 'GET', '/api/sessions')).body.sessions).toHaveLength(MAX_SESSIONS)
   })
 
   it('stores only a hash of the token, and the sync server authenticates the same sessions', async () => {
