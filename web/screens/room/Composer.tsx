@@ -63,6 +63,23 @@ export function Composer({ mode, onCancelMode, onSend, onTyping, onFiles, onVoic
     if (mode.kind === 'edit') setText(mode.text)
     if (mode.kind !== 'new') area.current?.focus()
   }, [mode])
+  // a chat opens with the focus on its title (a screen reader says which chat): typing with a keyboard
+  // there, or on the messages, goes into the box, as in KakaoTalk's desktop app
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = area.current
+      const at = document.activeElement
+      if (!el || el.disabled || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return
+      if (e.key.length !== 1 || e.key === ' ') return
+      // from the chat (its title, its messages) or from nowhere: not from a field, the chat list beside it,
+      // nor a sheet or dialog over it
+      if (at && at !== document.body && (!at.closest('.room') || at.closest('input, textarea, select, [contenteditable]'))) return
+      if (document.querySelector('dialog[open], [role=dialog]')) return
+      el.focus()
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [])
   useEffect(() => {
     const el = area.current
     if (!el) return
