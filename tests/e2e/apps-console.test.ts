@@ -36,7 +36,12 @@ test('a developer registers an app, keeps its secret once, edits it, rotates its
   expect(await page.locator('.tabbar [aria-current="page"]').count()).toBe(1)
   await page.getByRole('button', { name: 'Register an app' }).click()
   await page.getByLabel('App name').fill('Battle Cats')
-  await page.getByLabel('Web domains').fill('https://battle.example\nhttp://localhost:5173')
+  // each field is named by its label alone; its hint describes it
+  const domains = page.getByLabel('Web domains', { exact: true })
+  expect(await domains.getAttribute('aria-describedby')).toBe('app-domains-hint')
+  await page.getByLabel('Launch URL (optional)', { exact: true }).waitFor()
+  await page.getByLabel('Webhook URL (optional)', { exact: true }).waitFor()
+  await domains.fill('https://battle.example\nhttp://localhost:5173')
   await page.getByRole('button', { name: 'Register', exact: true }).click()
 
   // its screen shows the secret, once

@@ -33,15 +33,19 @@ export const fieldsOf = (d: Draft): AppFields => ({
 export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (d: Draft) => void }) {
   const set = (k: keyof Draft) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
     onChange({ ...draft, [k]: e.currentTarget.value })
+  // each hint is the field's description, not part of its name (a screen reader says the name first)
   return (
     <>
       <label class="field">
         <span class="field__label">{t('apps.name')}</span>
         <input name="name" required maxLength={50} value={draft.name} onInput={set('name')} />
       </label>
-      <label class="field">
-        <span class="field__label">{t('apps.domains')}</span>
+      <div class="field">
+        <label class="field__label" for="app-domains">
+          {t('apps.domains')}
+        </label>
         <textarea
+          id="app-domains"
           name="domains"
           rows={3}
           required
@@ -50,24 +54,36 @@ export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (
           placeholder="https://game.example"
           value={draft.domains}
           onInput={set('domains')}
+          aria-describedby="app-domains-hint"
         />
-        <span class="field__hint">{t('apps.domainsHint')}</span>
-      </label>
-      <label class="field">
-        <span class="field__label">{t('apps.launchUrl')}</span>
+        <span class="field__hint" id="app-domains-hint">
+          {t('apps.domainsHint')}
+        </span>
+      </div>
+      <div class="field">
+        <label class="field__label" for="app-launch">
+          {t('apps.launchUrl')}
+        </label>
         <input
+          id="app-launch"
           name="launchUrl"
           autoCapitalize="none"
           spellcheck={false}
           placeholder="mygame://open?{params}"
           value={draft.launchUrl}
           onInput={set('launchUrl')}
+          aria-describedby="app-launch-hint"
         />
-        <span class="field__hint">{t('apps.launchUrlHint')}</span>
-      </label>
-      <label class="field">
-        <span class="field__label">{t('apps.webhookUrl')}</span>
+        <span class="field__hint" id="app-launch-hint">
+          {t('apps.launchUrlHint')}
+        </span>
+      </div>
+      <div class="field">
+        <label class="field__label" for="app-webhook">
+          {t('apps.webhookUrl')}
+        </label>
         <input
+          id="app-webhook"
           name="webhookUrl"
           type="url"
           autoCapitalize="none"
@@ -75,9 +91,12 @@ export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (
           placeholder="https://game.example/sori-webhook"
           value={draft.webhookUrl}
           onInput={set('webhookUrl')}
+          aria-describedby="app-webhook-hint"
         />
-        <span class="field__hint">{t('apps.webhookUrlHint')}</span>
-      </label>
+        <span class="field__hint" id="app-webhook-hint">
+          {t('apps.webhookUrlHint')}
+        </span>
+      </div>
     </>
   )
 }
