@@ -126,6 +126,8 @@ test('a coupon of one is posted, saved and shown by two people, redeemed once, t
   a.page.on('request', (r) => {
     if (r.url().endsWith('/redeem')) asked.push(r.method())
   })
+  // a phone's keyboard for it is the number pad
+  expect(await a.page.getByLabel('Code', { exact: true }).getAttribute('inputmode')).toBe('numeric')
   await a.page.getByLabel('Code', { exact: true }).fill(digits!)
   await a.page.locator('form:has(.coupon-code-input)').evaluate((f: HTMLFormElement) => {
     f.requestSubmit()

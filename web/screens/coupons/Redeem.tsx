@@ -66,6 +66,8 @@ export default function Redeem({ channelId }: { channelId: string }) {
             rows={3}
             spellcheck={false}
             autoComplete="off"
+            // a till types the eight digits (a scanned code arrives whole, not typed)
+            inputMode="numeric"
             value={code}
             onInput={(e) => setCode(e.currentTarget.value)}
           />
