@@ -3,8 +3,7 @@
 // ICC), turned upright first by its EXIF orientation, and an MP4 or QuickTime video's or voice note's
 // metadata boxes blanked (mp4-metadata.ts).
 import { fileTypeFromFile } from 'file-type'
-import { loadSharp } from './sharp.ts'
-import { decoders } from './decode-queue.ts'
+import { decodeImage } from './sharp.ts'
 import type { MediaKind } from '../../protocol/api.ts'
 import { HttpError } from '../http/errors.ts'
 import { blankMp4Metadata, MalformedMp4, MP4_TYPES } from './mp4-metadata.ts'
@@ -59,8 +58,7 @@ export async function processUpload(kind: MediaKind, path: string, out: string, 
       // by default sharp writes no metadata at all; the ICC profile is applied (to sRGB) and dropped.
       // JPEG through libjpeg-turbo at 85: a 5 MP photo costs ~70 ms of CPU, where mozjpeg at 90 took ~500
       // for a file 5% smaller (bench:media)
-      const sharp = await loadSharp()
-      const info = await decoders.run(who, () =>
+      const info = await decodeImage(who, (sharp) =>
         sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, animated, failOn: 'error' })
           .autoOrient()
           .toFormat(format, format === 'jpeg' ? { quality: 85 } : {})

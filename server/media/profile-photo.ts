@@ -8,8 +8,7 @@ import { mkdir, open, rm } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { loadSharp } from './sharp.ts'
-import { decoders } from './decode-queue.ts'
+import { decodeImage } from './sharp.ts'
 import type { Me } from '../../protocol/api.ts'
 import { ENTITY_ID_RE, MAX_PROFILE_PHOTO_BYTES, PROFILE_PHOTO_PX, PROFILE_PHOTO_VERSION_CHARS } from '../../protocol/limits.ts'
 import type { Queryable } from '../db/db.ts'
@@ -54,8 +53,7 @@ async function square(path: string, out: string, who: string): Promise<void> {
   if (!PHOTO_TYPES[await sniff(path)]) throw notAnImage()
   try {
     // an animated GIF or WebP gives its first frame
-    const sharp = await loadSharp()
-    await decoders.run(who, async () => {
+    await decodeImage(who, async (sharp) => {
       const image = sharp(path, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
       const meta = await image.metadata()
       const width = meta.width

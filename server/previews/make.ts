@@ -1,7 +1,6 @@
 // One preview made: the page fetched and read, then its og:image fetched and made a thumbnail here, so
 // that the phone shows it from Sori and never contacts the site. Page and image share one deadline.
-import { loadSharp } from '../media/sharp.ts'
-import { decoders } from '../media/decode-queue.ts'
+import { decodeImage } from '../media/sharp.ts'
 import { MAX_PHOTO_PIXELS } from '../media/process.ts'
 import { PreviewFailure, guardedGet, type FetchOptions } from './fetch.ts'
 import { decodeHtml, parsePage } from './parse.ts'
@@ -81,10 +80,9 @@ export async function makePicture(url: URL, allowPrivate: FetchOptions['allowPri
 /** The image upright, at most THUMB_MAX_WIDTH wide, as a JPEG with no metadata; null when it is no image we decode. */
 async function thumbnail(bytes: Buffer): Promise<Buffer | null> {
   try {
-    const sharp = await loadSharp()
     // the pictures of link previews take their turn as one account does (decode-queue.ts): pages anyone
     // links to are not let hold the decoders that members' photos need
-    return await decoders.run('previews', async () => {
+    return await decodeImage('previews', async (sharp) => {
       const img = sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
       const meta = await img.metadata()
       if (!meta.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) return null
