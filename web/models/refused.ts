@@ -89,8 +89,11 @@ function rehome(r: RefusedDoc): void {
     .catch((e: unknown) => console.warn(`sori: moving the messages refused by ${r.name} failed`, e))
 }
 
-/** Starts a copy of a doc whose clientID is another user's afresh, my unsent messages in it written again. */
-function renew(r: RefusedDoc): void {
+/**
+ * Starts a copy of a refused doc afresh, my unsent messages in it written again (with `after`, only once
+ * the server's copies of the head and the page say which it lacks: appendMessages).
+ */
+function renew(r: RefusedDoc, after?: number): void {
   const at = messagesAt(r.name)
   const unsent = myUnsent(r)
   void withLock(rewriteLock(at?.conv ?? r.name), async () => {
@@ -99,7 +102,7 @@ function renew(r: RefusedDoc): void {
       await appendMessages(
         at.conv,
         unsent.map((m) => m.value),
-        { repeated: true },
+        { repeated: true, after },
       )
   }).catch((e: unknown) => console.warn(`sori: writing again what ${r.name} refused failed`, e))
 }
@@ -112,12 +115,8 @@ function retake(r: RefusedDoc): void {
   const at = messagesAt(r.name)
   if (!at) return
   alreadySent.value = { conv: at.conv, at: Date.now() }
-  const unsent = myUnsent(r).map((m) => m.value)
-  void withLock(rewriteLock(at.conv), async () => {
-    await resetDoc(r.name, r.doc)
-    // "after" the page before: only the server's copies of the head and the page decide what is missing
-    if (unsent.length > 0) await appendMessages(at.conv, unsent, { after: at.page - 1, repeated: true })
-  }).catch((e: unknown) => console.warn(`sori: writing again what ${r.name} refused failed`, e))
+  // "after" the page before: the same page, once the server's copy says which of them it holds already
+  renew(r, at.page - 1)
 }
 
 /** What the server refused and can be recovered from (docs.ts calls it for every 4400). */

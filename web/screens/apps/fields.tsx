@@ -1,6 +1,7 @@
 // An app's details as its owner types them: a name, its web domains one per line, a launch URL template
 // and a webhook URL. Checked by the server only, so that what it refuses is said once, as it says it.
 import type { App, AppFields } from '../../models/apps.ts'
+import type { ComponentChildren } from 'preact'
 import { t } from '../../app/t.ts'
 
 /** The form's state: the domains as typed, one per line. */
@@ -30,20 +31,34 @@ export const fieldsOf = (d: Draft): AppFields => ({
   webhookUrl: d.webhookUrl.trim(),
 })
 
+/**
+ * A field whose hint is its description, not part of its name (a screen reader says the name first):
+ * `children` is the control, with `id` and `aria-describedby={`${id}-hint`}`.
+ */
+function Hinted({ id, label, hint, children }: { id: string; label: string; hint: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label class="field__label" for={id}>
+        {label}
+      </label>
+      {children}
+      <span class="field__hint" id={`${id}-hint`}>
+        {hint}
+      </span>
+    </div>
+  )
+}
+
 export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (d: Draft) => void }) {
   const set = (k: keyof Draft) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
     onChange({ ...draft, [k]: e.currentTarget.value })
-  // each hint is the field's description, not part of its name (a screen reader says the name first)
   return (
     <>
       <label class="field">
         <span class="field__label">{t('apps.name')}</span>
         <input name="name" required maxLength={50} value={draft.name} onInput={set('name')} />
       </label>
-      <div class="field">
-        <label class="field__label" for="app-domains">
-          {t('apps.domains')}
-        </label>
+      <Hinted id="app-domains" label={t('apps.domains')} hint={t('apps.domainsHint')}>
         <textarea
           id="app-domains"
           name="domains"
@@ -56,14 +71,8 @@ export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (
           onInput={set('domains')}
           aria-describedby="app-domains-hint"
         />
-        <span class="field__hint" id="app-domains-hint">
-          {t('apps.domainsHint')}
-        </span>
-      </div>
-      <div class="field">
-        <label class="field__label" for="app-launch">
-          {t('apps.launchUrl')}
-        </label>
+      </Hinted>
+      <Hinted id="app-launch" label={t('apps.launchUrl')} hint={t('apps.launchUrlHint')}>
         <input
           id="app-launch"
           name="launchUrl"
@@ -74,14 +83,8 @@ export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (
           onInput={set('launchUrl')}
           aria-describedby="app-launch-hint"
         />
-        <span class="field__hint" id="app-launch-hint">
-          {t('apps.launchUrlHint')}
-        </span>
-      </div>
-      <div class="field">
-        <label class="field__label" for="app-webhook">
-          {t('apps.webhookUrl')}
-        </label>
+      </Hinted>
+      <Hinted id="app-webhook" label={t('apps.webhookUrl')} hint={t('apps.webhookUrlHint')}>
         <input
           id="app-webhook"
           name="webhookUrl"
@@ -93,10 +96,7 @@ export function AppFieldsInputs({ draft, onChange }: { draft: Draft; onChange: (
           onInput={set('webhookUrl')}
           aria-describedby="app-webhook-hint"
         />
-        <span class="field__hint" id="app-webhook-hint">
-          {t('apps.webhookUrlHint')}
-        </span>
-      </div>
+      </Hinted>
     </>
   )
 }
